@@ -1,0 +1,41 @@
+// Runs every *.test.ts under src/ and test/ with Node's own test runner, then prints
+// one closing line `N passed, N failed, N skipped` for CI.
+// Usage: node scripts/test.mjs [filter-substring ...]
+import { readdirSync, statSync, readFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+
+function walk(dir, out) {
+  let entries = [];
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const name of entries) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2);
+let files = [...walk('src', []), ...walk('test', [])].sort();
+if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x)));
+if (!files.length) { console.error('没有找到测试文件'); process.exit(1); }
+const tap = join(mkdtempSync(join(tmpdir(), 'anju-test-')), 'result.tap');
+const r = spawnSync(process.execPath, [
+  '--import', 'tsx', '--test',
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+  ...files,
+], { stdio: 'inherit', env: { ...process.env, ANJU_TEST: '1' } });
+let pass = 0, fail = 0, skipped = 0;
+try {
+  const text = readFileSync(tap, 'utf8');
+  // the last summary block is the run's total
+  const grab = (k) => { const m = [...text.matchAll(new RegExp(`^# ${k} (\\d+)$`, 'gm'))]; return m.length ? Number(m[m.length - 1][1]) : 0; };
+  pass = grab('pass'); fail = grab('fail'); skipped = grab('skipped') + grab('todo');
+} catch { fail = fail || 1; }
+if (r.status !== 0 && fail === 0) fail = 1;
+console.log(`${pass} passed, ${fail} failed, ${skipped} skipped`);
+process.exit(r.status ?? 1);

@@ -1,0 +1,61 @@
+// Builds the HTTP server: one Fastify instance, zod schemas for every route (and the OpenAPI
+// document made from them), one error handler, and every capability's routes.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifySwagger from '@fastify/swagger';
+import fastifyStatic from '@fastify/static';
+import { serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isAppError } from './shared/errors.ts';
+import type { AppContext } from './shared/context.ts';
+import { registerSystemRoutes } from './system/system.routes.ts';
+
+export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ? { level: 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] } : false,
+    bodyLimit: 200 * 1024 * 1024,
+    trustProxy: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((err, req, reply) => {
+    if (isAppError(err)) {
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details ?? null } });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => `${v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '请求'}：${v.message}`);
+      return reply.status(400).send({ error: { code: 'VALIDATION', message: `请求内容不正确：${issues.join('；')}`, details: err.validation } });
+    }
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status < 500) {
+      return reply.status(status).send({ error: { code: status === 413 ? 'TOO_LARGE' : 'BAD_REQUEST', message: status === 413 ? '上传的文件过大' : '请求不正确', details: null } });
+    }
+    req.log.error(err);
+    return reply.status(500).send({ error: { code: 'INTERNAL', message: '服务器内部错误，请稍后重试或联系管理员', details: null } });
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: { info: { title: '安居 Anju API', version: ctx.config.version }, servers: [] },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(async (api) => {
+    await registerSystemRoutes(api, ctx);
+  }, { prefix: '/api' });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const dist = ctx.config.webDist;
+  if (dist && existsSync(join(dist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false });
+    // the web app routes on the client: unknown non-API paths get index.html
+    app.setNotFoundHandler((req, reply) => {
+      if (req.url.startsWith('/api/')) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: '接口不存在', details: null } });
+      return reply.sendFile('index.html');
+    });
+  } else {
+    app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: req.url.startsWith('/api/') ? '接口不存在' : '页面不存在（网页尚未构建，请运行 npm run build）', details: null } }));
+  }
+  return app;
+}

@@ -1,0 +1,19 @@
+// `anju` — the command-line tool. Each capability adds its commands here.
+import { Command } from 'commander';
+import { VERSION } from './shared/version.ts';
+import { isAppError } from './shared/errors.ts';
+import { registerDbCommands } from './system/db.cli.ts';
+
+const program = new Command();
+program.name('anju').description('安居 — 水库移民后期扶持业务系统 命令行工具').version(VERSION);
+registerDbCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (isAppError(e)) {
+    console.error(`错误：${e.message}`);
+    process.exit(2);
+  }
+  throw e;
+}

@@ -1,0 +1,30 @@
+// `npm start`: open the database (PGlite in ANJU_DATA_DIR, or DATABASE_URL), migrate,
+// prepare first start, serve the API and the web app on PORT.
+import { fileURLToPath } from 'node:url';
+import { openDatabase, optionsFromEnv } from './shared/db/database.ts';
+import { migrate } from './shared/db/migrate.ts';
+import { VERSION } from './shared/version.ts';
+import { buildApp } from './app.ts';
+import { firstStart } from './system/first-start.ts';
+
+const database = await openDatabase(optionsFromEnv());
+await migrate(database);
+const ctx = {
+  database,
+  config: {
+    version: VERSION,
+    webDist: fileURLToPath(new URL('../web/dist/', import.meta.url)),
+    secureCookies: process.env.ANJU_SECURE_COOKIES === '1',
+  },
+};
+const notes = await firstStart(ctx);
+const app = await buildApp(ctx, { logger: process.env.ANJU_LOG === '1' });
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '0.0.0.0';
+await app.listen({ port, host });
+console.log(`安居 已启动：http://localhost:${port}/  （数据库：${database.engine === 'pglite' ? `嵌入式 ${database.location}` : database.location}）`);
+for (const line of notes) console.log(line);
+
+const stop = async () => { await app.close(); await database.close(); process.exit(0); };
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

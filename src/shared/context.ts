@@ -1,0 +1,16 @@
+// What every capability's routes and commands receive: the database and the settings.
+import type { Database } from './db/database.ts';
+
+export interface AppConfig {
+  /** version of the package, for /api/health */
+  version: string;
+  /** serve the built web app from this folder, when present */
+  webDist?: string;
+  /** cookies need Secure behind HTTPS; off for plain http on a LAN */
+  secureCookies: boolean;
+}
+
+export interface AppContext {
+  database: Database;
+  config: AppConfig;
+}

@@ -1,0 +1,108 @@
+// One database interface over two engines: PGlite (embedded, data in a folder) and a
+// PostgreSQL server (DATABASE_URL). Same SQL, same migrations. Queries go through Kysely
+// (typed builder or the `sql` tag); `exec` runs multi-statement SQL (migrations, restore).
+import { Kysely, PostgresDialect, type DatabaseConnection, type Driver, type CompiledQuery, type QueryResult, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Dialect } from 'kysely';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface Database {
+  engine: Engine;
+  /** Kysely without table types: each capability adds its own with `.withTables<T>()`. */
+  db: Kysely<any>;
+  /** Run SQL text that may hold several statements. */
+  exec(sqlText: string): Promise<void>;
+  close(): Promise<void>;
+  /** label for messages: the data folder or the server address without password */
+  location: string;
+}
+
+// bigint (int8) and numeric come back as JS numbers: every amount we keep fits in 2^53 fen.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+// dates stay as 'YYYY-MM-DD' strings: no time zone drift
+pg.types.setTypeParser(1082, (v) => v);
+
+const commandOf = (sqlText: string) => (/^\s*(\w+)/.exec(sqlText)?.[1] ?? '').toUpperCase();
+
+/** PGlite is one session: connections are handed out one at a time, so transactions never interleave. */
+class PgliteDriver implements Driver {
+  #queue: Promise<void> = Promise.resolve();
+  #release: (() => void) | null = null;
+  constructor(private readonly pgl: PGlite) {}
+  async init() {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    let release!: () => void;
+    const prev = this.#queue;
+    this.#queue = new Promise<void>((r) => (release = r));
+    await prev;
+    this.#release = release;
+    const pgl = this.pgl;
+    return {
+      async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+        const res = await pgl.query<R>(q.sql, q.parameters as unknown[], { rowMode: 'object' });
+        const cmd = commandOf(q.sql);
+        const affected = res.affectedRows ?? 0;
+        return { rows: res.rows, ...(['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(cmd) ? { numAffectedRows: BigInt(affected) } : {}) };
+      },
+      async *streamQuery() { throw new Error('streaming is not supported on PGlite'); },
+    };
+  }
+  async beginTransaction(c: DatabaseConnection) { await c.executeQuery({ sql: 'begin', parameters: [], query: { kind: 'RawNode' } } as never); }
+  async commitTransaction(c: DatabaseConnection) { await c.executeQuery({ sql: 'commit', parameters: [], query: { kind: 'RawNode' } } as never); }
+  async rollbackTransaction(c: DatabaseConnection) { await c.executeQuery({ sql: 'rollback', parameters: [], query: { kind: 'RawNode' } } as never); }
+  async releaseConnection() { const r = this.#release; this.#release = null; r?.(); }
+  async destroy() {}
+}
+
+class PgliteDialect implements Dialect {
+  constructor(private readonly pgl: PGlite) {}
+  createAdapter() { return new PostgresAdapter(); }
+  createDriver() { return new PgliteDriver(this.pgl); }
+  createQueryCompiler() { return new PostgresQueryCompiler(); }
+  createIntrospector(db: Kysely<any>) { return new PostgresIntrospector(db); }
+}
+
+export interface OpenOptions {
+  /** postgres://… ; when absent, PGlite */
+  databaseUrl?: string;
+  /** PGlite data folder; 'memory://' for a throw-away database */
+  dataDir?: string;
+}
+
+export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    pool.on('error', () => { /* idle client lost: the pool replaces it */ });
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    const url = new URL(opts.databaseUrl);
+    url.password = '';
+    return {
+      engine: 'postgres',
+      db,
+      location: url.toString(),
+      async exec(sqlText) { const c = await pool.connect(); try { await c.query(sqlText); } finally { c.release(); } },
+      async close() { await db.destroy(); },
+    };
+  }
+  const dataDir = opts.dataDir ?? 'memory://';
+  const pgl = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  const db = new Kysely<any>({ dialect: new PgliteDialect(pgl) });
+  return {
+    engine: 'pglite',
+    db,
+    location: dataDir,
+    async exec(sqlText) {
+      // wait for any open Kysely connection, then run
+      await db.connection().execute(async () => { await pgl.exec(sqlText); });
+    },
+    async close() { await db.destroy(); await pgl.close(); },
+  };
+}
+
+/** Settings from the environment: DATABASE_URL for a server, else ANJU_DATA_DIR (default ./data). */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): OpenOptions {
+  if (env.DATABASE_URL) return { databaseUrl: env.DATABASE_URL };
+  return { dataDir: env.ANJU_DATA_DIR ?? './data' };
+}
