@@ -1,0 +1,77 @@
+// Roles, what each may do, and where (region scope). Pure: the server checks every route
+// with these, and the permission tests walk this table.
+import { isWithin } from '../shared/region.ts';
+
+export const ROLES = ['admin', 'county', 'township', 'finance', 'leader', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_NAMES: Record<Role, string> = {
+  admin: '系统管理员',
+  county: '县中心业务股',
+  township: '乡镇移民专干',
+  finance: '财务',
+  leader: '领导',
+  auditor: '审计/巡察',
+};
+
+export const PERMISSIONS = {
+  'registry.read': '查看花名册',
+  'registry.import': '导入花名册',
+  'registry.export': '导出花名册',
+  'registry.edit': '直接修改花名册',
+  'adjustment.enter': '录入动态调整',
+  'adjustment.approve': '审批动态调整',
+  'users.manage': '管理用户',
+  'audit.read': '查看审计日志',
+  'subsidy.read': '查看发放',
+  'subsidy.manage': '编制发放批次、导出银行文件、导入回盘',
+  'settings.manage': '修改县级设置',
+  'crosscheck.run': '运行交叉核对',
+  'cases.work': '核实疑似问题',
+  'recovery.manage': '追缴台账',
+  'quality.run': '运行数据清洗',
+  'quality.rules': '维护清洗规则',
+  'quality.work': '处理清洗问题',
+  'reports.read': '查看报表',
+} as const;
+export type Permission = keyof typeof PERMISSIONS;
+
+const READ: Permission[] = ['registry.read', 'subsidy.read', 'reports.read'];
+
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  admin: new Set(Object.keys(PERMISSIONS) as Permission[]),
+  county: new Set<Permission>([...READ, 'registry.import', 'registry.export', 'registry.edit', 'adjustment.enter', 'adjustment.approve',
+    'subsidy.manage', 'settings.manage', 'crosscheck.run', 'cases.work', 'recovery.manage', 'quality.run', 'quality.rules', 'quality.work']),
+  township: new Set<Permission>([...READ, 'registry.export', 'adjustment.enter', 'cases.work', 'quality.work']),
+  finance: new Set<Permission>([...READ, 'registry.export', 'subsidy.manage', 'recovery.manage']),
+  leader: new Set<Permission>([...READ]),
+  auditor: new Set<Permission>([...READ, 'audit.read', 'registry.export']),
+};
+
+/** Roles that may see ID numbers, accounts and phones unmasked (each view is audited). */
+export const UNMASK_ROLES: ReadonlySet<Role> = new Set<Role>(['admin', 'county', 'township', 'finance', 'auditor']);
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  /** 6-digit county or 9-digit township: everything the user sees and changes lies inside it */
+  regionCode: string;
+  /** the county the user works in (first 6 digits of regionCode) */
+  countyCode: string;
+  mustChangePassword: boolean;
+}
+
+export function hasPermission(user: Pick<SessionUser, 'role'>, p: Permission): boolean {
+  return ROLE_PERMISSIONS[user.role]?.has(p) ?? false;
+}
+
+/** Is a region (county, township, village code, or a person's village code) inside the user's scope? */
+export function inScope(user: Pick<SessionUser, 'regionCode'>, regionCode: string): boolean {
+  return isWithin(regionCode, user.regionCode);
+}
+
+export function canUnmask(user: Pick<SessionUser, 'role'>): boolean {
+  return UNMASK_ROLES.has(user.role);
+}
