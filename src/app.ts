@@ -9,6 +9,7 @@ import { serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFasti
 import { isAppError } from './shared/errors.ts';
 import type { AppContext } from './shared/context.ts';
 import { registerSystemRoutes } from './system/system.routes.ts';
+import { registerAuth } from './auth/index.ts';
 
 export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -41,6 +42,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   });
 
   await app.register(async (api) => {
+    await registerAuth(api, ctx); // first: sets request.user, checks CSRF, for every route below
     await registerSystemRoutes(api, ctx);
   }, { prefix: '/api' });
 

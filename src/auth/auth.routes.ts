@@ -1,0 +1,75 @@
+// /api/auth: login, logout, me, change-password.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../shared/context.ts';
+import { ROLES, ROLE_NAMES, PERMISSIONS, ROLE_PERMISSIONS, canUnmask, type SessionUser } from './permissions.ts';
+import { changePassword, login, auditAlone } from './login.ts';
+import { deleteSession } from './session.store.ts';
+import { requireUser } from './guards.ts';
+import { clearSessionCookie, setSessionCookie } from './cookies.ts';
+
+export const SessionUserSchema = z.object({
+  id: z.number(), username: z.string(), displayName: z.string(), role: z.enum(ROLES), regionCode: z.string(),
+  countyCode: z.string(), mustChangePassword: z.boolean(),
+});
+
+export const MeResponse = z.object({
+  user: SessionUserSchema.extend({ roleName: z.string() }),
+  csrfToken: z.string(),
+  permissions: z.array(z.string()),
+  canUnmask: z.boolean(),
+});
+export type MeResponse = z.infer<typeof MeResponse>;
+
+function me(user: SessionUser, csrfToken: string): MeResponse {
+  const perms = [...(ROLE_PERMISSIONS[user.role] ?? [])].filter((p) => p in PERMISSIONS).sort();
+  return { user: { ...user, roleName: ROLE_NAMES[user.role] }, csrfToken, permissions: perms, canUnmask: canUnmask(user) };
+}
+
+const Ok = z.object({ ok: z.literal(true) });
+
+export async function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = ctx.database.db;
+
+  r.post('/auth/login', {
+    schema: {
+      tags: ['登录'], summary: '登录',
+      body: z.object({ username: z.string().min(1, '请输入用户名').max(64), password: z.string().min(1, '请输入密码').max(256) }),
+      response: { 200: MeResponse },
+    },
+  }, async (req, reply) => {
+    const res = await login(db, req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] });
+    // a session from before (another user on this browser) ends here
+    if (req.session) await deleteSession(db, req.session.tokenHash);
+    setSessionCookie(reply, ctx, res.token);
+    return me(res.user, res.csrfToken);
+  });
+
+  r.post('/auth/logout', { schema: { tags: ['登录'], summary: '退出登录', response: { 200: Ok } } }, async (req, reply) => {
+    if (req.user && req.session) {
+      await deleteSession(db, req.session.tokenHash);
+      await auditAlone(db, { userId: req.user.id, username: req.user.username }, { action: 'auth.logout', entityType: 'user', entityId: req.user.id });
+    }
+    clearSessionCookie(reply, ctx);
+    return { ok: true as const };
+  });
+
+  r.get('/auth/me', { schema: { tags: ['登录'], summary: '当前用户', response: { 200: MeResponse } } }, async (req) => {
+    const user = requireUser(req);
+    return me(user, req.session!.csrfToken);
+  });
+
+  r.post('/auth/change-password', {
+    schema: {
+      tags: ['登录'], summary: '修改密码',
+      body: z.object({ oldPassword: z.string().min(1, '请输入原密码').max(256), newPassword: z.string().max(256) }),
+      response: { 200: MeResponse },
+    },
+  }, async (req) => {
+    const user = requireUser(req);
+    await changePassword(db, user, req.body.oldPassword, req.body.newPassword, req.session!.tokenHash);
+    return me({ ...user, mustChangePassword: false }, req.session!.csrfToken);
+  });
+}

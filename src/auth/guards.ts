@@ -1,0 +1,28 @@
+// What route handlers call: who is asking, may they, and is the region theirs.
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../shared/errors.ts';
+import type { AuditActor } from '../shared/audit.ts';
+import { hasPermission, inScope, PERMISSIONS, type Permission, type SessionUser } from './permissions.ts';
+
+export function requireUser(req: FastifyRequest): SessionUser {
+  const user = req.user;
+  if (!user) throw new AppError('UNAUTHENTICATED', '尚未登录或登录已过期，请重新登录');
+  return user;
+}
+
+export function requirePermission(req: FastifyRequest, perm: Permission): SessionUser {
+  const user = requireUser(req);
+  if (!hasPermission(user, perm)) throw new AppError('FORBIDDEN', `没有权限：${PERMISSIONS[perm] ?? perm}`);
+  return user;
+}
+
+/** 403 unless the county / township / village code lies inside the user's region. */
+export function assertInScope(user: SessionUser, regionCode: string | null | undefined): void {
+  if (!regionCode || !inScope(user, regionCode)) {
+    throw new AppError('FORBIDDEN', '无权查看或修改本辖区以外的数据', { regionCode: regionCode ?? null, userRegion: user.regionCode });
+  }
+}
+
+export function actorOf(user: Pick<SessionUser, 'id' | 'username'>): AuditActor {
+  return { userId: user.id, username: user.username };
+}
