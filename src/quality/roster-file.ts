@@ -1,0 +1,75 @@
+// Reading a post-support roster (FORMATS §1) from CSV or XLSX into memory for a quality run.
+// Cells become trimmed text (Excel date cells as YYYY-MM-DD); 身份证号 is kept as written.
+import { openTable, mapHeaders, cellText, type ColumnSpec, type TableSource } from '../shared/files/table.ts';
+import { AppError } from '../shared/errors.ts';
+import type { RosterPerson } from './types.ts';
+
+/** FORMATS §1 headers → RosterPerson fields. */
+export const ROSTER_FIELDS = {
+  户编号: 'householdNo', 姓名: 'name', 身份证号: 'idRaw', 性别: 'sex', 出生日期: 'birthDate', 与户主关系: 'relation',
+  村代码: 'villageCode', 乡镇: 'township', 村: 'village', 组: 'group', 人口类别: 'category', 所属水库: 'reservoir',
+  搬迁日期: 'moveDate', 扶持开始日期: 'supportStart', 扶持截止日期: 'supportEnd', 状态: 'status', 核减日期: 'removalDate',
+  核减原因: 'removalReason', 银行账号: 'account', 开户银行: 'bank', 持卡人姓名: 'holder', 联系电话: 'phone',
+} as const satisfies Record<string, keyof RosterPerson>;
+
+type Header = keyof typeof ROSTER_FIELDS;
+
+/** Columns a quality run cannot do without; the other §1 columns are used when present. */
+const NEEDED: Header[] = ['户编号', '姓名', '身份证号', '与户主关系', '村代码'];
+const REQUIRED_BY_FORMAT: Header[] = ['扶持开始日期', '状态'];
+
+const SPEC: ColumnSpec = {
+  columns: Object.fromEntries(Object.keys(ROSTER_FIELDS).map((h) => [h, NEEDED.includes(h as Header)])),
+  aliases: {
+    身份证号码: '身份证号', 公民身份号码: '身份证号', 户号: '户编号', 关系: '与户主关系', 与户主关系名称: '与户主关系',
+    行政区划代码: '村代码', 村级代码: '村代码', 乡镇名称: '乡镇', 村名称: '村', 银行卡号: '银行账号', 一卡通账号: '银行账号',
+    电话: '联系电话', 手机号码: '联系电话', 联系方式: '联系电话',
+  },
+};
+
+export interface RosterReadResult {
+  persons: RosterPerson[];
+  format: string;
+  encoding?: string;
+  /** Chinese warnings about the file (unknown or missing optional columns) */
+  warnings: string[];
+}
+
+export function emptyPerson(index: number): RosterPerson {
+  return {
+    index, rowNumber: 0, householdNo: '', name: '', idRaw: '', sex: '', birthDate: '', relation: '', villageCode: '', township: '',
+    village: '', group: '', category: '', reservoir: '', moveDate: '', supportStart: '', supportEnd: '', status: '',
+    removalDate: '', removalReason: '', account: '', bank: '', holder: '', phone: '',
+  };
+}
+
+const trimBoth = (s: string) => (s.length && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32 || /^[\u3000]|[\u3000]$/.test(s)) ? s.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '') : s);
+
+/** Read a roster file (CSV in any accepted encoding, or XLSX) into memory. */
+export async function readRosterFile(source: TableSource, onRow?: (n: number) => void): Promise<RosterReadResult> {
+  const table = await openTable(source);
+  const map = mapHeaders(table.headers, SPEC);
+  if (map.missing.length) {
+    throw new AppError('FILE_COLUMNS', `花名册缺少必需的列：${map.missing.join('、')}（表头为：${table.headers.join('、')}）`);
+  }
+  const warnings: string[] = [];
+  for (const h of REQUIRED_BY_FORMAT) if (!map.index.has(h)) warnings.push(`花名册缺少“${h}”列，相关规则按空值处理`);
+  if (map.duplicated.length) warnings.push(`列名重复：${map.duplicated.join('、')}（使用第一列）`);
+  const ignored = map.unknown.map((u) => u.header).filter((h) => h !== '序号');
+  if (ignored.length) warnings.push(`以下列不参与核查，已忽略：${ignored.join('、')}`);
+  const cols = [...map.index].map(([h, i]) => [ROSTER_FIELDS[h as Header], i] as const);
+  const persons: RosterPerson[] = [];
+  for await (const row of table.rows) {
+    const p = emptyPerson(persons.length);
+    p.rowNumber = row.rowNumber;
+    const cells = row.cells;
+    for (const [field, i] of cols) {
+      const v = cells[i];
+      const text = typeof v === 'string' ? v : cellText(v);
+      (p as unknown as Record<string, string | number>)[field] = field === 'idRaw' ? text : trimBoth(text);
+    }
+    persons.push(p);
+    if (onRow && (persons.length & 0x3fff) === 0) onRow(persons.length);
+  }
+  return { persons, format: table.format, encoding: table.encoding, warnings };
+}
