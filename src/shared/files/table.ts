@@ -138,9 +138,34 @@ export function isFormulaCell(v: unknown): v is FormulaCell {
   return typeof v === 'object' && v !== null && !(v instanceof Date) && 'formula' in v;
 }
 
+/** UTF-8 text of a byte stream, decoded with state so a character split between chunks survives. */
+async function* utf8Chunks(it: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const c of it) {
+    const s = typeof c === 'string' ? c : decoder.decode(c, { stream: true });
+    if (s) yield s;
+  }
+  const tail = decoder.decode();
+  if (tail) yield tail;
+}
+
+/**
+ * ExcelJS's streaming reader decodes each zip chunk on its own, which garbles a Chinese
+ * character cut at a chunk boundary (seen as U+FFFD in names and banks). Hand it text decoded
+ * across chunks instead: its decoder passes strings through unchanged.
+ */
+function decodeUtf8AcrossChunks(reader: unknown): void {
+  const r = reader as { _parseWorksheet: (it: unknown, n: string) => unknown; _parseSharedStrings: (entry: unknown) => unknown };
+  const ws = r._parseWorksheet.bind(r);
+  const ss = r._parseSharedStrings.bind(r);
+  r._parseWorksheet = (it, n) => ws(utf8Chunks(it as AsyncIterable<Buffer>), n);
+  r._parseSharedStrings = (entry) => ss(Readable.from(utf8Chunks(entry as AsyncIterable<Buffer>)));
+}
+
 async function openXlsx(source: TableSource): Promise<OpenTable> {
   const input = Buffer.isBuffer(source) ? Readable.from([source]) : createReadStream(source);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input as never, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit' });
+  decodeUtf8AcrossChunks(reader);
   let sheetIt: AsyncIterator<AsyncIterable<ExcelJS.Row>>;
   let rowIt: AsyncIterator<ExcelJS.Row>;
   let firstRow: ExcelJS.Row | undefined;
