@@ -1,0 +1,262 @@
+// The cross-check engine (交叉核对), FORMATS.md §5–§6. Pure: no files, no database.
+// Memory grows with the roster (and the people paid), not with the extracts: payments are
+// aggregated per (person, period) in typed arrays; death records, hukou rows and other
+// counties' rosters are streamed and only rows about known IDs are kept.
+//
+// Use `runCrosscheck` with async iterables, or drive `CrosscheckEngine` yourself in this order:
+// constructor(roster) → addPayment* → addOtherRosterRow* / addDeath* / addHukou* (any order) → finish().
+import { validateId } from '../shared/idnumber.ts';
+import { parsePeriod, comparePeriods, type Period } from '../shared/periods.ts';
+import { todayIso, type IsoDate } from '../shared/dates.ts';
+import { DEFAULT_SETTINGS } from '../shared/entitlement.ts';
+import { cleanName } from './names.ts';
+import { evaluate } from './evaluate.ts';
+import type {
+  CrosscheckResult, CrosscheckSettings, DeathRecord, HukouRecord, HukouStatus, PaymentRecord, RosterRecord,
+} from './types.ts';
+
+import { normalizeId } from '../shared/idnumber.ts';
+const NORMAL18 = /^\d{17}[\dX]$/;
+/** Normalised ID, with a fast path for the common already-normal 18-digit form. */
+export function fastNormalizeId(raw: string): string {
+  return raw.length === 18 && NORMAL18.test(raw) ? raw : normalizeId(raw);
+}
+
+export interface CrosscheckOptions {
+  /** named periods; default: every 发放期间 present in the payments */
+  periods?: string[];
+  /** stated hukou coverage (6-digit county codes); default: counties present in the extract */
+  coverage?: string[];
+  settings?: Partial<CrosscheckSettings>;
+  /** date IDs are validated against (birth date not after it); default today */
+  checkDate?: IsoDate;
+}
+
+export interface Person {
+  id: string;
+  rows: RosterRecord[];
+  active: boolean;
+}
+
+export interface HukouInfo {
+  names: string[];
+  hasNormal: boolean;
+  /** first cancellation seen (a dated 死亡注销 preferred) */
+  cancel?: { status: HukouStatus; date: IsoDate | null };
+  deathDate?: IsoDate;
+}
+
+export interface DeathInfo { date: IsoDate; evidence: string }
+
+export interface OtherRosterHit { source: string; householdNo: string; villageCode: string; status: string }
+
+export class CrosscheckEngine {
+  readonly settings: CrosscheckSettings;
+  readonly checkDate: IsoDate;
+  readonly persons: Person[] = [];
+  /** normalised ID → slot; roster persons first, then people paid but not on the roster */
+  readonly slotOf = new Map<string, number>();
+  /** for slots beyond the roster: name and ID as written in the payments */
+  readonly payeeName: string[] = [];
+  readonly payeeId: string[] = [];
+  readonly namedPeriods: Set<string> | null;
+  readonly periodCodes: string[] = [];
+  readonly periodObjs: Period[] = [];
+  private periodIdx = new Map<string, number>();
+  private periodText = new Map<string, number>();
+  /** capacity of periods per slot in the accumulation arrays */
+  P = 8;
+  private slotsCap = 0;
+  cnt = new Int32Array(0);
+  fail = new Int32Array(0);
+  sum = new Float64Array(0);
+  readonly deaths = new Map<number, DeathInfo>();
+  readonly hukou = new Map<number, HukouInfo>();
+  readonly others = new Map<number, OtherRosterHit[]>();
+  readonly coverageSeen = new Set<string>();
+  readonly statedCoverage: Set<string> | null;
+  hukouGiven = false;
+  stats = { rosterRows: 0, paymentRows: 0, paymentRowsSkipped: 0, deathRows: 0, hukouRows: 0, otherRosterRows: 0 };
+
+  constructor(roster: Iterable<RosterRecord>, options: CrosscheckOptions = {}) {
+    this.settings = { ...DEFAULT_SETTINGS, ...options.settings };
+    this.checkDate = options.checkDate ?? todayIso();
+    this.statedCoverage = options.coverage?.length ? new Set(options.coverage.map((c) => c.trim().slice(0, 6))) : null;
+    this.namedPeriods = null;
+    if (options.periods?.length) {
+      const named = new Set<string>();
+      for (const t of options.periods) {
+        const p = parsePeriod(t);
+        if (!p) throw new Error(`期间“${t}”无法识别（应为2024、2024H1或2024H2）`);
+        named.add(p.code);
+      }
+      this.namedPeriods = named;
+      for (const c of [...named].sort(comparePeriods)) this.periodSlot(c);
+    }
+    for (const r of roster) {
+      this.stats.rosterRows++;
+      const id = fastNormalizeId(r.idNumber);
+      let slot = this.slotOf.get(id);
+      if (slot === undefined) {
+        slot = this.persons.length;
+        this.slotOf.set(id, slot);
+        this.persons.push({ id, rows: [r], active: r.status === '正常' });
+      } else {
+        const p = this.persons[slot];
+        p.rows.push(r);
+        if (r.status === '正常') p.active = true;
+      }
+    }
+    this.grow(this.persons.length + 1024);
+  }
+
+  get rosterSize(): number { return this.persons.length; }
+
+  private grow(minSlots: number, newP = this.P): void {
+    if (minSlots <= this.slotsCap && newP === this.P) return;
+    const cap = Math.max(minSlots, newP === this.P ? Math.ceil(this.slotsCap * 1.5) : this.slotsCap, 1024);
+    const cnt = new Int32Array(cap * newP), fail = new Int32Array(cap * newP), sum = new Float64Array(cap * newP);
+    if (newP === this.P) {
+      cnt.set(this.cnt); fail.set(this.fail); sum.set(this.sum);
+    } else {
+      for (let s = 0; s < this.slotsCap; s++) {
+        for (let k = 0; k < this.P; k++) {
+          cnt[s * newP + k] = this.cnt[s * this.P + k];
+          fail[s * newP + k] = this.fail[s * this.P + k];
+          sum[s * newP + k] = this.sum[s * this.P + k];
+        }
+      }
+    }
+    this.cnt = cnt; this.fail = fail; this.sum = sum; this.slotsCap = cap; this.P = newP;
+  }
+
+  /** Index of a checked period; adds it when new. */
+  private periodSlot(code: string): number {
+    let k = this.periodIdx.get(code);
+    if (k !== undefined) return k;
+    k = this.periodCodes.length;
+    this.periodIdx.set(code, k);
+    this.periodCodes.push(code);
+    this.periodObjs.push(parsePeriod(code)!);
+    if (k >= this.P) this.grow(this.slotsCap, this.P * 2);
+    return k;
+  }
+
+  /**
+   * Add one payment line. Returns false when its period cannot be read (the caller reports
+   * the row); payments outside the named periods are skipped and counted.
+   */
+  addPayment(p: PaymentRecord): boolean {
+    let k = this.periodText.get(p.period);
+    if (k === undefined) {
+      const per = parsePeriod(p.period);
+      if (!per) k = -1;
+      else if (this.namedPeriods && !this.namedPeriods.has(per.code)) k = -2;
+      else k = this.periodSlot(per.code);
+      this.periodText.set(p.period, k);
+    }
+    if (k === -1) return false;
+    this.stats.paymentRows++;
+    if (k === -2) { this.stats.paymentRowsSkipped++; return true; }
+    const id = fastNormalizeId(p.idNumber);
+    let slot = this.slotOf.get(id);
+    if (slot === undefined) {
+      if (!p.success) return true; // a failed payment to someone unknown costs nothing
+      slot = this.persons.length + this.payeeName.length;
+      this.slotOf.set(id, slot);
+      this.payeeName.push(cleanName(p.name));
+      this.payeeId.push(id);
+      if (slot >= this.slotsCap) this.grow(slot + 1);
+    }
+    const i = slot * this.P + k;
+    if (p.success) { this.cnt[i]++; this.sum[i] += p.amountFen; } else this.fail[i]++;
+    return true;
+  }
+
+  addDeath(d: DeathRecord): void {
+    this.stats.deathRows++;
+    const slot = this.slotOf.get(fastNormalizeId(d.idNumber));
+    if (slot === undefined || !d.deathDate) return;
+    const prev = this.deaths.get(slot);
+    if (!prev || d.deathDate < prev.date) {
+      this.deaths.set(slot, { date: d.deathDate, evidence: d.source ? `死亡人员名单（${d.source}）` : '死亡人员名单' });
+    }
+  }
+
+  addHukou(h: HukouRecord): void {
+    this.stats.hukouRows++;
+    this.hukouGiven = true;
+    const id = fastNormalizeId(h.idNumber);
+    const region = h.regionCode ? h.regionCode.trim() : '';
+    const county = region.length >= 6 ? region.slice(0, 6) : id.slice(0, 6);
+    if (county.length === 6) this.coverageSeen.add(county);
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return;
+    let info = this.hukou.get(slot);
+    if (!info) { info = { names: [], hasNormal: false }; this.hukou.set(slot, info); }
+    const name = cleanName(h.name);
+    if (name && !info.names.includes(name)) info.names.push(name);
+    const date = h.changeDate ?? null;
+    if (h.status === '正常') info.hasNormal = true;
+    else {
+      if (h.status === '死亡注销' && date && (!info.deathDate || date < info.deathDate)) info.deathDate = date;
+      const better = !info.cancel
+        || (h.status === '死亡注销' && date && (info.cancel.status !== '死亡注销' || !info.cancel.date || date < info.cancel.date));
+      if (better) info.cancel = { status: h.status, date };
+    }
+  }
+
+  /** A row of another county's roster: kept only when its ID is on this roster or was paid. */
+  addOtherRosterRow(source: string, r: RosterRecord): void {
+    this.stats.otherRosterRows++;
+    const slot = this.slotOf.get(fastNormalizeId(r.idNumber));
+    if (slot === undefined) return;
+    let hits = this.others.get(slot);
+    if (!hits) { hits = []; this.others.set(slot, hits); }
+    hits.push({ source, householdNo: r.householdNo, villageCode: r.villageCode, status: r.status });
+  }
+
+  /** Death date of a slot: earliest of death records and dated hukou 死亡注销 (FORMATS §6). */
+  deathOf(slot: number): DeathInfo | null {
+    const d = this.deaths.get(slot);
+    const h = this.hukou.get(slot)?.deathDate;
+    if (h && (!d || h < d.date)) return { date: h, evidence: '户籍库死亡注销' };
+    return d ?? null;
+  }
+
+  /** Counties the hukou extract covers: stated by the user, or seen in the extract. */
+  coverage(): Set<string> {
+    return this.statedCoverage ?? this.coverageSeen;
+  }
+
+  validate(raw: string) {
+    return validateId(raw, this.checkDate);
+  }
+
+  finish(): CrosscheckResult {
+    return evaluate(this);
+  }
+}
+
+export interface RunCrosscheckInput extends CrosscheckOptions {
+  roster: Iterable<RosterRecord>;
+  payments: AsyncIterable<PaymentRecord> | Iterable<PaymentRecord>;
+  deaths?: AsyncIterable<DeathRecord> | Iterable<DeathRecord>;
+  hukou?: AsyncIterable<HukouRecord> | Iterable<HukouRecord>;
+  otherRosters?: { source: string; rows: AsyncIterable<RosterRecord> | Iterable<RosterRecord> }[];
+}
+
+/**
+ * Run the whole cross-check over in-memory roster records and streamed payments, death records,
+ * hukou rows and other counties' rosters. Payments whose period cannot be read are counted in
+ * `unreadablePayments` (callers are expected to have validated their rows).
+ */
+export async function runCrosscheck(input: RunCrosscheckInput): Promise<CrosscheckResult & { unreadablePayments: number }> {
+  const engine = new CrosscheckEngine(input.roster, input);
+  let unreadablePayments = 0;
+  for await (const p of input.payments) if (!engine.addPayment(p)) unreadablePayments++;
+  for (const o of input.otherRosters ?? []) for await (const r of o.rows) engine.addOtherRosterRow(o.source, r);
+  if (input.deaths) for await (const d of input.deaths) engine.addDeath(d);
+  if (input.hukou) { engine.hukouGiven = true; for await (const h of input.hukou) engine.addHukou(h); }
+  return { ...engine.finish(), unreadablePayments };
+}

@@ -1,0 +1,220 @@
+// File mode: read the roster, payment detail, death records, hukou extract and other
+// counties' rosters (FORMATS §1–§4, CSV or XLSX, any encoding) and feed the engine.
+// Every row that cannot be read is reported (row, column, reason); none is dropped silently.
+import { AppError } from '../shared/errors.ts';
+import { parseDateStrict, type IsoDate } from '../shared/dates.ts';
+import { parseYuanToFen } from '../shared/money.ts';
+import { openFastTable, type FastTable, type TextRow } from '../shared/files/fastcsv.ts';
+import { mapHeaders, type ColumnSpec } from '../shared/files/table.ts';
+import { CrosscheckEngine, type CrosscheckOptions } from './engine.ts';
+import { HUKOU_STATUSES, type CrosscheckResult, type HukouStatus, type RosterRecord } from './types.ts';
+
+export interface RowProblem {
+  /** which input: 花名册, 发放明细, 死亡名单, 户籍库, 其他县花名册 */
+  file: string;
+  rowNumber: number;
+  column: string;
+  reason: string;
+  /** what happened to the row: 已跳过 (not used) or 已按说明处理 (used as described) */
+  action: '已跳过' | '已按说明处理';
+}
+
+export const ROSTER_SPEC: ColumnSpec = {
+  columns: {
+    户编号: true, 姓名: true, 身份证号: true, 与户主关系: true, 村代码: true, 扶持开始日期: true, 扶持截止日期: false,
+    状态: true, 核减日期: false, 核减原因: false,
+  },
+  aliases: { 身份证号码: '身份证号', 公民身份号码: '身份证号' },
+};
+export const PAYMENT_SPEC: ColumnSpec = {
+  columns: { 发放期间: true, 身份证号: true, 姓名: true, 金额: true, 发放结果: true, 银行账号: false },
+  aliases: { 身份证号码: '身份证号', 发放金额: '金额' },
+};
+export const DEATH_SPEC: ColumnSpec = {
+  columns: { 姓名: true, 身份证号: true, 死亡日期: true, 来源: false },
+  aliases: { 身份证号码: '身份证号' },
+};
+export const HUKOU_SPEC: ColumnSpec = {
+  columns: { 姓名: true, 身份证号: true, 户籍状态: true, 状态变动日期: false, 户籍地区划代码: false },
+  aliases: { 身份证号码: '身份证号', 公民身份号码: '身份证号' },
+};
+
+type Report = (p: RowProblem) => void;
+
+async function openChecked(path: string, label: string, spec: ColumnSpec) {
+  const t = await openFastTable(path);
+  const m = mapHeaders(t.headers, spec);
+  if (m.missing.length) {
+    throw new AppError('FILE_COLUMNS', `${label}文件缺少必需的列：${m.missing.join('、')}（文件中的列为：${t.headers.filter(Boolean).join('、')}）`);
+  }
+  const col = (name: string) => m.index.get(name) ?? -1;
+  return { t, col };
+}
+
+const cell = (cells: string[], i: number) => (i >= 0 && i < cells.length ? cells[i].trim() : '');
+
+/** Read dates leniently: a bad date is reported and treated as empty. */
+function dateCell(v: string, file: string, row: number, column: string, report: Report, consequence: string): IsoDate | null | undefined {
+  if (v === '') return null;
+  if (v.length === 10 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45 && /^\d{4}-\d\d-\d\d$/.test(v)) {
+    const r = parseDateStrict(v);
+    if (r.ok) return r.date;
+  }
+  const r = parseDateStrict(v);
+  if (r.ok) return r.date;
+  report({ file, rowNumber: row, column, reason: `${r.reason}，${consequence}`, action: consequence.startsWith('本行') ? '已跳过' : '已按说明处理' });
+  return undefined;
+}
+
+const PLAIN_AMOUNT = /^\d{1,12}(\.\d{1,2})?$/;
+function fen(v: string): number | null {
+  if (PLAIN_AMOUNT.test(v)) {
+    const dot = v.indexOf('.');
+    if (dot < 0) return Number(v) * 100;
+    return Number(v.slice(0, dot)) * 100 + Number(v.slice(dot + 1).padEnd(2, '0'));
+  }
+  return parseYuanToFen(v);
+}
+
+/** Read a roster file into records (FORMATS §1). */
+export async function readRosterFile(path: string, label: string, report: Report, progress?: (t: FastTable) => void): Promise<RosterRecord[]> {
+  const { t, col } = await openChecked(path, label, ROSTER_SPEC);
+  const c = {
+    hh: col('户编号'), name: col('姓名'), id: col('身份证号'), rel: col('与户主关系'), village: col('村代码'),
+    start: col('扶持开始日期'), end: col('扶持截止日期'), status: col('状态'), rdate: col('核减日期'), rreason: col('核减原因'),
+  };
+  const out: RosterRecord[] = [];
+  for await (const batch of t.batches) {
+    for (const { rowNumber: row, cells } of batch) {
+      const id = cell(cells, c.id);
+      if (!id) { report({ file: label, rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' }); continue; }
+      for (const [k, name] of [[c.hh, '户编号'], [c.name, '姓名'], [c.village, '村代码']] as const) {
+        if (!cell(cells, k)) report({ file: label, rowNumber: row, column: name, reason: `${name}为空（必填），其余信息照常核查`, action: '已按说明处理' });
+      }
+      const startText = cell(cells, c.start);
+      let start = dateCell(startText, label, row, '扶持开始日期', report, '按无扶持开始日期处理（不计应发）');
+      if (start === null) report({ file: label, rowNumber: row, column: '扶持开始日期', reason: '扶持开始日期为空（必填），按无扶持资格处理（不计应发）', action: '已按说明处理' });
+      if (start === undefined) start = null;
+      const end = dateCell(cell(cells, c.end), label, row, '扶持截止日期', report, '按默认扶持期限处理') ?? null;
+      const statusText = cell(cells, c.status);
+      let status: '正常' | '已核减' = '正常';
+      if (statusText === '已核减' || statusText === '核减') status = '已核减';
+      else if (statusText !== '正常') report({ file: label, rowNumber: row, column: '状态', reason: `状态“${statusText}”不是“正常”或“已核减”，按正常处理`, action: '已按说明处理' });
+      let removalDate: IsoDate | null = null;
+      const removalReason = cell(cells, c.rreason) || null;
+      if (status === '已核减') {
+        removalDate = dateCell(cell(cells, c.rdate), label, row, '核减日期', report, '按未注明核减日期处理') ?? null;
+        if (!removalDate) report({ file: label, rowNumber: row, column: '核减日期', reason: '已核减人员没有可用的核减日期，无法确定核减生效的期间，按未核减计算应发', action: '已按说明处理' });
+      }
+      out.push({
+        householdNo: cell(cells, c.hh), name: cell(cells, c.name), idNumber: id, villageCode: cell(cells, c.village),
+        relation: cell(cells, c.rel) || null, supportStart: start, supportEnd: end, status, removalDate, removalReason, rowNumber: row,
+      });
+    }
+    progress?.(t);
+  }
+  return out;
+}
+
+export interface FileInputs {
+  roster: string;
+  payments: string;
+  deaths?: string;
+  hukou?: string;
+  otherRosters?: string[];
+}
+
+export interface FileRunOptions extends CrosscheckOptions {
+  report: Report;
+  /** called after each batch with bytes read so far and the total of all inputs */
+  onProgress?: (done: number, total: number, stage: string) => void;
+}
+
+/** Run the cross-check on files (the `anju crosscheck` command). */
+export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions): Promise<CrosscheckResult> {
+  const { report } = opts;
+  const { stat } = await import('node:fs/promises');
+  const all = [files.roster, files.payments, files.deaths, files.hukou, ...(files.otherRosters ?? [])].filter(Boolean) as string[];
+  const sizes = new Map<string, number>();
+  for (const f of all) {
+    try { sizes.set(f, (await stat(f)).size); } catch { throw new AppError('FILE_UNREADABLE', `无法打开文件${f}：文件不存在`); }
+  }
+  const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+  let doneBefore = 0;
+  const tick = (stage: string) => (t: FastTable) => opts.onProgress?.(doneBefore + t.bytesRead(), total, stage);
+  const finishFile = (f: string) => { doneBefore += sizes.get(f)!; };
+
+  const roster = await readRosterFile(files.roster, '花名册', report, tick('花名册'));
+  finishFile(files.roster);
+  const engine = new CrosscheckEngine(roster, opts);
+
+  await forRows(files.payments, '发放明细', PAYMENT_SPEC, tick('发放明细'), (col) => {
+    const ci = { period: col('发放期间'), id: col('身份证号'), name: col('姓名'), amount: col('金额'), result: col('发放结果') };
+    return (cells, row) => {
+      const id = cell(cells, ci.id);
+      if (!id) return report({ file: '发放明细', rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' });
+      const amountText = cell(cells, ci.amount);
+      const amount = fen(amountText);
+      if (amount === null) return report({ file: '发放明细', rowNumber: row, column: '金额', reason: amountText ? `金额“${amountText}”不是有效金额（元，最多两位小数），本行未计入` : '金额为空，本行未计入', action: '已跳过' });
+      const result = cell(cells, ci.result);
+      if (result !== '成功' && result !== '失败') return report({ file: '发放明细', rowNumber: row, column: '发放结果', reason: `发放结果“${result}”不是“成功”或“失败”，本行未计入`, action: '已跳过' });
+      const period = cell(cells, ci.period);
+      if (!engine.addPayment({ period, idNumber: id, name: cell(cells, ci.name), amountFen: amount, success: result === '成功' })) {
+        report({ file: '发放明细', rowNumber: row, column: '发放期间', reason: `发放期间“${period}”无法识别（应为2024、2024H1或2024H2），本行未计入`, action: '已跳过' });
+      }
+    };
+  });
+  finishFile(files.payments);
+
+  for (const f of files.otherRosters ?? []) {
+    const name = f.replace(/^.*[\\/]/, '');
+    const rows = await readRosterFile(f, `其他县花名册${name}`, report, tick('其他县花名册'));
+    for (const r of rows) engine.addOtherRosterRow(`其他县花名册（${name}）`, r);
+    finishFile(f);
+  }
+
+  if (files.deaths) {
+    await forRows(files.deaths, '死亡名单', DEATH_SPEC, tick('死亡名单'), (col) => {
+      const ci = { id: col('身份证号'), name: col('姓名'), date: col('死亡日期'), source: col('来源') };
+      return (cells, row) => {
+        const id = cell(cells, ci.id);
+        if (!id) return report({ file: '死亡名单', rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' });
+        const dt = cell(cells, ci.date);
+        if (!dt) return report({ file: '死亡名单', rowNumber: row, column: '死亡日期', reason: '死亡日期为空，本行未计入', action: '已跳过' });
+        const d = dateCell(dt, '死亡名单', row, '死亡日期', report, '本行未计入');
+        if (!d) return;
+        engine.addDeath({ idNumber: id, name: cell(cells, ci.name), deathDate: d, source: cell(cells, ci.source) || null });
+      };
+    });
+    finishFile(files.deaths);
+  }
+
+  if (files.hukou) {
+    engine.hukouGiven = true;
+    await forRows(files.hukou, '户籍库', HUKOU_SPEC, tick('户籍库'), (col) => {
+      const ci = { id: col('身份证号'), name: col('姓名'), status: col('户籍状态'), date: col('状态变动日期'), region: col('户籍地区划代码') };
+      return (cells, row) => {
+        const id = cell(cells, ci.id);
+        if (!id) return report({ file: '户籍库', rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' });
+        const status = cell(cells, ci.status) as HukouStatus;
+        if (!HUKOU_STATUSES.includes(status)) return report({ file: '户籍库', rowNumber: row, column: '户籍状态', reason: `户籍状态“${status}”不是正常、死亡注销、迁出注销或其他注销，本行未计入`, action: '已跳过' });
+        const dt = ci.date >= 0 ? cell(cells, ci.date) : '';
+        const date = dt ? dateCell(dt, '户籍库', row, '状态变动日期', report, '按未注明日期处理') ?? null : null;
+        engine.addHukou({ idNumber: id, name: cell(cells, ci.name), status, changeDate: date, regionCode: ci.region >= 0 ? cell(cells, ci.region) : null });
+      };
+    });
+    finishFile(files.hukou);
+  }
+  opts.onProgress?.(total, total, '核对');
+  return engine.finish();
+}
+
+async function forRows(path: string, label: string, spec: ColumnSpec, progress: (t: FastTable) => void,
+  make: (col: (name: string) => number) => (cells: string[], row: number) => void): Promise<void> {
+  const { t, col } = await openChecked(path, label, spec);
+  const each = make(col);
+  for await (const batch of t.batches as AsyncIterable<TextRow[]>) {
+    for (let i = 0; i < batch.length; i++) each(batch[i].cells, batch[i].rowNumber);
+    progress(t);
+  }
+}
