@@ -1,0 +1,143 @@
+// Searching the roster and the person page (with history). Lists are masked; an unmasked view
+// is allowed only to roles that may unmask, and is written to the audit log.
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { assertInScope, canUnmask, actorOf, type SessionUser } from '../auth/index.ts';
+import { appendAudit } from '../shared/audit.ts';
+import { AppError } from '../shared/errors.ts';
+import { normalizeId } from '../shared/idnumber.ts';
+import { defaultSupportEnd } from '../shared/entitlement.ts';
+import { PERSON_COLUMNS, toPerson, loadHouseholds, listItem, type PersonRow, type Viewer, type PersonListItem } from './household.store.ts';
+import { auditHistory, historyFromAudit, openAdjustmentHistory, newestFirst, type HistoryItem } from './history.store.ts';
+import { maskAccount, maskId } from './mask.ts';
+
+export interface SearchQuery {
+  /** free text: a name, a full ID, the last 4–6 digits of an ID, or a household number */
+  q?: string;
+  name?: string;
+  nameMatch?: 'exact' | 'prefix' | 'contains';
+  idNumber?: string;
+  idTail?: string;
+  householdNo?: string;
+  /** 12-digit village, or a prefix of it (9-digit township) */
+  villageCode?: string;
+  townshipCode?: string;
+  townshipName?: string;
+  status?: '正常' | '已核减';
+  category?: string;
+  /** show ID, account and phone (audited; only roles that may unmask) */
+  unmask?: boolean;
+}
+export interface PageRequest { page: number; pageSize: number }
+
+export interface SearchResult { total: number; page: number; pageSize: number; items: PersonListItem[]; masked: boolean; interpretedAs: string }
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+
+/** What a free-text query means: an ID, an ID tail, a household number, or a name. */
+export function interpretQuery(q: string): { field: 'idNumber' | 'idTail' | 'householdNo' | 'name'; value: string } {
+  const s = q.replace(/\s+/g, '');
+  const id = normalizeId(s);
+  if (/^\d{17}[\dX]$/.test(id) || /^\d{15}$/.test(s)) return { field: 'idNumber', value: id };
+  if (/^\d{3,5}[\dXx]$/.test(s)) return { field: 'idTail', value: s.toUpperCase() };
+  if (/^[0-9A-Za-z-]{7,}$/.test(s)) return { field: 'householdNo', value: s };
+  return { field: 'name', value: s };
+}
+
+/** The viewer's region as a condition on p.village_code (a county user sees the whole county). */
+export function scopeCondition(viewer: Viewer): RawBuilder<unknown> {
+  if (viewer.regionCode.length === 6) return sql`true`;
+  return sql`p.village_code LIKE ${likeEscape(viewer.regionCode) + '%'}`;
+}
+
+/**
+ * Search the roster of one county, paged on the server. Every condition uses an index
+ * (prefix or equality) except a name "contains", which scans the viewer's region.
+ */
+export async function searchPersons(db: Kysely<any>, countyCode: string, query: SearchQuery, viewer: Viewer, page: PageRequest): Promise<SearchResult> {
+  if (viewer.countyCode !== countyCode) throw new AppError('FORBIDDEN', '无权查看本县以外的数据');
+  const where: RawBuilder<unknown>[] = [sql`p.county_code = ${countyCode}`, scopeCondition(viewer)];
+  let interpretedAs = '全部';
+  const q = { ...query };
+  if (q.q && q.q.trim()) {
+    const it = interpretQuery(q.q);
+    q[it.field] = it.value;
+    interpretedAs = { idNumber: '身份证号', idTail: '身份证号后几位', householdNo: '户编号', name: '姓名' }[it.field];
+  }
+  if (q.name) {
+    const n = q.name.replace(/\s+/g, '');
+    const m = q.nameMatch ?? 'prefix';
+    if (m === 'exact') where.push(sql`p.name = ${n}`);
+    else if (m === 'prefix') where.push(sql`p.name LIKE ${likeEscape(n) + '%'}`);
+    else where.push(sql`strpos(p.name, ${n}) > 0`);
+  }
+  if (q.idNumber) where.push(sql`p.id_number = ${normalizeId(q.idNumber)}`);
+  if (q.idTail) {
+    const tail = q.idTail.trim().toUpperCase();
+    if (!/^\d{3,5}[\dX]$/.test(tail)) throw new AppError('VALIDATION', '身份证号后几位应为4至6位数字（末位可为X）');
+    where.push(sql`reverse(p.id_number) LIKE ${likeEscape([...tail].reverse().join('')) + '%'}`);
+  }
+  if (q.householdNo) where.push(sql`p.household_no LIKE ${likeEscape(q.householdNo.trim()) + '%'}`);
+  for (const code of [q.villageCode, q.townshipCode]) {
+    if (!code) continue;
+    if (!/^\d{6,12}$/.test(code)) throw new AppError('VALIDATION', `区划代码“${code}”应为6至12位数字`);
+    where.push(sql`p.village_code LIKE ${code + '%'}`);
+  }
+  if (q.townshipName) where.push(sql`p.township_name = ${q.townshipName.trim()}`);
+  if (q.status) where.push(sql`p.status = ${q.status}`);
+  if (q.category) where.push(sql`p.category = ${q.category}`);
+
+  const unmasked = !!q.unmask && canUnmask(viewer);
+  if (q.unmask && !unmasked) throw new AppError('FORBIDDEN', '当前角色不能查看完整的身份证号、账号和电话');
+  const cond = sql.join(where, sql` AND `);
+  const size = Math.min(Math.max(page.pageSize, 1), 200);
+  const pageNo = Math.max(page.page, 1);
+  const [rows, count] = await Promise.all([
+    sql<PersonRow>`SELECT ${PERSON_COLUMNS} FROM persons p
+      LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
+      WHERE ${cond} ORDER BY p.household_no, (p.relation <> '户主'), p.id LIMIT ${size} OFFSET ${(pageNo - 1) * size}`.execute(db),
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM persons p WHERE ${cond}`.execute(db),
+  ]);
+  const items = rows.rows.map((r) => listItem(toPerson(r), unmasked));
+  if (unmasked && items.length) {
+    await appendAudit(db, actorOf(viewer), { action: 'person.search_unmasked', entityType: 'person_search', countyCode,
+      detail: { query: { ...query, unmask: undefined }, page: pageNo, personIds: items.map((i) => i.id) } });
+  }
+  return { total: Number(count.rows[0].n), page: pageNo, pageSize: size, items, masked: !unmasked, interpretedAs };
+}
+
+export interface PersonPage {
+  person: PersonListItem & { idNumberRaw: string; reservoir: string; moveDate: string | null };
+  account: { accountNo: string; bankName: string; holderName: string } | null;
+  support: { start: string | null; end: string | null; endIsDefault: boolean };
+  household: { householdNo: string; members: PersonListItem[] };
+  history: HistoryItem[];
+  masked: boolean;
+}
+
+/** The person page: person, household members, account, term, history. 403 outside the region. */
+export async function getPersonPage(db: Kysely<any>, viewer: Viewer, personId: number, opts: { unmask?: boolean } = {}): Promise<PersonPage> {
+  const r = await sql<PersonRow & { extra: unknown }>`SELECT ${PERSON_COLUMNS} FROM persons p
+    LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
+    WHERE p.county_code = ${viewer.countyCode} AND p.id = ${personId}`.execute(db);
+  if (!r.rows.length) throw new AppError('NOT_FOUND', `人员${personId}不存在`);
+  const p = toPerson(r.rows[0]);
+  assertInScope(viewer as SessionUser, p.villageCode);
+  const unmasked = !!opts.unmask && canUnmask(viewer);
+  if (opts.unmask && !unmasked) throw new AppError('FORBIDDEN', '当前角色不能查看完整的身份证号、账号和电话');
+  const hs = await loadHouseholds(db, viewer.countyCode, [p.householdNo]);
+  const audit = await auditHistory(db, viewer.countyCode, 'person', [String(p.id)]);
+  const open = await openAdjustmentHistory(db, viewer.countyCode, sql`${personId}::bigint = ANY(person_ids)`);
+  const history = newestFirst([...historyFromAudit(audit), ...open]);
+  if (unmasked) {
+    await appendAudit(db, actorOf(viewer), { action: 'person.view_unmasked', entityType: 'person', entityId: p.id, countyCode: viewer.countyCode,
+      detail: { householdNo: p.householdNo } });
+  }
+  const end = p.supportEnd ?? (p.supportStart ? defaultSupportEnd(p.supportStart) : null);
+  return {
+    person: { ...listItem(p, unmasked), idNumberRaw: unmasked ? p.idNumberRaw : maskId(p.idNumberRaw), reservoir: p.reservoir, moveDate: p.moveDate },
+    account: p.account ? { ...p.account, accountNo: unmasked ? p.account.accountNo : maskAccount(p.account.accountNo) } : null,
+    support: { start: p.supportStart, end, endIsDefault: !p.supportEnd && !!p.supportStart },
+    household: { householdNo: p.householdNo, members: (hs[p.householdNo]?.members ?? []).map((m) => listItem(m, unmasked)) },
+    history, masked: !unmasked,
+  };
+}

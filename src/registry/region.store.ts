@@ -1,0 +1,91 @@
+// Regions as a tree (county → township → village → group) with person counts, and the
+// headline figures of the home page — both limited to the viewer's region.
+import { sql, type Kysely } from 'kysely';
+import { todayIso } from '../shared/dates.ts';
+import type { Viewer } from './household.store.ts';
+import { scopeCondition } from './person.store.ts';
+
+export interface RegionNode {
+  code: string;
+  level: 'county' | 'township' | 'village' | 'group';
+  name: string;
+  active: number;
+  removed: number;
+  children: RegionNode[];
+}
+
+/** The tree of the viewer's county, cut to the viewer's region (a township officer gets one township). */
+export async function regionTree(db: Kysely<any>, viewer: Viewer): Promise<RegionNode> {
+  const county = viewer.countyCode;
+  const scope = viewer.regionCode;
+  const [names, countyName, counts] = await Promise.all([
+    sql<{ code: string; level: string; name: string }>`SELECT code, level, name FROM regions
+      WHERE county_code = ${county} AND level IN ('township', 'village', 'group') AND code LIKE ${scope + '%'}`.execute(db),
+    sql<{ name: string }>`SELECT name FROM counties WHERE code = ${county}`.execute(db),
+    sql<{ village_code: string; group_name: string; township_name: string; village_name: string; active: number; removed: number }>`
+      SELECT p.village_code, p.group_name, max(p.township_name) AS township_name, max(p.village_name) AS village_name,
+        count(*) FILTER (WHERE p.status = '正常')::int AS active, count(*) FILTER (WHERE p.status = '已核减')::int AS removed
+      FROM persons p WHERE p.county_code = ${county} AND ${scopeCondition(viewer)}
+      GROUP BY p.village_code, p.group_name`.execute(db),
+  ]);
+  const root: RegionNode = { code: county, level: 'county', name: countyName.rows[0]?.name ?? '', active: 0, removed: 0, children: [] };
+  const index = new Map<string, RegionNode>([[county, root]]);
+  const nameOf = new Map(names.rows.map((r) => [r.code, r.name]));
+  const node = (code: string, level: RegionNode['level'], parent: RegionNode, name: string): RegionNode => {
+    let n = index.get(code);
+    if (!n) {
+      n = { code, level, name: nameOf.get(code) || name, active: 0, removed: 0, children: [] };
+      index.set(code, n);
+      parent.children.push(n);
+    } else if (!n.name && name) n.name = name;
+    return n;
+  };
+  // regions known by name even when nobody lives there yet
+  for (const r of [...names.rows].sort((a, b) => a.code.length - b.code.length)) {
+    if (r.level === 'township' && r.code.length === 9) node(r.code, 'township', root, r.name);
+    if (r.level === 'village' && r.code.length === 12) node(r.code, 'village', node(r.code.slice(0, 9), 'township', root, ''), r.name);
+  }
+  for (const c of counts.rows) {
+    const t = node(c.village_code.slice(0, 9), 'township', root, c.township_name);
+    const v = node(c.village_code, 'village', t, c.village_name);
+    const g = node(`${c.village_code}/${c.group_name}`, 'group', v, c.group_name || '（未分组）');
+    for (const n of [root, t, v, g]) { n.active += c.active; n.removed += c.removed; }
+  }
+  const sortTree = (n: RegionNode) => { n.children.sort((a, b) => a.code.localeCompare(b.code)); n.children.forEach(sortTree); };
+  sortTree(root);
+  if (scope.length > 6) {
+    // a township officer: the county node holds only their township
+    root.children = root.children.filter((c) => c.code.startsWith(scope.slice(0, 9)));
+    root.active = root.children.reduce((s, c) => s + c.active, 0);
+    root.removed = root.children.reduce((s, c) => s + c.removed, 0);
+  }
+  return root;
+}
+
+export interface Figures {
+  regionCode: string;
+  households: number;
+  persons: number;
+  active: number;
+  removed: number;
+  removedThisYear: number;
+  pendingAdjustments: number;
+  year: number;
+}
+
+/** Headline figures of the home page for the viewer's region. */
+export async function headlineFigures(db: Kysely<any>, viewer: Viewer, today = todayIso()): Promise<Figures> {
+  const year = Number(today.slice(0, 4));
+  const [p, a] = await Promise.all([
+    sql<{ households: number; persons: number; active: number; removed: number; removed_year: number }>`
+      SELECT count(DISTINCT p.household_no)::int AS households, count(*)::int AS persons,
+        count(*) FILTER (WHERE p.status = '正常')::int AS active, count(*) FILTER (WHERE p.status = '已核减')::int AS removed,
+        count(*) FILTER (WHERE p.status = '已核减' AND p.removal_date BETWEEN ${`${year}-01-01`}::date AND ${`${year}-12-31`}::date)::int AS removed_year
+      FROM persons p WHERE p.county_code = ${viewer.countyCode} AND ${scopeCondition(viewer)}`.execute(db),
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM adjustments
+      WHERE county_code = ${viewer.countyCode} AND status = 'pending' AND township_code LIKE ${viewer.regionCode.slice(0, 9) + '%'}`.execute(db),
+  ]);
+  const r = p.rows[0];
+  return { regionCode: viewer.regionCode, households: r.households, persons: r.persons, active: r.active, removed: r.removed,
+    removedThisYear: r.removed_year, pendingAdjustments: a.rows[0].n, year };
+}
