@@ -7,8 +7,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { AppError } from '../shared/errors.ts';
 import type { AppContext } from '../shared/context.ts';
 import { loadSession } from './session.store.ts';
-import type { SessionUser } from './permissions.ts';
+import { hasPermission, PERMISSIONS, type Permission, type SessionUser } from './permissions.ts';
 import { registerAuthRoutes } from './auth.routes.ts';
+import { registerUserRoutes } from './users.routes.ts';
+import { registerAuditLogRoutes } from './audit-log.routes.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies.ts';
 
 
@@ -19,10 +21,16 @@ declare module 'fastify' {
     /** sha256 of the session token and its CSRF token, when logged in */
     session: { tokenHash: string; csrfToken: string } | null;
   }
+  interface FastifyContextConfig {
+    /** checked before the body is validated: 401 without login, 403 without this permission */
+    permission?: Permission;
+    /** callable without login (default: every /api route needs a logged-in user) */
+    public?: boolean;
+  }
 }
 
 /** Routes anyone may call, logged in or not, whatever the state of their password. */
-const OPEN_ROUTES = new Set(['/api/health', '/api/system/info', '/api/auth/login']);
+const OPEN_ROUTES = new Set(['/api/health', '/api/system/info', '/api/auth/login', '/api/auth/logout']);
 /** What a user who must change their password may still call. */
 const PASSWORD_GATE_ALLOWED = new Set(['/api/auth/me', '/api/auth/change-password', '/api/auth/logout', ...OPEN_ROUTES]);
 
@@ -42,23 +50,33 @@ export async function registerAuth(app: FastifyInstance, ctx: AppContext): Promi
   app.addHook('onRequest', async (req: FastifyRequest) => {
     req.user = null;
     req.session = null;
+    const route = req.routeOptions?.url ?? '';
+    const config = req.routeOptions?.config ?? {};
+    // deny by default: a known route is open only when it says so
+    const open = !route || OPEN_ROUTES.has(route) || config.public === true;
     const token = req.cookies?.[SESSION_COOKIE];
-    if (!token) return;
-    const s = await loadSession(ctx.database.db, token);
-    if (!s) return;
+    const s = token ? await loadSession(ctx.database.db, token) : null;
+    if (!s) {
+      if (open) return;
+      throw new AppError('UNAUTHENTICATED', '尚未登录或登录已过期，请重新登录');
+    }
     req.user = s.user;
     req.session = { tokenHash: s.tokenHash, csrfToken: s.csrfToken };
-    const route = req.routeOptions?.url ?? '';
     if (!SAFE_METHODS.has(req.method) && route !== '/api/auth/login') {
       const header = req.headers[CSRF_HEADER];
       if (typeof header !== 'string' || !sameToken(header, s.csrfToken)) {
         throw new AppError('CSRF', '请求缺少有效的安全令牌（CSRF），请刷新页面后重试');
       }
     }
-    if (s.user.mustChangePassword && !PASSWORD_GATE_ALLOWED.has(route)) {
+    if (s.user.mustChangePassword && !PASSWORD_GATE_ALLOWED.has(route) && config.public !== true) {
       throw new AppError('PASSWORD_CHANGE_REQUIRED', '首次登录或密码已被重置，请先修改密码');
+    }
+    if (config.permission && !hasPermission(s.user, config.permission)) {
+      throw new AppError('FORBIDDEN', `没有权限：${PERMISSIONS[config.permission] ?? config.permission}`);
     }
   });
 
   await registerAuthRoutes(app, ctx);
+  await registerUserRoutes(app, ctx);
+  await registerAuditLogRoutes(app, ctx);
 }

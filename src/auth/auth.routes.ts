@@ -3,24 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../shared/context.ts';
-import { ROLES, ROLE_NAMES, PERMISSIONS, ROLE_PERMISSIONS, canUnmask, type SessionUser } from './permissions.ts';
+import { MeResponse, LoginBody, ChangePasswordBody } from './auth.schema.ts';
+import { ROLE_NAMES, PERMISSIONS, ROLE_PERMISSIONS, canUnmask, type SessionUser } from './permissions.ts';
 import { changePassword, login, auditAlone } from './login.ts';
 import { deleteSession } from './session.store.ts';
 import { requireUser } from './guards.ts';
 import { clearSessionCookie, setSessionCookie } from './cookies.ts';
-
-export const SessionUserSchema = z.object({
-  id: z.number(), username: z.string(), displayName: z.string(), role: z.enum(ROLES), regionCode: z.string(),
-  countyCode: z.string(), mustChangePassword: z.boolean(),
-});
-
-export const MeResponse = z.object({
-  user: SessionUserSchema.extend({ roleName: z.string() }),
-  csrfToken: z.string(),
-  permissions: z.array(z.string()),
-  canUnmask: z.boolean(),
-});
-export type MeResponse = z.infer<typeof MeResponse>;
 
 function me(user: SessionUser, csrfToken: string): MeResponse {
   const perms = [...(ROLE_PERMISSIONS[user.role] ?? [])].filter((p) => p in PERMISSIONS).sort();
@@ -36,7 +24,7 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) 
   r.post('/auth/login', {
     schema: {
       tags: ['登录'], summary: '登录',
-      body: z.object({ username: z.string().min(1, '请输入用户名').max(64), password: z.string().min(1, '请输入密码').max(256) }),
+      body: LoginBody,
       response: { 200: MeResponse },
     },
   }, async (req, reply) => {
@@ -50,7 +38,7 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) 
   r.post('/auth/logout', { schema: { tags: ['登录'], summary: '退出登录', response: { 200: Ok } } }, async (req, reply) => {
     if (req.user && req.session) {
       await deleteSession(db, req.session.tokenHash);
-      await auditAlone(db, { userId: req.user.id, username: req.user.username }, { action: 'auth.logout', entityType: 'user', entityId: req.user.id });
+      await auditAlone(db, { userId: req.user.id, username: req.user.username }, { action: 'auth.logout', entityType: 'user', entityId: req.user.id, countyCode: req.user.countyCode });
     }
     clearSessionCookie(reply, ctx);
     return { ok: true as const };
@@ -64,7 +52,7 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) 
   r.post('/auth/change-password', {
     schema: {
       tags: ['登录'], summary: '修改密码',
-      body: z.object({ oldPassword: z.string().min(1, '请输入原密码').max(256), newPassword: z.string().max(256) }),
+      body: ChangePasswordBody,
       response: { 200: MeResponse },
     },
   }, async (req) => {

@@ -5,3 +5,7 @@ export { requireUser, requirePermission, assertInScope, actorOf } from './guards
 export { SESSION_COOKIE, CSRF_HEADER } from './cookies.ts';
 export { loginAs, type LoginAsOptions, type LoggedIn } from './testkit.ts';
 export { hashPassword, verifyPassword, passwordProblem, generatePassword } from './password.ts';
+export { unmaskAllowed, auditUnmaskedView, type UnmaskedView } from './unmask.ts';
+export { maskPhone, maskAccount, maskName } from '../shared/mask.ts';
+export { maskId } from '../shared/idnumber.ts';
+export type { MeResponse, UserView } from './auth.schema.ts';

@@ -34,7 +34,7 @@ export async function login(db: Kysely<any>, username: string, password: string,
   }
   const actor = { userId: Number(u.id), username: u.username };
   if (u.locked_until && new Date(u.locked_until).getTime() > Date.now()) {
-    await auditAlone(db, actor, { action: 'auth.login_failed', entityType: 'user', entityId: u.id, detail: { ...detail, reason: '账号锁定中' } });
+    await auditAlone(db, actor, { action: 'auth.login_failed', entityType: 'user', entityId: u.id, countyCode: u.region_code.slice(0, 6), detail: { ...detail, reason: '账号锁定中' } });
     throw new AppError('LOCKED', `密码错误次数过多，账号已锁定，请${minutesLeft(u.locked_until)}分钟后再试，或联系管理员解锁`);
   }
   const ok = await verifyPassword(u.password_hash, password);
@@ -44,20 +44,20 @@ export async function login(db: Kysely<any>, username: string, password: string,
       const n = Number(r.rows[0].failed_attempts);
       const lock = n >= MAX_FAILED_LOGINS;
       if (lock) await sql`UPDATE users SET failed_attempts = 0, locked_until = now() + make_interval(mins => ${LOCK_MINUTES}) WHERE id = ${u.id}`.execute(trx);
-      await appendAudit(trx, actor, { action: lock ? 'auth.locked' : 'auth.login_failed', entityType: 'user', entityId: u.id, detail: { ...detail, reason: '密码错误', failedAttempts: n } });
+      await appendAudit(trx, actor, { action: lock ? 'auth.locked' : 'auth.login_failed', entityType: 'user', entityId: u.id, countyCode: u.region_code.slice(0, 6), detail: { ...detail, reason: '密码错误', failedAttempts: n } });
       return { lock, left: MAX_FAILED_LOGINS - n };
     });
     if (locked.lock) throw new AppError('LOCKED', `密码连续错误${MAX_FAILED_LOGINS}次，账号已锁定${LOCK_MINUTES}分钟，请${LOCK_MINUTES}分钟后再试，或联系管理员解锁`);
     throw new AppError('UNAUTHENTICATED', `${BAD_LOGIN}（再错${locked.left}次账号将被锁定${LOCK_MINUTES}分钟）`);
   }
   if (!u.active) {
-    await auditAlone(db, actor, { action: 'auth.login_failed', entityType: 'user', entityId: u.id, detail: { ...detail, reason: '账号已停用' } });
+    await auditAlone(db, actor, { action: 'auth.login_failed', entityType: 'user', entityId: u.id, countyCode: u.region_code.slice(0, 6), detail: { ...detail, reason: '账号已停用' } });
     throw new AppError('UNAUTHENTICATED', '账号已停用，请联系管理员');
   }
   return db.transaction().execute(async (trx) => {
     await sql`UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ${u.id}`.execute(trx);
     const s = await createSession(trx, Number(u.id), meta);
-    await appendAudit(trx, actor, { action: 'auth.login', entityType: 'user', entityId: u.id, detail });
+    await appendAudit(trx, actor, { action: 'auth.login', entityType: 'user', entityId: u.id, countyCode: u.region_code.slice(0, 6), detail });
     return { user: toSessionUser(u), ...s };
   });
 }
@@ -75,6 +75,6 @@ export async function changePassword(db: Kysely<any>, user: SessionUser, oldPass
     await sql`UPDATE users SET password_hash = ${h}, must_change_password = false, password_changed_at = now() WHERE id = ${u.id}`.execute(trx);
     // other sessions (perhaps someone who knew the old password) end here
     await deleteUserSessions(trx, Number(u.id), keepSessionHash);
-    await appendAudit(trx, { userId: Number(u.id), username: u.username }, { action: 'user.change_password', entityType: 'user', entityId: u.id });
+    await appendAudit(trx, { userId: Number(u.id), username: u.username }, { action: 'user.change_password', entityType: 'user', entityId: u.id, countyCode: u.region_code.slice(0, 6) });
   });
 }

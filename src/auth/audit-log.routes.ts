@@ -1,0 +1,21 @@
+// /api/audit: the audit log, read-only (permission audit.read), and the chain check.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from '../shared/context.ts';
+import { verifyAuditChain } from '../shared/audit.ts';
+import { AuditPage, AuditQuery, AuditVerifyResponse } from './auth.schema.ts';
+import { requirePermission } from './guards.ts';
+import { queryAudit } from './audit-log.store.ts';
+
+export async function registerAuditLogRoutes(app: FastifyInstance, ctx: AppContext) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['审计日志'];
+  r.get('/audit', { config: { permission: 'audit.read' }, schema: { tags, summary: '审计日志（按时间、用户、操作、对象筛选，分页）', querystring: AuditQuery, response: { 200: AuditPage } } }, async (req) => {
+    const me = requirePermission(req, 'audit.read');
+    return queryAudit(ctx.database.db, me.countyCode, req.query);
+  });
+  r.get('/audit/verify', { config: { permission: 'audit.read' }, schema: { tags, summary: '校验审计日志哈希链', response: { 200: AuditVerifyResponse } } }, async (req) => {
+    requirePermission(req, 'audit.read');
+    return verifyAuditChain(ctx.database.db);
+  });
+}

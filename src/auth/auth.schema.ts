@@ -1,0 +1,93 @@
+// Request and response shapes of /api/auth, /api/users, /api/roles and /api/audit: one zod
+// schema is one type, for the server, the web app and the CLI.
+import { z } from 'zod';
+import { ROLES } from './permissions.ts';
+
+export const SessionUserSchema = z.object({
+  id: z.number(), username: z.string(), displayName: z.string(), role: z.enum(ROLES), regionCode: z.string(),
+  countyCode: z.string(), mustChangePassword: z.boolean(),
+});
+
+export const MeResponse = z.object({
+  user: SessionUserSchema.extend({ roleName: z.string() }),
+  csrfToken: z.string(),
+  permissions: z.array(z.string()),
+  canUnmask: z.boolean(),
+});
+export type MeResponse = z.infer<typeof MeResponse>;
+
+export const LoginBody = z.object({ username: z.string().min(1, '请输入用户名').max(64), password: z.string().min(1, '请输入密码').max(256) });
+export const ChangePasswordBody = z.object({ oldPassword: z.string().min(1, '请输入原密码').max(256), newPassword: z.string().max(256) });
+
+export const UserView = z.object({
+  id: z.number(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  roleName: z.string(),
+  regionCode: z.string(),
+  regionName: z.string(),
+  active: z.boolean(),
+  mustChangePassword: z.boolean(),
+  /** locked out after failed logins, until lockedUntil */
+  locked: z.boolean(),
+  lockedUntil: z.string().nullable(),
+  failedAttempts: z.number(),
+  createdAt: z.string(),
+  passwordChangedAt: z.string().nullable(),
+});
+export type UserView = z.infer<typeof UserView>;
+
+export const UserListQuery = z.object({
+  q: z.string().max(64).optional(),
+  role: z.enum(ROLES).optional(),
+  active: z.enum(['true', 'false']).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+export const UserList = z.object({ items: z.array(UserView), total: z.number() });
+
+export const USERNAME_RULE = /^[\p{L}\p{N}_.-]{2,32}$/u;
+export const CreateUserBody = z.object({
+  username: z.string().trim().regex(USERNAME_RULE, '用户名为2～32个字母、数字、汉字或 _ . -'),
+  displayName: z.string().trim().max(64).default(''),
+  role: z.enum(ROLES, { message: '角色不正确' }),
+  regionCode: z.string().trim(),
+  /** when absent, a random one is generated and returned once */
+  password: z.string().max(128).optional(),
+});
+export type CreateUserInput = z.infer<typeof CreateUserBody>;
+
+export const UpdateUserBody = z.object({
+  displayName: z.string().trim().max(64).optional(),
+  role: z.enum(ROLES, { message: '角色不正确' }).optional(),
+  regionCode: z.string().trim().optional(),
+  active: z.boolean().optional(),
+});
+export type UpdateUserInput = z.infer<typeof UpdateUserBody>;
+
+/** A new or reset password is returned exactly once, here. */
+export const UserWithPassword = z.object({ user: UserView, password: z.string() });
+
+export const RoleView = z.object({ code: z.enum(ROLES), name: z.string(), description: z.string(), permissions: z.array(z.object({ code: z.string(), name: z.string() })), canUnmask: z.boolean() });
+
+export const AuditQuery = z.object({
+  from: z.string().optional(),        // ISO date or timestamp, inclusive
+  to: z.string().optional(),          // ISO date (whole day included) or timestamp, exclusive
+  userId: z.coerce.number().int().optional(),
+  username: z.string().max(64).optional(),
+  action: z.string().max(64).optional(),     // exact, or a prefix ending in '.' e.g. 'auth.'
+  entityType: z.string().max(64).optional(),
+  entityId: z.string().max(64).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export const AuditEntryView = z.object({
+  seq: z.number(), at: z.string(), userId: z.number().nullable(), username: z.string(), action: z.string(),
+  entityType: z.string(), entityId: z.string(), countyCode: z.string(),
+  before: z.unknown(), after: z.unknown(), detail: z.unknown(),
+});
+export const AuditPage = z.object({ items: z.array(AuditEntryView), total: z.number(), page: z.number(), pageSize: z.number() });
+export const AuditVerifyResponse = z.object({ ok: z.boolean(), entries: z.number(), brokenAt: z.number().optional(), reason: z.string().optional() });
