@@ -1,0 +1,184 @@
+// 动态调整: 录入 (form), 待审批 (county: approve / return with a note), 我的提交 (withdraw),
+// 全部. Lists from GET /api/registry/adjustments; decisions POST /:id/approve|return|withdraw.
+import { useState } from 'react';
+import { useSearchParams, Link } from 'react-router-dom';
+import { Button, Card, Descriptions, Drawer, Input, List, Modal, Select, Space, Table, Tabs, Tag, Typography, Alert } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
+import { api, download, errorMessage } from '../../shared/api.ts';
+import { useAuth } from '../../shared/auth.tsx';
+import { notify } from '../../shared/notify.ts';
+import { formatDate, formatDateTime } from '../../shared/format.ts';
+import { ADJUSTMENT_KINDS, ADJUSTMENT_STATUS, AdjustmentStatusTag, PageHeader } from '../../shared/ui.tsx';
+import type { Adjustment, AdjustmentKind, AdjustmentStatus, Paged } from '../../shared/types.ts';
+import { AdjustmentForm } from './AdjustmentForm.tsx';
+
+type ListMode = 'queue' | 'mine' | 'all';
+
+function AdjustmentTable({ mode, onOpen }: { mode: ListMode; onOpen: (id: number) => void }) {
+  const [page, setPage] = useState(1);
+  const [status, setStatus] = useState<string>(mode === 'queue' ? 'pending' : '');
+  const [kind, setKind] = useState<string>('');
+  const query = { status: mode === 'queue' ? 'pending' : status, kind, mine: mode === 'mine' ? 1 : undefined, page, pageSize: 20 };
+  const list = useQuery({
+    queryKey: ['adjustments', query],
+    queryFn: ({ signal }) => api.get<Paged<Adjustment>>('/registry/adjustments', query, signal),
+    placeholderData: keepPreviousData,
+  });
+  const columns: TableColumnsType<Adjustment> = [
+    { title: '编号', dataIndex: 'id', width: 70, render: (id: number) => <a onClick={() => onOpen(id)}>#{id}</a> },
+    { title: '类型', dataIndex: 'kind', width: 90, render: (k: AdjustmentKind) => <Tag>{ADJUSTMENT_KINDS[k] ?? k}</Tag> },
+    { title: '内容', dataIndex: 'summary', render: (s: string | undefined, a) => s || a.householdNo || '' },
+    { title: '原因', dataIndex: 'reason', width: 110 },
+    { title: '生效日期', dataIndex: 'effectiveDate', width: 110, render: formatDate },
+    { title: '录入人', dataIndex: 'enteredByName', width: 100 },
+    { title: '录入时间', dataIndex: 'enteredAt', width: 160, render: formatDateTime },
+    { title: '状态', dataIndex: 'status', width: 90, render: (s: AdjustmentStatus) => <AdjustmentStatusTag status={s} /> },
+    { title: '', key: 'op', width: 80, render: (_: unknown, a) => <Button size="small" type={mode === 'queue' ? 'primary' : 'default'} onClick={() => onOpen(a.id)} data-testid={`open-adjustment-${a.id}`}>{mode === 'queue' ? '审批' : '查看'}</Button> },
+  ];
+  return (
+    <div>
+      <Space style={{ marginBottom: 12 }} wrap>
+        {mode !== 'queue' && (
+          <Select value={status} onChange={(v) => { setStatus(v); setPage(1); }} style={{ width: 130 }}
+            options={[{ value: '', label: '全部状态' }, ...Object.entries(ADJUSTMENT_STATUS).map(([k, v]) => ({ value: k, label: v.label }))]} />
+        )}
+        <Select value={kind} onChange={(v) => { setKind(v); setPage(1); }} style={{ width: 130 }}
+          options={[{ value: '', label: '全部类型' }, ...Object.entries(ADJUSTMENT_KINDS).map(([k, v]) => ({ value: k, label: v }))]} />
+      </Space>
+      <Table<Adjustment> rowKey="id" size="small" columns={columns} dataSource={list.data?.items ?? []} loading={list.isFetching} scroll={{ x: 1000 }}
+        pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: setPage, showTotal: (t) => `共 ${t} 件` }}
+        data-testid={`adjustments-${mode}`} />
+    </div>
+  );
+}
+
+function valueText(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '（空）';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => void }) {
+  const qc = useQueryClient();
+  const { me, can } = useAuth();
+  const [note, setNote] = useState('');
+  const q = useQuery({
+    queryKey: ['adjustments', 'one', id],
+    queryFn: ({ signal }) => api.get<Adjustment & { plan?: { errors: string[]; warnings: string[] } }>(`/registry/adjustments/${id}`, undefined, signal),
+    enabled: id !== null,
+  });
+  const decide = useMutation({
+    mutationFn: ({ action, note }: { action: 'approve' | 'return' | 'withdraw'; note?: string }) => api.post<Adjustment>(`/registry/adjustments/${id}/${action}`, { note: note ?? '' }),
+    onSuccess: (_a, v) => {
+      void qc.invalidateQueries({ queryKey: ['adjustments'] });
+      void qc.invalidateQueries({ queryKey: ['registry'] });
+      notify.success({ approve: '已审批通过，变更已写入花名册', return: '已退回', withdraw: '已撤回' }[v.action]);
+      setNote('');
+      onClose();
+    },
+  });
+  const a = q.data;
+  const mayApprove = can('adjustment.approve') && a?.status === 'pending';
+  const mayWithdraw = a?.status === 'pending' && a.enteredBy === me?.user.id;
+
+  function askReturn() {
+    if (!note.trim()) { notify.error('退回时请填写退回意见'); return; }
+    decide.mutate({ action: 'return', note });
+  }
+
+  return (
+    <Drawer open={id !== null} onClose={onClose} size={640} title={a ? `调整单 #${a.id} · ${ADJUSTMENT_KINDS[a.kind] ?? a.kind}` : '调整单'} destroyOnHidden data-testid="adjustment-drawer">
+      {a && (
+        <>
+          <Descriptions column={1} size="small" bordered>
+            <Descriptions.Item label="状态"><AdjustmentStatusTag status={a.status} /></Descriptions.Item>
+            <Descriptions.Item label="内容">{a.summary ?? '—'}</Descriptions.Item>
+            {a.householdNo && <Descriptions.Item label="户编号"><Link to={`/households/${encodeURIComponent(a.householdNo)}`}>{a.householdNo}</Link></Descriptions.Item>}
+            <Descriptions.Item label="原因">{a.reason || '—'}</Descriptions.Item>
+            <Descriptions.Item label="生效日期">{formatDate(a.effectiveDate)}</Descriptions.Item>
+            <Descriptions.Item label="佐证说明">{String((a.payload as { evidenceNote?: string })?.evidenceNote ?? '') || '—'}</Descriptions.Item>
+            <Descriptions.Item label="备注">{a.remarks || '—'}</Descriptions.Item>
+            <Descriptions.Item label="录入">{a.enteredByName ?? a.enteredBy} · {formatDateTime(a.enteredAt)}</Descriptions.Item>
+            {a.decidedAt && <Descriptions.Item label="审批">{a.decidedByName ?? a.decidedBy} · {formatDateTime(a.decidedAt)}</Descriptions.Item>}
+            {a.decisionNote && <Descriptions.Item label="审批意见">{a.decisionNote}</Descriptions.Item>}
+          </Descriptions>
+          {a.plan && (a.plan.errors.length > 0 || a.plan.warnings.length > 0) && (
+            <div style={{ marginTop: 12 }}>
+              {a.plan.errors.map((e, i) => <Alert key={'e' + i} type="error" showIcon title={e} style={{ marginBottom: 4 }} />)}
+              {a.plan.warnings.map((w, i) => <Alert key={'w' + i} type="warning" showIcon title={w} style={{ marginBottom: 4 }} />)}
+            </div>
+          )}
+          {Array.isArray((a as { changes?: unknown[] }).changes) && (
+            <Card size="small" title="审批后将写入的变更" style={{ marginTop: 12 }}>
+              <List size="small" dataSource={(a as unknown as { changes: { label?: string; field?: string; before?: unknown; after?: unknown }[] }).changes}
+                renderItem={(c) => <List.Item>{c.label ?? c.field}：{valueText(c.before)} → {valueText(c.after)}</List.Item>} />
+            </Card>
+          )}
+          <Card size="small" title="佐证材料" style={{ marginTop: 12 }}>
+            {a.files?.length ? a.files.map((f) => (
+              <div key={f.id}><a onClick={() => download(`/registry/adjustments/files/${f.id}`, undefined, f.filename).catch((e) => notify.error(errorMessage(e)))}>{f.filename}</a>
+                <Typography.Text type="secondary"> （{Math.ceil(f.size / 1024)} KB）</Typography.Text></div>
+            )) : <Typography.Text type="secondary">无上传文件</Typography.Text>}
+          </Card>
+          {(mayApprove || mayWithdraw) && (
+            <Card size="small" style={{ marginTop: 12 }}>
+              {mayApprove && (
+                <>
+                  <Input.TextArea rows={2} placeholder="审批意见（退回时必填）" value={note} onChange={(e) => setNote(e.target.value)} style={{ marginBottom: 8 }} data-testid="decision-note" />
+                  <Space>
+                    <Button type="primary" loading={decide.isPending} data-testid="approve"
+                      onClick={() => Modal.confirm({ title: '审批通过？', content: '通过后变更立即写入花名册，并记入该人员的变更历史。', okText: '通过', cancelText: '取消', onOk: () => decide.mutateAsync({ action: 'approve', note }) })}>
+                      审批通过
+                    </Button>
+                    <Button danger loading={decide.isPending} onClick={askReturn} data-testid="return">退回</Button>
+                  </Space>
+                </>
+              )}
+              {mayWithdraw && !mayApprove && <Button onClick={() => decide.mutate({ action: 'withdraw' })} loading={decide.isPending}>撤回</Button>}
+              {mayWithdraw && mayApprove && <Button type="link" onClick={() => decide.mutate({ action: 'withdraw' })}>撤回（本人提交）</Button>}
+            </Card>
+          )}
+        </>
+      )}
+    </Drawer>
+  );
+}
+
+export default function AdjustmentsPage() {
+  const { can } = useAuth();
+  const [params, setParams] = useSearchParams();
+  const newKind = params.get('new') as AdjustmentKind | null;
+  const openId = params.get('open');
+  const canEnter = can('adjustment.enter');
+  const canApprove = can('adjustment.approve');
+  const defaultTab = newKind && canEnter ? 'new' : canApprove ? 'queue' : canEnter ? 'mine' : 'all';
+  const tab = params.get('tab') ?? defaultTab;
+  const set = (patch: Record<string, string | null>) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(patch)) { if (v === null) next.delete(k); else next.set(k, v); }
+    setParams(next, { replace: true });
+  };
+  const open = (id: number | null) => set({ open: id === null ? null : String(id) });
+
+  const items = [
+    canEnter && { key: 'new', label: '录入调整', children: (
+      <AdjustmentForm key={`${newKind}-${params.get('person')}-${params.get('household')}`} initialKind={newKind ?? undefined}
+        personId={params.get('person') ? Number(params.get('person')) : undefined} householdNo={params.get('household') ?? undefined}
+        onDone={(a) => set({ tab: 'mine', new: null, person: null, household: null, open: String(a.id) })} />
+    ) },
+    canApprove && { key: 'queue', label: '待审批', children: <AdjustmentTable mode="queue" onOpen={open} /> },
+    canEnter && { key: 'mine', label: '我的提交', children: <AdjustmentTable mode="mine" onOpen={open} /> },
+    { key: 'all', label: '全部调整', children: <AdjustmentTable mode="all" onOpen={open} /> },
+  ].filter(Boolean) as { key: string; label: string; children: React.ReactNode }[];
+
+  return (
+    <div>
+      <PageHeader title="动态调整" sub="乡镇录入核增、核减和户变更，县中心审批；审批通过后写入花名册并留下完整历史" />
+      <Card size="small">
+        <Tabs activeKey={tab} onChange={(k) => set({ tab: k })} items={items} destroyOnHidden />
+      </Card>
+      <AdjustmentDrawer id={openId ? Number(openId) : null} onClose={() => open(null)} />
+    </div>
+  );
+}

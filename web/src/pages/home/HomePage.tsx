@@ -1,0 +1,79 @@
+// 首页: the county's headline figures (GET /api/registry/figures) and persons by township
+// (GET /api/registry/regions/tree) as an ECharts bar chart.
+import { useMemo } from 'react';
+import { Card, Col, Row, Statistic, Empty, Skeleton, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router-dom';
+import { api } from '../../shared/api.ts';
+import { useAuth } from '../../shared/auth.tsx';
+import { useRegionTree } from '../../shared/layout.tsx';
+import { Chart, type ChartOption } from '../../shared/Chart.tsx';
+import type { Figures, RegionNode } from '../../shared/types.ts';
+import { formatCount } from '../../shared/format.ts';
+
+function townships(tree: RegionNode[] | undefined): RegionNode[] {
+  if (!tree) return [];
+  const out: RegionNode[] = [];
+  const walk = (n: RegionNode) => { if (n.level === 'township') out.push(n); else n.children?.forEach(walk); };
+  tree.forEach(walk);
+  return out;
+}
+
+export default function HomePage() {
+  const { me, can } = useAuth();
+  const figures = useQuery({
+    queryKey: ['registry', 'figures'],
+    queryFn: ({ signal }) => api.get<Figures>('/registry/figures', undefined, signal),
+    enabled: can('registry.read'),
+  });
+  const tree = useRegionTree(can('registry.read'));
+  const towns = townships(tree.data);
+
+  const option = useMemo<ChartOption>(() => ({
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { data: ['在册（正常）', '已核减'] },
+    grid: { left: 48, right: 16, bottom: 60, top: 40 },
+    xAxis: { type: 'category', data: towns.map((t) => t.name), axisLabel: { interval: 0, rotate: towns.length > 8 ? 30 : 0 } },
+    yAxis: { type: 'value', name: '人' },
+    series: [
+      { name: '在册（正常）', type: 'bar', stack: 'p', data: towns.map((t) => t.active ?? t.persons ?? 0), itemStyle: { color: '#1677ff' } },
+      { name: '已核减', type: 'bar', stack: 'p', data: towns.map((t) => t.removed ?? 0), itemStyle: { color: '#bfbfbf' } },
+    ],
+  }), [towns]);
+
+  const f = figures.data;
+  const cards: { title: string; value: number | undefined; suffix: string; link?: string }[] = [
+    { title: '户数', value: f?.households, suffix: '户' },
+    { title: '后扶人口', value: f?.persons, suffix: '人' },
+    { title: '在册（正常）', value: f?.active, suffix: '人', link: '/roster?status=正常' },
+    { title: '本年核减', value: f?.removedThisYear, suffix: '人', link: '/roster?status=已核减' },
+    { title: '待审批调整', value: f?.pendingAdjustments, suffix: '件', link: '/adjustments' },
+  ];
+
+  return (
+    <div>
+      <Typography.Title level={4} style={{ marginTop: 0 }}>
+        {me?.user.displayName || me?.user.username}，您好
+      </Typography.Title>
+      {!can('registry.read') ? <Empty description="您的角色没有查看花名册的权限" /> : (
+        <>
+          <Row gutter={[16, 16]} data-testid="figures">
+            {cards.map((c) => (
+              <Col key={c.title} xs={12} md={8} xl={{ flex: '20%' }}>
+                <Card hoverable={!!c.link}>
+                  {figures.isPending ? <Skeleton active paragraph={false} /> : (
+                    <Statistic title={c.link ? <Link to={c.link}>{c.title}</Link> : c.title} value={c.value ?? 0} suffix={c.suffix}
+                      formatter={(v) => formatCount(Number(v))} />
+                  )}
+                </Card>
+              </Col>
+            ))}
+          </Row>
+          <Card title="各乡镇后扶人口" style={{ marginTop: 16 }}>
+            {tree.isPending ? <Skeleton active /> : towns.length ? <Chart option={option} height={360} /> : <Empty description="暂无数据，请先导入花名册" />}
+          </Card>
+        </>
+      )}
+    </div>
+  );
+}

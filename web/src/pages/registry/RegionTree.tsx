@@ -1,0 +1,49 @@
+// 区划树: county → township → village (GET /api/registry/regions/tree); selecting a node
+// filters the roster to that region.
+import { useMemo } from 'react';
+import { Tree, Skeleton, Empty, Input } from 'antd';
+import type { TreeDataNode } from 'antd';
+import { useState } from 'react';
+import { useRegionTree } from '../../shared/layout.tsx';
+import type { RegionNode } from '../../shared/types.ts';
+
+function toData(nodes: RegionNode[], filter: string): TreeDataNode[] {
+  const out: TreeDataNode[] = [];
+  for (const n of nodes) {
+    if (n.level === 'group') continue;
+    const kids = n.children ? toData(n.children, filter) : [];
+    const hit = !filter || n.name.includes(filter) || n.code.startsWith(filter);
+    if (!hit && !kids.length) continue;
+    const count = n.persons ?? n.active;
+    out.push({
+      key: n.code,
+      title: <span>{n.name || n.code}{count !== undefined && <span style={{ color: '#999', marginLeft: 4 }}>({count})</span>}</span>,
+      children: kids.length ? kids : undefined,
+      isLeaf: !kids.length,
+    });
+  }
+  return out;
+}
+
+export function RegionTree({ value, onChange }: { value: string; onChange: (code: string) => void }) {
+  const tree = useRegionTree();
+  const [filter, setFilter] = useState('');
+  const data = useMemo(() => toData(tree.data ?? [], filter.trim()), [tree.data, filter]);
+  const defaultExpanded = useMemo(() => (tree.data ?? []).map((n) => n.code), [tree.data]);
+  if (tree.isPending) return <Skeleton active />;
+  if (!data.length && !filter) return <Empty description="暂无区划" />;
+  return (
+    <div>
+      <Input.Search placeholder="查找乡镇、村" allowClear size="small" onChange={(e) => setFilter(e.target.value)} style={{ marginBottom: 8 }} />
+      <Tree
+        treeData={data}
+        selectedKeys={value ? [value] : []}
+        defaultExpandedKeys={defaultExpanded}
+        defaultExpandParent
+        onSelect={(keys) => onChange(keys.length ? String(keys[0]) : '')}
+        style={{ maxHeight: 'calc(100vh - 260px)', overflow: 'auto' }}
+        data-testid="region-tree"
+      />
+    </div>
+  );
+}

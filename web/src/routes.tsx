@@ -1,0 +1,56 @@
+// THE list of pages: each entry is a route and (when it has a label) a side-menu item.
+// To add a page: write web/src/pages/<capability>/XxxPage.tsx, then add one entry here.
+import { lazy, type ComponentType, type ReactNode } from 'react';
+import {
+  HomeOutlined, TeamOutlined, CloudUploadOutlined, UserOutlined, SafetyCertificateOutlined,
+  DiffOutlined, PayCircleOutlined, FileSearchOutlined, ClearOutlined,
+} from '@ant-design/icons';
+
+export interface AppPage {
+  path: string;
+  /** the page component, loaded when first visited */
+  component: ComponentType;
+  /** menu label; pages without one (details) are reachable by links only */
+  label?: string;
+  icon?: ReactNode;
+  /** permission from /api/auth/me needed to see the menu item and open the page */
+  permission?: string;
+  /** menu group: 'register' (后扶人口), 'later' (other capabilities), 'system' (系统) */
+  group?: 'main' | 'register' | 'money' | 'system';
+  /** menu key to highlight when this (detail) page is open */
+  menuKey?: string;
+}
+
+const page = (load: () => Promise<{ default: ComponentType }>) => lazy(load);
+
+const Home = page(() => import('./pages/home/HomePage.tsx'));
+const Roster = page(() => import('./pages/registry/RosterPage.tsx'));
+const Person = page(() => import('./pages/registry/PersonPage.tsx'));
+const Household = page(() => import('./pages/registry/HouseholdPage.tsx'));
+const Adjustments = page(() => import('./pages/adjustments/AdjustmentsPage.tsx'));
+const Import = page(() => import('./pages/registry/ImportPage.tsx'));
+const Users = page(() => import('./pages/users/UsersPage.tsx'));
+const Audit = page(() => import('./pages/audit/AuditPage.tsx'));
+const Planned = page(() => import('./pages/planned/PlannedPage.tsx'));
+
+export const MENU_GROUPS: Record<NonNullable<AppPage['group']>, string> = {
+  main: '',
+  register: '后扶人口管理',
+  money: '资金与核查',
+  system: '系统管理',
+};
+
+export const PAGES: AppPage[] = [
+  { path: '/', component: Home, label: '首页', icon: <HomeOutlined />, group: 'main' },
+  { path: '/roster', component: Roster, label: '花名册', icon: <TeamOutlined />, permission: 'registry.read', group: 'register' },
+  { path: '/persons/:id', component: Person, permission: 'registry.read', menuKey: '/roster' },
+  { path: '/households/:no', component: Household, permission: 'registry.read', menuKey: '/roster' },
+  { path: '/adjustments', component: Adjustments, label: '动态调整', icon: <DiffOutlined />, permission: 'registry.read', group: 'register' },
+  { path: '/import', component: Import, label: '导入花名册', icon: <CloudUploadOutlined />, permission: 'registry.import', group: 'register' },
+  // later capabilities: replace `Planned` with the real page when it lands
+  { path: '/subsidy', component: Planned, label: '直补发放', icon: <PayCircleOutlined />, permission: 'subsidy.read', group: 'money' },
+  { path: '/crosscheck', component: Planned, label: '交叉核对', icon: <FileSearchOutlined />, permission: 'crosscheck.run', group: 'money' },
+  { path: '/quality', component: Planned, label: '数据清洗', icon: <ClearOutlined />, permission: 'quality.work', group: 'money' },
+  { path: '/users', component: Users, label: '用户管理', icon: <UserOutlined />, permission: 'users.manage', group: 'system' },
+  { path: '/audit', component: Audit, label: '审计日志', icon: <SafetyCertificateOutlined />, permission: 'audit.read', group: 'system' },
+];

@@ -1,0 +1,218 @@
+// Shapes of the server's answers as the web app uses them. The server's zod schemas in
+// src/*/*.routes.ts are the source of truth; keep these in step with them.
+
+export type Role = 'admin' | 'county' | 'township' | 'finance' | 'leader' | 'auditor';
+
+export const ROLE_NAMES: Record<Role, string> = {
+  admin: '系统管理员',
+  county: '县中心业务股',
+  township: '乡镇移民专干',
+  finance: '财务',
+  leader: '领导',
+  auditor: '审计/巡察',
+};
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  regionCode: string;
+  countyCode: string;
+  mustChangePassword: boolean;
+}
+
+export interface Me {
+  user: SessionUser & { roleName?: string };
+  csrfToken: string;
+  permissions: string[];
+  canUnmask?: boolean;
+  countyName?: string;
+  regionName?: string;
+}
+
+export interface Paged<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface Job {
+  id: string;
+  kind: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  done: number;
+  total: number | null;
+  message: string;
+  result: unknown;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export type PersonStatus = '正常' | '已核减';
+
+export interface PersonRow {
+  id: number;
+  householdNo: string;
+  name: string;
+  idNumber: string;
+  idValid?: boolean;
+  sex: string | null;
+  birthDate: string | null;
+  relation: string;
+  villageCode: string;
+  townshipName: string;
+  villageName: string;
+  groupName: string;
+  category: string | null;
+  status: PersonStatus;
+  removalDate: string | null;
+  removalReason: string | null;
+}
+
+export interface PersonRowFull extends PersonRow {
+  supportStart: string | null;
+  supportEnd: string | null;
+  phone: string;
+  accountNo: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  who: string;
+  action: string;
+  what: string;
+  why: string;
+  source: 'audit' | 'adjustment';
+  adjustmentId: number | null;
+  changes: { field: string; before: unknown; after: unknown }[];
+}
+
+export interface PersonDetail {
+  person: PersonRowFull & { idNumberRaw: string; reservoir: string; moveDate: string | null };
+  account: { accountNo: string; bankName: string; holderName: string } | null;
+  support: { start: string | null; end: string | null; endIsDefault: boolean };
+  household: { householdNo: string; members: PersonRowFull[] };
+  history: HistoryEntry[];
+  masked: boolean;
+}
+
+export interface HouseholdDetail {
+  householdNo: string;
+  villageCode: string;
+  groupName: string;
+  townshipName: string;
+  villageName: string;
+  head: { id: number; name: string } | null;
+  members: PersonRowFull[];
+  history: HistoryEntry[];
+  masked: boolean;
+}
+
+export interface RegionNode {
+  code: string;
+  name: string;
+  level: 'county' | 'township' | 'village' | 'group';
+  persons?: number;
+  active?: number;
+  removed?: number;
+  households?: number;
+  children?: RegionNode[];
+}
+
+export interface Figures {
+  households: number;
+  persons: number;
+  active: number;
+  removedThisYear: number;
+  pendingAdjustments: number;
+  countyName?: string;
+  countyCode?: string;
+}
+
+export type AdjustmentKind = 'add' | 'remove' | 'update' | 'split' | 'merge' | 'change_head' | 'move';
+export type AdjustmentStatus = 'pending' | 'approved' | 'returned' | 'withdrawn';
+
+export interface AdjustmentFile { id: number; filename: string; size: number; mime?: string }
+
+export interface Adjustment {
+  id: number;
+  kind: AdjustmentKind;
+  status: AdjustmentStatus;
+  townshipCode: string;
+  householdNo: string | null;
+  personId: number | null;
+  personName?: string | null;
+  payload: Record<string, unknown>;
+  reason: string;
+  effectiveDate: string | null;
+  remarks: string;
+  enteredBy: number;
+  enteredByName?: string;
+  enteredAt: string;
+  decidedBy?: number | null;
+  decidedByName?: string | null;
+  decidedAt?: string | null;
+  decisionNote?: string;
+  files?: AdjustmentFile[];
+  summary?: string;
+}
+
+export interface ImportProblem { rowNumber: number; column: string; reason: string; value?: string; severity?: string }
+
+export interface ImportPreviewRow {
+  rowNumber?: number;
+  householdNo?: string;
+  name?: string;
+  idNumber?: string;
+  villageCode?: string;
+  status?: string;
+  changes?: { field: string; label?: string; before: unknown; after: unknown }[] | string[];
+}
+
+export interface ImportPreview {
+  id: string;
+  filename?: string;
+  status?: string;
+  counts: { read: number; added: number; changed: number; unchanged: number; rejected: number; corrected?: number; removed?: number };
+  added?: ImportPreviewRow[];
+  changed?: ImportPreviewRow[];
+  rejected?: ImportProblem[];
+  problems?: ImportProblem[];
+  warnings?: string[];
+}
+
+export interface UserRow {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  regionCode: string;
+  regionName?: string;
+  roleName?: string;
+  active: boolean;
+  mustChangePassword: boolean;
+  locked?: boolean;
+  lockedUntil: string | null;
+  failedAttempts?: number;
+  createdAt?: string;
+  passwordChangedAt?: string | null;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  userId: number | null;
+  username: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  countyCode: string;
+  before: unknown;
+  after: unknown;
+  detail: unknown;
+  hash?: string;
+}
+
+export interface AuditVerify { ok: boolean; entries: number; brokenAt?: number; reason?: string }
