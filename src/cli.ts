@@ -3,12 +3,14 @@ import { Command } from 'commander';
 import { VERSION } from './shared/version.ts';
 import { isAppError } from './shared/errors.ts';
 import { registerDbCommands } from './system/db.cli.ts';
+import { registerAuthCommands } from './auth/auth.cli.ts';
 import { registerCrosscheckCommands } from './crosscheck/crosscheck.cli.ts';
 import { registerQualityCommands } from './quality/quality.cli.ts';
 
 const program = new Command();
 program.name('anju').description('安居 — 水库移民后期扶持业务系统 命令行工具').version(VERSION);
 registerDbCommands(program);
+registerAuthCommands(program);
 registerCrosscheckCommands(program);
 registerQualityCommands(program);
 
