@@ -104,6 +104,7 @@ CREATE TABLE payroll_result_files (
   succeeded     integer NOT NULL,
   failed        integer NOT NULL,
   summary       jsonb NOT NULL DEFAULT '{}'::jsonb,
+  content       bytea,                         -- the file as received, the evidence behind every result
   imported_by   bigint,
   imported_at   timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (county_code, id),

@@ -1,0 +1,89 @@
+// Bank file templates (一卡通银行文件) are data: columns (header text and source field), order,
+// encoding, container and amount format, stored per county. Pure: templates, checks, cell text.
+import { z } from 'zod';
+import { formatFen } from '../shared/money.ts';
+import { AppError } from '../shared/errors.ts';
+
+export const BANK_FIELDS = {
+  period: '发放期间', idNumber: '身份证号', name: '姓名', amount: '金额', result: '发放结果', accountNo: '银行账号',
+  holderName: '持卡人姓名', bankName: '开户银行', payDate: '发放日期', batchNo: '批次号', householdNo: '户编号',
+  villageCode: '村代码', villageName: '村', townshipName: '乡镇', lineNo: '序号', blank: '（空列）',
+} as const;
+export type BankField = keyof typeof BANK_FIELDS;
+
+export const bankTemplateSchema = z.object({
+  code: z.string().regex(/^[a-z0-9_-]{1,40}$/, '模板代码只能用小写字母、数字、-和_'),
+  name: z.string().min(1).max(60),
+  container: z.enum(['csv', 'xlsx']),
+  encoding: z.enum(['utf-8', 'gb18030']),
+  /** UTF-8 CSV with a byte-order mark (Excel opens it correctly) */
+  bom: z.boolean().default(true),
+  /** yuan with 2 decimals (600.00), or integer fen (60000) */
+  amountFormat: z.enum(['yuan', 'fen']).default('yuan'),
+  columns: z.array(z.object({ header: z.string().min(1).max(40), field: z.enum(Object.keys(BANK_FIELDS) as [BankField, ...BankField[]]) })).min(1).max(40),
+});
+export type BankTemplate = z.infer<typeof bankTemplateSchema>;
+
+const GENERIC_COLUMNS: BankTemplate['columns'] = [
+  { header: '发放期间', field: 'period' }, { header: '身份证号', field: 'idNumber' }, { header: '姓名', field: 'name' },
+  { header: '金额', field: 'amount' }, { header: '发放结果', field: 'result' }, { header: '银行账号', field: 'accountNo' },
+  { header: '持卡人姓名', field: 'holderName' }, { header: '发放日期', field: 'payDate' }, { header: '批次号', field: 'batchNo' },
+];
+
+/** Built-in templates: the FORMATS.md §2 payment detail as UTF-8 CSV, as XLSX, and as GBK CSV. */
+export const BUILTIN_TEMPLATES: BankTemplate[] = [
+  { code: 'generic', name: '通用格式（CSV，UTF-8）', container: 'csv', encoding: 'utf-8', bom: true, amountFormat: 'yuan', columns: GENERIC_COLUMNS },
+  { code: 'generic-xlsx', name: '通用格式（Excel）', container: 'xlsx', encoding: 'utf-8', bom: false, amountFormat: 'yuan', columns: GENERIC_COLUMNS },
+  { code: 'gbk-csv', name: '通用格式（CSV，GBK编码）', container: 'csv', encoding: 'gb18030', bom: false, amountFormat: 'yuan', columns: GENERIC_COLUMNS },
+];
+
+export function checkTemplate(t: BankTemplate): void {
+  const fields = t.columns.map((c) => c.field);
+  for (const need of ['idNumber', 'name', 'amount'] as BankField[]) {
+    if (!fields.includes(need)) throw new AppError('VALIDATION', `银行文件模板缺少“${BANK_FIELDS[need]}”列`);
+  }
+  const headers = t.columns.map((c) => c.header.trim());
+  const dup = headers.find((h, i) => headers.indexOf(h) !== i);
+  if (dup) throw new AppError('VALIDATION', `银行文件模板的表头“${dup}”重复`);
+}
+
+/** Spreadsheet formula injection: a cell starting with = + - @ (or tab / CR) gets a leading apostrophe. */
+export function neutralise(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? "'" + text : text;
+}
+
+export interface BankLine {
+  period: string; idNumber: string; name: string; amountFen: number; accountNo: string; holderName: string; bankName: string;
+  batchNo: string; householdNo: string; villageCode: string; villageName: string; townshipName: string; lineNo: number;
+}
+
+export function cellOf(t: BankTemplate, field: BankField, l: BankLine): string {
+  switch (field) {
+    case 'period': return l.period;
+    case 'idNumber': return l.idNumber;
+    case 'name': return neutralise(l.name);
+    case 'amount': return t.amountFormat === 'fen' ? String(l.amountFen) : formatFen(l.amountFen);
+    case 'result': return '';
+    case 'accountNo': return neutralise(l.accountNo);
+    case 'holderName': return neutralise(l.holderName);
+    case 'bankName': return neutralise(l.bankName);
+    case 'payDate': return '';
+    case 'batchNo': return l.batchNo;
+    case 'householdNo': return neutralise(l.householdNo);
+    case 'villageCode': return l.villageCode;
+    case 'villageName': return neutralise(l.villageName);
+    case 'townshipName': return neutralise(l.townshipName);
+    case 'lineNo': return String(l.lineNo);
+    case 'blank': return '';
+  }
+}
+
+const csvQuote = (s: string) => (/[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s);
+
+export function csvLine(cells: string[]): string {
+  return cells.map(csvQuote).join(',') + '\r\n';
+}
+
+export function fileNameOf(t: BankTemplate, batchNo: string): string {
+  return `银行发放文件_${batchNo}.${t.container}`;
+}

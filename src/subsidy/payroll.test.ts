@@ -1,0 +1,206 @@
+// Payment rolls on both engines: settings by date, edge cases at roll level, the bank file round
+// trip, idempotent and refused result files, re-issue, and no double payment under concurrency.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { sql } from 'kysely';
+import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
+import { verifyAuditChain } from '../shared/audit.ts';
+import { openTable, cellText } from '../shared/files/table.ts';
+import { saveSettings } from './settings.store.ts';
+import { buildPayroll, listLines, listExclusions, reviewPayroll, getPayroll, listFailures, closePayroll, deletePayroll } from './payroll.store.ts';
+import { prepareBankExport, writeBankFile } from './bankfile.store.ts';
+import { importBankReturn } from './bankreturn.store.ts';
+import { noticeRows, noticeHtml, noticeXlsx } from './notice.ts';
+import { insertPersons, makeId } from './testing-fixtures.ts';
+
+const C = '430582';
+const V1 = '430582101001', V2 = '430582102003';
+const actor = { userId: 1, username: '测试员' };
+const id = (n: number) => makeId('430582', '19650101', n);
+
+async function exportToBuffer(db: any, payrollId: number, template = 'generic') {
+  const prep = await prepareBankExport(db, actor, C, payrollId, template);
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c) => chunks.push(c));
+  await writeBankFile(db, C, payrollId, prep.tpl, prep.batchNo, out);
+  return { prep, buf: Buffer.concat(chunks) };
+}
+
+/** What a bank does: fill 发放结果 (and 发放日期) into the file it received. */
+async function bankReturns(buf: Buffer, fail: Set<string>, edit?: (cells: string[]) => string[]): Promise<Buffer> {
+  const t = await openTable(buf);
+  const iRes = t.headers.indexOf('发放结果'), iId = t.headers.indexOf('身份证号'), iDate = t.headers.indexOf('发放日期');
+  let text = '\ufeff' + t.headers.join(',') + '\n';
+  for await (const r of t.rows) {
+    let cells = r.cells.map(cellText);
+    cells[iRes] = fail.has(cells[iId]) ? '失败' : '成功';
+    cells[iDate] = '2024-03-20';
+    if (edit) cells = edit(cells);
+    text += cells.join(',') + (fail.has(cells[iId]) ? '' : '') + '\n';
+  }
+  return Buffer.from(text, 'utf8');
+}
+
+for (const engine of await testEngines()) {
+  describe(`payment rolls (${engine})`, () => {
+    let t: TestDatabase;
+    let rollId = 0;
+    before(async () => {
+      t = await createTestDatabase(engine);
+      await insertPersons(t.db, C, [
+        { idNumber: id(1), name: '张大山', householdNo: 'H1', villageCode: V1, accountNo: '6230001', villageName: '新村' },
+        { idNumber: id(2), name: '李秀英', householdNo: 'H1', villageCode: V1, relation: '配偶' },                        // no account: head's when fallback=head
+        { idNumber: id(3), name: '王五', householdNo: 'H2', villageCode: V1, supportStart: '2024-03-15', accountNo: '6230003' }, // starts mid-period: Apr–Dec
+        { idNumber: id(4), name: '赵六', householdNo: 'H3', villageCode: V2, supportStart: '2004-09-01', accountNo: '6230004' },  // term ends 2024-08-31: Jan–Aug
+        { idNumber: id(5), name: '钱七', householdNo: 'H4', villageCode: V2, status: '已核减', removalDate: '2024-01-01', removalReason: '死亡', accountNo: '6230005' }, // removed on the first day
+        { idNumber: id(6), name: '孙八', householdNo: 'H5', villageCode: V2, status: '已核减', removalDate: '2024-01-02', removalReason: '死亡', accountNo: '6230006' }, // removed a day later: keeps 2024
+        { idNumber: id(7), name: '=周九', householdNo: 'H6', villageCode: V2, accountNo: '6230007' },
+        { idNumber: id(8), name: '吴十', householdNo: 'H7', villageCode: V2, supportStart: '2024-12-02', accountNo: '6230008' }, // no whole month in 2024
+      ]);
+      // 2024 rules: the household head's account for those without one; from 2025 a higher standard
+      await saveSettings(t.db, actor, C, '2024-01-01', { accountFallback: 'head' });
+      await saveSettings(t.db, actor, C, '2025-01-01', { standardFen: 72000 });
+    });
+    after(async () => { await t.drop(); });
+
+    it('builds the 2024 roll with the rule behind every amount, using the settings of 2024-01-01', async () => {
+      const roll = await buildPayroll(t.db, actor, { countyCode: C, period: '2024', kind: 'regular' });
+      rollId = roll.id;
+      assert.equal(roll.status, 'draft');
+      assert.equal(roll.rules.standardFen, 60000);
+      assert.equal(roll.batchNo, '430582-2024-01');
+      const { lines, total } = await listLines(t.db, C, roll.id, { limit: 100 });
+      const by = new Map(lines.map((l) => [l.idNumber, l]));
+      assert.equal(total, 6);
+      assert.equal(by.get(id(1))!.amountFen, 60000);
+      assert.equal(by.get(id(2))!.accountSource, 'head');
+      assert.equal(by.get(id(2))!.accountNo, '6230001');
+      assert.ok(by.get(id(2))!.flags.includes('head_account'));
+      assert.equal(by.get(id(3))!.months, 9);
+      assert.equal(by.get(id(3))!.amountFen, 45000);
+      assert.match(by.get(id(3))!.reason, /覆盖9个整月/);
+      assert.equal(by.get(id(4))!.months, 8);
+      assert.equal(by.get(id(4))!.amountFen, 40000);
+      assert.equal(by.has(id(5)), false);
+      assert.equal(by.get(id(6))!.amountFen, 60000);
+      assert.equal(roll.totalFen, 60000 + 60000 + 45000 + 40000 + 60000 + 60000);
+      const ex = await listExclusions(t.db, C, roll.id);
+      assert.deepEqual(ex.map((e) => e.idNumber).sort(), [id(5), id(8)].sort());
+      assert.match(ex.find((e) => e.idNumber === id(5))!.reason, /已于2024-01-01核减/);
+    });
+
+    it('refuses a second regular roll and a half-year period under annual rules', async () => {
+      await assert.rejects(buildPayroll(t.db, actor, { countyCode: C, period: '2024', kind: 'regular' }), /已有正常发放批次/);
+      await assert.rejects(buildPayroll(t.db, actor, { countyCode: C, period: '2024H1', kind: 'regular' }), /按年发放/);
+    });
+
+    it('uses the later standard for 2025', async () => {
+      const r = await buildPayroll(t.db, actor, { countyCode: C, period: '2025', kind: 'regular' });
+      assert.equal(r.rules.standardFen, 72000);
+      const { lines } = await listLines(t.db, C, r.id);
+      assert.equal(lines.find((l) => l.idNumber === id(1))!.amountFen, 72000);
+      await deletePayroll(t.db, actor, C, r.id);
+    });
+
+    it('exports the bank file (formulas neutralised), refuses foreign result files, imports results once', async () => {
+      await assert.rejects(prepareBankExport(t.db, actor, C, rollId, 'generic'), /不能导出银行文件/);
+      await reviewPayroll(t.db, actor, C, rollId);
+      const { prep, buf } = await exportToBuffer(t.db, rollId);
+      assert.equal(prep.rows, 6);
+      const text = buf.toString('utf8');
+      assert.ok(text.startsWith('\ufeff发放期间,身份证号,姓名,金额,发放结果,银行账号,持卡人姓名,发放日期,批次号\r\n'));
+      assert.ok(text.includes(`2024,${id(7)},'=周九,600.00,,6230007`));
+      assert.equal((await getPayroll(t.db, C, rollId))!.status, 'exported');
+
+      // refused: another period, an amount changed, unknown IDs
+      const wrongPeriod = await bankReturns(buf, new Set(), (c) => { c[0] = '2023'; return c; });
+      await assert.rejects(importBankReturn(t.db, actor, C, rollId, { filename: 'x.csv', content: wrongPeriod }), /发放期间为2023，本批次是2024期间/);
+      const wrongAmount = await bankReturns(buf, new Set(), (c) => { if (c[1] === id(3)) c[3] = '600.00'; return c; });
+      await assert.rejects(importBankReturn(t.db, actor, C, rollId, { filename: 'x.csv', content: wrongAmount }), /金额与批次不符/);
+      let k = 0;
+      const strangers = await bankReturns(buf, new Set(), (c) => { if (k++ < 4) c[1] = makeId('110101', '19800101', k); return c; });
+      await assert.rejects(importBankReturn(t.db, actor, C, rollId, { filename: 'x.csv', content: strangers }), /不在本批次中/);
+      const foreignBatch = await bankReturns(buf, new Set(), (c) => { c[8] = '430582-2024-09'; return c; });
+      await assert.rejects(importBankReturn(t.db, actor, C, rollId, { filename: 'x.csv', content: foreignBatch }), /批次号为430582-2024-09/);
+      const after = await listLines(t.db, C, rollId, { result: 'pending' });
+      assert.equal(after.total, 6, 'a refused file changes nothing');
+
+      const ret = await bankReturns(buf, new Set([id(4)]));
+      const s1 = await importBankReturn(t.db, actor, C, rollId, { filename: '回盘.csv', content: ret });
+      assert.equal(s1.alreadyImported, false);
+      assert.equal(s1.succeeded, 5);
+      assert.equal(s1.failed, 1);
+      const s2 = await importBankReturn(t.db, actor, C, rollId, { filename: '回盘.csv', content: ret });
+      assert.equal(s2.alreadyImported, true);
+      // the same results in a re-saved file: nothing changes either
+      const s3 = await importBankReturn(t.db, actor, C, rollId, { filename: '回盘2.csv', content: Buffer.concat([ret, Buffer.from('\n')]) });
+      assert.equal(s3.succeeded + s3.failed, 0);
+      assert.equal(s3.unchanged, 6);
+      const roll = (await getPayroll(t.db, C, rollId))!;
+      assert.equal(roll.status, 'results_imported');
+      assert.deepEqual([roll.counts!.success, roll.counts!.failure, roll.counts!.pending], [5, 1, 0]);
+      assert.equal(roll.counts!.successFen, 60000 * 4 + 45000);
+      const fails = await listFailures(t.db, C, '2024');
+      assert.deepEqual(fails.map((f) => f.idNumber), [id(4)]);
+      assert.equal(fails[0].resultReason, '银行返回失败');
+    });
+
+    it('a successful payment cannot become a failure, and the database refuses a second success', async () => {
+      const { buf } = { buf: Buffer.from(`发放期间,身份证号,姓名,金额,发放结果\n2024,${id(1)},张大山,600.00,失败\n`) };
+      await assert.rejects(importBankReturn(t.db, actor, C, rollId, { filename: 'r.csv', content: buf }), /已成功发放的不能改为失败/);
+      await assert.rejects(sql`INSERT INTO payment_lines (county_code, payroll_id, line_no, period, id_number, name, months, standard_fen, amount_fen, reason, account_source, result)
+        VALUES (${C}, ${rollId}, 999, '2024', ${id(1)}, '张大山', 12, 60000, 60000, 'x', 'own', 'success')`.execute(t.db), /payment_lines_one_(success|live)|duplicate key|unique/);
+    });
+
+    it('supplementary roll: the failed and the late-added, never the paid; two at once → only one', async () => {
+      await insertPersons(t.db, C, [{ idNumber: id(9), name: '郑十一', householdNo: 'H8', villageCode: V1, accountNo: '6230009' }]);
+      const results = await Promise.allSettled([
+        buildPayroll(t.db, actor, { countyCode: C, period: '2024', kind: 'supplementary' }),
+        buildPayroll(t.db, actor, { countyCode: C, period: '2024', kind: 'supplementary' }),
+      ]);
+      const ok = results.filter((r) => r.status === 'fulfilled');
+      assert.equal(ok.length, 1, JSON.stringify(results.map((r) => r.status === 'rejected' ? String(r.reason) : 'ok')));
+      assert.match(String((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason), /不能重复发放|没有需要补发/);
+      const sup = (ok[0] as PromiseFulfilledResult<any>).value;
+      const { lines } = await listLines(t.db, C, sup.id);
+      assert.deepEqual(lines.map((l) => l.idNumber).sort(), [id(4), id(9)].sort());
+      assert.deepEqual(await listFailures(t.db, C, '2024'), [], 'the failed one is re-issued');
+      await assert.rejects(buildPayroll(t.db, actor, { countyCode: C, period: '2024', kind: 'supplementary' }), /没有需要补发/);
+    });
+
+    it('closes only when every line has a result', async () => {
+      const roll = await closePayroll(t.db, actor, C, rollId);
+      assert.equal(roll.status, 'closed');
+    });
+
+    it('GBK and XLSX bank files read back the same', async () => {
+      const r = await buildPayroll(t.db, actor, { countyCode: C, period: '2025', kind: 'regular' });
+      await reviewPayroll(t.db, actor, C, r.id);
+      for (const tpl of ['gbk-csv', 'generic-xlsx']) {
+        const { buf } = await exportToBuffer(t.db, r.id, tpl);
+        const table = await openTable(buf);
+        if (tpl === 'gbk-csv') assert.equal(table.encoding, 'gb18030');
+        assert.equal(table.format, tpl === 'gbk-csv' ? 'csv' : 'xlsx');
+        const rows: string[][] = [];
+        for await (const x of table.rows) rows.push(x.cells.map(cellText));
+        assert.equal(rows.length, 6); // 1 2 3 7 8 9: 4 ended in 2024, 5 and 6 removed
+        assert.ok(rows.some((c) => c[1] === id(1) && c[2] === '张大山' && c[3] === '720.00'));
+      }
+    });
+
+    it('notice list masks the ID and shows no account', async () => {
+      const rows = await noticeRows(t.db, C, rollId);
+      assert.equal(rows.length, 6);
+      const html = noticeHtml('2024年度后期扶持直补资金公示', rows);
+      assert.ok(!html.includes(id(1)) && !html.includes('6230001'));
+      assert.ok(html.includes('张大山') && html.includes('600.00'));
+      assert.ok(html.includes('&#39;=周九') || html.includes('=周九'));
+      const x = await noticeXlsx('公示', rows);
+      const table = await openTable(x);
+      assert.ok(table.headers.length > 0);
+      assert.ok((await verifyAuditChain(t.db)).ok);
+    });
+  });
+}
