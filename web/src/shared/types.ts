@@ -134,30 +134,45 @@ export interface Figures {
 export type AdjustmentKind = 'add' | 'remove' | 'update' | 'split' | 'merge' | 'change_head' | 'move';
 export type AdjustmentStatus = 'pending' | 'approved' | 'returned' | 'withdrawn';
 
-export interface AdjustmentFile { id: number; filename: string; size: number; mime?: string }
+export interface AdjustmentFile { id: number; filename: string; mime: string; size: number; sha256: string; uploadedAt: string }
 
 export interface Adjustment {
   id: number;
   kind: AdjustmentKind;
+  kindName: string;
   status: AdjustmentStatus;
+  statusName: string;
   townshipCode: string;
+  townships: string[];
   householdNo: string | null;
-  personId: number | null;
-  personName?: string | null;
-  payload: Record<string, unknown>;
+  personIds: number[];
+  summary: string;
   reason: string;
   effectiveDate: string | null;
   remarks: string;
+  payload: Record<string, unknown> & { evidenceNote?: string };
   enteredBy: number;
-  enteredByName?: string;
+  enteredByName: string;
   enteredAt: string;
-  decidedBy?: number | null;
-  decidedByName?: string | null;
-  decidedAt?: string | null;
-  decisionNote?: string;
-  files?: AdjustmentFile[];
-  summary?: string;
+  updatedAt: string;
+  decidedBy: number | null;
+  decidedByName: string;
+  decidedAt: string | null;
+  decisionNote: string;
+  warnings: string[];
+  fileCount: number;
 }
+
+export type PlanOp =
+  | { op: 'insertHousehold'; householdNo: string; after: Record<string, unknown> }
+  | { op: 'updateHousehold'; householdNo: string; before: Record<string, unknown>; after: Record<string, unknown> }
+  | { op: 'deleteHousehold'; householdNo: string; before: Record<string, unknown> }
+  | { op: 'insertPerson'; after: Record<string, unknown> }
+  | { op: 'updatePerson'; personId: number; before: Record<string, unknown>; after: Record<string, unknown> };
+
+export interface Plan { errors: string[]; warnings: string[]; ops: PlanOp[] }
+
+export interface AdjustmentDetail { adjustment: Adjustment; files: AdjustmentFile[]; preview: Plan | null }
 
 export interface ImportProblem { rowNumber: number; column: string; reason: string; value?: string; severity?: string }
 

@@ -84,17 +84,19 @@ export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: {
 
   const submit = useMutation({
     mutationFn: async (values: Record<string, any>) => {
-      const a = await api.post<Adjustment>('/registry/adjustments', toRequest(kind, values));
+      const r = await api.post<{ adjustment: Adjustment; warnings: string[] }>('/registry/adjustments', toRequest(kind, values));
+      const a = r.adjustment;
       const failed: string[] = [];
       for (const f of files) {
         if (!f.originFileObj) continue;
         try { await api.upload(`/registry/adjustments/${a.id}/files`, { file: f.originFileObj }); } catch (e) { failed.push(`${f.name}：${errorMessage(e)}`); }
       }
-      return { a, failed };
+      return { a, failed, warnings: r.warnings ?? [] };
     },
     meta: { silent: true },
     onMutate: () => setError(null),
-    onSuccess: ({ a, failed }) => {
+    onSuccess: ({ a, failed, warnings }) => {
+      if (warnings.length) notify.notice('请留意', warnings.join('；'));
       void qc.invalidateQueries({ queryKey: ['registry'] });
       void qc.invalidateQueries({ queryKey: ['adjustments'] });
       if (failed.length) notify.error(`调整单已提交，但部分佐证材料上传失败：${failed.join('；')}。可在“我的提交”中补传。`);

@@ -10,7 +10,7 @@ import { useAuth } from '../../shared/auth.tsx';
 import { notify } from '../../shared/notify.ts';
 import { formatDate, formatDateTime } from '../../shared/format.ts';
 import { ADJUSTMENT_KINDS, ADJUSTMENT_STATUS, AdjustmentStatusTag, PageHeader } from '../../shared/ui.tsx';
-import type { Adjustment, AdjustmentKind, AdjustmentStatus, Paged } from '../../shared/types.ts';
+import type { Adjustment, AdjustmentDetail, AdjustmentKind, AdjustmentStatus, Paged, PlanOp } from '../../shared/types.ts';
 import { AdjustmentForm } from './AdjustmentForm.tsx';
 
 type ListMode = 'queue' | 'mine' | 'all';
@@ -28,7 +28,7 @@ function AdjustmentTable({ mode, onOpen }: { mode: ListMode; onOpen: (id: number
   const columns: TableColumnsType<Adjustment> = [
     { title: '编号', dataIndex: 'id', width: 70, render: (id: number) => <a onClick={() => onOpen(id)}>#{id}</a> },
     { title: '类型', dataIndex: 'kind', width: 90, render: (k: AdjustmentKind) => <Tag>{ADJUSTMENT_KINDS[k] ?? k}</Tag> },
-    { title: '内容', dataIndex: 'summary', render: (s: string | undefined, a) => s || a.householdNo || '' },
+    { title: '内容', dataIndex: 'summary' },
     { title: '原因', dataIndex: 'reason', width: 110 },
     { title: '生效日期', dataIndex: 'effectiveDate', width: 110, render: formatDate },
     { title: '录入人', dataIndex: 'enteredByName', width: 100 },
@@ -53,10 +53,37 @@ function AdjustmentTable({ mode, onOpen }: { mode: ListMode; onOpen: (id: number
   );
 }
 
+const FIELD_NAMES: Record<string, string> = {
+  householdNo: '户编号', idNumber: '身份证号', idNumberRaw: '身份证号（原文）', idValid: '身份证号有效', name: '姓名', sex: '性别', birthDate: '出生日期',
+  relation: '与户主关系', villageCode: '村代码', townshipName: '乡镇', villageName: '村', groupName: '组', category: '人口类别', reservoir: '所属水库',
+  moveDate: '搬迁日期', supportStart: '扶持开始日期', supportEnd: '扶持截止日期', status: '状态', removalDate: '核减日期', removalReason: '核减原因',
+  phone: '联系电话', account: '银行账号',
+};
+
 function valueText(v: unknown): string {
   if (v === null || v === undefined || v === '') return '（空）';
-  if (typeof v === 'object') return JSON.stringify(v);
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (typeof v === 'object') {
+    const a = v as { accountNo?: string; bankName?: string };
+    if (a.accountNo) return `${a.accountNo} ${a.bankName ?? ''}`;
+    return JSON.stringify(v);
+  }
   return String(v);
+}
+
+function fields(o: Record<string, unknown>) {
+  return Object.entries(o).map(([k, v]) => `${FIELD_NAMES[k] ?? k}：${valueText(v)}`).join('；');
+}
+
+/** One change that approval will write, in Chinese. */
+export function opText(op: PlanOp): string {
+  switch (op.op) {
+    case 'insertHousehold': return `新立户 ${op.householdNo}（${fields(op.after)}）`;
+    case 'deleteHousehold': return `撤销户 ${op.householdNo}`;
+    case 'updateHousehold': return `户 ${op.householdNo}：` + Object.keys(op.after).map((k) => `${FIELD_NAMES[k] ?? k} ${valueText(op.before[k])} → ${valueText(op.after[k])}`).join('；');
+    case 'insertPerson': return `新增人员 ${String(op.after.name ?? '')}（${String(op.after.relation ?? '')}，户 ${String(op.after.householdNo ?? '')}）`;
+    case 'updatePerson': return `人员 #${op.personId}：` + Object.keys(op.after).map((k) => `${FIELD_NAMES[k] ?? k} ${valueText(op.before[k])} → ${valueText(op.after[k])}`).join('；');
+  }
 }
 
 function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => void }) {
@@ -65,7 +92,7 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
   const [note, setNote] = useState('');
   const q = useQuery({
     queryKey: ['adjustments', 'one', id],
-    queryFn: ({ signal }) => api.get<Adjustment & { plan?: { errors: string[]; warnings: string[] } }>(`/registry/adjustments/${id}`, undefined, signal),
+    queryFn: ({ signal }) => api.get<AdjustmentDetail>(`/registry/adjustments/${id}`, undefined, signal),
     enabled: id !== null,
   });
   const decide = useMutation({
@@ -78,7 +105,9 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
       onClose();
     },
   });
-  const a = q.data;
+  const a = q.data?.adjustment;
+  const plan = q.data?.preview;
+  const files = q.data?.files ?? [];
   const mayApprove = can('adjustment.approve') && a?.status === 'pending';
   const mayWithdraw = a?.status === 'pending' && a.enteredBy === me?.user.id;
 
@@ -97,26 +126,26 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
             {a.householdNo && <Descriptions.Item label="户编号"><Link to={`/households/${encodeURIComponent(a.householdNo)}`}>{a.householdNo}</Link></Descriptions.Item>}
             <Descriptions.Item label="原因">{a.reason || '—'}</Descriptions.Item>
             <Descriptions.Item label="生效日期">{formatDate(a.effectiveDate)}</Descriptions.Item>
-            <Descriptions.Item label="佐证说明">{String((a.payload as { evidenceNote?: string })?.evidenceNote ?? '') || '—'}</Descriptions.Item>
+            <Descriptions.Item label="佐证说明">{a.payload?.evidenceNote || '—'}</Descriptions.Item>
             <Descriptions.Item label="备注">{a.remarks || '—'}</Descriptions.Item>
-            <Descriptions.Item label="录入">{a.enteredByName ?? a.enteredBy} · {formatDateTime(a.enteredAt)}</Descriptions.Item>
-            {a.decidedAt && <Descriptions.Item label="审批">{a.decidedByName ?? a.decidedBy} · {formatDateTime(a.decidedAt)}</Descriptions.Item>}
+            <Descriptions.Item label="录入">{a.enteredByName || a.enteredBy} · {formatDateTime(a.enteredAt)}</Descriptions.Item>
+            {a.decidedAt && <Descriptions.Item label="审批">{a.decidedByName || a.decidedBy} · {formatDateTime(a.decidedAt)}</Descriptions.Item>}
             {a.decisionNote && <Descriptions.Item label="审批意见">{a.decisionNote}</Descriptions.Item>}
           </Descriptions>
-          {a.plan && (a.plan.errors.length > 0 || a.plan.warnings.length > 0) && (
+          {a.warnings.map((w, i) => <Alert key={'aw' + i} type="warning" showIcon title={w} style={{ marginTop: 8 }} />)}
+          {plan && (
             <div style={{ marginTop: 12 }}>
-              {a.plan.errors.map((e, i) => <Alert key={'e' + i} type="error" showIcon title={e} style={{ marginBottom: 4 }} />)}
-              {a.plan.warnings.map((w, i) => <Alert key={'w' + i} type="warning" showIcon title={w} style={{ marginBottom: 4 }} />)}
+              {plan.errors.map((e, i) => <Alert key={'e' + i} type="error" showIcon title={e} style={{ marginBottom: 4 }} data-testid="plan-error" />)}
+              {plan.warnings.map((w, i) => <Alert key={'w' + i} type="warning" showIcon title={w} style={{ marginBottom: 4 }} />)}
+              {plan.ops.length > 0 && (
+                <Card size="small" title="审批通过后将写入花名册的变更" style={{ marginTop: 8 }}>
+                  <List size="small" dataSource={plan.ops} renderItem={(op) => <List.Item>{opText(op)}</List.Item>} />
+                </Card>
+              )}
             </div>
           )}
-          {Array.isArray((a as { changes?: unknown[] }).changes) && (
-            <Card size="small" title="审批后将写入的变更" style={{ marginTop: 12 }}>
-              <List size="small" dataSource={(a as unknown as { changes: { label?: string; field?: string; before?: unknown; after?: unknown }[] }).changes}
-                renderItem={(c) => <List.Item>{c.label ?? c.field}：{valueText(c.before)} → {valueText(c.after)}</List.Item>} />
-            </Card>
-          )}
           <Card size="small" title="佐证材料" style={{ marginTop: 12 }}>
-            {a.files?.length ? a.files.map((f) => (
+            {files.length ? files.map((f) => (
               <div key={f.id}><a onClick={() => download(`/registry/adjustments/files/${f.id}`, undefined, f.filename).catch((e) => notify.error(errorMessage(e)))}>{f.filename}</a>
                 <Typography.Text type="secondary"> （{Math.ceil(f.size / 1024)} KB）</Typography.Text></div>
             )) : <Typography.Text type="secondary">无上传文件</Typography.Text>}

@@ -1,0 +1,169 @@
+// Browser test: the real server (fresh PGlite, migrated) and the built web app, driven in
+// Chromium. An administrator logs in and imports the sample roster through the import page;
+// the roster search finds a person by name and by the last digits of the ID; a township
+// officer enters a 核减 for her; the county operator approves it; her page then shows the
+// new status and the change in her history.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { openDatabase, type Database } from '../../src/shared/db/database.ts';
+import { migrate } from '../../src/shared/db/migrate.ts';
+import { buildApp } from '../../src/app.ts';
+import { hashPassword } from '../../src/auth/index.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DIST = join(ROOT, 'web', 'dist');
+const ROSTER = join(ROOT, 'test', 'fixtures', 'samples', 'roster.csv');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const COUNTY = '430582';
+const TOWNSHIP = '430582130'; // 竹田镇
+const PASSWORD = 'E2e-test-pass-2024';
+// a person of the sample roster: 朱菊, 430582195708041268, household 4305821302410001 (竹田镇茶雁村)
+const NAME = '朱菊';
+const ID_TAIL = '041268';
+const HOUSEHOLD = '4305821302410001';
+const TIMEOUT = 30_000;
+
+let dir: string;
+let database: Database;
+let app: FastifyInstance;
+let browser: Browser;
+let base: string;
+
+async function addUser(username: string, role: string, regionCode: string, displayName: string) {
+  const hash = await hashPassword(PASSWORD, { fast: true });
+  await sql`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password, active)
+    VALUES (${username}, ${displayName}, ${hash}, ${role}, ${regionCode}, false, true)`.execute(database.db);
+}
+
+async function login(username: string): Promise<Page> {
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1400, height: 900 } });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  await page.goto(base + '/login');
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(PASSWORD);
+  await page.locator('button[type=submit]').click();
+  await page.getByTestId('county-name').waitFor();
+  return page;
+}
+
+/** Types into the roster search and waits until the table shows a row with `text`. */
+async function search(page: Page, query: string, text: string) {
+  const box = page.getByTestId('roster-search').locator('input');
+  await box.fill(query);
+  await page.waitForURL((u) => u.searchParams.get('q') === query);
+  await page.getByTestId('roster-table').locator('tbody tr', { hasText: text }).first().waitFor();
+}
+
+describe('浏览器：导入花名册、查找人员、核减与审批', { timeout: 240_000 }, () => {
+  before(async () => {
+    if (!existsSync(join(DIST, 'index.html'))) {
+      const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'web/vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', cwd: ROOT });
+      assert.equal(r.status, 0, '网页构建失败');
+    }
+    dir = mkdtempSync(join(tmpdir(), 'anju-e2e-'));
+    database = await openDatabase({ dataDir: join(dir, 'data') });
+    await migrate(database);
+    app = await buildApp({ database, config: { version: 'e2e', webDist: DIST, secureCookies: false } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = app.server.address();
+    assert.ok(addr && typeof addr === 'object');
+    base = `http://127.0.0.1:${addr.port}`;
+    await addUser('e2e_admin', 'admin', COUNTY, '系统管理员甲');
+    await addUser('e2e_county', 'county', COUNTY, '县中心乙');
+    await addUser('e2e_town', 'township', TOWNSHIP, '竹田镇专干丙');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await database?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  let personPath = '';
+
+  it('管理员登录后通过导入页面导入样例花名册（预览后确认）', async () => {
+    const page = await login('e2e_admin');
+    await page.locator('.ant-menu').getByText('导入花名册').click();
+    await page.waitForURL('**/import');
+    await page.locator('input[type=file]').setInputFiles(ROSTER);
+    await page.getByTestId('import-preview').click();
+    const preview = page.getByTestId('import-preview-result');
+    await preview.waitFor({ timeout: 120_000 });
+    // nothing is written before 确认导入
+    const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM persons`.execute(database.db);
+    assert.equal(before.rows[0].n, 0, '预览不应写入花名册');
+    assert.match(await preview.innerText(), /新增/);
+    await page.getByTestId('import-apply').click();
+    await page.getByTestId('import-done').waitFor({ timeout: 120_000 });
+    const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM persons`.execute(database.db);
+    assert.ok(n.rows[0].n > 3000, `导入后应有约4000人，实际${n.rows[0].n}`);
+    await page.context().close();
+  });
+
+  it('花名册按姓名和身份证号末位都能找到人员，并打开人员页面', async () => {
+    const page = await login('e2e_admin');
+    await page.goto(base + '/roster');
+    await search(page, NAME, HOUSEHOLD);
+    await search(page, ID_TAIL, NAME);
+    const row = page.getByTestId('roster-table').locator('tbody tr', { hasText: NAME }).first();
+    // IDs are masked in the list
+    assert.doesNotMatch(await row.innerText(), /430582195708041268/);
+    await row.getByRole('link', { name: NAME }).click();
+    await page.waitForURL(/\/persons\/\d+$/);
+    personPath = new URL(page.url()).pathname;
+    await page.getByTestId('person-name').filter({ hasText: NAME }).waitFor();
+    assert.match(await page.getByTestId('person-status').innerText(), /正常/);
+    await page.context().close();
+  });
+
+  it('乡镇专干录入核减，县中心审批通过后人员状态和历史随之改变', async () => {
+    assert.ok(personPath, '上一步应找到人员页面');
+    // township officer: 核减 from the person page
+    const town = await login('e2e_town');
+    await town.goto(base + personPath);
+    await town.getByTestId('enter-removal').click();
+    await town.waitForURL(/\/adjustments\?/);
+    const form = town.getByTestId('adjustment-form');
+    await form.waitFor();
+    await form.getByTestId('remove-persons').getByText(NAME).waitFor(); // the person is preselected
+    await form.getByTestId('adjustment-reason').click();
+    await town.locator('.ant-select-item-option[title="死亡"]').click();
+    await form.getByTestId('evidence-note').fill('村委会出具的死亡证明');
+    await form.getByTestId('adjustment-submit').click();
+    const drawer = town.getByTestId('adjustment-drawer');
+    await drawer.getByText('待审批').first().waitFor();
+    await town.context().close();
+
+    // county operator: the queue → approve
+    const county = await login('e2e_county');
+    await county.locator('.ant-menu').getByText('动态调整').click();
+    const queue = county.getByTestId('adjustments-queue');
+    const row = queue.locator('tbody tr', { hasText: '核减' }).first();
+    await row.waitFor();
+    await row.getByRole('button').click();
+    await county.getByTestId('approve').click();
+    await county.locator('.ant-modal-confirm .ant-btn-primary').click();
+    await county.getByTestId('adjustment-drawer').waitFor({ state: 'hidden' });
+
+    // the person page shows the new status and the change in the history
+    await county.goto(base + personPath);
+    await county.getByTestId('person-status').filter({ hasText: '已核减' }).waitFor();
+    const history = await county.getByTestId('history').innerText();
+    assert.match(history, /核减/);
+    assert.match(history, /死亡/);
+    const db = await sql<{ status: string; removal_reason: string }>`SELECT status, removal_reason FROM persons WHERE name = ${NAME} AND household_no = ${HOUSEHOLD}`.execute(database.db);
+    assert.deepEqual(db.rows.map((r) => [r.status, r.removal_reason]), [['已核减', '死亡']]);
+    await county.context().close();
+  });
+});
