@@ -5,11 +5,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifySwagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
+import fastifyMultipart from '@fastify/multipart';
 import { serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isAppError } from './shared/errors.ts';
 import type { AppContext } from './shared/context.ts';
 import { registerSystemRoutes } from './system/system.routes.ts';
 import { registerAuth } from './auth/index.ts';
+import { registerRegistryRoutes } from './registry/registry.routes.ts';
 
 export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -41,9 +43,13 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     transform: jsonSchemaTransform,
   });
 
+  // uploads (roster files, evidence): each route sets its own smaller limit
+  await app.register(fastifyMultipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1, fields: 20 } });
+
   await app.register(async (api) => {
     await registerAuth(api, ctx); // first: sets request.user, checks CSRF, for every route below
     await registerSystemRoutes(api, ctx);
+    await registerRegistryRoutes(api, ctx);
   }, { prefix: '/api' });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

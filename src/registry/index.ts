@@ -1,0 +1,14 @@
+// The registry capability's public face: what other capabilities import.
+export { searchPersons, getPersonPage, interpretQuery, type SearchQuery, type SearchResult, type PersonPage } from './person.store.ts';
+export { getHousehold, type Viewer, type PersonListItem, type HouseholdPage } from './household.store.ts';
+export { regionTree, headlineFigures, type RegionNode, type Figures } from './region.store.ts';
+export {
+  createAdjustment, updateAdjustment, approveAdjustment, returnAdjustment, withdrawAdjustment, getAdjustment, listAdjustments,
+  addAdjustmentFile, getAdjustmentFile, previewAdjustment, type AdjustmentView, type AdjustmentFilter,
+} from './adjustment.store.ts';
+export {
+  AdjustmentInput, planAdjustment, describeAdjustment, ADJUSTMENT_KINDS, KIND_NAMES, REMOVAL_REASONS, RELATIONS,
+  type AdjustmentKind, type AdjustmentStatus, type Plan,
+} from './adjustment.ts';
+export { maskAccount, maskPhone, maskId } from './mask.ts';
+export { registerRegistryRoutes } from './registry.routes.ts';
