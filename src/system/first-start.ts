@@ -1,7 +1,114 @@
 // On the first start of an empty database: create the county, the first administrator, and
 // load a generated demo county, so a new user has something to look at. Prints what to do next.
+// Idempotent: a later start changes nothing and prints nothing about passwords.
+import { sql } from 'kysely';
 import type { AppContext } from '../shared/context.ts';
+import { appendAudit, SYSTEM_ACTOR } from '../shared/audit.ts';
+import { isCountyCode } from '../shared/region.ts';
+import { AppError } from '../shared/errors.ts';
+import { generatePassword, hashPassword } from '../auth/index.ts';
 
-export async function firstStart(_ctx: AppContext): Promise<string[]> {
-  return [];
+export interface FirstStartOptions {
+  countyCode?: string;
+  countyName?: string;
+  /** persons in the demo county; 0 = no demo */
+  demoPersons?: number;
+  demoSeed?: number;
+}
+
+export function firstStartOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): FirstStartOptions {
+  const persons = env.ANJU_DEMO === '0' ? 0 : env.ANJU_DEMO_PERSONS ? Number(env.ANJU_DEMO_PERSONS) : 3000;
+  if (!Number.isInteger(persons) || persons < 0) throw new AppError('VALIDATION', `ANJU_DEMO_PERSONS“${env.ANJU_DEMO_PERSONS}”应为非负整数`);
+  return {
+    countyCode: env.ANJU_COUNTY_CODE || '430582',
+    countyName: env.ANJU_COUNTY_NAME || '示例县',
+    demoPersons: persons,
+    demoSeed: env.ANJU_DEMO_SEED ? Number(env.ANJU_DEMO_SEED) : 1,
+  };
+}
+
+export async function getState<T>(ctx: Pick<AppContext, 'database'>, key: string): Promise<T | undefined> {
+  const r = await sql<{ value: T }>`SELECT value FROM system_state WHERE key = ${key}`.execute(ctx.database.db);
+  return r.rows[0]?.value;
+}
+
+async function setState(ctx: Pick<AppContext, 'database'>, key: string, value: unknown) {
+  await sql`INSERT INTO system_state (key, value) VALUES (${key}, ${JSON.stringify(value)}::jsonb)
+    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`.execute(ctx.database.db);
+}
+
+type DemoLoader = (ctx: Pick<AppContext, 'database'>, opts: { persons?: number; seed?: number; countyCode?: string }) => Promise<unknown>;
+
+/** The registry's demo loader, when that capability provides one. */
+async function demoLoader(): Promise<DemoLoader | null> {
+  try {
+    const mod = (await import('../registry/index.ts')) as Record<string, unknown>;
+    return typeof mod.loadDemoCounty === 'function' ? (mod.loadDemoCounty as DemoLoader) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function firstStart(ctx: Pick<AppContext, 'database'>, opts: FirstStartOptions = firstStartOptionsFromEnv()): Promise<string[]> {
+  const db = ctx.database.db;
+  const lines: string[] = [];
+  const countyCode = opts.countyCode ?? '430582';
+  const countyName = opts.countyName ?? '示例县';
+  if (!isCountyCode(countyCode)) throw new AppError('VALIDATION', `ANJU_COUNTY_CODE“${countyCode}”不是6位县级区划代码`);
+
+  const created = await db.transaction().execute(async (trx) => {
+    // one starter at a time (two servers on one database)
+    await sql`LOCK TABLE system_state IN EXCLUSIVE MODE`.execute(trx);
+    const done = await sql`SELECT 1 FROM system_state WHERE key = 'first_start'`.execute(trx);
+    if (done.rows.length) return null;
+    const counties = await sql<{ n: number }>`SELECT count(*)::int AS n FROM counties`.execute(trx);
+    const users = await sql<{ n: number }>`SELECT count(*)::int AS n FROM users`.execute(trx);
+    const result = { county: false, password: null as string | null };
+    if (!Number(counties.rows[0].n)) {
+      await sql`INSERT INTO counties (code, name) VALUES (${countyCode}, ${countyName})`.execute(trx);
+      await sql`INSERT INTO regions (code, county_code, level, parent_code, name) VALUES (${countyCode}, ${countyCode}, 'county', NULL, ${countyName})
+        ON CONFLICT (code) DO NOTHING`.execute(trx);
+      result.county = true;
+    }
+    if (!Number(users.rows[0].n)) {
+      result.password = generatePassword(14);
+      await sql`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password)
+        VALUES ('admin', '系统管理员', ${await hashPassword(result.password)}, 'admin', ${countyCode}, true)`.execute(trx);
+    }
+    await sql`INSERT INTO system_state (key, value) VALUES ('first_start', ${JSON.stringify({ at: new Date().toISOString(), countyCode })}::jsonb)`.execute(trx);
+    await appendAudit(trx, SYSTEM_ACTOR, {
+      action: 'system.first_start', entityType: 'county', entityId: countyCode, countyCode,
+      detail: { countyCreated: result.county, countyName, adminCreated: !!result.password },
+    });
+    return result;
+  });
+  if (!created) return lines;
+
+  if (created.county) lines.push(`已创建县：${countyCode} ${countyName}`);
+  if (created.password) {
+    lines.push('已创建系统管理员账号：admin');
+    lines.push(`初始密码：${created.password}    （只显示这一次，请立即记下；首次登录后须修改）`);
+  }
+  if (created.county && (opts.demoPersons ?? 0) > 0) {
+    const load = await demoLoader();
+    if (!load) {
+      await setState(ctx, 'demo', { status: 'skipped', reason: 'no loader' });
+    } else {
+      try {
+        const summary = await load(ctx, { persons: opts.demoPersons, seed: opts.demoSeed ?? 1, countyCode });
+        await setState(ctx, 'demo', { status: 'loaded', persons: opts.demoPersons, summary: summary ?? null });
+        lines.push(`已载入演示数据：约 ${opts.demoPersons} 名后扶人口（虚构，仅供试用）`);
+      } catch (e) {
+        await setState(ctx, 'demo', { status: 'failed', error: (e as Error).message });
+        lines.push(`演示数据载入失败（系统仍可使用）：${(e as Error).message}`);
+      }
+    }
+  }
+  return lines;
+}
+
+/** The county this installation serves (the first one on file), for the web header. */
+export async function countyInfo(ctx: Pick<AppContext, 'database'>): Promise<{ code: string; name: string } | null> {
+  const r = await sql<{ code: string; name: string }>`SELECT code, name FROM counties ORDER BY created_at, code LIMIT 1`.execute(ctx.database.db);
+  return r.rows[0] ?? null;
 }
