@@ -12,6 +12,7 @@ import type { AppContext } from './shared/context.ts';
 import { registerSystemRoutes } from './system/system.routes.ts';
 import { registerAuth } from './auth/index.ts';
 import { registerRegistryRoutes } from './registry/registry.routes.ts';
+import { registerJobRoutes } from './system/jobs.routes.ts';
 
 export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -49,6 +50,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   await app.register(async (api) => {
     await registerAuth(api, ctx); // first: sets request.user, checks CSRF, for every route below
     await registerSystemRoutes(api, ctx);
+    await registerJobRoutes(api, ctx);
     await registerRegistryRoutes(api, ctx);
   }, { prefix: '/api' });
 
