@@ -1,7 +1,7 @@
 // The FORMATS §7 rules, exactly as specified there (including its "precise readings").
 // Every data-quality run includes them; file mode writes only these unless asked for more.
 import { addDays, addYears, wholeYearsBetween } from '../shared/dates.ts';
-import type { CheckContext, GroupRule, Hit, PersonFacts, PersonRule, Rule } from './types.ts';
+import type { CheckContext, GroupRule, Hit, HitResult, PersonFacts, PersonRule, Rule } from './types.ts';
 
 const CUTOFF = '2006-06-30';
 
@@ -71,7 +71,7 @@ export const SECTION7_RULES: Rule[] = [
     code: 'ID_SEX_MISMATCH', name: '性别与身份证号不符', severity: '错误', scope: 'person', version: 1,
     description: '填写了性别，且与身份证号顺序码（第17位，旧号码第15位）的奇偶不符',
     templates: { default: '性别填写为“{sex}”，身份证号第{position}位为{parity}（{idSex}）。请核对性别或身份证号。' },
-    check(f) {
+    check(f): HitResult | null {
       if (f.p.sex === '' || !f.idSex || (f.p.sex !== '男' && f.p.sex !== '女') || f.p.sex === f.idSex) return null;
       return { values: { sex: f.p.sex, position: f.idClean.length === 15 ? 15 : 17, parity: f.idSex === '男' ? '奇数' : '偶数', idSex: f.idSex } };
     },
@@ -80,7 +80,7 @@ export const SECTION7_RULES: Rule[] = [
     code: 'ID_BIRTH_MISMATCH', name: '出生日期与身份证号不符', severity: '错误', scope: 'person', version: 1,
     description: '填写了出生日期，且与身份证号中的出生日期不同',
     templates: { default: '出生日期填写为{birth}，身份证号中的出生日期为{idBirth}。请核对出生日期或身份证号。' },
-    check(f) {
+    check(f): HitResult | null {
       if (!f.birthCol || !f.idBirth || f.birthCol === f.idBirth) return null;
       return { values: { birth: f.birthCol, idBirth: f.idBirth } };
     },
@@ -138,7 +138,7 @@ export const SECTION7_RULES: Rule[] = [
       future: '出生日期{birth}晚于核查日期{asOf}。请核对出生日期。',
       default: '出生日期{birth}，至核查日期{asOf}已{age}岁，超过110岁。请核实是否健在、出生日期是否有误。',
     },
-    check(f, ctx) {
+    check(f, ctx): HitResult | null {
       const b = f.birthEff;
       if (!b) return null;
       if (b > ctx.asOf) return { variant: 'future', values: { birth: b, asOf: ctx.asOf } };
@@ -153,7 +153,7 @@ export const SECTION7_RULES: Rule[] = [
       default: '户主出生于{birth}，至核查日期{asOf}仅{age}岁，未满16周岁。请核实户主登记。',
       future: '户主出生于{birth}，晚于核查日期{asOf}，未满16周岁。请核实户主登记。',
     },
-    check(f, ctx) {
+    check(f, ctx): HitResult | null {
       if (!f.isHead || !f.birthEff) return null;
       if (f.birthEff > ctx.asOf) return { variant: 'future', values: { birth: f.birthEff, asOf: ctx.asOf } };
       const age = wholeYearsBetween(f.birthEff, ctx.asOf);
@@ -170,7 +170,7 @@ export const SECTION7_RULES: Rule[] = [
     code: 'CATEGORY_DATE_CONFLICT', name: '人口类别与搬迁日期不符', severity: '错误', scope: 'person', version: 1,
     description: '现状人口的搬迁日期晚于2006-06-30，或原迁人口的搬迁日期在2006-06-30及以前',
     templates: { default: `人口类别为{category}，搬迁日期为{move}；现状人口应于${CUTOFF}及以前搬迁，原迁人口应在其后。请核对人口类别或搬迁日期。` },
-    check(f) {
+    check(f): HitResult | null {
       const d = f.moveDate;
       if (!d) return null;
       const c = f.p.category;
@@ -185,7 +185,7 @@ export const SECTION7_RULES: Rule[] = [
       before: '扶持截止日期{end}早于扶持开始日期{start}。请核对扶持期限。',
       default: '扶持期限{start}至{end}超过20年（截止日期应不晚于{latest}）。请核对扶持期限。',
     },
-    check(f) {
+    check(f): HitResult | null {
       const s = f.supportStart, e = f.supportEnd;
       if (!s || !e) return null;
       if (e < s) return { variant: 'before', values: { start: s, end: e } };
@@ -197,7 +197,7 @@ export const SECTION7_RULES: Rule[] = [
     code: 'REMOVED_INCOMPLETE', name: '核减信息不全', severity: '错误', scope: 'person', version: 1,
     description: '状态为已核减，但缺少核减日期或核减原因',
     templates: { default: '状态为已核减，但缺少{missing}。请补全核减信息。' },
-    check(f) {
+    check(f): HitResult | null {
       if (!f.isRemoved) return null;
       const missing = [f.p.removalDate === '' ? '核减日期' : '', f.p.removalReason === '' ? '核减原因' : ''].filter(Boolean);
       return missing.length ? { values: { missing: missing.join('、') } } : null;
@@ -207,7 +207,7 @@ export const SECTION7_RULES: Rule[] = [
     code: 'ACTIVE_WITH_REMOVAL', name: '正常人员有核减信息', severity: '提示', scope: 'person', version: 1,
     description: '状态为正常，但填有核减日期或核减原因',
     templates: { default: '状态为正常，但填有{filled}。请核实是否已核减，或清除核减信息。' },
-    check(f) {
+    check(f): HitResult | null {
       if (!f.isActive) return null;
       const filled = [f.p.removalDate !== '' ? `核减日期“${f.p.removalDate}”` : '', f.p.removalReason !== '' ? `核减原因“${f.p.removalReason}”` : ''].filter(Boolean);
       return filled.length ? { values: { filled: filled.join('、') } } : null;
@@ -234,7 +234,7 @@ export const SECTION7_RULES: Rule[] = [
       default: '村代码“{code}”不是12位数字（统计用区划代码）。请更正村代码。',
       county: '村代码“{code}”的县级代码{county}不在本次核查的县（{counties}）之内。请更正村代码或核对核查范围。',
     },
-    check(f, ctx: CheckContext) {
+    check(f, ctx: CheckContext): HitResult | null {
       const c = f.p.villageCode;
       if (!isTwelveDigits(c)) return { values: { code: c } };
       const county = c.slice(0, 6);

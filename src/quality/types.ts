@@ -92,9 +92,12 @@ interface RuleBase {
   templates: Record<string, string>;
 }
 
+/** A person rule's finding: template variant and values. */
+export type HitResult = Omit<Hit, 'person'>;
+
 export interface PersonRule extends RuleBase {
   kind: 'person';
-  check(f: PersonFacts, ctx: CheckContext): Omit<Hit, 'person'> | null;
+  check(f: PersonFacts, ctx: CheckContext): HitResult | null;
 }
 
 /** A rule over groups of people sharing a key (household number, normalised ID, account …). */
