@@ -1,0 +1,54 @@
+// The synthetic roster (FORMATS §1) as rows keyed by the Chinese headers — for `anju demo`,
+// tests and benchmarks. Deterministic: the same options give the same rows.
+import { households, type SynthPerson } from './households.ts';
+
+export const ROSTER_HEADERS = [
+  '户编号', '姓名', '身份证号', '性别', '出生日期', '与户主关系', '村代码', '乡镇', '村', '组', '人口类别', '所属水库', '搬迁日期',
+  '扶持开始日期', '扶持截止日期', '状态', '核减日期', '核减原因', '银行账号', '开户银行', '持卡人姓名', '联系电话',
+] as const;
+export type RosterHeader = (typeof ROSTER_HEADERS)[number];
+export type RosterRow = Record<RosterHeader, string>;
+
+/** One person's roster cells in ROSTER_HEADERS order. */
+export function rosterRow(p: SynthPerson): string[] {
+  return [
+    p.householdNo, p.name, p.rosterId, p.sex, p.birth, p.relation, p.villageCode, p.township, p.village, p.group, p.category,
+    p.reservoir, p.moveDate, p.supportStart, p.supportEnd, p.status, p.removalDate, p.removalReason, p.account, p.bank, p.holder, p.phone,
+  ];
+}
+
+export interface GenerateRosterOptions {
+  /** number of persons (rows; a planted duplicate registration adds a row) */
+  persons: number;
+  seed: number | string;
+  /** 6-digit county code (GB/T 2260), default 430582; villages are county + 3-digit township + 3-digit village */
+  countyCode?: string;
+  /** years the support is checked for (only matters for planting); default 2021–2024 */
+  years?: number[];
+  /** share of persons with a planted register problem (invalid ID, removal, duplicate row …); default 0: a clean roster */
+  plantRate?: number;
+}
+
+/**
+ * Stream a realistic synthetic roster: households with a 户主 and consistent members
+ * (配偶, 子, 女, 儿媳, 孙子, 孙女, 父亲, 母亲), valid unique IDs of the county (a few written as
+ * legacy 15-digit numbers or with a lower-case x), 12-digit village codes, 现状人口 (support from
+ * 2006-07-01) and 原迁人口 (support from the month after the move), a shared Luhn-valid 一卡通
+ * account per household held by the 户主, phones, and about 3% removed persons (已核减 with date
+ * and reason). Rows are objects keyed by the FORMATS §1 headers, all values strings ('' = empty).
+ *
+ *   for (const row of generateRoster({ persons: 5000, seed: 1 })) insert(row['身份证号'], row['姓名'], ...)
+ */
+export function* generateRoster(o: GenerateRosterOptions): Generator<RosterRow> {
+  let n = 0;
+  for (const members of households({ seed: o.seed, countyCode: o.countyCode ?? '430582', years: o.years ?? [2021, 2022, 2023, 2024], plantRate: o.plantRate ?? 0 })) {
+    for (const p of members) {
+      if (n >= o.persons) return;
+      if (!p.duplicateRow) n++;
+      const cells = rosterRow(p);
+      const row = {} as RosterRow;
+      ROSTER_HEADERS.forEach((h, i) => { row[h] = cells[i]; });
+      yield row;
+    }
+  }
+}
