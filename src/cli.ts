@@ -5,6 +5,7 @@ import { isAppError } from './shared/errors.ts';
 import { registerDbCommands } from './system/db.cli.ts';
 import { registerAuthCommands } from './auth/auth.cli.ts';
 import { registerCrosscheckCommands } from './crosscheck/crosscheck.cli.ts';
+import { registerSynthCommands } from './synth/synth.cli.ts';
 import { registerQualityCommands } from './quality/quality.cli.ts';
 
 const program = new Command();
@@ -12,6 +13,7 @@ program.name('anju').description('安居 — 水库移民后期扶持业务系�
 registerDbCommands(program);
 registerAuthCommands(program);
 registerCrosscheckCommands(program);
+registerSynthCommands(program);
 registerQualityCommands(program);
 
 try {
