@@ -44,14 +44,17 @@ export function historyFromAudit(rows: { at: string; username: string; action: s
 }
 const fmt = (v: unknown) => (v === null || v === undefined || v === '' ? '（空）' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
-/** Adjustments not yet applied (pending, returned, withdrawn) as history lines. */
-export async function openAdjustmentHistory(db: Kysely<any>, countyCode: string, cond: RawBuilder<unknown>): Promise<HistoryItem[]> {
-  const r = await sql<{ id: number; kind: AdjustmentKind; status: AdjustmentStatus; summary: string; reason: string; entered_by_name: string; at: string; decision_note: string }>`
-    SELECT id, kind, status, summary, reason, entered_by_name, decision_note,
+/**
+ * Adjustments as history lines: those not yet applied (pending, returned, withdrawn) — approved ones
+ * are told by the audit entries they wrote — or all of them with `includeApproved` (household page).
+ */
+export async function openAdjustmentHistory(db: Kysely<any>, countyCode: string, cond: RawBuilder<unknown>, includeApproved = false): Promise<HistoryItem[]> {
+  const r = await sql<{ id: number; kind: AdjustmentKind; status: AdjustmentStatus; summary: string; reason: string; entered_by_name: string; decided_by_name: string; at: string; decision_note: string }>`
+    SELECT id, kind, status, summary, reason, entered_by_name, decided_by_name, decision_note,
       to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
-    FROM adjustments WHERE county_code = ${countyCode} AND status <> 'approved' AND ${cond} ORDER BY id DESC LIMIT 200`.execute(db);
-  return r.rows.map((a) => ({ at: a.at, who: a.entered_by_name, action: `${KIND_NAMES[a.kind]}（${STATUS_NAMES[a.status]}）`,
-    what: a.summary + (a.decision_note ? `；退回意见：${a.decision_note}` : ''), why: a.reason, source: 'adjustment' as const, adjustmentId: Number(a.id), changes: [] }));
+    FROM adjustments WHERE county_code = ${countyCode} AND (${includeApproved} OR status <> 'approved') AND ${cond} ORDER BY id DESC LIMIT 200`.execute(db);
+  return r.rows.map((a) => ({ at: a.at, who: a.status === 'approved' ? `${a.entered_by_name}录入，${a.decided_by_name}批准` : a.entered_by_name, action: `${KIND_NAMES[a.kind]}（${STATUS_NAMES[a.status]}）`,
+    what: a.summary + (a.decision_note ? `；${a.status === 'returned' ? '退回意见' : '审批意见'}：${a.decision_note}` : ''), why: a.reason, source: 'adjustment' as const, adjustmentId: Number(a.id), changes: [] }));
 }
 
 

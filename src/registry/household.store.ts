@@ -90,7 +90,7 @@ export async function getHousehold(db: Kysely<any>, viewer: Viewer, householdNo:
   const head = h.members.find((m) => m.relation === '户主' && m.status === '正常') ?? h.members.find((m) => m.relation === '户主') ?? null;
   const first = h.members[0];
   const audit = await auditHistory(db, viewer.countyCode, 'household', [householdNo]);
-  const open = await openAdjustmentHistory(db, viewer.countyCode, sql`${householdNo}::text = ANY(household_nos)`);
+  const open = await openAdjustmentHistory(db, viewer.countyCode, sql`${householdNo}::text = ANY(household_nos)`, true);
   return {
     householdNo: h.householdNo, villageCode: h.villageCode, groupName: h.groupName,
     townshipName: first?.townshipName ?? '', villageName: first?.villageName ?? '',
