@@ -1,0 +1,240 @@
+// SQL of the roster import: read the register of the counties concerned, write a planned
+// import in bulk (unnest of arrays, in chunks; the same SQL on PGlite and on a server), and keep
+// the import batches with their row lists.
+import { sql, type Kysely } from 'kysely';
+import type { RosterRecord, RowProblem, FieldChange } from './roster-file.ts';
+import { personKey } from './roster-file.ts';
+
+export interface RegisterEntry { id: number; version: number; record: RosterRecord }
+
+const CHUNK = 5000;
+function chunks<T>(list: T[], n = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += n) out.push(list.slice(i, i + n));
+  return out;
+}
+
+/** The register of the given counties, by key (county + household + normalised ID). */
+export async function loadRegister(db: Kysely<any>, counties: string[]): Promise<Map<string, RegisterEntry>> {
+  const map = new Map<string, RegisterEntry>();
+  if (!counties.length) return map;
+  const r = await sql<Record<string, any>>`
+    SELECT p.county_code, p.id, p.version, p.household_no, p.id_number, p.id_number_raw, p.id_valid, p.name, p.sex,
+      p.birth_date::text AS birth_date, p.relation, p.village_code, p.township_name, p.village_name, p.group_name,
+      p.category, p.reservoir, p.move_date::text AS move_date, p.support_start::text AS support_start,
+      p.support_end::text AS support_end, p.status, p.removal_date::text AS removal_date, p.removal_reason, p.phone, p.extra,
+      COALESCE(a.account_no, '') AS account_no, COALESCE(a.bank_name, '') AS bank_name, COALESCE(a.holder_name, '') AS holder_name
+    FROM persons p LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
+    WHERE p.county_code = ANY(${counties}::text[])`.execute(db);
+  for (const p of r.rows) {
+    const record = rowToRecord(p);
+    map.set(personKey(record), { id: Number(p.id), version: Number(p.version), record });
+  }
+  return map;
+}
+
+export function rowToRecord(p: Record<string, any>): RosterRecord {
+  return {
+    rowNumber: 0, countyCode: p.county_code, householdNo: p.household_no, name: p.name, idNumber: p.id_number,
+    idNumberRaw: p.id_number_raw, idValid: !!p.id_valid, sex: p.sex ?? null, birthDate: p.birth_date ?? null, relation: p.relation,
+    villageCode: p.village_code, townshipName: p.township_name, villageName: p.village_name, groupName: p.group_name,
+    category: p.category ?? null, reservoir: p.reservoir, moveDate: p.move_date ?? null, supportStart: p.support_start,
+    supportEnd: p.support_end ?? null, status: p.status, removalDate: p.removal_date ?? null, removalReason: p.removal_reason ?? null,
+    phone: p.phone, accountNo: p.account_no ?? '', bankName: p.bank_name ?? '', holderName: p.holder_name ?? '',
+    extra: typeof p.extra === 'string' ? JSON.parse(p.extra) : (p.extra ?? {}),
+  };
+}
+
+const col = <T>(rs: RosterRecord[], f: (r: RosterRecord) => T) => rs.map(f);
+
+/** Counties, regions (county → township → village → group) and households named by the records. */
+export async function upsertRegionsAndHouseholds(trx: Kysely<any>, records: RosterRecord[], countyNames: Map<string, string>): Promise<void> {
+  const counties = [...new Set(records.map((r) => r.countyCode))];
+  if (!counties.length) return;
+  await sql`INSERT INTO counties (code, name) SELECT * FROM unnest(${counties}::text[], ${counties.map((c) => countyNames.get(c) ?? c)}::text[])
+    ON CONFLICT (code) DO NOTHING`.execute(trx);
+  const regions = new Map<string, { county: string; level: string; parent: string | null; name: string }>();
+  const put = (code: string, county: string, level: string, parent: string | null, name: string) => {
+    const r = regions.get(code);
+    if (!r) regions.set(code, { county, level, parent, name });
+    else if (!r.name && name) r.name = name;
+  };
+  for (const r of records) {
+    const t = r.villageCode.slice(0, 9);
+    put(r.countyCode, r.countyCode, 'county', null, countyNames.get(r.countyCode) ?? '');
+    put(t, r.countyCode, 'township', r.countyCode, r.townshipName);
+    put(r.villageCode, r.countyCode, 'village', t, r.villageName);
+    if (r.groupName) put(`${r.villageCode}/${r.groupName}`, r.countyCode, 'group', r.villageCode, r.groupName);
+  }
+  const list = [...regions.entries()];
+  for (const part of chunks(list)) {
+    await sql`INSERT INTO regions (code, county_code, level, parent_code, name)
+      SELECT * FROM unnest(${part.map(([c]) => c)}::text[], ${part.map(([, r]) => r.county)}::text[], ${part.map(([, r]) => r.level)}::text[],
+        ${part.map(([, r]) => r.parent)}::text[], ${part.map(([, r]) => r.name)}::text[])
+      ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name WHERE regions.name = '' AND EXCLUDED.name <> ''`.execute(trx);
+  }
+  // a household lies where its head lives (else its first member)
+  const households = new Map<string, RosterRecord>();
+  for (const r of records) {
+    const k = `${r.countyCode}|${r.householdNo}`;
+    const h = households.get(k);
+    if (!h || (h.relation !== '户主' && r.relation === '户主')) households.set(k, r);
+  }
+  for (const part of chunks([...households.values()])) {
+    await sql`INSERT INTO households (county_code, household_no, village_code, group_name)
+      SELECT * FROM unnest(${col(part, (r) => r.countyCode)}::text[], ${col(part, (r) => r.householdNo)}::text[],
+        ${col(part, (r) => r.villageCode)}::text[], ${col(part, (r) => r.groupName)}::text[])
+      ON CONFLICT (county_code, household_no) DO UPDATE SET village_code = EXCLUDED.village_code, group_name = EXCLUDED.group_name, updated_at = now()
+      WHERE households.village_code <> EXCLUDED.village_code OR households.group_name <> EXCLUDED.group_name`.execute(trx);
+  }
+}
+
+const PERSON_COLUMNS = sql`county_code, household_no, id_number, id_number_raw, id_valid, name, sex, birth_date, relation, village_code,
+  township_name, village_name, group_name, category, reservoir, move_date, support_start, support_end, status, removal_date,
+  removal_reason, phone, extra`;
+
+function personArrays(rs: RosterRecord[]) {
+  return sql`${col(rs, (r) => r.countyCode)}::text[], ${col(rs, (r) => r.householdNo)}::text[], ${col(rs, (r) => r.idNumber)}::text[],
+    ${col(rs, (r) => r.idNumberRaw)}::text[], ${col(rs, (r) => r.idValid)}::boolean[], ${col(rs, (r) => r.name)}::text[],
+    ${col(rs, (r) => r.sex)}::text[], ${col(rs, (r) => r.birthDate)}::date[], ${col(rs, (r) => r.relation)}::text[],
+    ${col(rs, (r) => r.villageCode)}::text[], ${col(rs, (r) => r.townshipName)}::text[], ${col(rs, (r) => r.villageName)}::text[],
+    ${col(rs, (r) => r.groupName)}::text[], ${col(rs, (r) => r.category)}::text[], ${col(rs, (r) => r.reservoir)}::text[],
+    ${col(rs, (r) => r.moveDate)}::date[], ${col(rs, (r) => r.supportStart)}::date[], ${col(rs, (r) => r.supportEnd)}::date[],
+    ${col(rs, (r) => r.status)}::text[], ${col(rs, (r) => r.removalDate)}::date[], ${col(rs, (r) => r.removalReason)}::text[],
+    ${col(rs, (r) => r.phone)}::text[], ${col(rs, (r) => JSON.stringify(r.extra))}::text[]`;
+}
+
+/** Insert new persons (and their accounts); returns their ids in the order given. */
+export async function insertPersons(trx: Kysely<any>, records: RosterRecord[], onChunk?: (n: number) => void): Promise<number[]> {
+  const ids: number[] = [];
+  for (const part of chunks(records)) {
+    const r = await sql<{ id: number; k: string }>`
+      INSERT INTO persons (${PERSON_COLUMNS})
+      SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23::jsonb
+      FROM unnest(${personArrays(part)}) AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23)
+      RETURNING id, county_code || '|' || household_no || '|' || id_number AS k`.execute(trx);
+    const byKey = new Map(r.rows.map((x) => [x.k, Number(x.id)]));
+    const partIds = part.map((p) => byKey.get(personKey(p))!);
+    ids.push(...partIds);
+    await upsertAccounts(trx, part, partIds);
+    onChunk?.(part.length);
+  }
+  return ids;
+}
+
+/** Overwrite changed persons with their merged records (version + 1) and their accounts. */
+export async function updatePersons(trx: Kysely<any>, items: { id: number; record: RosterRecord }[], onChunk?: (n: number) => void): Promise<void> {
+  for (const part of chunks(items)) {
+    const rs = part.map((p) => p.record);
+    await sql`
+      UPDATE persons p SET household_no = u.c2, id_number = u.c3, id_number_raw = u.c4, id_valid = u.c5, name = u.c6, sex = u.c7,
+        birth_date = u.c8, relation = u.c9, village_code = u.c10, township_name = u.c11, village_name = u.c12, group_name = u.c13,
+        category = u.c14, reservoir = u.c15, move_date = u.c16, support_start = u.c17, support_end = u.c18, status = u.c19,
+        removal_date = u.c20, removal_reason = u.c21, phone = u.c22, extra = u.c23::jsonb, version = p.version + 1, updated_at = now()
+      FROM unnest(${part.map((p) => p.id)}::bigint[], ${personArrays(rs)})
+        AS u(id, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23)
+      WHERE p.county_code = u.c1 AND p.id = u.id`.execute(trx);
+    await upsertAccounts(trx, rs, part.map((p) => p.id));
+    onChunk?.(part.length);
+  }
+}
+
+async function upsertAccounts(trx: Kysely<any>, records: RosterRecord[], ids: number[]): Promise<void> {
+  const withAcc = records.map((r, i) => ({ r, id: ids[i] })).filter((x) => x.r.accountNo !== '');
+  const without = records.map((r, i) => ({ r, id: ids[i] })).filter((x) => x.r.accountNo === '');
+  if (withAcc.length) {
+    await sql`INSERT INTO accounts (county_code, person_id, account_no, bank_name, holder_name)
+      SELECT * FROM unnest(${withAcc.map((x) => x.r.countyCode)}::text[], ${withAcc.map((x) => x.id)}::bigint[],
+        ${withAcc.map((x) => x.r.accountNo)}::text[], ${withAcc.map((x) => x.r.bankName)}::text[], ${withAcc.map((x) => x.r.holderName)}::text[])
+      ON CONFLICT (county_code, person_id) DO UPDATE SET account_no = EXCLUDED.account_no, bank_name = EXCLUDED.bank_name,
+        holder_name = EXCLUDED.holder_name, updated_at = now()
+      WHERE (accounts.account_no, accounts.bank_name, accounts.holder_name) IS DISTINCT FROM (EXCLUDED.account_no, EXCLUDED.bank_name, EXCLUDED.holder_name)`.execute(trx);
+  }
+  if (without.length) {
+    await sql`DELETE FROM accounts a USING unnest(${without.map((x) => x.r.countyCode)}::text[], ${without.map((x) => x.id)}::bigint[]) AS u(c, id)
+      WHERE a.county_code = u.c AND a.person_id = u.id`.execute(trx);
+  }
+}
+
+// ---- import batches ----
+
+export interface ImportBatch {
+  id: string; countyCode: string; filename: string; format: string; encoding: string; size: number; sha256: string;
+  status: string; error: string; summary: any; jobId: string | null; createdBy: number | null; createdAt: string;
+  appliedBy: number | null; appliedAt: string | null;
+}
+
+export async function insertImportBatch(db: Kysely<any>, b: { id: string; countyCode: string; filename: string; size: number; sha256: string; content: Buffer; createdBy: number | null }): Promise<void> {
+  await sql`INSERT INTO roster_imports (id, county_code, filename, size, sha256, content, created_by)
+    VALUES (${b.id}, ${b.countyCode}, ${b.filename}, ${b.size}, ${b.sha256}, ${b.content}, ${b.createdBy})`.execute(db);
+}
+
+export async function updateImportBatch(db: Kysely<any>, id: string, f: { status?: string; error?: string; summary?: unknown; format?: string; encoding?: string; jobId?: string; appliedBy?: number | null; applied?: boolean }): Promise<void> {
+  await sql`UPDATE roster_imports SET status = COALESCE(${f.status ?? null}, status), error = COALESCE(${f.error ?? null}, error),
+    summary = COALESCE(${f.summary === undefined ? null : JSON.stringify(f.summary)}::jsonb, summary),
+    format = COALESCE(${f.format ?? null}, format), encoding = COALESCE(${f.encoding ?? null}, encoding), job_id = COALESCE(${f.jobId ?? null}, job_id),
+    applied_by = CASE WHEN ${f.applied ?? false} THEN ${f.appliedBy ?? null}::bigint ELSE applied_by END,
+    applied_at = CASE WHEN ${f.applied ?? false} THEN now() ELSE applied_at END
+    WHERE id = ${id}`.execute(db);
+}
+
+export async function getImportBatch(db: Kysely<any>, id: string): Promise<ImportBatch | null> {
+  const r = await sql<Record<string, any>>`SELECT id, county_code, filename, format, encoding, size, sha256, status, error, summary, job_id,
+    created_by, created_at, applied_by, applied_at FROM roster_imports WHERE id = ${id}`.execute(db);
+  const b = r.rows[0];
+  if (!b) return null;
+  return {
+    id: b.id, countyCode: b.county_code, filename: b.filename, format: b.format, encoding: b.encoding, size: Number(b.size), sha256: b.sha256,
+    status: b.status, error: b.error, summary: b.summary, jobId: b.job_id, createdBy: b.created_by === null ? null : Number(b.created_by),
+    createdAt: new Date(b.created_at).toISOString(), appliedBy: b.applied_by === null ? null : Number(b.applied_by),
+    appliedAt: b.applied_at ? new Date(b.applied_at).toISOString() : null,
+  };
+}
+
+export async function getImportContent(db: Kysely<any>, id: string): Promise<Buffer> {
+  const r = await sql<{ content: Uint8Array }>`SELECT content FROM roster_imports WHERE id = ${id}`.execute(db);
+  return Buffer.from(r.rows[0].content);
+}
+
+export interface PreviewRow { kind: 'add' | 'change'; rowNumber: number; countyCode: string; householdNo: string; idNumber: string; name: string; villageCode: string; status: string; changes: FieldChange[] | null }
+
+/** Replace the stored row lists of an import (a new preview replaces an old one). */
+export async function saveImportLists(db: Kysely<any>, id: string, rows: PreviewRow[], problems: RowProblem[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`DELETE FROM roster_import_rows WHERE import_id = ${id}`.execute(trx);
+    await sql`DELETE FROM roster_import_problems WHERE import_id = ${id}`.execute(trx);
+    let seq = 0;
+    for (const part of chunks(rows)) {
+      const seqs = part.map(() => ++seq);
+      await sql`INSERT INTO roster_import_rows (import_id, seq, kind, row_number, county_code, household_no, id_number, name, village_code, status, changes)
+        SELECT ${id}, s, k, rn, c, h, i, n, v, st, ch::jsonb FROM unnest(${seqs}::int[], ${part.map((r) => r.kind)}::text[], ${part.map((r) => r.rowNumber)}::int[],
+          ${part.map((r) => r.countyCode)}::text[], ${part.map((r) => r.householdNo)}::text[], ${part.map((r) => r.idNumber)}::text[],
+          ${part.map((r) => r.name)}::text[], ${part.map((r) => r.villageCode)}::text[], ${part.map((r) => r.status)}::text[],
+          ${part.map((r) => (r.changes ? JSON.stringify(r.changes) : null))}::text[]) AS u(s, k, rn, c, h, i, n, v, st, ch)`.execute(trx);
+    }
+    seq = 0;
+    for (const part of chunks(problems)) {
+      const seqs = part.map(() => ++seq);
+      await sql`INSERT INTO roster_import_problems (import_id, seq, kind, row_number, column_name, value, reason)
+        SELECT ${id}, s, k, rn, c, v, r FROM unnest(${seqs}::int[], ${part.map((p) => p.kind)}::text[], ${part.map((p) => p.rowNumber)}::int[],
+          ${part.map((p) => p.column)}::text[], ${part.map((p) => p.value)}::text[], ${part.map((p) => p.reason)}::text[]) AS u(s, k, rn, c, v, r)`.execute(trx);
+    }
+  });
+}
+
+export async function listImportRows(db: Kysely<any>, id: string, kind: 'add' | 'change', offset: number, limit: number): Promise<{ total: number; items: PreviewRow[] }> {
+  const t = await sql<{ n: number }>`SELECT count(*)::int AS n FROM roster_import_rows WHERE import_id = ${id} AND kind = ${kind}`.execute(db);
+  const r = await sql<Record<string, any>>`SELECT kind, row_number, county_code, household_no, id_number, name, village_code, status, changes FROM roster_import_rows
+    WHERE import_id = ${id} AND kind = ${kind} ORDER BY seq OFFSET ${offset} LIMIT ${limit}`.execute(db);
+  return {
+    total: Number(t.rows[0].n),
+    items: r.rows.map((x) => ({ kind: x.kind, rowNumber: Number(x.row_number), countyCode: x.county_code, householdNo: x.household_no, idNumber: x.id_number, name: x.name, villageCode: x.village_code, status: x.status, changes: typeof x.changes === 'string' ? JSON.parse(x.changes) : x.changes })),
+  };
+}
+
+export async function listImportProblems(db: Kysely<any>, id: string, kinds: string[], offset: number, limit: number): Promise<{ total: number; items: RowProblem[] }> {
+  const t = await sql<{ n: number }>`SELECT count(*)::int AS n FROM roster_import_problems WHERE import_id = ${id} AND kind = ANY(${kinds}::text[])`.execute(db);
+  const r = await sql<Record<string, any>>`SELECT kind, row_number, column_name, value, reason FROM roster_import_problems
+    WHERE import_id = ${id} AND kind = ANY(${kinds}::text[]) ORDER BY row_number, seq OFFSET ${offset} LIMIT ${limit}`.execute(db);
+  return { total: Number(t.rows[0].n), items: r.rows.map((x) => ({ kind: x.kind, rowNumber: Number(x.row_number), column: x.column_name, value: x.value, reason: x.reason })) };
+}

@@ -1,0 +1,287 @@
+// Roster import: read the file, compare it with the register (preview), then write it in one
+// transaction (apply). Re-importing the same file changes nothing; persons of the register
+// missing from the file are kept (counted as 'not in file'). The CLI, the web routes and the
+// demo county all come through here.
+import { createHash, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openTable, type TableSource } from '../shared/files/table.ts';
+import { openFastTable } from '../shared/files/fastcsv.ts';
+import { AppError } from '../shared/errors.ts';
+import { appendAudit, type AuditActor } from '../shared/audit.ts';
+import { todayIso, type IsoDate } from '../shared/dates.ts';
+import {
+  rosterLayout, parseRosterRow, personKey, diffRecord, mergeRecord,
+  type RosterRecord, type RowProblem, type RosterLayout, type FieldChange,
+} from './roster-file.ts';
+import {
+  loadRegister, upsertRegionsAndHouseholds, insertPersons, updatePersons, insertImportBatch, updateImportBatch, getImportBatch,
+  getImportContent, saveImportLists, type PreviewRow,
+} from './roster-import.store.ts';
+import { startJob } from '../shared/jobs.ts';
+
+export interface ReadOptions {
+  asOf?: IsoDate;
+  /** counties the import may touch; null/undefined = every county named by the file's 村代码 */
+  counties?: string[] | null;
+  onProgress?: (rowsRead: number) => void;
+}
+
+export interface RosterFile {
+  format: string;
+  encoding: string;
+  sha256: string;
+  size: number;
+  layout: RosterLayout;
+  rowsRead: number;
+  records: RosterRecord[];
+  problems: RowProblem[];
+  warnings: string[];
+}
+
+/** Names of counties we know, for the region tree (others get their code until renamed). */
+export const COUNTY_NAMES = new Map([['430582', '邵东市'], ['430602', '岳阳楼区']]);
+
+/**
+ * Rows of a CSV through the fast reader (split by hand, in batches), of an XLSX through the
+ * streaming reader (which keeps Excel dates and tells formula cells apart).
+ */
+async function openRows(content: Buffer): Promise<{ format: string; encoding?: string; headers: string[]; rows: AsyncIterable<{ rowNumber: number; cells: unknown[] }> }> {
+  const zipOrBinary = content.length >= 4 && ((content[0] === 0x50 && content[1] === 0x4b) || (content[0] === 0xd0 && content[1] === 0xcf) || content.subarray(0, 65536).includes(0));
+  if (zipOrBinary || content.length === 0) return openTable(content as TableSource);
+  const dir = await mkdtemp(join(tmpdir(), 'anju-roster-'));
+  const path = join(dir, 'roster.csv');
+  await writeFile(path, content);
+  try {
+    const t = await openFastTable(path);
+    async function* rows() {
+      try {
+        for await (const batch of t.batches) yield* batch;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    return { format: t.format, encoding: t.encoding, headers: t.headers, rows: rows() };
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Read and check a whole roster file. Throws AppError (Chinese) when the file cannot be read. */
+export async function readRosterFile(content: Buffer, opts: ReadOptions = {}): Promise<RosterFile> {
+  const asOf = opts.asOf ?? todayIso();
+  const counties = opts.counties?.length ? new Set(opts.counties) : null;
+  const table = await openRows(content);
+  const layout = rosterLayout(table.headers);
+  const records: RosterRecord[] = [];
+  const problems: RowProblem[] = [];
+  const firstRowOfKey = new Map<string, number>();
+  let rowsRead = 0;
+  for await (const row of table.rows) {
+    rowsRead++;
+    const parsed = parseRosterRow(layout, row.rowNumber, row.cells, { asOf, counties });
+    if (parsed.record) {
+      const key = personKey(parsed.record);
+      const first = firstRowOfKey.get(key);
+      if (first !== undefined) {
+        parsed.problems.push({ rowNumber: row.rowNumber, column: '身份证号', value: parsed.record.idNumberRaw, kind: 'rejected', reason: `与第${first}行重复：同一户编号下身份证号相同` });
+      } else {
+        firstRowOfKey.set(key, row.rowNumber);
+        records.push(parsed.record);
+      }
+    }
+    for (const p of parsed.problems) problems.push(p);
+    if (rowsRead % 2000 === 0) opts.onProgress?.(rowsRead);
+  }
+  opts.onProgress?.(rowsRead);
+  if (rowsRead === 0) throw new AppError('FILE_EMPTY', '文件只有表头，没有数据行');
+  if (records.length === 0) {
+    const reasons = [...new Set(problems.filter((p) => p.kind === 'rejected').map((p) => `${p.column}：${p.reason}`))].slice(0, 3);
+    throw new AppError('FILE_MALFORMED', `文件的${rowsRead}行数据全部无法导入（例如 ${reasons.join('；')}），数据库未作任何修改`, { problems: problems.slice(0, 100) });
+  }
+  return {
+    format: table.format, encoding: table.encoding ?? '', sha256: createHash('sha256').update(content).digest('hex'), size: content.length,
+    layout, rowsRead, records, problems, warnings: layout.warnings,
+  };
+}
+
+export interface PlannedChange { id: number; version: number; before: RosterRecord; after: RosterRecord; changes: FieldChange[] }
+
+export interface ImportPlan {
+  counties: string[];
+  toAdd: RosterRecord[];
+  toChange: PlannedChange[];
+  unchanged: number;
+  notInFile: number;
+}
+
+/** Compare the file's records with the register (pure once the register is loaded). */
+export function planImport(file: Pick<RosterFile, 'records' | 'layout'>, register: Map<string, { id: number; version: number; record: RosterRecord }>, counties: string[]): ImportPlan {
+  const toAdd: RosterRecord[] = [];
+  const toChange: PlannedChange[] = [];
+  let unchanged = 0;
+  for (const rec of file.records) {
+    const existing = register.get(personKey(rec));
+    if (!existing) { toAdd.push(rec); continue; }
+    const changes = diffRecord(existing.record, rec, file.layout);
+    if (!changes.length) unchanged++;
+    else toChange.push({ id: existing.id, version: existing.version, before: existing.record, after: { ...mergeRecord(existing.record, rec, changes), rowNumber: rec.rowNumber }, changes });
+  }
+  const matched = file.records.length - toAdd.length;
+  return { counties, toAdd, toChange, unchanged, notInFile: register.size - matched };
+}
+
+export interface ImportSummary {
+  rowsRead: number;
+  added: number;
+  changed: number;
+  unchanged: number;
+  rejected: number;
+  rejectedRows: number;
+  corrected: number;
+  warnings: number;
+  notInFile: number;
+  counties: string[];
+  fileWarnings: string[];
+  format: string;
+  encoding: string;
+  sha256: string;
+  applied: boolean;
+}
+
+export function summarize(file: RosterFile, plan: ImportPlan, applied: boolean): ImportSummary {
+  const count = (k: string) => file.problems.filter((p) => p.kind === k).length;
+  return {
+    rowsRead: file.rowsRead, added: plan.toAdd.length, changed: plan.toChange.length, unchanged: plan.unchanged,
+    rejected: count('rejected'), rejectedRows: new Set(file.problems.filter((p) => p.kind === 'rejected').map((p) => p.rowNumber)).size,
+    corrected: count('corrected'), warnings: count('warning'), notInFile: plan.notInFile, counties: plan.counties,
+    fileWarnings: file.warnings, format: file.format, encoding: file.encoding, sha256: file.sha256, applied,
+  };
+}
+
+/** The rows a person checking the preview looks at. */
+export function previewRows(plan: ImportPlan): PreviewRow[] {
+  const row = (r: RosterRecord) => ({ rowNumber: r.rowNumber, countyCode: r.countyCode, householdNo: r.householdNo, idNumber: r.idNumber, name: r.name, villageCode: r.villageCode, status: r.status });
+  return [
+    ...plan.toAdd.map((r) => ({ kind: 'add' as const, ...row(r), changes: null })),
+    ...plan.toChange.map((c) => ({ kind: 'change' as const, ...row(c.after), rowNumber: fileRowOf(c), changes: c.changes })),
+  ];
+}
+const fileRowOf = (c: PlannedChange) => c.after.rowNumber || c.before.rowNumber;
+
+function countiesOf(file: RosterFile, scope: string[] | null | undefined): string[] {
+  return scope?.length ? [...scope] : [...new Set(file.records.map((r) => r.countyCode))].sort();
+}
+
+/** Preview: what the import would do. Writes nothing. */
+export async function previewRoster(db: Kysely<any>, content: Buffer, opts: ReadOptions = {}): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
+  const file = await readRosterFile(content, opts);
+  const counties = countiesOf(file, opts.counties);
+  const plan = planImport(file, await loadRegister(db, counties), counties);
+  return { file, plan, summary: summarize(file, plan, false) };
+}
+
+export interface ApplyOptions extends ReadOptions {
+  actor: AuditActor;
+  filename?: string;
+  importId?: string;
+  onWrite?: (written: number, total: number) => void;
+}
+
+/**
+ * Apply: read the file again, compare with the register as it is now, and write everything
+ * in one transaction with its audit entries. Either all of it is written or none.
+ */
+export async function applyRoster(db: Kysely<any>, content: Buffer, opts: ApplyOptions): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
+  const file = await readRosterFile(content, opts);
+  const counties = countiesOf(file, opts.counties);
+  return db.transaction().execute(async (trx) => {
+    const plan = planImport(file, await loadRegister(trx, counties), counties);
+    const summary = summarize(file, plan, true);
+    const total = plan.toAdd.length + plan.toChange.length;
+    let written = 0;
+    const tick = (n: number) => { written += n; opts.onWrite?.(written, total); };
+    if (total > 0) {
+      await upsertRegionsAndHouseholds(trx, [...plan.toAdd, ...plan.toChange.map((c) => c.after)], COUNTY_NAMES);
+      await insertPersons(trx, plan.toAdd, tick);
+      await updatePersons(trx, plan.toChange.map((c) => ({ id: c.id, record: c.after })), tick);
+    }
+    // one entry for the batch; one per existing person whose record changed
+    await appendAudit(trx, opts.actor, [
+      {
+        action: 'roster.import', entityType: 'roster_import', entityId: opts.importId ?? file.sha256.slice(0, 16), countyCode: counties.length === 1 ? counties[0] : '',
+        detail: { filename: opts.filename ?? '', sha256: file.sha256, size: file.size, format: file.format, counties, rowsRead: file.rowsRead,
+          added: summary.added, changed: summary.changed, unchanged: summary.unchanged, rejectedRows: summary.rejectedRows, notInFile: summary.notInFile },
+      },
+      ...plan.toChange.map((c) => ({
+        action: 'person.update', entityType: 'person', entityId: c.id, countyCode: c.after.countyCode,
+        before: Object.fromEntries(c.changes.map((x) => [x.field, x.before])),
+        after: Object.fromEntries(c.changes.map((x) => [x.field, x.after])),
+        detail: { source: 'roster.import', importId: opts.importId ?? null, rowNumber: c.after.rowNumber, householdNo: c.after.householdNo },
+      })),
+    ]);
+    return { file, plan, summary };
+  });
+}
+
+// ---- imports from the web page: a stored file, previewed as a job, applied as a job ----
+
+export interface StartedImport { id: string; jobId: string }
+
+/** Store the uploaded file and preview it in the background (job 'roster.import.preview'). */
+export async function startImportPreview(db: Kysely<any>, o: { content: Buffer; filename: string; countyCode: string; userId: number | null }): Promise<StartedImport> {
+  if (!o.content.length) throw new AppError('FILE_EMPTY', '上传的文件为空');
+  const id = randomUUID();
+  await insertImportBatch(db, { id, countyCode: o.countyCode, filename: o.filename, size: o.content.length, sha256: createHash('sha256').update(o.content).digest('hex'), content: o.content, createdBy: o.userId });
+  const jobId = await startJob(db, 'roster.import.preview', { countyCode: o.countyCode, createdBy: o.userId }, async (p) => {
+    try {
+      await updateImportBatch(db, id, { status: 'previewing' });
+      const { file, plan, summary } = await previewRoster(db, o.content, { counties: [o.countyCode], onProgress: (n) => void p.progress(n, null, `已读取${n}行`).catch(() => {}) });
+      await saveImportLists(db, id, previewRows(plan), file.problems);
+      await updateImportBatch(db, id, { status: 'previewed', summary, format: file.format, encoding: file.encoding, error: '' });
+      return countsOf(summary);
+    } catch (e) {
+      await updateImportBatch(db, id, { status: 'failed', error: e instanceof Error ? e.message : String(e) });
+      throw e;
+    }
+  });
+  await updateImportBatch(db, id, { jobId });
+  return { id, jobId };
+}
+
+export const countsOf = (s: ImportSummary) => ({
+  read: s.rowsRead, added: s.added, changed: s.changed, unchanged: s.unchanged, rejected: s.rejectedRows,
+  corrected: s.corrected, warnings: s.warnings, notInFile: s.notInFile,
+});
+
+/** Apply a previewed import in the background (job 'roster.import.apply'); refuses a second apply. */
+export async function startImportApply(db: Kysely<any>, id: string, user: { id: number; username: string; countyCode: string }): Promise<StartedImport> {
+  const batch = await getImportBatch(db, id);
+  if (!batch || batch.countyCode !== user.countyCode) throw new AppError('NOT_FOUND', '导入记录不存在');
+  const claimed = await sql<{ id: string }>`UPDATE roster_imports SET status = 'applying', error = '' WHERE id = ${id} AND status = 'previewed' RETURNING id`.execute(db);
+  if (!claimed.rows.length) {
+    const why: Record<string, string> = { applied: '该文件已经导入，不能重复导入', applying: '该文件正在导入，请稍候', failed: '该文件无法读取，不能导入', uploaded: '预览尚未完成，请稍候', previewing: '预览尚未完成，请稍候' };
+    throw new AppError('CONFLICT', why[batch.status] ?? '当前状态不能导入');
+  }
+  const jobId = await startJob(db, 'roster.import.apply', { countyCode: batch.countyCode, createdBy: user.id }, async (p) => {
+    try {
+      const content = await getImportContent(db, id);
+      const { file, plan, summary } = await applyRoster(db, content, {
+        counties: [batch.countyCode], actor: { userId: user.id, username: user.username }, filename: batch.filename, importId: id,
+        onWrite: (w, t) => void p.progress(w, t, '正在写入花名册').catch(() => {}),
+      });
+      await saveImportLists(db, id, previewRows(plan), file.problems);
+      await updateImportBatch(db, id, { status: 'applied', summary, applied: true, appliedBy: user.id });
+      return countsOf(summary);
+    } catch (e) {
+      await updateImportBatch(db, id, { status: 'previewed', error: `导入失败，数据库未作修改：${e instanceof Error ? e.message : String(e)}` });
+      throw e;
+    }
+  });
+  await updateImportBatch(db, id, { jobId });
+  return { id, jobId };
+}
