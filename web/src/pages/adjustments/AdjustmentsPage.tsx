@@ -19,12 +19,16 @@ function AdjustmentTable({ mode, onOpen }: { mode: ListMode; onOpen: (id: number
   const [page, setPage] = useState(1);
   const [status, setStatus] = useState<string>(mode === 'queue' ? 'pending' : '');
   const [kind, setKind] = useState<string>('');
-  const query = { status: mode === 'queue' ? 'pending' : status, kind, mine: mode === 'mine' ? 1 : undefined, page, pageSize: 20 };
+  const { me } = useAuth();
+  // the server lists by region; "mine" is the user's own among the newest 200 of the region
+  const mine = mode === 'mine';
+  const query = { status: mode === 'queue' ? 'pending' : status, kind, page: mine ? 1 : page, pageSize: mine ? 200 : 20 };
   const list = useQuery({
-    queryKey: ['adjustments', query],
+    queryKey: ['adjustments', mode, query],
     queryFn: ({ signal }) => api.get<Paged<Adjustment>>('/registry/adjustments', query, signal),
     placeholderData: keepPreviousData,
   });
+  const rows = mine ? (list.data?.items ?? []).filter((a) => a.enteredBy === me?.user.id) : list.data?.items ?? [];
   const columns: TableColumnsType<Adjustment> = [
     { title: '编号', dataIndex: 'id', width: 70, render: (id: number) => <a onClick={() => onOpen(id)}>#{id}</a> },
     { title: '类型', dataIndex: 'kind', width: 90, render: (k: AdjustmentKind) => <Tag>{ADJUSTMENT_KINDS[k] ?? k}</Tag> },
@@ -46,8 +50,8 @@ function AdjustmentTable({ mode, onOpen }: { mode: ListMode; onOpen: (id: number
         <Select value={kind} onChange={(v) => { setKind(v); setPage(1); }} style={{ width: 130 }}
           options={[{ value: '', label: '全部类型' }, ...Object.entries(ADJUSTMENT_KINDS).map(([k, v]) => ({ value: k, label: v }))]} />
       </Space>
-      <Table<Adjustment> rowKey="id" size="small" columns={columns} dataSource={list.data?.items ?? []} loading={list.isFetching} scroll={{ x: 1000 }}
-        pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: setPage, showTotal: (t) => `共 ${t} 件` }}
+      <Table<Adjustment> rowKey="id" size="small" columns={columns} dataSource={rows} loading={list.isFetching} scroll={{ x: 1000 }}
+        pagination={mine ? { pageSize: 20, showTotal: (t) => `共 ${t} 件` } : { current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: setPage, showTotal: (t) => `共 ${t} 件` }}
         data-testid={`adjustments-${mode}`} />
     </div>
   );
@@ -146,7 +150,7 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
           )}
           <Card size="small" title="佐证材料" style={{ marginTop: 12 }}>
             {files.length ? files.map((f) => (
-              <div key={f.id}><a onClick={() => download(`/registry/adjustments/files/${f.id}`, undefined, f.filename).catch((e) => notify.error(errorMessage(e)))}>{f.filename}</a>
+              <div key={f.id}><a onClick={() => download(`/registry/adjustments/${a.id}/files/${f.id}`, undefined, f.filename).catch((e) => notify.error(errorMessage(e)))}>{f.filename}</a>
                 <Typography.Text type="secondary"> （{Math.ceil(f.size / 1024)} KB）</Typography.Text></div>
             )) : <Typography.Text type="secondary">无上传文件</Typography.Text>}
           </Card>

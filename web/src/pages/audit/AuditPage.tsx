@@ -13,7 +13,8 @@ import type { AuditEntry, AuditVerify, Paged } from '../../shared/types.ts';
 
 const ACTION_HINTS: Record<string, string> = {
   'auth.login': '登录', 'auth.logout': '退出', 'auth.login_failed': '登录失败', 'auth.password_change': '修改密码',
-  'person.unmask': '查看完整信息', 'registry.export': '导出花名册', 'registry.import': '导入花名册',
+  'person.view_unmasked': '查看完整信息', 'person.search_unmasked': '查询（显示完整信息）', 'roster.import': '导入花名册', 'roster.export': '导出花名册',
+  'person.adjust': '调整生效', 'person.add': '核增入册', 'household.create': '建户', 'household.update': '户信息变更', 'household.delete': '撤户',
   'adjustment.create': '提交调整', 'adjustment.approve': '审批通过', 'adjustment.return': '退回', 'adjustment.withdraw': '撤回',
 };
 

@@ -11,10 +11,10 @@ import { Chart, type ChartOption } from '../../shared/Chart.tsx';
 import type { Figures, RegionNode } from '../../shared/types.ts';
 import { formatCount } from '../../shared/format.ts';
 
-function townships(tree: RegionNode[] | undefined): RegionNode[] {
+function level(tree: RegionNode[] | undefined, want: RegionNode['level']): RegionNode[] {
   if (!tree) return [];
   const out: RegionNode[] = [];
-  const walk = (n: RegionNode) => { if (n.level === 'township') out.push(n); else n.children?.forEach(walk); };
+  const walk = (n: RegionNode) => { if (n.level === want) out.push(n); else n.children?.forEach(walk); };
   tree.forEach(walk);
   return out;
 }
@@ -27,7 +27,10 @@ export default function HomePage() {
     enabled: can('registry.read'),
   });
   const tree = useRegionTree(can('registry.read'));
-  const towns = townships(tree.data);
+  // by township; a user who sees one township (or a county with one) gets its villages
+  const townList = level(tree.data, 'township');
+  const byVillage = townList.length <= 1;
+  const towns = byVillage ? level(tree.data, 'village') : townList;
 
   const option = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -36,8 +39,8 @@ export default function HomePage() {
     xAxis: { type: 'category', data: towns.map((t) => t.name), axisLabel: { interval: 0, rotate: towns.length > 8 ? 30 : 0 } },
     yAxis: { type: 'value', name: '人' },
     series: [
-      { name: '在册（正常）', type: 'bar', stack: 'p', data: towns.map((t) => t.active ?? t.persons ?? 0), itemStyle: { color: '#1677ff' } },
-      { name: '已核减', type: 'bar', stack: 'p', data: towns.map((t) => t.removed ?? 0), itemStyle: { color: '#bfbfbf' } },
+      { name: '在册（正常）', type: 'bar', stack: 'p', barMaxWidth: 48, data: towns.map((t) => t.active ?? t.persons ?? 0), itemStyle: { color: '#1677ff' } },
+      { name: '已核减', type: 'bar', stack: 'p', barMaxWidth: 48, data: towns.map((t) => t.removed ?? 0), itemStyle: { color: '#bfbfbf' } },
     ],
   }), [towns]);
 
@@ -69,7 +72,7 @@ export default function HomePage() {
               </Col>
             ))}
           </Row>
-          <Card title="各乡镇后扶人口" style={{ marginTop: 16 }}>
+          <Card title={byVillage ? `各村后扶人口${townList[0] ? `（${townList[0].name}）` : ''}` : '各乡镇后扶人口'} style={{ marginTop: 16 }}>
             {tree.isPending ? <Skeleton active /> : towns.length ? <Chart option={option} height={360} /> : <Empty description="暂无数据，请先导入花名册" />}
           </Card>
         </>

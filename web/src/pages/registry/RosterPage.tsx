@@ -17,9 +17,9 @@ import { RegionTree } from './RegionTree.tsx';
 
 /** Region code → the roster filter the server understands. */
 export function regionFilter(code: string): Record<string, string> {
-  if (!code) return {};
-  if (code.length === 12) return { village: code };
-  return { region: code };
+  if (code.length === 12) return { villageCode: code };
+  if (code.length === 9) return { townshipCode: code };
+  return {}; // the county: everything the user may see
 }
 
 const columns: TableColumnsType<PersonRow> = [
