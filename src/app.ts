@@ -12,6 +12,7 @@ import type { AppContext } from './shared/context.ts';
 import { registerSystemRoutes } from './system/system.routes.ts';
 import { registerAuth } from './auth/index.ts';
 import { registerRegistryRoutes } from './registry/registry.routes.ts';
+import { registerRosterRoutes } from './registry/roster.routes.ts';
 import { registerJobRoutes } from './system/jobs.routes.ts';
 
 export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -52,6 +53,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     await registerSystemRoutes(api, ctx);
     await registerJobRoutes(api, ctx);
     await registerRegistryRoutes(api, ctx);
+    await registerRosterRoutes(api, ctx);
   }, { prefix: '/api' });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -12,3 +12,9 @@ export {
 } from './adjustment.ts';
 export { maskAccount, maskPhone, maskId } from './mask.ts';
 export { registerRegistryRoutes } from './registry.routes.ts';
+// roster import / export and the demo county
+export { readRosterFile, previewRoster, applyRoster, startImportPreview, startImportApply, type ImportSummary, type RosterFile } from './roster-import.ts';
+export { parseRosterRow, rosterLayout, ROSTER_HEADERS, ROSTER_COLUMNS, type RosterRecord, type RowProblem } from './roster-file.ts';
+export { exportRoster, exportRosterRows, rosterCsv, rosterXlsx, neutralizeCell } from './roster-export.ts';
+export { loadDemoCounty, generateDemoRoster } from './demo.ts';
+export { registerRosterRoutes } from './roster.routes.ts';

@@ -1,0 +1,126 @@
+// HTTP for roster import and export. Import: upload → preview (a job) → apply (a job) → result;
+// the rows lists are paged; the problems list downloads as xlsx. Export: filtered xlsx/csv,
+// masked unless the role may see personal data, every export audited.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requirePermission, canUnmask, actorOf } from '../auth/index.ts';
+import { AppError } from '../shared/errors.ts';
+import type { AppContext } from '../shared/context.ts';
+import { startImportPreview, startImportApply, countsOf } from './roster-import.ts';
+import { getImportBatch, listImportRows, listImportProblems } from './roster-import.store.ts';
+import { exportRoster, problemsXlsx } from './roster-export.ts';
+
+const TAG = ['花名册导入导出'];
+const MAX_UPLOAD = 200 * 1024 * 1024;
+const ImportId = z.object({ id: z.string().uuid() });
+const Started = z.object({ id: z.string(), jobId: z.string() });
+const PreviewRow = z.object({
+  rowNumber: z.number(), householdNo: z.string(), name: z.string(), idNumber: z.string(), villageCode: z.string(), status: z.string(),
+  changes: z.array(z.object({ field: z.string(), label: z.string(), before: z.unknown(), after: z.unknown() })).nullable(),
+});
+const Problem = z.object({ rowNumber: z.number(), column: z.string(), value: z.string(), reason: z.string(), severity: z.enum(['rejected', 'corrected', 'warning']) });
+const Counts = z.object({ read: z.number(), added: z.number(), changed: z.number(), unchanged: z.number(), rejected: z.number(), corrected: z.number(), warnings: z.number(), notInFile: z.number() });
+export const ImportView = z.object({
+  id: z.string(), filename: z.string(), status: z.string(), error: z.string(), jobId: z.string().nullable(), createdAt: z.string(), appliedAt: z.string().nullable(),
+  format: z.string(), encoding: z.string(), sha256: z.string(),
+  counts: Counts.nullable(), warnings: z.array(z.string()),
+  added: z.array(PreviewRow), changed: z.array(PreviewRow), problems: z.array(Problem), rejected: z.array(Problem),
+  totals: z.object({ added: z.number(), changed: z.number(), problems: z.number(), rejected: z.number() }),
+  offset: z.number(), limit: z.number(),
+});
+const ExportQuery = z.object({
+  format: z.enum(['xlsx', 'csv']).default('xlsx'),
+  village: z.string().regex(/^\d{12}$/, '村代码应为12位数字').optional(),
+  township: z.string().regex(/^\d{9}$/, '乡镇代码应为9位数字').optional(),
+  status: z.enum(['正常', '已核减']).optional(),
+  q: z.string().max(60).optional(),
+  /** 0: masked even for a role that may see personal data */
+  unmask: z.enum(['0', '1', 'true', 'false']).optional(),
+});
+
+export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = ctx.database.db;
+
+  r.post('/registry/imports/preview', {
+    schema: { tags: TAG, summary: '上传花名册并预览（multipart，字段file；后台任务，返回任务号）', consumes: ['multipart/form-data'], response: { 202: Started } },
+  }, async (req, reply) => {
+    const user = requirePermission(req, 'registry.import');
+    if (!req.isMultipart()) throw new AppError('BAD_REQUEST', '请以multipart/form-data上传花名册文件');
+    const part = await req.file({ limits: { fileSize: MAX_UPLOAD, files: 1 } });
+    if (!part) throw new AppError('FILE_EMPTY', '没有收到文件');
+    let content: Buffer;
+    try { content = await part.toBuffer(); } catch { throw new AppError('TOO_LARGE', `花名册文件不能超过${MAX_UPLOAD / 1024 / 1024}MB`); }
+    const started = await startImportPreview(db, { content, filename: part.filename ?? '', countyCode: user.countyCode, userId: user.id });
+    return reply.status(202).send(started);
+  });
+
+  r.post('/registry/imports/:id/apply', {
+    schema: { tags: TAG, summary: '确认导入（一次事务；后台任务，返回任务号）', params: ImportId, response: { 202: Started } },
+  }, async (req, reply) => {
+    const user = requirePermission(req, 'registry.import');
+    return reply.status(202).send(await startImportApply(db, req.params.id, user));
+  });
+
+  r.get('/registry/imports/:id', {
+    schema: {
+      tags: TAG, summary: '导入预览/结果：统计与分页的新增、变更、问题行', params: ImportId,
+      querystring: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+      response: { 200: ImportView },
+    },
+  }, async (req) => {
+    const user = requirePermission(req, 'registry.import');
+    const b = await getImportBatch(db, req.params.id);
+    if (!b || b.countyCode !== user.countyCode) throw new AppError('NOT_FOUND', '导入记录不存在');
+    const { offset, limit } = req.query;
+    const [added, changed, problems, rejected] = await Promise.all([
+      listImportRows(db, b.id, 'add', offset, limit), listImportRows(db, b.id, 'change', offset, limit),
+      listImportProblems(db, b.id, ['rejected', 'corrected', 'warning'], offset, limit), listImportProblems(db, b.id, ['rejected'], offset, limit),
+    ]);
+    const row = (x: (typeof added.items)[number]) => ({ ...x, changes: x.changes ? x.changes.map((c) => ({ field: c.field, label: c.column, before: c.before, after: c.after })) : null });
+    const prob = (p: (typeof problems.items)[number]) => ({ rowNumber: p.rowNumber, column: p.column, value: p.value, reason: p.reason, severity: p.kind });
+    return {
+      id: b.id, filename: b.filename, status: b.status, error: b.error, jobId: b.jobId, createdAt: b.createdAt, appliedAt: b.appliedAt,
+      format: b.format, encoding: b.encoding, sha256: b.sha256, counts: b.summary ? countsOf(b.summary) : null, warnings: b.summary?.fileWarnings ?? [],
+      added: added.items.map(row), changed: changed.items.map(row), problems: problems.items.map(prob), rejected: rejected.items.map(prob),
+      totals: { added: added.total, changed: changed.total, problems: problems.total, rejected: rejected.total }, offset, limit,
+    };
+  });
+
+  r.get('/registry/imports/:id/problems.xlsx', {
+    schema: { tags: TAG, summary: '下载问题清单（拒绝、更正、提示的行：行号、列、内容、原因）', params: ImportId },
+  }, async (req, reply) => {
+    const user = requirePermission(req, 'registry.import');
+    const b = await getImportBatch(db, req.params.id);
+    if (!b || b.countyCode !== user.countyCode) throw new AppError('NOT_FOUND', '导入记录不存在');
+    const all = await listImportProblems(db, b.id, ['rejected', 'corrected', 'warning'], 0, 10_000_000);
+    const content = await problemsXlsx(all.items);
+    const name = `导入问题清单_${(b.filename || '花名册').replace(/\.[^.]+$/, '')}.xlsx`;
+    return reply
+      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="problems.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
+      .send(content);
+  });
+
+  r.get('/registry/export', {
+    schema: { tags: TAG, summary: '导出花名册（xlsx/csv，按村、状态、关键词筛选；无权查看者脱敏；记审计）', querystring: ExportQuery },
+  }, async (req, reply) => {
+    const user = requirePermission(req, 'registry.export');
+    const q = req.query;
+    let scope = user.regionCode;
+    for (const code of [q.township, q.village]) {
+      if (!code) continue;
+      if (!code.startsWith(user.regionCode) && !user.regionCode.startsWith(code)) throw new AppError('FORBIDDEN', '无权导出本辖区以外的数据');
+      if (code.length > scope.length) scope = code;
+    }
+    const unmasked = canUnmask(user) && q.unmask !== '0' && q.unmask !== 'false';
+    const out = await exportRoster(db, { scope, village: q.village, status: q.status, q: q.q, format: q.format, unmasked, actor: actorOf(user) });
+    return reply
+      .header('content-type', out.contentType)
+      .header('content-disposition', `attachment; filename="roster.${q.format}"; filename*=UTF-8''${encodeURIComponent(out.filename)}`)
+      .header('x-row-count', String(out.rows))
+      .header('x-masked', unmasked ? '0' : '1')
+      .send(out.content);
+  });
+}
