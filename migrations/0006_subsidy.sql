@@ -59,7 +59,7 @@ CREATE TABLE payment_lines (
   months          integer NOT NULL,
   standard_fen    bigint NOT NULL,
   amount_fen      bigint NOT NULL CHECK (amount_fen >= 0),
-  reason          text NOT NULL,               -- the rule behind the amount, in Chinese
+  reason          text NOT NULL DEFAULT '',    -- empty: the rule is entitlementFor over the columns above, shown when read
   account_source  text NOT NULL CHECK (account_source IN ('own', 'head', 'none')),
   account_no      text NOT NULL DEFAULT '',
   bank_name       text NOT NULL DEFAULT '',
@@ -77,8 +77,6 @@ CREATE TABLE payment_lines (
 CREATE UNIQUE INDEX payment_lines_one_success ON payment_lines (county_code, period, id_number) WHERE result = 'success';
 -- ... and at most one line that is still live (waiting or paid): a person is re-issued only after a failure
 CREATE UNIQUE INDEX payment_lines_one_live ON payment_lines (county_code, period, id_number) WHERE result <> 'failure';
-CREATE INDEX payment_lines_person ON payment_lines (county_code, id_number);
-CREATE INDEX payment_lines_township ON payment_lines (county_code, payroll_id, township_code);
 
 -- people of the register not on the roll, with the reason (removed, outside the term …)
 CREATE TABLE payroll_exclusions (

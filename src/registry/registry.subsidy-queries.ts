@@ -17,15 +17,18 @@ export function payrollRosterSource(countyCode: string): RawBuilder<unknown> {
       FROM persons h JOIN accounts a ON a.county_code = h.county_code AND a.person_id = h.id AND a.account_no <> ''
       WHERE h.county_code = ${countyCode} AND h.relation = '户主'
       ORDER BY h.household_no, (h.status = '正常') DESC, h.id
+    ), dups AS (
+      SELECT id_number, count(*) AS n FROM persons WHERE county_code = ${countyCode} GROUP BY id_number HAVING count(*) > 1
     )
     SELECT p.id AS person_id, p.id_number, p.id_valid, p.name, p.household_no, p.village_code, p.township_name, p.village_name,
            p.support_start, p.support_end, p.status, p.removal_date, p.removal_reason,
            COALESCE(a.account_no, '') AS own_account_no, COALESCE(a.bank_name, '') AS own_bank_name, COALESCE(a.holder_name, '') AS own_holder_name,
            COALESCE(hd.account_no, '') AS head_account_no, COALESCE(hd.bank_name, '') AS head_bank_name, COALESCE(hd.holder_name, '') AS head_holder_name,
-           count(*) OVER (PARTITION BY p.id_number) AS dup_count
+           COALESCE(d.n, 1) AS dup_count
     FROM persons p
     LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
     LEFT JOIN heads hd ON hd.household_no = p.household_no
+    LEFT JOIN dups d ON d.id_number = p.id_number
     WHERE p.county_code = ${countyCode}
   )`;
 }

@@ -9,16 +9,14 @@ import type { SubsidySettings } from './settings.ts';
 const monthIndex = (d: string) => sql.raw(`(extract(year from ${d})::int * 12 + extract(month from ${d})::int - 1)`);
 
 /**
- * SELECT of one row per person (normalised ID) with: person_id, id_number, id_valid, name, household_no,
- * village_code, township_name, village_name, support_start, end_used, months, amount_fen, eligible,
- * excluded_by, reason, account_source, account_no, bank_name, holder_name, flags.
- * When several register rows share an ID, the row with the largest entitlement is the person.
+ * One row per register row (not yet one per person) with: person_id, id_number, id_valid, name,
+ * household_no, village_code, township_name, village_name, status, removal_date, support_start,
+ * end_used, months, amount_fen, excluded_by, dup_count, account_source, account_no, bank_name,
+ * holder_name, flags.
  */
-export function entitledPersonsQuery(countyCode: string, period: Period, s: SubsidySettings): RawBuilder<unknown> {
+export function entitlementRowsQuery(countyCode: string, period: Period, s: SubsidySettings): RawBuilder<unknown> {
   const pf = period.year * 12 + period.months[0] - 1;
   const pl = period.year * 12 + period.months[period.months.length - 1] - 1;
-  const full = period.months.length;
-  const stdText = String(s.standardFen / 100);
   return sql`
     WITH t AS (
       SELECT src.*,
@@ -34,37 +32,47 @@ export function entitledPersonsQuery(countyCode: string, period: Period, s: Subs
           WHEN t.end_used < ${period.first}::date OR t.support_start > ${period.last}::date OR t.end_used < t.support_start THEN 'term'
         END AS excluded_by,
         greatest(0, least(${monthIndex('t.end_used')} - CASE WHEN extract(day from t.end_used + 1) = 1 THEN 0 ELSE 1 END, ${pl}::int)
-                  - greatest(${monthIndex('t.support_start')} + CASE WHEN extract(day from t.support_start) = 1 THEN 0 ELSE 1 END, ${pf}::int) + 1) AS months_raw
+                  - greatest(${monthIndex('t.support_start')} + CASE WHEN extract(day from t.support_start) = 1 THEN 0 ELSE 1 END, ${pf}::int) + 1) AS months_raw,
+        CASE WHEN t.own_account_no <> '' THEN 'own'
+             WHEN ${s.accountFallback}::text = 'head' AND t.head_account_no <> '' THEN 'head' ELSE 'none' END AS account_source
       FROM t
-    ), a AS (
-      SELECT c.*,
-        CASE WHEN c.excluded_by IS NULL THEN c.months_raw ELSE 0 END AS months,
-        CASE WHEN c.excluded_by IS NULL THEN (${s.standardFen}::bigint * c.months_raw + 6) / 12 ELSE 0 END AS amount_fen,
-        CASE WHEN c.own_account_no <> '' THEN 'own'
-             WHEN ${s.accountFallback}::text = 'head' AND c.head_account_no <> '' THEN 'head' ELSE 'none' END AS account_source
-      FROM c
     )
-    SELECT DISTINCT ON (a.id_number)
-      a.person_id, a.id_number, a.id_valid, a.name, a.household_no, a.village_code, a.township_name, a.village_name,
-      a.support_start, a.end_used, a.months, a.amount_fen, (a.excluded_by IS NULL) AS eligible, a.excluded_by,
-      CASE
-        WHEN a.excluded_by = 'no-start' THEN '无扶持开始日期'
-        WHEN a.excluded_by = 'removal-nodate' THEN '已核减但核减日期为空，补全核减日期后再核定'
-        WHEN a.excluded_by = 'removal' THEN format('已于%s核减，不晚于期间首日%s', to_char(a.removal_date, 'YYYY-MM-DD'), ${period.first}::text)
-        WHEN a.excluded_by = 'term' THEN format('期间不在扶持期限%s至%s内', to_char(a.support_start, 'YYYY-MM-DD'), to_char(a.end_used, 'YYYY-MM-DD'))
-        WHEN a.months = ${full}::int THEN format('扶持期限%s至%s覆盖全部%s个月，按标准%s元/年', to_char(a.support_start, 'YYYY-MM-DD'), to_char(a.end_used, 'YYYY-MM-DD'), ${full}::int, ${stdText}::text)
-        ELSE format('扶持期限%s至%s覆盖%s个整月（共%s个月），按标准%s元/年折算', to_char(a.support_start, 'YYYY-MM-DD'), to_char(a.end_used, 'YYYY-MM-DD'), a.months, ${full}::int, ${stdText}::text)
-      END AS reason,
-      a.account_source,
-      CASE a.account_source WHEN 'own' THEN a.own_account_no WHEN 'head' THEN a.head_account_no ELSE '' END AS account_no,
-      CASE a.account_source WHEN 'own' THEN a.own_bank_name WHEN 'head' THEN a.head_bank_name ELSE '' END AS bank_name,
-      CASE a.account_source WHEN 'own' THEN a.own_holder_name WHEN 'head' THEN a.head_holder_name ELSE '' END AS holder_name,
+    SELECT c.person_id, c.id_number, c.id_valid, c.name, c.household_no, c.village_code, c.township_name, c.village_name, c.status, c.removal_date,
+      c.support_start, c.end_used, c.excluded_by, c.dup_count, c.account_source,
+      CASE WHEN c.excluded_by IS NULL THEN c.months_raw ELSE 0 END AS months,
+      CASE WHEN c.excluded_by IS NULL THEN (${s.standardFen}::bigint * c.months_raw + 6) / 12 ELSE 0 END AS amount_fen,
+      CASE c.account_source WHEN 'own' THEN c.own_account_no WHEN 'head' THEN c.head_account_no ELSE '' END AS account_no,
+      CASE c.account_source WHEN 'own' THEN c.own_bank_name WHEN 'head' THEN c.head_bank_name ELSE '' END AS bank_name,
+      CASE c.account_source WHEN 'own' THEN c.own_holder_name WHEN 'head' THEN c.head_holder_name ELSE '' END AS holder_name,
       array_remove(ARRAY[
-        CASE WHEN a.account_source = 'none' THEN 'no_account' END,
-        CASE WHEN a.account_source = 'head' THEN 'head_account' END,
-        CASE WHEN NOT a.id_valid THEN 'invalid_id' END,
-        CASE WHEN a.dup_count > 1 THEN 'duplicate_registry' END
+        CASE WHEN c.account_source = 'none' THEN 'no_account' END,
+        CASE WHEN c.account_source = 'head' THEN 'head_account' END,
+        CASE WHEN NOT c.id_valid THEN 'invalid_id' END,
+        CASE WHEN c.dup_count > 1 THEN 'duplicate_registry' END
       ]::text[], NULL) AS flags
-    FROM a
-    ORDER BY a.id_number, a.amount_fen DESC, (a.status = '正常') DESC, a.person_id`;
+    FROM c`;
+}
+
+/** The Chinese rule behind a row's amount (same words as entitlementFor), over a row of the query above aliased `alias`. */
+export function reasonSql(period: Period, s: SubsidySettings, alias = 'c'): RawBuilder<string> {
+  const full = period.months.length;
+  const stdText = String(s.standardFen / 100);
+  const a = (col: string) => sql.raw(`${alias}.${col}`);
+  return sql<string>`CASE
+    WHEN ${a('excluded_by')} = 'no-start' THEN '无扶持开始日期'
+    WHEN ${a('excluded_by')} = 'removal-nodate' THEN '已核减但核减日期为空，补全核减日期后再核定'
+    WHEN ${a('excluded_by')} = 'removal' THEN format('已于%s核减，不晚于期间首日%s', to_char(${a('removal_date')}, 'YYYY-MM-DD'), ${period.first}::text)
+    WHEN ${a('excluded_by')} = 'term' THEN format('期间不在扶持期限%s至%s内', to_char(${a('support_start')}, 'YYYY-MM-DD'), to_char(${a('end_used')}, 'YYYY-MM-DD'))
+    WHEN ${a('months')} = ${full}::int THEN format('扶持期限%s至%s覆盖全部%s个月，按标准%s元/年', to_char(${a('support_start')}, 'YYYY-MM-DD'), to_char(${a('end_used')}, 'YYYY-MM-DD'), ${full}::int, ${stdText}::text)
+    ELSE format('扶持期限%s至%s覆盖%s个整月（共%s个月），按标准%s元/年折算', to_char(${a('support_start')}, 'YYYY-MM-DD'), to_char(${a('end_used')}, 'YYYY-MM-DD'), ${a('months')}, ${full}::int, ${stdText}::text)
+  END`;
+}
+
+/** Order of the register rows of one ID: the row with the largest entitlement is the person (FORMATS §6 precise readings). */
+export const PERSON_ROW_ORDER = sql.raw(`amount_fen DESC, (status = '正常') DESC, person_id`);
+
+/** One row per person (normalised ID) with the reason: what the roll holds, for checks and small rolls. */
+export function entitledPersonsQuery(countyCode: string, period: Period, s: SubsidySettings): RawBuilder<unknown> {
+  return sql`SELECT DISTINCT ON (c.id_number) c.*, (c.excluded_by IS NULL) AS eligible, ${reasonSql(period, s)} AS reason
+    FROM (${entitlementRowsQuery(countyCode, period, s)}) c ORDER BY c.id_number, ${PERSON_ROW_ORDER}`;
 }

@@ -6,7 +6,8 @@ import { AppError } from '../shared/errors.ts';
 import { parsePeriod, type Period } from '../shared/periods.ts';
 import { assertPeriodKind, type SubsidySettings } from './settings.ts';
 import { loadSettings } from './settings.store.ts';
-import { entitledPersonsQuery } from './payroll-build.sql.ts';
+import { entitlementRowsQuery, PERSON_ROW_ORDER, reasonSql } from './payroll-build.sql.ts';
+import { entitlementFor } from '../shared/entitlement.ts';
 import { assertCan, batchNoOf, type LineResult, type PayrollKind, type PayrollStatus } from './payroll.ts';
 
 export interface Payroll {
@@ -35,12 +36,19 @@ export function payrollOf(r: any): Payroll {
   };
 }
 
+/** The rule behind a line's amount: entitlementFor over the term and standard the line was computed with. */
+export function lineReason(period: string, supportStart: string | null, supportEnd: string | null, standardFen: number): string {
+  const p = parsePeriod(period);
+  if (!p) return '';
+  return entitlementFor(p, { supportStart, supportEnd }, { standardFen, termYears: 20 }).reason;
+}
+
 export function lineOf(r: any): PaymentLine {
   return {
     lineNo: Number(r.line_no), period: r.period, personId: r.person_id === null ? null : Number(r.person_id), idNumber: r.id_number, idValid: r.id_valid,
     name: r.name, householdNo: r.household_no, villageCode: r.village_code, townshipCode: r.township_code, townshipName: r.township_name,
     villageName: r.village_name, supportStart: r.support_start, supportEnd: r.support_end, months: Number(r.months), standardFen: Number(r.standard_fen),
-    amountFen: Number(r.amount_fen), reason: r.reason, accountSource: r.account_source, accountNo: r.account_no, bankName: r.bank_name,
+    amountFen: Number(r.amount_fen), reason: r.reason || lineReason(r.period, r.support_start, r.support_end, Number(r.standard_fen)), accountSource: r.account_source, accountNo: r.account_no, bankName: r.bank_name,
     holderName: r.holder_name, flags: r.flags ?? [], result: r.result, resultReason: r.result_reason, paidDate: r.paid_date,
   };
 }
@@ -64,20 +72,24 @@ export function conflictOf(e: unknown): unknown {
 }
 
 async function fillRoll(trx: Kysely<any>, countyCode: string, payrollId: number, period: Period, kind: PayrollKind, rules: SubsidySettings) {
-  await sql`CREATE TEMP TABLE payroll_calc ON COMMIT DROP AS ${entitledPersonsQuery(countyCode, period, rules)}`.execute(trx);
+  // every register row with its entitlement, then keep one row per ID (the largest entitlement)
+  await sql`CREATE TEMP TABLE payroll_calc ON COMMIT DROP AS ${entitlementRowsQuery(countyCode, period, rules)}`.execute(trx);
+  await sql`DELETE FROM payroll_calc WHERE ctid IN (SELECT ctid FROM (SELECT ctid, row_number() OVER (PARTITION BY id_number ORDER BY ${PERSON_ROW_ORDER}) AS rn
+    FROM payroll_calc WHERE dup_count > 1) d WHERE d.rn > 1)`.execute(trx);
   const notLive = kind === 'supplementary'
     ? sql`AND NOT EXISTS (SELECT 1 FROM payment_lines l WHERE l.county_code = ${countyCode} AND l.period = ${period.code} AND l.id_number = c.id_number AND l.result <> 'failure')`
     : sql``;
+  // the line's rule is entitlementFor over (support_start, support_end, months, standard): see lineReason
   await sql`INSERT INTO payment_lines (county_code, payroll_id, line_no, period, person_id, id_number, id_valid, name, household_no, village_code,
-      township_code, township_name, village_name, support_start, support_end, months, standard_fen, amount_fen, reason, account_source,
+      township_code, township_name, village_name, support_start, support_end, months, standard_fen, amount_fen, account_source,
       account_no, bank_name, holder_name, flags)
     SELECT ${countyCode}, ${payrollId}, row_number() OVER (ORDER BY c.village_code, c.household_no, c.id_number), ${period.code}, c.person_id,
       c.id_number, c.id_valid, c.name, c.household_no, c.village_code, left(c.village_code, 9), c.township_name, c.village_name,
-      c.support_start, c.end_used, c.months, ${rules.standardFen}, c.amount_fen, c.reason, c.account_source, c.account_no, c.bank_name, c.holder_name, c.flags
+      c.support_start, c.end_used, c.months, ${rules.standardFen}, c.amount_fen, c.account_source, c.account_no, c.bank_name, c.holder_name, c.flags
     FROM payroll_calc c WHERE c.amount_fen > 0 ${notLive}`.execute(trx);
   if (kind === 'regular') {
     await sql`INSERT INTO payroll_exclusions (county_code, payroll_id, id_number, person_id, name, village_code, reason)
-      SELECT ${countyCode}, ${payrollId}, c.id_number, c.person_id, c.name, c.village_code, c.reason FROM payroll_calc c WHERE c.amount_fen = 0`.execute(trx);
+      SELECT ${countyCode}, ${payrollId}, c.id_number, c.person_id, c.name, c.village_code, ${reasonSql(period, rules)} FROM payroll_calc c WHERE c.amount_fen = 0`.execute(trx);
   }
   await sql`DROP TABLE payroll_calc`.execute(trx);
   const t = await sql<any>`SELECT
