@@ -7,6 +7,7 @@ import { registerAuthCommands } from './auth/auth.cli.ts';
 import { registerCrosscheckCommands } from './crosscheck/crosscheck.cli.ts';
 import { registerSynthCommands } from './synth/synth.cli.ts';
 import { registerQualityCommands } from './quality/quality.cli.ts';
+import { registerRosterCommands } from './registry/roster.cli.ts';
 
 const program = new Command();
 program.name('anju').description('安居 — 水库移民后期扶持业务系统 命令行工具').version(VERSION);
@@ -15,6 +16,7 @@ registerAuthCommands(program);
 registerCrosscheckCommands(program);
 registerSynthCommands(program);
 registerQualityCommands(program);
+registerRosterCommands(program);
 
 try {
   await program.parseAsync(process.argv);
