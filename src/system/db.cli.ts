@@ -1,7 +1,23 @@
 // anju db migrate | backup | restore
 import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
 import { openDatabase, optionsFromEnv } from '../shared/db/database.ts';
 import { migrate } from '../shared/db/migrate.ts';
+import { VERSION } from '../shared/version.ts';
+import { backupDatabase, restoreDatabase, type Progress } from './backup.ts';
+
+function progressBar(label: string): { onProgress: Progress; stop: () => void } {
+  if (!process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} 行 | {table}`, stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+  let started = false;
+  return {
+    onProgress: (table, done, total) => {
+      if (!started) { bar.start(Math.max(total, 1), 0, { table }); started = true; }
+      bar.update(done, { table });
+    },
+    stop: () => { if (started) bar.stop(); },
+  };
+}
 
 export function registerDbCommands(program: Command) {
   const db = program.command('db').description('数据库：迁移、备份、恢复');
@@ -12,4 +28,36 @@ export function registerDbCommands(program: Command) {
       console.log(ran.length ? `已应用迁移：${ran.join(', ')}` : '数据库已是最新');
     } finally { await d.close(); }
   });
+
+  db.command('backup').description('备份全部数据到一个文件（嵌入式数据库和服务器通用，可互相恢复）')
+    .requiredOption('--out <file>', '备份文件，例如 anju-20240701.jsonl.gz')
+    .option('--no-gzip', '不压缩')
+    .action(async (o: { out: string; gzip: boolean }) => {
+      const d = await openDatabase(optionsFromEnv());
+      const bar = progressBar('备份中');
+      try {
+        await migrate(d);
+        const started = Date.now();
+        const h = await backupDatabase(d, o.out, { version: VERSION, onProgress: bar.onProgress, gzip: o.gzip });
+        bar.stop();
+        const rows = h.tables.reduce((a, t) => a + t.rows, 0);
+        console.log(`已备份到 ${o.out}：${h.tables.length} 张表，共 ${rows} 行，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`);
+      } finally { bar.stop(); await d.close(); }
+    });
+
+  db.command('restore <file>').description('从备份文件恢复（目标数据库须为空，否则需 --force；失败时数据库保持原样）')
+    .option('--force', '目标数据库已有数据时，用备份替换全部现有数据')
+    .action(async (file: string, o: { force?: boolean }) => {
+      const d = await openDatabase(optionsFromEnv());
+      const bar = progressBar('恢复中');
+      try {
+        const r = await restoreDatabase(d, file, { force: !!o.force, onProgress: bar.onProgress });
+        bar.stop();
+        const rows = r.tables.reduce((a, t) => a + t.rows, 0);
+        console.log(`已从 ${file} 恢复：${r.tables.length} 张表，共 ${rows} 行（备份时间 ${r.header.createdAt}，来自${r.header.engine === 'pglite' ? '嵌入式数据库' : '数据库服务器'}）`);
+        if (r.migrated.length) console.log(`已应用较新的数据库迁移：${r.migrated.join(', ')}`);
+        if (r.audit.ok) console.log(`审计日志校验通过：${r.audit.entries} 条`);
+        else { console.error(`警告：审计日志校验失败——${r.audit.reason}`); process.exitCode = 3; }
+      } finally { bar.stop(); await d.close(); }
+    });
 }
