@@ -103,11 +103,16 @@ describe('浏览器：导入花名册、查找人员、核减与审批', { timeo
     // nothing is written before 确认导入
     const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM persons`.execute(database.db);
     assert.equal(before.rows[0].n, 0, '预览不应写入花名册');
-    assert.match(await preview.innerText(), /新增/);
+    // the button says how many will be added: the register must then hold exactly that many
+    const applyText = await page.getByTestId('import-apply').innerText();
+    const m = /新增\s*([\d,]+)/.exec(applyText);
+    assert.ok(m, `确认按钮应写明新增人数：${applyText}`);
+    const toAdd = Number(m[1].replace(/,/g, ''));
+    assert.ok(toAdd > 1000, `样例花名册本县应新增约2000人，预览为${toAdd}`);
     await page.getByTestId('import-apply').click();
     await page.getByTestId('import-done').waitFor({ timeout: 120_000 });
     const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM persons`.execute(database.db);
-    assert.ok(n.rows[0].n > 3000, `导入后应有约4000人，实际${n.rows[0].n}`);
+    assert.equal(n.rows[0].n, toAdd);
     await page.context().close();
   });
 

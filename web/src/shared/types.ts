@@ -174,28 +174,41 @@ export interface Plan { errors: string[]; warnings: string[]; ops: PlanOp[] }
 
 export interface AdjustmentDetail { adjustment: Adjustment; files: AdjustmentFile[]; preview: Plan | null }
 
-export interface ImportProblem { rowNumber: number; column: string; reason: string; value?: string; severity?: string }
+export interface ImportProblem { rowNumber: number; column: string; value: string; reason: string; severity: 'rejected' | 'corrected' | 'warning' }
 
 export interface ImportPreviewRow {
-  rowNumber?: number;
-  householdNo?: string;
-  name?: string;
-  idNumber?: string;
-  villageCode?: string;
-  status?: string;
-  changes?: { field: string; label?: string; before: unknown; after: unknown }[] | string[];
+  rowNumber: number;
+  householdNo: string;
+  name: string;
+  idNumber: string;
+  villageCode: string;
+  status: string;
+  changes: { field: string; label: string; before: unknown; after: unknown }[] | null;
 }
 
-export interface ImportPreview {
+export interface ImportCounts { read: number; added: number; changed: number; unchanged: number; rejected: number; corrected: number; warnings: number; notInFile: number }
+
+/** GET /api/registry/imports/:id — one page (offset/limit) of each list */
+export interface ImportView {
   id: string;
-  filename?: string;
-  status?: string;
-  counts: { read: number; added: number; changed: number; unchanged: number; rejected: number; corrected?: number; removed?: number };
-  added?: ImportPreviewRow[];
-  changed?: ImportPreviewRow[];
-  rejected?: ImportProblem[];
-  problems?: ImportProblem[];
-  warnings?: string[];
+  filename: string;
+  status: string;
+  error: string;
+  jobId: string | null;
+  createdAt: string;
+  appliedAt: string | null;
+  format: string;
+  encoding: string;
+  sha256: string;
+  counts: ImportCounts | null;
+  warnings: string[];
+  added: ImportPreviewRow[];
+  changed: ImportPreviewRow[];
+  problems: ImportProblem[];
+  rejected: ImportProblem[];
+  totals: { added: number; changed: number; problems: number; rejected: number };
+  offset: number;
+  limit: number;
 }
 
 export interface UserRow {

@@ -69,7 +69,9 @@ export default function RosterPage() {
 
   async function exportAs(format: 'xlsx' | 'csv') {
     try {
-      await download('/registry/export', { format, ...filters }, `花名册.${format}`);
+      // the export takes its own filter names
+      const scope = region.length === 12 ? { village: region } : region.length === 9 ? { township: region } : {};
+      await download('/registry/export', { format, q, status, ...scope }, `花名册.${format}`);
       notify.success('导出完成，导出操作已记入审计日志');
     } catch (e) { notify.error(errorMessage(e)); }
   }
