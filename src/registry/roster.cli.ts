@@ -14,7 +14,7 @@ import type { AuditActor } from '../shared/audit.ts';
 import { isCountyCode } from '../shared/region.ts';
 import { previewRoster, applyRoster, type ImportSummary } from './roster-import.ts';
 import { exportRoster, rosterCsv, rosterXlsx } from './roster-export.ts';
-import { generateDemoRoster, demoRowsAsTable, loadDemoCounty } from './demo.ts';
+import { generateDemoRoster, loadDemoCounty } from './demo.ts';
 import { ROSTER_HEADERS, type RowProblem } from './roster-file.ts';
 
 function cliActor(): AuditActor {
@@ -146,7 +146,7 @@ export function registerRosterCommands(program: Command): void {
       if (!isCountyCode(o.county)) throw new AppError('VALIDATION', `县级区划代码“${o.county}”不正确`);
       if (o.out) {
         await mkdir(o.out, { recursive: true });
-        const rows = demoRowsAsTable(generateDemoRoster({ persons, seed, countyCode: o.county }));
+        const rows = generateDemoRoster({ persons, seed, countyCode: o.county });
         await writeFile(join(o.out, 'roster.csv'), rosterCsv(ROSTER_HEADERS, rows));
         await writeFile(join(o.out, 'roster.xlsx'), await rosterXlsx(ROSTER_HEADERS, rows));
         console.log(`已生成 ${rows.length} 人的演示花名册：${join(o.out, 'roster.csv')}、${join(o.out, 'roster.xlsx')}`);
