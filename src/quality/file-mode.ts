@@ -12,7 +12,7 @@ export interface FileModeOptions {
   asOf: IsoDate;
   counties?: string[];
   rules: Rule[];
-  onReadProgress?: (rows: number) => void;
+  onReadProgress?: (bytesRead: number, size: number) => void;
   onCheckProgress?: (done: number, total: number) => void;
 }
 

@@ -49,17 +49,20 @@ export function registerQualityCommands(program: Command) {
       if (unknown.length) throw new AppError('VALIDATION', `没有这些规则：${unknown.join('、')}。可用规则：${BUILT_IN_RULES.map((r) => r.code).join('、')}`);
       const show = o.progress && process.stderr.isTTY;
       const bar = new cliProgress.SingleBar(
-        { format: '{phase} |{bar}| {value}/{total}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
+        { format: '{phase} |{bar}| {percentage}%', hideCursor: true, clearOnComplete: true, stream: process.stderr },
         cliProgress.Presets.shades_classic,
       );
       let started = false;
+      const progress = (phase: string, done: number, total: number) => {
+        if (!show) return;
+        if (!started) { bar.start(Math.max(total, 1), 0, { phase }); started = true; }
+        bar.setTotal(Math.max(total, 1));
+        bar.update(done, { phase });
+      };
       const result = await runFileMode({
         roster: o.roster, out: o.out, asOf, counties, rules,
-        onReadProgress: show ? (n) => { if (!started) { bar.start(0, 0, { phase: '读取花名册' }); started = true; } bar.setTotal(n); bar.update(n); } : undefined,
-        onCheckProgress: show ? (done, total) => {
-          if (!started) { bar.start(total, 0, { phase: '规则核查' }); started = true; }
-          bar.setTotal(total); bar.update(done, { phase: '规则核查' });
-        } : undefined,
+        onReadProgress: (bytes, size) => progress('读取花名册', bytes, size),
+        onCheckProgress: (done, total) => progress('规则核查  ', done, total),
       });
       if (started) bar.stop();
       for (const w of result.warnings) console.log(`注意：${w}`);

@@ -1,6 +1,7 @@
 // Reading a post-support roster (FORMATS §1) from CSV or XLSX into memory for a quality run.
 // Cells become trimmed text (Excel date cells as YYYY-MM-DD); 身份证号 is kept as written.
-import { openTable, mapHeaders, cellText, type ColumnSpec, type TableSource } from '../shared/files/table.ts';
+import { mapHeaders, type ColumnSpec } from '../shared/files/table.ts';
+import { openFastTable } from '../shared/files/fastcsv.ts';
 import { AppError } from '../shared/errors.ts';
 import type { RosterPerson } from './types.ts';
 
@@ -43,11 +44,33 @@ export function emptyPerson(index: number): RosterPerson {
   };
 }
 
-const trimBoth = (s: string) => (s.length && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32 || /^[\u3000]|[\u3000]$/.test(s)) ? s.replace(/^[\s\u3000]+|[\s\u3000]+$/g, '') : s);
+/** Trim half- and full-width spaces; cheap when there is nothing to trim. */
+export function trimBoth(s: string): string {
+  if (s.length === 0) return s;
+  const a = s.charCodeAt(0), b = s.charCodeAt(s.length - 1);
+  if (a > 32 && a !== 0x3000 && a !== 0xfeff && b > 32 && b !== 0x3000) return s;
+  return s.replace(/^[\s\u3000\ufeff]+|[\s\u3000]+$/g, '');
+}
+
+/** A row-to-person function for a file's column positions (one object shape, no dynamic keys). */
+export function personMaker(index: Map<string, number>): (cells: string[], i: number, rowNumber: number) => RosterPerson {
+  const at = (h: Header) => index.get(h) ?? -1;
+  const [hh, nm, id, sx, bd, rel, vc, tw, vl, gp, cat, res, mv, ss, se, st, rd, rr, ac, bk, hd, ph] =
+    (Object.keys(ROSTER_FIELDS) as Header[]).map(at);
+  return (c, i, rowNumber) => {
+    const t = (k: number) => (k < 0 ? '' : trimBoth(c[k] ?? ''));
+    return {
+      index: i, rowNumber, householdNo: t(hh), name: t(nm), idRaw: id < 0 ? '' : c[id] ?? '', sex: t(sx), birthDate: t(bd), relation: t(rel),
+      villageCode: t(vc), township: t(tw), village: t(vl), group: t(gp), category: t(cat), reservoir: t(res), moveDate: t(mv),
+      supportStart: t(ss), supportEnd: t(se), status: t(st), removalDate: t(rd), removalReason: t(rr), account: t(ac), bank: t(bk),
+      holder: t(hd), phone: t(ph),
+    };
+  };
+}
 
 /** Read a roster file (CSV in any accepted encoding, or XLSX) into memory. */
-export async function readRosterFile(source: TableSource, onRow?: (n: number) => void): Promise<RosterReadResult> {
-  const table = await openTable(source);
+export async function readRosterFile(source: string, onProgress?: (bytesRead: number, size: number) => void): Promise<RosterReadResult> {
+  const table = await openFastTable(source);
   const map = mapHeaders(table.headers, SPEC);
   if (map.missing.length) {
     throw new AppError('FILE_COLUMNS', `花名册缺少必需的列：${map.missing.join('、')}（表头为：${table.headers.join('、')}）`);
@@ -57,19 +80,11 @@ export async function readRosterFile(source: TableSource, onRow?: (n: number) =>
   if (map.duplicated.length) warnings.push(`列名重复：${map.duplicated.join('、')}（使用第一列）`);
   const ignored = map.unknown.map((u) => u.header).filter((h) => h !== '序号');
   if (ignored.length) warnings.push(`以下列不参与核查，已忽略：${ignored.join('、')}`);
-  const cols = [...map.index].map(([h, i]) => [ROSTER_FIELDS[h as Header], i] as const);
+  const toPerson = personMaker(map.index);
   const persons: RosterPerson[] = [];
-  for await (const row of table.rows) {
-    const p = emptyPerson(persons.length);
-    p.rowNumber = row.rowNumber;
-    const cells = row.cells;
-    for (const [field, i] of cols) {
-      const v = cells[i];
-      const text = typeof v === 'string' ? v : cellText(v);
-      (p as unknown as Record<string, string | number>)[field] = field === 'idRaw' ? text : trimBoth(text);
-    }
-    persons.push(p);
-    if (onRow && (persons.length & 0x3fff) === 0) onRow(persons.length);
+  for await (const batch of table.batches) {
+    for (const row of batch) persons.push(toPerson(row.cells, persons.length, row.rowNumber));
+    onProgress?.(table.bytesRead(), table.size);
   }
   return { persons, format: table.format, encoding: table.encoding, warnings };
 }

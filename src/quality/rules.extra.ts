@@ -1,7 +1,6 @@
 // Further built-in rules a county wants beyond FORMATS §7. They run with `--all-rules`, in
 // database runs, and in the web app; the §7 file output leaves them out unless asked.
-import { addDays, addYears } from '../shared/dates.ts';
-import { soleHead } from './rules.section7.ts';
+import { soleHead, termLatest } from './rules.section7.ts';
 import type { GroupRule, HitResult, PersonFacts, PersonRule, Rule } from './types.ts';
 
 export const RELATIONS = ['户主', '配偶', '子', '女', '孙子', '孙女', '父亲', '母亲', '儿媳', '女婿', '兄弟姐妹', '其他'];
@@ -229,7 +228,7 @@ export const EXTRA_RULES: Rule[] = [
     templates: { default: '扶持期限已于{end}届满，状态仍为正常。请核实是否应核减或延续扶持。' },
     check(f, ctx): HitResult | null {
       if (!f.isActive || !f.supportStart || f.supportEnd === null) return null;
-      const end = f.supportEnd ?? addDays(addYears(f.supportStart, 20), -1);
+      const end = f.supportEnd ?? termLatest(f.supportStart);
       return end < ctx.asOf ? one({ end }) : null;
     },
   }),

@@ -189,7 +189,7 @@ export const SECTION7_RULES: Rule[] = [
       const s = f.supportStart, e = f.supportEnd;
       if (!s || !e) return null;
       if (e < s) return { variant: 'before', values: { start: s, end: e } };
-      const latest = addDays(addYears(s, 20), -1);
+      const latest = termLatest(s);
       return e > latest ? { values: { start: s, end: e, latest } } : null;
     },
   }),
@@ -243,6 +243,18 @@ export const SECTION7_RULES: Rule[] = [
     },
   }),
 ];
+
+const latestCache = new Map<string, string>();
+/** The latest allowed 扶持截止日期 for a start date: start + 20 years − 1 day (memoised: starts repeat). */
+export function termLatest(start: string): string {
+  let v = latestCache.get(start);
+  if (v === undefined) {
+    v = addDays(addYears(start, 20), -1);
+    if (latestCache.size > 100_000) latestCache.clear();
+    latestCache.set(start, v);
+  }
+  return v;
+}
 
 export function isTwelveDigits(s: string): boolean {
   if (s.length !== 12) return false;
