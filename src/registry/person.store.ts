@@ -29,7 +29,11 @@ export interface SearchQuery {
 }
 export interface PageRequest { page: number; pageSize: number }
 
-export interface SearchResult { total: number; page: number; pageSize: number; items: PersonListItem[]; masked: boolean; interpretedAs: string }
+/** `total` is exact up to COUNT_CAP; beyond it `total` = COUNT_CAP and `totalCapped` is true (the page shows “10000+”). */
+export interface SearchResult { total: number; totalCapped: boolean; page: number; pageSize: number; items: PersonListItem[]; masked: boolean; interpretedAs: string }
+
+/** Counting every match of a broad query costs more than the page itself; beyond this the count stops. */
+export const COUNT_CAP = 10_000;
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
@@ -70,7 +74,10 @@ export async function searchPersons(db: Kysely<any>, countyCode: string, query: 
     else if (m === 'prefix') where.push(sql`p.name LIKE ${likeEscape(n) + '%'}`);
     else where.push(sql`strpos(p.name, ${n}) > 0`);
   }
-  if (q.idNumber) where.push(sql`p.id_number = ${normalizeId(q.idNumber)}`);
+  if (q.idNumber && query.q && !query.idNumber && /^\d{15,18}$/.test(query.q.trim())) {
+    // a long digit string typed in the one search box may be an ID or a household number
+    where.push(sql`(p.id_number = ${normalizeId(q.idNumber)} OR p.household_no = ${query.q.trim()})`);
+  } else if (q.idNumber) where.push(sql`p.id_number = ${normalizeId(q.idNumber)}`);
   if (q.idTail) {
     const tail = q.idTail.trim().toUpperCase();
     if (!/^\d{3,5}[\dX]$/.test(tail)) throw new AppError('VALIDATION', '身份证号后几位应为4至6位数字（末位可为X）');
@@ -95,14 +102,15 @@ export async function searchPersons(db: Kysely<any>, countyCode: string, query: 
     sql<PersonRow>`SELECT ${PERSON_COLUMNS} FROM persons p
       LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
       WHERE ${cond} ORDER BY p.household_no, (p.relation <> '户主'), p.id LIMIT ${size} OFFSET ${(pageNo - 1) * size}`.execute(db),
-    sql<{ n: number }>`SELECT count(*)::int AS n FROM persons p WHERE ${cond}`.execute(db),
+    sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM persons p WHERE ${cond} LIMIT ${COUNT_CAP + 1}) c`.execute(db),
   ]);
   const items = rows.rows.map((r) => listItem(toPerson(r), unmasked));
   if (unmasked && items.length) {
     await appendAudit(db, actorOf(viewer), { action: 'person.search_unmasked', entityType: 'person_search', countyCode,
       detail: { query: { ...query, unmask: undefined }, page: pageNo, personIds: items.map((i) => i.id) } });
   }
-  return { total: Number(count.rows[0].n), page: pageNo, pageSize: size, items, masked: !unmasked, interpretedAs };
+  const n = Number(count.rows[0].n);
+  return { total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP, page: pageNo, pageSize: size, items, masked: !unmasked, interpretedAs };
 }
 
 export interface PersonPage {

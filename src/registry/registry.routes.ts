@@ -34,7 +34,7 @@ export const PersonListItem = z.object({
   category: z.string().nullable(), status: z.string(), removalDate: nullableDate, removalReason: z.string().nullable(),
   supportStart: nullableDate, supportEnd: nullableDate, phone: z.string(), accountNo: z.string(),
 });
-export const SearchResponse = z.object({ total: z.number(), page: z.number(), pageSize: z.number(), items: z.array(PersonListItem), masked: z.boolean(), interpretedAs: z.string() });
+export const SearchResponse = z.object({ total: z.number(), totalCapped: z.boolean(), page: z.number(), pageSize: z.number(), items: z.array(PersonListItem), masked: z.boolean(), interpretedAs: z.string() });
 export const HistoryItem = z.object({
   at: z.string(), who: z.string(), action: z.string(), what: z.string(), why: z.string(), source: z.enum(['audit', 'adjustment']),
   adjustmentId: z.number().nullable(), changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),

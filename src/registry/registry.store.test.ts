@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
 import { verifyAuditChain } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
-import { searchPersons, getPersonPage } from './person.store.ts';
+import { searchPersons, getPersonPage, COUNT_CAP } from './person.store.ts';
 import { getHousehold, type Viewer } from './household.store.ts';
 import { regionTree, headlineFigures } from './region.store.ts';
 import { createAdjustment, approveAdjustment, returnAdjustment, updateAdjustment, withdrawAdjustment, listAdjustments, addAdjustmentFile, getAdjustmentFile, getAdjustment } from './adjustment.store.ts';
@@ -81,6 +81,22 @@ for (const engine of await testEngines()) {
       assert.deepEqual([p1.items.length, p2.items.length, p3.items.length], [3, 3, 1]);
       assert.equal(new Set([...p1.items, ...p2.items, ...p3.items].map((i) => i.id)).size, 7);
       assert.equal(p1.items[0].relation, '户主');
+    });
+
+    it('an 18-digit search box entry finds a household number too; counts stop at the cap', async () => {
+      await insertHousehold(t.db, '430582130241000077', VILLAGE_A1, [{ name: '长编号', relation: '户主', birthDate: '1966-06-06' }]);
+      const r = await searchPersons(t.db, COUNTY, { q: '430582130241000077' }, county, page);
+      assert.deepEqual(r.items.map((i) => i.name), ['长编号']);
+      await sql`DELETE FROM persons WHERE household_no = '430582130241000077'`.execute(t.db);
+      await sql`DELETE FROM households WHERE household_no = '430582130241000077'`.execute(t.db);
+      const other: Viewer = { ...county, regionCode: '430581', countyCode: '430581' };
+      await sql`INSERT INTO persons (county_code, household_no, id_number, id_number_raw, id_valid, name, relation, village_code, status)
+        SELECT '430581', 'X' || g, 'I' || g, 'I' || g, false, '某' || g, '户主', '430581100200', '正常' FROM generate_series(1, ${COUNT_CAP + 1}) g`.execute(t.db);
+      const big = await searchPersons(t.db, '430581', {}, other, page);
+      assert.equal(big.total, COUNT_CAP);
+      assert.equal(big.totalCapped, true);
+      const small = await searchPersons(t.db, '430581', { name: '某1000', nameMatch: 'exact' }, other, page);
+      assert.deepEqual([small.total, small.totalCapped], [1, false]);
     });
 
     it('masks ID, account and phone; unmasking is audited and refused to a leader', async () => {
