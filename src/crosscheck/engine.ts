@@ -5,9 +5,9 @@
 //
 // Use `runCrosscheck` with async iterables, or drive `CrosscheckEngine` yourself in this order:
 // constructor(roster) → addPayment* → addOtherRosterRow* / addDeath* / addHukou* (any order) → finish().
-import { validateId } from '../shared/idnumber.ts';
+import { checkDigit, validateId, type IdValidation } from '../shared/idnumber.ts';
 import { parsePeriod, comparePeriods, type Period } from '../shared/periods.ts';
-import { todayIso, type IsoDate } from '../shared/dates.ts';
+import { isValidDate, todayIso, type IsoDate } from '../shared/dates.ts';
 import { DEFAULT_SETTINGS } from '../shared/entitlement.ts';
 import { cleanName } from './names.ts';
 import { evaluate } from './evaluate.ts';
@@ -176,33 +176,44 @@ export class CrosscheckEngine {
   addDeath(d: DeathRecord): void {
     this.stats.deathRows++;
     const slot = this.slotOf.get(fastNormalizeId(d.idNumber));
-    if (slot === undefined || !d.deathDate) return;
+    if (slot !== undefined && d.deathDate) this.addDeathAt(slot, d.deathDate, d.source ?? null);
+  }
+
+  /** A death record about a known slot; the earliest date wins. */
+  addDeathAt(slot: number, date: IsoDate, source: string | null): void {
     const prev = this.deaths.get(slot);
-    if (!prev || d.deathDate < prev.date) {
-      this.deaths.set(slot, { date: d.deathDate, evidence: d.source ? `死亡人员名单（${d.source}）` : '死亡人员名单' });
-    }
+    if (!prev || date < prev.date) this.deaths.set(slot, { date, evidence: source ? `死亡人员名单（${source}）` : '死亡人员名单' });
   }
 
   addHukou(h: HukouRecord): void {
+    const slot = this.hukouRow(h.idNumber, (h.regionCode ?? '').trim());
+    if (slot >= 0) this.addHukouAt(slot, h.name, h.status, h.changeDate ?? null);
+  }
+
+  /**
+   * Count one hukou row: its county joins the coverage (户籍地区划代码, else the ID's first 6
+   * digits). Returns the slot of a person on the roster or paid, or -1 (then the row is not needed).
+   */
+  hukouRow(rawId: string, regionCode: string): number {
     this.stats.hukouRows++;
     this.hukouGiven = true;
-    const id = fastNormalizeId(h.idNumber);
-    const region = h.regionCode ? h.regionCode.trim() : '';
-    const county = region.length >= 6 ? region.slice(0, 6) : id.slice(0, 6);
+    const id = fastNormalizeId(rawId);
+    const county = regionCode.length >= 6 ? regionCode.slice(0, 6) : id.slice(0, 6);
     if (county.length === 6) this.coverageSeen.add(county);
-    const slot = this.slotOf.get(id);
-    if (slot === undefined) return;
+    return this.slotOf.get(id) ?? -1;
+  }
+
+  addHukouAt(slot: number, rawName: string, status: HukouStatus, date: IsoDate | null): void {
     let info = this.hukou.get(slot);
     if (!info) { info = { names: [], hasNormal: false }; this.hukou.set(slot, info); }
-    const name = cleanName(h.name);
+    const name = cleanName(rawName);
     if (name && !info.names.includes(name)) info.names.push(name);
-    const date = h.changeDate ?? null;
-    if (h.status === '正常') info.hasNormal = true;
+    if (status === '正常') info.hasNormal = true;
     else {
-      if (h.status === '死亡注销' && date && (!info.deathDate || date < info.deathDate)) info.deathDate = date;
+      if (status === '死亡注销' && date && (!info.deathDate || date < info.deathDate)) info.deathDate = date;
       const better = !info.cancel
-        || (h.status === '死亡注销' && date && (info.cancel.status !== '死亡注销' || !info.cancel.date || date < info.cancel.date));
-      if (better) info.cancel = { status: h.status, date };
+        || (status === '死亡注销' && date && (info.cancel.status !== '死亡注销' || !info.cancel.date || date < info.cancel.date));
+      if (better) info.cancel = { status, date };
     }
   }
 
@@ -229,7 +240,20 @@ export class CrosscheckEngine {
     return this.statedCoverage ?? this.coverageSeen;
   }
 
-  validate(raw: string) {
+  private provinceOk = new Map<string, boolean>();
+  /** GB 11643 validation; a cheap positive path for well-formed valid numbers, validateId otherwise. */
+  validate(raw: string): IdValidation {
+    if (raw.length === 18 && NORMAL18.test(raw) && checkDigit(raw) === raw[17]) {
+      const iso = `${raw.slice(6, 10)}-${raw.slice(10, 12)}-${raw.slice(12, 14)}`;
+      const prov = raw.slice(0, 2);
+      let pOk = this.provinceOk.get(prov);
+      if (pOk === undefined) {
+        const probe = `${prov}0000198001010${'01'}`;
+        pOk = validateId(probe + checkDigit(probe), '2000-01-01').ok;
+        this.provinceOk.set(prov, pOk);
+      }
+      if (pOk && iso >= '1800-01-01' && iso <= this.checkDate && isValidDate(iso)) return { ok: true, normalized: raw };
+    }
     return validateId(raw, this.checkDate);
   }
 

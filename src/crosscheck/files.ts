@@ -2,12 +2,12 @@
 // counties' rosters (FORMATS §1–§4, CSV or XLSX, any encoding) and feed the engine.
 // Every row that cannot be read is reported (row, column, reason); none is dropped silently.
 import { AppError } from '../shared/errors.ts';
-import { parseDateStrict, type IsoDate } from '../shared/dates.ts';
+import { daysInMonth, parseDateStrict, type IsoDate } from '../shared/dates.ts';
 import { parseYuanToFen } from '../shared/money.ts';
-import { openFastTable, type FastTable, type TextRow } from '../shared/files/fastcsv.ts';
+import { scanCsv, type RowView } from '../shared/files/bytecsv.ts';
 import { mapHeaders, type ColumnSpec } from '../shared/files/table.ts';
-import { CrosscheckEngine, type CrosscheckOptions } from './engine.ts';
-import { HUKOU_STATUSES, type CrosscheckResult, type HukouStatus, type RosterRecord } from './types.ts';
+import { CrosscheckEngine, fastNormalizeId, type CrosscheckOptions } from './engine.ts';
+import { HUKOU_STATUSES, type CrosscheckResult, type HukouStatus, type PaymentRecord, type RosterRecord } from './types.ts';
 
 export interface RowProblem {
   /** which input: 花名册, 发放明细, 死亡名单, 户籍库, 其他县花名册 */
@@ -41,25 +41,18 @@ export const HUKOU_SPEC: ColumnSpec = {
 
 type Report = (p: RowProblem) => void;
 
-async function openChecked(path: string, label: string, spec: ColumnSpec) {
-  const t = await openFastTable(path);
-  const m = mapHeaders(t.headers, spec);
-  if (m.missing.length) {
-    throw new AppError('FILE_COLUMNS', `${label}文件缺少必需的列：${m.missing.join('、')}（文件中的列为：${t.headers.filter(Boolean).join('、')}）`);
-  }
-  const col = (name: string) => m.index.get(name) ?? -1;
-  return { t, col };
+/** YYYY-MM-DD checked without regular expressions (the common case in large files). */
+function plainIso(v: string): boolean {
+  if (v.length !== 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return false;
+  for (const k of [0, 1, 2, 3, 5, 6, 8, 9]) { const c = v.charCodeAt(k); if (c < 48 || c > 57) return false; }
+  const m = (v.charCodeAt(5) - 48) * 10 + v.charCodeAt(6) - 48, d = (v.charCodeAt(8) - 48) * 10 + v.charCodeAt(9) - 48;
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(+v.slice(0, 4), m);
 }
 
-const cell = (cells: string[], i: number) => (i >= 0 && i < cells.length ? cells[i].trim() : '');
-
-/** Read dates leniently: a bad date is reported and treated as empty. */
+/** Read dates leniently: a bad date is reported and treated as empty (undefined). */
 function dateCell(v: string, file: string, row: number, column: string, report: Report, consequence: string): IsoDate | null | undefined {
   if (v === '') return null;
-  if (v.length === 10 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45 && /^\d{4}-\d\d-\d\d$/.test(v)) {
-    const r = parseDateStrict(v);
-    if (r.ok) return r.date;
-  }
+  if (plainIso(v)) return v;
   const r = parseDateStrict(v);
   if (r.ok) return r.date;
   report({ file, rowNumber: row, column, reason: `${r.reason}，${consequence}`, action: consequence.startsWith('本行') ? '已跳过' : '已按说明处理' });
@@ -77,42 +70,42 @@ function fen(v: string): number | null {
 }
 
 /** Read a roster file into records (FORMATS §1). */
-export async function readRosterFile(path: string, label: string, report: Report, progress?: (t: FastTable) => void): Promise<RosterRecord[]> {
-  const { t, col } = await openChecked(path, label, ROSTER_SPEC);
-  const c = {
-    hh: col('户编号'), name: col('姓名'), id: col('身份证号'), rel: col('与户主关系'), village: col('村代码'),
-    start: col('扶持开始日期'), end: col('扶持截止日期'), status: col('状态'), rdate: col('核减日期'), rreason: col('核减原因'),
-  };
+export async function readRosterFile(path: string, label: string, report: Report, progress?: (bytes: number) => void): Promise<RosterRecord[]> {
   const out: RosterRecord[] = [];
-  for await (const batch of t.batches) {
-    for (const { rowNumber: row, cells } of batch) {
-      const id = cell(cells, c.id);
-      if (!id) { report({ file: label, rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' }); continue; }
-      for (const [k, name] of [[c.hh, '户编号'], [c.name, '姓名'], [c.village, '村代码']] as const) {
-        if (!cell(cells, k)) report({ file: label, rowNumber: row, column: name, reason: `${name}为空（必填），其余信息照常核查`, action: '已按说明处理' });
-      }
-      const startText = cell(cells, c.start);
+  await forRows(path, label, ROSTER_SPEC, progress, (col) => {
+    const c = {
+      hh: col('户编号'), name: col('姓名'), id: col('身份证号'), rel: col('与户主关系'), village: col('村代码'),
+      start: col('扶持开始日期'), end: col('扶持截止日期'), status: col('状态'), rdate: col('核减日期'), rreason: col('核减原因'),
+    };
+    return (rv) => {
+      const row = rv.rowNumber;
+      const id = rv.ascii(c.id);
+      if (!id) return report({ file: label, rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' });
+      const hh = rv.ascii(c.hh), name = rv.text(c.name), village = rv.ascii(c.village);
+      if (!hh) report({ file: label, rowNumber: row, column: '户编号', reason: '户编号为空（必填），其余信息照常核查', action: '已按说明处理' });
+      if (!name) report({ file: label, rowNumber: row, column: '姓名', reason: '姓名为空（必填），其余信息照常核查', action: '已按说明处理' });
+      if (!village) report({ file: label, rowNumber: row, column: '村代码', reason: '村代码为空（必填），其余信息照常核查', action: '已按说明处理' });
+      const startText = rv.ascii(c.start);
       let start = dateCell(startText, label, row, '扶持开始日期', report, '按无扶持开始日期处理（不计应发）');
       if (start === null) report({ file: label, rowNumber: row, column: '扶持开始日期', reason: '扶持开始日期为空（必填），按无扶持资格处理（不计应发）', action: '已按说明处理' });
       if (start === undefined) start = null;
-      const end = dateCell(cell(cells, c.end), label, row, '扶持截止日期', report, '按默认扶持期限处理') ?? null;
-      const statusText = cell(cells, c.status);
+      const end = dateCell(rv.ascii(c.end), label, row, '扶持截止日期', report, '按默认扶持期限处理') ?? null;
+      const statusText = rv.text(c.status);
       let status: '正常' | '已核减' = '正常';
       if (statusText === '已核减' || statusText === '核减') status = '已核减';
       else if (statusText !== '正常') report({ file: label, rowNumber: row, column: '状态', reason: `状态“${statusText}”不是“正常”或“已核减”，按正常处理`, action: '已按说明处理' });
       let removalDate: IsoDate | null = null;
-      const removalReason = cell(cells, c.rreason) || null;
+      const removalReason = rv.text(c.rreason) || null;
       if (status === '已核减') {
-        removalDate = dateCell(cell(cells, c.rdate), label, row, '核减日期', report, '按未注明核减日期处理') ?? null;
+        removalDate = dateCell(rv.ascii(c.rdate), label, row, '核减日期', report, '按未注明核减日期处理') ?? null;
         if (!removalDate) report({ file: label, rowNumber: row, column: '核减日期', reason: '已核减人员没有可用的核减日期，无法确定核减生效的期间，按未核减计算应发', action: '已按说明处理' });
       }
       out.push({
-        householdNo: cell(cells, c.hh), name: cell(cells, c.name), idNumber: id, villageCode: cell(cells, c.village),
-        relation: cell(cells, c.rel) || null, supportStart: start, supportEnd: end, status, removalDate, removalReason, rowNumber: row,
+        householdNo: hh, name, idNumber: id, villageCode: village, relation: rv.text(c.rel) || null,
+        supportStart: start, supportEnd: end, status, removalDate, removalReason, rowNumber: row,
       });
-    }
-    progress?.(t);
-  }
+    };
+  });
   return out;
 }
 
@@ -141,7 +134,7 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
   }
   const total = [...sizes.values()].reduce((a, b) => a + b, 0);
   let doneBefore = 0;
-  const tick = (stage: string) => (t: FastTable) => opts.onProgress?.(doneBefore + t.bytesRead(), total, stage);
+  const tick = (stage: string) => (bytes: number) => opts.onProgress?.(doneBefore + bytes, total, stage);
   const finishFile = (f: string) => { doneBefore += sizes.get(f)!; };
 
   const roster = await readRosterFile(files.roster, '花名册', report, tick('花名册'));
@@ -150,17 +143,22 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
 
   await forRows(files.payments, '发放明细', PAYMENT_SPEC, tick('发放明细'), (col) => {
     const ci = { period: col('发放期间'), id: col('身份证号'), name: col('姓名'), amount: col('金额'), result: col('发放结果') };
-    return (cells, row) => {
-      const id = cell(cells, ci.id);
+    let current: RowView;
+    // one reused record; the name is decoded only when the engine needs it (someone not on the roster)
+    const rec: PaymentRecord = { period: '', idNumber: '', amountFen: 0, success: false, get name() { return current.text(ci.name); } };
+    return (rv) => {
+      const row = rv.rowNumber;
+      const id = rv.ascii(ci.id);
       if (!id) return report({ file: '发放明细', rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' });
-      const amountText = cell(cells, ci.amount);
+      const amountText = rv.ascii(ci.amount);
       const amount = fen(amountText);
       if (amount === null) return report({ file: '发放明细', rowNumber: row, column: '金额', reason: amountText ? `金额“${amountText}”不是有效金额（元，最多两位小数），本行未计入` : '金额为空，本行未计入', action: '已跳过' });
-      const result = cell(cells, ci.result);
+      const result = rv.text(ci.result);
       if (result !== '成功' && result !== '失败') return report({ file: '发放明细', rowNumber: row, column: '发放结果', reason: `发放结果“${result}”不是“成功”或“失败”，本行未计入`, action: '已跳过' });
-      const period = cell(cells, ci.period);
-      if (!engine.addPayment({ period, idNumber: id, name: cell(cells, ci.name), amountFen: amount, success: result === '成功' })) {
-        report({ file: '发放明细', rowNumber: row, column: '发放期间', reason: `发放期间“${period}”无法识别（应为2024、2024H1或2024H2），本行未计入`, action: '已跳过' });
+      current = rv;
+      rec.period = rv.ascii(ci.period); rec.idNumber = id; rec.amountFen = amount; rec.success = result === '成功';
+      if (!engine.addPayment(rec)) {
+        report({ file: '发放明细', rowNumber: row, column: '发放期间', reason: `发放期间“${rv.text(ci.period)}”无法识别（应为2024、2024H1或2024H2），本行未计入`, action: '已跳过' });
       }
     };
   });
@@ -176,14 +174,17 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
   if (files.deaths) {
     await forRows(files.deaths, '死亡名单', DEATH_SPEC, tick('死亡名单'), (col) => {
       const ci = { id: col('身份证号'), name: col('姓名'), date: col('死亡日期'), source: col('来源') };
-      return (cells, row) => {
-        const id = cell(cells, ci.id);
+      return (rv) => {
+        const row = rv.rowNumber;
+        const id = rv.ascii(ci.id);
         if (!id) return report({ file: '死亡名单', rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' });
-        const dt = cell(cells, ci.date);
+        const dt = rv.ascii(ci.date);
         if (!dt) return report({ file: '死亡名单', rowNumber: row, column: '死亡日期', reason: '死亡日期为空，本行未计入', action: '已跳过' });
         const d = dateCell(dt, '死亡名单', row, '死亡日期', report, '本行未计入');
         if (!d) return;
-        engine.addDeath({ idNumber: id, name: cell(cells, ci.name), deathDate: d, source: cell(cells, ci.source) || null });
+        engine.stats.deathRows++;
+        const slot = engine.slotOf.get(fastNormalizeId(id));
+        if (slot !== undefined) engine.addDeathAt(slot, d, rv.text(ci.source) || null);
       };
     });
     finishFile(files.deaths);
@@ -193,14 +194,17 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
     engine.hukouGiven = true;
     await forRows(files.hukou, '户籍库', HUKOU_SPEC, tick('户籍库'), (col) => {
       const ci = { id: col('身份证号'), name: col('姓名'), status: col('户籍状态'), date: col('状态变动日期'), region: col('户籍地区划代码') };
-      return (cells, row) => {
-        const id = cell(cells, ci.id);
+      return (rv) => {
+        const row = rv.rowNumber;
+        const id = rv.ascii(ci.id);
         if (!id) return report({ file: '户籍库', rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' });
-        const status = cell(cells, ci.status) as HukouStatus;
+        const slot = engine.hukouRow(id, rv.ascii(ci.region));
+        if (slot < 0) return; // about nobody on the roster or paid: only its county (coverage) is needed
+        const status = rv.text(ci.status) as HukouStatus;
         if (!HUKOU_STATUSES.includes(status)) return report({ file: '户籍库', rowNumber: row, column: '户籍状态', reason: `户籍状态“${status}”不是正常、死亡注销、迁出注销或其他注销，本行未计入`, action: '已跳过' });
-        const dt = ci.date >= 0 ? cell(cells, ci.date) : '';
+        const dt = rv.ascii(ci.date);
         const date = dt ? dateCell(dt, '户籍库', row, '状态变动日期', report, '按未注明日期处理') ?? null : null;
-        engine.addHukou({ idNumber: id, name: cell(cells, ci.name), status, changeDate: date, regionCode: ci.region >= 0 ? cell(cells, ci.region) : null });
+        engine.addHukouAt(slot, rv.text(ci.name), status, date);
       };
     });
     finishFile(files.hukou);
@@ -209,12 +213,19 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
   return engine.finish();
 }
 
-async function forRows(path: string, label: string, spec: ColumnSpec, progress: (t: FastTable) => void,
-  make: (col: (name: string) => number) => (cells: string[], row: number) => void): Promise<void> {
-  const { t, col } = await openChecked(path, label, spec);
-  const each = make(col);
-  for await (const batch of t.batches as AsyncIterable<TextRow[]>) {
-    for (let i = 0; i < batch.length; i++) each(batch[i].cells, batch[i].rowNumber);
-    progress(t);
-  }
+/** Scan a file, refusing it when a required column is missing; `make` builds the row handler. */
+async function forRows(path: string, label: string, spec: ColumnSpec, progress: ((bytes: number) => void) | undefined,
+  make: (col: (name: string) => number) => (rv: RowView) => void): Promise<void> {
+  let each: (rv: RowView) => void = () => {};
+  await scanCsv(path, {
+    onHeader: ({ headers }) => {
+      const m = mapHeaders(headers, spec);
+      if (m.missing.length) {
+        throw new AppError('FILE_COLUMNS', `${label}文件缺少必需的列：${m.missing.join('、')}（文件中的列为：${headers.filter(Boolean).join('、')}）`);
+      }
+      each = make((name) => m.index.get(name) ?? -1);
+    },
+    onRow: (rv) => each(rv),
+    onProgress: (bytes) => progress?.(bytes),
+  });
 }
