@@ -12,9 +12,9 @@ export const ADJUSTMENT_KINDS: Record<AdjustmentKind, string> = {
   remove: '核减',
   update: '信息变更',
   split: '分户',
-  merge: '合户',
-  change_head: '变更户主',
-  move: '迁移',
+  merge: '并户',
+  change_head: '户主变更',
+  move: '迁移（村间）',
 };
 
 export const ADJUSTMENT_STATUS: Record<AdjustmentStatus, { label: string; color: string }> = {

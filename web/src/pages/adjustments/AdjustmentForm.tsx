@@ -10,7 +10,8 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { api, errorMessage } from '../../shared/api.ts';
 import { notify } from '../../shared/notify.ts';
 import { ADJUSTMENT_KINDS, RELATIONS, REMOVAL_REASONS, ADD_REASONS } from '../../shared/ui.tsx';
-import type { Adjustment, AdjustmentKind, PersonDetail } from '../../shared/types.ts';
+import type { Adjustment, AdjustmentKind, PersonDetail, Plan } from '../../shared/types.ts';
+import { PlanView } from './plan.tsx';
 import { MemberPicker, PersonPicker, VillagePicker } from './pickers.tsx';
 
 const relationOptions = RELATIONS.map((r) => ({ value: r, label: r }));
@@ -64,6 +65,7 @@ export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: {
   const [kind, setKind] = useState<AdjustmentKind>(initialKind ?? 'remove');
   const [files, setFiles] = useState<UploadFile[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [plan, setPlan] = useState<Plan | null>(null);
   const hh: string | undefined = Form.useWatch('householdNo', form);
   const isNew: boolean = Form.useWatch('isNewHousehold', form);
 
@@ -108,11 +110,20 @@ export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: {
     onError: (e) => setError(errorMessage(e)),
   });
 
+  // 提交前检查: the server's rules say what is wrong and what approval would write
+  const check = useMutation({
+    mutationFn: async () => api.post<Plan>('/registry/adjustments/preview', toRequest(kind, await form.validateFields())),
+    meta: { silent: true },
+    onMutate: () => { setError(null); setPlan(null); },
+    onSuccess: (p) => setPlan(p),
+    onError: (e) => { if (!(e && typeof e === 'object' && 'errorFields' in e)) setError(errorMessage(e)); },
+  });
+
   const reasons = REASONS[kind].map((r) => ({ value: r, label: r }));
 
   return (
     <Card size="small">
-      <Form form={form} layout="vertical" onFinish={(v) => submit.mutate(v)} initialValues={{ effectiveDate: dayjs(), persons: [{ relation: '子' }] }} data-testid="adjustment-form">
+      <Form form={form} layout="vertical" onValuesChange={() => setPlan(null)} onFinish={(v) => submit.mutate(v)} initialValues={{ effectiveDate: dayjs(), persons: [{ relation: '子' }] }} data-testid="adjustment-form">
         <Form.Item label="调整类型">
           <Radio.Group value={kind} onChange={(e) => { setKind(e.target.value); form.setFieldsValue({ reason: undefined }); }} optionType="button" buttonStyle="solid"
             options={(Object.keys(ADJUSTMENT_KINDS) as AdjustmentKind[]).map((k) => ({ value: k, label: ADJUSTMENT_KINDS[k] }))} data-testid="adjustment-kind" />
@@ -246,9 +257,14 @@ export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: {
         <Form.Item name="evidenceNote" label="佐证说明"><Input placeholder="如：民政死亡名单第12行；村委会证明" data-testid="evidence-note" /></Form.Item>
         <Form.Item name="remarks" label="备注"><Input.TextArea rows={2} /></Form.Item>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="adjustment-error" />}
+        {plan && <div style={{ marginBottom: 12 }}>
+          {plan.errors.length === 0 && <Alert type="success" showIcon title="检查通过，可以提交审批" />}
+          <PlanView plan={plan} title="审批通过后将写入花名册的变更" />
+        </div>}
         <Space>
           <Button type="primary" htmlType="submit" loading={submit.isPending} data-testid="adjustment-submit">提交审批</Button>
-          <Button onClick={() => { form.resetFields(); setFiles([]); setError(null); }}>清空</Button>
+          <Button onClick={() => check.mutate()} loading={check.isPending}>提交前检查</Button>
+          <Button onClick={() => { form.resetFields(); setFiles([]); setError(null); setPlan(null); }}>清空</Button>
         </Space>
       </Form>
     </Card>
