@@ -44,6 +44,11 @@ function toView(r: any): AdjustmentView {
   };
 }
 
+/** Run in the caller's transaction when given one (e.g. a cross-check that creates and approves in one step), else in a new one. */
+function inTransaction<T>(db: Kysely<any>, fn: (trx: Kysely<any>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+}
+
 function must(user: Viewer, p: Permission) {
   if (!hasPermission(user, p)) throw new AppError('FORBIDDEN', `没有权限：${PERMISSIONS[p]}`);
 }
@@ -110,7 +115,7 @@ export async function previewAdjustment(db: Kysely<any>, user: Viewer, raw: unkn
 export async function createAdjustment(db: Kysely<any>, user: Viewer, raw: unknown): Promise<{ adjustment: AdjustmentView; warnings: string[] }> {
   must(user, 'adjustment.enter');
   const input = AdjustmentInput.parse(raw);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const plan = planAdjustment(input, await loadState(trx, user.countyCode, input, null), todayIso());
     if (plan.townshipCode) assertPlanInScope(user, plan);
     rejectOnErrors(plan);
@@ -135,7 +140,7 @@ function householdNosOf(input: AdjustmentInput, plan: Plan): string[] {
 export async function updateAdjustment(db: Kysely<any>, user: Viewer, id: number, raw: unknown): Promise<{ adjustment: AdjustmentView; warnings: string[] }> {
   must(user, 'adjustment.enter');
   const input = AdjustmentInput.parse(raw);
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const a = await fetchRow(trx, user.countyCode, id, true);
     if (!a || !canSee(user, a)) throw new AppError('NOT_FOUND', `调整${id}不存在`);
     assertOwner(user, a);
@@ -158,7 +163,7 @@ export async function updateAdjustment(db: Kysely<any>, user: Viewer, id: number
 /** County approval: re-check against the register as it is now and apply, all in one transaction. */
 export async function approveAdjustment(db: Kysely<any>, user: Viewer, id: number, note = ''): Promise<{ adjustment: AdjustmentView; personIds: number[]; warnings: string[] }> {
   must(user, 'adjustment.approve');
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const a = await fetchRow(trx, user.countyCode, id, true);
     if (!a || !canSee(user, a)) throw new AppError('NOT_FOUND', `调整${id}不存在`);
     assertOwner(user, a);
@@ -181,7 +186,7 @@ export async function approveAdjustment(db: Kysely<any>, user: Viewer, id: numbe
 }
 
 async function decide(db: Kysely<any>, user: Viewer, id: number, to: 'returned' | 'withdrawn', note: string) {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const a = await fetchRow(trx, user.countyCode, id, true);
     if (!a || !canSee(user, a)) throw new AppError('NOT_FOUND', `调整${id}不存在`);
     assertOwner(user, a);
@@ -249,7 +254,7 @@ export async function addAdjustmentFile(db: Kysely<any>, user: Viewer, id: numbe
   if (!file.content.length) throw new AppError('FILE_EMPTY', '上传的文件是空的');
   if (file.content.length > MAX_FILE_BYTES) throw new AppError('TOO_LARGE', `佐证材料不能超过${MAX_FILE_BYTES / 1024 / 1024}MB`);
   const filename = file.filename.replace(/[\\/\x00-\x1f]/g, '_').slice(0, 200) || '佐证材料';
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const a = await fetchRow(trx, user.countyCode, id, true);
     if (!a || !canSee(user, a)) throw new AppError('NOT_FOUND', `调整${id}不存在`);
     assertOwner(user, a);

@@ -255,14 +255,33 @@ for (const engine of await testEngines()) {
       assert.deepEqual((await verifyAuditChain(t.db)).ok, true);
     });
 
+    it('create and approve in one caller transaction (as the cross-check does); a failure rolls both back', async () => {
+      const before = (await listAdjustments(t.db, county, {})).total;
+      const id = await t.db.transaction().execute(async (trx) => {
+        const { adjustment } = await createAdjustment(trx, county, { kind: 'remove', personIds: [hb[1]], reason: '重复登记', effectiveDate: '2024-12-31', evidenceNote: '交叉核对：重复登记' });
+        await approveAdjustment(trx, county, adjustment.id);
+        return adjustment.id;
+      });
+      assert.equal((await getAdjustment(t.db, county, id)).adjustment.status, 'approved');
+      await assert.rejects(t.db.transaction().execute(async (trx) => {
+        const { adjustment } = await createAdjustment(trx, county, { kind: 'remove', personIds: [hb[0]], reason: '死亡', effectiveDate: '2024-12-31' });
+        await approveAdjustment(trx, county, adjustment.id); // no evidence: refused
+      }), (e) => code(e) === 'VALIDATION');
+      assert.equal((await listAdjustments(t.db, county, {})).total, before + 1);
+      const p = await sql<{ status: string }>`SELECT status FROM persons WHERE id = ${hb[0]}`.execute(t.db);
+      assert.equal(p.rows[0].status, '正常');
+    });
+
     it('lists adjustments by filter, scoped to the township; detail is hidden from another township', async () => {
       const all = await listAdjustments(t.db, county, {});
       assert.ok(all.total >= 8);
       const approved = await listAdjustments(t.db, county, { status: 'approved', kind: 'remove' });
       assert.ok(approved.items.every((a) => a.status === 'approved' && a.kind === 'remove'));
-      assert.equal((await listAdjustments(t.db, townB, {})).total, 0);
+      const seenByB = await listAdjustments(t.db, townB, {});
+      assert.equal(seenByB.total, 1);
+      assert.deepEqual(seenByB.items.map((a) => a.townshipCode), [TOWN_B]);
       assert.equal((await listAdjustments(t.db, townA, { townshipCode: TOWN_A })).total, (await listAdjustments(t.db, townA, {})).total);
-      const one = all.items[0];
+      const one = all.items.find((a) => a.townshipCode === TOWN_A)!;
       await assert.rejects(getAdjustment(t.db, townB, one.id), (e) => code(e) === 'NOT_FOUND');
       const d = await getAdjustment(t.db, county, one.id);
       assert.equal(d.adjustment.id, one.id);
