@@ -25,13 +25,13 @@ export async function queryAudit(db: Kysely<any>, countyCode: string | null, q: 
   const from = q.from ? parseAuditTime(q.from, false, '开始时间') : null;
   const to = q.to ? parseAuditTime(q.to, true, '结束时间') : null;
   const action = q.action?.trim() || null;
-  const actionPrefix = action?.endsWith('.') ? action : null;
+  const username = q.username?.trim() || null;
   const where = sql`WHERE (${countyCode}::text IS NULL OR county_code IN ('', ${countyCode ?? ''}))
     AND (${from?.toISOString() ?? null}::timestamptz IS NULL OR at >= ${from?.toISOString() ?? null}::timestamptz)
     AND (${to?.toISOString() ?? null}::timestamptz IS NULL OR at < ${to?.toISOString() ?? null}::timestamptz)
     AND (${q.userId ?? null}::bigint IS NULL OR user_id = ${q.userId ?? null}::bigint)
-    AND (${q.username || null}::text IS NULL OR username = ${q.username || null})
-    AND (${action}::text IS NULL OR (${actionPrefix}::text IS NOT NULL AND starts_with(action, ${actionPrefix ?? ''})) OR action = ${action})
+    AND (${username}::text IS NULL OR starts_with(lower(username), lower(${username ?? ''})))
+    AND (${action}::text IS NULL OR starts_with(action, ${action ?? ''}))
     AND (${q.entityType || null}::text IS NULL OR entity_type = ${q.entityType || null})
     AND (${q.entityId || null}::text IS NULL OR entity_id = ${q.entityId || null})`;
   const total = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log ${where}`.execute(db);

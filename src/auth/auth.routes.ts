@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { sql, type Kysely } from 'kysely';
 import type { AppContext } from '../shared/context.ts';
 import { MeResponse, LoginBody, ChangePasswordBody } from './auth.schema.ts';
 import { ROLE_NAMES, PERMISSIONS, ROLE_PERMISSIONS, canUnmask, type SessionUser } from './permissions.ts';
@@ -10,9 +11,15 @@ import { deleteSession } from './session.store.ts';
 import { requireUser } from './guards.ts';
 import { clearSessionCookie, setSessionCookie } from './cookies.ts';
 
-function me(user: SessionUser, csrfToken: string): MeResponse {
+async function me(db: Kysely<any>, user: SessionUser, csrfToken: string): Promise<MeResponse> {
   const perms = [...(ROLE_PERMISSIONS[user.role] ?? [])].filter((p) => p in PERMISSIONS).sort();
-  return { user: { ...user, roleName: ROLE_NAMES[user.role] }, csrfToken, permissions: perms, canUnmask: canUnmask(user) };
+  const names = await sql<{ code: string; name: string }>`SELECT code, name FROM counties WHERE code = ${user.countyCode}
+    UNION ALL SELECT code, name FROM regions WHERE code = ${user.regionCode}`.execute(db);
+  const nameOf = (c: string) => names.rows.find((r) => r.code === c && r.name)?.name ?? '';
+  return {
+    user: { ...user, roleName: ROLE_NAMES[user.role] }, csrfToken, permissions: perms, canUnmask: canUnmask(user),
+    countyName: nameOf(user.countyCode), regionName: nameOf(user.regionCode),
+  };
 }
 
 const Ok = z.object({ ok: z.literal(true) });
@@ -32,7 +39,7 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) 
     // a session from before (another user on this browser) ends here
     if (req.session) await deleteSession(db, req.session.tokenHash);
     setSessionCookie(reply, ctx, res.token);
-    return me(res.user, res.csrfToken);
+    return me(db, res.user, res.csrfToken);
   });
 
   r.post('/auth/logout', { schema: { tags: ['登录'], summary: '退出登录', response: { 200: Ok } } }, async (req, reply) => {
@@ -46,7 +53,7 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) 
 
   r.get('/auth/me', { schema: { tags: ['登录'], summary: '当前用户', response: { 200: MeResponse } } }, async (req) => {
     const user = requireUser(req);
-    return me(user, req.session!.csrfToken);
+    return me(db, user, req.session!.csrfToken);
   });
 
   r.post('/auth/change-password', {
@@ -58,6 +65,6 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) 
   }, async (req) => {
     const user = requireUser(req);
     await changePassword(db, user, req.body.oldPassword, req.body.newPassword, req.session!.tokenHash);
-    return me({ ...user, mustChangePassword: false }, req.session!.csrfToken);
+    return me(db, { ...user, mustChangePassword: false }, req.session!.csrfToken);
   });
 }

@@ -13,6 +13,8 @@ export const MeResponse = z.object({
   csrfToken: z.string(),
   permissions: z.array(z.string()),
   canUnmask: z.boolean(),
+  countyName: z.string(),
+  regionName: z.string(),
 });
 export type MeResponse = z.infer<typeof MeResponse>;
 
@@ -75,8 +77,8 @@ export const AuditQuery = z.object({
   from: z.string().optional(),        // ISO date or timestamp, inclusive
   to: z.string().optional(),          // ISO date (whole day included) or timestamp, exclusive
   userId: z.coerce.number().int().optional(),
-  username: z.string().max(64).optional(),
-  action: z.string().max(64).optional(),     // exact, or a prefix ending in '.' e.g. 'auth.'
+  username: z.string().max(64).optional(),   // prefix, any case
+  action: z.string().max(64).optional(),     // prefix: 'auth.' or 'user.create'
   entityType: z.string().max(64).optional(),
   entityId: z.string().max(64).optional(),
   page: z.coerce.number().int().min(1).default(1),
