@@ -39,7 +39,7 @@ export function defaultCounties(roster: readonly RosterPerson[], share = 0.01): 
 }
 
 export function render(template: string, values: Values): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+  return template.replace(/\{([^{}\s]+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
 }
 
 function toProblem(rule: Rule, hit: Hit): Problem {

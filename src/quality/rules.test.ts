@@ -2,42 +2,14 @@
 // (a clean or boundary roster where it stays silent). The last test makes sure no rule lacks cases.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkDigit } from '../shared/idnumber.ts';
 import { runQuality } from './engine.ts';
 import { BUILT_IN_RULES, findRule } from './catalogue.ts';
 import { emptyPerson } from './roster-file.ts';
 import { luhnOk, phoneOk } from './rules.extra.ts';
+import { idFor, person } from './test-helpers.ts';
 import type { RosterPerson } from './types.ts';
 
 const AS_OF = '2024-12-31';
-let seq = 100;
-export function idFor(birth: string, sex: '男' | '女', county = '430582'): string {
-  seq += 2;
-  const s = String(seq % 1000).padStart(3, '0').slice(0, 2) + (sex === '男' ? '1' : '2');
-  const first17 = county + birth.replace(/-/g, '') + s;
-  return first17 + checkDigit(first17);
-}
-function luhnAccount(n: number): string {
-  const body = '622848' + String(n).padStart(12, '0');
-  for (let d = 0; d < 10; d++) if (luhnOk(body + d)) return body + d;
-  throw new Error('no check digit');
-}
-let acc = 1;
-export function person(o: Partial<RosterPerson> & { birth?: string; sexOf?: '男' | '女' } = {}): RosterPerson {
-  const p = emptyPerson(0);
-  const birth = o.birth ?? '1960-05-10';
-  const sex = o.sexOf ?? '男';
-  Object.assign(p, {
-    householdNo: '4305821302410001', name: '李明', idRaw: idFor(birth, sex), sex, birthDate: birth, relation: '户主',
-    villageCode: '430582130241', township: '竹田镇', village: '茶雁村', group: '1组', category: '现状人口', reservoir: '湖杉水库',
-    moveDate: '1990-01-01', supportStart: '2006-07-01', supportEnd: '', status: '正常', account: luhnAccount(acc++), bank: '中国农业银行',
-    holder: '', phone: '13812345678',
-  });
-  const { birth: _b, sexOf: _s, ...rest } = o;
-  Object.assign(p, rest);
-  if (!o.holder) p.holder = p.name;
-  return p;
-}
 /** A clean household: head, spouse, son, daughter-in-law, grandson, father. */
 function family(hh = '4305821302410001'): RosterPerson[] {
   return [
