@@ -7,6 +7,7 @@ import { buildApp } from '../app.ts';
 import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
 import type { AppContext } from '../shared/context.ts';
 import { loginAs, CSRF_HEADER } from '../auth/index.ts';
+import { assertPermissionMatrix, type RouteSpec } from '../auth/permission-matrix.testkit.ts';
 import { COUNTY, TOWN_A, TOWN_B, VILLAGE_A1, VILLAGE_B1, insertHousehold, makeId } from './registry.fixtures.ts';
 
 type Headers = Record<string, string>;
@@ -117,6 +118,29 @@ for (const engine of await testEngines()) {
       const rm = await call('POST', '/api/registry/adjustments', townB, { kind: 'remove', personIds: [a1[0]], reason: '死亡', effectiveDate: '2025-01-01' });
       assert.equal(rm.statusCode, 403);
       assert.equal((await call('GET', `/api/registry/persons?q=${HEAD_ID}`, townB)).json().total, 0);
+    });
+
+    it('permission matrix: every route × every role, and outside the region', async () => {
+      const r = await call('POST', '/api/registry/adjustments', townA, { kind: 'update', personId: a1[0], changes: { phone: '13800000077' }, reason: '矩阵' });
+      const id = r.json().adjustment.id;
+      const upd = { kind: 'update', personId: a1[0], changes: { phone: '13800000078' }, reason: '矩阵' };
+      const specs: RouteSpec[] = [
+        { method: 'GET', url: '/api/registry/persons?q=李', permission: 'registry.read', holderStatus: 200 },
+        { method: 'GET', url: `/api/registry/persons/${a1[0]}`, permission: 'registry.read', scopedTo: VILLAGE_A1, holderStatus: 200 },
+        { method: 'GET', url: '/api/registry/households/4305821302410001', permission: 'registry.read', scopedTo: VILLAGE_A1, holderStatus: 200 },
+        { method: 'GET', url: '/api/registry/regions/tree', permission: 'registry.read', holderStatus: 200 },
+        { method: 'GET', url: '/api/registry/figures', permission: 'registry.read', holderStatus: 200 },
+        { method: 'GET', url: '/api/registry/adjustments', permission: 'registry.read', holderStatus: 200 },
+        { method: 'GET', url: `/api/registry/adjustments/${id}`, permission: 'registry.read', scopedTo: TOWN_A, holderStatus: 200 },
+        { method: 'POST', url: '/api/registry/adjustments/preview', permission: 'adjustment.enter', payload: upd, scopedTo: TOWN_A, holderStatus: 200 },
+        { method: 'POST', url: '/api/registry/adjustments', permission: 'adjustment.enter', payload: upd, scopedTo: TOWN_A, holderStatus: 201 },
+        { method: 'PUT', url: `/api/registry/adjustments/${id}`, permission: 'adjustment.enter', payload: upd, scopedTo: TOWN_A },
+        { method: 'POST', url: `/api/registry/adjustments/${id}/return`, permission: 'adjustment.approve', payload: { note: '矩阵退回' }, scopedTo: TOWN_A },
+        { method: 'POST', url: `/api/registry/adjustments/${id}/approve`, permission: 'adjustment.approve', payload: {}, scopedTo: TOWN_A },
+        { method: 'POST', url: `/api/registry/adjustments/${id}/withdraw`, permission: 'adjustment.enter', payload: {}, scopedTo: TOWN_A },
+        { method: 'GET', url: `/api/registry/adjustments/${adjA}/files/${fileA}`, permission: 'registry.read', scopedTo: TOWN_A, holderStatus: 200 },
+      ];
+      await assertPermissionMatrix(app, ctx, specs, { countyCode: COUNTY, townshipCode: TOWN_A, outsideTownshipCode: TOWN_B });
     });
 
     it('works end to end: search masked, enter, evidence, approve, history', async () => {

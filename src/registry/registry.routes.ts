@@ -89,37 +89,37 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.database.db;
 
-  r.get('/registry/persons', { schema: { tags: TAG, summary: '查询花名册（分页；默认遮蔽身份证号、账号、电话）', querystring: SearchQuerystring, response: { 200: SearchResponse } } },
+  r.get('/registry/persons', { config: { permission: 'registry.read' }, schema: { tags: TAG, summary: '查询花名册（分页；默认遮蔽身份证号、账号、电话）', querystring: SearchQuerystring, response: { 200: SearchResponse } } },
     async (req) => {
       const user = requirePermission(req, 'registry.read');
       const { page, pageSize, ...q } = req.query;
       return searchPersons(db, user.countyCode, q, user, { page, pageSize });
     });
 
-  r.get('/registry/persons/:id', { schema: { tags: TAG, summary: '人员页（成员、账户、扶持期限、全部历史；unmask=1 显示完整信息并记审计）',
+  r.get('/registry/persons/:id', { config: { permission: 'registry.read' }, schema: { tags: TAG, summary: '人员页（成员、账户、扶持期限、全部历史；unmask=1 显示完整信息并记审计）',
     params: IdParam, querystring: z.object({ unmask: flag }), response: { 200: PersonPageResponse } } },
   async (req) => {
     const user = requirePermission(req, 'registry.read');
     return getPersonPage(db, user, req.params.id, { unmask: req.query.unmask });
   });
 
-  r.get('/registry/households/:no', { schema: { tags: TAG, summary: '户页（户主、成员、村组、历史）', params: z.object({ no: z.string().min(1).max(40) }), response: { 200: HouseholdPageResponse } } },
+  r.get('/registry/households/:no', { config: { permission: 'registry.read' }, schema: { tags: TAG, summary: '户页（户主、成员、村组、历史）', params: z.object({ no: z.string().min(1).max(40) }), response: { 200: HouseholdPageResponse } } },
     async (req) => {
       const user = requirePermission(req, 'registry.read');
       return getHousehold(db, user, req.params.no);
     });
 
-  r.get('/registry/regions/tree', { schema: { tags: TAG, summary: '区划树（县→乡镇→村→组，在册与已核减人数）', response: { 200: RegionTreeResponse } } },
+  r.get('/registry/regions/tree', { config: { permission: 'registry.read' }, schema: { tags: TAG, summary: '区划树（县→乡镇→村→组，在册与已核减人数）', response: { 200: RegionTreeResponse } } },
     async (req) => regionTree(db, requirePermission(req, 'registry.read')) as Promise<z.infer<typeof RegionTreeResponse>>);
 
-  r.get('/registry/figures', { schema: { tags: TAG, summary: '首页主要数字', response: { 200: FiguresResponse } } },
+  r.get('/registry/figures', { config: { permission: 'registry.read' }, schema: { tags: TAG, summary: '首页主要数字', response: { 200: FiguresResponse } } },
     async (req) => headlineFigures(db, requirePermission(req, 'registry.read')));
 
-  r.get('/registry/adjustments', { schema: { tags: TAG_ADJ, summary: '调整列表（审批队列）', querystring: AdjustmentListQuery,
+  r.get('/registry/adjustments', { config: { permission: 'registry.read' }, schema: { tags: TAG_ADJ, summary: '调整列表（审批队列）', querystring: AdjustmentListQuery,
     response: { 200: z.object({ total: z.number(), items: z.array(AdjustmentSchema) }) } } },
   async (req) => listAdjustments(db, requirePermission(req, 'registry.read'), req.query));
 
-  r.post('/registry/adjustments/preview', { schema: { tags: TAG_ADJ, summary: '提交前检查：错误、提示和将要变更的内容', body: AdjustmentInput, response: { 200: PlanSchema } } },
+  r.post('/registry/adjustments/preview', { config: { permission: 'adjustment.enter' }, schema: { tags: TAG_ADJ, summary: '提交前检查：错误、提示和将要变更的内容', body: AdjustmentInput, response: { 200: PlanSchema } } },
     async (req) => {
       const user = requirePermission(req, 'adjustment.enter');
       const plan = await previewAdjustment(db, user, req.body);
@@ -127,32 +127,32 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
       return plan;
     });
 
-  r.post('/registry/adjustments', { schema: { tags: TAG_ADJ, summary: '录入调整（核增、核减、信息变更、分户、并户、户主变更、迁移）', body: AdjustmentInput, response: { 201: Saved } } },
+  r.post('/registry/adjustments', { config: { permission: 'adjustment.enter' }, schema: { tags: TAG_ADJ, summary: '录入调整（核增、核减、信息变更、分户、并户、户主变更、迁移）', body: AdjustmentInput, response: { 201: Saved } } },
     async (req, reply) => {
       const user = requirePermission(req, 'adjustment.enter');
       return reply.status(201).send(await createAdjustment(db, user, req.body));
     });
 
-  r.get('/registry/adjustments/:id', { schema: { tags: TAG_ADJ, summary: '调整详情（材料、审批预览）', params: IdParam,
+  r.get('/registry/adjustments/:id', { config: { permission: 'registry.read' }, schema: { tags: TAG_ADJ, summary: '调整详情（材料、审批预览）', params: IdParam,
     response: { 200: z.object({ adjustment: AdjustmentSchema, files: z.array(FileSchema), preview: PlanSchema.nullable() }) } } },
   async (req) => getAdjustment(db, requirePermission(req, 'registry.read'), req.params.id));
 
-  r.put('/registry/adjustments/:id', { schema: { tags: TAG_ADJ, summary: '修改退回的调整并重新提交', params: IdParam, body: AdjustmentInput, response: { 200: Saved } } },
+  r.put('/registry/adjustments/:id', { config: { permission: 'adjustment.enter' }, schema: { tags: TAG_ADJ, summary: '修改退回的调整并重新提交', params: IdParam, body: AdjustmentInput, response: { 200: Saved } } },
     async (req) => updateAdjustment(db, requirePermission(req, 'adjustment.enter'), req.params.id, req.body));
 
-  r.post('/registry/adjustments/:id/approve', { schema: { tags: TAG_ADJ, summary: '批准（一次事务写入花名册并记审计）', params: IdParam, body: Note.optional(),
+  r.post('/registry/adjustments/:id/approve', { config: { permission: 'adjustment.approve' }, schema: { tags: TAG_ADJ, summary: '批准（一次事务写入花名册并记审计）', params: IdParam, body: Note.optional(),
     response: { 200: z.object({ adjustment: AdjustmentSchema, personIds: z.array(z.number()), warnings: z.array(z.string()) }) } } },
   async (req) => approveAdjustment(db, requirePermission(req, 'adjustment.approve'), req.params.id, req.body?.note ?? ''));
 
-  r.post('/registry/adjustments/:id/return', { schema: { tags: TAG_ADJ, summary: '退回（须填写意见）', params: IdParam,
+  r.post('/registry/adjustments/:id/return', { config: { permission: 'adjustment.approve' }, schema: { tags: TAG_ADJ, summary: '退回（须填写意见）', params: IdParam,
     body: z.object({ note: z.string().trim().min(1, '请填写退回意见').max(1000) }), response: { 200: z.object({ adjustment: AdjustmentSchema }) } } },
   async (req) => ({ adjustment: await returnAdjustment(db, requirePermission(req, 'adjustment.approve'), req.params.id, req.body.note) }));
 
-  r.post('/registry/adjustments/:id/withdraw', { schema: { tags: TAG_ADJ, summary: '撤回', params: IdParam, body: Note.optional(),
+  r.post('/registry/adjustments/:id/withdraw', { config: { permission: 'adjustment.enter' }, schema: { tags: TAG_ADJ, summary: '撤回', params: IdParam, body: Note.optional(),
     response: { 200: z.object({ adjustment: AdjustmentSchema }) } } },
   async (req) => ({ adjustment: await withdrawAdjustment(db, requirePermission(req, 'adjustment.enter'), req.params.id, req.body?.note ?? '') }));
 
-  r.post('/registry/adjustments/:id/files', { schema: { tags: TAG_ADJ, summary: `上传佐证材料（multipart，字段file，单个不超过${MAX_FILE_BYTES / 1024 / 1024}MB）`,
+  r.post('/registry/adjustments/:id/files', { config: { permission: 'adjustment.enter' }, schema: { tags: TAG_ADJ, summary: `上传佐证材料（multipart，字段file，单个不超过${MAX_FILE_BYTES / 1024 / 1024}MB）`,
     params: IdParam, consumes: ['multipart/form-data'], response: { 201: FileSchema } } },
   async (req, reply) => {
     const user = requirePermission(req, 'adjustment.enter');
@@ -164,7 +164,7 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
     return reply.status(201).send(await addAdjustmentFile(db, user, req.params.id, { filename: part.filename, mime: part.mimetype, content }));
   });
 
-  r.get('/registry/adjustments/:id/files/:fileId', { schema: { tags: TAG_ADJ, summary: '下载佐证材料（记审计）',
+  r.get('/registry/adjustments/:id/files/:fileId', { config: { permission: 'registry.read' }, schema: { tags: TAG_ADJ, summary: '下载佐证材料（记审计）',
     params: z.object({ id: z.coerce.number().int().positive(), fileId: z.coerce.number().int().positive() }) } },
   async (req, reply) => {
     const f = await getAdjustmentFile(db, requirePermission(req, 'registry.read'), req.params.id, req.params.fileId);
