@@ -22,6 +22,10 @@ export function fastNormalizeId(raw: string): string {
   return raw.length === 18 && NORMAL18.test(raw) ? raw : normalizeId(raw);
 }
 
+function hashKey(hi: number, lo: number): number {
+  return (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo ^ (lo >>> 15), 0x85ebca77)) >>> 0;
+}
+
 export interface CrosscheckOptions {
   /** named periods; default: every 发放期间 present in the payments */
   periods?: string[];
@@ -166,6 +170,7 @@ export class CrosscheckEngine {
       this.slotOf.set(id, slot);
       this.payeeName.push(cleanName(p.name));
       this.payeeId.push(id);
+      this.keyMask = -1; // the integer-key table (if built) is rebuilt on next use
       if (slot >= this.slotsCap) this.grow(slot + 1);
     }
     const i = slot * this.P + k;
@@ -237,7 +242,53 @@ export class CrosscheckEngine {
 
   /** Counties the hukou extract covers: stated by the user, or seen in the extract. */
   coverage(): Set<string> {
-    return this.statedCoverage ?? this.coverageSeen;
+    if (this.statedCoverage) return this.statedCoverage;
+    for (const c of this.coverageInts) this.coverageSeen.add(String(c).padStart(6, '0'));
+    this.coverageInts.clear();
+    return this.coverageSeen;
+  }
+
+  // --- allocation-free lookups for the large extracts: a standard 18-character ID as two integers
+  private readonly coverageInts = new Set<number>();
+  private keyMask = -1;
+  private keyHi = new Int32Array(0);
+  private keyLo = new Int32Array(0);
+  private keySlot = new Int32Array(0);
+
+  /** Build the integer-key table over every known standard ID (call after the payments). */
+  private buildKeys(): void {
+    const n = this.slotOf.size;
+    let cap = 1024;
+    while (cap < n * 2) cap *= 2;
+    this.keyMask = cap - 1;
+    this.keyHi = new Int32Array(cap); this.keyLo = new Int32Array(cap); this.keySlot = new Int32Array(cap).fill(-1);
+    for (const [id, slot] of this.slotOf) {
+      if (!NORMAL18.test(id)) continue;
+      const hi = +id.slice(0, 9), lo = +id.slice(9, 17) * 11 + (id[17] === 'X' ? 10 : +id[17]);
+      let h = hashKey(hi, lo) & this.keyMask;
+      while (this.keySlot[h] !== -1) h = (h + 1) & this.keyMask;
+      this.keyHi[h] = hi; this.keyLo[h] = lo; this.keySlot[h] = slot;
+    }
+  }
+
+  /** Slot of a standard ID given as integers (see RowView.idKey), or -1. */
+  slotOfKey(hi: number, lo: number): number {
+    if (this.keyMask < 0) this.buildKeys();
+    let h = hashKey(hi, lo) & this.keyMask;
+    for (;;) {
+      const s = this.keySlot[h];
+      if (s === -1) return -1;
+      if (this.keyHi[h] === hi && this.keyLo[h] === lo) return s;
+      h = (h + 1) & this.keyMask;
+    }
+  }
+
+  /** hukouRow for a standard ID given as integers; `county` is the 户籍地区划代码's first 6 digits or -1. */
+  hukouRowKey(hi: number, lo: number, county: number): number {
+    this.stats.hukouRows++;
+    this.hukouGiven = true;
+    this.coverageInts.add(county >= 0 ? county : Math.floor(hi / 1000));
+    return this.slotOfKey(hi, lo);
   }
 
   private provinceOk = new Map<string, boolean>();

@@ -176,15 +176,16 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
       const ci = { id: col('身份证号'), name: col('姓名'), date: col('死亡日期'), source: col('来源') };
       return (rv) => {
         const row = rv.rowNumber;
-        const id = rv.ascii(ci.id);
-        if (!id) return report({ file: '死亡名单', rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' });
+        const keyed = rv.idKey(ci.id);
+        const id = keyed ? '' : rv.ascii(ci.id);
+        if (!keyed && !id) return report({ file: '死亡名单', rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' });
         const dt = rv.ascii(ci.date);
         if (!dt) return report({ file: '死亡名单', rowNumber: row, column: '死亡日期', reason: '死亡日期为空，本行未计入', action: '已跳过' });
         const d = dateCell(dt, '死亡名单', row, '死亡日期', report, '本行未计入');
         if (!d) return;
         engine.stats.deathRows++;
-        const slot = engine.slotOf.get(fastNormalizeId(id));
-        if (slot !== undefined) engine.addDeathAt(slot, d, rv.text(ci.source) || null);
+        const slot = keyed ? engine.slotOfKey(rv.idHi, rv.idLo) : engine.slotOf.get(fastNormalizeId(id)) ?? -1;
+        if (slot >= 0) engine.addDeathAt(slot, d, rv.text(ci.source) || null);
       };
     });
     finishFile(files.deaths);
@@ -196,9 +197,13 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
       const ci = { id: col('身份证号'), name: col('姓名'), status: col('户籍状态'), date: col('状态变动日期'), region: col('户籍地区划代码') };
       return (rv) => {
         const row = rv.rowNumber;
-        const id = rv.ascii(ci.id);
-        if (!id) return report({ file: '户籍库', rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' });
-        const slot = engine.hukouRow(id, rv.ascii(ci.region));
+        let slot: number;
+        if (rv.idKey(ci.id)) slot = engine.hukouRowKey(rv.idHi, rv.idLo, rv.county6(ci.region));
+        else {
+          const id = rv.ascii(ci.id);
+          if (!id) return report({ file: '户籍库', rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' });
+          slot = engine.hukouRow(id, rv.ascii(ci.region));
+        }
         if (slot < 0) return; // about nobody on the roster or paid: only its county (coverage) is needed
         const status = rv.text(ci.status) as HukouStatus;
         if (!HUKOU_STATUSES.includes(status)) return report({ file: '户籍库', rowNumber: row, column: '户籍状态', reason: `户籍状态“${status}”不是正常、死亡注销、迁出注销或其他注销，本行未计入`, action: '已跳过' });

@@ -53,6 +53,45 @@ export class RowView {
     return (b as FastBuf).latin1Slice(s, e);
   }
 
+  /** set by idKey(): the ID as two integers */
+  idHi = 0;
+  idLo = 0;
+
+  /**
+   * Read field i as a standard 18-character ID (17 digits, then a digit or X/x) into idHi (first
+   * 9 digits) and idLo (next 8 digits × 11 + check value, X = 10) without allocating a string.
+   * False for anything else (the caller then uses ascii()).
+   */
+  idKey(i: number): boolean {
+    if (this.cells || i < 0 || i >= this.n) return false;
+    let s = this.starts[i], e = this.ends[i];
+    const b = this.buf;
+    while (s < e && b[s] === 32) s++;
+    while (e > s && (b[e - 1] === 32 || b[e - 1] === 13)) e--;
+    if (e - s !== 18) return false;
+    let hi = 0, lo = 0;
+    for (let k = 0; k < 9; k++) { const c = b[s + k] - 48; if (c < 0 || c > 9) return false; hi = hi * 10 + c; }
+    for (let k = 9; k < 17; k++) { const c = b[s + k] - 48; if (c < 0 || c > 9) return false; lo = lo * 10 + c; }
+    const last = b[s + 17];
+    const chk = last === 88 || last === 120 ? 10 : last - 48;
+    if (chk < 0 || chk > 10) return false;
+    this.idHi = hi; this.idLo = lo * 11 + chk;
+    return true;
+  }
+
+  /** The first 6 characters of field i as a number when they are digits (a county code), else -1. */
+  county6(i: number): number {
+    if (this.cells) { const t = this.text(i); return /^\d{6}/.test(t) ? +t.slice(0, 6) : -1; }
+    if (i < 0 || i >= this.n) return -1;
+    let s = this.starts[i];
+    const e = this.ends[i], b = this.buf;
+    while (s < e && b[s] === 32) s++;
+    if (e - s < 6) return -1;
+    let v = 0;
+    for (let k = 0; k < 6; k++) { const c = b[s + k] - 48; if (c < 0 || c > 9) return -1; v = v * 10 + c; }
+    return v;
+  }
+
   /** The whole row as strings (for readers that want every field). */
   all(): string[] {
     const out: string[] = [];
@@ -133,8 +172,8 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<void> {
   };
 
   // process the complete lines in buf[0, end)
-  const lines = (buf: Buffer, end: number) => {
-    let s = 0;
+  const lines = (buf: Buffer, from: number, end: number) => {
+    let s = from;
     while (s < end) {
       let nl = buf.indexOf(10, s);
       if (nl < 0 || nl >= end) nl = end;
@@ -178,14 +217,23 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<void> {
   const stream = createReadStream(path, { start: bom, highWaterMark: 1 << 21 });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     consumed += chunk.length;
-    const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-    const last = buf.lastIndexOf(10);
-    if (last < 0) { carry = buf; continue; }
-    lines(buf, last + 1);
-    carry = last + 1 < buf.length ? Buffer.from(buf.subarray(last + 1)) : null;
+    let from = 0;
+    if (carry) {
+      // finish the line begun in the previous chunk without copying the whole chunk
+      const nl = chunk.indexOf(10);
+      if (nl < 0) { carry = Buffer.concat([carry, chunk]); continue; }
+      const joined = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
+      lines(joined, 0, joined.length);
+      carry = null;
+      from = nl + 1;
+    }
+    const last = chunk.lastIndexOf(10);
+    if (last < from) { carry = Buffer.from(chunk.subarray(from)); continue; }
+    lines(chunk, from, last + 1);
+    carry = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : null;
     o.onProgress?.(consumed, size);
   }
-  if (carry && carry.length) lines(carry, carry.length);
+  if (carry && carry.length) lines(carry, 0, carry.length);
   if (pending !== null) { const rec: string = pending; pending = null; emitStrings(rec); }
   if (!headerDone) throw new AppError('FILE_EMPTY', '文件为空，没有表头行');
   o.onProgress?.(size, size);
