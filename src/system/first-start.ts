@@ -97,7 +97,8 @@ export async function firstStart(ctx: Pick<AppContext, 'database'>, opts: FirstS
       try {
         const summary = await load(ctx, { persons: opts.demoPersons, seed: opts.demoSeed ?? 1, countyCode });
         await setState(ctx, 'demo', { status: 'loaded', persons: opts.demoPersons, summary: summary ?? null });
-        lines.push(`已载入演示数据：约 ${opts.demoPersons} 名后扶人口（虚构，仅供试用）`);
+        const added = (summary as { added?: unknown } | null)?.added;
+        lines.push(`已载入演示数据：${typeof added === 'number' ? added : `约 ${opts.demoPersons}`} 名后扶人口（虚构，仅供试用）`);
       } catch (e) {
         await setState(ctx, 'demo', { status: 'failed', error: (e as Error).message });
         lines.push(`演示数据载入失败（系统仍可使用）：${(e as Error).message}`);
