@@ -14,8 +14,13 @@ import type { AuditEntry, AuditVerify, Paged } from '../../shared/types.ts';
 const ACTION_HINTS: Record<string, string> = {
   'auth.login': '登录', 'auth.logout': '退出', 'auth.login_failed': '登录失败', 'auth.password_change': '修改密码',
   'person.view_unmasked': '查看完整信息', 'person.search_unmasked': '查询（显示完整信息）', 'roster.import': '导入花名册', 'roster.export': '导出花名册',
+  'user.create': '新建用户', 'user.update': '修改用户', 'user.reset_password': '重置密码', 'user.unlock': '解除锁定', 'user.change_password': '修改密码',
   'person.adjust': '调整生效', 'person.add': '核增入册', 'household.create': '建户', 'household.update': '户信息变更', 'household.delete': '撤户',
   'adjustment.create': '提交调整', 'adjustment.approve': '审批通过', 'adjustment.return': '退回', 'adjustment.withdraw': '撤回',
+};
+
+const ENTITY_NAMES: Record<string, string> = {
+  user: '用户', person: '人员', household: '户', adjustment: '调整单', roster_import: '导入批次', person_search: '花名册查询', audit_log: '审计日志',
 };
 
 function short(v: unknown): string {
@@ -29,7 +34,7 @@ const columns: TableColumnsType<AuditEntry> = [
   { title: '时间', dataIndex: 'at', width: 170, render: formatDateTime },
   { title: '用户', dataIndex: 'username', width: 110 },
   { title: '操作', dataIndex: 'action', width: 180, render: (a: string) => <span>{ACTION_HINTS[a] ? `${ACTION_HINTS[a]} ` : ''}<Typography.Text type="secondary" style={{ fontSize: 12 }}>{a}</Typography.Text></span> },
-  { title: '对象', key: 'entity', width: 160, render: (_: unknown, r) => `${r.entityType}${r.entityId ? ' ' + r.entityId : ''}` },
+  { title: '对象', key: 'entity', width: 160, render: (_: unknown, r) => `${ENTITY_NAMES[r.entityType] ?? r.entityType}${r.entityId ? ' ' + r.entityId : ''}` },
   { title: '内容', key: 'detail', render: (_: unknown, r) => (
     <div style={{ fontSize: 12, wordBreak: 'break-all' }}>
       {r.before != null && <div>前：{short(r.before)}</div>}

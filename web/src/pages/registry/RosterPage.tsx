@@ -67,13 +67,15 @@ export default function RosterPage() {
     placeholderData: keepPreviousData,
   });
 
+  const [exporting, setExporting] = useState(false);
   async function exportAs(format: 'xlsx' | 'csv') {
+    setExporting(true);
     try {
       // the export takes its own filter names
       const scope = region.length === 12 ? { village: region } : region.length === 9 ? { township: region } : {};
       await download('/registry/export', { format, q, status, ...scope }, `花名册.${format}`);
       notify.success('导出完成，导出操作已记入审计日志');
-    } catch (e) { notify.error(errorMessage(e)); }
+    } catch (e) { notify.error(errorMessage(e)); } finally { setExporting(false); }
   }
 
   return (
@@ -84,7 +86,7 @@ export default function RosterPage() {
             { key: 'xlsx', label: '导出 Excel（xlsx）', onClick: () => void exportAs('xlsx') },
             { key: 'csv', label: '导出 CSV', onClick: () => void exportAs('csv') },
           ] }}>
-            <Button icon={<DownloadOutlined />}>导出当前筛选结果</Button>
+            <Button icon={<DownloadOutlined />} loading={exporting}>{exporting ? '正在导出…' : '导出当前筛选结果'}</Button>
           </Dropdown>
         )} />
       <Row gutter={16}>

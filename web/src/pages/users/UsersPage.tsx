@@ -132,8 +132,12 @@ export default function UsersPage() {
           )}
           <Form.Item name="displayName" label="姓名"><Input /></Form.Item>
           <Form.Item name="role" label="角色" rules={[{ required: true, message: '请选择角色' }]}><Select options={roleOptions} /></Form.Item>
-          <Form.Item name="regionCode" label="辖区" extra="乡镇移民专干选所在乡镇；其他角色一般选全县" rules={[{ required: true, message: '请选择辖区' }]}>
-            <TreeSelect treeData={regionOptions(tree.data)} treeDefaultExpandAll showSearch treeNodeFilterProp="title" />
+          <Form.Item name="regionCode" label="辖区" extra="乡镇移民专干选所在乡镇；其他角色一般选全县" dependencies={['role']}
+            rules={[{ required: true, message: '请选择辖区' }, ({ getFieldValue }) => ({
+              validator: (_r, v: string | undefined) => (getFieldValue('role') === 'township' && v && v.length !== 9
+                ? Promise.reject(new Error('乡镇移民专干的辖区应选到乡镇')) : Promise.resolve()),
+            })]}>
+            <TreeSelect treeData={regionOptions(tree.data)} treeDefaultExpandAll showSearch={{ treeNodeFilterProp: 'title' }} data-testid="user-region" />
           </Form.Item>
           {editing !== 'new' && (
             <Form.Item name="active" label="状态"><Select options={[{ value: true, label: '启用' }, { value: false, label: '停用' }]} /></Form.Item>
