@@ -1,0 +1,64 @@
+// npm run bench import [-- --persons=100000 --engine=postgres|pglite --format=csv|xlsx]
+// Roster import of a generated county (FORMATS §1) from CSV and from XLSX, on PGlite and on the
+// PostgreSQL server (a scratch database, dropped afterwards): the time to read and check the
+// file, the whole import (read + compare + write in one transaction), and a re-import of the
+// same file (nothing changes). Prints figures; asserts nothing.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir, loadavg, cpus } from 'node:os';
+import { createTestDatabase, testEngines } from '../src/shared/db/testing.ts';
+import { readRosterFile, applyRoster } from '../src/registry/roster-import.ts';
+import { generateDemoRoster } from '../src/registry/demo.ts';
+import { rosterCsv, rosterXlsx } from '../src/registry/roster-export.ts';
+import { ROSTER_HEADERS } from '../src/registry/roster-file.ts';
+
+const arg = (name: string) => process.argv.find((x) => x.startsWith(`--${name}=`))?.split('=')[1];
+const PERSONS = Number(arg('persons') ?? 100_000);
+const formats = (arg('format') ? [arg('format')] : ['csv', 'xlsx']) as ('csv' | 'xlsx')[];
+const actor = { userId: null, username: 'bench' };
+
+async function file(format: 'csv' | 'xlsx'): Promise<Buffer> {
+  const path = join(tmpdir(), `anju-bench-roster-${PERSONS}.${format}`);
+  if (!existsSync(path)) {
+    const rows = generateDemoRoster({ persons: PERSONS, seed: 2024 });
+    writeFileSync(path, format === 'csv' ? rosterCsv(ROSTER_HEADERS, rows) : await rosterXlsx(ROSTER_HEADERS, rows));
+  }
+  return readFileSync(path);
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** CPU time of this process (the server database's own CPU is not in it): on a busy machine wall time says little. */
+const cpuSince = (u: NodeJS.CpuUsage) => { const d = process.cpuUsage(u); return `${((d.user + d.system) / 1e6).toFixed(1)} s CPU`; };
+const load = () => `load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`;
+console.log(`persons ${PERSONS}; ${cpus().length} CPUs, ${load()}`);
+
+for (const format of formats) {
+  const content = await file(format);
+  const t0 = performance.now();
+  const u0 = process.cpuUsage();
+  const parsed = await readRosterFile(content);
+  console.log(`${format}: ${(content.length / 1e6).toFixed(1)} MB, read and check ${s(performance.now() - t0)}, ${cpuSince(u0)} (${parsed.records.length} records, ${parsed.problems.length} problems listed)`);
+}
+
+const only = arg('engine');
+for (const engine of (await testEngines()).filter((e) => !only || e === only)) {
+  for (const format of formats) {
+    const content = await file(format);
+    const db = await createTestDatabase(engine);
+    try {
+      const t0 = performance.now();
+      const u0 = process.cpuUsage();
+      const r = await applyRoster(db.db, content, { actor });
+      const total = performance.now() - t0;
+      const cpu = cpuSince(u0);
+      const t1 = performance.now();
+      const again = await applyRoster(db.db, content, { actor });
+      const re = performance.now() - t1;
+      console.log(`${engine.padEnd(8)} ${format.padEnd(4)} import ${s(total)}, ${cpu} (${r.summary.added} added; ${Math.round(r.summary.added / (total / 1000))} persons/s)` +
+        ` | re-import ${s(re)} (${again.summary.unchanged} unchanged, ${again.summary.added + again.summary.changed} written)` +
+        ` | heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB | ${load()}`);
+    } finally {
+      await db.drop();
+    }
+  }
+}
