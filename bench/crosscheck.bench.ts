@@ -1,4 +1,4 @@
-// npm run bench crosscheck [-- --scale county|province] [--skip-duckdb]
+// npm run bench crosscheck [-- --scale=county|province] [--skip-duckdb]
 // File-mode cross-check on generated data: time, peak memory (RSS) and rows per second, and
 // DuckDB's time for the same joins on the same files, with the ratio. Prints figures only.
 // Generated files are cached under the system temp folder between runs.
@@ -18,7 +18,13 @@ const SCALES = {
 type Scale = keyof typeof SCALES;
 
 const args = process.argv.slice(2);
-const arg = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+// `--scale=province` (npm run bench passes only arguments starting with -) or `--scale province`
+const arg = (name: string) => {
+  const eq = args.find((a) => a.startsWith(name + '='));
+  if (eq) return eq.slice(name.length + 1);
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
 const self = fileURLToPath(import.meta.url);
 
 function filesIn(dir: string): CountyFiles {

@@ -22,6 +22,12 @@ export function fastNormalizeId(raw: string): string {
   return raw.length === 18 && NORMAL18.test(raw) ? raw : normalizeId(raw);
 }
 
+/** The 18-character ID back from its two integers. */
+export function keyToId(hi: number, lo: number): string {
+  const c = lo % 11;
+  return String(hi).padStart(9, '0') + String((lo - c) / 11).padStart(8, '0') + (c === 10 ? 'X' : String(c));
+}
+
 function hashKey(hi: number, lo: number): number {
   return (Math.imul(hi, 0x9e3779b1) ^ Math.imul(lo ^ (lo >>> 15), 0x85ebca77)) >>> 0;
 }
@@ -150,15 +156,21 @@ export class CrosscheckEngine {
    * Add one payment line. Returns false when its period cannot be read (the caller reports
    * the row); payments outside the named periods are skipped and counted.
    */
-  addPayment(p: PaymentRecord): boolean {
-    let k = this.periodText.get(p.period);
+  /** Checked-period index of a 发放期间 text: -1 unreadable, -2 outside the named periods. */
+  private periodOf(text: string): number {
+    let k = this.periodText.get(text);
     if (k === undefined) {
-      const per = parsePeriod(p.period);
+      const per = parsePeriod(text);
       if (!per) k = -1;
       else if (this.namedPeriods && !this.namedPeriods.has(per.code)) k = -2;
       else k = this.periodSlot(per.code);
-      this.periodText.set(p.period, k);
+      this.periodText.set(text, k);
     }
+    return k;
+  }
+
+  addPayment(p: PaymentRecord): boolean {
+    const k = this.periodOf(p.period);
     if (k === -1) return false;
     this.stats.paymentRows++;
     if (k === -2) { this.stats.paymentRowsSkipped++; return true; }
@@ -166,16 +178,40 @@ export class CrosscheckEngine {
     let slot = this.slotOf.get(id);
     if (slot === undefined) {
       if (!p.success) return true; // a failed payment to someone unknown costs nothing
-      slot = this.persons.length + this.payeeName.length;
-      this.slotOf.set(id, slot);
-      this.payeeName.push(cleanName(p.name));
-      this.payeeId.push(id);
-      this.keyMask = -1; // the integer-key table (if built) is rebuilt on next use
-      if (slot >= this.slotsCap) this.grow(slot + 1);
+      slot = this.newPayee(id, p.name);
     }
+    this.record(slot, k, p);
+    return true;
+  }
+
+  /** addPayment for a standard ID given as integers (RowView.idKey); p.idNumber is not read. */
+  addPaymentKey(hi: number, lo: number, p: PaymentRecord): boolean {
+    const k = this.periodOf(p.period);
+    if (k === -1) return false;
+    this.stats.paymentRows++;
+    if (k === -2) { this.stats.paymentRowsSkipped++; return true; }
+    let slot = this.slotOfKey(hi, lo);
+    if (slot < 0) {
+      if (!p.success) return true;
+      slot = this.newPayee(keyToId(hi, lo), p.name);
+    }
+    this.record(slot, k, p);
+    return true;
+  }
+
+  private newPayee(id: string, name: string): number {
+    const slot = this.persons.length + this.payeeName.length;
+    this.slotOf.set(id, slot);
+    this.payeeName.push(cleanName(name));
+    this.payeeId.push(id);
+    if (this.keyMask >= 0 && NORMAL18.test(id)) this.insertKey(id, slot);
+    if (slot >= this.slotsCap) this.grow(slot + 1);
+    return slot;
+  }
+
+  private record(slot: number, k: number, p: PaymentRecord): void {
     const i = slot * this.P + k;
     if (p.success) { this.cnt[i]++; this.sum[i] += p.amountFen; } else this.fail[i]++;
-    return true;
   }
 
   addDeath(d: DeathRecord): void {
@@ -255,20 +291,27 @@ export class CrosscheckEngine {
   private keyLo = new Int32Array(0);
   private keySlot = new Int32Array(0);
 
-  /** Build the integer-key table over every known standard ID (call after the payments). */
+  private keyCount = 0;
+  /** (Re)build the integer-key table over every known standard ID. */
   private buildKeys(): void {
-    const n = this.slotOf.size;
     let cap = 1024;
-    while (cap < n * 2) cap *= 2;
+    while (cap < this.slotOf.size * 2 + 2048) cap *= 2;
     this.keyMask = cap - 1;
+    this.keyCount = 0;
     this.keyHi = new Int32Array(cap); this.keyLo = new Int32Array(cap); this.keySlot = new Int32Array(cap).fill(-1);
-    for (const [id, slot] of this.slotOf) {
-      if (!NORMAL18.test(id)) continue;
-      const hi = +id.slice(0, 9), lo = +id.slice(9, 17) * 11 + (id[17] === 'X' ? 10 : +id[17]);
-      let h = hashKey(hi, lo) & this.keyMask;
-      while (this.keySlot[h] !== -1) h = (h + 1) & this.keyMask;
-      this.keyHi[h] = hi; this.keyLo[h] = lo; this.keySlot[h] = slot;
+    for (const [id, slot] of this.slotOf) if (NORMAL18.test(id)) this.insertKey(id, slot);
+  }
+
+  private insertKey(id: string, slot: number): void {
+    if ((this.keyCount + 1) * 2 > this.keyMask + 1) { this.buildKeys(); return; } // grows; includes id (already in slotOf)
+    const hi = +id.slice(0, 9), lo = +id.slice(9, 17) * 11 + (id[17] === 'X' ? 10 : +id[17]);
+    let h = hashKey(hi, lo) & this.keyMask;
+    while (this.keySlot[h] !== -1) {
+      if (this.keyHi[h] === hi && this.keyLo[h] === lo) return;
+      h = (h + 1) & this.keyMask;
     }
+    this.keyHi[h] = hi; this.keyLo[h] = lo; this.keySlot[h] = slot;
+    this.keyCount++;
   }
 
   /** Slot of a standard ID given as integers (see RowView.idKey), or -1. */

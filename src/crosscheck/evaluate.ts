@@ -46,89 +46,100 @@ export function evaluate(e: CrosscheckEngine): CrosscheckResult {
     return best!;
   };
 
+  // per-slot state, reused so that the many people without findings allocate nothing
+  let acc: Map<FindingCode, Acc> | null = null;
+  let unpaidFailed = 0;
+  const add = (code: FindingCode, fp: FindingPeriod, why?: Ineligible) => {
+    acc ??= new Map();
+    let a = acc.get(code);
+    if (!a) { a = { periods: [] }; acc.set(code, a); }
+    a.periods.push(fp);
+    if (why) (a.why ??= []).push(why);
+  };
+  const push = (slot: number, person: Person | null, code: FindingCode, explanation: string, detail?: FindingPeriod[]) => {
+    const first = person?.rows[0];
+    let over = 0, under = 0;
+    if (detail) for (const d of detail) { over += d.overFen; under += d.underFen; }
+    findings.push({
+      code, label: FINDING_LABELS[code],
+      idNumber: person ? (person.id || first!.idNumber) : e.payeeId[slot - e.persons.length],
+      name: person ? cleanName(first!.name) : e.payeeName[slot - e.persons.length],
+      householdNo: first?.householdNo ?? '', villageCode: first?.villageCode ?? '',
+      periods: detail ? detail.map((d) => d.period) : [], overFen: over, underFen: under, explanation, detail,
+    });
+  };
+
   const totalSlots = e.persons.length + e.payeeName.length;
   for (let slot = 0; slot < totalSlots; slot++) {
     const person = slot < e.persons.length ? e.persons[slot] : null;
     const death = e.deathOf(slot);
     const ents = person ? entitlementsOf(person, death?.date ?? null) : null;
-    const acc = new Map<FindingCode, Acc>();
-    let unpaidFailed = 0;
-    const add = (code: FindingCode, fp: FindingPeriod, why?: Ineligible) => {
-      let a = acc.get(code);
-      if (!a) { a = { periods: [] }; acc.set(code, a); }
-      a.periods.push(fp);
-      if (why) (a.why ??= []).push(why);
-    };
+    acc = null;
+    unpaidFailed = 0;
+    const base = slot * P;
     for (let j = 0; j < order.length; j++) {
-      const k = order[j];
-      const per = periods[j];
-      const i = slot * P + k;
-      const count = e.cnt[i], paid = e.sum[i];
+      const i = base + order[j];
+      const count = e.cnt[i];
       const ent = ents ? ents[j] : null;
-      const entitled = ent && ent.eligible ? ent.fen : 0;
-      if (count > 0) {
-        const fp: FindingPeriod = { period: per.code, paidFen: paid, paidCount: count, entitledFen: entitled, overFen: 0, underFen: 0 };
-        if (paid > entitled) {
-          fp.overFen = paid - entitled;
-          if (death && death.date < per.first) add('DECEASED_PAID', fp);
-          else if (!person || !ent || !ent.eligible) add('NOT_ELIGIBLE_PAID', fp, ineligibleWhy(person, ent, e.settings.termYears));
-          else if (count > 1) add('DUPLICATE_PAID', fp);
-          else add('AMOUNT_MISMATCH', fp);
-        } else if (paid < entitled) {
-          fp.underFen = entitled - paid;
-          add('AMOUNT_MISMATCH', fp);
+      if (count === 0) {
+        if (ent && ent.eligible && ent.fen > 0) {
+          unpaidFailed += e.fail[i];
+          add('UNPAID', { period: periods[j].code, paidFen: 0, paidCount: 0, entitledFen: ent.fen, overFen: 0, underFen: ent.fen });
         }
-      } else if (ent && ent.eligible && ent.fen > 0) {
-        unpaidFailed += e.fail[i];
-        add('UNPAID', { period: per.code, paidFen: 0, paidCount: 0, entitledFen: ent.fen, overFen: 0, underFen: ent.fen });
+        continue;
+      }
+      const paid = e.sum[i];
+      const entitled = ent && ent.eligible ? ent.fen : 0;
+      if (paid === entitled) continue;
+      const per = periods[j];
+      const fp: FindingPeriod = { period: per.code, paidFen: paid, paidCount: count, entitledFen: entitled, overFen: 0, underFen: 0 };
+      if (paid > entitled) {
+        fp.overFen = paid - entitled;
+        if (death && death.date < per.first) add('DECEASED_PAID', fp);
+        else if (!person || !ent || !ent.eligible) add('NOT_ELIGIBLE_PAID', fp, ineligibleWhy(person, ent, e.settings.termYears));
+        else if (count > 1) add('DUPLICATE_PAID', fp);
+        else add('AMOUNT_MISMATCH', fp);
+      } else {
+        fp.underFen = entitled - paid;
+        add('AMOUNT_MISMATCH', fp);
       }
     }
 
-    const first = person?.rows[0];
-    const base = {
-      idNumber: person ? (person.id || first!.idNumber) : e.payeeId[slot - e.persons.length],
-      name: person ? cleanName(first!.name) : e.payeeName[slot - e.persons.length],
-      householdNo: first?.householdNo ?? '',
-      villageCode: first?.villageCode ?? '',
-    };
-    const push = (code: FindingCode, explanation: string, detail?: FindingPeriod[]) => {
-      const over = detail ? detail.reduce((s, d) => s + d.overFen, 0) : 0;
-      const under = detail ? detail.reduce((s, d) => s + d.underFen, 0) : 0;
-      findings.push({ code, label: FINDING_LABELS[code], ...base, periods: detail ? detail.map((d) => d.period) : [], overFen: over, underFen: under, explanation, detail });
-    };
-
-    for (const [code, a] of acc) {
-      let text: string;
-      switch (code) {
-        case 'DECEASED_PAID': text = say.deceasedPaid(death!, a.periods); break;
-        case 'NOT_ELIGIBLE_PAID': text = say.notEligiblePaid(a.periods, a.why!, e.others.get(slot)); break;
-        case 'DUPLICATE_PAID': text = say.duplicatePaid(a.periods); break;
-        case 'AMOUNT_MISMATCH': text = say.amountMismatch(a.periods); break;
-        default: text = say.unpaid(a.periods, unpaidFailed); break;
+    if (acc) {
+      for (const [code, a] of acc as Map<FindingCode, Acc>) {
+        let text: string;
+        switch (code) {
+          case 'DECEASED_PAID': text = say.deceasedPaid(death!, a.periods); break;
+          case 'NOT_ELIGIBLE_PAID': text = say.notEligiblePaid(a.periods, a.why!, e.others.get(slot)); break;
+          case 'DUPLICATE_PAID': text = say.duplicatePaid(a.periods); break;
+          case 'AMOUNT_MISMATCH': text = say.amountMismatch(a.periods); break;
+          default: text = say.unpaid(a.periods, unpaidFailed); break;
+        }
+        push(slot, person, code, text, a.periods);
       }
-      push(code, text, a.periods);
     }
 
     if (!person) continue;
-    const v = e.validate(first!.idNumber);
-    if (!v.ok) push('INVALID_ID', say.invalidId(first!.idNumber, v.reason ?? ''));
+    const first = person.rows[0];
+    const v = e.validate(first.idNumber);
+    if (!v.ok) push(slot, person, 'INVALID_ID', say.invalidId(first.idNumber, v.reason ?? ''));
     const hk = e.hukou.get(slot);
     if (hk && hk.names.length) {
-      const rosterName = cleanName(first!.name);
+      const rosterName = cleanName(first.name);
       if (!hk.names.includes(rosterName)) {
-        push('ID_NAME_MISMATCH', say.nameMismatch(rosterName, hk.names[0], compareNames(rosterName, hk.names[0])));
+        push(slot, person, 'ID_NAME_MISMATCH', say.nameMismatch(rosterName, hk.names[0], compareNames(rosterName, hk.names[0])));
       }
     }
     if (person.active && e.hukouGiven) {
       if (!hk) {
         const county = activeCounty(person, coverage);
-        if (county) push('NOT_IN_HUKOU', say.notInHukou(county));
+        if (county) push(slot, person, 'NOT_IN_HUKOU', say.notInHukou(county));
       } else if (!hk.hasNormal && hk.cancel) {
-        push('HUKOU_CANCELLED', say.hukouCancelled(hk.cancel.status, hk.cancel.date));
+        push(slot, person, 'HUKOU_CANCELLED', say.hukouCancelled(hk.cancel.status, hk.cancel.date));
       }
     }
     const others = e.others.get(slot);
-    if (person.rows.length > 1 || others) push('DUPLICATE_REGISTRY', say.duplicateRegistry(person.rows, others));
+    if (person.rows.length > 1 || others) push(slot, person, 'DUPLICATE_REGISTRY', say.duplicateRegistry(person.rows, others));
   }
 
   const rank = new Map(FINDING_CODES.map((c, i) => [c, i]));
