@@ -13,7 +13,10 @@ import { registerSystemRoutes } from './system/system.routes.ts';
 import { registerAuth } from './auth/index.ts';
 import { registerRegistryRoutes } from './registry/registry.routes.ts';
 import { registerRosterRoutes } from './registry/roster.routes.ts';
+import { registerQualityRoutes } from './quality/quality.routes.ts';
 import { registerJobRoutes } from './system/jobs.routes.ts';
+import { registerSubsidyRoutes } from './subsidy/subsidy.routes.ts';
+import { registerCasesRoutes } from './cases/cases.routes.ts';
 
 export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -54,6 +57,9 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     await registerJobRoutes(api, ctx);
     await registerRegistryRoutes(api, ctx);
     await registerRosterRoutes(api, ctx);
+    await registerQualityRoutes(api, ctx);
+    await registerSubsidyRoutes(api, ctx);
+    await registerCasesRoutes(api, ctx);
   }, { prefix: '/api' });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
