@@ -74,6 +74,6 @@ export function previewCustomRule(def: CustomRuleDef, roster: readonly RosterPer
   return {
     flagged: r.problems.length,
     total: roster.length,
-    samples: r.problems.slice(0, samples).map((p) => ({ ...valuesOf({ p: roster[p.person] } as PersonFacts), 说明: render(rule.templates.default, p.values) })),
+    samples: r.problems.slice(0, samples).map((p): Record<string, string> => ({ ...valuesOf({ p: roster[p.person] } as PersonFacts), 说明: render(rule.templates.default, p.values) })),
   };
 }

@@ -18,3 +18,4 @@ export { parseRosterRow, rosterLayout, ROSTER_HEADERS, ROSTER_COLUMNS, type Rost
 export { exportRoster, exportRosterRows, rosterCsv, rosterXlsx, neutralizeCell } from './roster-export.ts';
 export { loadDemoCounty, generateDemoRoster } from './demo.ts';
 export { registerRosterRoutes } from './roster.routes.ts';
+export { streamRegisterForQuality, registerRowsAroundHouseholds, type RegisterRowForQuality } from './registry.quality-queries.ts';
