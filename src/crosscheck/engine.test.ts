@@ -301,3 +301,24 @@ describe('register findings', () => {
     assert.match(only(r.findings, 'NOT_ELIGIBLE_PAID')[0].explanation, /登记在430602花名册/);
   });
 });
+
+describe('runCrosscheck API', () => {
+  it('takes async iterables (as a database cursor would give) and keeps only rows about known people', async () => {
+    async function* gen<T>(xs: T[]) { for (const x of xs) yield x; }
+    const unknown = makeId('19700707', 71);
+    const r = await runCrosscheck({
+      roster: [person({ idNumber: A }), person({ idNumber: B })],
+      payments: gen([pay(A, '2023'), pay(B, '2023', 600, false)]),
+      deaths: gen([{ idNumber: unknown, deathDate: '2020-01-01' }]),
+      hukou: gen([{ idNumber: A, name: '张三', status: '正常' as const }, { idNumber: unknown, name: '某', status: '正常' as const }]),
+      checkDate: '2025-01-01',
+    });
+    assert.deepEqual(r.findings.map((f) => `${f.code}:${f.idNumber}`).sort(), [`NOT_IN_HUKOU:${B}`, `UNPAID:${B}`]);
+    assert.equal(r.summary.hukouRows, 2);
+    assert.equal(r.summary.deathRows, 1);
+    assert.equal(r.unreadablePayments, 0);
+    const u = r.findings.find((f) => f.code === 'UNPAID')!;
+    assert.deepEqual(u.detail, [{ period: '2023', paidFen: 0, paidCount: 0, entitledFen: 60000, overFen: 0, underFen: 60000 }]);
+  });
+});
+
