@@ -8,6 +8,7 @@ import { registerCrosscheckCommands } from './crosscheck/crosscheck.cli.ts';
 import { registerSynthCommands } from './synth/synth.cli.ts';
 import { registerQualityCommands } from './quality/quality.cli.ts';
 import { registerRosterCommands } from './registry/roster.cli.ts';
+import { registerSubsidyCommands } from './subsidy/subsidy.cli.ts';
 
 const program = new Command();
 program.name('anju').description('安居 — 水库移民后期扶持业务系统 命令行工具').version(VERSION);
@@ -17,6 +18,7 @@ registerCrosscheckCommands(program);
 registerSynthCommands(program);
 registerQualityCommands(program);
 registerRosterCommands(program);
+registerSubsidyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -120,6 +120,7 @@ export async function buildPayroll(db: Kysely<any>, actor: AuditActor, input: { 
         RETURNING id`.execute(trx);
       const pid = Number(ins.rows[0].id);
       const sums = await fillRoll(trx, input.countyCode, pid, period, input.kind, rules);
+      if (input.kind === 'regular' && sums.persons === 0) throw new AppError('CONFLICT', `花名册中没有${period.code}期间应发的人员，未编制批次`);
       if (input.kind === 'supplementary' && sums.persons === 0) throw new AppError('CONFLICT', `${period.code}期间没有需要补发的人员（应发人员都已在其他批次中待发放或已成功发放）`);
       await appendAudit(trx, actor, { action: 'payroll.build', entityType: 'payroll', entityId: pid, countyCode: input.countyCode,
         after: { batchNo, period: period.code, kind: input.kind, rules, ...sums } });
