@@ -200,6 +200,8 @@ export async function applyRoster(db: Kysely<any>, content: Buffer, opts: ApplyO
   const file = await readRosterFile(content, opts);
   const counties = countiesOf(file, opts.counties);
   return db.transaction().execute(async (trx) => {
+    // imports of the same county run one after the other: each compares with what the last wrote
+    for (const c of counties) await sql`SELECT pg_advisory_xact_lock(hashtext(${'anju.roster_import.' + c})::bigint)`.execute(trx);
     const plan = planImport(file, await loadRegister(trx, counties), counties);
     const summary = summarize(file, plan, true);
     const total = plan.toAdd.length + plan.toChange.length;
