@@ -34,6 +34,10 @@ export interface Me {
 export interface Paged<T> {
   items: T[];
   total: number;
+  /** the roster search stops counting past a cap: the true total is larger */
+  totalCapped?: boolean;
+  /** how the roster search read the query: 姓名 / 身份证号 / 身份证号后几位 / 户编号 */
+  interpretedAs?: string;
   page: number;
   pageSize: number;
 }

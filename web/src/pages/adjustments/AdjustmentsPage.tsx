@@ -2,8 +2,9 @@
 // 全部. Lists from GET /api/registry/adjustments; decisions POST /:id/approve|return|withdraw.
 import { useState } from 'react';
 import { useSearchParams, Link } from 'react-router-dom';
-import { Button, Card, Descriptions, Drawer, Input, Modal, Select, Space, Table, Tabs, Tag, Typography, Alert } from 'antd';
+import { Button, Card, Descriptions, Drawer, Input, Modal, Upload, Select, Space, Table, Tabs, Tag, Typography, Alert } from 'antd';
 import type { TableColumnsType } from 'antd';
+import { UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
 import { api, download, errorMessage } from '../../shared/api.ts';
 import { useAuth } from '../../shared/auth.tsx';
@@ -81,6 +82,22 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
   const plan = q.data?.preview;
   const files = q.data?.files ?? [];
   const mayApprove = can('adjustment.approve') && a?.status === 'pending';
+  const mayAddFiles = can('adjustment.enter') && (a?.status === 'pending' || a?.status === 'returned');
+  const [evidence, setEvidence] = useState<string | null>(null);
+  const addFile = useMutation({
+    mutationFn: (f: File) => api.upload(`/registry/adjustments/${id}/files`, { file: f }),
+    onSuccess: () => { void qc.invalidateQueries({ queryKey: ['adjustments'] }); notify.success('佐证材料已上传'); },
+  });
+  // a returned adjustment goes back to the queue with the added evidence / explanation
+  const resubmit = useMutation({
+    mutationFn: () => api.put(`/registry/adjustments/${id}`, { ...a!.payload, evidenceNote: evidence ?? a!.payload.evidenceNote ?? '' }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['adjustments'] });
+      void qc.invalidateQueries({ queryKey: ['registry'] });
+      notify.success('已重新提交审批');
+      setEvidence(null);
+    },
+  });
   const mayWithdraw = a?.status === 'pending' && a.enteredBy === me?.user.id;
 
   function askReturn() {
@@ -112,6 +129,19 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
                 <Typography.Text type="secondary"> （{Math.ceil(f.size / 1024)} KB）</Typography.Text></div>
             )) : <Typography.Text type="secondary">无上传文件</Typography.Text>}
           </Card>
+          {mayAddFiles && (
+            <Card size="small" style={{ marginTop: 12 }} title={a.status === 'returned' ? '补充材料后重新提交' : '补传佐证材料'}>
+              <Upload beforeUpload={(f) => { addFile.mutate(f); return false; }} showUploadList={false}>
+                <Button icon={<UploadOutlined />} loading={addFile.isPending}>上传文件</Button>
+              </Upload>
+              {a.status === 'returned' && a.enteredBy === me?.user.id && (
+                <div style={{ marginTop: 8 }}>
+                  <Input placeholder="佐证说明" value={evidence ?? a.payload.evidenceNote ?? ''} onChange={(e) => setEvidence(e.target.value)} style={{ marginBottom: 8 }} />
+                  <Button type="primary" loading={resubmit.isPending} onClick={() => resubmit.mutate()}>重新提交审批</Button>
+                </div>
+              )}
+            </Card>
+          )}
           {(mayApprove || mayWithdraw) && (
             <Card size="small" style={{ marginTop: 12 }}>
               {mayApprove && (

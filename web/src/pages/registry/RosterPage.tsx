@@ -115,7 +115,9 @@ export default function RosterPage() {
                 options={[{ value: '', label: '全部状态' }, { value: '正常', label: '正常' }, { value: '已核减', label: '已核减' }]}
               />
               {region && <Button size="small" onClick={() => set({ region: null, page: null })}>清除区划筛选</Button>}
-              <Typography.Text type="secondary">共 {formatCount(list.data?.total ?? 0)} 人</Typography.Text>
+              <Typography.Text type="secondary" data-testid="roster-total">
+                {q && list.data?.interpretedAs ? `按${list.data.interpretedAs}查找，` : ''}共 {formatCount(list.data?.total ?? 0)}{list.data?.totalCapped ? '+' : ''} 人
+              </Typography.Text>
             </Space>
             <Table<PersonRow>
               rowKey="id"
@@ -126,7 +128,7 @@ export default function RosterPage() {
               scroll={{ x: 1300 }}
               pagination={{
                 current: page, pageSize, total: list.data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100],
-                showTotal: (t) => `共 ${formatCount(t)} 条`,
+                showTotal: (t) => `共 ${formatCount(t)}${list.data?.totalCapped ? '+' : ''} 条`,
                 onChange: (p, s) => set({ page: p === 1 ? null : p, pageSize: s === 20 ? null : s }),
               }}
               data-testid="roster-table"
