@@ -69,9 +69,21 @@ function fen(v: string): number | null {
   return parseYuanToFen(v);
 }
 
+/** One shared copy of values that repeat on most rows (status, relation, dates), to save memory. */
+function interner(): (s: string) => string {
+  const m = new Map<string, string>();
+  return (s) => {
+    const x = m.get(s);
+    if (x !== undefined) return x;
+    if (m.size < 50000) m.set(s, s);
+    return s;
+  };
+}
+
 /** Read a roster file into records (FORMATS §1). */
 export async function readRosterFile(path: string, label: string, report: Report, progress?: (bytes: number) => void): Promise<RosterRecord[]> {
   const out: RosterRecord[] = [];
+  const intern = interner();
   await forRows(path, label, ROSTER_SPEC, progress, (col) => {
     const c = {
       hh: col('户编号'), name: col('姓名'), id: col('身份证号'), rel: col('与户主关系'), village: col('村代码'),
@@ -89,19 +101,20 @@ export async function readRosterFile(path: string, label: string, report: Report
       let start = dateCell(startText, label, row, '扶持开始日期', report, '按无扶持开始日期处理（不计应发）');
       if (start === null) report({ file: label, rowNumber: row, column: '扶持开始日期', reason: '扶持开始日期为空（必填），按无扶持资格处理（不计应发）', action: '已按说明处理' });
       if (start === undefined) start = null;
+      if (start) start = intern(start);
       const end = dateCell(rv.ascii(c.end), label, row, '扶持截止日期', report, '按默认扶持期限处理') ?? null;
       const statusText = rv.text(c.status);
       let status: '正常' | '已核减' = '正常';
       if (statusText === '已核减' || statusText === '核减') status = '已核减';
       else if (statusText !== '正常') report({ file: label, rowNumber: row, column: '状态', reason: `状态“${statusText}”不是“正常”或“已核减”，按正常处理`, action: '已按说明处理' });
       let removalDate: IsoDate | null = null;
-      const removalReason = rv.text(c.rreason) || null;
+      const removalReason = intern(rv.text(c.rreason)) || null;
       if (status === '已核减') {
         removalDate = dateCell(rv.ascii(c.rdate), label, row, '核减日期', report, '按未注明核减日期处理') ?? null;
         if (!removalDate) report({ file: label, rowNumber: row, column: '核减日期', reason: '已核减人员没有可用的核减日期，无法确定核减生效的期间，按未核减计算应发', action: '已按说明处理' });
       }
       out.push({
-        householdNo: hh, name, idNumber: id, villageCode: village, relation: rv.text(c.rel) || null,
+        householdNo: hh, name, idNumber: id, villageCode: intern(village), relation: intern(rv.text(c.rel)) || null,
         supportStart: start, supportEnd: end, status, removalDate, removalReason, rowNumber: row,
       });
     };
