@@ -47,18 +47,43 @@ function toProblem(rule: Rule, hit: Hit): Problem {
   return { code: rule.code, person: hit.person, message: render(t, hit.values), values: hit.values };
 }
 
-/** Group people by each distinct grouping the group rules use. */
-export function groupPeople(facts: readonly PersonFacts[], rules: readonly GroupRule[]): Map<string, Map<string, PersonFacts[]>> {
+/**
+ * Group people by each distinct grouping the group rules use. With `compact`, a grouping whose
+ * rules all need two or more members keeps only such groups (a roster of millions has millions
+ * of unique IDs; they cost one map entry each and no array).
+ */
+export function groupPeople(facts: readonly PersonFacts[], rules: readonly GroupRule[], compact = false): Map<string, Map<string, PersonFacts[]>> {
   const out = new Map<string, Map<string, PersonFacts[]>>();
   for (const r of rules) {
     if (out.has(r.groupName)) continue;
+    const same = rules.filter((x) => x.groupName === r.groupName);
+    const multiOnly = compact && same.every((x) => (x.minMembers ?? 1) >= 2);
+    const key = r.key;
+    if (multiOnly) {
+      const first = new Map<string, PersonFacts | PersonFacts[]>();
+      const groups = new Map<string, PersonFacts[]>();
+      for (const f of facts) {
+        const k = key(f);
+        if (k === null) continue;
+        const g = first.get(k);
+        if (g === undefined) first.set(k, f);
+        else if (Array.isArray(g)) g.push(f);
+        else { const arr = [g, f]; first.set(k, arr); groups.set(k, arr); }
+      }
+      out.set(r.groupName, groups);
+      continue;
+    }
     const groups = new Map<string, PersonFacts[]>();
+    let lastKey: string | null = null;
+    let last: PersonFacts[] | undefined;
     for (const f of facts) {
-      const k = r.key(f);
+      const k = key(f);
       if (k === null) continue;
+      if (k === lastKey) { last!.push(f); continue; } // rosters usually list a household's members together
       const g = groups.get(k);
-      if (g) g.push(f);
-      else groups.set(k, [f]);
+      if (g) { g.push(f); last = g; }
+      else { last = [f]; groups.set(k, last); }
+      lastKey = k;
     }
     out.set(r.groupName, groups);
   }
@@ -106,10 +131,8 @@ export function runQuality(roster: readonly RosterPerson[], opts: RunOptions): R
   const facts = roster.map((p) => deriveFacts(p, opts.asOf));
   const ctx: CheckContext = { asOf: opts.asOf, counties: new Set(counties), facts };
   const groupRules = opts.rules.filter((r): r is GroupRule => r.kind === 'group');
-  const grouped = groupPeople(facts, groupRules);
-  const groups = new Map<string, Iterable<PersonFacts[]>>([...grouped].map(([k, v]) => [k, v.values()]));
-  // group iterables are consumed once per rule: materialise them
-  for (const [k, v] of groups) groups.set(k, [...v]);
+  const grouped = groupPeople(facts, groupRules, true);
+  const groups = new Map<string, Iterable<PersonFacts[]>>([...grouped].map(([k, v]) => [k, [...v.values()]]));
   const { problems, evaluations } = runOnFacts(facts, groups, ctx, opts.rules, opts.onProgress);
   const counts = new Map<string, number>(opts.rules.map((r) => [r.code, 0]));
   for (const p of problems) counts.set(p.code, (counts.get(p.code) ?? 0) + 1);

@@ -86,7 +86,7 @@ export const SECTION7_RULES: Rule[] = [
     },
   }),
   group({
-    code: 'DUP_ID', name: '身份证号重复', severity: '错误', scope: 'roster', version: 1, groupName: 'id',
+    code: 'DUP_ID', name: '身份证号重复', severity: '错误', scope: 'roster', version: 1, groupName: 'id', minMembers: 2,
     description: '同一规范化身份证号在花名册中出现多次（每个相关行一条）',
     templates: { default: '规范化后的身份证号{id}在花名册中出现{count}次：{list}。请核实是否重复登记。' },
     key: (f) => (f.idNorm === '' ? null : f.idNorm),
@@ -214,7 +214,7 @@ export const SECTION7_RULES: Rule[] = [
     },
   }),
   group({
-    code: 'ACCOUNT_SHARED', name: '银行账号跨户使用', severity: '提示', scope: 'account', version: 1, groupName: 'account',
+    code: 'ACCOUNT_SHARED', name: '银行账号跨户使用', severity: '提示', scope: 'account', version: 1, groupName: 'account', minMembers: 2,
     description: '同一银行账号被多个户的人员使用（每个使用该账号的行一条，含账号所属户）',
     templates: { default: '银行账号{account}被{households}户共{count}人使用（户编号{list}）。请核实账号归属，一卡通应发放到本人或本户账户。' },
     key: (f) => (f.account === '' ? null : f.account),

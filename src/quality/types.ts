@@ -106,6 +106,8 @@ export interface GroupRule extends RuleBase {
   /** name of the grouping, shared by rules that group the same way */
   groupName: string;
   key(f: PersonFacts): string | null;
+  /** the rule finds nothing in groups smaller than this (lets a full run skip single-member groups) */
+  minMembers?: number;
   check(members: PersonFacts[], ctx: CheckContext): Hit[];
 }
 
