@@ -106,9 +106,12 @@ async function fetchRow(db: Kysely<any>, countyCode: string, id: number, lock = 
 
 /** Check a request now (without saving): the errors, warnings and what approval would change. */
 export async function previewAdjustment(db: Kysely<any>, user: Viewer, raw: unknown, adjustmentId: number | null = null): Promise<Plan> {
+  must(user, 'adjustment.enter');
   const input = AdjustmentInput.parse(raw);
   const state = await loadState(db, user.countyCode, input, adjustmentId);
-  return planAdjustment(input, state, todayIso());
+  const plan = planAdjustment(input, state, todayIso());
+  assertPlanInScope(user, plan);
+  return plan;
 }
 
 /** Enter an adjustment (township officer for their township, or the county). Status pending. */

@@ -55,6 +55,16 @@ describe('核增 (add)', () => {
     assert.match(p.warnings.join(), /曾登记于户H9/);
   });
 
+  it('restores a person removed from the same household (误减恢复) instead of adding a second row', () => {
+    const st = base();
+    const removed = st.households.H2!.members.find((m) => m.id === 12)!;
+    const p = plan({ kind: 'add', householdNo: 'H2', persons: [newbie({ idNumber: removed.idNumber, relation: '配偶' })], reason: '误减恢复' }, st);
+    assert.deepEqual(p.errors, []);
+    assert.match(p.warnings.join(), /批准后恢复为正常/);
+    assert.deepEqual(p.ops, [{ op: 'updatePerson', personId: 12, before: { status: '已核减', removalDate: '2020-01-01', removalReason: '死亡' },
+      after: { status: '正常', removalDate: null, removalReason: null } }]);
+  });
+
   it('keeps exactly one head', () => {
     assert.match(plan({ kind: 'add', householdNo: 'H1', persons: [newbie({ relation: '户主' })], reason: '补录' }).errors.join(), /有2名户主/);
   });

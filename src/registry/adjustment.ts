@@ -261,8 +261,21 @@ export function planAdjustment(a: AdjustmentInput, state: RegisterState, asOf: I
       townships.add(townshipCode);
       const seen = new Set<string>();
       const added: PersonFields[] = [];
+      const restored: PersonRecord[] = [];
       a.persons.forEach((p, i) => {
         const label = a.persons.length > 1 ? `第${i + 1}人（${p.name}）` : `${p.name}：`;
+        // the same ID removed from this very household: 核增 restores that person (误减恢复)
+        const normalized = validateId(p.idNumber, asOf).normalized;
+        const old = existing?.members.find((m) => m.idNumber === normalized && m.status === '已核减');
+        if (old) {
+          if (seen.has(normalized)) errors.push(`${label}身份证号${normalized}在本次核增中重复`);
+          seen.add(normalized);
+          warnings.push(`${label}曾于${old.removalDate ?? '（日期未填）'}以“${old.removalReason ?? ''}”核减，批准后恢复为正常（人员编号${old.id}）`);
+          const d = diff(old, { status: '正常', removalDate: null, removalReason: null, relation: p.relation, supportStart: p.supportStart, supportEnd: p.supportEnd ?? null });
+          if (d) { ops.push({ op: 'updatePerson', personId: old.id, ...d }); personIds.push(old.id); }
+          restored.push({ ...old, relation: p.relation });
+          return;
+        }
         const id = checkNewId(label, p.idNumber, asOf, state, null, errors, warnings);
         if (seen.has(id)) errors.push(`${label}身份证号${id}在本次核增中重复`);
         seen.add(id);
@@ -271,7 +284,8 @@ export function planAdjustment(a: AdjustmentInput, state: RegisterState, asOf: I
         const v = validateId(p.idNumber, asOf);
         added.push(personFromInput(p, a.householdNo, village, groupName, id, v.ok));
       });
-      const he = headError(a.householdNo, [...(existing?.members ?? []), ...added]);
+      const members = (existing?.members ?? []).map((m) => restored.find((r) => r.id === m.id) ?? m);
+      const he = headError(a.householdNo, [...members, ...added]);
       if (he) errors.push(he);
       for (const p of added) ops.push({ op: 'insertPerson', after: p });
       return done();

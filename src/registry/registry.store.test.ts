@@ -272,14 +272,24 @@ for (const engine of await testEngines()) {
       assert.equal(p.rows[0].status, '正常');
     });
 
+    it('核增 of a person removed from the same household restores them', async () => {
+      const row = await sql<{ id_number: string }>`SELECT id_number FROM persons WHERE id = ${hb[1]}`.execute(t.db);
+      const { adjustment, warnings } = await createAdjustment(t.db, townB, { kind: 'add', householdNo: '4305821012010003',
+        persons: [{ name: '李小明', idNumber: row.rows[0].id_number, relation: '子', supportStart: '2006-07-01' }], reason: '误减恢复' });
+      assert.match(warnings.join(), /恢复为正常/);
+      await approveAdjustment(t.db, county, adjustment.id);
+      const p = await sql<{ status: string; removal_reason: string | null; n: number }>`SELECT status, removal_reason, (SELECT count(*)::int FROM persons WHERE household_no = '4305821012010003') AS n FROM persons WHERE id = ${hb[1]}`.execute(t.db);
+      assert.deepEqual(p.rows[0], { status: '正常', removal_reason: null, n: 2 });
+    });
+
     it('lists adjustments by filter, scoped to the township; detail is hidden from another township', async () => {
       const all = await listAdjustments(t.db, county, {});
       assert.ok(all.total >= 8);
       const approved = await listAdjustments(t.db, county, { status: 'approved', kind: 'remove' });
       assert.ok(approved.items.every((a) => a.status === 'approved' && a.kind === 'remove'));
       const seenByB = await listAdjustments(t.db, townB, {});
-      assert.equal(seenByB.total, 1);
-      assert.deepEqual(seenByB.items.map((a) => a.townshipCode), [TOWN_B]);
+      assert.equal(seenByB.total, 2);
+      assert.deepEqual(seenByB.items.map((a) => a.townshipCode), [TOWN_B, TOWN_B]);
       assert.equal((await listAdjustments(t.db, townA, { townshipCode: TOWN_A })).total, (await listAdjustments(t.db, townA, {})).total);
       const one = all.items.find((a) => a.townshipCode === TOWN_A)!;
       await assert.rejects(getAdjustment(t.db, townB, one.id), (e) => code(e) === 'NOT_FOUND');
