@@ -32,6 +32,9 @@ const Import = page(() => import('./pages/registry/ImportPage.tsx'));
 const Users = page(() => import('./pages/users/UsersPage.tsx'));
 const Audit = page(() => import('./pages/audit/AuditPage.tsx'));
 const Planned = page(() => import('./pages/planned/PlannedPage.tsx'));
+const Subsidy = page(() => import('./pages/subsidy/SubsidyPage.tsx'));
+const Payroll = page(() => import('./pages/subsidy/PayrollPage.tsx'));
+const Cases = page(() => import('./pages/cases/CasesPage.tsx'));
 
 export const MENU_GROUPS: Record<NonNullable<AppPage['group']>, string> = {
   main: '',
@@ -48,8 +51,9 @@ export const PAGES: AppPage[] = [
   { path: '/adjustments', component: Adjustments, label: '动态调整', icon: <DiffOutlined />, permission: 'registry.read', group: 'register' },
   { path: '/import', component: Import, label: '导入花名册', icon: <CloudUploadOutlined />, permission: 'registry.import', group: 'register' },
   // later capabilities: replace `Planned` with the real page when it lands
-  { path: '/subsidy', component: Planned, label: '直补发放', icon: <PayCircleOutlined />, permission: 'subsidy.read', group: 'money' },
-  { path: '/crosscheck', component: Planned, label: '交叉核对', icon: <FileSearchOutlined />, permission: 'crosscheck.run', group: 'money' },
+  { path: '/subsidy', component: Subsidy, label: '直补发放', icon: <PayCircleOutlined />, permission: 'subsidy.read', group: 'money' },
+  { path: '/subsidy/payrolls/:id', component: Payroll, permission: 'subsidy.read', menuKey: '/subsidy' },
+  { path: '/crosscheck', component: Cases, label: '交叉核对与追缴', icon: <FileSearchOutlined />, permission: 'subsidy.read', group: 'money' },
   { path: '/quality', component: Planned, label: '数据清洗', icon: <ClearOutlined />, permission: 'quality.work', group: 'money' },
   { path: '/users', component: Users, label: '用户管理', icon: <UserOutlined />, permission: 'users.manage', group: 'system' },
   { path: '/audit', component: Audit, label: '审计日志', icon: <SafetyCertificateOutlined />, permission: 'audit.read', group: 'system' },
