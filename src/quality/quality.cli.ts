@@ -1,6 +1,9 @@
 // anju quality --roster F [--county 430582[,…]] [--date 2024-12-31] [--all-rules] --out problems.csv
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import { statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { getHeapStatistics } from 'node:v8';
 import { parseDateStrict, todayIso } from '../shared/dates.ts';
 import { AppError } from '../shared/errors.ts';
 import { selectRules, BUILT_IN_RULES } from './catalogue.ts';
@@ -31,6 +34,24 @@ export function parseCheckDate(text: string | undefined): string {
   return r.date;
 }
 
+/**
+ * A roster of millions is held in memory (about 1.5 KB a person). When the file is large and the
+ * heap limit small, run the same command again in a child process with a larger heap.
+ */
+function respawnWithLargerHeap(roster: string): boolean {
+  if (process.env.ANJU_QUALITY_CHILD) return false;
+  let size = 0;
+  try { size = statSync(roster).size; } catch { return false; }
+  const neededMb = Math.ceil((size / 150) * 1.6 / 1048576) * 1024 + 1024; // ~150 bytes a row in the file
+  const limitMb = getHeapStatistics().heap_size_limit / 1048576;
+  if (size < 50 * 1048576 || limitMb >= neededMb) return false;
+  const r = spawnSync(process.execPath, [`--max-old-space-size=${Math.min(neededMb, 16384)}`, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit', env: { ...process.env, ANJU_QUALITY_CHILD: '1' },
+  });
+  process.exitCode = r.status ?? 1;
+  return true;
+}
+
 export function registerQualityCommands(program: Command) {
   program
     .command('quality')
@@ -43,6 +64,7 @@ export function registerQualityCommands(program: Command) {
     .option('--rules <codes>', '只运行指定规则代码，逗号分隔')
     .option('--no-progress', '不显示进度条')
     .action(async (o: QualityCliOptions) => {
+      if (respawnWithLargerHeap(o.roster)) return;
       const asOf = parseCheckDate(o.date);
       const counties = parseCounties(o.county);
       const { rules, unknown } = selectRules({ all: o.allRules, codes: o.rules?.split(/[,，]/) });
