@@ -118,8 +118,8 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
             <Descriptions.Item label="佐证说明">{a.payload?.evidenceNote || '—'}</Descriptions.Item>
             <Descriptions.Item label="备注">{a.remarks || '—'}</Descriptions.Item>
             <Descriptions.Item label="录入">{a.enteredByName || a.enteredBy} · {formatDateTime(a.enteredAt)}</Descriptions.Item>
-            {a.decidedAt && <Descriptions.Item label="审批">{a.decidedByName || a.decidedBy} · {formatDateTime(a.decidedAt)}</Descriptions.Item>}
-            {a.decisionNote && <Descriptions.Item label="审批意见">{a.decisionNote}</Descriptions.Item>}
+            {a.decidedAt && <Descriptions.Item label={a.status === 'pending' ? '上次审批（退回）' : '审批'}>{a.decidedByName || a.decidedBy} · {formatDateTime(a.decidedAt)}</Descriptions.Item>}
+            {a.decisionNote && <Descriptions.Item label={a.status === 'pending' ? '上次审批意见' : '审批意见'}>{a.decisionNote}</Descriptions.Item>}
           </Descriptions>
           {a.warnings.map((w, i) => <Alert key={'aw' + i} type="warning" showIcon title={w} style={{ marginTop: 8 }} />)}
           {plan && <PlanView plan={plan} />}
@@ -148,7 +148,8 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
                 <>
                   <Input.TextArea rows={2} placeholder="审批意见（退回时必填）" value={note} onChange={(e) => setNote(e.target.value)} style={{ marginBottom: 8 }} data-testid="decision-note" />
                   <Space>
-                    <Button type="primary" loading={decide.isPending} data-testid="approve"
+                    <Button type="primary" loading={decide.isPending} data-testid="approve" disabled={!!plan?.errors.length}
+                      title={plan?.errors.length ? '存在上面列出的问题，不能通过，可退回' : undefined}
                       onClick={() => Modal.confirm({ title: '审批通过？', content: '通过后变更立即写入花名册，并记入该人员的变更历史。', okText: '通过', cancelText: '取消', onOk: () => decide.mutateAsync({ action: 'approve', note }) })}>
                       审批通过
                     </Button>
