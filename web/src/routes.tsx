@@ -35,6 +35,7 @@ const Planned = page(() => import('./pages/planned/PlannedPage.tsx'));
 const Subsidy = page(() => import('./pages/subsidy/SubsidyPage.tsx'));
 const Payroll = page(() => import('./pages/subsidy/PayrollPage.tsx'));
 const Cases = page(() => import('./pages/cases/CasesPage.tsx'));
+const Quality = page(() => import('./pages/quality/QualityPage.tsx'));
 
 export const MENU_GROUPS: Record<NonNullable<AppPage['group']>, string> = {
   main: '',
@@ -54,7 +55,7 @@ export const PAGES: AppPage[] = [
   { path: '/subsidy', component: Subsidy, label: '直补发放', icon: <PayCircleOutlined />, permission: 'subsidy.read', group: 'money' },
   { path: '/subsidy/payrolls/:id', component: Payroll, permission: 'subsidy.read', menuKey: '/subsidy' },
   { path: '/crosscheck', component: Cases, label: '交叉核对与追缴', icon: <FileSearchOutlined />, permission: 'subsidy.read', group: 'money' },
-  { path: '/quality', component: Planned, label: '数据清洗', icon: <ClearOutlined />, permission: 'quality.work', group: 'money' },
+  { path: '/quality', component: Quality, label: '数据清洗', icon: <ClearOutlined />, permission: 'quality.work', group: 'money' },
   { path: '/users', component: Users, label: '用户管理', icon: <UserOutlined />, permission: 'users.manage', group: 'system' },
   { path: '/audit', component: Audit, label: '审计日志', icon: <SafetyCertificateOutlined />, permission: 'audit.read', group: 'system' },
 ];
