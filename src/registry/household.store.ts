@@ -2,7 +2,8 @@
 // and the household page.
 import { sql, type Kysely } from 'kysely';
 import type { SessionUser } from '../auth/index.ts';
-import { assertInScope } from '../auth/index.ts';
+import { assertInScope, canUnmask, actorOf } from '../auth/index.ts';
+import { appendAudit } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import type { HouseholdRecord, PersonRecord } from './adjustment.ts';
 import { auditHistory, historyFromAudit, openAdjustmentHistory, newestFirst, type HistoryItem } from './history.store.ts';
@@ -81,20 +82,29 @@ export interface HouseholdPage {
   masked: boolean;
 }
 
-/** A household with members (masked) and history; 404 when absent, 403 outside the viewer's region. */
-export async function getHousehold(db: Kysely<any>, viewer: Viewer, householdNo: string): Promise<HouseholdPage> {
+/**
+ * A household with members and history; 404 when absent, 403 outside the viewer's region.
+ * Members are masked unless `unmask` is asked by a role that may (audited as household.view_unmasked).
+ */
+export async function getHousehold(db: Kysely<any>, viewer: Viewer, householdNo: string, opts: { unmask?: boolean } = {}): Promise<HouseholdPage> {
   const hs = await loadHouseholds(db, viewer.countyCode, [householdNo]);
   const h = hs[householdNo];
   if (!h) throw new AppError('NOT_FOUND', `户编号${householdNo}不存在`);
   assertInScope(viewer as SessionUser, h.villageCode);
   const head = h.members.find((m) => m.relation === '户主' && m.status === '正常') ?? h.members.find((m) => m.relation === '户主') ?? null;
   const first = h.members[0];
+  const unmasked = !!opts.unmask && canUnmask(viewer);
+  if (opts.unmask && !unmasked) throw new AppError('FORBIDDEN', '当前角色不能查看完整的身份证号、账号和电话');
+  if (unmasked) {
+    await appendAudit(db, actorOf(viewer), { action: 'household.view_unmasked', entityType: 'household', entityId: householdNo, countyCode: viewer.countyCode,
+      detail: { personIds: h.members.map((m) => m.id) } });
+  }
   const audit = await auditHistory(db, viewer.countyCode, 'household', [householdNo]);
   const open = await openAdjustmentHistory(db, viewer.countyCode, sql`${householdNo}::text = ANY(household_nos)`, true);
   return {
     householdNo: h.householdNo, villageCode: h.villageCode, groupName: h.groupName,
     townshipName: first?.townshipName ?? '', villageName: first?.villageName ?? '',
-    head: head ? { id: head.id, name: head.name } : null, members: h.members.map((m) => listItem(m, false)),
-    history: newestFirst([...historyFromAudit(audit), ...open]), masked: true,
+    head: head ? { id: head.id, name: head.name } : null, members: h.members.map((m) => listItem(m, unmasked)),
+    history: newestFirst([...historyFromAudit(audit), ...open]), masked: !unmasked,
   };
 }

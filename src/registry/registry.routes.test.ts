@@ -96,6 +96,7 @@ for (const engine of await testEngines()) {
       }
       // reading is for every role, but only some may unmask
       assert.equal((await call('GET', `/api/registry/persons/${a1[0]}?unmask=1`, leader)).statusCode, 403);
+      assert.equal((await call('GET', '/api/registry/households/4305821302410001?unmask=1', leader)).statusCode, 403);
       assert.equal((await call('GET', '/api/registry/persons?q=李明根&unmask=1', leader)).statusCode, 403);
       const up = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${adjA}/files`, ...((x) => ({ payload: x.payload, headers: { ...leader, ...x.headers } }))(multipart('x.pdf', Buffer.from('x'))) });
       assert.equal(up.statusCode, 403);
@@ -165,6 +166,9 @@ for (const engine of await testEngines()) {
       const unmasked = (await call('GET', `/api/registry/persons/${a1[0]}?unmask=1`, county)).json();
       assert.equal(unmasked.person.idNumber, HEAD_ID);
       assert.equal(unmasked.masked, false);
+      const hh = (await call('GET', '/api/registry/households/4305821302410001?unmask=1', townA)).json();
+      assert.ok(hh.members.some((m: { idNumber: string }) => m.idNumber === HEAD_ID));
+      assert.equal((await call('GET', '/api/registry/households/4305821302410001', townA)).json().masked, true);
     });
 
     it('rejects bad input with Chinese messages, and too large evidence', async () => {

@@ -103,10 +103,10 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
     return getPersonPage(db, user, req.params.id, { unmask: req.query.unmask });
   });
 
-  r.get('/registry/households/:no', { config: { permission: 'registry.read' }, schema: { tags: TAG, summary: '户页（户主、成员、村组、历史）', params: z.object({ no: z.string().min(1).max(40) }), response: { 200: HouseholdPageResponse } } },
+  r.get('/registry/households/:no', { config: { permission: 'registry.read' }, schema: { tags: TAG, summary: '户页（户主、成员、村组、历史；unmask=1 显示完整信息并记审计）', params: z.object({ no: z.string().min(1).max(40) }), querystring: z.object({ unmask: flag }), response: { 200: HouseholdPageResponse } } },
     async (req) => {
       const user = requirePermission(req, 'registry.read');
-      return getHousehold(db, user, req.params.no);
+      return getHousehold(db, user, req.params.no, { unmask: req.query.unmask });
     });
 
   r.get('/registry/regions/tree', { config: { permission: 'registry.read' }, schema: { tags: TAG, summary: '区划树（县→乡镇→村→组，在册与已核减人数）', response: { 200: RegionTreeResponse } } },
