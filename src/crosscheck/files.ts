@@ -164,13 +164,16 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
       const keyed = rv.idKey(ci.id);
       const id = keyed ? '' : rv.ascii(ci.id);
       if (!keyed && !id) return report({ file: '发放明细', rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' });
-      const amountText = rv.ascii(ci.amount);
-      const amount = fen(amountText);
-      if (amount === null) return report({ file: '发放明细', rowNumber: row, column: '金额', reason: amountText ? `金额“${amountText}”不是有效金额（元，最多两位小数），本行未计入` : '金额为空，本行未计入', action: '已跳过' });
-      const result = rv.text(ci.result);
-      if (result !== '成功' && result !== '失败') return report({ file: '发放明细', rowNumber: row, column: '发放结果', reason: `发放结果“${result}”不是“成功”或“失败”，本行未计入`, action: '已跳过' });
+      let amount: number | null = rv.plainFen(ci.amount);
+      if (amount < 0) {
+        const amountText = rv.text(ci.amount);
+        amount = fen(amountText);
+        if (amount === null) return report({ file: '发放明细', rowNumber: row, column: '金额', reason: amountText ? `金额“${amountText}”不是有效金额（元，最多两位小数），本行未计入` : '金额为空，本行未计入', action: '已跳过' });
+      }
+      const success = rv.is(ci.result, '成功');
+      if (!success && !rv.is(ci.result, '失败')) return report({ file: '发放明细', rowNumber: row, column: '发放结果', reason: `发放结果“${rv.text(ci.result)}”不是“成功”或“失败”，本行未计入`, action: '已跳过' });
       current = rv;
-      rec.period = rv.ascii(ci.period); rec.idNumber = id; rec.amountFen = amount; rec.success = result === '成功';
+      rec.period = rv.ascii(ci.period); rec.idNumber = id; rec.amountFen = amount; rec.success = success;
       if (!(keyed ? engine.addPaymentKey(rv.idHi, rv.idLo, rec) : engine.addPayment(rec))) {
         report({ file: '发放明细', rowNumber: row, column: '发放期间', reason: `发放期间“${rv.text(ci.period)}”无法识别（应为2024、2024H1或2024H2），本行未计入`, action: '已跳过' });
       }

@@ -62,4 +62,12 @@ describe('byte-level CSV scanner', () => {
     await scanCsv(p, { onHeader: () => {}, onRow: (rv) => got.push(rv.idKey(0)) });
     assert.deepEqual(got, [false, false, false]);
   });
+
+  it('plainFen reads plain amounts; is() compares text as bytes in the file encoding', async () => {
+    const p = join(dir, 'd.csv');
+    writeFileSync(p, iconv.encode('金额,结果\n600,成功\n600.5,失败\n 0.05 ,成功 \n"1,200.00",x\n6.123,成功\n', 'gb18030'));
+    const got: [number, boolean, boolean][] = [];
+    await scanCsv(p, { onHeader: () => {}, onRow: (rv) => got.push([rv.plainFen(0), rv.is(1, '成功'), rv.is(1, '失败')]) });
+    assert.deepEqual(got, [[60000, true, false], [60050, false, true], [5, true, false], [-1, false, false], [-1, true, false]]);
+  });
 });

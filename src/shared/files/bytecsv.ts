@@ -10,6 +10,7 @@ import { AppError } from '../errors.ts';
 import { cleanHeader, detectEncoding, type TextEncoding } from './table.ts';
 import { openFastTable, splitRecord } from './fastcsv.ts';
 import { open } from 'node:fs/promises';
+import iconv from 'iconv-lite';
 
 /** Node's undocumented but long-standing direct slice decoders (faster than toString with a range). */
 type FastBuf = Buffer & { latin1Slice(s: number, e: number): string; utf8Slice(s: number, e: number): string };
@@ -92,6 +93,44 @@ export class RowView {
     return v;
   }
 
+  /**
+   * Field i as an amount in fen when it is written plainly (digits, optionally `.` and 1–2
+   * decimals); -1 otherwise (the caller then parses the text).
+   */
+  plainFen(i: number): number {
+    if (this.cells || i < 0 || i >= this.n) return -1;
+    let s = this.starts[i], e = this.ends[i];
+    const b = this.buf;
+    while (s < e && b[s] === 32) s++;
+    while (e > s && (b[e - 1] === 32 || b[e - 1] === 13)) e--;
+    if (s === e || e - s > 15) return -1;
+    let v = 0, k = s;
+    for (; k < e && b[k] !== 46; k++) { const c = b[k] - 48; if (c < 0 || c > 9) return -1; v = v * 10 + c; }
+    if (k === e) return v * 100;
+    const dec = e - k - 1;
+    if (dec < 1 || dec > 2) return -1;
+    const d1 = b[k + 1] - 48, d2 = dec === 2 ? b[k + 2] - 48 : 0;
+    if (d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return -1;
+    return v * 100 + d1 * 10 + d2;
+  }
+
+  /** Whether field i (trimmed) is exactly `text`, compared as bytes in the file's encoding. */
+  is(i: number, text: string): boolean {
+    if (this.cells) return this.text(i) === text;
+    if (i < 0 || i >= this.n) return text === '';
+    let enc = this.encoded.get(text);
+    if (!enc) { enc = this.encodeText(text); this.encoded.set(text, enc); }
+    let s = this.starts[i], e = this.ends[i];
+    const b = this.buf;
+    while (s < e && (b[s] === 32 || b[s] === 9)) s++;
+    while (e > s && (b[e - 1] === 32 || b[e - 1] === 9 || b[e - 1] === 13)) e--;
+    if (e - s !== enc.length) return false;
+    for (let k = 0; k < enc.length; k++) if (b[s + k] !== enc[k]) return false;
+    return true;
+  }
+  private encoded = new Map<string, Buffer>();
+  encodeText: (s: string) => Buffer = (s) => Buffer.from(s, 'utf8');
+
   /** The whole row as strings (for readers that want every field). */
   all(): string[] {
     const out: string[] = [];
@@ -152,6 +191,7 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<void> {
   const delim = !firstLine.includes(',') && firstLine.includes('\t') ? 9 : 44;
   const delimStr = String.fromCharCode(delim);
   const rv = new RowView(decode);
+  if (gb) rv.encodeText = (t) => iconv.encode(t, 'gb18030');
   let rowNumber = 0;
   let pending: string | null = null;
   let headerDone = false;
