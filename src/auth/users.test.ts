@@ -6,7 +6,8 @@ import { buildApp } from '../app.ts';
 import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
 import { verifyAuditChain } from '../shared/audit.ts';
 import type { AppContext } from '../shared/context.ts';
-import { loginAs, type LoggedIn } from './index.ts';
+import { loginAs, unmaskAllowed, auditUnmaskedView, type LoggedIn } from './index.ts';
+import type { FastifyRequest } from 'fastify';
 import { assertPermissionMatrix } from './permission-matrix.testkit.ts';
 
 for (const engine of await testEngines()) {
@@ -145,6 +146,19 @@ for (const engine of await testEngines()) {
         { method: 'GET', url: '/api/audit', permission: 'audit.read', holderStatus: 200 },
         { method: 'GET', url: '/api/audit/verify', permission: 'audit.read', holderStatus: 200 },
       ], { countyCode: '430582' });
+    });
+
+    it('unmasking: only roles that may, only when asked, and audited', async () => {
+      const fake = (role: LoggedIn['user']['role'], unmask?: string) => ({ user: { ...admin.user, role }, query: unmask ? { unmask } : {} }) as unknown as FastifyRequest;
+      assert.equal(unmaskAllowed(fake('county', '1')), true);
+      assert.equal(unmaskAllowed(fake('county')), false);
+      assert.equal(unmaskAllowed(fake('leader', '1')), false);
+      assert.equal(unmaskAllowed({ user: null, query: { unmask: '1' } } as unknown as FastifyRequest), false);
+      await t.db.transaction().execute((trx) => auditUnmaskedView(trx, admin.user, { entityType: 'person', entityId: 42, fields: ['idNumber', 'phone'] }));
+      const e = await sql<{ action: string; detail: { fields: string[] }; county_code: string }>`SELECT action, detail, county_code FROM audit_log WHERE entity_id = '42'`.execute(t.db);
+      assert.equal(e.rows[0].action, 'person.view_unmasked');
+      assert.deepEqual(e.rows[0].detail.fields, ['idNumber', 'phone']);
+      assert.equal(e.rows[0].county_code, '430582');
     });
 
     it('the audit chain is whole after all of it', async () => {
