@@ -3,9 +3,8 @@
 import { sql, type Kysely } from 'kysely';
 import { appendAudit } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
-import type { SessionUser } from '../auth/permissions.ts';
-import { createAdjustment } from '../registry/index.ts';
-import { personsByIdNumbers } from '../registry/registry.subsidy-queries.ts';
+import type { SessionUser } from '../auth/index.ts';
+import { createAdjustment, personsByIdNumbers } from '../registry/index.ts';
 import { getCase } from './cases.store.ts';
 
 const DEATH_CODES = new Set(['DECEASED_PAID', 'HUKOU_CANCELLED']);

@@ -3,7 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
-import { inScope, type SessionUser } from '../auth/permissions.ts';
+import { inScope, type SessionUser } from '../auth/index.ts';
 import { FINDING_LABELS, type FindingCode } from '../crosscheck/index.ts';
 import { createRecoveryForCase } from './recovery.store.ts';
 

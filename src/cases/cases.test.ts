@@ -12,7 +12,7 @@ import { normalizeId, validateId } from '../shared/idnumber.ts';
 import { parseDate } from '../shared/dates.ts';
 import { parseYuanToFen } from '../shared/money.ts';
 import { getJob } from '../shared/jobs.ts';
-import type { SessionUser } from '../auth/permissions.ts';
+import type { SessionUser } from '../auth/index.ts';
 import { uploadInput, executeRun, startRun, listFindings, getRun } from './runs.store.ts';
 import { listCases, verifyCase, getCase } from './cases.store.ts';
 import { listRecovery, addInstalment, requestWriteOff, approveWriteOff, recoveryTotals, getRecovery } from './recovery.store.ts';

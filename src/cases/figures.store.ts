@@ -1,7 +1,7 @@
 // Dashboard figures of cross-checks and recovery: over-payments found (open or confirmed, not 误报),
 // recovered (yuan and rate of what is due).
 import { sql, type Kysely } from 'kysely';
-import type { SessionUser } from '../auth/permissions.ts';
+import type { SessionUser } from '../auth/index.ts';
 
 export async function caseFigures(db: Kysely<any>, countyCode: string, user: Pick<SessionUser, 'regionCode'>) {
   const scoped = user.regionCode.length > 6 ? sql`AND township_code <> '' AND village_code LIKE ${user.regionCode + '%'}` : sql``;

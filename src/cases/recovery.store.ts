@@ -6,7 +6,7 @@ import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { parseDateStrict } from '../shared/dates.ts';
 import { formatFen } from '../shared/money.ts';
-import type { SessionUser } from '../auth/permissions.ts';
+import type { SessionUser } from '../auth/index.ts';
 
 export interface RecoveryItem {
   id: number; caseId: number; idNumber: string; name: string; villageCode: string; townshipCode: string; year: number; dueFen: number; receivedFen: number;

@@ -8,7 +8,7 @@ import { AppError } from '../shared/errors.ts';
 import { todayIso } from '../shared/dates.ts';
 import { startJob, type JobProgress } from '../shared/jobs.ts';
 import { runCrosscheck, FINDING_LABELS, type FindingCode, type Finding, type CrosscheckSummary, type RosterRecord, type PaymentRecord } from '../crosscheck/index.ts';
-import { streamRosterForCheck } from '../registry/registry.subsidy-queries.ts';
+import { streamRosterForCheck } from '../registry/index.ts';
 import { streamRecordedPayments, loadSettings } from '../subsidy/index.ts';
 import { parsePeriod, comparePeriods } from '../shared/periods.ts';
 import { countInput, readInput, INPUT_NAMES, type InputKind } from './inputs.ts';

@@ -19,3 +19,4 @@ export { exportRoster, exportRosterRows, rosterCsv, rosterXlsx, neutralizeCell }
 export { loadDemoCounty, generateDemoRoster } from './demo.ts';
 export { registerRosterRoutes } from './roster.routes.ts';
 export { streamRegisterForQuality, registerRowsAroundHouseholds, type RegisterRowForQuality } from './registry.quality-queries.ts';
+export { payrollRosterSource, streamRosterForCheck, personsByIdNumbers, type RosterPersonForCheck } from './registry.subsidy-queries.ts';

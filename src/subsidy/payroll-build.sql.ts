@@ -3,7 +3,7 @@
 // person; payroll-build.test.ts checks that on random people.
 import { sql, type RawBuilder } from 'kysely';
 import type { Period } from '../shared/periods.ts';
-import { payrollRosterSource } from '../registry/registry.subsidy-queries.ts';
+import { payrollRosterSource } from '../registry/index.ts';
 import type { SubsidySettings } from './settings.ts';
 
 const monthIndex = (d: string) => sql.raw(`(extract(year from ${d})::int * 12 + extract(month from ${d})::int - 1)`);

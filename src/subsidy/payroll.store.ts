@@ -239,11 +239,12 @@ export async function deletePayroll(db: Kysely<any>, actor: AuditActor, countyCo
 
 /** Failed payments of a period not yet re-issued (no later waiting or successful line): the re-issue list. */
 export async function listFailures(db: Kysely<any>, countyCode: string, period: string, scope?: string): Promise<(PaymentLine & { payrollId: number; batchNo: string })[]> {
-  const r = await sql<any>`SELECT l.*, l.support_start::text AS support_start, l.support_end::text AS support_end, l.paid_date::text AS paid_date, p.batch_no
+  // one row per person: the latest failed line (a person may have failed in several rolls)
+  const r = await sql<any>`SELECT DISTINCT ON (l.village_code, l.id_number) l.*, l.support_start::text AS support_start, l.support_end::text AS support_end, l.paid_date::text AS paid_date, p.batch_no
     FROM payment_lines l JOIN payrolls p ON p.county_code = l.county_code AND p.id = l.payroll_id
     WHERE l.county_code = ${countyCode} AND l.period = ${period} AND l.result = 'failure'
       ${scope && scope.length > 6 ? sql`AND l.village_code LIKE ${scope + '%'}` : sql``}
       AND NOT EXISTS (SELECT 1 FROM payment_lines x WHERE x.county_code = l.county_code AND x.period = l.period AND x.id_number = l.id_number AND x.result <> 'failure')
-    ORDER BY l.village_code, l.id_number, l.payroll_id`.execute(db);
+    ORDER BY l.village_code, l.id_number, l.payroll_id DESC`.execute(db);
   return r.rows.map((x) => ({ ...lineOf(x), payrollId: Number(x.payroll_id), batchNo: x.batch_no }));
 }
