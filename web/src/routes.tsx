@@ -51,7 +51,7 @@ export const PAGES: AppPage[] = [
   { path: '/households/:no', component: Household, permission: 'registry.read', menuKey: '/roster' },
   { path: '/adjustments', component: Adjustments, label: '动态调整', icon: <DiffOutlined />, permission: 'registry.read', group: 'register' },
   { path: '/import', component: Import, label: '导入花名册', icon: <CloudUploadOutlined />, permission: 'registry.import', group: 'register' },
-  // later capabilities: replace `Planned` with the real page when it lands
+  // a capability not built yet gets `component: Planned` (a 建设中 page) until its page lands
   { path: '/subsidy', component: Subsidy, label: '直补发放', icon: <PayCircleOutlined />, permission: 'subsidy.read', group: 'money' },
   { path: '/subsidy/payrolls/:id', component: Payroll, permission: 'subsidy.read', menuKey: '/subsidy' },
   { path: '/crosscheck', component: Cases, label: '交叉核对与追缴', icon: <FileSearchOutlined />, permission: 'subsidy.read', group: 'money' },

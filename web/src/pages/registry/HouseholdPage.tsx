@@ -31,10 +31,10 @@ export default function HouseholdPage() {
       <PageHeader title={`户编号 ${h.householdNo}`} sub={`${h.townshipName}${h.villageName}${h.groupName}`}
         extra={can('adjustment.enter') && <Space>
           <Button onClick={() => go('add')}>核增成员</Button>
-          <Button onClick={() => go('change_head')}>变更户主</Button>
+          <Button onClick={() => go('change_head')}>户主变更</Button>
           <Button onClick={() => go('split')}>分户</Button>
-          <Button onClick={() => go('merge')}>合户</Button>
-          <Button onClick={() => go('move')}>迁移</Button>
+          <Button onClick={() => go('merge')}>并户</Button>
+          <Button onClick={() => go('move')}>迁移（村间）</Button>
         </Space>} />
       <Row gutter={16}>
         <Col xs={24} xl={14}>
