@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { AppError } from '../shared/errors.ts';
 import { appendAudit, type AuditActor, type AuditEntry } from '../shared/audit.ts';
 import { burnPasswordCheck, hashPassword, passwordProblem, verifyPassword } from './password.ts';
-import { createSession, deleteUserSessions, toSessionUser, type UserRow } from './session.store.ts';
+import { createSession, deleteUserSessions, purgeExpiredSessions, toSessionUser, type UserRow } from './session.store.ts';
 import type { SessionUser } from './permissions.ts';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -56,6 +56,7 @@ export async function login(db: Kysely<any>, username: string, password: string,
   }
   return db.transaction().execute(async (trx) => {
     await sql`UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ${u.id}`.execute(trx);
+    await purgeExpiredSessions(trx);
     const s = await createSession(trx, Number(u.id), meta);
     await appendAudit(trx, actor, { action: 'auth.login', entityType: 'user', entityId: u.id, countyCode: u.region_code.slice(0, 6), detail });
     return { user: toSessionUser(u), ...s };
