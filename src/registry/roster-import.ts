@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTable, type TableSource } from '../shared/files/table.ts';
 import { openFastTable } from '../shared/files/fastcsv.ts';
+import { openXlsxFast } from '../shared/files/xlsx-fast.ts';
 import { AppError } from '../shared/errors.ts';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { todayIso, type IsoDate } from '../shared/dates.ts';
@@ -47,11 +48,13 @@ export const COUNTY_NAMES = new Map([['430582', '邵东市'], ['430602', '岳阳
 
 /**
  * Rows of a CSV through the fast reader (split by hand, in batches), of an XLSX through the
- * streaming reader (which keeps Excel dates and tells formula cells apart).
+ * fast sheet scanner (Excel dates as dates, formula cells told apart), of anything else
+ * through openTable, which says what is wrong with it.
  */
 async function openRows(content: Buffer): Promise<{ format: string; encoding?: string; headers: string[]; rows: AsyncIterable<{ rowNumber: number; cells: unknown[] }> }> {
-  const zipOrBinary = content.length >= 4 && ((content[0] === 0x50 && content[1] === 0x4b) || (content[0] === 0xd0 && content[1] === 0xcf) || content.subarray(0, 65536).includes(0));
-  if (zipOrBinary || content.length === 0) return openTable(content as TableSource);
+  if (content.length >= 4 && content[0] === 0x50 && content[1] === 0x4b && content[2] === 0x03 && content[3] === 0x04) return openXlsxFast(content);
+  const binary = content.length >= 4 && ((content[0] === 0xd0 && content[1] === 0xcf) || content.subarray(0, 65536).includes(0));
+  if (binary || content.length === 0) return openTable(content as TableSource);
   const dir = await mkdtemp(join(tmpdir(), 'anju-roster-'));
   const path = join(dir, 'roster.csv');
   await writeFile(path, content);
