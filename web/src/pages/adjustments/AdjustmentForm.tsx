@@ -6,12 +6,13 @@ import { Alert, Button, Card, Col, DatePicker, Form, Input, Radio, Row, Select, 
 import type { UploadFile } from 'antd';
 import { PlusOutlined, MinusCircleOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import dayjs, { type Dayjs } from 'dayjs';
+import dayjs from 'dayjs';
 import { api, errorMessage } from '../../shared/api.ts';
 import { notify } from '../../shared/notify.ts';
 import { ADJUSTMENT_KINDS, RELATIONS, REMOVAL_REASONS, ADD_REASONS } from '../../shared/ui.tsx';
 import type { Adjustment, AdjustmentKind, PersonDetail, Plan } from '../../shared/types.ts';
 import { PlanView } from './plan.tsx';
+import { toRequest } from './request.ts';
 import { MemberPicker, PersonPicker, VillagePicker } from './pickers.tsx';
 
 const relationOptions = RELATIONS.map((r) => ({ value: r, label: r }));
@@ -24,40 +25,6 @@ const REASONS: Record<AdjustmentKind, string[]> = {
   change_head: ['户主死亡', '户主核减', '家庭协商', '其他'],
   move: ['村间迁移', '区划调整', '其他'],
 };
-
-const d = (v: Dayjs | null | undefined) => (v ? v.format('YYYY-MM-DD') : null);
-const clean = <T extends Record<string, unknown>>(o: T) =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '')) as Partial<T>;
-
-/** Turns the form's values into the request body of POST /api/registry/adjustments. */
-export function toRequest(kind: AdjustmentKind, v: Record<string, any>): Record<string, unknown> {
-  const common = { reason: v.reason ?? '', effectiveDate: d(v.effectiveDate), remarks: v.remarks ?? '', evidenceNote: v.evidenceNote ?? '' };
-  switch (kind) {
-    case 'remove': return { kind, personIds: v.personIds ?? [], ...common };
-    case 'add': return {
-      kind, householdNo: v.householdNo?.trim(), ...common,
-      newHousehold: v.isNewHousehold ? { villageCode: v.villageCode, groupName: v.groupName ?? '' } : null,
-      persons: (v.persons ?? []).map((p: Record<string, any>) => ({
-        ...clean({ name: p.name, idNumber: p.idNumber, relation: p.relation, category: p.category, phone: p.phone, reservoir: p.reservoir }),
-        supportStart: d(p.supportStart), moveDate: d(p.moveDate),
-        account: p.accountNo ? { accountNo: p.accountNo, bankName: p.bankName ?? '', holderName: p.holderName ?? '' } : null,
-      })),
-    };
-    case 'update': {
-      const c = v.changes ?? {};
-      const changes: Record<string, unknown> = clean({ name: c.name, idNumber: c.idNumber, relation: c.relation, category: c.category, phone: c.phone, groupName: c.groupName, reservoir: c.reservoir });
-      if (c.supportStart) changes.supportStart = d(c.supportStart);
-      if (c.supportEnd) changes.supportEnd = d(c.supportEnd);
-      if (c.accountNo) changes.account = { accountNo: c.accountNo, bankName: c.bankName ?? '', holderName: c.holderName ?? '' };
-      return { kind, personId: v.personId, changes, ...common };
-    }
-    case 'split': return { kind, householdNo: v.householdNo, personIds: v.personIds ?? [], newHouseholdNo: v.newHouseholdNo, newHeadId: v.newHeadId,
-      remainingHeadId: v.remainingHeadId ?? null, villageCode: v.villageCode ?? null, groupName: v.groupName ?? null, relations: {}, ...common };
-    case 'merge': return { kind, householdNo: v.householdNo, intoHouseholdNo: v.intoHouseholdNo, relations: {}, ...common };
-    case 'change_head': return { kind, householdNo: v.householdNo, newHeadId: v.newHeadId, oldHeadRelation: v.oldHeadRelation, relations: {}, ...common };
-    case 'move': return { kind, householdNo: v.householdNo, villageCode: v.villageCode, groupName: v.groupName ?? null, ...common };
-  }
-}
 
 export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: { initialKind?: AdjustmentKind; personId?: number; householdNo?: string; onDone?: (a: Adjustment) => void }) {
   const qc = useQueryClient();
