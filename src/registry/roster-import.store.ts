@@ -238,3 +238,11 @@ export async function listImportProblems(db: Kysely<any>, id: string, kinds: str
     WHERE import_id = ${id} AND kind = ANY(${kinds}::text[]) ORDER BY row_number, seq OFFSET ${offset} LIMIT ${limit}`.execute(db);
   return { total: Number(t.rows[0].n), items: r.rows.map((x) => ({ kind: x.kind, rowNumber: Number(x.row_number), column: x.column_name, value: x.value, reason: x.reason })) };
 }
+
+/** The county's recent imports, newest first (without the file content). */
+export async function listImportBatches(db: Kysely<any>, countyCode: string, limit: number): Promise<ImportBatch[]> {
+  const r = await sql<{ id: string }>`SELECT id FROM roster_imports WHERE county_code = ${countyCode} ORDER BY created_at DESC LIMIT ${limit}`.execute(db);
+  const out: ImportBatch[] = [];
+  for (const x of r.rows) { const b = await getImportBatch(db, x.id); if (b) out.push(b); }
+  return out;
+}

@@ -105,6 +105,9 @@ for (const engine of await testEngines()) {
       assert.match(again.json().error.message, /已经导入/);
       const v = (await app.inject({ method: 'GET', url: `/api/registry/imports/${importId}`, headers: county })).json();
       assert.equal(v.status, 'applied');
+      const list = (await app.inject({ method: 'GET', url: '/api/registry/imports', headers: county })).json();
+      assert.deepEqual(list.items.map((i: { id: string; status: string }) => [i.id, i.status]), [[importId, 'applied']]);
+      assert.equal((await app.inject({ method: 'GET', url: '/api/registry/imports', headers: otherCounty })).json().items.length, 0);
     });
 
     it('a truncated file: the preview job fails with a Chinese message, nothing written', async () => {

@@ -8,7 +8,7 @@ import { requirePermission, canUnmask, actorOf } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AppContext } from '../shared/context.ts';
 import { startImportPreview, startImportApply, countsOf } from './roster-import.ts';
-import { getImportBatch, listImportRows, listImportProblems } from './roster-import.store.ts';
+import { getImportBatch, listImportRows, listImportProblems, listImportBatches } from './roster-import.store.ts';
 import { exportRoster, problemsXlsx } from './roster-export.ts';
 
 const TAG = ['花名册导入导出'];
@@ -61,6 +61,17 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.import');
     return reply.status(202).send(await startImportApply(db, req.params.id, user));
+  });
+
+  r.get('/registry/imports', {
+    schema: {
+      tags: TAG, summary: '本县最近的花名册导入', querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+      response: { 200: z.object({ items: z.array(z.object({ id: z.string(), filename: z.string(), status: z.string(), error: z.string(), createdAt: z.string(), appliedAt: z.string().nullable(), counts: Counts.nullable() })) }) },
+    },
+  }, async (req) => {
+    const user = requirePermission(req, 'registry.import');
+    const items = await listImportBatches(db, user.countyCode, req.query.limit);
+    return { items: items.map((b) => ({ id: b.id, filename: b.filename, status: b.status, error: b.error, createdAt: b.createdAt, appliedAt: b.appliedAt, counts: b.summary ? countsOf(b.summary) : null })) };
   });
 
   r.get('/registry/imports/:id', {
