@@ -44,6 +44,7 @@ export function registerCrosscheckCommands(program: Command): void {
       let problemStream: WriteStream | null = null;
       let problemCount = 0;
       const shown: RowProblem[] = [];
+      const warnings: string[] = [];
       const report = (p: RowProblem) => {
         problemCount++;
         if (shown.length < 20) shown.push(p);
@@ -64,6 +65,7 @@ export function registerCrosscheckCommands(program: Command): void {
           { roster: o.roster, payments: o.payments, deaths: o.deaths, hukou: o.hukou, otherRosters: list(o.otherRosters) },
           {
             periods: list(o.periods), coverage: list(o.coverage), settings: { standardFen, termYears }, checkDate, report,
+            warn: (m) => warnings.push(m),
             onProgress: (done, total, stage) => {
               if (!bar) return;
               if (!started) { bar.start(total, 0, { stage }); started = true; }
@@ -87,6 +89,7 @@ export function registerCrosscheckCommands(program: Command): void {
       out.push(`合计 ${result.findings.length} 条；多发合计 ${formatFen(s.overFen)} 元，少发合计 ${formatFen(s.underFen)} 元`);
       out.push(`核查结果已写入：${o.out}`);
       console.log(out.join('\n'));
+      for (const w of warnings) console.error(`提示：${w}`);
       if (problemCount) {
         console.error(`注意：输入文件中有${problemCount}行存在问题（已列入 ${problemsPath}），前${shown.length}条：`);
         for (const p of shown) console.error(`  ${p.file} 第${p.rowNumber}行【${p.column}】${p.reason}`);

@@ -41,6 +41,10 @@ export const HUKOU_SPEC: ColumnSpec = {
 
 type Report = (p: RowProblem) => void;
 
+/** Columns of the FORMATS files that the cross-check does not need (no warning for them). */
+const IGNORED_QUIETLY = new Set(['序号', '性别', '出生日期', '乡镇', '村', '组', '人口类别', '所属水库', '搬迁日期', '开户银行', '持卡人姓名',
+  '联系电话', '银行账号', '发放日期', '批次号', '备注', '来源', '民族']);
+
 /** YYYY-MM-DD checked without regular expressions (the common case in large files). */
 function plainIso(v: string): boolean {
   if (v.length !== 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return false;
@@ -132,6 +136,8 @@ export interface FileInputs {
 
 export interface FileRunOptions extends CrosscheckOptions {
   report: Report;
+  /** notes about whole files (columns ignored or repeated), in Chinese */
+  warn?: (message: string) => void;
   /** called after each batch with bytes read so far and the total of all inputs */
   onProgress?: (done: number, total: number, stage: string) => void;
 }
@@ -139,6 +145,7 @@ export interface FileRunOptions extends CrosscheckOptions {
 /** Run the cross-check on files (the `anju crosscheck` command). */
 export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions): Promise<CrosscheckResult> {
   const { report } = opts;
+  warnSink = opts.warn;
   const { stat } = await import('node:fs/promises');
   const all = [files.roster, files.payments, files.deaths, files.hukou, ...(files.otherRosters ?? [])].filter(Boolean) as string[];
   const sizes = new Map<string, number>();
@@ -236,6 +243,8 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
 }
 
 /** Scan a file, refusing it when a required column is missing; `make` builds the row handler. */
+let warnSink: ((m: string) => void) | undefined;
+
 async function forRows(path: string, label: string, spec: ColumnSpec, progress: ((bytes: number) => void) | undefined,
   make: (col: (name: string) => number) => (rv: RowView) => void): Promise<void> {
   let each: (rv: RowView) => void = () => {};
@@ -245,6 +254,9 @@ async function forRows(path: string, label: string, spec: ColumnSpec, progress: 
       if (m.missing.length) {
         throw new AppError('FILE_COLUMNS', `${label}文件缺少必需的列：${m.missing.join('、')}（文件中的列为：${headers.filter(Boolean).join('、')}）`);
       }
+      if (m.duplicated.length) warnSink?.(`${label}文件中列“${m.duplicated.join('、')}”出现多次，只使用第一列`);
+      const ignored = m.unknown.map((u) => u.header).filter((h) => !IGNORED_QUIETLY.has(h));
+      if (ignored.length) warnSink?.(`${label}文件中的列“${ignored.join('、')}”核对时用不到，已忽略`);
       each = make((name) => m.index.get(name) ?? -1);
     },
     onRow: (rv) => each(rv),
