@@ -2,7 +2,8 @@
 // Chromium. An administrator logs in and imports the sample roster through the import page;
 // the roster search finds a person by name and by the last digits of the ID; a township
 // officer enters a 核减 for her; the county operator approves it; her page then shows the
-// new status and the change in her history.
+// new status and the change in her history; her full ID shows only on request, and that view
+// is audited.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -169,6 +170,14 @@ describe('浏览器：导入花名册、查找人员、核减与审批', { timeo
     assert.match(history, /死亡/);
     const db = await sql<{ status: string; removal_reason: string }>`SELECT status, removal_reason FROM persons WHERE name = ${NAME} AND household_no = ${HOUSEHOLD}`.execute(database.db);
     assert.deepEqual(db.rows.map((r) => [r.status, r.removal_reason]), [['已核减', '死亡']]);
+
+    // 查看完整信息: the full ID shows after confirming, and the view is in the audit log
+    assert.doesNotMatch(await county.getByTestId('person-details').innerText(), /430582195708041268/);
+    await county.getByTestId('unmask').click();
+    await county.locator('.ant-modal-confirm .ant-btn-primary').click();
+    await county.getByTestId('person-details').filter({ hasText: '430582195708041268' }).waitFor();
+    const views = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'person.view_unmasked' AND username = 'e2e_county'`.execute(database.db);
+    assert.equal(views.rows[0].n, 1);
     await county.context().close();
   });
 });
