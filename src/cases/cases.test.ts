@@ -15,6 +15,7 @@ import { getJob } from '../shared/jobs.ts';
 import type { SessionUser } from '../auth/index.ts';
 import { uploadInput, executeRun, startRun, listFindings, getRun } from './runs.store.ts';
 import { listCases, verifyCase, getCase } from './cases.store.ts';
+import { caseToRemoval } from './adjust.store.ts';
 import { listRecovery, addInstalment, requestWriteOff, approveWriteOff, recoveryTotals, getRecovery } from './recovery.store.ts';
 
 const C = '430582';
@@ -159,6 +160,18 @@ for (const engine of await testEngines()) {
       await assert.rejects(verifyCase(t.db, county, C, dp[0].id, { verdict: '误报', evidence: 'x' }), /不能改为误报/);
       assert.equal((await getRecovery(t.db, C, county, x.id)).receivedFen, x.dueFen);
       assert.ok((await verifyAuditChain(t.db)).ok);
+    });
+
+    it('a confirmed death becomes a pending 核减 adjustment in one step', async () => {
+      const c = (await listCases(t.db, C, county, { code: 'DECEASED_PAID', status: '待核实', limit: 100 })).cases.find((x) => x.townshipCode.startsWith(C))!;
+      await assert.rejects(caseToRemoval(t.db, county, C, c.id, { effectiveDate: '2024-01-01' }), /只有核实为违规/);
+      await verifyCase(t.db, county, C, c.id, { verdict: '违规', evidence: '死亡证明' });
+      const { adjustmentId, personIds } = await caseToRemoval(t.db, county, C, c.id, { effectiveDate: '2024-01-01' });
+      assert.ok(adjustmentId > 0 && personIds.length >= 1);
+      const a = await sql<any>`SELECT kind, status, reason FROM adjustments WHERE county_code = ${C} AND id = ${adjustmentId}`.execute(t.db);
+      assert.deepEqual([a.rows[0].kind, a.rows[0].status, a.rows[0].reason], ['remove', 'pending', '死亡']);
+      assert.equal((await getCase(t.db, C, county, c.id)).adjustmentId, adjustmentId);
+      await assert.rejects(caseToRemoval(t.db, county, C, c.id, { effectiveDate: '2024-01-01' }), /已转为核减调整/);
     });
   });
 }
