@@ -67,6 +67,10 @@ for (const engine of await testEngines()) {
       assert.equal(ok.statusCode, 200, ok.body);
       const l = (await call('GET', '/api/quality/problems?assignedTo=张三', townA)).json();
       assert.equal(l.total, 1);
+      const x = await call('GET', '/api/quality/problems.xlsx?status=未处理', townA);
+      assert.equal(x.statusCode, 200);
+      assert.match(String(x.headers['content-type']), /spreadsheetml/);
+      assert.equal(x.rawPayload.subarray(0, 2).toString(), 'PK');
     });
 
     it('an incremental run after the fix marks the problems 已更正 and counts them', async () => {

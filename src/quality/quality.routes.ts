@@ -5,6 +5,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import ExcelJS from 'exceljs';
+import { appendAudit } from '../shared/audit.ts';
 import { actorOf, requirePermission } from '../auth/index.ts';
 import type { AppContext } from '../shared/context.ts';
 import { AppError } from '../shared/errors.ts';
@@ -102,6 +104,27 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     const user = requirePermission(req, 'quality.work');
     await updateProblem(db(), user.countyCode, req.params.id, user.regionCode, req.body, actorOf(user));
     return { ok: true };
+  });
+
+  r.get('/quality/problems.xlsx', { schema: { tags: ['数据清洗'], summary: '导出问题清单（xlsx，发给村里核实；身份证号已遮蔽）', querystring: ProblemQuery.omit({ page: true, pageSize: true }) } }, async (req, reply) => {
+    const user = requirePermission(req, 'quality.work');
+    const names = new Map(BUILT_IN_RULES.map((x) => [x.code, x.name]));
+    for (const c of await listCatalogue(db(), user.countyCode)) names.set(c.code, c.name);
+    const out = await listProblems(db(), user.countyCode, { ...req.query, scope: user.regionCode, page: 1, pageSize: 100_000 }, names);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('数据清洗问题清单');
+    ws.columns = [['规则代码', 14], ['规则名称', 20], ['严重程度', 8], ['户编号', 18], ['身份证号', 20], ['姓名', 10], ['村代码', 14], ['说明', 70], ['状态', 8], ['理由', 20], ['指派', 10], ['核实结果（村填写）', 24]]
+      .map(([header, width]) => ({ header: header as string, width: width as number }));
+    for (const i of out.items) {
+      ws.addRow([i.ruleCode, i.ruleName, i.severity, i.householdNo, maskIdText(i.idNumber), i.name, i.villageCode, i.message, i.status, i.reason ?? '', i.assignedTo ?? '', '']
+        .map((v) => (typeof v === 'string' && /^[=+\-@]/.test(v) ? `'${v}` : v)));
+    }
+    ws.getRow(1).font = { bold: true };
+    const buf = Buffer.from(await wb.xlsx.writeBuffer());
+    await appendAudit(db(), actorOf(user), { action: 'quality.problems.export', countyCode: user.countyCode, detail: { rows: out.items.length, filter: req.query } });
+    const name = `数据清洗问题清单_${user.regionCode}_${todayIso()}.xlsx`;
+    return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="problems.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`).send(buf);
   });
 
   r.get('/quality/trend', { schema: { tags: ['数据清洗'], summary: '未处理问题趋势与核实更正数', querystring: z.object({ since: isoDate.optional() }) } }, async (req) => {
