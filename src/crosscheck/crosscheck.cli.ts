@@ -40,6 +40,8 @@ export function registerCrosscheckCommands(program: Command): void {
       const checkDate = o.date ? parseDate(o.date) ?? undefined : undefined;
       if (o.date && !checkDate) throw new AppError('VALIDATION', `核查日期“${o.date}”无法识别`);
 
+      const badCounty = list(o.coverage)?.find((c) => !/^\d{6}$/.test(c));
+      if (badCounty) throw new AppError('VALIDATION', `户籍库覆盖范围“${badCounty}”应为6位县级区划代码`);
       const problemsPath = problemsPathFor(o.out);
       let problemStream: WriteStream | null = null;
       let problemCount = 0;

@@ -9,6 +9,7 @@ import { checkDigit, validateId, type IdValidation } from '../shared/idnumber.ts
 import { parsePeriod, comparePeriods, type Period } from '../shared/periods.ts';
 import { isValidDate, todayIso, type IsoDate } from '../shared/dates.ts';
 import { DEFAULT_SETTINGS } from '../shared/entitlement.ts';
+import { AppError } from '../shared/errors.ts';
 import { cleanName } from './names.ts';
 import { evaluate } from './evaluate.ts';
 import type {
@@ -97,7 +98,7 @@ export class CrosscheckEngine {
       const named = new Set<string>();
       for (const t of options.periods) {
         const p = parsePeriod(t);
-        if (!p) throw new Error(`期间“${t}”无法识别（应为2024、2024H1或2024H2）`);
+        if (!p) throw new AppError('VALIDATION', `核查期间“${t}”无法识别（应为2024、2024H1或2024H2）`);
         named.add(p.code);
       }
       this.namedPeriods = named;
