@@ -67,7 +67,7 @@ export async function prepareBankExport(db: Kysely<any>, actor: AuditActor, coun
   });
 }
 
-async function* pendingLines(db: Kysely<any>, countyCode: string, payrollId: number, chunk = 20000): AsyncGenerator<any[]> {
+async function* pendingLines(db: Kysely<any>, countyCode: string, payrollId: number, chunk = 50000): AsyncGenerator<any[]> {
   let after = 0;
   for (;;) {
     const r = await sql<any>`SELECT line_no, period, id_number, name, amount_fen, account_no, holder_name, bank_name, household_no, village_code, village_name, township_name

@@ -92,10 +92,9 @@ async function fillRoll(trx: Kysely<any>, countyCode: string, payrollId: number,
       SELECT ${countyCode}, ${payrollId}, c.id_number, c.person_id, c.name, c.village_code, ${reasonSql(period, rules)} FROM payroll_calc c WHERE c.amount_fen = 0`.execute(trx);
   }
   await sql`DROP TABLE payroll_calc`.execute(trx);
-  const t = await sql<any>`SELECT
-      (SELECT count(*) FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${payrollId}) AS persons,
-      (SELECT COALESCE(sum(amount_fen), 0) FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${payrollId}) AS total,
-      (SELECT count(*) FROM payroll_exclusions WHERE county_code = ${countyCode} AND payroll_id = ${payrollId}) AS excluded`.execute(trx);
+  const t = await sql<any>`SELECT count(*) AS persons, COALESCE(sum(amount_fen), 0) AS total,
+      (SELECT count(*) FROM payroll_exclusions WHERE county_code = ${countyCode} AND payroll_id = ${payrollId}) AS excluded
+    FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${payrollId}`.execute(trx);
   const { persons, total, excluded } = t.rows[0];
   await sql`UPDATE payrolls SET persons = ${Number(persons)}, total_fen = ${Number(total)}, excluded = ${Number(excluded)}, rules = ${JSON.stringify(rules)}::jsonb
     WHERE county_code = ${countyCode} AND id = ${payrollId}`.execute(trx);
