@@ -3,7 +3,7 @@
 // Prints times and rule evaluations per second; asserts nothing.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { makeSynthRoster, synthRosterCsv } from '../src/quality/synth.ts';
@@ -14,6 +14,9 @@ import { RosterIndex } from '../src/quality/incremental.ts';
 
 const arg = process.argv.find((a) => a.startsWith('--sizes='));
 const sizes = arg ? arg.slice(8).split(',').map(Number) : [100_000, 2_000_000];
+// --only-s7: only the FORMATS §7 set (a shorter run on a busy machine)
+const onlyS7 = process.argv.includes('--only-s7');
+const cpuSeconds = (since: NodeJS.CpuUsage) => { const u = process.cpuUsage(since); return ((u.user + u.system) / 1e6).toFixed(2); };
 const rules = selectRules({ all: true }).rules;
 const s7 = selectRules().rules;
 const dir = await mkdtemp(join(tmpdir(), 'anju-quality-bench-'));
@@ -38,14 +41,18 @@ try {
     const asOf = synth.asOf;
     const persons = synth.persons.length;
     synth.persons.length = 0; // let the generator's copy go
+    console.log(`机器负载（1分钟平均）：${loadavg()[0].toFixed(1)}，CPU ${cpus().length} 核`);
 
-    for (const [label, set] of [['FORMATS第7节规则', s7], ['全部内置规则', rules]] as const) {
+    const sets = onlyS7 ? ([['FORMATS第7节规则', s7]] as const) : ([['FORMATS第7节规则', s7], ['全部内置规则', rules]] as const);
+    for (const [label, set] of sets) {
       t = performance.now();
+      const cpu0 = process.cpuUsage();
       const r = await runFileMode({ roster: file, out: join(dir, `problems-${n}.csv`), asOf, rules: [...set] });
       const total = performance.now() - t;
       console.log(`文件模式（${label} ${set.length} 条）：共 ${fmt(total)}；读取 ${fmt(r.readMs)}，核查 ${fmt(r.checkMs)}，写出 ${fmt(r.writeMs)}；` +
         `问题 ${r.problems.length} 条；规则评估 ${r.evaluations.toLocaleString('en-US')} 次，` +
-        `${Math.round(r.evaluations / (r.checkMs / 1000)).toLocaleString('en-US')} 次/秒（仅核查），${Math.round(persons / (total / 1000)).toLocaleString('en-US')} 人/秒（含读写）`);
+        `${Math.round(r.evaluations / (r.checkMs / 1000)).toLocaleString('en-US')} 次/秒（仅核查），${Math.round(persons / (total / 1000)).toLocaleString('en-US')} 人/秒（含读写）；` +
+        `进程CPU时间 ${cpuSeconds(cpu0)} 秒；埋设问题 ${label === 'FORMATS第7节规则' ? `${synth.expected.size} 条，找到 ${r.problems.filter((p) => synth.expected.has(`${p.code}:${p.person}`)).length} 条` : '—'}`);
       if (set === rules) {
         // in memory only (no file): the engine alone, and an incremental check of one household
         t = performance.now();

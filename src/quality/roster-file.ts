@@ -57,15 +57,25 @@ export function personMaker(index: Map<string, number>): (cells: string[], i: nu
   const at = (h: Header) => index.get(h) ?? -1;
   const [hh, nm, id, sx, bd, rel, vc, tw, vl, gp, cat, res, mv, ss, se, st, rd, rr, ac, bk, hd, ph] =
     (Object.keys(ROSTER_FIELDS) as Header[]).map(at);
-  return (c, i, rowNumber) => {
-    const t = (k: number) => (k < 0 ? '' : trimBoth(c[k] ?? ''));
-    return {
-      index: i, rowNumber, householdNo: t(hh), name: t(nm), idRaw: id < 0 ? '' : c[id] ?? '', sex: t(sx), birthDate: t(bd), relation: t(rel),
-      villageCode: t(vc), township: t(tw), village: t(vl), group: t(gp), category: t(cat), reservoir: t(res), moveDate: t(mv),
-      supportStart: t(ss), supportEnd: t(se), status: t(st), removalDate: t(rd), removalReason: t(rr), account: t(ac), bank: t(bk),
-      holder: t(hd), phone: t(ph),
-    };
+  // Columns with few distinct values (sex, relation, village, dates …) share one string per value,
+  // so a roster of millions keeps one copy instead of one per row.
+  const pool = new Map<string, string>();
+  const t = (c: string[], k: number) => (k < 0 ? '' : trimBoth(c[k] ?? ''));
+  const s = (c: string[], k: number) => {
+    const v = t(c, k);
+    if (v === '') return v;
+    const hit = pool.get(v);
+    if (hit !== undefined) return hit;
+    if (pool.size > 500_000) pool.clear();
+    pool.set(v, v);
+    return v;
   };
+  return (c, i, rowNumber) => ({
+    index: i, rowNumber, householdNo: t(c, hh), name: t(c, nm), idRaw: id < 0 ? '' : c[id] ?? '', sex: s(c, sx), birthDate: s(c, bd), relation: s(c, rel),
+    villageCode: s(c, vc), township: s(c, tw), village: s(c, vl), group: s(c, gp), category: s(c, cat), reservoir: s(c, res), moveDate: s(c, mv),
+    supportStart: s(c, ss), supportEnd: s(c, se), status: s(c, st), removalDate: s(c, rd), removalReason: s(c, rr), account: t(c, ac), bank: s(c, bk),
+    holder: t(c, hd), phone: t(c, ph),
+  });
 }
 
 /** Read a roster file (CSV in any accepted encoding, or XLSX) into memory. */

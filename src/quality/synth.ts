@@ -52,6 +52,8 @@ export function makeSynthRoster(o: SynthOptions): SynthRoster {
   const planted = new Map<string, number>();
   const ids = new Set<string>();
   const hhs: Hh[] = [];
+  /** Reserve an ID text (planted invalid IDs must not collide: that would be an unplanned DUP_ID). */
+  const claim = (id: string) => { if (ids.has(id)) return false; ids.add(id); return true; };
   const dupGroups = new Map<string, RosterPerson[]>();
   const sharedUsers = new Map<string, RosterPerson[]>();
   let accountSeq = 0;
@@ -170,9 +172,9 @@ export function makeSynthRoster(o: SynthOptions): SynthRoster {
   }
 
   const plants: ((h: Hh) => boolean)[] = [
-    (h) => { const p = other(h); const id = p.idRaw.trim(); p.idRaw = id.slice(0, 17) + (id[17] === '0' ? '1' : '0'); expect('ID_INVALID', p); return true; },
-    (h) => { const p = other(h); p.idRaw = p.idRaw.trim().slice(0, 17); expect('ID_INVALID', p); return true; },
-    (h) => { const p = other(h); const id = p.idRaw.trim(); p.idRaw = id.slice(0, 10) + '13' + id.slice(12); expect('ID_INVALID', p); return true; },
+    (h) => { const p = other(h); const id = p.idRaw.trim(); if (!claim(id.slice(0, 17) + (id[17] === '0' ? '1' : '0'))) return false; p.idRaw = id.slice(0, 17) + (id[17] === '0' ? '1' : '0'); expect('ID_INVALID', p); return true; },
+    (h) => { const p = other(h); if (!claim(p.idRaw.trim().slice(0, 17))) return false; p.idRaw = p.idRaw.trim().slice(0, 17); expect('ID_INVALID', p); return true; },
+    (h) => { const p = other(h); const id = p.idRaw.trim(); const bad = id.slice(0, 10) + '13' + id.slice(12); if (!claim(bad)) return false; p.idRaw = bad; expect('ID_INVALID', p); return true; },
     (h) => { const p = other(h); p.sex = p.sex === '男' ? '女' : '男'; expect('ID_SEX_MISMATCH', p); return true; },
     (h) => { const p = other(h); p.birthDate = addDays(birthOf(p), -int(1, 300)); expect('ID_BIRTH_MISMATCH', p); return true; },
     (h) => {
@@ -200,7 +202,7 @@ export function makeSynthRoster(o: SynthOptions): SynthRoster {
     (h) => { other(h, addYears(asOf, -110)); return true; /* exactly 110 */ },
     (h) => {
       const p = other(h); const future = addDays(asOf, int(1, 20000));
-      ids.delete(p.idRaw.trim()); const f17 = h.county + future.replace(/-/g, '') + '123'; p.idRaw = f17 + checkDigit(f17); p.birthDate = future; p.sex = '男';
+      const f17 = h.county + future.replace(/-/g, '') + '123'; if (!claim(f17 + checkDigit(f17))) return false; ids.delete(p.idRaw.trim()); p.idRaw = f17 + checkDigit(f17); p.birthDate = future; p.sex = '男';
       expect('AGE_IMPLAUSIBLE', p); expect('ID_INVALID', p); expect('SUPPORT_BEFORE_BIRTH', p); return true;
     },
     () => { minorHead(addDays(addYears(asOf, -16), int(1, 3000))); return true; },
