@@ -17,8 +17,9 @@ const { Sider, Header, Content } = Layout;
 export function useRegionTree(enabled = true) {
   return useQuery({
     queryKey: ['registry', 'regions', 'tree'],
-    queryFn: ({ signal }) => api.get<RegionNode[] | { tree: RegionNode[] } | RegionNode>('/registry/regions/tree', undefined, signal),
-    select: (d): RegionNode[] => (Array.isArray(d) ? d : 'tree' in d && Array.isArray((d as { tree: RegionNode[] }).tree) ? (d as { tree: RegionNode[] }).tree : [d as RegionNode]),
+    // one root: the county, cut by the server to what the user may see
+    queryFn: ({ signal }) => api.get<RegionNode>('/registry/regions/tree', undefined, signal),
+    select: (root): RegionNode[] => [root],
     staleTime: 5 * 60_000,
     enabled,
     meta: { silent: true },
@@ -31,7 +32,7 @@ export function AppLayout() {
   const navigate = useNavigate();
   const [collapsed, setCollapsed] = useState(false);
   const tree = useRegionTree(can('registry.read'));
-  const countyName = me?.countyName || tree.data?.find((n) => n.level === 'county')?.name || tree.data?.[0]?.name || '';
+  const countyName = tree.data?.[0]?.name ?? '';
 
   const items = useMemo<MenuProps['items']>(() => {
     const visible = PAGES.filter((p) => p.label && can(p.permission));

@@ -26,9 +26,7 @@ export interface Me {
   user: SessionUser & { roleName?: string };
   csrfToken: string;
   permissions: string[];
-  canUnmask?: boolean;
-  countyName?: string;
-  regionName?: string;
+  canUnmask: boolean;
 }
 
 export interface Paged<T> {
@@ -118,21 +116,21 @@ export interface RegionNode {
   code: string;
   name: string;
   level: 'county' | 'township' | 'village' | 'group';
-  persons?: number;
-  active?: number;
-  removed?: number;
-  households?: number;
-  children?: RegionNode[];
+  /** persons 正常 / 已核减 in the node */
+  active: number;
+  removed: number;
+  children: RegionNode[];
 }
 
 export interface Figures {
+  regionCode: string;
+  year: number;
   households: number;
   persons: number;
   active: number;
+  removed: number;
   removedThisYear: number;
   pendingAdjustments: number;
-  countyName?: string;
-  countyCode?: string;
 }
 
 export type AdjustmentKind = 'add' | 'remove' | 'update' | 'split' | 'merge' | 'change_head' | 'move';

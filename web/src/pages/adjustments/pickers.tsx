@@ -19,12 +19,14 @@ export function PersonPicker(props: { value?: number[] | number; onChange?: (v: 
     queryFn: ({ signal }) => api.get<Paged<PersonRow>>('/registry/persons', { q, pageSize: 20, status: props.onlyActive ? '正常' : undefined }, signal),
     enabled: q.length >= 1,
   });
-  const [known, setKnown] = useState<Map<number, PersonRow>>(() => new Map((props.initial ?? []).map((p) => [p.id, p])));
+  const [known, setKnown] = useState<Map<number, PersonRow>>(() => new Map());
   const options = useMemo(() => {
-    const m = new Map(known);
+    // persons passed in (arriving from a person page, possibly loaded later) keep their labels
+    const m = new Map<number, PersonRow>((props.initial ?? []).map((p) => [p.id, p]));
+    for (const [k, p] of known) m.set(k, p);
     for (const p of found.data?.items ?? []) m.set(p.id, p);
     return [...m.values()].map((p) => ({ value: p.id, label: personLabel(p) }));
-  }, [known, found.data]);
+  }, [known, found.data, props.initial]);
   return (
     <Select
       mode={props.multiple ? 'multiple' : undefined}

@@ -30,19 +30,22 @@ export default function HomePage() {
   // by township; a user who sees one township (or a county with one) gets its villages
   const townList = level(tree.data, 'township');
   const byVillage = townList.length <= 1;
-  const towns = byVillage ? level(tree.data, 'village') : townList;
+  // largest first; past 15 bars a slider scrolls through the rest
+  const towns = [...(byVillage ? level(tree.data, 'village') : townList)].sort((a, b) => (b.active + b.removed) - (a.active + a.removed));
+  const many = towns.length > 15;
 
   const option = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { data: ['在册（正常）', '已核减'] },
-    grid: { left: 48, right: 16, bottom: 60, top: 40 },
+    grid: { left: 48, right: 16, bottom: many ? 90 : 60, top: 40 },
     xAxis: { type: 'category', data: towns.map((t) => t.name), axisLabel: { interval: 0, rotate: towns.length > 8 ? 30 : 0 } },
+    dataZoom: many ? [{ type: 'slider', startValue: 0, endValue: 14, bottom: 8, height: 18, zoomLock: true, brushSelect: false }, { type: 'inside', zoomLock: true }] : [],
     yAxis: { type: 'value', name: '人' },
     series: [
-      { name: '在册（正常）', type: 'bar', stack: 'p', barMaxWidth: 48, data: towns.map((t) => t.active ?? t.persons ?? 0), itemStyle: { color: '#1677ff' } },
-      { name: '已核减', type: 'bar', stack: 'p', barMaxWidth: 48, data: towns.map((t) => t.removed ?? 0), itemStyle: { color: '#bfbfbf' } },
+      { name: '在册（正常）', type: 'bar', stack: 'p', barMaxWidth: 48, data: towns.map((t) => t.active), itemStyle: { color: '#1677ff' } },
+      { name: '已核减', type: 'bar', stack: 'p', barMaxWidth: 48, data: towns.map((t) => t.removed), itemStyle: { color: '#bfbfbf' } },
     ],
-  }), [towns]);
+  }), [towns, many]);
 
   const f = figures.data;
   const cards: { title: string; value: number | undefined; suffix: string; link?: string }[] = [

@@ -11,13 +11,13 @@ function toData(nodes: RegionNode[], filter: string): TreeDataNode[] {
   const out: TreeDataNode[] = [];
   for (const n of nodes) {
     if (n.level === 'group') continue;
-    const kids = n.children ? toData(n.children, filter) : [];
+    const kids = toData(n.children ?? [], filter);
     const hit = !filter || n.name.includes(filter) || n.code.startsWith(filter);
     if (!hit && !kids.length) continue;
-    const count = n.persons ?? n.active;
+    const count = n.active;
     out.push({
       key: n.code,
-      title: <span>{n.name || n.code}{count !== undefined && <span style={{ color: '#999', marginLeft: 4 }}>({count})</span>}</span>,
+      title: <span>{n.name || n.code}<span style={{ color: '#999', marginLeft: 4 }} title="在册（正常）人数">({count})</span></span>,
       children: kids.length ? kids : undefined,
       isLeaf: !kids.length,
     });

@@ -39,25 +39,25 @@ export default function PayrollPage() {
       <PageHeader title={p ? `发放批次 ${p.batchNo}` : '发放批次'} sub={p && `${p.period} ${p.kindName} · ${p.statusName} · 按 ${p.asOf} 的花名册，标准 ${(p.rules.standardFen / 100).toFixed(2)} 元/年`}
         extra={p && manage && <>
           {p.status === 'draft' && <Button onClick={() => act.mutate('rebuild')} loading={act.isPending}>重新生成</Button>}
-          {p.status === 'draft' && <Button type="primary" onClick={() => act.mutate('review')} loading={act.isPending}>审核通过</Button>}
+          {p.status === 'draft' && <Button type="primary" data-testid="review" onClick={() => act.mutate('review')} loading={act.isPending}>审核通过</Button>}
           {['reviewed', 'exported', 'results_imported'].includes(p.status) && <Space.Compact>
             <Select style={{ width: 200 }} value={template} onChange={setTemplate} options={(templates.data?.templates ?? []).map((t) => ({ value: t.code, label: t.name }))} />
             <Popconfirm title="导出后，无银行账号的人员记为失败待补发。继续？" onConfirm={() => exportFile.mutate()}>
-              <Button type="primary" icon={<DownloadOutlined />} loading={exportFile.isPending}>导出银行文件</Button></Popconfirm></Space.Compact>}
+              <Button type="primary" data-testid="export-bank-file" icon={<DownloadOutlined />} loading={exportFile.isPending}>导出银行文件</Button></Popconfirm></Space.Compact>}
           {['exported', 'results_imported'].includes(p.status) && <Upload accept=".csv,.xlsx" showUploadList={false} customRequest={async ({ file, onSuccess, onError }) => {
             try { const s = await api.upload<ImportSummary>(`/subsidy/payrolls/${id}/results`, { file: file as File }); setSummary(s); refresh(); onSuccess?.(s); }
             catch (e) { notify.error(errorMessage(e)); onError?.(e as Error); }
-          }}><Button icon={<UploadOutlined />}>导入回盘</Button></Upload>}
+          }}><Button data-testid="import-results" icon={<UploadOutlined />}>导入回盘</Button></Upload>}
           {p.status === 'results_imported' && <Button onClick={() => act.mutate('close')}>关闭批次</Button>}
         </>} />
-      {p && <Row gutter={16} style={{ marginBottom: 16 }}>
+      {p && <Row gutter={16} style={{ marginBottom: 16 }} data-testid="roll-figures">
         <Col span={4}><Card size="small"><Statistic title="人数" value={p.persons} /></Card></Col>
         <Col span={5}><Card size="small"><Statistic title="金额（元）" value={p.totalFen / 100} precision={2} /></Card></Col>
         <Col span={5}><Card size="small"><Statistic title="成功" value={p.counts?.success ?? 0} suffix={`人 / ${formatYuan(p.counts?.successFen ?? 0)}`} /></Card></Col>
         <Col span={5}><Card size="small"><Statistic title="失败" value={p.counts?.failure ?? 0} suffix="人" valueStyle={{ color: p.counts?.failure ? '#cf1322' : undefined }} /></Card></Col>
         <Col span={5}><Card size="small"><Statistic title="无银行账号" value={p.counts?.noAccount ?? 0} suffix={`人；未列入 ${p.excluded} 人`} /></Card></Col>
       </Row>}
-      {summary && <Alert closable onClose={() => setSummary(null)} style={{ marginBottom: 12 }} type={summary.problems.length ? 'warning' : 'success'}
+      {summary && <Alert data-testid="import-summary" closable onClose={() => setSummary(null)} style={{ marginBottom: 12 }} type={summary.problems.length ? 'warning' : 'success'}
         message={summary.alreadyImported ? '该回盘文件已导入过，本次未改变任何数据' : `回盘已导入：成功 ${summary.succeeded} 人，失败 ${summary.failed} 人，未变 ${summary.unchanged} 人；回盘中缺少 ${summary.missing} 人；不在批次中 ${summary.unknown.length} 人`}
         description={[...summary.problems.slice(0, 10).map((x) => `第${x.rowNumber}行 ${x.column}：${x.reason}`), ...summary.warnings.slice(0, 10)].map((t) => <div key={t}>{t}</div>)} />}
       <Space style={{ marginBottom: 12 }} wrap>
@@ -69,7 +69,7 @@ export default function PayrollPage() {
         <Button onClick={() => window.open(`/api/subsidy/payrolls/${id}/notice?format=html`, '_blank')}>公示名单（打印）</Button>
         <Button onClick={() => download(`/subsidy/payrolls/${id}/notice`, { format: 'xlsx' }).catch((e) => notify.error(errorMessage(e)))}>公示名单（Excel）</Button>
       </Space>
-      <Table<Line> rowKey="lineNo" size="small" loading={lines.isLoading} dataSource={lines.data?.lines ?? []}
+      <Table<Line> data-testid="lines-table" rowKey="lineNo" size="small" loading={lines.isLoading} dataSource={lines.data?.lines ?? []}
         pagination={{ current: page, pageSize: 20, total: lines.data?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (t) => `共 ${formatCount(t)} 人` }}
         expandable={{ expandedRowRender: (r) => <span>金额依据：{r.reason}</span> }}
         columns={[

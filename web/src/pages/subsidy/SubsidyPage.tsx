@@ -28,7 +28,7 @@ function Rolls() {
   return (
     <>
       <Space style={{ marginBottom: 12 }}>
-        {can('subsidy.manage') && <Button type="primary" onClick={() => setOpen(true)}>编制发放批次</Button>}
+        {can('subsidy.manage') && <Button type="primary" data-testid="build-roll" onClick={() => setOpen(true)}>编制发放批次</Button>}
       </Space>
       <Table<Payroll> rowKey="id" size="small" loading={q.isLoading} dataSource={q.data?.payrolls ?? []} pagination={{ pageSize: 20 }}
         columns={[
@@ -43,7 +43,7 @@ function Rolls() {
         ]} />
       <Modal title="编制发放批次" open={open} onCancel={() => setOpen(false)} okText="编制" confirmLoading={build.isPending} onOk={() => form.submit()}>
         <Form form={form} layout="vertical" initialValues={{ kind: 'regular', period: String(dayjs().year()) }} onFinish={(v) => build.mutate(v)}>
-          <Form.Item name="period" label="发放期间" rules={[{ required: true, pattern: /^\d{4}(H[12])?$/, message: '如 2025（按年）或 2025H1、2025H2（按半年）' }]}><Input placeholder="2025" /></Form.Item>
+          <Form.Item name="period" label="发放期间" rules={[{ required: true, pattern: /^\d{4}(H[12])?$/, message: '如 2025（按年）或 2025H1、2025H2（按半年）' }]}><Input placeholder="2025" data-testid="roll-period" /></Form.Item>
           <Form.Item name="kind" label="类型"><Radio.Group options={[{ value: 'regular', label: '正常发放' }, { value: 'supplementary', label: '补发（新增人员和发放失败人员）' }]} /></Form.Item>
           <div style={{ color: '#888' }}>按期间首日的花名册和当日生效的设置计算；每人金额都列出依据。</div>
         </Form>
@@ -57,9 +57,9 @@ function Failures() {
   const q = useQuery({ queryKey: ['subsidy', 'failures', period], queryFn: ({ signal }) => api.get<{ total: number; lines: Line[] }>('/subsidy/failures', { period }, signal), enabled: /^\d{4}(H[12])?$/.test(period) });
   return (
     <>
-      <Space style={{ marginBottom: 12 }}>发放期间 <Input style={{ width: 120 }} value={period} onChange={(e) => setPeriod(e.target.value.trim().toUpperCase())} />
+      <Space style={{ marginBottom: 12 }}>发放期间 <Input data-testid="failures-period" style={{ width: 120 }} value={period} onChange={(e) => setPeriod(e.target.value.trim().toUpperCase())} />
         <span>共 {formatCount(q.data?.total ?? 0)} 人待补发（编制补发批次即可重新发放）</span></Space>
-      <Table<Line> rowKey={(r) => `${r.batchNo}-${r.lineNo}`} size="small" loading={q.isLoading} dataSource={q.data?.lines ?? []}
+      <Table<Line> data-testid="failures-table" rowKey={(r) => `${r.batchNo}-${r.lineNo}`} size="small" loading={q.isLoading} dataSource={q.data?.lines ?? []}
         columns={[
           { title: '批次号', dataIndex: 'batchNo' }, { title: '姓名', dataIndex: 'name' }, { title: '身份证号', dataIndex: 'idNumber' },
           { title: '乡镇', dataIndex: 'townshipName' }, { title: '村', dataIndex: 'villageName' }, { title: '金额', dataIndex: 'amountFen', align: 'right', render: formatYuan },
