@@ -7,7 +7,7 @@
 // constructor(roster) → addPayment* → addOtherRosterRow* / addDeath* / addHukou* (any order) → finish().
 import { checkDigit, validateId, type IdValidation } from '../shared/idnumber.ts';
 import { parsePeriod, comparePeriods, type Period } from '../shared/periods.ts';
-import { isValidDate, todayIso, type IsoDate } from '../shared/dates.ts';
+import { daysInMonth, todayIso, type IsoDate } from '../shared/dates.ts';
 import { DEFAULT_SETTINGS } from '../shared/entitlement.ts';
 import { AppError } from '../shared/errors.ts';
 import { cleanName } from './names.ts';
@@ -64,6 +64,7 @@ export interface OtherRosterHit { source: string; householdNo: string; villageCo
 export class CrosscheckEngine {
   readonly settings: CrosscheckSettings;
   readonly checkDate: IsoDate;
+  private readonly checkYmd: number;
   readonly persons: Person[] = [];
   /** normalised ID → slot; roster persons first, then people paid but not on the roster */
   readonly slotOf = new Map<string, number>();
@@ -92,6 +93,7 @@ export class CrosscheckEngine {
   constructor(roster: Iterable<RosterRecord>, options: CrosscheckOptions = {}) {
     this.settings = { ...DEFAULT_SETTINGS, ...options.settings };
     this.checkDate = options.checkDate ?? todayIso();
+    this.checkYmd = +this.checkDate.replace(/-/g, '');
     this.statedCoverage = options.coverage?.length ? new Set(options.coverage.map((c) => c.trim().slice(0, 6))) : null;
     this.namedPeriods = null;
     if (options.periods?.length) {
@@ -339,7 +341,6 @@ export class CrosscheckEngine {
   /** GB 11643 validation; a cheap positive path for well-formed valid numbers, validateId otherwise. */
   validate(raw: string): IdValidation {
     if (raw.length === 18 && NORMAL18.test(raw) && checkDigit(raw) === raw[17]) {
-      const iso = `${raw.slice(6, 10)}-${raw.slice(10, 12)}-${raw.slice(12, 14)}`;
       const prov = raw.slice(0, 2);
       let pOk = this.provinceOk.get(prov);
       if (pOk === undefined) {
@@ -347,7 +348,8 @@ export class CrosscheckEngine {
         pOk = validateId(probe + checkDigit(probe), '2000-01-01').ok;
         this.provinceOk.set(prov, pOk);
       }
-      if (pOk && iso >= '1800-01-01' && iso <= this.checkDate && isValidDate(iso)) return { ok: true, normalized: raw };
+      const ymd = +raw.slice(6, 14), y = Math.floor(ymd / 10000), m = Math.floor(ymd / 100) % 100, d = ymd % 100;
+      if (pOk && ymd >= 18000101 && ymd <= this.checkYmd && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m)) return { ok: true, normalized: raw };
     }
     return validateId(raw, this.checkDate);
   }

@@ -34,7 +34,9 @@ export function evaluate(e: CrosscheckEngine): CrosscheckResult {
     let best: Entitlement[] | null = null;
     for (const r of p.rows) {
       const removal = r.status === '已核减' ? (r.removalDate ?? null) : null;
-      const key = `${r.supportStart}|${r.supportEnd}|${removal}|${death}`;
+      // the common case (default term, not removed, no death) is keyed by the start date alone
+      const plain = !r.supportEnd && !removal && !death && r.supportStart;
+      const key = plain ? r.supportStart! : `${r.supportStart}|${r.supportEnd}|${removal}|${death}|`;
       let ents = entCache.get(key);
       if (!ents) {
         ents = periods.map((per) => entitlementFor(per, { supportStart: r.supportStart, supportEnd: r.supportEnd, removalDate: removal, deathDate: death }, e.settings));
