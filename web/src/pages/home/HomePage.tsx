@@ -36,7 +36,7 @@ export default function HomePage() {
 
   const option = useMemo<ChartOption>(() => ({
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    legend: { data: ['在册（正常）', '已核减'] },
+    legend: { data: ['在册（正常）', '已核减'], top: 0 },
     grid: { left: 48, right: 16, bottom: many ? 90 : 60, top: 40 },
     xAxis: { type: 'category', data: towns.map((t) => t.name), axisLabel: { interval: 0, rotate: towns.length > 8 ? 30 : 0 } },
     dataZoom: many ? [{ type: 'slider', startValue: 0, endValue: 14, bottom: 8, height: 18, zoomLock: true, brushSelect: false }, { type: 'inside', zoomLock: true }] : [],
