@@ -87,7 +87,9 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     };
   }
   const dataDir = opts.dataDir ?? 'memory://';
-  const pgl = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  // same value types as the server: dates stay 'YYYY-MM-DD', numeric becomes a number
+  const parsers = { 1082: (v: string) => v, 1700: (v: string) => Number(v) };
+  const pgl = await PGlite.create(dataDir === 'memory://' ? { parsers } : { dataDir, parsers });
   const db = new Kysely<any>({ dialect: new PgliteDialect(pgl) });
   return {
     engine: 'pglite',
