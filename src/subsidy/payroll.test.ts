@@ -190,6 +190,25 @@ for (const engine of await testEngines()) {
       }
     });
 
+    it('half-year periods: the settings switch to half-year, a term starting and one ending inside a half', async () => {
+      const C2 = '430583';
+      const V = '430583101001';
+      const ids = [1, 2, 3].map((n) => makeId('430583', '19700101', n));
+      await insertPersons(t.db, C2, [
+        { idNumber: ids[0], name: '甲', householdNo: 'K1', villageCode: V, accountNo: 'A1', supportStart: '2024-03-15' },            // H1: Apr–Jun
+        { idNumber: ids[1], name: '乙', householdNo: 'K2', villageCode: V, accountNo: 'A2', supportStart: '2004-10-01' },            // ends 2024-09-30: H2 Jul–Sep
+        { idNumber: ids[2], name: '丙', householdNo: 'K3', villageCode: V, accountNo: 'A3', status: '已核减', removalDate: '2024-07-01', removalReason: '死亡' }, // removed on H2's first day
+      ]);
+      await saveSettings(t.db, actor, C2, '2024-01-01', { periodKind: 'half-year' });
+      await assert.rejects(buildPayroll(t.db, actor, { countyCode: C2, period: '2024', kind: 'regular' }), /按半年发放/);
+      const h1 = await buildPayroll(t.db, actor, { countyCode: C2, period: '2024H1', kind: 'regular' });
+      const h2 = await buildPayroll(t.db, actor, { countyCode: C2, period: '2024H2', kind: 'regular' });
+      const amounts = async (id: number) => Object.fromEntries((await listLines(t.db, C2, id)).lines.map((l) => [l.idNumber, [l.months, l.amountFen]]));
+      assert.deepEqual(await amounts(h1.id), { [ids[0]]: [3, 15000], [ids[1]]: [6, 30000], [ids[2]]: [6, 30000] });
+      assert.deepEqual(await amounts(h2.id), { [ids[0]]: [6, 30000], [ids[1]]: [3, 15000] });
+      assert.match((await listExclusions(t.db, C2, h2.id))[0].reason, /已于2024-07-01核减，不晚于期间首日2024-07-01/);
+    });
+
     it('notice list masks the ID and shows no account', async () => {
       const rows = await noticeRows(t.db, C, rollId);
       assert.equal(rows.length, 6);
