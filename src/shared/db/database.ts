@@ -4,6 +4,9 @@
 import { Kysely, PostgresDialect, type DatabaseConnection, type Driver, type CompiledQuery, type QueryResult, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Dialect } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { mkdirSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../errors.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -87,6 +90,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     };
   }
   const dataDir = opts.dataDir ?? 'memory://';
+  const unlock = dataDir === 'memory://' ? () => {} : lockDataDir(dataDir);
   // same value types as the server: dates stay 'YYYY-MM-DD', numeric becomes a number
   const parsers = { 1082: (v: string) => v, 1700: (v: string) => Number(v) };
   const pgl = await PGlite.create(dataDir === 'memory://' ? { parsers } : { dataDir, parsers });
@@ -99,8 +103,38 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
       // wait for any open Kysely connection, then run
       await db.connection().execute(async () => { await pgl.exec(sqlText); });
     },
-    async close() { await db.destroy(); await pgl.close(); },
+    async close() { await db.destroy(); await pgl.close(); unlock(); },
   };
+}
+
+function pidAlive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+}
+
+/**
+ * PGlite has no lock between processes: two processes on one data folder would corrupt it.
+ * A lock file with the owner's pid keeps a second one out; a stale lock (dead pid) is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'anju.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      let released = false;
+      const release = () => { if (!released) { released = true; try { unlinkSync(file); } catch { /* gone already */ } } };
+      process.once('exit', release);
+      return release;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(file, 'utf8'));
+      if (pid && pid !== process.pid && pidAlive(pid)) {
+        throw new AppError('CONFLICT', `数据目录 ${dataDir} 正被另一个安居进程（pid ${pid}）使用。请先停止该进程（例如正在运行的服务），或改用 DATABASE_URL 连接数据库服务器。`);
+      }
+      try { unlinkSync(file); } catch { /* raced with another process */ }
+    }
+  }
+  throw new AppError('CONFLICT', `无法锁定数据目录 ${dataDir}`);
 }
 
 /** Settings from the environment: DATABASE_URL for a server, else ANJU_DATA_DIR (default ./data). */
