@@ -90,7 +90,7 @@ export async function readRosterFile(path: string, label: string, report: Report
   const intern = interner();
   await forRows(path, label, ROSTER_SPEC, progress, (col) => {
     const c = {
-      hh: col('户编号'), name: col('姓名'), id: col('身份证号'), rel: col('与户主关系'), village: col('村代码'),
+      hh: col('户编号'), name: col('姓名'), id: col('身份证号'), village: col('村代码'),
       start: col('扶持开始日期'), end: col('扶持截止日期'), status: col('状态'), rdate: col('核减日期'), rreason: col('核减原因'),
     };
     return (rv) => {
@@ -107,18 +107,21 @@ export async function readRosterFile(path: string, label: string, report: Report
       if (start === undefined) start = null;
       if (start) start = intern(start);
       const end = dateCell(rv.ascii(c.end), label, row, '扶持截止日期', report, '按默认扶持期限处理') ?? null;
-      const statusText = rv.text(c.status);
       let status: '正常' | '已核减' = '正常';
-      if (statusText === '已核减' || statusText === '核减') status = '已核减';
-      else if (statusText !== '正常') report({ file: label, rowNumber: row, column: '状态', reason: `状态“${statusText}”不是“正常”或“已核减”，按正常处理`, action: '已按说明处理' });
+      if (!rv.is(c.status, '正常')) {
+        const statusText = rv.text(c.status);
+        if (statusText === '已核减' || statusText === '核减') status = '已核减';
+        else report({ file: label, rowNumber: row, column: '状态', reason: `状态“${statusText}”不是“正常”或“已核减”，按正常处理`, action: '已按说明处理' });
+      }
       let removalDate: IsoDate | null = null;
-      const removalReason = intern(rv.text(c.rreason)) || null;
+      let removalReason: string | null = null;
       if (status === '已核减') {
+        removalReason = intern(rv.text(c.rreason)) || null;
         removalDate = dateCell(rv.ascii(c.rdate), label, row, '核减日期', report, '按未注明核减日期处理') ?? null;
         if (!removalDate) report({ file: label, rowNumber: row, column: '核减日期', reason: '已核减人员没有可用的核减日期，无法确定核减生效的期间，按未核减计算应发', action: '已按说明处理' });
       }
       out.push({
-        householdNo: hh, name, idNumber: id, villageCode: intern(village), relation: intern(rv.text(c.rel)) || null,
+        householdNo: hh, name, idNumber: id, villageCode: intern(village), relation: null, // not needed by the checks
         supportStart: start, supportEnd: end, status, removalDate, removalReason, rowNumber: row,
       });
     };
@@ -229,7 +232,7 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
           slot = engine.hukouRow(id, rv.ascii(ci.region));
         }
         if (slot < 0) return; // about nobody on the roster or paid: only its county (coverage) is needed
-        const status = rv.text(ci.status) as HukouStatus;
+        const status = HUKOU_STATUSES.find((x) => rv.is(ci.status, x)) ?? (rv.text(ci.status) as HukouStatus);
         if (!HUKOU_STATUSES.includes(status)) return report({ file: '户籍库', rowNumber: row, column: '户籍状态', reason: `户籍状态“${status}”不是正常、死亡注销、迁出注销或其他注销，本行未计入`, action: '已跳过' });
         const dt = rv.ascii(ci.date);
         const date = dt ? dateCell(dt, '户籍库', row, '状态变动日期', report, '按未注明日期处理') ?? null : null;
