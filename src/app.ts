@@ -66,7 +66,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
 
   const dist = ctx.config.webDist;
   if (dist && existsSync(join(dist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: false });
+    // wildcard: files built after the server started are served too
+    await app.register(fastifyStatic, { root: dist, prefix: '/', wildcard: true });
     // the web app routes on the client: unknown non-API paths get index.html
     app.setNotFoundHandler((req, reply) => {
       if (req.url.startsWith('/api/')) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: '接口不存在', details: null } });
