@@ -3,21 +3,14 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
-import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
+import { testEngines, type TestDatabase } from '../shared/db/testing.ts';
 import type { AppContext } from '../shared/context.ts';
+import { startTestApp, multipart as upload, type TestApp, type Headers } from '../../test/kit/http.ts';
 import { loginAs, CSRF_HEADER } from '../auth/index.ts';
 import { assertPermissionMatrix, type RouteSpec } from '../auth/permission-matrix.testkit.ts';
 import { COUNTY, TOWN_A, TOWN_B, VILLAGE_A1, VILLAGE_B1, insertHousehold, makeId } from './registry.fixtures.ts';
 
-type Headers = Record<string, string>;
 
-function multipart(filename: string, content: Buffer, mime = 'application/pdf') {
-  const boundary = '----anjutest' + Math.random().toString(16).slice(2);
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${mime}\r\n\r\n`);
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return { payload: Buffer.concat([head, content, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 for (const engine of await testEngines()) {
   describe(`registry routes (${engine})`, () => {
@@ -27,13 +20,12 @@ for (const engine of await testEngines()) {
     let adjA: number, fileA: number;
     const HEAD_ID = makeId('1955-07-29', 647);
 
-    const call = (method: string, url: string, headers: Headers | null, body?: unknown) =>
-      app.inject({ method: method as 'GET', url, headers: headers ?? {}, ...(body === undefined ? {} : { payload: body as object }) });
+    let h: TestApp;
+    const call: TestApp['call'] = (...args) => h.call(...args);
 
     before(async () => {
-      t = await createTestDatabase(engine);
-      ctx = { database: t, config: { version: 'test', secureCookies: false } };
-      app = await buildApp(ctx);
+      h = await startTestApp(engine);
+      ({ t, ctx, app } = h);
       a1 = await insertHousehold(t.db, '4305821302410001', VILLAGE_A1, [
         { name: '李明根', relation: '户主', idNumber: HEAD_ID, birthDate: '1955-07-29', accountNo: '6217006880645182208' },
         { name: '朱菊', relation: '配偶', sex: '女', birthDate: '1957-08-04' },
@@ -47,11 +39,11 @@ for (const engine of await testEngines()) {
       const res = await call('POST', '/api/registry/adjustments', townA, { kind: 'remove', personIds: [a1[1]], reason: '死亡', effectiveDate: '2025-03-01' });
       assert.equal(res.statusCode, 201, res.body);
       adjA = res.json().adjustment.id;
-      const up = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${adjA}/files`, ...((m) => ({ payload: m.payload, headers: { ...townA, ...m.headers } }))(multipart('证明.pdf', Buffer.from('%PDF evidence'))) });
+      const up = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${adjA}/files`, ...((m) => ({ payload: m.payload, headers: { ...townA, ...m.headers } }))(upload('证明.pdf', Buffer.from('%PDF evidence'), 'application/pdf')) });
       assert.equal(up.statusCode, 201, up.body);
       fileA = up.json().id;
     });
-    after(async () => { await app.close(); await t.drop(); });
+    after(async () => { await h.close(); });
 
     // [method, url, body, allowed caller, wrong-role caller (null: every role may), wrong-region caller, status for wrong region]
     const routes = (): [string, string, unknown, Headers, Headers | null, Headers, number][] => [
@@ -76,7 +68,7 @@ for (const engine of await testEngines()) {
         const r = await call(m, url, null, body);
         assert.equal(r.statusCode, 401, `${m} ${url}: ${r.body}`);
       }
-      const up = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${adjA}/files`, ...multipart('x.pdf', Buffer.from('x')) });
+      const up = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${adjA}/files`, ...upload('x.pdf', Buffer.from('x'), 'application/pdf') });
       assert.equal(up.statusCode, 401);
     });
 
@@ -98,7 +90,7 @@ for (const engine of await testEngines()) {
       assert.equal((await call('GET', `/api/registry/persons/${a1[0]}?unmask=1`, leader)).statusCode, 403);
       assert.equal((await call('GET', '/api/registry/households/4305821302410001?unmask=1', leader)).statusCode, 403);
       assert.equal((await call('GET', '/api/registry/persons?q=李明根&unmask=1', leader)).statusCode, 403);
-      const up = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${adjA}/files`, ...((x) => ({ payload: x.payload, headers: { ...leader, ...x.headers } }))(multipart('x.pdf', Buffer.from('x'))) });
+      const up = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${adjA}/files`, ...((x) => ({ payload: x.payload, headers: { ...leader, ...x.headers } }))(upload('x.pdf', Buffer.from('x'), 'application/pdf')) });
       assert.equal(up.statusCode, 403);
     });
 
@@ -113,7 +105,7 @@ for (const engine of await testEngines()) {
       const figures = (await call('GET', '/api/registry/figures', townB)).json();
       assert.equal(figures.persons, 1);
       assert.equal(figures.pendingAdjustments, 0);
-      const up = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${adjA}/files`, ...((x) => ({ payload: x.payload, headers: { ...townB, ...x.headers } }))(multipart('x.pdf', Buffer.from('x'))) });
+      const up = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${adjA}/files`, ...((x) => ({ payload: x.payload, headers: { ...townB, ...x.headers } }))(upload('x.pdf', Buffer.from('x'), 'application/pdf')) });
       assert.equal(up.statusCode, 404);
       // township B cannot remove township A's person, nor search them by ID
       const rm = await call('POST', '/api/registry/adjustments', townB, { kind: 'remove', personIds: [a1[0]], reason: '死亡', effectiveDate: '2025-01-01' });
@@ -178,7 +170,7 @@ for (const engine of await testEngines()) {
       const noKind = await call('POST', '/api/registry/adjustments', townA, { personIds: [a1[0]] });
       assert.equal(noKind.statusCode, 400);
       const c = (await call('POST', '/api/registry/adjustments', townA, { kind: 'update', personId: a1[0], changes: { phone: '13800000009' }, reason: '更新' })).json();
-      const big = multipart('big.pdf', Buffer.alloc(10 * 1024 * 1024 + 1, 1));
+      const big = upload('big.pdf', Buffer.alloc(10 * 1024 * 1024 + 1, 1), 'application/pdf');
       const r = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${c.adjustment.id}/files`, payload: big.payload, headers: { ...townA, ...big.headers } });
       assert.equal(r.statusCode, 413, r.body);
       assert.equal((await call('GET', `/api/registry/adjustments/${c.adjustment.id}`, townA)).json().files.length, 0);

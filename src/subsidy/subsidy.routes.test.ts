@@ -3,34 +3,27 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
-import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
+import { testEngines, type TestDatabase } from '../shared/db/testing.ts';
 import type { AppContext } from '../shared/context.ts';
+import { startTestApp, multipart as upload, type TestApp, type Headers } from '../../test/kit/http.ts';
 import { loginAs } from '../auth/index.ts';
 import { insertPersons, makeId } from './testing-fixtures.ts';
 
-type Headers = Record<string, string>;
 const C = '430582', TA = '430582101', TB = '430582102';
 const id = (n: number) => makeId('430582', '19700101', n);
 
-function multipart(filename: string, content: Buffer) {
-  const boundary = '----anjutest' + Math.random().toString(16).slice(2);
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`);
-  return { payload: Buffer.concat([head, content, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 for (const engine of await testEngines()) {
   describe(`subsidy routes (${engine})`, () => {
     let t: TestDatabase, ctx: AppContext, app: FastifyInstance;
     let county: Headers, townA: Headers, leader: Headers;
     let rollId = 0;
-    const call = (method: string, url: string, headers: Headers | null, body?: unknown) =>
-      app.inject({ method: method as 'GET', url, headers: headers ?? {}, ...(body === undefined ? {} : { payload: body as object }) });
+    let h: TestApp;
+    const call: TestApp['call'] = (...args) => h.call(...args);
 
     before(async () => {
-      t = await createTestDatabase(engine);
-      ctx = { database: t, config: { version: 'test', secureCookies: false } };
-      app = await buildApp(ctx);
+      h = await startTestApp(engine);
+      ({ t, ctx, app } = h);
       await insertPersons(t.db, C, [
         { idNumber: id(1), name: '张一', householdNo: 'A1', villageCode: TA + '001', accountNo: '6230000000001' },
         { idNumber: id(2), name: '张二', householdNo: 'A2', villageCode: TA + '001', accountNo: '6230000000002' },
@@ -40,7 +33,7 @@ for (const engine of await testEngines()) {
       townA = (await loginAs(app, ctx, { role: 'township', regionCode: TA })).headers;
       leader = (await loginAs(app, ctx, { role: 'leader', regionCode: C })).headers;
     });
-    after(async () => { await app.close(); await t.drop(); });
+    after(async () => { await h.close(); });
 
     it('needs a login and the right permission', async () => {
       assert.equal((await call('GET', '/api/subsidy/payrolls', null)).statusCode, 401);
@@ -75,7 +68,7 @@ for (const engine of await testEngines()) {
       const back = [lines[0], ...lines.slice(1).map((x) => x.split(',').map((c, i) => (i === 4 ? (c === '' && x.includes(id(3)) ? '失败' : '成功') : c)).join(','))].join('\n');
       const imp = await call('POST', `/api/subsidy/payrolls/${rollId}/results`, county, undefined);
       assert.equal(imp.statusCode, 400);
-      const mp = multipart('回盘.csv', Buffer.from(back));
+      const mp = upload('回盘.csv', Buffer.from(back), 'text/csv');
       const r1 = await app.inject({ method: 'POST', url: `/api/subsidy/payrolls/${rollId}/results`, headers: { ...county, ...mp.headers }, payload: mp.payload });
       assert.equal(r1.statusCode, 200, r1.body);
       assert.deepEqual([r1.json().succeeded, r1.json().failed], [2, 1]);

@@ -1,0 +1,38 @@
+// One harness for route tests: a fresh migrated database on the engine, the whole app on it,
+// and small helpers to call it as a logged-in user and to upload files.
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { createTestDatabase, type TestDatabase } from '../../src/shared/db/testing.ts';
+import type { AppContext } from '../../src/shared/context.ts';
+import type { Engine } from '../../src/shared/db/database.ts';
+
+export type Headers = Record<string, string>;
+
+export interface TestApp {
+  t: TestDatabase;
+  ctx: AppContext;
+  app: FastifyInstance;
+  /** app.inject with the caller's headers (null: not logged in) and an optional JSON body */
+  call(method: string, url: string, headers: Headers | null, body?: unknown): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(engine: Engine): Promise<TestApp> {
+  const t = await createTestDatabase(engine);
+  const ctx: AppContext = { database: t, config: { version: 'test', secureCookies: false } };
+  const app = await buildApp(ctx);
+  return {
+    t, ctx, app,
+    call: (method, url, headers, body) =>
+      app.inject({ method: method as 'GET', url, headers: headers ?? {}, ...(body === undefined ? {} : { payload: body as object }) }),
+    async close() { await app.close(); await t.drop(); },
+  };
+}
+
+/** A multipart/form-data body with one file in the field `file`. */
+export function multipart(filename: string, content: Buffer, mime = 'application/octet-stream') {
+  const boundary = '----anjutest' + Math.random().toString(16).slice(2);
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${mime}\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return { payload: Buffer.concat([head, content, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
