@@ -5,25 +5,23 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
-import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
+import { testEngines, type TestDatabase } from '../shared/db/testing.ts';
+import { startTestApp, type TestApp, type Headers } from '../../test/kit/http.ts';
 import type { AppContext } from '../shared/context.ts';
 import { loginAs } from '../auth/index.ts';
 import { COUNTY, TOWN_A, TOWN_B, VILLAGE_A1, VILLAGE_B1, insertHousehold } from '../registry/registry.fixtures.ts';
 
-type Headers = Record<string, string>;
 
 for (const engine of await testEngines()) {
   describe(`quality routes (${engine})`, () => {
     let t: TestDatabase, ctx: AppContext, app: FastifyInstance;
     let county: Headers, townA: Headers, townB: Headers;
-    const call = (method: string, url: string, headers: Headers | null, body?: unknown) =>
-      app.inject({ method: method as 'GET', url, headers: headers ?? {}, ...(body === undefined ? {} : { payload: body as object }) });
+    let h: TestApp;
+    const call: TestApp['call'] = (...args) => h.call(...args);
 
     before(async () => {
-      t = await createTestDatabase(engine);
-      ctx = { database: t, config: { version: 'test', secureCookies: false } };
-      app = await buildApp(ctx);
+      h = await startTestApp(engine);
+      ({ t, ctx, app } = h);
       // A: a household without a head (HOUSEHOLD_NO_HEAD for both); B: a clean household
       await insertHousehold(t.db, '4305821302410001', VILLAGE_A1, [
         { name: '李明根', relation: '配偶', birthDate: '1955-07-29', sex: '男' },
@@ -34,7 +32,7 @@ for (const engine of await testEngines()) {
       townA = (await loginAs(app, ctx, { role: 'township', regionCode: TOWN_A, username: 'qtowna' })).headers;
       townB = (await loginAs(app, ctx, { role: 'township', regionCode: TOWN_B, username: 'qtownb' })).headers;
     });
-    after(async () => { await app.close(); await t.drop(); });
+    after(async () => { await h.close(); });
 
     it('refuses the unauthenticated and the wrong role', async () => {
       assert.equal((await call('GET', '/api/quality/problems', null)).statusCode, 401);
