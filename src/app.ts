@@ -9,6 +9,7 @@ import fastifyMultipart from '@fastify/multipart';
 import { serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isAppError } from './shared/errors.ts';
 import type { AppContext } from './shared/context.ts';
+import { ChangeFeed } from './shared/events.ts';
 import { registerSystemRoutes } from './system/system.routes.ts';
 import { registerAuth } from './auth/index.ts';
 import { registerRegistryRoutes } from './registry/registry.routes.ts';
@@ -24,6 +25,10 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     bodyLimit: 200 * 1024 * 1024,
     trustProxy: true,
   });
+  ctx.events ??= new ChangeFeed();
+  const events = ctx.events;
+  // background follow-ups finish before the database closes
+  app.addHook('onClose', async () => { await events.idle(); });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -52,6 +52,12 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = () => ctx.database.db;
 
+  // every change to the register is checked at once: only the households touched, or the
+  // whole register after an import
+  ctx.events?.onRegisterChange(async (c) => {
+    await runOnRegister(db(), c.countyCode, { householdNos: c.householdNos ?? undefined, actor: c.actor });
+  });
+
   r.get('/quality/rules', { schema: { tags: ['数据清洗'], summary: '规则目录（内置与自定义）', response: { 200: z.object({ rules: z.array(CatalogueEntry), fields: z.array(z.object({ names: z.array(z.string()), type: z.string(), label: z.string() })), functions: z.array(z.object({ names: z.array(z.string()), doc: z.string() })) }) } } }, async (req) => {
     const user = requirePermission(req, 'quality.work');
     return { rules: await listCatalogue(db(), user.countyCode), fields: describeFields(), functions: describeFunctions() };

@@ -284,3 +284,11 @@ export async function getAdjustmentFile(db: Kysely<any>, user: Viewer, id: numbe
   const x = r.rows[0];
   return { filename: x.filename, mime: x.mime, content: Buffer.from(x.content), sha256: x.sha256 };
 }
+
+/** Households an adjustment concerns (before and after a split, merge or move). */
+export async function householdsOfAdjustment(db: Kysely<any>, countyCode: string, id: number): Promise<string[]> {
+  const r = await sql<{ household_nos: string[]; household_no: string | null }>`SELECT household_nos, household_no FROM adjustments WHERE county_code = ${countyCode} AND id = ${id}`.execute(db);
+  const row = r.rows[0];
+  if (!row) return [];
+  return [...new Set([...(row.household_nos ?? []), ...(row.household_no ? [row.household_no] : [])])];
+}

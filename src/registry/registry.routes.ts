@@ -13,7 +13,7 @@ import { getHousehold } from './household.store.ts';
 import { regionTree, headlineFigures } from './region.store.ts';
 import {
   createAdjustment, updateAdjustment, approveAdjustment, returnAdjustment, withdrawAdjustment, getAdjustment, listAdjustments,
-  addAdjustmentFile, getAdjustmentFile, previewAdjustment, MAX_FILE_BYTES,
+  addAdjustmentFile, getAdjustmentFile, previewAdjustment, householdsOfAdjustment, MAX_FILE_BYTES,
 } from './adjustment.store.ts';
 
 const flag = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).optional().transform((v) => v === true || v === '1' || v === 'true');
@@ -139,7 +139,12 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
 
   r.post('/registry/adjustments/:id/approve', { config: { permission: 'adjustment.approve' }, schema: { tags: TAG_ADJ, summary: '批准（一次事务写入花名册并记审计）', params: IdParam, body: Note.optional(),
     response: { 200: z.object({ adjustment: AdjustmentSchema, personIds: z.array(z.number()), warnings: z.array(z.string()) }) } } },
-  async (req) => approveAdjustment(db, requirePermission(req, 'adjustment.approve'), req.params.id, req.body?.note ?? ''));
+  async (req) => {
+    const user = requirePermission(req, 'adjustment.approve');
+    const done = await approveAdjustment(db, user, req.params.id, req.body?.note ?? '');
+    ctx.events?.registerChanged({ countyCode: user.countyCode, householdNos: await householdsOfAdjustment(db, user.countyCode, req.params.id), actor: { userId: user.id, username: user.username }, source: 'adjustment.approve' });
+    return done;
+  });
 
   r.post('/registry/adjustments/:id/return', { config: { permission: 'adjustment.approve' }, schema: { tags: TAG_ADJ, summary: '退回（须填写意见）', params: IdParam,
     body: z.object({ note: z.string().trim().min(1, '请填写退回意见').max(1000) }), response: { 200: z.object({ adjustment: AdjustmentSchema }) } } },

@@ -264,7 +264,7 @@ export const countsOf = (s: ImportSummary) => ({
 });
 
 /** Apply a previewed import in the background (job 'roster.import.apply'); refuses a second apply. */
-export async function startImportApply(db: Kysely<any>, id: string, user: { id: number; username: string; countyCode: string }): Promise<StartedImport> {
+export async function startImportApply(db: Kysely<any>, id: string, user: { id: number; username: string; countyCode: string }, onApplied?: () => void): Promise<StartedImport> {
   const batch = await getImportBatch(db, id);
   if (!batch || batch.countyCode !== user.countyCode) throw new AppError('NOT_FOUND', '导入记录不存在');
   const claimed = await sql<{ id: string }>`UPDATE roster_imports SET status = 'applying', error = '' WHERE id = ${id} AND status = 'previewed' RETURNING id`.execute(db);
@@ -281,6 +281,7 @@ export async function startImportApply(db: Kysely<any>, id: string, user: { id: 
       });
       await saveImportLists(db, id, previewRows(plan), file.problems);
       await updateImportBatch(db, id, { status: 'applied', summary, applied: true, appliedBy: user.id });
+      onApplied?.();
       return countsOf(summary);
     } catch (e) {
       await updateImportBatch(db, id, { status: 'previewed', error: `导入失败，数据库未作修改：${e instanceof Error ? e.message : String(e)}` });

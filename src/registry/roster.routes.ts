@@ -60,7 +60,8 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     schema: { tags: TAG, summary: '确认导入（一次事务；后台任务，返回任务号）', params: ImportId, response: { 202: Started } },
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.import');
-    return reply.status(202).send(await startImportApply(db, req.params.id, user));
+    const announce = () => ctx.events?.registerChanged({ countyCode: user.countyCode, householdNos: null, actor: { userId: user.id, username: user.username }, source: 'roster.import' });
+    return reply.status(202).send(await startImportApply(db, req.params.id, user, announce));
   });
 
   r.get('/registry/imports', {

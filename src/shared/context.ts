@@ -1,5 +1,6 @@
 // What every capability's routes and commands receive: the database and the settings.
 import type { Database } from './db/database.ts';
+import type { ChangeFeed } from './events.ts';
 
 export interface AppConfig {
   /** version of the package, for /api/health */
@@ -13,4 +14,6 @@ export interface AppConfig {
 export interface AppContext {
   database: Database;
   config: AppConfig;
+  /** register changes for other capabilities to follow; buildApp creates one when absent */
+  events?: ChangeFeed;
 }
