@@ -18,6 +18,7 @@ import { describeFields, describeFunctions } from './expr/compile.ts';
 import { listCatalogue, saveCustomRule, setRuleEnabled } from './rules.store.ts';
 import { listProblems, qualityTrend, rowToPerson, runOnRegister, updateProblem } from './quality.store.ts';
 import type { RosterPerson } from './types.ts';
+import { checkImport } from './import-check.ts';
 
 const isoDate = z.string().refine((s) => { const r = parseDateStrict(s); return r.ok && !!r.date; }, '日期无效（应为YYYY-MM-DD）')
   .transform((s) => parseDateStrict(s) as { ok: true; date: string }).transform((r) => r.date);
@@ -87,6 +88,14 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     const user = requirePermission(req, 'quality.rules');
     await setRuleEnabled(db(), user.countyCode, req.params.code, req.body.enabled, actorOf(user));
     return { ok: true };
+  });
+
+  r.get('/quality/import-check/:importId', { config: { permission: 'registry.import' }, schema: { tags: ['数据清洗'], summary: '导入预览的数据清洗预检（写入前）', params: z.object({ importId: z.string().uuid() }),
+    response: { 200: z.object({ persons: z.number(), asOf: z.string(), total: z.number(),
+      byRule: z.array(z.object({ code: z.string(), name: z.string(), severity: z.string(), count: z.number() })),
+      items: z.array(z.object({ rowNumber: z.number(), code: z.string(), name: z.string(), severity: z.string(), householdNo: z.string(), personName: z.string(), idNumber: z.string(), message: z.string() })) }) } } }, async (req) => {
+    const user = requirePermission(req, 'registry.import');
+    return checkImport(db(), user.countyCode, req.params.importId);
   });
 
   r.post('/quality/runs', { schema: { tags: ['数据清洗'], summary: '运行数据清洗（全部或指定户）', body: z.object({ asOf: isoDate.optional(), householdNos: z.array(z.string().min(1).max(40)).max(1000).optional() }), response: { 200: RunSummary } } }, async (req) => {

@@ -20,3 +20,4 @@ export { loadDemoCounty, generateDemoRoster } from './demo.ts';
 export { registerRosterRoutes } from './roster.routes.ts';
 export { streamRegisterForQuality, registerRowsAroundHouseholds, type RegisterRowForQuality } from './registry.quality-queries.ts';
 export { payrollRosterSource, streamRosterForCheck, personsByIdNumbers, type RosterPersonForCheck } from './registry.subsidy-queries.ts';
+export { getImportFile } from './roster-import.store.ts';

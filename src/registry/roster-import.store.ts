@@ -246,3 +246,10 @@ export async function listImportBatches(db: Kysely<any>, countyCode: string, lim
   for (const x of r.rows) { const b = await getImportBatch(db, x.id); if (b) out.push(b); }
   return out;
 }
+
+/** The uploaded file of an import of this county, for checks by other capabilities (null when not found). */
+export async function getImportFile(db: Kysely<any>, countyCode: string, id: string): Promise<{ filename: string; content: Buffer } | null> {
+  const b = await getImportBatch(db, id);
+  if (!b || b.countyCode !== countyCode) return null;
+  return { filename: b.filename, content: await getImportContent(db, id) };
+}

@@ -36,3 +36,15 @@ export function multipart(filename: string, content: Buffer, mime = 'application
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { payload: Buffer.concat([head, content, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
+
+/** Poll GET /api/jobs/:id until the job is done or failed. */
+export async function waitJob(h: TestApp, headers: Headers, jobId: string): Promise<{ status: string; message: string; result: unknown }> {
+  for (let i = 0; i < 1200; i++) {
+    const r = await h.app.inject({ method: 'GET', url: `/api/jobs/${jobId}`, headers });
+    if (r.statusCode !== 200) throw new Error(`job ${jobId}: HTTP ${r.statusCode} ${r.body}`);
+    const j = r.json();
+    if (j.status === 'done' || j.status === 'failed') return j;
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`job ${jobId} did not finish`);
+}

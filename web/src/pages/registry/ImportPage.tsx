@@ -13,6 +13,7 @@ import { useJob, jobPercent } from '../../shared/hooks.ts';
 import { notify } from '../../shared/notify.ts';
 import { formatCount } from '../../shared/format.ts';
 import { PageHeader } from '../../shared/ui.tsx';
+import { ImportPrecheck } from '../quality/ImportPrecheck.tsx';
 import type { ImportCounts, ImportPreviewRow, ImportProblem, ImportView, Job } from '../../shared/types.ts';
 
 type Stage = 'upload' | 'previewing' | 'preview' | 'applying' | 'done';
@@ -178,6 +179,7 @@ export default function ImportPage() {
                     <PreviewList id={importId} list="problems" />
                   </>
                 ) },
+                { key: 'quality', label: '数据清洗预检', children: <ImportPrecheck importId={importId} /> },
               ]}
             />
             <Space style={{ marginTop: 16, width: '100%', justifyContent: 'flex-end' }}>
