@@ -6,6 +6,7 @@ import { migrate } from './shared/db/migrate.ts';
 import { VERSION } from './shared/version.ts';
 import { buildApp } from './app.ts';
 import { firstStart } from './system/first-start.ts';
+import { scheduleNightlyQuality } from './quality/index.ts';
 
 const database = await openDatabase(optionsFromEnv());
 await migrate(database);
@@ -19,12 +20,13 @@ const ctx = {
 };
 const notes = await firstStart(ctx);
 const app = await buildApp(ctx, { logger: process.env.ANJU_LOG === '1' });
+const stopNightly = scheduleNightlyQuality(ctx);
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 await app.listen({ port, host });
 console.log(`安居 已启动：http://localhost:${port}/  （数据库：${database.engine === 'pglite' ? `嵌入式 ${database.location}` : database.location}）`);
 for (const line of notes) console.log(line);
 
-const stop = async () => { await app.close(); await database.close(); process.exit(0); };
+const stop = async () => { stopNightly(); await app.close(); await database.close(); process.exit(0); };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -12,3 +12,4 @@ export { runOnRegister, listProblems, updateProblem, qualityTrend, type RunSumma
 export { loadRules, listCatalogue, saveCustomRule, setRuleEnabled } from './rules.store.ts';
 export { registerQualityRoutes } from './quality.routes.ts';
 export { registerQualityCommands } from './quality.cli.ts';
+export { scheduleNightlyQuality, runAllCounties } from './nightly.ts';
