@@ -68,4 +68,5 @@ async function run(engine: 'pglite' | 'postgres', n: number) {
 const engines = await testEngines();
 if (engines.includes('postgres')) await run('postgres', arg('persons', 2_000_000));
 else console.log('PostgreSQL服务器不可用，跳过服务器规模的基准');
-await run('pglite', arg('pglite', 100_000));
+const pgliteN = arg('pglite', 100_000);
+if (pgliteN > 0) await run('pglite', pgliteN); // --pglite=0 skips the embedded engine
