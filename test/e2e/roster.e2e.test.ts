@@ -6,55 +6,21 @@
 // is audited.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { FastifyInstance } from 'fastify';
-import { openDatabase, type Database } from '../../src/shared/db/database.ts';
-import { migrate } from '../../src/shared/db/migrate.ts';
-import { buildApp } from '../../src/app.ts';
-import { hashPassword } from '../../src/auth/index.ts';
+import type { Page } from 'playwright-core';
+import { startE2E, ROOT, type E2E } from './kit.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DIST = join(ROOT, 'web', 'dist');
 const ROSTER = join(ROOT, 'test', 'fixtures', 'samples', 'roster.csv');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const COUNTY = '430582';
 const TOWNSHIP = '430582130'; // 竹田镇
-const PASSWORD = 'E2e-test-pass-2024';
 // a person of the sample roster: 朱菊, 430582195708041268, household 4305821302410001 (竹田镇茶雁村)
 const NAME = '朱菊';
 const ID_TAIL = '041268';
 const HOUSEHOLD = '4305821302410001';
-const TIMEOUT = 60_000; // generous: CI runs this beside the other test files on two cores
 
-let dir: string;
-let database: Database;
-let app: FastifyInstance;
-let browser: Browser;
-let base: string;
-
-async function addUser(username: string, role: string, regionCode: string, displayName: string) {
-  const hash = await hashPassword(PASSWORD, { fast: true });
-  await sql`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password, active)
-    VALUES (${username}, ${displayName}, ${hash}, ${role}, ${regionCode}, false, true)`.execute(database.db);
-}
-
-async function login(username: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1400, height: 900 } });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  await page.goto(base + '/login');
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(PASSWORD);
-  await page.locator('button[type=submit]').click();
-  await page.getByTestId('county-name').waitFor();
-  return page;
-}
+let e: E2E;
+const login = (username: string) => e.login(username);
 
 /** Types into the roster search and waits until the table shows a row with `text`. */
 async function search(page: Page, query: string, text: string) {
@@ -66,30 +32,13 @@ async function search(page: Page, query: string, text: string) {
 
 describe('浏览器：导入花名册、查找人员、核减与审批', { timeout: 900_000 }, () => {
   before(async () => {
-    if (!existsSync(join(DIST, 'index.html'))) {
-      const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'web/vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', cwd: ROOT });
-      assert.equal(r.status, 0, '网页构建失败');
-    }
-    dir = mkdtempSync(join(tmpdir(), 'anju-e2e-'));
-    database = await openDatabase({ dataDir: join(dir, 'data') });
-    await migrate(database);
-    app = await buildApp({ database, config: { version: 'e2e', webDist: DIST, secureCookies: false } });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = app.server.address();
-    assert.ok(addr && typeof addr === 'object');
-    base = `http://127.0.0.1:${addr.port}`;
-    await addUser('e2e_admin', 'admin', COUNTY, '系统管理员甲');
-    await addUser('e2e_county', 'county', COUNTY, '县中心乙');
-    await addUser('e2e_town', 'township', TOWNSHIP, '竹田镇专干丙');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    e = await startE2E('anju-e2e-');
+    await e.addUser('e2e_admin', 'admin', COUNTY, '系统管理员甲');
+    await e.addUser('e2e_county', 'county', COUNTY, '县中心乙');
+    await e.addUser('e2e_town', 'township', TOWNSHIP, '竹田镇专干丙');
   });
 
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-    await database?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(async () => { await e?.close(); });
 
   let personPath = '';
 
@@ -102,7 +51,7 @@ describe('浏览器：导入花名册、查找人员、核减与审批', { timeo
     const preview = page.getByTestId('import-preview-result');
     await preview.waitFor({ timeout: 300_000 });
     // nothing is written before 确认导入
-    const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM persons`.execute(database.db);
+    const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM persons`.execute(e.database.db);
     assert.equal(before.rows[0].n, 0, '预览不应写入花名册');
     // the button says how many will be added: the register must then hold exactly that many
     const applyText = await page.getByTestId('import-apply').innerText();
@@ -112,14 +61,14 @@ describe('浏览器：导入花名册、查找人员、核减与审批', { timeo
     assert.ok(toAdd > 1000, `样例花名册本县应新增约2000人，预览为${toAdd}`);
     await page.getByTestId('import-apply').click();
     await page.getByTestId('import-done').waitFor({ timeout: 300_000 });
-    const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM persons`.execute(database.db);
+    const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM persons`.execute(e.database.db);
     assert.equal(n.rows[0].n, toAdd);
     await page.context().close();
   });
 
   it('花名册按姓名和身份证号末位都能找到人员，并打开人员页面', async () => {
     const page = await login('e2e_admin');
-    await page.goto(base + '/roster');
+    await page.goto(e.base + '/roster');
     await search(page, NAME, HOUSEHOLD);
     await search(page, ID_TAIL, NAME);
     const row = page.getByTestId('roster-table').locator('tbody tr', { hasText: NAME }).first();
@@ -137,7 +86,7 @@ describe('浏览器：导入花名册、查找人员、核减与审批', { timeo
     assert.ok(personPath, '上一步应找到人员页面');
     // township officer: 核减 from the person page
     const town = await login('e2e_town');
-    await town.goto(base + personPath);
+    await town.goto(e.base + personPath);
     await town.getByTestId('enter-removal').click();
     await town.waitForURL(/\/adjustments\?/);
     const form = town.getByTestId('adjustment-form');
@@ -163,12 +112,12 @@ describe('浏览器：导入花名册、查找人员、核减与审批', { timeo
     await county.getByTestId('adjustment-drawer').waitFor({ state: 'hidden' });
 
     // the person page shows the new status and the change in the history
-    await county.goto(base + personPath);
+    await county.goto(e.base + personPath);
     await county.getByTestId('person-status').filter({ hasText: '已核减' }).waitFor();
     const history = await county.getByTestId('history').innerText();
     assert.match(history, /核减/);
     assert.match(history, /死亡/);
-    const db = await sql<{ status: string; removal_reason: string }>`SELECT status, removal_reason FROM persons WHERE name = ${NAME} AND household_no = ${HOUSEHOLD}`.execute(database.db);
+    const db = await sql<{ status: string; removal_reason: string }>`SELECT status, removal_reason FROM persons WHERE name = ${NAME} AND household_no = ${HOUSEHOLD}`.execute(e.database.db);
     assert.deepEqual(db.rows.map((r) => [r.status, r.removal_reason]), [['已核减', '死亡']]);
 
     // 查看完整信息: the full ID shows after confirming, and the view is in the audit log
@@ -176,7 +125,7 @@ describe('浏览器：导入花名册、查找人员、核减与审批', { timeo
     await county.getByTestId('unmask').click();
     await county.locator('.ant-modal-confirm .ant-btn-primary').click();
     await county.getByTestId('person-details').filter({ hasText: '430582195708041268' }).waitFor();
-    const views = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'person.view_unmasked' AND username = 'e2e_county'`.execute(database.db);
+    const views = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'person.view_unmasked' AND username = 'e2e_county'`.execute(e.database.db);
     assert.equal(views.rows[0].n, 1);
     await county.context().close();
   });

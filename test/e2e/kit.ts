@@ -1,0 +1,74 @@
+// What every browser test needs: the real server on a fresh PGlite in a temp folder, the
+// built web app (built once, only when missing), Debian's Chromium, users and a logged-in page.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { openDatabase, type Database } from '../../src/shared/db/database.ts';
+import { migrate } from '../../src/shared/db/migrate.ts';
+import { buildApp } from '../../src/app.ts';
+import { hashPassword } from '../../src/auth/index.ts';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DIST = join(ROOT, 'web', 'dist');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const PASSWORD = 'E2e-test-pass-2024';
+export const TIMEOUT = 60_000; // generous: CI runs this beside the other test files on two cores
+
+export interface E2E {
+  dir: string;
+  database: Database;
+  app: FastifyInstance;
+  browser: Browser;
+  base: string;
+  addUser(username: string, role: string, regionCode: string, displayName: string): Promise<void>;
+  login(username: string, opts?: { width?: number; acceptDownloads?: boolean }): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(prefix: string): Promise<E2E> {
+  // CI builds the web app before the tests; a local run without a build gets one here
+  if (!existsSync(join(DIST, 'index.html'))) {
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'web/vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', cwd: ROOT });
+    assert.equal(r.status, 0, '网页构建失败');
+  }
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const database = await openDatabase({ dataDir: join(dir, 'data') });
+  await migrate(database);
+  const app = await buildApp({ database, config: { version: 'e2e', webDist: DIST, secureCookies: false } });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  assert.ok(addr && typeof addr === 'object');
+  const base = `http://127.0.0.1:${addr.port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return {
+    dir, database, app, browser, base,
+    async addUser(username, role, regionCode, displayName) {
+      const hash = await hashPassword(PASSWORD, { fast: true });
+      await sql`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password, active)
+        VALUES (${username}, ${displayName}, ${hash}, ${role}, ${regionCode}, false, true)`.execute(database.db);
+    },
+    async login(username, opts = {}) {
+      const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: opts.width ?? 1400, height: 900 }, acceptDownloads: opts.acceptDownloads ?? false });
+      context.setDefaultTimeout(TIMEOUT);
+      const page = await context.newPage();
+      await page.goto(base + '/login');
+      await page.locator('#username').fill(username);
+      await page.locator('#password').fill(PASSWORD);
+      await page.locator('button[type=submit]').click();
+      await page.getByTestId('county-name').waitFor();
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await app.close();
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
