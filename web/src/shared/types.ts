@@ -1,26 +1,9 @@
 // Shapes of the server's answers as the web app uses them. The server's zod schemas in
 // src/*/*.routes.ts are the source of truth; keep these in step with them.
 
-export type Role = 'admin' | 'county' | 'township' | 'finance' | 'leader' | 'auditor';
-
-export const ROLE_NAMES: Record<Role, string> = {
-  admin: '系统管理员',
-  county: '县中心业务股',
-  township: '乡镇移民专干',
-  finance: '财务',
-  leader: '领导',
-  auditor: '审计/巡察',
-};
-
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  regionCode: string;
-  countyCode: string;
-  mustChangePassword: boolean;
-}
+// roles and the session user come from the server's own permission table (pure, no I/O)
+export { ROLE_NAMES, type Role, type SessionUser } from '../../../src/auth/permissions.ts';
+import type { Role, SessionUser } from '../../../src/auth/permissions.ts';
 
 export interface Me {
   user: SessionUser & { roleName?: string };
