@@ -2,6 +2,7 @@
 // database runs, and in the web app; the §7 file output leaves them out unless asked.
 import { soleHead, termLatest } from './rules.section7.ts';
 import type { GroupRule, HitResult, PersonFacts, PersonRule, Rule } from './types.ts';
+import { luhnOk } from '../shared/luhn.ts';
 
 export const RELATIONS = ['户主', '配偶', '子', '女', '孙子', '孙女', '父亲', '母亲', '儿媳', '女婿', '兄弟姐妹', '其他'];
 export const REMOVAL_REASONS = ['死亡', '农转非', '财政供养', '服刑', '迁出', '重复登记', '其他'];
@@ -10,16 +11,7 @@ const REASON_SET = new Set(REMOVAL_REASONS);
 const SUPPORT_POLICY_START = '2006-07-01';
 const MAX_HOUSEHOLD = 12;
 
-/** Luhn (mod 10) check of a card number made of digits. */
-export function luhnOk(digits: string): boolean {
-  let sum = 0;
-  for (let i = digits.length - 1, alt = false; i >= 0; i--, alt = !alt) {
-    let d = digits.charCodeAt(i) - 48;
-    if (alt) { d *= 2; if (d > 9) d -= 9; }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
+export { luhnOk };
 
 /** Mobile (1[3-9] + 9 digits, optional +86) or landline (0 + area code, 7–8 digits, optional extension). */
 export function phoneOk(text: string): boolean {

@@ -7,6 +7,7 @@ import { addDays, addYears, wholeYearsBetween, type IsoDate } from '../shared/da
 import { birthDateFromId, checkDigit, isValidId, normalizeId, sexFromId } from '../shared/idnumber.ts';
 import { emptyPerson } from './roster-file.ts';
 import type { RosterPerson } from './types.ts';
+import { luhnCheckDigit } from '../shared/luhn.ts';
 
 export interface SynthOptions {
   persons: number;
@@ -75,8 +76,7 @@ export function makeSynthRoster(o: SynthOptions): SynthRoster {
   }
   function account(): string {
     const body = '621700' + String(++accountSeq).padStart(12, '0');
-    for (let d = 0; d < 10; d++) if (luhn(body + d)) return body + d;
-    throw new Error('unreachable');
+    return body + luhnCheckDigit(body);
   }
   const formats = [(d: IsoDate) => d, (d: IsoDate) => d, (d: IsoDate) => d, (d: IsoDate) => d.replace(/-/g, ''),
     (d: IsoDate) => `${+d.slice(0, 4)}/${+d.slice(5, 7)}/${+d.slice(8, 10)}`, (d: IsoDate) => `${+d.slice(0, 4)}年${+d.slice(5, 7)}月${+d.slice(8, 10)}日`];
@@ -246,16 +246,6 @@ export function makeSynthRoster(o: SynthOptions): SynthRoster {
 
 function minDate(a: IsoDate, b: IsoDate): IsoDate {
   return a < b ? a : b;
-}
-
-function luhn(digits: string): boolean {
-  let sum = 0;
-  for (let i = digits.length - 1, alt = false; i >= 0; i--, alt = !alt) {
-    let d = digits.charCodeAt(i) - 48;
-    if (alt) { d *= 2; if (d > 9) d -= 9; }
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
 
 /** The roster as §1 CSV text (UTF-8 with BOM). */

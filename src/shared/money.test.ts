@@ -46,3 +46,15 @@ describe('dates', () => {
     assert.equal(addYears('2004-02-29', 1), '2005-02-28');
   });
 });
+
+describe('Luhn', () => {
+  it('checks and completes card numbers', async () => {
+    const { luhnOk, luhnCheckDigit } = await import('./luhn.ts');
+    assert.equal(luhnOk('6228480402564890018'), true);
+    assert.equal(luhnOk('6228480402564890019'), false);
+    assert.equal(luhnCheckDigit('622848040256489001'), '8');
+    assert.equal(luhnOk('79927398713'), true);
+    assert.equal(luhnCheckDigit('7992739871'), '3');
+    for (const body of ['621799000000000001', '62170000000000000000', '4']) assert.ok(luhnOk(body + luhnCheckDigit(body)));
+  });
+});

@@ -3,6 +3,7 @@
 import { checkDigit } from '../shared/idnumber.ts';
 import { daysInMonth, isoOf, type IsoDate } from '../shared/dates.ts';
 import type { Rng } from './prng.ts';
+import { luhnCheckDigit, luhnOk } from '../shared/luhn.ts';
 
 // common surnames, roughly by frequency (more frequent ones repeated)
 const SURNAMES = ('王王王王李李李李张张张张刘刘刘陈陈陈杨杨杨黄黄赵赵吴吴周周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤').split('');
@@ -59,24 +60,10 @@ export function to15(id18: string): string | null {
 /** A bank card number (一卡通): 19 digits passing the Luhn check. */
 export function bankCard(r: Rng): string {
   const body = '621799' + r.digits(12);
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = body.charCodeAt(body.length - 1 - i) - 48;
-    if (i % 2 === 0) { d *= 2; if (d > 9) d -= 9; }
-    sum += d;
-  }
-  return body + String((10 - (sum % 10)) % 10);
+  return body + luhnCheckDigit(body);
 }
 
-export function luhnOk(card: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < card.length; i++) {
-    let d = card.charCodeAt(card.length - 1 - i) - 48;
-    if (i % 2 === 1) { d *= 2; if (d > 9) d -= 9; }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
+export { luhnOk };
 
 export function phone(r: Rng): string { return '1' + r.pick(['3', '5', '7', '8', '9']) + r.digits(9); }
 
