@@ -7,9 +7,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { AppError } from '../errors.ts';
-import { cleanHeader, detectEncoding, type TextEncoding } from './table.ts';
+import { cleanHeader, detectEncoding, readHead, type TextEncoding } from './table.ts';
 import { openFastTable, splitRecord } from './fastcsv.ts';
-import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 
 /** Node's undocumented but long-standing direct slice decoders (faster than toString with a range). */
@@ -153,21 +152,9 @@ export interface ScanOptions {
   onProgress?(bytes: number, size: number): void;
 }
 
-async function head(path: string, n: number): Promise<Buffer> {
-  let fh;
-  try { fh = await open(path, 'r'); } catch (e) {
-    throw new AppError('FILE_UNREADABLE', `无法打开文件${path}：${(e as NodeJS.ErrnoException).code === 'ENOENT' ? '文件不存在' : (e as Error).message}`);
-  }
-  try {
-    const b = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(b, 0, n, 0);
-    return b.subarray(0, bytesRead);
-  } finally { await fh.close(); }
-}
-
 /** Scan a CSV (or XLSX, through the streaming reader) row by row. */
 export async function scanCsv(path: string, o: ScanOptions): Promise<void> {
-  const h = await head(path, 65536);
+  const h = await readHead(path, 65536);
   const size = (await stat(path)).size;
   if (h.length === 0) throw new AppError('FILE_EMPTY', '文件为空，没有表头行');
   const { encoding, bom } = detectEncoding(h);

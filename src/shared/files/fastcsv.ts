@@ -6,8 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { AppError } from '../errors.ts';
-import { cellText, cleanHeader, detectEncoding, openTable, type TextEncoding } from './table.ts';
-import { open } from 'node:fs/promises';
+import { cellText, cleanHeader, detectEncoding, openTable, readHead, type TextEncoding } from './table.ts';
 
 export interface TextRow {
   /** row number as a spreadsheet shows it: the header is row 1 */
@@ -63,22 +62,6 @@ function countQuotes(s: string): number {
   let c = 0;
   for (let i = s.indexOf('"'); i >= 0; i = s.indexOf('"', i + 1)) c++;
   return c;
-}
-
-async function readHead(path: string, n: number): Promise<Buffer> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch (e) {
-    throw new AppError('FILE_UNREADABLE', `无法打开文件${path}：${(e as NodeJS.ErrnoException).code === 'ENOENT' ? '文件不存在' : (e as Error).message}`);
-  }
-  try {
-    const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
 
 /** Open a CSV (fast path) or XLSX (streamed via openTable) file and read its header row. */

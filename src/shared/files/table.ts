@@ -56,13 +56,14 @@ export function detectEncoding(sample: Buffer): { encoding: TextEncoding; bom: n
   }
 }
 
-async function readHead(source: TableSource, n: number): Promise<Buffer> {
+/** The first `n` bytes of a file (or buffer), to detect its kind and encoding. */
+export async function readHead(source: TableSource, n: number): Promise<Buffer> {
   if (Buffer.isBuffer(source)) return source.subarray(0, n);
   let fh;
   try {
     fh = await open(source, 'r');
   } catch (e) {
-    throw new AppError('FILE_UNREADABLE', `无法打开文件：${(e as NodeJS.ErrnoException).code === 'ENOENT' ? '文件不存在' : (e as Error).message}`);
+    throw new AppError('FILE_UNREADABLE', `无法打开文件${source}：${(e as NodeJS.ErrnoException).code === 'ENOENT' ? '文件不存在' : (e as Error).message}`);
   }
   try {
     const buf = Buffer.alloc(n);
