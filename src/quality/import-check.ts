@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { AppError } from '../shared/errors.ts';
-import { maskId } from '../shared/idnumber.ts';
+import { maskIdText } from '../shared/idnumber.ts';
 import { todayIso, type IsoDate } from '../shared/dates.ts';
 import { getImportFile } from '../registry/index.ts';
 import { readRosterFile } from './roster-file.ts';
@@ -40,7 +40,7 @@ export async function checkImport(db: Kysely<any>, countyCode: string, importId:
     const items = sorted.slice(0, opts.limit ?? 200).map((p) => {
       const person = persons[p.person];
       const rule = byCode.get(p.code);
-      return { rowNumber: person.rowNumber, code: p.code, name: rule?.name ?? p.code, severity: rule?.severity ?? '', householdNo: person.householdNo, personName: person.name, idNumber: maskId(person.idRaw), message: p.message };
+      return { rowNumber: person.rowNumber, code: p.code, name: rule?.name ?? p.code, severity: rule?.severity ?? '', householdNo: person.householdNo, personName: person.name, idNumber: maskIdText(person.idRaw.trim()), message: p.message };
     });
     return { persons: persons.length, asOf, byRule, items, total: result.problems.length };
   } finally {

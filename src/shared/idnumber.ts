@@ -137,7 +137,11 @@ export function sexFromId(raw: string): '男' | '女' | null {
 
 /** Mask for lists: first 6 and last 4 kept, e.g. 430582********6475. */
 export function maskId(raw: string): string {
-  const s = cleanIdText(raw);
+  return maskIdText(cleanIdText(raw));
+}
+
+/** The same mask over the text as given (an ID as written, only trimmed by the caller). */
+export function maskIdText(s: string): string {
   if (s.length <= 8) return s.replace(/./g, '*');
   return s.slice(0, 6) + '*'.repeat(s.length - 10) + s.slice(-4);
 }
