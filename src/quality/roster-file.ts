@@ -1,7 +1,7 @@
 // Reading a post-support roster (FORMATS §1) from CSV or XLSX into memory for a quality run.
 // Cells become trimmed text (Excel date cells as YYYY-MM-DD); 身份证号 is kept as written.
 import { mapHeaders, type ColumnSpec } from '../shared/files/table.ts';
-import { openFastTable } from '../shared/files/fastcsv.ts';
+import { FieldPool, scanCsv, type RowView } from '../shared/files/bytecsv.ts';
 import { AppError } from '../shared/errors.ts';
 import type { RosterPerson } from './types.ts';
 
@@ -44,57 +44,48 @@ export function emptyPerson(index: number): RosterPerson {
   };
 }
 
-/** Trim half- and full-width spaces; cheap when there is nothing to trim. */
-export function trimBoth(s: string): string {
-  if (s.length === 0) return s;
-  const a = s.charCodeAt(0), b = s.charCodeAt(s.length - 1);
-  if (a > 32 && a !== 0x3000 && a !== 0xfeff && b > 32 && b !== 0x3000) return s;
-  return s.replace(/^[\s\u3000\ufeff]+|[\s\u3000]+$/g, '');
+/** Read a roster file (CSV in any accepted encoding, or XLSX) into memory. */
+export async function readRosterFile(source: string, onProgress?: (bytesRead: number, size: number) => void): Promise<RosterReadResult> {
+  const persons: RosterPerson[] = [];
+  const warnings: string[] = [];
+  let format = 'csv';
+  let encoding: string | undefined;
+  let toPerson: ((row: RowView, i: number) => RosterPerson) | null = null;
+  // bytes, not strings: fields are decoded one by one (no row string kept alive by its slices),
+  // and columns with few distinct values are shared through pools
+  await scanCsv(source, {
+    onHeader(info) {
+      const map = mapHeaders(info.headers, SPEC);
+      if (map.missing.length) {
+        throw new AppError('FILE_COLUMNS', `花名册缺少必需的列：${map.missing.join('、')}（表头为：${info.headers.join('、')}）`);
+      }
+      for (const h of REQUIRED_BY_FORMAT) if (!map.index.has(h)) warnings.push(`花名册缺少“${h}”列，相关规则按空值处理`);
+      if (map.duplicated.length) warnings.push(`列名重复：${map.duplicated.join('、')}（使用第一列）`);
+      const ignored = map.unknown.map((u) => u.header).filter((h) => h !== '序号');
+      if (ignored.length) warnings.push(`以下列不参与核查，已忽略：${ignored.join('、')}`);
+      if (info.encoding === 'xlsx') format = 'xlsx';
+      else encoding = info.encoding;
+      toPerson = personReader(map.index);
+    },
+    onRow(row) { persons.push(toPerson!(row, persons.length)); },
+    onProgress,
+  });
+  return { persons, format, encoding, warnings };
 }
 
 /** A row-to-person function for a file's column positions (one object shape, no dynamic keys). */
-export function personMaker(index: Map<string, number>): (cells: string[], i: number, rowNumber: number) => RosterPerson {
+function personReader(index: Map<string, number>): (r: RowView, i: number) => RosterPerson {
   const at = (h: Header) => index.get(h) ?? -1;
   const [hh, nm, id, sx, bd, rel, vc, tw, vl, gp, cat, res, mv, ss, se, st, rd, rr, ac, bk, hd, ph] =
     (Object.keys(ROSTER_FIELDS) as Header[]).map(at);
-  // Columns with few distinct values (sex, relation, village, dates …) share one string per value,
-  // so a roster of millions keeps one copy instead of one per row.
-  const pool = new Map<string, string>();
-  const t = (c: string[], k: number) => (k < 0 ? '' : trimBoth(c[k] ?? ''));
-  const s = (c: string[], k: number) => {
-    const v = t(c, k);
-    if (v === '') return v;
-    const hit = pool.get(v);
-    if (hit !== undefined) return hit;
-    if (pool.size > 500_000) pool.clear();
-    pool.set(v, v);
-    return v;
-  };
-  return (c, i, rowNumber) => ({
-    index: i, rowNumber, householdNo: t(c, hh), name: t(c, nm), idRaw: id < 0 ? '' : c[id] ?? '', sex: s(c, sx), birthDate: s(c, bd), relation: s(c, rel),
-    villageCode: s(c, vc), township: s(c, tw), village: s(c, vl), group: s(c, gp), category: s(c, cat), reservoir: s(c, res), moveDate: s(c, mv),
-    supportStart: s(c, ss), supportEnd: s(c, se), status: s(c, st), removalDate: s(c, rd), removalReason: s(c, rr), account: t(c, ac), bank: s(c, bk),
-    holder: t(c, hd), phone: t(c, ph),
+  const pool = () => new FieldPool();
+  const [pSx, pBd, pRel, pVc, pTw, pVl, pGp, pCat, pRes, pMv, pSs, pSe, pSt, pRd, pRr, pBk] = Array.from({ length: 16 }, pool);
+  return (r, i) => ({
+    index: i, rowNumber: r.rowNumber, householdNo: r.ascii(hh), name: r.text(nm), idRaw: r.raw(id), sex: r.pooled(sx, pSx),
+    birthDate: r.pooled(bd, pBd), relation: r.pooled(rel, pRel), villageCode: r.pooled(vc, pVc), township: r.pooled(tw, pTw),
+    village: r.pooled(vl, pVl), group: r.pooled(gp, pGp), category: r.pooled(cat, pCat), reservoir: r.pooled(res, pRes),
+    moveDate: r.pooled(mv, pMv), supportStart: r.pooled(ss, pSs), supportEnd: r.pooled(se, pSe), status: r.pooled(st, pSt),
+    removalDate: r.pooled(rd, pRd), removalReason: r.pooled(rr, pRr), account: r.ascii(ac), bank: r.pooled(bk, pBk),
+    holder: r.text(hd), phone: r.ascii(ph),
   });
-}
-
-/** Read a roster file (CSV in any accepted encoding, or XLSX) into memory. */
-export async function readRosterFile(source: string, onProgress?: (bytesRead: number, size: number) => void): Promise<RosterReadResult> {
-  const table = await openFastTable(source);
-  const map = mapHeaders(table.headers, SPEC);
-  if (map.missing.length) {
-    throw new AppError('FILE_COLUMNS', `花名册缺少必需的列：${map.missing.join('、')}（表头为：${table.headers.join('、')}）`);
-  }
-  const warnings: string[] = [];
-  for (const h of REQUIRED_BY_FORMAT) if (!map.index.has(h)) warnings.push(`花名册缺少“${h}”列，相关规则按空值处理`);
-  if (map.duplicated.length) warnings.push(`列名重复：${map.duplicated.join('、')}（使用第一列）`);
-  const ignored = map.unknown.map((u) => u.header).filter((h) => h !== '序号');
-  if (ignored.length) warnings.push(`以下列不参与核查，已忽略：${ignored.join('、')}`);
-  const toPerson = personMaker(map.index);
-  const persons: RosterPerson[] = [];
-  for await (const batch of table.batches) {
-    for (const row of batch) persons.push(toPerson(row.cells, persons.length, row.rowNumber));
-    onProgress?.(table.bytesRead(), table.size);
-  }
-  return { persons, format: table.format, encoding: table.encoding, warnings };
 }

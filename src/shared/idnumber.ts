@@ -5,6 +5,8 @@ import { isValidDate, type IsoDate } from './dates.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
+/** for hot loops that check millions of IDs without building strings */
+export { WEIGHTS as ID_WEIGHTS, CHECK_CHARS as ID_CHECK_CHARS };
 
 // First two digits of GB/T 2260 province-level codes (incl. 71 台湾, 81 香港, 82 澳门).
 const PROVINCES = new Set([

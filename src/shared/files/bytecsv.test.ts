@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import iconv from 'iconv-lite';
-import { scanCsv } from './bytecsv.ts';
+import { FieldPool, scanCsv } from './bytecsv.ts';
 
 async function scan(path: string) {
   let headers: string[] = [];
@@ -69,5 +69,32 @@ describe('byte-level CSV scanner', () => {
     const got: [number, boolean, boolean][] = [];
     await scanCsv(p, { onHeader: () => {}, onRow: (rv) => got.push([rv.plainFen(0), rv.is(1, '成功'), rv.is(1, '失败')]) });
     assert.deepEqual(got, [[60000, true, false], [60050, false, true], [5, true, false], [-1, false, false], [-1, true, false]]);
+  });
+
+  it('pooled() gives one string per distinct value, equal to text(); raw() keeps the field as written', async () => {
+    const p = join(dir, 'e.csv');
+    const lines = ['关系,身份证号,日期'];
+    const rels = ['户主', '配偶', ' 子 ', '女', '户主', '\u3000孙子'];
+    for (let i = 0; i < 3000; i++) lines.push(`${rels[i % rels.length]}, 43058219600101123x ,${i % 2 ? '2006-07-01' : ''}`);
+    lines.push('"户主","a""b",2006-07-01');
+    writeFileSync(p, lines.join('\n'));
+    // a pool past its limit still answers correctly (it only stops sharing)
+    const relPool = new FieldPool(), datePool = new FieldPool(1);
+    const seen = new Set<string>();
+    let n = 0;
+    await scanCsv(p, {
+      onHeader: () => {},
+      onRow: (rv) => {
+        n++;
+        const rel = rv.pooled(0, relPool);
+        assert.equal(rel, rv.text(0));
+        assert.equal(rv.pooled(2, datePool), rv.text(2));
+        if (rv.cells) { assert.equal(rv.raw(1), 'a"b'); return; }
+        assert.equal(rv.raw(1), ' 43058219600101123x ');
+        seen.add(rel);
+      },
+    });
+    assert.equal(n, 3001);
+    assert.deepEqual([...seen].sort(), ['女', '子', '孙子', '户主', '配偶'].sort());
   });
 });

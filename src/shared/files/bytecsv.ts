@@ -130,11 +130,104 @@ export class RowView {
   private encoded = new Map<string, Buffer>();
   encodeText: (s: string) => Buffer = (s) => Buffer.from(s, 'utf8');
 
+  /** Field i exactly as written (not trimmed): for values whose spacing is itself worth reporting. */
+  raw(i: number): string {
+    if (this.cells) return i >= 0 && i < this.cells.length ? this.cells[i] : '';
+    if (i < 0 || i >= this.n) return '';
+    const s = this.starts[i], e = this.ends[i], b = this.buf;
+    for (let k = s; k < e; k++) if (b[k] >= 0x80) return this.decodeBytes(b, s, e);
+    return (b as FastBuf).latin1Slice(s, e);
+  }
+
+  /**
+   * Field text like text(), taken from `pool` when the same bytes were seen before: a column with
+   * few distinct values (sex, relation, village, dates …) then costs no new string per row.
+   */
+  pooled(i: number, pool: FieldPool): string {
+    if (this.cells) return pool.intern(this.text(i));
+    if (i < 0 || i >= this.n) return '';
+    let s = this.starts[i], e = this.ends[i];
+    const b = this.buf;
+    while (s < e && (b[s] === 32 || b[s] === 9)) s++;
+    while (e > s && (b[e - 1] === 32 || b[e - 1] === 9 || b[e - 1] === 13)) e--;
+    if (s === e) return '';
+    const last = pool.last;
+    if (last !== null && sameBytes(last.bytes, b, s, e)) return last.text; // sorted rosters repeat the row above
+    let h = 0x811c9dc5;
+    for (let k = s; k < e; k++) h = Math.imul(h ^ b[k], 16777619);
+    const hit = pool.find(h, b, s, e);
+    if (hit !== null) { pool.last = hit; return hit.text; }
+    const t = this.text(i);
+    pool.add(h, { bytes: Uint8Array.prototype.slice.call(b, s, e), text: t });
+    return t;
+  }
+
   /** The whole row as strings (for readers that want every field). */
   all(): string[] {
     const out: string[] = [];
     for (let i = 0; i < this.length; i++) out.push(this.text(i));
     return out;
+  }
+}
+
+interface PoolEntry { bytes: Uint8Array; text: string }
+
+function sameBytes(x: Uint8Array, b: Uint8Array, s: number, e: number): boolean {
+  if (x.length !== e - s) return false;
+  for (let k = 0; k < x.length; k++) if (x[k] !== b[s + k]) return false;
+  return true;
+}
+
+/** Strings of one column already decoded, found again by their bytes (see RowView.pooled). */
+export class FieldPool {
+  last: PoolEntry | null = null;
+  private hashes = new Int32Array(1024);
+  private entries: (PoolEntry | undefined)[] = new Array(1024).fill(undefined);
+  private size = 0;
+  private readonly strings = new Map<string, string>();
+  /** distinct values kept; later new values are decoded each time (still correct, just not shared) */
+  constructor(readonly limit = 100_000) {}
+
+  find(h: number, b: Uint8Array, s: number, e: number): PoolEntry | null {
+    const mask = this.hashes.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const x = this.entries[i];
+      if (x === undefined) return null;
+      if (this.hashes[i] === h && sameBytes(x.bytes, b, s, e)) return x;
+    }
+  }
+
+  add(h: number, entry: PoolEntry): void {
+    if (this.size >= this.limit) return;
+    if ((this.size + 1) * 2 > this.hashes.length) this.grow();
+    const mask = this.hashes.length - 1;
+    let i = h & mask;
+    while (this.entries[i] !== undefined) i = (i + 1) & mask;
+    this.hashes[i] = h; this.entries[i] = entry; this.size++;
+    this.last = entry;
+  }
+
+  private grow(): void {
+    const oldH = this.hashes, oldE = this.entries;
+    this.hashes = new Int32Array(oldH.length * 2);
+    this.entries = new Array(oldH.length * 2).fill(undefined);
+    const mask = this.hashes.length - 1;
+    for (let j = 0; j < oldH.length; j++) {
+      const x = oldE[j];
+      if (x === undefined) continue;
+      let i = oldH[j] & mask;
+      while (this.entries[i] !== undefined) i = (i + 1) & mask;
+      this.hashes[i] = oldH[j]; this.entries[i] = x;
+    }
+  }
+
+  /** one string per value (for rows read as strings) */
+  intern(t: string): string {
+    if (t === '') return t;
+    const hit = this.strings.get(t);
+    if (hit !== undefined) return hit;
+    if (this.strings.size < this.limit) this.strings.set(t, t);
+    return t;
   }
 }
 
