@@ -4,6 +4,7 @@
 import type { IsoDate } from '../shared/dates.ts';
 import { deriveFacts } from './facts.ts';
 import { isTwelveDigits } from './rules.section7.ts';
+import { KeyTable } from './key-table.ts';
 import type { CheckContext, GroupRule, Hit, PersonFacts, PersonRule, Problem, RosterPerson, Rule, Values } from './types.ts';
 
 export interface RunOptions {
@@ -47,32 +48,12 @@ function toProblem(rule: Rule, hit: Hit): Problem {
   return { code: rule.code, person: hit.person, message: render(t, hit.values), values: hit.values };
 }
 
-/**
- * Group people by each distinct grouping the group rules use. With `compact`, a grouping whose
- * rules all need two or more members keeps only such groups (a roster of millions has millions
- * of unique IDs; they cost one map entry each and no array).
- */
-export function groupPeople(facts: readonly PersonFacts[], rules: readonly GroupRule[], compact = false): Map<string, Map<string, PersonFacts[]>> {
+/** Group people by each distinct grouping the group rules use, by key (the incremental index looks groups up). */
+export function groupPeople(facts: readonly PersonFacts[], rules: readonly GroupRule[]): Map<string, Map<string, PersonFacts[]>> {
   const out = new Map<string, Map<string, PersonFacts[]>>();
   for (const r of rules) {
     if (out.has(r.groupName)) continue;
-    const same = rules.filter((x) => x.groupName === r.groupName);
-    const multiOnly = compact && same.every((x) => (x.minMembers ?? 1) >= 2);
     const key = r.key;
-    if (multiOnly) {
-      const first = new Map<string, PersonFacts | PersonFacts[]>();
-      const groups = new Map<string, PersonFacts[]>();
-      for (const f of facts) {
-        const k = key(f);
-        if (k === null) continue;
-        const g = first.get(k);
-        if (g === undefined) first.set(k, f);
-        else if (Array.isArray(g)) g.push(f);
-        else { const arr = [g, f]; first.set(k, arr); groups.set(k, arr); }
-      }
-      out.set(r.groupName, groups);
-      continue;
-    }
     const groups = new Map<string, PersonFacts[]>();
     let lastKey: string | null = null;
     let last: PersonFacts[] | undefined;
@@ -86,6 +67,45 @@ export function groupPeople(facts: readonly PersonFacts[], rules: readonly Group
       lastKey = k;
     }
     out.set(r.groupName, groups);
+  }
+  return out;
+}
+
+/**
+ * The groups of a whole run as arrays, one list per grouping the group rules use. A grouping whose
+ * rules all need two or more members keeps only such groups (a roster of millions has millions
+ * of unique IDs; they cost a table slot each and no array).
+ */
+export function groupArrays(facts: readonly PersonFacts[], rules: readonly GroupRule[]): Map<string, PersonFacts[][]> {
+  const out = new Map<string, PersonFacts[][]>();
+  const n = facts.length;
+  for (const r of rules) {
+    if (out.has(r.groupName)) continue;
+    const same = rules.filter((x) => x.groupName === r.groupName);
+    const least = Math.min(...same.map((x) => x.minMembers ?? 1));
+    const key = r.key;
+    const table = new KeyTable(n);
+    const groupOf = new Int32Array(n);
+    let counts = new Int32Array(1024);
+    let lastKey: string | null = null, lastId = -1;
+    for (let i = 0; i < n; i++) {
+      const k = key(facts[i]);
+      if (k === null) { groupOf[i] = -1; continue; }
+      // rosters usually list a household's members together
+      const g = k === lastKey ? lastId : table.id(k);
+      if (g >= counts.length) { const c = new Int32Array(counts.length * 2); c.set(counts); counts = c; }
+      counts[g]++;
+      groupOf[i] = g;
+      lastKey = k; lastId = g;
+    }
+    const arrays: (PersonFacts[] | undefined)[] = new Array(table.size);
+    const list: PersonFacts[][] = [];
+    for (let g = 0; g < table.size; g++) if (counts[g] >= least) list.push((arrays[g] = []));
+    for (let i = 0; i < n; i++) {
+      const g = groupOf[i];
+      if (g >= 0) arrays[g]?.push(facts[i]);
+    }
+    out.set(r.groupName, list);
   }
   return out;
 }
@@ -131,8 +151,7 @@ export function runQuality(roster: readonly RosterPerson[], opts: RunOptions): R
   const facts = roster.map((p) => deriveFacts(p, opts.asOf));
   const ctx: CheckContext = { asOf: opts.asOf, counties: new Set(counties), facts };
   const groupRules = opts.rules.filter((r): r is GroupRule => r.kind === 'group');
-  const grouped = groupPeople(facts, groupRules, true);
-  const groups = new Map<string, Iterable<PersonFacts[]>>([...grouped].map(([k, v]) => [k, [...v.values()]]));
+  const groups = groupArrays(facts, groupRules);
   const { problems, evaluations } = runOnFacts(facts, groups, ctx, opts.rules, opts.onProgress);
   const counts = new Map<string, number>(opts.rules.map((r) => [r.code, 0]));
   for (const p of problems) counts.set(p.code, (counts.get(p.code) ?? 0) + 1);

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { readRosterFile } from './roster-file.ts';
 import { runQuality, type RunResult } from './engine.ts';
 import { problemsCsv } from './problems-file.ts';
+import { KeyTable } from './key-table.ts';
 import type { IsoDate } from '../shared/dates.ts';
 import type { RosterPerson, Rule } from './types.ts';
 
@@ -33,6 +34,7 @@ export async function runFileMode(o: FileModeOptions): Promise<FileModeResult> {
   const t2 = performance.now();
   if (o.out) await writeFile(o.out, problemsCsv(result.problems, read.persons, o.rules));
   const t3 = performance.now();
-  const households = new Set(read.persons.map((p) => p.householdNo)).size;
-  return { ...result, persons: read.persons, households, warnings: read.warnings, readMs: t1 - t0, checkMs: t2 - t1, writeMs: t3 - t2 };
+  const households = new KeyTable(read.persons.length);
+  for (const p of read.persons) households.id(p.householdNo);
+  return { ...result, persons: read.persons, households: households.size, warnings: read.warnings, readMs: t1 - t0, checkMs: t2 - t1, writeMs: t3 - t2 };
 }
