@@ -2,23 +2,25 @@
 import { Command } from 'commander';
 import { VERSION } from './shared/version.ts';
 import { isAppError } from './shared/errors.ts';
-import { registerDbCommands } from './system/db.cli.ts';
-import { registerAuthCommands } from './auth/auth.cli.ts';
-import { registerCrosscheckCommands } from './crosscheck/crosscheck.cli.ts';
-import { registerSynthCommands } from './synth/synth.cli.ts';
-import { registerQualityCommands } from './quality/quality.cli.ts';
-import { registerRosterCommands } from './registry/roster.cli.ts';
-import { registerSubsidyCommands } from './subsidy/subsidy.cli.ts';
+
+// Each capability's commands, loaded only when called: `anju quality` or `anju crosscheck`, which
+// other tools run often, then start without loading the database, the web server and ExcelJS.
+type Register = (program: Command) => void;
+const MODULES: [commands: string[], load: () => Promise<Register>][] = [
+  [['db'], async () => (await import('./system/db.cli.ts')).registerDbCommands],
+  [['users', 'audit'], async () => (await import('./auth/auth.cli.ts')).registerAuthCommands],
+  [['crosscheck'], async () => (await import('./crosscheck/crosscheck.cli.ts')).registerCrosscheckCommands],
+  [['synth'], async () => (await import('./synth/synth.cli.ts')).registerSynthCommands],
+  [['quality'], async () => (await import('./quality/quality.cli.ts')).registerQualityCommands],
+  [['import', 'export', 'demo'], async () => (await import('./registry/roster.cli.ts')).registerRosterCommands],
+  [['payroll'], async () => (await import('./subsidy/subsidy.cli.ts')).registerSubsidyCommands],
+];
 
 const program = new Command();
 program.name('anju').description('安居 — 水库移民后期扶持业务系统 命令行工具').version(VERSION);
-registerDbCommands(program);
-registerAuthCommands(program);
-registerCrosscheckCommands(program);
-registerSynthCommands(program);
-registerQualityCommands(program);
-registerRosterCommands(program);
-registerSubsidyCommands(program);
+const first = process.argv.slice(2).find((a) => !a.startsWith('-'));
+const chosen = MODULES.filter(([commands]) => first !== undefined && commands.includes(first));
+for (const [, load] of chosen.length ? chosen : MODULES) (await load())(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -45,7 +45,8 @@ function respawnWithLargerHeap(roster: string): boolean {
   const neededMb = Math.ceil((size / 150) * 1.6 / 1048576) * 1024 + 1024; // ~150 bytes a row in the file
   const limitMb = getHeapStatistics().heap_size_limit / 1048576;
   if (size < 50 * 1048576 || limitMb >= neededMb) return false;
-  const r = spawnSync(process.execPath, [`--max-old-space-size=${Math.min(neededMb, 16384)}`, ...process.execArgv, ...process.argv.slice(1)], {
+  // a larger young generation: reading keeps nearly everything it allocates (about 1 s less at 2 000 000 persons)
+  const r = spawnSync(process.execPath, [`--max-old-space-size=${Math.min(neededMb, 16384)}`, '--max-semi-space-size=64', ...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit', env: { ...process.env, ANJU_QUALITY_CHILD: '1' },
   });
   process.exitCode = r.status ?? 1;
@@ -95,6 +96,7 @@ export function registerQualityCommands(program: Command) {
       console.log('规则代码\t规则名称\t严重程度\t问题数');
       for (const r of rules) console.log(`${r.code}\t${r.name}\t${r.severity}\t${result.counts.get(r.code) ?? 0}`);
       console.log('');
-      console.log(`问题清单已写入：${o.out}（用时 ${((result.readMs + result.checkMs + result.writeMs) / 1000).toFixed(1)} 秒）`);
+      const sec = (ms: number) => (ms / 1000).toFixed(1);
+      console.log(`问题清单已写入：${o.out}（用时 ${sec(result.readMs + result.checkMs + result.writeMs)} 秒：读取 ${sec(result.readMs)} 秒，核查 ${sec(result.checkMs)} 秒，写出 ${sec(result.writeMs)} 秒）`);
     });
 }
