@@ -23,6 +23,7 @@ export function entitlementRowsQuery(countyCode: string, period: Period, s: Subs
         CASE WHEN src.support_end IS NOT NULL THEN src.support_end
              WHEN src.support_start IS NOT NULL THEN (src.support_start + make_interval(years => ${s.termYears}::int))::date - 1 END AS end_used
       FROM ${payrollRosterSource(countyCode)} src
+      OFFSET 0 -- a fence: end_used is computed once a row, not again at each of its uses below
     ), c AS (
       SELECT t.*,
         CASE
@@ -36,6 +37,7 @@ export function entitlementRowsQuery(countyCode: string, period: Period, s: Subs
         CASE WHEN t.own_account_no <> '' THEN 'own'
              WHEN ${s.accountFallback}::text = 'head' AND t.head_account_no <> '' THEN 'head' ELSE 'none' END AS account_source
       FROM t
+      OFFSET 0
     )
     SELECT c.person_id, c.id_number, c.id_valid, c.name, c.household_no, c.village_code, c.township_name, c.village_name, c.status, c.removal_date,
       c.support_start, c.end_used, c.excluded_by, c.dup_count, c.account_source,
