@@ -4,7 +4,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { sql } from 'kysely';
-import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
+import { createTestDatabase, testEngines, TEST_SERVER_URL, type TestDatabase } from '../shared/db/testing.ts';
+import { openDatabase } from '../shared/db/database.ts';
 import { verifyAuditChain } from '../shared/audit.ts';
 import { openTable, cellText } from '../shared/files/table.ts';
 import { saveSettings } from './settings.store.ts';
@@ -207,6 +208,36 @@ for (const engine of await testEngines()) {
       assert.deepEqual(await amounts(h1.id), { [ids[0]]: [3, 15000], [ids[1]]: [6, 30000], [ids[2]]: [6, 30000] });
       assert.deepEqual(await amounts(h2.id), { [ids[0]]: [6, 30000], [ids[1]]: [3, 15000] });
       assert.match((await listExclusions(t.db, C2, h2.id))[0].reason, /已于2024-07-01核减，不晚于期间首日2024-07-01/);
+    });
+
+    it('the database refuses a line without its roll; a role that may not skip trigger checks builds the same roll', async () => {
+      // a roll build skips the per-line foreign-key check for its own insert only
+      await assert.rejects(sql`INSERT INTO payment_lines (county_code, payroll_id, line_no, period, id_number, id_valid, name, household_no, village_code,
+          township_code, township_name, village_name, months, standard_fen, amount_fen, account_source)
+        VALUES (${C}, 987654, 1, '2030', ${id(1)}, true, '张大山', 'H1', ${V1}, '430582101', '', '', 12, 60000, 60000, 'own')`.execute(t.db),
+        /foreign key|violates/);
+      const role = await sql<{ r: string }>`SELECT current_setting('session_replication_role') AS r`.execute(t.db);
+      assert.equal(role.rows[0].r, 'origin');
+      if (engine !== 'postgres') return;
+      const C3 = '431021', V = '431021101001';
+      await insertPersons(t.db, C3, [
+        { idNumber: makeId('431021', '19650101', 1), name: '甲', householdNo: 'N1', villageCode: V, accountNo: 'B1' },
+        { idNumber: makeId('431021', '19650101', 2), name: '乙', householdNo: 'N1', villageCode: V, relation: '配偶', accountNo: 'B2' },
+      ]);
+      const name = `anju_plain_${Date.now().toString(36)}`;
+      const dbName = (await sql<{ d: string }>`SELECT current_database() AS d`.execute(t.db)).rows[0].d;
+      await t.exec(`CREATE ROLE ${name} LOGIN; GRANT ALL ON ALL TABLES IN SCHEMA public TO ${name}; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${name};`);
+      const url = new URL(TEST_SERVER_URL);
+      url.username = name; url.password = ''; url.pathname = '/' + dbName;
+      const plain = await openDatabase({ databaseUrl: url.toString() });
+      try {
+        const roll = await buildPayroll(plain.db, actor, { countyCode: C3, period: '2024', kind: 'regular' });
+        assert.equal(roll.persons, 2);
+        assert.equal(roll.totalFen, 120000);
+      } finally {
+        await plain.close();
+        await t.exec(`REASSIGN OWNED BY ${name} TO CURRENT_USER; DROP OWNED BY ${name}; DROP ROLE ${name};`);
+      }
     });
 
     it('notice list masks the ID and shows no account', async () => {
