@@ -45,7 +45,16 @@ export async function startE2E(prefix: string): Promise<E2E> {
   const addr = app.server.address();
   assert.ok(addr && typeof addr === 'object');
   const base = `http://127.0.0.1:${addr.port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  } catch (e) {
+    // without this the listening server and the open database keep the test process alive
+    await app.close();
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`无法启动浏览器 ${CHROMIUM}（未安装时：apt-get install -y chromium；或设置 CHROMIUM_PATH）：${(e as Error).message}`);
+  }
   return {
     dir, database, app, browser, base,
     async addUser(username, role, regionCode, displayName) {
