@@ -79,13 +79,17 @@ function personReader(index: Map<string, number>): (r: RowView, i: number) => Ro
   const [hh, nm, id, sx, bd, rel, vc, tw, vl, gp, cat, res, mv, ss, se, st, rd, rr, ac, bk, hd, ph] =
     (Object.keys(ROSTER_FIELDS) as Header[]).map(at);
   const pool = () => new FieldPool();
-  const [pSx, pBd, pRel, pVc, pTw, pVl, pGp, pCat, pRes, pMv, pSs, pSe, pSt, pRd, pRr, pBk] = Array.from({ length: 16 }, pool);
-  return (r, i) => ({
-    index: i, rowNumber: r.rowNumber, householdNo: r.ascii(hh), name: r.text(nm), idRaw: r.raw(id), sex: r.pooled(sx, pSx),
-    birthDate: r.pooled(bd, pBd), relation: r.pooled(rel, pRel), villageCode: r.pooled(vc, pVc), township: r.pooled(tw, pTw),
-    village: r.pooled(vl, pVl), group: r.pooled(gp, pGp), category: r.pooled(cat, pCat), reservoir: r.pooled(res, pRes),
-    moveDate: r.pooled(mv, pMv), supportStart: r.pooled(ss, pSs), supportEnd: r.pooled(se, pSe), status: r.pooled(st, pSt),
-    removalDate: r.pooled(rd, pRd), removalReason: r.pooled(rr, pRr), account: r.ascii(ac), bank: r.pooled(bk, pBk),
-    holder: r.text(hd), phone: r.ascii(ph),
-  });
+  const [pSx, pRel, pVc, pTw, pVl, pGp, pCat, pRes, pMv, pSs, pSe, pSt, pRd, pRr, pBk] = Array.from({ length: 15 }, pool);
+  return (r, i) => {
+    const name = r.text(nm);
+    return {
+      index: i, rowNumber: r.rowNumber, householdNo: r.ascii(hh), name, idRaw: r.raw(id), sex: r.pooled(sx, pSx),
+      birthDate: r.ascii(bd), relation: r.pooled(rel, pRel), villageCode: r.pooled(vc, pVc), township: r.pooled(tw, pTw),
+      village: r.pooled(vl, pVl), group: r.pooled(gp, pGp), category: r.pooled(cat, pCat), reservoir: r.pooled(res, pRes),
+      moveDate: r.pooled(mv, pMv), supportStart: r.pooled(ss, pSs), supportEnd: r.pooled(se, pSe), status: r.pooled(st, pSt),
+      removalDate: r.pooled(rd, pRd), removalReason: r.pooled(rr, pRr), account: r.ascii(ac), bank: r.pooled(bk, pBk),
+      // the card holder is usually the person: one string for both
+      holder: r.same(hd, nm) ? name : r.text(hd), phone: r.ascii(ph),
+    };
+  };
 }

@@ -97,4 +97,13 @@ describe('byte-level CSV scanner', () => {
     assert.equal(n, 3001);
     assert.deepEqual([...seen].sort(), ['女', '子', '孙子', '户主', '配偶'].sort());
   });
+
+  it('same() compares two fields as text without making strings', async () => {
+    const p = join(dir, 'f.csv');
+    writeFileSync(p, '姓名,持卡人姓名\n 张三 ,张三\n张三,李四\n"张三",张三\n张三,\u3000张三\n');
+    const got: boolean[] = [];
+    await scanCsv(p, { onHeader: () => {}, onRow: (rv) => got.push(rv.same(0, 1)) });
+    // the last pair differs as bytes (a full-width space): the caller then decodes both, which is still right
+    assert.deepEqual(got, [true, false, true, false]);
+  });
 });

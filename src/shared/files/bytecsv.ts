@@ -130,6 +130,22 @@ export class RowView {
   private encoded = new Map<string, Buffer>();
   encodeText: (s: string) => Buffer = (s) => Buffer.from(s, 'utf8');
 
+  /** Whether fields i and j hold the same text (compared as bytes, no strings made). */
+  same(i: number, j: number): boolean {
+    if (i < 0 || j < 0) return false;
+    if (this.cells) return this.text(i) === this.text(j);
+    if (i >= this.n || j >= this.n) return false;
+    const b = this.buf;
+    let s1 = this.starts[i], e1 = this.ends[i], s2 = this.starts[j], e2 = this.ends[j];
+    while (s1 < e1 && (b[s1] === 32 || b[s1] === 9)) s1++;
+    while (e1 > s1 && (b[e1 - 1] === 32 || b[e1 - 1] === 9 || b[e1 - 1] === 13)) e1--;
+    while (s2 < e2 && (b[s2] === 32 || b[s2] === 9)) s2++;
+    while (e2 > s2 && (b[e2 - 1] === 32 || b[e2 - 1] === 9 || b[e2 - 1] === 13)) e2--;
+    if (e1 - s1 !== e2 - s2) return false;
+    for (let k = 0; k < e1 - s1; k++) if (b[s1 + k] !== b[s2 + k]) return false;
+    return true;
+  }
+
   /** Field i exactly as written (not trimmed): for values whose spacing is itself worth reporting. */
   raw(i: number): string {
     if (this.cells) return i >= 0 && i < this.cells.length ? this.cells[i] : '';
@@ -155,6 +171,9 @@ export class RowView {
     if (last !== null && sameBytes(last.bytes, b, s, e)) return last.text; // sorted rosters repeat the row above
     let h = 0x811c9dc5;
     for (let k = s; k < e; k++) h = Math.imul(h ^ b[k], 16777619);
+    h ^= h >>> 15; // mix: the table slot is the low bits
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
     const hit = pool.find(h, b, s, e);
     if (hit !== null) { pool.last = hit; return hit.text; }
     const t = this.text(i);
@@ -182,7 +201,7 @@ function sameBytes(x: Uint8Array, b: Uint8Array, s: number, e: number): boolean 
 export class FieldPool {
   last: PoolEntry | null = null;
   private hashes = new Int32Array(1024);
-  private entries: (PoolEntry | undefined)[] = new Array(1024).fill(undefined);
+  private entries: (PoolEntry | null)[] = new Array(1024).fill(null);
   private size = 0;
   private readonly strings = new Map<string, string>();
   /** distinct values kept; later new values are decoded each time (still correct, just not shared) */
@@ -192,7 +211,7 @@ export class FieldPool {
     const mask = this.hashes.length - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const x = this.entries[i];
-      if (x === undefined) return null;
+      if (x === null) return null;
       if (this.hashes[i] === h && sameBytes(x.bytes, b, s, e)) return x;
     }
   }
@@ -202,7 +221,7 @@ export class FieldPool {
     if ((this.size + 1) * 2 > this.hashes.length) this.grow();
     const mask = this.hashes.length - 1;
     let i = h & mask;
-    while (this.entries[i] !== undefined) i = (i + 1) & mask;
+    while (this.entries[i] !== null) i = (i + 1) & mask;
     this.hashes[i] = h; this.entries[i] = entry; this.size++;
     this.last = entry;
   }
@@ -210,13 +229,13 @@ export class FieldPool {
   private grow(): void {
     const oldH = this.hashes, oldE = this.entries;
     this.hashes = new Int32Array(oldH.length * 2);
-    this.entries = new Array(oldH.length * 2).fill(undefined);
+    this.entries = new Array(oldH.length * 2).fill(null);
     const mask = this.hashes.length - 1;
     for (let j = 0; j < oldH.length; j++) {
       const x = oldE[j];
-      if (x === undefined) continue;
+      if (x === null) continue;
       let i = oldH[j] & mask;
-      while (this.entries[i] !== undefined) i = (i + 1) & mask;
+      while (this.entries[i] !== null) i = (i + 1) & mask;
       this.hashes[i] = oldH[j]; this.entries[i] = x;
     }
   }
