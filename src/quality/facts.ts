@@ -2,10 +2,10 @@
 // parsed dates, and the effective sex and birth date (FORMATS §7: from the column when
 // filled, otherwise from a valid ID; an empty column is never a mismatch).
 import { validateId, cleanIdText, checkDigit, ID_WEIGHTS as WEIGHTS, ID_CHECK_CHARS } from '../shared/idnumber.ts';
-
-const CHECK_CODES = Array.from(ID_CHECK_CHARS, (c) => c.charCodeAt(0));
 import { daysInMonth, parseDateStrict, type IsoDate } from '../shared/dates.ts';
 import type { PersonFacts, RosterPerson } from './types.ts';
+
+const CHECK_CODES = Array.from(ID_CHECK_CHARS, (c) => c.charCodeAt(0));
 
 /** Parse a date cell: undefined when empty, null when filled but unreadable. */
 const dateCache = new Map<string, IsoDate | null | undefined>();
@@ -59,6 +59,7 @@ let asOfText = '', asOfKey = 0;
 /** A clean 18-character ID (digits, last may be X) that passes every GB 11643 check; false → use validateId. */
 function fastValid18(s: string, asOf: IsoDate): boolean {
   if (s.length !== 18) return false;
+  // checkDigit's sum, fused with the digit check: no slice per ID
   let sum = 0;
   for (let i = 0; i < 17; i++) {
     const c = s.charCodeAt(i) - 48;

@@ -29,26 +29,34 @@ export class RowView {
   /** number of fields in this row */
   get length(): number { return this.cells ? this.cells.length : this.n; }
 
+  /** set by span(): field i's bytes without surrounding ASCII spaces, tabs and CR */
+  private s0 = 0;
+  private e0 = 0;
+
+  /** Trim field i (byte mode, i in range) into s0..e0. */
+  private span(i: number): void {
+    let s = this.starts[i], e = this.ends[i];
+    const b = this.buf;
+    while (s < e && (b[s] === 32 || b[s] === 9)) s++;
+    while (e > s && (b[e - 1] === 32 || b[e - 1] === 9 || b[e - 1] === 13)) e--;
+    this.s0 = s; this.e0 = e;
+  }
+
   /** Field text, trimmed (half- and full-width spaces); '' when the row is shorter. */
   text(i: number): string {
     if (i < 0) return '';
     if (this.cells) return i < this.cells.length ? this.cells[i].trim() : '';
     if (i >= this.n) return '';
-    let s = this.starts[i], e = this.ends[i];
-    const b = this.buf;
-    while (s < e && (b[s] === 32 || b[s] === 9)) s++;
-    while (e > s && (b[e - 1] === 32 || b[e - 1] === 9 || b[e - 1] === 13)) e--;
-    if (s === e) return '';
-    return this.decodeBytes(b, s, e).trim();
+    this.span(i);
+    if (this.s0 === this.e0) return '';
+    return this.decodeBytes(this.buf, this.s0, this.e0).trim();
   }
 
   /** Like text(), faster for fields that are usually plain ASCII (IDs, codes, dates, amounts). */
   ascii(i: number): string {
     if (this.cells || i < 0 || i >= this.n) return this.text(i);
-    let s = this.starts[i], e = this.ends[i];
-    const b = this.buf;
-    while (s < e && (b[s] === 32 || b[s] === 9)) s++;
-    while (e > s && (b[e - 1] === 32 || b[e - 1] === 9 || b[e - 1] === 13)) e--;
+    this.span(i);
+    const s = this.s0, e = this.e0, b = this.buf;
     for (let k = s; k < e; k++) if (b[k] >= 0x80) return this.text(i);
     return (b as FastBuf).latin1Slice(s, e);
   }
@@ -119,13 +127,8 @@ export class RowView {
     if (i < 0 || i >= this.n) return text === '';
     let enc = this.encoded.get(text);
     if (!enc) { enc = this.encodeText(text); this.encoded.set(text, enc); }
-    let s = this.starts[i], e = this.ends[i];
-    const b = this.buf;
-    while (s < e && (b[s] === 32 || b[s] === 9)) s++;
-    while (e > s && (b[e - 1] === 32 || b[e - 1] === 9 || b[e - 1] === 13)) e--;
-    if (e - s !== enc.length) return false;
-    for (let k = 0; k < enc.length; k++) if (b[s + k] !== enc[k]) return false;
-    return true;
+    this.span(i);
+    return sameBytes(enc, this.buf, this.s0, this.e0);
   }
   private encoded = new Map<string, Buffer>();
   encodeText: (s: string) => Buffer = (s) => Buffer.from(s, 'utf8');
@@ -135,14 +138,12 @@ export class RowView {
     if (i < 0 || j < 0) return false;
     if (this.cells) return this.text(i) === this.text(j);
     if (i >= this.n || j >= this.n) return false;
-    const b = this.buf;
-    let s1 = this.starts[i], e1 = this.ends[i], s2 = this.starts[j], e2 = this.ends[j];
-    while (s1 < e1 && (b[s1] === 32 || b[s1] === 9)) s1++;
-    while (e1 > s1 && (b[e1 - 1] === 32 || b[e1 - 1] === 9 || b[e1 - 1] === 13)) e1--;
-    while (s2 < e2 && (b[s2] === 32 || b[s2] === 9)) s2++;
-    while (e2 > s2 && (b[e2 - 1] === 32 || b[e2 - 1] === 9 || b[e2 - 1] === 13)) e2--;
-    if (e1 - s1 !== e2 - s2) return false;
-    for (let k = 0; k < e1 - s1; k++) if (b[s1 + k] !== b[s2 + k]) return false;
+    this.span(j);
+    const s2 = this.s0, e2 = this.e0;
+    this.span(i);
+    const s1 = this.s0, b = this.buf;
+    if (this.e0 - s1 !== e2 - s2) return false;
+    for (let k = 0; k < e2 - s2; k++) if (b[s1 + k] !== b[s2 + k]) return false;
     return true;
   }
 
@@ -162,10 +163,8 @@ export class RowView {
   pooled(i: number, pool: FieldPool): string {
     if (this.cells) return pool.intern(this.text(i));
     if (i < 0 || i >= this.n) return '';
-    let s = this.starts[i], e = this.ends[i];
-    const b = this.buf;
-    while (s < e && (b[s] === 32 || b[s] === 9)) s++;
-    while (e > s && (b[e - 1] === 32 || b[e - 1] === 9 || b[e - 1] === 13)) e--;
+    this.span(i);
+    const s = this.s0, e = this.e0, b = this.buf;
     if (s === e) return '';
     const last = pool.last;
     if (last !== null && sameBytes(last.bytes, b, s, e)) return last.text; // sorted rosters repeat the row above
