@@ -71,17 +71,23 @@ export function conflictOf(e: unknown): unknown {
   return e;
 }
 
-/** Skip trigger-based checks (foreign keys) for the rest of the transaction when allowed; false when not. */
+/** Skip trigger-based checks (foreign keys) until set back, when the role may; false when it may not. */
 async function skipTriggers(trx: Kysely<any>): Promise<boolean> {
   await sql`SAVEPOINT skip_triggers`.execute(trx);
   try {
     await sql`SET LOCAL session_replication_role = replica`.execute(trx);
     await sql`RELEASE SAVEPOINT skip_triggers`.execute(trx);
     return true;
-  } catch {
-    await sql`ROLLBACK TO SAVEPOINT skip_triggers`.execute(trx); // not a superuser: the checks stay
+  } catch (e) {
+    if ((e as { code?: string }).code !== '42501') throw e; // only "permission denied" means: keep the checks
+    await sql`ROLLBACK TO SAVEPOINT skip_triggers`.execute(trx);
     return false;
   }
+}
+
+/** One build or rebuild per county and period at a time: a second waits, then sees the first's roll and lines. */
+async function lockPeriod(trx: Kysely<any>, countyCode: string, period: Period): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`payroll:${countyCode}:${period.code}`}, 0))`.execute(trx);
 }
 
 async function fillRoll(trx: Kysely<any>, countyCode: string, payrollId: number, period: Period, kind: PayrollKind, rules: SubsidySettings) {
@@ -138,8 +144,7 @@ export async function buildPayroll(db: Kysely<any>, actor: AuditActor, input: { 
   assertPeriodKind(period, rules);
   try {
     const id = await db.transaction().execute(async (trx) => {
-      // one build per county and period at a time: a second waits, then sees the first's roll and lines
-      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`payroll:${input.countyCode}:${period.code}`}, 0))`.execute(trx);
+      await lockPeriod(trx, input.countyCode, period);
       const seq = await sql<{ n: number }>`SELECT count(*) AS n FROM payrolls WHERE county_code = ${input.countyCode} AND period = ${period.code}`.execute(trx);
       const batchNo = batchNoOf(input.countyCode, period.code, Number(seq.rows[0].n) + 1);
       const ins = await sql<{ id: number }>`INSERT INTO payrolls (county_code, batch_no, period, kind, as_of, rules, remarks, created_by)
@@ -166,6 +171,7 @@ export async function rebuildPayroll(db: Kysely<any>, actor: AuditActor, countyC
   assertPeriodKind(period, rules);
   try {
     await db.transaction().execute(async (trx) => {
+      await lockPeriod(trx, countyCode, period);
       const lock = await sql<{ status: string }>`SELECT status FROM payrolls WHERE county_code = ${countyCode} AND id = ${id} FOR UPDATE`.execute(trx);
       assertCan('rebuild', lock.rows[0].status as PayrollStatus);
       await sql`DELETE FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${id}`.execute(trx);
