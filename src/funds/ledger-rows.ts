@@ -58,11 +58,11 @@ export function isBlankRow(cells: readonly unknown[]): boolean {
 const missing = (name: string): RowProblem => ({ code: 'L_MISSING', reason: `缺少${name}` });
 const bad = (reason: string): RowProblem => ({ code: 'L_BAD_VALUE', reason });
 
+const REQUIRED = Object.fromEntries(Object.entries(LEDGER_COLUMNS).map(([s, spec]) => [s, Object.keys(spec.columns).filter((k) => spec.columns[k])])) as Record<LedgerSheet, string[]>;
+
 /** The first required column left empty, in the sheet's column order. */
 function firstMissing(sheet: LedgerSheet, cells: readonly unknown[], col: ColumnIndex): RowProblem | null {
-  for (const [name, required] of Object.entries(LEDGER_COLUMNS[sheet].columns)) {
-    if (required && cellString(cells, col, name) === '') return missing(name);
-  }
+  for (const name of REQUIRED[sheet]) if (cellString(cells, col, name) === '') return missing(name);
   return null;
 }
 
