@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mapHeaders } from '../shared/files/table.ts';
-import { LedgerChecker } from './ledger-check.ts';
+import { LedgerChecker, dayIso, dayNumber } from './ledger-check.ts';
 import { LEDGER_COLUMNS } from './ledger-rows.ts';
 import { MONEY_SHEETS, type LedgerSheet, type MoneySheet } from './ledger.types.ts';
 
@@ -156,5 +156,17 @@ describe('ledger checks (FORMATS §8.1)', () => {
     assert.equal(c.projects[0].villageName, '平家村');
     assert.equal(c.projects[0].unit, '县交通局');
     assert.equal(c.projects[0].startedOn, null);
+  });
+});
+
+describe('day numbers', () => {
+  it('agree with the calendar, both ways, across leap years and centuries', () => {
+    const base = Date.UTC(1970, 0, 1);
+    for (const iso of ['1000-01-01', '1900-02-28', '1900-03-01', '2000-02-29', '2000-03-01', '2024-02-29', '2024-12-31', '2100-03-01', '9999-12-31']) {
+      const ms = Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10));
+      assert.equal(dayNumber(iso) - dayNumber('1970-01-01'), (ms - base) / 86_400_000, iso);
+      assert.equal(dayIso(dayNumber(iso)), iso);
+    }
+    assert.ok(dayNumber('1000-01-01') > 0);
   });
 });
