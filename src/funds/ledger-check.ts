@@ -5,6 +5,7 @@
 // about 40 bytes per entry; objects are made only when a caller asks for them.
 import type { IsoDate } from '../shared/dates.ts';
 import { formatFen, type Fen } from '../shared/money.ts';
+import { ownCopy } from '../shared/strict-values.ts';
 import {
   MONEY_SHEETS, LEDGER_SHEETS,
   type CheckedLedger, type FundBatch, type LedgerProject, type LedgerRejection, type LedgerSheet,
@@ -122,13 +123,14 @@ export class LedgerChecker {
     this.amount.push(e.amountFen);
     this.batch.push(this.batchIndex.get(e.batchNo) ?? -1 - this.unknown(e.batchNo));
     this.project.push(this.projectIndex.get(e.projectNo) ?? -1 - this.unknown(e.projectNo));
-    this.vouchers?.push(e.voucherNo);
+    this.vouchers?.push(e.voucherNo); // copied by the row reader
   }
 
   private unknown(name: string): number {
     let i = this.unknownIndex.get(name);
     if (i === undefined) {
       i = this.unknownNames.length;
+      name = ownCopy(name);
       this.unknownNames.push(name);
       this.unknownIndex.set(name, i);
     }
