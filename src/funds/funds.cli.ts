@@ -9,7 +9,6 @@ import type { IsoDate } from '../shared/dates.ts';
 import { LEDGER_SHEETS, RATE_KEYS, type RateKey } from './ledger.types.ts';
 import type { LedgerChecker } from './ledger-check.ts';
 import { checkLedgerSource, ledgerRates, rejectedCsv, writeRateTable } from './ledger-file.ts';
-import { truthCsv, writeSynthLedgerCsv, writeSynthLedgerXlsx } from './synth-write.ts';
 
 /** --by: one of the eight groupings, or a Chinese error (exit 2). */
 export function parseRateKey(v: string | undefined): RateKey {
@@ -82,6 +81,7 @@ export function registerFundsCommands(program: Command): Command {
       };
       const opts = { counties: n('县数', o.counties), projects: n('项目数', o.projects), entries: n('行数', o.entries), seed: o.seed, plantRate: Number(o.plantRate) };
       if (!(opts.plantRate >= 0 && opts.plantRate < 0.1)) throw new AppError('VALIDATION', `问题比例“${o.plantRate}”应在0到0.1之间`);
+      const { truthCsv, writeSynthLedgerCsv, writeSynthLedgerXlsx } = await import('./synth-write.ts'); // ExcelJS only when generating
       const xlsx = /\.xlsx$/i.test(o.out);
       const r = xlsx ? await writeSynthLedgerXlsx(o.out, opts) : await writeSynthLedgerCsv(o.out, opts);
       if (xlsx) await writeFile(o.out.replace(/\.xlsx$/i, '_truth.csv'), truthCsv(r.truth));
