@@ -1,0 +1,64 @@
+// The samples of FORMATS §9: every expected quarter exactly (说明 free, but 逾期 exactly on the
+// overdue rows) from loans.csv (GB18030) and loans.xlsx, and the rejected rows, through the
+// real `anju microcredit subsidy` command and through readBook.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readBook } from './files.ts';
+import { quarterSubsidy, subsidyCsv, rejectedCsv } from './subsidy.ts';
+import { parseQuarter } from './values.ts';
+
+export const MC_SAMPLES = join(import.meta.dirname, '../../test/fixtures/samples/microcredit');
+const S = (f: string) => join(MC_SAMPLES, f);
+export const QUARTERS = ['2020Q2', '2021Q4', '2023Q3'];
+
+/** CSV text → rows of cells (the samples hold no quoted commas). */
+export function csvRows(text: string): string[][] {
+  return text.replace(/^\ufeff/, '').split(/\r?\n/).filter((l) => l !== '').map((l) => l.split(','));
+}
+
+/** Compare an output with the expected file: every column but 说明 exactly; 逾期 in 说明 exactly where expected. */
+export function assertSameSubsidy(actual: string, expected: string, label: string) {
+  const a = csvRows(actual), e = csvRows(expected);
+  assert.deepEqual(a[0], e[0], `${label} 表头`);
+  assert.equal(a.length, e.length, `${label} 行数`);
+  for (let i = 1; i < e.length; i++) {
+    assert.deepEqual(a[i].slice(0, 9), e[i].slice(0, 9), `${label} 第${i + 1}行`);
+    assert.equal(a[i].slice(9).join(',').includes('逾期'), e[i].slice(9).join(',').includes('逾期'), `${label} 第${i + 1}行 逾期`);
+  }
+}
+
+describe('microcredit samples (§9)', () => {
+  for (const loans of ['loans.csv', 'loans.xlsx']) {
+    it(`reproduces every expected quarter and the rejected rows from ${loans}`, async () => {
+      const book = await readBook({ loans: S(loans), repayments: S('repayments.csv'), rates: S('rates.csv') });
+      for (const q of QUARTERS) assertSameSubsidy(subsidyCsv(quarterSubsidy(book.loans, parseQuarter(q)!)), readFileSync(S(`expected_${q}.csv`), 'utf8'), `${loans} ${q}`);
+      const rej = csvRows(rejectedCsv(book.rejected)), exp = csvRows(readFileSync(S('expected_rejected.csv'), 'utf8'));
+      assert.deepEqual(rej.map((r) => r.slice(0, 2)), exp.map((r) => r.slice(0, 2)));
+      assert.deepEqual(rej, exp, 'reasons as in the sample');
+    });
+  }
+
+  it('the real CLI writes the files (UTF-8 with BOM) and exits 2 on a bad quarter or an unreadable file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anju-mc-'));
+    const run = (...extra: string[]) => spawnSync(process.execPath, ['bin/anju.mjs', 'microcredit', 'subsidy', '--loans', S('loans.csv'), '--repayments', S('repayments.csv'), '--rates', S('rates.csv'), ...extra], { encoding: 'utf8', timeout: 120_000 });
+    const r = run('--quarter', '2020Q2', '--out', join(dir, 'out.csv'), '--rejected', join(dir, 'rej.csv'));
+    assert.equal(r.status, 0, r.stderr);
+    const out = readFileSync(join(dir, 'out.csv'), 'utf8');
+    assert.ok(out.startsWith('\ufeff贷款编号,身份证号'));
+    assertSameSubsidy(out, readFileSync(S('expected_2020Q2.csv'), 'utf8'), 'CLI 2020Q2');
+    assert.deepEqual(csvRows(readFileSync(join(dir, 'rej.csv'), 'utf8')), csvRows(readFileSync(S('expected_rejected.csv'), 'utf8')));
+    const bad = run('--quarter', '2020Q5', '--out', join(dir, 'x.csv'));
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /季度“2020Q5”无法识别/);
+    const missing = spawnSync(process.execPath, ['bin/anju.mjs', 'microcredit', 'subsidy', '--loans', join(dir, 'none.csv'), '--repayments', S('repayments.csv'), '--rates', S('rates.csv'), '--quarter', '2020Q2', '--out', join(dir, 'x.csv')], { encoding: 'utf8' });
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /贷款台账无法读取/);
+    const columns = spawnSync(process.execPath, ['bin/anju.mjs', 'microcredit', 'subsidy', '--loans', S('rates.csv'), '--repayments', S('repayments.csv'), '--rates', S('rates.csv'), '--quarter', '2020Q2', '--out', join(dir, 'x.csv')], { encoding: 'utf8' });
+    assert.equal(columns.status, 2);
+    assert.match(columns.stderr, /贷款台账缺少必需的列：贷款编号/);
+  });
+});
