@@ -168,19 +168,26 @@ export class RepaymentChecker {
   private n = 0;
 
   constructor(headers: string[], private readonly loans: Loan[], private readonly refused: Set<string>, private readonly rejected: Rejection[]) {
-    this.get = getter(columnsOf('repayments', headers));
+    const cols = columnsOf('repayments', headers);
+    this.get = getter(cols);
+    this.cols = { loanNo: cols.get('贷款编号')!, date: cols.get('还款日期')!, amount: cols.get('还款本金')! };
     loans.forEach((l, i) => this.index.set(l.loanNo, i));
   }
 
+  /** Column positions, for readers that hand over fields rather than rows. */
+  readonly cols: { loanNo: number; date: number; amount: number };
+
   add(row: TextRow): void {
-    const reject = (reason: string): void => { this.rejected.push({ file: '还款记录', row: row.rowNumber, reason }); };
-    const loanNo = this.get(row, '贷款编号');
+    this.addFields(row.rowNumber, this.get(row, '贷款编号'), this.get(row, '还款日期'), this.get(row, '还款本金'));
+  }
+
+  /** One repayment row as its three trimmed fields. */
+  addFields(rowNumber: number, loanNo: string, dText: string, aText: string): void {
+    const reject = (reason: string): void => { this.rejected.push({ file: '还款记录', row: rowNumber, reason }); };
     if (!loanNo) return reject('贷款编号为空');
-    const dText = this.get(row, '还款日期');
     const d = readDate(dText);
     if (d === null) return reject('还款日期为空');
     if (d === false) return reject(`还款日期无法识别：${dText}`);
-    const aText = this.get(row, '还款本金');
     if (!aText) return reject('还款本金为空');
     const fen = readYuan(aText);
     if (fen === null) return reject(`还款本金无法识别：${aText}`);
@@ -189,7 +196,7 @@ export class RepaymentChecker {
     if (li === undefined) return reject(this.refused.has(loanNo) ? `贷款${loanNo}已被拒收（见贷款台账）` : `贷款编号${loanNo}不在贷款台账中`);
     if (this.n === this.loanOf.length) this.grow();
     const k = this.n++;
-    this.loanOf[k] = li; this.dayOf[k] = dayOf(d); this.fenOf[k] = fen; this.rowOf[k] = row.rowNumber;
+    this.loanOf[k] = li; this.dayOf[k] = dayOf(d); this.fenOf[k] = fen; this.rowOf[k] = rowNumber;
   }
 
   private grow(): void {
