@@ -7,7 +7,7 @@ import type { IsoDate } from '../shared/dates.ts';
 import { formatFen } from '../shared/money.ts';
 import { AppError } from '../shared/errors.ts';
 import { mapHeaders } from '../shared/files/table.ts';
-import { compareDecimal, dayOf, readDate, readPercent, readYuan, trimCell, type Decimal } from './values.ts';
+import { compareDecimal, dayOf, readDate, readDay, readPercent, readYuan, trimCell, type Decimal } from './values.ts';
 
 export const FILE_NAMES = { loans: '贷款台账', repayments: '还款记录', rates: '贴息利率' } as const;
 export type BookFile = (typeof FILE_NAMES)[keyof typeof FILE_NAMES];
@@ -183,20 +183,20 @@ export class RepaymentChecker {
 
   /** One repayment row as its three trimmed fields. */
   addFields(rowNumber: number, loanNo: string, dText: string, aText: string): void {
-    const reject = (reason: string): void => { this.rejected.push({ file: '还款记录', row: rowNumber, reason }); };
-    if (!loanNo) return reject('贷款编号为空');
-    const d = readDate(dText);
-    if (d === null) return reject('还款日期为空');
-    if (d === false) return reject(`还款日期无法识别：${dText}`);
-    if (!aText) return reject('还款本金为空');
-    const fen = readYuan(aText);
-    if (fen === null) return reject(`还款本金无法识别：${aText}`);
-    if (fen <= 0) return reject(`还款本金须大于0：${aText}`);
-    const li = this.index.get(loanNo);
-    if (li === undefined) return reject(this.refused.has(loanNo) ? `贷款${loanNo}已被拒收（见贷款台账）` : `贷款编号${loanNo}不在贷款台账中`);
+    // no closures here: this runs for every one of millions of rows
+    let reason: string | null = null;
+    let day = 0, fen = 0, li: number | undefined;
+    if (!loanNo) reason = '贷款编号为空';
+    else if (Number.isNaN(day = readDay(dText))) reason = '还款日期为空';
+    else if (day === -Infinity) reason = `还款日期无法识别：${dText}`;
+    else if (!aText) reason = '还款本金为空';
+    else if ((fen = readYuan(aText) ?? NaN) !== fen) reason = `还款本金无法识别：${aText}`;
+    else if (fen <= 0) reason = `还款本金须大于0：${aText}`;
+    else if ((li = this.index.get(loanNo)) === undefined) reason = this.refused.has(loanNo) ? `贷款${loanNo}已被拒收（见贷款台账）` : `贷款编号${loanNo}不在贷款台账中`;
+    if (reason !== null) { this.rejected.push({ file: '还款记录', row: rowNumber, reason }); return; }
     if (this.n === this.loanOf.length) this.grow();
     const k = this.n++;
-    this.loanOf[k] = li; this.dayOf[k] = dayOf(d); this.fenOf[k] = fen; this.rowOf[k] = rowNumber;
+    this.loanOf[k] = li!; this.dayOf[k] = day; this.fenOf[k] = fen; this.rowOf[k] = rowNumber;
   }
 
   private grow(): void {
@@ -219,7 +219,15 @@ export class RepaymentChecker {
     for (let li = 0; li < this.loans.length; li++) {
       const from = count[li], to = count[li + 1];
       if (from === to) continue;
-      const ks = Array.from(order.subarray(from, to)).sort((a, b) => this.dayOf[a] - this.dayOf[b] || this.rowOf[a] - this.rowOf[b]);
+      // insertion sort by (date, row): a bank's file is mostly in date order already
+      const ks = order.subarray(from, to), dy = this.dayOf, rw = this.rowOf;
+      if (ks.length > 64) ks.set(Array.from(ks).sort((x, y) => dy[x] - dy[y] || rw[x] - rw[y]));
+      else for (let a = 1; a < ks.length; a++) {
+        const k = ks[a];
+        let b = a - 1;
+        while (b >= 0 && (dy[ks[b]] > dy[k] || (dy[ks[b]] === dy[k] && rw[ks[b]] > rw[k]))) { ks[b + 1] = ks[b]; b--; }
+        ks[b + 1] = k;
+      }
       const loan = this.loans[li];
       let balance = loan.amountFen;
       for (const k of ks) {

@@ -40,14 +40,20 @@ export function loanQuarter(loan: Loan, q: Quarter): SubsidyLine | null {
   const rd = loan.repayDays, rf = loan.repayFen;
   let i = 0, balance = loan.amountFen;
   while (i < rd.length && rd[i] <= start) balance -= rf[i++];
-  let days = 0, product = 0n, cur = start;
+  // fen·days stay exact in a double while amount × 92 days < 2^53 (any real loan); BigInt beyond
+  const exact = loan.amountFen * 92 < Number.MAX_SAFE_INTEGER;
+  let days = 0, sum = 0, big = 0n, cur = start;
   while (cur < stop) {
     const next = i < rd.length ? Math.min(rd[i], stop) : stop;
-    if (balance > 0 && next > cur) { days += next - cur; product += BigInt(balance) * BigInt(next - cur); }
+    if (balance > 0 && next > cur) {
+      days += next - cur;
+      if (exact) sum += balance * (next - cur); else big += BigInt(balance) * BigInt(next - cur);
+    }
     cur = next;
     while (i < rd.length && rd[i] <= cur) balance -= rf[i++];
   }
   if (days === 0) return null;
+  const product = exact ? BigInt(sum) : big;
   const notes: string[] = [];
   // 逾期: the end date falls on or before the quarter's last day with money still owed on it
   let endBalance = 0;

@@ -1,6 +1,6 @@
 // Reading the cells of the loan files (FORMATS §9, read as §8.3): amounts in yuan with at most
 // 2 decimals, dates as day numbers, percentages as exact decimals. Pure: no I/O.
-import { isValidDate, isoOf, parseDateStrict, type IsoDate } from '../shared/dates.ts';
+import { daysInMonth, isValidDate, isoOf, parseDateStrict, type IsoDate } from '../shared/dates.ts';
 
 /** An exact decimal n ÷ 10^s, kept with no trailing zeros (s = 0 for a whole number). */
 export interface Decimal { n: bigint; s: number }
@@ -13,6 +13,19 @@ export const trimCell = (v: string | undefined): string => (v ?? '').replace(TRI
  * front. `3万`, `600元`, `12.345` and `1.200,50` are not amounts. Returns fen or null.
  */
 export function readYuan(text: string): number | null {
+  // fast path: plain digits with up to 2 decimals (what banks write)
+  const n = text.length;
+  if (n > 0 && n < 16) {
+    let v = 0, i = 0;
+    while (i < n && isDigit(text.charCodeAt(i))) v = v * 10 + text.charCodeAt(i++) - 48;
+    if (i > 0) {
+      if (i === n) return v * 100;
+      if (text.charCodeAt(i) === 46 && n - i - 1 >= 1 && n - i - 1 <= 2) {
+        const a = text.charCodeAt(i + 1), b = n - i - 1 === 2 ? text.charCodeAt(i + 2) : 48;
+        if (isDigit(a) && isDigit(b)) return v * 100 + (a - 48) * 10 + (b - 48);
+      }
+    }
+  }
   const m = /^(-?)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/.exec(text);
   if (!m) return null;
   const fen = Number(m[2].replace(/,/g, '')) * 100 + (m[3] ? Number(m[3].padEnd(2, '0')) : 0);
@@ -55,17 +68,45 @@ export const decimalOf = (text: string): Decimal => {
 // Day numbers (days since 1970-01-01) make day counting integer arithmetic.
 const MS_PER_DAY = 86400000;
 export function dayOf(iso: IsoDate): number {
-  // days from civil (H. Hinnant), from the characters: millions of repayment dates pass here
-  const d = (i: number) => iso.charCodeAt(i) - 48;
-  let y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-  const m = d(5) * 10 + d(6), day = d(8) * 10 + d(9);
-  if (m <= 2) y--;
+  return civilDay(num(iso, 0, 4), num(iso, 5, 2), num(iso, 8, 2));
+}
+
+function num(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) v = v * 10 + s.charCodeAt(i) - 48;
+  return v;
+}
+
+/** Days from civil (H. Hinnant): integer arithmetic, no Date objects, for millions of rows. */
+function civilDay(year: number, m: number, day: number): number {
+  const y = m <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + day - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
 }
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * A date cell straight to its day number: `YYYY-MM-DD` read from the characters (the millions
+ * of repayment rows), any other form through readDate. NaN for empty, -Infinity when unreadable.
+ */
+export function readDay(text: string): number {
+  if (text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45) {
+    let digits = true;
+    for (let i = 0; i < 10; i++) if (i !== 4 && i !== 7 && !isDigit(text.charCodeAt(i))) { digits = false; break; }
+    if (digits) {
+      const y = num(text, 0, 4), m = num(text, 5, 2), d = num(text, 8, 2);
+      if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return -Infinity;
+      return civilDay(y, m, d);
+    }
+  }
+  const iso = readDate(text);
+  return iso === null ? NaN : iso === false ? -Infinity : dayOf(iso);
+}
+
 export function isoOfDay(day: number): IsoDate {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
