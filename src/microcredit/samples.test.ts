@@ -45,3 +45,22 @@ describe('microcredit samples (§9)', () => {
     assert.match(columns.stderr, /贷款台账缺少必需的列：贷款编号/);
   });
 });
+
+describe('microcredit CLI against the database', () => {
+  it('imports the samples and writes each quarter from the database as the file mode does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anju-mcdb-'));
+    const env = { ...process.env, DATABASE_URL: '', ANJU_DATA_DIR: join(dir, 'data') };
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/anju.mjs', 'microcredit', ...args], { encoding: 'utf8', env, timeout: 300_000 });
+    const files = ['--loans', S('loans.csv'), '--repayments', S('repayments.csv'), '--rates', S('rates.csv')];
+    const imp = cli('import', ...files, '--county', '430923', '--rejected', join(dir, 'rej.csv'));
+    assert.equal(imp.status, 0, imp.stderr);
+    assert.deepEqual(csvRows(readFileSync(join(dir, 'rej.csv'), 'utf8')), csvRows(readFileSync(S('expected_rejected.csv'), 'utf8')));
+    assert.match(cli('import', ...files).stdout, /相同，未作任何改动/);
+    for (const q of QUARTERS) {
+      const r = cli('subsidy', '--quarter', q, '--out', join(dir, `${q}.csv`));
+      assert.equal(r.status, 0, r.stderr);
+      assertSameSubsidy(readFileSync(join(dir, `${q}.csv`), 'utf8'), readFileSync(S(`expected_${q}.csv`), 'utf8'), `CLI db ${q}`);
+    }
+    assert.equal(cli('subsidy', '--quarter', '2020Q2', '--loans', S('loans.csv'), '--out', join(dir, 'x.csv')).status, 2);
+  });
+});
