@@ -45,7 +45,9 @@ export const LoanView = z.object({
 });
 export const LoansQuery = z.object({
   q: z.string().max(40).optional(), townshipCode: z.string().regex(/^\d{9}$/).optional(), bank: z.string().max(40).optional(),
-  status: z.enum(['all', 'outstanding', 'overdue', 'repaid']).default('all'), asOf: Iso.optional(), loanNos: z.string().max(20000).optional(),
+  status: z.enum(['all', 'outstanding', 'overdue', 'repaid']).default('all'), asOf: Iso.optional(),
+  /** the loans behind one figure of /microcredit/figures (same from, to, asOf) */
+  drill: z.enum(['outstanding', 'issued', 'repaid', 'renewed', 'extended', 'overdue']).optional(), from: Iso.optional(), to: Iso.optional(),
   page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(500).default(50), unmask: flag,
 });
 export const LoanList = z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), masked: z.boolean(), asOf: Iso, loans: z.array(LoanView) });

@@ -122,6 +122,9 @@ for (const engine of await testEngines()) {
       const f = (await h.call('GET', '/api/microcredit/figures?from=2020-04-01&to=2020-06-30&asOf=2020-06-30', county)).json();
       assert.equal(f.outstanding.loans, f.outstanding.loanNos.length);
       const drill = (await h.call('GET', `/api/microcredit/loans?asOf=2020-06-30&status=outstanding&pageSize=500`, county)).json();
+      const viaFigure = (await h.call('GET', '/api/microcredit/loans?drill=renewed&from=2020-04-01&to=2020-06-30&asOf=2020-06-30', county)).json();
+      assert.equal(viaFigure.total, f.renewed.loans);
+      assert.ok(viaFigure.loans.every((l: { kind: string }) => l.kind === '续贷'));
       assert.equal(drill.total, f.outstanding.loans);
       assert.equal(drill.loans.reduce((s: number, l: { balanceFen: number }) => s + l.balanceFen, 0), f.outstanding.balanceFen);
       assert.ok(f.subsidyByQuarter.some((q: { quarter: string; subsidyFen: number }) => q.quarter === '2020Q2' && q.subsidyFen === 4363742));

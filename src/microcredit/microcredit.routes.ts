@@ -78,8 +78,9 @@ export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppCo
   r.get('/microcredit/loans', { config: { permission: 'microcredit.read' }, schema: { tags: TAG, summary: '贷款列表（按日期的余额；默认遮蔽身份证号）', querystring: C.LoansQuery, response: { 200: C.LoanList } } }, async (req) => {
     const user = requirePermission(req, 'microcredit.read');
     const q = req.query, asOf = q.asOf ?? todayIso();
-    const only = q.loanNos ? new Set(q.loanNos.split(',')) : null;
     const all = await loansOf(user);
+    if (q.drill && (!q.from || !q.to)) throw new AppError('VALIDATION', '按指标查看贷款须给出起止日期（from、to）');
+    const only = q.drill ? new Set(headline(all, q.from!, q.to!, asOf)[q.drill].loanNos) : null;
     const renewals = renewalsOf(all);
     let states = all.filter((l) => !only || only.has(l.loanNo)).map((l) => loanState(l, asOf, renewals.get(l.loanNo) ?? null));
     if (q.townshipCode) states = states.filter((s) => s.villageCode.startsWith(q.townshipCode!));
