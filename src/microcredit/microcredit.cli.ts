@@ -41,6 +41,11 @@ async function countyOf(d: Database, given?: string): Promise<string> {
   throw new AppError('VALIDATION', '请用 --county 指定县级区划代码');
 }
 
+/** For an import: --county, else the one county on file, else (null) the county of the loans' 村代码. */
+async function importCounty(d: Database, given?: string): Promise<string | null> {
+  try { return await countyOf(d, given); } catch (e) { if (given) throw e; return null; }
+}
+
 export function registerMicrocreditCommands(program: Command) {
   const c = program.command('microcredit').description('扶贫小额信贷：贷款台账、还款记录、季度贴息');
   c.command('subsidy').description('计算一个季度的贴息（FORMATS §9）：给出三个文件时按文件计算，否则按数据库中已导入的台账')
@@ -83,9 +88,9 @@ export function registerMicrocreditCommands(program: Command) {
       const read = (f: string) => {
         try { return { filename: basename(f), content: readFileSync(f) }; } catch (e) { throw new AppError('FILE_UNREADABLE', `无法打开文件${f}：${(e as NodeJS.ErrnoException).code === 'ENOENT' ? '文件不存在' : (e as Error).message}`); }
       };
-      const r = await importBook(d.db, actor(), await countyOf(d, o.county), { loans: read(o.loans), repayments: read(o.repayments), rates: read(o.rates) }, { dryRun: o.dryRun });
+      const r = await importBook(d.db, actor(), await importCounty(d, o.county), { loans: read(o.loans), repayments: read(o.repayments), rates: read(o.rates) }, { dryRun: o.dryRun });
       if (o.rejected) writeFileSync(o.rejected, rejectedCsv(r.rejected.map((x) => ({ ...x, file: x.file as never }))));
-      const head = r.dryRun ? '检查完成（未写入）' : r.unchanged ? `与上次导入（第${r.importId}次）的文件相同，未作任何改动` : `已导入（第${r.importId}次）`;
+      const head = `${r.countyCode}：` + (r.dryRun ? '检查完成（未写入）' : r.unchanged ? `与上次导入（第${r.importId}次）的文件相同，未作任何改动` : `已导入（第${r.importId}次）`);
       console.log(`${head}：贷款${r.loans}笔，还款${r.repayments}条，贴息利率${r.rates}行；拒收${r.rejected.length}行${o.rejected ? '' : '（用 --rejected 输出清单）'}`);
       if (!r.dryRun && !r.unchanged) console.log(`  新增${r.changes.added}笔，变更${r.changes.changed}笔，移除${r.changes.removed}笔，记录展期/续贷${r.changes.events}项`);
     }));

@@ -29,18 +29,27 @@ export interface ImportOutcome {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-/** Import the banks' complete book (the three files); nothing is written on a dry run. */
-export async function importBook(db: Kysely<any>, actor: AuditActor, countyCode: string, files: BookUpload, opts: { dryRun?: boolean } = {}): Promise<ImportOutcome> {
+/** The county most loans' 村代码 lie in: the default when a command line names none. */
+export function countyOfBook(loans: Loan[]): string | null {
+  const n = new Map<string, number>();
+  for (const l of loans) if (/^\d{12}$/.test(l.villageCode)) n.set(l.villageCode.slice(0, 6), (n.get(l.villageCode.slice(0, 6)) ?? 0) + 1);
+  return [...n].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+}
+
+/** Import the banks' complete book (the three files); nothing is written on a dry run. A null county: the book's own. */
+export async function importBook(db: Kysely<any>, actor: AuditActor, county: string | null, files: BookUpload, opts: { dryRun?: boolean } = {}): Promise<ImportOutcome & { countyCode: string }> {
   const book = await readBook({ loans: files.loans.content, repayments: files.repayments.content, rates: files.rates.content });
+  const countyCode = county ?? countyOfBook(book.loans);
+  if (!countyCode) throw new AppError('VALIDATION', '无法从村代码判断所属县，请指定县级区划代码（--county）');
   const digest = sha(Buffer.from([sha(files.loans.content), sha(files.repayments.content), sha(files.rates.content)].join(':')));
   const repayments = book.loans.reduce((s, l) => s + l.repayDays.length, 0);
   const base = { loans: book.loans.length, repayments, rates: book.rates.length, rejected: book.rejected };
   const renewedFrom = renewedFromOf(book.loans);
-  if (opts.dryRun) return { importId: null, unchanged: false, dryRun: true, ...base, changes: {} };
+  if (opts.dryRun) return { importId: null, unchanged: false, dryRun: true, countyCode, ...base, changes: {} };
   return db.transaction().execute(async (trx) => {
     await lockCountyBook(trx, countyCode);
     const last = await lastImport(trx, countyCode);
-    if (last && last.sha256 === digest) return { importId: last.id, unchanged: true, dryRun: false, ...base, changes: {} };
+    if (last && last.sha256 === digest) return { importId: last.id, unchanged: true, dryRun: false, countyCode, ...base, changes: {} };
     const before = await loanKeys(trx, countyCode);
     const changes = { added: 0, changed: 0, removed: 0, unchanged: 0, events: 0 };
     const seen = new Set<string>();
@@ -57,7 +66,7 @@ export async function importBook(db: Kysely<any>, actor: AuditActor, countyCode:
     await setImportChanges(trx, countyCode, importId, changes);
     await appendAudit(trx, actor, { action: 'microcredit.import', entityType: 'microcredit_import', entityId: importId, countyCode,
       after: { ...filenames, loans: base.loans, repayments, rates: base.rates, rejected: book.rejected.length }, detail: changes });
-    return { importId, unchanged: false, dryRun: false, ...base, changes };
+    return { importId, unchanged: false, dryRun: false, countyCode, ...base, changes };
   });
 }
 

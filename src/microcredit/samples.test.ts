@@ -52,7 +52,8 @@ describe('microcredit CLI against the database', () => {
     const env = { ...process.env, DATABASE_URL: '', ANJU_DATA_DIR: join(dir, 'data') };
     const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/anju.mjs', 'microcredit', ...args], { encoding: 'utf8', env, timeout: 300_000 });
     const files = ['--loans', S('loans.csv'), '--repayments', S('repayments.csv'), '--rates', S('rates.csv')];
-    const imp = cli('import', ...files, '--county', '430923', '--rejected', join(dir, 'rej.csv'));
+    const imp = cli('import', ...files, '--rejected', join(dir, 'rej.csv'));
+    assert.match(imp.stdout, /^430923：已导入/, 'the county read from the loans’ 村代码');
     assert.equal(imp.status, 0, imp.stderr);
     assert.deepEqual(csvRows(readFileSync(join(dir, 'rej.csv'), 'utf8')), csvRows(readFileSync(S('expected_rejected.csv'), 'utf8')));
     assert.match(cli('import', ...files).stdout, /相同，未作任何改动/);

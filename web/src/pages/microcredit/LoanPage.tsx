@@ -8,7 +8,7 @@ import dayjs from 'dayjs';
 import { api } from '../../shared/api.ts';
 import { useAuth } from '../../shared/auth.tsx';
 import { notify } from '../../shared/notify.ts';
-import { formatDateTime, formatYuan } from '../../shared/format.ts';
+import { formatDateTime, formatFen, formatYuan } from '../../shared/format.ts';
 import { PageHeader } from '../../shared/ui.tsx';
 import type { LoanDetail } from './api.ts';
 
@@ -55,7 +55,7 @@ export default function LoanPage() {
         </Card>
         <Card size="small" title="各季度贴息">
           <Table rowKey="quarter" size="small" dataSource={d?.subsidies ?? []} pagination={false}
-            columns={[{ title: '季度', dataIndex: 'quarter' }, { title: '计息天数', dataIndex: 'days', align: 'right' }, { title: '余额积数', dataIndex: 'productFen', align: 'right', render: formatYuan },
+            columns={[{ title: '季度', dataIndex: 'quarter' }, { title: '计息天数', dataIndex: 'days', align: 'right' }, { title: '余额积数（元）', dataIndex: 'productFen', align: 'right', render: (v: number) => formatFen(v) },
               { title: '贴息利率（%）', dataIndex: 'rate', align: 'right' }, { title: '贴息金额', dataIndex: 'subsidyFen', align: 'right', render: formatYuan }, { title: '说明', dataIndex: 'note' }]} />
         </Card>
         <Card size="small" title="处理记录">

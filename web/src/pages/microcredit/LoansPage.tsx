@@ -102,7 +102,7 @@ function BalancesTab() {
   const [by, setBy] = useState<'township' | 'bank'>('township');
   const asOf = todayIso();
   const b = useQuery({ queryKey: ['microcredit', 'balances', by], queryFn: ({ signal }) => api.get<Balances>('/microcredit/balances', { by, asOf }, signal) });
-  const from = dayjs().subtract(23, 'month').format('YYYY-MM'), to = dayjs().format('YYYY-MM');
+  const [[from, to], setMonths] = useState<[string, string]>([dayjs().subtract(23, 'month').format('YYYY-MM'), dayjs().format('YYYY-MM')]);
   const m = useQuery({ queryKey: ['microcredit', 'monthly', from, to], queryFn: ({ signal }) => api.get<Monthly>('/microcredit/monthly', { from, to }, signal) });
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis' },
@@ -124,7 +124,8 @@ function BalancesTab() {
           columns={[{ title: by === 'bank' ? '银行' : '乡镇', dataIndex: 'name' }, { title: '笔数', dataIndex: 'loans', align: 'right', render: formatCount },
             { title: '余额', dataIndex: 'balanceFen', align: 'right', render: formatYuan }]} />
       </Col>
-      <Col xs={24} lg={14}><Card size="small" title="各月末贷款余额"><div data-testid="balance-chart"><Chart option={option} height={340} /></div></Card></Col>
+      <Col xs={24} lg={14}><Card size="small" title="各月末贷款余额" extra={<DatePicker.RangePicker picker="month" allowClear={false} value={[dayjs(from + '-01'), dayjs(to + '-01')]}
+        onChange={(v) => v?.[0] && v[1] && setMonths([v[0].format('YYYY-MM'), v[1].format('YYYY-MM')])} data-testid="chart-months" />}><div data-testid="balance-chart"><Chart option={option} height={340} /></div></Card></Col>
     </Row>
   );
 }

@@ -9,7 +9,7 @@ import dayjs from 'dayjs';
 import { api, download } from '../../shared/api.ts';
 import { useAuth } from '../../shared/auth.tsx';
 import { notify } from '../../shared/notify.ts';
-import { formatDateTime, formatYuan } from '../../shared/format.ts';
+import { formatDateTime, formatFen, formatYuan } from '../../shared/format.ts';
 import { PageHeader } from '../../shared/ui.tsx';
 import { postDownload } from '../subsidy/api.ts';
 import { RUN_COLORS, type RunLines, type RunView } from './api.ts';
@@ -103,7 +103,7 @@ export function SubsidyRunPage() {
           columns={[
             { title: '贷款编号', dataIndex: 'loanNo', render: (v: string) => <Link to={`/microcredit/loans/${encodeURIComponent(v)}`}>{v}</Link> },
             { title: '借款人', dataIndex: 'name' }, { title: '身份证号', dataIndex: 'idNumber' }, { title: '村代码', dataIndex: 'villageCode' },
-            { title: '计息天数', dataIndex: 'days', align: 'right' }, { title: '余额积数', dataIndex: 'productFen', align: 'right', render: formatYuan },
+            { title: '计息天数', dataIndex: 'days', align: 'right' }, { title: '余额积数（元）', dataIndex: 'productFen', align: 'right', render: (v: number) => formatFen(v) },
             { title: '贴息利率（%）', dataIndex: 'rate', align: 'right' }, { title: '贴息金额', dataIndex: 'subsidyFen', align: 'right', render: formatYuan },
             { title: '说明', dataIndex: 'note', render: (v: string, l: { overdue: boolean }) => (l.overdue ? <Tag color="error">{v}</Tag> : v) },
           ]} />
