@@ -4,7 +4,7 @@
 // the rejected rows against the generator's planted faults and a sample of loans against the
 // day-by-day reference. Prints figures; asserts nothing.
 import { mkdtemp, rm, readFile } from 'node:fs/promises';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { spawnSync } from 'node:child_process';
 import { tmpdir, loadavg } from 'node:os';
@@ -41,18 +41,25 @@ try {
 
   const out = join(dir, 'subsidy.csv'), rej = join(dir, 'rejected.csv');
   t = Date.now();
-  const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'anju.mjs'), 'microcredit', 'subsidy', '--loans', files.loans, '--repayments', files.repayments, '--rates', files.rates, '--quarter', quarter, '--out', out, '--rejected', rej], { encoding: 'utf8' });
+  // /usr/bin/time adds the child's CPU seconds and peak memory: on a shared machine the wall
+  // time depends on the load, the CPU time much less
+  const timeBin = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', 'CPU %U+%S 秒，内存峰值 %M KB'] : [];
+  const r = spawnSync(timeBin[0] ?? process.execPath, [...timeBin.slice(1), ...(timeBin.length ? [process.execPath] : []), join(import.meta.dirname, '..', 'bin', 'anju.mjs'), 'microcredit', 'subsidy', '--loans', files.loans, '--repayments', files.repayments, '--rates', files.rates, '--quarter', quarter, '--out', out, '--rejected', rej], { encoding: 'utf8' });
   const cliMs = Date.now() - t;
   console.log(`文件模式 anju microcredit subsidy ${quarter}：${(cliMs / 1000).toFixed(2)} 秒（目标 ≤ 10 秒），退出码 ${r.status}`);
-  console.log('  ' + (r.stdout || r.stderr).trim());
+  console.log('  ' + [r.stdout.trim(), r.stderr.trim()].filter(Boolean).join('\n  '));
 
   t = Date.now();
+  let cpu = process.cpuUsage();
   const checked = await readBook(files);
-  const readMs = Date.now() - t;
+  const readMs = Date.now() - t, readCpu = process.cpuUsage(cpu);
   t = Date.now();
+  cpu = process.cpuUsage();
   const q = parseQuarter(quarter)!;
   const lines = quarterSubsidy(checked.loans, q);
-  console.log(`进程内：读取并校验 ${(readMs / 1000).toFixed(2)} 秒，计算一个季度 ${((Date.now() - t) / 1000).toFixed(2)} 秒，${lines.length} 行`);
+  const qCpu = process.cpuUsage(cpu);
+  const sec = (c: NodeJS.CpuUsage) => ((c.user + c.system) / 1e6).toFixed(2);
+  console.log(`进程内：读取并校验 ${(readMs / 1000).toFixed(2)} 秒（CPU ${sec(readCpu)} 秒），计算一个季度 ${((Date.now() - t) / 1000).toFixed(2)} 秒（CPU ${sec(qCpu)} 秒），${lines.length} 行；负载 ${loadavg()[0].toFixed(2)}`);
 
   const kinds = { badId: /身份证号无效/, duplicate: /重复/, badAmount: /贷款金额无法识别/, refusedLoan: /已被拒收/, unknownLoan: /不在贷款台账中/, aboveBalance: /超过贷款/ };
   const p = book.truth.planted;
