@@ -4,10 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import { sql } from 'kysely';
-import { openDatabase, optionsFromEnv, type Database } from '../shared/db/database.ts';
-import { migrate } from '../shared/db/migrate.ts';
+import type { Database } from '../shared/db/database.ts';
 import type { AuditActor } from '../shared/audit.ts';
-import { importBook, quarterFromDatabase } from './microcredit.service.ts';
 import { AppError } from '../shared/errors.ts';
 import { formatFen } from '../shared/money.ts';
 import { readBook } from './files.ts';
@@ -22,10 +20,14 @@ function actor(): AuditActor {
   return { userId: null, username: who ? `命令行(${who})` : '命令行' };
 }
 
+// the database (PGlite, pg) is loaded only by the commands that use it: the file mode starts faster
 async function withDb<T>(fn: (d: Database) => Promise<T>): Promise<T> {
+  const { openDatabase, optionsFromEnv } = await import('../shared/db/database.ts');
+  const { migrate } = await import('../shared/db/migrate.ts');
   const d = await openDatabase(optionsFromEnv());
   try { await migrate(d); return await fn(d); } finally { await d.close(); }
 }
+const service = () => import('./microcredit.service.ts');
 
 /** --county, else the one county the database holds (in its book, or on file). */
 async function countyOf(d: Database, given?: string): Promise<string> {
@@ -70,7 +72,7 @@ export function registerMicrocreditCommands(program: Command) {
         rejected = book.rejected.length;
       } else {
         if (o.rejected) throw new AppError('VALIDATION', '数据库模式没有拒收清单：拒收行在导入时列出（anju microcredit import --rejected）');
-        lines = await withDb(async (d) => quarterFromDatabase(d.db, await countyOf(d, o.county), q.label));
+        lines = await withDb(async (d) => (await service()).quarterFromDatabase(d.db, await countyOf(d, o.county), q.label));
       }
       writeFileSync(o.out, subsidyCsv(lines));
       const t = totals(lines);
@@ -88,7 +90,7 @@ export function registerMicrocreditCommands(program: Command) {
       const read = (f: string) => {
         try { return { filename: basename(f), content: readFileSync(f) }; } catch (e) { throw new AppError('FILE_UNREADABLE', `无法打开文件${f}：${(e as NodeJS.ErrnoException).code === 'ENOENT' ? '文件不存在' : (e as Error).message}`); }
       };
-      const r = await importBook(d.db, actor(), await importCounty(d, o.county), { loans: read(o.loans), repayments: read(o.repayments), rates: read(o.rates) }, { dryRun: o.dryRun });
+      const r = await (await service()).importBook(d.db, actor(), await importCounty(d, o.county), { loans: read(o.loans), repayments: read(o.repayments), rates: read(o.rates) }, { dryRun: o.dryRun });
       if (o.rejected) writeFileSync(o.rejected, rejectedCsv(r.rejected.map((x) => ({ ...x, file: x.file as never }))));
       const head = `${r.countyCode}：` + (r.dryRun ? '检查完成（未写入）' : r.unchanged ? `与上次导入（第${r.importId}次）的文件相同，未作任何改动` : `已导入（第${r.importId}次）`);
       console.log(`${head}：贷款${r.loans}笔，还款${r.repayments}条，贴息利率${r.rates}行；拒收${r.rejected.length}行${o.rejected ? '' : '（用 --rejected 输出清单）'}`);
