@@ -95,17 +95,19 @@ export const townshipOf = (villageCode: string) => (/^\d{12}$/.test(villageCode)
 
 /** Record 展期 and 续贷 seen in the book, once each (a re-import adds nothing). */
 export async function recordBookEvents(trx: Kysely<any>, countyCode: string, importId: number, book: Book, renewedFrom: Map<string, string>): Promise<number> {
-  let n = 0;
+  const loan: string[] = [], kind: string[] = [], on: string[] = [], note: string[] = [];
   for (const l of book.loans) {
-    const events: [string, string, string, string][] = [];
-    if (l.extendedTo) events.push([l.loanNo, '展期', l.dueOn, `展期至${l.extendedTo}`]);
+    if (l.extendedTo) { loan.push(l.loanNo); kind.push('展期'); on.push(l.dueOn); note.push(`展期至${l.extendedTo}`); }
     const prev = renewedFrom.get(l.loanNo);
-    if (prev) events.push([prev, '续贷', l.issuedOn, `续贷为${l.loanNo}`]);
-    for (const [loan, kind, on, note] of events) {
-      const r = await sql`INSERT INTO mc_loan_events (county_code, loan_no, kind, on_date, note, import_id) VALUES (${countyCode}, ${loan}, ${kind}, ${on}, ${note}, ${importId})
-        ON CONFLICT (county_code, loan_no, kind, on_date) WHERE import_id IS NOT NULL DO NOTHING`.execute(trx);
-      n += Number(r.numAffectedRows ?? 0);
-    }
+    if (prev) { loan.push(prev); kind.push('续贷'); on.push(l.issuedOn); note.push(`续贷为${l.loanNo}`); }
+  }
+  let n = 0;
+  for (let i = 0; i < loan.length; i += CHUNK) {
+    const r = await sql`INSERT INTO mc_loan_events (county_code, loan_no, kind, on_date, note, import_id)
+      SELECT ${countyCode}::text, x.loan_no, x.kind, x.on_date, x.note, ${importId}::bigint
+      FROM unnest(${loan.slice(i, i + CHUNK)}::text[], ${kind.slice(i, i + CHUNK)}::text[], ${on.slice(i, i + CHUNK)}::date[], ${note.slice(i, i + CHUNK)}::text[]) AS x(loan_no, kind, on_date, note)
+      ON CONFLICT (county_code, loan_no, kind, on_date) WHERE import_id IS NOT NULL DO NOTHING`.execute(trx);
+    n += Number(r.numAffectedRows ?? 0);
   }
   return n;
 }
