@@ -15,6 +15,7 @@ const MODULES: [commands: string[], load: () => Promise<Register>][] = [
   [['import', 'export', 'demo'], async () => (await import('./registry/roster.cli.ts')).registerRosterCommands],
   [['payroll'], async () => (await import('./subsidy/subsidy.cli.ts')).registerSubsidyCommands],
   [['funds'], async () => (await import('./funds/funds.cli.ts')).registerFundsCommands],
+  [['microcredit'], async () => (await import('./microcredit/microcredit.cli.ts')).registerMicrocreditCommands],
 ];
 
 const program = new Command();

@@ -33,6 +33,18 @@ describe('permissions', () => {
     for (const r of ['leader', 'auditor'] as const) assert.deepEqual(changes.filter((p) => hasPermission({ role: r }, p)), [], r);
   });
 
+  it('microcredit: every role reads; county and finance import, compute and review; township and read-only roles do not', () => {
+    for (const r of ROLES) assert.ok(hasPermission({ role: r }, 'microcredit.read'), r);
+    for (const r of ['county', 'finance', 'admin'] as const) {
+      assert.ok(hasPermission({ role: r }, 'microcredit.manage'), r);
+      assert.ok(hasPermission({ role: r }, 'microcredit.approve'), r);
+    }
+    for (const r of ['township', 'leader', 'auditor'] as const) {
+      assert.ok(!hasPermission({ role: r }, 'microcredit.manage'), r);
+      assert.ok(!hasPermission({ role: r }, 'microcredit.approve'), r);
+    }
+  });
+
   it('an unknown role has nothing', () => {
     assert.equal(hasPermission({ role: 'nobody' as never }, 'registry.read'), false);
   });

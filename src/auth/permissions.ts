@@ -33,17 +33,21 @@ export const PERMISSIONS = {
   'quality.rules': '维护清洗规则',
   'quality.work': '处理清洗问题',
   'reports.read': '查看报表',
+  'microcredit.read': '查看小额信贷',
+  'microcredit.manage': '导入贷款台账、计算贴息、公示和发放、登记贷款处理',
+  'microcredit.approve': '审核贴息',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
-const READ: Permission[] = ['registry.read', 'subsidy.read', 'reports.read'];
+const READ: Permission[] = ['registry.read', 'subsidy.read', 'reports.read', 'microcredit.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(Object.keys(PERMISSIONS) as Permission[]),
   county: new Set<Permission>([...READ, 'registry.import', 'registry.export', 'registry.edit', 'adjustment.enter', 'adjustment.approve',
-    'subsidy.manage', 'settings.manage', 'crosscheck.run', 'cases.work', 'recovery.manage', 'quality.run', 'quality.rules', 'quality.work']),
+    'subsidy.manage', 'settings.manage', 'crosscheck.run', 'cases.work', 'recovery.manage', 'quality.run', 'quality.rules', 'quality.work',
+    'microcredit.manage', 'microcredit.approve']),
   township: new Set<Permission>([...READ, 'registry.export', 'adjustment.enter', 'cases.work', 'quality.work']),
-  finance: new Set<Permission>([...READ, 'registry.export', 'subsidy.manage', 'recovery.manage']),
+  finance: new Set<Permission>([...READ, 'registry.export', 'subsidy.manage', 'recovery.manage', 'microcredit.manage', 'microcredit.approve']),
   leader: new Set<Permission>([...READ]),
   auditor: new Set<Permission>([...READ, 'audit.read', 'registry.export']),
 };

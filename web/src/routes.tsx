@@ -3,7 +3,7 @@
 import { lazy, type ComponentType, type ReactNode } from 'react';
 import {
   HomeOutlined, TeamOutlined, CloudUploadOutlined, UserOutlined, SafetyCertificateOutlined,
-  DiffOutlined, PayCircleOutlined, FileSearchOutlined, ClearOutlined,
+  DiffOutlined, PayCircleOutlined, FileSearchOutlined, ClearOutlined, BankOutlined,
 } from '@ant-design/icons';
 
 export interface AppPage {
@@ -36,6 +36,11 @@ const Subsidy = page(() => import('./pages/subsidy/SubsidyPage.tsx'));
 const Payroll = page(() => import('./pages/subsidy/PayrollPage.tsx'));
 const Cases = page(() => import('./pages/cases/CasesPage.tsx'));
 const Quality = page(() => import('./pages/quality/QualityPage.tsx'));
+const Loans = page(() => import('./pages/microcredit/LoansPage.tsx'));
+const Loan = page(() => import('./pages/microcredit/LoanPage.tsx'));
+const LoanImport = page(() => import('./pages/microcredit/ImportPage.tsx'));
+const LoanSubsidies = page(() => import('./pages/microcredit/SubsidyPage.tsx'));
+const LoanSubsidyRun = page(() => import('./pages/microcredit/SubsidyRunPage.tsx'));
 
 export const MENU_GROUPS: Record<NonNullable<AppPage['group']>, string> = {
   main: '',
@@ -56,6 +61,11 @@ export const PAGES: AppPage[] = [
   { path: '/subsidy/payrolls/:id', component: Payroll, permission: 'subsidy.read', menuKey: '/subsidy' },
   { path: '/crosscheck', component: Cases, label: '交叉核对与追缴', icon: <FileSearchOutlined />, permission: 'subsidy.read', group: 'money' },
   { path: '/quality', component: Quality, label: '数据清洗', icon: <ClearOutlined />, permission: 'quality.work', group: 'money' },
+  { path: '/microcredit', component: Loans, label: '小额信贷', icon: <BankOutlined />, permission: 'microcredit.read', group: 'money' },
+  { path: '/microcredit/loans/:loanNo', component: Loan, permission: 'microcredit.read', menuKey: '/microcredit' },
+  { path: '/microcredit/import', component: LoanImport, permission: 'microcredit.manage', menuKey: '/microcredit' },
+  { path: '/microcredit/subsidy', component: LoanSubsidies, permission: 'microcredit.read', menuKey: '/microcredit' },
+  { path: '/microcredit/subsidy/:id', component: LoanSubsidyRun, permission: 'microcredit.read', menuKey: '/microcredit' },
   { path: '/users', component: Users, label: '用户管理', icon: <UserOutlined />, permission: 'users.manage', group: 'system' },
   { path: '/audit', component: Audit, label: '审计日志', icon: <SafetyCertificateOutlined />, permission: 'audit.read', group: 'system' },
 ];
