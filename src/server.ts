@@ -5,6 +5,7 @@ import { openDatabase, optionsFromEnv } from './shared/db/database.ts';
 import { migrate } from './shared/db/migrate.ts';
 import { VERSION } from './shared/version.ts';
 import { buildApp } from './app.ts';
+import { trustProxyFrom } from './shared/http/security-headers.ts';
 import { firstStart } from './system/first-start.ts';
 import { scheduleNightlyQuality } from './quality/index.ts';
 
@@ -16,6 +17,7 @@ const ctx = {
     version: VERSION,
     webDist: fileURLToPath(new URL('../web/dist/', import.meta.url)),
     secureCookies: process.env.ANJU_SECURE_COOKIES === '1',
+    trustProxy: trustProxyFrom(process.env.ANJU_TRUST_PROXY),
   },
 };
 const notes = await firstStart(ctx);
