@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { openDatabase, optionsFromEnv } from './shared/db/database.ts';
 import { migrate } from './shared/db/migrate.ts';
+import { ensureAuditKey, auditKeyPath } from './shared/audit-key.ts';
 import { VERSION } from './shared/version.ts';
 import { buildApp } from './app.ts';
 import { trustProxyFrom } from './shared/http/security-headers.ts';
@@ -11,6 +12,8 @@ import { scheduleNightlyQuality } from './quality/index.ts';
 
 const database = await openDatabase(optionsFromEnv());
 await migrate(database);
+// the audit chain's key lives outside the database (ANJU_AUDIT_KEY_FILE, default data/audit.key)
+const auditKey = await ensureAuditKey(database.db);
 const ctx = {
   database,
   config: {
@@ -28,6 +31,8 @@ const host = process.env.HOST ?? '0.0.0.0';
 await app.listen({ port, host });
 console.log(`安居 已启动：http://localhost:${port}/  （数据库：${database.engine === 'pglite' ? `嵌入式 ${database.location}` : database.location}）`);
 for (const line of notes) console.log(line);
+if (auditKey.created) console.log(`已生成审计日志密钥 ${auditKeyPath()}（仅所有者可读）：请另行备份，数据库备份中不含此密钥`);
+if (auditKey.warning) console.error(auditKey.warning);
 
 const stop = async () => { stopNightly(); await app.close(); await database.close(); process.exit(0); };
 process.on('SIGINT', stop);
