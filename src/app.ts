@@ -9,6 +9,7 @@ import fastifyMultipart from '@fastify/multipart';
 import { serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isAppError } from './shared/errors.ts';
 import { addSecurityHeaders } from './shared/http/security-headers.ts';
+import { MAX_ANY_UPLOAD } from './shared/http/upload.ts';
 import type { AppContext } from './shared/context.ts';
 import { ChangeFeed } from './shared/events.ts';
 import { registerSystemRoutes } from './system/system.routes.ts';
@@ -63,7 +64,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   });
 
   // uploads (roster files, evidence): each route sets its own smaller limit
-  await app.register(fastifyMultipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1, fields: 20 } });
+  await app.register(fastifyMultipart, { limits: { fileSize: MAX_ANY_UPLOAD, files: 1, fields: 20 } });
 
   await app.register(async (api) => {
     await registerAuth(api, ctx); // first: sets request.user, checks CSRF, for every route below
