@@ -40,9 +40,9 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     const file = await receiveUpload(req, { maxBytes: MAX_UPLOAD, what: '核对数据文件' });
     let saved;
     try {
-      saved = await uploadInput(db, actorOf(user), user.countyCode, req.query.kind, { filename: file.filename, content: await file.read(), label: req.query.label });
+      saved = await uploadInput(db, actorOf(user), user.countyCode, req.query.kind, { filename: file.filename, content: await file.read(), path: file.path, label: req.query.label });
     } finally { await file.remove(); }
-    return reply.status(201).send({ ...saved, problems: saved.problems.slice(0, 200), problemCount: saved.problems.length });
+    return reply.status(201).send({ ...saved, problems: saved.problems.slice(0, 200), problemCount: saved.problemCount });
   });
   r.get('/crosscheck/inputs', { config: { permission: 'crosscheck.run' }, schema: { tags: TAG, summary: '已上传的核对数据' } }, async (req) => {
     const user = requirePermission(req, 'crosscheck.run');
