@@ -9,6 +9,7 @@ import fastifyMultipart from '@fastify/multipart';
 import { serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isAppError } from './shared/errors.ts';
 import { addSecurityHeaders } from './shared/http/security-headers.ts';
+import { installChineseZod, fieldLabel } from './shared/zod-zh.ts';
 import { MAX_ANY_UPLOAD } from './shared/http/upload.ts';
 import type { AppContext } from './shared/context.ts';
 import { ChangeFeed } from './shared/events.ts';
@@ -35,6 +36,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     trustProxy: typeof ctx.config.trustProxy === 'number' ? hops(ctx.config.trustProxy) : ctx.config.trustProxy ?? false,
   });
   addSecurityHeaders(app);
+  installChineseZod();
   ctx.events ??= new ChangeFeed();
   const events = ctx.events;
   // background follow-ups finish before the database closes
@@ -47,7 +49,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details ?? null } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues = err.validation.map((v) => `${v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '请求'}：${v.message}`);
+      const issues = err.validation.map((v) => `${fieldLabel(v.instancePath, err.validationContext)}：${v.message}`);
       return reply.status(400).send({ error: { code: 'VALIDATION', message: `请求内容不正确：${issues.join('；')}`, details: err.validation } });
     }
     const status = (err as { statusCode?: number }).statusCode ?? 500;

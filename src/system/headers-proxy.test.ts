@@ -54,6 +54,12 @@ describe('headers, body limits and proxy', () => {
     assert.deepEqual(ips.rows.map((r) => r.ip), ['10.1.2.3', '7.7.7.7', '10.9.9.9']);
   });
 
+  it('answers a malformed request with a validation message fully in Chinese', async () => {
+    const res = await plain.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 12, extra: true } });
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().error.message, '请求内容不正确：用户名：应为文字；密码：必须填写');
+  });
+
   it('reads ANJU_TRUST_PROXY', () => {
     assert.equal(trustProxyFrom(undefined), false);
     assert.equal(trustProxyFrom('0'), false);

@@ -4,8 +4,8 @@
 import { Kysely, PostgresDialect, type DatabaseConnection, type Driver, type CompiledQuery, type QueryResult, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Dialect } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { mkdirSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { AppError } from '../errors.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -138,7 +138,12 @@ function lockDataDir(dataDir: string): () => void {
 }
 
 /** Settings from the environment: DATABASE_URL for a server, else ANJU_DATA_DIR (default ./data). */
-export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): OpenOptions {
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env, notify: (line: string) => void = (l) => console.error(l)): OpenOptions {
   if (env.DATABASE_URL) return { databaseUrl: env.DATABASE_URL };
-  return { dataDir: env.ANJU_DATA_DIR ?? './data' };
+  const dataDir = env.ANJU_DATA_DIR || './data';
+  // a first run in the wrong folder would quietly make an empty database there: say where
+  if (!env.ANJU_DATA_DIR && !existsSync(join(dataDir, 'PG_VERSION'))) {
+    notify(`提示：未设置 ANJU_DATA_DIR，当前目录下没有数据库，将在 ${resolve(dataDir)} 新建嵌入式数据库（可用 ANJU_DATA_DIR 指定数据目录，或用 DATABASE_URL 连接数据库服务器）`);
+  }
+  return { dataDir };
 }
