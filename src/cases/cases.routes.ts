@@ -40,7 +40,7 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     const file = await receiveUpload(req, { maxBytes: MAX_UPLOAD, what: '核对数据文件' });
     let saved;
     try {
-      saved = await uploadInput(db, actorOf(user), user.countyCode, req.query.kind, { filename: file.filename, content: await file.read(), path: file.path, label: req.query.label });
+      saved = await uploadInput(db, actorOf(user), user.countyCode, req.query.kind, { filename: file.filename, content: await file.read(), path: file.path, sha256: file.sha256, label: req.query.label });
     } finally { await file.remove(); }
     return reply.status(201).send({ ...saved, problems: saved.problems.slice(0, 200), problemCount: saved.problemCount });
   });

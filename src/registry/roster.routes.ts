@@ -51,7 +51,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     const file = await receiveUpload(req, { maxBytes: MAX_UPLOAD, what: '花名册文件' });
     let started;
     try {
-      started = await startImportPreview(db, { content: await file.read(), filename: file.filename, countyCode: user.countyCode, userId: user.id });
+      started = await startImportPreview(db, { content: await file.read(), sha256: file.sha256, filename: file.filename, countyCode: user.countyCode, userId: user.id });
     } finally { await file.remove(); }
     return reply.status(202).send(started);
   });

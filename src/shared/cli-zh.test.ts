@@ -10,7 +10,7 @@ import { commanderErrorZh } from './cli-zh.ts';
 
 const BIN = resolve('bin/anju.mjs');
 const anju = (args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) => {
-  const env = { ...process.env, DATABASE_URL: '', ...opts.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', ...opts.env };
   if (opts.env && 'ANJU_DATA_DIR' in opts.env && opts.env.ANJU_DATA_DIR === undefined) delete env.ANJU_DATA_DIR;
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd, env, encoding: 'utf8', timeout: 300_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
