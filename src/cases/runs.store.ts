@@ -72,6 +72,8 @@ export async function executeRun(db: Kysely<any>, actor: AuditActor, countyCode:
     : [];
   const missing = req.inputIds.filter((id) => !inputs.some((i) => Number(i.id) === id));
   if (missing.length) throw new AppError('NOT_FOUND', `上传的文件${missing.join('、')}不存在`);
+  const pruned = inputs.filter((i) => !i.content || i.content.length === 0);
+  if (pruned.length) throw new AppError('CONFLICT', `上传的文件${pruned.map((i) => `“${i.filename}”`).join('、')}已超过保留期，原始内容已清理，请重新上传后再核对`);
   let done = 0;
   const total = inputs.reduce((s, i) => s + Number(i.rows), 0);
   const tick = () => { done++; if (done % 5000 === 0) void p?.progress(done, null, '正在核对'); };
