@@ -60,6 +60,22 @@ describe('headers, body limits and proxy', () => {
     assert.equal(res.json().error.message, '请求内容不正确：用户名：应为文字；密码：必须填写');
   });
 
+  it('answers health at once while the embedded database is held by a long transaction', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const hold = t.db.transaction().execute(async (trx) => { await sql`SELECT 1`.execute(trx); await held; });
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = performance.now();
+    const res = await plain.inject({ method: 'GET', url: '/api/health' });
+    const ms = performance.now() - t0;
+    release();
+    await hold;
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { ok: true, busy: true, database: 'pglite', version: 'test' });
+    assert.ok(ms < 1000, `health took ${ms.toFixed(0)} ms`);
+    assert.deepEqual((await plain.inject({ method: 'GET', url: '/api/health' })).json(), { ok: true, database: 'pglite', version: 'test' });
+  });
+
   it('reads ANJU_TRUST_PROXY', () => {
     assert.equal(trustProxyFrom(undefined), false);
     assert.equal(trustProxyFrom('0'), false);

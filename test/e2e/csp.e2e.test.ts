@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startE2E, type E2E } from './kit.ts';
+import { startE2E, PASSWORD, type E2E } from './kit.ts';
 
 let e: E2E;
 
@@ -27,7 +27,7 @@ describe('the web app under the Content-Security-Policy (browser)', () => {
     await page.locator('#username').waitFor();
     await page.screenshot({ path: join(tmpdir(), 'anju-login-csp.png') });
     await page.locator('#username').fill('csp_admin');
-    await page.locator('#password').fill('E2e-test-pass-2024');
+    await page.locator('#password').fill(PASSWORD);
     await page.locator('button[type=submit]').click();
     await page.getByTestId('county-name').waitFor();
     assert.deepEqual(violations, []);

@@ -19,6 +19,8 @@ export interface Database {
   close(): Promise<void>;
   /** label for messages: the data folder or the server address without password */
   location: string;
+  /** PGlite: when a query last finished (ms since epoch): a busy single session is still alive */
+  lastActivity?: () => number;
 }
 
 // bigint (int8) and numeric come back as JS numbers: every amount we keep fits in 2^53 fen.
@@ -33,7 +35,7 @@ const commandOf = (sqlText: string) => (/^\s*(\w+)/.exec(sqlText)?.[1] ?? '').to
 class PgliteDriver implements Driver {
   #queue: Promise<void> = Promise.resolve();
   #release: (() => void) | null = null;
-  constructor(private readonly pgl: PGlite) {}
+  constructor(private readonly pgl: PGlite, private readonly activity: { at: number }) {}
   async init() {}
   async acquireConnection(): Promise<DatabaseConnection> {
     let release!: () => void;
@@ -42,9 +44,11 @@ class PgliteDriver implements Driver {
     await prev;
     this.#release = release;
     const pgl = this.pgl;
+    const activity = this.activity;
     return {
       async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
         const res = await pgl.query<R>(q.sql, q.parameters as unknown[], { rowMode: 'object' });
+        activity.at = Date.now();
         const cmd = commandOf(q.sql);
         const affected = res.affectedRows ?? 0;
         return { rows: res.rows, ...(['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(cmd) ? { numAffectedRows: BigInt(affected) } : {}) };
@@ -60,9 +64,9 @@ class PgliteDriver implements Driver {
 }
 
 class PgliteDialect implements Dialect {
-  constructor(private readonly pgl: PGlite) {}
+  constructor(private readonly pgl: PGlite, readonly activity = { at: Date.now() }) {}
   createAdapter() { return new PostgresAdapter(); }
-  createDriver() { return new PgliteDriver(this.pgl); }
+  createDriver() { return new PgliteDriver(this.pgl, this.activity); }
   createQueryCompiler() { return new PostgresQueryCompiler(); }
   createIntrospector(db: Kysely<any>) { return new PostgresIntrospector(db); }
 }
@@ -94,11 +98,13 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   // same value types as the server: dates stay 'YYYY-MM-DD', numeric becomes a number
   const parsers = { 1082: (v: string) => v, 1700: (v: string) => Number(v) };
   const pgl = await PGlite.create(dataDir === 'memory://' ? { parsers } : { dataDir, parsers });
-  const db = new Kysely<any>({ dialect: new PgliteDialect(pgl) });
+  const dialect = new PgliteDialect(pgl);
+  const db = new Kysely<any>({ dialect });
   return {
     engine: 'pglite',
     db,
     location: dataDir,
+    lastActivity: () => dialect.activity.at,
     async exec(sqlText) {
       // wait for any open Kysely connection, then run
       await db.connection().execute(async () => { await pgl.exec(sqlText); });
