@@ -8,6 +8,9 @@ import fastifyStatic from '@fastify/static';
 import fastifyMultipart from '@fastify/multipart';
 import { serializerCompiler, validatorCompiler, jsonSchemaTransform, hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isAppError } from './shared/errors.ts';
+import { addSecurityHeaders } from './shared/http/security-headers.ts';
+import { installChineseZod, fieldLabel } from './shared/zod-zh.ts';
+import { MAX_ANY_UPLOAD } from './shared/http/upload.ts';
 import type { AppContext } from './shared/context.ts';
 import { ChangeFeed } from './shared/events.ts';
 import { registerSystemRoutes } from './system/system.routes.ts';
@@ -20,12 +23,21 @@ import { registerSubsidyRoutes } from './subsidy/subsidy.routes.ts';
 import { registerCasesRoutes } from './cases/cases.routes.ts';
 import { registerMicrocreditRoutes } from './microcredit/index.ts';
 
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+/** trust the n nearest proxies (fastify counts hops from the socket) */
+const hops = (n: number) => (_addr: string, i: number) => i < n;
+
 export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ? { level: 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] } : false,
-    bodyLimit: 200 * 1024 * 1024,
-    trustProxy: true,
+    // JSON bodies: 1 MB (uploads are multipart, each route with its own limit)
+    bodyLimit: JSON_BODY_LIMIT,
+    // X-Forwarded-For is believed only from a configured proxy (ANJU_TRUST_PROXY)
+    trustProxy: typeof ctx.config.trustProxy === 'number' ? hops(ctx.config.trustProxy) : ctx.config.trustProxy ?? false,
   });
+  addSecurityHeaders(app);
+  installChineseZod();
   ctx.events ??= new ChangeFeed();
   const events = ctx.events;
   // background follow-ups finish before the database closes
@@ -38,12 +50,12 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details ?? null } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues = err.validation.map((v) => `${v.instancePath.replace(/^\//, '').replace(/\//g, '.') || '请求'}：${v.message}`);
+      const issues = err.validation.map((v) => `${fieldLabel(v.instancePath, err.validationContext)}：${v.message}`);
       return reply.status(400).send({ error: { code: 'VALIDATION', message: `请求内容不正确：${issues.join('；')}`, details: err.validation } });
     }
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status < 500) {
-      return reply.status(status).send({ error: { code: status === 413 ? 'TOO_LARGE' : 'BAD_REQUEST', message: status === 413 ? '上传的文件过大' : '请求不正确', details: null } });
+      return reply.status(status).send({ error: { code: status === 413 ? 'TOO_LARGE' : 'BAD_REQUEST', message: status === 413 ? '请求内容过大（上传文件请使用对应的上传功能，每种文件有各自的大小上限）' : '请求不正确', details: null } });
     }
     req.log.error(err);
     return reply.status(500).send({ error: { code: 'INTERNAL', message: '服务器内部错误，请稍后重试或联系管理员', details: null } });
@@ -55,7 +67,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   });
 
   // uploads (roster files, evidence): each route sets its own smaller limit
-  await app.register(fastifyMultipart, { limits: { fileSize: 200 * 1024 * 1024, files: 1, fields: 20 } });
+  await app.register(fastifyMultipart, { limits: { fileSize: MAX_ANY_UPLOAD, files: 1, fields: 20 } });
 
   await app.register(async (api) => {
     await registerAuth(api, ctx); // first: sets request.user, checks CSRF, for every route below

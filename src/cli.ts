@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { VERSION } from './shared/version.ts';
 import { isAppError } from './shared/errors.ts';
+import { chineseCommander } from './shared/cli-zh.ts';
+import { installChineseZod } from './shared/zod-zh.ts';
 
 // Each capability's commands, loaded only when called: `anju quality` or `anju crosscheck`, which
 // other tools run often, then start without loading the database, the web server and ExcelJS.
@@ -19,7 +21,9 @@ const MODULES: [commands: string[], load: () => Promise<Register>][] = [
 ];
 
 const program = new Command();
-program.name('anju').description('安居 — 水库移民后期扶持业务系统 命令行工具').version(VERSION);
+chineseCommander(program);
+installChineseZod();
+program.name('anju').description('安居 — 水库移民后期扶持业务系统 命令行工具').version(VERSION, '-V, --version', '显示版本号');
 const first = process.argv.slice(2).find((a) => !a.startsWith('-'));
 const chosen = MODULES.filter(([commands]) => first !== undefined && commands.includes(first));
 for (const [, load] of chosen.length ? chosen : MODULES) (await load())(program);

@@ -3,7 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../shared/db/database.ts';
@@ -27,7 +27,7 @@ describe('anju users / audit verify / db backup+restore (CLI)', () => {
     assert.equal(a.code, 0, a.err);
     assert.match(a.out, /已新建用户 wang（乡镇移民专干，辖区 430582101）/);
     assert.match(a.out, /初始密码：[A-Za-z0-9]{12}/);
-    const b = anju(['users', 'create', '--username', 'li', '--role', 'county', '--region', '430582', '--password', 'Abcdefg12'], env);
+    const b = anju(['users', 'create', '--username', 'li', '--role', 'county', '--region', '430582', '--password', 'Hgtrw5kq9'], env);
     assert.equal(b.code, 0, b.err);
     assert.doesNotMatch(b.out, /初始密码/);
     const bad = anju(['users', 'create', '--username', 'x9', '--role', 'township', '--region', '430582'], env);
@@ -48,7 +48,8 @@ describe('anju users / audit verify / db backup+restore (CLI)', () => {
     const refused = anju(['db', 'restore', file], env);
     assert.notEqual(refused.code, 0);
     assert.match(refused.err, /--force/);
-    const other = { ANJU_DATA_DIR: join(dir, 'data2') };
+    // the audit key is not in the backup: the restored database is checked with the original key file
+    const other = { ANJU_DATA_DIR: join(dir, 'data2'), ANJU_AUDIT_KEY_FILE: join(dir, 'data', 'audit.key') };
     const r = anju(['db', 'restore', file], other);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /审计日志校验通过：3 条/);
@@ -66,5 +67,43 @@ describe('anju users / audit verify / db backup+restore (CLI)', () => {
     const broken = anju(['audit', 'verify'], env);
     assert.equal(broken.code, 3);
     assert.match(broken.err, /第 2 条记录处断开/);
+  });
+
+  it('keys the chain with data/audit.key (0600), writes and checks anchors, and encrypts backups', async () => {
+    const env3 = { ANJU_DATA_DIR: join(dir, 'data3') };
+    assert.equal(anju(['users', 'create', '--username', 'zhao', '--role', 'county', '--region', '430582'], env3).code, 0);
+    const keyFile = join(dir, 'data3', 'audit.key');
+    assert.equal(statSync(keyFile).mode & 0o777, 0o600);
+    const anchor = join(dir, 'anchor.json');
+    const a = anju(['audit', 'anchor', '--out', anchor], env3);
+    assert.equal(a.code, 0, a.err);
+    assert.match(a.out, /已写出审计锚点.*共 1 条/);
+    const ok = anju(['audit', 'verify', '--anchor', anchor], env3);
+    assert.equal(ok.code, 0, ok.err);
+    assert.match(ok.out, /第 1 条起带密钥签名；与 \d{4}-\d\d-\d\d 的锚点（第 1 条）一致/);
+    // without the key file the keyed chain cannot be verified
+    const noKey = anju(['audit', 'verify'], { ...env3, ANJU_AUDIT_KEY_FILE: join(dir, 'nowhere.key') });
+    assert.notEqual(noKey.code, 0);
+    assert.match(noKey.err, /已从第1条起启用密钥，找不到原密钥/);
+
+    const enc = join(dir, 'enc.anju');
+    const refused = anju(['db', 'backup', '--out', enc, '--encrypt'], { ...env3, ANJU_BACKUP_PASSPHRASE: '' });
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.err, /ANJU_BACKUP_PASSPHRASE/);
+    const b = anju(['db', 'backup', '--out', enc, '--encrypt'], { ...env3, ANJU_BACKUP_PASSPHRASE: 'county-office-2026' });
+    assert.equal(b.code, 0, b.err);
+    assert.match(b.out, /已加密备份到/);
+    assert.equal(statSync(enc).mode & 0o777, 0o600);
+    const r = anju(['db', 'restore', enc], { ANJU_DATA_DIR: join(dir, 'data4'), ANJU_AUDIT_KEY_FILE: keyFile, ANJU_BACKUP_PASSPHRASE: 'county-office-2026' });
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /审计日志校验通过：1 条/);
+
+    // an entry rewritten after the anchor was taken: the anchor no longer matches
+    const d = await openDatabase({ dataDir: env3.ANJU_DATA_DIR });
+    try {
+      await d.exec(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update; UPDATE audit_log SET username = 'someone' WHERE seq = 1; ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update;`);
+    } finally { await d.close(); }
+    const broken = anju(['audit', 'verify', '--anchor', anchor], env3);
+    assert.equal(broken.code, 3);
   });
 });

@@ -4,6 +4,8 @@ import { userInfo } from 'node:os';
 import { openDatabase, optionsFromEnv, type Database } from '../shared/db/database.ts';
 import { migrate } from '../shared/db/migrate.ts';
 import { verifyAuditChain, type AuditActor } from '../shared/audit.ts';
+import { auditKeyPath, readAuditKey, ensureAuditKey } from '../shared/audit-key.ts';
+import { auditAnchor, writeAnchor, readAnchor, anchorProblem } from '../shared/audit-anchor.ts';
 import { AppError } from '../shared/errors.ts';
 import { ROLES, ROLE_NAMES, type Role } from './permissions.ts';
 import { createUser, findUserByName, listUsers, resetPassword, unlockUser } from './users.store.ts';
@@ -20,6 +22,8 @@ async function withDb<T>(fn: (d: Database) => Promise<T>): Promise<T> {
   const d = await openDatabase(optionsFromEnv());
   try {
     await migrate(d);
+    const k = await ensureAuditKey(d.db);
+    if (k.warning) console.error(k.warning);
     return await fn(d);
   } finally { await d.close(); }
 }
@@ -83,13 +87,29 @@ export function registerAuthCommands(program: Command) {
   });
 
   const audit = program.command('audit').description('审计日志');
-  audit.command('verify').description('校验审计日志的哈希链：被修改或删除的记录会被找出').action(async () => {
-    const r = await withDb((d) => verifyAuditChain(d.db));
-    if (r.ok) {
-      console.log(`审计日志完整：共 ${r.entries} 条记录，哈希链校验通过`);
-    } else {
-      console.error(`审计日志校验失败：第 ${r.brokenAt} 条记录处断开——${r.reason}（此前 ${r.entries} 条完好）`);
-      process.exitCode = 3;
-    }
-  });
+  audit.command('verify').description('校验审计日志的哈希链（带密钥的记录用密钥文件校验）：被修改或删除的记录会被找出')
+    .option('--anchor <file>', '同时核对审计锚点文件（anju audit anchor 所写）：锚点所指的记录必须仍在链中且未变')
+    .action(async (o: { anchor?: string }) => {
+      const anchor = o.anchor ? readAnchor(o.anchor) : null;
+      const { r, problem } = await withDb(async (d) => {
+        const r = await verifyAuditChain(d.db, { key: readAuditKey(auditKeyPath()) ?? undefined });
+        return { r, problem: anchor ? await anchorProblem(d.db, anchor) : null };
+      });
+      if (!r.ok) {
+        console.error(`审计日志校验失败：第 ${r.brokenAt} 条记录处断开——${r.reason}（此前 ${r.entries} 条完好）`);
+        process.exitCode = 3;
+        return;
+      }
+      if (problem) { console.error(`审计日志校验失败：${problem}`); process.exitCode = 3; return; }
+      const keyed = r.keyedFrom ? `，第 ${r.keyedFrom} 条起带密钥签名` : '，未启用密钥';
+      console.log(`审计日志完整：共 ${r.entries} 条记录，哈希链校验通过${keyed}${anchor ? `；与 ${anchor.date} 的锚点（第 ${anchor.entries} 条）一致` : ''}`);
+    });
+
+  audit.command('anchor').description('写出审计日志的锚点（链尾哈希、日期、记录数），请另处保存，日后用 verify --anchor 核对')
+    .requiredOption('--out <file>', '锚点文件，例如 审计锚点-20241231.json')
+    .action(async (o: { out: string }) => {
+      const a = await withDb((d) => auditAnchor(d.db));
+      writeAnchor(o.out, a);
+      console.log(`已写出审计锚点 ${o.out}：${a.date}，共 ${a.entries} 条，链尾哈希 ${a.hash}`);
+    });
 }

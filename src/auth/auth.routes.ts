@@ -7,6 +7,7 @@ import type { AppContext } from '../shared/context.ts';
 import { MeResponse, LoginBody, ChangePasswordBody } from './auth.schema.ts';
 import { ROLE_NAMES, PERMISSIONS, ROLE_PERMISSIONS, canUnmask, type SessionUser } from './permissions.ts';
 import { changePassword, login, auditAlone } from './login.ts';
+import { AddressLimiter } from './login-limits.ts';
 import { deleteSession } from './session.store.ts';
 import { requireUser } from './guards.ts';
 import { clearSessionCookie, setSessionCookie } from './cookies.ts';
@@ -27,15 +28,18 @@ const Ok = z.object({ ok: z.literal(true) });
 export async function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.database.db;
+  // failed logins per address, in this process's memory (one per server)
+  const limiter = new AddressLimiter();
 
   r.post('/auth/login', {
+    bodyLimit: 4096, // a name and a password; nothing larger is parsed
     schema: {
       tags: ['登录'], summary: '登录',
       body: LoginBody,
       response: { 200: MeResponse },
     },
   }, async (req, reply) => {
-    const res = await login(db, req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'] });
+    const res = await login(db, req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'], limiter });
     // a session from before (another user on this browser) ends here
     if (req.session) await deleteSession(db, req.session.tokenHash);
     setSessionCookie(reply, ctx, res.token);

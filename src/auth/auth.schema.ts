@@ -92,4 +92,10 @@ export const AuditEntryView = z.object({
   before: z.unknown(), after: z.unknown(), detail: z.unknown(),
 });
 export const AuditPage = z.object({ items: z.array(AuditEntryView), total: z.number(), page: z.number(), pageSize: z.number() });
-export const AuditVerifyResponse = z.object({ ok: z.boolean(), entries: z.number(), brokenAt: z.number().optional(), reason: z.string().optional() });
+export const AuditVerifyResponse = z.object({
+  ok: z.boolean(), entries: z.number(), brokenAt: z.number().optional(), reason: z.string().optional(),
+  /** first entry chained with the key (null: the chain is not keyed) */
+  keyedFrom: z.number().nullable().optional(),
+  /** hash of the last entry, for an anchor */
+  head: z.string().optional(),
+});

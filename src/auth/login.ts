@@ -1,61 +1,83 @@
-// Logging in and changing one's password: lock-out after repeated failures, audited.
+// Logging in and changing one's password. Every failure answers the same (401, one message):
+// unknown user, wrong password, locked account and disabled account cannot be told apart.
+// The attempt is counted before the hash check (login-limits.ts), and everything is audited.
 import { sql, type Kysely } from 'kysely';
 import { AppError } from '../shared/errors.ts';
 import { appendAudit, type AuditActor, type AuditEntry } from '../shared/audit.ts';
 import { burnPasswordCheck, hashPassword, passwordProblem, verifyPassword } from './password.ts';
 import { createSession, deleteUserSessions, purgeExpiredSessions, toSessionUser, type UserRow } from './session.store.ts';
+import { MAX_FAILED_LOGINS, lockMinutes, ADDRESS_WINDOW_MINUTES, type AddressLimiter } from './login-limits.ts';
 import type { SessionUser } from './permissions.ts';
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCK_MINUTES = 15;
+export { MAX_FAILED_LOGINS, LOCK_MINUTES } from './login-limits.ts';
 
-const BAD_LOGIN = '用户名或密码错误';
+/** The one answer to every failed login. */
+export const BAD_LOGIN = '用户名或密码错误；多次输错后账号会被暂时锁定，请稍后再试或联系管理员';
 
 /** One audit entry in its own transaction (the chain head is locked for the whole append). */
 export async function auditAlone(db: Kysely<any>, actor: AuditActor, entry: AuditEntry): Promise<void> {
   await db.transaction().execute((trx) => appendAudit(trx, actor, entry));
 }
 
-function minutesLeft(until: Date | string): number {
-  return Math.max(1, Math.ceil((new Date(until).getTime() - Date.now()) / 60000));
-}
-
 export interface LoginResult { user: SessionUser; token: string; csrfToken: string }
+export interface LoginMeta { ip?: string; userAgent?: string; limiter?: AddressLimiter }
 
-export async function login(db: Kysely<any>, username: string, password: string, meta: { ip?: string; userAgent?: string } = {}): Promise<LoginResult> {
+interface Claim { failed_attempts: number; lock_level: number }
+
+export async function login(db: Kysely<any>, username: string, password: string, meta: LoginMeta = {}): Promise<LoginResult> {
   const name = username.trim();
-  const found = await sql<UserRow>`SELECT * FROM users WHERE username = ${name}`.execute(db);
+  const ip = meta.ip ?? '';
+  const detail = { ip };
+  if (meta.limiter?.blocked(ip)) {
+    await auditAlone(db, { userId: null, username: name.slice(0, 64) }, { action: 'auth.login_failed', entityType: 'user', detail: { ...detail, reason: '来源地址尝试过多' } });
+    throw new AppError('TOO_MANY_REQUESTS', `登录失败次数过多，请${ADDRESS_WINDOW_MINUTES}分钟后再试`);
+  }
+  const found = await sql<UserRow & { lock_level: number }>`SELECT * FROM users WHERE username = ${name}`.execute(db);
   const u = found.rows[0];
-  const detail = { ip: meta.ip ?? '' };
-  if (!u) {
-    await burnPasswordCheck(password);
-    await auditAlone(db, { userId: null, username: name.slice(0, 64) }, { action: 'auth.login_failed', entityType: 'user', detail: { ...detail, reason: '用户不存在' } });
+  const refuse = async (actor: AuditActor, entry: Omit<AuditEntry, 'action'> & { reason: string; extra?: object }, action = 'auth.login_failed'): Promise<never> => {
+    meta.limiter?.fail(ip);
+    await auditAlone(db, actor, { action, entityType: 'user', entityId: entry.entityId, countyCode: entry.countyCode, detail: { ...detail, reason: entry.reason, ...entry.extra } });
     throw new AppError('UNAUTHENTICATED', BAD_LOGIN);
+  };
+  if (!u) {
+    await burnPasswordCheck(password); // about the time of a real check
+    return refuse({ userId: null, username: name.slice(0, 64) }, { reason: '用户不存在' });
   }
   const actor = { userId: Number(u.id), username: u.username };
-  if (u.locked_until && new Date(u.locked_until).getTime() > Date.now()) {
-    await auditAlone(db, actor, { action: 'auth.login_failed', entityType: 'user', entityId: u.id, countyCode: u.region_code.slice(0, 6), detail: { ...detail, reason: '账号锁定中' } });
-    throw new AppError('LOCKED', `密码错误次数过多，账号已锁定，请${minutesLeft(u.locked_until)}分钟后再试，或联系管理员解锁`);
+  const where = { entityId: u.id, countyCode: u.region_code.slice(0, 6) };
+  // Count this attempt first. A lock that has run out starts a new count; a running lock
+  // claims nothing, and then no hash is checked.
+  const claimed = await sql<Claim>`UPDATE users SET
+      failed_attempts = CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_attempts + 1 END,
+      locked_until = NULL
+    WHERE id = ${u.id} AND (locked_until IS NULL OR locked_until <= now())
+    RETURNING failed_attempts, lock_level`.execute(db);
+  const claim = claimed.rows[0];
+  if (!claim) {
+    await burnPasswordCheck(password);
+    return refuse(actor, { ...where, reason: '账号锁定中' });
+  }
+  const n = Number(claim.failed_attempts);
+  const lock = async (reason: string) => {
+    const minutes = lockMinutes(u.role, Number(claim.lock_level));
+    // only the first to lock sets the time: parallel refusals do not stretch it
+    await sql`UPDATE users SET locked_until = now() + make_interval(mins => ${minutes}), failed_attempts = 0, lock_level = lock_level + 1
+      WHERE id = ${u.id} AND (locked_until IS NULL OR locked_until <= now())`.execute(db);
+    return refuse(actor, { ...where, reason, extra: { failedAttempts: n, lockMinutes: minutes } }, 'auth.locked');
+  };
+  if (n > MAX_FAILED_LOGINS) {
+    // beyond the limit (guesses sent side by side): refused unchecked
+    await burnPasswordCheck(password);
+    return lock('超过尝试次数，未校验密码');
   }
   const ok = await verifyPassword(u.password_hash, password);
   if (!ok) {
-    const locked = await db.transaction().execute(async (trx) => {
-      const r = await sql<{ failed_attempts: number }>`UPDATE users SET failed_attempts = failed_attempts + 1 WHERE id = ${u.id} RETURNING failed_attempts`.execute(trx);
-      const n = Number(r.rows[0].failed_attempts);
-      const lock = n >= MAX_FAILED_LOGINS;
-      if (lock) await sql`UPDATE users SET failed_attempts = 0, locked_until = now() + make_interval(mins => ${LOCK_MINUTES}) WHERE id = ${u.id}`.execute(trx);
-      await appendAudit(trx, actor, { action: lock ? 'auth.locked' : 'auth.login_failed', entityType: 'user', entityId: u.id, countyCode: u.region_code.slice(0, 6), detail: { ...detail, reason: '密码错误', failedAttempts: n } });
-      return { lock, left: MAX_FAILED_LOGINS - n };
-    });
-    if (locked.lock) throw new AppError('LOCKED', `密码连续错误${MAX_FAILED_LOGINS}次，账号已锁定${LOCK_MINUTES}分钟，请${LOCK_MINUTES}分钟后再试，或联系管理员解锁`);
-    throw new AppError('UNAUTHENTICATED', `${BAD_LOGIN}（再错${locked.left}次账号将被锁定${LOCK_MINUTES}分钟）`);
+    if (n >= MAX_FAILED_LOGINS) return lock('密码错误');
+    return refuse(actor, { ...where, reason: '密码错误', extra: { failedAttempts: n } });
   }
-  if (!u.active) {
-    await auditAlone(db, actor, { action: 'auth.login_failed', entityType: 'user', entityId: u.id, countyCode: u.region_code.slice(0, 6), detail: { ...detail, reason: '账号已停用' } });
-    throw new AppError('UNAUTHENTICATED', '账号已停用，请联系管理员');
-  }
+  if (!u.active) return refuse(actor, { ...where, reason: '账号已停用' });
   return db.transaction().execute(async (trx) => {
-    await sql`UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ${u.id}`.execute(trx);
+    await sql`UPDATE users SET failed_attempts = 0, locked_until = NULL, lock_level = 0 WHERE id = ${u.id}`.execute(trx);
     await purgeExpiredSessions(trx);
     const s = await createSession(trx, Number(u.id), meta);
     await appendAudit(trx, actor, { action: 'auth.login', entityType: 'user', entityId: u.id, countyCode: u.region_code.slice(0, 6), detail });
@@ -68,7 +90,7 @@ export async function changePassword(db: Kysely<any>, user: SessionUser, oldPass
   const u = r.rows[0];
   if (!u) throw new AppError('UNAUTHENTICATED', '尚未登录或登录已过期，请重新登录');
   if (!(await verifyPassword(u.password_hash, oldPassword))) throw new AppError('BAD_REQUEST', '原密码不正确');
-  const problem = passwordProblem(newPassword, u.username);
+  const problem = passwordProblem(newPassword, u.username, u.role);
   if (problem) throw new AppError('VALIDATION', problem);
   if (newPassword === oldPassword) throw new AppError('VALIDATION', '新密码不能与原密码相同');
   const h = await hashPassword(newPassword);

@@ -78,7 +78,14 @@ describe('passwords', () => {
     assert.match(passwordProblem('abcdefgh')!, /字母和数字/);
     assert.match(passwordProblem('12345678')!, /字母和数字/);
     assert.match(passwordProblem('zhang123x', 'zhang')!, /用户名/);
-    assert.equal(passwordProblem('Abcdefg1'), null);
+    assert.equal(passwordProblem('Hgtrw5kq'), null);
+  });
+  it('refuses common and keyboard passwords, and asks 10 characters of administrators', () => {
+    for (const p of ['Password123', 'p@ssw0rd1', 'qwer1234', 'Qwerty2024', '1qaz2wsx', 'Abcdefg123', 'asdf1234', 'woaini1314', 'Admin123456', 'a12345678', 'zxcvbnm1', '12345qwe'])
+      assert.match(passwordProblem(p) ?? '', /过于常见|键盘/, p);
+    assert.match(passwordProblem('Hgtrw5kq9', undefined, 'admin')!, /系统管理员的新密码至少需要10个字符/);
+    assert.equal(passwordProblem('Hgtrw5kq9', undefined, 'county'), null);
+    assert.equal(passwordProblem('Hgtrw5kq9x', undefined, 'admin'), null);
   });
   it('generated passwords meet the rule and differ', () => {
     const seen = new Set<string>();

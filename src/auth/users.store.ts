@@ -71,7 +71,7 @@ export async function createUser(db: Kysely<any>, actor: AuditActor, scope: stri
   await assertRegion(db, input.regionCode, scope, input.role);
   const password = input.password || generatePassword();
   if (input.password) {
-    const problem = passwordProblem(input.password, input.username);
+    const problem = passwordProblem(input.password, input.username, input.role);
     if (problem) throw new AppError('VALIDATION', problem.replace('新密码', '密码'));
   }
   const hash = await hashPassword(password);
@@ -116,7 +116,7 @@ export async function resetPassword(db: Kysely<any>, actor: AuditActor, scope: s
   const hash = await hashPassword(password);
   return db.transaction().execute(async (trx) => {
     const row = await getRow(trx, id, scope, true);
-    const r = await sql<UserRow>`UPDATE users SET password_hash = ${hash}, must_change_password = true, failed_attempts = 0, locked_until = NULL
+    const r = await sql<UserRow>`UPDATE users SET password_hash = ${hash}, must_change_password = true, failed_attempts = 0, locked_until = NULL, lock_level = 0
       WHERE id = ${row.id} RETURNING *`.execute(trx);
     await deleteUserSessions(trx, Number(row.id));
     await appendAudit(trx, actor, { action: 'user.reset_password', entityType: 'user', entityId: row.id, countyCode: row.region_code.slice(0, 6), detail: { username: row.username } });
@@ -127,7 +127,7 @@ export async function resetPassword(db: Kysely<any>, actor: AuditActor, scope: s
 export async function unlockUser(db: Kysely<any>, actor: AuditActor, scope: string | null, id: number): Promise<UserView> {
   return db.transaction().execute(async (trx) => {
     const row = await getRow(trx, id, scope, true);
-    const r = await sql<UserRow>`UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ${row.id} RETURNING *`.execute(trx);
+    const r = await sql<UserRow>`UPDATE users SET failed_attempts = 0, locked_until = NULL, lock_level = 0 WHERE id = ${row.id} RETURNING *`.execute(trx);
     await appendAudit(trx, actor, { action: 'user.unlock', entityType: 'user', entityId: row.id, countyCode: row.region_code.slice(0, 6), detail: { username: row.username, lockedUntil: row.locked_until } });
     return (await viewsOf(trx, r.rows))[0];
   });

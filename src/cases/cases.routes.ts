@@ -6,6 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, maskId, type SessionUser } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
+import { receiveUpload } from '../shared/http/upload.ts';
 import type { AppContext } from '../shared/context.ts';
 import { findingsCsv, FINDING_CODES } from '../crosscheck/index.ts';
 import { paidFigures } from '../subsidy/index.ts';
@@ -20,7 +21,7 @@ const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const flag = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).optional();
 const page = { page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(500).default(50) };
 const scopeOf = (user: SessionUser) => (user.regionCode.length > 6 ? user.regionCode : undefined);
-const MAX_UPLOAD = 500 * 1024 * 1024;
+const MAX_UPLOAD = 512 * 1024 * 1024;
 
 export const VerifyBody = z.object({ verdict: z.enum(['违规', '误报']), evidence: z.string().min(1, '请填写核实依据').max(2000), remarks: z.string().max(2000).optional() });
 export const RunBody = z.object({ inputIds: z.array(z.number().int().positive()).max(50).default([]), periods: z.array(z.string().regex(/^\d{4}(H[12])?$/)).max(40).optional(),
@@ -36,13 +37,12 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
   r.post('/crosscheck/inputs', { config: { permission: 'crosscheck.run' }, schema: { tags: TAG, summary: '上传核对数据（死亡名单、户籍信息、其他县花名册、发放明细；multipart，字段file；同一文件只保存一次）',
     querystring: z.object({ kind: z.enum(['deaths', 'hukou', 'other_roster', 'payments']), label: z.string().max(60).optional() }), consumes: ['multipart/form-data'] } }, async (req, reply) => {
     const user = requirePermission(req, 'crosscheck.run');
-    if (!req.isMultipart()) throw new AppError('BAD_REQUEST', '请以multipart/form-data上传文件');
-    const part = await req.file({ limits: { fileSize: MAX_UPLOAD, files: 1 } });
-    if (!part) throw new AppError('FILE_EMPTY', '没有收到文件');
-    let content: Buffer;
-    try { content = await part.toBuffer(); } catch { throw new AppError('TOO_LARGE', '文件过大'); }
-    const saved = await uploadInput(db, actorOf(user), user.countyCode, req.query.kind, { filename: part.filename ?? '', content, label: req.query.label });
-    return reply.status(201).send({ ...saved, problems: saved.problems.slice(0, 200), problemCount: saved.problems.length });
+    const file = await receiveUpload(req, { maxBytes: MAX_UPLOAD, what: '核对数据文件' });
+    let saved;
+    try {
+      saved = await uploadInput(db, actorOf(user), user.countyCode, req.query.kind, { filename: file.filename, content: await file.read(), path: file.path, sha256: file.sha256, label: req.query.label });
+    } finally { await file.remove(); }
+    return reply.status(201).send({ ...saved, problems: saved.problems.slice(0, 200), problemCount: saved.problemCount });
   });
   r.get('/crosscheck/inputs', { config: { permission: 'crosscheck.run' }, schema: { tags: TAG, summary: '已上传的核对数据' } }, async (req) => {
     const user = requirePermission(req, 'crosscheck.run');

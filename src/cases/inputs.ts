@@ -6,6 +6,7 @@ import { parseDateStrict } from '../shared/dates.ts';
 import { parseYuanToFen } from '../shared/money.ts';
 import { parsePeriod } from '../shared/periods.ts';
 import { AppError } from '../shared/errors.ts';
+import { runInWorker } from '../shared/worker.ts';
 import { HUKOU_STATUSES, type DeathRecord, type HukouRecord, type HukouStatus, type PaymentRecord, type RosterRecord } from '../crosscheck/index.ts';
 
 export type InputKind = 'deaths' | 'hukou' | 'other_roster' | 'payments';
@@ -24,7 +25,7 @@ const SPECS: Record<InputKind, ColumnSpec> = {
 type AnyRecord = DeathRecord | HukouRecord | RosterRecord | PaymentRecord;
 
 /** Open a stored input; `records` streams the usable rows, `problems` fills as rows are read. */
-export async function readInput(kind: InputKind, content: Buffer): Promise<{ records: AsyncIterable<AnyRecord>; problems: InputProblem[] }> {
+export async function readInput(kind: InputKind, content: Buffer | string): Promise<{ records: AsyncIterable<AnyRecord>; problems: InputProblem[] }> {
   const t = await openTable(content);
   const m = mapHeaders(t.headers, SPECS[kind]);
   if (m.missing.length) throw new AppError('FILE_COLUMNS', `${INPUT_NAMES[kind]}缺少必需的列：${m.missing.join('、')}（文件中的列为：${t.headers.filter(Boolean).join('、')}）`);
@@ -68,10 +69,15 @@ export async function readInput(kind: InputKind, content: Buffer): Promise<{ rec
   return { records: records(), problems };
 }
 
-/** Count the usable rows of an upload (checks the columns before the file is kept). */
-export async function countInput(kind: InputKind, content: Buffer): Promise<{ rows: number; problems: InputProblem[] }> {
+/** Count the usable rows of an upload (checks the columns before the file is kept); at most 1 000 problems are listed. */
+export async function countInput(kind: InputKind, content: Buffer | string): Promise<{ rows: number; problems: InputProblem[]; problemCount: number }> {
   const { records, problems } = await readInput(kind, content);
   let rows = 0;
   for await (const _ of records) rows++;
-  return { rows, problems };
+  return { rows, problems: problems.slice(0, 1000), problemCount: problems.length };
+}
+
+/** countInput on a file on disk, in a worker thread: the server keeps answering while a large extract is read. */
+export function countInputInWorker(kind: InputKind, path: string): Promise<{ rows: number; problems: InputProblem[]; problemCount: number }> {
+  return runInWorker(new URL('./inputs.ts', import.meta.url), 'countInput', [kind, path]);
 }

@@ -11,7 +11,7 @@ import { runCrosscheck, FINDING_LABELS, type FindingCode, type Finding, type Cro
 import { streamRosterForCheck } from '../registry/index.ts';
 import { streamRecordedPayments, loadSettings } from '../subsidy/index.ts';
 import { parsePeriod, comparePeriods } from '../shared/periods.ts';
-import { countInput, readInput, INPUT_NAMES, type InputKind } from './inputs.ts';
+import { countInput, countInputInWorker, readInput, INPUT_NAMES, type InputKind } from './inputs.ts';
 import { upsertCasesFromRun } from './cases.store.ts';
 
 export interface StoredInput { id: number; kind: InputKind; label: string; filename: string; sha256: string; rows: number; size: number; uploadedAt: string }
@@ -19,19 +19,21 @@ export interface StoredInput { id: number; kind: InputKind; label: string; filen
 const inputOf = (r: any): StoredInput => ({ id: Number(r.id), kind: r.kind, label: r.label, filename: r.filename, sha256: r.sha256, rows: Number(r.rows), size: Number(r.size), uploadedAt: new Date(r.uploaded_at).toISOString() });
 
 /** Keep an uploaded extract (the same file twice is kept once). Its columns are checked first. */
-export async function uploadInput(db: Kysely<any>, actor: AuditActor, countyCode: string, kind: InputKind, file: { filename: string; content: Buffer; label?: string }): Promise<StoredInput & { problems: { rowNumber: number; column: string; reason: string }[] }> {
-  const sha256 = createHash('sha256').update(file.content).digest('hex');
-  const { rows, problems } = await countInput(kind, file.content);
+export async function uploadInput(db: Kysely<any>, actor: AuditActor, countyCode: string, kind: InputKind, file: { filename: string; content: Buffer; label?: string; path?: string; sha256?: string }): Promise<StoredInput & { problems: { rowNumber: number; column: string; reason: string }[]; problemCount: number }> {
+  // hashed while it arrived, when it came through receiveUpload (a 500 MB hash here would hold the server)
+  const sha256 = file.sha256 ?? createHash('sha256').update(file.content).digest('hex');
+  // an upload on disk is read in a worker thread, streamed from the file
+  const { rows, problems, problemCount } = file.path ? await countInputInWorker(kind, file.path) : await countInput(kind, file.content);
   if (!rows) throw new AppError('FILE_EMPTY', `${INPUT_NAMES[kind]}中没有可用的数据行`, { problems: problems.slice(0, 50) });
   return db.transaction().execute(async (trx) => {
     const old = await sql<any>`SELECT id, kind, label, filename, sha256, rows, size, uploaded_at FROM crosscheck_inputs WHERE county_code = ${countyCode} AND kind = ${kind} AND sha256 = ${sha256}`.execute(trx);
-    if (old.rows[0]) return { ...inputOf(old.rows[0]), problems };
+    if (old.rows[0]) return { ...inputOf(old.rows[0]), problems, problemCount };
     const r = await sql<any>`INSERT INTO crosscheck_inputs (county_code, kind, label, filename, sha256, rows, size, content, uploaded_by)
       VALUES (${countyCode}, ${kind}, ${file.label ?? ''}, ${file.filename}, ${sha256}, ${rows}, ${file.content.length}, ${file.content}, ${actor.userId})
       RETURNING id, kind, label, filename, sha256, rows, size, uploaded_at`.execute(trx);
     await appendAudit(trx, actor, { action: 'crosscheck.upload', entityType: 'crosscheck_input', entityId: Number(r.rows[0].id), countyCode,
-      after: { kind, filename: file.filename, sha256, rows, problems: problems.length } });
-    return { ...inputOf(r.rows[0]), problems };
+      after: { kind, filename: file.filename, sha256, rows, problems: problemCount } });
+    return { ...inputOf(r.rows[0]), problems, problemCount };
   });
 }
 
@@ -70,6 +72,8 @@ export async function executeRun(db: Kysely<any>, actor: AuditActor, countyCode:
     : [];
   const missing = req.inputIds.filter((id) => !inputs.some((i) => Number(i.id) === id));
   if (missing.length) throw new AppError('NOT_FOUND', `上传的文件${missing.join('、')}不存在`);
+  const pruned = inputs.filter((i) => !i.content || i.content.length === 0);
+  if (pruned.length) throw new AppError('CONFLICT', `上传的文件${pruned.map((i) => `“${i.filename}”`).join('、')}已超过保留期，原始内容已清理，请重新上传后再核对`);
   let done = 0;
   const total = inputs.reduce((s, i) => s + Number(i.rows), 0);
   const tick = () => { done++; if (done % 5000 === 0) void p?.progress(done, null, '正在核对'); };

@@ -6,6 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePermission } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
+import { receiveUpload } from '../shared/http/upload.ts';
 import type { AppContext } from '../shared/context.ts';
 import { ADJUSTMENT_KINDS, ADJUSTMENT_STATUSES, AdjustmentInput, CATEGORIES } from './adjustment.ts';
 import { searchPersons, getPersonPage } from './person.store.ts';
@@ -158,12 +159,10 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
     params: IdParam, consumes: ['multipart/form-data'], response: { 201: FileSchema } } },
   async (req, reply) => {
     const user = requirePermission(req, 'adjustment.enter');
-    if (!req.isMultipart()) throw new AppError('BAD_REQUEST', '请以multipart/form-data上传文件');
-    const part = await req.file({ limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
-    if (!part) throw new AppError('FILE_EMPTY', '没有收到文件');
-    let content: Buffer;
-    try { content = await part.toBuffer(); } catch { throw new AppError('TOO_LARGE', `佐证材料不能超过${MAX_FILE_BYTES / 1024 / 1024}MB`); }
-    return reply.status(201).send(await addAdjustmentFile(db, user, req.params.id, { filename: part.filename, mime: part.mimetype, content }));
+    const file = await receiveUpload(req, { maxBytes: MAX_FILE_BYTES, what: '佐证材料' });
+    try {
+      return reply.status(201).send(await addAdjustmentFile(db, user, req.params.id, { filename: file.filename, mime: file.mimetype, content: await file.read() }));
+    } finally { await file.remove(); }
   });
 
   r.get('/registry/adjustments/:id/files/:fileId', { config: { permission: 'registry.read' }, schema: { tags: TAG_ADJ, summary: '下载佐证材料（记审计）',

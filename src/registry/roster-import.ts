@@ -29,6 +29,8 @@ export interface ReadOptions {
   /** counties the import may touch; null/undefined = every county named by the file's 村代码 */
   counties?: string[] | null;
   onProgress?: (rowsRead: number) => void;
+  /** the file's sha256 when already known (hashed as it was uploaded) */
+  sha256?: string;
 }
 
 export interface RosterFile {
@@ -107,7 +109,7 @@ export async function readRosterFile(content: Buffer, opts: ReadOptions = {}): P
     throw new AppError('FILE_MALFORMED', `文件的${rowsRead}行数据全部无法导入（例如 ${reasons.join('；')}），数据库未作任何修改`, { problems: problems.slice(0, 100) });
   }
   return {
-    format: table.format, encoding: table.encoding ?? '', sha256: createHash('sha256').update(content).digest('hex'), size: content.length,
+    format: table.format, encoding: table.encoding ?? '', sha256: opts.sha256 ?? createHash('sha256').update(content).digest('hex'), size: content.length,
     layout, rowsRead, records, problems, warnings: layout.warnings,
   };
 }
@@ -238,14 +240,14 @@ export async function applyRoster(db: Kysely<any>, content: Buffer, opts: ApplyO
 export interface StartedImport { id: string; jobId: string }
 
 /** Store the uploaded file and preview it in the background (job 'roster.import.preview'). */
-export async function startImportPreview(db: Kysely<any>, o: { content: Buffer; filename: string; countyCode: string; userId: number | null }): Promise<StartedImport> {
+export async function startImportPreview(db: Kysely<any>, o: { content: Buffer; filename: string; countyCode: string; userId: number | null; sha256?: string }): Promise<StartedImport> {
   if (!o.content.length) throw new AppError('FILE_EMPTY', '上传的文件为空');
   const id = randomUUID();
-  await insertImportBatch(db, { id, countyCode: o.countyCode, filename: o.filename, size: o.content.length, sha256: createHash('sha256').update(o.content).digest('hex'), content: o.content, createdBy: o.userId });
+  await insertImportBatch(db, { id, countyCode: o.countyCode, filename: o.filename, size: o.content.length, sha256: o.sha256 ?? createHash('sha256').update(o.content).digest('hex'), content: o.content, createdBy: o.userId });
   const jobId = await startJob(db, 'roster.import.preview', { countyCode: o.countyCode, createdBy: o.userId }, async (p) => {
     try {
       await updateImportBatch(db, id, { status: 'previewing' });
-      const { file, plan, summary } = await previewRoster(db, o.content, { counties: [o.countyCode], onProgress: (n) => void p.progress(n, null, `已读取${n}行`).catch(() => {}) });
+      const { file, plan, summary } = await previewRoster(db, o.content, { counties: [o.countyCode], sha256: o.sha256, onProgress: (n) => void p.progress(n, null, `已读取${n}行`).catch(() => {}) });
       await saveImportLists(db, id, previewRows(plan), file.problems);
       await updateImportBatch(db, id, { status: 'previewed', summary, format: file.format, encoding: file.encoding, error: '' });
       return countsOf(summary);

@@ -6,13 +6,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePermission, canUnmask, actorOf } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
+import { receiveUpload } from '../shared/http/upload.ts';
 import type { AppContext } from '../shared/context.ts';
 import { startImportPreview, startImportApply, countsOf } from './roster-import.ts';
 import { getImportBatch, listImportRows, listImportProblems, listImportBatches } from './roster-import.store.ts';
 import { exportRoster, problemsXlsx } from './roster-export.ts';
 
 const TAG = ['花名册导入导出'];
-const MAX_UPLOAD = 200 * 1024 * 1024;
+const MAX_UPLOAD = 256 * 1024 * 1024;
 const ImportId = z.object({ id: z.string().uuid() });
 const Started = z.object({ id: z.string(), jobId: z.string() });
 const PreviewRow = z.object({
@@ -47,12 +48,11 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     schema: { tags: TAG, summary: '上传花名册并预览（multipart，字段file；后台任务，返回任务号）', consumes: ['multipart/form-data'], response: { 202: Started } },
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.import');
-    if (!req.isMultipart()) throw new AppError('BAD_REQUEST', '请以multipart/form-data上传花名册文件');
-    const part = await req.file({ limits: { fileSize: MAX_UPLOAD, files: 1 } });
-    if (!part) throw new AppError('FILE_EMPTY', '没有收到文件');
-    let content: Buffer;
-    try { content = await part.toBuffer(); } catch { throw new AppError('TOO_LARGE', `花名册文件不能超过${MAX_UPLOAD / 1024 / 1024}MB`); }
-    const started = await startImportPreview(db, { content, filename: part.filename ?? '', countyCode: user.countyCode, userId: user.id });
+    const file = await receiveUpload(req, { maxBytes: MAX_UPLOAD, what: '花名册文件' });
+    let started;
+    try {
+      started = await startImportPreview(db, { content: await file.read(), sha256: file.sha256, filename: file.filename, countyCode: user.countyCode, userId: user.id });
+    } finally { await file.remove(); }
     return reply.status(202).send(started);
   });
 

@@ -1,9 +1,12 @@
 // The append-only audit log. Every change to people, money and cases, every unmasked view
 // and every export is one entry, written in the same transaction as the change.
-// Entries are chained: hash = sha256(prev_hash + canonical JSON), so an edited or removed
-// row breaks the chain and `verifyAuditChain` finds where.
-import { createHash } from 'node:crypto';
+// Entries are chained: hash = HMAC-SHA256(key, prev_hash + canonical JSON) with a key kept
+// outside the database (audit-key.ts), so an edited or removed row breaks the chain and
+// `verifyAuditChain` finds where, and whoever can write the database cannot recompute it.
+// Entries written before the key existed (older versions) keep hash = sha256(prev_hash + JSON).
+import { createHash, createHmac } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { currentAuditKey, requireAuditKey, readAuditKey, auditKeyPath, type AuditKey } from './audit-key.ts';
 
 export interface AuditActor { userId: number | null; username: string }
 
@@ -35,13 +38,15 @@ interface StoredEntry {
   before: unknown; after: unknown; detail: unknown;
 }
 
-export function entryHash(prevHash: string, e: StoredEntry): string {
+/** The link of one entry: HMAC-SHA256 under the key, or plain sha256 without one (old entries). */
+export function entryHash(prevHash: string, e: StoredEntry, key?: Buffer | null): string {
   const body = canonicalJson({
     seq: Number(e.seq), at: e.at, user_id: e.user_id === null ? null : Number(e.user_id), username: e.username,
     action: e.action, entity_type: e.entity_type, entity_id: e.entity_id, county_code: e.county_code,
     before: e.before ?? null, after: e.after ?? null, detail: e.detail ?? null,
   });
-  return createHash('sha256').update(prevHash).update(body).digest('hex');
+  const h = key ? createHmac('sha256', key) : createHash('sha256');
+  return h.update(prevHash).update(body).digest('hex');
 }
 
 // JSON round trip so what we hash is exactly what jsonb gives back (dates as strings, no undefined)
@@ -54,9 +59,11 @@ const asJson = (v: unknown) => (v === undefined || v === null ? null : JSON.pars
 export async function appendAudit(trx: Kysely<any>, actor: AuditActor, entries: AuditEntry | AuditEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
   if (!list.length) return;
-  const head = await sql<{ seq: number; hash: string }>`SELECT seq, hash FROM audit_head WHERE one FOR UPDATE`.execute(trx);
+  const head = await sql<{ seq: number; hash: string; keyed_from: number | null }>`SELECT seq, hash, keyed_from FROM audit_head WHERE one FOR UPDATE`.execute(trx);
   let { seq, hash } = head.rows[0];
   seq = Number(seq);
+  // a keyed chain never gets an unkeyed entry: without its key the append stops here
+  const key = head.rows[0].keyed_from !== null ? requireAuditKey().key : null;
   // milliseconds, ISO, UTC: the text form is what gets hashed
   const at = new Date().toISOString();
   for (const e of list) {
@@ -66,7 +73,7 @@ export async function appendAudit(trx: Kysely<any>, actor: AuditActor, entries: 
       entity_type: e.entityType ?? '', entity_id: e.entityId === undefined ? '' : String(e.entityId),
       county_code: e.countyCode ?? '', before: asJson(e.before), after: asJson(e.after), detail: asJson(e.detail),
     };
-    const h = entryHash(hash, stored);
+    const h = entryHash(hash, stored, key);
     await sql`INSERT INTO audit_log (seq, at, user_id, username, action, entity_type, entity_id, county_code, before, after, detail, prev_hash, hash)
       VALUES (${seq}, ${at}::timestamptz, ${stored.user_id}, ${stored.username}, ${stored.action}, ${stored.entity_type}, ${stored.entity_id}, ${stored.county_code},
         ${JSON.stringify(stored.before)}::jsonb, ${JSON.stringify(stored.after)}::jsonb, ${JSON.stringify(stored.detail)}::jsonb, ${hash}, ${h})`.execute(trx);
@@ -75,10 +82,26 @@ export async function appendAudit(trx: Kysely<any>, actor: AuditActor, entries: 
   await sql`UPDATE audit_head SET seq = ${seq}, hash = ${hash} WHERE one`.execute(trx);
 }
 
-export interface ChainCheck { ok: boolean; entries: number; brokenAt?: number; reason?: string }
+export interface ChainCheck { ok: boolean; entries: number; brokenAt?: number; reason?: string; keyedFrom?: number | null; head?: string }
 
-/** Recompute the chain from the start; report the first entry that does not fit. */
-export async function verifyAuditChain(db: Kysely<any>, batch = 5000): Promise<ChainCheck> {
+/**
+ * Recompute the chain from the start; report the first entry that does not fit. Entries from
+ * the key's `keyedFrom` on are checked with the key (the loaded one, else the key file).
+ */
+export async function verifyAuditChain(db: Kysely<any>, opts: { key?: AuditKey | null; batch?: number } = {}): Promise<ChainCheck> {
+  const batch = opts.batch ?? 5000;
+  const headRow = (await sql<{ seq: number; hash: string; keyed_from: number | null }>`SELECT seq, hash, keyed_from FROM audit_head WHERE one`.execute(db)).rows[0];
+  const markedFrom = headRow.keyed_from === null ? null : Number(headRow.keyed_from);
+  let key: AuditKey | null = opts.key !== undefined ? opts.key : currentAuditKey();
+  // the key file is read here only for a keyed chain (the server and `anju audit verify` load it first)
+  if (key === null && opts.key === undefined && markedFrom !== null) key = readAuditKey(auditKeyPath());
+  if (!key && markedFrom !== null) return { ok: false, entries: 0, brokenAt: markedFrom, keyedFrom: markedFrom, reason: `审计日志从第${markedFrom}条起带密钥，缺少密钥文件（${auditKeyPath()}）无法校验` };
+  // the key file says where keying began; the database's marker must agree (a cleared or moved
+  // marker would let keyed entries be checked the old, unkeyed way)
+  const keyedFrom = key ? key.keyedFrom : null;
+  if (key && markedFrom !== keyedFrom && !(markedFrom === null && Number(headRow.seq) < key.keyedFrom)) {
+    return { ok: false, entries: 0, brokenAt: key.keyedFrom, keyedFrom, reason: `数据库中的密钥起点（${markedFrom ?? '无'}）与密钥文件（第${key.keyedFrom}条）不符，审计日志可能被改写` };
+  }
   let prev = '0'.repeat(64);
   let expectedSeq = 1;
   let count = 0;
@@ -86,20 +109,21 @@ export async function verifyAuditChain(db: Kysely<any>, batch = 5000): Promise<C
     const rows = await sql<StoredEntry & { prev_hash: string; hash: string; at_text: string }>`
       SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at_text, user_id, username, action,
              entity_type, entity_id, county_code, before, after, detail, prev_hash, hash
-      FROM audit_log WHERE seq >= ${expectedSeq} ORDER BY seq LIMIT ${batch}`.execute(db);
+      FROM audit_log WHERE seq >= ${expectedSeq} AND seq <= ${headRow.seq} ORDER BY seq LIMIT ${batch}`.execute(db);
     if (!rows.rows.length) break;
     for (const r of rows.rows) {
       const seq = Number(r.seq);
-      if (seq !== expectedSeq) return { ok: false, entries: count, brokenAt: expectedSeq, reason: `缺少第${expectedSeq}条记录（被删除）` };
-      if (r.prev_hash !== prev) return { ok: false, entries: count, brokenAt: seq, reason: `第${seq}条记录的前序哈希与上一条不符` };
-      const h = entryHash(prev, { ...r, at: r.at_text });
-      if (h !== r.hash) return { ok: false, entries: count, brokenAt: seq, reason: `第${seq}条记录的内容与哈希不符（被篡改）` };
+      if (seq !== expectedSeq) return { ok: false, entries: count, brokenAt: expectedSeq, keyedFrom, reason: `缺少第${expectedSeq}条记录（被删除）` };
+      if (r.prev_hash !== prev) return { ok: false, entries: count, brokenAt: seq, keyedFrom, reason: `第${seq}条记录的前序哈希与上一条不符` };
+      const keyed = keyedFrom !== null && seq >= keyedFrom;
+      const h = entryHash(prev, { ...r, at: r.at_text }, keyed ? key!.key : null);
+      if (h !== r.hash) return { ok: false, entries: count, brokenAt: seq, keyedFrom, reason: `第${seq}条记录的内容与${keyed ? '密钥签名' : '哈希'}不符（被篡改）` };
       prev = r.hash;
       expectedSeq++;
       count++;
     }
   }
-  const head = await sql<{ seq: number; hash: string }>`SELECT seq, hash FROM audit_head WHERE one`.execute(db);
-  if (Number(head.rows[0].seq) !== count) return { ok: false, entries: count, brokenAt: count + 1, reason: `链尾记录数${head.rows[0].seq}与实际${count}不符（末尾记录被删除）` };
-  return { ok: true, entries: count };
+  if (Number(headRow.seq) !== count) return { ok: false, entries: count, brokenAt: count + 1, keyedFrom, reason: `链尾记录数${headRow.seq}与实际${count}不符（末尾记录被删除）` };
+  if (headRow.hash !== prev) return { ok: false, entries: count, brokenAt: count, keyedFrom, reason: '链尾哈希与最后一条记录不符' };
+  return { ok: true, entries: count, keyedFrom, head: prev };
 }

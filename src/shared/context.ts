@@ -9,6 +9,10 @@ export interface AppConfig {
   webDist?: string;
   /** cookies need Secure behind HTTPS; off for plain http on a LAN */
   secureCookies: boolean;
+  /** proxies whose X-Forwarded-For is believed (ANJU_TRUST_PROXY); default none */
+  trustProxy?: boolean | number | string[];
+  /** folder for files kept beside the database (audit key, anchors, uploads in progress) */
+  dataDir?: string;
 }
 
 export interface AppContext {

@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   LOCKED: 423,
   TOO_LARGE: 413,
+  TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
 } as const;
 

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, maskAccount, maskId, type SessionUser } from '../auth/index.ts';
 import { appendAudit } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
+import { receiveUpload } from '../shared/http/upload.ts';
 import { todayIso } from '../shared/dates.ts';
 import type { AppContext } from '../shared/context.ts';
 import { SUBSIDY_DEFAULTS, SETTING_KEYS, settingsInForce } from './settings.ts';
@@ -138,12 +139,10 @@ export async function registerSubsidyRoutes(app: FastifyInstance, ctx: AppContex
   r.post('/subsidy/payrolls/:id/results', { config: { permission: 'subsidy.manage' }, schema: { tags: TAG, summary: '导入银行回盘（multipart，字段file；不属于本批次的文件整体拒绝；同一文件重复导入不改变任何数据）', params: IdParam,
     querystring: z.object({ template: z.string().max(40).optional() }), consumes: ['multipart/form-data'] } }, async (req) => {
     const user = requirePermission(req, 'subsidy.manage');
-    if (!req.isMultipart()) throw new AppError('BAD_REQUEST', '请以multipart/form-data上传回盘文件');
-    const part = await req.file({ limits: { fileSize: MAX_UPLOAD, files: 1 } });
-    if (!part) throw new AppError('FILE_EMPTY', '没有收到文件');
-    let content: Buffer;
-    try { content = await part.toBuffer(); } catch { throw new AppError('TOO_LARGE', '回盘文件过大'); }
-    return importBankReturn(db, actorOf(user), user.countyCode, req.params.id, { filename: part.filename ?? '', content, templateCode: req.query.template });
+    const file = await receiveUpload(req, { maxBytes: MAX_UPLOAD, what: '回盘文件' });
+    try {
+      return await importBankReturn(db, actorOf(user), user.countyCode, req.params.id, { filename: file.filename, content: await file.read(), templateCode: req.query.template });
+    } finally { await file.remove(); }
   });
 
   r.get('/subsidy/failures', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '发放失败、尚未补发的人员（补发名单）', querystring: z.object({ period: PeriodText, unmask: flag }) } }, async (req) => {

@@ -11,7 +11,9 @@
 // Restore: in ONE transaction, drop the schema, apply the migrations the backup was made
 // with, load every table, reset identity counters; then apply any newer migrations. A failure
 // anywhere leaves the database as it was. A non-empty database is refused unless forced.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, openSync, fchmodSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { encryptInto, readEncryptedInfo, decryptedStream } from './backup-crypto.ts';
 import { open } from 'node:fs/promises';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
@@ -82,11 +84,19 @@ export async function databaseHasData(db: Kysely<any>): Promise<boolean> {
   return false;
 }
 
-export async function backupDatabase(database: Database, file: string, opts: { version: string; onProgress?: Progress; gzip?: boolean }): Promise<BackupHeader> {
-  const out = createWriteStream(file);
+/**
+ * Write a backup of the whole database to `file`, readable by its owner only (0600), gzip'd
+ * unless gzip: false, encrypted with `passphrase` when given (backup-crypto.ts).
+ */
+export async function backupDatabase(database: Database, file: string, opts: { version: string; onProgress?: Progress; gzip?: boolean; passphrase?: string }): Promise<BackupHeader> {
+  // owner-only from the first byte, also when the file existed before with wider rights
+  const fd = openSync(file, 'w', 0o600);
+  fchmodSync(fd, 0o600);
+  const out = createWriteStream('', { fd });
+  const tail: Writable = opts.passphrase ? encryptInto(out, opts.passphrase, opts.gzip !== false) : out;
   const gz = opts.gzip === false ? null : createGzip({ level: 6 });
-  if (gz) gz.pipe(out);
-  const sink = gz ?? out;
+  if (gz) gz.pipe(tail);
+  const sink = gz ?? tail;
   const write = async (line: string) => { if (!sink.write(line + '\n')) await once(sink, 'drain'); };
   let header!: BackupHeader;
   try {
@@ -138,14 +148,22 @@ async function isGzip(file: string): Promise<boolean> {
   } finally { await fh.close(); }
 }
 
-async function* backupLines(file: string): AsyncGenerator<string> {
-  const raw = createReadStream(file);
-  const input = (await isGzip(file)) ? raw.pipe(createGunzip()) : raw;
+async function* backupLines(file: string, passphrase?: string): AsyncGenerator<string> {
+  const enc = readEncryptedInfo(file);
+  const raw: Readable = enc ? decryptedStream(file, enc, passphrase) : createReadStream(file);
+  const input = (enc ? enc.gzip : await isGzip(file)) ? raw.pipe(createGunzip()) : raw;
+  if (input !== raw) raw.on('error', (e) => input.destroy(e));
   const rl = createInterface({ input, crlfDelay: Infinity });
+  const failed = new Promise<never>((_, reject) => input.once('error', reject));
+  failed.catch(() => {});
   try {
     for await (const line of rl) if (line) yield line;
+    // the GCM tag is checked at the very end: wait for it before the last line counts
+    if (enc && !input.readableEnded) await Promise.race([new Promise((r) => input.once('end', r)), failed]);
   } catch (e) {
-    throw new AppError('FILE_MALFORMED', `备份文件已损坏，无法读取：${(e as Error).message}`, undefined, { cause: e });
+    const msg = (e as Error).message;
+    if (/authenticate/.test(msg)) throw new AppError('FILE_MALFORMED', '加密的备份文件被改动或已损坏（校验失败），数据库未改动', undefined, { cause: e });
+    throw new AppError('FILE_MALFORMED', `备份文件已损坏，无法读取：${msg}`, undefined, { cause: e });
   } finally { rl.close(); raw.destroy(); }
 }
 
@@ -157,8 +175,8 @@ async function withSession<T>(database: Database, fn: (s: { exec: (t: string) =>
 
 export interface RestoreResult { header: BackupHeader; tables: Array<{ name: string; rows: number }>; migrated: string[]; audit: ChainCheck }
 
-export async function restoreDatabase(database: Database, file: string, opts: { force?: boolean; onProgress?: Progress } = {}): Promise<RestoreResult> {
-  const lines = backupLines(file);
+export async function restoreDatabase(database: Database, file: string, opts: { force?: boolean; onProgress?: Progress; passphrase?: string } = {}): Promise<RestoreResult> {
+  const lines = backupLines(file, opts.passphrase);
   const first = await lines.next();
   let header: BackupHeader;
   try { header = JSON.parse(first.done ? '' : first.value); } catch { throw new AppError('FILE_FORMAT', '不是安居的备份文件（文件头无法识别）'); }

@@ -3,8 +3,11 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { openDatabase, optionsFromEnv } from '../shared/db/database.ts';
 import { migrate } from '../shared/db/migrate.ts';
+import { ensureAuditKey, auditKeyPath } from '../shared/audit-key.ts';
 import { VERSION } from '../shared/version.ts';
 import { backupDatabase, restoreDatabase, type Progress } from './backup.ts';
+import { PASSPHRASE_ENV } from './backup-crypto.ts';
+import { AppError } from '../shared/errors.ts';
 
 function progressBar(label: string): { onProgress: Progress; stop: () => void } {
   if (!process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} };
@@ -26,32 +29,38 @@ export function registerDbCommands(program: Command) {
     try {
       const ran = await migrate(d);
       console.log(ran.length ? `已应用迁移：${ran.join(', ')}` : '数据库已是最新');
+      const k = await ensureAuditKey(d.db);
+      if (k.created) console.log(`已生成审计日志密钥 ${auditKeyPath()}（仅所有者可读）：请另行备份`);
+      if (k.warning) console.error(k.warning);
     } finally { await d.close(); }
   });
 
   db.command('backup').description('备份全部数据到一个文件（嵌入式数据库和服务器通用，可互相恢复）')
     .requiredOption('--out <file>', '备份文件，例如 anju-20240701.jsonl.gz')
     .option('--no-gzip', '不压缩')
-    .action(async (o: { out: string; gzip: boolean }) => {
+    .option('--encrypt', `加密备份（AES-256-GCM），口令取自环境变量 ${PASSPHRASE_ENV}`)
+    .action(async (o: { out: string; gzip: boolean; encrypt?: boolean }) => {
+      const passphrase = o.encrypt ? process.env[PASSPHRASE_ENV] : undefined;
+      if (o.encrypt && !passphrase) throw new AppError('VALIDATION', `加密备份需要口令：请设置环境变量 ${PASSPHRASE_ENV}（至少8个字符，请另行妥善保管）`);
       const d = await openDatabase(optionsFromEnv());
       const bar = progressBar('备份中');
       try {
         await migrate(d);
         const started = Date.now();
-        const h = await backupDatabase(d, o.out, { version: VERSION, onProgress: bar.onProgress, gzip: o.gzip });
+        const h = await backupDatabase(d, o.out, { version: VERSION, onProgress: bar.onProgress, gzip: o.gzip, passphrase });
         bar.stop();
         const rows = h.tables.reduce((a, t) => a + t.rows, 0);
-        console.log(`已备份到 ${o.out}：${h.tables.length} 张表，共 ${rows} 行，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`);
+        console.log(`已${passphrase ? '加密' : ''}备份到 ${o.out}（仅所有者可读）：${h.tables.length} 张表，共 ${rows} 行，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`);
       } finally { bar.stop(); await d.close(); }
     });
 
-  db.command('restore <file>').description('从备份文件恢复（目标数据库须为空，否则需 --force；失败时数据库保持原样）')
+  db.command('restore <file>').description(`从备份文件恢复（目标数据库须为空，否则需 --force；失败时数据库保持原样；加密的备份从 ${PASSPHRASE_ENV} 读口令）`)
     .option('--force', '目标数据库已有数据时，用备份替换全部现有数据')
     .action(async (file: string, o: { force?: boolean }) => {
       const d = await openDatabase(optionsFromEnv());
       const bar = progressBar('恢复中');
       try {
-        const r = await restoreDatabase(d, file, { force: !!o.force, onProgress: bar.onProgress });
+        const r = await restoreDatabase(d, file, { force: !!o.force, onProgress: bar.onProgress, passphrase: process.env[PASSPHRASE_ENV] });
         bar.stop();
         const rows = r.tables.reduce((a, t) => a + t.rows, 0);
         console.log(`已从 ${file} 恢复：${r.tables.length} 张表，共 ${rows} 行（备份时间 ${r.header.createdAt}，来自${r.header.engine === 'pglite' ? '嵌入式数据库' : '数据库服务器'}）`);

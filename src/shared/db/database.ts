@@ -4,8 +4,8 @@
 import { Kysely, PostgresDialect, type DatabaseConnection, type Driver, type CompiledQuery, type QueryResult, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Dialect } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { mkdirSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { AppError } from '../errors.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -19,6 +19,8 @@ export interface Database {
   close(): Promise<void>;
   /** label for messages: the data folder or the server address without password */
   location: string;
+  /** PGlite: when a query last finished (ms since epoch): a busy single session is still alive */
+  lastActivity?: () => number;
 }
 
 // bigint (int8) and numeric come back as JS numbers: every amount we keep fits in 2^53 fen.
@@ -33,7 +35,7 @@ const commandOf = (sqlText: string) => (/^\s*(\w+)/.exec(sqlText)?.[1] ?? '').to
 class PgliteDriver implements Driver {
   #queue: Promise<void> = Promise.resolve();
   #release: (() => void) | null = null;
-  constructor(private readonly pgl: PGlite) {}
+  constructor(private readonly pgl: PGlite, private readonly activity: { at: number }) {}
   async init() {}
   async acquireConnection(): Promise<DatabaseConnection> {
     let release!: () => void;
@@ -42,9 +44,11 @@ class PgliteDriver implements Driver {
     await prev;
     this.#release = release;
     const pgl = this.pgl;
+    const activity = this.activity;
     return {
       async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
         const res = await pgl.query<R>(q.sql, q.parameters as unknown[], { rowMode: 'object' });
+        activity.at = Date.now();
         const cmd = commandOf(q.sql);
         const affected = res.affectedRows ?? 0;
         return { rows: res.rows, ...(['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(cmd) ? { numAffectedRows: BigInt(affected) } : {}) };
@@ -60,9 +64,9 @@ class PgliteDriver implements Driver {
 }
 
 class PgliteDialect implements Dialect {
-  constructor(private readonly pgl: PGlite) {}
+  constructor(private readonly pgl: PGlite, readonly activity = { at: Date.now() }) {}
   createAdapter() { return new PostgresAdapter(); }
-  createDriver() { return new PgliteDriver(this.pgl); }
+  createDriver() { return new PgliteDriver(this.pgl, this.activity); }
   createQueryCompiler() { return new PostgresQueryCompiler(); }
   createIntrospector(db: Kysely<any>) { return new PostgresIntrospector(db); }
 }
@@ -94,11 +98,13 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   // same value types as the server: dates stay 'YYYY-MM-DD', numeric becomes a number
   const parsers = { 1082: (v: string) => v, 1700: (v: string) => Number(v) };
   const pgl = await PGlite.create(dataDir === 'memory://' ? { parsers } : { dataDir, parsers });
-  const db = new Kysely<any>({ dialect: new PgliteDialect(pgl) });
+  const dialect = new PgliteDialect(pgl);
+  const db = new Kysely<any>({ dialect });
   return {
     engine: 'pglite',
     db,
     location: dataDir,
+    lastActivity: () => dialect.activity.at,
     async exec(sqlText) {
       // wait for any open Kysely connection, then run
       await db.connection().execute(async () => { await pgl.exec(sqlText); });
@@ -138,7 +144,12 @@ function lockDataDir(dataDir: string): () => void {
 }
 
 /** Settings from the environment: DATABASE_URL for a server, else ANJU_DATA_DIR (default ./data). */
-export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): OpenOptions {
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env, notify: (line: string) => void = (l) => console.error(l)): OpenOptions {
   if (env.DATABASE_URL) return { databaseUrl: env.DATABASE_URL };
-  return { dataDir: env.ANJU_DATA_DIR ?? './data' };
+  const dataDir = env.ANJU_DATA_DIR || './data';
+  // a first run in the wrong folder would quietly make an empty database there: say where
+  if (!env.ANJU_DATA_DIR && !existsSync(join(dataDir, 'PG_VERSION'))) {
+    notify(`提示：未设置 ANJU_DATA_DIR，当前目录下没有数据库，将在 ${resolve(dataDir)} 新建嵌入式数据库（可用 ANJU_DATA_DIR 指定数据目录，或用 DATABASE_URL 连接数据库服务器）`);
+  }
+  return { dataDir };
 }

@@ -6,9 +6,10 @@
 import { inflateRawSync, createInflateRaw } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { AppError } from '../errors.ts';
+import { assertZipWithinLimits } from './zip-guard.ts';
 import { cleanHeader, cellText, type RawRow } from './table.ts';
 
-interface ZipEntry { name: string; method: number; compSize: number; localOffset: number }
+interface ZipEntry { name: string; method: number; compSize: number; size: number; localOffset: number }
 
 const bad = (why: string) => new AppError('FILE_MALFORMED', `XLSX文件已损坏或不完整（${why}），无法读取。请在Excel中重新保存后再导入`);
 
@@ -27,7 +28,7 @@ function zipEntries(buf: Buffer): Map<string, ZipEntry> {
     if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) throw bad('压缩目录损坏');
     const nameLen = buf.readUInt16LE(p + 28), extraLen = buf.readUInt16LE(p + 30), commentLen = buf.readUInt16LE(p + 32);
     const name = buf.toString('utf8', p + 46, p + 46 + nameLen).replace(/^\//, '');
-    out.set(name, { name, method: buf.readUInt16LE(p + 10), compSize: buf.readUInt32LE(p + 20), localOffset: buf.readUInt32LE(p + 42) });
+    out.set(name, { name, method: buf.readUInt16LE(p + 10), compSize: buf.readUInt32LE(p + 20), size: buf.readUInt32LE(p + 24), localOffset: buf.readUInt32LE(p + 42) });
     p += 46 + nameLen + extraLen + commentLen;
   }
   return out;
@@ -47,7 +48,8 @@ function entryText(buf: Buffer, e: ZipEntry | undefined): string {
   if (!e) return '';
   const data = entryBytes(buf, e);
   try {
-    return (e.method === 0 ? data : inflateRawSync(data)).toString('utf8');
+    // never more than the directory declared (checked against the limits before): a lying entry fails here
+    return (e.method === 0 ? data : inflateRawSync(data, { maxOutputLength: e.size + 1 })).toString('utf8');
   } catch { throw bad(`${e.name}无法解压`); }
 }
 
@@ -183,6 +185,7 @@ function parseRow(rowXml: string, strings: string[], dates: Set<number>): Parsed
  * as xlsxSheetNames lists them): headers and a row stream like openTable's.
  */
 export async function openXlsxFast(buf: Buffer, sheetIndex?: number): Promise<{ format: 'xlsx'; headers: string[]; rows: AsyncIterable<RawRow> }> {
+  await assertZipWithinLimits(buf);
   const entries = zipEntries(buf);
   let path = firstSheetPath(buf, entries);
   if (sheetIndex !== undefined) {
@@ -200,8 +203,11 @@ export async function openXlsxFast(buf: Buffer, sheetIndex?: number): Promise<{ 
     const source = sheet.method === 0 ? Readable.from([data]) : Readable.from([data]).pipe(createInflateRaw({ chunkSize: 1 << 20 }));
     let s = '';
     let pos = 0;
+    let inflated = 0;
     try {
       for await (const chunk of source as AsyncIterable<Buffer>) {
+        inflated += chunk.length;
+        if (inflated > sheet.size + 1) throw bad('工作表解压后超过压缩目录所写的大小');
         s = s.slice(pos) + decoder.decode(chunk, { stream: true });
         pos = 0;
         for (;;) {

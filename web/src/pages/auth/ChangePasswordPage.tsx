@@ -15,6 +15,8 @@ export default function ChangePasswordPage() {
   if (loading) return <FullPageSpin />;
   if (!me) return <Navigate to="/login" replace />;
   const forced = me.user.mustChangePassword;
+  // the server's rule (src/auth/password.ts): administrators 10, others 8; common passwords refused there
+  const min = me.user.role === 'admin' ? 10 : 8;
 
   async function onFinish(v: { oldPassword: string; newPassword: string }) {
     setBusy(true);
@@ -39,8 +41,8 @@ export default function ChangePasswordPage() {
         <Form.Item name="oldPassword" label="当前密码" rules={[{ required: true, message: '请输入当前密码' }]}>
           <Input.Password autoComplete="current-password" />
         </Form.Item>
-        <Form.Item name="newPassword" label="新密码" extra="至少 8 位，须包含字母和数字"
-          rules={[{ required: true, message: '请输入新密码' }, { min: 8, message: '新密码至少 8 位' },
+        <Form.Item name="newPassword" label="新密码" extra={`至少 ${min} 位，须包含字母和数字，不能是常见密码或键盘顺序（如 Password123、qwer1234）`}
+          rules={[{ required: true, message: '请输入新密码' }, { min, message: `新密码至少 ${min} 位` },
             { pattern: /^(?=.*[A-Za-z])(?=.*\d).+$/, message: '新密码须同时包含字母和数字' }]}>
           <Input.Password autoComplete="new-password" />
         </Form.Item>

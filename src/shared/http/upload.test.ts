@@ -1,0 +1,59 @@
+// receiveUpload: streamed to a temporary file, hashed, cut off at the route's limit with a
+// Chinese 413; the temporary file goes away.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyMultipart from '@fastify/multipart';
+import { isAppError } from '../errors.ts';
+import { receiveUpload } from './upload.ts';
+
+function multipart(content: Buffer, filename = '花名册.csv') {
+  const boundary = '----anju' + Date.now();
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${encodeURIComponent(filename)}"\r\nContent-Type: text/csv\r\n\r\n`),
+    content, Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: body };
+}
+
+describe('receiveUpload', () => {
+  let app: FastifyInstance;
+  let lastPath = '';
+  before(async () => {
+    app = Fastify();
+    await app.register(fastifyMultipart, { limits: { fileSize: 1 << 30 } });
+    app.setErrorHandler((e, _req, reply) => isAppError(e) ? reply.status(e.status).send({ code: e.code, message: e.message }) : reply.status(500).send({ message: String(e) }));
+    app.post('/up', async (req) => {
+      const f = await receiveUpload(req, { maxBytes: 64 * 1024, what: '花名册文件' });
+      lastPath = f.path;
+      try {
+        const content = await f.read();
+        return { size: f.size, sha256: f.sha256, same: createHash('sha256').update(content).digest('hex') === f.sha256, onDisk: existsSync(f.path) };
+      } finally { await f.remove(); }
+    });
+  });
+  after(() => app.close());
+
+  it('keeps the file on disk with its sha256 while the route works, then removes it', async () => {
+    const content = Buffer.from('户编号,姓名\n' + 'H1,张三\n'.repeat(1000));
+    const res = await app.inject({ method: 'POST', url: '/up', ...multipart(content) });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json(), { size: content.length, sha256: createHash('sha256').update(content).digest('hex'), same: true, onDisk: true });
+    assert.equal(existsSync(lastPath), false);
+  });
+
+  it('refuses a file over the route limit with 413 and a Chinese message', async () => {
+    const res = await app.inject({ method: 'POST', url: '/up', ...multipart(Buffer.alloc(100 * 1024, 0x41)) });
+    assert.equal(res.statusCode, 413);
+    assert.equal(res.json().message, '花名册文件不能超过64KB，请拆分后再上传');
+  });
+
+  it('refuses an empty file and a request that is not multipart', async () => {
+    assert.match((await app.inject({ method: 'POST', url: '/up', ...multipart(Buffer.alloc(0)) })).json().message, /为空/);
+    const notMp = await app.inject({ method: 'POST', url: '/up', payload: { a: 1 } });
+    assert.equal(notMp.statusCode, 400);
+    assert.match(notMp.json().message, /multipart/);
+  });
+});

@@ -1,0 +1,62 @@
+// One way to receive an uploaded file: the multipart stream goes to a temporary file on disk
+// (never whole into memory while it arrives), hashed on the way, cut off at the route's own
+// limit with a Chinese 413. Every upload route calls receiveUpload; the caller removes the file.
+import type { FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AppError } from '../errors.ts';
+
+export interface ReceivedFile {
+  path: string;
+  filename: string;
+  mimetype: string;
+  size: number;
+  sha256: string;
+  /** the whole file in memory, for stores that keep it as bytes */
+  read(): Promise<Buffer>;
+  /** delete the temporary file (safe to call twice) */
+  remove(): Promise<void>;
+}
+
+/** The largest upload any route accepts; each route passes its own, smaller or equal, limit. */
+export const MAX_ANY_UPLOAD = 512 * 1024 * 1024;
+
+export const mbText = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)}KB` : `${Math.round(bytes / 1024 / 1024)}MB`);
+
+/**
+ * Receive the one file of a multipart request (field `file`) into a temporary file.
+ * `what` names the file in messages (花名册文件, 回盘文件 …).
+ */
+export async function receiveUpload(req: FastifyRequest, opts: { maxBytes: number; what: string }): Promise<ReceivedFile> {
+  if (!req.isMultipart()) throw new AppError('BAD_REQUEST', `请以multipart/form-data上传${opts.what}`);
+  const tooLarge = () => new AppError('TOO_LARGE', `${opts.what}不能超过${mbText(opts.maxBytes)}，请拆分后再上传`);
+  let part;
+  try {
+    part = await req.file({ limits: { fileSize: opts.maxBytes, files: 1 } });
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 413) throw tooLarge();
+    throw new AppError('BAD_REQUEST', `没有正确收到${opts.what}，请重新上传`, undefined, { cause: e });
+  }
+  if (!part) throw new AppError('FILE_EMPTY', `没有收到${opts.what}`);
+  const dir = await mkdtemp(join(tmpdir(), 'anju-upload-'));
+  const path = join(dir, 'upload');
+  const remove = () => rm(dir, { recursive: true, force: true });
+  const hash = createHash('sha256');
+  const hashing = new Transform({ transform(chunk: Buffer, _enc, done) { hash.update(chunk); done(null, chunk); } });
+  try {
+    await pipeline(part.file, hashing, createWriteStream(path, { mode: 0o600 }));
+  } catch (e) {
+    await remove();
+    if ((e as { statusCode?: number }).statusCode === 413 || part.file.truncated) throw tooLarge();
+    throw new AppError('BAD_REQUEST', `${opts.what}上传中断，请重新上传`, undefined, { cause: e });
+  }
+  if (part.file.truncated) { await remove(); throw tooLarge(); }
+  const size = (await stat(path)).size;
+  if (size === 0) { await remove(); throw new AppError('FILE_EMPTY', `上传的${opts.what}为空`); }
+  return { path, filename: part.filename ?? '', mimetype: part.mimetype ?? '', size, sha256: hash.digest('hex'), read: () => readFile(path), remove };
+}
