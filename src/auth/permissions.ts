@@ -2,7 +2,7 @@
 // with these, and the permission tests walk this table.
 import { isWithin } from '../shared/region.ts';
 
-export const ROLES = ['admin', 'county', 'township', 'finance', 'leader', 'auditor'] as const;
+export const ROLES = ['admin', 'county', 'township', 'finance', 'leader', 'auditor', 'rural'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_NAMES: Record<Role, string> = {
@@ -12,6 +12,7 @@ export const ROLE_NAMES: Record<Role, string> = {
   finance: '财务',
   leader: '领导',
   auditor: '审计/巡察',
+  rural: '乡村振兴业务',
 };
 
 export const PERMISSIONS = {
@@ -33,6 +34,9 @@ export const PERMISSIONS = {
   'quality.rules': '维护清洗规则',
   'quality.work': '处理清洗问题',
   'reports.read': '查看报表',
+  'monitoring.read': '查看防返贫监测',
+  'monitoring.enter': '录入监测户、风险、帮扶措施和走访',
+  'monitoring.approve': '审核风险消除（乡镇审核、县级审定）',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -41,15 +45,19 @@ const READ: Permission[] = ['registry.read', 'subsidy.read', 'reports.read'];
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(Object.keys(PERMISSIONS) as Permission[]),
   county: new Set<Permission>([...READ, 'registry.import', 'registry.export', 'registry.edit', 'adjustment.enter', 'adjustment.approve',
-    'subsidy.manage', 'settings.manage', 'crosscheck.run', 'cases.work', 'recovery.manage', 'quality.run', 'quality.rules', 'quality.work']),
-  township: new Set<Permission>([...READ, 'registry.export', 'adjustment.enter', 'cases.work', 'quality.work']),
+    'subsidy.manage', 'settings.manage', 'crosscheck.run', 'cases.work', 'recovery.manage', 'quality.run', 'quality.rules', 'quality.work',
+    'monitoring.read', 'monitoring.enter', 'monitoring.approve']),
+  // townships enter for their township and give the township review of a risk removal
+  township: new Set<Permission>([...READ, 'registry.export', 'adjustment.enter', 'cases.work', 'quality.work', 'monitoring.read', 'monitoring.enter', 'monitoring.approve']),
   finance: new Set<Permission>([...READ, 'registry.export', 'subsidy.manage', 'recovery.manage']),
-  leader: new Set<Permission>([...READ]),
-  auditor: new Set<Permission>([...READ, 'audit.read', 'registry.export']),
+  leader: new Set<Permission>([...READ, 'monitoring.read']),
+  auditor: new Set<Permission>([...READ, 'audit.read', 'registry.export', 'monitoring.read']),
+  // the rural-revitalisation office: monitoring only, reading the register to link people
+  rural: new Set<Permission>(['registry.read', 'reports.read', 'monitoring.read', 'monitoring.enter', 'monitoring.approve']),
 };
 
 /** Roles that may see ID numbers, accounts and phones unmasked (each view is audited). */
-export const UNMASK_ROLES: ReadonlySet<Role> = new Set<Role>(['admin', 'county', 'township', 'finance', 'auditor']);
+export const UNMASK_ROLES: ReadonlySet<Role> = new Set<Role>(['admin', 'county', 'township', 'finance', 'auditor', 'rural']);
 
 export interface SessionUser {
   id: number;
