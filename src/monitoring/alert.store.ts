@@ -78,8 +78,8 @@ export async function importProblems(db: Kysely<any>, county: string, importId: 
  * nobody known (no village) are the county's.
  */
 export async function listAlerts(db: Kysely<any>, county: string, scope: string, f: { status?: AlertStatus; matchKind?: MatchKind; source?: AlertSource; importId?: number }, offset: number, limit: number): Promise<{ total: number; rows: AlertDbRow[] }> {
-  const c = [sql`a.county_code = ${county}`, sql`a.village_code LIKE ${scope + '%'}`];
-  if (scope.length > 6) c.push(sql`a.village_code <> ''`);
+  const c = [sql`a.county_code = ${county}`];
+  if (scope.length > 6) c.push(sql`a.village_code LIKE ${scope + '%'}`);
   if (f.status) c.push(sql`a.status = ${f.status}`);
   if (f.matchKind) c.push(sql`a.match_kind = ${f.matchKind}`);
   if (f.source) c.push(sql`a.source = ${f.source}`);
@@ -108,7 +108,7 @@ export async function saveDecision(db: Kysely<any>, county: string, id: number, 
 
 export async function alertCounts(db: Kysely<any>, county: string, scope: string): Promise<{ status: AlertStatus; matchKind: MatchKind; n: number }[]> {
   const r = await sql<any>`SELECT status, match_kind AS "matchKind", count(*)::int AS n FROM alerts a
-    WHERE a.county_code = ${county} AND a.village_code LIKE ${scope + '%'} ${scope.length > 6 ? sql`AND a.village_code <> ''` : sql``}
+    WHERE a.county_code = ${county} ${scope.length > 6 ? sql`AND a.village_code LIKE ${scope + '%'}` : sql``}
     GROUP BY status, match_kind`.execute(db);
   return r.rows;
 }
