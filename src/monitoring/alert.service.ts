@@ -78,7 +78,7 @@ export interface DecisionInput {
   category?: Category;
   responsibleName?: string;
   villageCode?: string;
-  /** members when the person is not on the post-support register */
+  /** members, when not taken from the post-support household (default) or the reported person alone */
   members?: { name: string; idNumber: string; relation: string; phone?: string; healthNote?: string }[];
 }
 
@@ -107,8 +107,8 @@ export async function decideAlert(db: Db, user: SessionUser, alertId: number, d:
         const open = (await risksOf(trx, user.countyCode, [h.id])).some((r) => r.riskType === riskType && r.state !== 'removed');
         if (!open) await addRiskWithin(trx, user, h.id, { riskType, identifiedOn, note: a.evidence, sourceAlertId: a.id });
       } else {
-        const members = d.members ?? supportMembers;
-        if (!members?.length) throw new AppError('VALIDATION', '此人不在后扶人口中，纳入监测须填写家庭成员');
+        // a person on no register: the household starts with the person the office reported (more members can follow)
+        const members = d.members ?? supportMembers ?? [{ name: a.name, idNumber: a.idNumber, relation: '户主' }];
         if (!d.category || !d.responsibleName?.trim()) throw new AppError('VALIDATION', '纳入监测须选择监测对象类别并填写帮扶责任人');
         const villageCode = a.villageCode || d.villageCode || '';
         if (!/^\d{12}$/.test(villageCode)) throw new AppError('VALIDATION', '请选择该户所在的村');
