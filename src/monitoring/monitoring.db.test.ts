@@ -3,6 +3,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import { todayIso } from '../shared/dates.ts';
 import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
 import { loadDemoCounty, streamRosterForCheck } from '../registry/index.ts';
 import type { SessionUser } from '../auth/index.ts';
@@ -16,7 +17,7 @@ import { synthId } from './synth.ts';
 const C = '430582';
 const u = (id: number, role: SessionUser['role'], regionCode: string): SessionUser => ({ id, username: `u${id}`, displayName: `u${id}`, role, regionCode, countyCode: C, mustChangePassword: false });
 const refusal = (code: string) => (e: { details?: { refusal?: string } }) => e.details?.refusal === code;
-const TODAY = new Date().toISOString().slice(0, 10);
+const TODAY = todayIso();
 const YEAR = Number(TODAY.slice(0, 4));
 
 for (const engine of await testEngines()) {

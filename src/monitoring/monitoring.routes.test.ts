@@ -3,6 +3,7 @@
 // a 500), refusals carry their codes, and an alert file uploads as multipart.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { todayIso } from '../shared/dates.ts';
 import { testEngines } from '../shared/db/testing.ts';
 import { startTestApp, multipart, type TestApp, type Headers } from '../../test/kit/http.ts';
 import { loginAs } from '../auth/index.ts';
@@ -11,7 +12,7 @@ import { REQUIRED_CONDITIONS } from './codes.ts';
 import { synthId } from './synth.ts';
 
 const C = '430582', T = '430582001', V = '430582001001';
-const TODAY = new Date().toISOString().slice(0, 10);
+const TODAY = todayIso();
 const YEAR = Number(TODAY.slice(0, 4));
 const identify = (k: number) => ({
   villageCode: V, category: 'unstable', identifiedOn: TODAY, identifiedHow: 'declared', responsibleName: '帮扶人',

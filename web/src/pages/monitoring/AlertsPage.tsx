@@ -5,7 +5,7 @@ import { Link } from 'react-router-dom';
 import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Upload } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, errorMessage } from '../../shared/api.ts';
+import { api } from '../../shared/api.ts';
 import { useAuth } from '../../shared/auth.tsx';
 import { notify } from '../../shared/notify.ts';
 import { PageHeader } from '../../shared/ui.tsx';
@@ -22,7 +22,6 @@ function ImportCard() {
   const up = useMutation({
     mutationFn: (file: File) => api.upload<ImportResult>(`/monitoring/alerts/imports?source=${source}`, { file }),
     onSuccess: (r) => { setResult(r); void qc.invalidateQueries({ queryKey: ['monitoring'] }); },
-    onError: (e) => notify.error(errorMessage(e)),
   });
   return (
     <Card size="small" title="导入部门预警数据" style={{ marginBottom: 16 }}>
@@ -53,7 +52,6 @@ function DecisionModal({ alert, onClose }: { alert: AlertView; onClose: () => vo
   const m = useMutation({
     mutationFn: (v: Record<string, unknown>) => api.post<{ householdId: number | null }>(`/monitoring/alerts/${alert.id}/decision`, v),
     onSuccess: () => { notify.success('已研判'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); onClose(); },
-    onError: (e) => notify.error(errorMessage(e)),
   });
   const newHousehold = decision === 'include' && alert.matchKind !== 'monitored';
   return (

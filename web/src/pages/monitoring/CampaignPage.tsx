@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Button, Card, Col, Form, Input, Modal, Progress, Radio, Row, Select, Space, Statistic, Table, Tabs, Tag } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, errorMessage } from '../../shared/api.ts';
+import { api } from '../../shared/api.ts';
 import { useAuth } from '../../shared/auth.tsx';
 import { notify } from '../../shared/notify.ts';
 import { PageHeader } from '../../shared/ui.tsx';
@@ -16,7 +16,7 @@ type Target = TargetList['targets'][number];
 
 function NewCampaign({ onClose }: { onClose: (id?: number) => void }) {
   const [form] = Form.useForm();
-  const m = useMutation({ mutationFn: (v: Record<string, unknown>) => api.post<{ id: number }>('/monitoring/campaigns', v), onSuccess: (r) => { notify.success('已建立排查任务和走访名单'); onClose(r.id); }, onError: (e) => notify.error(errorMessage(e)) });
+  const m = useMutation({ mutationFn: (v: Record<string, unknown>) => api.post<{ id: number }>('/monitoring/campaigns', v), onSuccess: (r) => { notify.success('已建立排查任务和走访名单'); onClose(r.id); } });
   const year = new Date().getFullYear();
   return (
     <Modal open title="新建排查任务" onCancel={() => onClose()} onOk={() => form.submit()} confirmLoading={m.isPending}>
@@ -38,7 +38,6 @@ function VisitForm({ target, onClose }: { target: Target; onClose: () => void })
       findings: Object.fromEntries(Object.keys(VISIT_ITEMS).map((k) => [k, { ok: v[`${k}_ok`] === true, note: (v[`${k}_note`] as string) || undefined }])),
     }),
     onSuccess: (r) => { notify.success(r.problemIds.length ? `已录入走访，${r.problemIds.length} 个问题记入台账` : '已录入走访'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); onClose(); },
-    onError: (e) => notify.error(errorMessage(e)),
   });
   return (
     <Modal open width={720} title={`走访：${target.headName}`} onCancel={onClose} onOk={() => form.submit()} confirmLoading={m.isPending}>
@@ -63,7 +62,7 @@ function Problems({ campaignId }: { campaignId: number }) {
   const q = useQuery({ queryKey: ['monitoring', 'problems', campaignId], queryFn: ({ signal }) => api.get<ProblemList>(`/monitoring/campaigns/${campaignId}/problems`, undefined, signal) });
   const clear = useMutation({
     mutationFn: ({ id, note }: { id: number; note: string }) => api.post(`/monitoring/problems/${id}/clear`, { clearedOn: todayIso(), note }),
-    onSuccess: () => { notify.success('已清零'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); }, onError: (e) => notify.error(errorMessage(e)),
+    onSuccess: () => { notify.success('已清零'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); },
   });
   const ask = (id: number) => { let note = ''; Modal.confirm({ title: '问题清零', content: <Input.TextArea rows={3} placeholder="整改情况" onChange={(e) => { note = e.target.value; }} />, onOk: () => clear.mutateAsync({ id, note }) }); };
   return <Table rowKey="id" size="small" loading={q.isPending} dataSource={q.data?.problems ?? []} columns={[

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Card, Col, Input, InputNumber, Row, Space, Button, Table, Statistic } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, errorMessage } from '../../shared/api.ts';
+import { api } from '../../shared/api.ts';
 import { useAuth } from '../../shared/auth.tsx';
 import { notify } from '../../shared/notify.ts';
 import { PageHeader } from '../../shared/ui.tsx';
@@ -20,7 +20,7 @@ function LineSetting() {
   const lines = useQuery({ queryKey: ['monitoring', 'lines'], queryFn: ({ signal }) => api.get<{ lines: { year: number; lineFen: number }[] }>('/monitoring/lines', undefined, signal) });
   const [year, setYear] = useState(new Date().getFullYear());
   const [yuan, setYuan] = useState('');
-  const save = useMutation({ mutationFn: () => api.put(`/monitoring/lines/${year}`, { lineFen: yuanToFen(yuan) }), onSuccess: () => { notify.success('已设置'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); }, onError: (e) => notify.error(errorMessage(e)) });
+  const save = useMutation({ mutationFn: () => api.put(`/monitoring/lines/${year}`, { lineFen: yuanToFen(yuan) }), onSuccess: () => { notify.success('已设置'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); } });
   return (
     <Card size="small" title="监测标准（人均纯收入）" style={{ marginBottom: 16 }}>
       <Space wrap>
@@ -44,7 +44,7 @@ export default function FiguresPage() {
     const towns = [...new Map((f?.riskByTownship ?? []).map((r) => [r.townshipCode, r.townshipName])).entries()];
     const types = Object.keys(RISK_TYPES).filter((t) => f?.riskByTownship.some((r) => r.riskType === t));
     return {
-      tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 40, right: 10, top: 40, bottom: 60 },
+      tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' }, grid: { left: 40, right: 10, top: 50, bottom: 60 },
       xAxis: { type: 'category', data: towns.map(([, n]) => n), axisLabel: { rotate: 30 } }, yAxis: { type: 'value', name: '户' },
       series: types.map((t) => ({ name: RISK_TYPES[t as keyof typeof RISK_TYPES], type: 'bar', stack: 'risk', data: towns.map(([code]) => f?.riskByTownship.find((r) => r.townshipCode === code && r.riskType === t)?.households ?? 0) })),
     };

@@ -3,7 +3,7 @@
 import type { ReactNode } from 'react';
 import { Alert, Checkbox, Form, Input, InputNumber, Modal, Select } from 'antd';
 import { useMutation } from '@tanstack/react-query';
-import { api, errorMessage } from '../../shared/api.ts';
+import { api } from '../../shared/api.ts';
 import { notify } from '../../shared/notify.ts';
 import { todayIso } from '../../shared/format.ts';
 import { MEASURE_TYPES, REMOVAL_CONDITIONS, REQUIRED_CONDITIONS, RISK_TYPES, yuanToFen, type HouseholdPage } from './api.ts';
@@ -16,7 +16,7 @@ function FormModal<T extends object>({ title, initial, submit, onDone, onClose, 
   title: string; initial: Partial<T>; submit: (v: T) => Promise<unknown>; onDone: () => void; onClose: () => void; children: ReactNode; testId: string;
 }) {
   const [form] = Form.useForm<T>();
-  const m = useMutation({ mutationFn: submit, onSuccess: () => { notify.success('已保存'); onDone(); }, onError: (e) => notify.error(errorMessage(e)) });
+  const m = useMutation({ mutationFn: submit, onSuccess: () => { notify.success('已保存'); onDone(); } });
   return (
     <Modal open title={title} onCancel={onClose} onOk={() => form.submit()} confirmLoading={m.isPending} okButtonProps={{ 'data-testid': `${testId}-submit` } as never} width={640}>
       <Form form={form} layout="vertical" initialValues={initial as never} onFinish={(v) => m.mutate(v)} data-testid={testId}>{children}</Form>

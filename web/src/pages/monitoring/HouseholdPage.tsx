@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Col, Descriptions, Empty, Result, Row, Skeleton, Space, Table, Tabs, Tag, Timeline } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError, errorMessage } from '../../shared/api.ts';
+import { api, ApiError } from '../../shared/api.ts';
 import { useAuth } from '../../shared/auth.tsx';
 import { notify } from '../../shared/notify.ts';
 import { PageHeader } from '../../shared/ui.tsx';
@@ -28,7 +28,6 @@ export default function MonitoredHouseholdPage() {
   const approve = useMutation({
     mutationFn: ({ risk, step }: { risk: Risk; step: 'township' | 'county' }) => api.post<{ householdStatus: string }>(`/monitoring/risks/${risk.id}/approve-${step}`),
     onSuccess: (r, v) => { notify.success(v.step === 'township' ? '乡镇审核通过' : r.householdStatus === 'removed' ? '县级审定通过，该户全部风险已消除' : '县级审定通过，风险已消除'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); },
-    onError: (e) => notify.error(errorMessage(e)),
   });
   if (q.isPending) return <Skeleton active />;
   if (q.isError) {

@@ -4,7 +4,7 @@ import { useNavigate } from 'react-router-dom';
 import { Button, Checkbox, Col, Form, Input, InputNumber, Modal, Row, Select, Space, TreeSelect } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, errorMessage } from '../../shared/api.ts';
+import { api } from '../../shared/api.ts';
 import { notify } from '../../shared/notify.ts';
 import { useRegionTree } from '../../shared/layout.tsx';
 import { todayIso } from '../../shared/format.ts';
@@ -49,7 +49,6 @@ export function IdentifyForm({ onClose }: { onClose: () => void }) {
       return api.post<{ id: number }>('/monitoring/households', body);
     },
     onSuccess: (r) => { notify.success('已纳入监测'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); onClose(); navigate(`/monitoring/households/${r.id}`); },
-    onError: (e) => notify.error(errorMessage(e)),
   });
   return (
     <Modal open title="识别纳入监测" width={900} onCancel={onClose} onOk={() => form.submit()} okText="纳入监测" confirmLoading={save.isPending} okButtonProps={{ 'data-testid': 'identify-submit' } as never}>
