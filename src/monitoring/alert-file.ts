@@ -12,6 +12,36 @@ const TYPE_INDEX = new Map(Object.keys(ALERT_TYPES).map((t, i) => [t, i]));
 /** An alert's type and date as one number (date as yyyymmdd, 0 when unknown). */
 const pairCode = (type: string, date: string | null) => (TYPE_INDEX.get(type) ?? 99) * 1e8 + (date ? Number(date.slice(0, 4) + date.slice(5, 7) + date.slice(8, 10)) : 0);
 
+/**
+ * The (ID, type, date) triples accepted so far, as integers in typed arrays: a million-row file
+ * keeps no strings alive for its duplicate check, so the garbage collector has little to trace.
+ */
+export class TripleSet {
+  private keys = new Int32Array(3 * 4096);
+  private used = new Uint8Array(4096);
+  private n = 0;
+  /** false when the triple was there already */
+  add(a: number, b: number, c: number): boolean {
+    if ((this.n + 1) * 2 > this.used.length) this.grow();
+    const mask = this.used.length - 1;
+    let i = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d)) >>> 0;
+    for (i &= mask; this.used[i]; i = (i + 1) & mask) {
+      if (this.keys[3 * i] === a && this.keys[3 * i + 1] === b && this.keys[3 * i + 2] === c) return false;
+    }
+    this.used[i] = 1;
+    this.keys[3 * i] = a; this.keys[3 * i + 1] = b; this.keys[3 * i + 2] = c;
+    this.n++;
+    return true;
+  }
+  private grow(): void {
+    const oldK = this.keys, oldU = this.used;
+    this.keys = new Int32Array(oldK.length * 2);
+    this.used = new Uint8Array(oldU.length * 2);
+    this.n = 0;
+    for (let i = 0; i < oldU.length; i++) if (oldU[i]) this.add(oldK[3 * i], oldK[3 * i + 1], oldK[3 * i + 2]);
+  }
+}
+
 export interface AlertFileSummary {
   rows: number;
   accepted: number;
@@ -30,11 +60,12 @@ export async function readAlertFile(path: string, opts: { source: AlertSource | 
   let cols: Columns | null = null;
   const problems: AlertProblem[] = [];
   const warnings: string[] = [];
-  // per ID the (type, date) pairs accepted so far: a number each, no key strings built per row
-  const seen = new Map<string, number | number[]>();
+  const seen = new TripleSet();
   let rows = 0, accepted = 0, rejected = 0, encoding = '';
   const max = opts.maxProblems ?? 100_000;
   const rowProblems: AlertProblem[] = [];
+  let view: unknown = null;
+  let cell: ((i: number) => string) | null = null;
   await scanCsv(path, {
     onHeader: (info) => {
       encoding = info.encoding;
@@ -48,15 +79,15 @@ export async function readAlertFile(path: string, opts: { source: AlertSource | 
       rows++;
       rowProblems.length = 0;
       const c = cols!;
-      const cell = (i: number) => (i === c.身份证号 || i === c.金额 || i === c.日期 || i === c.村代码 ? rv.ascii(i) : rv.text(i));
-      const a = readAlertRow(cell, c, rv.rowNumber, opts.source, opts.today, rowProblems);
+      // the reader hands out one reused row object: the accessor is made once
+      if (view !== rv) { view = rv; cell = (i: number) => (i === c.身份证号 || i === c.金额 || i === c.日期 || i === c.村代码 ? rv.ascii(i) : rv.text(i)); }
+      const a = readAlertRow(cell!, c, rv.rowNumber, opts.source, opts.today, rowProblems);
       if (a) {
-        const code = pairCode(a.alertType, a.alertDate);
-        const had = seen.get(a.idNumber);
-        if (had !== undefined && (had === code || (Array.isArray(had) && had.includes(code)))) {
+        // an accepted ID is valid: its first 17 digits decide it, as two integers
+        const id = a.idNumber;
+        if (!seen.add(Number(id.slice(0, 9)), Number(id.slice(9, 17)), pairCode(a.alertType, a.alertDate))) {
           rowProblems.push({ rowNumber: rv.rowNumber, column: '身份证号', reason: '与前面的行重复（同一身份证号、预警类型和日期）' });
         } else {
-          seen.set(a.idNumber, had === undefined ? code : Array.isArray(had) ? (had.push(code), had) : [had, code]);
           accepted++;
           opts.onAlert(a);
         }

@@ -44,8 +44,10 @@ for (const [code, label] of Object.entries(ALERT_SOURCES) as [AlertSource, strin
 SOURCE_BY_TEXT.set('医疗保障局', 'medical'); SOURCE_BY_TEXT.set('残疾人联合会', 'disability');
 SOURCE_BY_TEXT.set('民政局', 'civil'); SOURCE_BY_TEXT.set('教育局', 'education'); SOURCE_BY_TEXT.set('住房和城乡建设局', 'housing');
 
-export const alertTypeOf = (text: string): AlertType | null => TYPE_BY_TEXT.get(text.replace(/\s+/g, '')) ?? null;
-export const alertSourceOf = (text: string): AlertSource | null => SOURCE_BY_TEXT.get(text.replace(/\s+/g, '')) ?? null;
+// the exact text first: a regular expression per row only when that misses
+export const alertTypeOf = (text: string): AlertType | null => TYPE_BY_TEXT.get(text) ?? TYPE_BY_TEXT.get(text.replace(/\s+/g, '')) ?? null;
+export const alertSourceOf = (text: string): AlertSource | null => SOURCE_BY_TEXT.get(text) ?? SOURCE_BY_TEXT.get(text.replace(/\s+/g, '')) ?? null;
+const squeeze = (s: string) => (s.indexOf(' ') < 0 && s.indexOf('\u3000') < 0 && s.indexOf('\t') < 0 ? s : s.replace(/\s+/g, ''));
 
 /**
  * Normalise and validate an ID in one step; the common clean 18-character case without
@@ -104,7 +106,7 @@ export function readAlertRow(cell: (i: number) => string, cols: Columns, rowNumb
   let idNumber = '';
   if (!rawId) bad('身份证号', '身份证号为空');
   else { const c = checkedId(rawId, today); if (c.ok) idNumber = c.id; else bad('身份证号', c.reason); }
-  const name = cell(cols.姓名).replace(/\s+/g, '');
+  const name = squeeze(cell(cols.姓名));
   if (!name) bad('姓名', '姓名为空');
   const typeText = cell(cols.预警类型);
   const alertType = typeText ? alertTypeOf(typeText) : null;
