@@ -14,6 +14,7 @@ const MODULES: [commands: string[], load: () => Promise<Register>][] = [
   [['quality'], async () => (await import('./quality/quality.cli.ts')).registerQualityCommands],
   [['import', 'export', 'demo'], async () => (await import('./registry/roster.cli.ts')).registerRosterCommands],
   [['payroll'], async () => (await import('./subsidy/subsidy.cli.ts')).registerSubsidyCommands],
+  [['monitoring'], async () => (await import('./monitoring/monitoring.cli.ts')).registerMonitoringCommands],
 ];
 
 const program = new Command();
