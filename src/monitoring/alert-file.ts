@@ -17,8 +17,8 @@ const pairCode = (type: string, date: string | null) => (TYPE_INDEX.get(type) ??
  * keeps no strings alive for its duplicate check, so the garbage collector has little to trace.
  */
 export class TripleSet {
-  private keys = new Int32Array(3 * 4096);
-  private used = new Uint8Array(4096);
+  private keys = new Int32Array(3 * 65536);
+  private used = new Uint8Array(65536);
   private n = 0;
   /** false when the triple was there already */
   add(a: number, b: number, c: number): boolean {

@@ -60,16 +60,21 @@ export function checkedId(raw: string, today: IsoDate): { ok: true; id: string }
     const last = raw.charCodeAt(17);
     if (plain && ((last >= 48 && last <= 57) || last === 88 || last === 120) && raw.charCodeAt(0) !== 48) {
       const id = last === 120 ? raw.slice(0, 17) + 'X' : raw;
-      const d = (i: number) => id.charCodeAt(i) - 48;
-      const y = d(6) * 1000 + d(7) * 100 + d(8) * 10 + d(9), m = d(10) * 10 + d(11), day = d(12) * 10 + d(13);
+      const y = digits(id, 6, 4), m = digits(id, 10, 2), day = digits(id, 12, 2);
       const ymd = y * 10000 + m * 100 + day;
       let sum = 0;
-      for (let k = 0; k < 17; k++) sum += d(k) * ID_WEIGHTS[k];
+      for (let k = 0; k < 17; k++) sum += (id.charCodeAt(k) - 48) * ID_WEIGHTS[k];
       if (provinceOk(id) && y >= 1800 && m >= 1 && m <= 12 && day >= 1 && day <= daysInMonth(y, m) && ymd <= todayNumber(today) && ID_CHECK_CHARS[sum % 11] === id[17]) return { ok: true, id };
     }
   }
   const v = validateId(raw, today);
   return v.ok ? { ok: true, id: v.normalized } : { ok: false, reason: `身份证号无效：${v.reason}` };
+}
+
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) v = v * 10 + s.charCodeAt(i) - 48;
+  return v;
 }
 
 // whether the first two digits are a province: learnt from validateId once per prefix (it checks the province first)
@@ -100,42 +105,41 @@ export type Columns = Record<(typeof ALERT_COLUMNS)[number], number>;
  * (trimmed). `fileSource`: the office chosen at import, used when the row names none.
  */
 export function readAlertRow(cell: (i: number) => string, cols: Columns, rowNumber: number, fileSource: AlertSource | null, today: IsoDate, problems: AlertProblem[]): AlertRow | null {
-  const bad = (column: string, reason: string) => { problems.push({ rowNumber, column, reason }); };
   const before = problems.length;
   const rawId = cell(cols.身份证号);
   let idNumber = '';
-  if (!rawId) bad('身份证号', '身份证号为空');
-  else { const c = checkedId(rawId, today); if (c.ok) idNumber = c.id; else bad('身份证号', c.reason); }
+  if (!rawId) problems.push({ rowNumber, column: '身份证号', reason: '身份证号为空' });
+  else { const c = checkedId(rawId, today); if (c.ok) idNumber = c.id; else problems.push({ rowNumber, column: '身份证号', reason: c.reason }); }
   const name = squeeze(cell(cols.姓名));
-  if (!name) bad('姓名', '姓名为空');
+  if (!name) problems.push({ rowNumber, column: '姓名', reason: '姓名为空' });
   const typeText = cell(cols.预警类型);
   const alertType = typeText ? alertTypeOf(typeText) : null;
-  if (!typeText) bad('预警类型', '预警类型为空');
-  else if (!alertType) bad('预警类型', `“${typeText}”不是可识别的预警类型（可填：${Object.values(ALERT_TYPES).map((t) => t.label).join('、')}）`);
+  if (!typeText) problems.push({ rowNumber, column: '预警类型', reason: '预警类型为空' });
+  else if (!alertType) problems.push({ rowNumber, column: '预警类型', reason: `“${typeText}”不是可识别的预警类型（可填：${Object.values(ALERT_TYPES).map((t) => t.label).join('、')}）` });
   const sourceText = cols.来源 >= 0 ? cell(cols.来源) : '';
   let source: AlertSource | null = fileSource;
   if (sourceText) {
     source = alertSourceOf(sourceText);
-    if (!source) bad('来源', `“${sourceText}”不是可识别的来源部门（可填：${Object.values(ALERT_SOURCES).join('、')}）`);
+    if (!source) problems.push({ rowNumber, column: '来源', reason: `“${sourceText}”不是可识别的来源部门（可填：${Object.values(ALERT_SOURCES).join('、')}）` });
   }
   if (!sourceText && !fileSource && alertType) source = ALERT_TYPES[alertType].source;
   const amountText = cols.金额 >= 0 ? cell(cols.金额) : '';
   let amountFen: number | null = null;
   if (amountText) {
     amountFen = parseYuanToFen(amountText);
-    if (amountFen === null || amountFen < 0) { bad('金额', `“${amountText}”不是金额（元，最多两位小数，不能为负）`); amountFen = null; }
+    if (amountFen === null || amountFen < 0) { problems.push({ rowNumber, column: '金额', reason: `“${amountText}”不是金额（元，最多两位小数，不能为负）` }); amountFen = null; }
   }
   const dateText = cols.日期 >= 0 ? cell(cols.日期) : '';
   let alertDate: IsoDate | null = null;
   if (dateText) {
     const fast = plainIso(dateText);
     const d = fast ? { ok: true as const, date: fast } : parseDateStrict(dateText);
-    if (!d.ok) bad('日期', d.reason);
-    else if (d.date && d.date > today) bad('日期', `“${dateText}”晚于今天`);
+    if (!d.ok) problems.push({ rowNumber, column: '日期', reason: d.reason });
+    else if (d.date && d.date > today) problems.push({ rowNumber, column: '日期', reason: `“${dateText}”晚于今天` });
     else alertDate = d.date;
   }
   const villageCode = cols.村代码 >= 0 ? cell(cols.村代码) : '';
-  if (villageCode && !/^\d{12}$/.test(villageCode)) bad('村代码', `“${villageCode}”不是12位村代码`);
+  if (villageCode && !/^\d{12}$/.test(villageCode)) problems.push({ rowNumber, column: '村代码', reason: `“${villageCode}”不是12位村代码` });
   if (problems.length > before || !alertType || !source) return null;
   return { rowNumber, idNumber, name, alertType, source, amountFen, note: cols.说明 >= 0 ? cell(cols.说明) : '', alertDate, villageCode };
 }
