@@ -22,6 +22,7 @@ import { registerJobRoutes } from './system/jobs.routes.ts';
 import { registerSubsidyRoutes } from './subsidy/subsidy.routes.ts';
 import { registerCasesRoutes } from './cases/cases.routes.ts';
 import { registerMicrocreditRoutes } from './microcredit/index.ts';
+import { registerMonitoringRoutes } from './monitoring/index.ts';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
@@ -79,6 +80,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     await registerSubsidyRoutes(api, ctx);
     await registerCasesRoutes(api, ctx);
     await registerMicrocreditRoutes(api, ctx);
+    await registerMonitoringRoutes(api, ctx);
   }, { prefix: '/api' });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -18,6 +18,7 @@ const MODULES: [commands: string[], load: () => Promise<Register>][] = [
   [['payroll'], async () => (await import('./subsidy/subsidy.cli.ts')).registerSubsidyCommands],
   [['funds'], async () => (await import('./funds/funds.cli.ts')).registerFundsCommands],
   [['microcredit'], async () => (await import('./microcredit/microcredit.cli.ts')).registerMicrocreditCommands],
+  [['monitoring'], async () => (await import('./monitoring/monitoring.cli.ts')).registerMonitoringCommands],
 ];
 
 const program = new Command();

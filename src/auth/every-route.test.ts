@@ -37,6 +37,10 @@ describe('every /api route is guarded', () => {
   it('knows the routes', () => {
     assert.ok(routes.length >= 10, `only ${routes.length} routes found`);
     assert.ok(routes.some((r) => r.name === 'GET /api/users'));
+    // each capability's routes are in the walk
+    for (const name of ['POST /api/monitoring/households', 'POST /api/monitoring/risks/{id}/approve-county', 'POST /api/monitoring/alerts/imports']) {
+      assert.ok(routes.some((r) => r.name === name), name);
+    }
   });
 
   it('refuses anonymous callers everywhere but the open routes', async () => {

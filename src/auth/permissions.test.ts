@@ -45,6 +45,21 @@ describe('permissions', () => {
     }
   });
 
+  it('monitoring: townships and the rural office enter, county-level approval, read-only roles read', () => {
+    for (const r of ['county', 'township', 'rural'] as const) {
+      assert.ok(hasPermission({ role: r }, 'monitoring.enter'), r);
+      assert.ok(hasPermission({ role: r }, 'monitoring.approve'), r);
+    }
+    for (const r of ['leader', 'auditor'] as const) {
+      assert.ok(hasPermission({ role: r }, 'monitoring.read'), r);
+      assert.ok(!hasPermission({ role: r }, 'monitoring.enter'), r);
+    }
+    assert.ok(!hasPermission({ role: 'finance' }, 'monitoring.read'));
+    // the rural-revitalisation office keeps to monitoring: no payments, cases or users
+    for (const p of ['subsidy.manage', 'subsidy.read', 'adjustment.enter', 'cases.work', 'users.manage', 'audit.read'] as const) assert.ok(!hasPermission({ role: 'rural' }, p), p);
+    assert.ok(canUnmask({ role: 'rural' }));
+  });
+
   it('an unknown role has nothing', () => {
     assert.equal(hasPermission({ role: 'nobody' as never }, 'registry.read'), false);
   });

@@ -2,7 +2,7 @@
 // with these, and the permission tests walk this table.
 import { isWithin } from '../shared/region.ts';
 
-export const ROLES = ['admin', 'county', 'township', 'finance', 'leader', 'auditor'] as const;
+export const ROLES = ['admin', 'county', 'township', 'finance', 'leader', 'auditor', 'rural'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_NAMES: Record<Role, string> = {
@@ -12,6 +12,7 @@ export const ROLE_NAMES: Record<Role, string> = {
   finance: '财务',
   leader: '领导',
   auditor: '审计/巡察',
+  rural: '乡村振兴业务',
 };
 
 export const PERMISSIONS = {
@@ -36,6 +37,9 @@ export const PERMISSIONS = {
   'microcredit.read': '查看小额信贷',
   'microcredit.manage': '导入贷款台账、计算贴息、公示和发放、登记贷款处理',
   'microcredit.approve': '审核贴息',
+  'monitoring.read': '查看防返贫监测',
+  'monitoring.enter': '录入监测户、风险、帮扶措施和走访',
+  'monitoring.approve': '审核风险消除（乡镇审核、县级审定）',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -45,15 +49,19 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(Object.keys(PERMISSIONS) as Permission[]),
   county: new Set<Permission>([...READ, 'registry.import', 'registry.export', 'registry.edit', 'adjustment.enter', 'adjustment.approve',
     'subsidy.manage', 'settings.manage', 'crosscheck.run', 'cases.work', 'recovery.manage', 'quality.run', 'quality.rules', 'quality.work',
-    'microcredit.manage', 'microcredit.approve']),
-  township: new Set<Permission>([...READ, 'registry.export', 'adjustment.enter', 'cases.work', 'quality.work']),
+    'microcredit.manage', 'microcredit.approve', 'monitoring.read', 'monitoring.enter', 'monitoring.approve']),
+  // townships enter for their township and give the township review of a risk removal
+  township: new Set<Permission>([...READ, 'registry.export', 'adjustment.enter', 'cases.work', 'quality.work', 'monitoring.read', 'monitoring.enter', 'monitoring.approve']),
   finance: new Set<Permission>([...READ, 'registry.export', 'subsidy.manage', 'recovery.manage', 'microcredit.manage', 'microcredit.approve']),
-  leader: new Set<Permission>([...READ]),
-  auditor: new Set<Permission>([...READ, 'audit.read', 'registry.export']),
+  leader: new Set<Permission>([...READ, 'monitoring.read']),
+  auditor: new Set<Permission>([...READ, 'audit.read', 'registry.export', 'monitoring.read']),
+  // the rural-revitalisation office: monitoring and microcredit, reading the register to link people
+  rural: new Set<Permission>(['registry.read', 'reports.read', 'monitoring.read', 'monitoring.enter', 'monitoring.approve',
+    'microcredit.read', 'microcredit.manage', 'microcredit.approve']),
 };
 
 /** Roles that may see ID numbers, accounts and phones unmasked (each view is audited). */
-export const UNMASK_ROLES: ReadonlySet<Role> = new Set<Role>(['admin', 'county', 'township', 'finance', 'auditor']);
+export const UNMASK_ROLES: ReadonlySet<Role> = new Set<Role>(['admin', 'county', 'township', 'finance', 'auditor', 'rural']);
 
 export interface SessionUser {
   id: number;

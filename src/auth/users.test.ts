@@ -104,9 +104,12 @@ for (const engine of await testEngines()) {
 
     it('lists roles with their permissions', async () => {
       const roles = (await req('GET', '/api/roles', admin)).json();
-      assert.equal(roles.length, 6);
+      assert.equal(roles.length, 7);
       const township = roles.find((r: { code: string }) => r.code === 'township');
       assert.ok(township.permissions.some((p: { code: string }) => p.code === 'adjustment.enter'));
+      const rural = roles.find((r: { code: string }) => r.code === 'rural');
+      assert.equal(rural.name, '乡村振兴业务');
+      assert.ok(rural.permissions.some((p: { code: string }) => p.code === 'monitoring.approve'));
     });
 
     it('reads the audit log with filters and pages, and verifies the chain', async () => {

@@ -3,7 +3,7 @@
 import { lazy, type ComponentType, type ReactNode } from 'react';
 import {
   HomeOutlined, TeamOutlined, CloudUploadOutlined, UserOutlined, SafetyCertificateOutlined,
-  DiffOutlined, PayCircleOutlined, FileSearchOutlined, ClearOutlined, BankOutlined,
+  DiffOutlined, PayCircleOutlined, FileSearchOutlined, ClearOutlined, BankOutlined, AlertOutlined, ScheduleOutlined, BarChartOutlined, HeartOutlined,
 } from '@ant-design/icons';
 
 export interface AppPage {
@@ -16,7 +16,7 @@ export interface AppPage {
   /** permission from /api/auth/me needed to see the menu item and open the page */
   permission?: string;
   /** menu group: 'register' (后扶人口), 'later' (other capabilities), 'system' (系统) */
-  group?: 'main' | 'register' | 'money' | 'system';
+  group?: 'main' | 'register' | 'money' | 'rural' | 'system';
   /** menu key to highlight when this (detail) page is open */
   menuKey?: string;
 }
@@ -41,11 +41,17 @@ const Loan = page(() => import('./pages/microcredit/LoanPage.tsx'));
 const LoanImport = page(() => import('./pages/microcredit/ImportPage.tsx'));
 const LoanSubsidies = page(() => import('./pages/microcredit/SubsidyPage.tsx'));
 const LoanSubsidyRun = page(() => import('./pages/microcredit/SubsidyRunPage.tsx'));
+const Monitoring = page(() => import('./pages/monitoring/MonitoringPage.tsx'));
+const MonitoredHousehold = page(() => import('./pages/monitoring/HouseholdPage.tsx'));
+const MonitoringCampaigns = page(() => import('./pages/monitoring/CampaignPage.tsx'));
+const MonitoringAlerts = page(() => import('./pages/monitoring/AlertsPage.tsx'));
+const MonitoringFigures = page(() => import('./pages/monitoring/FiguresPage.tsx'));
 
 export const MENU_GROUPS: Record<NonNullable<AppPage['group']>, string> = {
   main: '',
   register: '后扶人口管理',
   money: '资金与核查',
+  rural: '乡村振兴',
   system: '系统管理',
 };
 
@@ -61,11 +67,16 @@ export const PAGES: AppPage[] = [
   { path: '/subsidy/payrolls/:id', component: Payroll, permission: 'subsidy.read', menuKey: '/subsidy' },
   { path: '/crosscheck', component: Cases, label: '交叉核对与追缴', icon: <FileSearchOutlined />, permission: 'subsidy.read', group: 'money' },
   { path: '/quality', component: Quality, label: '数据清洗', icon: <ClearOutlined />, permission: 'quality.work', group: 'money' },
-  { path: '/microcredit', component: Loans, label: '小额信贷', icon: <BankOutlined />, permission: 'microcredit.read', group: 'money' },
+  { path: '/microcredit', component: Loans, label: '小额信贷', icon: <BankOutlined />, permission: 'microcredit.read', group: 'rural' },
   { path: '/microcredit/loans/:loanNo', component: Loan, permission: 'microcredit.read', menuKey: '/microcredit' },
   { path: '/microcredit/import', component: LoanImport, permission: 'microcredit.manage', menuKey: '/microcredit' },
   { path: '/microcredit/subsidy', component: LoanSubsidies, permission: 'microcredit.read', menuKey: '/microcredit' },
   { path: '/microcredit/subsidy/:id', component: LoanSubsidyRun, permission: 'microcredit.read', menuKey: '/microcredit' },
+  { path: '/monitoring', component: Monitoring, label: '防返贫监测', icon: <HeartOutlined />, permission: 'monitoring.read', group: 'rural' },
+  { path: '/monitoring/households/:id', component: MonitoredHousehold, permission: 'monitoring.read', menuKey: '/monitoring' },
+  { path: '/monitoring/campaigns', component: MonitoringCampaigns, label: '全面排查', icon: <ScheduleOutlined />, permission: 'monitoring.read', group: 'rural' },
+  { path: '/monitoring/alerts', component: MonitoringAlerts, label: '部门预警', icon: <AlertOutlined />, permission: 'monitoring.read', group: 'rural' },
+  { path: '/monitoring/figures', component: MonitoringFigures, label: '监测统计', icon: <BarChartOutlined />, permission: 'monitoring.read', group: 'rural' },
   { path: '/users', component: Users, label: '用户管理', icon: <UserOutlined />, permission: 'users.manage', group: 'system' },
   { path: '/audit', component: Audit, label: '审计日志', icon: <SafetyCertificateOutlined />, permission: 'audit.read', group: 'system' },
 ];
