@@ -11,6 +11,7 @@ import { hasPermission, PERMISSIONS, type Permission, type SessionUser } from '.
 import { registerAuthRoutes } from './auth.routes.ts';
 import { registerUserRoutes } from './users.routes.ts';
 import { registerAuditLogRoutes } from './audit-log.routes.ts';
+import { registerControlsRoutes } from './controls.routes.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies.ts';
 
 
@@ -26,6 +27,8 @@ declare module 'fastify' {
     permission?: Permission;
     /** callable without login (default: every /api route needs a logged-in user) */
     public?: boolean;
+    /** county-wide work (settings, rolls, cross-checks, rules): 403 for users placed at a township */
+    countyLevel?: boolean;
   }
 }
 
@@ -74,9 +77,13 @@ export async function registerAuth(app: FastifyInstance, ctx: AppContext): Promi
     if (config.permission && !hasPermission(s.user, config.permission)) {
       throw new AppError('FORBIDDEN', `没有权限：${PERMISSIONS[config.permission] ?? config.permission}`);
     }
+    if (config.countyLevel && s.user.regionCode.length !== 6) {
+      throw new AppError('FORBIDDEN', '只有县级用户才能修改全县的设置或办理全县的业务');
+    }
   });
 
   await registerAuthRoutes(app, ctx);
   await registerUserRoutes(app, ctx);
   await registerAuditLogRoutes(app, ctx);
+  await registerControlsRoutes(app, ctx);
 }

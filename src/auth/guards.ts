@@ -23,6 +23,11 @@ export function assertInScope(user: SessionUser, regionCode: string | null | und
   }
 }
 
+/** County-wide settings and county-wide work (rolls, cross-checks, rules) need a county-level region. */
+export function requireCountyLevel(user: SessionUser): void {
+  if (user.regionCode.length !== 6) throw new AppError('FORBIDDEN', '只有县级用户才能修改全县的设置或办理全县的业务');
+}
+
 export function actorOf(user: Pick<SessionUser, 'id' | 'username'>): AuditActor {
   return { userId: user.id, username: user.username };
 }

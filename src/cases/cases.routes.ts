@@ -33,7 +33,7 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.database.db;
 
-  r.post('/crosscheck/inputs', { config: { permission: 'crosscheck.run' }, schema: { tags: TAG, summary: '上传核对数据（死亡名单、户籍信息、其他县花名册、发放明细；multipart，字段file；同一文件只保存一次）',
+  r.post('/crosscheck/inputs', { config: { permission: 'crosscheck.run', countyLevel: true }, schema: { tags: TAG, summary: '上传核对数据（死亡名单、户籍信息、其他县花名册、发放明细；multipart，字段file；同一文件只保存一次）',
     querystring: z.object({ kind: z.enum(['deaths', 'hukou', 'other_roster', 'payments']), label: z.string().max(60).optional() }), consumes: ['multipart/form-data'] } }, async (req, reply) => {
     const user = requirePermission(req, 'crosscheck.run');
     if (!req.isMultipart()) throw new AppError('BAD_REQUEST', '请以multipart/form-data上传文件');
@@ -48,7 +48,7 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     const user = requirePermission(req, 'crosscheck.run');
     return { inputs: await listInputs(db, user.countyCode) };
   });
-  r.post('/crosscheck/runs', { config: { permission: 'crosscheck.run' }, schema: { tags: TAG, summary: '开始核对（花名册和已记录的发放结果，对照所选数据；后台任务，GET /api/jobs/:jobId 查看进度）', body: RunBody } }, async (req, reply) => {
+  r.post('/crosscheck/runs', { config: { permission: 'crosscheck.run', countyLevel: true }, schema: { tags: TAG, summary: '开始核对（花名册和已记录的发放结果，对照所选数据；后台任务，GET /api/jobs/:jobId 查看进度）', body: RunBody } }, async (req, reply) => {
     const user = requirePermission(req, 'crosscheck.run');
     return reply.status(202).send(await startRun(db, actorOf(user), user.countyCode, req.body));
   });

@@ -77,12 +77,12 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     return { ...p, samples: p.samples.map((s) => ({ ...s, 身份证号: maskWritten(s['身份证号']) })) };
   });
 
-  r.post('/quality/rules', { schema: { tags: ['数据清洗'], summary: '保存自定义规则（每次保存为新版本）', body: z.unknown(), response: { 200: CatalogueEntry } } }, async (req) => {
+  r.post('/quality/rules', { config: { countyLevel: true }, schema: { tags: ['数据清洗'], summary: '保存自定义规则（每次保存为新版本）', body: z.unknown(), response: { 200: CatalogueEntry } } }, async (req) => {
     const user = requirePermission(req, 'quality.rules');
     return saveCustomRule(db(), user.countyCode, req.body, actorOf(user));
   });
 
-  r.patch('/quality/rules/:code', { schema: { tags: ['数据清洗'], summary: '启用或停用规则', params: z.object({ code: z.string().max(60) }), body: z.object({ enabled: z.boolean() }), response: { 200: z.object({ ok: z.boolean() }) } } }, async (req) => {
+  r.patch('/quality/rules/:code', { config: { countyLevel: true }, schema: { tags: ['数据清洗'], summary: '启用或停用规则', params: z.object({ code: z.string().max(60) }), body: z.object({ enabled: z.boolean() }), response: { 200: z.object({ ok: z.boolean() }) } } }, async (req) => {
     const user = requirePermission(req, 'quality.rules');
     await setRuleEnabled(db(), user.countyCode, req.params.code, req.body.enabled, actorOf(user));
     return { ok: true };
@@ -96,7 +96,7 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     return checkImport(db(), user.countyCode, req.params.importId);
   });
 
-  r.post('/quality/runs', { schema: { tags: ['数据清洗'], summary: '运行数据清洗（全部或指定户）', body: z.object({ asOf: isoDate.optional(), householdNos: z.array(z.string().min(1).max(40)).max(1000).optional() }), response: { 200: RunSummary } } }, async (req) => {
+  r.post('/quality/runs', { config: { countyLevel: true }, schema: { tags: ['数据清洗'], summary: '运行数据清洗（全部或指定户）', body: z.object({ asOf: isoDate.optional(), householdNos: z.array(z.string().min(1).max(40)).max(1000).optional() }), response: { 200: RunSummary } } }, async (req) => {
     const user = requirePermission(req, 'quality.run');
     return runOnRegister(db(), user.countyCode, { asOf: req.body.asOf, householdNos: req.body.householdNos, actor: actorOf(user) });
   });

@@ -3,7 +3,7 @@
 // edit and resubmit, withdrawal, evidence files. Other capabilities (cross-check) call these.
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { actorOf, hasPermission, inScope, PERMISSIONS, type Permission, type SessionUser } from '../auth/index.ts';
+import { actorOf, assertSeparateDuties, hasPermission, inScope, loadControls, PERMISSIONS, type Permission, type SessionUser } from '../auth/index.ts';
 import { appendAudit, type AuditEntry } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { todayIso } from '../shared/dates.ts';
@@ -24,13 +24,15 @@ export interface AdjustmentView {
   enteredBy: number; enteredByName: string; enteredAt: string; updatedAt: string;
   decidedBy: number | null; decidedByName: string; decidedAt: string | null; decisionNote: string;
   warnings: string[]; fileCount: number;
+  /** approved by the user who entered it, under the county's audited allowSelfApproval setting */
+  selfApproved: boolean;
 }
 export interface AdjustmentFileView { id: number; filename: string; mime: string; size: number; sha256: string; uploadedAt: string }
 
 const ts = (col: string) => sql.raw(`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 const COLUMNS = sql`a.id, a.kind, a.status, a.township_code, a.townships, a.household_no, a.person_ids, a.summary, a.reason,
   a.effective_date::text AS effective_date, a.remarks, a.payload, a.entered_by, a.entered_by_name, ${ts('a.entered_at')} AS entered_at,
-  ${ts('a.updated_at')} AS updated_at, a.decided_by, a.decided_by_name, ${ts('a.decided_at')} AS decided_at, a.decision_note, a.warnings,
+  ${ts('a.updated_at')} AS updated_at, a.decided_by, a.decided_by_name, ${ts('a.decided_at')} AS decided_at, a.decision_note, a.warnings, a.self_approved,
   (SELECT count(*)::int FROM adjustment_files f WHERE f.county_code = a.county_code AND f.adjustment_id = a.id) AS file_count`;
 
 function toView(r: any): AdjustmentView {
@@ -40,7 +42,7 @@ function toView(r: any): AdjustmentView {
     summary: r.summary, reason: r.reason, effectiveDate: r.effective_date, remarks: r.remarks, payload: r.payload,
     enteredBy: Number(r.entered_by), enteredByName: r.entered_by_name, enteredAt: r.entered_at, updatedAt: r.updated_at,
     decidedBy: r.decided_by === null ? null : Number(r.decided_by), decidedByName: r.decided_by_name, decidedAt: r.decided_at,
-    decisionNote: r.decision_note, warnings: r.warnings ?? [], fileCount: Number(r.file_count ?? 0),
+    decisionNote: r.decision_note, warnings: r.warnings ?? [], fileCount: Number(r.file_count ?? 0), selfApproved: r.self_approved === true,
   };
 }
 
@@ -171,6 +173,8 @@ export async function approveAdjustment(db: Kysely<any>, user: Viewer, id: numbe
     if (!a || !canSee(user, a)) throw new AppError('NOT_FOUND', `调整${id}不存在`);
     assertOwner(user, a);
     if (a.status !== 'pending') throw new AppError('CONFLICT', `调整${id}${a.statusName}，不能审批`);
+    const { selfApproved } = assertSeparateDuties({ step: 'adjustment.approve', firstBy: [a.enteredBy], secondBy: user.id,
+      allowSelfApproval: (await loadControls(trx, user.countyCode)).allowSelfApproval });
     const input = AdjustmentInput.parse(a.payload);
     const plan = planAdjustment(input, await loadState(trx, user.countyCode, input, id, true), todayIso(), { atApproval: true });
     assertPlanInScope(user, plan);
@@ -179,10 +183,11 @@ export async function approveAdjustment(db: Kysely<any>, user: Viewer, id: numbe
     const applied = await applyPlan(trx, user.countyCode, plan, detail);
     const personIds = [...new Set([...plan.personIds, ...applied.insertedIds])];
     await sql`UPDATE adjustments SET status = 'approved', decided_by = ${user.id}, decided_by_name = ${user.username}, decided_at = now(),
-        decision_note = ${note}, person_ids = ${personIds}::bigint[], person_id = ${personIds[0] ?? null}, updated_at = now()
+        decision_note = ${note}, person_ids = ${personIds}::bigint[], person_id = ${personIds[0] ?? null}, self_approved = ${selfApproved}, updated_at = now()
       WHERE county_code = ${user.countyCode} AND id = ${id}`.execute(trx);
     const entries: AuditEntry[] = [...applied.audit, { action: 'adjustment.approve', entityType: 'adjustment', entityId: id, countyCode: user.countyCode,
-      before: { status: a.status }, after: { status: 'approved' }, detail: { ...detail, note, personIds, changes: applied.audit.length } }];
+      before: { status: a.status }, after: { status: 'approved' },
+      detail: { ...detail, note, personIds, changes: applied.audit.length, enteredBy: a.enteredBy, enteredByName: a.enteredByName, selfApproved } }];
     await appendAudit(trx, actorOf(user), entries);
     return { adjustment: (await fetchRow(trx, user.countyCode, id))!, personIds, warnings: plan.warnings };
   });

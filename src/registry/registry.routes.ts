@@ -69,6 +69,7 @@ export const AdjustmentSchema = z.object({
   enteredBy: z.number(), enteredByName: z.string(), enteredAt: z.string(), updatedAt: z.string(),
   decidedBy: z.number().nullable(), decidedByName: z.string(), decidedAt: nullableDate, decisionNote: z.string(),
   warnings: z.array(z.string()), fileCount: z.number(),
+  selfApproved: z.boolean().describe('由录入人本人审批（本县内控设置允许单人办理时）'),
 });
 export const PlanSchema = z.object({
   errors: z.array(z.string()), warnings: z.array(z.string()), ops: z.array(z.looseObject({ op: z.string() })),

@@ -23,6 +23,7 @@ const Problem = z.object({ rowNumber: z.number(), column: z.string(), value: z.s
 const Counts = z.object({ read: z.number(), added: z.number(), changed: z.number(), unchanged: z.number(), rejected: z.number(), corrected: z.number(), warnings: z.number(), notInFile: z.number() });
 export const ImportView = z.object({
   id: z.string(), filename: z.string(), status: z.string(), error: z.string(), jobId: z.string().nullable(), createdAt: z.string(), appliedAt: z.string().nullable(),
+  createdBy: z.number().nullable(), appliedBy: z.number().nullable(), selfApplied: z.boolean().describe('由上传人本人确认导入（本县内控设置允许单人办理时）'),
   format: z.string(), encoding: z.string(), sha256: z.string(),
   counts: Counts.nullable(), warnings: z.array(z.string()),
   added: z.array(PreviewRow), changed: z.array(PreviewRow), problems: z.array(Problem), rejected: z.array(Problem),
@@ -52,7 +53,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     if (!part) throw new AppError('FILE_EMPTY', '没有收到文件');
     let content: Buffer;
     try { content = await part.toBuffer(); } catch { throw new AppError('TOO_LARGE', `花名册文件不能超过${MAX_UPLOAD / 1024 / 1024}MB`); }
-    const started = await startImportPreview(db, { content, filename: part.filename ?? '', countyCode: user.countyCode, userId: user.id });
+    const started = await startImportPreview(db, { content, filename: part.filename ?? '', countyCode: user.countyCode, userId: user.id, regionCode: user.regionCode });
     return reply.status(202).send(started);
   });
 
@@ -94,6 +95,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     const prob = (p: (typeof problems.items)[number]) => ({ rowNumber: p.rowNumber, column: p.column, value: p.value, reason: p.reason, severity: p.kind });
     return {
       id: b.id, filename: b.filename, status: b.status, error: b.error, jobId: b.jobId, createdAt: b.createdAt, appliedAt: b.appliedAt,
+      createdBy: b.createdBy, appliedBy: b.appliedBy, selfApplied: b.selfApplied,
       format: b.format, encoding: b.encoding, sha256: b.sha256, counts: b.summary ? countsOf(b.summary) : null, warnings: b.summary?.fileWarnings ?? [],
       added: added.items.map(row), changed: changed.items.map(row), problems: problems.items.map(prob), rejected: rejected.items.map(prob),
       totals: { added: added.total, changed: changed.total, problems: problems.total, rejected: rejected.total }, offset, limit,
