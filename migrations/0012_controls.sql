@@ -9,6 +9,8 @@ ALTER TABLE adjustments ADD COLUMN self_approved boolean NOT NULL DEFAULT false;
 ALTER TABLE payrolls ADD COLUMN rebuilt_by bigint;
 ALTER TABLE payrolls ADD COLUMN self_reviewed boolean NOT NULL DEFAULT false;
 ALTER TABLE roster_imports ADD COLUMN self_applied boolean NOT NULL DEFAULT false;
+-- the uploader's region when narrower than the county: the import applies only inside it
+ALTER TABLE roster_imports ADD COLUMN scope text NOT NULL DEFAULT '';
 
 -- The region an audit entry is about, so a township-scoped reader sees only its township's
 -- entries. Derived when the entry is written (not part of the hash chain: it is a filter, and

@@ -162,11 +162,13 @@ export interface ImportBatch {
   id: string; countyCode: string; filename: string; format: string; encoding: string; size: number; sha256: string;
   status: string; error: string; summary: any; jobId: string | null; createdBy: number | null; createdAt: string;
   appliedBy: number | null; appliedAt: string | null; selfApplied: boolean;
+  /** the uploader's region when narrower than the county ('' = the county) */
+  scope: string;
 }
 
-export async function insertImportBatch(db: Kysely<any>, b: { id: string; countyCode: string; filename: string; size: number; sha256: string; content: Buffer; createdBy: number | null }): Promise<void> {
-  await sql`INSERT INTO roster_imports (id, county_code, filename, size, sha256, content, created_by)
-    VALUES (${b.id}, ${b.countyCode}, ${b.filename}, ${b.size}, ${b.sha256}, ${b.content}, ${b.createdBy})`.execute(db);
+export async function insertImportBatch(db: Kysely<any>, b: { id: string; countyCode: string; filename: string; size: number; sha256: string; content: Buffer; createdBy: number | null; scope?: string | null }): Promise<void> {
+  await sql`INSERT INTO roster_imports (id, county_code, filename, size, sha256, content, created_by, scope)
+    VALUES (${b.id}, ${b.countyCode}, ${b.filename}, ${b.size}, ${b.sha256}, ${b.content}, ${b.createdBy}, ${b.scope ?? ''})`.execute(db);
 }
 
 export async function updateImportBatch(db: Kysely<any>, id: string, f: { status?: string; error?: string; summary?: unknown; format?: string; encoding?: string; jobId?: string; appliedBy?: number | null; applied?: boolean; selfApplied?: boolean }): Promise<void> {
@@ -191,14 +193,14 @@ export async function previewTouchesAccountsOrStatus(db: Kysely<any>, id: string
 
 export async function getImportBatch(db: Kysely<any>, id: string): Promise<ImportBatch | null> {
   const r = await sql<Record<string, any>>`SELECT id, county_code, filename, format, encoding, size, sha256, status, error, summary, job_id,
-    created_by, created_at, applied_by, applied_at, self_applied FROM roster_imports WHERE id = ${id}`.execute(db);
+    created_by, created_at, applied_by, applied_at, self_applied, scope FROM roster_imports WHERE id = ${id}`.execute(db);
   const b = r.rows[0];
   if (!b) return null;
   return {
     id: b.id, countyCode: b.county_code, filename: b.filename, format: b.format, encoding: b.encoding, size: Number(b.size), sha256: b.sha256,
     status: b.status, error: b.error, summary: b.summary, jobId: b.job_id, createdBy: b.created_by === null ? null : Number(b.created_by),
     createdAt: new Date(b.created_at).toISOString(), appliedBy: b.applied_by === null ? null : Number(b.applied_by),
-    appliedAt: b.applied_at ? new Date(b.applied_at).toISOString() : null, selfApplied: b.self_applied === true,
+    appliedAt: b.applied_at ? new Date(b.applied_at).toISOString() : null, selfApplied: b.self_applied === true, scope: b.scope ?? '',
   };
 }
 

@@ -265,6 +265,12 @@ export async function applyRoster(db: Kysely<any>, content: Buffer, opts: ApplyO
 
 /** A township-level region limits the import; a county-level one is the county (already the import's counties). */
 const scopeOf = (regionCode: string | undefined) => (regionCode && regionCode.length > 6 ? regionCode : null);
+/** Applied by another user: inside both the uploader's and the applier's region (disjoint regions apply nothing). */
+function narrowest(a: string | null, b: string | null): string | null {
+  if (!a) return b;
+  if (!b || a.startsWith(b)) return a;
+  return b.startsWith(a) ? b : `${a}|${b}`; // no village code starts with this: every row is outside
+}
 
 // ---- imports from the web page: a stored file, previewed as a job, applied as a job ----
 
@@ -274,7 +280,7 @@ export interface StartedImport { id: string; jobId: string }
 export async function startImportPreview(db: Kysely<any>, o: { content: Buffer; filename: string; countyCode: string; userId: number | null; regionCode?: string }): Promise<StartedImport> {
   if (!o.content.length) throw new AppError('FILE_EMPTY', '上传的文件为空');
   const id = randomUUID();
-  await insertImportBatch(db, { id, countyCode: o.countyCode, filename: o.filename, size: o.content.length, sha256: createHash('sha256').update(o.content).digest('hex'), content: o.content, createdBy: o.userId });
+  await insertImportBatch(db, { id, countyCode: o.countyCode, filename: o.filename, size: o.content.length, sha256: createHash('sha256').update(o.content).digest('hex'), content: o.content, createdBy: o.userId, scope: scopeOf(o.regionCode) });
   const jobId = await startJob(db, 'roster.import.preview', { countyCode: o.countyCode, createdBy: o.userId }, async (p) => {
     try {
       await updateImportBatch(db, id, { status: 'previewing' });
@@ -313,7 +319,7 @@ export async function startImportApply(db: Kysely<any>, id: string, user: { id: 
     try {
       const content = await getImportContent(db, id);
       const { file, plan, summary } = await applyRoster(db, content, {
-        counties: [batch.countyCode], scope: scopeOf(user.regionCode), duty: { enteredBy: batch.createdBy, userId: user.id },
+        counties: [batch.countyCode], scope: narrowest(batch.scope, scopeOf(user.regionCode)), duty: { enteredBy: batch.createdBy, userId: user.id },
         actor: { userId: user.id, username: user.username }, filename: batch.filename, importId: id,
         onWrite: (w, t) => void p.progress(w, t, '正在写入花名册').catch(() => {}),
       });
