@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, maskId, type SessionUser } from '../auth/index.ts';
+import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, auditIdSearch, maskId, type SessionUser } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AppContext } from '../shared/context.ts';
 import { findingsCsv, FINDING_CODES } from '../crosscheck/index.ts';
@@ -85,6 +85,7 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     const user = requirePermission(req, 'subsidy.read');
     const q = req.query;
     const res = await listCases(db, user.countyCode, user, { ...q, offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
+    await auditIdSearch(db, user, { entityType: 'case', q: q.q, count: res.total });
     const unmasked = unmaskAllowed(req);
     if (unmasked) await auditUnmaskedView(db, user, { entityType: 'case', countyCode: user.countyCode, fields: ['idNumber'], count: res.cases.length, detail: { query: q } });
     return { ...res, masked: !unmasked, cases: res.cases.map((c) => caseView(c, unmasked)) };

@@ -1,6 +1,7 @@
 // Cases (核实): one per county, person and finding code. Township officers see and verify their
 // own townships only. Re-running a check updates periods and amounts and keeps the verification.
 import { sql, type Kysely } from 'kysely';
+import { containsText, idMatch } from '../shared/search.ts';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { inScope, type SessionUser } from '../auth/index.ts';
@@ -56,7 +57,7 @@ export async function listCases(db: Kysely<any>, countyCode: string, user: Pick<
     ${f.status ? sql`AND c.status = ${f.status}` : sql``} ${f.verdict ? sql`AND c.verdict = ${f.verdict}` : sql``}
     ${f.code ? sql`AND c.code = ${f.code}` : sql``} ${f.townshipCode ? sql`AND c.township_code = ${f.townshipCode}` : sql``}
     ${f.runId ? sql`AND c.last_run_id = ${f.runId}` : sql``}
-    ${f.q ? sql`AND (c.name LIKE ${'%' + f.q + '%'} OR c.id_number LIKE ${'%' + f.q.toUpperCase() + '%'})` : sql``}`;
+    ${f.q ? sql`AND (${containsText('c.name', f.q.trim())} ${idMatch('c.id_number', f.q) ? sql`OR ${idMatch('c.id_number', f.q)}` : sql``})` : sql``}`;
   const t = await sql<any>`SELECT count(*) AS n, COALESCE(sum(over_fen), 0) AS over, COALESCE(sum(under_fen), 0) AS under FROM cases c WHERE ${where}`.execute(db);
   const r = await sql<any>`SELECT c.*, ri.id AS recovery_id FROM cases c LEFT JOIN recovery_items ri ON ri.county_code = c.county_code AND ri.case_id = c.id
     WHERE ${where} ORDER BY c.status DESC, c.over_fen DESC, c.id OFFSET ${f.offset ?? 0} LIMIT ${Math.min(f.limit ?? 50, 1000)}`.execute(db);

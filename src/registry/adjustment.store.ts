@@ -97,8 +97,9 @@ function rejectOnErrors(plan: Plan) {
   if (plan.errors.length) throw new AppError('VALIDATION', plan.errors.join('；'), { errors: plan.errors, warnings: plan.warnings });
 }
 
+/** A request naming households or persons outside the user's region: 404, as if they did not exist (no oracle). */
 function assertPlanInScope(user: Viewer, plan: Plan) {
-  for (const t of plan.townships) if (!inScope(user, t)) throw new AppError('FORBIDDEN', `只能办理本乡镇的调整（涉及乡镇${t}）`);
+  for (const t of plan.townships) if (!inScope(user, t)) throw new AppError('NOT_FOUND', '调整涉及的户或人员不存在，或不在您的辖区内');
 }
 
 async function fetchRow(db: Kysely<any>, countyCode: string, id: number, lock = false): Promise<AdjustmentView | null> {

@@ -3,6 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { assertSeparateDuties, loadControls } from '../auth/index.ts';
+import { containsText, idMatch } from '../shared/search.ts';
 import { AppError } from '../shared/errors.ts';
 import { parsePeriod, type Period } from '../shared/periods.ts';
 import { assertPeriodKind, type SubsidySettings } from './settings.ts';
@@ -232,7 +233,7 @@ export async function listLines(db: Kysely<any>, countyCode: string, payrollId: 
     ${f.scope && f.scope.length > 6 ? sql`AND village_code LIKE ${f.scope + '%'}` : sql``}
     ${f.result ? sql`AND result = ${f.result}` : sql``}
     ${f.flag ? sql`AND ${f.flag} = ANY(flags)` : sql``}
-    ${f.q ? sql`AND (name LIKE ${'%' + f.q + '%'} OR id_number LIKE ${'%' + f.q.toUpperCase() + '%'} OR household_no = ${f.q})` : sql``}`;
+    ${f.q ? sql`AND (${containsText('name', f.q.trim())} OR household_no = ${f.q.trim()} ${idMatch('id_number', f.q) ? sql`OR ${idMatch('id_number', f.q)}` : sql``})` : sql``}`;
   const total = await sql<{ n: number }>`SELECT count(*) AS n FROM payment_lines WHERE ${where}`.execute(db);
   const r = await sql<any>`SELECT *, support_start::text AS support_start, support_end::text AS support_end, paid_date::text AS paid_date
     FROM payment_lines WHERE ${where} ORDER BY line_no OFFSET ${f.offset ?? 0} LIMIT ${Math.min(f.limit ?? 50, 1000)}`.execute(db);

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
-import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, maskAccount, maskId, type SessionUser } from '../auth/index.ts';
+import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, auditIdSearch, maskAccount, maskId, type SessionUser } from '../auth/index.ts';
 import { appendAudit } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { todayIso } from '../shared/dates.ts';
@@ -103,6 +103,7 @@ export async function registerSubsidyRoutes(app: FastifyInstance, ctx: AppContex
     await mustGetPayroll(db, user.countyCode, req.params.id);
     const q = req.query;
     const res = await listLines(db, user.countyCode, req.params.id, { ...q, scope: scopeOf(user), offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
+    await auditIdSearch(db, user, { entityType: 'payroll', entityId: req.params.id, q: q.q, count: res.total });
     const unmasked = await maybeAuditUnmasked(ctx, req, user, req.params.id, res.lines.length, { query: q });
     return { total: res.total, page: q.page, pageSize: q.pageSize, masked: !unmasked, lines: res.lines.map((l) => lineView(l, unmasked)) };
   });
