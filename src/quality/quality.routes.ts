@@ -2,6 +2,7 @@
 // expression check and preview, runs (full or incremental), problem lists per township and
 // village, problem work (确认无误 with a reason, 已更正, assignment) and the trend.
 // Township users see and work only their township's problems.
+import { maskDeep, maskInText } from '../shared/mask.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -74,7 +75,7 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     const persons: RosterPerson[] = [];
     for await (const chunk of streamRegisterForQuality(db(), user.countyCode)) for (const row of chunk) persons.push(rowToPerson(row, persons.length));
     const p = previewCustomRule(req.body, persons, req.body.asOf ?? todayIso());
-    return { ...p, samples: p.samples.map((s) => ({ ...s, 身份证号: maskWritten(s['身份证号']) })) };
+    return { ...p, samples: p.samples.map((s) => maskDeep({ ...s, 身份证号: maskWritten(s['身份证号']) })) };
   });
 
   r.post('/quality/rules', { config: { countyLevel: true }, schema: { tags: ['数据清洗'], summary: '保存自定义规则（每次保存为新版本）', body: z.unknown(), response: { 200: CatalogueEntry } } }, async (req) => {
@@ -110,7 +111,7 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     const names = new Map(BUILT_IN_RULES.map((x) => [x.code, x.name]));
     for (const c of await listCatalogue(db(), user.countyCode)) names.set(c.code, c.name);
     const out = await listProblems(db(), user.countyCode, { ...q, scope: user.regionCode }, names);
-    return { total: out.total, items: out.items.map((i) => ({ ...i, idNumber: maskWritten(i.idNumber) })) };
+    return { total: out.total, items: out.items.map((i) => ({ ...i, idNumber: maskWritten(i.idNumber), message: maskInText(i.message) })) };
   });
 
   r.patch('/quality/problems/:id', { schema: { tags: ['数据清洗'], summary: '处理问题：确认无误（须填理由）、已更正、指派', params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({ status: Status.optional(), reason: z.string().max(500).optional(), assignedTo: z.string().max(60).nullable().optional() }), response: { 200: z.object({ ok: z.boolean() }) } } }, async (req) => {
@@ -129,7 +130,7 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     ws.columns = [['规则代码', 14], ['规则名称', 20], ['严重程度', 8], ['户编号', 18], ['身份证号', 20], ['姓名', 10], ['村代码', 14], ['说明', 70], ['状态', 8], ['理由', 20], ['指派', 10], ['核实结果（村填写）', 24]]
       .map(([header, width]) => ({ header: header as string, width: width as number }));
     for (const i of out.items) {
-      ws.addRow([i.ruleCode, i.ruleName, i.severity, i.householdNo, maskWritten(i.idNumber), i.name, i.villageCode, i.message, i.status, i.reason ?? '', i.assignedTo ?? '', '']
+      ws.addRow([i.ruleCode, i.ruleName, i.severity, i.householdNo, maskWritten(i.idNumber), i.name, i.villageCode, maskInText(i.message), i.status, i.reason ?? '', i.assignedTo ?? '', '']
         .map((v) => (typeof v === 'string' && /^[=+\-@]/.test(v) ? `'${v}` : v)));
     }
     ws.getRow(1).font = { bold: true };
