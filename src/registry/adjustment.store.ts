@@ -125,6 +125,7 @@ export async function createAdjustment(db: Kysely<any>, user: Viewer, raw: unkno
     const plan = planAdjustment(input, await loadState(trx, user.countyCode, input, null), todayIso());
     if (plan.townshipCode) assertPlanInScope(user, plan);
     rejectOnErrors(plan);
+    await refuseDuplicatePending(trx, user.countyCode, input.kind, plan.personIds, null);
     const r = await sql<{ id: number }>`INSERT INTO adjustments (county_code, kind, status, township_code, household_no, person_id, payload, reason,
         effective_date, remarks, entered_by, entered_by_name, summary, person_ids, household_nos, townships, warnings)
       VALUES (${user.countyCode}, ${input.kind}, 'pending', ${plan.townshipCode}, ${plan.householdNo}, ${plan.personIds[0] ?? null},
@@ -136,6 +137,20 @@ export async function createAdjustment(db: Kysely<any>, user: Viewer, raw: unkno
       after: input, detail: { kind: input.kind, reason: input.reason, summary: describeAdjustment(input), warnings: plan.warnings } });
     return { adjustment: (await fetchRow(trx, user.countyCode, id))!, warnings: plan.warnings };
   });
+}
+
+/**
+ * One open (pending or returned) adjustment of a kind per person: a second 核减 of the same person
+ * — a form sent twice, or a second officer — is refused. The per-person locks make two requests
+ * at the same moment wait for each other, so only one passes.
+ */
+async function refuseDuplicatePending(trx: Kysely<any>, countyCode: string, kind: AdjustmentKind, personIds: number[], selfId: number | null) {
+  if (!personIds.length) return;
+  for (const p of [...new Set(personIds)].sort((a, b) => a - b)) await sql`SELECT pg_advisory_xact_lock(hashtext(${`anju.adjustment.${countyCode}.${p}`})::bigint)`.execute(trx);
+  const r = await sql<{ id: number; status: string }>`SELECT id, status FROM adjustments WHERE county_code = ${countyCode} AND kind = ${kind}
+    AND status IN ('pending', 'returned') AND person_ids && ${personIds}::bigint[] ${selfId === null ? sql`` : sql`AND id <> ${selfId}`} ORDER BY id LIMIT 1`.execute(trx);
+  const d = r.rows[0];
+  if (d) throw new AppError('CONFLICT', `该人员已有一项${d.status === 'pending' ? '待审批' : '已退回待修改'}的${KIND_NAMES[kind]}（调整${d.id}），不能重复录入；请在原调整上修改或撤回后再录入`, { adjustmentId: Number(d.id) });
 }
 
 function householdNosOf(input: AdjustmentInput, plan: Plan): string[] {
@@ -155,6 +170,7 @@ export async function updateAdjustment(db: Kysely<any>, user: Viewer, id: number
     const plan = planAdjustment(input, await loadState(trx, user.countyCode, input, id), todayIso());
     if (plan.townshipCode) assertPlanInScope(user, plan);
     rejectOnErrors(plan);
+    await refuseDuplicatePending(trx, user.countyCode, input.kind, plan.personIds, id);
     await sql`UPDATE adjustments SET status = 'pending', payload = ${JSON.stringify(input)}::jsonb, reason = ${input.reason},
         effective_date = ${input.effectiveDate ?? null}, remarks = ${input.remarks}, township_code = ${plan.townshipCode}, household_no = ${plan.householdNo},
         person_id = ${plan.personIds[0] ?? null}, summary = ${describeAdjustment(input)}, person_ids = ${plan.personIds}::bigint[],

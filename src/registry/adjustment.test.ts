@@ -101,6 +101,11 @@ describe('核减 (remove)', () => {
     assert.match(plan(rm({ personIds: [404] })).errors.join(), /不在花名册中/);
     assert.match(plan(rm({ personIds: [1, 11] })).errors.join(), /同一户/);
   });
+  it('needs evidence before submitting: a note naming it (files may follow)', () => {
+    assert.match(plan(rm()).errors.join(), /核减须有佐证材料：请填写佐证说明/);
+    assert.match(plan(rm({ evidenceNote: '   ' })).errors.join(), /须有佐证材料/);
+    assert.deepEqual(plan(rm({ evidenceNote: '死亡证明编号123' })).errors, []);
+  });
   it('needs evidence at approval (a file or a note)', () => {
     assert.match(plan(rm(), base(), true).errors.join(), /须有佐证材料/);
     assert.deepEqual(plan(rm({ evidenceNote: '民政死亡名单第12行' }), base(), true).errors, []);

@@ -13,6 +13,7 @@ import { COUNTY, TOWN_A, TOWN_B, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1, insertHouse
 const county: Viewer = { id: 1, username: '县业务股', role: 'county', regionCode: COUNTY, countyCode: COUNTY };
 const townA: Viewer = { id: 2, username: '竹田专干', role: 'township', regionCode: TOWN_A, countyCode: COUNTY };
 const townB: Viewer = { id: 3, username: '大桥专干', role: 'township', regionCode: TOWN_B, countyCode: COUNTY };
+const county2: Viewer = { id: 4, username: '县业务股二', role: 'county', regionCode: COUNTY, countyCode: COUNTY };
 const leader: Viewer = { id: 4, username: '领导', role: 'leader', regionCode: COUNTY, countyCode: COUNTY };
 const page = { page: 1, pageSize: 20 };
 const code = (e: unknown) => (e instanceof AppError ? e.code : String(e));
@@ -159,11 +160,16 @@ for (const engine of await testEngines()) {
     it('核减: township enters for its own township only; county approves; applied and audited with before/after', async () => {
       await assert.rejects(createAdjustment(t.db, townB, { kind: 'remove', personIds: [h1[2]], reason: '死亡', effectiveDate: '2025-03-01' }), (e) => code(e) === 'FORBIDDEN');
       await assert.rejects(createAdjustment(t.db, townA, { kind: 'remove', personIds: [h1[2]], reason: '死亡' }), (e) => code(e) === 'VALIDATION' && /核减日期不能为空/.test((e as Error).message));
-      const { adjustment: a } = await createAdjustment(t.db, townA, { kind: 'remove', personIds: [h1[2]], reason: '死亡', effectiveDate: '2025-03-01' });
+      await assert.rejects(createAdjustment(t.db, townA, { kind: 'remove', personIds: [h1[2]], reason: '死亡', effectiveDate: '2025-03-01' }),
+        (e) => code(e) === 'VALIDATION' && /核减须有佐证材料/.test((e as Error).message), 'evidence before submitting');
+      const { adjustment: a } = await createAdjustment(t.db, townA, { kind: 'remove', personIds: [h1[2]], reason: '死亡', effectiveDate: '2025-03-01', evidenceNote: '死亡证明' });
       assert.equal(a.status, 'pending');
+      // the same removal again (Enter twice, or a second officer): refused, and at the same moment only one passes
+      await assert.rejects(createAdjustment(t.db, townA, { kind: 'remove', personIds: [h1[2]], reason: '死亡', effectiveDate: '2025-03-01', evidenceNote: '死亡证明' }),
+        (e) => code(e) === 'CONFLICT' && /已有一项待审批的核减（调整\d+）/.test((e as Error).message));
+      await assert.rejects(createAdjustment(t.db, county, { kind: 'remove', personIds: [h1[2], h1[1]], reason: '死亡', effectiveDate: '2025-03-01', evidenceNote: '证明' }), (e) => code(e) === 'CONFLICT');
       assert.equal(a.townshipCode, TOWN_A);
       await assert.rejects(approveAdjustment(t.db, townA, a.id), (e) => code(e) === 'FORBIDDEN');
-      await assert.rejects(approveAdjustment(t.db, county, a.id), (e) => code(e) === 'VALIDATION' && /佐证材料/.test((e as Error).message));
       const f = await addAdjustmentFile(t.db, townA, a.id, { filename: '死亡证明.pdf', mime: 'application/pdf', content: Buffer.from('%PDF-1.4 test') });
       assert.match(f.sha256, /^[0-9a-f]{64}$/);
       await assert.rejects(getAdjustmentFile(t.db, townB, a.id, f.id), (e) => code(e) === 'NOT_FOUND');
@@ -207,7 +213,7 @@ for (const engine of await testEngines()) {
     });
 
     it('concurrent approval of the same adjustment applies once', async () => {
-      const { adjustment: a } = await createAdjustment(t.db, county, { kind: 'update', personId: h2[0], changes: { phone: '13700000000' }, reason: '更新电话' });
+      const { adjustment: a } = await createAdjustment(t.db, county2, { kind: 'update', personId: h2[0], changes: { phone: '13700000000' }, reason: '更新电话' });
       const results = await Promise.allSettled([1, 2, 3].map(() => approveAdjustment(t.db, county, a.id)));
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
       for (const r of results) if (r.status === 'rejected') assert.equal(code(r.reason), 'CONFLICT');
