@@ -12,6 +12,10 @@ ALTER TABLE roster_imports ADD COLUMN self_applied boolean NOT NULL DEFAULT fals
 -- the uploader's region when narrower than the county: the import applies only inside it
 ALTER TABLE roster_imports ADD COLUMN scope text NOT NULL DEFAULT '';
 
+-- 转核减 takes its date from the evidence: the death date a DECEASED_PAID / HUKOU_CANCELLED finding rests on
+ALTER TABLE findings ADD COLUMN death_date date;
+ALTER TABLE cases ADD COLUMN death_date date;
+
 -- The region an audit entry is about, so a township-scoped reader sees only its township's
 -- entries. Derived when the entry is written (not part of the hash chain: it is a filter, and
 -- the append-only trigger keeps it from being changed afterwards): the entity's village or

@@ -92,7 +92,7 @@ for (const engine of await testEngines()) {
       await total(townA, 'cases', SECRET);
       const a = (await get(auditor, '/api/audit?action=payroll.search_by_id')).json();
       assert.ok(a.items.some((e: any) => e.userId === leader.user.id && e.detail.tail === SECRET.slice(-4)), JSON.stringify(a.items[0]));
-      const b = (await get(auditor, '/api/audit?action=case.search_by_id')).json();
+      const b = (await get(auditor, '/api/audit?action=case.search_by_id&unmask=1')).json();
       assert.ok(b.items.some((e: any) => e.userId === townA.user.id && e.detail.idNumber === SECRET));
       await get(leader, `/api/registry/persons?q=${SECRET.slice(-6)}`);
       assert.ok((await get(auditor, '/api/audit?action=person_search.search_by_id')).json().total > 0);

@@ -104,8 +104,8 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     const user = requirePermission(req, 'cases.work');
     return caseView(await verifyCase(db, user, user.countyCode, req.params.id, req.body), false);
   });
-  r.post('/cases/:id/removal', { config: { permission: 'adjustment.enter' }, schema: { tags: TAG, summary: '核实为违规的死亡、重复登记一键转为核减调整（待县中心审批）', params: IdParam,
-    body: z.object({ effectiveDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), keepPersonId: z.number().int().positive().optional(), remarks: z.string().max(1000).optional() }) } }, async (req, reply) => {
+  r.post('/cases/:id/removal', { config: { permission: 'adjustment.enter' }, schema: { tags: TAG, summary: '核实为违规的死亡、重复登记一键转为核减调整（待县中心审批；核减日期默认取佐证材料中的死亡日期，可确认或修改）', params: IdParam,
+    body: z.object({ effectiveDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '核减日期应为YYYY-MM-DD').optional().describe('不填则取佐证材料记载的死亡日期'), keepPersonId: z.number().int().positive().optional(), remarks: z.string().max(1000).optional() }) } }, async (req, reply) => {
     const user = requirePermission(req, 'adjustment.enter');
     return reply.status(201).send(await caseToRemoval(db, user, user.countyCode, req.params.id, req.body));
   });

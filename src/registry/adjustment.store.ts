@@ -99,7 +99,9 @@ function rejectOnErrors(plan: Plan) {
 
 /** A request naming households or persons outside the user's region: 404, as if they did not exist (no oracle). */
 function assertPlanInScope(user: Viewer, plan: Plan) {
-  for (const t of plan.townships) if (!inScope(user, t)) throw new AppError('NOT_FOUND', '调整涉及的户或人员不存在，或不在您的辖区内');
+  if (plan.townshipCode && !inScope(user, plan.townshipCode)) throw new AppError('NOT_FOUND', '调整涉及的户或人员不存在，或不在您的辖区内');
+  // a target the user named (the village of a move or split) outside the region: refused, nothing learnt
+  for (const t of plan.townships) if (!inScope(user, t)) throw new AppError('FORBIDDEN', '不能把人员或户调整到本辖区以外');
 }
 
 async function fetchRow(db: Kysely<any>, countyCode: string, id: number, lock = false): Promise<AdjustmentView | null> {
