@@ -12,6 +12,10 @@ ALTER TABLE roster_imports ADD COLUMN self_applied boolean NOT NULL DEFAULT fals
 -- the uploader's region when narrower than the county: the import applies only inside it
 ALTER TABLE roster_imports ADD COLUMN scope text NOT NULL DEFAULT '';
 
+-- one rule, one severity: an invalid ID is an 错误 in the import as in the quality catalogue (imported as written)
+ALTER TABLE roster_import_problems DROP CONSTRAINT roster_import_problems_kind_check;
+ALTER TABLE roster_import_problems ADD CONSTRAINT roster_import_problems_kind_check CHECK (kind IN ('rejected', 'corrected', 'error', 'warning'));
+
 -- 转核减 takes its date from the evidence: the death date a DECEASED_PAID / HUKOU_CANCELLED finding rests on
 ALTER TABLE findings ADD COLUMN death_date date;
 ALTER TABLE cases ADD COLUMN death_date date;

@@ -106,6 +106,6 @@ export async function exportRoster(db: Kysely<any>, o: ExportOptions): Promise<{
 
 /** The rejected / corrected / warned rows of an import as xlsx (行号, 列, 内容, 原因, 类别). */
 export async function problemsXlsx(problems: { rowNumber: number; column: string; value: string; reason: string; kind: string }[]): Promise<Buffer> {
-  const KIND: Record<string, string> = { rejected: '未导入', corrected: '已更正', warning: '提示' };
+  const KIND: Record<string, string> = { rejected: '未导入', corrected: '已更正', error: '错误（已照原样导入，请更正）', warning: '提示' };
   return rosterXlsx(['行号', '列', '内容', '原因', '处理'], problems.map((p) => [String(p.rowNumber), p.column, p.value, p.reason, KIND[p.kind] ?? p.kind]), '问题清单');
 }

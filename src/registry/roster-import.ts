@@ -164,6 +164,8 @@ export interface ImportSummary {
   rejected: number;
   rejectedRows: number;
   corrected: number;
+  /** imported as written, to be corrected (错误, e.g. an invalid ID) */
+  errors: number;
   warnings: number;
   notInFile: number;
   counties: string[];
@@ -181,7 +183,7 @@ export function summarize(file: RosterFile, plan: ImportPlan, applied: boolean):
   return {
     rowsRead: file.rowsRead, added: plan.toAdd.length, changed: plan.toChange.length, unchanged: plan.unchanged,
     rejected: count('rejected'), rejectedRows: new Set(file.problems.filter((p) => p.kind === 'rejected').map((p) => p.rowNumber)).size,
-    corrected: count('corrected'), warnings: count('warning'), notInFile: plan.notInFile, counties: plan.counties,
+    corrected: count('corrected'), errors: count('error'), warnings: count('warning'), notInFile: plan.notInFile, counties: plan.counties,
     fileWarnings: file.warnings, format: file.format, encoding: file.encoding, sha256: file.sha256, applied,
   };
 }
@@ -299,7 +301,7 @@ export async function startImportPreview(db: Kysely<any>, o: { content: Buffer; 
 
 export const countsOf = (s: ImportSummary) => ({
   read: s.rowsRead, added: s.added, changed: s.changed, unchanged: s.unchanged, rejected: s.rejectedRows,
-  corrected: s.corrected, warnings: s.warnings, notInFile: s.notInFile,
+  corrected: s.corrected, errors: s.errors ?? 0, warnings: s.warnings, notInFile: s.notInFile,
 });
 
 /** Apply a previewed import in the background (job 'roster.import.apply'); refuses a second apply. */

@@ -19,8 +19,8 @@ const PreviewRow = z.object({
   rowNumber: z.number(), householdNo: z.string(), name: z.string(), idNumber: z.string(), villageCode: z.string(), status: z.string(),
   changes: z.array(z.object({ field: z.string(), label: z.string(), before: z.unknown(), after: z.unknown() })).nullable(),
 });
-const Problem = z.object({ rowNumber: z.number(), column: z.string(), value: z.string(), reason: z.string(), severity: z.enum(['rejected', 'corrected', 'warning']) });
-const Counts = z.object({ read: z.number(), added: z.number(), changed: z.number(), unchanged: z.number(), rejected: z.number(), corrected: z.number(), warnings: z.number(), notInFile: z.number() });
+const Problem = z.object({ rowNumber: z.number(), column: z.string(), value: z.string(), reason: z.string(), severity: z.enum(['rejected', 'corrected', 'error', 'warning']) });
+const Counts = z.object({ read: z.number(), added: z.number(), changed: z.number(), unchanged: z.number(), rejected: z.number(), corrected: z.number(), errors: z.number(), warnings: z.number(), notInFile: z.number() });
 export const ImportView = z.object({
   id: z.string(), filename: z.string(), status: z.string(), error: z.string(), jobId: z.string().nullable(), createdAt: z.string(), appliedAt: z.string().nullable(),
   createdBy: z.number().nullable(), appliedBy: z.number().nullable(), selfApplied: z.boolean().describe('由上传人本人确认导入（本县内控设置允许单人办理时）'),
@@ -89,7 +89,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     const { offset, limit } = req.query;
     const [added, changed, problems, rejected] = await Promise.all([
       listImportRows(db, b.id, 'add', offset, limit), listImportRows(db, b.id, 'change', offset, limit),
-      listImportProblems(db, b.id, ['rejected', 'corrected', 'warning'], offset, limit), listImportProblems(db, b.id, ['rejected'], offset, limit),
+      listImportProblems(db, b.id, ['rejected', 'corrected', 'error', 'warning'], offset, limit), listImportProblems(db, b.id, ['rejected'], offset, limit),
     ]);
     const row = (x: (typeof added.items)[number]) => ({ ...x, changes: x.changes ? x.changes.map((c) => ({ field: c.field, label: c.column, before: c.before, after: c.after })) : null });
     const prob = (p: (typeof problems.items)[number]) => ({ rowNumber: p.rowNumber, column: p.column, value: p.value, reason: p.reason, severity: p.kind });
@@ -108,7 +108,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     const user = requirePermission(req, 'registry.import');
     const b = await getImportBatch(db, req.params.id);
     if (!b || b.countyCode !== user.countyCode) throw new AppError('NOT_FOUND', '导入记录不存在');
-    const all = await listImportProblems(db, b.id, ['rejected', 'corrected', 'warning'], 0, 10_000_000);
+    const all = await listImportProblems(db, b.id, ['rejected', 'corrected', 'error', 'warning'], 0, 10_000_000);
     const content = await problemsXlsx(all.items);
     const name = `导入问题清单_${(b.filename || '花名册').replace(/\.[^.]+$/, '')}.xlsx`;
     return reply
