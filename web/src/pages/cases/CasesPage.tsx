@@ -1,7 +1,7 @@
 // 交叉核对与追缴: upload extracts and run a check (with progress), the cases township officers
 // verify (their own township only), and the recovery ledger with totals by township and year.
 import { useState } from 'react';
-import { Button, Card, Form, Input, InputNumber, Modal, Progress, Radio, Select, Space, Table, Tabs, Tag, Upload, DatePicker } from 'antd';
+import { Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Progress, Radio, Select, Space, Table, Tabs, Tag, Upload, DatePicker } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -140,7 +140,9 @@ function Recovery() {
           { title: '', render: (_, r) => can('recovery.manage') && r.status === '追缴中' && <Space>
             <Button size="small" onClick={() => setPay(r)}>登记收款</Button>
             {!r.writeoffRequestedBy && <Button size="small" onClick={() => ask.mutate(r)}>申请核销</Button>}
-            {r.writeoffRequestedBy && r.writeoffRequestedBy !== user?.id && <Button size="small" danger onClick={() => approve.mutate(r)}>批准核销</Button>}
+            {r.writeoffRequestedBy && r.writeoffRequestedBy !== user?.id && <Popconfirm title="批准核销？" description={`核销后 ${formatYuan(r.outstandingFen)} 不再追缴，不能撤销。`} okText="批准核销" okButtonProps={{ danger: true }} cancelText="取消" onConfirm={() => approve.mutateAsync(r)}>
+              <Button size="small" danger loading={approve.isPending}>批准核销</Button>
+            </Popconfirm>}
           </Space> }]} />
       <Modal title={pay ? `登记收款：${pay.name}（尚欠 ${formatYuan(pay.outstandingFen)}）` : ''} open={!!pay} onCancel={() => setPay(null)} onOk={() => form.submit()} confirmLoading={add.isPending}>
         <Form form={form} layout="vertical" onFinish={(v) => add.mutate(v)}>
