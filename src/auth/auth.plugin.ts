@@ -45,8 +45,15 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** What each /api route declares (permission, county level): for the route × role × region tests. */
+export const ROUTE_RULES = new Map<string, { permission?: Permission; countyLevel?: boolean }>();
+
 export async function registerAuth(app: FastifyInstance, ctx: AppContext): Promise<void> {
   if (!app.hasReplyDecorator('setCookie')) await app.register(fastifyCookie);
+  app.addHook('onRoute', (r) => {
+    const c = (r.config ?? {}) as { permission?: Permission; countyLevel?: boolean };
+    for (const m of [r.method].flat()) ROUTE_RULES.set(`${m} ${r.url}`, { permission: c.permission, countyLevel: c.countyLevel });
+  });
   app.decorateRequest('user', null);
   app.decorateRequest('session', null);
 

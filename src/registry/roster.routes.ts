@@ -45,6 +45,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
   const db = ctx.database.db;
 
   r.post('/registry/imports/preview', {
+    config: { permission: 'registry.import' },
     schema: { tags: TAG, summary: '上传花名册并预览（multipart，字段file；后台任务，返回任务号）', consumes: ['multipart/form-data'], response: { 202: Started } },
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.import');
@@ -58,6 +59,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
   });
 
   r.post('/registry/imports/:id/apply', {
+    config: { permission: 'registry.import' },
     schema: { tags: TAG, summary: '确认导入（一次事务；后台任务，返回任务号）', params: ImportId, response: { 202: Started } },
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.import');
@@ -66,6 +68,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
   });
 
   r.get('/registry/imports', {
+    config: { permission: 'registry.import' },
     schema: {
       tags: TAG, summary: '本县最近的花名册导入', querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
       response: { 200: z.object({ items: z.array(z.object({ id: z.string(), filename: z.string(), status: z.string(), error: z.string(), createdAt: z.string(), appliedAt: z.string().nullable(), counts: Counts.nullable() })) }) },
@@ -77,6 +80,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
   });
 
   r.get('/registry/imports/:id', {
+    config: { permission: 'registry.import' },
     schema: {
       tags: TAG, summary: '导入预览/结果：统计与分页的新增、变更、问题行', params: ImportId,
       querystring: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
@@ -103,6 +107,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
   });
 
   r.get('/registry/imports/:id/problems.xlsx', {
+    config: { permission: 'registry.import' },
     schema: { tags: TAG, summary: '下载问题清单（拒绝、更正、提示的行：行号、列、内容、原因）', params: ImportId },
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.import');
@@ -118,6 +123,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
   });
 
   r.get('/registry/export', {
+    config: { permission: 'registry.export' },
     schema: { tags: TAG, summary: '导出花名册（xlsx/csv，按村、状态、关键词筛选；无权查看者脱敏；记审计）', querystring: ExportQuery },
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.export');
