@@ -175,7 +175,8 @@ for (const engine of await testEngines()) {
     });
 
     it('转核减 takes the death date from the evidence (never today); the officer may change it, and the adjustment says so', async () => {
-      const deaths = (await listCases(t.db, C, county, { code: 'DECEASED_PAID', status: '待核实', limit: 100 })).cases.filter((x) => x.townshipCode.startsWith(C));
+      const active = new Set((await sql<{ id_number: string }>`SELECT id_number FROM persons WHERE county_code = ${C} AND status = '正常'`.execute(t.db)).rows.map((r) => r.id_number));
+      const deaths = (await listCases(t.db, C, county, { code: 'DECEASED_PAID', status: '待核实', limit: 100 })).cases.filter((x) => x.townshipCode.startsWith(C) && active.has(x.idNumber));
       assert.ok(deaths.length >= 2);
       const [c1, c2] = deaths;
       assert.match(c1.deathDate ?? '', /^\d{4}-\d{2}-\d{2}$/, 'the case carries the death date of its evidence');
