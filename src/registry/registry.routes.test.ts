@@ -36,7 +36,7 @@ for (const engine of await testEngines()) {
       townB = (await loginAs(app, ctx, { role: 'township', regionCode: TOWN_B, username: 'townb' })).headers;
       leader = (await loginAs(app, ctx, { role: 'leader', regionCode: COUNTY, username: 'leader1' })).headers;
       otherCounty = (await loginAs(app, ctx, { role: 'county', regionCode: '430581', username: 'county2' })).headers;
-      const res = await call('POST', '/api/registry/adjustments', townA, { kind: 'remove', personIds: [a1[1]], reason: '死亡', effectiveDate: '2025-03-01' });
+      const res = await call('POST', '/api/registry/adjustments', townA, { kind: 'remove', personIds: [a1[1]], reason: '死亡', effectiveDate: '2025-03-01', evidenceNote: '死亡证明' });
       assert.equal(res.statusCode, 201, res.body);
       adjA = res.json().adjustment.id;
       const up = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${adjA}/files`, ...((m) => ({ payload: m.payload, headers: { ...townA, ...m.headers } }))(upload('证明.pdf', Buffer.from('%PDF evidence'), 'application/pdf')) });
@@ -56,7 +56,7 @@ for (const engine of await testEngines()) {
       ['POST', '/api/registry/adjustments/preview', { kind: 'update', personId: a1[0], changes: { phone: '13800000000' }, reason: '更新' }, townA, leader, townB, 403],
       ['POST', '/api/registry/adjustments', { kind: 'update', personId: a1[0], changes: { phone: '13800000001' }, reason: '更新' }, townA, leader, townB, 403],
       ['GET', `/api/registry/adjustments/${adjA}`, undefined, townA, null, townB, 404],
-      ['PUT', `/api/registry/adjustments/${adjA}`, { kind: 'remove', personIds: [a1[1]], reason: '死亡', effectiveDate: '2025-03-02' }, townA, leader, townB, 404],
+      ['PUT', `/api/registry/adjustments/${adjA}`, { kind: 'remove', personIds: [a1[1]], reason: '死亡', effectiveDate: '2025-03-02', evidenceNote: '死亡证明' }, townA, leader, townB, 404],
       ['POST', `/api/registry/adjustments/${adjA}/return`, { note: '请补充' }, county, townA, otherCounty, 404],
       ['POST', `/api/registry/adjustments/${adjA}/approve`, {}, county, townA, otherCounty, 404],
       ['POST', `/api/registry/adjustments/${adjA}/withdraw`, {}, townA, leader, townB, 404],
@@ -108,7 +108,7 @@ for (const engine of await testEngines()) {
       const up = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${adjA}/files`, ...((x) => ({ payload: x.payload, headers: { ...townB, ...x.headers } }))(upload('x.pdf', Buffer.from('x'), 'application/pdf')) });
       assert.equal(up.statusCode, 404);
       // township B cannot remove township A's person, nor search them by ID
-      const rm = await call('POST', '/api/registry/adjustments', townB, { kind: 'remove', personIds: [a1[0]], reason: '死亡', effectiveDate: '2025-01-01' });
+      const rm = await call('POST', '/api/registry/adjustments', townB, { kind: 'remove', personIds: [a1[0]], reason: '死亡', effectiveDate: '2025-01-01', evidenceNote: '死亡证明' });
       assert.equal(rm.statusCode, 403);
       assert.equal((await call('GET', `/api/registry/persons?q=${HEAD_ID}`, townB)).json().total, 0);
     });
@@ -164,7 +164,7 @@ for (const engine of await testEngines()) {
     });
 
     it('rejects bad input with Chinese messages, and too large evidence', async () => {
-      const bad = await call('POST', '/api/registry/adjustments', townA, { kind: 'remove', personIds: [a1[0]], reason: '搬家', effectiveDate: '2025-01-01' });
+      const bad = await call('POST', '/api/registry/adjustments', townA, { kind: 'remove', personIds: [a1[0]], reason: '搬家', effectiveDate: '2025-01-01', evidenceNote: '死亡证明' });
       assert.equal(bad.statusCode, 400);
       assert.match(bad.json().error.message, /核减原因“搬家”不正确/);
       const noKind = await call('POST', '/api/registry/adjustments', townA, { personIds: [a1[0]] });
