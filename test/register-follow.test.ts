@@ -28,7 +28,9 @@ for (const engine of await testEngines()) {
       const created = await h.call('POST', '/api/registry/adjustments', county, { kind: 'remove', personIds: [a[2]], reason: '迁出', effectiveDate: '2025-03-01', evidenceNote: '迁移证明' });
       assert.equal(created.statusCode, 201, created.body);
       const id = created.json().adjustment.id;
-      const ok = await h.call('POST', `/api/registry/adjustments/${id}/approve`, county, {});
+      // separation of duties: another county officer approves
+      const county2 = (await loginAs(h.app, h.ctx, { role: 'county', regionCode: COUNTY })).headers;
+      const ok = await h.call('POST', `/api/registry/adjustments/${id}/approve`, county2, {});
       assert.equal(ok.statusCode, 200, ok.body);
       await h.ctx.events!.idle();
 

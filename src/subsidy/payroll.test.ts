@@ -18,6 +18,7 @@ import { insertPersons, makeId } from './testing-fixtures.ts';
 const C = '430582';
 const V1 = '430582101001', V2 = '430582102003';
 const actor = { userId: 1, username: '测试员' };
+const reviewer = { userId: 2, username: '审核员' }; // separation of duties: not the builder
 const id = (n: number) => makeId('430582', '19650101', n);
 
 async function exportToBuffer(db: any, payrollId: number, template = 'generic') {
@@ -107,7 +108,7 @@ for (const engine of await testEngines()) {
 
     it('exports the bank file (formulas neutralised), refuses foreign result files, imports results once', async () => {
       await assert.rejects(prepareBankExport(t.db, actor, C, rollId, 'generic'), /不能导出银行文件/);
-      await reviewPayroll(t.db, actor, C, rollId);
+      await reviewPayroll(t.db, reviewer, C, rollId);
       const { prep, buf } = await exportToBuffer(t.db, rollId);
       assert.equal(prep.rows, 6);
       const text = buf.toString('utf8');
@@ -178,7 +179,7 @@ for (const engine of await testEngines()) {
 
     it('GBK and XLSX bank files read back the same', async () => {
       const r = await buildPayroll(t.db, actor, { countyCode: C, period: '2025', kind: 'regular' });
-      await reviewPayroll(t.db, actor, C, r.id);
+      await reviewPayroll(t.db, reviewer, C, r.id);
       for (const tpl of ['gbk-csv', 'generic-xlsx']) {
         const { buf } = await exportToBuffer(t.db, r.id, tpl);
         const table = await openTable(buf);

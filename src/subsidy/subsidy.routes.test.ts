@@ -58,7 +58,10 @@ for (const engine of await testEngines()) {
       const la = await call('GET', `/api/subsidy/payrolls/${rollId}/lines`, townA);
       assert.equal(la.json().total, 2);
       assert.equal((await call('POST', `/api/subsidy/payrolls/${rollId}/bank-file`, county)).statusCode, 409);
-      assert.equal((await call('POST', `/api/subsidy/payrolls/${rollId}/review`, county)).json().status, 'reviewed');
+      // separation of duties: the builder may not review; another county officer does
+      assert.equal((await call('POST', `/api/subsidy/payrolls/${rollId}/review`, county)).statusCode, 403);
+      const county2 = (await loginAs(app, ctx, { role: 'county', regionCode: C })).headers;
+      assert.equal((await call('POST', `/api/subsidy/payrolls/${rollId}/review`, county2)).json().status, 'reviewed');
       const f = await call('POST', `/api/subsidy/payrolls/${rollId}/bank-file?template=generic`, county);
       assert.equal(f.statusCode, 200);
       assert.match(String(f.headers['content-disposition']), /attachment/);
