@@ -2,7 +2,7 @@
 // with these, and the permission tests walk this table.
 import { isWithin } from '../shared/region.ts';
 
-export const ROLES = ['admin', 'county', 'township', 'finance', 'leader', 'auditor'] as const;
+export const ROLES = ['admin', 'county', 'township', 'finance', 'leader', 'auditor', 'unit'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_NAMES: Record<Role, string> = {
@@ -12,6 +12,7 @@ export const ROLE_NAMES: Record<Role, string> = {
   finance: '财务',
   leader: '领导',
   auditor: '审计/巡察',
+  unit: '项目单位',
 };
 
 export const PERMISSIONS = {
@@ -33,19 +34,26 @@ export const PERMISSIONS = {
   'quality.rules': '维护清洗规则',
   'quality.work': '处理清洗问题',
   'reports.read': '查看报表',
+  'projects.read': '查看后扶项目',
+  'projects.enter': '录入项目阶段、材料和进度',
+  'projects.approve': '审批项目阶段',
+  'projects.plan': '维护项目计划日期和任务分解',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
-const READ: Permission[] = ['registry.read', 'subsidy.read', 'reports.read'];
+const READ: Permission[] = ['registry.read', 'subsidy.read', 'reports.read', 'projects.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(Object.keys(PERMISSIONS) as Permission[]),
   county: new Set<Permission>([...READ, 'registry.import', 'registry.export', 'registry.edit', 'adjustment.enter', 'adjustment.approve',
-    'subsidy.manage', 'settings.manage', 'crosscheck.run', 'cases.work', 'recovery.manage', 'quality.run', 'quality.rules', 'quality.work']),
-  township: new Set<Permission>([...READ, 'registry.export', 'adjustment.enter', 'cases.work', 'quality.work']),
+    'subsidy.manage', 'settings.manage', 'crosscheck.run', 'cases.work', 'recovery.manage', 'quality.run', 'quality.rules', 'quality.work',
+    'projects.enter', 'projects.approve', 'projects.plan']),
+  township: new Set<Permission>([...READ, 'registry.export', 'adjustment.enter', 'cases.work', 'quality.work', 'projects.enter']),
   finance: new Set<Permission>([...READ, 'registry.export', 'subsidy.manage', 'recovery.manage']),
   leader: new Set<Permission>([...READ]),
   auditor: new Set<Permission>([...READ, 'audit.read', 'registry.export']),
+  // staff of a 主管单位 / 实施单位: their unit's projects only (SessionUser.unit)
+  unit: new Set<Permission>(['projects.read', 'projects.enter']),
 };
 
 /** Roles that may see ID numbers, accounts and phones unmasked (each view is audited). */
@@ -60,6 +68,8 @@ export interface SessionUser {
   regionCode: string;
   /** the county the user works in (first 6 digits of regionCode) */
   countyCode: string;
+  /** 主管单位 or 实施单位 the user works for: when set, only that unit's projects are theirs */
+  unit?: string | null;
   mustChangePassword: boolean;
 }
 
@@ -74,4 +84,11 @@ export function inScope(user: Pick<SessionUser, 'regionCode'>, regionCode: strin
 
 export function canUnmask(user: Pick<SessionUser, 'role'>): boolean {
   return UNMASK_ROLES.has(user.role);
+}
+
+/** Is a project (its village, 主管单位 and 实施单位) the user's: inside their region and, for unit staff, their unit's? */
+export function ownsProject(user: Pick<SessionUser, 'regionCode' | 'unit'>, p: { villageCode: string; unit: string | null; supervisingUnit: string | null }): boolean {
+  if (!inScope(user, p.villageCode)) return false;
+  if (!user.unit) return true;
+  return p.unit === user.unit || p.supervisingUnit === user.unit;
 }

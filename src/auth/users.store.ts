@@ -78,8 +78,8 @@ export async function createUser(db: Kysely<any>, actor: AuditActor, scope: stri
   return db.transaction().execute(async (trx) => {
     const exists = await sql`SELECT 1 FROM users WHERE username = ${input.username}`.execute(trx);
     if (exists.rows.length) throw new AppError('CONFLICT', `用户名“${input.username}”已被使用`);
-    const r = await sql<UserRow>`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password)
-      VALUES (${input.username}, ${input.displayName ?? ''}, ${hash}, ${input.role}, ${input.regionCode}, true) RETURNING *`.execute(trx);
+    const r = await sql<UserRow>`INSERT INTO users (username, display_name, password_hash, role, region_code, unit, must_change_password)
+      VALUES (${input.username}, ${input.displayName ?? ''}, ${hash}, ${input.role}, ${input.regionCode}, ${input.unit || null}, true) RETURNING *`.execute(trx);
     const [user] = await viewsOf(trx, r.rows);
     await appendAudit(trx, actor, { action: 'user.create', entityType: 'user', entityId: user.id, countyCode: user.regionCode.slice(0, 6), after: auditedUser(user) });
     return { user, password };
@@ -102,7 +102,7 @@ export async function updateUser(db: Kysely<any>, actor: AuditActor, scope: stri
       if (!Number(admins.rows[0].n)) throw new AppError('CONFLICT', '这是最后一个可用的系统管理员账号，不能停用或改为其他角色');
     }
     const r = await sql<UserRow>`UPDATE users SET display_name = ${patch.displayName ?? row.display_name}, role = ${role},
-      region_code = ${regionCode}, active = ${active} WHERE id = ${row.id} RETURNING *`.execute(trx);
+      region_code = ${regionCode}, unit = ${patch.unit === undefined ? (row.unit ?? null) : patch.unit || null}, active = ${active} WHERE id = ${row.id} RETURNING *`.execute(trx);
     if (!active) await deleteUserSessions(trx, Number(row.id));
     const [after] = await viewsOf(trx, r.rows);
     await appendAudit(trx, actor, { action: 'user.update', entityType: 'user', entityId: row.id, countyCode: regionCode.slice(0, 6), before: auditedUser(before), after: auditedUser(after) });
