@@ -87,8 +87,9 @@ export function canUnmask(user: Pick<SessionUser, 'role'>): boolean {
 }
 
 /** Is a project (its village, 主管单位 and 实施单位) the user's: inside their region and, for unit staff, their unit's? */
-export function ownsProject(user: Pick<SessionUser, 'regionCode' | 'unit'>, p: { villageCode: string; unit: string | null; supervisingUnit: string | null }): boolean {
+export function ownsProject(user: Pick<SessionUser, 'regionCode' | 'unit' | 'role'>, p: { villageCode: string; unit: string | null; supervisingUnit: string | null }): boolean {
   if (!inScope(user, p.villageCode)) return false;
-  if (!user.unit) return true;
+  // unit staff without a unit own nothing (an account set up half-way sees no one's projects)
+  if (!user.unit) return user.role !== 'unit';
   return p.unit === user.unit || p.supervisingUnit === user.unit;
 }

@@ -38,7 +38,7 @@ const filterOf = (user: SessionUser) => ({ region: user.regionCode, unit: user.u
 /** The user's projects, filtered; overdue and stalled judged as of `today`. */
 export async function listProjects(db: Db, user: SessionUser, q: ProjectListQuery, today = todayIso()) {
   const rows = await store.selectProjects(db, user.countyCode, { ...filterOf(user), township: q.township, category: q.category, year: q.year, q: q.q });
-  let items = rows.map((r) => itemOf(r, today));
+  let items = rows.filter((r) => ownsProject(user, r)).map((r) => itemOf(r, today));
   if (q.stage) items = items.filter((i) => (q.stage === 'none' ? i.stage === null : i.stage === q.stage));
   if (q.flag === 'overdue') items = items.filter((i) => i.overdue);
   if (q.flag === 'stalled') items = items.filter((i) => i.stalled);
