@@ -33,17 +33,21 @@ export const PERMISSIONS = {
   'quality.rules': '维护清洗规则',
   'quality.work': '处理清洗问题',
   'reports.read': '查看报表',
+  'funds.read': '查看资金批次、安排、拨付、报账和调度',
+  'funds.manage': '录入资金批次、安排、拨付、报账，导入资金台账',
+  'funds.approve': '审批资金冲销',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
-const READ: Permission[] = ['registry.read', 'subsidy.read', 'reports.read'];
+const READ: Permission[] = ['registry.read', 'subsidy.read', 'reports.read', 'funds.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(Object.keys(PERMISSIONS) as Permission[]),
   county: new Set<Permission>([...READ, 'registry.import', 'registry.export', 'registry.edit', 'adjustment.enter', 'adjustment.approve',
-    'subsidy.manage', 'settings.manage', 'crosscheck.run', 'cases.work', 'recovery.manage', 'quality.run', 'quality.rules', 'quality.work']),
+    'subsidy.manage', 'settings.manage', 'crosscheck.run', 'cases.work', 'recovery.manage', 'quality.run', 'quality.rules', 'quality.work',
+    'funds.manage', 'funds.approve']),
   township: new Set<Permission>([...READ, 'registry.export', 'adjustment.enter', 'cases.work', 'quality.work']),
-  finance: new Set<Permission>([...READ, 'registry.export', 'subsidy.manage', 'recovery.manage']),
+  finance: new Set<Permission>([...READ, 'registry.export', 'subsidy.manage', 'recovery.manage', 'funds.manage']),
   leader: new Set<Permission>([...READ]),
   auditor: new Set<Permission>([...READ, 'audit.read', 'registry.export']),
 };

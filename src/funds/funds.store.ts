@@ -87,6 +87,16 @@ export async function getProject(db: Db, county: string, projectNo: string): Pro
   return r.rows.length ? projectOf(r.rows[0] as Record<string, any>) : null;
 }
 
+export async function projectsByNo(db: Db, county: string, nos: string[]): Promise<Map<string, LedgerProject>> {
+  const r = await sql`SELECT * FROM fund_projects WHERE county_code = ${county} AND project_no = ANY(${nos}::text[])`.execute(db);
+  return new Map(r.rows.map((x) => [(x as Record<string, any>).project_no as string, projectOf(x as Record<string, any>)]));
+}
+
+export async function projectNumbers(db: Db, county: string): Promise<Set<string>> {
+  const r = await sql<{ p: string }>`SELECT project_no AS p FROM fund_projects WHERE county_code = ${county}`.execute(db);
+  return new Set(r.rows.map((x) => x.p));
+}
+
 export async function insertBatches(db: Db, county: string, batches: FundBatch[], importId: number | null, by: number | null): Promise<void> {
   for (const part of chunks(batches)) {
     await sql`INSERT INTO fund_batches (county_code, batch_no, year, level, category, doc_no, issued_on, amount_fen, counts_in_rates, import_id, created_by)
@@ -230,6 +240,49 @@ export async function getFile(db: Db, county: string, id: number): Promise<{ fil
   const r = await sql<{ filename: string; mime: string; content: Buffer }>`SELECT filename, mime, content FROM fund_files WHERE county_code = ${county} AND id = ${id}`.execute(db);
   const x = r.rows[0];
   return x ? { filename: x.filename, mime: x.mime, content: Buffer.from(x.content) } : null;
+}
+
+/** 拨付 per month (YYYY-MM) of one year, entries dated on or before the date, optionally for one region's projects. */
+export async function disbursedByMonth(db: Db, county: string, year: number, asOf: IsoDate, region = county): Promise<Map<string, Fen>> {
+  const r = await sql<{ m: string; s: number }>`SELECT to_char(entry_date, 'YYYY-MM') AS m, sum(amount_fen)::bigint AS s FROM fund_entries e
+    WHERE e.county_code = ${county} AND e.kind = 'disbursement' AND e.entry_date BETWEEN ${`${year}-01-01`}::date AND ${asOf}::date
+    ${region !== county ? sql`AND EXISTS (SELECT 1 FROM fund_projects p WHERE p.county_code = e.county_code AND p.project_no = e.project_no AND p.village_code LIKE ${region + '%'})` : sql``}
+    GROUP BY 1`.execute(db);
+  return new Map(r.rows.map((x) => [x.m, Number(x.s)]));
+}
+
+/** Projects to pick from in the entry forms (number, name, township), by number or name. */
+export async function projectOptions(db: Db, county: string, region: string, q: string, limit = 50) {
+  const like = `%${q.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+  const r = await sql<{ project_no: string; name: string; township_code: string; unit: string | null }>`SELECT project_no, name, township_code, unit
+    FROM fund_projects WHERE county_code = ${county} AND village_code LIKE ${region + '%'} AND (project_no ILIKE ${like} OR name ILIKE ${like})
+    ORDER BY project_no LIMIT ${limit}`.execute(db);
+  return r.rows.map((x) => ({ projectNo: x.project_no, name: x.name, townshipCode: x.township_code, unit: x.unit }));
+}
+
+export const BALANCE_LIMIT_KEY = 'funds.balance_limit_bp';
+/** 结存比例 limit in hundredths of a percent when the county has set none: 20.00 %. */
+export const DEFAULT_BALANCE_LIMIT_BP = 2000;
+
+export async function getBalanceLimitBp(db: Db, county: string): Promise<number> {
+  const r = await sql<{ value: unknown }>`SELECT value FROM settings WHERE county_code = ${county} AND key = ${BALANCE_LIMIT_KEY}
+    ORDER BY effective_from DESC LIMIT 1`.execute(db);
+  const v = r.rows[0]?.value;
+  return typeof v === 'number' && Number.isInteger(v) ? v : DEFAULT_BALANCE_LIMIT_BP;
+}
+
+export async function setBalanceLimitBp(db: Db, county: string, bp: number, by: number | null): Promise<number | null> {
+  const before = await sql<{ value: unknown }>`SELECT value FROM settings WHERE county_code = ${county} AND key = ${BALANCE_LIMIT_KEY} AND effective_from = '1900-01-01'`.execute(db);
+  await sql`INSERT INTO settings (county_code, key, value, updated_by) VALUES (${county}, ${BALANCE_LIMIT_KEY}, ${JSON.stringify(bp)}::jsonb, ${by})
+    ON CONFLICT (county_code, key, effective_from) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`.execute(db);
+  const v = before.rows[0]?.value;
+  return typeof v === 'number' ? v : null;
+}
+
+/** 下达 of the batches of one plan year. */
+export async function yearBatchTotal(db: Db, county: string, year: number): Promise<Fen> {
+  const r = await sql<{ s: number }>`SELECT coalesce(sum(amount_fen), 0)::bigint AS s FROM fund_batches WHERE county_code = ${county} AND year = ${year}`.execute(db);
+  return Number(r.rows[0].s);
 }
 
 function chunks<T>(list: T[], size = 2000): T[][] {
