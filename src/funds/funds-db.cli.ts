@@ -6,16 +6,17 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { userInfo } from 'node:os';
-import { openDatabase, optionsFromEnv, type Database } from '../shared/db/database.ts';
-import { migrate } from '../shared/db/migrate.ts';
+import type { Database } from '../shared/db/database.ts';
 import { AppError } from '../shared/errors.ts';
 import type { IsoDate } from '../shared/dates.ts';
 import type { RateKey } from './ledger.types.ts';
 import { rejectedCsv, writeRateTable } from './ledger-file.ts';
-import { importLedgerSource } from './ledger-import-file.ts';
-import { ratesFromDb, resolveFundCounty } from './rates-db.ts';
-import { dispatchWorkbook } from './figures.service.ts';
 import type { Actor } from './funds.service.ts';
+
+// the database side is loaded when a command needs it, so `funds check` stays light
+const dbSide = async () => ({
+  ...(await import('./ledger-import-file.ts')), ...(await import('./rates-db.ts')), ...(await import('./figures.service.ts')),
+});
 
 function cliActor(countyCode: string): Actor {
   let who = '';
@@ -24,6 +25,8 @@ function cliActor(countyCode: string): Actor {
 }
 
 async function withDb<T>(fn: (d: Database) => Promise<T>): Promise<T> {
+  const { openDatabase, optionsFromEnv } = await import('../shared/db/database.ts');
+  const { migrate } = await import('../shared/db/migrate.ts');
   const d = await openDatabase(optionsFromEnv());
   try { await migrate(d); return await fn(d); } finally { await d.close(); }
 }
@@ -40,6 +43,7 @@ function ledgerHash(path: string): string {
 /** `anju funds rates --by KEY` without --ledger: the same table from the database. */
 export async function ratesFromDatabaseToFile(o: { by: RateKey; asOf: IsoDate | null; county?: string; out: string }): Promise<number> {
   return withDb(async (d) => {
+    const { resolveFundCounty, ratesFromDb } = await dbSide();
     const county = await resolveFundCounty(d.db, o.county);
     const table = await ratesFromDb(d.db, county, o.by, o.asOf);
     await writeRateTable(table, o.out);
@@ -57,6 +61,7 @@ export function registerFundsDbCommands(funds: Command): void {
     .option('--rejected <file>', '被拒绝行清单输出文件（CSV）')
     .action((ledger: string, o: { dryRun?: boolean; county?: string; countyName?: string; rejected?: string }) => withDb(async (d) => {
       const started = Date.now();
+      const { importLedgerSource } = await dbSide();
       const res = await importLedgerSource(d.db, cliActor(o.county ?? ''), ledger, { filename: basename(ledger), sha256: ledgerHash(ledger), countyCode: o.county, countyName: o.countyName }, { dryRun: !!o.dryRun });
       console.log(`${res.dryRun ? '预览（未写入）' : '已导入'}：县${res.countyCode}`);
       console.log(`  资金批次：新增${res.batches.added}，已有${res.batches.present}`);
@@ -77,6 +82,7 @@ export function registerFundsDbCommands(funds: Command): void {
     .requiredOption('--out <file>', '输出文件（xlsx）')
     .action((o: { asOf?: string; county?: string; out: string }) => withDb(async (d) => {
       if (o.asOf && !/^\d{4}-\d{2}-\d{2}$/.test(o.asOf)) throw new AppError('VALIDATION', `截止日期“${o.asOf}”应为YYYY-MM-DD`);
+      const { dispatchWorkbook, resolveFundCounty } = await dbSide();
       const f = await dispatchWorkbook(d.db, await resolveFundCounty(d.db, o.county), o.asOf ?? null);
       writeFileSync(o.out, f.content);
       console.log(`已写入 ${o.out}`);
