@@ -18,6 +18,7 @@ import { registerQualityRoutes } from './quality/quality.routes.ts';
 import { registerJobRoutes } from './system/jobs.routes.ts';
 import { registerSubsidyRoutes } from './subsidy/subsidy.routes.ts';
 import { registerCasesRoutes } from './cases/cases.routes.ts';
+import { registerFundsRoutes } from './funds/index.ts';
 import { registerProjectRoutes } from './funds/projects.routes.ts';
 
 export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -66,6 +67,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     await registerQualityRoutes(api, ctx);
     await registerSubsidyRoutes(api, ctx);
     await registerCasesRoutes(api, ctx);
+    await registerFundsRoutes(api, ctx);
     await registerProjectRoutes(api, ctx);
   }, { prefix: '/api' });
 

@@ -14,6 +14,7 @@ const MODULES: [commands: string[], load: () => Promise<Register>][] = [
   [['quality'], async () => (await import('./quality/quality.cli.ts')).registerQualityCommands],
   [['import', 'export', 'demo'], async () => (await import('./registry/roster.cli.ts')).registerRosterCommands],
   [['payroll'], async () => (await import('./subsidy/subsidy.cli.ts')).registerSubsidyCommands],
+  [['funds'], async () => (await import('./funds/funds.cli.ts')).registerFundsCommands],
   // after the ledger's own `funds` commands, so `funds projects` joins them
   [['funds'], async () => (await import('./funds/projects.cli.ts')).registerProjectCommands],
 ];

@@ -38,18 +38,21 @@ export const PERMISSIONS = {
   'projects.enter': '录入项目阶段、材料和进度',
   'projects.approve': '审批项目阶段',
   'projects.plan': '维护项目计划日期和任务分解',
+  'funds.read': '查看资金批次、安排、拨付、报账和调度',
+  'funds.manage': '录入资金批次、安排、拨付、报账，导入资金台账',
+  'funds.approve': '审批资金冲销',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
-const READ: Permission[] = ['registry.read', 'subsidy.read', 'reports.read', 'projects.read'];
+const READ: Permission[] = ['registry.read', 'subsidy.read', 'reports.read', 'funds.read', 'projects.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(Object.keys(PERMISSIONS) as Permission[]),
   county: new Set<Permission>([...READ, 'registry.import', 'registry.export', 'registry.edit', 'adjustment.enter', 'adjustment.approve',
     'subsidy.manage', 'settings.manage', 'crosscheck.run', 'cases.work', 'recovery.manage', 'quality.run', 'quality.rules', 'quality.work',
-    'projects.enter', 'projects.approve', 'projects.plan']),
+    'funds.manage', 'funds.approve', 'projects.enter', 'projects.approve', 'projects.plan']),
   township: new Set<Permission>([...READ, 'registry.export', 'adjustment.enter', 'cases.work', 'quality.work', 'projects.enter']),
-  finance: new Set<Permission>([...READ, 'registry.export', 'subsidy.manage', 'recovery.manage']),
+  finance: new Set<Permission>([...READ, 'registry.export', 'subsidy.manage', 'recovery.manage', 'funds.manage']),
   leader: new Set<Permission>([...READ]),
   auditor: new Set<Permission>([...READ, 'audit.read', 'registry.export']),
   // staff of a 主管单位 / 实施单位: their unit's projects only (SessionUser.unit)

@@ -94,22 +94,36 @@ function dateStyles(xml: string): Set<number> {
   return out;
 }
 
-function firstSheetPath(buf: Buffer, entries: Map<string, ZipEntry>): string {
+/** The workbook's worksheets in tab order: name as written and the XML part holding it. */
+function sheetList(buf: Buffer, entries: Map<string, ZipEntry>): { name: string; path: string | null }[] {
   const wb = entryText(buf, entries.get('xl/workbook.xml'));
-  const rid = /<sheet\b[^>]*\br:id="([^"]+)"/.exec(wb)?.[1] ?? /<sheet\b[^>]*\bid="([^"]+)"/.exec(wb)?.[1];
   const rels = entryText(buf, entries.get('xl/_rels/workbook.xml.rels'));
-  if (rid) {
-    for (const m of rels.matchAll(/<Relationship\b([^>]*)\/?>/g)) {
-      if (new RegExp(`\\bId="${rid}"`).test(m[1])) {
-        const target = /Target="([^"]+)"/.exec(m[1])?.[1] ?? '';
-        const path = target.startsWith('/') ? target.slice(1) : `xl/${target}`.replace(/\/\.\//g, '/');
-        if (entries.has(path)) return path;
-      }
-    }
+  const targets = new Map<string, string>();
+  for (const m of rels.matchAll(/<Relationship\b([^>]*)\/?>/g)) {
+    const id = /\bId="([^"]+)"/.exec(m[1])?.[1];
+    const target = /Target="([^"]+)"/.exec(m[1])?.[1];
+    if (id && target) targets.set(id, target.startsWith('/') ? target.slice(1) : `xl/${target}`.replace(/\/\.\//g, '/'));
   }
+  const out: { name: string; path: string | null }[] = [];
+  for (const m of wb.matchAll(/<sheet\b([^>]*)\/?>/g)) {
+    const rid = /\br:id="([^"]+)"/.exec(m[1])?.[1] ?? /\bid="([^"]+)"/.exec(m[1])?.[1];
+    const path = rid ? targets.get(rid) ?? null : null;
+    out.push({ name: unescapeXml(/\bname="([^"]*)"/.exec(m[1])?.[1] ?? ''), path: path && entries.has(path) ? path : null });
+  }
+  return out;
+}
+
+function firstSheetPath(buf: Buffer, entries: Map<string, ZipEntry>): string {
+  const first = sheetList(buf, entries)[0]?.path;
+  if (first) return first;
   const any = [...entries.keys()].filter((k) => /^xl\/worksheets\/[^/]+\.xml$/.test(k)).sort()[0];
   if (!any) throw new AppError('FILE_EMPTY', 'XLSX文件中没有工作表');
   return any;
+}
+
+/** Names of the worksheets of an XLSX file in memory, in tab order (as written, untrimmed). */
+export function xlsxSheetNames(buf: Buffer): string[] {
+  return sheetList(buf, zipEntries(buf)).map((s) => s.name);
 }
 
 function colIndex(ref: string): number {
@@ -164,10 +178,19 @@ function parseRow(rowXml: string, strings: string[], dates: Set<number>): Parsed
   return { r, cells };
 }
 
-/** Open the first worksheet of an XLSX file in memory: headers and a row stream like openTable's. */
-export async function openXlsxFast(buf: Buffer): Promise<{ format: 'xlsx'; headers: string[]; rows: AsyncIterable<RawRow> }> {
+/**
+ * Open a worksheet of an XLSX file in memory (the first, or the one at `sheetIndex` in tab order
+ * as xlsxSheetNames lists them): headers and a row stream like openTable's.
+ */
+export async function openXlsxFast(buf: Buffer, sheetIndex?: number): Promise<{ format: 'xlsx'; headers: string[]; rows: AsyncIterable<RawRow> }> {
   const entries = zipEntries(buf);
-  const sheet = entries.get(firstSheetPath(buf, entries))!;
+  let path = firstSheetPath(buf, entries);
+  if (sheetIndex !== undefined) {
+    const chosen = sheetList(buf, entries)[sheetIndex];
+    if (!chosen?.path) throw bad(`找不到第${sheetIndex + 1}个工作表的内容`);
+    path = chosen.path;
+  }
+  const sheet = entries.get(path)!;
   const strings = sharedStrings(entryText(buf, entries.get('xl/sharedStrings.xml')));
   const dates = dateStyles(entryText(buf, entries.get('xl/styles.xml')));
   const data = entryBytes(buf, sheet);
