@@ -10,7 +10,7 @@ import { loginAs } from '../auth/index.ts';
 import { verifyAuditChain } from '../shared/audit.ts';
 import { todayIso, addDays } from '../shared/dates.ts';
 import { submit, approvePending, upload, PNG_1x1 } from './projects.testkit.ts';
-import { alerts } from './projects.service.ts';
+import { alerts, lifecycleForDispatch } from './projects.service.ts';
 
 const C = '430582', TA = '430582101', TB = '430582102';
 const VA = TA + '201';
@@ -127,6 +127,10 @@ for (const engine of await testEngines()) {
       assert.equal(n['project.stage_approve'], 9);
       assert.equal(n['project.create'], 1);
       assert.ok((await verifyAuditChain(h.t.db)).ok);
+      // the dispatch reads the life cycle as of a day, the same later as then
+      assert.deepEqual((await lifecycleForDispatch(h.t.db, C, today)).get('XM-1'), { progressPct: 100, stage: '绩效评价', problems: '', nextStep: '后续管护' });
+      assert.deepEqual((await lifecycleForDispatch(h.t.db, C, day(100))).get('XM-1'), { progressPct: 0, stage: '开工', problems: '', nextStep: '加快施工进度' });
+      assert.equal((await lifecycleForDispatch(h.t.db, C, day(0))).get('XM-1')?.stage, '未入库');
     });
 
     it('a returned stage is re-entered with the same documents; the database refuses an enterer approving', async () => {

@@ -248,3 +248,28 @@ export async function closeRectification(db: Db, user: SessionUser, projectNo: s
 }
 
 export { STAGE_NAMES };
+
+const NEXT_STEPS: Record<Stage, string> = {
+  library: '办理立项批复', approval: '编制实施方案', design: '组织招投标或村民自建', procurement: '尽快开工', started: '加快施工进度',
+  completed: '组织县级验收', accepted: '办理移交管护', handover: '开展绩效评价', evaluated: '后续管护',
+};
+
+/**
+ * Stage, progress %, problems and next step of each tracked project as of a day, for the
+ * dispatch (调度表). Projects without any life-cycle record are left out, so the caller keeps
+ * its reading of the ledger dates for them. Dated by the stage dates, so a past month's
+ * dispatch comes out the same later.
+ */
+export async function lifecycleForDispatch(db: Db, county: string, asOf: IsoDate, region = county) {
+  const out = new Map<string, { progressPct: number | null; stage: string; problems: string; nextStep: string }>();
+  for (const x of await store.selectStatusAsOf(db, county, asOf, region)) {
+    if (!x.tracked) continue;
+    const after = x.stage ? STAGES.indexOf(x.stage) : -1;
+    const pct = after >= STAGES.indexOf('completed') ? 100 : x.stage === 'started' ? (x.progress?.percent ?? 0) : 0;
+    out.set(x.projectNo, {
+      progressPct: pct, stage: x.stage ? STAGE_NAMES[x.stage] : '未入库', problems: x.stage === 'started' ? (x.progress?.problems ?? '') : '',
+      nextStep: (x.stage === 'started' && x.progress?.nextStep) || (x.stage ? NEXT_STEPS[x.stage] : '申报入库'),
+    });
+  }
+  return out;
+}

@@ -208,3 +208,17 @@ export async function closeRectification(db: Kysely<any>, county: string, projec
     WHERE county_code = ${county} AND project_no = ${projectNo} AND id = ${id} AND closed_on IS NULL RETURNING id`.execute(db);
   return r.rows.length === 1;
 }
+
+/** Each project's life cycle as of a day: the last stage approved with a date on or before it, and the last progress report by then. */
+export async function selectStatusAsOf(db: Kysely<any>, county: string, asOf: string, region: string) {
+  const r = await sql<any>`SELECT p.project_no,
+      (SELECT s.stage FROM project_stages s WHERE s.county_code = p.county_code AND s.project_no = p.project_no AND s.status = 'approved' AND s.stage_date <= ${asOf}::date
+        ORDER BY s.id DESC LIMIT 1) AS stage,
+      (SELECT jsonb_build_object('percent', g.percent, 'problems', g.problems, 'nextStep', g.next_step) FROM project_progress g
+        WHERE g.county_code = p.county_code AND g.project_no = p.project_no AND g.month <= ${asOf.slice(0, 7)} AND g.reported_on <= ${asOf}::date
+        ORDER BY g.month DESC LIMIT 1) AS progress,
+      EXISTS (SELECT 1 FROM project_stages s WHERE s.county_code = p.county_code AND s.project_no = p.project_no) AS tracked
+    FROM fund_projects p WHERE p.county_code = ${county} AND p.village_code LIKE ${region.length > 6 ? region + '%' : '%'}`.execute(db);
+  return r.rows.map((x) => ({ projectNo: x.project_no as string, stage: (x.stage ?? null) as Stage | null, tracked: !!x.tracked,
+    progress: x.progress as { percent: number; problems: string; nextStep: string } | null }));
+}
