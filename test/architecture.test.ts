@@ -1,5 +1,5 @@
 // Conventions a machine can check (STYLE.md): shared/ imports no capability; a capability
-// uses another only through its index.ts; the web app never imports server code; no file
+// uses another only through its index.ts; the web app imports of the server only its contracts (schemas) and the permission table; no file
 // names a machine path.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,7 +63,7 @@ describe('architecture', () => {
     for (const f of walk('web/src')) {
       for (const i of importsOf(f)) {
         const target = relative('.', resolve(dirname(f), i));
-        if (target.startsWith('src' + sep) && !/\.schema\.ts$|permissions\.ts$/.test(target)) bad.push(`${f} → ${i}`);
+        if (target.startsWith('src' + sep) && !/\.schema\.ts$|\.contract\.ts$|permissions\.ts$/.test(target)) bad.push(`${f} → ${i}`);
       }
     }
     assert.deepEqual(bad, []);

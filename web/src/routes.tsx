@@ -3,7 +3,7 @@
 import { lazy, type ComponentType, type ReactNode } from 'react';
 import {
   HomeOutlined, TeamOutlined, CloudUploadOutlined, UserOutlined, SafetyCertificateOutlined,
-  DiffOutlined, PayCircleOutlined, FileSearchOutlined, ClearOutlined,
+  DiffOutlined, PayCircleOutlined, FileSearchOutlined, ClearOutlined, ProjectOutlined,
 } from '@ant-design/icons';
 
 export interface AppPage {
@@ -36,6 +36,8 @@ const Subsidy = page(() => import('./pages/subsidy/SubsidyPage.tsx'));
 const Payroll = page(() => import('./pages/subsidy/PayrollPage.tsx'));
 const Cases = page(() => import('./pages/cases/CasesPage.tsx'));
 const Quality = page(() => import('./pages/quality/QualityPage.tsx'));
+const Projects = page(() => import('./pages/funds/projects/ProjectsPage.tsx'));
+const Project = page(() => import('./pages/funds/projects/ProjectPage.tsx'));
 
 export const MENU_GROUPS: Record<NonNullable<AppPage['group']>, string> = {
   main: '',
@@ -55,6 +57,8 @@ export const PAGES: AppPage[] = [
   { path: '/subsidy', component: Subsidy, label: '直补发放', icon: <PayCircleOutlined />, permission: 'subsidy.read', group: 'money' },
   { path: '/subsidy/payrolls/:id', component: Payroll, permission: 'subsidy.read', menuKey: '/subsidy' },
   { path: '/crosscheck', component: Cases, label: '交叉核对与追缴', icon: <FileSearchOutlined />, permission: 'subsidy.read', group: 'money' },
+  { path: '/funds/projects', component: Projects, label: '后扶项目', icon: <ProjectOutlined />, permission: 'projects.read', group: 'money' },
+  { path: '/funds/projects/:projectNo', component: Project, permission: 'projects.read', menuKey: '/funds/projects' },
   { path: '/quality', component: Quality, label: '数据清洗', icon: <ClearOutlined />, permission: 'quality.work', group: 'money' },
   { path: '/users', component: Users, label: '用户管理', icon: <UserOutlined />, permission: 'users.manage', group: 'system' },
   { path: '/audit', component: Audit, label: '审计日志', icon: <SafetyCertificateOutlined />, permission: 'audit.read', group: 'system' },
