@@ -12,7 +12,7 @@ import type { AppContext } from '../shared/context.ts';
 import { appendAudit, SYSTEM_ACTOR } from '../shared/audit.ts';
 import { addDays, todayIso, type IsoDate } from '../shared/dates.ts';
 import { Rng } from '../synth/index.ts';
-import { STAGES, requiredDocs, type Stage, type StageData } from './project-lifecycle.ts';
+import { STAGES, DOC_KINDS, requiredDocs, type Stage, type StageData } from './project-lifecycle.ts';
 import * as store from './projects.store.ts';
 
 const LEADERS = ['王建国（副县长）', '刘志强（副县长）', '陈晓梅（县委常委）'];
@@ -38,9 +38,9 @@ export function demoPhoto(rgb: [number, number, number], w = 96, h = 64): Buffer
 }
 
 /** A one-page PDF naming the document (ASCII only: the demo carries no fonts). */
-export function demoPdf(title: string): Buffer {
-  const text = title.replace(/[^\x20-\x7e]/g, '').replace(/[()\\]/g, '');
-  const stream = `BT /F1 14 Tf 40 780 Td (Anju demo document: ${text}) Tj ET`;
+export function demoPdf(title: string, kindNo = 0): Buffer {
+  const text = title.replace(/[^\x20-\x7e]/g, '').replace(/[()\\]/g, '').trim();
+  const stream = `BT /F1 14 Tf 40 780 Td (Anju demo document ${text} no. ${kindNo}) Tj ET`;
   const objs = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
     `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`, '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'];
@@ -120,7 +120,7 @@ export async function loadProjectsDemo(ctx: Pick<AppContext, 'database'>, opts: 
         counts.documents++;
         return store.insertDocument(trx, county, p.projectNo, enterer, photo
           ? { kind, filename: `${title}.png`, mime: 'image/png', content: demoPhoto(photo) }
-          : { kind, filename: `${title}.pdf`, mime: 'application/pdf', content: demoPdf(`${p.projectNo} ${kind}`) });
+          : { kind, filename: `${title}.pdf`, mime: 'application/pdf', content: demoPdf(`${p.projectNo} ${kind}`, DOC_KINDS.indexOf(kind as never)) });
       };
       // one project in seven has its next stage waiting for approval
       const pendingToo = i % 7 === 3 && last + 1 < STAGES.length && last + 1 <= 4;
@@ -157,7 +157,7 @@ export async function loadProjectsDemo(ctx: Pick<AppContext, 'database'>, opts: 
         let pct = 0;
         for (const [j, m] of months.entries()) {
           const done = last >= STAGES.indexOf('completed') && j === months.length - 1;
-          pct = done ? 100 : Math.min(95, pct + rng.int(8, 25));
+          pct = done ? 100 : Math.min(95, pct + rng.int(6, 18));
           const reportedOn = minDate(monthEnd(m), stop);
           if (reportedOn < started) continue;
           const problems = done ? '' : PROBLEMS[rng.int(0, PROBLEMS.length - 1)];

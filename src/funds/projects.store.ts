@@ -74,7 +74,7 @@ export async function selectProfile(db: Kysely<any>, county: string, projectNo: 
     supportFundFen: n(x.support_fund_fen), countyMatchFen: n(x.county_match_fen), selfRaisedFen: n(x.self_raised_fen) };
 }
 
-const docCols = sql`d.id, d.kind, f.filename, f.mime, f.size, f.sha256, d.stage_id, d.progress_id, ${ts('d.uploaded_at')} AS uploaded_at,
+const docCols = sql`d.id, d.kind, d.filename, f.mime, f.size, f.sha256, d.stage_id, d.progress_id, ${ts('d.uploaded_at')} AS uploaded_at,
   coalesce(nullif(u.display_name, ''), u.username, '') AS uploaded_by`;
 export interface DocumentRow { id: number; kind: string; filename: string; mime: string; size: number; sha256: string; stageId: number | null; progressId: number | null; uploadedAt: string; uploadedBy: string }
 const docOf = (x: any): DocumentRow => ({ id: Number(x.id), kind: x.kind, filename: x.filename, mime: x.mime, size: Number(x.size), sha256: x.sha256,
@@ -88,7 +88,7 @@ export async function selectDocuments(db: Kysely<any>, county: string, projectNo
 }
 
 export async function selectDocumentContent(db: Kysely<any>, county: string, projectNo: string, id: number) {
-  const r = await sql<any>`SELECT f.filename, f.mime, f.content FROM project_documents d JOIN fund_files f ON f.county_code = d.county_code AND f.id = d.file_id
+  const r = await sql<any>`SELECT d.filename, f.mime, f.content FROM project_documents d JOIN fund_files f ON f.county_code = d.county_code AND f.id = d.file_id
     WHERE d.county_code = ${county} AND d.project_no = ${projectNo} AND d.id = ${id}`.execute(db);
   const x = r.rows[0];
   return x ? { filename: x.filename as string, mime: x.mime as string, content: Buffer.from(x.content) } : null;
@@ -101,8 +101,8 @@ export async function insertDocument(db: Kysely<any>, county: string, projectNo:
     VALUES (${county}, ${doc.filename}, ${doc.mime}, ${doc.content.length}, ${sha}, ${doc.content}, ${userId})
     ON CONFLICT (county_code, sha256) DO NOTHING`.execute(db);
   const f = await sql<{ id: number }>`SELECT id FROM fund_files WHERE county_code = ${county} AND sha256 = ${sha}`.execute(db);
-  const r = await sql<{ id: number }>`INSERT INTO project_documents (county_code, project_no, file_id, kind, uploaded_by)
-    VALUES (${county}, ${projectNo}, ${f.rows[0].id}, ${doc.kind}, ${userId}) RETURNING id`.execute(db);
+  const r = await sql<{ id: number }>`INSERT INTO project_documents (county_code, project_no, file_id, filename, kind, uploaded_by)
+    VALUES (${county}, ${projectNo}, ${f.rows[0].id}, ${doc.filename}, ${doc.kind}, ${userId}) RETURNING id`.execute(db);
   return Number(r.rows[0].id);
 }
 

@@ -35,12 +35,11 @@ function stageFacts(s: StageEntry): string {
 
 function History({ project }: { project: Project }) {
   return (
-    <Timeline mode="left" items={[...project.stages].reverse().map((s) => ({
+    <Timeline style={{ marginTop: 8 }} items={[...project.stages].reverse().map((s) => ({
       color: STATUS_COLOR[s.status],
-      label: s.date,
       children: (
         <div data-testid={`history-${s.stage}-${s.status}`}>
-          <Space><b>{STAGE_NAMES[s.stage]}</b><Tag color={STATUS_COLOR[s.status]}>{STAGE_STATUS_NAMES[s.status]}</Tag></Space>
+          <Space><b>{STAGE_NAMES[s.stage]}</b><span>{s.date}</span><Tag color={STATUS_COLOR[s.status]}>{STAGE_STATUS_NAMES[s.status]}</Tag></Space>
           <div>{stageFacts(s)}</div>
           {s.note && <div style={{ color: '#555' }}>说明：{s.note}</div>}
           <Space wrap size={[12, 4]} style={{ margin: '4px 0' }}>{s.documents.map((d) => <Space key={d.id} size={4}><span style={{ color: '#888' }}>{d.kind}</span><DocLink projectNo={project.projectNo} d={d} /></Space>)}</Space>
@@ -104,7 +103,7 @@ export default function ProjectPage() {
         extra={p.may.enter && !entering && <Button type="primary" data-testid="enter-stage" onClick={() => setEntering(true)}>录入“{STAGE_NAMES[p.nextStage as StageCode]}”</Button>} />
       <Card size="small" style={{ marginBottom: 12 }}>
         <Steps size="small" current={p.pendingStage ? current + 1 : current} status={p.pendingStage ? 'process' : 'finish'} style={{ marginBottom: 16 }}
-          items={STAGE_CODES.map((s, i) => ({ title: STAGE_NAMES[s], description: p.stages.find((x) => x.stage === s && x.status === 'approved')?.date ?? (i === current + 1 && p.pendingStage ? '待审批' : p.plans.find((x) => x.stage === s) ? `计划${p.plans.find((x) => x.stage === s)!.plannedOn.slice(5)}` : '') }))} />
+          items={STAGE_CODES.map((s, i) => ({ title: STAGE_NAMES[s], description: p.stages.find((x) => x.stage === s && x.status === 'approved')?.date ?? (i === current + 1 && p.pendingStage ? '待审批' : p.plans.find((x) => x.stage === s) ? `计划 ${p.plans.find((x) => x.stage === s)!.plannedOn}` : '') }))} />
         <Descriptions size="small" column={{ xs: 1, md: 2, xl: 3 }}>
           <Descriptions.Item label="项目编号">{p.projectNo}</Descriptions.Item>
           <Descriptions.Item label="年度 / 类别">{p.year}年 · {p.category}</Descriptions.Item>
