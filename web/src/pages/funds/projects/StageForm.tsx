@@ -15,8 +15,8 @@ const yuanToFen = (v: unknown) => Math.round(Number(v ?? 0) * 100);
 export function DocUpload({ projectNo, kind, value, onChange, testId }: { projectNo: string; kind: string; value?: Doc; onChange: (d: Doc) => void; testId?: string }) {
   const [busy, setBusy] = useState(false);
   return (
-    <Space>
-      <Upload showUploadList={false} accept="image/*,.pdf,.doc,.docx,.xls,.xlsx" data-testid={testId}
+    <Space data-testid={testId}>
+      <Upload showUploadList={false} accept="image/*,.pdf,.doc,.docx,.xls,.xlsx"
         beforeUpload={(file) => {
           if (file.size > MAX_DOCUMENT_BYTES) { notify.error(`“${file.name}”超过${MAX_DOCUMENT_BYTES / 1024 / 1024}MB`); return Upload.LIST_IGNORE; }
           setBusy(true);
