@@ -149,3 +149,20 @@ CREATE TABLE fund_reversal_requests (
   CHECK (decided_by IS NULL OR decided_by <> requested_by)
 );
 CREATE INDEX fund_reversal_requests_queue ON fund_reversal_requests (county_code, status);
+
+-- one counter bumped by every change to the ledger tables, in the changing transaction: the
+-- rate tables keep a county's ledger in memory and read it again only when the counter moved
+-- (a writer holds the row until commit, so a reader never caches a half-seen change)
+CREATE TABLE fund_data_version (
+  one  boolean PRIMARY KEY DEFAULT true CHECK (one),
+  v    bigint NOT NULL
+);
+INSERT INTO fund_data_version (one, v) VALUES (true, 0);
+CREATE FUNCTION fund_data_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE fund_data_version SET v = v + 1 WHERE one;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER fund_entries_bump AFTER INSERT ON fund_entries FOR EACH STATEMENT EXECUTE FUNCTION fund_data_bump();
+CREATE TRIGGER fund_batches_bump AFTER INSERT OR UPDATE OR DELETE ON fund_batches FOR EACH STATEMENT EXECUTE FUNCTION fund_data_bump();
+CREATE TRIGGER fund_projects_bump AFTER INSERT OR UPDATE OR DELETE ON fund_projects FOR EACH STATEMENT EXECUTE FUNCTION fund_data_bump();

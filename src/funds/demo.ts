@@ -11,7 +11,7 @@ import { Rng } from '../synth/index.ts';
 import { regionNames } from '../registry/index.ts';
 import type { FundBatch, LedgerProject, ProjectCategory } from './ledger.types.ts';
 import { addToPair, checkMoneyEntry, ZERO_PAIR, type EntryKind, type PairSums } from './money-rules.ts';
-import { fundCounties, insertBatches, insertEntries, insertProjects, type NewEntry } from './funds.store.ts';
+import { fundCounties, lockFundData, insertBatches, insertEntries, insertProjects, type NewEntry } from './funds.store.ts';
 import { PLAN_USES, type PlanUse } from './funds.service.ts';
 import { sql } from 'kysely';
 
@@ -139,6 +139,7 @@ export async function loadFundsDemo(ctx: Pick<AppContext, 'database'>, opts: { c
     return true;
   });
   await db.transaction().execute(async (trx) => {
+    await lockFundData(trx);
     await insertBatches(trx, opts.countyCode, ledger.batches, null, null);
     await insertProjects(trx, opts.countyCode, ledger.projects, null, null);
     await insertEntries(trx, opts.countyCode, booked, null, null);

@@ -9,7 +9,7 @@ import type { IsoDate } from '../shared/dates.ts';
 import { REJECT_CODES, type FundBatch, type LedgerProject, type RejectCode } from './ledger.types.ts';
 import { checkMoneyEntry, SHEET_OF_KIND, type EntryKind } from './money-rules.ts';
 import {
-  bookedSums, getBatch, getEntry, getProject, insertBatches, insertEntries, insertProjects, reversedFen, type StoredEntry,
+  bookedSums, getBatch, lockFundData, getEntry, getProject, insertBatches, insertEntries, insertProjects, reversedFen, type StoredEntry,
 } from './funds.store.ts';
 
 type Db = Kysely<any>;
@@ -51,6 +51,7 @@ export async function enterEntry(db: Db, actor: Actor, input: EntryInput): Promi
 async function bookEntry(trx: Db, actor: Actor, input: EntryInput, reversesId: number | null): Promise<StoredEntry> {
   const county = actor.countyCode;
   {
+    await lockFundData(trx);
     const batch = await getBatch(trx, county, input.batchNo, true);
     const project = await getProject(trx, county, input.projectNo);
     assertRegion(actor, project);
@@ -87,6 +88,7 @@ export async function remaining(db: Db, county: string, batchNo: string, project
 
 export async function createBatch(db: Db, actor: Actor, b: FundBatch): Promise<FundBatch> {
   return db.transaction().execute(async (trx) => {
+    await lockFundData(trx);
     if (await getBatch(trx, actor.countyCode, b.batchNo)) throw new MoneyRuleError('L_DUPLICATE', `批次编号${b.batchNo}已存在`);
     if (b.amountFen <= 0) throw new MoneyRuleError('L_NEGATIVE', '批次金额应大于0');
     await insertBatches(trx, actor.countyCode, [b], null, actor.userId);
@@ -98,6 +100,7 @@ export async function createBatch(db: Db, actor: Actor, b: FundBatch): Promise<F
 export async function createProject(db: Db, actor: Actor, p: LedgerProject): Promise<LedgerProject> {
   return db.transaction().execute(async (trx) => {
     assertRegion(actor, p);
+    await lockFundData(trx);
     if (!p.villageCode.startsWith(actor.countyCode)) throw new AppError('VALIDATION', `村代码${p.villageCode}不在本县`);
     if (await getProject(trx, actor.countyCode, p.projectNo)) throw new MoneyRuleError('L_DUPLICATE', `项目编号${p.projectNo}已存在`);
     await insertProjects(trx, actor.countyCode, [p], null, actor.userId);

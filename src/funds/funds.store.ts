@@ -285,6 +285,35 @@ export async function yearBatchTotal(db: Db, county: string, year: number): Prom
   return Number(r.rows[0].s);
 }
 
+/**
+ * Take the ledger's change counter for this transaction (and move it): every money writer takes
+ * it first, so writers of fund data queue in one order (no deadlock with the batch locks) and
+ * readers of the in-memory ledger see the change when, and only when, it commits.
+ */
+export async function lockFundData(db: Db): Promise<void> {
+  await sql`UPDATE fund_data_version SET v = v + 1 WHERE one`.execute(db);
+}
+
+export async function fundDataVersion(db: Db): Promise<number> {
+  const r = await sql<{ v: number }>`SELECT v FROM fund_data_version WHERE one`.execute(db);
+  return Number(r.rows[0]?.v ?? 0);
+}
+
+/** A county's batches, projects and every money entry, in compact form (one JSON text each: fast on PGlite). */
+export async function loadLedgerCompact(db: Db, county: string): Promise<{ batches: FundBatch[]; projects: LedgerProject[]; entries: [string, string, string, string, number][] }> {
+  const r = await sql<{ b: string | null; p: string | null; e: string | null }>`SELECT
+    (SELECT json_agg(x)::text FROM (SELECT * FROM fund_batches WHERE county_code = ${county} ORDER BY batch_no) x) AS b,
+    (SELECT json_agg(x)::text FROM (SELECT project_no, name, year, village_code, category, planned_fen, unit, started_on, completed_on, accepted_on
+       FROM fund_projects WHERE county_code = ${county} ORDER BY project_no) x) AS p,
+    (SELECT json_agg(json_build_array(batch_no, project_no, kind, entry_date, amount_fen))::text FROM fund_entries WHERE county_code = ${county}) AS e`.execute(db);
+  const x = r.rows[0];
+  return {
+    batches: (JSON.parse(x.b ?? '[]') as Record<string, any>[]).map(batchOf),
+    projects: (JSON.parse(x.p ?? '[]') as Record<string, any>[]).map(projectOf),
+    entries: JSON.parse(x.e ?? '[]'),
+  };
+}
+
 function chunks<T>(list: T[], size = 2000): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));

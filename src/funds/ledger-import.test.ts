@@ -15,6 +15,8 @@ import { rateTableCsv } from './ledger-file.ts';
 import { importLedgerSource } from './ledger-import-file.ts';
 import { ratesFromDb } from './rates-db.ts';
 import { enterEntry, type Actor } from './funds.service.ts';
+import { moneySums } from './funds.store.ts';
+import { cachedLedger, sumsAsOf } from './ledger-cache.ts';
 
 const SAMPLES = fileURLToPath(new URL('../../test/fixtures/samples/funds/', import.meta.url));
 const LEDGER = join(SAMPLES, 'ledger.xlsx');
@@ -80,6 +82,15 @@ for (const engine of await testEngines()) {
         const table = await ratesFromDb(t.db, COUNTY, by, m[2] ?? null);
         const want = readFileSync(join(SAMPLES, f), 'utf8');
         assert.equal(rateTableCsv(table).replace(/\r\n/g, '\n'), want.replace(/\r\n/g, '\n'), f);
+      }
+    });
+
+    it('sums the in-memory ledger exactly as SQL sums the entries, as of any date', async () => {
+      const key = (s: { batchNo: string; projectNo: string }) => `${s.batchNo}|${s.projectNo}`;
+      const sorted = <T extends { batchNo: string; projectNo: string }>(xs: T[]) => [...xs].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+      const ledger = await cachedLedger(t.db, COUNTY);
+      for (const d of [null, '2022-01-01', '2023-06-30', '2024-04-08', '2024-09-19', '2030-01-01']) {
+        assert.deepEqual(sorted(sumsAsOf(ledger, d)), sorted(await moneySums(t.db, COUNTY, d)), String(d));
       }
     });
 

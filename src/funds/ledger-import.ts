@@ -21,7 +21,7 @@ import {
 import { addToPair, checkMoneyEntry, KIND_OF_SHEET, ZERO_PAIR, type PairSums } from './money-rules.ts';
 import {
   existingImportKeys, fillProjectDates, finishImport, insertBatches, insertEntries, insertImport, insertProjects, listBatches,
-  lockBatches, pairSumsOf, projectNumbers, projectsByNo, type NewEntry,
+  lockBatches, lockFundData, pairSumsOf, projectNumbers, projectsByNo, type NewEntry,
 } from './funds.store.ts';
 import type { Actor } from './funds.service.ts';
 
@@ -84,6 +84,7 @@ export async function importCheckedLedger(db: Db, actor: Actor, checked: Checked
   });
   try {
     return await db.transaction().execute(async (trx) => {
+      await lockFundData(trx);
       const regionsAdded = await ensureRegions(trx, county, meta.countyName ?? county, projectsIn.flatMap((p) => [
         { code: p.villageCode.slice(0, 9), name: p.townshipName ?? '' }, { code: p.villageCode, name: p.villageName ?? '' }]));
       const importId = await insertImport(trx, county, meta.filename, meta.sha256, actor.userId);

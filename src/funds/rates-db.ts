@@ -1,12 +1,14 @@
 // Rate tables (§8.2) from the database: the batches and projects of a county and the money
-// summed per batch and project in SQL up to the as-of date, handed to the same computeRates
-// the file mode uses, so file and database agree cell for cell.
+// summed per batch and project up to the as-of date (over the county's ledger held in memory,
+// re-read whenever it changed: ledger-cache.ts), handed to the same computeRates the file mode
+// uses, so file and database agree cell for cell.
 import type { Kysely } from 'kysely';
-import type { IsoDate } from '../shared/dates.ts';
+import { isValidDate, type IsoDate } from '../shared/dates.ts';
 import { AppError } from '../shared/errors.ts';
 import type { RateKey, RateTable, RatesInput } from './ledger.types.ts';
 import { computeRates } from './rates.ts';
-import { fundCounties, listBatches, listProjects, moneySums } from './funds.store.ts';
+import { fundCounties } from './funds.store.ts';
+import { cachedLedger, sumsAsOf } from './ledger-cache.ts';
 
 type Db = Kysely<any>;
 
@@ -17,8 +19,11 @@ export const BATCH_RATE_KEYS: readonly RateKey[] = ['batch', 'level', 'category'
  * the county (a township officer) only its projects and their money are included.
  */
 export async function ratesInputFromDb(db: Db, county: string, asOf: IsoDate | null, region = county): Promise<RatesInput> {
-  const [batches, projects, sums] = await Promise.all([listBatches(db, county), listProjects(db, county, region), moneySums(db, county, asOf)]);
-  if (region === county) return { batches, projects, sums };
+  if (asOf !== null && !isValidDate(asOf)) throw new AppError('VALIDATION', `截止日期“${asOf}”不是有效日期（应为YYYY-MM-DD）`);
+  const ledger = await cachedLedger(db, county);
+  const batches = ledger.batches, sums = sumsAsOf(ledger, asOf);
+  if (region === county) return { batches, projects: ledger.projects, sums };
+  const projects = ledger.projects.filter((p) => p.villageCode.startsWith(region));
   const mine = new Set(projects.map((p) => p.projectNo));
   return { batches, projects, sums: sums.filter((s) => mine.has(s.projectNo)) };
 }
