@@ -14,6 +14,7 @@ import { addDays, todayIso, type IsoDate } from '../shared/dates.ts';
 import { Rng } from '../synth/index.ts';
 import { STAGES, DOC_KINDS, requiredDocs, type Stage, type StageData } from './project-lifecycle.ts';
 import * as store from './projects.store.ts';
+import { lockFundData } from './funds.store.ts';
 
 const LEADERS = ['王建国（副县长）', '刘志强（副县长）', '陈晓梅（县委常委）'];
 const SUPERVISORS: Record<string, string> = { 基础设施: '县交通运输局', 产业发展: '县农业农村局', 美丽家园: '县住建局', 能力提升: '县人社局', 其他: '县移民事务中心' };
@@ -107,6 +108,7 @@ export async function loadProjectsDemo(ctx: Pick<AppContext, 'database'>, opts: 
   const had = await sql`SELECT 1 FROM project_stages WHERE county_code = ${county} LIMIT 1`.execute(db);
   if (had.rows.length) return null;
   return db.transaction().execute(async (trx) => {
+    await lockFundData(trx); // 实施单位 and profiles change beside the ledger
     const projects = await store.selectProjects(trx, county, { region: county });
     if (!projects.length) return null;
     const enterer = await demoAccount(trx, `demo_xz_${county}`, '李乡干（演示）', 'township', county);

@@ -12,6 +12,7 @@ import {
   nextStage, overdueStage, stalledSince, requiredDocs, type ProjectState, type Stage, type StageData,
 } from './project-lifecycle.ts';
 import * as store from './projects.store.ts';
+import { lockFundData } from './funds.store.ts';
 import {
   PREVIEW_MIMES, MAX_DOCUMENT_BYTES, type ProjectDetail, type ProjectListItem, type ProjectListQuery, type SubmitStageBody, type NewProjectBody,
 } from './projects.contract.ts';
@@ -99,6 +100,8 @@ export async function createProject(db: Db, user: SessionUser, b: NewProjectBody
     throw new AppError('FORBIDDEN', '只能新建本辖区、本单位的项目');
   }
   await db.transaction().execute(async (trx) => {
+    // a new ledger row: the cached rate tables must see it (and writers queue in one order)
+    await lockFundData(trx);
     const ok = await store.insertLedgerProject(trx, user.countyCode, { ...b, createdBy: user.id });
     if (!ok) throw new AppError('CONFLICT', `项目编号“${b.projectNo}”已存在`);
     await store.upsertTask(trx, user.countyCode, b.projectNo, b, user.id);
@@ -158,6 +161,8 @@ export async function submitStage(db: Db, user: SessionUser, projectNo: string, 
 
 export async function approveStage(db: Db, user: SessionUser, projectNo: string, stageId: number, note: string, today = todayIso()) {
   await db.transaction().execute(async (trx) => {
+    // approvals write the ledger's dates (开工数/完工数/验收数): move the ledger's change counter first
+    await lockFundData(trx);
     const p = await loadOwned(trx, user, projectNo, true);
     if (!p.pending || p.pending.id !== stageId) throw new AppError('CONFLICT', '该阶段已审批或退回，请刷新');
     const problems = checkApproval(stateOf(p), user.id);
@@ -222,6 +227,7 @@ export async function setPlans(db: Db, user: SessionUser, projectNo: string, pla
 
 export async function setTask(db: Db, user: SessionUser, projectNo: string, t: { leader: string | null; supervisingUnit: string | null; unit: string | null }, today = todayIso()) {
   await db.transaction().execute(async (trx) => {
+    await lockFundData(trx); // 实施单位 is a ledger column (the dispatch ranks by it)
     const p = await loadOwned(trx, user, projectNo, true);
     const clean = { leader: t.leader || null, supervisingUnit: t.supervisingUnit || null, unit: t.unit || null };
     await store.upsertTask(trx, user.countyCode, projectNo, clean, user.id);
