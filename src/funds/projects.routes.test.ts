@@ -11,6 +11,7 @@ import { verifyAuditChain } from '../shared/audit.ts';
 import { todayIso, addDays } from '../shared/dates.ts';
 import { submit, approvePending, upload, PNG_1x1 } from './projects.testkit.ts';
 import { alerts, lifecycleForDispatch } from './projects.service.ts';
+import { ratesFromDb } from './rates-db.ts';
 
 const C = '430582', TA = '430582101', TB = '430582102';
 const VA = TA + '201';
@@ -73,6 +74,8 @@ for (const engine of await testEngines()) {
       await submit(h, county, 'XM-1', { stage: 'approval', docNo: '安移发〔2026〕8号' }, day(5));
       assert.match((await approvePending(h, county, 'XM-1', 403)).error.message, /录入人不能审批/);
       await approvePending(h, county2, 'XM-1');
+      const before = await ratesFromDb(h.t.db, C, 'project', null); // fills the in-memory ledger
+      assert.equal(before.rows.find((r) => r[0] === 'XM-1')?.[before.headers.indexOf('开工数')], '0');
       for (const [i, data] of ([{ stage: 'design' }, { stage: 'procurement', mode: 'self_build' }, { stage: 'started' }] as const).entries()) {
         await submit(h, townA, 'XM-1', data, day(10 + i * 10));
         await approvePending(h, county, 'XM-1');
@@ -80,6 +83,10 @@ for (const engine of await testEngines()) {
       let ledger = await sql<any>`SELECT started_on::text AS s, completed_on::text AS c, accepted_on::text AS a FROM fund_projects WHERE project_no = 'XM-1'`.execute(h.t.db);
       assert.deepEqual(ledger.rows[0], { s: day(30), c: null, a: null });
 
+      // the rate tables (cached in memory by the ledger's change counter) count the 开工 at once
+      const rates = await ratesFromDb(h.t.db, C, 'project', null);
+      const col = rates.headers.indexOf('开工数');
+      assert.equal(rates.rows.find((r) => r[0] === 'XM-1')?.[col], '1');
       // progress by month, with a photo
       const photo = await upload(h, unitT, 'XM-1', '进度照片', PNG_1x1, '现场.png', 'image/png');
       const month = today.slice(0, 7);
