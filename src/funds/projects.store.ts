@@ -36,23 +36,32 @@ export async function selectProjects(db: Kysely<any>, county: string, f: Project
     // one change to a project at a time: the ledger row is the lock
     await sql`SELECT 1 FROM fund_projects WHERE county_code = ${county} AND project_no = ${f.projectNo} FOR UPDATE`.execute(db);
   }
+  // per-project aggregates once per table (grouped), not one subquery per project: the county list reads 2 000 projects
+  const prefix = f.township ?? (f.region.length > 6 ? f.region : null);
+  const only = f.projectNo ? sql`AND project_no = ${f.projectNo}`
+    : prefix ? sql`AND project_no IN (SELECT project_no FROM fund_projects WHERE county_code = ${county} AND village_code LIKE ${prefix + '%'})` : sql``;
   const r = await sql<any>`
+    WITH st AS (
+      SELECT project_no,
+        jsonb_agg(jsonb_build_object('stage', stage, 'date', stage_date::text) ORDER BY id) FILTER (WHERE status = 'approved') AS passed,
+        (array_agg(jsonb_build_object('id', id, 'stage', stage, 'date', stage_date::text, 'enteredBy', entered_by)) FILTER (WHERE status = 'pending'))[1] AS pending
+      FROM project_stages WHERE county_code = ${county} ${only} GROUP BY project_no),
+    pl AS (SELECT project_no, jsonb_object_agg(stage, planned_on::text) AS plans FROM project_plans WHERE county_code = ${county} ${only} GROUP BY project_no),
+    pg AS (SELECT DISTINCT ON (project_no) project_no, jsonb_build_object('month', month, 'percent', percent, 'reportedOn', reported_on::text) AS last_progress
+      FROM project_progress WHERE county_code = ${county} ${only} ORDER BY project_no, month DESC),
+    rc AS (SELECT project_no, count(*)::int AS n FROM project_rectifications WHERE county_code = ${county} AND closed_on IS NULL ${only} GROUP BY project_no)
     SELECT p.project_no, p.name, p.year, p.village_code, p.township_code, p.category, p.planned_fen, p.unit,
       p.started_on::text AS started_on, p.completed_on::text AS completed_on, p.accepted_on::text AS accepted_on,
       pr.supervising_unit, pr.leader, coalesce(v.name, '') AS village_name, coalesce(t.name, '') AS township_name,
-      coalesce((SELECT jsonb_agg(jsonb_build_object('stage', s.stage, 'date', s.stage_date::text) ORDER BY s.id) FROM project_stages s
-        WHERE s.county_code = p.county_code AND s.project_no = p.project_no AND s.status = 'approved'), '[]'::jsonb) AS passed,
-      (SELECT jsonb_build_object('id', s.id, 'stage', s.stage, 'date', s.stage_date::text, 'enteredBy', s.entered_by) FROM project_stages s
-        WHERE s.county_code = p.county_code AND s.project_no = p.project_no AND s.status = 'pending') AS pending,
-      coalesce((SELECT jsonb_object_agg(pl.stage, pl.planned_on::text) FROM project_plans pl
-        WHERE pl.county_code = p.county_code AND pl.project_no = p.project_no), '{}'::jsonb) AS plans,
-      (SELECT jsonb_build_object('month', g.month, 'percent', g.percent, 'reportedOn', g.reported_on::text) FROM project_progress g
-        WHERE g.county_code = p.county_code AND g.project_no = p.project_no ORDER BY g.month DESC LIMIT 1) AS last_progress,
-      (SELECT count(*) FROM project_rectifications x WHERE x.county_code = p.county_code AND x.project_no = p.project_no AND x.closed_on IS NULL)::int AS open_rect
+      coalesce(st.passed, '[]'::jsonb) AS passed, st.pending, coalesce(pl.plans, '{}'::jsonb) AS plans, pg.last_progress, coalesce(rc.n, 0) AS open_rect
     FROM fund_projects p
     LEFT JOIN project_profiles pr ON pr.county_code = p.county_code AND pr.project_no = p.project_no
     LEFT JOIN regions v ON v.code = p.village_code
     LEFT JOIN regions t ON t.code = p.township_code
+    LEFT JOIN st ON st.project_no = p.project_no
+    LEFT JOIN pl ON pl.project_no = p.project_no
+    LEFT JOIN pg ON pg.project_no = p.project_no
+    LEFT JOIN rc ON rc.project_no = p.project_no
     WHERE ${where(county, f)}
     ORDER BY p.township_code, p.project_no`.execute(db);
   return r.rows.map((x) => ({
