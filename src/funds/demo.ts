@@ -59,7 +59,7 @@ export function demoLedger(countyCode: string, villages: string[], today: IsoDat
     const accepted = stage >= 3 && completed ? minDate(addDays(completed, rng.int(10, 40)), today) : null;
     projects.push({
       projectNo: `XM${year}-${String(i + 1).padStart(3, '0')}`, name: `${list[rng.int(0, list.length - 1)]}项目`, year, villageCode: village, category,
-      plannedFen: rng.int(8, 90) * 50_000_00, unit: UNITS[rng.int(0, UNITS.length - 1)], startedOn: started, completedOn: completed, acceptedOn: accepted,
+      plannedFen: rng.int(6, 60) * WAN, unit: UNITS[rng.int(0, UNITS.length - 1)], startedOn: started, completedOn: completed, acceptedOn: accepted,
     });
   }
   // money: each project funded from one or two batches, 拨付 and 报账 following its stage
