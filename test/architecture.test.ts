@@ -63,7 +63,7 @@ describe('architecture', () => {
     for (const f of walk('web/src')) {
       for (const i of importsOf(f)) {
         const target = relative('.', resolve(dirname(f), i));
-        if (target.startsWith('src' + sep) && !/\.schema\.ts$|permissions\.ts$/.test(target)) bad.push(`${f} → ${i}`);
+        if (target.startsWith('src' + sep) && !/\.schema\.ts$|\.contract\.ts$|permissions\.ts$/.test(target)) bad.push(`${f} → ${i}`);
       }
     }
     assert.deepEqual(bad, []);
