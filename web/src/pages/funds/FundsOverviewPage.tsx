@@ -22,7 +22,7 @@ export default function FundsOverviewPage() {
   const hdr = (name: string) => o?.townships.headers.indexOf(name) ?? -1;
 
   const townChart: ChartOption = useMemo(() => ({
-    tooltip: { trigger: 'axis' }, legend: { data: ['拨付率', '报账率'] }, grid: { left: 50, right: 20, bottom: 60 },
+    tooltip: { trigger: 'axis' }, legend: { top: 0, data: ['拨付率', '报账率'] }, grid: { top: 40, left: 50, right: 20, bottom: 60 },
     xAxis: { type: 'category', data: townships.map((r) => o?.townshipNames[r[0]] || r[0]), axisLabel: { rotate: 30 } },
     yAxis: { type: 'value', name: '%', max: 100 },
     series: [
@@ -31,7 +31,7 @@ export default function FundsOverviewPage() {
     ],
   }), [townships, o]);
   const monthChart: ChartOption = useMemo(() => ({
-    tooltip: { trigger: 'axis' }, legend: { data: ['累计拨付', '序时进度'] }, grid: { left: 60, right: 20 },
+    tooltip: { trigger: 'axis' }, legend: { top: 0, data: ['累计拨付', '序时进度'] }, grid: { top: 40, left: 60, right: 20 },
     xAxis: { type: 'category', data: (o?.monthly ?? []).map((m) => m.month) }, yAxis: { type: 'value', name: '万元' },
     series: [
       { name: '累计拨付', type: 'line', data: (o?.monthly ?? []).map((m) => wan(m.cumulativeFen)), areaStyle: { opacity: 0.15 } },
@@ -39,7 +39,7 @@ export default function FundsOverviewPage() {
     ],
   }), [o]);
   const batchChart: ChartOption = useMemo(() => ({
-    tooltip: { trigger: 'axis' }, legend: { data: ['已拨付', '结存'] }, grid: { left: 60, right: 20, bottom: 60 },
+    tooltip: { trigger: 'axis' }, legend: { top: 0, data: ['已拨付', '结存'] }, grid: { top: 40, left: 60, right: 20, bottom: 60 },
     xAxis: { type: 'category', data: (o?.batches ?? []).map((b) => b.batchNo), axisLabel: { rotate: 30 } }, yAxis: { type: 'value', name: '万元' },
     series: [
       { name: '已拨付', type: 'bar', stack: 'b', data: (o?.batches ?? []).map((b) => wan(b.disbursedFen)) },
@@ -52,7 +52,8 @@ export default function FundsOverviewPage() {
     <>
       <PageHeader title="资金总览" sub={`截至 ${asOf} 的批次、安排、拨付、报账（点击数字查看明细）`}
         extra={<Space>截至 <DatePicker allowClear={false} value={dayjs(asOf)} onChange={(d) => d && setAsOf(d.format('YYYY-MM-DD'))} data-testid="funds-asof" /></Space>} />
-      {o?.warnings.map((w) => <Alert key={w} type="warning" showIcon message={w} style={{ marginBottom: 8 }} />)}
+      {!!o?.warnings.length && <Alert type="warning" showIcon style={{ marginBottom: 12 }} message={`${o.warnings.length} 个批次结存比例超过设定的 ${formatFen(o.limitBp)}%`}
+        description={<ul style={{ margin: 0, paddingLeft: 18 }}>{o.warnings.map((w) => <li key={w}>{w}</li>)}</ul>} />}
       <Row gutter={12} style={{ marginBottom: 12 }}>
         {o && [
           ['下达金额（元）', o.totals.issuedFen, '/funds/batches'],
