@@ -1,7 +1,7 @@
 // 资金调度: the 调度表 as of a date (one row a project) with the rankings of townships and
 // implementing units, and the same as an xlsx. A past date gives that day's figures.
 import { useState } from 'react';
-import { Button, Card, Col, DatePicker, Row, Space, Table, Tabs } from 'antd';
+import { Button, DatePicker, Space, Table, Tabs } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import dayjs from 'dayjs';
@@ -33,11 +33,10 @@ export default function DispatchPage() {
       <PageHeader title="资金调度" sub="每个项目一行；排名按拨付率、再按报账率；选择过去的日期即得当日的调度数字"
         extra={<Space>截至 <DatePicker allowClear={false} value={dayjs(asOf)} onChange={(d) => d && setAsOf(d.format('YYYY-MM-DD'))} />
           <Button type="primary" data-testid="dispatch-xlsx" onClick={() => download('/funds/dispatch.xlsx', { asOf }, '资金调度表.xlsx').catch((e) => notify.error(errorMessage(e)))}>下载调度表（xlsx）</Button></Space>} />
-      <Row gutter={12} style={{ marginBottom: 12 }}>
-        <Col span={12}><Card size="small" title="乡镇排名"><Table<Rank> rowKey="key" size="small" pagination={false} loading={q.isLoading} dataSource={q.data?.townships ?? []} columns={rank('township')} /></Card></Col>
-        <Col span={12}><Card size="small" title="实施单位排名"><Table<Rank> rowKey="key" size="small" pagination={false} loading={q.isLoading} dataSource={q.data?.units ?? []} columns={rank('unit')} /></Card></Col>
-      </Row>
-      <Tabs items={[{ key: 'rows', label: `调度表（${q.data?.rows.length ?? 0} 个项目）`, children: (
+      <Tabs items={[
+        { key: 'townships', label: '乡镇排名', children: <Table<Rank> rowKey="key" size="small" pagination={false} loading={q.isLoading} dataSource={q.data?.townships ?? []} columns={rank('township')} /> },
+        { key: 'units', label: '实施单位排名', children: <Table<Rank> rowKey="key" size="small" pagination={false} loading={q.isLoading} dataSource={q.data?.units ?? []} columns={rank('unit')} /> },
+        { key: 'rows', label: `调度表（${q.data?.rows.length ?? 0} 个项目）`, children: (
         <Table rowKey="projectNo" size="small" loading={q.isLoading} dataSource={q.data?.rows ?? []} pagination={{ pageSize: 50 }} scroll={{ x: 1500 }}
           columns={[
             { title: '乡镇', dataIndex: 'townshipName', render: (v, r) => v || r.townshipCode },
