@@ -59,7 +59,7 @@ export function demoLedger(countyCode: string, villages: string[], today: IsoDat
     const accepted = stage >= 3 && completed ? minDate(addDays(completed, rng.int(10, 40)), today) : null;
     projects.push({
       projectNo: `XM${year}-${String(i + 1).padStart(3, '0')}`, name: `${list[rng.int(0, list.length - 1)]}项目`, year, villageCode: village, category,
-      plannedFen: rng.int(8, 90) * 50_000_00, unit: UNITS[rng.int(0, UNITS.length - 1)], startedOn: started, completedOn: completed, acceptedOn: accepted,
+      plannedFen: rng.int(10, 70) * WAN, unit: UNITS[rng.int(0, UNITS.length - 1)], startedOn: started, completedOn: completed, acceptedOn: accepted,
     });
   }
   // money: each project funded from one or two batches, 拨付 and 报账 following its stage
@@ -79,7 +79,7 @@ export function demoLedger(countyCode: string, villages: string[], today: IsoDat
       left.set(b.batchNo, avail - amount);
       need -= amount;
       entries.push({ kind: 'allocation', batchNo: b.batchNo, projectNo: p.projectNo, date: allocDate, amountFen: amount, voucherNo: `安排${year}-${entries.length + 1}` });
-      const share = [0, 0.5, 0.9, 1][stage];
+      const share = [0, 0.6, 0.95, 1][stage];
       if (!share) continue;
       const disburse = Math.round(amount * share / 100) * 100;
       const d1 = minDate(maxDate(allocDate, p.startedOn ?? allocDate), today);

@@ -67,6 +67,29 @@ export function registerFundsCommands(program: Command): Command {
       if (checker.rejected.length) console.error(`注意：台账有${checker.rejected.length}行被拒绝，未计入（用 anju funds check 查看）`);
       console.log(`已写入 ${o.out}：${table.rows.length - 1}个分组及合计${asOf ? `（截至${asOf}）` : ''}`);
     });
+  funds
+    .command('synth')
+    .description('生成模拟台账（含各类问题行及预置问题清单truth.csv），供测试和性能评估，全部为虚构数据')
+    .requiredOption('--out <path>', '输出：文件夹（五个CSV），或以.xlsx结尾的工作簿（仅适合小台账）')
+    .option('--counties <n>', '县数', '1')
+    .option('--projects <n>', '每县项目数', '2000')
+    .option('--entries <n>', '每县资金安排、拨付、报账合计行数（约数）', '100000')
+    .option('--seed <s>', '随机种子', '1')
+    .option('--plant-rate <r>', '每类问题行的比例', '0.001')
+    .action(async (o: Record<string, string>) => {
+      const n = (name: string, v: string) => {
+        const x = Number(v);
+        if (!Number.isInteger(x) || x <= 0) throw new AppError('VALIDATION', `${name}“${v}”应为正整数`);
+        return x;
+      };
+      const opts = { counties: n('县数', o.counties), projects: n('项目数', o.projects), entries: n('行数', o.entries), seed: o.seed, plantRate: Number(o.plantRate) };
+      if (!(opts.plantRate >= 0 && opts.plantRate < 0.1)) throw new AppError('VALIDATION', `问题比例“${o.plantRate}”应在0到0.1之间`);
+      const { truthCsv, writeSynthLedgerCsv, writeSynthLedgerXlsx } = await import('./synth-write.ts'); // ExcelJS only when generating
+      const xlsx = /\.xlsx$/i.test(o.out);
+      const r = xlsx ? await writeSynthLedgerXlsx(o.out, opts) : await writeSynthLedgerCsv(o.out, opts);
+      if (xlsx) await writeFile(o.out.replace(/\.xlsx$/i, '_truth.csv'), truthCsv(r.truth));
+      console.log(`已生成模拟台账 ${o.out}：${LEDGER_SHEETS.map((s) => `${s}${r.rows[s]}行`).join('，')}；预置问题${r.truth.length}行`);
+    });
   registerFundsDbCommands(funds);
   return funds;
 }

@@ -5,6 +5,7 @@
 // about 40 bytes per entry; objects are made only when a caller asks for them.
 import type { IsoDate } from '../shared/dates.ts';
 import { formatFen, type Fen } from '../shared/money.ts';
+import { ownCopy } from '../shared/strict-values.ts';
 import {
   MONEY_SHEETS, LEDGER_SHEETS,
   type CheckedLedger, type FundBatch, type LedgerProject, type LedgerRejection, type LedgerSheet,
@@ -17,7 +18,16 @@ const ROW_BITS = 2 ** 28;
 
 /** ISO date → a positive day number (fits in 22 bits for years 1000–9999). */
 export function dayNumber(iso: IsoDate): number {
-  return Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / 86_400_000 + DAY_OFFSET;
+  // days from civil (proleptic Gregorian), from the characters: called once per money entry
+  const d2 = (i: number) => (iso.charCodeAt(i) - 48) * 10 + iso.charCodeAt(i + 1) - 48;
+  let y = d2(0) * 100 + d2(2);
+  const m = d2(5), d = d2(8);
+  if (m <= 2) y--;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468 + DAY_OFFSET;
 }
 export function dayIso(day: number): IsoDate {
   return new Date((day - DAY_OFFSET) * 86_400_000).toISOString().slice(0, 10);
@@ -113,13 +123,14 @@ export class LedgerChecker {
     this.amount.push(e.amountFen);
     this.batch.push(this.batchIndex.get(e.batchNo) ?? -1 - this.unknown(e.batchNo));
     this.project.push(this.projectIndex.get(e.projectNo) ?? -1 - this.unknown(e.projectNo));
-    this.vouchers?.push(e.voucherNo);
+    this.vouchers?.push(e.voucherNo); // copied by the row reader
   }
 
   private unknown(name: string): number {
     let i = this.unknownIndex.get(name);
     if (i === undefined) {
       i = this.unknownNames.length;
+      name = ownCopy(name);
       this.unknownNames.push(name);
       this.unknownIndex.set(name, i);
     }
@@ -145,6 +156,7 @@ export class LedgerChecker {
     const allocatedOfBatch = new Float64Array(this.batches.length);
     const pairs = new Map<number, PairSums>();
     const np = this.projects.length;
+    const issued = Int32Array.from(this.batches, (b) => dayNumber(b.issuedOn));
     for (let k = 0; k < n; k++) {
       const i = keys[k] % ROW_BITS;
       const s = this.sheet.data[i];
@@ -155,7 +167,7 @@ export class LedgerChecker {
       if (b < 0) { this.reject(sheet, row, 'L_UNKNOWN_REF', `批次编号${this.unknownNames[-1 - b]}不存在（或该行被拒绝）`); continue; }
       if (p < 0) { this.reject(sheet, row, 'L_UNKNOWN_REF', `项目编号${this.unknownNames[-1 - p]}不存在（或该行被拒绝）`); continue; }
       const batch = this.batches[b];
-      if (this.day.data[i] < dayNumber(batch.issuedOn)) {
+      if (this.day.data[i] < issued[b]) {
         this.reject(sheet, row, 'L_BEFORE_BATCH', `日期${dayIso(this.day.data[i])}早于批次${batch.batchNo}下达日期${batch.issuedOn}`);
         continue;
       }

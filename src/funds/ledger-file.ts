@@ -94,14 +94,29 @@ export async function openLedger(source: LedgerSource): Promise<{ container: 'xl
   }
   const sheets = new Map<LedgerSheet, { rows: SheetRows; col: ColumnIndex }>();
   const problems: string[] = [];
-  for (const sheet of LEDGER_SHEETS) {
-    const rows = await opener.get(sheet)!();
-    const map = mapHeaders(rows.headers, LEDGER_COLUMNS[sheet]);
-    if (map.missing.length) problems.push(`工作表“${sheet}”缺少必填列：${map.missing.join('、')}`);
-    sheets.set(sheet, { rows, col: map.index });
+  try {
+    for (const sheet of LEDGER_SHEETS) {
+      const rows = await opener.get(sheet)!();
+      const map = mapHeaders(rows.headers, LEDGER_COLUMNS[sheet]);
+      if (map.missing.length) problems.push(`工作表“${sheet}”缺少必填列：${map.missing.join('、')}`);
+      sheets.set(sheet, { rows, col: map.index });
+    }
+    if (problems.length) throw unreadable(problems.join('；'), 'FILE_COLUMNS');
+  } catch (e) {
+    await Promise.allSettled([...sheets.values()].map(({ rows }) => close(rows)));
+    throw e;
   }
-  if (problems.length) throw unreadable(problems.join('；'), 'FILE_COLUMNS');
   return { container, sheets };
+}
+
+/** Close a sheet that will not be read (its file handle is released when its rows finish). */
+async function close(rows: SheetRows): Promise<void> {
+  const it = rows.batches[Symbol.asyncIterator]();
+  try {
+    await it.next();
+  } finally {
+    await it.return?.(undefined);
+  }
 }
 
 /** Read and check a whole ledger (FORMATS §8.1). */

@@ -76,6 +76,10 @@ const sameProject = (a: LedgerProject, b: LedgerProject) => a.name === b.name &&
 
 export async function importCheckedLedger(db: Db, actor: Actor, checked: CheckedLedger, meta: ImportMeta, opts: { dryRun?: boolean } = {}): Promise<ImportResult> {
   const county = meta.countyCode ?? ledgerCounty(checked, actor.countyCode);
+  const named = new Set(checked.projects.map((p) => p.villageCode.slice(0, 6)));
+  if (meta.countyCode && named.size && !named.has(meta.countyCode)) {
+    throw new AppError('VALIDATION', `这份台账的项目属于县${[...named].sort().join('、')}，不是县${meta.countyCode}的台账，未导入任何数据`);
+  }
   const rejected: LedgerRejection[] = [...checked.rejected];
   const projectsIn = checked.projects.filter((p) => {
     if (p.villageCode.startsWith(county)) return true;

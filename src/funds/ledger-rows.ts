@@ -3,7 +3,7 @@
 // row reads the same whichever rows came before it (duplicates and references are checked in
 // ledger-check.ts).
 import { cellText, isFormulaCell, type ColumnSpec } from '../shared/files/table.ts';
-import { readDateStrict, readYuanStrict, trimCell } from '../shared/strict-values.ts';
+import { ownCopy, readDateStrict, readYuanStrict, trimCell } from '../shared/strict-values.ts';
 import type { IsoDate } from '../shared/dates.ts';
 import type { Fen } from '../shared/money.ts';
 import {
@@ -56,13 +56,13 @@ export function isBlankRow(cells: readonly unknown[]): boolean {
 }
 
 const missing = (name: string): RowProblem => ({ code: 'L_MISSING', reason: `缺少${name}` });
-const bad = (reason: string): RowProblem => ({ code: 'L_BAD_VALUE', reason });
+const bad = (reason: string): RowProblem => ({ code: 'L_BAD_VALUE', reason: ownCopy(reason) });
+
+const REQUIRED = Object.fromEntries(Object.entries(LEDGER_COLUMNS).map(([s, spec]) => [s, Object.keys(spec.columns).filter((k) => spec.columns[k])])) as Record<LedgerSheet, string[]>;
 
 /** The first required column left empty, in the sheet's column order. */
 function firstMissing(sheet: LedgerSheet, cells: readonly unknown[], col: ColumnIndex): RowProblem | null {
-  for (const [name, required] of Object.entries(LEDGER_COLUMNS[sheet].columns)) {
-    if (required && cellString(cells, col, name) === '') return missing(name);
-  }
+  for (const name of REQUIRED[sheet]) if (cellString(cells, col, name) === '') return missing(name);
   return null;
 }
 
@@ -90,7 +90,9 @@ function listed<T extends string>(cells: readonly unknown[], col: ColumnIndex, n
 }
 
 const isProblem = (v: unknown): v is RowProblem => typeof v === 'object' && v !== null && 'code' in v && 'reason' in v;
-const orNull = (s: string) => (s === '' ? null : s);
+const orNull = (s: string) => (s === '' ? null : ownCopy(s));
+/** A kept cell's text, copied off the file's buffer. */
+const kept = (cells: readonly unknown[], col: ColumnIndex, name: string) => ownCopy(cellString(cells, col, name));
 
 export type RowRead<T> = { ok: true; value: T } | { ok: false; problem: RowProblem };
 
@@ -109,7 +111,7 @@ export function readBatchRow(cells: readonly unknown[], col: ColumnIndex): RowRe
   return {
     ok: true,
     value: {
-      batchNo: cellString(cells, col, '批次编号'), year: year as number, level: level as FundBatch['level'],
+      batchNo: kept(cells, col, '批次编号'), year: year as number, level: level as FundBatch['level'],
       category: category as FundBatch['category'], docNo: orNull(cellString(cells, col, '文号')),
       issuedOn: issuedOn as IsoDate, amountFen: amount as Fen, countsInRates: rate as boolean,
     },
@@ -132,8 +134,8 @@ export function readProjectRow(cells: readonly unknown[], col: ColumnIndex): Row
   return {
     ok: true,
     value: {
-      projectNo: cellString(cells, col, '项目编号'), name: cellString(cells, col, '项目名称'), year: year as number,
-      villageCode: code, category: category as LedgerProject['category'], plannedFen: planned as Fen,
+      projectNo: kept(cells, col, '项目编号'), name: kept(cells, col, '项目名称'), year: year as number,
+      villageCode: ownCopy(code), category: category as LedgerProject['category'], plannedFen: planned as Fen,
       unit: orNull(cellString(cells, col, '实施单位')),
       startedOn: started as IsoDate | null, completedOn: completed as IsoDate | null, acceptedOn: accepted as IsoDate | null,
       townshipName: orNull(cellString(cells, col, '乡镇')), villageName: orNull(cellString(cells, col, '村')),

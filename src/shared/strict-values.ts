@@ -10,7 +10,22 @@ export type StrictRead<T> = { ok: true; value: T | null } | { ok: false; text: s
 
 /** Trim half- and full-width spaces (and BOM / zero-width) around a cell's text. */
 export function trimCell(s: string): string {
+  // most cells need nothing: look at both ends before running the expression
+  if (s.length === 0 || (!isSpace(s.charCodeAt(0)) && !isSpace(s.charCodeAt(s.length - 1)))) return s;
   return s.replace(/^[\s\u3000\ufeff\u200b]+|[\s\u3000\ufeff\u200b]+$/g, '');
+}
+
+/**
+ * A copy of a string that does not keep the text it was cut from alive. Cells sliced out of a
+ * 1 MiB chunk of a CSV hold the whole chunk in V8; a value kept after its row (a project's
+ * name, a rejection's reason) is copied, so a province ledger's text is not retained.
+ */
+export function ownCopy(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1); // flattening the concatenation copies; short strings are never slices
+}
+
+function isSpace(c: number): boolean {
+  return c <= 32 || c === 0x3000 || c === 0xfeff || c === 0x200b || c === 0xa0 || c === 0x85 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f;
 }
 
 /**
@@ -70,6 +85,7 @@ export function readDateStrict(cell: unknown): StrictRead<IsoDate> {
   }
   const text = trimCell(String(cell));
   if (text === '') return { ok: true, value: null };
+  if (text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45 && isValidDate(text)) return { ok: true, value: text }; // YYYY-MM-DD, the usual case
   for (const re of DATE_FORMS) {
     const m = re.exec(text);
     if (!m) continue;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { openTable } from './table.ts';
-import { openXlsxFast } from './xlsx-fast.ts';
+import { openXlsxFast, xlsxSheetNames } from './xlsx-fast.ts';
 import { isAppError } from '../errors.ts';
 
 async function all(t: { headers: string[]; rows: AsyncIterable<unknown> }) {
@@ -52,5 +52,19 @@ describe('openXlsxFast', () => {
     const damaged = Buffer.from(buf);
     damaged.fill(0x41, 2000, 6000); // inside the compressed sheet
     await assert.rejects((async () => all(await openXlsxFast(damaged)))(), (e) => isAppError(e) && /XLSX/.test(e.message));
+  });
+
+  it('lists the sheets in tab order and opens one by its place', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('说明').addRow(['x']);
+    wb.addWorksheet(' 拨付 ').addRow(['日期', '金额']);
+    wb.getWorksheet(' 拨付 ')!.addRow(['2024-01-02', 5]);
+    const buf = Buffer.from(await wb.xlsx.writeBuffer());
+    assert.deepEqual(xlsxSheetNames(buf), ['说明', ' 拨付 ']);
+    const t = await all(await openXlsxFast(buf, 1));
+    assert.deepEqual(t.headers, ['日期', '金额']);
+    assert.deepEqual(t.rows, [{ rowNumber: 2, cells: ['2024-01-02', 5] }]);
+    assert.deepEqual((await all(await openXlsxFast(buf))).headers, ['x']);
+    await assert.rejects(openXlsxFast(buf, 5), (e) => isAppError(e) && /第6个工作表/.test(e.message));
   });
 });
