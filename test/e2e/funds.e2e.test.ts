@@ -6,6 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
+import { createBatch } from '../../src/funds/funds.service.ts';
 import { startE2E, type E2E } from './kit.ts';
 
 const C = '430582', T = '430582101', V = T + '201';
@@ -47,7 +48,24 @@ describe('浏览器：后扶项目从入库到验收，拨付、报账和调度�
     await e.addUser('e2e_town', 'township', T, '东坪镇专干');
     await e.addUser('e2e_county', 'county', C, '县中心审批人');
     await e.addUser('e2e_finance', 'finance', C, '县中心财务');
+    await createBatch(db, { userId: null, username: 'e2e', countyCode: C, regionCode: C }, {
+      batchNo: 'ZJ-E2E', year: 2026, level: '中央', category: '到县资金', docNo: '财农〔2026〕1号', issuedOn: '2026-06-01', amountFen: 1_000_000_00, countsInRates: true });
   });
+
+  /** 录入资金 (funds pages): one entry of a kind against the batch and the project. */
+  async function enterMoney(page: Page, kind: string, yuan: string) {
+    await page.goto(`${e.base}/funds/entry`);
+    await page.getByTestId('entry-kind').getByText(kind, { exact: true }).click();
+    await page.getByTestId('entry-batch').click();
+    await page.locator('.ant-select-item-option', { hasText: 'ZJ-E2E' }).click();
+    await page.getByTestId('entry-project').click();
+    await page.getByTestId('entry-project').locator('input').fill(NO);
+    await page.locator('.ant-select-item-option', { hasText: NO }).click();
+    await page.getByTestId('entry-remaining').waitFor();
+    await page.getByTestId('entry-amount').fill(yuan);
+    await page.getByTestId('entry-save').click();
+    await page.getByText(/已录入记录 \d+/).waitFor();
+  }
   after(async () => { await e?.close(); });
 
   it('入库 → 立项 → 方案 → 自建 → 开工 → 进度 → 完工 → 验收，拨付和报账，调度表', async () => {
@@ -112,7 +130,28 @@ describe('浏览器：后扶项目从入库到验收，拨付、报账和调度�
     const listed = county.getByTestId('projects-table').locator('tbody tr', { hasText: NO });
     await listed.waitFor();
     assert.match(await listed.innerText(), /县级验收/);
+
+    // finance: 资金安排, 拨付 and 报账 through the funds entry form
+    const finance = await e.login('e2e_finance');
+    await enterMoney(finance, '资金安排', '400000');
+    await enterMoney(finance, '拨付', '300000');
+    await enterMoney(finance, '报账', '250000');
+    // the project page shows them with what is left of the allocation
+    await finance.goto(`${e.base}/funds/projects/${NO}`);
+    await finance.getByRole('tab', { name: '资金' }).click();
+    const money = await finance.getByTestId('project-money').locator('tbody tr', { hasText: 'ZJ-E2E' }).innerText();
+    assert.match(money, /400,000\.00[\s\S]*300,000\.00[\s\S]*250,000\.00[\s\S]*100,000\.00[\s\S]*150,000\.00/);
+
+    // the dispatch table: the project's figures, rates, stage and progress
+    await finance.goto(`${e.base}/funds/dispatch`);
+    await finance.getByRole('tab', { name: /调度表/ }).click();
+    const line = finance.locator('tbody tr', { hasText: '黄沙坪村通组公路硬化' });
+    await line.waitFor();
+    const text = await line.innerText();
+    for (const figure of ['500,000.00', '400,000.00', '300,000.00', '250,000.00', '75.00', '62.50', '100']) assert.ok(text.includes(figure), `调度表缺少 ${figure}：${text}`);
+    assert.match(text, /验收/);
     await town.context().close();
     await county.context().close();
+    await finance.context().close();
   });
 });
