@@ -119,6 +119,12 @@ for (const engine of await testEngines()) {
       assert.equal(Math.round(Number(row[2]) * 100) - Math.round(Number(was[2]) * 100), 1);
       const again = await importLedgerSource(t.db, cli, LEDGER, meta);
       assert.equal(again.entries.added, 0);
+      // a later entry leaves a past month's figures as they were
+      await enterEntry(t.db, actor, { kind: 'disbursement', batchNo, projectNo: project.rows[0].project_no, date: '2026-01-10', amountFen: 1 });
+      for (const by of RATE_KEYS) {
+        const want = readFileSync(join(SAMPLES, `expected_rates_${by}_2024-09-19.csv`), 'utf8').replace(/\r\n/g, '\n');
+        assert.equal(rateTableCsv(await ratesFromDb(t.db, COUNTY, by, '2024-09-19')).replace(/\r\n/g, '\n'), want, by);
+      }
     });
   });
 }
