@@ -112,7 +112,7 @@ for (const engine of await testEngines()) {
       const project = await sql<{ project_no: string }>`SELECT project_no FROM fund_projects WHERE county_code = ${COUNTY} ORDER BY project_no LIMIT 1`.execute(t.db);
       const issued = await sql<{ d: string }>`SELECT issued_on AS d FROM fund_batches WHERE county_code = ${COUNTY} AND batch_no = ${batchNo}`.execute(t.db);
       const actor: Actor = { userId: null, username: '测试', countyCode: COUNTY, regionCode: COUNTY };
-      await enterEntry(t.db, actor, { kind: 'allocation', batchNo, projectNo: project.rows[0].project_no, date: issued.rows[0].d, amountFen: 1 });
+      await enterEntry(t.db, actor, { kind: 'allocation', batchNo, projectNo: project.rows[0].project_no, date: issued.rows[0].d > '2026-01-01' ? issued.rows[0].d : '2026-01-01', amountFen: 1 });
       const after = await ratesFromDb(t.db, COUNTY, 'batch', null);
       const row = after.rows.find((r) => r[0] === batchNo)!;
       const was = table.rows.find((r) => r[0] === batchNo)!;
