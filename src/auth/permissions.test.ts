@@ -33,6 +33,14 @@ describe('permissions', () => {
     for (const r of ['leader', 'auditor'] as const) assert.deepEqual(changes.filter((p) => hasPermission({ role: r }, p)), [], r);
   });
 
+  it('funds: finance and county enter money, only the county approves a reversal, the others read', () => {
+    for (const r of ['finance', 'county', 'admin'] as const) assert.ok(hasPermission({ role: r }, 'funds.manage'), r);
+    for (const r of ['township', 'leader', 'auditor'] as const) assert.ok(!hasPermission({ role: r }, 'funds.manage'), r);
+    assert.ok(!hasPermission({ role: 'finance' }, 'funds.approve'));
+    assert.ok(hasPermission({ role: 'county' }, 'funds.approve'));
+    for (const r of ['county', 'township', 'finance', 'leader', 'auditor'] as const) assert.ok(hasPermission({ role: r }, 'funds.read'), r);
+  });
+
   it('an unknown role has nothing', () => {
     assert.equal(hasPermission({ role: 'nobody' as never }, 'registry.read'), false);
   });

@@ -13,7 +13,7 @@ import type { FundBatch, LedgerProject, ProjectCategory } from './ledger.types.t
 import { addToPair, checkMoneyEntry, ZERO_PAIR, type EntryKind, type PairSums } from './money-rules.ts';
 import { fundCounties, lockFundData, insertBatches, insertEntries, insertProjects, type NewEntry } from './funds.store.ts';
 import { PLAN_USES, type PlanUse } from './funds.service.ts';
-import { sql } from 'kysely';
+import { savePlanRow } from './corrections.store.ts';
 
 const WAN = 1_000_000; // fen in 1 万元
 
@@ -143,10 +143,7 @@ export async function loadFundsDemo(ctx: Pick<AppContext, 'database'>, opts: { c
     await insertBatches(trx, opts.countyCode, ledger.batches, null, null);
     await insertProjects(trx, opts.countyCode, ledger.projects, null, null);
     await insertEntries(trx, opts.countyCode, booked, null, null);
-    for (const u of PLAN_USES) {
-      await sql`INSERT INTO fund_plans (county_code, year, use, amount_fen) VALUES (${opts.countyCode}, ${ledger.batches[0]?.year ?? 0}, ${u}, ${ledger.plan[u]})
-        ON CONFLICT DO NOTHING`.execute(trx);
-    }
+    if (ledger.batches.length) for (const u of PLAN_USES) await savePlanRow(trx, opts.countyCode, ledger.batches[0].year, u, ledger.plan[u], null);
     await appendAudit(trx, SYSTEM_ACTOR, { action: 'fund_ledger.demo', entityType: 'fund_import', entityId: 'demo', countyCode: opts.countyCode,
       detail: { batches: ledger.batches.length, projects: ledger.projects.length, entries: booked.length } });
   });

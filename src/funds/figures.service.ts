@@ -8,7 +8,7 @@ import { formatFen } from '../shared/money.ts';
 import { AppError } from '../shared/errors.ts';
 import { regionNames } from '../registry/index.ts';
 import { ratesFromDb, ratesInputFromDb } from './rates-db.ts';
-import { batchFigures, dispatchRows, monthlySeries, ranking, totalsOf, type ProjectProgress } from './figures.ts';
+import { batchFigures, dispatchRows, monthlySeries, projectTotals, ranking, totalsOf, type ProjectProgress } from './figures.ts';
 import { disbursedByMonth, getBalanceLimitBp, listProjects } from './funds.store.ts';
 import { dispatchXlsx } from './dispatch-xlsx.ts';
 
@@ -37,9 +37,10 @@ export async function overview(db: Db, county: string, asOfGiven: IsoDate | null
     ratesInputFromDb(db, county, asOf, region), getBalanceLimitBp(db, county), ratesFromDb(db, county, 'township', asOf, region),
     disbursedByMonth(db, county, Number(asOf.slice(0, 4)), asOf, region), regionNames(db, county),
   ]);
-  // a township officer sees the batches through their own projects' money only
-  const batches = batchFigures(input, asOf, limitBp);
-  const totals = totalsOf(batches);
+  // a township officer: no county batches (their 结存 is the county's), totals over their projects' money
+  const scoped = region !== county;
+  const batches = scoped ? [] : batchFigures(input, asOf, limitBp);
+  const totals = scoped ? projectTotals(input) : totalsOf(batches);
   const warnings = batches.filter((b) => b.overLimit).map((b) =>
     `批次${b.batchNo}结存比例${b.balanceRate}%，超过设定的${formatFen(limitBp)}%（结存${formatFen(b.balanceFen)}元）`);
   return {

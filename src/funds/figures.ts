@@ -54,6 +54,18 @@ export function totalsOf(rows: BatchFigures[]): Totals {
     disbursedRate: percent(rd, ri), reimbursedRate: percent(rr, ri), balanceRate: percent(ri - rd, ri) };
 }
 
+/** Totals over projects' money (a township's view): 下达 is the county's and left at 0; rates over allocations, as §8.2's project groupings. */
+export function projectTotals(input: RatesInput): Totals {
+  const counts = new Map(input.batches.map((b) => [b.batchNo, b.countsInRates]));
+  let a = 0, d = 0, r = 0, ra = 0, rd = 0, rr = 0;
+  for (const s of input.sums) {
+    a += s.allocatedFen; d += s.disbursedFen; r += s.reimbursedFen;
+    if (counts.get(s.batchNo)) { ra += s.allocatedFen; rd += s.disbursedFen; rr += s.reimbursedFen; }
+  }
+  return { issuedFen: 0, allocatedFen: a, disbursedFen: d, reimbursedFen: r, balanceFen: a - d,
+    disbursedRate: percent(rd, ra), reimbursedRate: percent(rr, ra), balanceRate: percent(ra - rd, ra) };
+}
+
 /**
  * Month by month of a year: cumulative 拨付 and the 序时进度 line (the year's batches issued by
  * the month's end × months elapsed ÷ 12, rounded to the fen), up to the as-of month.

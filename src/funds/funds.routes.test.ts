@@ -59,6 +59,8 @@ for (const engine of await testEngines()) {
       const t = await h.call('GET', '/api/funds/rates?by=township', township);
       assert.deepEqual(t.json().rows.map((x: string[]) => x[0]), ['522727101', '合计']);
       assert.equal((await h.call('GET', '/api/funds/rates?by=batch', township)).statusCode, 403);
+      const ov = (await h.call('GET', '/api/funds/overview?asOf=2024-09-19', township)).json();
+      assert.deepEqual([ov.batches.length, ov.warnings.length, ov.townships.rows.length], [0, 0, 2]);
     });
 
     it('refuses an entry over the batch with its code, and shows what is left', async () => {

@@ -1,7 +1,7 @@
 // The money workflow: entering an allocation, 拨付 or 报账 (locked, checked by the §8.1 rules
 // against what the database holds, audited), batches and the year plan, and corrections by
 // reversal (requested by one person, approved by another). The CLI and the routes call these.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { formatFen, type Fen } from '../shared/money.ts';
@@ -9,8 +9,11 @@ import type { IsoDate } from '../shared/dates.ts';
 import { REJECT_CODES, type FundBatch, type LedgerProject, type RejectCode } from './ledger.types.ts';
 import { checkMoneyEntry, SHEET_OF_KIND, type EntryKind } from './money-rules.ts';
 import {
-  bookedSums, getBatch, lockFundData, getEntry, getProject, insertBatches, insertEntries, insertProjects, reversedFen, type StoredEntry,
+  bookedSums, getBatch, lockFundData, yearBatchTotal, getEntry, getProject, insertBatches, insertEntries, insertProjects, reversedFen, type StoredEntry,
 } from './funds.store.ts';
+import {
+  decideReversalRequest, getReversalRequest, insertReversalRequest, listReversalRequests, lockYearBatches, planRows, savePlanRow, type ReversalRequest,
+} from './corrections.store.ts';
 
 type Db = Kysely<any>;
 
@@ -39,7 +42,7 @@ function assertRegion(actor: Actor, project: LedgerProject | null) {
 }
 
 /**
- * Book one allocation, 拨付 or 报账. The batch row is locked for the transaction, so two
+ * Book one allocation, 拨付 or 报账. The ledger counter, then the batch row, are locked for the transaction, so two
  * entries against one batch are checked one after the other: together they can never take
  * the batch or an allocation past its limit.
  */
@@ -50,28 +53,26 @@ export async function enterEntry(db: Db, actor: Actor, input: EntryInput): Promi
 /** Book inside the caller's transaction (an approved reversal books its entry in the approval's). */
 async function bookEntry(trx: Db, actor: Actor, input: EntryInput, reversesId: number | null): Promise<StoredEntry> {
   const county = actor.countyCode;
-  {
-    await lockFundData(trx);
-    const batch = await getBatch(trx, county, input.batchNo, true);
-    const project = await getProject(trx, county, input.projectNo);
-    assertRegion(actor, project);
-    const sums = batch ? await bookedSums(trx, county, input.batchNo, input.projectNo) : null;
-    const breach = checkMoneyEntry({ kind: input.kind, date: input.date, amountFen: input.amountFen, reversal: reversesId !== null }, {
-      batch, projectKnown: !!project, batchAllocatedFen: sums?.batchAllocatedFen ?? 0,
-      pair: sums?.pair ?? { allocatedFen: 0, disbursedFen: 0, reimbursedFen: 0 },
-    });
-    if (breach) throw new MoneyRuleError(breach.code, breach.message);
-    const [id] = await insertEntries(trx, county, [{
-      kind: input.kind, batchNo: input.batchNo, projectNo: input.projectNo, date: input.date, amountFen: input.amountFen,
-      voucherNo: input.voucherNo?.trim() || null, attachmentId: input.attachmentId ?? null, reversesId, note: input.note ?? '',
-    }], null, actor.userId);
-    const entry = (await getEntry(trx, county, id))!;
-    await appendAudit(trx, actor, {
-      action: reversesId ? 'fund_entry.reverse' : `fund_entry.${input.kind}`, entityType: 'fund_entry', entityId: id, countyCode: county,
-      after: { ...input, sheet: SHEET_OF_KIND[input.kind], reversesId },
-    });
-    return entry;
-  }
+  await lockFundData(trx);
+  const batch = await getBatch(trx, county, input.batchNo, true);
+  const project = await getProject(trx, county, input.projectNo);
+  assertRegion(actor, project);
+  const sums = batch ? await bookedSums(trx, county, input.batchNo, input.projectNo) : null;
+  const breach = checkMoneyEntry({ kind: input.kind, date: input.date, amountFen: input.amountFen, reversal: reversesId !== null }, {
+    batch, projectKnown: !!project, batchAllocatedFen: sums?.batchAllocatedFen ?? 0,
+    pair: sums?.pair ?? { allocatedFen: 0, disbursedFen: 0, reimbursedFen: 0 },
+  });
+  if (breach) throw new MoneyRuleError(breach.code, breach.message);
+  const [id] = await insertEntries(trx, county, [{
+    kind: input.kind, batchNo: input.batchNo, projectNo: input.projectNo, date: input.date, amountFen: input.amountFen,
+    voucherNo: input.voucherNo?.trim() || null, attachmentId: input.attachmentId ?? null, reversesId, note: input.note ?? '',
+  }], null, actor.userId);
+  const entry = (await getEntry(trx, county, id))!;
+  await appendAudit(trx, actor, {
+    action: reversesId ? 'fund_entry.reverse' : `fund_entry.${input.kind}`, entityType: 'fund_entry', entityId: id, countyCode: county,
+    after: { ...input, sheet: SHEET_OF_KIND[input.kind], reversesId },
+  });
+  return entry;
 }
 
 /** What is left to allocate of a batch, and to disburse / reimburse of one allocation (the entry forms show it). */
@@ -117,32 +118,25 @@ export type PlanUse = (typeof PLAN_USES)[number];
 export interface YearPlan { year: number; batchesFen: Fen; parts: Record<PlanUse, Fen>; plannedFen: Fen; balanced: boolean }
 
 export async function getYearPlan(db: Db, county: string, year: number): Promise<YearPlan> {
-  const [b, p] = await Promise.all([
-    sql<{ s: number }>`SELECT coalesce(sum(amount_fen), 0)::bigint AS s FROM fund_batches WHERE county_code = ${county} AND year = ${year}`.execute(db),
-    sql<{ use: PlanUse; amount_fen: number }>`SELECT use, amount_fen FROM fund_plans WHERE county_code = ${county} AND year = ${year}`.execute(db),
-  ]);
+  const [batchesFen, rows] = await Promise.all([yearBatchTotal(db, county, year), planRows(db, county, year)]);
   const parts = Object.fromEntries(PLAN_USES.map((u) => [u, 0])) as Record<PlanUse, Fen>;
-  for (const r of p.rows) parts[r.use] = Number(r.amount_fen);
+  for (const r of rows) parts[r.use as PlanUse] = r.amountFen;
   const plannedFen = PLAN_USES.reduce((s, u) => s + parts[u], 0);
-  const batchesFen = Number(b.rows[0].s);
-  return { year, batchesFen, parts, plannedFen, balanced: p.rows.length > 0 && plannedFen === batchesFen };
+  return { year, batchesFen, parts, plannedFen, balanced: rows.length > 0 && plannedFen === batchesFen };
 }
 
 /** Save the split of a year's batches by use; refused unless the parts sum to the year's batches. */
 export async function saveYearPlan(db: Db, actor: Actor, year: number, parts: Record<PlanUse, Fen>): Promise<YearPlan> {
   return db.transaction().execute(async (trx) => {
     // the year's batches cannot change while the plan is checked against them
-    await sql`SELECT 1 FROM fund_batches WHERE county_code = ${actor.countyCode} AND year = ${year} ORDER BY batch_no FOR UPDATE`.execute(trx);
+    await lockYearBatches(trx, actor.countyCode, year);
     const before = await getYearPlan(trx, actor.countyCode, year);
     const total = PLAN_USES.reduce((s, u) => s + (parts[u] ?? 0), 0);
     if (PLAN_USES.some((u) => !Number.isSafeInteger(parts[u] ?? 0) || (parts[u] ?? 0) < 0)) throw new AppError('VALIDATION', '各用途金额应为非负的分');
     if (total !== before.batchesFen) {
       throw new AppError('CONFLICT', `${year}年资金用途合计${formatFen(total)}元，与该年度批次下达合计${formatFen(before.batchesFen)}元不符（相差${formatFen(total - before.batchesFen)}元）`, { code: 'PLAN_UNBALANCED' });
     }
-    for (const u of PLAN_USES) {
-      await sql`INSERT INTO fund_plans (county_code, year, use, amount_fen, updated_by) VALUES (${actor.countyCode}, ${year}, ${u}, ${parts[u] ?? 0}, ${actor.userId})
-        ON CONFLICT (county_code, year, use) DO UPDATE SET amount_fen = EXCLUDED.amount_fen, updated_by = EXCLUDED.updated_by, updated_at = now()`.execute(trx);
-    }
+    for (const u of PLAN_USES) await savePlanRow(trx, actor.countyCode, year, u, parts[u] ?? 0, actor.userId);
     const after = await getYearPlan(trx, actor.countyCode, year);
     await appendAudit(trx, actor, { action: 'fund_plan.save', entityType: 'fund_plan', entityId: year, countyCode: actor.countyCode, before: before.parts, after: after.parts });
     return after;
@@ -151,17 +145,6 @@ export async function saveYearPlan(db: Db, actor: Actor, year: number, parts: Re
 
 // ---- corrections: reversal requested by one, approved by another ---------------------------
 
-export interface ReversalRequest {
-  id: number; entryId: number; amountFen: Fen; date: IsoDate; reason: string; status: 'pending' | 'approved' | 'rejected';
-  requestedBy: number; requestedAt: string; decidedBy: number | null; decidedAt: string | null; decisionNote: string; reversingEntryId: number | null;
-}
-
-const requestOf = (r: Record<string, any>): ReversalRequest => ({
-  id: Number(r.id), entryId: Number(r.entry_id), amountFen: Number(r.amount_fen), date: r.entry_date, reason: r.reason, status: r.status,
-  requestedBy: Number(r.requested_by), requestedAt: new Date(r.requested_at).toISOString(), decidedBy: r.decided_by === null ? null : Number(r.decided_by),
-  decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null, decisionNote: r.decision_note,
-  reversingEntryId: r.reversing_entry_id === null ? null : Number(r.reversing_entry_id),
-});
 
 export async function requestReversal(db: Db, actor: Actor, entryId: number, input: { amountFen?: Fen; date: IsoDate; reason: string }): Promise<ReversalRequest> {
   return db.transaction().execute(async (trx) => {
@@ -173,9 +156,7 @@ export async function requestReversal(db: Db, actor: Actor, entryId: number, inp
     const amount = input.amountFen ?? left;
     if (amount <= 0 || amount > left) throw new AppError('CONFLICT', `冲销金额应大于0且不超过尚未冲销的${formatFen(left)}元`);
     if (input.date < entry.date) throw new AppError('VALIDATION', `冲销日期不能早于原记录日期${entry.date}`);
-    const r = await sql`INSERT INTO fund_reversal_requests (county_code, entry_id, amount_fen, entry_date, reason, requested_by)
-      VALUES (${actor.countyCode}, ${entryId}, ${amount}, ${input.date}, ${input.reason}, ${actor.userId}) RETURNING *`.execute(trx);
-    const req = requestOf(r.rows[0] as Record<string, any>);
+    const req = await insertReversalRequest(trx, actor.countyCode, { entryId, amountFen: amount, date: input.date, reason: input.reason, by: actor.userId });
     await appendAudit(trx, actor, { action: 'fund_reversal.request', entityType: 'fund_entry', entityId: entryId, countyCode: actor.countyCode, after: req });
     return req;
   });
@@ -184,9 +165,8 @@ export async function requestReversal(db: Db, actor: Actor, entryId: number, inp
 export async function decideReversal(db: Db, actor: Actor, requestId: number, approve: boolean, note = ''): Promise<ReversalRequest> {
   const county = actor.countyCode;
   return db.transaction().execute(async (trx) => {
-    const r = await sql`SELECT * FROM fund_reversal_requests WHERE county_code = ${county} AND id = ${requestId} FOR UPDATE`.execute(trx);
-    if (!r.rows.length) throw new AppError('NOT_FOUND', `冲销申请${requestId}不存在`);
-    const req = requestOf(r.rows[0] as Record<string, any>);
+    const req = await getReversalRequest(trx, county, requestId, true);
+    if (!req) throw new AppError('NOT_FOUND', `冲销申请${requestId}不存在`);
     if (req.status !== 'pending') throw new AppError('CONFLICT', '该冲销申请已处理');
     if (req.requestedBy === actor.userId) throw new AppError('FORBIDDEN', '冲销须由申请人以外的人员审批');
     let reversingId: number | null = null;
@@ -199,15 +179,10 @@ export async function decideReversal(db: Db, actor: Actor, requestId: number, ap
         amountFen: -req.amountFen, voucherNo: entry.voucherNo, note: `冲销记录${entry.id}：${req.reason}` }, entry.id);
       reversingId = e.id;
     }
-    const u = await sql`UPDATE fund_reversal_requests SET status = ${approve ? 'approved' : 'rejected'}, decided_by = ${actor.userId}, decided_at = now(),
-      decision_note = ${note}, reversing_entry_id = ${reversingId} WHERE county_code = ${county} AND id = ${requestId} RETURNING *`.execute(trx);
-    const after = requestOf(u.rows[0] as Record<string, any>);
+    const after = await decideReversalRequest(trx, county, requestId, { approve, by: actor.userId, note, reversingId });
     await appendAudit(trx, actor, { action: approve ? 'fund_reversal.approve' : 'fund_reversal.reject', entityType: 'fund_entry', entityId: req.entryId, countyCode: county, before: req, after });
     return after;
   });
 }
 
-export async function listReversalRequests(db: Db, county: string, status?: ReversalRequest['status']): Promise<ReversalRequest[]> {
-  const r = await sql`SELECT * FROM fund_reversal_requests WHERE county_code = ${county} ${status ? sql`AND status = ${status}` : sql``} ORDER BY id DESC LIMIT 500`.execute(db);
-  return r.rows.map((x) => requestOf(x as Record<string, any>));
-}
+export { listReversalRequests, type ReversalRequest };

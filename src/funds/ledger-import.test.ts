@@ -4,14 +4,16 @@
 // and villages added to a database that held another county.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
 import { verifyAuditChain } from '../shared/audit.ts';
 import { RATE_KEYS } from './ledger.types.ts';
-import { rateTableCsv } from './ledger-file.ts';
+import { checkLedgerSource, ledgerRates, rateTableCsv } from './ledger-file.ts';
+import { writeSynthLedgerCsv } from './synth-write.ts';
 import { importLedgerSource } from './ledger-import-file.ts';
 import { ratesFromDb } from './rates-db.ts';
 import { enterEntry, type Actor } from './funds.service.ts';
@@ -110,13 +112,46 @@ for (const engine of await testEngines()) {
       const project = await sql<{ project_no: string }>`SELECT project_no FROM fund_projects WHERE county_code = ${COUNTY} ORDER BY project_no LIMIT 1`.execute(t.db);
       const issued = await sql<{ d: string }>`SELECT issued_on AS d FROM fund_batches WHERE county_code = ${COUNTY} AND batch_no = ${batchNo}`.execute(t.db);
       const actor: Actor = { userId: null, username: '测试', countyCode: COUNTY, regionCode: COUNTY };
-      await enterEntry(t.db, actor, { kind: 'allocation', batchNo, projectNo: project.rows[0].project_no, date: issued.rows[0].d, amountFen: 1 });
+      await enterEntry(t.db, actor, { kind: 'allocation', batchNo, projectNo: project.rows[0].project_no, date: issued.rows[0].d > '2026-01-01' ? issued.rows[0].d : '2026-01-01', amountFen: 1 });
       const after = await ratesFromDb(t.db, COUNTY, 'batch', null);
       const row = after.rows.find((r) => r[0] === batchNo)!;
       const was = table.rows.find((r) => r[0] === batchNo)!;
       assert.equal(Math.round(Number(row[2]) * 100) - Math.round(Number(was[2]) * 100), 1);
       const again = await importLedgerSource(t.db, cli, LEDGER, meta);
       assert.equal(again.entries.added, 0);
+      // a later entry leaves a past month's figures as they were
+      await enterEntry(t.db, actor, { kind: 'disbursement', batchNo, projectNo: project.rows[0].project_no, date: '2026-01-10', amountFen: 1 });
+      for (const by of RATE_KEYS) {
+        const want = readFileSync(join(SAMPLES, `expected_rates_${by}_2024-09-19.csv`), 'utf8').replace(/\r\n/g, '\n');
+        assert.equal(rateTableCsv(await ratesFromDb(t.db, COUNTY, by, '2024-09-19')).replace(/\r\n/g, '\n'), want, by);
+      }
+    });
+  });
+}
+
+// generated ledgers with planted errors: the database rejects exactly what the file check
+// rejects, and every rate table of the file equals the database's, as of several dates
+for (const engine of await testEngines()) {
+  describe(`funds generated ledger, file against database (${engine})`, () => {
+    let t: TestDatabase;
+    let dir: string;
+    before(async () => {
+      t = await createTestDatabase(engine);
+      dir = mkdtempSync(join(tmpdir(), 'anju-funds-'));
+      await writeSynthLedgerCsv(dir, { counties: 1, projects: 150, entries: 4000, seed: `db-${engine}`, plantRate: 0.01 });
+    });
+    after(async () => { await t.drop(); rmSync(dir, { recursive: true, force: true }); });
+
+    it('rejects the same rows and gives the same tables', async () => {
+      const checker = await checkLedgerSource(dir);
+      const res = await importLedgerSource(t.db, cli, dir, meta);
+      const keyOf = (r: { sheet: string; row: number; code: string }) => `${r.sheet}|${r.row}|${r.code}`;
+      assert.deepEqual(res.rejected.map(keyOf).sort(), checker.rejected.map(keyOf).sort());
+      for (const asOf of [null, '2023-03-31', '2024-06-30', '2025-12-31']) {
+        for (const by of RATE_KEYS) {
+          assert.deepEqual(await ratesFromDb(t.db, res.countyCode, by, asOf), ledgerRates(checker, by, asOf), `${by} ${asOf}`);
+        }
+      }
     });
   });
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { checkLedgerSource } from './ledger-file.ts';
 import { writeSynthLedgerCsv, writeSynthLedgerXlsx } from './synth-write.ts';
 import { REJECT_CODES, type RejectCode } from './ledger.types.ts';
@@ -54,6 +55,21 @@ describe('synthetic ledgers', () => {
     const r = await writeSynthLedgerXlsx(file, { projects: 60, entries: 1200, seed: 5, plantRate: 0.003 });
     const c = await checkLedgerSource(file);
     assert.deepEqual(compare(r.truth, c.rejected), { precision: 1, recall: 1, missed: [], extra: [] });
+    rmSync(dir, { recursive: true });
+  });
+
+  it('anju funds synth then anju funds check: the rejected list is the truth file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anju-funds-synth-'));
+    const ledger = join(dir, 'ledger');
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join('bin', 'anju.mjs'), 'funds', ...args], { encoding: 'utf8' });
+    const g = cli('synth', '--out', ledger, '--projects', '30', '--entries', '400', '--seed', '3', '--plant-rate', '0.01');
+    assert.equal(g.status, 0, g.stderr);
+    assert.match(g.stdout, /预置问题\d+行/);
+    const c = cli('check', '--ledger', ledger, '--out', join(dir, 'rejected.csv'));
+    assert.equal(c.status, 0, c.stderr);
+    const lines = (f: string) => readFileSync(f, 'utf8').split('\r\n').slice(1).filter(Boolean).map((l) => l.split(',').slice(0, 3).join(',')).sort();
+    assert.deepEqual(lines(join(dir, 'rejected.csv')), lines(join(ledger, 'truth.csv')));
+    assert.equal(cli('synth', '--out', ledger, '--projects', '0').status, 2);
     rmSync(dir, { recursive: true });
   });
 });
