@@ -102,7 +102,7 @@ export default function ProjectPage() {
         sub={<><Link to="/funds/projects">后扶项目</Link> / {p.projectNo}</>}
         extra={p.may.enter && !entering && <Button type="primary" data-testid="enter-stage" onClick={() => setEntering(true)}>录入“{STAGE_NAMES[p.nextStage as StageCode]}”</Button>} />
       <Card size="small" style={{ marginBottom: 12 }}>
-        <Steps size="small" current={p.pendingStage ? current + 1 : current} status={p.pendingStage ? 'process' : 'finish'} style={{ marginBottom: 16 }}
+        <Steps size="small" labelPlacement="vertical" current={p.pendingStage ? current + 1 : current} status={p.pendingStage ? 'process' : 'finish'} style={{ marginBottom: 16 }}
           items={STAGE_CODES.map((s, i) => ({ title: STAGE_NAMES[s], description: p.stages.find((x) => x.stage === s && x.status === 'approved')?.date ?? (i === current + 1 && p.pendingStage ? '待审批' : p.plans.find((x) => x.stage === s) ? `计划 ${p.plans.find((x) => x.stage === s)!.plannedOn}` : '') }))} />
         <Descriptions size="small" column={{ xs: 1, md: 2, xl: 3 }}>
           <Descriptions.Item label="项目编号">{p.projectNo}</Descriptions.Item>
