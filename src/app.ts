@@ -28,6 +28,8 @@ export const JSON_BODY_LIMIT = 1024 * 1024;
 
 /** trust the n nearest proxies (fastify counts hops from the socket) */
 const hops = (n: number) => (_addr: string, i: number) => i < n;
+import { registerFundsRoutes } from './funds/index.ts';
+import { registerProjectRoutes } from './funds/projects.routes.ts';
 
 export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -81,6 +83,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     await registerCasesRoutes(api, ctx);
     await registerMicrocreditRoutes(api, ctx);
     await registerMonitoringRoutes(api, ctx);
+    await registerFundsRoutes(api, ctx);
+    await registerProjectRoutes(api, ctx);
   }, { prefix: '/api' });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -19,6 +19,8 @@ const MODULES: [commands: string[], load: () => Promise<Register>][] = [
   [['funds'], async () => (await import('./funds/funds.cli.ts')).registerFundsCommands],
   [['microcredit'], async () => (await import('./microcredit/microcredit.cli.ts')).registerMicrocreditCommands],
   [['monitoring'], async () => (await import('./monitoring/monitoring.cli.ts')).registerMonitoringCommands],
+  // after the ledger's own `funds` commands, so `funds projects` joins them
+  [['funds'], async () => (await import('./funds/projects.cli.ts')).registerProjectCommands],
 ];
 
 const program = new Command();

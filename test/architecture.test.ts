@@ -1,6 +1,5 @@
 // Conventions a machine can check (STYLE.md): shared/ imports no capability; a capability
-// uses another only through its index.ts; the web app never imports server code (only the
-// zod shapes: *.schema.ts, *.contract.ts); no file
+// uses another only through its index.ts; the web app imports of the server only its contracts (schemas) and the permission table; no file
 // names a machine path.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

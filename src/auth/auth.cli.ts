@@ -42,10 +42,11 @@ export function registerAuthCommands(program: Command) {
     .requiredOption('--role <role>', `角色：${ROLES.map((r) => `${r}（${ROLE_NAMES[r]}）`).join('、')}`)
     .requiredOption('--region <code>', '辖区：6位县级代码或9位乡镇代码')
     .option('--name <displayName>', '姓名', '')
+    .option('--unit <unit>', '主管单位或实施单位（项目单位人员只看本单位的项目）')
     .option('--password <password>', '初始密码（至少8位，含字母和数字）；首次登录须修改')
-    .action(async (o: { username: string; role: string; region: string; name: string; password?: string }) => {
+    .action(async (o: { username: string; role: string; region: string; name: string; unit?: string; password?: string }) => {
       if (!ROLES.includes(o.role as Role)) throw new AppError('VALIDATION', `角色“${o.role}”不存在，可选：${ROLES.join('、')}`);
-      const parsed = CreateUserBody.safeParse({ username: o.username, displayName: o.name, role: o.role, regionCode: o.region, password: o.password });
+      const parsed = CreateUserBody.safeParse({ username: o.username, displayName: o.name, role: o.role, regionCode: o.region, unit: o.unit ?? null, password: o.password });
       if (!parsed.success) throw new AppError('VALIDATION', parsed.error.issues.map((i) => i.message).join('；'));
       await withDb(async (d) => {
         const { user, password } = await createUser(d.db, cliActor(), null, parsed.data);

@@ -5,7 +5,7 @@ import { ROLES } from './permissions.ts';
 
 export const SessionUserSchema = z.object({
   id: z.number(), username: z.string(), displayName: z.string(), role: z.enum(ROLES), regionCode: z.string(),
-  countyCode: z.string(), mustChangePassword: z.boolean(),
+  countyCode: z.string(), mustChangePassword: z.boolean(), unit: z.string().nullable().optional(),
 });
 
 export const MeResponse = z.object({
@@ -29,6 +29,8 @@ export const UserView = z.object({
   roleName: z.string(),
   regionCode: z.string(),
   regionName: z.string(),
+  /** 主管单位 / 实施单位 the user works for (project scope), or null */
+  unit: z.string().nullable(),
   active: z.boolean(),
   mustChangePassword: z.boolean(),
   /** locked out after failed logins, until lockedUntil */
@@ -55,6 +57,7 @@ export const CreateUserBody = z.object({
   displayName: z.string().trim().max(64).default(''),
   role: z.enum(ROLES, { message: '角色不正确' }),
   regionCode: z.string().trim(),
+  unit: z.string().trim().max(60).nullable().optional(),
   /** when absent, a random one is generated and returned once */
   password: z.string().max(128).optional(),
 });
@@ -64,6 +67,7 @@ export const UpdateUserBody = z.object({
   displayName: z.string().trim().max(64).optional(),
   role: z.enum(ROLES, { message: '角色不正确' }).optional(),
   regionCode: z.string().trim().optional(),
+  unit: z.string().trim().max(60).nullable().optional(),
   active: z.boolean().optional(),
 });
 export type UpdateUserInput = z.infer<typeof UpdateUserBody>;

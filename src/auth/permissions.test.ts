@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ROLES, PERMISSIONS, ROLE_PERMISSIONS, hasPermission, inScope, canUnmask, type Permission } from './permissions.ts';
+import { ROLES, PERMISSIONS, ROLE_PERMISSIONS, hasPermission, inScope, canUnmask, ownsProject, type Permission } from './permissions.ts';
 import { passwordProblem, generatePassword } from './password.ts';
 import { regionProblem } from './users.ts';
 import { assertInScope, requirePermission, requireUser, actorOf } from './guards.ts';
@@ -33,8 +33,8 @@ describe('permissions', () => {
     for (const r of ['leader', 'auditor'] as const) assert.deepEqual(changes.filter((p) => hasPermission({ role: r }, p)), [], r);
   });
 
-  it('microcredit: every role reads; county and finance import, compute and review; township and read-only roles do not', () => {
-    for (const r of ROLES) assert.ok(hasPermission({ role: r }, 'microcredit.read'), r);
+  it('microcredit: every role but a project unit reads; county and finance import, compute and review; township and read-only roles do not', () => {
+    for (const r of ROLES.filter((x) => x !== 'unit')) assert.ok(hasPermission({ role: r }, 'microcredit.read'), r);
     for (const r of ['county', 'finance', 'admin'] as const) {
       assert.ok(hasPermission({ role: r }, 'microcredit.manage'), r);
       assert.ok(hasPermission({ role: r }, 'microcredit.approve'), r);
@@ -58,6 +58,14 @@ describe('permissions', () => {
     // the rural-revitalisation office keeps to monitoring: no payments, cases or users
     for (const p of ['subsidy.manage', 'subsidy.read', 'adjustment.enter', 'cases.work', 'users.manage', 'audit.read'] as const) assert.ok(!hasPermission({ role: 'rural' }, p), p);
     assert.ok(canUnmask({ role: 'rural' }));
+  });
+
+  it('funds: finance and county enter money, only the county approves a reversal, the others read', () => {
+    for (const r of ['finance', 'county', 'admin'] as const) assert.ok(hasPermission({ role: r }, 'funds.manage'), r);
+    for (const r of ['township', 'leader', 'auditor'] as const) assert.ok(!hasPermission({ role: r }, 'funds.manage'), r);
+    assert.ok(!hasPermission({ role: 'finance' }, 'funds.approve'));
+    assert.ok(hasPermission({ role: 'county' }, 'funds.approve'));
+    for (const r of ['county', 'township', 'finance', 'leader', 'auditor'] as const) assert.ok(hasPermission({ role: r }, 'funds.read'), r);
   });
 
   it('an unknown role has nothing', () => {

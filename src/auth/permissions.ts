@@ -2,7 +2,7 @@
 // with these, and the permission tests walk this table.
 import { isWithin } from '../shared/region.ts';
 
-export const ROLES = ['admin', 'county', 'township', 'finance', 'leader', 'auditor', 'rural'] as const;
+export const ROLES = ['admin', 'county', 'township', 'finance', 'leader', 'auditor', 'rural', 'unit'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_NAMES: Record<Role, string> = {
@@ -13,6 +13,7 @@ export const ROLE_NAMES: Record<Role, string> = {
   leader: '领导',
   auditor: '审计/巡察',
   rural: '乡村振兴业务',
+  unit: '项目单位',
 };
 
 export const PERMISSIONS = {
@@ -40,24 +41,35 @@ export const PERMISSIONS = {
   'monitoring.read': '查看防返贫监测',
   'monitoring.enter': '录入监测户、风险、帮扶措施和走访',
   'monitoring.approve': '审核风险消除（乡镇审核、县级审定）',
+  'projects.read': '查看后扶项目',
+  'projects.enter': '录入项目阶段、材料和进度',
+  'projects.approve': '审批项目阶段',
+  'projects.plan': '维护项目计划日期和任务分解',
+  'funds.read': '查看资金批次、安排、拨付、报账和调度',
+  'funds.manage': '录入资金批次、安排、拨付、报账，导入资金台账',
+  'funds.approve': '审批资金冲销',
 } as const;
 export type Permission = keyof typeof PERMISSIONS;
 
-const READ: Permission[] = ['registry.read', 'subsidy.read', 'reports.read', 'microcredit.read'];
+const READ: Permission[] = ['registry.read', 'subsidy.read', 'reports.read', 'microcredit.read', 'funds.read', 'projects.read'];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(Object.keys(PERMISSIONS) as Permission[]),
   county: new Set<Permission>([...READ, 'registry.import', 'registry.export', 'registry.edit', 'adjustment.enter', 'adjustment.approve',
     'subsidy.manage', 'settings.manage', 'crosscheck.run', 'cases.work', 'recovery.manage', 'quality.run', 'quality.rules', 'quality.work',
-    'microcredit.manage', 'microcredit.approve', 'monitoring.read', 'monitoring.enter', 'monitoring.approve']),
+    'microcredit.manage', 'microcredit.approve', 'monitoring.read', 'monitoring.enter', 'monitoring.approve',
+    'funds.manage', 'funds.approve', 'projects.enter', 'projects.approve', 'projects.plan']),
   // townships enter for their township and give the township review of a risk removal
-  township: new Set<Permission>([...READ, 'registry.export', 'adjustment.enter', 'cases.work', 'quality.work', 'monitoring.read', 'monitoring.enter', 'monitoring.approve']),
-  finance: new Set<Permission>([...READ, 'registry.export', 'subsidy.manage', 'recovery.manage', 'microcredit.manage', 'microcredit.approve']),
+  township: new Set<Permission>([...READ, 'registry.export', 'adjustment.enter', 'cases.work', 'quality.work', 'monitoring.read', 'monitoring.enter', 'monitoring.approve',
+    'projects.enter']),
+  finance: new Set<Permission>([...READ, 'registry.export', 'subsidy.manage', 'recovery.manage', 'microcredit.manage', 'microcredit.approve', 'funds.manage']),
   leader: new Set<Permission>([...READ, 'monitoring.read']),
   auditor: new Set<Permission>([...READ, 'audit.read', 'registry.export', 'monitoring.read']),
   // the rural-revitalisation office: monitoring and microcredit, reading the register to link people
   rural: new Set<Permission>(['registry.read', 'reports.read', 'monitoring.read', 'monitoring.enter', 'monitoring.approve',
     'microcredit.read', 'microcredit.manage', 'microcredit.approve']),
+  // staff of a 主管单位 / 实施单位: their unit's projects only (SessionUser.unit)
+  unit: new Set<Permission>(['projects.read', 'projects.enter']),
 };
 
 /** Roles that may see ID numbers, accounts and phones unmasked (each view is audited). */
@@ -72,6 +84,8 @@ export interface SessionUser {
   regionCode: string;
   /** the county the user works in (first 6 digits of regionCode) */
   countyCode: string;
+  /** 主管单位 or 实施单位 the user works for: when set, only that unit's projects are theirs */
+  unit?: string | null;
   mustChangePassword: boolean;
 }
 
@@ -86,4 +100,12 @@ export function inScope(user: Pick<SessionUser, 'regionCode'>, regionCode: strin
 
 export function canUnmask(user: Pick<SessionUser, 'role'>): boolean {
   return UNMASK_ROLES.has(user.role);
+}
+
+/** Is a project (its village, 主管单位 and 实施单位) the user's: inside their region and, for unit staff, their unit's? */
+export function ownsProject(user: Pick<SessionUser, 'regionCode' | 'unit' | 'role'>, p: { villageCode: string; unit: string | null; supervisingUnit: string | null }): boolean {
+  if (!inScope(user, p.villageCode)) return false;
+  // unit staff without a unit own nothing (an account set up half-way sees no one's projects)
+  if (!user.unit) return user.role !== 'unit';
+  return p.unit === user.unit || p.supervisingUnit === user.unit;
 }

@@ -10,15 +10,15 @@ export const SESSION_MAX_DAYS = 7;
 export const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface UserRow {
-  id: number; username: string; display_name: string; password_hash: string; role: Role; region_code: string;
+  id: number; username: string; display_name: string; password_hash: string; role: Role; region_code: string; unit?: string | null;
   must_change_password: boolean; failed_attempts: number; locked_until: Date | string | null; active: boolean;
   created_at: Date | string; password_changed_at: Date | string | null;
 }
 
-export function toSessionUser(r: Pick<UserRow, 'id' | 'username' | 'display_name' | 'role' | 'region_code' | 'must_change_password'>): SessionUser {
+export function toSessionUser(r: Pick<UserRow, 'id' | 'username' | 'display_name' | 'role' | 'region_code' | 'must_change_password' | 'unit'>): SessionUser {
   return {
     id: Number(r.id), username: r.username, displayName: r.display_name || r.username, role: r.role,
-    regionCode: r.region_code, countyCode: r.region_code.slice(0, 6), mustChangePassword: r.must_change_password,
+    regionCode: r.region_code, countyCode: r.region_code.slice(0, 6), mustChangePassword: r.must_change_password, unit: r.unit ?? null,
   };
 }
 
@@ -37,7 +37,7 @@ export async function loadSession(db: Kysely<any>, token: string): Promise<Loade
   if (!token || token.length > 100) return null;
   const h = tokenHash(token);
   const r = await sql<UserRow & { csrf_token: string; stale: boolean }>`
-    SELECT u.id, u.username, u.display_name, u.role, u.region_code, u.must_change_password, s.csrf_token,
+    SELECT u.id, u.username, u.display_name, u.role, u.region_code, u.unit, u.must_change_password, s.csrf_token,
            s.last_seen_at < now() - interval '1 minute' AS stale
     FROM sessions s JOIN users u ON u.id = s.user_id
     WHERE s.token_hash = ${h} AND s.expires_at > now() AND u.active`.execute(db);

@@ -14,6 +14,8 @@ export interface LoginAsOptions {
   /** leave the user with must_change_password = true (default false) */
   mustChangePassword?: boolean;
   displayName?: string;
+  /** 主管单位 / 实施单位 (project scope) */
+  unit?: string | null;
 }
 
 export interface LoggedIn {
@@ -28,9 +30,9 @@ export async function loginAs(app: FastifyInstance, ctx: AppContext, opts: Login
   const username = opts.username ?? `t_${opts.role}_${opts.regionCode}_${randomBytes(3).toString('hex')}`;
   const password = 'Test' + randomBytes(8).toString('hex') + '9';
   const hash = await hashPassword(password, { fast: true });
-  await sql`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password, active)
-    VALUES (${username}, ${opts.displayName ?? username}, ${hash}, ${opts.role}, ${opts.regionCode}, ${opts.mustChangePassword ?? false}, true)
-    ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, region_code = EXCLUDED.region_code,
+  await sql`INSERT INTO users (username, display_name, password_hash, role, region_code, unit, must_change_password, active)
+    VALUES (${username}, ${opts.displayName ?? username}, ${hash}, ${opts.role}, ${opts.regionCode}, ${opts.unit ?? null}, ${opts.mustChangePassword ?? false}, true)
+    ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role, region_code = EXCLUDED.region_code, unit = EXCLUDED.unit,
       must_change_password = EXCLUDED.must_change_password, active = true, failed_attempts = 0, locked_until = NULL`.execute(ctx.database.db);
   const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
   if (res.statusCode !== 200) throw new Error(`loginAs ${username}: ${res.statusCode} ${res.body}`);

@@ -69,6 +69,7 @@ async function assertRegion(db: Kysely<any>, regionCode: string, scope: string |
 
 export async function createUser(db: Kysely<any>, actor: AuditActor, scope: string | null, input: CreateUserInput): Promise<{ user: UserView; password: string }> {
   await assertRegion(db, input.regionCode, scope, input.role);
+  if (input.role === 'unit' && !input.unit) throw new AppError('VALIDATION', '项目单位人员须填写所在单位（主管单位或实施单位）');
   const password = input.password || generatePassword();
   if (input.password) {
     const problem = passwordProblem(input.password, input.username, input.role);
@@ -78,8 +79,8 @@ export async function createUser(db: Kysely<any>, actor: AuditActor, scope: stri
   return db.transaction().execute(async (trx) => {
     const exists = await sql`SELECT 1 FROM users WHERE username = ${input.username}`.execute(trx);
     if (exists.rows.length) throw new AppError('CONFLICT', `用户名“${input.username}”已被使用`);
-    const r = await sql<UserRow>`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password)
-      VALUES (${input.username}, ${input.displayName ?? ''}, ${hash}, ${input.role}, ${input.regionCode}, true) RETURNING *`.execute(trx);
+    const r = await sql<UserRow>`INSERT INTO users (username, display_name, password_hash, role, region_code, unit, must_change_password)
+      VALUES (${input.username}, ${input.displayName ?? ''}, ${hash}, ${input.role}, ${input.regionCode}, ${input.unit || null}, true) RETURNING *`.execute(trx);
     const [user] = await viewsOf(trx, r.rows);
     await appendAudit(trx, actor, { action: 'user.create', entityType: 'user', entityId: user.id, countyCode: user.regionCode.slice(0, 6), after: auditedUser(user) });
     return { user, password };
@@ -96,13 +97,15 @@ export async function updateUser(db: Kysely<any>, actor: AuditActor, scope: stri
     if (actor.userId === Number(row.id) && ((patch.role && patch.role !== row.role) || patch.active === false || (patch.regionCode && patch.regionCode !== row.region_code))) {
       throw new AppError('CONFLICT', '不能修改自己的角色、辖区或停用自己的账号，请由其他管理员操作');
     }
+    const unit = patch.unit === undefined ? (row.unit ?? null) : patch.unit || null;
+    if (role === 'unit' && !unit) throw new AppError('VALIDATION', '项目单位人员须填写所在单位（主管单位或实施单位）');
     const active = patch.active ?? row.active;
     if (row.role === 'admin' && row.active && (role !== 'admin' || !active)) {
       const admins = await sql<{ n: number }>`SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND active AND id <> ${row.id}`.execute(trx);
       if (!Number(admins.rows[0].n)) throw new AppError('CONFLICT', '这是最后一个可用的系统管理员账号，不能停用或改为其他角色');
     }
     const r = await sql<UserRow>`UPDATE users SET display_name = ${patch.displayName ?? row.display_name}, role = ${role},
-      region_code = ${regionCode}, active = ${active} WHERE id = ${row.id} RETURNING *`.execute(trx);
+      region_code = ${regionCode}, unit = ${unit}, active = ${active} WHERE id = ${row.id} RETURNING *`.execute(trx);
     if (!active) await deleteUserSessions(trx, Number(row.id));
     const [after] = await viewsOf(trx, r.rows);
     await appendAudit(trx, actor, { action: 'user.update', entityType: 'user', entityId: row.id, countyCode: regionCode.slice(0, 6), before: auditedUser(before), after: auditedUser(after) });

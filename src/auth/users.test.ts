@@ -104,12 +104,19 @@ for (const engine of await testEngines()) {
 
     it('lists roles with their permissions', async () => {
       const roles = (await req('GET', '/api/roles', admin)).json();
-      assert.equal(roles.length, 7);
+      assert.equal(roles.length, 8);
       const township = roles.find((r: { code: string }) => r.code === 'township');
       assert.ok(township.permissions.some((p: { code: string }) => p.code === 'adjustment.enter'));
       const rural = roles.find((r: { code: string }) => r.code === 'rural');
       assert.equal(rural.name, '乡村振兴业务');
       assert.ok(rural.permissions.some((p: { code: string }) => p.code === 'monitoring.approve'));
+      // a 项目单位 account names its unit (it sees that unit's projects only)
+      const noUnit = await req('POST', '/api/users', admin, { username: 'dw1', role: 'unit', regionCode: '430582' });
+      assert.equal(noUnit.statusCode, 400);
+      assert.match(noUnit.json().error.message, /所在单位/);
+      const withUnit = await req('POST', '/api/users', admin, { username: 'dw1', role: 'unit', regionCode: '430582', unit: '县水利局' });
+      assert.equal(withUnit.statusCode, 200, withUnit.body);
+      assert.equal(withUnit.json().user.unit, '县水利局');
     });
 
     it('reads the audit log with filters and pages, and verifies the chain', async () => {

@@ -30,6 +30,7 @@ export function userView(r: UserRow, regionName = '', now = Date.now()): UserVie
     roleName: ROLE_NAMES[r.role] ?? r.role,
     regionCode: r.region_code,
     regionName,
+    unit: r.unit ?? null,
     active: r.active,
     mustChangePassword: r.must_change_password,
     locked: !!lockedUntil && lockedUntil.getTime() > now,
@@ -42,5 +43,5 @@ export function userView(r: UserRow, regionName = '', now = Date.now()): UserVie
 
 /** What the audit log keeps of an account: never the hash. */
 export function auditedUser(v: UserView) {
-  return { username: v.username, displayName: v.displayName, role: v.role, regionCode: v.regionCode, active: v.active };
+  return { username: v.username, displayName: v.displayName, role: v.role, regionCode: v.regionCode, unit: v.unit, active: v.active };
 }

@@ -9,6 +9,7 @@ import type { IsoDate } from '../shared/dates.ts';
 import { LEDGER_SHEETS, RATE_KEYS, type RateKey } from './ledger.types.ts';
 import type { LedgerChecker } from './ledger-check.ts';
 import { checkLedgerSource, ledgerRates, rejectedCsv, writeRateTable } from './ledger-file.ts';
+import { ratesFromDatabaseToFile, registerFundsDbCommands } from './funds-db.cli.ts';
 
 /** --by: one of the eight groupings, or a Chinese error (exit 2). */
 export function parseRateKey(v: string | undefined): RateKey {
@@ -53,11 +54,13 @@ export function registerFundsCommands(program: Command): Command {
     .option('--ledger <path>', '台账：XLSX工作簿或CSV文件夹')
     .requiredOption('--by <key>', `分组方式：${RATE_KEYS.join('、')}`)
     .option('--as-of <date>', '截止日期（含当日）：只计下达日期、资金日期不晚于此日的批次和款项')
+    .option('--county <code>', '不给--ledger时从数据库计算：县级区划代码（库中只有一个县的台账时可省略）')
     .requiredOption('--out <file>', '输出文件（CSV）')
-    .action(async (o: { ledger?: string; by: string; asOf?: string; out: string }) => {
+    .action(async (o: { ledger?: string; by: string; asOf?: string; county?: string; out: string }) => {
       const by = parseRateKey(o.by);
       const asOf = parseAsOf(o.asOf);
-      if (!o.ledger) throw new AppError('VALIDATION', '请用--ledger给出台账文件');
+      // without a ledger file: the same table from the database
+      if (!o.ledger) { await ratesFromDatabaseToFile({ by, asOf, county: o.county, out: o.out }); return; }
       const checker = await checkLedgerSource(o.ledger, { keepVouchers: false });
       const table = ledgerRates(checker, by, asOf);
       await writeRateTable(table, o.out);
@@ -87,5 +90,6 @@ export function registerFundsCommands(program: Command): Command {
       if (xlsx) await writeFile(o.out.replace(/\.xlsx$/i, '_truth.csv'), truthCsv(r.truth));
       console.log(`已生成模拟台账 ${o.out}：${LEDGER_SHEETS.map((s) => `${s}${r.rows[s]}行`).join('，')}；预置问题${r.truth.length}行`);
     });
+  registerFundsDbCommands(funds);
   return funds;
 }

@@ -89,3 +89,40 @@ export async function headlineFigures(db: Kysely<any>, viewer: Viewer, today = t
   return { regionCode: viewer.regionCode, households: r.households, persons: r.persons, active: r.active, removed: r.removed,
     removedThisYear: r.removed_year, pendingAdjustments: a.rows[0].n, year };
 }
+
+export interface RegionName { code: string; name: string }
+
+/**
+ * Add a county and the townships / villages named by 9- and 12-digit codes when the database
+ * lacks them (a ledger or list of another county, as a province database loading many counties
+ * needs). Names fill only empty ones; existing names are kept. Returns how many regions were added.
+ */
+export async function ensureRegions(db: Kysely<any>, countyCode: string, countyName: string, regions: RegionName[]): Promise<number> {
+  await sql`INSERT INTO counties (code, name) VALUES (${countyCode}, ${countyName || countyCode}) ON CONFLICT (code) DO NOTHING`.execute(db);
+  const all = new Map<string, { level: string; parent: string | null; name: string }>();
+  all.set(countyCode, { level: 'county', parent: null, name: countyName });
+  const put = (code: string, level: string, parent: string, name: string) => {
+    const r = all.get(code);
+    if (!r) all.set(code, { level, parent, name });
+    else if (!r.name && name) r.name = name;
+  };
+  for (const r of regions) {
+    if (!r.code.startsWith(countyCode)) continue;
+    if (r.code.length === 9) put(r.code, 'township', countyCode, r.name);
+    if (r.code.length === 12) { put(r.code.slice(0, 9), 'township', countyCode, ''); put(r.code, 'village', r.code.slice(0, 9), r.name); }
+  }
+  const list = [...all.entries()];
+  const res = await sql`INSERT INTO regions (code, county_code, level, parent_code, name)
+    SELECT c, ${countyCode}, l, p, n FROM unnest(${list.map(([c]) => c)}::text[], ${list.map(([, r]) => r.level)}::text[],
+      ${list.map(([, r]) => r.parent)}::text[], ${list.map(([, r]) => r.name)}::text[]) AS x(c, l, p, n)
+    ON CONFLICT (code) DO NOTHING`.execute(db);
+  await sql`UPDATE regions r SET name = x.n FROM unnest(${list.map(([c]) => c)}::text[], ${list.map(([, r]) => r.name)}::text[]) AS x(c, n)
+    WHERE r.code = x.c AND r.name = '' AND x.n <> ''`.execute(db);
+  return Number(res.numAffectedRows ?? 0);
+}
+
+/** Names of regions by code (townships and villages of a county), for labels in other capabilities' tables. */
+export async function regionNames(db: Kysely<any>, countyCode: string): Promise<Map<string, string>> {
+  const r = await sql<{ code: string; name: string }>`SELECT code, name FROM regions WHERE county_code = ${countyCode}`.execute(db);
+  return new Map(r.rows.map((x) => [x.code, x.name]));
+}

@@ -49,6 +49,18 @@ async function demoLoader(): Promise<DemoLoader | null> {
   }
 }
 
+type FundsDemoLoader = (ctx: Pick<AppContext, 'database'>, opts: { countyCode: string; seed?: number }) => Promise<{ batches: number; projects: number; entries: number } | null>;
+
+/** The funds capability's demo loader (batches, projects, money of the demo county), when present. */
+async function fundsDemoLoader(): Promise<FundsDemoLoader | null> {
+  try {
+    const mod = (await import('../funds/index.ts')) as Record<string, unknown>;
+    return typeof mod.loadFundsDemo === 'function' ? (mod.loadFundsDemo as FundsDemoLoader) : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function firstStart(ctx: Pick<AppContext, 'database'>, opts: FirstStartOptions = firstStartOptionsFromEnv()): Promise<string[]> {
   const db = ctx.database.db;
   const lines: string[] = [];
@@ -99,6 +111,10 @@ export async function firstStart(ctx: Pick<AppContext, 'database'>, opts: FirstS
         await setState(ctx, 'demo', { status: 'loaded', persons: opts.demoPersons, summary: summary ?? null });
         const added = (summary as { added?: unknown } | null)?.added;
         lines.push(`已载入演示数据：${typeof added === 'number' ? added : `约 ${opts.demoPersons}`} 名后扶人口（虚构，仅供试用）`);
+        // the demo county's funds: batches, projects and their money, in the villages just loaded
+        const funds = await fundsDemoLoader();
+        const f = funds ? await funds(ctx, { countyCode, seed: opts.demoSeed ?? 1 }) : null;
+        if (f) lines.push(`已载入演示资金：${f.batches} 个资金批次、${f.projects} 个后扶项目、${f.entries} 条资金记录（虚构）`);
       } catch (e) {
         await setState(ctx, 'demo', { status: 'failed', error: (e as Error).message });
         lines.push(`演示数据载入失败（系统仍可使用）：${(e as Error).message}`);

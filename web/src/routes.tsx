@@ -3,7 +3,8 @@
 import { lazy, type ComponentType, type ReactNode } from 'react';
 import {
   HomeOutlined, TeamOutlined, CloudUploadOutlined, UserOutlined, SafetyCertificateOutlined,
-  DiffOutlined, PayCircleOutlined, FileSearchOutlined, ClearOutlined, BankOutlined, AlertOutlined, ScheduleOutlined, BarChartOutlined, HeartOutlined,
+  DiffOutlined, PayCircleOutlined, FileSearchOutlined, ClearOutlined, ProjectOutlined,
+  FundOutlined, BankOutlined, EditOutlined, ImportOutlined, ScheduleOutlined, AlertOutlined, BarChartOutlined, HeartOutlined,
 } from '@ant-design/icons';
 
 export interface AppPage {
@@ -46,6 +47,15 @@ const MonitoredHousehold = page(() => import('./pages/monitoring/HouseholdPage.t
 const MonitoringCampaigns = page(() => import('./pages/monitoring/CampaignPage.tsx'));
 const MonitoringAlerts = page(() => import('./pages/monitoring/AlertsPage.tsx'));
 const MonitoringFigures = page(() => import('./pages/monitoring/FiguresPage.tsx'));
+const FundsOverview = page(() => import('./pages/funds/FundsOverviewPage.tsx'));
+const FundBatches = page(() => import('./pages/funds/BatchesPage.tsx'));
+const FundBatch = page(() => import('./pages/funds/BatchPage.tsx'));
+const FundEntries = page(() => import('./pages/funds/EntriesPage.tsx'));
+const FundEntry = page(() => import('./pages/funds/EntryPage.tsx'));
+const FundsImport = page(() => import('./pages/funds/FundsImportPage.tsx'));
+const FundsDispatch = page(() => import('./pages/funds/DispatchPage.tsx'));
+const Projects = page(() => import('./pages/funds/projects/ProjectsPage.tsx'));
+const Project = page(() => import('./pages/funds/projects/ProjectPage.tsx'));
 
 export const MENU_GROUPS: Record<NonNullable<AppPage['group']>, string> = {
   main: '',
@@ -66,6 +76,15 @@ export const PAGES: AppPage[] = [
   { path: '/subsidy', component: Subsidy, label: '直补发放', icon: <PayCircleOutlined />, permission: 'subsidy.read', group: 'money' },
   { path: '/subsidy/payrolls/:id', component: Payroll, permission: 'subsidy.read', menuKey: '/subsidy' },
   { path: '/crosscheck', component: Cases, label: '交叉核对与追缴', icon: <FileSearchOutlined />, permission: 'subsidy.read', group: 'money' },
+  { path: '/funds', component: FundsOverview, label: '资金总览', icon: <FundOutlined />, permission: 'funds.read', group: 'money' },
+  { path: '/funds/batches', component: FundBatches, label: '资金批次', icon: <BankOutlined />, permission: 'funds.read', group: 'money' },
+  { path: '/funds/batches/:batchNo', component: FundBatch, permission: 'funds.read', menuKey: '/funds/batches' },
+  { path: '/funds/projects', component: Projects, label: '后扶项目', icon: <ProjectOutlined />, permission: 'projects.read', group: 'money' },
+  { path: '/funds/projects/:projectNo', component: Project, permission: 'projects.read', menuKey: '/funds/projects' },
+  { path: '/funds/entries', component: FundEntries, permission: 'funds.read', menuKey: '/funds' },
+  { path: '/funds/entry', component: FundEntry, label: '录入资金', icon: <EditOutlined />, permission: 'funds.manage', group: 'money' },
+  { path: '/funds/import', component: FundsImport, label: '导入资金台账', icon: <ImportOutlined />, permission: 'funds.manage', group: 'money' },
+  { path: '/funds/dispatch', component: FundsDispatch, label: '资金调度', icon: <ScheduleOutlined />, permission: 'funds.read', group: 'money' },
   { path: '/quality', component: Quality, label: '数据清洗', icon: <ClearOutlined />, permission: 'quality.work', group: 'money' },
   { path: '/microcredit', component: Loans, label: '小额信贷', icon: <BankOutlined />, permission: 'microcredit.read', group: 'rural' },
   { path: '/microcredit/loans/:loanNo', component: Loan, permission: 'microcredit.read', menuKey: '/microcredit' },

@@ -204,6 +204,8 @@ export interface UserRow {
   regionCode: string;
   regionName?: string;
   roleName?: string;
+  /** 主管单位 / 实施单位 of a 项目单位 account */
+  unit?: string | null;
   active: boolean;
   mustChangePassword: boolean;
   locked?: boolean;

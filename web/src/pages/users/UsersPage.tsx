@@ -55,10 +55,10 @@ export default function UsersPage() {
     Modal.success({ title: '一次性密码', width: 480, content: <OneTimePassword username={username} password={password} />, okText: '我已记下' });
 
   const save = useMutation({
-    mutationFn: async (v: { username?: string; displayName: string; role: Role; regionCode: string; active?: boolean }) => {
+    mutationFn: async (v: { username?: string; displayName: string; role: Role; regionCode: string; unit?: string | null; active?: boolean }) => {
       if (editing === 'new') return { created: await api.post<{ user: UserRow; password: string }>('/users', v) };
       const id = (editing as UserRow).id;
-      await api.patch<UserRow>(`/users/${id}`, { displayName: v.displayName, role: v.role, regionCode: v.regionCode, active: v.active });
+      await api.patch<UserRow>(`/users/${id}`, { displayName: v.displayName, role: v.role, regionCode: v.regionCode, unit: v.unit || null, active: v.active });
       return { created: null };
     },
     onSuccess: (r) => {
@@ -139,6 +139,9 @@ export default function UsersPage() {
             })]}>
             <TreeSelect treeData={regionOptions(tree.data)} treeDefaultExpandAll showSearch={{ treeNodeFilterProp: 'title' }} data-testid="user-region" />
           </Form.Item>
+          <Form.Item noStyle dependencies={['role']}>{({ getFieldValue }) => getFieldValue('role') === 'unit' && (
+            <Form.Item name="unit" label="所在单位" extra="主管单位或实施单位的名称，与项目上填写的一致；只能看到本单位的项目" rules={[{ required: true, message: '项目单位人员须填写所在单位' }]}>
+              <Input placeholder="如 县水利局" /></Form.Item>)}</Form.Item>
           {editing !== 'new' && (
             <Form.Item name="active" label="状态"><Select options={[{ value: true, label: '启用' }, { value: false, label: '停用' }]} /></Form.Item>
           )}

@@ -1,0 +1,185 @@
+// HTTP for the fund ledger in the database: batches and the year plan, money entries and
+// reversals, the ledger import (preview, then confirm), rates, the overview and the dispatch.
+// Thin: permission and region here, the work in the service and the stores.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { requirePermission, actorOf, type SessionUser } from '../auth/index.ts';
+import { AppError } from '../shared/errors.ts';
+import { attachmentDisposition } from '../shared/http/attachment.ts';
+import type { AppContext } from '../shared/context.ts';
+import { appendAudit } from '../shared/audit.ts';
+import * as C from './funds.contract.ts';
+import { REJECT_CODES, type RejectCode } from './ledger.types.ts';
+import { createBatch, decideReversal, enterEntry, getYearPlan, listReversalRequests, remaining, requestReversal, saveYearPlan, type Actor } from './funds.service.ts';
+import { getEntry, getFile, insertFile, listEntries, projectOptions, getBalanceLimitBp, setBalanceLimitBp, type StoredEntry } from './funds.store.ts';
+import { batchList, batchPage, dispatch, dispatchWorkbook, overview } from './figures.service.ts';
+import { ratesFromDb } from './rates-db.ts';
+import { rateTableCsv } from './ledger-file.ts';
+import { importLedgerSource } from './ledger-import-file.ts';
+
+const TAG = ['资金与项目'];
+const MAX_LEDGER = 100 * 1024 * 1024;
+const MAX_ATTACHMENT = 20 * 1024 * 1024;
+const IdParam = z.object({ id: z.coerce.number().int().positive() });
+const BatchParam = z.object({ batchNo: z.string().min(1).max(60) });
+const YearParam = z.object({ year: z.coerce.number().int().min(1000).max(9999) });
+const Err = { 400: C.ErrorResponse, 403: C.ErrorResponse, 404: C.ErrorResponse, 409: C.ErrorResponse };
+
+const actor = (u: SessionUser): Actor => ({ ...actorOf(u), countyCode: u.countyCode, regionCode: u.regionCode });
+const entryView = (e: StoredEntry) => ({ ...e, kindName: C.KIND_LABELS[e.kind] });
+const rejectionView = (r: { sheet: any; row: number; code: string; reason: string }) => ({ ...r, codeName: REJECT_CODES[r.code as RejectCode] ?? r.code });
+
+/** Batch-wide figures (batches, plan, overview totals) are the county's: a township officer gets their own projects only. */
+function countyOnly(u: SessionUser) {
+  if (u.regionCode.length > 6) throw new AppError('FORBIDDEN', '批次资金涉及全县，仅县级用户可查看；乡镇用户请查看本乡镇项目的资金');
+}
+
+async function upload(req: FastifyRequest, limit: number, what: string) {
+  if (!req.isMultipart()) throw new AppError('BAD_REQUEST', `请以multipart/form-data上传${what}`);
+  const part = await req.file({ limits: { fileSize: limit, files: 1 } });
+  if (!part) throw new AppError('FILE_EMPTY', `没有收到${what}`);
+  let content: Buffer;
+  try { content = await part.toBuffer(); } catch { throw new AppError('TOO_LARGE', `${what}不能超过${limit / 1024 / 1024}MB`); }
+  if (!content.length) throw new AppError('FILE_EMPTY', `${what}是空的`);
+  return { filename: part.filename || 'ledger.xlsx', mime: part.mimetype || 'application/octet-stream', content, sha256: createHash('sha256').update(content).digest('hex') };
+}
+
+export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const db = ctx.database.db;
+
+  // ---- batches and the year plan ----
+  r.get('/funds/batches', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '资金批次及其安排、拨付、报账（可截至某日）', querystring: C.AsOfQuery, response: { 200: C.BatchList, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.read'); countyOnly(u);
+    return batchList(db, u.countyCode, req.query.asOf ?? null);
+  });
+  r.post('/funds/batches', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '登记资金批次', body: C.BatchBody, response: { 200: C.FundBatch, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.manage'); countyOnly(u);
+    return createBatch(db, actor(u), req.body);
+  });
+  r.get('/funds/batches/:batchNo', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '批次页：金额、比率和各项目的资金', params: BatchParam, querystring: C.AsOfQuery, response: { 200: C.BatchPage, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.read'); countyOnly(u);
+    return batchPage(db, u.countyCode, req.params.batchNo, req.query.asOf ?? null);
+  });
+  r.get('/funds/plans/:year', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '年度资金按用途分配（合计须等于该年度批次下达合计）', params: YearParam, response: { 200: C.YearPlan, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.read'); countyOnly(u);
+    return getYearPlan(db, u.countyCode, req.params.year);
+  });
+  r.put('/funds/plans/:year', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '保存年度资金按用途分配', params: YearParam, body: C.YearPlanBody, response: { 200: C.YearPlan, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.manage'); countyOnly(u);
+    return saveYearPlan(db, actor(u), req.params.year, req.body.parts);
+  });
+
+  // ---- money entries ----
+  r.get('/funds/entries', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '资金记录（每个数字背后的明细）', querystring: C.EntriesQuery, response: { 200: C.EntryList, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.read');
+    const q = req.query;
+    const res = await listEntries(db, u.countyCode, { ...q, region: u.regionCode.length > 6 ? u.regionCode : undefined, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+    return { ...res, rows: res.rows.map(entryView) };
+  });
+  r.post('/funds/entries', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '录入资金安排、拨付或报账（按§8.1核对，超批次、超安排一律拒绝）', body: C.EntryBody, response: { 200: C.FundEntry, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.manage');
+    return entryView(await enterEntry(db, actor(u), req.body));
+  });
+  r.get('/funds/entries/:id', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '一条资金记录', params: IdParam, response: { 200: C.FundEntry, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.read');
+    const e = await getEntry(db, u.countyCode, req.params.id);
+    if (!e) throw new AppError('NOT_FOUND', `资金记录${req.params.id}不存在`);
+    if (u.regionCode.length > 6 && !(await projectOptions(db, u.countyCode, u.regionCode, e.projectNo, 1)).length) throw new AppError('NOT_FOUND', `资金记录${req.params.id}不存在`);
+    return entryView(e);
+  });
+  r.get('/funds/remaining', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '批次尚可安排、项目尚可拨付和报账的金额', querystring: C.RemainingQuery, response: { 200: C.Remaining, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.read');
+    return remaining(db, u.countyCode, req.query.batchNo, req.query.projectNo ?? null);
+  });
+  r.get('/funds/project-options', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '可选项目（按编号或名称）', querystring: z.object({ q: z.string().max(60).default('') }), response: { 200: C.ProjectOptions, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.read');
+    return { rows: await projectOptions(db, u.countyCode, u.regionCode, req.query.q) };
+  });
+  r.post('/funds/entries/:id/reversal', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '申请冲销一条资金记录（须由另一人审批）', params: IdParam, body: C.ReversalBody, response: { 200: C.ReversalRequest, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.manage');
+    const x = await requestReversal(db, actor(u), req.params.id, req.body);
+    return { ...x, statusName: C.REVERSAL_STATUS_LABELS[x.status] };
+  });
+  r.get('/funds/reversals', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '冲销申请', querystring: z.object({ status: z.enum(['pending', 'approved', 'rejected']).optional() }), response: { 200: C.ReversalList, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.read'); countyOnly(u);
+    return { rows: (await listReversalRequests(db, u.countyCode, req.query.status)).map((x) => ({ ...x, statusName: C.REVERSAL_STATUS_LABELS[x.status] })) };
+  });
+  r.post('/funds/reversals/:id/decision', { config: { permission: 'funds.approve' }, schema: { tags: TAG, summary: '审批冲销申请（申请人不能审批自己的申请）', params: IdParam, body: C.DecisionBody, response: { 200: C.ReversalRequest, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.approve'); countyOnly(u);
+    const x = await decideReversal(db, actor(u), req.params.id, req.body.approve, req.body.note);
+    return { ...x, statusName: C.REVERSAL_STATUS_LABELS[x.status] };
+  });
+
+  // ---- attachments (vouchers) ----
+  r.post('/funds/files', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '上传凭证附件（multipart，字段file）', consumes: ['multipart/form-data'], response: { 200: z.object({ id: z.number(), filename: z.string(), size: z.number() }), ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.manage');
+    const f = await upload(req, MAX_ATTACHMENT, '凭证附件');
+    const id = await insertFile(db, u.countyCode, f, u.id);
+    return { id, filename: f.filename, size: f.content.length };
+  });
+  r.get('/funds/files/:id', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '下载凭证附件', params: IdParam } }, async (req, reply) => {
+    const u = requirePermission(req, 'funds.read');
+    const f = await getFile(db, u.countyCode, req.params.id);
+    if (!f) throw new AppError('NOT_FOUND', '附件不存在');
+    return reply.header('content-type', f.mime).header('content-disposition', attachmentDisposition(f.filename, 'attachment')).send(f.content);
+  });
+
+  // ---- ledger import: preview writes nothing; the confirmation sends the same file again ----
+  r.post('/funds/import/preview', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '预览资金台账导入：列出每一条被拒绝的行，不写入任何数据（multipart，字段file）', consumes: ['multipart/form-data'], response: { 200: C.ImportResult, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.manage'); countyOnly(u);
+    const f = await upload(req, MAX_LEDGER, '资金台账文件');
+    const res = await importLedgerSource(db, actor(u), f.content, { filename: f.filename, sha256: f.sha256, countyCode: u.countyCode }, { dryRun: true });
+    return { ...res, sha256: f.sha256, filename: f.filename, rejected: res.rejected.map(rejectionView) };
+  });
+  r.post('/funds/import', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '确认导入资金台账（须先预览；sha256为预览返回的文件校验值）', consumes: ['multipart/form-data'], querystring: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, '缺少预览时的文件校验值') }), response: { 200: C.ImportResult, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.manage'); countyOnly(u);
+    const f = await upload(req, MAX_LEDGER, '资金台账文件');
+    if (f.sha256 !== req.query.sha256) throw new AppError('CONFLICT', '上传的文件与预览的文件不同，请重新预览');
+    const res = await importLedgerSource(db, actor(u), f.content, { filename: f.filename, sha256: f.sha256, countyCode: u.countyCode }, { dryRun: false });
+    return { ...res, sha256: f.sha256, filename: f.filename, rejected: res.rejected.map(rejectionView) };
+  });
+
+  // ---- rates, overview, dispatch ----
+  r.get('/funds/rates', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '资金执行情况（FORMATS §8.2），可截至某日', querystring: C.RatesQuery, response: { 200: C.RateTable, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.read');
+    const t = await ratesFromDb(db, u.countyCode, req.query.by, req.query.asOf ?? null, u.regionCode);
+    return { by: req.query.by, asOf: req.query.asOf ?? null, ...t };
+  });
+  r.get('/funds/rates.csv', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '资金执行情况CSV（UTF-8带BOM，与命令行输出相同）', querystring: C.RatesQuery } }, async (req, reply) => {
+    const u = requirePermission(req, 'funds.read');
+    const t = await ratesFromDb(db, u.countyCode, req.query.by, req.query.asOf ?? null, u.regionCode);
+    await db.transaction().execute((trx) => appendAudit(trx, actorOf(u), { action: 'funds.rates_export', entityType: 'fund_rates', entityId: req.query.by, countyCode: u.countyCode, detail: req.query }));
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', attachmentDisposition(`资金执行情况_${req.query.by}${req.query.asOf ? '_' + req.query.asOf : ''}.csv`, 'rates.csv')).send(rateTableCsv(t));
+  });
+  r.get('/funds/overview', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '资金总览：合计、各乡镇比率、月度累计拨付与序时进度、各批次结存', querystring: C.AsOfQuery, response: { 200: C.Overview, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.read');
+    return overview(db, u.countyCode, req.query.asOf ?? null, u.regionCode);
+  });
+  r.get('/funds/dispatch', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '调度表与乡镇、实施单位排名（截至某日）', querystring: C.AsOfQuery, response: { 200: C.Dispatch, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.read');
+    return dispatch(db, u.countyCode, req.query.asOf ?? null, u.regionCode);
+  });
+  r.get('/funds/dispatch.xlsx', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '下载调度表（xlsx）', querystring: C.AsOfQuery } }, async (req, reply) => {
+    const u = requirePermission(req, 'funds.read');
+    const f = await dispatchWorkbook(db, u.countyCode, req.query.asOf ?? null, u.regionCode);
+    await db.transaction().execute((trx) => appendAudit(trx, actorOf(u), { action: 'funds.dispatch_export', entityType: 'fund_dispatch', entityId: req.query.asOf ?? '', countyCode: u.countyCode }));
+    return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', attachmentDisposition(f.filename, 'dispatch.xlsx')).send(f.content);
+  });
+
+  // ---- settings: the 结存比例 limit ----
+  r.get('/funds/settings', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '资金设置（结存比例上限，单位万分之一）', response: { 200: C.FundSettings, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'funds.read');
+    return { limitBp: await getBalanceLimitBp(db, u.countyCode) };
+  });
+  r.put('/funds/settings', { config: { permission: 'settings.manage' }, schema: { tags: TAG, summary: '修改结存比例上限', body: C.FundSettings, response: { 200: C.FundSettings, ...Err } } }, async (req) => {
+    const u = requirePermission(req, 'settings.manage'); countyOnly(u);
+    await db.transaction().execute(async (trx) => {
+      const before = await setBalanceLimitBp(trx, u.countyCode, req.body.limitBp, u.id);
+      await appendAudit(trx, actorOf(u), { action: 'settings.update', entityType: 'setting', entityId: 'funds.balance_limit_bp', countyCode: u.countyCode, before, after: req.body.limitBp });
+    });
+    return { limitBp: req.body.limitBp };
+  });
+}

@@ -1,0 +1,188 @@
+// The money workflow: entering an allocation, 拨付 or 报账 (locked, checked by the §8.1 rules
+// against what the database holds, audited), batches and the year plan, and corrections by
+// reversal (requested by one person, approved by another). The CLI and the routes call these.
+import type { Kysely } from 'kysely';
+import { appendAudit, type AuditActor } from '../shared/audit.ts';
+import { AppError } from '../shared/errors.ts';
+import { formatFen, type Fen } from '../shared/money.ts';
+import type { IsoDate } from '../shared/dates.ts';
+import { REJECT_CODES, type FundBatch, type LedgerProject, type RejectCode } from './ledger.types.ts';
+import { checkMoneyEntry, SHEET_OF_KIND, type EntryKind } from './money-rules.ts';
+import {
+  bookedSums, getBatch, lockFundData, yearBatchTotal, getEntry, getProject, insertBatches, insertEntries, insertProjects, reversedFen, type StoredEntry,
+} from './funds.store.ts';
+import {
+  decideReversalRequest, getReversalRequest, insertReversalRequest, listReversalRequests, lockYearBatches, planRows, savePlanRow, type ReversalRequest,
+} from './corrections.store.ts';
+
+type Db = Kysely<any>;
+
+/** Who acts, in which county, and the region they may touch (county, or a township). */
+export interface Actor extends AuditActor { countyCode: string; regionCode: string }
+
+export class MoneyRuleError extends AppError {
+  constructor(readonly rule: RejectCode, message: string) {
+    super('CONFLICT', `${REJECT_CODES[rule]}：${message}`, { code: rule });
+  }
+}
+
+export interface EntryInput {
+  kind: EntryKind;
+  batchNo: string;
+  projectNo: string;
+  date: IsoDate;
+  amountFen: Fen;
+  voucherNo?: string | null;
+  attachmentId?: number | null;
+  note?: string;
+}
+
+function assertRegion(actor: Actor, project: LedgerProject | null) {
+  if (project && !project.villageCode.startsWith(actor.regionCode)) throw new AppError('FORBIDDEN', '无权录入本辖区以外项目的资金');
+}
+
+/**
+ * Book one allocation, 拨付 or 报账. The ledger counter, then the batch row, are locked for the transaction, so two
+ * entries against one batch are checked one after the other: together they can never take
+ * the batch or an allocation past its limit.
+ */
+export async function enterEntry(db: Db, actor: Actor, input: EntryInput): Promise<StoredEntry> {
+  return db.transaction().execute((trx) => bookEntry(trx, actor, input, null));
+}
+
+/** Book inside the caller's transaction (an approved reversal books its entry in the approval's). */
+async function bookEntry(trx: Db, actor: Actor, input: EntryInput, reversesId: number | null): Promise<StoredEntry> {
+  const county = actor.countyCode;
+  await lockFundData(trx);
+  const batch = await getBatch(trx, county, input.batchNo, true);
+  const project = await getProject(trx, county, input.projectNo);
+  assertRegion(actor, project);
+  const sums = batch ? await bookedSums(trx, county, input.batchNo, input.projectNo) : null;
+  const breach = checkMoneyEntry({ kind: input.kind, date: input.date, amountFen: input.amountFen, reversal: reversesId !== null }, {
+    batch, projectKnown: !!project, batchAllocatedFen: sums?.batchAllocatedFen ?? 0,
+    pair: sums?.pair ?? { allocatedFen: 0, disbursedFen: 0, reimbursedFen: 0 },
+  });
+  if (breach) throw new MoneyRuleError(breach.code, breach.message);
+  const [id] = await insertEntries(trx, county, [{
+    kind: input.kind, batchNo: input.batchNo, projectNo: input.projectNo, date: input.date, amountFen: input.amountFen,
+    voucherNo: input.voucherNo?.trim() || null, attachmentId: input.attachmentId ?? null, reversesId, note: input.note ?? '',
+  }], null, actor.userId);
+  const entry = (await getEntry(trx, county, id))!;
+  await appendAudit(trx, actor, {
+    action: reversesId ? 'fund_entry.reverse' : `fund_entry.${input.kind}`, entityType: 'fund_entry', entityId: id, countyCode: county,
+    after: { ...input, sheet: SHEET_OF_KIND[input.kind], reversesId },
+  });
+  return entry;
+}
+
+/** What is left to allocate of a batch, and to disburse / reimburse of one allocation (the entry forms show it). */
+export async function remaining(db: Db, county: string, batchNo: string, projectNo: string | null) {
+  const batch = await getBatch(db, county, batchNo);
+  if (!batch) throw new AppError('NOT_FOUND', `批次${batchNo}不存在`);
+  const s = await bookedSums(db, county, batchNo, projectNo ?? '');
+  return {
+    batchFen: batch.amountFen, batchAllocatedFen: s.batchAllocatedFen, unallocatedFen: batch.amountFen - s.batchAllocatedFen,
+    allocatedFen: s.pair.allocatedFen, disbursedFen: s.pair.disbursedFen, reimbursedFen: s.pair.reimbursedFen,
+    toDisburseFen: s.pair.allocatedFen - s.pair.disbursedFen, toReimburseFen: s.pair.allocatedFen - s.pair.reimbursedFen,
+  };
+}
+
+export async function createBatch(db: Db, actor: Actor, b: FundBatch): Promise<FundBatch> {
+  return db.transaction().execute(async (trx) => {
+    await lockFundData(trx);
+    if (await getBatch(trx, actor.countyCode, b.batchNo)) throw new MoneyRuleError('L_DUPLICATE', `批次编号${b.batchNo}已存在`);
+    if (b.amountFen <= 0) throw new MoneyRuleError('L_NEGATIVE', '批次金额应大于0');
+    await insertBatches(trx, actor.countyCode, [b], null, actor.userId);
+    await appendAudit(trx, actor, { action: 'fund_batch.create', entityType: 'fund_batch', entityId: b.batchNo, countyCode: actor.countyCode, after: b });
+    return b;
+  });
+}
+
+export async function createProject(db: Db, actor: Actor, p: LedgerProject): Promise<LedgerProject> {
+  return db.transaction().execute(async (trx) => {
+    assertRegion(actor, p);
+    await lockFundData(trx);
+    if (!p.villageCode.startsWith(actor.countyCode)) throw new AppError('VALIDATION', `村代码${p.villageCode}不在本县`);
+    if (await getProject(trx, actor.countyCode, p.projectNo)) throw new MoneyRuleError('L_DUPLICATE', `项目编号${p.projectNo}已存在`);
+    await insertProjects(trx, actor.countyCode, [p], null, actor.userId);
+    await appendAudit(trx, actor, { action: 'fund_project.create', entityType: 'fund_project', entityId: p.projectNo, countyCode: actor.countyCode, after: p });
+    return p;
+  });
+}
+
+// ---- the year plan split by use -------------------------------------------------------------
+
+export const PLAN_USES = ['直补', '项目', '培训宣传', '其他'] as const;
+export type PlanUse = (typeof PLAN_USES)[number];
+
+export interface YearPlan { year: number; batchesFen: Fen; parts: Record<PlanUse, Fen>; plannedFen: Fen; balanced: boolean }
+
+export async function getYearPlan(db: Db, county: string, year: number): Promise<YearPlan> {
+  const [batchesFen, rows] = await Promise.all([yearBatchTotal(db, county, year), planRows(db, county, year)]);
+  const parts = Object.fromEntries(PLAN_USES.map((u) => [u, 0])) as Record<PlanUse, Fen>;
+  for (const r of rows) parts[r.use as PlanUse] = r.amountFen;
+  const plannedFen = PLAN_USES.reduce((s, u) => s + parts[u], 0);
+  return { year, batchesFen, parts, plannedFen, balanced: rows.length > 0 && plannedFen === batchesFen };
+}
+
+/** Save the split of a year's batches by use; refused unless the parts sum to the year's batches. */
+export async function saveYearPlan(db: Db, actor: Actor, year: number, parts: Record<PlanUse, Fen>): Promise<YearPlan> {
+  return db.transaction().execute(async (trx) => {
+    // the year's batches cannot change while the plan is checked against them
+    await lockYearBatches(trx, actor.countyCode, year);
+    const before = await getYearPlan(trx, actor.countyCode, year);
+    const total = PLAN_USES.reduce((s, u) => s + (parts[u] ?? 0), 0);
+    if (PLAN_USES.some((u) => !Number.isSafeInteger(parts[u] ?? 0) || (parts[u] ?? 0) < 0)) throw new AppError('VALIDATION', '各用途金额应为非负的分');
+    if (total !== before.batchesFen) {
+      throw new AppError('CONFLICT', `${year}年资金用途合计${formatFen(total)}元，与该年度批次下达合计${formatFen(before.batchesFen)}元不符（相差${formatFen(total - before.batchesFen)}元）`, { code: 'PLAN_UNBALANCED' });
+    }
+    for (const u of PLAN_USES) await savePlanRow(trx, actor.countyCode, year, u, parts[u] ?? 0, actor.userId);
+    const after = await getYearPlan(trx, actor.countyCode, year);
+    await appendAudit(trx, actor, { action: 'fund_plan.save', entityType: 'fund_plan', entityId: year, countyCode: actor.countyCode, before: before.parts, after: after.parts });
+    return after;
+  });
+}
+
+// ---- corrections: reversal requested by one, approved by another ---------------------------
+
+
+export async function requestReversal(db: Db, actor: Actor, entryId: number, input: { amountFen?: Fen; date: IsoDate; reason: string }): Promise<ReversalRequest> {
+  return db.transaction().execute(async (trx) => {
+    const entry = await getEntry(trx, actor.countyCode, entryId);
+    if (!entry) throw new AppError('NOT_FOUND', `资金记录${entryId}不存在`);
+    assertRegion(actor, await getProject(trx, actor.countyCode, entry.projectNo));
+    if (entry.amountFen < 0) throw new AppError('CONFLICT', '冲销记录本身不能再冲销；如需更正请重新录入');
+    const left = entry.amountFen + (await reversedFen(trx, actor.countyCode, entryId));
+    const amount = input.amountFen ?? left;
+    if (amount <= 0 || amount > left) throw new AppError('CONFLICT', `冲销金额应大于0且不超过尚未冲销的${formatFen(left)}元`);
+    if (input.date < entry.date) throw new AppError('VALIDATION', `冲销日期不能早于原记录日期${entry.date}`);
+    const req = await insertReversalRequest(trx, actor.countyCode, { entryId, amountFen: amount, date: input.date, reason: input.reason, by: actor.userId });
+    await appendAudit(trx, actor, { action: 'fund_reversal.request', entityType: 'fund_entry', entityId: entryId, countyCode: actor.countyCode, after: req });
+    return req;
+  });
+}
+
+export async function decideReversal(db: Db, actor: Actor, requestId: number, approve: boolean, note = ''): Promise<ReversalRequest> {
+  const county = actor.countyCode;
+  return db.transaction().execute(async (trx) => {
+    const req = await getReversalRequest(trx, county, requestId, true);
+    if (!req) throw new AppError('NOT_FOUND', `冲销申请${requestId}不存在`);
+    if (req.status !== 'pending') throw new AppError('CONFLICT', '该冲销申请已处理');
+    if (req.requestedBy === actor.userId) throw new AppError('FORBIDDEN', '冲销须由申请人以外的人员审批');
+    let reversingId: number | null = null;
+    if (approve) {
+      const entry = (await getEntry(trx, county, req.entryId))!;
+      const left = entry.amountFen + (await reversedFen(trx, county, entry.id));
+      if (req.amountFen > left) throw new AppError('CONFLICT', `原记录尚未冲销的金额只有${formatFen(left)}元`);
+      // the reversing entry is checked and booked like any other (the batch lock included)
+      const e = await bookEntry(trx, actor, { kind: entry.kind, batchNo: entry.batchNo, projectNo: entry.projectNo, date: req.date,
+        amountFen: -req.amountFen, voucherNo: entry.voucherNo, note: `冲销记录${entry.id}：${req.reason}` }, entry.id);
+      reversingId = e.id;
+    }
+    const after = await decideReversalRequest(trx, county, requestId, { approve, by: actor.userId, note, reversingId });
+    await appendAudit(trx, actor, { action: approve ? 'fund_reversal.approve' : 'fund_reversal.reject', entityType: 'fund_entry', entityId: req.entryId, countyCode: county, before: req, after });
+    return after;
+  });
+}
+
+export { listReversalRequests, type ReversalRequest };
