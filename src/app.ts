@@ -21,8 +21,8 @@ import { registerQualityRoutes } from './quality/quality.routes.ts';
 import { registerJobRoutes } from './system/jobs.routes.ts';
 import { registerSubsidyRoutes } from './subsidy/subsidy.routes.ts';
 import { registerCasesRoutes } from './cases/cases.routes.ts';
-import { registerMicrocreditRoutes } from './microcredit/index.ts';
-import { registerMonitoringRoutes } from './monitoring/index.ts';
+import { registerMicrocreditRoutes, loanSummariesByIdNumbers } from './microcredit/index.ts';
+import { registerMonitoringRoutes, registerLoanLookup } from './monitoring/index.ts';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
 
@@ -82,6 +82,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     await registerSubsidyRoutes(api, ctx);
     await registerCasesRoutes(api, ctx);
     await registerMicrocreditRoutes(api, ctx);
+    // a monitored household's 小额信贷 tab reads its loans from the microcredit capability
+    registerLoanLookup(loanSummariesByIdNumbers);
     await registerMonitoringRoutes(api, ctx);
     await registerFundsRoutes(api, ctx);
     await registerProjectRoutes(api, ctx);

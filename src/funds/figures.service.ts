@@ -11,6 +11,7 @@ import { ratesFromDb, ratesInputFromDb } from './rates-db.ts';
 import { batchFigures, dispatchRows, monthlySeries, projectTotals, ranking, totalsOf, type ProjectProgress } from './figures.ts';
 import { disbursedByMonth, getBalanceLimitBp, listProjects } from './funds.store.ts';
 import { dispatchXlsx } from './dispatch-xlsx.ts';
+import { lifecycleForDispatch } from './projects.service.ts';
 
 type Db = Kysely<any>;
 
@@ -52,10 +53,10 @@ export async function overview(db: Db, county: string, asOfGiven: IsoDate | null
 }
 
 /**
- * Progress %, stage, problems and next step of each project for the dispatch. Until the
- * project life cycle's tables are merged in, the stage comes from the ledger's own dates
- * (验收 → 已验收, 完工 → 已完工, 开工 → 在建, else 未开工); the life-cycle helper replaces
- * this one function with its stage history and monthly progress reports.
+ * Progress %, stage, problems and next step of each project for the dispatch. A project the
+ * life cycle tracks takes its approved stage and latest progress report as of the day; one
+ * known only from an imported ledger takes its stage from the ledger's dates (验收 → 已验收,
+ * 完工 → 已完工, 开工 → 在建, else 未开工).
  */
 export async function projectProgressForDispatch(db: Db, county: string, asOf: IsoDate, region = county): Promise<Map<string, ProjectProgress>> {
   const out = new Map<string, ProjectProgress>();
@@ -67,6 +68,8 @@ export async function projectProgressForDispatch(db: Db, county: string, asOf: I
       nextStep: stage === '未开工' ? '尽快开工' : stage === '在建' ? '加快施工进度' : stage === '已完工' ? '组织县级验收' : '移交管护',
     });
   }
+  // projects the life cycle tracks: their approved stage and latest progress report as of the day
+  for (const [projectNo, p] of await lifecycleForDispatch(db, county, asOf, region)) out.set(projectNo, p);
   return out;
 }
 

@@ -7,5 +7,6 @@ export { computeRates, sumMoney, percent, compareCodePoints, BATCH_KEYS, PROJECT
 // the ledger in the database (money entries, import, rates, dispatch, routes, demo)
 export { registerFundsRoutes } from './funds.routes.ts';
 export { loadFundsDemo } from './demo.ts';
+export { loadProjectsDemo } from './projects.demo.ts';
 export { ratesFromDb, ratesInputFromDb } from './rates-db.ts';
 export { importLedgerSource } from './ledger-import-file.ts';

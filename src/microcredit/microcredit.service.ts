@@ -10,7 +10,7 @@ import { todayIso } from '../shared/dates.ts';
 import { readBook } from './files.ts';
 import { parseQuarter } from './values.ts';
 import { quarterSubsidy, type SubsidyLine } from './subsidy.ts';
-import { renewedFromOf } from './figures.ts';
+import { renewedFromOf, renewalsOf, loanState, handlingOf } from './figures.ts';
 import type { Loan } from './book.ts';
 import { MESSAGES, RUN_STATE_NAMES } from './microcredit.contract.ts';
 import {
@@ -148,6 +148,22 @@ export async function recordHandling(db: Kysely<any>, actor: AuditActor, countyC
 export async function loansByIdNumbers(db: Kysely<any>, countyCode: string, idNumbers: string[]): Promise<Loan[]> {
   if (!idNumbers.length) return [];
   return loadLoans(db, countyCode, { idNumbers });
+}
+
+/** A person's loans as other capabilities show them (the monitored household's 小额信贷 tab): balance and handling today. */
+export async function loanSummariesByIdNumbers(db: Kysely<any>, countyCode: string, idNumbers: string[]) {
+  const loans = await loansByIdNumbers(db, countyCode, idNumbers);
+  const today = todayIso();
+  const renewals = renewalsOf(loans);
+  return loans.map((l) => {
+    const st = loanState(l, today, renewals.get(l.loanNo) ?? null);
+    const handling = handlingOf(st, today);
+    return {
+      loanNo: l.loanNo, idNumber: l.idNumber, name: l.name, bank: l.bank, issuedOn: l.issuedOn, dueOn: l.extendedTo ?? l.dueOn,
+      amountFen: l.amountFen, balanceFen: st.balanceFen,
+      status: handling === '未到期' ? (l.extendedTo ? '已展期' : '正常') : handling === '还清' ? '已还清' : handling === '续贷' ? '已续贷' : handling === '展期' ? '已展期' : '逾期',
+    };
+  });
 }
 
 export async function bookLoans(db: Kysely<any>, countyCode: string, f: LoanFilter = {}): Promise<Loan[]> {

@@ -49,17 +49,43 @@ async function demoLoader(): Promise<DemoLoader | null> {
   }
 }
 
-type FundsDemoLoader = (ctx: Pick<AppContext, 'database'>, opts: { countyCode: string; seed?: number }) => Promise<{ batches: number; projects: number; entries: number } | null>;
+type Ctx = Pick<AppContext, 'database'>;
 
-/** The funds capability's demo loader (batches, projects, money of the demo county), when present. */
-async function fundsDemoLoader(): Promise<FundsDemoLoader | null> {
-  try {
-    const mod = (await import('../funds/index.ts')) as Record<string, unknown>;
-    return typeof mod.loadFundsDemo === 'function' ? (mod.loadFundsDemo as FundsDemoLoader) : null;
-  } catch {
-    return null;
-  }
-}
+/**
+ * The other capabilities' demo data, loaded after the register in this order (projects need the
+ * funds' projects, loans and monitored households need the register's people). Each says what it
+ * added, or null when the county had it already; one that fails leaves the others loaded.
+ */
+const CAPABILITY_DEMOS: { what: string; load: (ctx: Ctx, countyCode: string, seed: number) => Promise<string | null> }[] = [
+  {
+    what: '资金',
+    load: async (ctx, countyCode, seed) => {
+      const f = await (await import('../funds/index.ts')).loadFundsDemo(ctx, { countyCode, seed });
+      return f && `${f.batches} 个资金批次、${f.projects} 个后扶项目、${f.entries} 条资金记录`;
+    },
+  },
+  {
+    what: '项目进展',
+    load: async (ctx, countyCode, seed) => {
+      const p = await (await import('../funds/index.ts')).loadProjectsDemo(ctx, { countyCode, seed });
+      return p && '项目阶段、进度报告和任务分解';
+    },
+  },
+  {
+    what: '小额信贷',
+    load: async (ctx, countyCode) => {
+      const m = await (await import('../microcredit/index.ts')).loadMicrocreditDemo(ctx, { countyCode });
+      return m.loans ? `${m.loans} 笔贷款、${m.repayments} 条还款` : null;
+    },
+  },
+  {
+    what: '防返贫监测',
+    load: async (ctx, countyCode, seed) => {
+      const m = await (await import('../monitoring/index.ts')).loadMonitoringDemo(ctx, { countyCode, seed });
+      return m.households ? `${m.households} 户监测对象、${m.visits} 条走访、${m.alerts} 条部门预警` : null;
+    },
+  },
+];
 
 export async function firstStart(ctx: Pick<AppContext, 'database'>, opts: FirstStartOptions = firstStartOptionsFromEnv()): Promise<string[]> {
   const db = ctx.database.db;
@@ -111,13 +137,18 @@ export async function firstStart(ctx: Pick<AppContext, 'database'>, opts: FirstS
         await setState(ctx, 'demo', { status: 'loaded', persons: opts.demoPersons, summary: summary ?? null });
         const added = (summary as { added?: unknown } | null)?.added;
         lines.push(`已载入演示数据：${typeof added === 'number' ? added : `约 ${opts.demoPersons}`} 名后扶人口（虚构，仅供试用）`);
-        // the demo county's funds: batches, projects and their money, in the villages just loaded
-        const funds = await fundsDemoLoader();
-        const f = funds ? await funds(ctx, { countyCode, seed: opts.demoSeed ?? 1 }) : null;
-        if (f) lines.push(`已载入演示资金：${f.batches} 个资金批次、${f.projects} 个后扶项目、${f.entries} 条资金记录（虚构）`);
       } catch (e) {
         await setState(ctx, 'demo', { status: 'failed', error: (e as Error).message });
         lines.push(`演示数据载入失败（系统仍可使用）：${(e as Error).message}`);
+        return lines;
+      }
+      for (const d of CAPABILITY_DEMOS) {
+        try {
+          const added = await d.load(ctx, countyCode, opts.demoSeed ?? 1);
+          if (added) lines.push(`已载入演示${d.what}：${added}（虚构）`);
+        } catch (e) {
+          lines.push(`演示${d.what}载入失败（系统仍可使用）：${(e as Error).message}`);
+        }
       }
     }
   }
