@@ -45,8 +45,11 @@ for (const engine of await testEngines()) {
 
       const again = await firstStart({ database: t }, { countyCode: '431122', countyName: '东安县', demoPersons: 40 });
       assert.deepEqual(again, []);
-      const admins = await sql<{ n: number }>`SELECT count(*)::int AS n FROM users`.execute(t.db);
+      // one administrator; the demo's other officers exist only to name who entered and approved, and cannot log in
+      const admins = await sql<{ n: number }>`SELECT count(*)::int AS n FROM users WHERE role = 'admin'`.execute(t.db);
       assert.equal(admins.rows[0].n, 1);
+      const canLogIn = await sql<{ n: number }>`SELECT count(*)::int AS n FROM users WHERE active AND role <> 'admin'`.execute(t.db);
+      assert.equal(canLogIn.rows[0].n, 0);
       assert.equal((await verifyAuditChain(t.db)).ok, true);
     });
 
