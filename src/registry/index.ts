@@ -16,7 +16,7 @@ export { registerRegistryRoutes } from './registry.routes.ts';
 export { readRosterFile, previewRoster, applyRoster, startImportPreview, startImportApply, type ImportSummary, type RosterFile } from './roster-import.ts';
 export { parseRosterRow, rosterLayout, ROSTER_HEADERS, ROSTER_COLUMNS, type RosterRecord, type RowProblem } from './roster-file.ts';
 export { exportRoster, exportRosterRows, rosterCsv, rosterXlsx, neutralizeCell } from './roster-export.ts';
-export { loadDemoCounty, generateDemoRoster } from './demo.ts';
+export { loadDemoCounty, generateDemoRoster, demoRosterCsv } from './demo.ts';
 export { registerRosterRoutes } from './roster.routes.ts';
 export { streamRegisterForQuality, registerRowsAroundHouseholds, type RegisterRowForQuality } from './registry.quality-queries.ts';
 export { payrollRosterSource, streamRosterForCheck, personsByIdNumbers, type RosterPersonForCheck } from './registry.subsidy-queries.ts';
