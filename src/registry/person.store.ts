@@ -9,11 +9,15 @@ import { defaultSupportEnd } from '../shared/entitlement.ts';
 import { PERSON_COLUMNS, toPerson, loadHouseholds, listItem, type PersonRow, type Viewer, type PersonListItem } from './household.store.ts';
 import { auditHistory, historyFromAudit, openAdjustmentHistory, newestFirst, type HistoryItem } from './history.store.ts';
 import { maskAccount, maskId } from './mask.ts';
+import { isPinyinQuery, pinyinQuery } from './pinyin.ts';
+import { fillMissingPinyin } from './pinyin.store.ts';
 
 export interface SearchQuery {
   /** free text: a name, a full ID, the last 4–6 digits of an ID, or a household number */
   q?: string;
   name?: string;
+  /** full pinyin or initials of the name, a prefix: zhangsan, zhangs, zs */
+  pinyin?: string;
   nameMatch?: 'exact' | 'prefix' | 'contains';
   idNumber?: string;
   idTail?: string;
@@ -38,7 +42,8 @@ export const COUNT_CAP = 10_000;
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
 /** What a free-text query means: an ID, an ID tail, a household number, or a name. */
-export function interpretQuery(q: string): { field: 'idNumber' | 'idTail' | 'householdNo' | 'name'; value: string } {
+export function interpretQuery(q: string): { field: 'idNumber' | 'idTail' | 'householdNo' | 'name' | 'pinyin'; value: string } {
+  if (isPinyinQuery(q)) return { field: 'pinyin', value: pinyinQuery(q) };
   const s = q.replace(/\s+/g, '');
   const id = normalizeId(s);
   if (/^\d{17}[\dX]$/.test(id) || /^\d{15}$/.test(s)) return { field: 'idNumber', value: id };
@@ -65,7 +70,13 @@ export async function searchPersons(db: Kysely<any>, countyCode: string, query: 
   if (q.q && q.q.trim()) {
     const it = interpretQuery(q.q);
     q[it.field] = it.value;
-    interpretedAs = { idNumber: '身份证号', idTail: '身份证号后几位', householdNo: '户编号', name: '姓名' }[it.field];
+    interpretedAs = { idNumber: '身份证号', idTail: '身份证号后几位', householdNo: '户编号', name: '姓名', pinyin: '姓名拼音' }[it.field];
+  }
+  if (q.pinyin) {
+    const py = pinyinQuery(q.pinyin);
+    if (!/^[a-z]+$/.test(py)) throw new AppError('VALIDATION', '拼音只能包含字母，例如 zhangsan 或 zs');
+    await fillMissingPinyin(db, countyCode);
+    where.push(sql`(p.name_pinyin LIKE ${py + '%'} OR p.name_initials LIKE ${py + '%'})`);
   }
   if (q.name) {
     const n = q.name.replace(/\s+/g, '');
