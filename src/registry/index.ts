@@ -19,5 +19,5 @@ export { exportRoster, exportRosterRows, rosterCsv, rosterXlsx, neutralizeCell }
 export { loadDemoCounty, generateDemoRoster, demoRosterCsv } from './demo.ts';
 export { registerRosterRoutes } from './roster.routes.ts';
 export { streamRegisterForQuality, registerRowsAroundHouseholds, type RegisterRowForQuality } from './registry.quality-queries.ts';
-export { payrollRosterSource, streamRosterForCheck, personsByIdNumbers, type RosterPersonForCheck } from './registry.subsidy-queries.ts';
+export { payrollRosterSource, streamRosterForCheck, personsByIdNumbers, personIdentity, type RosterPersonForCheck } from './registry.subsidy-queries.ts';
 export { getImportFile } from './roster-import.store.ts';

@@ -11,6 +11,10 @@ import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db
 import { demoRosterCsv } from '../registry/index.ts';
 import { runFileMode, BUILT_IN_RULES } from '../quality/index.ts';
 import { loadWorkingDemo } from './demo-county.ts';
+import { buildApp } from '../app.ts';
+import type { AppContext } from '../shared/context.ts';
+import { loginAs } from '../auth/index.ts';
+import { assertPermissionMatrix } from '../auth/permission-matrix.testkit.ts';
 
 describe('demo roster', () => {
   for (const asOf of ['2026-11-30', '2031-03-15']) {
@@ -55,6 +59,36 @@ for (const engine of await testEngines()) {
       assert.equal(pending.rows[0].n, 1);
       const staff = await sql<{ active: boolean }>`SELECT active FROM users`.execute(t.db);
       assert.ok(staff.rows.every((u) => !u.active));
+    });
+
+    it('serves a roll by township and village, a person\'s payments and cases, guarded by role and region', async () => {
+      const ctx: AppContext = { database: t, config: { version: 'test', secureCookies: false } };
+      const app = await buildApp(ctx);
+      try {
+        const roll = (await sql<{ id: number; total_fen: string; persons: number }>`SELECT id, total_fen, persons FROM payrolls WHERE period = '2026' AND kind = 'regular'`.execute(t.db)).rows[0];
+        const county = await loginAs(app, ctx, { role: 'county', regionCode: '430582' });
+        const sub = (await app.inject({ method: 'GET', url: `/api/subsidy/payrolls/${roll.id}/subtotals`, headers: county.headers })).json();
+        assert.ok(sub.townships.length >= 2 && sub.villages.length > sub.townships.length, JSON.stringify(sub).slice(0, 300));
+        assert.equal(sub.townships.reduce((a: number, x: { amountFen: number }) => a + x.amountFen, 0), Number(roll.total_fen));
+        assert.equal(sub.villages.reduce((a: number, x: { persons: number }) => a + x.persons, 0), Number(roll.persons));
+        assert.ok(sub.townships.every((x: { name: string }) => x.name), 'townships by name');
+
+        const c = (await sql<{ id_number: string; village_code: string }>`SELECT id_number, village_code FROM cases WHERE verdict = '违规' AND code = 'DECEASED_PAID' LIMIT 1`.execute(t.db)).rows[0];
+        const person = (await sql<{ id: number }>`SELECT id FROM persons WHERE id_number = ${c.id_number}`.execute(t.db)).rows[0];
+        const pays = (await app.inject({ method: 'GET', url: `/api/subsidy/persons/${person.id}/payments`, headers: county.headers })).json();
+        assert.deepEqual(pays.payments.map((x: { period: string }) => x.period), ['2026', '2025']);
+        assert.ok(pays.payments.every((x: { idNumber: string }) => x.idNumber.includes('*')), 'masked');
+        const cs = (await app.inject({ method: 'GET', url: `/api/cases/persons/${person.id}`, headers: county.headers })).json();
+        assert.ok(cs.cases.some((x: { code: string; verdict: string }) => x.code === 'DECEASED_PAID' && x.verdict === '违规'));
+
+        const township = c.village_code.slice(0, 9);
+        await assertPermissionMatrix(app, ctx, [
+          { method: 'GET', url: `/api/subsidy/payrolls/${roll.id}/subtotals`, permission: 'subsidy.read' },
+          { method: 'GET', url: `/api/subsidy/persons/${person.id}/payments`, permission: 'subsidy.read', scopedTo: township },
+          { method: 'GET', url: `/api/cases/persons/${person.id}`, permission: 'subsidy.read', scopedTo: township },
+          { method: 'GET', url: '/api/cases?olderThanDays=30', permission: 'subsidy.read' },
+        ], { countyCode: '430582', townshipCode: township });
+      } finally { await app.close(); }
     });
   });
 }
