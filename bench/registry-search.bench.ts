@@ -6,6 +6,7 @@ import { createTestDatabase, testEngines, type TestDatabase } from '../src/share
 import { searchPersons, type SearchQuery } from '../src/registry/person.store.ts';
 import type { Viewer } from '../src/registry/household.store.ts';
 import { pinyinKeys } from '../src/registry/pinyin.ts';
+import { fillMissingPinyin } from '../src/registry/pinyin.store.ts';
 
 const arg = (name: string, dflt: number) => { const a = process.argv.find((x) => x.startsWith(`--${name}=`)); return a ? Number(a.split('=')[1]) : dflt; };
 const PERSONS = arg('persons', 100_000);
@@ -60,8 +61,8 @@ for (const engine of (await testEngines()).filter((e) => !only || e === only)) {
     for (const n of names) pinyinKeys(n);
     console.log(`pinyin of every name computed in memory (the floor of a query-time search): ${(performance.now() - p0).toFixed(0)} ms`);
     const f0 = performance.now();
-    await searchPersons(t.db, COUNTY, { q: 'li' }, county, { page: 1, pageSize: 20 });
-    console.log(`first pinyin search, filling the stored keys of ${PERSONS} persons: ${((performance.now() - f0) / 1000).toFixed(1)} s`);
+    await fillMissingPinyin(t.db, COUNTY);
+    console.log(`stored pinyin keys of ${PERSONS} persons filled (once, after an import; in the background): ${((performance.now() - f0) / 1000).toFixed(1)} s`);
     await sql`ANALYZE persons`.execute(t.db);
     const ids = (await sql<{ id_number: string; name: string; household_no: string; name_pinyin: string; name_initials: string }>`SELECT id_number, name, household_no, name_pinyin, name_initials FROM persons ORDER BY random() LIMIT ${RUNS}`.execute(t.db)).rows;
     const cases: [string, (i: number) => SearchQuery, Viewer][] = [

@@ -17,6 +17,7 @@ export { readRosterFile, previewRoster, applyRoster, startImportPreview, startIm
 export { parseRosterRow, rosterLayout, ROSTER_HEADERS, ROSTER_COLUMNS, type RosterRecord, type RowProblem } from './roster-file.ts';
 export { exportRoster, exportRosterRows, rosterCsv, rosterXlsx, neutralizeCell } from './roster-export.ts';
 export { loadDemoCounty, generateDemoRoster, demoRosterCsv } from './demo.ts';
+export { fillMissingPinyin } from './pinyin.store.ts';
 export { registerRosterRoutes } from './roster.routes.ts';
 export { streamRegisterForQuality, registerRowsAroundHouseholds, type RegisterRowForQuality } from './registry.quality-queries.ts';
 export { payrollRosterSource, streamRosterForCheck, personsByIdNumbers, personIdentity, type RosterPersonForCheck } from './registry.subsidy-queries.ts';

@@ -10,7 +10,7 @@ import { PERSON_COLUMNS, toPerson, loadHouseholds, listItem, type PersonRow, typ
 import { auditHistory, historyFromAudit, openAdjustmentHistory, newestFirst, type HistoryItem } from './history.store.ts';
 import { maskAccount, maskId } from './mask.ts';
 import { isPinyinQuery, pinyinQuery } from './pinyin.ts';
-import { fillMissingPinyin } from './pinyin.store.ts';
+import { pinyinReady } from './pinyin.store.ts';
 
 export interface SearchQuery {
   /** free text: a name, a full ID, the last 4–6 digits of an ID, or a household number */
@@ -75,7 +75,7 @@ export async function searchPersons(db: Kysely<any>, countyCode: string, query: 
   if (q.pinyin) {
     const py = pinyinQuery(q.pinyin);
     if (!/^[a-z]+$/.test(py)) throw new AppError('VALIDATION', '拼音只能包含字母，例如 zhangsan 或 zs');
-    await fillMissingPinyin(db, countyCode);
+    if (!(await pinyinReady(db, countyCode)).complete) interpretedAs = '姓名拼音（拼音索引正在建立，部分人员暂时查不到）';
     where.push(sql`(p.name_pinyin LIKE ${py + '%'} OR p.name_initials LIKE ${py + '%'})`);
   }
   if (q.name) {

@@ -1,6 +1,7 @@
-// Fill the pinyin keys of persons whose keys are missing (new rows, renamed people, rows from
-// before migration 0014). Called before a pinyin search, so the search never misses anyone;
-// when nothing is missing this is one index probe.
+// Fill the pinyin keys of persons whose keys are missing (new rows, renamed people, a fresh
+// import, rows from before migration 0014). A pinyin search first fills the few missing keys
+// (an adjustment, a rename) itself; after a bulk import it starts one background fill per county
+// and searches what is filled, instead of making the officer wait for 100 000 names.
 import { sql, type Kysely } from 'kysely';
 import { pinyinKeys } from './pinyin.ts';
 
@@ -21,4 +22,22 @@ export async function fillMissingPinyin(db: Kysely<any>, countyCode: string, chu
     filled += r.rows.length;
     if (r.rows.length < chunk) return filled;
   }
+}
+
+const running = new Map<string, Promise<number>>();
+/** Above this many missing keys a search does not wait for the fill. */
+export const FILL_INLINE_MAX = 2000;
+
+/** Make the keys ready for a search: fill a few now, or start (once) a background fill of many. */
+export async function pinyinReady(db: Kysely<any>, countyCode: string): Promise<{ complete: boolean }> {
+  const inFlight = running.get(countyCode);
+  if (inFlight) return { complete: false };
+  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM persons WHERE county_code = ${countyCode} AND name_pinyin IS NULL
+    LIMIT ${FILL_INLINE_MAX + 1}) m`.execute(db);
+  const missing = Number(r.rows[0].n);
+  if (!missing) return { complete: true };
+  if (missing <= FILL_INLINE_MAX) { await fillMissingPinyin(db, countyCode); return { complete: true }; }
+  const job = fillMissingPinyin(db, countyCode).catch(() => 0).finally(() => running.delete(countyCode));
+  running.set(countyCode, job);
+  return { complete: false };
 }

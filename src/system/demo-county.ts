@@ -14,7 +14,7 @@ import { checkDigit } from '../shared/idnumber.ts';
 import { addDays, todayIso } from '../shared/dates.ts';
 import { Rng } from '../synth/index.ts';
 import type { SessionUser } from '../auth/index.ts';
-import { loadDemoCounty } from '../registry/index.ts';
+import { loadDemoCounty, fillMissingPinyin } from '../registry/index.ts';
 import {
   buildPayroll, reviewPayroll, prepareBankExport, writeBankFile, importBankReturn, closePayroll, listLines, listPayrolls, paidFigures, type Payroll,
 } from '../subsidy/index.ts';
@@ -78,6 +78,7 @@ export async function loadWorkingDemo(ctx: Pick<AppContext, 'database'>, o: Demo
   const year = +asOf.slice(0, 4);
   const [clerk, finance] = await demoStaff(db, o.countyCode);
   const summary = await loadDemoCounty(ctx, { persons: o.persons, seed: o.seed, countyCode: o.countyCode, asOf, actor: actor(clerk) });
+  await fillMissingPinyin(db, o.countyCode); // pinyin search ready from the first minute
   const r = new Rng(`${o.seed}/demo-work`);
 
   // a year of paid rolls: last year's (failures re-issued in a supplementary roll) and this year's
