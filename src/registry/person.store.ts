@@ -26,6 +26,8 @@ export interface SearchQuery {
   villageCode?: string;
   townshipCode?: string;
   townshipName?: string;
+  /** a group (组) of the village given in villageCode; '' = people without a group */
+  groupName?: string;
   status?: '正常' | '已核减';
   category?: string;
   /** show ID, account and phone (audited; only roles that may unmask) */
@@ -101,6 +103,7 @@ export async function searchPersons(db: Kysely<any>, countyCode: string, query: 
     where.push(sql`p.village_code LIKE ${code + '%'}`);
   }
   if (q.townshipName) where.push(sql`p.township_name = ${q.townshipName.trim()}`);
+  if (q.groupName !== undefined && q.villageCode?.length === 12) where.push(sql`p.group_name = ${q.groupName.trim()}`);
   if (q.status) where.push(sql`p.status = ${q.status}`);
   if (q.category) where.push(sql`p.category = ${q.category}`);
 
