@@ -24,7 +24,7 @@ const scopeOf = (user: SessionUser) => (user.regionCode.length > 6 ? user.region
 const MAX_UPLOAD = 500 * 1024 * 1024;
 
 export const VerifyBody = z.object({ verdict: z.enum(['违规', '误报']), evidence: z.string().min(1, '请填写核实依据').max(2000), remarks: z.string().max(2000).optional() });
-export const RunBody = z.object({ inputIds: z.array(z.number().int().positive()).max(50).default([]), periods: z.array(z.string().regex(/^\d{4}(H[12])?$/)).max(40).optional(),
+export const RunBody = z.object({ inputIds: z.array(z.number().int().positive()).min(1, '请先上传或选择至少一个核对文件（死亡名单、户籍信息、其他县花名册或发放明细）').max(50), periods: z.array(z.string().regex(/^\d{4}(H[12])?$/)).max(40).optional(),
   coverage: z.array(z.string().regex(/^\d{6}$/)).max(200).optional() });
 export const InstalmentBody = z.object({ paidOn: z.string(), amountFen: z.number().int().positive(), receiptNo: z.string().min(1).max(60) });
 

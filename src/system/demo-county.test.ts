@@ -81,6 +81,11 @@ for (const engine of await testEngines()) {
         const cs = (await app.inject({ method: 'GET', url: `/api/cases/persons/${person.id}`, headers: county.headers })).json();
         assert.ok(cs.cases.some((x: { code: string; verdict: string }) => x.code === 'DECEASED_PAID' && x.verdict === '违规'));
 
+        // a cross-check is not started without a file to check against
+        const empty = await app.inject({ method: 'POST', url: '/api/crosscheck/runs', headers: county.headers, payload: { inputIds: [] } });
+        assert.equal(empty.statusCode, 400);
+        assert.match(empty.json().error.message, /请先上传或选择至少一个核对文件/);
+
         const township = c.village_code.slice(0, 9);
         await assertPermissionMatrix(app, ctx, [
           { method: 'GET', url: `/api/subsidy/payrolls/${roll.id}/subtotals`, permission: 'subsidy.read' },
