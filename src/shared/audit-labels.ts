@@ -28,7 +28,7 @@ export const ACTION_LABELS: Record<string, string> = {
 };
 
 export const ENTITY_LABELS: Record<string, string> = {
-  person: '人员', household: '户', adjustment: '动态调整', payroll: '发放批次', user: '用户', county: '县', settings: '发放设置',
+  person: '人员', household: '户', adjustment: '动态调整', payroll: '发放批次', user: '用户', county: '县', settings: '发放设置', setting: '设置',
   roster_import: '花名册导入', person_search: '花名册查询', bank_template: '银行文件模板', crosscheck_input: '核对数据',
   crosscheck_run: '交叉核对', case: '疑似问题', recovery: '追缴记录', quality_rule: '清洗规则', quality_problem: '清洗问题', route: '接口',
 };

@@ -16,7 +16,7 @@ import { Rng } from '../synth/index.ts';
 import type { SessionUser } from '../auth/index.ts';
 import { loadDemoCounty, fillMissingPinyin } from '../registry/index.ts';
 import {
-  buildPayroll, reviewPayroll, prepareBankExport, writeBankFile, importBankReturn, closePayroll, listLines, listPayrolls, paidFigures, type Payroll,
+  buildPayroll, reviewPayroll, saveSettings, prepareBankExport, writeBankFile, importBankReturn, closePayroll, listLines, listPayrolls, paidFigures, type Payroll,
 } from '../subsidy/index.ts';
 import { uploadInput, runNow, listCases, verifyCase, caseToRemoval, addInstalment, getRecovery } from '../cases/index.ts';
 
@@ -81,7 +81,10 @@ export async function loadWorkingDemo(ctx: Pick<AppContext, 'database'>, o: Demo
   await fillMissingPinyin(db, o.countyCode); // pinyin search ready from the first minute
   const r = new Rng(`${o.seed}/demo-work`);
 
-  // a year of paid rolls: last year's (failures re-issued in a supplementary roll) and this year's
+  // the county pays into the household's card when a member has none (一户一卡), as many do
+  await saveSettings(db, actor(clerk), o.countyCode, '2006-07-01', { accountFallback: 'head' });
+  // a year of paid rolls: last year's and this year's, bank failures re-issued in a supplementary
+  // roll (a few of this year's fail again and wait for a new card)
   let rolls = 0;
   let paidFen = 0;
   for (const y of [year - 1, year]) {
@@ -89,13 +92,11 @@ export async function loadWorkingDemo(ctx: Pick<AppContext, 'database'>, o: Demo
     await reviewPayroll(db, actor(finance), o.countyCode, regular.id);
     await payRoll(db, o.countyCode, regular, finance, r, 0.006);
     rolls++;
-    if (y < year) {
-      const supp = await buildPayroll(db, actor(clerk), { countyCode: o.countyCode, period: String(y), kind: 'supplementary', remarks: '回盘失败人员补发（已更换账户）' }).catch(() => null);
-      if (supp) {
-        await reviewPayroll(db, actor(finance), o.countyCode, supp.id);
-        await payRoll(db, o.countyCode, supp, finance, r, 0);
-        rolls++;
-      }
+    const supp = await buildPayroll(db, actor(clerk), { countyCode: o.countyCode, period: String(y), kind: 'supplementary', remarks: '回盘失败人员补发（已更换账户）' }).catch(() => null);
+    if (supp) {
+      await reviewPayroll(db, actor(finance), o.countyCode, supp.id);
+      await payRoll(db, o.countyCode, supp, finance, r, y < year ? 0 : 0.15);
+      rolls++;
     }
   }
   for (const y of [year - 1, year]) paidFen += (await paidFigures(db, o.countyCode, y)).paidFen;

@@ -69,14 +69,13 @@ function Problems({ rules }: { rules: Rule[] }) {
         columns={[
           { title: '规则', dataIndex: 'ruleName', width: 170, ellipsis: true, render: (n, r) => <span title={`${n}（${r.ruleCode}）`}>{n}</span> },
           { title: '程度', dataIndex: 'severity', width: 64, render: (s) => <Tag color={s === '错误' ? 'red' : 'gold'}>{s}</Tag> },
-          { title: '姓名', dataIndex: 'name', width: 84, ellipsis: true, render: (n, r) => (r.personId ? <PersonLink id={r.personId} name={n || '（空）'} /> : n) },
+          { title: '姓名', dataIndex: 'name', width: 84, ellipsis: true, render: (n, r) => <span title={`户编号 ${r.householdNo}`}>{r.personId ? <PersonLink id={r.personId} name={n || '（空）'} /> : n}</span> },
           { title: '村', dataIndex: 'villageCode', width: 140, ellipsis: true, render: (v) => <RegionName code={v} withTownship /> },
-          { title: '户编号', dataIndex: 'householdNo', width: 150 },
           { title: '身份证号', dataIndex: 'idNumber', width: 168 },
           { title: '说明', dataIndex: 'message', ellipsis: { showTitle: false }, render: (m: string) => <Tooltip title={m} placement="topLeft"><span>{m}</span></Tooltip> },
           { title: '状态', dataIndex: 'status', width: 84, render: (s, r) => <Tag color={STATUS_COLOR[s]} title={r.reason ?? ''}>{s}</Tag> },
-          { title: '指派', dataIndex: 'assignedTo', width: 72, ellipsis: true, render: (a) => a ?? '—' },
-          { title: '操作', width: 206, render: (_, r) => (
+          { title: '指派', dataIndex: 'assignedTo', width: 64, ellipsis: true, render: (a) => a ?? '—' },
+          { title: '操作', width: 196, render: (_, r) => (
             <Space size={4}>
               <Button size="small" disabled={r.status === '确认无误'} onClick={() => setConfirming(r)}>确认无误</Button>
               <Button size="small" disabled={r.status !== '未处理'} onClick={() => change.mutate({ id: r.id, status: '已更正' })}>已更正</Button>

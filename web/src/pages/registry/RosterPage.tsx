@@ -25,20 +25,19 @@ export function regionFilter(code: string): Record<string, string> {
   return {}; // the county: everything the user may see
 }
 
-// fits the page beside the region tree without a horizontal scroll: place in one column
-// (乡镇 村 · 组), the removal date under the status
+// fits the page beside the region tree without a horizontal scroll: sex and birth in one column,
+// the place in one (乡镇 村), the removal date and reason on the status tag
 const columns: TableColumnsType<PersonRow> = [
-  { title: '姓名', dataIndex: 'name', width: 84, render: (v: string, r) => <Link to={`/persons/${r.id}`}>{v}</Link> },
-  { title: '身份证号', dataIndex: 'idNumber', width: 172, render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
-  { title: '性别', dataIndex: 'sex', width: 52 },
-  { title: '出生日期', dataIndex: 'birthDate', width: 100, render: formatDate },
-  { title: '户编号', dataIndex: 'householdNo', width: 150, render: (v: string) => <Link to={`/households/${encodeURIComponent(v)}`}>{v}</Link> },
-  { title: '关系', dataIndex: 'relation', width: 64 },
+  { title: '姓名', dataIndex: 'name', width: 80, ellipsis: true, render: (v: string, r) => <Link to={`/persons/${r.id}`}>{v}</Link> },
+  { title: '身份证号', dataIndex: 'idNumber', width: 168, render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
+  { title: '性别 · 出生', key: 'born', width: 118, render: (_: unknown, r) => `${r.sex ?? ''} ${formatDate(r.birthDate)}` },
+  { title: '户编号', dataIndex: 'householdNo', width: 146, render: (v: string) => <Link to={`/households/${encodeURIComponent(v)}`}>{v}</Link> },
+  { title: '关系', dataIndex: 'relation', width: 56, ellipsis: true },
   { title: '乡镇 · 村', key: 'place', ellipsis: true, render: (_: unknown, r) => <span title={`村代码 ${r.villageCode}`}>{r.townshipName} {r.villageName}</span> },
-  { title: '组', dataIndex: 'groupName', width: 56 },
-  { title: '人口类别', dataIndex: 'category', width: 84 },
-  { title: '状态', dataIndex: 'status', width: 104, render: (v: string, r) => (
-    <span><PersonStatusTag status={v} />{r.removalDate && <Typography.Text type="secondary" style={{ fontSize: 12, display: 'block' }}>{formatDate(r.removalDate)} {r.removalReason ?? ''}</Typography.Text>}</span>
+  { title: '组', dataIndex: 'groupName', width: 52 },
+  { title: '人口类别', dataIndex: 'category', width: 80 },
+  { title: '状态', dataIndex: 'status', width: 76, render: (v: string, r) => (
+    <span title={r.removalDate ? `核减日期 ${formatDate(r.removalDate)}，${r.removalReason ?? ''}` : undefined}><PersonStatusTag status={v} /></span>
   ) },
 ];
 

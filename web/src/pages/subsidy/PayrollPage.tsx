@@ -54,9 +54,9 @@ export default function PayrollPage() {
       {p && <Row gutter={16} style={{ marginBottom: 16 }} data-testid="roll-figures">
         <Col span={4}><Card size="small"><Statistic title="人数" value={p.persons} /></Card></Col>
         <Col span={5}><Card size="small"><Statistic title="金额（元）" value={p.totalFen / 100} precision={2} /></Card></Col>
-        <Col span={5}><Card size="small"><Statistic title="成功" value={p.counts?.success ?? 0} suffix={`人 / ${formatYuan(p.counts?.successFen ?? 0)}`} /></Card></Col>
+        <Col span={5}><Card size="small"><Statistic title={`成功（${formatYuan(p.counts?.successFen ?? 0)}）`} value={p.counts?.success ?? 0} suffix="人" /></Card></Col>
         <Col span={5}><Card size="small"><Statistic title="失败" value={p.counts?.failure ?? 0} suffix="人" valueStyle={{ color: p.counts?.failure ? '#cf1322' : undefined }} /></Card></Col>
-        <Col span={5}><Card size="small"><Statistic title="无银行账号" value={p.counts?.noAccount ?? 0} suffix={`人；未列入 ${p.excluded} 人`} /></Card></Col>
+        <Col span={5}><Card size="small"><Statistic title={`无银行账号（另有未列入 ${p.excluded} 人）`} value={p.counts?.noAccount ?? 0} suffix="人" /></Card></Col>
       </Row>}
       {summary && <Alert data-testid="import-summary" closable onClose={() => setSummary(null)} style={{ marginBottom: 12 }} type={summary.problems.length ? 'warning' : 'success'}
         message={summary.alreadyImported ? '该回盘文件已导入过，本次未改变任何数据' : `回盘已导入：成功 ${summary.succeeded} 人，失败 ${summary.failed} 人，未变 ${summary.unchanged} 人；回盘中缺少 ${summary.missing} 人；不在批次中 ${summary.unknown.length} 人`}
