@@ -20,14 +20,18 @@ export interface AuditRow {
 
 /**
  * `countyCode`: the reader's county; entries of other counties are not shown
- * (entries without a county — e.g. failed logins of unknown names — are).
+ * (entries without a county — e.g. failed logins of unknown names — are, to county-level readers).
+ * `regionCode`: a township-level reader sees only entries about its township (audit_log.region_code,
+ * derived when the entry is written: migration 0012).
  */
-export async function queryAudit(db: Kysely<any>, countyCode: string | null, q: AuditQuery) {
+export async function queryAudit(db: Kysely<any>, countyCode: string | null, q: AuditQuery, regionCode?: string) {
+  const township = regionCode && regionCode.length > 6 ? regionCode : null;
   const from = q.from ? parseAuditTime(q.from, false, '开始时间') : null;
   const to = q.to ? parseAuditTime(q.to, true, '结束时间') : null;
   const action = q.action?.trim() || null;
   const username = q.username?.trim() || null;
   const where = sql`WHERE (${countyCode}::text IS NULL OR county_code IN ('', ${countyCode ?? ''}))
+    ${township ? sql`AND county_code = ${countyCode ?? ''} AND region_code LIKE ${township + '%'}` : sql``}
     AND (${from?.toISOString() ?? null}::timestamptz IS NULL OR at >= ${from?.toISOString() ?? null}::timestamptz)
     AND (${to?.toISOString() ?? null}::timestamptz IS NULL OR at < ${to?.toISOString() ?? null}::timestamptz)
     AND (${q.userId ?? null}::bigint IS NULL OR user_id = ${q.userId ?? null}::bigint)

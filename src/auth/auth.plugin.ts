@@ -12,6 +12,7 @@ import { hasPermission, PERMISSIONS, type Permission, type SessionUser } from '.
 import { registerAuthRoutes } from './auth.routes.ts';
 import { registerUserRoutes } from './users.routes.ts';
 import { registerAuditLogRoutes } from './audit-log.routes.ts';
+import { registerControlsRoutes } from './controls.routes.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies.ts';
 
 
@@ -27,6 +28,8 @@ declare module 'fastify' {
     permission?: Permission;
     /** callable without login (default: every /api route needs a logged-in user) */
     public?: boolean;
+    /** county-wide work (settings, rolls, cross-checks, rules): 403 for users placed at a township */
+    countyLevel?: boolean;
   }
 }
 
@@ -43,8 +46,15 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** What each /api route declares (permission, county level): for the route × role × region tests. */
+export const ROUTE_RULES = new Map<string, { permission?: Permission; countyLevel?: boolean }>();
+
 export async function registerAuth(app: FastifyInstance, ctx: AppContext): Promise<void> {
   if (!app.hasReplyDecorator('setCookie')) await app.register(fastifyCookie);
+  app.addHook('onRoute', (r) => {
+    const c = (r.config ?? {}) as { permission?: Permission; countyLevel?: boolean };
+    for (const m of [r.method].flat()) ROUTE_RULES.set(`${m} ${r.url}`, { permission: c.permission, countyLevel: c.countyLevel });
+  });
   app.decorateRequest('user', null);
   app.decorateRequest('session', null);
 
@@ -75,6 +85,9 @@ export async function registerAuth(app: FastifyInstance, ctx: AppContext): Promi
     if (config.permission && !hasPermission(s.user, config.permission)) {
       throw new AppError('FORBIDDEN', `没有权限：${PERMISSIONS[config.permission] ?? config.permission}`);
     }
+    if (config.countyLevel && s.user.regionCode.length !== 6) {
+      throw new AppError('FORBIDDEN', '只有县级用户才能修改全县的设置或办理全县的业务');
+    }
   });
 
   // every 403 of a logged-in user goes to the audit log (limited: see denied-log.ts); a failure
@@ -89,4 +102,5 @@ export async function registerAuth(app: FastifyInstance, ctx: AppContext): Promi
   await registerAuthRoutes(app, ctx);
   await registerUserRoutes(app, ctx);
   await registerAuditLogRoutes(app, ctx);
+  await registerControlsRoutes(app, ctx);
 }

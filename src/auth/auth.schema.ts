@@ -81,6 +81,8 @@ export const AuditQuery = z.object({
   action: z.string().max(64).optional(),     // prefix: 'auth.' or 'user.create'
   entityType: z.string().max(64).optional(),
   entityId: z.string().max(64).optional(),
+  /** 1: before/after unmasked (roles that may unmask; audited) */
+  unmask: z.enum(['0', '1', 'true', 'false']).optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });

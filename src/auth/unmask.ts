@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { appendAudit } from '../shared/audit.ts';
 import { canUnmask, type SessionUser } from './permissions.ts';
 import { actorOf } from './guards.ts';
+import { idSearchTerm } from '../shared/search.ts';
 
 /**
  * May this request see unmasked data? The user's role must allow it (canUnmask) and the
@@ -32,6 +33,18 @@ export interface UnmaskedView {
   detail?: Record<string, unknown>;
   /** default `${entityType}.view_unmasked` */
   action?: string;
+}
+
+/**
+ * A search by ID number (whole or last digits) is itself a look-up of a person: audited
+ * (action `<entityType>.search_by_id`) whatever the role, so repeated probing shows in the log.
+ * Does nothing when the query is no ID search.
+ */
+export async function auditIdSearch(db: Kysely<any>, user: SessionUser, what: { entityType: string; q: string | null | undefined; count: number; entityId?: string | number }): Promise<void> {
+  const t = idSearchTerm(what.q);
+  if (!t) return;
+  await appendAudit(db, actorOf(user), { action: `${what.entityType}.search_by_id`, entityType: what.entityType, entityId: what.entityId, countyCode: user.countyCode,
+    detail: { match: t.kind === 'full' ? '完整身份证号' : `后${t.value.length}位`, idNumber: t.kind === 'full' ? t.value : undefined, tail: t.kind === 'tail' ? t.value : undefined, count: what.count } });
 }
 
 /** The audit entry of an unmasked view or export; call inside the request's transaction (or with the db). */

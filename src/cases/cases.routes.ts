@@ -4,7 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, maskId, type SessionUser } from '../auth/index.ts';
+import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, auditIdSearch, maskId, type SessionUser } from '../auth/index.ts';
+import { maskDeep } from '../shared/mask.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AppContext } from '../shared/context.ts';
 import { findingsCsv, FINDING_CODES } from '../crosscheck/index.ts';
@@ -28,13 +29,15 @@ export const RunBody = z.object({ inputIds: z.array(z.number().int().positive())
   coverage: z.array(z.string().regex(/^\d{6}$/)).max(200).optional() });
 export const InstalmentBody = z.object({ paidOn: z.string(), amountFen: z.number().int().positive(), receiptNo: z.string().min(1).max(60) });
 
-const caseView = (c: Case, unmasked: boolean) => ({ ...c, idNumber: unmasked ? c.idNumber : maskId(c.idNumber) });
+const caseView = (c: Case, unmasked: boolean) => (unmasked ? c : { ...maskDeep(c), idNumber: maskId(c.idNumber) });
+/** Recovery items are always shown masked (the ledger needs no full ID), their answers to changes too. */
+const recoveryView = <T extends { idNumber: string }>(i: T): T => ({ ...maskDeep(i), idNumber: maskId(i.idNumber) });
 
 export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.database.db;
 
-  r.post('/crosscheck/inputs', { config: { permission: 'crosscheck.run' }, schema: { tags: TAG, summary: '上传核对数据（死亡名单、户籍信息、其他县花名册、发放明细；multipart，字段file；同一文件只保存一次）',
+  r.post('/crosscheck/inputs', { config: { permission: 'crosscheck.run', countyLevel: true }, schema: { tags: TAG, summary: '上传核对数据（死亡名单、户籍信息、其他县花名册、发放明细；multipart，字段file；同一文件只保存一次）',
     querystring: z.object({ kind: z.enum(['deaths', 'hukou', 'other_roster', 'payments']), label: z.string().max(60).optional() }), consumes: ['multipart/form-data'] } }, async (req, reply) => {
     const user = requirePermission(req, 'crosscheck.run');
     if (!req.isMultipart()) throw new AppError('BAD_REQUEST', '请以multipart/form-data上传文件');
@@ -49,7 +52,7 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     const user = requirePermission(req, 'crosscheck.run');
     return { inputs: await listInputs(db, user.countyCode) };
   });
-  r.post('/crosscheck/runs', { config: { permission: 'crosscheck.run' }, schema: { tags: TAG, summary: '开始核对（花名册和已记录的发放结果，对照所选数据；后台任务，GET /api/jobs/:jobId 查看进度）', body: RunBody } }, async (req, reply) => {
+  r.post('/crosscheck/runs', { config: { permission: 'crosscheck.run', countyLevel: true }, schema: { tags: TAG, summary: '开始核对（花名册和已记录的发放结果，对照所选数据；后台任务，GET /api/jobs/:jobId 查看进度）', body: RunBody } }, async (req, reply) => {
     const user = requirePermission(req, 'crosscheck.run');
     return reply.status(202).send(await startRun(db, actorOf(user), user.countyCode, req.body));
   });
@@ -68,7 +71,7 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     const res = await listFindings(db, user.countyCode, req.params.id, { code: q.code, scope: scopeOf(user), offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
     const unmasked = unmaskAllowed(req);
     if (unmasked) await auditUnmaskedView(db, user, { entityType: 'crosscheck_run', entityId: req.params.id, countyCode: user.countyCode, fields: ['idNumber'], count: res.findings.length });
-    return { total: res.total, masked: !unmasked, findings: res.findings.map((f) => ({ ...f, idNumber: unmasked ? f.idNumber : maskId(f.idNumber) })) };
+    return { total: res.total, masked: !unmasked, findings: res.findings.map((f) => (unmasked ? f : { ...maskDeep(f), idNumber: maskId(f.idNumber) })) };
   });
   r.get('/crosscheck/runs/:id/findings.csv', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '导出核查结果（FORMATS §6：CSV，UTF-8带BOM；完整身份证号，记审计）', params: IdParam } }, async (req, reply) => {
     const user = requirePermission(req, 'subsidy.read');
@@ -86,6 +89,7 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     const user = requirePermission(req, 'subsidy.read');
     const q = req.query;
     const res = await listCases(db, user.countyCode, user, { ...q, offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
+    await auditIdSearch(db, user, { entityType: 'case', q: q.q, count: res.total });
     const unmasked = unmaskAllowed(req);
     if (unmasked) await auditUnmaskedView(db, user, { entityType: 'case', countyCode: user.countyCode, fields: ['idNumber'], count: res.cases.length, detail: { query: q } });
     return { ...res, masked: !unmasked, cases: res.cases.map((c) => caseView(c, unmasked)) };
@@ -108,8 +112,8 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     const user = requirePermission(req, 'cases.work');
     return caseView(await verifyCase(db, user, user.countyCode, req.params.id, req.body), false);
   });
-  r.post('/cases/:id/removal', { config: { permission: 'adjustment.enter' }, schema: { tags: TAG, summary: '核实为违规的死亡、重复登记一键转为核减调整（待县中心审批）', params: IdParam,
-    body: z.object({ effectiveDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), keepPersonId: z.number().int().positive().optional(), remarks: z.string().max(1000).optional() }) } }, async (req, reply) => {
+  r.post('/cases/:id/removal', { config: { permission: 'adjustment.enter' }, schema: { tags: TAG, summary: '核实为违规的死亡、重复登记一键转为核减调整（待县中心审批；核减日期默认取佐证材料中的死亡日期，可确认或修改）', params: IdParam,
+    body: z.object({ effectiveDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '核减日期应为YYYY-MM-DD').optional().describe('不填则取佐证材料记载的死亡日期'), keepPersonId: z.number().int().positive().optional(), remarks: z.string().max(1000).optional() }) } }, async (req, reply) => {
     const user = requirePermission(req, 'adjustment.enter');
     return reply.status(201).send(await caseToRemoval(db, user, user.countyCode, req.params.id, req.body));
   });
@@ -119,7 +123,7 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     const user = requirePermission(req, 'subsidy.read');
     const q = req.query;
     const res = await listRecovery(db, user.countyCode, user, { ...q, offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
-    return { ...res, items: res.items.map((i) => ({ ...i, idNumber: maskId(i.idNumber) })) };
+    return { ...res, items: res.items.map(recoveryView) };
   });
   r.get('/recovery/totals', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '追缴合计（按乡镇、年度）', querystring: z.object({ year: z.coerce.number().int().optional() }) } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
@@ -128,19 +132,19 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
   r.get('/recovery/:id', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '追缴记录（含收款明细）', params: IdParam } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
     const i = await getRecovery(db, user.countyCode, user, req.params.id);
-    return { ...i, idNumber: maskId(i.idNumber) };
+    return recoveryView(i);
   });
   r.post('/recovery/:id/instalments', { config: { permission: 'recovery.manage' }, schema: { tags: TAG, summary: '登记收回款项（日期、金额、收据号）', params: IdParam, body: InstalmentBody } }, async (req) => {
     const user = requirePermission(req, 'recovery.manage');
-    return addInstalment(db, user, user.countyCode, req.params.id, req.body);
+    return recoveryView(await addInstalment(db, user, user.countyCode, req.params.id, req.body));
   });
   r.post('/recovery/:id/writeoff-request', { config: { permission: 'recovery.manage' }, schema: { tags: TAG, summary: '申请核销', params: IdParam, body: z.object({ reason: z.string().min(1).max(1000) }) } }, async (req) => {
     const user = requirePermission(req, 'recovery.manage');
-    return requestWriteOff(db, user, user.countyCode, req.params.id, req.body.reason);
+    return recoveryView(await requestWriteOff(db, user, user.countyCode, req.params.id, req.body.reason));
   });
   r.post('/recovery/:id/writeoff-approve', { config: { permission: 'recovery.manage' }, schema: { tags: TAG, summary: '批准核销（须由申请人以外的人员）', params: IdParam } }, async (req) => {
     const user = requirePermission(req, 'recovery.manage');
-    return approveWriteOff(db, user, user.countyCode, req.params.id);
+    return recoveryView(await approveWriteOff(db, user, user.countyCode, req.params.id));
   });
 
   r.get('/subsidy/dashboard', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '首页数字：本年发放人数和金额、发放成功率、发现多发金额、已追回金额和追回率',

@@ -1,6 +1,7 @@
 // Cases (核实): one per county, person and finding code. Township officers see and verify their
 // own townships only. Re-running a check updates periods and amounts and keeps the verification.
 import { sql, type Kysely } from 'kysely';
+import { containsText, idMatch } from '../shared/search.ts';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { inScope, type SessionUser } from '../auth/index.ts';
@@ -15,6 +16,8 @@ export interface Case {
   periods: string[]; overFen: number; underFen: number; explanation: string; status: CaseStatus; verdict: Verdict | null; evidence: string; remarks: string;
   verifiedBy: number | null; verifiedAt: string | null; firstRunId: number; lastRunId: number; adjustmentId: number | null; recoveryId: number | null;
   createdAt: string; updatedAt: string;
+  /** the death date in the evidence (death records or a dated hukou 死亡注销), for DECEASED_PAID / HUKOU_CANCELLED */
+  deathDate: string | null;
 }
 
 export function caseOf(x: any): Case {
@@ -26,19 +29,20 @@ export function caseOf(x: any): Case {
     firstRunId: Number(x.first_run_id), lastRunId: Number(x.last_run_id), adjustmentId: x.adjustment_id === null ? null : Number(x.adjustment_id),
     recoveryId: x.recovery_id === null || x.recovery_id === undefined ? null : Number(x.recovery_id),
     createdAt: new Date(x.created_at).toISOString(), updatedAt: new Date(x.updated_at).toISOString(),
+    deathDate: x.death_date ?? null,
   };
 }
 
 /** Findings of a run → cases: new ones inserted, known ones updated (verification kept). */
 export async function upsertCasesFromRun(trx: Kysely<any>, countyCode: string, runId: number): Promise<{ inserted: number; updated: number }> {
   const r = await sql<{ inserted: boolean }>`INSERT INTO cases (county_code, code, id_number, name, household_no, village_code, township_code, periods, over_fen, under_fen,
-      explanation, first_run_id, last_run_id)
+      explanation, first_run_id, last_run_id, death_date)
     SELECT county_code, code, id_number, name, household_no, village_code, CASE WHEN village_code ~ '^\\d{12}$' THEN left(village_code, 9) ELSE '' END,
-      periods, over_fen, under_fen, explanation, run_id, run_id
+      periods, over_fen, under_fen, explanation, run_id, run_id, death_date
     FROM findings WHERE county_code = ${countyCode} AND run_id = ${runId}
     ON CONFLICT (county_code, id_number, code) DO UPDATE SET name = EXCLUDED.name, household_no = EXCLUDED.household_no, village_code = EXCLUDED.village_code,
       township_code = EXCLUDED.township_code, periods = EXCLUDED.periods, over_fen = EXCLUDED.over_fen, under_fen = EXCLUDED.under_fen,
-      explanation = EXCLUDED.explanation, last_run_id = EXCLUDED.last_run_id, updated_at = now()
+      explanation = EXCLUDED.explanation, last_run_id = EXCLUDED.last_run_id, death_date = EXCLUDED.death_date, updated_at = now()
     RETURNING (xmax = 0) AS inserted`.execute(trx);
   const inserted = r.rows.filter((x) => x.inserted).length;
   return { inserted, updated: r.rows.length - inserted };
@@ -58,7 +62,7 @@ export async function listCases(db: Kysely<any>, countyCode: string, user: Pick<
     ${f.runId ? sql`AND c.last_run_id = ${f.runId}` : sql``}
     ${f.idNumber ? sql`AND c.id_number = ${f.idNumber}` : sql``}
     ${f.olderThanDays ? sql`AND c.created_at < now() - make_interval(days => ${f.olderThanDays})` : sql``}
-    ${f.q ? sql`AND (c.name LIKE ${'%' + f.q + '%'} OR c.id_number LIKE ${'%' + f.q.toUpperCase() + '%'})` : sql``}`;
+    ${f.q ? sql`AND (${containsText('c.name', f.q.trim())} ${idMatch('c.id_number', f.q) ? sql`OR ${idMatch('c.id_number', f.q)}` : sql``})` : sql``}`;
   const t = await sql<any>`SELECT count(*) AS n, COALESCE(sum(over_fen), 0) AS over, COALESCE(sum(under_fen), 0) AS under FROM cases c WHERE ${where}`.execute(db);
   const r = await sql<any>`SELECT c.*, ri.id AS recovery_id FROM cases c LEFT JOIN recovery_items ri ON ri.county_code = c.county_code AND ri.case_id = c.id
     WHERE ${where} ORDER BY c.status DESC, c.over_fen DESC, c.id OFFSET ${f.offset ?? 0} LIMIT ${Math.min(f.limit ?? 50, 1000)}`.execute(db);

@@ -173,5 +173,25 @@ for (const engine of await testEngines()) {
       assert.equal((await getCase(t.db, C, county, c.id)).adjustmentId, adjustmentId);
       await assert.rejects(caseToRemoval(t.db, county, C, c.id, { effectiveDate: '2024-01-01' }), /已转为核减调整/);
     });
+
+    it('转核减 takes the death date from the evidence (never today); the officer may change it, and the adjustment says so', async () => {
+      const active = new Set((await sql<{ id_number: string }>`SELECT id_number FROM persons WHERE county_code = ${C} AND status = '正常'`.execute(t.db)).rows.map((r) => r.id_number));
+      const deaths = (await listCases(t.db, C, county, { code: 'DECEASED_PAID', status: '待核实', limit: 100 })).cases.filter((x) => x.townshipCode.startsWith(C) && active.has(x.idNumber));
+      assert.ok(deaths.length >= 2);
+      const [c1, c2] = deaths;
+      assert.match(c1.deathDate ?? '', /^\d{4}-\d{2}-\d{2}$/, 'the case carries the death date of its evidence');
+      assert.match(c1.explanation, new RegExp(c1.deathDate!), 'the same date the 说明 names');
+      await verifyCase(t.db, county, C, c1.id, { verdict: '违规', evidence: '死亡证明' });
+      const r1 = await caseToRemoval(t.db, county, C, c1.id, {});
+      assert.deepEqual([r1.effectiveDate, r1.evidenceDate], [c1.deathDate, c1.deathDate]);
+      const a1 = await sql<any>`SELECT effective_date::text AS d, remarks FROM adjustments WHERE county_code = ${C} AND id = ${r1.adjustmentId}`.execute(t.db);
+      assert.equal(a1.rows[0].d, c1.deathDate);
+      assert.match(a1.rows[0].remarks, /核减日期取佐证材料记载的死亡日期/);
+      await verifyCase(t.db, county, C, c2.id, { verdict: '违规', evidence: '死亡证明' });
+      const r2 = await caseToRemoval(t.db, county, C, c2.id, { effectiveDate: '2020-02-02' });
+      const a2 = await sql<any>`SELECT effective_date::text AS d, remarks FROM adjustments WHERE county_code = ${C} AND id = ${r2.adjustmentId}`.execute(t.db);
+      assert.equal(a2.rows[0].d, '2020-02-02');
+      assert.match(a2.rows[0].remarks, new RegExp(`佐证材料记载的死亡日期为${c2.deathDate}，经办人改为2020-02-02`));
+    });
   });
 }

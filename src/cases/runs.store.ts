@@ -130,11 +130,12 @@ export async function executeRun(db: Kysely<any>, actor: AuditActor, countyCode:
 async function saveFindings(trx: Kysely<any>, countyCode: string, runId: number, findings: Finding[]) {
   for (let i = 0; i < findings.length; i += 5000) {
     const part = findings.slice(i, i + 5000);
-    await sql`INSERT INTO findings (county_code, run_id, code, id_number, name, household_no, village_code, periods, over_fen, under_fen, explanation)
-      SELECT ${countyCode}, ${runId}, v.code, v.id_number, v.name, v.household_no, v.village_code, COALESCE(string_to_array(NULLIF(v.periods, ''), ';'), '{}'), v.over_fen, v.under_fen, v.explanation
+    await sql`INSERT INTO findings (county_code, run_id, code, id_number, name, household_no, village_code, periods, over_fen, under_fen, explanation, death_date)
+      SELECT ${countyCode}, ${runId}, v.code, v.id_number, v.name, v.household_no, v.village_code, COALESCE(string_to_array(NULLIF(v.periods, ''), ';'), '{}'), v.over_fen, v.under_fen, v.explanation,
+        NULLIF(v.death_date, '')::date
       FROM unnest(${part.map((f) => f.code)}::text[], ${part.map((f) => f.idNumber)}::text[], ${part.map((f) => f.name)}::text[], ${part.map((f) => f.householdNo)}::text[],
         ${part.map((f) => f.villageCode)}::text[], ${part.map((f) => f.periods.join(';'))}::text[], ${part.map((f) => f.overFen)}::bigint[], ${part.map((f) => f.underFen)}::bigint[],
-        ${part.map((f) => f.explanation)}::text[]) AS v(code, id_number, name, household_no, village_code, periods, over_fen, under_fen, explanation)
+        ${part.map((f) => f.explanation)}::text[], ${part.map((f) => f.deathDate ?? '')}::text[]) AS v(code, id_number, name, household_no, village_code, periods, over_fen, under_fen, explanation, death_date)
       ON CONFLICT DO NOTHING`.execute(trx);
   }
 }

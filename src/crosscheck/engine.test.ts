@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCrosscheck, type RunCrosscheckInput } from './engine.ts';
-import { makeId, pay, person } from './testkit.ts';
+import { makeId, pay, person, termBoundaryCases } from './testkit.ts';
 import type { Finding, FindingCode } from './types.ts';
 
 async function run(input: Partial<RunCrosscheckInput> & Pick<RunCrosscheckInput, 'roster' | 'payments'>) {
@@ -177,13 +177,28 @@ describe('entitlement edge cases', () => {
     assert.match(f.explanation, /扶持期限为2004-07-01至2024-06-30/);
   });
 
-  it('a period with zero whole months inside the term is still eligible (AMOUNT_MISMATCH), and owes nothing', async () => {
+  it('a period with no whole month inside the term is outside it: NOT_ELIGIBLE_PAID (FORMATS §6), and owes nothing', async () => {
     const r = await run({
       roster: [person({ idNumber: A, supportStart: '2004-07-01', supportEnd: '2024-01-15' }), person({ idNumber: B, supportStart: '2004-07-01', supportEnd: '2024-01-15' })],
       payments: [pay(A, '2024H1', 300), pay(C, '2024H1', 300)],
     });
-    assert.deepEqual(codesOf(r.findings, A), ['AMOUNT_MISMATCH']);
+    assert.deepEqual(codesOf(r.findings, A), ['NOT_ELIGIBLE_PAID']);
+    assert.match(r.findings.find((f) => f.idNumber === A)!.explanation, /扶持期限为2004-07-01至2024-01-15/);
     assert.deepEqual(codesOf(r.findings, B), [], 'nothing is due, so nothing is unpaid');
+  });
+
+  it('month boundaries: the term ends on the last day, the day before, or the 11th of each month of a half-year', async () => {
+    const cases = termBoundaryCases();
+    const r = await run({
+      roster: cases.map((x) => person({ idNumber: x.idNumber, supportStart: '2004-07-12', supportEnd: x.supportEnd })),
+      payments: cases.map((x) => pay(x.idNumber, '2024H2', 300)),
+    });
+    for (const x of cases) {
+      assert.deepEqual(codesOf(r.findings, x.idNumber), x.expect, x.supportEnd);
+      for (const f of r.findings.filter((y) => y.idNumber === x.idNumber)) assert.equal(f.overFen, x.overFen, x.supportEnd);
+    }
+    // the case: the term ends on 11 July, the period is the second half-year
+    assert.deepEqual(codesOf(r.findings, cases.find((x) => x.supportEnd === '2024-07-11')!.idNumber), ['NOT_ELIGIBLE_PAID']);
   });
 
   it('removal on the first day of a period: nothing due; removal after the first day: the period is due', async () => {

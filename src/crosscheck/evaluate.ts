@@ -58,7 +58,7 @@ export function evaluate(e: CrosscheckEngine): CrosscheckResult {
     a.periods.push(fp);
     if (why) (a.why ??= []).push(why);
   };
-  const push = (slot: number, person: Person | null, code: FindingCode, explanation: string, detail?: FindingPeriod[]) => {
+  const push = (slot: number, person: Person | null, code: FindingCode, explanation: string, detail?: FindingPeriod[], deathDate?: string | null) => {
     const first = person?.rows[0];
     let over = 0, under = 0;
     if (detail) for (const d of detail) { over += d.overFen; under += d.underFen; }
@@ -68,6 +68,7 @@ export function evaluate(e: CrosscheckEngine): CrosscheckResult {
       name: person ? cleanName(first!.name) : e.payeeName[slot - e.persons.length],
       householdNo: first?.householdNo ?? '', villageCode: first?.villageCode ?? '',
       periods: detail ? detail.map((d) => d.period) : [], overFen: over, underFen: under, explanation, detail,
+      ...(deathDate ? { deathDate } : {}),
     });
   };
 
@@ -117,7 +118,7 @@ export function evaluate(e: CrosscheckEngine): CrosscheckResult {
           case 'AMOUNT_MISMATCH': text = say.amountMismatch(a.periods); break;
           default: text = say.unpaid(a.periods, unpaidFailed); break;
         }
-        push(slot, person, code, text, a.periods);
+        push(slot, person, code, text, a.periods, code === 'DECEASED_PAID' ? death?.date ?? null : null);
       }
     }
 
@@ -137,7 +138,7 @@ export function evaluate(e: CrosscheckEngine): CrosscheckResult {
         const county = activeCounty(person, coverage);
         if (county) push(slot, person, 'NOT_IN_HUKOU', say.notInHukou(county));
       } else if (!hk.hasNormal && hk.cancel) {
-        push(slot, person, 'HUKOU_CANCELLED', say.hukouCancelled(hk.cancel.status, hk.cancel.date));
+        push(slot, person, 'HUKOU_CANCELLED', say.hukouCancelled(hk.cancel.status, hk.cancel.date), undefined, death?.date ?? null);
       }
     }
     const others = e.others.get(slot);

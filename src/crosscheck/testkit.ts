@@ -28,3 +28,24 @@ export function person(over: Partial<RosterRecord> & { idNumber: string }): Rost
 export function pay(idNumber: string, period: string, yuan = 600, success = true, name = '张三'): PaymentRecord {
   return { idNumber, period, amountFen: Math.round(yuan * 100), success, name };
 }
+
+/**
+ * FORMATS §6 month boundaries over the second half-year 2024: a term (from 2004-07-12) ending on
+ * the last day of each month, the day before it, and the 11th; each person paid the full 300 元.
+ * A period with no whole month inside the term is outside it (NOT_ELIGIBLE_PAID).
+ */
+export function termBoundaryCases(): { idNumber: string; supportEnd: string; expect: string[]; overFen: number }[] {
+  const out: { idNumber: string; supportEnd: string; expect: string[]; overFen: number }[] = [];
+  let seq = 100;
+  for (let m = 7; m <= 12; m++) {
+    const mm = String(m).padStart(2, '0');
+    const last = new Date(Date.UTC(2024, m, 0)).getUTCDate();
+    const inside = m - 6; // whole months Jul..m
+    out.push({ idNumber: makeId('19500101', seq++), supportEnd: `2024-${mm}-${last}`, expect: inside === 6 ? [] : ['AMOUNT_MISMATCH'], overFen: 30000 - inside * 5000 });
+    for (const day of [last - 1, 11]) {
+      const whole = m - 7;
+      out.push({ idNumber: makeId('19500101', seq++), supportEnd: `2024-${mm}-${String(day).padStart(2, '0')}`, expect: [whole === 0 ? 'NOT_ELIGIBLE_PAID' : 'AMOUNT_MISMATCH'], overFen: 30000 - whole * 5000 });
+    }
+  }
+  return out;
+}

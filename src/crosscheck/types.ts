@@ -100,6 +100,8 @@ export interface Finding {
   explanation: string;
   /** per-period money detail for payment findings */
   detail?: FindingPeriod[];
+  /** DECEASED_PAID, HUKOU_CANCELLED: the death date of the evidence (FORMATS §6), when known — what a 核减 takes as its date */
+  deathDate?: string | null;
 }
 
 export interface CrosscheckSettings {

@@ -1,5 +1,6 @@
 // Data quality on an import preview: the county's rules over the uploaded file, before anything
 // is written, so the office sees what the province's cleaning would flag.
+import { maskInText } from '../shared/mask.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +41,7 @@ export async function checkImport(db: Kysely<any>, countyCode: string, importId:
     const items = sorted.slice(0, opts.limit ?? 200).map((p) => {
       const person = persons[p.person];
       const rule = byCode.get(p.code);
-      return { rowNumber: person.rowNumber, code: p.code, name: rule?.name ?? p.code, severity: rule?.severity ?? '', householdNo: person.householdNo, personName: person.name, idNumber: maskIdText(person.idRaw.trim()), message: p.message };
+      return { rowNumber: person.rowNumber, code: p.code, name: rule?.name ?? p.code, severity: rule?.severity ?? '', householdNo: person.householdNo, personName: person.name, idNumber: maskIdText(person.idRaw.trim()), message: maskInText(p.message) };
     });
     return { persons: persons.length, asOf, byRule, items, total: result.problems.length };
   } finally {

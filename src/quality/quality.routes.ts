@@ -2,6 +2,7 @@
 // expression check and preview, runs (full or incremental), problem lists per township and
 // village, problem work (确认无误 with a reason, 已更正, assignment) and the trend.
 // Township users see and work only their township's problems.
+import { maskDeep, maskInText } from '../shared/mask.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -57,32 +58,32 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     await runOnRegister(db(), c.countyCode, { householdNos: c.householdNos ?? undefined, actor: c.actor });
   });
 
-  r.get('/quality/rules', { schema: { tags: ['数据清洗'], summary: '规则目录（内置与自定义）', response: { 200: z.object({ rules: z.array(CatalogueEntry), fields: z.array(z.object({ names: z.array(z.string()), type: z.string(), label: z.string() })), functions: z.array(z.object({ names: z.array(z.string()), doc: z.string() })) }) } } }, async (req) => {
+  r.get('/quality/rules', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '规则目录（内置与自定义）', response: { 200: z.object({ rules: z.array(CatalogueEntry), fields: z.array(z.object({ names: z.array(z.string()), type: z.string(), label: z.string() })), functions: z.array(z.object({ names: z.array(z.string()), doc: z.string() })) }) } } }, async (req) => {
     const user = requirePermission(req, 'quality.work');
     return { rules: await listCatalogue(db(), user.countyCode), fields: describeFields(), functions: describeFunctions() };
   });
 
-  r.post('/quality/rules/check', { schema: { tags: ['数据清洗'], summary: '检查规则条件（语法与类型）', body: z.object({ expression: z.string().max(2000) }), response: { 200: z.object({ ok: z.boolean(), error: z.string().optional(), position: z.number().optional() }) } } }, async (req) => {
+  r.post('/quality/rules/check', { config: { permission: 'quality.rules' }, schema: { tags: ['数据清洗'], summary: '检查规则条件（语法与类型）', body: z.object({ expression: z.string().max(2000) }), response: { 200: z.object({ ok: z.boolean(), error: z.string().optional(), position: z.number().optional() }) } } }, async (req) => {
     requirePermission(req, 'quality.rules');
     return checkExpression(req.body.expression);
   });
 
-  r.post('/quality/rules/preview', { schema: { tags: ['数据清洗'], summary: '预览：规则会标出多少人', body: customRuleSchema.extend({ asOf: isoDate.optional() }), response: { 200: z.object({ flagged: z.number(), total: z.number(), samples: z.array(z.record(z.string(), z.string())) }) } } }, async (req) => {
+  r.post('/quality/rules/preview', { config: { permission: 'quality.rules' }, schema: { tags: ['数据清洗'], summary: '预览：规则会标出多少人', body: customRuleSchema.extend({ asOf: isoDate.optional() }), response: { 200: z.object({ flagged: z.number(), total: z.number(), samples: z.array(z.record(z.string(), z.string())) }) } } }, async (req) => {
     const user = requirePermission(req, 'quality.rules');
     const check = checkExpression(req.body.expression);
     if (!check.ok) throw new AppError('VALIDATION', `规则条件有误：${check.error}`, { position: check.position });
     const persons: RosterPerson[] = [];
     for await (const chunk of streamRegisterForQuality(db(), user.countyCode)) for (const row of chunk) persons.push(rowToPerson(row, persons.length));
     const p = previewCustomRule(req.body, persons, req.body.asOf ?? todayIso());
-    return { ...p, samples: p.samples.map((s) => ({ ...s, 身份证号: maskWritten(s['身份证号']) })) };
+    return { ...p, samples: p.samples.map((s) => maskDeep({ ...s, 身份证号: maskWritten(s['身份证号']) })) };
   });
 
-  r.post('/quality/rules', { schema: { tags: ['数据清洗'], summary: '保存自定义规则（每次保存为新版本）', body: z.unknown(), response: { 200: CatalogueEntry } } }, async (req) => {
+  r.post('/quality/rules', { config: { permission: 'quality.rules', countyLevel: true }, schema: { tags: ['数据清洗'], summary: '保存自定义规则（每次保存为新版本）', body: z.unknown(), response: { 200: CatalogueEntry } } }, async (req) => {
     const user = requirePermission(req, 'quality.rules');
     return saveCustomRule(db(), user.countyCode, req.body, actorOf(user));
   });
 
-  r.patch('/quality/rules/:code', { schema: { tags: ['数据清洗'], summary: '启用或停用规则', params: z.object({ code: z.string().max(60) }), body: z.object({ enabled: z.boolean() }), response: { 200: z.object({ ok: z.boolean() }) } } }, async (req) => {
+  r.patch('/quality/rules/:code', { config: { permission: 'quality.rules', countyLevel: true }, schema: { tags: ['数据清洗'], summary: '启用或停用规则', params: z.object({ code: z.string().max(60) }), body: z.object({ enabled: z.boolean() }), response: { 200: z.object({ ok: z.boolean() }) } } }, async (req) => {
     const user = requirePermission(req, 'quality.rules');
     await setRuleEnabled(db(), user.countyCode, req.params.code, req.body.enabled, actorOf(user));
     return { ok: true };
@@ -96,12 +97,12 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     return checkImport(db(), user.countyCode, req.params.importId);
   });
 
-  r.post('/quality/runs', { schema: { tags: ['数据清洗'], summary: '运行数据清洗（全部或指定户）', body: z.object({ asOf: isoDate.optional(), householdNos: z.array(z.string().min(1).max(40)).max(1000).optional() }), response: { 200: RunSummary } } }, async (req) => {
+  r.post('/quality/runs', { config: { permission: 'quality.run', countyLevel: true }, schema: { tags: ['数据清洗'], summary: '运行数据清洗（全部或指定户）', body: z.object({ asOf: isoDate.optional(), householdNos: z.array(z.string().min(1).max(40)).max(1000).optional() }), response: { 200: RunSummary } } }, async (req) => {
     const user = requirePermission(req, 'quality.run');
     return runOnRegister(db(), user.countyCode, { asOf: req.body.asOf, householdNos: req.body.householdNos, actor: actorOf(user) });
   });
 
-  r.get('/quality/problems', { schema: { tags: ['数据清洗'], summary: '问题清单（按乡镇、村、规则、严重程度、状态筛选）', querystring: ProblemQuery, response: { 200: z.object({ total: z.number(), items: z.array(ProblemView) }) } } }, async (req) => {
+  r.get('/quality/problems', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '问题清单（按乡镇、村、规则、严重程度、状态筛选）', querystring: ProblemQuery, response: { 200: z.object({ total: z.number(), items: z.array(ProblemView) }) } } }, async (req) => {
     const user = requirePermission(req, 'quality.work');
     const q = req.query;
     for (const code of [q.townshipCode, q.villageCode]) {
@@ -110,16 +111,16 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     const names = new Map(BUILT_IN_RULES.map((x) => [x.code, x.name]));
     for (const c of await listCatalogue(db(), user.countyCode)) names.set(c.code, c.name);
     const out = await listProblems(db(), user.countyCode, { ...q, scope: user.regionCode }, names);
-    return { total: out.total, items: out.items.map((i) => ({ ...i, idNumber: maskWritten(i.idNumber) })) };
+    return { total: out.total, items: out.items.map((i) => ({ ...i, idNumber: maskWritten(i.idNumber), message: maskInText(i.message) })) };
   });
 
-  r.patch('/quality/problems/:id', { schema: { tags: ['数据清洗'], summary: '处理问题：确认无误（须填理由）、已更正、指派', params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({ status: Status.optional(), reason: z.string().max(500).optional(), assignedTo: z.string().max(60).nullable().optional() }), response: { 200: z.object({ ok: z.boolean() }) } } }, async (req) => {
+  r.patch('/quality/problems/:id', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '处理问题：确认无误（须填理由）、已更正、指派', params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({ status: Status.optional(), reason: z.string().max(500).optional(), assignedTo: z.string().max(60).nullable().optional() }), response: { 200: z.object({ ok: z.boolean() }) } } }, async (req) => {
     const user = requirePermission(req, 'quality.work');
     await updateProblem(db(), user.countyCode, req.params.id, user.regionCode, req.body, actorOf(user));
     return { ok: true };
   });
 
-  r.get('/quality/problems.xlsx', { schema: { tags: ['数据清洗'], summary: '导出问题清单（xlsx，发给村里核实；身份证号已遮蔽）', querystring: ProblemQuery.omit({ page: true, pageSize: true }) } }, async (req, reply) => {
+  r.get('/quality/problems.xlsx', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '导出问题清单（xlsx，发给村里核实；身份证号已遮蔽）', querystring: ProblemQuery.omit({ page: true, pageSize: true }) } }, async (req, reply) => {
     const user = requirePermission(req, 'quality.work');
     const names = new Map(BUILT_IN_RULES.map((x) => [x.code, x.name]));
     for (const c of await listCatalogue(db(), user.countyCode)) names.set(c.code, c.name);
@@ -129,7 +130,7 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     ws.columns = [['规则代码', 14], ['规则名称', 20], ['严重程度', 8], ['户编号', 18], ['身份证号', 20], ['姓名', 10], ['村代码', 14], ['说明', 70], ['状态', 8], ['理由', 20], ['指派', 10], ['核实结果（村填写）', 24]]
       .map(([header, width]) => ({ header: header as string, width: width as number }));
     for (const i of out.items) {
-      ws.addRow([i.ruleCode, i.ruleName, i.severity, i.householdNo, maskWritten(i.idNumber), i.name, i.villageCode, i.message, i.status, i.reason ?? '', i.assignedTo ?? '', '']
+      ws.addRow([i.ruleCode, i.ruleName, i.severity, i.householdNo, maskWritten(i.idNumber), i.name, i.villageCode, maskInText(i.message), i.status, i.reason ?? '', i.assignedTo ?? '', '']
         .map((v) => (typeof v === 'string' && /^[=+\-@]/.test(v) ? `'${v}` : v)));
     }
     ws.getRow(1).font = { bold: true };
@@ -140,7 +141,7 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
       .header('content-disposition', `attachment; filename="problems.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`).send(buf);
   });
 
-  r.get('/quality/trend', { schema: { tags: ['数据清洗'], summary: '未处理问题趋势与核实更正数', querystring: z.object({ since: isoDate.optional() }) } }, async (req) => {
+  r.get('/quality/trend', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '未处理问题趋势与核实更正数', querystring: z.object({ since: isoDate.optional() }) } }, async (req) => {
     const user = requirePermission(req, 'quality.work');
     return qualityTrend(db(), user.countyCode, req.query.since);
   });

@@ -1,5 +1,6 @@
 // The FORMATS §7 rules, exactly as specified there (including its "precise readings").
 // Every data-quality run includes them; file mode writes only these unless asked for more.
+import { ID_INVALID_RULE } from '../shared/idnumber.ts';
 import { addDays, addYears, wholeYearsBetween } from '../shared/dates.ts';
 import type { CheckContext, GroupRule, Hit, HitResult, PersonFacts, PersonRule, Rule } from './types.ts';
 
@@ -62,7 +63,7 @@ function relationRule(code: string, name: string, relations: string[], minGap: n
 
 export const SECTION7_RULES: Rule[] = [
   person({
-    code: 'ID_INVALID', name: '身份证号无效', severity: '错误', scope: 'person', version: 1,
+    ...ID_INVALID_RULE, scope: 'person', version: 1,
     description: '身份证号不符合GB 11643（按规范化形式校验；有效的15位旧号码不算问题）',
     templates: { default: '身份证号“{id}”不符合GB 11643校验：{reason}。请对照户口簿或身份证原件更正。' },
     check: (f) => (f.idValid ? null : { values: { id: f.p.idRaw.trim(), reason: f.idReason } }),

@@ -3,7 +3,7 @@
 // edit and resubmit, withdrawal, evidence files. Other capabilities (cross-check) call these.
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { actorOf, hasPermission, inScope, PERMISSIONS, type Permission, type SessionUser } from '../auth/index.ts';
+import { actorOf, assertSeparateDuties, hasPermission, inScope, loadControls, PERMISSIONS, type Permission, type SessionUser } from '../auth/index.ts';
 import { appendAudit, type AuditEntry } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { todayIso } from '../shared/dates.ts';
@@ -24,6 +24,8 @@ export interface AdjustmentView {
   enteredBy: number; enteredByName: string; enteredAt: string; updatedAt: string;
   decidedBy: number | null; decidedByName: string; decidedAt: string | null; decisionNote: string;
   warnings: string[]; fileCount: number;
+  /** approved by the user who entered it, under the county's audited allowSelfApproval setting */
+  selfApproved: boolean;
 }
 export interface AdjustmentFileView { id: number; filename: string; mime: string; size: number; sha256: string; uploadedAt: string }
 
@@ -33,7 +35,7 @@ const COLUMNS = sql`a.id, a.kind, a.status, a.township_code, a.townships, a.hous
   -- people by their name (the login name kept on the row when the user has none)
   COALESCE((SELECT NULLIF(u.display_name, '') FROM users u WHERE u.id = a.entered_by), a.entered_by_name) AS entered_by_name,
   COALESCE((SELECT NULLIF(u.display_name, '') FROM users u WHERE u.id = a.decided_by), a.decided_by_name) AS decided_by_name,
-  ${ts('a.updated_at')} AS updated_at, a.decided_by, ${ts('a.decided_at')} AS decided_at, a.decision_note, a.warnings,
+  ${ts('a.updated_at')} AS updated_at, a.decided_by, ${ts('a.decided_at')} AS decided_at, a.decision_note, a.warnings, a.self_approved,
   (SELECT count(*)::int FROM adjustment_files f WHERE f.county_code = a.county_code AND f.adjustment_id = a.id) AS file_count`;
 
 function toView(r: any): AdjustmentView {
@@ -43,7 +45,7 @@ function toView(r: any): AdjustmentView {
     summary: r.summary, reason: r.reason, effectiveDate: r.effective_date, remarks: r.remarks, payload: r.payload,
     enteredBy: Number(r.entered_by), enteredByName: r.entered_by_name, enteredAt: r.entered_at, updatedAt: r.updated_at,
     decidedBy: r.decided_by === null ? null : Number(r.decided_by), decidedByName: r.decided_by_name, decidedAt: r.decided_at,
-    decisionNote: r.decision_note, warnings: r.warnings ?? [], fileCount: Number(r.file_count ?? 0),
+    decisionNote: r.decision_note, warnings: r.warnings ?? [], fileCount: Number(r.file_count ?? 0), selfApproved: r.self_approved === true,
   };
 }
 
@@ -98,8 +100,11 @@ function rejectOnErrors(plan: Plan) {
   if (plan.errors.length) throw new AppError('VALIDATION', plan.errors.join('；'), { errors: plan.errors, warnings: plan.warnings });
 }
 
+/** A request naming households or persons outside the user's region: 404, as if they did not exist (no oracle). */
 function assertPlanInScope(user: Viewer, plan: Plan) {
-  for (const t of plan.townships) if (!inScope(user, t)) throw new AppError('FORBIDDEN', `只能办理本乡镇的调整（涉及乡镇${t}）`);
+  if (plan.townshipCode && !inScope(user, plan.townshipCode)) throw new AppError('NOT_FOUND', '调整涉及的户或人员不存在，或不在您的辖区内');
+  // a target the user named (the village of a move or split) outside the region: refused, nothing learnt
+  for (const t of plan.townships) if (!inScope(user, t)) throw new AppError('FORBIDDEN', '不能把人员或户调整到本辖区以外');
 }
 
 async function fetchRow(db: Kysely<any>, countyCode: string, id: number, lock = false): Promise<AdjustmentView | null> {
@@ -125,6 +130,7 @@ export async function createAdjustment(db: Kysely<any>, user: Viewer, raw: unkno
     const plan = planAdjustment(input, await loadState(trx, user.countyCode, input, null), todayIso());
     if (plan.townshipCode) assertPlanInScope(user, plan);
     rejectOnErrors(plan);
+    await refuseDuplicatePending(trx, user.countyCode, input.kind, plan.personIds, null);
     const r = await sql<{ id: number }>`INSERT INTO adjustments (county_code, kind, status, township_code, household_no, person_id, payload, reason,
         effective_date, remarks, entered_by, entered_by_name, summary, person_ids, household_nos, townships, warnings)
       VALUES (${user.countyCode}, ${input.kind}, 'pending', ${plan.townshipCode}, ${plan.householdNo}, ${plan.personIds[0] ?? null},
@@ -136,6 +142,20 @@ export async function createAdjustment(db: Kysely<any>, user: Viewer, raw: unkno
       after: input, detail: { kind: input.kind, reason: input.reason, summary: describeAdjustment(input), warnings: plan.warnings } });
     return { adjustment: (await fetchRow(trx, user.countyCode, id))!, warnings: plan.warnings };
   });
+}
+
+/**
+ * One open (pending or returned) adjustment of a kind per person: a second 核减 of the same person
+ * — a form sent twice, or a second officer — is refused. The per-person locks make two requests
+ * at the same moment wait for each other, so only one passes.
+ */
+async function refuseDuplicatePending(trx: Kysely<any>, countyCode: string, kind: AdjustmentKind, personIds: number[], selfId: number | null) {
+  if (!personIds.length) return;
+  for (const p of [...new Set(personIds)].sort((a, b) => a - b)) await sql`SELECT pg_advisory_xact_lock(hashtext(${`anju.adjustment.${countyCode}.${p}`})::bigint)`.execute(trx);
+  const r = await sql<{ id: number; status: string }>`SELECT id, status FROM adjustments WHERE county_code = ${countyCode} AND kind = ${kind}
+    AND status IN ('pending', 'returned') AND person_ids && ${personIds}::bigint[] ${selfId === null ? sql`` : sql`AND id <> ${selfId}`} ORDER BY id LIMIT 1`.execute(trx);
+  const d = r.rows[0];
+  if (d) throw new AppError('CONFLICT', `该人员已有一项${d.status === 'pending' ? '待审批' : '已退回待修改'}的${KIND_NAMES[kind]}（调整${d.id}），不能重复录入；请在原调整上修改或撤回后再录入`, { adjustmentId: Number(d.id) });
 }
 
 function householdNosOf(input: AdjustmentInput, plan: Plan): string[] {
@@ -155,6 +175,7 @@ export async function updateAdjustment(db: Kysely<any>, user: Viewer, id: number
     const plan = planAdjustment(input, await loadState(trx, user.countyCode, input, id), todayIso());
     if (plan.townshipCode) assertPlanInScope(user, plan);
     rejectOnErrors(plan);
+    await refuseDuplicatePending(trx, user.countyCode, input.kind, plan.personIds, id);
     await sql`UPDATE adjustments SET status = 'pending', payload = ${JSON.stringify(input)}::jsonb, reason = ${input.reason},
         effective_date = ${input.effectiveDate ?? null}, remarks = ${input.remarks}, township_code = ${plan.townshipCode}, household_no = ${plan.householdNo},
         person_id = ${plan.personIds[0] ?? null}, summary = ${describeAdjustment(input)}, person_ids = ${plan.personIds}::bigint[],
@@ -174,6 +195,8 @@ export async function approveAdjustment(db: Kysely<any>, user: Viewer, id: numbe
     if (!a || !canSee(user, a)) throw new AppError('NOT_FOUND', `调整${id}不存在`);
     assertOwner(user, a);
     if (a.status !== 'pending') throw new AppError('CONFLICT', `调整${id}${a.statusName}，不能审批`);
+    const { selfApproved } = assertSeparateDuties({ step: 'adjustment.approve', firstBy: [a.enteredBy], secondBy: user.id,
+      allowSelfApproval: (await loadControls(trx, user.countyCode)).allowSelfApproval });
     const input = AdjustmentInput.parse(a.payload);
     const plan = planAdjustment(input, await loadState(trx, user.countyCode, input, id, true), todayIso(), { atApproval: true });
     assertPlanInScope(user, plan);
@@ -182,10 +205,11 @@ export async function approveAdjustment(db: Kysely<any>, user: Viewer, id: numbe
     const applied = await applyPlan(trx, user.countyCode, plan, detail);
     const personIds = [...new Set([...plan.personIds, ...applied.insertedIds])];
     await sql`UPDATE adjustments SET status = 'approved', decided_by = ${user.id}, decided_by_name = ${user.username}, decided_at = now(),
-        decision_note = ${note}, person_ids = ${personIds}::bigint[], person_id = ${personIds[0] ?? null}, updated_at = now()
+        decision_note = ${note}, person_ids = ${personIds}::bigint[], person_id = ${personIds[0] ?? null}, self_approved = ${selfApproved}, updated_at = now()
       WHERE county_code = ${user.countyCode} AND id = ${id}`.execute(trx);
     const entries: AuditEntry[] = [...applied.audit, { action: 'adjustment.approve', entityType: 'adjustment', entityId: id, countyCode: user.countyCode,
-      before: { status: a.status }, after: { status: 'approved' }, detail: { ...detail, note, personIds, changes: applied.audit.length } }];
+      before: { status: a.status }, after: { status: 'approved' },
+      detail: { ...detail, note, personIds, changes: applied.audit.length, enteredBy: a.enteredBy, enteredByName: a.enteredByName, selfApproved } }];
     await appendAudit(trx, actorOf(user), entries);
     return { adjustment: (await fetchRow(trx, user.countyCode, id))!, personIds, warnings: plan.warnings };
   });

@@ -86,7 +86,7 @@ describe('核增 (add)', () => {
 });
 
 describe('核减 (remove)', () => {
-  const rm = (over: Record<string, unknown> = {}) => ({ kind: 'remove', personIds: [3], reason: '死亡', effectiveDate: '2025-03-01', ...over });
+  const rm = (over: Record<string, unknown> = {}) => ({ kind: 'remove', personIds: [3], reason: '死亡', effectiveDate: '2025-03-01', evidenceNote: '死亡证明', ...over });
   it('removes an active person with reason and date', () => {
     const p = plan(rm());
     assert.deepEqual(p.errors, []);
@@ -101,11 +101,16 @@ describe('核减 (remove)', () => {
     assert.match(plan(rm({ personIds: [404] })).errors.join(), /不在花名册中/);
     assert.match(plan(rm({ personIds: [1, 11] })).errors.join(), /同一户/);
   });
+  it('needs evidence before submitting: a note naming it (files may follow)', () => {
+    assert.match(plan(rm({ evidenceNote: '' })).errors.join(), /核减须有佐证材料：请填写佐证说明/);
+    assert.match(plan(rm({ evidenceNote: '   ' })).errors.join(), /须有佐证材料/);
+    assert.deepEqual(plan(rm({ evidenceNote: '死亡证明编号123' })).errors, []);
+  });
   it('needs evidence at approval (a file or a note)', () => {
-    assert.match(plan(rm(), base(), true).errors.join(), /须有佐证材料/);
+    assert.match(plan(rm({ evidenceNote: '' }), base(), true).errors.join(), /须有佐证材料/);
     assert.deepEqual(plan(rm({ evidenceNote: '民政死亡名单第12行' }), base(), true).errors, []);
     const st = base(); st.fileCount = 1;
-    assert.deepEqual(plan(rm(), st, true).errors, []);
+    assert.deepEqual(plan(rm({ evidenceNote: '' }), st, true).errors, []);
   });
   it('warns when the head is removed', () => {
     assert.match(plan(rm({ personIds: [1] })).warnings.join(), /是户主/);

@@ -216,7 +216,9 @@ export function planAdjustment(a: AdjustmentInput, state: RegisterState, asOf: I
       if (!a.reason) errors.push('请选择核减原因');
       else if (!(REMOVAL_REASONS as readonly string[]).includes(a.reason)) errors.push(`核减原因“${a.reason}”不正确，应为：${REMOVAL_REASONS.join('、')}`);
       if (!a.effectiveDate) errors.push('核减日期不能为空');
-      if (opts.atApproval && state.fileCount === 0 && !a.evidenceNote) errors.push('核减须有佐证材料：请上传文件或填写佐证说明');
+      // evidence before submitting (a note naming it; files may follow), and at approval a file or the note
+      if (!opts.atApproval && !a.evidenceNote?.trim()) errors.push('核减须有佐证材料：请填写佐证说明（如死亡证明编号、户籍注销证明），提交后可再上传文件');
+      if (opts.atApproval && state.fileCount === 0 && !a.evidenceNote?.trim()) errors.push('核减须有佐证材料：请上传文件或填写佐证说明');
       const all = Object.values(state.households).flatMap((h) => h?.members ?? []);
       for (const id of new Set(a.personIds)) {
         const p = all.find((m) => m.id === id);

@@ -2,7 +2,7 @@
 // and the household page.
 import { sql, type Kysely } from 'kysely';
 import type { SessionUser } from '../auth/index.ts';
-import { assertInScope, canUnmask, actorOf } from '../auth/index.ts';
+import { assertVisible, canUnmask, actorOf } from '../auth/index.ts';
 import { appendAudit } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import type { HouseholdRecord, PersonRecord } from './adjustment.ts';
@@ -89,8 +89,8 @@ export interface HouseholdPage {
 export async function getHousehold(db: Kysely<any>, viewer: Viewer, householdNo: string, opts: { unmask?: boolean } = {}): Promise<HouseholdPage> {
   const hs = await loadHouseholds(db, viewer.countyCode, [householdNo]);
   const h = hs[householdNo];
-  if (!h) throw new AppError('NOT_FOUND', `户编号${householdNo}不存在`);
-  assertInScope(viewer as SessionUser, h.villageCode);
+  if (!h) throw new AppError('NOT_FOUND', `户编号${householdNo}不存在或不在您的辖区内`);
+  assertVisible(viewer, h.villageCode, `户编号${householdNo}`);
   const head = h.members.find((m) => m.relation === '户主' && m.status === '正常') ?? h.members.find((m) => m.relation === '户主') ?? null;
   const first = h.members[0];
   const unmasked = !!opts.unmask && canUnmask(viewer);

@@ -1,7 +1,8 @@
 // Searching the roster and the person page (with history). Lists are masked; an unmasked view
 // is allowed only to roles that may unmask, and is written to the audit log.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { assertInScope, canUnmask, actorOf, type SessionUser } from '../auth/index.ts';
+import { likeEscape } from '../shared/search.ts';
+import { assertVisible, canUnmask, actorOf, type SessionUser } from '../auth/index.ts';
 import { appendAudit } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { normalizeId } from '../shared/idnumber.ts';
@@ -41,7 +42,6 @@ export interface SearchResult { total: number; totalCapped: boolean; page: numbe
 /** Counting every match of a broad query costs more than the page itself; beyond this the count stops. */
 export const COUNT_CAP = 10_000;
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
 /** What a free-text query means: an ID, an ID tail, a household number, or a name. */
 export function interpretQuery(q: string): { field: 'idNumber' | 'idTail' | 'householdNo' | 'name' | 'pinyin'; value: string } {
@@ -124,6 +124,11 @@ export async function searchPersons(db: Kysely<any>, countyCode: string, query: 
       detail: { query: { ...query, unmask: undefined }, page: pageNo, personIds: items.map((i) => i.id) } });
   }
   const n = Number(count.rows[0].n);
+  // a search by ID is a look-up of a person: audited for every role (repeated probing shows in the log)
+  if (!(unmasked && items.length) && (q.idNumber || q.idTail)) {
+    await appendAudit(db, actorOf(viewer), { action: 'person_search.search_by_id', entityType: 'person_search', countyCode,
+      detail: { idNumber: q.idNumber ? normalizeId(q.idNumber) : undefined, tail: q.idTail ? q.idTail.trim().toUpperCase() : undefined, count: n } });
+  }
   return { total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP, page: pageNo, pageSize: size, items, masked: !unmasked, interpretedAs };
 }
 
@@ -136,14 +141,14 @@ export interface PersonPage {
   masked: boolean;
 }
 
-/** The person page: person, household members, account, term, history. 403 outside the region. */
+/** The person page: person, household members, account, term, history. 404 outside the region. */
 export async function getPersonPage(db: Kysely<any>, viewer: Viewer, personId: number, opts: { unmask?: boolean } = {}): Promise<PersonPage> {
   const r = await sql<PersonRow & { extra: unknown }>`SELECT ${PERSON_COLUMNS} FROM persons p
     LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
     WHERE p.county_code = ${viewer.countyCode} AND p.id = ${personId}`.execute(db);
-  if (!r.rows.length) throw new AppError('NOT_FOUND', `人员${personId}不存在`);
+  if (!r.rows.length) throw new AppError('NOT_FOUND', `人员${personId}不存在或不在您的辖区内`);
   const p = toPerson(r.rows[0]);
-  assertInScope(viewer as SessionUser, p.villageCode);
+  assertVisible(viewer, p.villageCode, `人员${personId}`);
   const unmasked = !!opts.unmask && canUnmask(viewer);
   if (opts.unmask && !unmasked) throw new AppError('FORBIDDEN', '当前角色不能查看完整的身份证号、账号和电话');
   const hs = await loadHouseholds(db, viewer.countyCode, [p.householdNo]);

@@ -4,7 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requirePermission } from '../auth/index.ts';
+import { canUnmask, requirePermission, type SessionUser } from '../auth/index.ts';
+import { maskDeep } from '../shared/mask.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AppContext } from '../shared/context.ts';
 import { ADJUSTMENT_KINDS, ADJUSTMENT_STATUSES, AdjustmentInput, CATEGORIES } from './adjustment.ts';
@@ -69,6 +70,7 @@ export const AdjustmentSchema = z.object({
   enteredBy: z.number(), enteredByName: z.string(), enteredAt: z.string(), updatedAt: z.string(),
   decidedBy: z.number().nullable(), decidedByName: z.string(), decidedAt: nullableDate, decisionNote: z.string(),
   warnings: z.array(z.string()), fileCount: z.number(),
+  selfApproved: z.boolean().describe('由录入人本人审批（本县内控设置允许单人办理时）'),
 });
 export const PlanSchema = z.object({
   errors: z.array(z.string()), warnings: z.array(z.string()), ops: z.array(z.looseObject({ op: z.string() })),
@@ -83,6 +85,8 @@ const Saved = z.object({ adjustment: AdjustmentSchema, warnings: z.array(z.strin
 const Note = z.object({ note: z.string().max(1000).default('') });
 
 const TAG = ['花名册'];
+/** Adjustments carry IDs and accounts in their titles, payloads and previews: masked for a role that may not unmask. */
+const shown = <T>(user: SessionUser, x: T): T => (canUnmask(user) ? x : maskDeep(x));
 const TAG_ADJ = ['动态调整'];
 
 export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -100,13 +104,16 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
     params: IdParam, querystring: z.object({ unmask: flag }), response: { 200: PersonPageResponse } } },
   async (req) => {
     const user = requirePermission(req, 'registry.read');
-    return getPersonPage(db, user, req.params.id, { unmask: req.query.unmask });
+    const page = await getPersonPage(db, user, req.params.id, { unmask: req.query.unmask });
+    // the history's before/after may hold old IDs and accounts: masked like the fields
+    return page.masked ? { ...page, history: maskDeep(page.history) } : page;
   });
 
   r.get('/registry/households/:no', { config: { permission: 'registry.read' }, schema: { tags: TAG, summary: '户页（户主、成员、村组、历史；unmask=1 显示完整信息并记审计）', params: z.object({ no: z.string().min(1).max(40) }), querystring: z.object({ unmask: flag }), response: { 200: HouseholdPageResponse } } },
     async (req) => {
       const user = requirePermission(req, 'registry.read');
-      return getHousehold(db, user, req.params.no, { unmask: req.query.unmask });
+      const page = await getHousehold(db, user, req.params.no, { unmask: req.query.unmask });
+      return page.masked ? { ...page, history: maskDeep(page.history) } : page;
     });
 
   r.get('/registry/regions/tree', { config: { permission: 'registry.read' }, schema: { tags: TAG, summary: '区划树（县→乡镇→村→组，在册与已核减人数）', response: { 200: RegionTreeResponse } } },
@@ -117,7 +124,10 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
 
   r.get('/registry/adjustments', { config: { permission: 'registry.read' }, schema: { tags: TAG_ADJ, summary: '调整列表（审批队列）', querystring: AdjustmentListQuery,
     response: { 200: z.object({ total: z.number(), items: z.array(AdjustmentSchema) }) } } },
-  async (req) => listAdjustments(db, requirePermission(req, 'registry.read'), req.query));
+  async (req) => {
+    const user = requirePermission(req, 'registry.read');
+    return shown(user, await listAdjustments(db, user, req.query));
+  });
 
   r.post('/registry/adjustments/preview', { config: { permission: 'adjustment.enter' }, schema: { tags: TAG_ADJ, summary: '提交前检查：错误、提示和将要变更的内容', body: AdjustmentInput, response: { 200: PlanSchema } } },
     async (req) => {
@@ -132,7 +142,10 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
 
   r.get('/registry/adjustments/:id', { config: { permission: 'registry.read' }, schema: { tags: TAG_ADJ, summary: '调整详情（材料、审批预览）', params: IdParam,
     response: { 200: z.object({ adjustment: AdjustmentSchema, files: z.array(FileSchema), preview: PlanSchema.nullable() }) } } },
-  async (req) => getAdjustment(db, requirePermission(req, 'registry.read'), req.params.id));
+  async (req) => {
+    const user = requirePermission(req, 'registry.read');
+    return shown(user, await getAdjustment(db, user, req.params.id));
+  });
 
   r.put('/registry/adjustments/:id', { config: { permission: 'adjustment.enter' }, schema: { tags: TAG_ADJ, summary: '修改退回的调整并重新提交', params: IdParam, body: AdjustmentInput, response: { 200: Saved } } },
     async (req) => updateAdjustment(db, requirePermission(req, 'adjustment.enter'), req.params.id, req.body));

@@ -13,6 +13,7 @@ import { COUNTY, TOWN_A, TOWN_B, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1, insertHouse
 const county: Viewer = { id: 1, username: '县业务股', role: 'county', regionCode: COUNTY, countyCode: COUNTY };
 const townA: Viewer = { id: 2, username: '竹田专干', role: 'township', regionCode: TOWN_A, countyCode: COUNTY };
 const townB: Viewer = { id: 3, username: '大桥专干', role: 'township', regionCode: TOWN_B, countyCode: COUNTY };
+const county2: Viewer = { id: 4, username: '县业务股二', role: 'county', regionCode: COUNTY, countyCode: COUNTY };
 const leader: Viewer = { id: 4, username: '领导', role: 'leader', regionCode: COUNTY, countyCode: COUNTY };
 const page = { page: 1, pageSize: 20 };
 const code = (e: unknown) => (e instanceof AppError ? e.code : String(e));
@@ -147,7 +148,7 @@ for (const engine of await testEngines()) {
       assert.equal(u.person.idNumber, ID_HEAD);
       const a = await sql<{ username: string }>`SELECT username FROM audit_log WHERE action = 'person.view_unmasked' AND entity_id = ${String(h1[0])}`.execute(t.db);
       assert.deepEqual(a.rows.map((r) => r.username), ['竹田专干']);
-      await assert.rejects(getPersonPage(t.db, townB, h1[0]), (e) => code(e) === 'FORBIDDEN');
+      await assert.rejects(getPersonPage(t.db, townB, h1[0]), (e) => code(e) === 'NOT_FOUND', 'outside the region: as if it did not exist');
       await assert.rejects(getPersonPage(t.db, county, 999999), (e) => code(e) === 'NOT_FOUND');
     });
 
@@ -155,7 +156,7 @@ for (const engine of await testEngines()) {
       const h = await getHousehold(t.db, county, '4305821302410001');
       assert.equal(h.head!.name, '李明根');
       assert.equal(h.members.length, 3);
-      await assert.rejects(getHousehold(t.db, townB, '4305821302410001'), (e) => code(e) === 'FORBIDDEN');
+      await assert.rejects(getHousehold(t.db, townB, '4305821302410001'), (e) => code(e) === 'NOT_FOUND');
       const tree = await regionTree(t.db, county);
       assert.equal(tree.active, 6);
       assert.equal(tree.removed, 1);
@@ -174,13 +175,18 @@ for (const engine of await testEngines()) {
     });
 
     it('核减: township enters for its own township only; county approves; applied and audited with before/after', async () => {
-      await assert.rejects(createAdjustment(t.db, townB, { kind: 'remove', personIds: [h1[2]], reason: '死亡', effectiveDate: '2025-03-01' }), (e) => code(e) === 'FORBIDDEN');
+      await assert.rejects(createAdjustment(t.db, townB, { kind: 'remove', personIds: [h1[2]], reason: '死亡', effectiveDate: '2025-03-01', evidenceNote: '证明' }), (e) => code(e) === 'NOT_FOUND');
       await assert.rejects(createAdjustment(t.db, townA, { kind: 'remove', personIds: [h1[2]], reason: '死亡' }), (e) => code(e) === 'VALIDATION' && /核减日期不能为空/.test((e as Error).message));
-      const { adjustment: a } = await createAdjustment(t.db, townA, { kind: 'remove', personIds: [h1[2]], reason: '死亡', effectiveDate: '2025-03-01' });
+      await assert.rejects(createAdjustment(t.db, townA, { kind: 'remove', personIds: [h1[2]], reason: '死亡', effectiveDate: '2025-03-01' }),
+        (e) => code(e) === 'VALIDATION' && /核减须有佐证材料/.test((e as Error).message), 'evidence before submitting');
+      const { adjustment: a } = await createAdjustment(t.db, townA, { kind: 'remove', personIds: [h1[2]], reason: '死亡', effectiveDate: '2025-03-01', evidenceNote: '死亡证明' });
       assert.equal(a.status, 'pending');
+      // the same removal again (Enter twice, or a second officer): refused, and at the same moment only one passes
+      await assert.rejects(createAdjustment(t.db, townA, { kind: 'remove', personIds: [h1[2]], reason: '死亡', effectiveDate: '2025-03-01', evidenceNote: '死亡证明' }),
+        (e) => code(e) === 'CONFLICT' && /已有一项待审批的核减（调整\d+）/.test((e as Error).message));
+      await assert.rejects(createAdjustment(t.db, county, { kind: 'remove', personIds: [h1[2], h1[1]], reason: '死亡', effectiveDate: '2025-03-01', evidenceNote: '证明' }), (e) => code(e) === 'CONFLICT');
       assert.equal(a.townshipCode, TOWN_A);
       await assert.rejects(approveAdjustment(t.db, townA, a.id), (e) => code(e) === 'FORBIDDEN');
-      await assert.rejects(approveAdjustment(t.db, county, a.id), (e) => code(e) === 'VALIDATION' && /佐证材料/.test((e as Error).message));
       const f = await addAdjustmentFile(t.db, townA, a.id, { filename: '死亡证明.pdf', mime: 'application/pdf', content: Buffer.from('%PDF-1.4 test') });
       assert.match(f.sha256, /^[0-9a-f]{64}$/);
       await assert.rejects(getAdjustmentFile(t.db, townB, a.id, f.id), (e) => code(e) === 'NOT_FOUND');
@@ -224,7 +230,7 @@ for (const engine of await testEngines()) {
     });
 
     it('concurrent approval of the same adjustment applies once', async () => {
-      const { adjustment: a } = await createAdjustment(t.db, county, { kind: 'update', personId: h2[0], changes: { phone: '13700000000' }, reason: '更新电话' });
+      const { adjustment: a } = await createAdjustment(t.db, county2, { kind: 'update', personId: h2[0], changes: { phone: '13700000000' }, reason: '更新电话' });
       const results = await Promise.allSettled([1, 2, 3].map(() => approveAdjustment(t.db, county, a.id)));
       assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
       for (const r of results) if (r.status === 'rejected') assert.equal(code(r.reason), 'CONFLICT');
@@ -275,15 +281,15 @@ for (const engine of await testEngines()) {
     it('create and approve in one caller transaction (as the cross-check does); a failure rolls both back', async () => {
       const before = (await listAdjustments(t.db, county, {})).total;
       const id = await t.db.transaction().execute(async (trx) => {
-        const { adjustment } = await createAdjustment(trx, county, { kind: 'remove', personIds: [hb[1]], reason: '重复登记', effectiveDate: '2024-12-31', evidenceNote: '交叉核对：重复登记' });
+        const { adjustment } = await createAdjustment(trx, county2, { kind: 'remove', personIds: [hb[1]], reason: '重复登记', effectiveDate: '2024-12-31', evidenceNote: '交叉核对：重复登记' });
         await approveAdjustment(trx, county, adjustment.id);
         return adjustment.id;
       });
       assert.equal((await getAdjustment(t.db, county, id)).adjustment.status, 'approved');
       await assert.rejects(t.db.transaction().execute(async (trx) => {
-        const { adjustment } = await createAdjustment(trx, county, { kind: 'remove', personIds: [hb[0]], reason: '死亡', effectiveDate: '2024-12-31' });
-        await approveAdjustment(trx, county, adjustment.id); // no evidence: refused
-      }), (e) => code(e) === 'VALIDATION');
+        const { adjustment } = await createAdjustment(trx, county2, { kind: 'update', personId: hb[0], changes: { phone: '13100000000' }, reason: '新号码' });
+        await approveAdjustment(trx, county2, adjustment.id); // the one who entered it: refused
+      }), (e) => code(e) === 'FORBIDDEN');
       assert.equal((await listAdjustments(t.db, county, {})).total, before + 1);
       const p = await sql<{ status: string }>`SELECT status FROM persons WHERE id = ${hb[0]}`.execute(t.db);
       assert.equal(p.rows[0].status, '正常');

@@ -4,6 +4,7 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { sql, type Kysely } from 'kysely';
+import { containsText, idMatch } from '../shared/search.ts';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { maskId } from '../shared/idnumber.ts';
@@ -58,7 +59,6 @@ export interface ExportOptions extends ExportFilter { format: 'xlsx' | 'csv'; un
 export async function exportRosterRows(db: Kysely<any>, f: ExportFilter): Promise<{ headers: string[]; rows: string[][]; records: ReturnType<typeof rowToRecord>[] }> {
   const county = f.scope.slice(0, 6);
   const q = (f.q ?? '').trim();
-  const qUpper = q.toUpperCase();
   const r = await sql<Record<string, any>>`
     SELECT p.county_code, p.id, p.household_no, p.id_number, p.id_number_raw, p.id_valid, p.name, p.sex, p.birth_date::text AS birth_date,
       p.relation, p.village_code, p.township_name, p.village_name, p.group_name, p.category, p.reservoir, p.move_date::text AS move_date,
@@ -68,8 +68,7 @@ export async function exportRosterRows(db: Kysely<any>, f: ExportFilter): Promis
     WHERE p.county_code = ${county} AND p.village_code LIKE ${f.scope + '%'}
       AND (${f.village ?? null}::text IS NULL OR p.village_code = ${f.village ?? null})
       AND (${f.status ?? null}::text IS NULL OR p.status = ${f.status ?? null})
-      AND (${q} = '' OR p.name LIKE ${'%' + q + '%'} OR p.id_number = ${qUpper} OR p.household_no = ${q}
-           OR (${/^\d{4,6}[\dX]?$/.test(qUpper) && qUpper.length <= 6} AND right(p.id_number, ${Math.max(1, Math.min(6, qUpper.length))}) = ${qUpper}))
+      AND (${q} = '' OR ${containsText('p.name', q)} OR p.household_no = ${q} ${idMatch('p.id_number', q) ? sql`OR ${idMatch('p.id_number', q)}` : sql``})
     ORDER BY p.village_code, p.household_no, CASE WHEN p.relation = '户主' THEN 0 ELSE 1 END, p.id`.execute(db);
   const records = r.rows.map(rowToRecord);
   const extraKeys = [...new Set(records.flatMap((x) => Object.keys(x.extra)))].sort();
@@ -107,6 +106,6 @@ export async function exportRoster(db: Kysely<any>, o: ExportOptions): Promise<{
 
 /** The rejected / corrected / warned rows of an import as xlsx (行号, 列, 内容, 原因, 类别). */
 export async function problemsXlsx(problems: { rowNumber: number; column: string; value: string; reason: string; kind: string }[]): Promise<Buffer> {
-  const KIND: Record<string, string> = { rejected: '未导入', corrected: '已更正', warning: '提示' };
+  const KIND: Record<string, string> = { rejected: '未导入', corrected: '已更正', error: '错误（已照原样导入，请更正）', warning: '提示' };
   return rosterXlsx(['行号', '列', '内容', '原因', '处理'], problems.map((p) => [String(p.rowNumber), p.column, p.value, p.reason, KIND[p.kind] ?? p.kind]), '问题清单');
 }

@@ -1,4 +1,6 @@
 import { describe, it } from 'node:test';
+import { ID_INVALID_RULE } from '../shared/idnumber.ts';
+import { BUILT_IN_RULES } from '../quality/index.ts';
 import assert from 'node:assert/strict';
 import { rosterLayout, parseRosterRow, diffRecord, ROSTER_HEADERS, type RosterColumn, type RowProblem } from './roster-file.ts';
 import { isAppError } from '../shared/errors.ts';
@@ -110,12 +112,16 @@ describe('roster file: rows', () => {
     assert.match(rejected(parse({ 银行账号: '***************2208' }).problems)[0].reason, /脱敏/);
   });
 
-  it('keeps an invalid ID with a warning (not a rejection), id_valid false', () => {
+  it('keeps an invalid ID (not a rejection), id_valid false, as an 错误: the severity of the quality catalogue (one rule)', () => {
     const r = parse({ 身份证号: '430582195507296470' });
     assert.equal(r.record?.idValid, false);
     assert.equal(r.record?.idNumber, '430582195507296470');
     assert.deepEqual(rejected(r.problems), []);
-    assert.match(only(r.problems, 'warning')[0], /身份证号:身份证号无效：校验位错误/);
+    assert.deepEqual(only(r.problems, 'warning').filter((x) => x.startsWith('身份证号')), []);
+    assert.match(only(r.problems, 'error')[0], /身份证号:身份证号无效（错误）：校验位错误/);
+    const rule = BUILT_IN_RULES.find((x) => x.code === ID_INVALID_RULE.code)!;
+    assert.deepEqual([rule.name, rule.severity], [ID_INVALID_RULE.name, ID_INVALID_RULE.severity]);
+    assert.equal(rule.severity, '错误');
   });
 
   it('corrects a 15-digit ID to 18 digits, lower-case x and full-width digits, keeping the raw form', () => {

@@ -10,7 +10,10 @@
 //   data quality and cross-checks can flag it; an unknown 与户主关系; removal data incomplete).
 // 扶持截止日期 left empty is stored empty (null): the default term (start + 20 years − 1 day)
 // is applied where the entitlement is computed, so a later change of the term setting holds.
-import { cleanIdText, normalizeId, validateId, sexFromId, birthDateFromId, toHalfWidth } from '../shared/idnumber.ts';
+import { cleanIdText, normalizeId, validateId, sexFromId, birthDateFromId, toHalfWidth, ID_INVALID_RULE } from '../shared/idnumber.ts';
+
+/** The import's kind for the catalogue's severity of an invalid ID: one rule, one severity. */
+const ID_KIND: ProblemKind = ID_INVALID_RULE.severity === '错误' ? 'error' : 'warning';
 import { parseDateStrict, type IsoDate } from '../shared/dates.ts';
 import { cellText, cleanHeader, isFormulaCell, mapHeaders, type ColumnSpec, type HeaderMap } from '../shared/files/table.ts';
 import { AppError } from '../shared/errors.ts';
@@ -68,7 +71,8 @@ export interface RosterRecord {
   extra: Record<string, string>;
 }
 
-export type ProblemKind = 'rejected' | 'corrected' | 'warning';
+/** rejected: not imported; corrected: imported as corrected; error: imported as written, to be corrected (the 错误 of the quality catalogue); warning: 提示 */
+export type ProblemKind = 'rejected' | 'corrected' | 'error' | 'warning';
 export interface RowProblem {
   rowNumber: number;
   column: string;
@@ -180,7 +184,7 @@ export function parseRosterRow(layout: RosterLayout, rowNumber: number, cells: u
     idValid = v.ok;
     const cleaned = cleanIdText(idRaw);
     if (typeof idCell === 'number' && cleaned.length >= 16) add('warning', '身份证号', idRaw, '身份证号以数字格式保存，末几位可能已丢失，请将该列设为文本格式');
-    if (!v.ok) add('warning', '身份证号', idRaw, `身份证号无效：${v.reason}（照原样登记，请核实）`);
+    if (!v.ok) add(ID_KIND, '身份证号', idRaw, `${ID_INVALID_RULE.name}（${ID_INVALID_RULE.severity}）：${v.reason}（照原样登记，请更正）`);
     if (cleaned !== idRaw.trim()) {
       const what = [/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/.test(idRaw) ? '全角字符转为半角' : '', /x/.test(idRaw) ? '小写x改为大写X' : ''].filter(Boolean).join('，');
       add('corrected', '身份证号', idRaw, `${what || '已规范'}：${cleaned}`);

@@ -161,33 +161,46 @@ async function upsertAccounts(trx: Kysely<any>, records: RosterRecord[], ids: nu
 export interface ImportBatch {
   id: string; countyCode: string; filename: string; format: string; encoding: string; size: number; sha256: string;
   status: string; error: string; summary: any; jobId: string | null; createdBy: number | null; createdAt: string;
-  appliedBy: number | null; appliedAt: string | null;
+  appliedBy: number | null; appliedAt: string | null; selfApplied: boolean;
+  /** the uploader's region when narrower than the county ('' = the county) */
+  scope: string;
 }
 
-export async function insertImportBatch(db: Kysely<any>, b: { id: string; countyCode: string; filename: string; size: number; sha256: string; content: Buffer; createdBy: number | null }): Promise<void> {
-  await sql`INSERT INTO roster_imports (id, county_code, filename, size, sha256, content, created_by)
-    VALUES (${b.id}, ${b.countyCode}, ${b.filename}, ${b.size}, ${b.sha256}, ${b.content}, ${b.createdBy})`.execute(db);
+export async function insertImportBatch(db: Kysely<any>, b: { id: string; countyCode: string; filename: string; size: number; sha256: string; content: Buffer; createdBy: number | null; scope?: string | null }): Promise<void> {
+  await sql`INSERT INTO roster_imports (id, county_code, filename, size, sha256, content, created_by, scope)
+    VALUES (${b.id}, ${b.countyCode}, ${b.filename}, ${b.size}, ${b.sha256}, ${b.content}, ${b.createdBy}, ${b.scope ?? ''})`.execute(db);
 }
 
-export async function updateImportBatch(db: Kysely<any>, id: string, f: { status?: string; error?: string; summary?: unknown; format?: string; encoding?: string; jobId?: string; appliedBy?: number | null; applied?: boolean }): Promise<void> {
+export async function updateImportBatch(db: Kysely<any>, id: string, f: { status?: string; error?: string; summary?: unknown; format?: string; encoding?: string; jobId?: string; appliedBy?: number | null; applied?: boolean; selfApplied?: boolean }): Promise<void> {
   await sql`UPDATE roster_imports SET status = COALESCE(${f.status ?? null}, status), error = COALESCE(${f.error ?? null}, error),
     summary = COALESCE(${f.summary === undefined ? null : JSON.stringify(f.summary)}::jsonb, summary),
     format = COALESCE(${f.format ?? null}, format), encoding = COALESCE(${f.encoding ?? null}, encoding), job_id = COALESCE(${f.jobId ?? null}, job_id),
     applied_by = CASE WHEN ${f.applied ?? false} THEN ${f.appliedBy ?? null}::bigint ELSE applied_by END,
-    applied_at = CASE WHEN ${f.applied ?? false} THEN now() ELSE applied_at END
+    applied_at = CASE WHEN ${f.applied ?? false} THEN now() ELSE applied_at END,
+    self_applied = COALESCE(${f.selfApplied ?? null}::boolean, self_applied)
     WHERE id = ${id}`.execute(db);
+}
+
+/** Fields whose change by an import needs a second person to apply it (不相容岗位分离): accounts and 状态. */
+export const DUTY_FIELDS: ReadonlySet<string> = new Set(['accountNo', 'bankName', 'holderName', 'status', 'removalDate', 'removalReason']);
+
+/** Does the saved preview change accounts or 状态 of existing people (separation of duties)? */
+export async function previewTouchesAccountsOrStatus(db: Kysely<any>, id: string): Promise<boolean> {
+  const r = await sql<{ x: boolean }>`SELECT EXISTS (SELECT 1 FROM roster_import_rows r, jsonb_array_elements(r.changes) c
+    WHERE r.import_id = ${id} AND r.kind = 'change' AND c->>'field' = ANY(${[...DUTY_FIELDS]}::text[])) AS x`.execute(db);
+  return r.rows[0].x === true;
 }
 
 export async function getImportBatch(db: Kysely<any>, id: string): Promise<ImportBatch | null> {
   const r = await sql<Record<string, any>>`SELECT id, county_code, filename, format, encoding, size, sha256, status, error, summary, job_id,
-    created_by, created_at, applied_by, applied_at FROM roster_imports WHERE id = ${id}`.execute(db);
+    created_by, created_at, applied_by, applied_at, self_applied, scope FROM roster_imports WHERE id = ${id}`.execute(db);
   const b = r.rows[0];
   if (!b) return null;
   return {
     id: b.id, countyCode: b.county_code, filename: b.filename, format: b.format, encoding: b.encoding, size: Number(b.size), sha256: b.sha256,
     status: b.status, error: b.error, summary: b.summary, jobId: b.job_id, createdBy: b.created_by === null ? null : Number(b.created_by),
     createdAt: new Date(b.created_at).toISOString(), appliedBy: b.applied_by === null ? null : Number(b.applied_by),
-    appliedAt: b.applied_at ? new Date(b.applied_at).toISOString() : null,
+    appliedAt: b.applied_at ? new Date(b.applied_at).toISOString() : null, selfApplied: b.self_applied === true, scope: b.scope ?? '',
   };
 }
 

@@ -20,14 +20,17 @@ import {
 } from './roster-file.ts';
 import {
   loadRegister, upsertRegionsAndHouseholds, insertPersons, updatePersons, insertImportBatch, updateImportBatch, getImportBatch,
-  getImportContent, saveImportLists, type PreviewRow,
+  getImportContent, saveImportLists, previewTouchesAccountsOrStatus, DUTY_FIELDS, type PreviewRow,
 } from './roster-import.store.ts';
 import { startJob } from '../shared/jobs.ts';
+import { assertSeparateDuties, loadControls } from '../auth/index.ts';
 
 export interface ReadOptions {
   asOf?: IsoDate;
   /** counties the import may touch; null/undefined = every county named by the file's 村代码 */
   counties?: string[] | null;
+  /** the importing user's region (county or township): rows outside it are rejected, never applied */
+  scope?: string | null;
   onProgress?: (rowsRead: number) => void;
 }
 
@@ -87,6 +90,10 @@ export async function readRosterFile(content: Buffer, opts: ReadOptions = {}): P
   for await (const row of table.rows) {
     rowsRead++;
     const parsed = parseRosterRow(layout, row.rowNumber, row.cells, { asOf, counties });
+    if (parsed.record && opts.scope && !parsed.record.villageCode.startsWith(opts.scope)) {
+      parsed.problems.push(outOfScope(row.rowNumber, parsed.record.villageCode, opts.scope));
+      parsed.record = null;
+    }
     if (parsed.record) {
       const key = personKey(parsed.record);
       const first = firstRowOfKey.get(key);
@@ -112,6 +119,12 @@ export async function readRosterFile(content: Buffer, opts: ReadOptions = {}): P
   };
 }
 
+const outOfScope = (rowNumber: number, villageCode: string, scope: string): RowProblem => ({
+  rowNumber, column: '村代码', value: villageCode, kind: 'rejected', reason: `村代码${villageCode}不在您的辖区（${scope}）内，本行未导入：只能导入和修改本辖区的人员`,
+});
+
+export const touchesAccountsOrStatus = (plan: Pick<ImportPlan, 'toChange'>) => plan.toChange.some((c) => c.changes.some((x) => DUTY_FIELDS.has(x.field)));
+
 export interface PlannedChange { id: number; version: number; before: RosterRecord; after: RosterRecord; changes: FieldChange[] }
 
 export interface ImportPlan {
@@ -120,22 +133,27 @@ export interface ImportPlan {
   toChange: PlannedChange[];
   unchanged: number;
   notInFile: number;
+  /** rows refused because the registered person lies outside the importing user's region */
+  scopeProblems: RowProblem[];
 }
 
 /** Compare the file's records with the register (pure once the register is loaded). */
-export function planImport(file: Pick<RosterFile, 'records' | 'layout'>, register: Map<string, { id: number; version: number; record: RosterRecord }>, counties: string[]): ImportPlan {
+export function planImport(file: Pick<RosterFile, 'records' | 'layout'>, register: Map<string, { id: number; version: number; record: RosterRecord }>, counties: string[], scope?: string | null): ImportPlan {
   const toAdd: RosterRecord[] = [];
   const toChange: PlannedChange[] = [];
-  let unchanged = 0;
+  const scopeProblems: RowProblem[] = [];
+  let unchanged = 0, outside = 0;
   for (const rec of file.records) {
     const existing = register.get(personKey(rec));
     if (!existing) { toAdd.push(rec); continue; }
+    // a row inside the scope must not move or change a person registered outside it
+    if (scope && !existing.record.villageCode.startsWith(scope)) { scopeProblems.push(outOfScope(rec.rowNumber, existing.record.villageCode, scope)); outside++; continue; }
     const changes = diffRecord(existing.record, rec, file.layout);
     if (!changes.length) unchanged++;
     else toChange.push({ id: existing.id, version: existing.version, before: existing.record, after: { ...mergeRecord(existing.record, rec, changes), rowNumber: rec.rowNumber }, changes });
   }
-  const matched = file.records.length - toAdd.length;
-  return { counties, toAdd, toChange, unchanged, notInFile: register.size - matched };
+  const matched = file.records.length - toAdd.length - outside;
+  return { counties, toAdd, toChange, unchanged, notInFile: register.size - matched, scopeProblems };
 }
 
 export interface ImportSummary {
@@ -146,6 +164,8 @@ export interface ImportSummary {
   rejected: number;
   rejectedRows: number;
   corrected: number;
+  /** imported as written, to be corrected (错误, e.g. an invalid ID) */
+  errors: number;
   warnings: number;
   notInFile: number;
   counties: string[];
@@ -154,6 +174,8 @@ export interface ImportSummary {
   encoding: string;
   sha256: string;
   applied: boolean;
+  /** applied by the user who uploaded it, under the county's audited allowSelfApproval setting */
+  selfApplied?: boolean;
 }
 
 export function summarize(file: RosterFile, plan: ImportPlan, applied: boolean): ImportSummary {
@@ -161,7 +183,7 @@ export function summarize(file: RosterFile, plan: ImportPlan, applied: boolean):
   return {
     rowsRead: file.rowsRead, added: plan.toAdd.length, changed: plan.toChange.length, unchanged: plan.unchanged,
     rejected: count('rejected'), rejectedRows: new Set(file.problems.filter((p) => p.kind === 'rejected').map((p) => p.rowNumber)).size,
-    corrected: count('corrected'), warnings: count('warning'), notInFile: plan.notInFile, counties: plan.counties,
+    corrected: count('corrected'), errors: count('error'), warnings: count('warning'), notInFile: plan.notInFile, counties: plan.counties,
     fileWarnings: file.warnings, format: file.format, encoding: file.encoding, sha256: file.sha256, applied,
   };
 }
@@ -184,7 +206,8 @@ function countiesOf(file: RosterFile, scope: string[] | null | undefined): strin
 export async function previewRoster(db: Kysely<any>, content: Buffer, opts: ReadOptions = {}): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
   const file = await readRosterFile(content, opts);
   const counties = countiesOf(file, opts.counties);
-  const plan = planImport(file, await loadRegister(db, counties), counties);
+  const plan = planImport(file, await loadRegister(db, counties), counties, opts.scope);
+  file.problems.push(...plan.scopeProblems);
   return { file, plan, summary: summarize(file, plan, false) };
 }
 
@@ -193,6 +216,8 @@ export interface ApplyOptions extends ReadOptions {
   filename?: string;
   importId?: string;
   onWrite?: (written: number, total: number) => void;
+  /** separation of duties: who uploaded the file, and who applies it */
+  duty?: { enteredBy: number | null; userId: number };
 }
 
 /**
@@ -205,8 +230,14 @@ export async function applyRoster(db: Kysely<any>, content: Buffer, opts: ApplyO
   return db.transaction().execute(async (trx) => {
     // imports of the same county run one after the other: each compares with what the last wrote
     for (const c of counties) await sql`SELECT pg_advisory_xact_lock(hashtext(${'anju.roster_import.' + c})::bigint)`.execute(trx);
-    const plan = planImport(file, await loadRegister(trx, counties), counties);
-    const summary = summarize(file, plan, true);
+    const plan = planImport(file, await loadRegister(trx, counties), counties, opts.scope);
+    file.problems.push(...plan.scopeProblems);
+    let selfApplied = false;
+    if (opts.duty && touchesAccountsOrStatus(plan)) {
+      ({ selfApproved: selfApplied } = assertSeparateDuties({ step: 'roster.apply', firstBy: [opts.duty.enteredBy], secondBy: opts.duty.userId,
+        allowSelfApproval: (await loadControls(trx, counties[0] ?? '')).allowSelfApproval }));
+    }
+    const summary = { ...summarize(file, plan, true), selfApplied };
     const total = plan.toAdd.length + plan.toChange.length;
     let written = 0;
     const tick = (n: number) => { written += n; opts.onWrite?.(written, total); };
@@ -220,7 +251,8 @@ export async function applyRoster(db: Kysely<any>, content: Buffer, opts: ApplyO
       {
         action: 'roster.import', entityType: 'roster_import', entityId: opts.importId ?? file.sha256.slice(0, 16), countyCode: counties.length === 1 ? counties[0] : '',
         detail: { filename: opts.filename ?? '', sha256: file.sha256, size: file.size, format: file.format, counties, rowsRead: file.rowsRead,
-          added: summary.added, changed: summary.changed, unchanged: summary.unchanged, rejectedRows: summary.rejectedRows, notInFile: summary.notInFile },
+          added: summary.added, changed: summary.changed, unchanged: summary.unchanged, rejectedRows: summary.rejectedRows, notInFile: summary.notInFile,
+          ...(opts.duty ? { uploadedBy: opts.duty.enteredBy, selfApplied } : {}), ...(opts.scope ? { scope: opts.scope } : {}) },
       },
       ...plan.toChange.map((c) => ({
         action: 'person.update', entityType: 'person', entityId: c.id, countyCode: c.after.countyCode,
@@ -233,19 +265,28 @@ export async function applyRoster(db: Kysely<any>, content: Buffer, opts: ApplyO
   });
 }
 
+/** A township-level region limits the import; a county-level one is the county (already the import's counties). */
+const scopeOf = (regionCode: string | undefined) => (regionCode && regionCode.length > 6 ? regionCode : null);
+/** Applied by another user: inside both the uploader's and the applier's region (disjoint regions apply nothing). */
+function narrowest(a: string | null, b: string | null): string | null {
+  if (!a) return b;
+  if (!b || a.startsWith(b)) return a;
+  return b.startsWith(a) ? b : `${a}|${b}`; // no village code starts with this: every row is outside
+}
+
 // ---- imports from the web page: a stored file, previewed as a job, applied as a job ----
 
 export interface StartedImport { id: string; jobId: string }
 
 /** Store the uploaded file and preview it in the background (job 'roster.import.preview'). */
-export async function startImportPreview(db: Kysely<any>, o: { content: Buffer; filename: string; countyCode: string; userId: number | null }): Promise<StartedImport> {
+export async function startImportPreview(db: Kysely<any>, o: { content: Buffer; filename: string; countyCode: string; userId: number | null; regionCode?: string }): Promise<StartedImport> {
   if (!o.content.length) throw new AppError('FILE_EMPTY', '上传的文件为空');
   const id = randomUUID();
-  await insertImportBatch(db, { id, countyCode: o.countyCode, filename: o.filename, size: o.content.length, sha256: createHash('sha256').update(o.content).digest('hex'), content: o.content, createdBy: o.userId });
+  await insertImportBatch(db, { id, countyCode: o.countyCode, filename: o.filename, size: o.content.length, sha256: createHash('sha256').update(o.content).digest('hex'), content: o.content, createdBy: o.userId, scope: scopeOf(o.regionCode) });
   const jobId = await startJob(db, 'roster.import.preview', { countyCode: o.countyCode, createdBy: o.userId }, async (p) => {
     try {
       await updateImportBatch(db, id, { status: 'previewing' });
-      const { file, plan, summary } = await previewRoster(db, o.content, { counties: [o.countyCode], onProgress: (n) => void p.progress(n, null, `已读取${n}行`).catch(() => {}) });
+      const { file, plan, summary } = await previewRoster(db, o.content, { counties: [o.countyCode], scope: scopeOf(o.regionCode), onProgress: (n) => void p.progress(n, null, `已读取${n}行`).catch(() => {}) });
       await saveImportLists(db, id, previewRows(plan), file.problems);
       await updateImportBatch(db, id, { status: 'previewed', summary, format: file.format, encoding: file.encoding, error: '' });
       return countsOf(summary);
@@ -260,13 +301,17 @@ export async function startImportPreview(db: Kysely<any>, o: { content: Buffer; 
 
 export const countsOf = (s: ImportSummary) => ({
   read: s.rowsRead, added: s.added, changed: s.changed, unchanged: s.unchanged, rejected: s.rejectedRows,
-  corrected: s.corrected, warnings: s.warnings, notInFile: s.notInFile,
+  corrected: s.corrected, errors: s.errors ?? 0, warnings: s.warnings, notInFile: s.notInFile,
 });
 
 /** Apply a previewed import in the background (job 'roster.import.apply'); refuses a second apply. */
-export async function startImportApply(db: Kysely<any>, id: string, user: { id: number; username: string; countyCode: string }, onApplied?: () => void): Promise<StartedImport> {
+export async function startImportApply(db: Kysely<any>, id: string, user: { id: number; username: string; countyCode: string; regionCode?: string }, onApplied?: () => void): Promise<StartedImport> {
   const batch = await getImportBatch(db, id);
   if (!batch || batch.countyCode !== user.countyCode) throw new AppError('NOT_FOUND', '导入记录不存在');
+  // refuse at once what the job would refuse: the uploader applying changes to accounts or 状态
+  if (batch.status === 'previewed' && await previewTouchesAccountsOrStatus(db, id)) {
+    assertSeparateDuties({ step: 'roster.apply', firstBy: [batch.createdBy], secondBy: user.id, allowSelfApproval: (await loadControls(db, user.countyCode)).allowSelfApproval });
+  }
   const claimed = await sql<{ id: string }>`UPDATE roster_imports SET status = 'applying', error = '' WHERE id = ${id} AND status = 'previewed' RETURNING id`.execute(db);
   if (!claimed.rows.length) {
     const why: Record<string, string> = { applied: '该文件已经导入，不能重复导入', applying: '该文件正在导入，请稍候', failed: '该文件无法读取，不能导入', uploaded: '预览尚未完成，请稍候', previewing: '预览尚未完成，请稍候' };
@@ -276,11 +321,12 @@ export async function startImportApply(db: Kysely<any>, id: string, user: { id: 
     try {
       const content = await getImportContent(db, id);
       const { file, plan, summary } = await applyRoster(db, content, {
-        counties: [batch.countyCode], actor: { userId: user.id, username: user.username }, filename: batch.filename, importId: id,
+        counties: [batch.countyCode], scope: narrowest(batch.scope, scopeOf(user.regionCode)), duty: { enteredBy: batch.createdBy, userId: user.id },
+        actor: { userId: user.id, username: user.username }, filename: batch.filename, importId: id,
         onWrite: (w, t) => void p.progress(w, t, '正在写入花名册').catch(() => {}),
       });
       await saveImportLists(db, id, previewRows(plan), file.problems);
-      await updateImportBatch(db, id, { status: 'applied', summary, applied: true, appliedBy: user.id });
+      await updateImportBatch(db, id, { status: 'applied', summary, applied: true, appliedBy: user.id, selfApplied: summary.selfApplied === true });
       onApplied?.();
       return countsOf(summary);
     } catch (e) {

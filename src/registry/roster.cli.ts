@@ -65,7 +65,7 @@ function printSummary(s: ImportSummary, dryRun: boolean) {
     dryRun ? '预览（--dry-run，数据库未修改）：' : '导入完成：',
     `  读取 ${s.rowsRead} 行（${s.format.toUpperCase()}${s.encoding ? '，' + s.encoding : ''}），涉及县：${s.counties.join('、')}`,
     `  ${dryRun ? '将新增' : '新增'} ${s.added} 人，${dryRun ? '将变更' : '变更'} ${s.changed} 人，无变化 ${s.unchanged} 人`,
-    `  拒绝 ${s.rejectedRows} 行，更正 ${s.corrected} 处，提示 ${s.warnings} 处`,
+    `  拒绝 ${s.rejectedRows} 行，更正 ${s.corrected} 处，错误 ${s.errors ?? 0} 处（已照原样导入，请更正），提示 ${s.warnings} 处`,
     `  花名册中有、文件中没有的 ${s.notInFile} 人（未删除）`,
   ];
   for (const w of s.fileWarnings) lines.push(`  注意：${w}`);

@@ -19,10 +19,11 @@ const PreviewRow = z.object({
   rowNumber: z.number(), householdNo: z.string(), name: z.string(), idNumber: z.string(), villageCode: z.string(), status: z.string(),
   changes: z.array(z.object({ field: z.string(), label: z.string(), before: z.unknown(), after: z.unknown() })).nullable(),
 });
-const Problem = z.object({ rowNumber: z.number(), column: z.string(), value: z.string(), reason: z.string(), severity: z.enum(['rejected', 'corrected', 'warning']) });
-const Counts = z.object({ read: z.number(), added: z.number(), changed: z.number(), unchanged: z.number(), rejected: z.number(), corrected: z.number(), warnings: z.number(), notInFile: z.number() });
+const Problem = z.object({ rowNumber: z.number(), column: z.string(), value: z.string(), reason: z.string(), severity: z.enum(['rejected', 'corrected', 'error', 'warning']) });
+const Counts = z.object({ read: z.number(), added: z.number(), changed: z.number(), unchanged: z.number(), rejected: z.number(), corrected: z.number(), errors: z.number(), warnings: z.number(), notInFile: z.number() });
 export const ImportView = z.object({
   id: z.string(), filename: z.string(), status: z.string(), error: z.string(), jobId: z.string().nullable(), createdAt: z.string(), appliedAt: z.string().nullable(),
+  createdBy: z.number().nullable(), appliedBy: z.number().nullable(), selfApplied: z.boolean().describe('由上传人本人确认导入（本县内控设置允许单人办理时）'),
   format: z.string(), encoding: z.string(), sha256: z.string(),
   counts: Counts.nullable(), warnings: z.array(z.string()),
   added: z.array(PreviewRow), changed: z.array(PreviewRow), problems: z.array(Problem), rejected: z.array(Problem),
@@ -44,6 +45,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
   const db = ctx.database.db;
 
   r.post('/registry/imports/preview', {
+    config: { permission: 'registry.import' },
     schema: { tags: TAG, summary: '上传花名册并预览（multipart，字段file；后台任务，返回任务号）', consumes: ['multipart/form-data'], response: { 202: Started } },
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.import');
@@ -52,11 +54,12 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     if (!part) throw new AppError('FILE_EMPTY', '没有收到文件');
     let content: Buffer;
     try { content = await part.toBuffer(); } catch { throw new AppError('TOO_LARGE', `花名册文件不能超过${MAX_UPLOAD / 1024 / 1024}MB`); }
-    const started = await startImportPreview(db, { content, filename: part.filename ?? '', countyCode: user.countyCode, userId: user.id });
+    const started = await startImportPreview(db, { content, filename: part.filename ?? '', countyCode: user.countyCode, userId: user.id, regionCode: user.regionCode });
     return reply.status(202).send(started);
   });
 
   r.post('/registry/imports/:id/apply', {
+    config: { permission: 'registry.import' },
     schema: { tags: TAG, summary: '确认导入（一次事务；后台任务，返回任务号）', params: ImportId, response: { 202: Started } },
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.import');
@@ -65,6 +68,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
   });
 
   r.get('/registry/imports', {
+    config: { permission: 'registry.import' },
     schema: {
       tags: TAG, summary: '本县最近的花名册导入', querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
       response: { 200: z.object({ items: z.array(z.object({ id: z.string(), filename: z.string(), status: z.string(), error: z.string(), createdAt: z.string(), appliedAt: z.string().nullable(), counts: Counts.nullable() })) }) },
@@ -76,6 +80,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
   });
 
   r.get('/registry/imports/:id', {
+    config: { permission: 'registry.import' },
     schema: {
       tags: TAG, summary: '导入预览/结果：统计与分页的新增、变更、问题行', params: ImportId,
       querystring: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
@@ -88,12 +93,13 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     const { offset, limit } = req.query;
     const [added, changed, problems, rejected] = await Promise.all([
       listImportRows(db, b.id, 'add', offset, limit), listImportRows(db, b.id, 'change', offset, limit),
-      listImportProblems(db, b.id, ['rejected', 'corrected', 'warning'], offset, limit), listImportProblems(db, b.id, ['rejected'], offset, limit),
+      listImportProblems(db, b.id, ['rejected', 'corrected', 'error', 'warning'], offset, limit), listImportProblems(db, b.id, ['rejected'], offset, limit),
     ]);
     const row = (x: (typeof added.items)[number]) => ({ ...x, changes: x.changes ? x.changes.map((c) => ({ field: c.field, label: c.column, before: c.before, after: c.after })) : null });
     const prob = (p: (typeof problems.items)[number]) => ({ rowNumber: p.rowNumber, column: p.column, value: p.value, reason: p.reason, severity: p.kind });
     return {
       id: b.id, filename: b.filename, status: b.status, error: b.error, jobId: b.jobId, createdAt: b.createdAt, appliedAt: b.appliedAt,
+      createdBy: b.createdBy, appliedBy: b.appliedBy, selfApplied: b.selfApplied,
       format: b.format, encoding: b.encoding, sha256: b.sha256, counts: b.summary ? countsOf(b.summary) : null, warnings: b.summary?.fileWarnings ?? [],
       added: added.items.map(row), changed: changed.items.map(row), problems: problems.items.map(prob), rejected: rejected.items.map(prob),
       totals: { added: added.total, changed: changed.total, problems: problems.total, rejected: rejected.total }, offset, limit,
@@ -101,12 +107,13 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
   });
 
   r.get('/registry/imports/:id/problems.xlsx', {
+    config: { permission: 'registry.import' },
     schema: { tags: TAG, summary: '下载问题清单（拒绝、更正、提示的行：行号、列、内容、原因）', params: ImportId },
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.import');
     const b = await getImportBatch(db, req.params.id);
     if (!b || b.countyCode !== user.countyCode) throw new AppError('NOT_FOUND', '导入记录不存在');
-    const all = await listImportProblems(db, b.id, ['rejected', 'corrected', 'warning'], 0, 10_000_000);
+    const all = await listImportProblems(db, b.id, ['rejected', 'corrected', 'error', 'warning'], 0, 10_000_000);
     const content = await problemsXlsx(all.items);
     const name = `导入问题清单_${(b.filename || '花名册').replace(/\.[^.]+$/, '')}.xlsx`;
     return reply
@@ -116,6 +123,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
   });
 
   r.get('/registry/export', {
+    config: { permission: 'registry.export' },
     schema: { tags: TAG, summary: '导出花名册（xlsx/csv，按村、状态、关键词筛选；无权查看者脱敏；记审计）', querystring: ExportQuery },
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.export');

@@ -45,10 +45,27 @@ describe('entitlement (FORMATS §5)', () => {
     // ends 2024-05-20: Jan–Apr = 4 months (May is not entirely inside)
     assert.equal(entitlementFor(P('2024'), { supportStart: '2006-07-01', supportEnd: '2024-05-20' }).fen, 20000);
   });
-  it('a period partly inside the term is eligible even with 0 whole months', () => {
+  it('a period with no whole month inside the term is outside it (FORMATS §6), at each month boundary', () => {
     const e = entitlementFor(P('2024'), { supportStart: '2024-12-15', supportEnd: null });
     assert.equal(e.fen, 0);
-    assert.equal(e.eligible, true);
+    assert.equal(e.eligible, false);
+    assert.equal(e.excludedBy, 'term');
+    // the term ends on 11 July: the second half-year has no whole month inside
+    assert.equal(entitlementFor(P('2024H2'), { supportStart: '2004-07-12', supportEnd: '2024-07-11' }).eligible, false);
+    // ends on the last day of a month: that month counts; the day before it: it does not
+    for (const m of [7, 8, 9, 10, 11, 12]) {
+      const last = `2024-${String(m).padStart(2, '0')}-${String(new Date(Date.UTC(2024, m, 0)).getUTCDate()).padStart(2, '0')}`;
+      const before = `2024-${String(m).padStart(2, '0')}-${String(new Date(Date.UTC(2024, m, 0)).getUTCDate() - 1).padStart(2, '0')}`;
+      const a = entitlementFor(P('2024H2'), { supportStart: '2006-07-01', supportEnd: last });
+      const b = entitlementFor(P('2024H2'), { supportStart: '2006-07-01', supportEnd: before });
+      assert.equal(a.months, m - 6, last);
+      assert.equal(a.eligible, true, last);
+      assert.equal(b.months, m - 7, before);
+      assert.equal(b.eligible, m - 7 > 0, before);
+    }
+    // a start on the first day of the last month counts it; on the second day it does not
+    assert.equal(entitlementFor(P('2024H2'), { supportStart: '2024-12-01', supportEnd: null }).eligible, true);
+    assert.equal(entitlementFor(P('2024H2'), { supportStart: '2024-12-02', supportEnd: null }).eligible, false);
   });
   it('death before the first day: nothing; on the first day or during: keeps the period', () => {
     assert.equal(entitlementFor(P('2024'), { ...base, deathDate: '2023-12-31' }).fen, 0);

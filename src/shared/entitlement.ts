@@ -33,7 +33,7 @@ export interface Entitlement {
   months: number;
   /** why the amount is what it is, in Chinese */
   reason: string;
-  /** whether any day of the period lies inside the term (a partly-covered period is eligible) */
+  /** whether at least one whole month of the period lies inside the term (FORMATS §6: a period with none is outside it) */
   eligible: boolean;
   excludedBy?: 'death' | 'removal' | 'term' | 'no-start';
 }
@@ -58,11 +58,12 @@ export function entitlementFor(period: Period, p: EntitlementInput, s: SupportSe
   if (p.removalDate && p.removalDate <= period.first) {
     return { fen: 0, months: 0, eligible: false, excludedBy: 'removal', reason: `已于${p.removalDate}核减，不晚于期间首日${period.first}` };
   }
-  // eligibility is any overlap of days; the amount counts whole months only
-  if (end < period.first || p.supportStart > period.last || end < p.supportStart) {
+  // a period is inside the term when at least one whole month of it is (FORMATS §6 precise readings):
+  // a term ending on 11 July leaves the second half-year outside, its payment NOT_ELIGIBLE_PAID
+  const months = end < period.first || p.supportStart > period.last || end < p.supportStart ? 0 : monthsInside(period, p.supportStart, end);
+  if (months === 0) {
     return { fen: 0, months: 0, eligible: false, excludedBy: 'term', reason: `期间不在扶持期限${p.supportStart}至${end}内` };
   }
-  const months = monthsInside(period, p.supportStart, end);
   const fen = Math.round((s.standardFen * months) / 12);
   const full = period.months.length;
   const reason = months === full

@@ -16,6 +16,13 @@ const PROVINCES = new Set([
 ]);
 
 /** Check digit for the first 17 characters (digits) of an 18-digit number. */
+/**
+ * The one rule for an ID that fails GB 11643 (a bad check digit, an impossible date …): the same
+ * code, name and severity in the roster import and in the data-quality catalogue (ID_INVALID).
+ * The import still registers the row as written — the error is to be corrected, not a refusal.
+ */
+export const ID_INVALID_RULE = { code: 'ID_INVALID', name: '身份证号无效', severity: '错误' } as const;
+
 export function checkDigit(first17: string): string {
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 48) * WEIGHTS[i];

@@ -29,3 +29,18 @@ describe('masks', () => {
     }
   });
 });
+
+describe('numbers inside free text', () => {
+  const id = '430582195507296475', acct = '6217006880645182208';
+  it('masks IDs and accounts wherever they stand, by the rule of the fields', async () => {
+    const { maskInText, maskDeep } = await import('./mask.ts');
+    const { maskId } = await import('./idnumber.ts');
+    assert.equal(maskInText(`身份证号${id}与户籍不符`), `身份证号${maskId(id)}与户籍不符`);
+    assert.equal(maskInText(`账号${acct}，`), '账号***************2208，');
+    assert.equal(maskInText('43058219550729647x重复'), '430582********647X重复');
+    assert.equal(maskInText('旧号430582550729647'), `旧号${maskId('430582550729647')}`);
+    assert.equal(maskInText('金额600.00元，2024H1期间，电话13812345678'), '金额600.00元，2024H1期间，电话13812345678');
+    assert.doesNotMatch(maskInText(`${id};${acct} ${id}`), /\d{15}/);
+    assert.deepEqual(maskDeep({ a: [`x${id}`], n: 5, b: { c: acct } }), { a: [`x${maskId(id)}`], n: 5, b: { c: '***************2208' } });
+  });
+});

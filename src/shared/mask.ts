@@ -1,4 +1,5 @@
 // Masks for personal data in lists, exports and logs (ID numbers: maskId in idnumber.ts).
+import { maskId } from './idnumber.ts';
 // Unmasked values are shown only to roles that may see them, and each view is audited.
 
 /** Mobile 138****5678; a landline keeps its area code and last 2 digits; short values become stars. */
@@ -28,4 +29,25 @@ export function maskName(raw: string | null | undefined): string {
   if (s.length <= 1) return s.join('');
   if (s.length === 2) return s[0] + '*';
   return s[0] + '*'.repeat(s.length - 2) + s[s.length - 1];
+}
+
+/**
+ * Free text (a problem's 说明, an import message, an adjustment title, a finding's explanation)
+ * masked by the rule of the fields: every ID number (18 characters, or the old 15 digits) as
+ * maskId, every other run of 16–19 digits as a bank account (last 4 kept). A 16-digit household
+ * number in text is masked too: text cannot tell it from an account.
+ */
+export function maskInText(text: string): string {
+  if (!/\d{15}/.test(text)) return text;
+  return text.replace(/(?<!\d)(\d{17}[\dXx]|\d{15,19})(?![\dXx])/g, (m) => (m.length === 18 || m.length === 15 ? maskId(m) : maskAccount(m)));
+}
+
+/** maskInText over every string inside a JSON-like value (for answers to a role that may not unmask). */
+export function maskDeep<T>(value: T): T {
+  if (typeof value === 'string') return maskInText(value) as T;
+  if (Array.isArray(value)) return value.map(maskDeep) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v)])) as T;
+  }
+  return value;
 }

@@ -17,6 +17,8 @@ const monthIndex = (d: string) => sql.raw(`(extract(year from ${d})::int * 12 + 
 export function entitlementRowsQuery(countyCode: string, period: Period, s: SubsidySettings): RawBuilder<unknown> {
   const pf = period.year * 12 + period.months[0] - 1;
   const pl = period.year * 12 + period.months[period.months.length - 1] - 1;
+  const monthsRaw = sql`greatest(0, least(${monthIndex('t.end_used')} - CASE WHEN extract(day from t.end_used + 1) = 1 THEN 0 ELSE 1 END, ${pl}::int)
+                  - greatest(${monthIndex('t.support_start')} + CASE WHEN extract(day from t.support_start) = 1 THEN 0 ELSE 1 END, ${pf}::int) + 1)`;
   return sql`
     WITH t AS (
       SELECT src.*,
@@ -31,9 +33,10 @@ export function entitlementRowsQuery(countyCode: string, period: Period, s: Subs
           WHEN t.status = '已核减' AND t.removal_date IS NULL THEN 'removal-nodate'
           WHEN t.status = '已核减' AND t.removal_date <= ${period.first}::date THEN 'removal'
           WHEN t.end_used < ${period.first}::date OR t.support_start > ${period.last}::date OR t.end_used < t.support_start THEN 'term'
+          -- no whole month of the period inside the term: outside it (FORMATS §6 precise readings)
+          WHEN ${monthsRaw} = 0 THEN 'term'
         END AS excluded_by,
-        greatest(0, least(${monthIndex('t.end_used')} - CASE WHEN extract(day from t.end_used + 1) = 1 THEN 0 ELSE 1 END, ${pl}::int)
-                  - greatest(${monthIndex('t.support_start')} + CASE WHEN extract(day from t.support_start) = 1 THEN 0 ELSE 1 END, ${pf}::int) + 1) AS months_raw,
+        ${monthsRaw} AS months_raw,
         CASE WHEN t.own_account_no <> '' THEN 'own'
              WHEN ${s.accountFallback}::text = 'head' AND t.head_account_no <> '' THEN 'head' ELSE 'none' END AS account_source
       FROM t

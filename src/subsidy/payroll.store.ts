@@ -2,6 +2,8 @@
 // close, delete. Nothing paid twice: payment_lines carries unique indexes per person and period.
 import { sql, type Kysely } from 'kysely';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
+import { assertSeparateDuties, loadControls } from '../auth/index.ts';
+import { containsText, idMatch } from '../shared/search.ts';
 import { AppError } from '../shared/errors.ts';
 import { parsePeriod, type Period } from '../shared/periods.ts';
 import { assertPeriodKind, type SubsidySettings } from './settings.ts';
@@ -14,6 +16,10 @@ export interface Payroll {
   id: number; countyCode: string; batchNo: string; period: string; kind: PayrollKind; status: PayrollStatus;
   asOf: string; rules: SubsidySettings; persons: number; totalFen: number; excluded: number; remarks: string;
   createdBy: number | null; createdAt: string; reviewedBy: number | null; reviewedAt: string | null;
+  /** who rebuilt the draft last (a builder too: may not review it) */
+  rebuiltBy: number | null;
+  /** reviewed by its builder, under the county's audited allowSelfApproval setting */
+  selfReviewed: boolean;
   exportedAt: string | null; resultsAt: string | null; closedAt: string | null;
   counts?: { pending: number; success: number; failure: number; successFen: number; failureFen: number; noAccount: number };
 }
@@ -32,7 +38,7 @@ export function payrollOf(r: any): Payroll {
     id: Number(r.id), countyCode: r.county_code, batchNo: r.batch_no, period: r.period, kind: r.kind, status: r.status, asOf: String(r.as_of),
     rules: r.rules, persons: Number(r.persons), totalFen: Number(r.total_fen), excluded: Number(r.excluded), remarks: r.remarks,
     createdBy: r.created_by === null ? null : Number(r.created_by), createdAt: iso(r.created_at)!, reviewedBy: r.reviewed_by === null ? null : Number(r.reviewed_by),
-    reviewedAt: iso(r.reviewed_at), exportedAt: iso(r.exported_at), resultsAt: iso(r.results_at), closedAt: iso(r.closed_at),
+    reviewedAt: iso(r.reviewed_at), rebuiltBy: r.rebuilt_by == null ? null : Number(r.rebuilt_by), selfReviewed: r.self_reviewed === true, exportedAt: iso(r.exported_at), resultsAt: iso(r.results_at), closedAt: iso(r.closed_at),
   };
 }
 
@@ -177,6 +183,7 @@ export async function rebuildPayroll(db: Kysely<any>, actor: AuditActor, countyC
       await sql`DELETE FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${id}`.execute(trx);
       await sql`DELETE FROM payroll_exclusions WHERE county_code = ${countyCode} AND payroll_id = ${id}`.execute(trx);
       const sums = await fillRoll(trx, countyCode, id, period, roll.kind, rules);
+      await sql`UPDATE payrolls SET rebuilt_by = ${actor.userId} WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
       await appendAudit(trx, actor, { action: 'payroll.rebuild', entityType: 'payroll', entityId: id, countyCode,
         before: { persons: roll.persons, totalFen: roll.totalFen, rules: roll.rules }, after: { ...sums, rules } });
     });
@@ -226,7 +233,7 @@ export async function listLines(db: Kysely<any>, countyCode: string, payrollId: 
     ${f.scope && f.scope.length > 6 ? sql`AND village_code LIKE ${f.scope + '%'}` : sql``}
     ${f.result ? sql`AND result = ${f.result}` : sql``}
     ${f.flag ? sql`AND ${f.flag} = ANY(flags)` : sql``}
-    ${f.q ? sql`AND (name LIKE ${'%' + f.q + '%'} OR id_number LIKE ${'%' + f.q.toUpperCase() + '%'} OR household_no = ${f.q})` : sql``}`;
+    ${f.q ? sql`AND (${containsText('name', f.q.trim())} OR household_no = ${f.q.trim()} ${idMatch('id_number', f.q) ? sql`OR ${idMatch('id_number', f.q)}` : sql``})` : sql``}`;
   const total = await sql<{ n: number }>`SELECT count(*) AS n FROM payment_lines WHERE ${where}`.execute(db);
   const r = await sql<any>`SELECT *, support_start::text AS support_start, support_end::text AS support_end, paid_date::text AS paid_date
     FROM payment_lines WHERE ${where} ORDER BY line_no OFFSET ${f.offset ?? 0} LIMIT ${Math.min(f.limit ?? 50, 1000)}`.execute(db);
@@ -241,15 +248,24 @@ export async function listExclusions(db: Kysely<any>, countyCode: string, payrol
 
 async function moveStatus(db: Kysely<any>, actor: AuditActor, countyCode: string, id: number, action: 'review' | 'close', to: PayrollStatus, extra: ReturnType<typeof sql>) {
   await db.transaction().execute(async (trx) => {
-    const r = await sql<any>`SELECT status FROM payrolls WHERE county_code = ${countyCode} AND id = ${id} FOR UPDATE`.execute(trx);
+    const r = await sql<any>`SELECT status, created_by, rebuilt_by FROM payrolls WHERE county_code = ${countyCode} AND id = ${id} FOR UPDATE`.execute(trx);
     if (!r.rows[0]) throw new AppError('NOT_FOUND', `发放批次${id}不存在`);
     assertCan(action, r.rows[0].status);
+    let duty: Record<string, unknown> = {};
+    if (action === 'review') {
+      const builders = [r.rows[0].created_by, r.rows[0].rebuilt_by].map((u) => (u == null ? null : Number(u)));
+      const { selfApproved } = assertSeparateDuties({ step: 'payroll.review', firstBy: builders, secondBy: Number(actor.userId),
+        allowSelfApproval: (await loadControls(trx, countyCode)).allowSelfApproval });
+      await sql`UPDATE payrolls SET self_reviewed = ${selfApproved} WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
+      duty = { builtBy: builders, selfReviewed: selfApproved };
+    }
     if (action === 'close') {
       const p = await sql<{ n: number }>`SELECT count(*) AS n FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${id} AND result = 'pending'`.execute(trx);
       if (Number(p.rows[0].n) > 0) throw new AppError('CONFLICT', `还有${p.rows[0].n}人没有发放结果，导入全部回盘后才能关闭批次`);
     }
     await sql`UPDATE payrolls SET status = ${to}, ${extra} WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
-    await appendAudit(trx, actor, { action: `payroll.${action}`, entityType: 'payroll', entityId: id, countyCode, before: { status: r.rows[0].status }, after: { status: to } });
+    await appendAudit(trx, actor, { action: `payroll.${action}`, entityType: 'payroll', entityId: id, countyCode, before: { status: r.rows[0].status }, after: { status: to },
+      ...(action === 'review' ? { detail: duty } : {}) });
   });
   return mustGetPayroll(db, countyCode, id);
 }

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
-import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, maskAccount, maskId, type SessionUser } from '../auth/index.ts';
+import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, auditIdSearch, maskAccount, maskId, type SessionUser } from '../auth/index.ts';
 import { appendAudit } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { todayIso } from '../shared/dates.ts';
@@ -74,7 +74,7 @@ export async function registerSubsidyRoutes(app: FastifyInstance, ctx: AppContex
     const rows = await listSettingRows(db, user.countyCode);
     return { rows, keys: SETTING_KEYS, defaults: SUBSIDY_DEFAULTS, inForce: settingsInForce(rows, req.query.date ?? todayIso()) };
   });
-  r.put('/subsidy/settings', { config: { permission: 'settings.manage' }, schema: { tags: TAG, summary: '自某日起修改直补设置（过去的期间仍按原规则）', body: SettingsBody } }, async (req) => {
+  r.put('/subsidy/settings', { config: { permission: 'settings.manage', countyLevel: true }, schema: { tags: TAG, summary: '自某日起修改直补设置（过去的期间仍按原规则）', body: SettingsBody } }, async (req) => {
     const user = requirePermission(req, 'settings.manage');
     const rows = await saveSettings(db, actorOf(user), user.countyCode, req.body.effectiveFrom, req.body.values);
     return { rows, inForce: settingsInForce(rows, todayIso()) };
@@ -84,7 +84,7 @@ export async function registerSubsidyRoutes(app: FastifyInstance, ctx: AppContex
     const user = requirePermission(req, 'subsidy.read');
     return { templates: await listTemplates(db, user.countyCode) };
   });
-  r.put('/subsidy/bank-templates', { config: { permission: 'subsidy.manage' }, schema: { tags: TAG, summary: '保存本县银行文件模板（列、表头、顺序、编码、格式）', body: z.record(z.string(), z.unknown()) } }, async (req) => {
+  r.put('/subsidy/bank-templates', { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary: '保存本县银行文件模板（列、表头、顺序、编码、格式）', body: z.record(z.string(), z.unknown()) } }, async (req) => {
     const user = requirePermission(req, 'subsidy.manage');
     return { template: await saveTemplate(db, actorOf(user), user.countyCode, req.body) };
   });
@@ -93,7 +93,7 @@ export async function registerSubsidyRoutes(app: FastifyInstance, ctx: AppContex
     const user = requirePermission(req, 'subsidy.read');
     return { payrolls: (await listPayrolls(db, user.countyCode, { period: req.query.period })).map((p) => ({ ...p, statusName: STATUS_NAMES[p.status], kindName: KIND_NAMES[p.kind] })) };
   });
-  r.post('/subsidy/payrolls', { config: { permission: 'subsidy.manage' }, schema: { tags: TAG, summary: '编制发放批次（正常发放或补发；按期间首日的花名册和设置）', body: BuildBody } }, async (req, reply) => {
+  r.post('/subsidy/payrolls', { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary: '编制发放批次（正常发放或补发；按期间首日的花名册和设置）', body: BuildBody } }, async (req, reply) => {
     const user = requirePermission(req, 'subsidy.manage');
     const p = await buildPayroll(db, actorOf(user), { countyCode: user.countyCode, period: req.body.period, kind: req.body.kind, remarks: req.body.remarks });
     return reply.status(201).send(payrollView(p));
@@ -107,6 +107,7 @@ export async function registerSubsidyRoutes(app: FastifyInstance, ctx: AppContex
     await mustGetPayroll(db, user.countyCode, req.params.id);
     const q = req.query;
     const res = await listLines(db, user.countyCode, req.params.id, { ...q, scope: scopeOf(user), offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
+    await auditIdSearch(db, user, { entityType: 'payroll', entityId: req.params.id, q: q.q, count: res.total });
     const unmasked = await maybeAuditUnmasked(ctx, req, user, req.params.id, res.lines.length, { query: q });
     return { total: res.total, page: q.page, pageSize: q.pageSize, masked: !unmasked, lines: res.lines.map((l) => lineView(l, unmasked)) };
   });
@@ -131,18 +132,18 @@ export async function registerSubsidyRoutes(app: FastifyInstance, ctx: AppContex
     return { payments: lines.map((l) => ({ ...lineView(l, false), payrollId: l.payrollId, batchNo: l.batchNo, kind: l.kind, kindName: KIND_NAMES[l.kind as keyof typeof KIND_NAMES] ?? l.kind, period: l.period, paidDate: l.paidDate })) };
   });
   for (const [action, fn, summary] of [['review', reviewPayroll, '审核'], ['close', closePayroll, '关闭（全部有结果后）'], ['rebuild', rebuildPayroll, '重新生成草稿']] as const) {
-    r.post(`/subsidy/payrolls/:id/${action}`, { config: { permission: 'subsidy.manage' }, schema: { tags: TAG, summary, params: IdParam } }, async (req) => {
+    r.post(`/subsidy/payrolls/:id/${action}`, { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary, params: IdParam } }, async (req) => {
       const user = requirePermission(req, 'subsidy.manage');
       return payrollView(await fn(db, actorOf(user), user.countyCode, req.params.id));
     });
   }
-  r.delete('/subsidy/payrolls/:id', { config: { permission: 'subsidy.manage' }, schema: { tags: TAG, summary: '删除草稿批次', params: IdParam } }, async (req) => {
+  r.delete('/subsidy/payrolls/:id', { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary: '删除草稿批次', params: IdParam } }, async (req) => {
     const user = requirePermission(req, 'subsidy.manage');
     await deletePayroll(db, actorOf(user), user.countyCode, req.params.id);
     return { ok: true };
   });
 
-  r.post('/subsidy/payrolls/:id/bank-file', { config: { permission: 'subsidy.manage' }, schema: { tags: TAG, summary: '导出银行发放文件（按模板；流式；记审计；无账号者记为失败待补发）', params: IdParam,
+  r.post('/subsidy/payrolls/:id/bank-file', { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary: '导出银行发放文件（按模板；流式；记审计；无账号者记为失败待补发）', params: IdParam,
     querystring: z.object({ template: z.string().max(40).default('generic') }) } }, async (req, reply) => {
     const user = requirePermission(req, 'subsidy.manage');
     const prep = await prepareBankExport(db, actorOf(user), user.countyCode, req.params.id, req.query.template);
@@ -153,7 +154,7 @@ export async function registerSubsidyRoutes(app: FastifyInstance, ctx: AppContex
     return reply.send(out);
   });
 
-  r.post('/subsidy/payrolls/:id/results', { config: { permission: 'subsidy.manage' }, schema: { tags: TAG, summary: '导入银行回盘（multipart，字段file；不属于本批次的文件整体拒绝；同一文件重复导入不改变任何数据）', params: IdParam,
+  r.post('/subsidy/payrolls/:id/results', { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary: '导入银行回盘（multipart，字段file；不属于本批次的文件整体拒绝；同一文件重复导入不改变任何数据）', params: IdParam,
     querystring: z.object({ template: z.string().max(40).optional() }), consumes: ['multipart/form-data'] } }, async (req) => {
     const user = requirePermission(req, 'subsidy.manage');
     if (!req.isMultipart()) throw new AppError('BAD_REQUEST', '请以multipart/form-data上传回盘文件');

@@ -19,6 +19,7 @@ describe('浏览器：编制发放批次、导出银行文件、导入回盘、�
   before(async () => {
     e = await startE2E('anju-e2e-subsidy-');
     await e.addUser('e2e_county', 'county', COUNTY, '县中心乙');
+    await e.addUser('e2e_county2', 'county', COUNTY, '县中心丙');
     await insertPersons(e.database.db, COUNTY, [1, 2, 3, 4].map((i) => ({
       idNumber: makeId('430582', '19600101', i), name: `测试人${i}`, householdNo: `H${i}`, villageCode: '430582101001', accountNo: `62300000000${i}`,
     })));
@@ -27,7 +28,7 @@ describe('浏览器：编制发放批次、导出银行文件、导入回盘、�
   after(async () => { await e?.close(); });
 
   it('批次 → 审核 → 银行文件 → 回盘 → 失败名单', async () => {
-    const page = await login('e2e_county');
+    let page = await login('e2e_county');
     await page.locator('.ant-menu').getByText('直补发放').click();
     await page.waitForURL('**/subsidy');
     await page.getByTestId('build-roll').click();
@@ -37,7 +38,14 @@ describe('浏览器：编制发放批次、导出银行文件、导入回盘、�
     await page.getByTestId('lines-table').locator('tbody tr', { hasText: '测试人1' }).waitFor();
     assert.match(await page.getByTestId('roll-figures').innerText(), /2,?400/);
 
+    // four eyes: the builder may not review; another officer does, confirming the total in 元
+    const rollUrl = page.url();
+    await page.context().close();
+    page = await login('e2e_county2');
+    await page.goto(rollUrl);
     await page.getByTestId('review').click();
+    assert.match(await page.locator('.ant-popconfirm').innerText(), /合计 2,?400\.00/);
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
     await page.getByTestId('export-bank-file').waitFor();
     const downloading = page.waitForEvent('download');
     await page.getByTestId('export-bank-file').click();

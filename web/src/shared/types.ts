@@ -159,7 +159,7 @@ export interface Plan { errors: string[]; warnings: string[]; ops: PlanOp[] }
 
 export interface AdjustmentDetail { adjustment: Adjustment; files: AdjustmentFile[]; preview: Plan | null }
 
-export interface ImportProblem { rowNumber: number; column: string; value: string; reason: string; severity: 'rejected' | 'corrected' | 'warning' }
+export interface ImportProblem { rowNumber: number; column: string; value: string; reason: string; severity: 'rejected' | 'corrected' | 'error' | 'warning' }
 
 export interface ImportPreviewRow {
   rowNumber: number;

@@ -1,7 +1,7 @@
 // 录入动态调整: one form, fields per kind (核增 / 核减 / 信息变更 / 分户 / 合户 / 变更户主 / 迁移),
 // reason, effective date, evidence files, remarks. POST /api/registry/adjustments, then each
 // evidence file to POST /api/registry/adjustments/:id/files.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Card, Col, DatePicker, Form, Input, Radio, Row, Select, Space, Upload, Divider, Checkbox } from 'antd';
 import type { UploadFile } from 'antd';
 import { PlusOutlined, MinusCircleOutlined, UploadOutlined } from '@ant-design/icons';
@@ -51,6 +51,8 @@ export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: {
   }, [person.data, kind, form]);
   useEffect(() => { if (householdNo) form.setFieldsValue({ householdNo }); }, [householdNo, form]);
 
+  // Enter in a field submits the form: one request at a time, whatever is pressed while it runs
+  const sending = useRef(false);
   const submit = useMutation({
     mutationFn: async (values: Record<string, any>) => {
       const r = await api.post<{ adjustment: Adjustment; warnings: string[] }>('/registry/adjustments', toRequest(kind, values));
@@ -90,7 +92,7 @@ export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: {
 
   return (
     <Card size="small">
-      <Form form={form} layout="vertical" onValuesChange={() => setPlan(null)} onFinish={(v) => submit.mutate(v)} initialValues={{ effectiveDate: dayjs(), persons: [{ relation: '子' }] }} data-testid="adjustment-form">
+      <Form form={form} layout="vertical" onValuesChange={() => setPlan(null)} onFinish={(v) => { if (sending.current) return; sending.current = true; submit.mutate(v, { onSettled: () => { sending.current = false; } }); }} initialValues={{ effectiveDate: dayjs(), persons: [{ relation: '子' }] }} data-testid="adjustment-form">
         <Form.Item label="调整类型">
           <Radio.Group value={kind} onChange={(e) => { setKind(e.target.value); form.setFieldsValue({ reason: undefined }); }} optionType="button" buttonStyle="solid"
             options={(Object.keys(ADJUSTMENT_KINDS) as AdjustmentKind[]).map((k) => ({ value: k, label: ADJUSTMENT_KINDS[k] }))} data-testid="adjustment-kind" />
@@ -221,7 +223,10 @@ export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: {
             <Button icon={<UploadOutlined />}>选择文件</Button>
           </Upload>
         </Form.Item>
-        <Form.Item name="evidenceNote" label="佐证说明"><Input placeholder="如：民政死亡名单第12行；村委会证明" data-testid="evidence-note" /></Form.Item>
+        <Form.Item name="evidenceNote" label="佐证说明" extra={kind === 'remove' ? '核减须有佐证材料：请写明证明材料（如死亡证明编号、户籍注销证明），并可上传文件' : undefined}
+          rules={kind === 'remove' ? [{ required: true, whitespace: true, message: '核减须填写佐证说明（如死亡证明编号），提交后不能没有佐证' }] : []}>
+          <Input placeholder="如：民政死亡名单第12行；村委会证明" data-testid="evidence-note" />
+        </Form.Item>
         <Form.Item name="remarks" label="备注"><Input.TextArea rows={2} /></Form.Item>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="adjustment-error" />}
         {plan && <div style={{ marginBottom: 12 }}>
@@ -229,7 +234,7 @@ export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: {
           <PlanView plan={plan} title="审批通过后将写入花名册的变更" />
         </div>}
         <Space>
-          <Button type="primary" htmlType="submit" loading={submit.isPending} data-testid="adjustment-submit">提交审批</Button>
+          <Button type="primary" htmlType="submit" loading={submit.isPending} disabled={submit.isPending} data-testid="adjustment-submit">提交审批</Button>
           <Button onClick={() => check.mutate()} loading={check.isPending}>提交前检查</Button>
           <Button onClick={() => { form.resetFields(); setFiles([]); setError(null); setPlan(null); }}>清空</Button>
         </Space>

@@ -1,9 +1,10 @@
 // 交叉核对与追缴: upload extracts and run a check (with progress), the cases township officers
 // verify (their own township only), and the recovery ledger with totals by township and year.
 import { useState } from 'react';
-import { Alert, Button, Card, Drawer, Form, Input, InputNumber, Modal, Progress, Radio, Select, Space, Table, Tabs, Tag, Upload, DatePicker } from 'antd';
+import { Alert, Button, Card, Drawer, Form, Input, InputNumber, Modal, Popconfirm, Progress, Radio, Select, Space, Table, Tabs, Tag, Upload, DatePicker } from 'antd';
 import { Link, useSearchParams } from 'react-router-dom';
 import { UploadOutlined } from '@ant-design/icons';
+import dayjs, { type Dayjs } from 'dayjs';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, download, errorMessage } from '../../shared/api.ts';
 import { useAuth } from '../../shared/auth.tsx';
@@ -17,7 +18,8 @@ interface Input { id: number; kind: string; filename: string; sha256: string; ro
 interface Run { id: number; status: string; jobId: string | null; periods: string[]; inputs: { kind: string; name?: string; filename?: string; rows: number; sha256?: string }[];
   summary: { counts: Record<string, number>; overFen: number; underFen: number; newCases?: number; updatedCases?: number } | null; message: string; createdAt: string }
 interface Case { id: number; code: string; label: string; idNumber: string; name: string; villageCode: string; townshipCode: string; periods: string[];
-  overFen: number; underFen: number; explanation: string; status: string; verdict: string | null; evidence: string; remarks: string; recoveryId: number | null }
+  overFen: number; underFen: number; explanation: string; status: string; verdict: string | null; evidence: string; remarks: string; recoveryId: number | null;
+  deathDate: string | null }
 interface Item { id: number; caseId: number; idNumber: string; name: string; townshipCode: string; year: number; dueFen: number; receivedFen: number; outstandingFen: number;
   status: string; writeoffReason: string; writeoffRequestedBy: number | null }
 interface Total { townshipCode: string; year: number; items: number; dueFen: number; receivedFen: number; writtenOffFen: number; outstandingFen: number; rate: number | null }
@@ -115,8 +117,11 @@ function Cases() {
   const [form] = Form.useForm();
   const q = useQuery({ queryKey: ['cases', page, f], queryFn: ({ signal }) => api.get<{ total: number; overFen: number; cases: Case[] }>('/cases', { ...f, page, pageSize: 20 }, signal), placeholderData: keepPreviousData });
   const verify = useMutation({ mutationFn: (v: any) => api.post(`/cases/${current!.id}/verify`, v), onSuccess: () => { setCurrent(null); notify.success('已核实'); void qc.invalidateQueries({ queryKey: ['cases'] }); void qc.invalidateQueries({ queryKey: ['recovery'] }); } });
-  const removal = useMutation({ mutationFn: (c: Case) => api.post<{ adjustmentId: number }>(`/cases/${c.id}/removal`, { effectiveDate: new Date().toISOString().slice(0, 10) }),
-    onSuccess: (r) => notify.success(`已生成核减调整 ${r.adjustmentId}，待县中心审批`) });
+  // 转核减: the date comes from the evidence (the death date), shown for the officer to confirm or change — never today
+  const [toRemove, setToRemove] = useState<Case | null>(null);
+  const [removalDate, setRemovalDate] = useState<Dayjs | null>(null);
+  const removal = useMutation({ mutationFn: (c: Case) => api.post<{ adjustmentId: number }>(`/cases/${c.id}/removal`, removalDate ? { effectiveDate: removalDate.format('YYYY-MM-DD') } : {}),
+    onSuccess: (r) => { setToRemove(null); notify.success(`已生成核减调整 ${r.adjustmentId}，待县中心审批`); } });
   return (
     <>
       <Space style={{ marginBottom: 12 }} wrap>
@@ -134,8 +139,16 @@ function Cases() {
           { title: '状态', render: (_, r) => <Tag color={r.status === '待核实' ? 'processing' : r.verdict === '违规' ? 'error' : 'default'}>{r.verdict ?? r.status}</Tag> },
           { title: '', render: (_, r) => <Space>
             {can('cases.work') && <Button size="small" onClick={() => { setCurrent(r); form.setFieldsValue({ verdict: r.verdict ?? '违规', evidence: r.evidence, remarks: r.remarks }); }}>核实</Button>}
-            {can('adjustment.enter') && r.verdict === '违规' && ['DECEASED_PAID', 'HUKOU_CANCELLED', 'DUPLICATE_REGISTRY'].includes(r.code) && <Button size="small" onClick={() => removal.mutate(r)}>转核减</Button>}
+            {can('adjustment.enter') && r.verdict === '违规' && ['DECEASED_PAID', 'HUKOU_CANCELLED', 'DUPLICATE_REGISTRY'].includes(r.code) && <Button size="small" onClick={() => { setToRemove(r); setRemovalDate(r.deathDate ? dayjs(r.deathDate) : null); }}>转核减</Button>}
           </Space> }]} />
+      <Modal title={toRemove ? `转为核减：${toRemove.name}（${toRemove.label}）` : ''} open={!!toRemove} onCancel={() => setToRemove(null)} okText="生成核减调整"
+        okButtonProps={{ disabled: !removalDate }} confirmLoading={removal.isPending} onOk={() => toRemove && removal.mutate(toRemove)} data-testid="case-removal">
+        <p>佐证材料记载的死亡日期：{toRemove?.deathDate ?? '无（核对数据中没有死亡日期，请按证明材料填写）'}</p>
+        <Form layout="vertical"><Form.Item label="核减日期（默认取死亡日期，可改）" required>
+          <DatePicker value={removalDate} onChange={setRemovalDate} style={{ width: '100%' }} />
+        </Form.Item></Form>
+        {removal.isError && <p style={{ color: '#cf1322' }}>{errorMessage(removal.error)}</p>}
+      </Modal>
       <Modal title={current ? `核实：${current.name}（${current.label}）` : ''} open={!!current} onCancel={() => setCurrent(null)} onOk={() => form.submit()} confirmLoading={verify.isPending} okText="保存">
         <Form form={form} layout="vertical" onFinish={(v) => verify.mutate(v)}>
           <Form.Item name="verdict" label="结论"><Radio.Group options={[{ value: '违规', label: '违规（多发金额进入追缴台账）' }, { value: '误报', label: '误报' }]} /></Form.Item>
@@ -171,7 +184,9 @@ function Recovery() {
           { title: '', render: (_, r) => can('recovery.manage') && r.status === '追缴中' && <Space>
             <Button size="small" onClick={() => setPay(r)}>登记收款</Button>
             {!r.writeoffRequestedBy && <Button size="small" onClick={() => ask.mutate(r)}>申请核销</Button>}
-            {r.writeoffRequestedBy && r.writeoffRequestedBy !== user?.id && <Button size="small" danger onClick={() => approve.mutate(r)}>批准核销</Button>}
+            {r.writeoffRequestedBy && r.writeoffRequestedBy !== user?.id && <Popconfirm title="批准核销？" description={`核销后 ${formatYuan(r.outstandingFen)} 不再追缴，不能撤销。`} okText="批准核销" okButtonProps={{ danger: true }} cancelText="取消" onConfirm={() => approve.mutateAsync(r)}>
+              <Button size="small" danger loading={approve.isPending}>批准核销</Button>
+            </Popconfirm>}
           </Space> }]} />
       <Modal title={pay ? `登记收款：${pay.name}（尚欠 ${formatYuan(pay.outstandingFen)}）` : ''} open={!!pay} onCancel={() => setPay(null)} onOk={() => form.submit()} confirmLoading={add.isPending}>
         <Form form={form} layout="vertical" onFinish={(v) => add.mutate(v)}>

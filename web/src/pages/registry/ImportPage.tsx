@@ -38,7 +38,7 @@ const changedColumns: TableColumnsType<ImportPreviewRow> = [
 ];
 
 const SEVERITY: Record<ImportProblem['severity'], { label: string; color: string }> = {
-  rejected: { label: '拒绝', color: 'red' }, corrected: { label: '已更正', color: 'orange' }, warning: { label: '提示', color: 'blue' },
+  rejected: { label: '拒绝', color: 'red' }, corrected: { label: '已更正', color: 'orange' }, error: { label: '错误', color: 'volcano' }, warning: { label: '提示', color: 'blue' },
 };
 const problemColumns: TableColumnsType<ImportProblem> = [
   { title: '行号', dataIndex: 'rowNumber', width: 70 },

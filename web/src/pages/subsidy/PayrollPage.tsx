@@ -40,7 +40,10 @@ export default function PayrollPage() {
       <PageHeader title={p ? `发放批次 ${p.batchNo}` : '发放批次'} sub={p && `${p.period} ${p.kindName} · ${p.statusName} · 按 ${p.asOf} 的花名册，标准 ${(p.rules.standardFen / 100).toFixed(2)} 元/年`}
         extra={p && manage && <>
           {p.status === 'draft' && <Button onClick={() => act.mutate('rebuild')} loading={act.isPending}>重新生成</Button>}
-          {p.status === 'draft' && <Button type="primary" data-testid="review" onClick={() => act.mutate('review')} loading={act.isPending}>审核通过</Button>}
+          {p.status === 'draft' && <Popconfirm title="审核通过该批次？" description={`共 ${formatCount(p.persons)} 人，合计 ${formatYuan(p.totalFen)}。审核后即可导出银行文件，审核人须不是编制人。`}
+            okText="审核通过" cancelText="取消" onConfirm={() => act.mutateAsync('review')}>
+            <Button type="primary" data-testid="review" loading={act.isPending}>审核通过</Button>
+          </Popconfirm>}
           {['reviewed', 'exported', 'results_imported'].includes(p.status) && <Space.Compact>
             <Select style={{ width: 200 }} value={template} onChange={setTemplate} options={(templates.data?.templates ?? []).map((t) => ({ value: t.code, label: t.name }))} />
             <Popconfirm title="导出后，无银行账号的人员记为失败待补发。继续？" onConfirm={() => exportFile.mutate()}>
