@@ -8,7 +8,8 @@ export const ACTION_LABELS: Record<string, string> = {
   'auth.login': '登录', 'auth.logout': '退出登录', 'auth.login_failed': '登录失败', 'auth.locked': '账号锁定',
   'access.denied': '越权访问被拒绝',
   'user.create': '新建用户', 'user.update': '修改用户', 'user.reset_password': '重置密码', 'user.unlock': '解锁账号', 'user.change_password': '修改密码',
-  'system.first_start': '系统首次启动', 'settings.update': '修改发放设置',
+  'system.first_start': '系统首次启动', 'settings.update': '修改发放设置', 'county.controls_update': '修改县级控制设置（允许本人审批等）',
+  'person_search.search_by_id': '按身份证号查询',
   'roster.import': '导入花名册', 'roster.export': '导出花名册', 'roster.export_unmasked': '导出花名册（完整信息）',
   'person.add': '核增入册', 'person.adjust': '调整生效', 'person.update': '人员信息修改', 'person.import': '导入', 'person.create': '新建人员',
   'person.view_unmasked': '查看人员完整信息', 'person.search_unmasked': '查询花名册（完整信息）',
@@ -30,7 +31,7 @@ export const ACTION_LABELS: Record<string, string> = {
 export const ENTITY_LABELS: Record<string, string> = {
   person: '人员', household: '户', adjustment: '动态调整', payroll: '发放批次', user: '用户', county: '县', settings: '发放设置', setting: '设置',
   roster_import: '花名册导入', person_search: '花名册查询', bank_template: '银行文件模板', crosscheck_input: '核对数据',
-  crosscheck_run: '交叉核对', case: '疑似问题', recovery: '追缴记录', quality_rule: '清洗规则', quality_problem: '清洗问题', route: '接口',
+  crosscheck_run: '交叉核对', county_controls: '县级控制设置', case: '疑似问题', recovery: '追缴记录', quality_rule: '清洗规则', quality_problem: '清洗问题', route: '接口',
 };
 
 /** Field names in before/after and detail, as the officer knows them. */
@@ -46,6 +47,7 @@ export const FIELD_LABELS: Record<string, string> = {
   adjustmentId: '动态调整编号', personIds: '人员', summary: '摘要', effectiveDate: '生效日期', decisionNote: '审批意见', countyName: '县名',
   standard: '补助标准', periodKind: '发放周期', termYears: '扶持年限', accountFallback: '无账号时', effectiveFrom: '生效日期',
   method: '请求方式', path: '地址', message: '提示', count: '条数', fields: '字段', template: '模板', noAccount: '无银行账号',
+  selfApproved: '本人审批', allowSelfApproval: '允许本人审批', deathDate: '死亡日期',
   added: '新增', changed: '变更', rejected: '拒绝', corrected: '已更正', warnings: '提示', failedAttempts: '连续失败次数', sha256: '校验值',
 };
 
