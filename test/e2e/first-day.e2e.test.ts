@@ -70,10 +70,10 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
     await town.context().close();
 
     const county = await login('e2e_li');
+    const adj = (await sql<{ id: number }>`SELECT id FROM adjustments WHERE ${person.id}::bigint = ANY(person_ids) ORDER BY id DESC LIMIT 1`.execute(e.database.db)).rows[0];
+    assert.ok(adj, '核减没有提交');
     await county.goto(`${e.base}/adjustments?tab=queue`);
-    const row = county.getByTestId('adjustments-queue').locator('tbody tr', { hasText: person.name }).first();
-    await row.waitFor();
-    await row.getByRole('button').click();
+    await county.getByTestId(`open-adjustment-${adj.id}`).click();
     const drawer = county.getByTestId('adjustment-drawer');
     // the drawer names the person, not a number
     await drawer.getByRole('link', { name: person.name }).first().waitFor();
@@ -136,7 +136,7 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
     await li.goto(`${e.base}/crosscheck?tab=cases`);
     const row = li.locator('.ant-table-row', { hasText: c.name }).first();
     await row.waitFor();
-    await row.getByRole('button', { name: '核实' }).click();
+    await row.getByRole('button', { name: /^核\s*实$/ }).click();
     const modal = li.locator('.ant-modal').filter({ hasText: '核实' });
     await modal.locator('textarea').first().fill('民政死亡名单与村委会走访一致，已取得死亡证明');
     await modal.locator('.ant-btn-primary').click();
@@ -148,7 +148,7 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
     const done = li.locator('.ant-table-row', { hasText: c.name }).first();
     await done.getByRole('button', { name: '转核减' }).click();
     // the date of death from the evidence, shown for the officer to confirm or change
-    const dialog = li.locator('.ant-modal').filter({ hasText: '核减' }).last();
+    const dialog = li.locator('.ant-modal').filter({ hasText: '转为核减' });
     await dialog.getByText(deathDate).first().waitFor({ timeout: 10_000 });
     await dialog.locator('.ant-btn-primary').last().click();
     await li.waitForTimeout(1500);
