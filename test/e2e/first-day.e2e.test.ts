@@ -150,8 +150,8 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
     // the date of death from the evidence, shown for the officer to confirm or change
     const dialog = li.locator('.ant-modal').filter({ hasText: '转为核减' });
     await dialog.getByText(deathDate).first().waitFor({ timeout: 10_000 });
-    await dialog.locator('.ant-btn-primary').last().click();
-    await li.waitForTimeout(1500);
+    await dialog.getByRole('button', { name: '生成核减调整' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 30_000 }).catch(async () => assert.fail(`转核减未完成：${await dialog.innerText()}`));
     const adj = await sql<{ effective_date: string; reason: string }>`SELECT effective_date::text AS effective_date, reason FROM adjustments a
       JOIN cases c ON c.adjustment_id = a.id WHERE c.id = ${c.id}`.execute(e.database.db);
     assert.equal(adj.rows.length, 1, '没有生成核减调整单');
