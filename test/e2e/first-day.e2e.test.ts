@@ -103,8 +103,8 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
     const own = li.getByTestId('review');
     if (await own.isVisible().catch(() => false) && await own.isEnabled()) {
       await own.click();
-      const ok = li.locator('.ant-modal-confirm .ant-btn-primary, .ant-popconfirm .ant-btn-primary');
-      if (await ok.first().isVisible().catch(() => false)) await ok.first().click();
+      const ok = li.locator('.ant-modal-confirm .ant-btn-primary, .ant-popconfirm .ant-btn-primary').first();
+      await ok.waitFor({ timeout: 5000 }).then(() => ok.click()).catch(() => { /* no confirmation asked */ });
       await li.waitForTimeout(1500);
     }
     const mid = await sql<{ status: string }>`SELECT status FROM payrolls WHERE period = ${year}`.execute(e.database.db);
@@ -114,8 +114,8 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
     const wang = await login('e2e_wang');
     await wang.goto(e.base + rollPath);
     await wang.getByTestId('review').click();
-    const ok = wang.locator('.ant-modal-confirm .ant-btn-primary, .ant-popconfirm .ant-btn-primary');
-    if (await ok.first().isVisible({ timeout: 3000 }).catch(() => false)) await ok.first().click();
+    const ok = wang.locator('.ant-modal-confirm .ant-btn-primary, .ant-popconfirm .ant-btn-primary').first();
+    await ok.waitFor({ timeout: 5000 }).then(() => ok.click()).catch(() => { /* no confirmation asked */ });
     await wang.getByTestId('export-bank-file').waitFor();
     const done = await sql<{ status: string; created_by: number; reviewed_by: number }>`SELECT status, created_by, reviewed_by FROM payrolls WHERE period = ${year}`.execute(e.database.db);
     assert.equal(done.rows[0].status, 'reviewed');
@@ -127,7 +127,8 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
   });
 
   it('死亡疑似问题核实为违规后转为核减，核减日期取佐证中的死亡日期', async () => {
-    const c = (await sql<{ id: number; name: string; id_number: string }>`SELECT id, name, id_number FROM cases WHERE code = 'DECEASED_PAID' AND status = '待核实' ORDER BY id LIMIT 1`.execute(e.database.db)).rows[0];
+    const c = (await sql<{ id: number; name: string; id_number: string }>`SELECT c.id, c.name, c.id_number FROM cases c WHERE c.code = 'DECEASED_PAID' AND c.status = '待核实'
+      AND EXISTS (SELECT 1 FROM persons p WHERE p.id_number = c.id_number AND p.status = '正常') ORDER BY c.id LIMIT 1`.execute(e.database.db)).rows[0];
     assert.ok(c, '演示县应有待核实的死亡疑似问题');
     const input = (await sql<{ content: Buffer | Uint8Array }>`SELECT content FROM crosscheck_inputs WHERE kind = 'deaths' LIMIT 1`.execute(e.database.db)).rows[0];
     const deathDate = Buffer.from(input.content).toString('utf8').split(/\r?\n/).map((l) => l.split(',')).find((r) => r[1] === c.id_number)![2];
