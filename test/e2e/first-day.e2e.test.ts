@@ -48,7 +48,8 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
   });
 
   it('乡镇专干录入核减（附佐证），县中心另一人审批通过', async () => {
-    const person = (await sql<{ id: number; name: string }>`SELECT id, name FROM persons WHERE status = '正常' AND relation <> '户主' AND village_code LIKE ${township + '%'} ORDER BY id LIMIT 1`.execute(e.database.db)).rows[0];
+    const person = (await sql<{ id: number; name: string }>`SELECT id, name FROM persons p WHERE status = '正常' AND relation <> '户主' AND village_code LIKE ${township + '%'}
+      AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id_number = p.id_number) ORDER BY id LIMIT 1`.execute(e.database.db)).rows[0];
     const town = await login('e2e_zhao');
     await town.goto(`${e.base}/persons/${person.id}`);
     await town.getByTestId('enter-removal').click();
