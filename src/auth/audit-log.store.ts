@@ -2,6 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import { AppError } from '../shared/errors.ts';
 import type { AuditQuery } from './auth.schema.ts';
+import { actionLabel, auditChanges, auditSummary, ENTITY_LABELS } from '../shared/audit-labels.ts';
 
 /** A date 'YYYY-MM-DD' is a day in Asia/Shanghai (UTC+8, no daylight saving); else an ISO timestamp. */
 export function parseAuditTime(s: string, endOfDay: boolean, field: string): Date {
@@ -14,7 +15,7 @@ export function parseAuditTime(s: string, endOfDay: boolean, field: string): Dat
 
 export interface AuditRow {
   seq: number; at: Date | string; user_id: number | null; username: string; action: string; entity_type: string;
-  entity_id: string; county_code: string; before: unknown; after: unknown; detail: unknown;
+  entity_id: string; county_code: string; before: unknown; after: unknown; detail: unknown; display_name: string | null;
 }
 
 /**
@@ -39,13 +40,19 @@ export async function queryAudit(db: Kysely<any>, countyCode: string | null, q: 
     AND (${q.entityType || null}::text IS NULL OR entity_type = ${q.entityType || null})
     AND (${q.entityId || null}::text IS NULL OR entity_id = ${q.entityId || null})`;
   const total = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log ${where}`.execute(db);
-  const rows = await sql<AuditRow>`SELECT seq, at, user_id, username, action, entity_type, entity_id, county_code, before, after, detail
-    FROM audit_log ${where} ORDER BY seq DESC LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`.execute(db);
+  const rows = await sql<AuditRow>`SELECT l.seq, l.at, l.user_id, l.username, l.action, l.entity_type, l.entity_id, l.county_code, l.before, l.after, l.detail,
+      u.display_name
+    FROM (SELECT * FROM audit_log ${where} ORDER BY seq DESC LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}) l
+    LEFT JOIN users u ON u.id = l.user_id ORDER BY l.seq DESC`.execute(db);
   return {
     items: rows.rows.map((r) => ({
       seq: Number(r.seq), at: new Date(r.at).toISOString(), userId: r.user_id === null ? null : Number(r.user_id), username: r.username,
       action: r.action, entityType: r.entity_type, entityId: r.entity_id, countyCode: r.county_code,
       before: r.before ?? null, after: r.after ?? null, detail: r.detail ?? null,
+      // in Chinese: who by name, what was done, to what, and what changed
+      userName: r.display_name || r.username, actionName: actionLabel(r.action), entityName: ENTITY_LABELS[r.entity_type] ?? r.entity_type,
+      summary: auditSummary({ action: r.action, entityType: r.entity_type, entityId: r.entity_id, before: r.before, after: r.after, detail: r.detail }),
+      changes: auditChanges(r.before ?? null, r.after ?? null),
     })),
     total: Number(total.rows[0].n),
     page: q.page,

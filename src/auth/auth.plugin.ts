@@ -4,7 +4,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import { timingSafeEqual } from 'node:crypto';
-import { AppError } from '../shared/errors.ts';
+import { AppError, isAppError } from '../shared/errors.ts';
+import { DeniedLog, logDenied } from './denied-log.ts';
 import type { AppContext } from '../shared/context.ts';
 import { loadSession } from './session.store.ts';
 import { hasPermission, PERMISSIONS, type Permission, type SessionUser } from './permissions.ts';
@@ -87,6 +88,15 @@ export async function registerAuth(app: FastifyInstance, ctx: AppContext): Promi
     if (config.countyLevel && s.user.regionCode.length !== 6) {
       throw new AppError('FORBIDDEN', '只有县级用户才能修改全县的设置或办理全县的业务');
     }
+  });
+
+  // every 403 of a logged-in user goes to the audit log (limited: see denied-log.ts); a failure
+  // to write it never changes the answer
+  const denied = new DeniedLog();
+  app.addHook('onError', async (req, _reply, err) => {
+    if (!req.user || !isAppError(err) || err.code !== 'FORBIDDEN') return;
+    await logDenied(ctx.database.db, denied, req.user, { method: req.method, route: req.routeOptions?.url ?? '', url: req.url, message: err.message })
+      .catch((e) => req.log.warn({ err: e }, '越权访问未能写入审计日志'));
   });
 
   await registerAuthRoutes(app, ctx);

@@ -96,6 +96,8 @@ export const AuditEntryView = z.object({
   seq: z.number(), at: z.string(), userId: z.number().nullable(), username: z.string(), action: z.string(),
   entityType: z.string(), entityId: z.string(), countyCode: z.string(),
   before: z.unknown(), after: z.unknown(), detail: z.unknown(),
+  userName: z.string(), actionName: z.string(), entityName: z.string(), summary: z.string(),
+  changes: z.array(z.object({ field: z.string(), label: z.string(), before: z.string(), after: z.string() })),
 });
 export const AuditPage = z.object({ items: z.array(AuditEntryView), total: z.number(), page: z.number(), pageSize: z.number() });
 export const AuditVerifyResponse = z.object({
@@ -105,3 +107,5 @@ export const AuditVerifyResponse = z.object({
   /** hash of the last entry, for an anchor */
   head: z.string().optional(),
 });
+
+export { ACTION_LABELS, ENTITY_LABELS } from '../shared/audit-labels.ts';

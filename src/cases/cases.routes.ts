@@ -16,6 +16,7 @@ import { listCases, getCase, verifyCase, type Case } from './cases.store.ts';
 import { caseToRemoval } from './adjust.store.ts';
 import { listRecovery, getRecovery, addInstalment, requestWriteOff, approveWriteOff, recoveryTotals } from './recovery.store.ts';
 import { caseFigures } from './figures.store.ts';
+import { personIdentity } from '../registry/index.ts';
 
 const TAG = ['交叉核对与追缴'];
 const IdParam = z.object({ id: z.coerce.number().int().positive() });
@@ -25,7 +26,7 @@ const scopeOf = (user: SessionUser) => (user.regionCode.length > 6 ? user.region
 const MAX_UPLOAD = 512 * 1024 * 1024;
 
 export const VerifyBody = z.object({ verdict: z.enum(['违规', '误报']), evidence: z.string().min(1, '请填写核实依据').max(2000), remarks: z.string().max(2000).optional() });
-export const RunBody = z.object({ inputIds: z.array(z.number().int().positive()).max(50).default([]), periods: z.array(z.string().regex(/^\d{4}(H[12])?$/)).max(40).optional(),
+export const RunBody = z.object({ inputIds: z.array(z.number().int().positive()).min(1, '请先上传或选择至少一个核对文件（死亡名单、户籍信息、其他县花名册或发放明细）').max(50), periods: z.array(z.string().regex(/^\d{4}(H[12])?$/)).max(40).optional(),
   coverage: z.array(z.string().regex(/^\d{6}$/)).max(200).optional() });
 export const InstalmentBody = z.object({ paidOn: z.string(), amountFen: z.number().int().positive(), receiptNo: z.string().min(1).max(60) });
 
@@ -84,7 +85,7 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
 
   r.get('/cases', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '疑似问题（按状态、结论、问题类型、乡镇筛选；乡镇专干只看本乡镇）',
     querystring: z.object({ status: z.enum(['待核实', '已核实']).optional(), verdict: z.enum(['违规', '误报']).optional(), code: z.enum(FINDING_CODES).optional(),
-      townshipCode: z.string().regex(/^\d{9}$/).optional(), runId: z.coerce.number().int().positive().optional(), q: z.string().max(40).optional(), ...page, unmask: flag }) } }, async (req) => {
+      townshipCode: z.string().regex(/^\d{9}$/).optional(), olderThanDays: z.coerce.number().int().min(1).max(3650).optional(), runId: z.coerce.number().int().positive().optional(), q: z.string().max(40).optional(), ...page, unmask: flag }) } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
     const q = req.query;
     const res = await listCases(db, user.countyCode, user, { ...q, offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
@@ -99,6 +100,13 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     const unmasked = unmaskAllowed(req);
     if (unmasked) await auditUnmaskedView(db, user, { entityType: 'case', entityId: c.id, countyCode: user.countyCode, fields: ['idNumber'] });
     return caseView(c, unmasked);
+  });
+  r.get('/cases/persons/:id', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '一个人的交叉核对问题（人员页）', params: IdParam } }, async (req) => {
+    const user = requirePermission(req, 'subsidy.read');
+    const who = await personIdentity(db, user.countyCode, req.params.id);
+    if (!who || !who.villageCode.startsWith(user.regionCode)) throw new AppError('NOT_FOUND', `人员${req.params.id}不存在`);
+    const res = await listCases(db, user.countyCode, user, { idNumber: who.idNumber, limit: 100 });
+    return { cases: res.cases.map((c) => caseView(c, false)) };
   });
   r.post('/cases/:id/verify', { config: { permission: 'cases.work' }, schema: { tags: TAG, summary: '核实（违规/误报，填写依据；违规的多发金额自动进入追缴台账）', params: IdParam, body: VerifyBody } }, async (req) => {
     const user = requirePermission(req, 'cases.work');

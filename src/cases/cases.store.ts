@@ -53,13 +53,15 @@ function scopeOf(user: Pick<SessionUser, 'regionCode'>) {
   return user.regionCode.length > 6 ? sql`AND c.township_code <> '' AND c.village_code LIKE ${user.regionCode + '%'}` : sql``;
 }
 
-export interface CaseFilter { status?: CaseStatus; verdict?: Verdict; code?: string; townshipCode?: string; runId?: number; q?: string; offset?: number; limit?: number }
+export interface CaseFilter { idNumber?: string; olderThanDays?: number; status?: CaseStatus; verdict?: Verdict; code?: string; townshipCode?: string; runId?: number; q?: string; offset?: number; limit?: number }
 
 export async function listCases(db: Kysely<any>, countyCode: string, user: Pick<SessionUser, 'regionCode'>, f: CaseFilter = {}): Promise<{ total: number; cases: Case[]; overFen: number; underFen: number }> {
   const where = sql`c.county_code = ${countyCode} ${scopeOf(user)}
     ${f.status ? sql`AND c.status = ${f.status}` : sql``} ${f.verdict ? sql`AND c.verdict = ${f.verdict}` : sql``}
     ${f.code ? sql`AND c.code = ${f.code}` : sql``} ${f.townshipCode ? sql`AND c.township_code = ${f.townshipCode}` : sql``}
     ${f.runId ? sql`AND c.last_run_id = ${f.runId}` : sql``}
+    ${f.idNumber ? sql`AND c.id_number = ${f.idNumber}` : sql``}
+    ${f.olderThanDays ? sql`AND c.created_at < now() - make_interval(days => ${f.olderThanDays})` : sql``}
     ${f.q ? sql`AND (${containsText('c.name', f.q.trim())} ${idMatch('c.id_number', f.q) ? sql`OR ${idMatch('c.id_number', f.q)}` : sql``})` : sql``}`;
   const t = await sql<any>`SELECT count(*) AS n, COALESCE(sum(over_fen), 0) AS over, COALESCE(sum(under_fen), 0) AS under FROM cases c WHERE ${where}`.execute(db);
   const r = await sql<any>`SELECT c.*, ri.id AS recovery_id FROM cases c LEFT JOIN recovery_items ri ON ri.county_code = c.county_code AND ri.case_id = c.id

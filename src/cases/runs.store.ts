@@ -161,6 +161,12 @@ export async function startRun(db: Kysely<any>, actor: AuditActor, countyCode: s
   return getRun(db, countyCode, runId);
 }
 
+/** Do a run in this call (no job): the demo county's first run, scripts. */
+export async function runNow(db: Kysely<any>, actor: AuditActor, countyCode: string, req: RunRequest): Promise<CrosscheckRun> {
+  const r = await sql<{ id: number }>`INSERT INTO crosscheck_runs (county_code, created_by, message) VALUES (${countyCode}, ${actor.userId}, '运行中') RETURNING id`.execute(db);
+  return executeRun(db, actor, countyCode, Number(r.rows[0].id), req);
+}
+
 /** A run's findings, paged, optionally for one code or region. */
 export async function listFindings(db: Kysely<any>, countyCode: string, runId: number, f: { code?: string; scope?: string; offset?: number; limit?: number } = {}) {
   const where = sql`county_code = ${countyCode} AND run_id = ${runId} ${f.code ? sql`AND code = ${f.code}` : sql``}

@@ -1,5 +1,6 @@
 // Dynamic adjustment (动态管理): the request — kinds, reasons, relations, and the zod schema
 // shared by the routes, the web app and other capabilities. Pure.
+import { FIELD_LABELS } from '../shared/audit-labels.ts';
 import { z } from 'zod';
 
 export const ADJUSTMENT_KINDS = ['add', 'remove', 'update', 'split', 'merge', 'change_head', 'move'] as const;
@@ -82,9 +83,5 @@ export const AdjustmentInput = z.discriminatedUnion('kind', [
 ]);
 export type AdjustmentInput = z.infer<typeof AdjustmentInput>;
 
-export const FIELD_NAMES: Record<string, string> = {
-  householdNo: '户编号', idNumber: '身份证号', idNumberRaw: '身份证号（原文）', idValid: '身份证号有效', name: '姓名', sex: '性别', birthDate: '出生日期',
-  relation: '与户主关系', villageCode: '村代码', townshipName: '乡镇', villageName: '村', groupName: '组', category: '人口类别', reservoir: '所属水库',
-  moveDate: '搬迁日期', supportStart: '扶持开始日期', supportEnd: '扶持截止日期', status: '状态', removalDate: '核减日期', removalReason: '核减原因',
-  phone: '联系电话', account: '银行账号',
-};
+/** Field labels: one table for the registry, its history and the audit log. */
+export const FIELD_NAMES: Record<string, string> = FIELD_LABELS;

@@ -31,8 +31,11 @@ export interface AdjustmentFileView { id: number; filename: string; mime: string
 
 const ts = (col: string) => sql.raw(`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 const COLUMNS = sql`a.id, a.kind, a.status, a.township_code, a.townships, a.household_no, a.person_ids, a.summary, a.reason,
-  a.effective_date::text AS effective_date, a.remarks, a.payload, a.entered_by, a.entered_by_name, ${ts('a.entered_at')} AS entered_at,
-  ${ts('a.updated_at')} AS updated_at, a.decided_by, a.decided_by_name, ${ts('a.decided_at')} AS decided_at, a.decision_note, a.warnings, a.self_approved,
+  a.effective_date::text AS effective_date, a.remarks, a.payload, a.entered_by, ${ts('a.entered_at')} AS entered_at,
+  -- people by their name (the login name kept on the row when the user has none)
+  COALESCE((SELECT NULLIF(u.display_name, '') FROM users u WHERE u.id = a.entered_by), a.entered_by_name) AS entered_by_name,
+  COALESCE((SELECT NULLIF(u.display_name, '') FROM users u WHERE u.id = a.decided_by), a.decided_by_name) AS decided_by_name,
+  ${ts('a.updated_at')} AS updated_at, a.decided_by, ${ts('a.decided_at')} AS decided_at, a.decision_note, a.warnings, a.self_approved,
   (SELECT count(*)::int FROM adjustment_files f WHERE f.county_code = a.county_code AND f.adjustment_id = a.id) AS file_count`;
 
 function toView(r: any): AdjustmentView {

@@ -1,6 +1,7 @@
 // History of a person or household: audit entries (who, when, before/after, why) and the
 // adjustments not yet applied, newest first.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { actionLabel } from '../shared/audit-labels.ts';
 import { FIELD_NAMES, KIND_NAMES, STATUS_NAMES, type AdjustmentKind, type AdjustmentStatus } from './adjustment.ts';
 
 export interface HistoryItem {
@@ -38,7 +39,7 @@ export function historyFromAudit(rows: { at: string; username: string; action: s
     const changes = keys.map((k) => ({ field: FIELD_NAMES[k] ?? k, before: before[k] ?? null, after: after[k] ?? null }));
     const d = (r.detail ?? {}) as { adjustmentId?: number; kind?: AdjustmentKind; reason?: string; summary?: string };
     const what = d.summary ?? (changes.length ? changes.map((c) => `${c.field}：${fmt(c.before)} → ${fmt(c.after)}`).join('；') : '');
-    return { at: r.at, who: r.username, action: (d.kind ? KIND_NAMES[d.kind] + '·' : '') + (ACTION_NAMES[r.action] ?? r.action), what,
+    return { at: r.at, who: r.username, action: (d.kind ? KIND_NAMES[d.kind] + '·' : '') + (ACTION_NAMES[r.action] ?? actionLabel(r.action)), what,
       why: d.reason ?? '', source: 'audit' as const, adjustmentId: d.adjustmentId ?? null, changes };
   });
 }

@@ -10,11 +10,15 @@ import { defaultSupportEnd } from '../shared/entitlement.ts';
 import { PERSON_COLUMNS, toPerson, loadHouseholds, listItem, type PersonRow, type Viewer, type PersonListItem } from './household.store.ts';
 import { auditHistory, historyFromAudit, openAdjustmentHistory, newestFirst, type HistoryItem } from './history.store.ts';
 import { maskAccount, maskId } from './mask.ts';
+import { isPinyinQuery, pinyinQuery } from './pinyin.ts';
+import { pinyinReady } from './pinyin.store.ts';
 
 export interface SearchQuery {
   /** free text: a name, a full ID, the last 4–6 digits of an ID, or a household number */
   q?: string;
   name?: string;
+  /** full pinyin or initials of the name, a prefix: zhangsan, zhangs, zs */
+  pinyin?: string;
   nameMatch?: 'exact' | 'prefix' | 'contains';
   idNumber?: string;
   idTail?: string;
@@ -23,6 +27,8 @@ export interface SearchQuery {
   villageCode?: string;
   townshipCode?: string;
   townshipName?: string;
+  /** a group (组) of the village given in villageCode; '' = people without a group */
+  groupName?: string;
   status?: '正常' | '已核减';
   category?: string;
   /** show ID, account and phone (audited; only roles that may unmask) */
@@ -38,7 +44,8 @@ export const COUNT_CAP = 10_000;
 
 
 /** What a free-text query means: an ID, an ID tail, a household number, or a name. */
-export function interpretQuery(q: string): { field: 'idNumber' | 'idTail' | 'householdNo' | 'name'; value: string } {
+export function interpretQuery(q: string): { field: 'idNumber' | 'idTail' | 'householdNo' | 'name' | 'pinyin'; value: string } {
+  if (isPinyinQuery(q)) return { field: 'pinyin', value: pinyinQuery(q) };
   const s = q.replace(/\s+/g, '');
   const id = normalizeId(s);
   if (/^\d{17}[\dX]$/.test(id) || /^\d{15}$/.test(s)) return { field: 'idNumber', value: id };
@@ -65,7 +72,13 @@ export async function searchPersons(db: Kysely<any>, countyCode: string, query: 
   if (q.q && q.q.trim()) {
     const it = interpretQuery(q.q);
     q[it.field] = it.value;
-    interpretedAs = { idNumber: '身份证号', idTail: '身份证号后几位', householdNo: '户编号', name: '姓名' }[it.field];
+    interpretedAs = { idNumber: '身份证号', idTail: '身份证号后几位', householdNo: '户编号', name: '姓名', pinyin: '姓名拼音' }[it.field];
+  }
+  if (q.pinyin) {
+    const py = pinyinQuery(q.pinyin);
+    if (!/^[a-z]+$/.test(py)) throw new AppError('VALIDATION', '拼音只能包含字母，例如 zhangsan 或 zs');
+    if (!(await pinyinReady(db, countyCode)).complete) interpretedAs = '姓名拼音（拼音索引正在建立，部分人员暂时查不到）';
+    where.push(sql`(p.name_pinyin LIKE ${py + '%'} OR p.name_initials LIKE ${py + '%'})`);
   }
   if (q.name) {
     const n = q.name.replace(/\s+/g, '');
@@ -90,6 +103,7 @@ export async function searchPersons(db: Kysely<any>, countyCode: string, query: 
     where.push(sql`p.village_code LIKE ${code + '%'}`);
   }
   if (q.townshipName) where.push(sql`p.township_name = ${q.townshipName.trim()}`);
+  if (q.groupName !== undefined && q.villageCode?.length === 12) where.push(sql`p.group_name = ${q.groupName.trim()}`);
   if (q.status) where.push(sql`p.status = ${q.status}`);
   if (q.category) where.push(sql`p.category = ${q.category}`);
 

@@ -51,7 +51,8 @@ export async function regionTree(db: Kysely<any>, viewer: Viewer): Promise<Regio
     const g = node(`${c.village_code}/${c.group_name}`, 'group', v, c.group_name || '（未分组）');
     for (const n of [root, t, v, g]) { n.active += c.active; n.removed += c.removed; }
   }
-  const sortTree = (n: RegionNode) => { n.children.sort((a, b) => a.code.localeCompare(b.code)); n.children.forEach(sortTree); };
+  // numeric: 1组, 2组, … 10组 (not 10组 before 1组)
+  const sortTree = (n: RegionNode) => { n.children.sort((a, b) => a.code.localeCompare(b.code, 'zh-CN', { numeric: true })); n.children.forEach(sortTree); };
   sortTree(root);
   if (scope.length > 6) {
     // a township officer: the county node holds only their township

@@ -27,7 +27,7 @@ const nullableDate = z.string().nullable();
 export const SearchQuerystring = z.object({
   q: z.string().max(60).optional(), name: z.string().max(40).optional(), nameMatch: z.enum(['exact', 'prefix', 'contains']).optional(),
   idNumber: z.string().max(30).optional(), idTail: z.string().max(6).optional(), householdNo: z.string().max(40).optional(),
-  villageCode: z.string().regex(/^\d{6,12}$/).optional(), townshipCode: z.string().regex(/^\d{9}$/).optional(), townshipName: z.string().max(40).optional(),
+  villageCode: z.string().regex(/^\d{6,12}$/).optional(), townshipCode: z.string().regex(/^\d{9}$/).optional(), townshipName: z.string().max(40).optional(), groupName: z.string().max(40).optional(),
   status: z.enum(['正常', '已核减']).optional(), category: z.enum(CATEGORIES).optional(), unmask: flag, page: pageNo, pageSize,
 });
 export const PersonListItem = z.object({

@@ -54,6 +54,23 @@ for (const engine of await testEngines()) {
       assert.deepEqual(free.items.map((i) => i.name), ['王发', '王李氏']);
     });
 
+    it('searches by pinyin: full, initials, a prefix; a renamed person under the new name only', async () => {
+      const full = await searchPersons(t.db, COUNTY, { q: 'liminggen' }, county, page);
+      assert.equal(full.interpretedAs, '姓名拼音');
+      assert.deepEqual(full.items.map((i) => i.name), ['李明根']);
+      assert.deepEqual((await searchPersons(t.db, COUNTY, { q: 'lmg' }, county, page)).items.map((i) => i.name), ['李明根']);
+      assert.deepEqual((await searchPersons(t.db, COUNTY, { q: 'LiMing' }, county, page)).items.map((i) => i.name).sort(), ['李明', '李明根']);
+      assert.deepEqual((await searchPersons(t.db, COUNTY, { q: 'wang fa' }, county, page)).items.map((i) => i.name), ['王发']);
+      // the region still limits what a township officer finds
+      assert.deepEqual((await searchPersons(t.db, COUNTY, { q: 'lm' }, townB, page)).items.map((i) => i.name), ['李明']);
+      assert.equal((await searchPersons(t.db, COUNTY, { q: 'zj' }, county, page)).total, 1);
+      await sql`UPDATE persons SET name = '汪菊' WHERE id = ${h1[1]}`.execute(t.db);
+      try {
+        assert.equal((await searchPersons(t.db, COUNTY, { q: 'wangju' }, county, page)).total, 1);
+        assert.equal((await searchPersons(t.db, COUNTY, { q: 'zj' }, county, page)).total, 0);
+      } finally { await sql`UPDATE persons SET name = '朱菊' WHERE id = ${h1[1]}`.execute(t.db); }
+    });
+
     it('searches by full ID (normalised), last digits, household number, village, township, status, category', async () => {
       const full = await searchPersons(t.db, COUNTY, { q: ` ${ID_HEAD.toLowerCase()} ` }, county, page);
       assert.equal(full.interpretedAs, '身份证号');

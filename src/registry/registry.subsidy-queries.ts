@@ -67,3 +67,9 @@ export async function personsByIdNumbers(db: Kysely<any>, countyCode: string, id
     removalDate: x.removal_date, removalReason: x.removal_reason,
   }));
 }
+
+/** Who a person is for other capabilities' pages (payments, cases): the normalised ID and the village. */
+export async function personIdentity(db: Kysely<any>, countyCode: string, personId: number): Promise<{ idNumber: string; villageCode: string; name: string } | null> {
+  const r = await sql<any>`SELECT id_number, village_code, name FROM persons WHERE county_code = ${countyCode} AND id = ${personId}`.execute(db);
+  return r.rows[0] ? { idNumber: r.rows[0].id_number, villageCode: r.rows[0].village_code, name: r.rows[0].name } : null;
+}

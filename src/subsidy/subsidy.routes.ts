@@ -17,6 +17,8 @@ import { listSettingRows, saveSettings } from './settings.store.ts';
 import { buildPayroll, rebuildPayroll, mustGetPayroll, listPayrolls, listLines, listExclusions, reviewPayroll, closePayroll, deletePayroll, listFailures, type PaymentLine } from './payroll.store.ts';
 import { listTemplates, saveTemplate, prepareBankExport, writeBankFile } from './bankfile.store.ts';
 import { importBankReturn } from './bankreturn.store.ts';
+import { payrollSubtotals, personPayments } from './subtotals.store.ts';
+import { personIdentity } from '../registry/index.ts';
 import { noticeRows, noticeHtml, noticeXlsx } from './notice.ts';
 import { STATUS_NAMES, KIND_NAMES, RESULT_NAMES, FLAG_NAMES } from './payroll.ts';
 
@@ -25,6 +27,8 @@ const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const PeriodText = z.string().regex(/^\d{4}(H[12])?$/, '发放期间应为如2025或2025H1');
 const flag = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).optional();
 const MAX_UPLOAD = 200 * 1024 * 1024;
+const SubtotalView = z.object({ code: z.string(), name: z.string(), township: z.string(), persons: z.number(), amountFen: z.number(),
+  success: z.number(), successFen: z.number(), failure: z.number(), failureFen: z.number(), pending: z.number() });
 
 export const SettingsBody = z.object({
   effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '生效日期应为YYYY-MM-DD'),
@@ -113,6 +117,20 @@ export async function registerSubsidyRoutes(app: FastifyInstance, ctx: AppContex
     const user = requirePermission(req, 'subsidy.read');
     const rows = await listExclusions(db, user.countyCode, req.params.id, (req.query.page - 1) * req.query.pageSize, req.query.pageSize);
     return { items: rows.filter((x) => !scopeOf(user) || x.villageCode.startsWith(user.regionCode)).map((x) => ({ ...x, idNumber: maskId(x.idNumber) })) };
+  });
+  r.get('/subsidy/payrolls/:id/subtotals', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '批次按乡镇、村小计（人数、金额、成功、失败、待发放）', params: IdParam,
+    response: { 200: z.object({ townships: z.array(SubtotalView), villages: z.array(SubtotalView) }) } } }, async (req) => {
+    const user = requirePermission(req, 'subsidy.read');
+    await mustGetPayroll(db, user.countyCode, req.params.id);
+    return payrollSubtotals(db, user.countyCode, req.params.id, scopeOf(user));
+  });
+  r.get('/subsidy/persons/:id/payments', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '一个人历次的发放记录（人员页；身份证号、账号遮蔽）', params: IdParam } }, async (req) => {
+    const user = requirePermission(req, 'subsidy.read');
+    const who = await personIdentity(db, user.countyCode, req.params.id);
+    // outside the user's region the person does not exist for them
+    if (!who || !who.villageCode.startsWith(user.regionCode)) throw new AppError('NOT_FOUND', `人员${req.params.id}不存在`);
+    const lines = await personPayments(db, user.countyCode, who.idNumber, scopeOf(user));
+    return { payments: lines.map((l) => ({ ...lineView(l, false), payrollId: l.payrollId, batchNo: l.batchNo, kind: l.kind, kindName: KIND_NAMES[l.kind as keyof typeof KIND_NAMES] ?? l.kind, period: l.period, paidDate: l.paidDate })) };
   });
   for (const [action, fn, summary] of [['review', reviewPayroll, '审核'], ['close', closePayroll, '关闭（全部有结果后）'], ['rebuild', rebuildPayroll, '重新生成草稿']] as const) {
     r.post(`/subsidy/payrolls/:id/${action}`, { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary, params: IdParam } }, async (req) => {

@@ -3,7 +3,7 @@
 // asked, planted problems of every cross-check code (see `Plant`).
 import { addDays, isoOf, type IsoDate } from '../shared/dates.ts';
 import { checkDigit } from '../shared/idnumber.ts';
-import { entitlementFor, DEFAULT_SETTINGS } from '../shared/entitlement.ts';
+import { entitlementFor, DEFAULT_SETTINGS, defaultSupportEnd } from '../shared/entitlement.ts';
 import { parsePeriod, type Period } from '../shared/periods.ts';
 import { Rng } from './prng.ts';
 import { BANKS, HOMOPHONES, IdAllocator, bankCard, birthDate, givenName, phone, placeName, surname, to15 } from './people.ts';
@@ -62,6 +62,14 @@ export interface HouseholdOptions {
   years: number[];
   /** share of regular persons given a planted problem (0 = clean roster) */
   plantRate: number;
+  /**
+   * The roster as a working county keeps it on this date (the demo county): several townships of
+   * a few villages each, most people 原迁人口 whose 20-year terms run past this date, terms that
+   * ended before it already removed (核减, 其他, the day after the term), removals and deaths after
+   * the support started, no 户主 removed, no account left on a dead person, and a handful of the
+   * slips a real roster has (a mistyped phone, a member without an account).
+   */
+  asOf?: IsoDate;
 }
 
 const RESERVOIRS = ['湖杉水库', '源莲水库', '青山水库', '白沙水库', '龙潭水库'];
@@ -77,20 +85,30 @@ export function* households(opts: HouseholdOptions, ids = new IdAllocator()): Ge
   let townshipNo = 100, villageNo = 0, householdSeq = 0, villageLeft = 0;
   let village = { code: '', township: '', name: '' };
   let pendingDup: SynthPerson | null = null;
+  const asOf = opts.asOf;
+  // the working-county draws come from their own stream: the default rosters stay as they were
+  const w = asOf ? new Rng(`${opts.seed}/working`) : null;
+  let villagesInTownship = w ? w.int(2, 4) : 400;
+  const townshipNames = new Map<number, string>();
   for (;;) {
     if (villageLeft <= 0) {
       villageNo++;
-      if (villageNo > 400) { villageNo = 1; townshipNo++; }
-      const township = placeName(new Rng(`${opts.seed}/t${townshipNo}`), '镇');
+      if (villageNo > villagesInTownship) { villageNo = 1; townshipNo++; if (w) villagesInTownship = w.int(2, 4); }
+      const township = w ? townshipName(w, townshipNo, townshipNames) : placeName(new Rng(`${opts.seed}/t${townshipNo}`), '镇');
       village = { code: `${countyCode}${townshipNo}${String(villageNo).padStart(3, '0')}`, township, name: placeName(r, '村') };
       villageLeft = r.int(60, 160);
+      if (w) villageLeft = w.int(20, 45);
       householdSeq = 0;
     }
     villageLeft--;
     householdSeq++;
     const householdNo = village.code + String(householdSeq).padStart(4, '0');
-    const category = r.chance(0.75) ? '现状人口' : '原迁人口';
-    const moveDate = category === '现状人口' ? birthDate(r, 1958, 2005) : birthDate(r, 2007, 2018);
+    let category: '现状人口' | '原迁人口' = r.chance(0.75) ? '现状人口' : '原迁人口';
+    let moveDate = category === '现状人口' ? birthDate(r, 1958, 2005) : birthDate(r, 2007, 2018);
+    if (w && asOf) {
+      category = w.chance(0.3) ? '现状人口' : '原迁人口';
+      moveDate = category === '现状人口' ? birthDate(w, 1958, 2005) : birthDate(w, 2007, Math.max(2008, +asOf.slice(0, 4) - 2));
+    }
     const start = category === '现状人口' ? '2006-07-01' : firstOfNextMonth(moveDate);
     const account = bankCard(r), bank = r.pick(BANKS);
     const group = `${r.int(1, 12)}组`, reservoir = r.pick(RESERVOIRS);
@@ -130,7 +148,8 @@ export function* households(opts: HouseholdOptions, ids = new IdAllocator()): Ge
       out.push(p);
       // realistic, clean variety
       const x = r.next();
-      if (x < 0.02) { // removed before the checked years
+      if (w && m.relation === '户主') { /* a working county changes the head before removing one */ }
+      else if (x < 0.02) { // removed before the checked years
         p.status = '已核减';
         p.removalDate = birthDate(r, 2008, firstYear - 1);
         p.removalReason = r.chance(0.4) ? '死亡' : r.pick(REMOVAL_REASONS);
@@ -149,6 +168,7 @@ export function* households(opts: HouseholdOptions, ids = new IdAllocator()): Ge
         if (legacy) p.rosterId = legacy;
       } else if (id.endsWith('X') && x < 0.3) p.rosterId = id.toLowerCase();
       if (opts.plantRate > 0 && p.status === '正常' && isRegular(p, periods) && r.chance(opts.plantRate)) plant(p, r, firstYear, lastYear);
+      if (w && asOf) asKept(p, w, asOf);
     }
     for (const p of out) p.holder = headName;
     if (pendingDup) {
@@ -159,6 +179,48 @@ export function* households(opts: HouseholdOptions, ids = new IdAllocator()): Ge
     if (dup) pendingDup = dup;
     yield out;
   }
+}
+
+/** A person as a working county keeps them on `asOf` (see HouseholdOptions.asOf). */
+function asKept(p: SynthPerson, w: Rng, asOf: IsoDate): void {
+  if (p.status === '已核减') {
+    // nobody is removed before their support started, or after today
+    if (p.removalDate <= p.supportStart || p.removalDate > asOf) {
+      const latest = Math.max(1, Math.min(700, daysBetween(p.supportStart, asOf) - 1));
+      p.removalDate = addDays(p.supportStart, w.int(1, latest));
+      if (p.death) {
+        const d = addDays(p.removalDate, -w.int(5, 30));
+        p.death = { ...p.death, date: d > p.supportStart ? d : p.removalDate };
+        if (p.hukou?.status === '死亡注销') p.hukou = { status: '死亡注销', date: p.death.date };
+      }
+    }
+    if (p.removalReason === '死亡') p.account = ''; // the account of the dead is closed
+    return;
+  }
+  const end = defaultSupportEnd(p.supportStart);
+  if (end < asOf) { // the term ended: removed the day after
+    p.status = '已核减';
+    p.removalDate = addDays(end, 1);
+    p.removalReason = '其他';
+    return;
+  }
+  if (p.phone && w.chance(0.004)) p.phone = p.phone.slice(0, 10); // a digit lost when typing
+  if (p.relation !== '户主' && w.chance(0.003)) p.account = ''; // a member not yet given a card
+}
+
+/** One name per township, two different characters, not taken by another township. */
+function townshipName(w: Rng, no: number, names: Map<number, string>): string {
+  let name = names.get(no);
+  while (!name) {
+    const t = placeName(w, '镇');
+    if (t[0] !== t[1] && ![...names.values()].includes(t)) name = t;
+  }
+  names.set(no, name);
+  return name;
+}
+
+function daysBetween(a: IsoDate, b: IsoDate): number {
+  return Math.round((Date.parse(b + 'T00:00:00Z') - Date.parse(a + 'T00:00:00Z')) / 86400000);
 }
 
 function firstOfNextMonth(d: IsoDate): IsoDate {

@@ -27,6 +27,8 @@ export interface GenerateRosterOptions {
   years?: number[];
   /** share of persons with a planted register problem (invalid ID, removal, duplicate row …); default 0: a clean roster */
   plantRate?: number;
+  /** the roster as a working county keeps it on this date (see HouseholdOptions.asOf); default: the plain generator */
+  asOf?: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface GenerateRosterOptions {
  */
 export function* generateRoster(o: GenerateRosterOptions): Generator<RosterRow> {
   let n = 0;
-  for (const members of households({ seed: o.seed, countyCode: o.countyCode ?? '430582', years: o.years ?? [2021, 2022, 2023, 2024], plantRate: o.plantRate ?? 0 })) {
+  for (const members of households({ seed: o.seed, countyCode: o.countyCode ?? '430582', years: o.years ?? [2021, 2022, 2023, 2024], plantRate: o.plantRate ?? 0, asOf: o.asOf })) {
     for (const p of members) {
       if (n >= o.persons) return;
       if (!p.duplicateRow) n++;

@@ -7,6 +7,8 @@ import { appendAudit, SYSTEM_ACTOR } from '../shared/audit.ts';
 import { isCountyCode } from '../shared/region.ts';
 import { AppError } from '../shared/errors.ts';
 import { generatePassword, hashPassword } from '../auth/index.ts';
+import { formatYuan } from '../shared/money.ts';
+import { loadWorkingDemo } from './demo-county.ts';
 
 export interface FirstStartOptions {
   countyCode?: string;
@@ -35,18 +37,6 @@ export async function getState<T>(ctx: Pick<AppContext, 'database'>, key: string
 async function setState(ctx: Pick<AppContext, 'database'>, key: string, value: unknown) {
   await sql`INSERT INTO system_state (key, value) VALUES (${key}, ${JSON.stringify(value)}::jsonb)
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`.execute(ctx.database.db);
-}
-
-type DemoLoader = (ctx: Pick<AppContext, 'database'>, opts: { persons?: number; seed?: number; countyCode?: string }) => Promise<unknown>;
-
-/** The registry's demo loader, when that capability provides one. */
-async function demoLoader(): Promise<DemoLoader | null> {
-  try {
-    const mod = (await import('../registry/index.ts')) as Record<string, unknown>;
-    return typeof mod.loadDemoCounty === 'function' ? (mod.loadDemoCounty as DemoLoader) : null;
-  } catch {
-    return null;
-  }
 }
 
 type Ctx = Pick<AppContext, 'database'>;
@@ -128,27 +118,21 @@ export async function firstStart(ctx: Pick<AppContext, 'database'>, opts: FirstS
     lines.push(`初始密码：${created.password}    （只显示这一次，请立即记下；首次登录后须修改）`);
   }
   if (created.county && (opts.demoPersons ?? 0) > 0) {
-    const load = await demoLoader();
-    if (!load) {
-      await setState(ctx, 'demo', { status: 'skipped', reason: 'no loader' });
-    } else {
+    try {
+      const summary = await loadWorkingDemo(ctx, { persons: opts.demoPersons!, seed: opts.demoSeed ?? 1, countyCode });
+      await setState(ctx, 'demo', { status: 'loaded', persons: opts.demoPersons, summary });
+      lines.push(`已载入演示数据：${summary.persons} 名后扶人口、${summary.rolls} 个已发放的批次（${formatYuan(summary.paidFen)}）、${summary.cases} 条交叉核对疑似问题（虚构，仅供试用）`);
+    } catch (e) {
+      await setState(ctx, 'demo', { status: 'failed', error: (e as Error).message });
+      lines.push(`演示数据载入失败（系统仍可使用）：${(e as Error).message}`);
+      return lines;
+    }
+    for (const d of CAPABILITY_DEMOS) {
       try {
-        const summary = await load(ctx, { persons: opts.demoPersons, seed: opts.demoSeed ?? 1, countyCode });
-        await setState(ctx, 'demo', { status: 'loaded', persons: opts.demoPersons, summary: summary ?? null });
-        const added = (summary as { added?: unknown } | null)?.added;
-        lines.push(`已载入演示数据：${typeof added === 'number' ? added : `约 ${opts.demoPersons}`} 名后扶人口（虚构，仅供试用）`);
+        const added = await d.load(ctx, countyCode, opts.demoSeed ?? 1);
+        if (added) lines.push(`已载入演示${d.what}：${added}（虚构）`);
       } catch (e) {
-        await setState(ctx, 'demo', { status: 'failed', error: (e as Error).message });
-        lines.push(`演示数据载入失败（系统仍可使用）：${(e as Error).message}`);
-        return lines;
-      }
-      for (const d of CAPABILITY_DEMOS) {
-        try {
-          const added = await d.load(ctx, countyCode, opts.demoSeed ?? 1);
-          if (added) lines.push(`已载入演示${d.what}：${added}（虚构）`);
-        } catch (e) {
-          lines.push(`演示${d.what}载入失败（系统仍可使用）：${(e as Error).message}`);
-        }
+        lines.push(`演示${d.what}载入失败（系统仍可使用）：${(e as Error).message}`);
       }
     }
   }

@@ -228,6 +228,12 @@ export interface AuditEntry {
   after: unknown;
   detail: unknown;
   hash?: string;
+  /** in Chinese, from the server (src/shared/audit-labels.ts) */
+  userName: string;
+  actionName: string;
+  entityName: string;
+  summary: string;
+  changes: { field: string; label: string; before: string; after: string }[];
 }
 
 export interface AuditVerify { ok: boolean; entries: number; brokenAt?: number; reason?: string }

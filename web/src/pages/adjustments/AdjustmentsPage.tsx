@@ -14,6 +14,7 @@ import { ADJUSTMENT_KINDS, ADJUSTMENT_STATUS, AdjustmentStatusTag, PageHeader } 
 import type { Adjustment, AdjustmentDetail, AdjustmentKind, AdjustmentStatus, Paged } from '../../shared/types.ts';
 import { AdjustmentForm } from './AdjustmentForm.tsx';
 import { PlanView } from './plan.tsx';
+import { PersonLink, RegionName } from '../../shared/names.tsx';
 
 type ListMode = 'queue' | 'mine' | 'all';
 
@@ -112,6 +113,8 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
           <Descriptions column={1} size="small" bordered>
             <Descriptions.Item label="状态"><AdjustmentStatusTag status={a.status} /></Descriptions.Item>
             <Descriptions.Item label="内容">{a.summary ?? '—'}</Descriptions.Item>
+            {a.personIds.length > 0 && <Descriptions.Item label="人员">{a.personIds.map((pid, i) => <span key={pid}>{i > 0 && '、'}<PersonLink id={pid} /></span>)}</Descriptions.Item>}
+            {a.townshipCode && <Descriptions.Item label="乡镇"><RegionName code={a.townshipCode} /></Descriptions.Item>}
             {a.householdNo && <Descriptions.Item label="户编号"><Link to={`/households/${encodeURIComponent(a.householdNo)}`}>{a.householdNo}</Link></Descriptions.Item>}
             <Descriptions.Item label="原因">{a.reason || '—'}</Descriptions.Item>
             <Descriptions.Item label="生效日期">{formatDate(a.effectiveDate)}</Descriptions.Item>

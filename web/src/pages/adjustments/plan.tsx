@@ -1,13 +1,12 @@
 // What an adjustment will change, told in Chinese (from the server's plan: errors, warnings, ops).
 import { Alert, Card, List } from 'antd';
+import type { ReactNode } from 'react';
 import type { Plan, PlanOp } from '../../shared/types.ts';
+import { PersonLink, RegionName } from '../../shared/names.tsx';
+// the server's one table of field labels (shared with the audit log)
+import { FIELD_NAMES } from '../../../../src/registry/adjustment.schema.ts';
 
-const FIELD_NAMES: Record<string, string> = {
-  householdNo: '户编号', idNumber: '身份证号', idNumberRaw: '身份证号（原文）', idValid: '身份证号有效', name: '姓名', sex: '性别', birthDate: '出生日期',
-  relation: '与户主关系', villageCode: '村代码', townshipName: '乡镇', villageName: '村', groupName: '组', category: '人口类别', reservoir: '所属水库',
-  moveDate: '搬迁日期', supportStart: '扶持开始日期', supportEnd: '扶持截止日期', status: '状态', removalDate: '核减日期', removalReason: '核减原因',
-  phone: '联系电话', account: '银行账号',
-};
+
 
 function valueText(v: unknown): string {
   if (v === null || v === undefined || v === '') return '（空）';
@@ -24,14 +23,23 @@ function fields(o: Record<string, unknown>) {
   return Object.entries(o).map(([k, v]) => `${FIELD_NAMES[k] ?? k}：${valueText(v)}`).join('；');
 }
 
-/** One change that approval will write, in Chinese. */
-export function opText(op: PlanOp): string {
+/** A changed value: village codes by name. */
+function valueNode(k: string, v: unknown): ReactNode {
+  return k === 'villageCode' && typeof v === 'string' && v ? <RegionName code={v} withTownship /> : valueText(v);
+}
+
+function changes(op: { before: Record<string, unknown>; after: Record<string, unknown> }): ReactNode {
+  return Object.keys(op.after).map((k, i) => <span key={k}>{i > 0 && '；'}{FIELD_NAMES[k] ?? k} {valueNode(k, op.before[k])} → {valueNode(k, op.after[k])}</span>);
+}
+
+/** One change that approval will write, in Chinese, people by name. */
+export function opText(op: PlanOp): ReactNode {
   switch (op.op) {
     case 'insertHousehold': return `新立户 ${op.householdNo}（${fields(op.after)}）`;
     case 'deleteHousehold': return `撤销户 ${op.householdNo}`;
-    case 'updateHousehold': return `户 ${op.householdNo}：` + Object.keys(op.after).map((k) => `${FIELD_NAMES[k] ?? k} ${valueText(op.before[k])} → ${valueText(op.after[k])}`).join('；');
+    case 'updateHousehold': return <>户 {op.householdNo}：{changes(op)}</>;
     case 'insertPerson': return `新增人员 ${String(op.after.name ?? '')}（${String(op.after.relation ?? '')}，户 ${String(op.after.householdNo ?? '')}）`;
-    case 'updatePerson': return `人员 #${op.personId}：` + Object.keys(op.after).map((k) => `${FIELD_NAMES[k] ?? k} ${valueText(op.before[k])} → ${valueText(op.after[k])}`).join('；');
+    case 'updatePerson': return <><PersonLink id={op.personId} />：{changes(op)}</>;
   }
 }
 

@@ -1,6 +1,6 @@
 // 审计日志: GET /api/audit (filters, paging) and GET /api/audit/verify (hash chain check).
 import { useState } from 'react';
-import { Alert, Button, Card, DatePicker, Input, Space, Table, Typography } from 'antd';
+import { Alert, Button, Card, DatePicker, Input, Select, Space, Table } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { SafetyCertificateOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, keepPreviousData } from '@tanstack/react-query';
@@ -10,36 +10,36 @@ import { useDebounced } from '../../shared/hooks.ts';
 import { formatDateTime, formatCount } from '../../shared/format.ts';
 import { PageHeader } from '../../shared/ui.tsx';
 import type { AuditEntry, AuditVerify, Paged } from '../../shared/types.ts';
+import { ACTION_LABELS } from '../../../../src/auth/auth.schema.ts';
 
-const ACTION_HINTS: Record<string, string> = {
-  'auth.login': '登录', 'auth.logout': '退出', 'auth.login_failed': '登录失败', 'auth.password_change': '修改密码',
-  'person.view_unmasked': '查看完整信息', 'person.search_unmasked': '查询（显示完整信息）', 'roster.import': '导入花名册', 'roster.export': '导出花名册',
-  'user.create': '新建用户', 'user.update': '修改用户', 'user.reset_password': '重置密码', 'user.unlock': '解除锁定', 'user.change_password': '修改密码',
-  'person.adjust': '调整生效', 'person.add': '核增入册', 'household.create': '建户', 'household.update': '户信息变更', 'household.delete': '撤户',
-  'adjustment.create': '提交调整', 'adjustment.approve': '审批通过', 'adjustment.return': '退回', 'adjustment.withdraw': '撤回',
-};
-
-const ENTITY_NAMES: Record<string, string> = {
-  user: '用户', person: '人员', household: '户', adjustment: '调整单', roster_import: '导入批次', person_search: '花名册查询', audit_log: '审计日志',
-};
-
-function short(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.length > 160 ? s.slice(0, 160) + '…' : s;
-}
+// the server's one table of labels (src/shared/audit-labels.ts), for the action filter
+const ACTION_GROUPS: { value: string; label: string }[] = [
+  { value: 'auth.', label: '登录与退出' }, { value: 'access.', label: '越权访问' }, { value: 'user.', label: '用户管理' },
+  { value: 'person.', label: '人员' }, { value: 'household.', label: '户' }, { value: 'adjustment.', label: '动态调整' }, { value: 'roster.', label: '花名册导入导出' },
+  { value: 'payroll.', label: '发放批次' }, { value: 'settings.', label: '发放设置' }, { value: 'crosscheck.', label: '交叉核对' }, { value: 'case.', label: '疑似问题' },
+  { value: 'recovery.', label: '追缴' }, { value: 'quality.', label: '数据清洗' },
+];
+const ACTION_OPTIONS = [
+  ...ACTION_GROUPS.map((g) => ({ value: g.value, label: `${g.label}（全部）` })),
+  ...Object.entries(ACTION_LABELS).map(([value, label]) => ({ value, label })),
+];
 
 const columns: TableColumnsType<AuditEntry> = [
-  { title: '序号', dataIndex: 'seq', width: 80 },
-  { title: '时间', dataIndex: 'at', width: 170, render: formatDateTime },
-  { title: '用户', dataIndex: 'username', width: 110 },
-  { title: '操作', dataIndex: 'action', width: 180, render: (a: string) => <span>{ACTION_HINTS[a] ? `${ACTION_HINTS[a]} ` : ''}<Typography.Text type="secondary" style={{ fontSize: 12 }}>{a}</Typography.Text></span> },
-  { title: '对象', key: 'entity', width: 160, render: (_: unknown, r) => `${ENTITY_NAMES[r.entityType] ?? r.entityType}${r.entityId ? ' ' + r.entityId : ''}` },
-  { title: '内容', key: 'detail', render: (_: unknown, r) => (
-    <div style={{ fontSize: 12, wordBreak: 'break-all' }}>
-      {r.before != null && <div>前：{short(r.before)}</div>}
-      {r.after != null && <div>后：{short(r.after)}</div>}
-      {r.detail != null && <div>{short(r.detail)}</div>}
+  { title: '序号', dataIndex: 'seq', width: 70 },
+  { title: '时间', dataIndex: 'at', width: 160, render: formatDateTime },
+  { title: '用户', dataIndex: 'userName', width: 110, render: (n: string, r) => <span title={`登录名 ${r.username}`}>{n}</span> },
+  { title: '操作', dataIndex: 'actionName', width: 150, render: (n: string, r) => <span title={r.action}>{n}</span> },
+  { title: '内容', key: 'summary', render: (_: unknown, r) => (
+    <div style={{ fontSize: 13 }}>
+      <div>{r.summary || `${r.entityName}${r.entityId ? ' ' + r.entityId : ''}`}</div>
+      {r.changes.length > 0 && (r.before != null || r.after != null) && (
+        <details style={{ color: '#666' }}><summary>变更明细（{r.changes.length} 项）</summary>
+          <table style={{ borderCollapse: 'collapse', marginTop: 4 }}><tbody>
+            {r.changes.map((c) => <tr key={c.field}><td style={{ paddingRight: 12, whiteSpace: 'nowrap' }}>{c.label}</td>
+              <td style={{ paddingRight: 8 }}>{c.before || (r.before == null ? '' : '（空）')}</td><td style={{ paddingRight: 8 }}>{r.before != null && r.after != null ? '→' : ''}</td><td>{c.after}</td></tr>)}
+          </tbody></table>
+        </details>
+      )}
     </div>
   ) },
 ];
@@ -72,8 +72,9 @@ export default function AuditPage() {
         : <Alert type="error" showIcon style={{ marginBottom: 16 }} title={`校验失败：第 ${v.brokenAt ?? '?'} 条记录处哈希链断开`} description={v.reason} data-testid="audit-verify-result" />)}
       <Card size="small">
         <Space wrap style={{ marginBottom: 12 }}>
-          <Input placeholder="用户名" allowClear value={username} onChange={(e) => { setUsername(e.target.value); setPage(1); }} style={{ width: 140 }} />
-          <Input placeholder="操作（如 auth. 或 person.unmask）" allowClear value={action} onChange={(e) => { setAction(e.target.value); setPage(1); }} style={{ width: 240 }} />
+          <Input placeholder="登录名" allowClear value={username} onChange={(e) => { setUsername(e.target.value); setPage(1); }} style={{ width: 140 }} />
+          <Select placeholder="操作（全部）" allowClear showSearch optionFilterProp="label" value={action || undefined} options={ACTION_OPTIONS}
+            onChange={(v: string | undefined) => { setAction(v ?? ''); setPage(1); }} style={{ width: 240 }} data-testid="audit-action" />
           <Input placeholder="对象编号" allowClear value={entityId} onChange={(e) => { setEntityId(e.target.value); setPage(1); }} style={{ width: 160 }} />
           <DatePicker.RangePicker value={range} onChange={(r) => { setRange(r as [Dayjs | null, Dayjs | null] | null); setPage(1); }} />
         </Space>

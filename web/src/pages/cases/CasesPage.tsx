@@ -1,7 +1,8 @@
 // 交叉核对与追缴: upload extracts and run a check (with progress), the cases township officers
 // verify (their own township only), and the recovery ledger with totals by township and year.
 import { useState } from 'react';
-import { Button, Card, Form, Input, InputNumber, Modal, Popconfirm, Progress, Radio, Select, Space, Table, Tabs, Tag, Upload, DatePicker } from 'antd';
+import { Alert, Button, Card, Drawer, Form, Input, InputNumber, Modal, Popconfirm, Progress, Radio, Select, Space, Table, Tabs, Tag, Upload, DatePicker } from 'antd';
+import { Link, useSearchParams } from 'react-router-dom';
 import { UploadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -11,6 +12,7 @@ import { useJob, jobPercent } from '../../shared/hooks.ts';
 import { notify } from '../../shared/notify.ts';
 import { formatCount, formatDateTime, formatYuan } from '../../shared/format.ts';
 import { PageHeader } from '../../shared/ui.tsx';
+import { RegionName } from '../../shared/names.tsx';
 
 interface Input { id: number; kind: string; filename: string; sha256: string; rows: number; uploadedAt: string }
 interface Run { id: number; status: string; jobId: string | null; periods: string[]; inputs: { kind: string; name?: string; filename?: string; rows: number; sha256?: string }[];
@@ -22,6 +24,42 @@ interface Item { id: number; caseId: number; idNumber: string; name: string; tow
   status: string; writeoffReason: string; writeoffRequestedBy: number | null }
 interface Total { townshipCode: string; year: number; items: number; dueFen: number; receivedFen: number; writtenOffFen: number; outstandingFen: number; rate: number | null }
 
+const CODE_LABELS: Record<string, string> = {
+  DECEASED_PAID: '死亡后仍领取', DUPLICATE_PAID: '重复领取', NOT_ELIGIBLE_PAID: '非扶持对象领取', AMOUNT_MISMATCH: '发放金额不符', UNPAID: '应发未发',
+  INVALID_ID: '身份证号无效', ID_NAME_MISMATCH: '姓名与户籍不符', NOT_IN_HUKOU: '户籍库中无此人', HUKOU_CANCELLED: '户籍已注销仍在册', DUPLICATE_REGISTRY: '重复登记',
+};
+interface Finding { code: string; label: string; idNumber: string; name: string; householdNo: string; villageCode: string; periods: string[]; overFen: number; underFen: number; explanation: string }
+
+/** One run's findings, paged, by code: the check's result read in the app, not only as a CSV. */
+function RunFindings({ run, onClose }: { run: Run | null; onClose: () => void }) {
+  const [page, setPage] = useState(1);
+  const [code, setCode] = useState<string | undefined>();
+  const q = useQuery({ queryKey: ['cc', 'findings', run?.id, code, page], enabled: !!run, placeholderData: keepPreviousData,
+    queryFn: ({ signal }) => api.get<{ total: number; findings: Finding[] }>(`/crosscheck/runs/${run!.id}/findings`, { code, page, pageSize: 20 }, signal) });
+  const counts = run?.summary?.counts ?? {};
+  return (
+    <Drawer open={!!run} onClose={onClose} size={1100} title={run ? `核对 ${run.id} 发现的问题（${formatDateTime(run.createdAt)}）` : ''} destroyOnHidden data-testid="run-findings">
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Radio.Group value={code ?? ''} optionType="button" onChange={(e) => { setCode(e.target.value || undefined); setPage(1); }}
+          options={[{ value: '', label: `全部（${Object.values(counts).reduce((a, b) => a + b, 0)}）` },
+            ...Object.entries(counts).filter(([, n]) => n > 0).map(([c, n]) => ({ value: c, label: `${CODE_LABELS[c] ?? c}（${n}）` }))]} />
+      </Space>
+      <Table<Finding> size="small" rowKey={(f) => `${f.code}-${f.idNumber}`} loading={q.isFetching} dataSource={q.data?.findings ?? []}
+        pagination={{ current: page, pageSize: 20, total: q.data?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (t) => `共 ${formatCount(t)} 条` }}
+        expandable={{ expandedRowRender: (f) => f.explanation }}
+        columns={[
+          { title: '问题类型', dataIndex: 'label', width: 140 },
+          { title: '姓名', dataIndex: 'name', width: 90 },
+          { title: '身份证号', dataIndex: 'idNumber', width: 170 },
+          { title: '村', dataIndex: 'villageCode', width: 150, render: (v: string) => (v ? <RegionName code={v} withTownship /> : '—') },
+          { title: '期间', dataIndex: 'periods', render: (p: string[]) => p.join('、') },
+          { title: '多发', dataIndex: 'overFen', width: 110, align: 'right', render: formatYuan },
+          { title: '少发', dataIndex: 'underFen', width: 110, align: 'right', render: formatYuan },
+        ]} />
+    </Drawer>
+  );
+}
+
 const KINDS = [{ value: 'deaths', label: '死亡人员名单' }, { value: 'hukou', label: '户籍人口信息' }, { value: 'other_roster', label: '其他县花名册' }, { value: 'payments', label: '发放明细（历史）' }];
 const CODES = ['DECEASED_PAID', 'DUPLICATE_PAID', 'NOT_ELIGIBLE_PAID', 'AMOUNT_MISMATCH', 'UNPAID', 'INVALID_ID', 'ID_NAME_MISMATCH', 'NOT_IN_HUKOU', 'HUKOU_CANCELLED', 'DUPLICATE_REGISTRY'];
 
@@ -30,6 +68,7 @@ function Runs() {
   const [kind, setKind] = useState('deaths');
   const [chosen, setChosen] = useState<number[]>([]);
   const [jobId, setJobId] = useState<string | null>(null);
+  const [openRun, setOpenRun] = useState<Run | null>(null);
   const job = useJob(jobId);
   const inputs = useQuery({ queryKey: ['cc', 'inputs'], queryFn: ({ signal }) => api.get<{ inputs: Input[] }>('/crosscheck/inputs', undefined, signal) });
   const runs = useQuery({ queryKey: ['cc', 'runs', job.data?.status], queryFn: ({ signal }) => api.get<{ runs: Run[] }>('/crosscheck/runs', undefined, signal) });
@@ -50,7 +89,8 @@ function Runs() {
             { title: '行数', dataIndex: 'rows', align: 'right', render: formatCount }, { title: '校验值', dataIndex: 'sha256', render: (s: string) => s.slice(0, 12) }, { title: '上传时间', dataIndex: 'uploadedAt', render: formatDateTime }]} />
       </Card>
       <Card size="small" title="2. 核对花名册和已记录的发放结果">
-        <Space><Button type="primary" onClick={() => start.mutate()} loading={start.isPending || job.data?.status === 'running'}>开始核对（已选 {chosen.length} 个文件）</Button>
+        {chosen.length === 0 && <Alert type="info" showIcon style={{ marginBottom: 8 }} title="请先在上面上传或勾选至少一个核对文件（死亡名单、户籍信息、其他县花名册或发放明细），再开始核对。" />}
+        <Space><Button type="primary" data-testid="start-run" disabled={chosen.length === 0} onClick={() => start.mutate()} loading={start.isPending || job.data?.status === 'running'}>开始核对（已选 {chosen.length} 个文件）</Button>
           {jobId && <Progress style={{ width: 300 }} percent={jobPercent(job.data)} status={job.data?.status === 'failed' ? 'exception' : undefined} />}
           {job.data?.status === 'failed' && <span style={{ color: '#cf1322' }}>{job.data.message}</span>}</Space>
       </Card>
@@ -60,7 +100,10 @@ function Runs() {
           { title: '输入', dataIndex: 'inputs', render: (i: Run['inputs']) => i.map((x) => `${x.name ?? x.kind}${x.filename ? `（${x.filename}）` : ''} ${x.rows}行`).join('；') },
           { title: '问题数', render: (_, r) => r.summary ? Object.values(r.summary.counts).reduce((a, b) => a + b, 0) : '—' },
           { title: '多发 / 少发', render: (_, r) => r.summary ? `${formatYuan(r.summary.overFen)} / ${formatYuan(r.summary.underFen)}` : '—' },
-          { title: '', render: (_, r) => r.status === 'done' && <Button size="small" onClick={() => download(`/crosscheck/runs/${r.id}/findings.csv`).catch((e) => notify.error(errorMessage(e)))}>导出核查结果</Button> }]} />
+          { title: '', render: (_, r) => r.status === 'done' && <Space>
+            <Button size="small" type="link" data-testid={`open-run-${r.id}`} onClick={() => setOpenRun(r)}>查看问题</Button>
+            <Button size="small" onClick={() => download(`/crosscheck/runs/${r.id}/findings.csv`).catch((e) => notify.error(errorMessage(e)))}>导出核查结果</Button></Space> }]} />
+      <RunFindings run={openRun} onClose={() => setOpenRun(null)} />
     </Space>
   );
 }
@@ -83,14 +126,15 @@ function Cases() {
     <>
       <Space style={{ marginBottom: 12 }} wrap>
         <Select style={{ width: 110 }} value={f.status} allowClear placeholder="状态" onChange={(v) => { setPage(1); setF((x) => ({ ...x, status: v })); }} options={[{ value: '待核实', label: '待核实' }, { value: '已核实', label: '已核实' }]} />
-        <Select style={{ width: 220 }} allowClear placeholder="问题类型" onChange={(v) => { setPage(1); setF((x) => ({ ...x, code: v })); }} options={CODES.map((c) => ({ value: c, label: c }))} />
+        <Select style={{ width: 220 }} allowClear placeholder="问题类型" onChange={(v) => { setPage(1); setF((x) => ({ ...x, code: v })); }} options={CODES.map((c) => ({ value: c, label: CODE_LABELS[c] ?? c }))} />
         <Input.Search allowClear placeholder="姓名或身份证号" onSearch={(v) => { setPage(1); setF((x) => ({ ...x, q: v })); }} />
         <span>共 {formatCount(q.data?.total ?? 0)} 条，涉及多发 {formatYuan(q.data?.overFen ?? 0)}</span>
       </Space>
       <Table<Case> rowKey="id" size="small" loading={q.isLoading} dataSource={q.data?.cases ?? []}
         pagination={{ current: page, pageSize: 20, total: q.data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
         expandable={{ expandedRowRender: (r) => <div><div>说明：{r.explanation}</div>{r.evidence && <div>核实依据：{r.evidence} {r.remarks}</div>}</div> }}
-        columns={[{ title: '问题类型', dataIndex: 'label' }, { title: '姓名', dataIndex: 'name' }, { title: '身份证号', dataIndex: 'idNumber' }, { title: '村代码', dataIndex: 'villageCode' },
+        columns={[{ title: '问题类型', dataIndex: 'label' }, { title: '姓名', dataIndex: 'name', render: (n: string, r) => <Link to={`/roster?q=${encodeURIComponent(n)}&region=${r.villageCode}`}>{n}</Link> },
+          { title: '身份证号', dataIndex: 'idNumber' }, { title: '村', dataIndex: 'villageCode', render: (v: string) => <RegionName code={v} withTownship /> },
           { title: '期间', dataIndex: 'periods', render: (p: string[]) => p.join('、') }, { title: '多发', dataIndex: 'overFen', align: 'right', render: formatYuan }, { title: '少发', dataIndex: 'underFen', align: 'right', render: formatYuan },
           { title: '状态', render: (_, r) => <Tag color={r.status === '待核实' ? 'processing' : r.verdict === '违规' ? 'error' : 'default'}>{r.verdict ?? r.status}</Tag> },
           { title: '', render: (_, r) => <Space>
@@ -131,7 +175,7 @@ function Recovery() {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Table<Total> size="small" rowKey={(r) => `${r.townshipCode}-${r.year}`} dataSource={totals.data?.totals ?? []} pagination={false} title={() => '按乡镇、年度合计'}
-        columns={[{ title: '年度', dataIndex: 'year' }, { title: '乡镇代码', dataIndex: 'townshipCode' }, { title: '笔数', dataIndex: 'items' }, { title: '应追缴', dataIndex: 'dueFen', render: formatYuan },
+        columns={[{ title: '年度', dataIndex: 'year' }, { title: '乡镇', dataIndex: 'townshipCode', render: (v: string) => <RegionName code={v} /> }, { title: '笔数', dataIndex: 'items' }, { title: '应追缴', dataIndex: 'dueFen', render: formatYuan },
           { title: '已追回', dataIndex: 'receivedFen', render: formatYuan }, { title: '已核销', dataIndex: 'writtenOffFen', render: formatYuan }, { title: '尚欠', dataIndex: 'outstandingFen', render: formatYuan },
           { title: '追回率', dataIndex: 'rate', render: (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`) }]} />
       <Table<Item> size="small" rowKey="id" dataSource={items.data?.items ?? []}
@@ -157,10 +201,11 @@ function Recovery() {
 
 export default function CasesPage() {
   const { can } = useAuth();
+  const [params, setParams] = useSearchParams();
   return (
     <>
       <PageHeader title="交叉核对与追缴" sub="对照死亡名单、户籍信息和其他县花名册 → 乡镇核实 → 违规多发金额追缴" />
-      <Tabs items={[
+      <Tabs activeKey={params.get('tab') ?? (can('crosscheck.run') ? 'runs' : 'cases')} onChange={(k) => setParams({ tab: k }, { replace: true })} items={[
         ...(can('crosscheck.run') ? [{ key: 'runs', label: '核对', children: <Runs /> }] : []),
         { key: 'cases', label: '疑似问题核实', children: <Cases /> },
         { key: 'recovery', label: '追缴台账', children: <Recovery /> },

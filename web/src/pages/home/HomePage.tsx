@@ -1,5 +1,6 @@
-// 首页: the county's headline figures (GET /api/registry/figures) and persons by township
-// (GET /api/registry/regions/tree) as an ECharts bar chart.
+// 首页: what needs action (pending approvals, rolls to review, cases overdue, open quality
+// errors — each a link), the year's money (GET /api/subsidy/dashboard: paid, bank success rate,
+// over-paid found, recovered), the register's headline figures and persons by township.
 import { useMemo } from 'react';
 import { Card, Col, Row, Statistic, Empty, Skeleton, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
@@ -10,6 +11,7 @@ import { useRegionTree } from '../../shared/layout.tsx';
 import { Chart, type ChartOption } from '../../shared/Chart.tsx';
 import type { Figures, RegionNode } from '../../shared/types.ts';
 import { formatCount } from '../../shared/format.ts';
+import { Alerts, MoneyCards } from './HomeSections.tsx';
 
 function level(tree: RegionNode[] | undefined, want: RegionNode['level']): RegionNode[] {
   if (!tree) return [];
@@ -53,7 +55,6 @@ export default function HomePage() {
     { title: '后扶人口', value: f?.persons, suffix: '人' },
     { title: '在册（正常）', value: f?.active, suffix: '人', link: '/roster?status=正常' },
     { title: '本年核减', value: f?.removedThisYear, suffix: '人', link: '/roster?status=已核减' },
-    { title: '待审批调整', value: f?.pendingAdjustments, suffix: '件', link: '/adjustments' },
   ];
 
   return (
@@ -61,11 +62,14 @@ export default function HomePage() {
       <Typography.Title level={4} style={{ marginTop: 0 }}>
         {me?.user.displayName || me?.user.username}，您好
       </Typography.Title>
+      <Alerts pendingAdjustments={figures.data?.pendingAdjustments} />
+      {can('subsidy.read') && <MoneyCards />}
       {!can('registry.read') ? <Empty description="您的角色没有查看花名册的权限" /> : (
         <>
+          <Typography.Title level={5}>后扶人口</Typography.Title>
           <Row gutter={[16, 16]} data-testid="figures">
             {cards.map((c) => (
-              <Col key={c.title} xs={12} md={8} xl={{ flex: '20%' }}>
+              <Col key={c.title} xs={12} md={8} xl={{ flex: '25%' }}>
                 <Card hoverable={!!c.link}>
                   {figures.isPending ? <Skeleton active paragraph={false} /> : (
                     <Statistic title={c.link ? <Link to={c.link}>{c.title}</Link> : c.title} value={c.value ?? 0} suffix={c.suffix}

@@ -1,8 +1,9 @@
 // 数据清洗: problem lists that townships work down (filter, 确认无误 with a reason, 已更正,
 // assignment), runs and the trend of open problems, and the rule catalogue with custom rules
 // (checked as you type, previewed before saving, switched on and off).
-import { useState } from 'react';
-import { Alert, Button, Card, DatePicker, Form, Input, Modal, Radio, Select, Space, Statistic, Switch, Table, Tabs, Tag } from 'antd';
+import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { Alert, Button, Card, DatePicker, Form, Input, Modal, Radio, Select, Space, Statistic, Switch, Table, Tabs, Tag, Tooltip, TreeSelect } from 'antd';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../shared/api.ts';
 import { useAuth } from '../../shared/auth.tsx';
@@ -10,19 +11,38 @@ import { notify } from '../../shared/notify.ts';
 import { formatCount, formatDateTime } from '../../shared/format.ts';
 import { PageHeader } from '../../shared/ui.tsx';
 import { Chart } from '../../shared/Chart.tsx';
+import { useRegionTree } from '../../shared/layout.tsx';
+import { PersonLink, RegionName } from '../../shared/names.tsx';
+import type { RegionNode } from '../../shared/types.ts';
 
 interface Rule { code: string; name: string; severity: string; scope: string; set: string; version: number; description: string; enabled: boolean; custom: boolean; expression?: string }
 interface Catalogue { rules: Rule[]; fields: { names: string[]; type: string; label: string }[]; functions: { names: string[]; doc: string }[] }
-interface Problem { id: number; ruleCode: string; ruleName: string; severity: string; householdNo: string; idNumber: string; name: string; villageCode: string;
+interface Problem { id: number; personId: number; ruleCode: string; ruleName: string; severity: string; householdNo: string; idNumber: string; name: string; villageCode: string;
   townshipCode: string; message: string; status: string; reason: string | null; assignedTo: string | null; lastSeenAt: string }
 interface Trend { corrected: number; byStatus: Record<string, number>; runs: { id: number; kind: string; asOf: string; at: string; found: number; newProblems: number; corrected: number; openAfter: number }[] }
+
+/** 乡镇 or 村 from the region tree (the user's own region only), instead of typing codes. */
+function RegionSelect({ onChange }: { onChange: (code: string | undefined) => void }) {
+  const tree = useRegionTree();
+  const data = useMemo(() => {
+    interface Opt { value: string; title: string; children?: Opt[] }
+    const conv = (n: RegionNode): Opt => ({
+      value: n.code, title: n.name, children: n.level === 'village' ? undefined : (n.children ?? []).filter((c) => c.level !== 'group').map(conv),
+    });
+    // the county itself is "all"; its townships are the first level
+    return (tree.data ?? []).flatMap((root) => (root.level === 'county' ? root.children ?? [] : [root])).filter((n) => n.level !== 'group').map(conv);
+  }, [tree.data]);
+  return <TreeSelect style={{ width: 240 }} allowClear showSearch treeNodeFilterProp="title" placeholder="乡镇或村（全部）" treeData={data}
+    onChange={(v) => onChange(v || undefined)} data-testid="problem-region" popupMatchSelectWidth={false} />;
+}
 
 const STATUS_COLOR: Record<string, string> = { 未处理: 'error', 已更正: 'success', 确认无误: 'default' };
 
 function Problems({ rules }: { rules: Rule[] }) {
   const qc = useQueryClient();
-  const [filter, setFilter] = useState<Record<string, string | number | undefined>>({ status: '未处理', page: 1, pageSize: 50 });
-  const [confirming, setConfirming] = useState<Problem | null>(null);
+  const [params] = useSearchParams();
+  const [filter, setFilter] = useState<Record<string, string | number | undefined>>({ status: '未处理', severity: params.get('severity') ?? undefined, page: 1, pageSize: 50 });
+    const [confirming, setConfirming] = useState<Problem | null>(null);
   const [reason, setReason] = useState('');
   const list = useQuery({ queryKey: ['quality', 'problems', filter], placeholderData: keepPreviousData,
     queryFn: ({ signal }) => api.get<{ total: number; items: Problem[] }>('/quality/problems', filter, signal) });
@@ -35,27 +55,28 @@ function Problems({ rules }: { rules: Rule[] }) {
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search placeholder="乡镇代码（9位）" allowClear onSearch={(v) => set('townshipCode', v)} style={{ width: 180 }} />
-        <Input.Search placeholder="村代码（12位）" allowClear onSearch={(v) => set('villageCode', v)} style={{ width: 180 }} />
+        <RegionSelect onChange={(code) => setFilter((f) => ({ ...f, townshipCode: code?.length === 9 ? code : undefined, villageCode: code?.length === 12 ? code : undefined, page: 1 }))} />
         <Select placeholder="规则" allowClear style={{ width: 240 }} showSearch optionFilterProp="label" onChange={(v) => set('ruleCode', v)}
           options={rules.map((r) => ({ value: r.code, label: `${r.name}（${r.code}）` }))} />
-        <Select placeholder="严重程度" allowClear style={{ width: 110 }} onChange={(v) => set('severity', v)} options={['错误', '提示'].map((v) => ({ value: v, label: v }))} />
+        <Select placeholder="严重程度" allowClear style={{ width: 110 }} value={filter.severity as string | undefined} onChange={(v: string | undefined) => set('severity', v)} options={['错误', '提示'].map((v) => ({ value: v, label: v }))} />
         <Radio.Group value={filter.status ?? ''} onChange={(e) => set('status', e.target.value)} optionType="button"
           options={[{ value: '未处理', label: '未处理' }, { value: '已更正', label: '已更正' }, { value: '确认无误', label: '确认无误' }, { value: '', label: '全部' }]} />
         <Input.Search placeholder="指派给" allowClear onSearch={(v) => set('assignedTo', v)} style={{ width: 140 }} />
       </Space>
-      <Table<Problem> size="small" rowKey="id" loading={list.isFetching} dataSource={list.data?.items ?? []}
+      <Table<Problem> size="small" rowKey="id" loading={list.isFetching} dataSource={list.data?.items ?? []} tableLayout="fixed" data-testid="problems-table"
         pagination={{ current: Number(filter.page), pageSize: Number(filter.pageSize), total: list.data?.total ?? 0, showTotal: (t) => `共 ${formatCount(t)} 条`,
           onChange: (page, pageSize) => setFilter((f) => ({ ...f, page, pageSize })) }}
         columns={[
-          { title: '规则', dataIndex: 'ruleName', render: (n, r) => <span title={r.ruleCode}>{n}</span> },
-          { title: '严重程度', dataIndex: 'severity', render: (s) => <Tag color={s === '错误' ? 'red' : 'gold'}>{s}</Tag> },
-          { title: '户编号', dataIndex: 'householdNo' }, { title: '姓名', dataIndex: 'name' }, { title: '身份证号', dataIndex: 'idNumber' },
-          { title: '村代码', dataIndex: 'villageCode' }, { title: '说明', dataIndex: 'message', width: 380 },
-          { title: '状态', dataIndex: 'status', render: (s, r) => <Tag color={STATUS_COLOR[s]} title={r.reason ?? ''}>{s}</Tag> },
-          { title: '指派', dataIndex: 'assignedTo', render: (a) => a ?? '—' },
-          { title: '操作', render: (_, r) => (
-            <Space size="small">
+          { title: '规则', dataIndex: 'ruleName', width: 170, ellipsis: true, render: (n, r) => <span title={`${n}（${r.ruleCode}）`}>{n}</span> },
+          { title: '程度', dataIndex: 'severity', width: 64, render: (s) => <Tag color={s === '错误' ? 'red' : 'gold'}>{s}</Tag> },
+          { title: '姓名', dataIndex: 'name', width: 84, ellipsis: true, render: (n, r) => <span title={`户编号 ${r.householdNo}`}>{r.personId ? <PersonLink id={r.personId} name={n || '（空）'} /> : n}</span> },
+          { title: '村', dataIndex: 'villageCode', width: 140, ellipsis: true, render: (v) => <RegionName code={v} withTownship /> },
+          { title: '身份证号', dataIndex: 'idNumber', width: 168 },
+          { title: '说明', dataIndex: 'message', ellipsis: { showTitle: false }, render: (m: string) => <Tooltip title={m} placement="topLeft"><span>{m}</span></Tooltip> },
+          { title: '状态', dataIndex: 'status', width: 84, render: (s, r) => <Tag color={STATUS_COLOR[s]} title={r.reason ?? ''}>{s}</Tag> },
+          { title: '指派', dataIndex: 'assignedTo', width: 64, ellipsis: true, render: (a) => a ?? '—' },
+          { title: '操作', width: 196, render: (_, r) => (
+            <Space size={4}>
               <Button size="small" disabled={r.status === '确认无误'} onClick={() => setConfirming(r)}>确认无误</Button>
               <Button size="small" disabled={r.status !== '未处理'} onClick={() => change.mutate({ id: r.id, status: '已更正' })}>已更正</Button>
               <Button size="small" onClick={() => { const who = window.prompt('指派给（姓名）', r.assignedTo ?? ''); if (who !== null) change.mutate({ id: r.id, assignedTo: who.trim() || null }); }}>指派</Button>

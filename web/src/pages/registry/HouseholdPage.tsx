@@ -4,6 +4,7 @@ import { Button, Card, Col, Descriptions, Result, Row, Skeleton, Space } from 'a
 import { useQuery } from '@tanstack/react-query';
 import { api, ApiError } from '../../shared/api.ts';
 import { useAuth } from '../../shared/auth.tsx';
+import { RegionName } from '../../shared/names.tsx';
 import { PageHeader } from '../../shared/ui.tsx';
 import { HistoryTimeline } from '../../shared/History.tsx';
 import type { HouseholdDetail } from '../../shared/types.ts';
@@ -42,7 +43,7 @@ export default function HouseholdPage() {
             <Descriptions size="small" column={{ xs: 1, md: 3 }}>
               <Descriptions.Item label="户主">{head ? <Link to={`/persons/${head.id}`}>{head.name}</Link> : '（无户主）'}</Descriptions.Item>
               <Descriptions.Item label="人数">{h.members.length} 人（正常 {active} 人）</Descriptions.Item>
-              <Descriptions.Item label="村代码">{h.villageCode}</Descriptions.Item>
+              <Descriptions.Item label="乡镇 · 村"><RegionName code={h.villageCode} withTownship /></Descriptions.Item>
             </Descriptions>
           </Card>
           <Card title="家庭成员" size="small" style={{ marginBottom: 16 }}>

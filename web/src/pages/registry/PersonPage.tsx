@@ -10,6 +10,8 @@ import { useAuth } from '../../shared/auth.tsx';
 import { formatDate } from '../../shared/format.ts';
 import { PageHeader, PersonStatusTag } from '../../shared/ui.tsx';
 import { HistoryTimeline } from '../../shared/History.tsx';
+import { RegionName } from '../../shared/names.tsx';
+import { PersonRecords } from './PersonRecords.tsx';
 import type { PersonDetail, PersonRowFull } from '../../shared/types.ts';
 
 export function MembersTable({ members, currentId }: { members: PersonRowFull[]; currentId?: number }) {
@@ -87,7 +89,7 @@ export default function PersonPage() {
               <Descriptions.Item label="出生日期">{formatDate(p.birthDate)}</Descriptions.Item>
               <Descriptions.Item label="与户主关系">{p.relation}</Descriptions.Item>
               <Descriptions.Item label="户编号"><Link to={`/households/${encodeURIComponent(p.householdNo)}`}>{p.householdNo}</Link></Descriptions.Item>
-              <Descriptions.Item label="村代码">{p.villageCode}</Descriptions.Item>
+              <Descriptions.Item label="乡镇 · 村 · 组"><RegionName code={p.villageCode} withTownship />{p.groupName ? ` ${p.groupName}` : ''}</Descriptions.Item>
               <Descriptions.Item label="联系电话"><span style={{ fontFamily: 'monospace' }}>{p.phone || '—'}</span></Descriptions.Item>
               <Descriptions.Item label="人口类别">{p.category ?? '—'}</Descriptions.Item>
               <Descriptions.Item label="所属水库">{p.reservoir || '—'}</Descriptions.Item>
@@ -111,6 +113,7 @@ export default function PersonPage() {
           </Card>
         </Col>
         <Col xs={24} xl={10}>
+          <PersonRecords personId={p.id} householdNo={p.householdNo} />
           <Card title="变更历史" size="small">
             <HistoryTimeline entries={history} />
           </Card>

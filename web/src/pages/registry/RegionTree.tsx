@@ -1,5 +1,5 @@
-// 区划树: county → township → village (GET /api/registry/regions/tree); selecting a node
-// filters the roster to that region.
+// 区划树: county → township → village → 组 (GET /api/registry/regions/tree, groups in number
+// order); selecting a node filters the roster to that region.
 import { useMemo } from 'react';
 import { Tree, Skeleton, Empty, Input } from 'antd';
 import type { TreeDataNode } from 'antd';
@@ -10,14 +10,13 @@ import type { RegionNode } from '../../shared/types.ts';
 function toData(nodes: RegionNode[], filter: string): TreeDataNode[] {
   const out: TreeDataNode[] = [];
   for (const n of nodes) {
-    if (n.level === 'group') continue;
     const kids = toData(n.children ?? [], filter);
-    const hit = !filter || n.name.includes(filter) || n.code.startsWith(filter);
+    const hit = !filter || n.name.includes(filter) || (n.level !== 'group' && n.code.startsWith(filter));
     if (!hit && !kids.length) continue;
     const count = n.active;
     out.push({
       key: n.code,
-      title: <span>{n.name || n.code}<span style={{ color: '#999', marginLeft: 4 }} title="在册（正常）人数">({count})</span></span>,
+      title: <span title={n.level === 'group' ? undefined : `区划代码 ${n.code}`}>{n.name || n.code}<span style={{ color: '#999', marginLeft: 4 }} title="在册（正常）人数">({count})</span></span>,
       children: kids.length ? kids : undefined,
       isLeaf: !kids.length,
     });

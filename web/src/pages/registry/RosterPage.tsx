@@ -17,24 +17,28 @@ import { RegionTree } from './RegionTree.tsx';
 
 /** Region code → the roster filter the server understands. */
 export function regionFilter(code: string): Record<string, string> {
+  // a group: 12-digit village code / group name
+  const slash = code.indexOf('/');
+  if (slash === 12) return { villageCode: code.slice(0, 12), groupName: code.slice(13) };
   if (code.length === 12) return { villageCode: code };
   if (code.length === 9) return { townshipCode: code };
   return {}; // the county: everything the user may see
 }
 
+// fits the page beside the region tree without a horizontal scroll: sex and birth in one column,
+// the place in one (乡镇 村), the removal date and reason on the status tag
 const columns: TableColumnsType<PersonRow> = [
-  { title: '姓名', dataIndex: 'name', width: 100, render: (v: string, r) => <Link to={`/persons/${r.id}`}>{v}</Link> },
-  { title: '身份证号', dataIndex: 'idNumber', width: 190, render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
-  { title: '性别', dataIndex: 'sex', width: 60 },
-  { title: '出生日期', dataIndex: 'birthDate', width: 110, render: formatDate },
-  { title: '户编号', dataIndex: 'householdNo', width: 170, render: (v: string) => <Link to={`/households/${encodeURIComponent(v)}`}>{v}</Link> },
-  { title: '与户主关系', dataIndex: 'relation', width: 96 },
-  { title: '乡镇', dataIndex: 'townshipName', width: 100 },
-  { title: '村', dataIndex: 'villageName', width: 100 },
-  { title: '组', dataIndex: 'groupName', width: 70 },
-  { title: '人口类别', dataIndex: 'category', width: 96 },
-  { title: '状态', dataIndex: 'status', width: 80, render: (v: string) => <PersonStatusTag status={v} /> },
-  { title: '核减日期', dataIndex: 'removalDate', width: 110, render: formatDate },
+  { title: '姓名', dataIndex: 'name', width: 80, ellipsis: true, render: (v: string, r) => <Link to={`/persons/${r.id}`}>{v}</Link> },
+  { title: '身份证号', dataIndex: 'idNumber', width: 168, render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
+  { title: '性别 · 出生', key: 'born', width: 118, render: (_: unknown, r) => `${r.sex ?? ''} ${formatDate(r.birthDate)}` },
+  { title: '户编号', dataIndex: 'householdNo', width: 146, render: (v: string) => <Link to={`/households/${encodeURIComponent(v)}`}>{v}</Link> },
+  { title: '关系', dataIndex: 'relation', width: 56, ellipsis: true },
+  { title: '乡镇 · 村', key: 'place', ellipsis: true, render: (_: unknown, r) => <span title={`村代码 ${r.villageCode}`}>{r.townshipName} {r.villageName}</span> },
+  { title: '组', dataIndex: 'groupName', width: 52 },
+  { title: '人口类别', dataIndex: 'category', width: 80 },
+  { title: '状态', dataIndex: 'status', width: 76, render: (v: string, r) => (
+    <span title={r.removalDate ? `核减日期 ${formatDate(r.removalDate)}，${r.removalReason ?? ''}` : undefined}><PersonStatusTag status={v} /></span>
+  ) },
 ];
 
 export default function RosterPage() {
@@ -72,7 +76,8 @@ export default function RosterPage() {
     setExporting(true);
     try {
       // the export takes its own filter names
-      const scope = region.length === 12 ? { village: region } : region.length === 9 ? { township: region } : {};
+      const place = region.slice(0, 12); // a group exports its village
+      const scope = place.length === 12 ? { village: place } : place.length === 9 ? { township: place } : {};
       await download('/registry/export', { format, q, status, ...scope }, `花名册.${format}`);
       notify.success('导出完成，导出操作已记入审计日志');
     } catch (e) { notify.error(errorMessage(e)); } finally { setExporting(false); }
@@ -125,7 +130,7 @@ export default function RosterPage() {
               columns={columns}
               dataSource={list.data?.items ?? []}
               loading={list.isFetching}
-              scroll={{ x: 1300 }}
+              tableLayout="fixed"
               pagination={{
                 current: page, pageSize, total: list.data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100],
                 showTotal: (t) => `共 ${formatCount(t)}${list.data?.totalCapped ? '+' : ''} 条`,

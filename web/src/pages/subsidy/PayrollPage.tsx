@@ -1,7 +1,7 @@
 // One payment roll: figures, lines with the rule behind each amount, review, bank file export,
 // result (回盘) import, notice list.
 import { useState } from 'react';
-import { Alert, Button, Card, Col, Input, Row, Select, Space, Statistic, Table, Tag, Upload, Popconfirm } from 'antd';
+import { Alert, Button, Card, Col, Input, Row, Select, Space, Statistic, Table, Tabs, Tag, Upload, Popconfirm } from 'antd';
 import { UploadOutlined, DownloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from 'react-router-dom';
@@ -10,6 +10,7 @@ import { useAuth } from '../../shared/auth.tsx';
 import { notify } from '../../shared/notify.ts';
 import { formatCount, formatYuan } from '../../shared/format.ts';
 import { PageHeader } from '../../shared/ui.tsx';
+import { Exclusions, Subtotals } from './PayrollSections.tsx';
 import { postDownload, type ImportSummary, type Line, type Payroll } from './api.ts';
 
 const RESULT_COLORS: Record<string, string> = { pending: 'default', success: 'success', failure: 'error' };
@@ -56,13 +57,15 @@ export default function PayrollPage() {
       {p && <Row gutter={16} style={{ marginBottom: 16 }} data-testid="roll-figures">
         <Col span={4}><Card size="small"><Statistic title="人数" value={p.persons} /></Card></Col>
         <Col span={5}><Card size="small"><Statistic title="金额（元）" value={p.totalFen / 100} precision={2} /></Card></Col>
-        <Col span={5}><Card size="small"><Statistic title="成功" value={p.counts?.success ?? 0} suffix={`人 / ${formatYuan(p.counts?.successFen ?? 0)}`} /></Card></Col>
+        <Col span={5}><Card size="small"><Statistic title={`成功（${formatYuan(p.counts?.successFen ?? 0)}）`} value={p.counts?.success ?? 0} suffix="人" /></Card></Col>
         <Col span={5}><Card size="small"><Statistic title="失败" value={p.counts?.failure ?? 0} suffix="人" valueStyle={{ color: p.counts?.failure ? '#cf1322' : undefined }} /></Card></Col>
-        <Col span={5}><Card size="small"><Statistic title="无银行账号" value={p.counts?.noAccount ?? 0} suffix={`人；未列入 ${p.excluded} 人`} /></Card></Col>
+        <Col span={5}><Card size="small"><Statistic title={`无银行账号（另有未列入 ${p.excluded} 人）`} value={p.counts?.noAccount ?? 0} suffix="人" /></Card></Col>
       </Row>}
       {summary && <Alert data-testid="import-summary" closable onClose={() => setSummary(null)} style={{ marginBottom: 12 }} type={summary.problems.length ? 'warning' : 'success'}
         message={summary.alreadyImported ? '该回盘文件已导入过，本次未改变任何数据' : `回盘已导入：成功 ${summary.succeeded} 人，失败 ${summary.failed} 人，未变 ${summary.unchanged} 人；回盘中缺少 ${summary.missing} 人；不在批次中 ${summary.unknown.length} 人`}
         description={[...summary.problems.slice(0, 10).map((x) => `第${x.rowNumber}行 ${x.column}：${x.reason}`), ...summary.warnings.slice(0, 10)].map((t) => <div key={t}>{t}</div>)} />}
+      <Tabs items={[
+        { key: 'lines', label: '发放明细', children: <>
       <Space style={{ marginBottom: 12 }} wrap>
         <Select allowClear placeholder="结果" style={{ width: 110 }} onChange={(v) => { setPage(1); setFilter((f) => ({ ...f, result: v })); }}
           options={[{ value: 'pending', label: '待发放' }, { value: 'success', label: '成功' }, { value: 'failure', label: '失败' }]} />
@@ -77,11 +80,15 @@ export default function PayrollPage() {
         expandable={{ expandedRowRender: (r) => <span>金额依据：{r.reason}</span> }}
         columns={[
           { title: '序号', dataIndex: 'lineNo', width: 70 }, { title: '姓名', dataIndex: 'name' }, { title: '身份证号', dataIndex: 'idNumber' },
-          { title: '乡镇', dataIndex: 'townshipName' }, { title: '村', dataIndex: 'villageName' }, { title: '月数', dataIndex: 'months', align: 'right' },
+          { title: '乡镇 · 村', key: 'place', render: (_, r) => <span title={`村代码 ${r.villageCode}`}>{r.townshipName} {r.villageName}</span> }, { title: '月数', dataIndex: 'months', align: 'right' },
           { title: '金额', dataIndex: 'amountFen', align: 'right', render: formatYuan }, { title: '账号', dataIndex: 'accountNo' },
           { title: '标记', dataIndex: 'flagNames', render: (v: string[]) => v.map((x) => <Tag key={x} color="orange">{x}</Tag>) },
           { title: '结果', dataIndex: 'resultName', render: (v, r) => <Tag color={RESULT_COLORS[r.result]}>{v}</Tag> }, { title: '失败原因', dataIndex: 'resultReason' },
         ]} />
+        </> },
+        { key: 'subtotals', label: '乡镇、村小计', children: <Subtotals payrollId={id} /> },
+        { key: 'excluded', label: `未列入（${p?.excluded ?? 0}人）`, children: <Exclusions payrollId={id} count={p?.excluded ?? 0} /> },
+      ]} />
     </>
   );
 }
