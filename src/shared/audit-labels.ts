@@ -26,12 +26,35 @@ export const ACTION_LABELS: Record<string, string> = {
   'recovery.writeoff_request': '申请核销', 'recovery.writeoff_approve': '批准核销',
   'quality.rule.save': '保存清洗规则', 'quality.rule.enable': '启用清洗规则', 'quality.rule.disable': '停用清洗规则',
   'quality.problem.update': '处理清洗问题', 'quality.problems.export': '导出清洗问题清单',
+  // funds and projects
+  'fund_batch.create': '新建资金批次', 'fund_project.create': '新建项目（台账）', 'fund_plan.save': '保存年度资金用途计划',
+  'fund_entry.allocation': '录入资金安排', 'fund_entry.disbursement': '录入拨付', 'fund_entry.reimbursement': '录入报账', 'fund_entry.reverse': '红字冲销',
+  'fund_reversal.request': '申请冲销', 'fund_reversal.approve': '批准冲销', 'fund_reversal.reject': '驳回冲销',
+  'fund_ledger.import': '导入资金项目台账', 'fund_ledger.demo': '载入演示资金', 'funds.rates_export': '导出资金执行情况', 'funds.dispatch_export': '导出资金调度表',
+  'project.create': '项目入库', 'project.document_upload': '上传项目材料', 'project.stage_submit': '提交项目阶段', 'project.stage_approve': '批准项目阶段',
+  'project.stage_return': '退回项目阶段', 'project.progress': '报告项目进度', 'project.plan': '修改阶段计划日期', 'project.task': '修改任务分解',
+  'project.rectification_close': '整改销号', 'project.demo_load': '载入演示项目进展',
+  // microcredit
+  'microcredit.import': '导入贷款台账', 'microcredit.loan_handling': '登记到期贷款处理', 'microcredit.notice_export': '导出贴息公示',
+  'microcredit.bank_file': '导出贴息银行文件', 'microcredit.subsidy_compute': '计算季度贴息', 'microcredit.subsidy_recompute': '重新计算季度贴息',
+  'microcredit.subsidy_review': '审核季度贴息', 'microcredit.subsidy_publish': '公示季度贴息', 'microcredit.subsidy_pay': '发放季度贴息',
+  // monitoring
+  'monitored_household.identify': '识别监测对象', 'monitored_household.income': '登记人均纯收入', 'monitored_household.removed': '监测户退出监测',
+  'monitored_risk.add': '登记风险', 'monitored_risk.request_removal': '申请风险消除', 'monitored_risk.approve_township': '乡镇审核风险消除',
+  'monitored_risk.approve_county': '县级审定风险消除', 'monitored_risk.return_removal': '退回风险消除申请',
+  'assistance_measure.add': '登记帮扶措施', 'monitoring_line.set': '设置监测收入线', 'monitoring.demo_load': '载入演示监测数据',
+  'survey_campaign.create': '新建排查', 'survey_campaign.close': '结束排查', 'survey_visit.record': '登记走访', 'survey_problem.clear': '问题清零',
+  'alert.import': '导入部门预警', 'alert.include': '预警纳入监测', 'alert.exclude': '预警不纳入监测',
 };
 
 export const ENTITY_LABELS: Record<string, string> = {
   person: '人员', household: '户', adjustment: '动态调整', payroll: '发放批次', user: '用户', county: '县', settings: '发放设置', setting: '设置',
   roster_import: '花名册导入', person_search: '花名册查询', bank_template: '银行文件模板', crosscheck_input: '核对数据',
   crosscheck_run: '交叉核对', county_controls: '县级控制设置', case: '疑似问题', recovery: '追缴记录', quality_rule: '清洗规则', quality_problem: '清洗问题', route: '接口',
+  fund_batch: '资金批次', fund_project: '项目', fund_plan: '资金用途计划', fund_entry: '资金记录', fund_import: '资金台账导入', fund_rates: '资金执行情况',
+  fund_dispatch: '资金调度表', project: '后扶项目', microcredit_import: '贷款台账导入', microcredit_loan: '贷款', microcredit_run: '季度贴息',
+  monitored_household: '监测户', monitored_risk: '监测风险', monitoring_line: '监测收入线', survey_campaign: '排查', survey_problem: '排查问题',
+  survey_target: '排查对象', alert: '部门预警', alert_import: '部门预警导入',
 };
 
 /** Field names in before/after and detail, as the officer knows them. */
