@@ -170,7 +170,8 @@ export function* households(opts: HouseholdOptions, ids = new IdAllocator()): Ge
       if (opts.plantRate > 0 && p.status === '正常' && isRegular(p, periods) && r.chance(opts.plantRate)) plant(p, r, firstYear, lastYear);
       if (w && asOf) asKept(p, w, asOf);
     }
-    for (const p of out) p.holder = headName;
+    // 一户一卡: the head holds the household's card; a demo member whose account is closed holds none
+    for (const p of out) if (!w || p.account) p.holder = headName;
     if (pendingDup) {
       out.push({ ...pendingDup, householdNo, villageCode: village.code, township: village.township, village: village.name, relation: '其他', group, account, holder: headName, duplicateRow: true });
       pendingDup = null;
@@ -194,7 +195,7 @@ function asKept(p: SynthPerson, w: Rng, asOf: IsoDate): void {
         if (p.hukou?.status === '死亡注销') p.hukou = { status: '死亡注销', date: p.death.date };
       }
     }
-    if (p.removalReason === '死亡') p.account = ''; // the account of the dead is closed
+    if (p.removalReason === '死亡') closeAccount(p); // the account of the dead is closed
     return;
   }
   const end = defaultSupportEnd(p.supportStart);
@@ -205,7 +206,14 @@ function asKept(p: SynthPerson, w: Rng, asOf: IsoDate): void {
     return;
   }
   if (p.phone && w.chance(0.004)) p.phone = p.phone.slice(0, 10); // a digit lost when typing
-  if (p.relation !== '户主' && w.chance(0.003)) p.account = ''; // a member not yet given a card
+  if (p.relation !== '户主' && w.chance(0.003)) closeAccount(p); // a member not yet given a card
+}
+
+/** No account means no bank and no holder either: a roster row never names the bank of a card it lacks. */
+function closeAccount(p: { account: string; bank: string; holder: string }): void {
+  p.account = '';
+  p.bank = '';
+  p.holder = '';
 }
 
 /** One name per township, two different characters, not taken by another township. */
