@@ -94,9 +94,14 @@ for (const engine of await testEngines()) {
     });
 
     it('cases routes answer and scope', async () => {
-      const run = await call('POST', '/api/crosscheck/runs', county, { inputIds: [] });
+      // a run needs at least one input file
+      assert.equal((await call('POST', '/api/crosscheck/runs', county, { inputIds: [] })).statusCode, 400);
+      const mp = upload('死亡名单.csv', Buffer.from('\ufeff姓名,身份证号,死亡日期,来源\r\n张一,' + id(1) + ',2023-02-01,民政\r\n'), 'text/csv');
+      const input = await app.inject({ method: 'POST', url: '/api/crosscheck/inputs?kind=deaths', headers: { ...county, ...mp.headers }, payload: mp.payload });
+      assert.ok(input.statusCode === 201 || input.statusCode === 202, input.body);
+      const run = await call('POST', '/api/crosscheck/runs', county, { inputIds: [input.json().id] });
       assert.equal(run.statusCode, 202, run.body);
-      assert.equal((await call('POST', '/api/crosscheck/runs', townA, { inputIds: [] })).statusCode, 403);
+      assert.equal((await call('POST', '/api/crosscheck/runs', townA, { inputIds: [input.json().id] })).statusCode, 403);
       for (let i = 0; i < 300; i++) {
         const r = await call('GET', `/api/crosscheck/runs/${run.json().id}`, county);
         if (r.json().status !== 'running') { assert.equal(r.json().status, 'done', r.body); break; }
