@@ -14,7 +14,7 @@ import { checkDigit } from '../shared/idnumber.ts';
 import { addDays, todayIso } from '../shared/dates.ts';
 import { Rng } from '../synth/index.ts';
 import type { SessionUser } from '../auth/index.ts';
-import { loadDemoCounty, fillMissingPinyin } from '../registry/index.ts';
+import { loadDemoCounty, fillMissingPinyin, personsByIdNumbers } from '../registry/index.ts';
 import {
   buildPayroll, reviewPayroll, saveSettings, prepareBankExport, writeBankFile, importBankReturn, closePayroll, listLines, listPayrolls, paidFigures, type Payroll,
 } from '../subsidy/index.ts';
@@ -104,7 +104,10 @@ export async function loadWorkingDemo(ctx: Pick<AppContext, 'database'>, o: Demo
   // the civil-affairs death list: a few people paid this year who died last year, a few who died
   // this year (they keep the year: no finding), and people of the county not on the roster
   const thisYear = (await listPayrolls(db, o.countyCode, { period: String(year) })).find((p) => p.kind === 'regular');
-  const paidThisYear = thisYear ? await allLines(db, o.countyCode, thisYear.id, 'success') : [];
+  const paidLines = thisYear ? await allLines(db, o.countyCode, thisYear.id, 'success') : [];
+  // the dead are chosen among people still on the roster as 正常, so their cases can still become a 核减
+  const active = new Set((await personsByIdNumbers(db, o.countyCode, paidLines.map((l) => l.idNumber))).filter((p) => p.status === '正常').map((p) => p.idNumber));
+  const paidThisYear = paidLines.filter((l) => active.has(l.idNumber));
   const deaths: string[][] = [];
   const step = Math.max(1, Math.floor(paidThisYear.length / 10));
   paidThisYear.filter((_, i) => i % step === step - 1).slice(0, 10).forEach((l, i) => {
