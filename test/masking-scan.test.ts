@@ -198,7 +198,8 @@ for (const engine of await testEngines()) {
       assert.equal(leaks(`x${[...secrets.accounts][0]}`).length, 1);
       for (const role of ROLES.filter((r) => !UNMASK_ROLES.has(r))) {
         const r = await scan(role);
-        assert.ok(r.fetched >= 20, `${role} fetched only ${r.fetched}`);
+        // a 项目单位 account reads only its projects' routes; every other role reads the register too
+        assert.ok(r.fetched >= (role === 'unit' ? 5 : 20), `${role} fetched only ${r.fetched}`);
         assert.deepEqual(r.leaks, []);
       }
     });
