@@ -139,3 +139,14 @@ export async function unlockUser(db: Kysely<any>, actor: AuditActor, scope: stri
 export async function getUser(db: Kysely<any>, scope: string | null, id: number): Promise<UserView> {
   return (await viewsOf(db, [await getRow(db, id, scope)]))[0];
 }
+
+/**
+ * An account that exists only to name who entered and approved demo records: disabled, with a
+ * password field no password verifies against. Re-running keeps the one account of that name.
+ */
+export async function ensureRecordOnlyUser(db: Kysely<any>, u: { username: string; displayName: string; role: string; regionCode: string }): Promise<number> {
+  const r = await sql<{ id: number }>`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password, active)
+    VALUES (${u.username}, ${u.displayName}, '!demo-no-login', ${u.role}, ${u.regionCode}, false, false)
+    ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name RETURNING id`.execute(db);
+  return Number(r.rows[0].id);
+}

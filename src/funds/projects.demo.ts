@@ -6,7 +6,7 @@
 // approved by another, like real ones. Call once after loadFundsDemo: a county whose projects
 // already have a history is left alone.
 import { deflateSync } from 'node:zlib';
-import { randomBytes } from 'node:crypto';
+import { ensureRecordOnlyUser } from '../auth/index.ts';
 import { sql, type Kysely } from 'kysely';
 import type { AppContext } from '../shared/context.ts';
 import { appendAudit, SYSTEM_ACTOR } from '../shared/audit.ts';
@@ -54,13 +54,6 @@ export function demoPdf(title: string, kindNo = 0): Buffer {
   return Buffer.from(out, 'latin1');
 }
 
-async function demoAccount(db: Kysely<any>, username: string, displayName: string, role: string, region: string): Promise<number> {
-  // inactive, with an unusable hash: they exist to name who entered and approved, never to log in
-  const r = await sql<{ id: number }>`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password, active)
-    VALUES (${username}, ${displayName}, ${'!demo-' + randomBytes(8).toString('hex')}, ${role}, ${region}, true, false)
-    ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name RETURNING id`.execute(db);
-  return Number(r.rows[0].id);
-}
 
 /** How far a demo project has gone, from its ledger dates and its place in the list. */
 function targetOf(p: store.ProjectRow, i: number, today: IsoDate): { last: number; dates: IsoDate[] } {
@@ -111,8 +104,8 @@ export async function loadProjectsDemo(ctx: Pick<AppContext, 'database'>, opts: 
     await lockFundData(trx); // 实施单位 and profiles change beside the ledger
     const projects = await store.selectProjects(trx, county, { region: county });
     if (!projects.length) return null;
-    const enterer = await demoAccount(trx, `demo_xz_${county}`, '李乡干（演示）', 'township', county);
-    const approver = await demoAccount(trx, `demo_xj_${county}`, '周审批（演示）', 'county', county);
+    const enterer = await ensureRecordOnlyUser(trx, { username: `demo_xz_${county}`, displayName: '李乡干（演示）', role: 'township', regionCode: county });
+    const approver = await ensureRecordOnlyUser(trx, { username: `demo_xj_${county}`, displayName: '周审批（演示）', role: 'county', regionCode: county });
     const rng = new Rng(`projects-${county}-${opts.seed ?? 1}`);
     const counts = { stages: 0, pending: 0, documents: 0, progress: 0, plans: 0 };
     for (const [i, p] of projects.entries()) {

@@ -10,7 +10,7 @@ import { appendAudit, SYSTEM_ACTOR } from '../shared/audit.ts';
 import { addDays, todayIso } from '../shared/dates.ts';
 import { Rng } from '../synth/index.ts';
 import { streamRegisterForQuality } from '../registry/index.ts';
-import type { SessionUser } from '../auth/index.ts';
+import { ensureRecordOnlyUser, type SessionUser } from '../auth/index.ts';
 import * as hs from './household.store.ts';
 import * as ss from './survey.store.ts';
 import { importAlerts } from './alert.service.ts';
@@ -31,12 +31,6 @@ const RISK_W: [RiskType, number][] = [['illness', 35], ['disability', 15], ['sch
 const MEASURE_FOR: Record<RiskType, MeasureType> = { illness: 'health', disability: 'safety_net', schooling: 'education', employment: 'employment', accident: 'safety_net', disaster: 'safety_net', industry: 'industry', housing: 'other', water: 'other', other: 'other' };
 const MEASURE_TEXT: Record<MeasureType, string> = { health: '医疗救助及慢病签约服务', safety_net: '纳入低保兜底', education: '雨露计划教育补助', employment: '公益性岗位安置', industry: '产业奖补（养殖）', microcredit: '小额信贷支持发展产业', other: '临时救助及危房改造' };
 
-async function demoUser(db: AppContext['database']['db'], username: string, name: string, role: string, region: string): Promise<number> {
-  const r = await sql<{ id: number }>`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password, active)
-    VALUES (${username}, ${name}, '!demo-no-login', ${role}, ${region}, true, false)
-    ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name RETURNING id::int AS id`.execute(db);
-  return r.rows[0].id;
-}
 
 /** Load the demo monitoring data of a county (after its demo register). Hook: src/system/first-start.ts, after loadDemoCounty. */
 export async function loadMonitoringDemo(ctx: Pick<AppContext, 'database'>, opts: { countyCode?: string; households?: number; seed?: number; today?: string } = {}): Promise<MonitoringDemoSummary> {
@@ -61,9 +55,9 @@ export async function loadMonitoringDemo(ctx: Pick<AppContext, 'database'>, opts
   if (!villages.length) throw new Error('演示监测数据需要先载入演示花名册');
   const regList = [...regHouseholds.values()].filter((h) => h.members.some((m) => m.relation === '户主'));
 
-  const enterer = await demoUser(db, 'demo_monitor_enter', '演示·乡镇信息员', 'township', villages[0].slice(0, 9));
-  const reviewer = await demoUser(db, 'demo_monitor_review', '演示·乡镇审核人', 'township', villages[0].slice(0, 9));
-  const approver = await demoUser(db, 'demo_monitor_county', '演示·县乡村振兴局', 'rural', county);
+  const enterer = await ensureRecordOnlyUser(db, { username: 'demo_monitor_enter', displayName: '演示·乡镇信息员', role: 'township', regionCode: villages[0].slice(0, 9) });
+  const reviewer = await ensureRecordOnlyUser(db, { username: 'demo_monitor_review', displayName: '演示·乡镇审核人', role: 'township', regionCode: villages[0].slice(0, 9) });
+  const approver = await ensureRecordOnlyUser(db, { username: 'demo_monitor_county', displayName: '演示·县乡村振兴局', role: 'rural', regionCode: county });
   const summary: MonitoringDemoSummary = { households: 0, linked: 0, removed: 0, pending: 0, campaignTargets: 0, visits: 0, alerts: 0 };
 
   await db.transaction().execute(async (trx) => {

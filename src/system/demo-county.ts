@@ -13,7 +13,7 @@ import { formatFen } from '../shared/money.ts';
 import { checkDigit } from '../shared/idnumber.ts';
 import { addDays, todayIso } from '../shared/dates.ts';
 import { Rng } from '../synth/index.ts';
-import type { SessionUser } from '../auth/index.ts';
+import { ensureRecordOnlyUser, type SessionUser } from '../auth/index.ts';
 import { loadDemoCounty, fillMissingPinyin, personsByIdNumbers } from '../registry/index.ts';
 import {
   buildPayroll, reviewPayroll, saveSettings, prepareBankExport, writeBankFile, importBankReturn, closePayroll, listLines, listPayrolls, paidFigures, type Payroll,
@@ -32,11 +32,8 @@ const STAFF = [
 async function demoStaff(db: Kysely<any>, countyCode: string): Promise<SessionUser[]> {
   const out: SessionUser[] = [];
   for (const s of STAFF) {
-    // not a password hash: no password verifies against it, and the account is disabled
-    const r = await sql<{ id: number }>`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password, active)
-      VALUES (${s.username}, ${s.displayName}, '!demo-no-login', ${s.role}, ${countyCode}, false, false)
-      ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name RETURNING id`.execute(db);
-    out.push({ id: Number(r.rows[0].id), username: s.username, displayName: s.displayName, role: s.role, regionCode: countyCode, countyCode, mustChangePassword: false });
+    const id = await ensureRecordOnlyUser(db, { username: s.username, displayName: s.displayName, role: s.role, regionCode: countyCode });
+    out.push({ id, username: s.username, displayName: s.displayName, role: s.role, regionCode: countyCode, countyCode, mustChangePassword: false });
   }
   return out;
 }
