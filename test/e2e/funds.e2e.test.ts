@@ -35,7 +35,11 @@ async function enterStage(page: Page, fill: (p: Page) => Promise<void> = async (
 async function approve(page: Page, stage: string) {
   await page.goto(`${e.base}/funds/projects/${NO}`);
   await page.getByTestId('approve-stage').click();
+  // wait for the server's answer, so a refusal fails here with its message instead of a timeout
+  const answer = page.waitForResponse((r) => r.request().method() === 'POST' && /\/stages\/[^/]+\/approve$/.test(r.url()));
   await page.locator('.ant-modal-confirm-btns .ant-btn-primary').click();
+  const r = await answer;
+  assert.equal(r.status(), 200, `审批“${stage}”：${await r.text()}`);
   await page.getByTestId(`history-${stage}-approved`).waitFor();
 }
 

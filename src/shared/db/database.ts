@@ -21,6 +21,8 @@ export interface Database {
   location: string;
   /** PGlite: when a query last finished (ms since epoch): a busy single session is still alive */
   lastActivity?: () => number;
+  /** PGlite: the whole data folder as an uncompressed tarball (a template for fresh copies) */
+  dumpDataDir?: () => Promise<Blob>;
 }
 
 // bigint (int8) and numeric come back as JS numbers: every amount we keep fits in 2^53 fen.
@@ -76,6 +78,8 @@ export interface OpenOptions {
   databaseUrl?: string;
   /** PGlite data folder; 'memory://' for a throw-away database */
   dataDir?: string;
+  /** PGlite: start from this tarball (from `dumpDataDir`) instead of an empty cluster */
+  loadDataDir?: Blob;
 }
 
 export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
@@ -97,7 +101,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   const unlock = dataDir === 'memory://' ? () => {} : lockDataDir(dataDir);
   // same value types as the server: dates stay 'YYYY-MM-DD', numeric becomes a number
   const parsers = { 1082: (v: string) => v, 1700: (v: string) => Number(v) };
-  const pgl = await PGlite.create(dataDir === 'memory://' ? { parsers } : { dataDir, parsers });
+  const pgl = await PGlite.create({ ...(dataDir === 'memory://' ? {} : { dataDir }), ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}), parsers });
   const dialect = new PgliteDialect(pgl);
   const db = new Kysely<any>({ dialect });
   return {
@@ -110,6 +114,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
       await db.connection().execute(async () => { await pgl.exec(sqlText); });
     },
     async close() { await db.destroy(); await pgl.close(); unlock(); },
+    dumpDataDir: () => db.connection().execute(async () => pgl.dumpDataDir('none')),
   };
 }
 
