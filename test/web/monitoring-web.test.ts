@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { parseYuanToFen } from '../../src/shared/money.ts';
 import { ListQuery } from '../../src/monitoring/monitoring.contract.ts';
 import { computeFigures } from '../../src/monitoring/figures.ts';
-import { yuanToFen, drillQuery } from '../../web/src/pages/monitoring/api.ts';
+import { yuanToFen, drillQuery } from '../../web/src/features/monitoring/api.ts';
 
 describe('监测页面与服务器的约定', () => {
   it('yuan → fen agrees with the server, never through floating point', () => {

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import dayjs from 'dayjs';
 import { AdjustmentInput } from '../../src/registry/adjustment.ts';
-import { toRequest } from '../../web/src/pages/adjustments/request.ts';
+import { toRequest } from '../../web/src/features/registry/adjustment-request.ts';
 import { formatFen, formatYuan, formatDate, formatDateTime } from '../../web/src/shared/format.ts';
 import { withQuery } from '../../web/src/shared/api.ts';
 

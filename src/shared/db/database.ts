@@ -7,13 +7,14 @@ import pg from 'pg';
 import { mkdirSync, readFileSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../errors.ts';
+import type { Tables } from './tables.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
 export interface Database {
   engine: Engine;
-  /** Kysely without table types: each capability adds its own with `.withTables<T>()`. */
-  db: Kysely<any>;
+  /** typed by every table (tables.ts, generated from the migrations) */
+  db: Kysely<Tables>;
   /** Run SQL text that may hold several statements. */
   exec(sqlText: string): Promise<void>;
   close(): Promise<void>;
@@ -86,7 +87,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     pool.on('error', () => { /* idle client lost: the pool replaces it */ });
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(opts.databaseUrl);
     url.password = '';
     return {
@@ -103,7 +104,7 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   const parsers = { 1082: (v: string) => v, 1700: (v: string) => Number(v) };
   const pgl = await PGlite.create({ ...(dataDir === 'memory://' ? {} : { dataDir }), ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}), parsers });
   const dialect = new PgliteDialect(pgl);
-  const db = new Kysely<any>({ dialect });
+  const db = new Kysely<Tables>({ dialect });
   return {
     engine: 'pglite',
     db,

@@ -1,5 +1,9 @@
 // The one way the web app talks to the server: JSON in and out, the CSRF header on every
 // change, and errors turned into ApiError carrying the server's Chinese message.
+// Every call names the response schema from the capability's contract (src/<capability>/
+// <capability>.contract.ts): the answer's type is that schema's type, and outside a
+// production build the answer is checked against it, so a page and its route cannot drift.
+import type { z } from 'zod';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -83,7 +87,46 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   return (await res.text()) as unknown as T;
 }
 
+type Schema = z.ZodType;
+
+// checked in development and in tests; a production build trusts the server it ships with
+const CHECK = (import.meta as { env?: { PROD?: boolean } }).env?.PROD !== true;
+
+function checked<S extends Schema>(schema: S, method: string, path: string, data: unknown): z.infer<S> {
+  if (CHECK) {
+    const r = schema.safeParse(data);
+    if (!r.success) {
+      const where = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '（整体）'}：${i.message}`).join('；');
+      console.error(`contract mismatch: ${method} ${path}`, r.error.issues, data);
+      throw new ApiError(0, 'CONTRACT', `服务器的回答与约定不符（${method} ${path}）：${where}`);
+    }
+  }
+  return data as z.infer<S>;
+}
+
+async function call<S extends Schema>(schema: S, path: string, opts: RequestOptions): Promise<z.infer<S>> {
+  return checked(schema, opts.method ?? 'GET', path, await request<unknown>(path, opts));
+}
+
 export const api = {
+  get: <S extends Schema>(schema: S, path: string, query?: Query, signal?: AbortSignal) => call(schema, path, { query, signal }),
+  post: <S extends Schema>(schema: S, path: string, body?: unknown) => call(schema, path, { method: 'POST', body: body ?? {} }),
+  put: <S extends Schema>(schema: S, path: string, body?: unknown) => call(schema, path, { method: 'PUT', body: body ?? {} }),
+  patch: <S extends Schema>(schema: S, path: string, body?: unknown) => call(schema, path, { method: 'PATCH', body: body ?? {} }),
+  del: <S extends Schema>(schema: S, path: string) => call(schema, path, { method: 'DELETE' }),
+  upload: <S extends Schema>(schema: S, path: string, files: Record<string, Blob | File>, fields: Record<string, string> = {}) => {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+    for (const [k, f] of Object.entries(files)) fd.append(k, f, (f as File).name ?? k);
+    return call(schema, path, { method: 'POST', body: fd });
+  },
+};
+
+/**
+ * The untyped calls the pages used before the contracts: each feature moves to `api` with
+ * its contract's schemas; test/architecture.test.ts lists the files still using this.
+ */
+export const legacyApi = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>(path, { query, signal }),
   post: <T>(path: string, body?: unknown) => request<T>(path, { method: 'POST', body: body ?? {} }),
   put: <T>(path: string, body?: unknown) => request<T>(path, { method: 'PUT', body: body ?? {} }),
@@ -98,11 +141,13 @@ export const api = {
 };
 
 /**
- * Download a file the server makes (xlsx / csv exports, problem lists): fetched so that
- * errors show as messages instead of a JSON page, then saved under the server's file name.
+ * Download a file the server makes (xlsx / csv exports, problem lists, the bank file — a POST):
+ * fetched so that errors show as messages instead of a JSON page, then saved under the
+ * server's file name. Answers the row count the server sends along, if any.
  */
-export async function download(path: string, query?: Query, fallbackName = '下载文件'): Promise<void> {
-  const res = await fetch(withQuery('/api' + path, query), { credentials: 'same-origin' });
+export async function download(path: string, query?: Query, fallbackName = '下载文件', method: 'GET' | 'POST' = 'GET'): Promise<{ rows: string | null }> {
+  const headers: Record<string, string> = method === 'POST' && csrfToken ? { 'x-csrf-token': csrfToken } : {};
+  const res = await fetch(withQuery('/api' + path, query), { method, headers, credentials: 'same-origin' });
   if (!res.ok) throw await toError(res);
   const blob = await res.blob();
   const cd = res.headers.get('content-disposition') ?? '';
@@ -117,6 +162,7 @@ export async function download(path: string, query?: Query, fallbackName = '下�
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return { rows: res.headers.get('x-anju-rows') };
 }
 
 /** The server's Chinese message for any thrown value. */

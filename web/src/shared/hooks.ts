@@ -1,7 +1,7 @@
 // Small hooks shared by pages: debounced values (search boxes) and polling a long job.
 import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { api } from './api.ts';
+import { legacyApi } from './api.ts';
 import type { Job } from './types.ts';
 
 export function useDebounced<T>(value: T, ms = 300): T {
@@ -17,7 +17,7 @@ export function useDebounced<T>(value: T, ms = 300): T {
 export function useJob(id: string | null | undefined) {
   return useQuery({
     queryKey: ['job', id],
-    queryFn: ({ signal }) => api.get<Job>(`/jobs/${id}`, undefined, signal),
+    queryFn: ({ signal }) => legacyApi.get<Job>(`/jobs/${id}`, undefined, signal),
     enabled: !!id,
     refetchInterval: (q) => {
       const s = q.state.data?.status;

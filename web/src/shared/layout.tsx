@@ -1,4 +1,4 @@
-// The frame around every page after login: side menu (from PAGES, filtered by the user's
+// The frame around every page after login: side menu (from the app's pages, filtered by the user's
 // permissions), header with the county, the user and 退出.
 import { Suspense, useMemo, useState } from 'react';
 import { Link, Outlet, matchPath, useLocation } from 'react-router-dom';
@@ -7,9 +7,9 @@ import type { MenuProps } from 'antd';
 import { LogoutOutlined, KeyOutlined, UserOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { useAuth, FullPageSpin } from './auth.tsx';
-import { api } from './api.ts';
+import { legacyApi } from './api.ts';
 import { ROLE_NAMES, type RegionNode } from './types.ts';
-import { PAGES, MENU_GROUPS, type AppPage } from '../routes.tsx';
+import { MENU_GROUPS, type AppPage } from './pages.ts';
 import { useNavigate } from 'react-router-dom';
 
 const { Sider, Header, Content } = Layout;
@@ -18,7 +18,7 @@ export function useRegionTree(enabled = true) {
   return useQuery({
     queryKey: ['registry', 'regions', 'tree'],
     // one root: the county, cut by the server to what the user may see
-    queryFn: ({ signal }) => api.get<RegionNode>('/registry/regions/tree', undefined, signal),
+    queryFn: ({ signal }) => legacyApi.get<RegionNode>('/registry/regions/tree', undefined, signal),
     select: (root): RegionNode[] => [root],
     staleTime: 5 * 60_000,
     enabled,
@@ -26,7 +26,7 @@ export function useRegionTree(enabled = true) {
   });
 }
 
-export function AppLayout() {
+export function AppLayout({ pages }: { pages: AppPage[] }) {
   const { me, can, logout } = useAuth();
   const loc = useLocation();
   const navigate = useNavigate();
@@ -35,23 +35,23 @@ export function AppLayout() {
   const countyName = tree.data?.[0]?.name ?? '';
 
   const items = useMemo<MenuProps['items']>(() => {
-    const visible = PAGES.filter((p) => p.label && can(p.permission));
+    const visible = pages.filter((p) => p.label && can(p.permission));
     const groups = new Map<string, AppPage[]>();
     for (const p of visible) {
       const g = p.group ?? 'main';
       groups.set(g, [...(groups.get(g) ?? []), p]);
     }
     const out: NonNullable<MenuProps['items']> = [];
-    for (const [g, pages] of groups) {
-      const children = pages.map((p) => ({ key: p.path, icon: p.icon, label: <Link to={p.path}>{p.label}</Link> }));
+    for (const [g, inGroup] of groups) {
+      const children = inGroup.map((p) => ({ key: p.path, icon: p.icon, label: <Link to={p.path}>{p.label}</Link> }));
       const title = MENU_GROUPS[g as keyof typeof MENU_GROUPS];
       if (title && !collapsed) out.push({ type: 'group', key: 'g-' + g, label: title, children });
       else out.push(...children);
     }
     return out;
-  }, [can, collapsed]);
+  }, [pages, can, collapsed]);
 
-  const current = PAGES.find((p) => matchPath({ path: p.path, end: true }, loc.pathname));
+  const current = pages.find((p) => matchPath({ path: p.path, end: true }, loc.pathname));
   const selected = current ? [current.menuKey ?? current.path] : [];
 
   return (

@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { Tooltip } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { api } from './api.ts';
+import { legacyApi } from './api.ts';
 import { useAuth } from './auth.tsx';
 import { useRegionTree } from './layout.tsx';
 import type { PersonDetail, RegionNode } from './types.ts';
@@ -49,7 +49,7 @@ export function PersonLink({ id, name }: { id: number; name?: string }) {
   const { can } = useAuth();
   const q = useQuery({
     queryKey: ['registry', 'person', id],
-    queryFn: ({ signal }) => api.get<PersonDetail>(`/registry/persons/${id}`, undefined, signal),
+    queryFn: ({ signal }) => legacyApi.get<PersonDetail>(`/registry/persons/${id}`, undefined, signal),
     enabled: !name && can('registry.read'),
     staleTime: 60_000,
     meta: { silent: true },
