@@ -59,7 +59,6 @@ const PENDING_RESPONSE_SCHEMAS = new Set([
   'POST /api/recovery/{id}/writeoff-approve',
   'GET /api/subsidy/dashboard',
   'GET /api/funds/files/{id}',
-  'GET /api/funds/rates.csv',
   'GET /api/funds/dispatch.xlsx',
   'GET /api/funds/projects/{projectNo}/documents/{id}',
 ]);

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { requirePermission, actorOf, type SessionUser } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
-import { attachmentDisposition } from '../shared/http/attachment.ts';
+import { attachmentDisposition, fileAnswer } from '../shared/http/attachment.ts';
 import type { AppContext } from '../shared/context.ts';
 import { appendAudit } from '../shared/audit.ts';
 import * as C from './funds.contract.ts';
@@ -148,7 +148,7 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
     const t = await ratesFromDb(db, u.countyCode, req.query.by, req.query.asOf ?? null, u.regionCode);
     return { by: req.query.by, asOf: req.query.asOf ?? null, ...t };
   });
-  r.get('/funds/rates.csv', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '资金执行情况CSV（UTF-8带BOM，与命令行输出相同）', querystring: C.RatesQuery } }, async (req, reply) => {
+  r.get('/funds/rates.csv', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '资金执行情况CSV（UTF-8带BOM，与命令行输出相同）', querystring: C.RatesQuery, response: { 200: fileAnswer('资金执行情况 CSV') } } }, async (req, reply) => {
     const u = requirePermission(req, 'funds.read');
     const t = await ratesFromDb(db, u.countyCode, req.query.by, req.query.asOf ?? null, u.regionCode);
     await db.transaction().execute((trx) => appendAudit(trx, actorOf(u), { action: 'funds.rates_export', entityType: 'fund_rates', entityId: req.query.by, countyCode: u.countyCode, detail: req.query }));
