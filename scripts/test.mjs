@@ -50,5 +50,12 @@ for (const [i, phase] of phases.entries()) {
   fail += f;
   if (r.status !== 0) status = r.status ?? 1;
 }
+// Biome's lint (and nothing else) over the whole tree counts as one more test: a lint error fails CI
+if (!filters.length) {
+  console.log('\n# lint: biome lint');
+  const l = spawnSync(process.execPath, [join('node_modules', '@biomejs', 'biome', 'bin', 'biome'), 'lint', '--diagnostic-level=error'], { stdio: 'inherit' });
+  if (l.status === 0) pass++;
+  else { fail++; status = status || 1; }
+}
 console.log(`${pass} passed, ${fail} failed, ${skipped} skipped`);
 process.exit(status);
