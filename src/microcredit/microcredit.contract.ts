@@ -98,8 +98,6 @@ export const SubsidyLineView = z.object({
 export const RunLines = z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), masked: z.boolean(), lines: z.array(SubsidyLineView) });
 export const NoticeQuery = z.object({ format: z.enum(['html', 'xlsx']).default('html') });
 export const BankFileQuery = z.object({ template: z.string().max(40).default('generic') });
-/** file downloads (html page, xlsx, csv): the body is the file */
-export const FileBody = z.any().describe('文件内容');
 
 export type ImportResultT = z.infer<typeof ImportResult>;
 export type LoanViewT = z.infer<typeof LoanView>;

@@ -8,6 +8,7 @@ import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, maskId, t
 import { getTemplate, noticeHtml, noticeXlsx } from '../subsidy/index.ts';
 import { appendAudit } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
+import { attachmentDisposition, fileAnswer } from '../shared/http/attachment.ts';
 import { todayIso } from '../shared/dates.ts';
 import type { AppContext } from '../shared/context.ts';
 import { formatDecimal } from './values.ts';
@@ -24,6 +25,9 @@ const MAX_UPLOAD = 200 * 1024 * 1024;
 /** township officers: their township only; county users: the whole county */
 const scopeOf = (user: SessionUser) => (user.regionCode.length > 6 ? user.regionCode : undefined);
 const inScope = (user: SessionUser, villageCode: string) => !scopeOf(user) || villageCode.startsWith(user.regionCode);
+
+/** Fastify sends a Buffer as it is; the answer schema (fileAnswer) names it a binary string. */
+const asFile = (body: Buffer | string) => body as string;
 
 function loanView(s: LoanState, unmasked: boolean) {
   return { ...s, idNumber: unmasked ? s.idNumber : maskId(s.idNumber) };
@@ -187,7 +191,7 @@ export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppCo
     return lines.map((l) => ({ ...l, townshipName: names.get(townshipOf(l.villageCode)) ?? '', villageName: names.get(l.villageCode) ?? '' }));
   }
   r.get('/microcredit/runs/:id/notice', { config: { permission: 'microcredit.read' }, schema: { tags: TAG, summary: '贴息公示名单（姓名、村、金额、遮蔽的身份证号；format=html 可打印，xlsx 表格）', params: C.RunParam,
-    querystring: C.NoticeQuery, response: { 200: C.FileBody } } }, async (req, reply) => {
+    querystring: C.NoticeQuery, response: { 200: fileAnswer('贴息公示名单（HTML 或 xlsx）') } } }, async (req, reply) => {
     const user = requirePermission(req, 'microcredit.read');
     const run = await mustGetRun(db, user.countyCode, req.params.id);
     if (run.state === 'computed') throw new AppError('CONFLICT', '贴息尚未审核，不能公示');
@@ -196,19 +200,19 @@ export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppCo
     await appendAudit(db, actorOf(user), { action: 'microcredit.notice_export', entityType: 'microcredit_run', entityId: run.id, countyCode: user.countyCode, detail: { format: req.query.format, rows: rows.length } });
     if (req.query.format === 'xlsx') {
       return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="notice.xlsx"; filename*=UTF-8''${encodeURIComponent(`贴息公示_${run.quarter}.xlsx`)}`).send(await noticeXlsx(title, rows));
+        .header('content-disposition', attachmentDisposition(`贴息公示_${run.quarter}.xlsx`, 'notice.xlsx')).send(asFile(await noticeXlsx(title, rows)));
     }
     return reply.header('content-type', 'text/html; charset=utf-8').send(noticeHtml(title, rows));
   });
   r.post('/microcredit/runs/:id/bank-file', { config: { permission: 'microcredit.manage' }, schema: { tags: TAG, summary: '导出贴息银行发放文件（按一卡通银行文件模板；须已公示）', params: C.RunParam,
-    querystring: C.BankFileQuery, response: { 200: C.FileBody } } }, async (req, reply) => {
+    querystring: C.BankFileQuery, response: { 200: fileAnswer('贴息银行发放文件') } } }, async (req, reply) => {
     const user = requirePermission(req, 'microcredit.manage');
     if (scopeOf(user)) throw new AppError('FORBIDDEN', C.MESSAGES.COUNTY_ONLY);
     const run = await mustGetRun(db, user.countyCode, req.params.id);
     if (run.state !== 'published' && run.state !== 'paid') throw new AppError('CONFLICT', '贴息须先审核并公示，才能导出银行发放文件');
     const f = await bankFile(await getTemplate(db, user.countyCode, req.query.template), await payLines(user, run), run.quarter, run.batchNo);
     await appendAudit(db, actorOf(user), { action: 'microcredit.bank_file', entityType: 'microcredit_run', entityId: run.id, countyCode: user.countyCode, detail: { template: req.query.template, rows: f.rows, totalFen: f.totalFen, unmasked: true } });
-    return reply.header('content-type', f.contentType).header('content-disposition', `attachment; filename="bank-file"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`)
-      .header('x-anju-rows', String(f.rows)).header('x-anju-total-fen', String(f.totalFen)).send(f.body);
+    return reply.header('content-type', f.contentType).header('content-disposition', attachmentDisposition(f.fileName, 'bank-file'))
+      .header('x-anju-rows', String(f.rows)).header('x-anju-total-fen', String(f.totalFen)).send(asFile(f.body));
   });
 }
