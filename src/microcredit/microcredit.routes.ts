@@ -115,7 +115,7 @@ export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppCo
     };
   });
   r.post('/microcredit/loans/:loanNo/events', { config: { permission: 'microcredit.manage' }, schema: { tags: TAG, summary: '登记贷款处理情况（还清、续贷、展期、逾期催收）', params: C.LoanParam,
-    body: C.EventBody, response: { 201: C.LoanEvent.pick({ id: true }) } } }, async (req, reply) => {
+    body: C.EventBody, response: { 201: C.EventCreated } } }, async (req, reply) => {
     const user = requirePermission(req, 'microcredit.manage');
     const [loan] = await bookLoans(db, user.countyCode, { loanNos: [req.params.loanNo] });
     if (!loan || !inScope(user, loan.villageCode)) throw new AppError('NOT_FOUND', C.MESSAGES.LOAN_NOT_FOUND);
