@@ -87,7 +87,7 @@ describe('architecture', () => {
   const SQL_ELSEWHERE = new Set(['src/shared/db/database.ts', 'src/shared/db/migrate.ts', 'src/shared/db/tables-gen.ts', 'src/subsidy/payroll-build.sql.ts']);
   const PENDING_SQL_OUTSIDE_STORES = new Set([
     'src/auth/auth.routes.ts', 'src/auth/login.ts', 'src/auth/users.routes.ts', 'src/funds/projects.cli.ts', 'src/funds/projects.demo.ts',
-    'src/microcredit/microcredit.cli.ts', 'src/monitoring/demo.ts', 'src/monitoring/monitoring.cli.ts', 'src/quality/nightly.ts',
+    'src/monitoring/demo.ts', 'src/monitoring/monitoring.cli.ts', 'src/quality/nightly.ts',
     'src/registry/adjustment-apply.ts', 'src/registry/registry.quality-queries.ts', 'src/registry/registry.subsidy-queries.ts',
     'src/registry/roster-export.ts', 'src/registry/roster-import.ts', 'src/registry/roster.cli.ts', 'src/shared/audit-anchor.ts', 'src/shared/audit-key.ts',
     'src/shared/audit.ts', 'src/shared/jobs.ts', 'src/shared/search.ts', 'src/subsidy/notice.ts', 'src/subsidy/subsidy.cli.ts', 'src/system/backup.ts',
