@@ -5,19 +5,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, maskId, type SessionUser } from '../auth/index.ts';
-import { getTemplate, noticeHtml, noticeXlsx } from '../subsidy/index.ts';
-import { appendAudit } from '../shared/audit.ts';
+import { noticeHtml, noticeXlsx } from '../subsidy/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { attachmentDisposition, fileAnswer } from '../shared/http/attachment.ts';
 import { todayIso } from '../shared/dates.ts';
 import type { AppContext } from '../shared/context.ts';
 import { formatDecimal } from './values.ts';
 import { loanState, dueLoans, balancesBy, headline, monthlyBalances, renewalsOf, renewedFromOf, HANDLINGS, type LoanState } from './figures.ts';
-import { listImports, listEvents, subsidiesOfLoan, regionNames, townshipOf } from './book.store.ts';
-import { listRuns } from './runs.store.ts';
-import { importBook, computeRun, advanceRun, mustGetRun, runLines, recordHandling, bookLoans, getImport, type UploadedFile } from './microcredit.service.ts';
-import { bankFile, noticeRowsOf, type PayLine } from './payment.ts';
-import type { SubsidyRun } from './runs.store.ts';
+import {
+  importBook, computeRun, advanceRun, mustGetRun, runLines, recordHandling, bookLoans, getImport, listImports, listRuns, loanHistory, regionNames, runNotice, runBankFile,
+  type SubsidyRun, type UploadedFile,
+} from './microcredit.service.ts';
 import * as C from './microcredit.contract.ts';
 
 const TAG = ['小额信贷'];
@@ -110,8 +108,7 @@ export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppCo
       loan: loanView(loanState(loan, asOf, renewalsOf(same).get(loan.loanNo) ?? null), unmasked), masked: !unmasked,
       renewedFrom: renewedFromOf(same).get(loan.loanNo) ?? null,
       repayments: loan.repayDays.map((d, i) => ({ on: new Date(d * 86400000).toISOString().slice(0, 10), amountFen: loan.repayFen[i], balanceFen: (balance -= loan.repayFen[i]), row: loan.repayRows[i] })),
-      events: await listEvents(db, user.countyCode, [loan.loanNo]),
-      subsidies: await subsidiesOfLoan(db, user.countyCode, loan.loanNo),
+      ...(await loanHistory(db, user.countyCode, loan.loanNo)),
     };
   });
   r.post('/microcredit/loans/:loanNo/events', { config: { permission: 'microcredit.manage' }, schema: { tags: TAG, summary: '登记贷款处理情况（还清、续贷、展期、逾期催收）', params: C.LoanParam,
@@ -185,19 +182,10 @@ export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppCo
     });
   }
 
-  async function payLines(user: SessionUser, run: SubsidyRun, scope?: string): Promise<PayLine[]> {
-    const { lines } = await runLines(db, user.countyCode, run, { scope });
-    const names = await regionNames(db, [...new Set(lines.flatMap((l) => [l.villageCode, townshipOf(l.villageCode)]))]);
-    return lines.map((l) => ({ ...l, townshipName: names.get(townshipOf(l.villageCode)) ?? '', villageName: names.get(l.villageCode) ?? '' }));
-  }
   r.get('/microcredit/runs/:id/notice', { config: { permission: 'microcredit.read' }, schema: { tags: TAG, summary: '贴息公示名单（姓名、村、金额、遮蔽的身份证号；format=html 可打印，xlsx 表格）', params: C.RunParam,
     querystring: C.NoticeQuery, response: { 200: fileAnswer('贴息公示名单（HTML 或 xlsx）') } } }, async (req, reply) => {
     const user = requirePermission(req, 'microcredit.read');
-    const run = await mustGetRun(db, user.countyCode, req.params.id);
-    if (run.state === 'computed') throw new AppError('CONFLICT', '贴息尚未审核，不能公示');
-    const rows = noticeRowsOf(await payLines(user, run, scopeOf(user)));
-    const title = `${run.quarter.replace('Q', '年第')}季度扶贫小额信贷贴息公示`;
-    await appendAudit(db, actorOf(user), { action: 'microcredit.notice_export', entityType: 'microcredit_run', entityId: run.id, countyCode: user.countyCode, detail: { format: req.query.format, rows: rows.length } });
+    const { run, title, rows } = await runNotice(db, actorOf(user), user.countyCode, req.params.id, req.query.format, scopeOf(user));
     if (req.query.format === 'xlsx') {
       return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', attachmentDisposition(`贴息公示_${run.quarter}.xlsx`, 'notice.xlsx')).send(asFile(await noticeXlsx(title, rows)));
@@ -208,10 +196,7 @@ export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppCo
     querystring: C.BankFileQuery, response: { 200: fileAnswer('贴息银行发放文件') } } }, async (req, reply) => {
     const user = requirePermission(req, 'microcredit.manage');
     if (scopeOf(user)) throw new AppError('FORBIDDEN', C.MESSAGES.COUNTY_ONLY);
-    const run = await mustGetRun(db, user.countyCode, req.params.id);
-    if (run.state !== 'published' && run.state !== 'paid') throw new AppError('CONFLICT', '贴息须先审核并公示，才能导出银行发放文件');
-    const f = await bankFile(await getTemplate(db, user.countyCode, req.query.template), await payLines(user, run), run.quarter, run.batchNo);
-    await appendAudit(db, actorOf(user), { action: 'microcredit.bank_file', entityType: 'microcredit_run', entityId: run.id, countyCode: user.countyCode, detail: { template: req.query.template, rows: f.rows, totalFen: f.totalFen, unmasked: true } });
+    const f = await runBankFile(db, actorOf(user), user.countyCode, req.params.id, req.query.template);
     return reply.header('content-type', f.contentType).header('content-disposition', attachmentDisposition(f.fileName, 'bank-file'))
       .header('x-anju-rows', String(f.rows)).header('x-anju-total-fen', String(f.totalFen)).send(asFile(f.body));
   });

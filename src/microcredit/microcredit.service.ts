@@ -13,9 +13,12 @@ import { parseQuarter } from './values.ts';
 import { quarterSubsidy, type SubsidyLine } from './subsidy.ts';
 import { renewedFromOf, renewalsOf, loanState, handlingOf } from './figures.ts';
 import type { Loan } from './book.ts';
+import { bankFile, noticeRowsOf, type PayLine } from './payment.ts';
+import { getTemplate } from '../subsidy/index.ts';
 import { MESSAGES, RUN_STATE_NAMES } from './microcredit.contract.ts';
 import {
-  countiesOnFile, getImport, insertEvent, insertImport, lastImport, loadLoans, loanKey, loanKeys, lockCountyBook, recordBookEvents, replaceBook, setImportChanges,
+  countiesOnFile, getImport, insertEvent, insertImport, lastImport, listEvents, loadLoans, loanKey, loanKeys, lockCountyBook, recordBookEvents, regionNames, replaceBook,
+  setImportChanges, subsidiesOfLoan, townshipOf,
   type ImportRow, type LoanFilter,
 } from './book.store.ts';
 import { getRun, listRunLines, runOfQuarter, saveRun, setState, type RunState, type SubsidyRun } from './runs.store.ts';
@@ -184,4 +187,37 @@ export async function bookLoans(db: Kysely<Tables>, countyCode: string, f: LoanF
   return loadLoans(db, countyCode, f);
 }
 
+/** A loan's handling notes and its subsidy in each quarter (its page). */
+export async function loanHistory(db: Kysely<Tables>, countyCode: string, loanNo: string) {
+  return { events: await listEvents(db, countyCode, [loanNo]), subsidies: await subsidiesOfLoan(db, countyCode, loanNo) };
+}
+
+/** A run's lines with their township and village names (the public list, the bank file); `scope`: a township's own. */
+export async function payLinesOf(db: Kysely<Tables>, countyCode: string, run: SubsidyRun, scope?: string): Promise<PayLine[]> {
+  const { lines } = await runLines(db, countyCode, run, { scope });
+  const names = await regionNames(db, [...new Set(lines.flatMap((l) => [l.villageCode, townshipOf(l.villageCode)]))]);
+  return lines.map((l) => ({ ...l, townshipName: names.get(townshipOf(l.villageCode)) ?? '', villageName: names.get(l.villageCode) ?? '' }));
+}
+
+/** 公示名单 of a reviewed run: its rows and title, the export audited. */
+export async function runNotice(db: Kysely<Tables>, actor: AuditActor, countyCode: string, id: number, format: string, scope?: string) {
+  const run = await mustGetRun(db, countyCode, id);
+  if (run.state === 'computed') throw new AppError('CONFLICT', '贴息尚未审核，不能公示');
+  const rows = noticeRowsOf(await payLinesOf(db, countyCode, run, scope));
+  const title = `${run.quarter.replace('Q', '年第')}季度扶贫小额信贷贴息公示`;
+  await appendAudit(db, actor, { action: 'microcredit.notice_export', entityType: 'microcredit_run', entityId: run.id, countyCode, detail: { format, rows: rows.length } });
+  return { run, title, rows };
+}
+
+/** The bank file of a published run (by the county's bank template), audited: it carries full ID and account numbers. */
+export async function runBankFile(db: Kysely<Tables>, actor: AuditActor, countyCode: string, id: number, template: string) {
+  const run = await mustGetRun(db, countyCode, id);
+  if (run.state !== 'published' && run.state !== 'paid') throw new AppError('CONFLICT', '贴息须先审核并公示，才能导出银行发放文件');
+  const f = await bankFile(await getTemplate(db, countyCode, template), await payLinesOf(db, countyCode, run), run.quarter, run.batchNo);
+  await appendAudit(db, actor, { action: 'microcredit.bank_file', entityType: 'microcredit_run', entityId: run.id, countyCode, detail: { template, rows: f.rows, totalFen: f.totalFen, unmasked: true } });
+  return f;
+}
+
 export { getImport, todayIso };
+export { listImports, regionNames } from './book.store.ts';
+export { listRuns, type SubsidyRun } from './runs.store.ts';
