@@ -2,6 +2,7 @@
 // line, and risk removal through the state machine in risk.ts. Permissions and region scope
 // are checked here; every change is audited in its transaction.
 import type { Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { appendAudit } from '../shared/audit.ts';
 import { AppError, type ErrorCode } from '../shared/errors.ts';
 import { todayIso } from '../shared/dates.ts';
@@ -11,7 +12,7 @@ import { approveCounty, approveTownship, refusalMessage, requestRemoval, returnR
 import * as store from './household.store.ts';
 import type { Category, IdentifiedHow, MeasureType, RiskType } from './codes.ts';
 
-export type Db = Kysely<any>;
+export type Db = Kysely<Tables>;
 
 export function need(user: SessionUser, p: Permission): void {
   if (!hasPermission(user, p)) throw new AppError('FORBIDDEN', '没有权限执行此操作');
