@@ -134,6 +134,16 @@ export async function measuresOf(db: Kysely<Tables>, county: string, householdId
   return r.rows;
 }
 
+/** The counties set up in the database, in code order. */
+export async function countyCodes(db: Kysely<Tables>): Promise<string[]> {
+  return (await sql<{ code: string }>`SELECT code FROM counties ORDER BY code`.execute(db)).rows.map((r) => r.code);
+}
+
+/** Every monitored member's ID number and name, in entry order (the demo draws alerts from them). */
+export async function memberIdsAndNames(db: Kysely<Tables>, county: string): Promise<{ id_number: string; name: string }[]> {
+  return (await sql<{ id_number: string; name: string }>`SELECT id_number, name FROM monitored_members WHERE county_code = ${county} ORDER BY id`.execute(db)).rows;
+}
+
 export async function monitoringLines(db: Kysely<Tables>, county: string): Promise<Map<number, number>> {
   const r = await sql<{ year: number; line_fen: number }>`SELECT year, line_fen FROM monitoring_lines WHERE county_code = ${county} ORDER BY year`.execute(db);
   return new Map(r.rows.map((x) => [Number(x.year), Number(x.line_fen)]));
@@ -180,14 +190,14 @@ export async function listHouseholds(db: Kysely<Tables>, county: string, scope: 
 }
 
 /** Everything figures.ts needs, for the viewer's region. */
-export interface FigureHousehold { id: number; townshipCode: string; villageCode: string; category: Category; status: 'monitoring' | 'removed'; identifiedOn: string; removedOn: string | null; people: number }
-export interface FigureRisk { householdId: number; riskType: RiskType; state: RiskState; identifiedOn: string; removalDate: string | null }
-export async function figureRows(db: Kysely<Tables>, county: string, scope: string): Promise<{ households: FigureHousehold[]; risks: FigureRisk[] }> {
+export interface FigureHouseholdRow { id: number; townshipCode: string; villageCode: string; category: Category; status: 'monitoring' | 'removed'; identifiedOn: string; removedOn: string | null; people: number }
+export interface FigureRiskRow { householdId: number; riskType: RiskType; state: RiskState; identifiedOn: string; removalDate: string | null }
+export async function figureRows(db: Kysely<Tables>, county: string, scope: string): Promise<{ households: FigureHouseholdRow[]; risks: FigureRiskRow[] }> {
   const [h, r] = await Promise.all([
-    sql<FigureHousehold>`SELECT h.id::int AS id, h.township_code AS "townshipCode", h.village_code AS "villageCode", h.category, h.status, h.identified_on::text AS "identifiedOn",
+    sql<FigureHouseholdRow>`SELECT h.id::int AS id, h.township_code AS "townshipCode", h.village_code AS "villageCode", h.category, h.status, h.identified_on::text AS "identifiedOn",
         h.removed_on::text AS "removedOn", (SELECT count(*)::int FROM monitored_members m WHERE m.county_code = h.county_code AND m.household_id = h.id) AS people
       FROM monitored_households h WHERE h.county_code = ${county} AND h.village_code LIKE ${scope + '%'}`.execute(db),
-    sql<FigureRisk>`SELECT r.household_id::int AS "householdId", r.risk_type AS "riskType", r.state, r.identified_on::text AS "identifiedOn", r.removal_date::text AS "removalDate"
+    sql<FigureRiskRow>`SELECT r.household_id::int AS "householdId", r.risk_type AS "riskType", r.state, r.identified_on::text AS "identifiedOn", r.removal_date::text AS "removalDate"
       FROM monitored_risks r JOIN monitored_households h ON h.county_code = r.county_code AND h.id = r.household_id
       WHERE r.county_code = ${county} AND h.village_code LIKE ${scope + '%'}`.execute(db),
   ]);

@@ -8,8 +8,7 @@ import { requirePermission } from '../auth/index.ts';
 import type { AppContext } from '../shared/context.ts';
 import * as c from './monitoring.contract.ts';
 import * as svc from './household.service.ts';
-import { listView, householdPageView, figuresView, removalQueueView } from './views.ts';
-import { monitoringLines } from './household.store.ts';
+import { listView, householdPageView, figuresView, removalQueueView, linesView } from './views.ts';
 import { registerSurveyRoutes } from './survey.routes.ts';
 
 const TAG = ['防返贫监测'];
@@ -72,7 +71,7 @@ export async function registerMonitoringRoutes(app: FastifyInstance, ctx: AppCon
 
   r.get('/monitoring/lines', { config: { permission: 'monitoring.read' }, schema: { tags: TAG, summary: '各年度监测标准（人均纯收入，分）', response: { 200: c.Lines } } }, async (req) => {
     const user = requirePermission(req, 'monitoring.read');
-    return { lines: [...(await monitoringLines(db, user.countyCode))].map(([year, lineFen]) => ({ year, lineFen })) };
+    return linesView(db, user);
   });
   r.put('/monitoring/lines/:year', { config: { permission: 'monitoring.approve' }, schema: { tags: TAG, summary: '设置某年度监测标准（县级）', params: c.YearParam, body: c.LineBody, response: { 200: c.Ok } } }, async (req) => {
     const user = requirePermission(req, 'monitoring.approve');
