@@ -65,6 +65,7 @@ export const LoanDetail = z.object({
   subsidies: z.array(z.object({ quarter: z.string(), state: z.string(), days: z.number().int(), productFen: Fen, rate: z.string(), subsidyFen: Fen, overdue: z.boolean(), note: z.string() })),
 });
 export const LoanParam = z.object({ loanNo: z.string().min(1).max(60) });
+export const LoanQuery = z.object({ asOf: Iso.optional(), unmask: flag });
 export const EventBody = z.object({ kind: z.enum(EVENT_KINDS), onDate: Iso, note: z.string().min(1, '请填写处理情况').max(500) });
 export const EventCreated = LoanEvent.pick({ id: true });
 

@@ -96,7 +96,7 @@ export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppCo
     return { total: states.length, page: q.page, pageSize: q.pageSize, masked: !unmasked, asOf, loans: page.map((s) => loanView(s, unmasked)) };
   });
   r.get('/microcredit/loans/:loanNo', { config: { permission: 'microcredit.read' }, schema: { tags: TAG, summary: '贷款详情：还款、处理记录、各季度贴息', params: C.LoanParam,
-    querystring: C.OverdueQuery.extend({ unmask: C.LoansQuery.shape.unmask }), response: { 200: C.LoanDetail } } }, async (req) => {
+    querystring: C.LoanQuery, response: { 200: C.LoanDetail } } }, async (req) => {
     const user = requirePermission(req, 'microcredit.read');
     const [loan] = await bookLoans(db, user.countyCode, { loanNos: [req.params.loanNo] });
     if (!loan || !inScope(user, loan.villageCode)) throw new AppError('NOT_FOUND', C.MESSAGES.LOAN_NOT_FOUND);
