@@ -10,7 +10,7 @@ import { useAuth } from '../../../shared/auth.tsx';
 import { Chart } from '../../../shared/Chart.tsx';
 import { formatCount, formatYuan, formatWanYuan, todayIso } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import { DRILL_NAMES, HANDLING_COLORS, LOAN_STATUSES, LOAN_STATUS_NAMES, microcreditApi, type Drill, type DueList, type LoanStatus, type LoanView } from '../api.ts';
+import { DRILL_NAMES, HANDLING_COLORS, LOAN_STATUSES, LOAN_STATUS_NAMES, microcreditApi, type Drill, type DueList, type Figures, type LoanStatus, type LoanView } from '../api.ts';
 
 function halfYear(): [string, string] {
   const d = dayjs();
@@ -155,7 +155,7 @@ function FiguresTab({ onDrill }: { onDrill: (kind: Drill, from: string, to: stri
       )}
       <Card size="small" title="各季度贴息" style={{ marginTop: 16 }}>
         <Table rowKey="runId" size="small" dataSource={d?.subsidyByQuarter ?? []} pagination={false}
-          columns={[{ title: '季度', dataIndex: 'quarter', render: (v: string, r: { runId: number }) => <Link to={`/microcredit/subsidy/${r.runId}`}>{v}</Link> },
+          columns={[{ title: '季度', dataIndex: 'quarter', render: (v: string, r: Figures['subsidyByQuarter'][number]) => <Link to={`/microcredit/subsidy/${r.runId}`}>{v}</Link> },
             { title: '状态', dataIndex: 'state' }, { title: '笔数', dataIndex: 'loans', align: 'right' }, { title: '贴息金额', dataIndex: 'subsidyFen', align: 'right', render: formatYuan }]} />
       </Card>
     </>

@@ -11,7 +11,7 @@ import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { formatDateTime, formatFen, formatYuan } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import { RUN_COLORS, RUN_STATES, RUN_STATE_NAMES, microcreditApi, type RunStep, type RunView } from '../api.ts';
+import { RUN_COLORS, RUN_STATES, RUN_STATE_NAMES, microcreditApi, type RunLines, type RunStep, type RunView } from '../api.ts';
 
 function lastQuarter(): string {
   const d = dayjs(), q = Math.floor(d.month() / 3);
@@ -102,7 +102,7 @@ export function SubsidyRunPage() {
             { title: '借款人', dataIndex: 'name' }, { title: '身份证号', dataIndex: 'idNumber' }, { title: '村代码', dataIndex: 'villageCode' },
             { title: '计息天数', dataIndex: 'days', align: 'right' }, { title: '余额积数（元）', dataIndex: 'productFen', align: 'right', render: (v: number) => formatFen(v) },
             { title: '贴息利率（%）', dataIndex: 'rate', align: 'right' }, { title: '贴息金额', dataIndex: 'subsidyFen', align: 'right', render: formatYuan },
-            { title: '说明', dataIndex: 'note', render: (v: string, l: { overdue: boolean }) => (l.overdue ? <Tag color="error">{v}</Tag> : v) },
+            { title: '说明', dataIndex: 'note', render: (v: string, l: RunLines['lines'][number]) => (l.overdue ? <Tag color="error">{v}</Tag> : v) },
           ]} />
       </Card>
     </>

@@ -32,7 +32,7 @@ export function VillagePicker(props: { value?: string; onChange?: (v: string) =>
 
 interface Values {
   villageCode: string; category: IdentifyBody['category']; identifiedHow: IdentifyBody['identifiedHow']; identifiedOn: string; responsibleName: string; responsiblePhone?: string;
-  risks: string[]; incomeYear?: number; incomeYuan?: string; members: { name: string; idNumber: string; relation: string; phone?: string; healthNote?: string }[];
+  risks: string[]; incomeYear?: number; incomeYuan?: string; members: IdentifyBody['members'];
 }
 
 export function IdentifyForm({ onClose }: { onClose: () => void }) {
@@ -44,7 +44,7 @@ export function IdentifyForm({ onClose }: { onClose: () => void }) {
       const incomeFen = v.incomeYuan ? yuanToFen(v.incomeYuan) : null;
       const body: IdentifyBody = {
         villageCode: v.villageCode, category: v.category, identifiedHow: v.identifiedHow, identifiedOn: v.identifiedOn, responsibleName: v.responsibleName, responsiblePhone: v.responsiblePhone,
-        risks: v.risks.map((riskType) => ({ riskType: riskType as IdentifyBody['risks'][number]['riskType'] })), members: v.members as IdentifyBody['members'],
+        risks: v.risks.map((riskType) => ({ riskType: riskType as IdentifyBody['risks'][number]['riskType'] })), members: v.members,
         ...(incomeFen !== null && v.incomeYear ? { incomeYear: v.incomeYear, incomeFen } : {}),
       };
       return monitoringApi.identify(body);
