@@ -87,7 +87,7 @@ describe('architecture', () => {
   const SQL_ELSEWHERE = new Set(['src/shared/db/database.ts', 'src/shared/db/migrate.ts', 'src/shared/db/tables-gen.ts', 'src/subsidy/payroll-build.sql.ts']);
   const PENDING_SQL_OUTSIDE_STORES = new Set([
     'src/auth/auth.routes.ts', 'src/auth/login.ts', 'src/auth/users.routes.ts', 'src/funds/projects.cli.ts', 'src/funds/projects.demo.ts',
-    'src/microcredit/microcredit.cli.ts', 'src/monitoring/demo.ts', 'src/monitoring/monitoring.cli.ts', 'src/quality/nightly.ts',
+    'src/quality/nightly.ts',
     'src/registry/adjustment-apply.ts', 'src/registry/registry.quality-queries.ts', 'src/registry/registry.subsidy-queries.ts',
     'src/registry/roster-export.ts', 'src/registry/roster-import.ts', 'src/registry/roster.cli.ts', 'src/shared/audit-anchor.ts', 'src/shared/audit-key.ts',
     'src/shared/audit.ts', 'src/shared/jobs.ts', 'src/shared/search.ts', 'src/subsidy/notice.ts', 'src/subsidy/subsidy.cli.ts', 'src/system/backup.ts',
@@ -101,8 +101,8 @@ describe('architecture', () => {
   ]);
   const PENDING_ROUTES_ON_STORES = new Set([
     'src/auth/audit-log.routes.ts', 'src/auth/auth.cli.ts', 'src/auth/auth.routes.ts', 'src/auth/controls.routes.ts', 'src/auth/users.routes.ts',
-    'src/cases/cases.routes.ts', 'src/funds/funds.routes.ts', 'src/microcredit/microcredit.routes.ts', 'src/monitoring/monitoring.routes.ts',
-    'src/monitoring/survey.routes.ts', 'src/quality/quality.routes.ts', 'src/registry/registry.routes.ts', 'src/registry/roster.routes.ts',
+    'src/cases/cases.routes.ts', 'src/funds/funds.routes.ts',
+    'src/quality/quality.routes.ts', 'src/registry/registry.routes.ts', 'src/registry/roster.routes.ts',
     'src/subsidy/subsidy.cli.ts', 'src/subsidy/subsidy.routes.ts',
   ]);
   const rel = (f: string) => f.split(sep).join('/');
@@ -168,10 +168,7 @@ describe('architecture', () => {
     'web/src/features/funds/pages/BatchesPage.tsx', 'web/src/features/funds/pages/DispatchPage.tsx', 'web/src/features/funds/pages/EntriesPage.tsx',
     'web/src/features/funds/pages/EntryPage.tsx', 'web/src/features/funds/pages/FundsImportPage.tsx', 'web/src/features/funds/pages/FundsOverviewPage.tsx',
     'web/src/features/funds/pages/ProjectPage.tsx', 'web/src/features/funds/pages/ProjectsPage.tsx', 'web/src/features/home/components/HomeSections.tsx',
-    'web/src/features/home/pages/HomePage.tsx', 'web/src/features/microcredit/pages/ImportPage.tsx', 'web/src/features/microcredit/pages/LoanPage.tsx',
-    'web/src/features/microcredit/pages/LoansPage.tsx', 'web/src/features/microcredit/pages/SubsidyPage.tsx', 'web/src/features/monitoring/components/HouseholdForms.tsx',
-    'web/src/features/monitoring/components/IdentifyForm.tsx', 'web/src/features/monitoring/pages/AlertsPage.tsx', 'web/src/features/monitoring/pages/CampaignPage.tsx',
-    'web/src/features/monitoring/pages/FiguresPage.tsx', 'web/src/features/monitoring/pages/HouseholdPage.tsx', 'web/src/features/monitoring/pages/MonitoringPage.tsx',
+    'web/src/features/home/pages/HomePage.tsx',
     'web/src/features/quality/components/ImportPrecheck.tsx', 'web/src/features/quality/pages/QualityPage.tsx', 'web/src/features/registry/components/AdjustmentForm.tsx',
     'web/src/features/registry/components/PersonRecords.tsx', 'web/src/features/registry/components/pickers.tsx', 'web/src/features/registry/pages/AdjustmentsPage.tsx',
     'web/src/features/registry/pages/HouseholdPage.tsx', 'web/src/features/registry/pages/ImportPage.tsx', 'web/src/features/registry/pages/PersonPage.tsx',

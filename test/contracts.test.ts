@@ -82,6 +82,11 @@ const FILLERS: Array<[RegExp, string]> = [
   [/^\/api\/microcredit\/loans\//, `SELECT loan_no AS v FROM mc_loans ORDER BY loan_no LIMIT 1`],
   [/^\/api\/microcredit\/runs\//, `SELECT id::text AS v FROM mc_subsidy_runs ORDER BY id LIMIT 1`],
   [/^\/api\/monitoring\/households\//, `SELECT id::text AS v FROM monitored_households ORDER BY id LIMIT 1`],
+  [/^\/api\/microcredit\/imports\//, `SELECT id::text AS v FROM mc_imports ORDER BY id LIMIT 1`],
+  [/^\/api\/monitoring\/campaigns\/\{id\}\/villages\//, `SELECT campaign_id::text AS v, village_code AS w FROM survey_targets ORDER BY id LIMIT 1`],
+  [/^\/api\/monitoring\/campaigns\//, `SELECT id::text AS v FROM survey_campaigns ORDER BY id LIMIT 1`],
+  [/^\/api\/monitoring\/targets\//, `SELECT id::text AS v FROM survey_targets ORDER BY id LIMIT 1`],
+  [/^\/api\/monitoring\/alerts\/imports\//, `SELECT id::text AS v FROM alert_imports ORDER BY id LIMIT 1`],
 ];
 
 for (const engine of await testEngines()) {
@@ -120,8 +125,11 @@ for (const engine of await testEngines()) {
         let url = path;
         if (path.includes('{')) {
           const filler = FILLERS.find(([re]) => re.test(path));
-          const v = filler ? (await sql.raw<{ v: string }>(filler[1]).execute(t.db)).rows[0]?.v : undefined;
-          url = path.replace(/\{[^}]+\}/g, encodeURIComponent(v ?? '1'));
+          // a path with two parameters takes the row's second column for the second
+          const row = filler ? (await sql.raw<Record<string, string>>(filler[1]).execute(t.db)).rows[0] : undefined;
+          const values = row ? Object.values(row) : [];
+          let k = 0;
+          url = path.replace(/\{[^}]+\}/g, () => encodeURIComponent(values[Math.min(k++, values.length - 1)] ?? '1'));
         }
         tried++;
         const r = await app.inject({ method: 'GET', url, headers: admin.headers });

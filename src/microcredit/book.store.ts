@@ -2,6 +2,7 @@
 // latest files inside the caller's transaction; loading gives back the same `Loan` objects the
 // file mode builds, so one pure function computes the subsidy on either side.
 import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import type { Book, Loan, LoanKind, RateRow } from './book.ts';
 import { decimalOf, formatDecimal, isoOfDay, dayOf } from './values.ts';
 
@@ -10,41 +11,47 @@ export interface ImportRow {
   rejected: { file: string; row: number; reason: string }[]; changes: Record<string, number>; importedName: string; importedAt: string;
 }
 
-const importOf = (x: any): ImportRow => ({
-  id: Number(x.id), sha256: x.sha256, filenames: x.filenames, loans: Number(x.loans), repayments: Number(x.repayments), rates: Number(x.rates),
-  rejected: x.rejected, changes: x.changes, importedName: x.imported_name, importedAt: new Date(x.imported_at).toISOString(),
+interface ImportRecord {
+  id: number | string; sha256: string; filenames: unknown; loans: number; repayments: number; rates: number; rejected: unknown; changes: unknown;
+  imported_name: string; imported_at: Date | string;
+}
+
+// the jsonb columns hold what insertImport wrote
+const importOf = (x: ImportRecord): ImportRow => ({
+  id: Number(x.id), sha256: x.sha256, filenames: x.filenames as ImportRow['filenames'], loans: Number(x.loans), repayments: Number(x.repayments), rates: Number(x.rates),
+  rejected: x.rejected as ImportRow['rejected'], changes: x.changes as ImportRow['changes'], importedName: x.imported_name, importedAt: new Date(x.imported_at).toISOString(),
 });
 
-export async function lastImport(db: Kysely<any>, countyCode: string): Promise<ImportRow | null> {
-  const r = await sql<any>`SELECT * FROM mc_imports WHERE county_code = ${countyCode} ORDER BY id DESC LIMIT 1`.execute(db);
+export async function lastImport(db: Kysely<Tables>, countyCode: string): Promise<ImportRow | null> {
+  const r = await sql<ImportRecord>`SELECT * FROM mc_imports WHERE county_code = ${countyCode} ORDER BY id DESC LIMIT 1`.execute(db);
   return r.rows[0] ? importOf(r.rows[0]) : null;
 }
 
-export async function listImports(db: Kysely<any>, countyCode: string): Promise<Omit<ImportRow, 'rejected'>[]> {
-  const r = await sql<any>`SELECT id, sha256, filenames, loans, repayments, rates, '[]'::jsonb AS rejected, changes, imported_name, imported_at
+export async function listImports(db: Kysely<Tables>, countyCode: string): Promise<Omit<ImportRow, 'rejected'>[]> {
+  const r = await sql<ImportRecord>`SELECT id, sha256, filenames, loans, repayments, rates, '[]'::jsonb AS rejected, changes, imported_name, imported_at
     FROM mc_imports WHERE county_code = ${countyCode} ORDER BY id DESC LIMIT 100`.execute(db);
   return r.rows.map(importOf);
 }
 
-export async function getImport(db: Kysely<any>, countyCode: string, id: number): Promise<ImportRow | null> {
-  const r = await sql<any>`SELECT * FROM mc_imports WHERE county_code = ${countyCode} AND id = ${id}`.execute(db);
+export async function getImport(db: Kysely<Tables>, countyCode: string, id: number): Promise<ImportRow | null> {
+  const r = await sql<ImportRecord>`SELECT * FROM mc_imports WHERE county_code = ${countyCode} AND id = ${id}`.execute(db);
   return r.rows[0] ? importOf(r.rows[0]) : null;
 }
 
-export async function insertImport(trx: Kysely<any>, countyCode: string, x: Omit<ImportRow, 'id' | 'importedAt'> & { importedBy: number | null }): Promise<number> {
+export async function insertImport(trx: Kysely<Tables>, countyCode: string, x: Omit<ImportRow, 'id' | 'importedAt'> & { importedBy: number | null }): Promise<number> {
   const r = await sql<{ id: number }>`INSERT INTO mc_imports (county_code, sha256, filenames, loans, repayments, rates, rejected, changes, imported_by, imported_name)
     VALUES (${countyCode}, ${x.sha256}, ${JSON.stringify(x.filenames)}::jsonb, ${x.loans}, ${x.repayments}, ${x.rates}, ${JSON.stringify(x.rejected)}::jsonb,
       ${JSON.stringify(x.changes)}::jsonb, ${x.importedBy}, ${x.importedName}) RETURNING id`.execute(trx);
   return Number(r.rows[0].id);
 }
 
-export async function setImportChanges(trx: Kysely<any>, countyCode: string, id: number, changes: Record<string, number>): Promise<void> {
+export async function setImportChanges(trx: Kysely<Tables>, countyCode: string, id: number, changes: Record<string, number>): Promise<void> {
   await sql`UPDATE mc_imports SET changes = ${JSON.stringify(changes)}::jsonb WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
 }
 
 /** Loan numbers with the fields an import compares, to count what changed. */
-export async function loanKeys(trx: Kysely<any>, countyCode: string): Promise<Map<string, string>> {
-  const r = await sql<any>`SELECT loan_no, concat_ws('|', id_number, issued_on::text, due_on::text, coalesce(extended_to::text, ''), amount_fen::text, contract_rate, kind) AS k
+export async function loanKeys(trx: Kysely<Tables>, countyCode: string): Promise<Map<string, string>> {
+  const r = await sql<{ loan_no: string; k: string }>`SELECT loan_no, concat_ws('|', id_number, issued_on::text, due_on::text, coalesce(extended_to::text, ''), amount_fen::text, contract_rate, kind) AS k
     FROM mc_loans WHERE county_code = ${countyCode}`.execute(trx);
   return new Map(r.rows.map((x) => [x.loan_no, x.k]));
 }
@@ -53,7 +60,7 @@ export const loanKey = (l: Loan) => [l.idNumber, l.issuedOn, l.dueOn, l.extended
 const CHUNK = 5000;
 
 /** Replace the county's rates, loans and repayments by an accepted book (inside a transaction). */
-export async function replaceBook(trx: Kysely<any>, countyCode: string, importId: number, book: Book, renewedFrom: Map<string, string>): Promise<void> {
+export async function replaceBook(trx: Kysely<Tables>, countyCode: string, importId: number, book: Book, renewedFrom: Map<string, string>): Promise<void> {
   await sql`DELETE FROM mc_repayments WHERE county_code = ${countyCode}`.execute(trx);
   await sql`DELETE FROM mc_rates WHERE county_code = ${countyCode}`.execute(trx);
   const keep = book.loans.map((l) => l.loanNo);
@@ -94,7 +101,7 @@ export async function replaceBook(trx: Kysely<any>, countyCode: string, importId
 export const townshipOf = (villageCode: string) => (/^\d{12}$/.test(villageCode) ? villageCode.slice(0, 9) : '');
 
 /** Record 展期 and 续贷 seen in the book, once each (a re-import adds nothing). */
-export async function recordBookEvents(trx: Kysely<any>, countyCode: string, importId: number, book: Book, renewedFrom: Map<string, string>): Promise<number> {
+export async function recordBookEvents(trx: Kysely<Tables>, countyCode: string, importId: number, book: Book, renewedFrom: Map<string, string>): Promise<number> {
   const loan: string[] = [], kind: string[] = [], on: string[] = [], note: string[] = [];
   for (const l of book.loans) {
     if (l.extendedTo) { loan.push(l.loanNo); kind.push('展期'); on.push(l.dueOn); note.push(`展期至${l.extendedTo}`); }
@@ -115,8 +122,8 @@ export async function recordBookEvents(trx: Kysely<any>, countyCode: string, imp
 export interface LoanFilter { loanNos?: string[]; idNumbers?: string[]; scope?: string; activeFrom?: string }
 
 /** The book as `Loan` objects with their accepted repayments (in applied order). */
-export async function loadLoans(db: Kysely<any>, countyCode: string, f: LoanFilter = {}): Promise<Loan[]> {
-  const r = await sql<any>`SELECT l.loan_no, l.id_number, l.name, l.village_code, l.bank, l.issued_on::text AS issued_on, l.due_on::text AS due_on,
+export async function loadLoans(db: Kysely<Tables>, countyCode: string, f: LoanFilter = {}): Promise<Loan[]> {
+  const r = await sql<LoanRecord>`SELECT l.loan_no, l.id_number, l.name, l.village_code, l.bank, l.issued_on::text AS issued_on, l.due_on::text AS due_on,
       l.extended_to::text AS extended_to, l.amount_fen, l.contract_rate, l.subsidy_rate, l.kind, l.source_row,
       (SELECT string_agg((p.repaid_on - DATE '1970-01-01')::text || ':' || p.amount_fen::text || ':' || p.source_row::text, ',' ORDER BY p.seq)
          FROM mc_repayments p WHERE p.county_code = l.county_code AND p.loan_no = l.loan_no) AS reps
@@ -129,7 +136,14 @@ export async function loadLoans(db: Kysely<any>, countyCode: string, f: LoanFilt
   return r.rows.map(loanOfRow);
 }
 
-function loanOfRow(x: any): Loan {
+interface LoanRecord {
+  loan_no: string; id_number: string; name: string; village_code: string; bank: string; issued_on: string; due_on: string; extended_to: string | null;
+  amount_fen: number | string; contract_rate: string; subsidy_rate: string; kind: string; source_row: number;
+  /** the repayments in applied order, as 'day:fen:row,…' (one string: the fastest to read back) */
+  reps: string | null;
+}
+
+function loanOfRow(x: LoanRecord): Loan {
   const repayDays: number[] = [], repayFen: number[] = [], repayRows: number[] = [];
   if (x.reps) for (const p of String(x.reps).split(',')) { const [d, f, row] = p.split(':'); repayDays.push(+d); repayFen.push(+f); repayRows.push(+row); }
   const extendedTo = x.extended_to ?? null;
@@ -140,40 +154,49 @@ function loanOfRow(x: any): Loan {
   };
 }
 
-export async function loadRates(db: Kysely<any>, countyCode: string): Promise<RateRow[]> {
-  const r = await sql<any>`SELECT effective_on::text AS d, rate, source_row FROM mc_rates WHERE county_code = ${countyCode} ORDER BY effective_on`.execute(db);
+export async function loadRates(db: Kysely<Tables>, countyCode: string): Promise<RateRow[]> {
+  const r = await sql<{ d: string; rate: string; source_row: number }>`SELECT effective_on::text AS d, rate, source_row FROM mc_rates WHERE county_code = ${countyCode} ORDER BY effective_on`.execute(db);
   return r.rows.map((x) => ({ effectiveOn: x.d, day: dayOf(x.d), rate: decimalOf(x.rate), row: Number(x.source_row) }));
 }
 
 export interface EventRow { id: number; loanNo: string; kind: string; onDate: string; note: string; createdName: string; createdAt: string; fromImport: boolean }
 
-export async function listEvents(db: Kysely<any>, countyCode: string, loanNos: string[]): Promise<EventRow[]> {
-  const r = await sql<any>`SELECT id, loan_no, kind, on_date::text AS on_date, note, created_name, created_at, import_id FROM mc_loan_events
+export async function listEvents(db: Kysely<Tables>, countyCode: string, loanNos: string[]): Promise<EventRow[]> {
+  const r = await sql<{ id: number | string; loan_no: string; kind: string; on_date: string; note: string; created_name: string; created_at: Date | string; import_id: number | null }>`SELECT id, loan_no, kind, on_date::text AS on_date, note, created_name, created_at, import_id FROM mc_loan_events
     WHERE county_code = ${countyCode} AND loan_no = ANY(${loanNos}::text[]) ORDER BY on_date, id`.execute(db);
   return r.rows.map((x) => ({ id: Number(x.id), loanNo: x.loan_no, kind: x.kind, onDate: x.on_date, note: x.note, createdName: x.created_name || '银行文件导入',
     createdAt: new Date(x.created_at).toISOString(), fromImport: x.import_id !== null }));
 }
 
-export async function insertEvent(trx: Kysely<any>, countyCode: string, e: { loanNo: string; kind: string; onDate: string; note: string; by: number | null; byName: string }): Promise<number> {
+export async function insertEvent(trx: Kysely<Tables>, countyCode: string, e: { loanNo: string; kind: string; onDate: string; note: string; by: number | null; byName: string }): Promise<number> {
   const r = await sql<{ id: number }>`INSERT INTO mc_loan_events (county_code, loan_no, kind, on_date, note, created_by, created_name)
     VALUES (${countyCode}, ${e.loanNo}, ${e.kind}, ${e.onDate}, ${e.note}, ${e.by}, ${e.byName}) RETURNING id`.execute(trx);
   return Number(r.rows[0].id);
 }
 
 /** Subsidy lines of one loan across the runs (its page). */
-export async function subsidiesOfLoan(db: Kysely<any>, countyCode: string, loanNo: string) {
-  const r = await sql<any>`SELECT r.quarter, r.state, l.days, l.product_fen, l.rate, l.subsidy_fen, l.overdue, l.note FROM mc_subsidy_lines l
+export async function subsidiesOfLoan(db: Kysely<Tables>, countyCode: string, loanNo: string) {
+  const r = await sql<{ quarter: string; state: string; days: number; product_fen: number | string; rate: string; subsidy_fen: number | string; overdue: boolean; note: string }>`SELECT r.quarter, r.state, l.days, l.product_fen, l.rate, l.subsidy_fen, l.overdue, l.note FROM mc_subsidy_lines l
     JOIN mc_subsidy_runs r ON r.county_code = l.county_code AND r.id = l.run_id WHERE l.county_code = ${countyCode} AND l.loan_no = ${loanNo} ORDER BY r.quarter`.execute(db);
   return r.rows.map((x) => ({ quarter: x.quarter, state: x.state, days: Number(x.days), productFen: Number(x.product_fen), rate: x.rate, subsidyFen: Number(x.subsidy_fen), overdue: x.overdue, note: x.note }));
 }
 
 /** Township and village names for labels. */
-export async function regionNames(db: Kysely<any>, codes: string[]): Promise<Map<string, string>> {
+export async function regionNames(db: Kysely<Tables>, codes: string[]): Promise<Map<string, string>> {
   if (!codes.length) return new Map();
-  const r = await sql<any>`SELECT code, name FROM regions WHERE code = ANY(${codes}::text[])`.execute(db);
+  const r = await sql<{ code: string; name: string }>`SELECT code, name FROM regions WHERE code = ANY(${codes}::text[])`.execute(db);
   return new Map(r.rows.map((x) => [x.code, x.name]));
 }
 
-export async function lockCountyBook(trx: Kysely<any>, countyCode: string): Promise<void> {
+/** Up to two counties on file: those with a book first, else those set up. */
+export async function countiesOnFile(db: Kysely<Tables>): Promise<string[][]> {
+  const out: string[][] = [];
+  for (const q of [sql<{ c: string }>`SELECT DISTINCT county_code AS c FROM mc_imports LIMIT 2`, sql<{ c: string }>`SELECT code AS c FROM counties LIMIT 2`]) {
+    out.push((await q.execute(db)).rows.map((r) => r.c));
+  }
+  return out;
+}
+
+export async function lockCountyBook(trx: Kysely<Tables>, countyCode: string): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(hashtext(${'microcredit:' + countyCode}))`.execute(trx);
 }

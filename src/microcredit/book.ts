@@ -171,7 +171,7 @@ export class RepaymentChecker {
     const cols = columnsOf('repayments', headers);
     this.get = getter(cols);
     this.cols = { loanNo: cols.get('贷款编号')!, date: cols.get('还款日期')!, amount: cols.get('还款本金')! };
-    loans.forEach((l, i) => this.index.set(l.loanNo, i));
+    loans.forEach((l, i) => { this.index.set(l.loanNo, i); });
   }
 
   /** Column positions, for readers that hand over fields rather than rows. */

@@ -3,6 +3,7 @@
 // repayments, payoffs, renewals (续贷), extensions (展期) and a few overdue ones. Written as the
 // banks' three files and loaded through the real import, then the last full quarter computed.
 import type { Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import type { AppContext } from '../shared/context.ts';
 import { SYSTEM_ACTOR } from '../shared/audit.ts';
 import { todayIso } from '../shared/dates.ts';
@@ -20,7 +21,7 @@ const BANKS: [string, string][] = [['农商银行', 'NS'], ['邮储银行', 'YC'
 export interface DemoSummary { loans: number; repayments: number; quarter: string | null }
 
 /** Up to `borrowers` adults of the register, one per household. */
-async function borrowersOf(db: Kysely<any>, countyCode: string, borrowers: number, asOf: string) {
+async function borrowersOf(db: Kysely<Tables>, countyCode: string, borrowers: number, asOf: string) {
   const out: { idNumber: string; name: string; villageCode: string }[] = [];
   const households = new Set<string>();
   for await (const chunk of streamRosterForCheck(db, countyCode)) {

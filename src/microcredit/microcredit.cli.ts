@@ -3,14 +3,13 @@ import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
-import { sql } from 'kysely';
 import type { Database } from '../shared/db/database.ts';
 import type { AuditActor } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { formatFen } from '../shared/money.ts';
 import { readBook } from './files.ts';
 import { parseQuarter } from './values.ts';
-import { quarterSubsidy, rejectedCsv, subsidyCsv, totals } from './subsidy.ts';
+import { quarterSubsidy, rejectedCsv, subsidyCsv, totals, type SubsidyLine } from './subsidy.ts';
 
 interface SubsidyOptions { loans?: string; repayments?: string; rates?: string; quarter: string; out: string; rejected?: string; county?: string }
 
@@ -31,16 +30,7 @@ const service = () => import('./microcredit.service.ts');
 
 /** --county, else the one county the database holds (in its book, or on file). */
 async function countyOf(d: Database, given?: string): Promise<string> {
-  if (given) {
-    if (!/^\d{6}$/.test(given)) throw new AppError('VALIDATION', `县级区划代码“${given}”应为6位数字`);
-    return given;
-  }
-  for (const q of [sql<{ c: string }>`SELECT DISTINCT county_code AS c FROM mc_imports LIMIT 2`, sql<{ c: string }>`SELECT code AS c FROM counties LIMIT 2`]) {
-    const r = await q.execute(d.db);
-    if (r.rows.length === 1) return r.rows[0].c;
-    if (r.rows.length > 1) break;
-  }
-  throw new AppError('VALIDATION', '请用 --county 指定县级区划代码');
+  return (await service()).commandCounty(d.db, given);
 }
 
 /** For an import: --county, else the one county on file, else (null) the county of the loans' 村代码. */
@@ -64,7 +54,7 @@ export function registerMicrocreditCommands(program: Command) {
       const given = [o.loans, o.repayments, o.rates].filter(Boolean).length;
       if (given !== 0 && given !== 3) throw new AppError('VALIDATION', '按文件计算须同时给出 --loans、--repayments 和 --rates');
       const started = Date.now();
-      let lines, rejected: number | null = null;
+      let lines: SubsidyLine[], rejected: number | null = null;
       if (given === 3) {
         const book = await readBook({ loans: o.loans!, repayments: o.repayments!, rates: o.rates! });
         lines = quarterSubsidy(book.loans, q);

@@ -6,6 +6,11 @@ export const RUN_STATES = ['computed', 'reviewed', 'published', 'paid'] as const
 export const RUN_STATE_NAMES: Record<(typeof RUN_STATES)[number], string> = { computed: '计算', reviewed: '审核', published: '公示', paid: '发放' };
 export const HANDLING_NAMES = ['还清', '续贷', '展期', '逾期', '未到期'] as const;
 export const EVENT_KINDS = ['还清', '续贷', '展期', '逾期'] as const;
+/** the figures a loan list can be drilled from (GET /microcredit/loans?drill=) */
+export const DRILLS = ['outstanding', 'issued', 'repaid', 'renewed', 'extended', 'overdue'] as const;
+export const DRILL_NAMES: Record<(typeof DRILLS)[number], string> = { outstanding: '在贷', issued: '期间发放', repaid: '期间还款', renewed: '期间续贷', extended: '期间展期', overdue: '逾期' };
+export const LOAN_STATUSES = ['all', 'outstanding', 'overdue', 'repaid'] as const;
+export const LOAN_STATUS_NAMES: Record<(typeof LOAN_STATUSES)[number], string> = { all: '全部', outstanding: '在贷', overdue: '逾期', repaid: '已还清' };
 
 export const MESSAGES = {
   NO_BOOK: '尚未导入贷款台账，请先导入银行的贷款台账、还款记录和贴息利率表',
@@ -45,9 +50,9 @@ export const LoanView = z.object({
 });
 export const LoansQuery = z.object({
   q: z.string().max(40).optional(), townshipCode: z.string().regex(/^\d{9}$/).optional(), bank: z.string().max(40).optional(),
-  status: z.enum(['all', 'outstanding', 'overdue', 'repaid']).default('all'), asOf: Iso.optional(),
+  status: z.enum(LOAN_STATUSES).default('all'), asOf: Iso.optional(),
   /** the loans behind one figure of /microcredit/figures (same from, to, asOf) */
-  drill: z.enum(['outstanding', 'issued', 'repaid', 'renewed', 'extended', 'overdue']).optional(), from: Iso.optional(), to: Iso.optional(),
+  drill: z.enum(DRILLS).optional(), from: Iso.optional(), to: Iso.optional(),
   page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(500).default(50), unmask: flag,
 });
 export const LoanList = z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), masked: z.boolean(), asOf: Iso, loans: z.array(LoanView) });
@@ -60,7 +65,9 @@ export const LoanDetail = z.object({
   subsidies: z.array(z.object({ quarter: z.string(), state: z.string(), days: z.number().int(), productFen: Fen, rate: z.string(), subsidyFen: Fen, overdue: z.boolean(), note: z.string() })),
 });
 export const LoanParam = z.object({ loanNo: z.string().min(1).max(60) });
+export const LoanQuery = z.object({ asOf: Iso.optional(), unmask: flag });
 export const EventBody = z.object({ kind: z.enum(EVENT_KINDS), onDate: Iso, note: z.string().min(1, '请填写处理情况').max(500) });
+export const EventCreated = LoanEvent.pick({ id: true });
 
 export const PeriodQuery = z.object({ from: Iso, to: Iso, asOf: Iso.optional() });
 export const DueLoanView = LoanView.extend({ handling: z.enum(HANDLING_NAMES) });
@@ -98,8 +105,6 @@ export const SubsidyLineView = z.object({
 export const RunLines = z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), masked: z.boolean(), lines: z.array(SubsidyLineView) });
 export const NoticeQuery = z.object({ format: z.enum(['html', 'xlsx']).default('html') });
 export const BankFileQuery = z.object({ template: z.string().max(40).default('generic') });
-/** file downloads (html page, xlsx, csv): the body is the file */
-export const FileBody = z.any().describe('文件内容');
 
 export type ImportResultT = z.infer<typeof ImportResult>;
 export type LoanViewT = z.infer<typeof LoanView>;

@@ -4,6 +4,7 @@
 // never the one who computed), loan handling notes, and the figures. Audited.
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { todayIso } from '../shared/dates.ts';
@@ -12,9 +13,12 @@ import { parseQuarter } from './values.ts';
 import { quarterSubsidy, type SubsidyLine } from './subsidy.ts';
 import { renewedFromOf, renewalsOf, loanState, handlingOf } from './figures.ts';
 import type { Loan } from './book.ts';
+import { bankFile, noticeRowsOf, type PayLine } from './payment.ts';
+import { getTemplate } from '../subsidy/index.ts';
 import { MESSAGES, RUN_STATE_NAMES } from './microcredit.contract.ts';
 import {
-  getImport, insertEvent, insertImport, lastImport, loadLoans, loanKey, loanKeys, lockCountyBook, recordBookEvents, replaceBook, setImportChanges,
+  countiesOnFile, getImport, insertEvent, insertImport, lastImport, listEvents, loadLoans, loanKey, loanKeys, lockCountyBook, recordBookEvents, regionNames, replaceBook,
+  setImportChanges, subsidiesOfLoan, townshipOf,
   type ImportRow, type LoanFilter,
 } from './book.store.ts';
 import { getRun, listRunLines, runOfQuarter, saveRun, setState, type RunState, type SubsidyRun } from './runs.store.ts';
@@ -36,8 +40,21 @@ export function countyOfBook(loans: Loan[]): string | null {
   return [...n].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
+/** A command's county: --county, else the one county the database holds (in its book, or on file). */
+export async function commandCounty(db: Kysely<Tables>, given?: string): Promise<string> {
+  if (given) {
+    if (!/^\d{6}$/.test(given)) throw new AppError('VALIDATION', `县级区划代码“${given}”应为6位数字`);
+    return given;
+  }
+  for (const found of await countiesOnFile(db)) {
+    if (found.length === 1) return found[0];
+    if (found.length > 1) break;
+  }
+  throw new AppError('VALIDATION', '请用 --county 指定县级区划代码');
+}
+
 /** Import the banks' complete book (the three files); nothing is written on a dry run. A null county: the book's own. */
-export async function importBook(db: Kysely<any>, actor: AuditActor, county: string | null, files: BookUpload, opts: { dryRun?: boolean } = {}): Promise<ImportOutcome & { countyCode: string }> {
+export async function importBook(db: Kysely<Tables>, actor: AuditActor, county: string | null, files: BookUpload, opts: { dryRun?: boolean } = {}): Promise<ImportOutcome & { countyCode: string }> {
   const book = await readBook({ loans: files.loans.content, repayments: files.repayments.content, rates: files.rates.content });
   const countyCode = county ?? countyOfBook(book.loans);
   if (!countyCode) throw new AppError('VALIDATION', '无法从村代码判断所属县，请指定县级区划代码（--county）');
@@ -70,14 +87,14 @@ export async function importBook(db: Kysely<any>, actor: AuditActor, county: str
   });
 }
 
-export async function mustHaveBook(db: Kysely<any>, countyCode: string): Promise<ImportRow> {
+export async function mustHaveBook(db: Kysely<Tables>, countyCode: string): Promise<ImportRow> {
   const last = await lastImport(db, countyCode);
   if (!last) throw new AppError('CONFLICT', MESSAGES.NO_BOOK);
   return last;
 }
 
 /** The quarter's lines from the database, not saved: the CLI's database mode. */
-export async function quarterFromDatabase(db: Kysely<any>, countyCode: string, quarter: string): Promise<SubsidyLine[]> {
+export async function quarterFromDatabase(db: Kysely<Tables>, countyCode: string, quarter: string): Promise<SubsidyLine[]> {
   const q = parseQuarter(quarter);
   if (!q) throw new AppError('VALIDATION', `季度“${quarter}”无法识别，应为如2020Q2`);
   await mustHaveBook(db, countyCode);
@@ -85,7 +102,7 @@ export async function quarterFromDatabase(db: Kysely<any>, countyCode: string, q
 }
 
 /** 计算: compute (or recompute while not yet reviewed) a quarter's subsidy from the book. */
-export async function computeRun(db: Kysely<any>, actor: AuditActor, countyCode: string, quarter: string): Promise<SubsidyRun> {
+export async function computeRun(db: Kysely<Tables>, actor: AuditActor, countyCode: string, quarter: string): Promise<SubsidyRun> {
   const lines = await quarterFromDatabase(db, countyCode, quarter);
   return db.transaction().execute(async (trx) => {
     await lockCountyBook(trx, countyCode);
@@ -100,7 +117,7 @@ export async function computeRun(db: Kysely<any>, actor: AuditActor, countyCode:
   });
 }
 
-export async function mustGetRun(db: Kysely<any>, countyCode: string, id: number): Promise<SubsidyRun> {
+export async function mustGetRun(db: Kysely<Tables>, countyCode: string, id: number): Promise<SubsidyRun> {
   const run = await getRun(db, countyCode, id);
   if (!run) throw new AppError('NOT_FOUND', MESSAGES.RUN_NOT_FOUND);
   return run;
@@ -113,7 +130,7 @@ const NEXT: Record<'review' | 'publish' | 'pay', { from: RunState; to: RunState;
 };
 
 /** 审核 → 公示 → 发放, one step at a time; the reviewer is never the one who computed. */
-export async function advanceRun(db: Kysely<any>, actor: AuditActor, countyCode: string, id: number, step: keyof typeof NEXT): Promise<SubsidyRun> {
+export async function advanceRun(db: Kysely<Tables>, actor: AuditActor, countyCode: string, id: number, step: keyof typeof NEXT): Promise<SubsidyRun> {
   return db.transaction().execute(async (trx) => {
     const run = await getRun(trx, countyCode, id, true);
     if (!run) throw new AppError('NOT_FOUND', MESSAGES.RUN_NOT_FOUND);
@@ -130,13 +147,13 @@ export async function advanceRun(db: Kysely<any>, actor: AuditActor, countyCode:
   });
 }
 
-export async function runLines(db: Kysely<any>, countyCode: string, run: SubsidyRun, f: Parameters<typeof listRunLines>[3] = {}) {
+export async function runLines(db: Kysely<Tables>, countyCode: string, run: SubsidyRun, f: Parameters<typeof listRunLines>[3] = {}) {
   const r = await listRunLines(db, countyCode, run.id, f);
   return { total: r.total, lines: r.lines.map((l) => ({ ...l, quarter: run.quarter })) };
 }
 
 /** An officer's note on how a loan was handled (还清, 续贷, 展期, 逾期 follow-up). */
-export async function recordHandling(db: Kysely<any>, actor: AuditActor, countyCode: string, loanNo: string, e: { kind: string; onDate: string; note: string }): Promise<number> {
+export async function recordHandling(db: Kysely<Tables>, actor: AuditActor, countyCode: string, loanNo: string, e: { kind: string; onDate: string; note: string }): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const id = await insertEvent(trx, countyCode, { loanNo, ...e, by: actor.userId, byName: actor.username });
     await appendAudit(trx, actor, { action: 'microcredit.loan_handling', entityType: 'microcredit_loan', entityId: loanNo, countyCode, after: e });
@@ -145,13 +162,13 @@ export async function recordHandling(db: Kysely<any>, actor: AuditActor, countyC
 }
 
 /** Loans of the given people (by normalised ID number), for other capabilities' pages. */
-export async function loansByIdNumbers(db: Kysely<any>, countyCode: string, idNumbers: string[]): Promise<Loan[]> {
+export async function loansByIdNumbers(db: Kysely<Tables>, countyCode: string, idNumbers: string[]): Promise<Loan[]> {
   if (!idNumbers.length) return [];
   return loadLoans(db, countyCode, { idNumbers });
 }
 
 /** A person's loans as other capabilities show them (the monitored household's 小额信贷 tab): balance and handling today. */
-export async function loanSummariesByIdNumbers(db: Kysely<any>, countyCode: string, idNumbers: string[]) {
+export async function loanSummariesByIdNumbers(db: Kysely<Tables>, countyCode: string, idNumbers: string[]) {
   const loans = await loansByIdNumbers(db, countyCode, idNumbers);
   const today = todayIso();
   const renewals = renewalsOf(loans);
@@ -166,8 +183,41 @@ export async function loanSummariesByIdNumbers(db: Kysely<any>, countyCode: stri
   });
 }
 
-export async function bookLoans(db: Kysely<any>, countyCode: string, f: LoanFilter = {}): Promise<Loan[]> {
+export async function bookLoans(db: Kysely<Tables>, countyCode: string, f: LoanFilter = {}): Promise<Loan[]> {
   return loadLoans(db, countyCode, f);
 }
 
+/** A loan's handling notes and its subsidy in each quarter (its page). */
+export async function loanHistory(db: Kysely<Tables>, countyCode: string, loanNo: string) {
+  return { events: await listEvents(db, countyCode, [loanNo]), subsidies: await subsidiesOfLoan(db, countyCode, loanNo) };
+}
+
+/** A run's lines with their township and village names (the public list, the bank file); `scope`: a township's own. */
+export async function payLinesOf(db: Kysely<Tables>, countyCode: string, run: SubsidyRun, scope?: string): Promise<PayLine[]> {
+  const { lines } = await runLines(db, countyCode, run, { scope });
+  const names = await regionNames(db, [...new Set(lines.flatMap((l) => [l.villageCode, townshipOf(l.villageCode)]))]);
+  return lines.map((l) => ({ ...l, townshipName: names.get(townshipOf(l.villageCode)) ?? '', villageName: names.get(l.villageCode) ?? '' }));
+}
+
+/** 公示名单 of a reviewed run: its rows and title, the export audited. */
+export async function runNotice(db: Kysely<Tables>, actor: AuditActor, countyCode: string, id: number, format: string, scope?: string) {
+  const run = await mustGetRun(db, countyCode, id);
+  if (run.state === 'computed') throw new AppError('CONFLICT', '贴息尚未审核，不能公示');
+  const rows = noticeRowsOf(await payLinesOf(db, countyCode, run, scope));
+  const title = `${run.quarter.replace('Q', '年第')}季度扶贫小额信贷贴息公示`;
+  await appendAudit(db, actor, { action: 'microcredit.notice_export', entityType: 'microcredit_run', entityId: run.id, countyCode, detail: { format, rows: rows.length } });
+  return { run, title, rows };
+}
+
+/** The bank file of a published run (by the county's bank template), audited: it carries full ID and account numbers. */
+export async function runBankFile(db: Kysely<Tables>, actor: AuditActor, countyCode: string, id: number, template: string) {
+  const run = await mustGetRun(db, countyCode, id);
+  if (run.state !== 'published' && run.state !== 'paid') throw new AppError('CONFLICT', '贴息须先审核并公示，才能导出银行发放文件');
+  const f = await bankFile(await getTemplate(db, countyCode, template), await payLinesOf(db, countyCode, run), run.quarter, run.batchNo);
+  await appendAudit(db, actor, { action: 'microcredit.bank_file', entityType: 'microcredit_run', entityId: run.id, countyCode, detail: { template, rows: f.rows, totalFen: f.totalFen, unmasked: true } });
+  return f;
+}
+
 export { getImport, todayIso };
+export { listImports, regionNames } from './book.store.ts';
+export { listRuns, type SubsidyRun } from './runs.store.ts';

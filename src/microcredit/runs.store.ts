@@ -1,6 +1,7 @@
 // Quarterly subsidy runs and their lines: SQL only. The workflow (who may move a run, in what
 // order) lives in microcredit.service.ts.
 import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { decimalOf } from './values.ts';
 import type { SubsidyLine } from './subsidy.ts';
 import { townshipOf } from './book.store.ts';
@@ -14,30 +15,37 @@ export interface SubsidyRun {
 }
 
 const ts = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
-const runOf = (x: any): SubsidyRun => ({
-  id: Number(x.id), quarter: x.quarter, state: x.state, importId: Number(x.import_id), loans: Number(x.loans), subsidyFen: Number(x.subsidy_fen),
+type Stamp = Date | string | null;
+/** a row of mc_subsidy_runs as the driver reads it (bigint may come as text) */
+interface RunRecord {
+  id: number | string; quarter: string; state: string; import_id: number | string; loans: number; subsidy_fen: number | string; overdue: number; batch_no: string;
+  computed_by: number | string | null; computed_name: string; computed_at: Stamp; reviewed_by: number | string | null; reviewed_name: string | null;
+  reviewed_at: Stamp; published_at: Stamp; paid_at: Stamp;
+}
+const runOf = (x: RunRecord): SubsidyRun => ({
+  id: Number(x.id), quarter: x.quarter, state: x.state as RunState, importId: Number(x.import_id), loans: Number(x.loans), subsidyFen: Number(x.subsidy_fen),
   overdue: Number(x.overdue), batchNo: x.batch_no, computedBy: x.computed_by === null ? null : Number(x.computed_by), computedName: x.computed_name,
   computedAt: ts(x.computed_at)!, reviewedBy: x.reviewed_by === null ? null : Number(x.reviewed_by), reviewedName: x.reviewed_name ?? null,
   reviewedAt: ts(x.reviewed_at), publishedAt: ts(x.published_at), paidAt: ts(x.paid_at),
 });
 
-export async function getRun(db: Kysely<any>, countyCode: string, id: number, lock = false): Promise<SubsidyRun | null> {
-  const r = await sql<any>`SELECT * FROM mc_subsidy_runs WHERE county_code = ${countyCode} AND id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`.execute(db);
+export async function getRun(db: Kysely<Tables>, countyCode: string, id: number, lock = false): Promise<SubsidyRun | null> {
+  const r = await sql<RunRecord>`SELECT * FROM mc_subsidy_runs WHERE county_code = ${countyCode} AND id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`.execute(db);
   return r.rows[0] ? runOf(r.rows[0]) : null;
 }
 
-export async function runOfQuarter(db: Kysely<any>, countyCode: string, quarter: string): Promise<SubsidyRun | null> {
-  const r = await sql<any>`SELECT * FROM mc_subsidy_runs WHERE county_code = ${countyCode} AND quarter = ${quarter} FOR UPDATE`.execute(db);
+export async function runOfQuarter(db: Kysely<Tables>, countyCode: string, quarter: string): Promise<SubsidyRun | null> {
+  const r = await sql<RunRecord>`SELECT * FROM mc_subsidy_runs WHERE county_code = ${countyCode} AND quarter = ${quarter} FOR UPDATE`.execute(db);
   return r.rows[0] ? runOf(r.rows[0]) : null;
 }
 
-export async function listRuns(db: Kysely<any>, countyCode: string): Promise<SubsidyRun[]> {
-  const r = await sql<any>`SELECT * FROM mc_subsidy_runs WHERE county_code = ${countyCode} ORDER BY quarter DESC`.execute(db);
+export async function listRuns(db: Kysely<Tables>, countyCode: string): Promise<SubsidyRun[]> {
+  const r = await sql<RunRecord>`SELECT * FROM mc_subsidy_runs WHERE county_code = ${countyCode} ORDER BY quarter DESC`.execute(db);
   return r.rows.map(runOf);
 }
 
 /** Insert or replace (while still 计算) a quarter's run with its lines. */
-export async function saveRun(trx: Kysely<any>, countyCode: string, x: { quarter: string; importId: number; lines: SubsidyLine[]; by: number | null; byName: string; existing: number | null }): Promise<number> {
+export async function saveRun(trx: Kysely<Tables>, countyCode: string, x: { quarter: string; importId: number; lines: SubsidyLine[]; by: number | null; byName: string; existing: number | null }): Promise<number> {
   const total = x.lines.reduce((s, l) => s + l.subsidyFen, 0), overdue = x.lines.filter((l) => l.overdue).length;
   let id = x.existing;
   if (id === null) {
@@ -65,7 +73,7 @@ const formatRate = (l: SubsidyLine) => {
   return l.rate.s ? `${t.slice(0, -l.rate.s)}.${t.slice(-l.rate.s)}` : t;
 };
 
-export async function setState(trx: Kysely<any>, countyCode: string, id: number, state: RunState, by?: { id: number | null; name: string }): Promise<void> {
+export async function setState(trx: Kysely<Tables>, countyCode: string, id: number, state: RunState, by?: { id: number | null; name: string }): Promise<void> {
   if (state === 'reviewed') {
     await sql`UPDATE mc_subsidy_runs SET state = 'reviewed', reviewed_by = ${by?.id ?? null}, reviewed_name = ${by?.name ?? ''}, reviewed_at = now() WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
   } else if (state === 'published') {
@@ -78,13 +86,13 @@ export async function setState(trx: Kysely<any>, countyCode: string, id: number,
 export interface LineFilter { scope?: string; overdue?: boolean; q?: string; offset?: number; limit?: number }
 
 /** Lines of a run in 贷款编号 order (the database's C collation is code point order for UTF-8). */
-export async function listRunLines(db: Kysely<any>, countyCode: string, runId: number, f: LineFilter = {}): Promise<{ total: number; lines: SubsidyLine[] }> {
+export async function listRunLines(db: Kysely<Tables>, countyCode: string, runId: number, f: LineFilter = {}): Promise<{ total: number; lines: SubsidyLine[] }> {
   const where = sql`county_code = ${countyCode} AND run_id = ${runId}
     ${f.scope && f.scope.length > 6 ? sql`AND village_code LIKE ${f.scope + '%'}` : sql``}
     ${f.overdue !== undefined ? sql`AND overdue = ${f.overdue}` : sql``}
     ${f.q ? sql`AND (loan_no LIKE ${'%' + f.q + '%'} OR name LIKE ${'%' + f.q + '%'})` : sql``}`;
   const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM mc_subsidy_lines WHERE ${where}`.execute(db);
-  const r = await sql<any>`SELECT * FROM mc_subsidy_lines WHERE ${where} ORDER BY loan_no COLLATE "C"
+  const r = await sql<{ loan_no: string; id_number: string; name: string; village_code: string; bank: string; days: number; product_fen: number | string; rate: string; subsidy_fen: number | string; overdue: boolean; note: string }>`SELECT * FROM mc_subsidy_lines WHERE ${where} ORDER BY loan_no COLLATE "C"
     ${f.limit !== undefined ? sql`LIMIT ${f.limit} OFFSET ${f.offset ?? 0}` : sql``}`.execute(db);
   return {
     total: Number(n.rows[0].n),

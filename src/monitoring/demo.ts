@@ -4,7 +4,6 @@
 // department alerts matched through the real import. Everything is invented; the same seed
 // gives the same data. Approvals are attributed to three inactive demo users (they cannot
 // log in) so the separation of duties holds in the data too.
-import { sql } from 'kysely';
 import type { AppContext } from '../shared/context.ts';
 import { appendAudit, SYSTEM_ACTOR } from '../shared/audit.ts';
 import { addDays, todayIso } from '../shared/dates.ts';
@@ -141,7 +140,7 @@ export async function loadMonitoringDemo(ctx: Pick<AppContext, 'database'>, opts
   });
 
   // alerts through the real import: people of monitored households, of the register, and unknown
-  const allMembers = (await sql<{ id_number: string; name: string }>`SELECT id_number, name FROM monitored_members WHERE county_code = ${county} ORDER BY id`.execute(db)).rows;
+  const allMembers = await hs.memberIdsAndNames(db, county);
   const regPeople = [...regHouseholds.values()].flatMap((h) => h.members);
   const importer: SessionUser = { id: approver, username: 'demo_monitor_county', displayName: '演示·县乡村振兴局', role: 'rural', regionCode: county, countyCode: county, mustChangePassword: false };
   const bySource = new Map<AlertSource, string[]>();

@@ -2,16 +2,18 @@
 // line, and risk removal through the state machine in risk.ts. Permissions and region scope
 // are checked here; every change is audited in its transaction.
 import type { Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { appendAudit } from '../shared/audit.ts';
 import { AppError, type ErrorCode } from '../shared/errors.ts';
 import { todayIso } from '../shared/dates.ts';
 import { validateId } from '../shared/idnumber.ts';
+import { isCountyCode } from '../shared/region.ts';
 import { hasPermission, inScope, actorOf, type SessionUser, type Permission } from '../auth/index.ts';
 import { approveCounty, approveTownship, refusalMessage, requestRemoval, returnRemoval, householdStatusOf, type Decision, type RefusalCode } from './risk.ts';
 import * as store from './household.store.ts';
 import type { Category, IdentifiedHow, MeasureType, RiskType } from './codes.ts';
 
-export type Db = Kysely<any>;
+export type Db = Kysely<Tables>;
 
 export function need(user: SessionUser, p: Permission): void {
   if (!hasPermission(user, p)) throw new AppError('FORBIDDEN', '没有权限执行此操作');
@@ -152,6 +154,14 @@ export async function recordIncome(db: Db, user: SessionUser, householdId: numbe
 }
 
 /** The monitoring line of a year: a county setting (county users only). */
+/** A command's county: --county, else the only county in the database. */
+export async function commandCounty(db: Db, given?: string): Promise<string> {
+  if (given) { if (!isCountyCode(given)) throw new AppError('VALIDATION', `县级区划代码“${given}”不正确`); return given; }
+  const codes = await store.countyCodes(db);
+  if (codes.length !== 1) throw new AppError('VALIDATION', '数据库中有多个县或没有县，请用 --county 指定');
+  return codes[0];
+}
+
 export async function setMonitoringLine(db: Db, user: SessionUser, year: number, fen: number): Promise<void> {
   need(user, 'monitoring.approve');
   if (user.regionCode.length !== 6) throw new AppError('FORBIDDEN', '监测标准由县级设置');

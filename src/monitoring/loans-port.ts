@@ -2,6 +2,7 @@
 // through this one function. Monitoring owns the interface, not the loans: until a provider
 // is registered (by the app, from the microcredit capability) the tab shows an empty state.
 import type { Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 
 export interface LoanSummary {
   loanNo: string;
@@ -18,7 +19,7 @@ export interface LoanSummary {
 }
 
 /** Loans of the people with these normalised ID numbers, in one county. */
-export type LoansByIdNumbers = (db: Kysely<any>, countyCode: string, idNumbers: string[]) => Promise<LoanSummary[]>;
+export type LoansByIdNumbers = (db: Kysely<Tables>, countyCode: string, idNumbers: string[]) => Promise<LoanSummary[]>;
 
 let provider: LoansByIdNumbers | null = null;
 
@@ -28,7 +29,7 @@ export function registerLoanLookup(fn: LoansByIdNumbers | null): void {
 }
 
 /** null: no microcredit capability yet (the page shows an empty state). */
-export async function loansOf(db: Kysely<any>, countyCode: string, idNumbers: string[]): Promise<LoanSummary[] | null> {
+export async function loansOf(db: Kysely<Tables>, countyCode: string, idNumbers: string[]): Promise<LoanSummary[] | null> {
   if (!provider) return null;
   return idNumbers.length ? provider(db, countyCode, idNumbers) : [];
 }

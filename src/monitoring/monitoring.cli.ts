@@ -5,25 +5,17 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import { sql } from 'kysely';
 import { openDatabase, optionsFromEnv } from '../shared/db/database.ts';
 import { migrate } from '../shared/db/migrate.ts';
 import { AppError } from '../shared/errors.ts';
 import { todayIso } from '../shared/dates.ts';
-import { isCountyCode } from '../shared/region.ts';
 import { csvDocument, csvLine } from '../shared/files/csv-write.ts';
 import { ALERT_SOURCES, ALERT_TYPES, MATCH_KINDS, type AlertSource } from './codes.ts';
 import { buildPopulation } from './alert.service.ts';
+import { commandCounty } from './household.service.ts';
 import { readAlertFile } from './alert-file.ts';
 import { matchAlert, emptyMatchCounts } from './alerts.ts';
 import { loadMonitoringDemo } from './demo.ts';
-
-async function countyOf(db: Parameters<typeof buildPopulation>[0], given?: string): Promise<string> {
-  if (given) { if (!isCountyCode(given)) throw new AppError('VALIDATION', `县级区划代码“${given}”不正确`); return given; }
-  const r = await sql<{ code: string }>`SELECT code FROM counties ORDER BY code`.execute(db);
-  if (r.rows.length !== 1) throw new AppError('VALIDATION', '数据库中有多个县或没有县，请用 --county 指定');
-  return r.rows[0].code;
-}
 
 export const MATCH_HEADERS = ['行号', '身份证号', '姓名', '来源', '预警类型', '比对结果', '监测户或户编号', '村代码', '证据'] as const;
 
@@ -41,7 +33,7 @@ export function registerMonitoringCommands(program: Command): void {
       const d = await openDatabase(optionsFromEnv());
       try {
         await migrate(d);
-        const index = await buildPopulation(d.db, await countyOf(d.db, o.county));
+        const index = await buildPopulation(d.db, await commandCounty(d.db, o.county));
         const out = createWriteStream(o.out);
         out.write('\ufeff' + MATCH_HEADERS.join(',') + '\r\n');
         const counts = emptyMatchCounts();
@@ -70,7 +62,7 @@ export function registerMonitoringCommands(program: Command): void {
       const d = await openDatabase(optionsFromEnv());
       try {
         await migrate(d);
-        const s = await loadMonitoringDemo({ database: d }, { countyCode: await countyOf(d.db, o.county), households: Number(o.households) });
+        const s = await loadMonitoringDemo({ database: d }, { countyCode: await commandCounty(d.db, o.county), households: Number(o.households) });
         console.log(`已载入：监测户 ${s.households}（其中后扶人口户 ${s.linked}，风险已消除 ${s.removed}，待审核 ${s.pending}），排查走访 ${s.visits} 户次，部门预警 ${s.alerts} 条`);
       } finally {
         await d.close();

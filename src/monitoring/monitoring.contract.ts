@@ -29,6 +29,7 @@ const Fen = z.number().int().min(0).max(1e13);
 const Text = (max: number) => z.string().max(max);
 const flag = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).optional();
 export const IdParam = z.object({ id: z.coerce.number().int().positive() });
+export const UnmaskQuery = z.object({ unmask: flag });
 export const Ok = z.object({ ok: z.literal(true) });
 export const Created = z.object({ id: z.number().int() });
 

@@ -3,13 +3,11 @@
 // every route declares its request and response (monitoring.contract.ts).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { requirePermission } from '../auth/index.ts';
 import type { AppContext } from '../shared/context.ts';
 import * as c from './monitoring.contract.ts';
 import * as svc from './household.service.ts';
-import { listView, householdPageView, figuresView, removalQueueView } from './views.ts';
-import { monitoringLines } from './household.store.ts';
+import { listView, householdPageView, figuresView, removalQueueView, linesView } from './views.ts';
 import { registerSurveyRoutes } from './survey.routes.ts';
 
 const TAG = ['防返贫监测'];
@@ -29,7 +27,7 @@ export async function registerMonitoringRoutes(app: FastifyInstance, ctx: AppCon
     return reply.status(201).send({ id: await svc.identifyHousehold(db, user, req.body) });
   });
   r.get('/monitoring/households/:id', { config: { permission: 'monitoring.read' }, schema: { tags: TAG, summary: '监测户详情：成员（关联后扶人口）、风险、措施、走访、预警、小额信贷、时间线（默认遮蔽身份证号、电话、健康状况）',
-    params: c.IdParam, querystring: z.object({ unmask: z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).optional() }), response: { 200: c.HouseholdPage } } }, async (req) => {
+    params: c.IdParam, querystring: c.UnmaskQuery, response: { 200: c.HouseholdPage } } }, async (req) => {
     const user = requirePermission(req, 'monitoring.read');
     return householdPageView(db, user, req.params.id, req.query.unmask);
   });
@@ -72,7 +70,7 @@ export async function registerMonitoringRoutes(app: FastifyInstance, ctx: AppCon
 
   r.get('/monitoring/lines', { config: { permission: 'monitoring.read' }, schema: { tags: TAG, summary: '各年度监测标准（人均纯收入，分）', response: { 200: c.Lines } } }, async (req) => {
     const user = requirePermission(req, 'monitoring.read');
-    return { lines: [...(await monitoringLines(db, user.countyCode))].map(([year, lineFen]) => ({ year, lineFen })) };
+    return linesView(db, user);
   });
   r.put('/monitoring/lines/:year', { config: { permission: 'monitoring.approve' }, schema: { tags: TAG, summary: '设置某年度监测标准（县级）', params: c.YearParam, body: c.LineBody, response: { 200: c.Ok } } }, async (req) => {
     const user = requirePermission(req, 'monitoring.approve');

@@ -8,10 +8,7 @@ import type { AppContext } from '../shared/context.ts';
 import * as c from './monitoring.contract.ts';
 import { createCampaign, recordVisit, clearSurveyProblem, closeCampaign } from './survey.service.ts';
 import { importAlerts, decideAlert } from './alert.service.ts';
-import { listCampaigns } from './survey.store.ts';
-import { listImports, importProblems, getImport } from './alert.store.ts';
-import { campaignBoardView, problemsView, targetsView, visitsOfTargetView, alertsView } from './views.ts';
-import { ALERT_SOURCES } from './codes.ts';
+import { campaignBoardView, problemsView, targetsView, visitsOfTargetView, alertsView, campaignsView, alertImportsView, importProblemsView } from './views.ts';
 
 const TAG = ['防返贫监测'];
 const MAX_UPLOAD = 300 * 1024 * 1024;
@@ -22,7 +19,7 @@ export async function registerSurveyRoutes(app: FastifyInstance, ctx: AppContext
 
   r.get('/monitoring/campaigns', { config: { permission: 'monitoring.read' }, schema: { tags: TAG, summary: '排查任务列表', response: { 200: c.CampaignList } } }, async (req) => {
     const user = requirePermission(req, 'monitoring.read');
-    return { campaigns: await listCampaigns(db, user.countyCode) };
+    return campaignsView(db, user);
   });
   r.post('/monitoring/campaigns', { config: { permission: 'monitoring.enter' }, schema: { tags: TAG, summary: '新建排查任务（所选村的监测户和后扶人口户全部列入走访名单）', body: c.CampaignBody, response: { 201: c.Created } } }, async (req, reply) => {
     const user = requirePermission(req, 'monitoring.enter');
@@ -72,12 +69,11 @@ export async function registerSurveyRoutes(app: FastifyInstance, ctx: AppContext
   });
   r.get('/monitoring/alerts/imports', { config: { permission: 'monitoring.read' }, schema: { tags: TAG, summary: '已导入的预警文件', response: { 200: c.ImportList } } }, async (req) => {
     const user = requirePermission(req, 'monitoring.read');
-    return { imports: (await listImports(db, user.countyCode)).map((i) => ({ ...i, sourceName: ALERT_SOURCES[i.source] })) };
+    return alertImportsView(db, user);
   });
   r.get('/monitoring/alerts/imports/:id/problems', { config: { permission: 'monitoring.read' }, schema: { tags: TAG, summary: '预警文件中被拒绝的行（行号、列、原因）', params: c.IdParam, response: { 200: c.ImportProblems } } }, async (req) => {
     const user = requirePermission(req, 'monitoring.read');
-    if (!(await getImport(db, user.countyCode, req.params.id))) throw new AppError('NOT_FOUND', '导入记录不存在');
-    return { problems: await importProblems(db, user.countyCode, req.params.id) };
+    return importProblemsView(db, user, req.params.id);
   });
   r.get('/monitoring/alerts', { config: { permission: 'monitoring.read' }, schema: { tags: TAG, summary: '预警待办（比对结果和证据；默认遮蔽身份证号）', querystring: c.AlertsQuery, response: { 200: c.AlertList } } }, async (req) => {
     const user = requirePermission(req, 'monitoring.read');

@@ -170,3 +170,24 @@ export async function alertsView(db: Db, user: SessionUser, q: { status?: 'open'
   if (unmasked) await auditUnmaskedView(db, user, { entityType: 'alert', fields: ['idNumber'], count: r.rows.length, detail: { query: { ...q, unmask: undefined } } });
   return { total: r.total, page: q.page, pageSize: q.pageSize, masked: !unmasked, items: r.rows.map((a) => alertView(a, unmasked, names)), counts };
 }
+
+export async function linesView(db: Db, user: SessionUser) {
+  need(user, 'monitoring.read');
+  return { lines: [...(await hs.monitoringLines(db, user.countyCode))].map(([year, lineFen]) => ({ year, lineFen })) };
+}
+
+export async function campaignsView(db: Db, user: SessionUser) {
+  need(user, 'monitoring.read');
+  return { campaigns: await ss.listCampaigns(db, user.countyCode) };
+}
+
+export async function alertImportsView(db: Db, user: SessionUser) {
+  need(user, 'monitoring.read');
+  return { imports: (await as.listImports(db, user.countyCode)).map((i) => ({ ...i, sourceName: ALERT_SOURCES[i.source] })) };
+}
+
+export async function importProblemsView(db: Db, user: SessionUser, importId: number) {
+  need(user, 'monitoring.read');
+  if (!(await as.getImport(db, user.countyCode, importId))) throw new AppError('NOT_FOUND', '导入记录不存在');
+  return { problems: await as.importProblems(db, user.countyCode, importId) };
+}

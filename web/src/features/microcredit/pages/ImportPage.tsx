@@ -5,10 +5,9 @@ import { Alert, Button, Card, Descriptions, Space, Table, Upload } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { legacyApi } from '../../../shared/api.ts';
 import { notify } from '../../../shared/notify.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import type { ImportResult } from '../api.ts';
+import { microcreditApi, type ImportResult } from '../api.ts';
 
 const FILES = [['loans', '贷款台账'], ['repayments', '还款记录'], ['rates', '贴息利率表']] as const;
 type Key = (typeof FILES)[number][0];
@@ -19,7 +18,7 @@ export default function ImportPage() {
   const [result, setResult] = useState<ImportResult | null>(null);
   const ready = FILES.every(([k]) => files[k]);
   const run = useMutation({
-    mutationFn: (dryRun: boolean) => legacyApi.upload<ImportResult>(`/microcredit/imports${dryRun ? '?dryRun=1' : ''}`, files as Record<string, File>),
+    mutationFn: (dryRun: boolean) => microcreditApi.importBook(files as Record<Key, File>, dryRun),
     onSuccess: (r) => {
       setResult(r);
       if (!r.dryRun) {

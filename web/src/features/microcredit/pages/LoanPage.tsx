@@ -5,12 +5,11 @@ import { Button, Card, DatePicker, Descriptions, Form, Input, Modal, Select, Spa
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import dayjs from 'dayjs';
-import { legacyApi } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { formatDateTime, formatFen, formatYuan } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import type { LoanDetail } from '../api.ts';
+import { EVENT_KINDS, microcreditApi } from '../api.ts';
 
 export default function LoanPage() {
   const { loanNo = '' } = useParams();
@@ -18,9 +17,9 @@ export default function LoanPage() {
   const qc = useQueryClient();
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
-  const q = useQuery({ queryKey: ['microcredit', 'loan', loanNo], queryFn: ({ signal }) => legacyApi.get<LoanDetail>(`/microcredit/loans/${encodeURIComponent(loanNo)}`, undefined, signal) });
+  const q = useQuery({ queryKey: ['microcredit', 'loan', loanNo], queryFn: ({ signal }) => microcreditApi.loan(loanNo, signal) });
   const add = useMutation({
-    mutationFn: (v: { kind: string; onDate: string; note: string }) => legacyApi.post(`/microcredit/loans/${encodeURIComponent(loanNo)}/events`, v),
+    mutationFn: (v: Parameters<typeof microcreditApi.recordHandling>[1]) => microcreditApi.recordHandling(loanNo, v),
     onSuccess: () => { setOpen(false); form.resetFields(); notify.success('已登记'); void qc.invalidateQueries({ queryKey: ['microcredit', 'loan', loanNo] }); },
   });
   const d = q.data;
@@ -67,7 +66,7 @@ export default function LoanPage() {
       <Modal title="登记处理情况" open={open} onCancel={() => setOpen(false)} okText="登记" confirmLoading={add.isPending} onOk={() => form.submit()}>
         <Form form={form} layout="vertical" initialValues={{ kind: '逾期', onDate: dayjs() }}
           onFinish={(v) => add.mutate({ kind: v.kind, onDate: v.onDate.format('YYYY-MM-DD'), note: v.note })}>
-          <Form.Item name="kind" label="处理方式"><Select options={['还清', '续贷', '展期', '逾期'].map((k) => ({ value: k, label: k === '逾期' ? '逾期催收' : k }))} /></Form.Item>
+          <Form.Item name="kind" label="处理方式"><Select options={EVENT_KINDS.map((k) => ({ value: k, label: k === '逾期' ? '逾期催收' : k }))} /></Form.Item>
           <Form.Item name="onDate" label="日期" rules={[{ required: true }]}><DatePicker /></Form.Item>
           <Form.Item name="note" label="情况说明" rules={[{ required: true, message: '请填写处理情况' }]}><Input.TextArea rows={3} maxLength={500} /></Form.Item>
         </Form>

@@ -6,15 +6,11 @@ import { Button, Card, Col, DatePicker, Input, Radio, Row, Select, Space, Statis
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router-dom';
 import dayjs from 'dayjs';
-import { legacyApi } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { Chart } from '../../../shared/Chart.tsx';
 import { formatCount, formatYuan, formatWanYuan, todayIso } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import { HANDLING_COLORS, type Balances, type DueList, type Figures, type LoanView, type Monthly, type OverdueList } from '../api.ts';
-
-type Drill = 'outstanding' | 'issued' | 'repaid' | 'renewed' | 'extended' | 'overdue';
-const DRILL_NAMES: Record<Drill, string> = { outstanding: '在贷', issued: '期间发放', repaid: '期间还款', renewed: '期间续贷', extended: '期间展期', overdue: '逾期' };
+import { DRILL_NAMES, HANDLING_COLORS, LOAN_STATUSES, LOAN_STATUS_NAMES, microcreditApi, type Drill, type DueList, type Figures, type LoanStatus, type LoanView } from '../api.ts';
 
 function halfYear(): [string, string] {
   const d = dayjs();
@@ -45,11 +41,11 @@ export function loanColumns(extra: { title: string; render: (l: LoanView) => Rea
 
 function LoansTab({ drill, clearDrill }: { drill: { kind: Drill; from: string; to: string; asOf: string } | null; clearDrill: () => void }) {
   const [q, setQ] = useState('');
-  const [status, setStatus] = useState('all');
+  const [status, setStatus] = useState<LoanStatus>('all');
   const [asOf, setAsOf] = useState(todayIso());
   const [page, setPage] = useState(1);
   const query = drill ? { drill: drill.kind, from: drill.from, to: drill.to, asOf: drill.asOf, page, pageSize: 20 } : { q, status, asOf, page, pageSize: 20 };
-  const r = useQuery({ queryKey: ['microcredit', 'loans', query], queryFn: ({ signal }) => legacyApi.get<{ total: number; loans: LoanView[] }>('/microcredit/loans', query, signal) });
+  const r = useQuery({ queryKey: ['microcredit', 'loans', query], queryFn: ({ signal }) => microcreditApi.loans(query, signal) });
   return (
     <>
       <Space style={{ marginBottom: 12 }} wrap>
@@ -59,7 +55,7 @@ function LoansTab({ drill, clearDrill }: { drill: { kind: Drill; from: string; t
           <>
             <Input.Search placeholder="贷款编号或姓名" allowClear onSearch={(v) => { setQ(v.trim()); setPage(1); }} style={{ width: 220 }} data-testid="loan-search" />
             <Select value={status} onChange={(v) => { setStatus(v); setPage(1); }} style={{ width: 120 }}
-              options={[{ value: 'all', label: '全部' }, { value: 'outstanding', label: '在贷' }, { value: 'overdue', label: '逾期' }, { value: 'repaid', label: '已还清' }]} />
+              options={LOAN_STATUSES.map((s) => ({ value: s, label: LOAN_STATUS_NAMES[s] }))} />
             截至 <DatePicker value={dayjs(asOf)} allowClear={false} onChange={(d) => d && setAsOf(d.format('YYYY-MM-DD'))} />
           </>
         )}
@@ -72,7 +68,7 @@ function LoansTab({ drill, clearDrill }: { drill: { kind: Drill; from: string; t
 
 function DueTab() {
   const [[from, to], setRange] = useState<[string, string]>(halfYear());
-  const r = useQuery({ queryKey: ['microcredit', 'due', from, to], queryFn: ({ signal }) => legacyApi.get<DueList>('/microcredit/due', { from, to }, signal) });
+  const r = useQuery({ queryKey: ['microcredit', 'due', from, to], queryFn: ({ signal }) => microcreditApi.due({ from, to }, signal) });
   return (
     <>
       <Space style={{ marginBottom: 12 }} wrap>
@@ -87,7 +83,7 @@ function DueTab() {
 
 function OverdueTab() {
   const [asOf, setAsOf] = useState(todayIso());
-  const r = useQuery({ queryKey: ['microcredit', 'overdue', asOf], queryFn: ({ signal }) => legacyApi.get<OverdueList>('/microcredit/overdue', { asOf }, signal) });
+  const r = useQuery({ queryKey: ['microcredit', 'overdue', asOf], queryFn: ({ signal }) => microcreditApi.overdue({ asOf }, signal) });
   return (
     <>
       <Space style={{ marginBottom: 12 }}>截至 <DatePicker value={dayjs(asOf)} allowClear={false} onChange={(d) => d && setAsOf(d.format('YYYY-MM-DD'))} />
@@ -101,9 +97,9 @@ function OverdueTab() {
 function BalancesTab() {
   const [by, setBy] = useState<'township' | 'bank'>('township');
   const asOf = todayIso();
-  const b = useQuery({ queryKey: ['microcredit', 'balances', by], queryFn: ({ signal }) => legacyApi.get<Balances>('/microcredit/balances', { by, asOf }, signal) });
+  const b = useQuery({ queryKey: ['microcredit', 'balances', by], queryFn: ({ signal }) => microcreditApi.balances({ by, asOf }, signal) });
   const [[from, to], setMonths] = useState<[string, string]>([dayjs().subtract(23, 'month').format('YYYY-MM'), dayjs().format('YYYY-MM')]);
-  const m = useQuery({ queryKey: ['microcredit', 'monthly', from, to], queryFn: ({ signal }) => legacyApi.get<Monthly>('/microcredit/monthly', { from, to }, signal) });
+  const m = useQuery({ queryKey: ['microcredit', 'monthly', from, to], queryFn: ({ signal }) => microcreditApi.monthly({ from, to }, signal) });
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis' },
     legend: { data: ['余额（万元）', '在贷笔数'] },
@@ -133,7 +129,7 @@ function BalancesTab() {
 function FiguresTab({ onDrill }: { onDrill: (kind: Drill, from: string, to: string, asOf: string) => void }) {
   const [[from, to], setRange] = useState<[string, string]>(halfYear());
   const asOf = to < todayIso() ? to : todayIso();
-  const f = useQuery({ queryKey: ['microcredit', 'figures', from, to], queryFn: ({ signal }) => legacyApi.get<Figures>('/microcredit/figures', { from, to, asOf }, signal) });
+  const f = useQuery({ queryKey: ['microcredit', 'figures', from, to], queryFn: ({ signal }) => microcreditApi.figures({ from, to, asOf }, signal) });
   const d = f.data;
   const card = (kind: Drill, value: number, fen?: number) => (
     <Col xs={12} md={8} lg={4} key={kind}>
@@ -159,7 +155,7 @@ function FiguresTab({ onDrill }: { onDrill: (kind: Drill, from: string, to: stri
       )}
       <Card size="small" title="各季度贴息" style={{ marginTop: 16 }}>
         <Table rowKey="runId" size="small" dataSource={d?.subsidyByQuarter ?? []} pagination={false}
-          columns={[{ title: '季度', dataIndex: 'quarter', render: (v: string, r: { runId: number }) => <Link to={`/microcredit/subsidy/${r.runId}`}>{v}</Link> },
+          columns={[{ title: '季度', dataIndex: 'quarter', render: (v: string, r: Figures['subsidyByQuarter'][number]) => <Link to={`/microcredit/subsidy/${r.runId}`}>{v}</Link> },
             { title: '状态', dataIndex: 'state' }, { title: '笔数', dataIndex: 'loans', align: 'right' }, { title: '贴息金额', dataIndex: 'subsidyFen', align: 'right', render: formatYuan }]} />
       </Card>
     </>

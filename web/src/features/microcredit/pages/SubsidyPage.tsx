@@ -6,12 +6,12 @@ import { Button, Card, Descriptions, Input, Modal, Space, Switch, Table, Tag, St
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import dayjs from 'dayjs';
-import { legacyApi, download } from '../../../shared/api.ts';
+import { download } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { formatDateTime, formatFen, formatYuan } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import { RUN_COLORS, type RunLines, type RunView } from '../api.ts';
+import { RUN_COLORS, RUN_STATES, RUN_STATE_NAMES, microcreditApi, type RunLines, type RunStep, type RunView } from '../api.ts';
 
 function lastQuarter(): string {
   const d = dayjs(), q = Math.floor(d.month() / 3);
@@ -24,9 +24,9 @@ export function SubsidyRunsPage() {
   const { can } = useAuth();
   const [open, setOpen] = useState(false);
   const [quarter, setQuarter] = useState(lastQuarter());
-  const q = useQuery({ queryKey: ['microcredit', 'runs'], queryFn: ({ signal }) => legacyApi.get<{ runs: RunView[] }>('/microcredit/runs', undefined, signal) });
+  const q = useQuery({ queryKey: ['microcredit', 'runs'], queryFn: ({ signal }) => microcreditApi.runs(signal) });
   const compute = useMutation({
-    mutationFn: () => legacyApi.post<RunView>('/microcredit/runs', { quarter }),
+    mutationFn: () => microcreditApi.computeRun({ quarter }),
     onSuccess: (r) => { setOpen(false); void qc.invalidateQueries({ queryKey: ['microcredit'] }); notify.success(`${r.quarter}贴息：${r.loans}笔，${formatYuan(r.subsidyFen)}`); nav(`/microcredit/subsidy/${r.id}`); },
   });
   return (
@@ -53,19 +53,17 @@ export function SubsidyRunsPage() {
   );
 }
 
-const STEP = { computed: 0, reviewed: 1, published: 2, paid: 3 } as const;
-
 export function SubsidyRunPage() {
   const { id = '' } = useParams();
   const qc = useQueryClient();
   const { can, me } = useAuth();
   const [page, setPage] = useState(1);
   const [overdueOnly, setOverdueOnly] = useState(false);
-  const run = useQuery({ queryKey: ['microcredit', 'run', id], queryFn: ({ signal }) => legacyApi.get<RunView>(`/microcredit/runs/${id}`, undefined, signal) });
+  const run = useQuery({ queryKey: ['microcredit', 'run', id], queryFn: ({ signal }) => microcreditApi.run(id, signal) });
   const lines = useQuery({ queryKey: ['microcredit', 'run', id, 'lines', page, overdueOnly],
-    queryFn: ({ signal }) => legacyApi.get<RunLines>(`/microcredit/runs/${id}/lines`, { page, pageSize: 50, overdue: overdueOnly ? '1' : undefined }, signal) });
+    queryFn: ({ signal }) => microcreditApi.runLines(id, { page, pageSize: 50, overdue: overdueOnly ? '1' : undefined }, signal) });
   const step = useMutation({
-    mutationFn: (s: 'review' | 'publish' | 'pay') => legacyApi.post<RunView>(`/microcredit/runs/${id}/${s}`),
+    mutationFn: (s: RunStep) => microcreditApi.advanceRun(id, s),
     onSuccess: (r) => { notify.success(`已${r.stateName}`); void qc.invalidateQueries({ queryKey: ['microcredit'] }); },
   });
   const r = run.data;
@@ -84,7 +82,7 @@ export function SubsidyRunPage() {
         </Space>} />
       {r && (
         <Card size="small">
-          <Steps size="small" current={STEP[r.state]} items={[{ title: '计算' }, { title: '审核' }, { title: '公示' }, { title: '发放' }]} style={{ marginBottom: 16 }} />
+          <Steps size="small" current={RUN_STATES.indexOf(r.state)} items={RUN_STATES.map((s) => ({ title: RUN_STATE_NAMES[s] }))} style={{ marginBottom: 16 }} />
           <Descriptions size="small" column={{ xs: 1, md: 4 }}>
             <Descriptions.Item label="状态"><Tag color={RUN_COLORS[r.state]} data-testid="run-state">{r.stateName}</Tag></Descriptions.Item>
             <Descriptions.Item label="贷款笔数">{r.loans}</Descriptions.Item>
@@ -104,7 +102,7 @@ export function SubsidyRunPage() {
             { title: '借款人', dataIndex: 'name' }, { title: '身份证号', dataIndex: 'idNumber' }, { title: '村代码', dataIndex: 'villageCode' },
             { title: '计息天数', dataIndex: 'days', align: 'right' }, { title: '余额积数（元）', dataIndex: 'productFen', align: 'right', render: (v: number) => formatFen(v) },
             { title: '贴息利率（%）', dataIndex: 'rate', align: 'right' }, { title: '贴息金额', dataIndex: 'subsidyFen', align: 'right', render: formatYuan },
-            { title: '说明', dataIndex: 'note', render: (v: string, l: { overdue: boolean }) => (l.overdue ? <Tag color="error">{v}</Tag> : v) },
+            { title: '说明', dataIndex: 'note', render: (v: string, l: RunLines['lines'][number]) => (l.overdue ? <Tag color="error">{v}</Tag> : v) },
           ]} />
       </Card>
     </>

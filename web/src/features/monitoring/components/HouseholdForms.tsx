@@ -3,10 +3,9 @@
 import type { ReactNode } from 'react';
 import { Alert, Checkbox, Form, Input, InputNumber, Modal, Select } from 'antd';
 import { useMutation } from '@tanstack/react-query';
-import { legacyApi } from '../../../shared/api.ts';
 import { notify } from '../../../shared/notify.ts';
 import { todayIso } from '../../../shared/format.ts';
-import { MEASURE_TYPES, REMOVAL_CONDITIONS, REQUIRED_CONDITIONS, RISK_TYPES, yuanToFen, type HouseholdPage } from '../api.ts';
+import { MEASURE_TYPES, REMOVAL_CONDITIONS, REQUIRED_CONDITIONS, RISK_TYPES, monitoringApi, yuanToFen, type HouseholdPage, type MeasureBody, type RemovalBody, type RiskBody } from '../api.ts';
 
 type Risk = HouseholdPage['risks'][number];
 const DATE = { pattern: /^\d{4}-\d{2}-\d{2}$/, message: '日期应为YYYY-MM-DD' };
@@ -26,8 +25,8 @@ function FormModal<T extends object>({ title, initial, submit, onDone, onClose, 
 
 export function RiskForm({ householdId, onDone, onClose }: { householdId: number; onDone: () => void; onClose: () => void }) {
   return (
-    <FormModal<{ riskType: string; identifiedOn: string; note?: string }> title="新增风险" testId="risk-form" initial={{ identifiedOn: todayIso() }} onDone={onDone} onClose={onClose}
-      submit={(v) => legacyApi.post(`/monitoring/households/${householdId}/risks`, v)}>
+    <FormModal<RiskBody> title="新增风险" testId="risk-form" initial={{ identifiedOn: todayIso() }} onDone={onDone} onClose={onClose}
+      submit={(v) => monitoringApi.addRisk(householdId, v)}>
       <Form.Item name="riskType" label="风险类型" rules={[{ required: true, message: '请选择风险类型' }]}>
         <Select options={Object.entries(RISK_TYPES).map(([value, label]) => ({ value, label }))} data-testid="risk-type" />
       </Form.Item>
@@ -39,9 +38,9 @@ export function RiskForm({ householdId, onDone, onClose }: { householdId: number
 
 export function MeasureForm({ householdId, risks, onDone, onClose }: { householdId: number; risks: Risk[]; onDone: () => void; onClose: () => void }) {
   return (
-    <FormModal<{ measureType: string; riskId?: number; description: string; startOn: string; endOn?: string; amountYuan?: string }> title="新增帮扶措施" testId="measure-form"
+    <FormModal<Omit<MeasureBody, 'amountFen'> & { amountYuan?: string }> title="新增帮扶措施" testId="measure-form"
       initial={{ startOn: todayIso() }} onDone={onDone} onClose={onClose}
-      submit={(v) => legacyApi.post(`/monitoring/households/${householdId}/measures`, { measureType: v.measureType, riskId: v.riskId ?? null, description: v.description, startOn: v.startOn,
+      submit={(v) => monitoringApi.addMeasure(householdId, { measureType: v.measureType, riskId: v.riskId ?? null, description: v.description, startOn: v.startOn,
         endOn: v.endOn || null, amountFen: v.amountYuan ? yuanToFen(v.amountYuan) ?? 0 : 0 })}>
       <Form.Item name="measureType" label="措施类型" rules={[{ required: true, message: '请选择措施类型' }]}>
         <Select options={Object.entries(MEASURE_TYPES).map(([value, label]) => ({ value, label }))} data-testid="measure-type" />
@@ -58,7 +57,7 @@ export function MeasureForm({ householdId, risks, onDone, onClose }: { household
 export function IncomeForm({ householdId, onDone, onClose }: { householdId: number; onDone: () => void; onClose: () => void }) {
   return (
     <FormModal<{ year: number; incomeYuan: string }> title="录入家庭人均纯收入" testId="income-form" initial={{ year: new Date().getFullYear() }} onDone={onDone} onClose={onClose}
-      submit={(v) => legacyApi.put(`/monitoring/households/${householdId}/income`, { year: v.year, incomeFen: yuanToFen(v.incomeYuan) ?? 0 })}>
+      submit={(v) => monitoringApi.recordIncome(householdId, { year: v.year, incomeFen: yuanToFen(v.incomeYuan) ?? 0 })}>
       <Form.Item name="year" label="年度" rules={[{ required: true }]}><InputNumber min={2000} max={2100} /></Form.Item>
       <Form.Item name="incomeYuan" label="人均纯收入（元）" rules={[{ required: true, message: '请填写收入' }, YUAN]}><Input data-testid="income-yuan" /></Form.Item>
     </FormModal>
@@ -67,8 +66,8 @@ export function IncomeForm({ householdId, onDone, onClose }: { householdId: numb
 
 export function RemovalForm({ risk, onDone, onClose }: { risk: Risk; onDone: () => void; onClose: () => void }) {
   return (
-    <FormModal<{ removalDate: string; conditions: string[]; note: string }> title={`申请风险消除：${risk.riskTypeName}`} testId="removal-form" initial={{ removalDate: todayIso(), conditions: [] }}
-      onDone={onDone} onClose={onClose} submit={(v) => legacyApi.post(`/monitoring/risks/${risk.id}/removal`, v)}>
+    <FormModal<RemovalBody> title={`申请风险消除：${risk.riskTypeName}`} testId="removal-form" initial={{ removalDate: todayIso(), conditions: [] }}
+      onDone={onDone} onClose={onClose} submit={(v) => monitoringApi.requestRemoval(risk.id, v)}>
       <Alert type="info" showIcon style={{ marginBottom: 12 }} message={`须满足：${REQUIRED_CONDITIONS.map((c) => REMOVAL_CONDITIONS[c]).join('；')}。提交后由乡镇审核、县级审定，录入人不能审核。`} />
       <Form.Item name="removalDate" label="消除日期" rules={[{ required: true }, DATE]}><Input /></Form.Item>
       <Form.Item name="conditions" label="满足的条件" rules={[{ required: true, message: '请勾选满足的条件' }]}>
@@ -82,7 +81,7 @@ export function RemovalForm({ risk, onDone, onClose }: { risk: Risk; onDone: () 
 export function ReturnForm({ risk, onDone, onClose }: { risk: Risk; onDone: () => void; onClose: () => void }) {
   return (
     <FormModal<{ reason: string }> title={`退回风险消除申请：${risk.riskTypeName}`} testId="return-form" initial={{}} onDone={onDone} onClose={onClose}
-      submit={(v) => legacyApi.post(`/monitoring/risks/${risk.id}/return`, v)}>
+      submit={(v) => monitoringApi.returnRemoval(risk.id, v)}>
       <Form.Item name="reason" label="退回原因" rules={[{ required: true, message: '请填写退回原因' }]}><Input.TextArea rows={3} /></Form.Item>
     </FormModal>
   );

@@ -4,12 +4,13 @@ import { useNavigate } from 'react-router-dom';
 import { Button, Checkbox, Col, Form, Input, InputNumber, Modal, Row, Select, Space, TreeSelect } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { legacyApi } from '../../../shared/api.ts';
 import { notify } from '../../../shared/notify.ts';
 import { useRegionTree } from '../../../shared/layout.tsx';
 import { todayIso } from '../../../shared/format.ts';
-import type { RegionNode } from '../../../shared/types.ts';
-import { CATEGORIES, IDENTIFIED_HOW, RELATIONS, RISK_TYPES, yuanToFen, type IdentifyBody } from '../api.ts';
+import { CATEGORIES, IDENTIFIED_HOW, RELATIONS, RISK_TYPES, monitoringApi, yuanToFen, type IdentifyBody } from '../api.ts';
+
+/** a node of the region tree, as the shared layout reads it */
+type RegionNode = NonNullable<ReturnType<typeof useRegionTree>['data']>[number];
 
 const DATE = { pattern: /^\d{4}-\d{2}-\d{2}$/, message: '日期应为YYYY-MM-DD' };
 
@@ -31,7 +32,7 @@ export function VillagePicker(props: { value?: string; onChange?: (v: string) =>
 
 interface Values {
   villageCode: string; category: IdentifyBody['category']; identifiedHow: IdentifyBody['identifiedHow']; identifiedOn: string; responsibleName: string; responsiblePhone?: string;
-  risks: string[]; incomeYear?: number; incomeYuan?: string; members: { name: string; idNumber: string; relation: string; phone?: string; healthNote?: string }[];
+  risks: string[]; incomeYear?: number; incomeYuan?: string; members: IdentifyBody['members'];
 }
 
 export function IdentifyForm({ onClose }: { onClose: () => void }) {
@@ -43,10 +44,10 @@ export function IdentifyForm({ onClose }: { onClose: () => void }) {
       const incomeFen = v.incomeYuan ? yuanToFen(v.incomeYuan) : null;
       const body: IdentifyBody = {
         villageCode: v.villageCode, category: v.category, identifiedHow: v.identifiedHow, identifiedOn: v.identifiedOn, responsibleName: v.responsibleName, responsiblePhone: v.responsiblePhone,
-        risks: v.risks.map((riskType) => ({ riskType: riskType as IdentifyBody['risks'][number]['riskType'] })), members: v.members as IdentifyBody['members'],
+        risks: v.risks.map((riskType) => ({ riskType: riskType as IdentifyBody['risks'][number]['riskType'] })), members: v.members,
         ...(incomeFen !== null && v.incomeYear ? { incomeYear: v.incomeYear, incomeFen } : {}),
       };
-      return legacyApi.post<{ id: number }>('/monitoring/households', body);
+      return monitoringApi.identify(body);
     },
     onSuccess: (r) => { notify.success('已纳入监测'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); onClose(); navigate(`/monitoring/households/${r.id}`); },
   });

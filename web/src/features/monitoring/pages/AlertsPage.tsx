@@ -5,12 +5,11 @@ import { Link } from 'react-router-dom';
 import { Alert, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Upload } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { legacyApi } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
 import { formatYuan } from '../../../shared/format.ts';
-import { ALERT_SOURCES, ALERT_STATUSES, CATEGORIES, MATCH_KINDS, type AlertList, type AlertView, type ImportResult } from '../api.ts';
+import { ALERT_SOURCES, ALERT_STATUSES, CATEGORIES, MATCH_KINDS, monitoringApi, type AlertView, type DecisionBody, type ImportResult } from '../api.ts';
 import { VillagePicker } from '../components/IdentifyForm.tsx';
 
 const MATCH_COLORS: Record<string, string> = { monitored: 'orange', support: 'blue', none: 'default' };
@@ -20,7 +19,7 @@ function ImportCard() {
   const [source, setSource] = useState<string>('medical');
   const [result, setResult] = useState<ImportResult | null>(null);
   const up = useMutation({
-    mutationFn: (file: File) => legacyApi.upload<ImportResult>(`/monitoring/alerts/imports?source=${source}`, { file }),
+    mutationFn: (file: File) => monitoringApi.importAlerts(source, file),
     onSuccess: (r) => { setResult(r); void qc.invalidateQueries({ queryKey: ['monitoring'] }); },
   });
   return (
@@ -46,11 +45,11 @@ function ImportCard() {
 }
 
 function DecisionModal({ alert, onClose }: { alert: AlertView; onClose: () => void }) {
-  const [form] = Form.useForm();
+  const [form] = Form.useForm<DecisionBody>();
   const qc = useQueryClient();
   const decision = Form.useWatch('decision', form);
   const m = useMutation({
-    mutationFn: (v: Record<string, unknown>) => legacyApi.post<{ householdId: number | null }>(`/monitoring/alerts/${alert.id}/decision`, v),
+    mutationFn: (v: DecisionBody) => monitoringApi.decideAlert(alert.id, v),
     onSuccess: () => { notify.success('已研判'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); onClose(); },
   });
   const newHousehold = decision === 'include' && alert.matchKind !== 'monitored';
@@ -75,7 +74,7 @@ export default function AlertsPage() {
   const [filter, setFilter] = useState<{ status?: string; matchKind?: string; source?: string }>({ status: 'open' });
   const [page, setPage] = useState(1);
   const [deciding, setDeciding] = useState<AlertView | null>(null);
-  const q = useQuery({ queryKey: ['monitoring', 'alerts', filter, page], queryFn: ({ signal }) => legacyApi.get<AlertList>('/monitoring/alerts', { ...filter, page, pageSize: 20 }, signal) });
+  const q = useQuery({ queryKey: ['monitoring', 'alerts', filter, page], queryFn: ({ signal }) => monitoringApi.alerts({ ...filter, page, pageSize: 20 }, signal) });
   const count = (status: string) => (q.data?.counts ?? []).filter((c) => c.status === status).reduce((s, c) => s + c.n, 0);
   return (
     <div>

@@ -4,19 +4,18 @@ import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Button, Card, Col, Form, Input, Modal, Progress, Radio, Row, Select, Space, Statistic, Table, Tabs, Tag } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { legacyApi } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
 import { todayIso } from '../../../shared/format.ts';
-import { VISIT_ITEMS, type CampaignBoard, type CampaignList, type ProblemList, type TargetList } from '../api.ts';
+import { VISIT_ITEMS, monitoringApi, type CampaignBody, type TargetList, type VisitBody } from '../api.ts';
 import { VillagePicker } from '../components/IdentifyForm.tsx';
 
 type Target = TargetList['targets'][number];
 
 function NewCampaign({ onClose }: { onClose: (id?: number) => void }) {
-  const [form] = Form.useForm();
-  const m = useMutation({ mutationFn: (v: Record<string, unknown>) => legacyApi.post<{ id: number }>('/monitoring/campaigns', v), onSuccess: (r) => { notify.success('已建立排查任务和走访名单'); onClose(r.id); } });
+  const [form] = Form.useForm<CampaignBody>();
+  const m = useMutation({ mutationFn: (v: CampaignBody) => monitoringApi.createCampaign(v), onSuccess: (r) => { notify.success('已建立排查任务和走访名单'); onClose(r.id); } });
   const year = new Date().getFullYear();
   return (
     <Modal open title="新建排查任务" onCancel={() => onClose()} onOk={() => form.submit()} confirmLoading={m.isPending}>
@@ -33,9 +32,9 @@ function VisitForm({ target, onClose }: { target: Target; onClose: () => void })
   const [form] = Form.useForm();
   const qc = useQueryClient();
   const m = useMutation({
-    mutationFn: (v: Record<string, unknown>) => legacyApi.post<{ problemIds: number[] }>(`/monitoring/targets/${target.id}/visits`, {
-      visitedOn: v.visitedOn, visitor: v.visitor, problemOwner: v.problemOwner || undefined,
-      findings: Object.fromEntries(Object.keys(VISIT_ITEMS).map((k) => [k, { ok: v[`${k}_ok`] === true, note: (v[`${k}_note`] as string) || undefined }])),
+    mutationFn: (v: Record<string, unknown>) => monitoringApi.recordVisit(target.id, {
+      visitedOn: v.visitedOn as string, visitor: v.visitor as string, problemOwner: (v.problemOwner as string) || undefined,
+      findings: Object.fromEntries(Object.keys(VISIT_ITEMS).map((k) => [k, { ok: v[`${k}_ok`] === true, note: (v[`${k}_note`] as string) || undefined }])) as VisitBody['findings'],
     }),
     onSuccess: (r) => { notify.success(r.problemIds.length ? `已录入走访，${r.problemIds.length} 个问题记入台账` : '已录入走访'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); onClose(); },
   });
@@ -59,9 +58,9 @@ function VisitForm({ target, onClose }: { target: Target; onClose: () => void })
 function Problems({ campaignId }: { campaignId: number }) {
   const qc = useQueryClient();
   const { can } = useAuth();
-  const q = useQuery({ queryKey: ['monitoring', 'problems', campaignId], queryFn: ({ signal }) => legacyApi.get<ProblemList>(`/monitoring/campaigns/${campaignId}/problems`, undefined, signal) });
+  const q = useQuery({ queryKey: ['monitoring', 'problems', campaignId], queryFn: ({ signal }) => monitoringApi.problems(campaignId, signal) });
   const clear = useMutation({
-    mutationFn: ({ id, note }: { id: number; note: string }) => legacyApi.post(`/monitoring/problems/${id}/clear`, { clearedOn: todayIso(), note }),
+    mutationFn: ({ id, note }: { id: number; note: string }) => monitoringApi.clearProblem(id, { clearedOn: todayIso(), note }),
     onSuccess: () => { notify.success('已清零'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); },
   });
   const ask = (id: number) => { let note = ''; Modal.confirm({ title: '问题清零', content: <Input.TextArea rows={3} placeholder="整改情况" onChange={(e) => { note = e.target.value; }} />, onOk: () => clear.mutateAsync({ id, note }) }); };
@@ -80,10 +79,10 @@ export default function CampaignPage() {
   const [creating, setCreating] = useState(false);
   const [village, setVillage] = useState<string | null>(null);
   const [visiting, setVisiting] = useState<Target | null>(null);
-  const list = useQuery({ queryKey: ['monitoring', 'campaigns'], queryFn: ({ signal }) => legacyApi.get<CampaignList>('/monitoring/campaigns', undefined, signal) });
+  const list = useQuery({ queryKey: ['monitoring', 'campaigns'], queryFn: ({ signal }) => monitoringApi.campaigns(signal) });
   const id = chosen ?? list.data?.campaigns[0]?.id ?? null;
-  const board = useQuery({ queryKey: ['monitoring', 'campaign', id], enabled: !!id, queryFn: ({ signal }) => legacyApi.get<CampaignBoard>(`/monitoring/campaigns/${id}`, undefined, signal) });
-  const targets = useQuery({ queryKey: ['monitoring', 'targets', id, village], enabled: !!id && !!village, queryFn: ({ signal }) => legacyApi.get<TargetList>(`/monitoring/campaigns/${id}/villages/${village}/targets`, undefined, signal) });
+  const board = useQuery({ queryKey: ['monitoring', 'campaign', id], enabled: !!id, queryFn: ({ signal }) => monitoringApi.campaign(id as number, signal) });
+  const targets = useQuery({ queryKey: ['monitoring', 'targets', id, village], enabled: !!id && !!village, queryFn: ({ signal }) => monitoringApi.targets(id as number, village as string, signal) });
   const t = board.data?.totals;
   return (
     <div>

@@ -4,23 +4,22 @@ import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Card, Col, Input, InputNumber, Row, Space, Button, Table, Statistic } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { legacyApi } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
 import { Chart, type ChartOption } from '../../../shared/Chart.tsx';
 import { formatYuan, todayIso } from '../../../shared/format.ts';
-import { RISK_TYPES, drillQuery, yuanToFen, type Figures } from '../api.ts';
+import { RISK_TYPES, drillQuery, monitoringApi, yuanToFen, type Figures } from '../api.ts';
 
 type Fig = Figures['monitoring'];
 const N = ({ f, people }: { f: Fig; people?: boolean }) => <Link to={`/monitoring?${drillQuery(f.drill)}`} title="查看这些户">{people ? f.people : f.households}</Link>;
 
 function LineSetting() {
   const qc = useQueryClient();
-  const lines = useQuery({ queryKey: ['monitoring', 'lines'], queryFn: ({ signal }) => legacyApi.get<{ lines: { year: number; lineFen: number }[] }>('/monitoring/lines', undefined, signal) });
+  const lines = useQuery({ queryKey: ['monitoring', 'lines'], queryFn: ({ signal }) => monitoringApi.lines(signal) });
   const [year, setYear] = useState(new Date().getFullYear());
   const [yuan, setYuan] = useState('');
-  const save = useMutation({ mutationFn: () => legacyApi.put(`/monitoring/lines/${year}`, { lineFen: yuanToFen(yuan) }), onSuccess: () => { notify.success('已设置'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); } });
+  const save = useMutation({ mutationFn: () => monitoringApi.setLine(year, { lineFen: yuanToFen(yuan) ?? 0 }), onSuccess: () => { notify.success('已设置'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); } });
   return (
     <Card size="small" title="监测标准（人均纯收入）" style={{ marginBottom: 16 }}>
       <Space wrap>
@@ -38,7 +37,7 @@ export default function FiguresPage() {
   const year = new Date().getFullYear();
   const [from, setFrom] = useState(`${year}-01-01`);
   const [to, setTo] = useState(todayIso());
-  const q = useQuery({ queryKey: ['monitoring', 'figures', from, to], queryFn: ({ signal }) => legacyApi.get<Figures>('/monitoring/figures', { from, to }, signal) });
+  const q = useQuery({ queryKey: ['monitoring', 'figures', from, to], queryFn: ({ signal }) => monitoringApi.figures({ from, to }, signal) });
   const f = q.data;
   const riskChart = useMemo<ChartOption>(() => {
     const towns = [...new Map((f?.riskByTownship ?? []).map((r) => [r.townshipCode, r.townshipName])).entries()];

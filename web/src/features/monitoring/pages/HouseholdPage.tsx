@@ -4,13 +4,13 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Col, Descriptions, Empty, Result, Row, Skeleton, Space, Table, Tabs, Tag, Timeline } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { legacyApi, ApiError } from '../../../shared/api.ts';
+import type { ApiError } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
 import { formatYuan } from '../../../shared/format.ts';
 import { UNMASK_ROLES, type Role } from '../../../../../src/auth/permissions.ts';
-import { STATE_COLORS, type HouseholdPage as Page } from '../api.ts';
+import { STATE_COLORS, monitoringApi, type HouseholdPage as Page, type RemovalStep } from '../api.ts';
 import { RiskBadges } from './MonitoringPage.tsx';
 import { MeasureForm, RiskForm, IncomeForm, RemovalForm, ReturnForm } from '../components/HouseholdForms.tsx';
 
@@ -24,9 +24,9 @@ export default function MonitoredHouseholdPage() {
   const qc = useQueryClient();
   const [unmask, setUnmask] = useState(false);
   const [dialog, setDialog] = useState<null | { kind: 'risk' | 'measure' | 'income' } | { kind: 'removal' | 'return'; risk: Risk }>(null);
-  const q = useQuery({ queryKey: ['monitoring', 'household', id, unmask], queryFn: ({ signal }) => legacyApi.get<Page>(`/monitoring/households/${id}`, unmask ? { unmask: 1 } : undefined, signal) });
+  const q = useQuery({ queryKey: ['monitoring', 'household', id, unmask], queryFn: ({ signal }) => monitoringApi.household(id, unmask, signal) });
   const approve = useMutation({
-    mutationFn: ({ risk, step }: { risk: Risk; step: 'township' | 'county' }) => legacyApi.post<{ householdStatus: string }>(`/monitoring/risks/${risk.id}/approve-${step}`),
+    mutationFn: ({ risk, step }: { risk: Risk; step: RemovalStep }) => monitoringApi.approveRemoval(risk.id, step),
     onSuccess: (r, v) => { notify.success(v.step === 'township' ? '乡镇审核通过' : r.householdStatus === 'removed' ? '县级审定通过，该户全部风险已消除' : '县级审定通过，风险已消除'); void qc.invalidateQueries({ queryKey: ['monitoring'] }); },
   });
   if (q.isPending) return <Skeleton active />;

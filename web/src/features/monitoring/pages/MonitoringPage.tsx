@@ -4,12 +4,11 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Badge, Button, Card, Col, Input, Row, Select, Space, Table, Tabs, Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { legacyApi } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { PageHeader } from '../../../shared/ui.tsx';
 import { formatCount, formatYuan } from '../../../shared/format.ts';
 import { RegionTree } from '../../../shared/RegionTree.tsx';
-import { CATEGORIES, HOUSEHOLD_STATUSES, RISK_COLORS, RISK_TYPES, type HouseholdItem, type HouseholdList, type RemovalQueue } from '../api.ts';
+import { CATEGORIES, HOUSEHOLD_STATUSES, RISK_COLORS, RISK_TYPES, monitoringApi, type HouseholdItem, type RemovalStep } from '../api.ts';
 import { IdentifyForm } from '../components/IdentifyForm.tsx';
 
 const FILTERS = ['status', 'category', 'riskType', 'region', 'identifiedFrom', 'identifiedTo', 'removedFrom', 'removedTo', 'q'] as const;
@@ -29,7 +28,7 @@ function HouseholdTable() {
   const set = (k: string, v: string | undefined) => { const p = new URLSearchParams(params); if (v) p.set(k, v); else p.delete(k); setParams(p); setPage(1); };
   const q = useQuery({
     queryKey: ['monitoring', 'households', filter, page],
-    queryFn: ({ signal }) => legacyApi.get<HouseholdList>('/monitoring/households', { ...filter, page, pageSize: 20 }, signal),
+    queryFn: ({ signal }) => monitoringApi.households({ ...filter, page, pageSize: 20 }, signal),
   });
   const drillNote = ['identifiedFrom', 'identifiedTo', 'removedFrom', 'removedTo'].filter((k) => params.get(k)).map((k) => `${k.startsWith('identified') ? '识别' : '消除'}${k.endsWith('From') ? '自' : '至'}${params.get(k)}`).join('，');
   return (
@@ -41,7 +40,7 @@ function HouseholdTable() {
           <Select allowClear placeholder="监测对象类别" style={{ width: 160 }} value={filter.category} onChange={(v) => set('category', v)} options={Object.entries(CATEGORIES).map(([value, label]) => ({ value, label }))} />
           <Select allowClear placeholder="未消除风险" style={{ width: 150 }} value={filter.riskType} onChange={(v) => set('riskType', v)} options={Object.entries(RISK_TYPES).map(([value, label]) => ({ value, label }))} />
           <Input.Search allowClear placeholder="户主、成员姓名或身份证号" style={{ width: 240 }} defaultValue={filter.q} onSearch={(v) => set('q', v.trim() || undefined)} data-testid="monitoring-search" />
-          {drillNote && <Tag closable onClose={() => { const p = new URLSearchParams(params); ['identifiedFrom', 'identifiedTo', 'removedFrom', 'removedTo'].forEach((k) => p.delete(k)); setParams(p); }}>{drillNote}</Tag>}
+          {drillNote && <Tag closable onClose={() => { const p = new URLSearchParams(params); for (const k of ['identifiedFrom', 'identifiedTo', 'removedFrom', 'removedTo']) p.delete(k); setParams(p); }}>{drillNote}</Tag>}
         </Space>
         <Table<HouseholdItem> rowKey="id" size="small" loading={q.isPending} dataSource={q.data?.items ?? []} data-testid="monitoring-list"
           pagination={{ current: page, pageSize: 20, total: q.data?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (n) => `共 ${formatCount(n)} 户 ${formatCount(q.data?.people)} 人` }}
@@ -61,8 +60,8 @@ function HouseholdTable() {
   );
 }
 
-function RemovalQueueTable({ step }: { step: 'township' | 'county' }) {
-  const q = useQuery({ queryKey: ['monitoring', 'removals', step], queryFn: ({ signal }) => legacyApi.get<RemovalQueue>('/monitoring/removals', { step }, signal) });
+function RemovalQueueTable({ step }: { step: RemovalStep }) {
+  const q = useQuery({ queryKey: ['monitoring', 'removals', step], queryFn: ({ signal }) => monitoringApi.removals(step, signal) });
   return <Table rowKey="riskId" size="small" loading={q.isPending} dataSource={q.data?.items ?? []} pagination={false} data-testid={`removal-queue-${step}`}
     columns={[
       { title: '户主', dataIndex: 'headName', render: (v, r) => <Link to={`/monitoring/households/${r.householdId}`}>{v}</Link> },
