@@ -3,6 +3,9 @@
 // findings kept per run and turned into cases. A run is a job with progress.
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import type { Row } from '../shared/db/rows.ts';
+import type { Tables, CrosscheckInputsTable, CrosscheckRunsTable, FindingsTable } from '../shared/db/tables.ts';
+import type { CrosscheckRun, StoredInput } from './cases.contract.ts';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { todayIso } from '../shared/dates.ts';
@@ -14,21 +17,21 @@ import { parsePeriod, comparePeriods } from '../shared/periods.ts';
 import { countInput, countInputInWorker, readInput, INPUT_NAMES, type InputKind } from './inputs.ts';
 import { upsertCasesFromRun } from './cases.store.ts';
 
-export interface StoredInput { id: number; kind: InputKind; label: string; filename: string; sha256: string; rows: number; size: number; uploadedAt: string }
+type InputRow = Pick<Row<CrosscheckInputsTable>, 'id' | 'kind' | 'label' | 'filename' | 'sha256' | 'rows' | 'size' | 'uploaded_at'>;
 
-const inputOf = (r: any): StoredInput => ({ id: Number(r.id), kind: r.kind, label: r.label, filename: r.filename, sha256: r.sha256, rows: Number(r.rows), size: Number(r.size), uploadedAt: new Date(r.uploaded_at).toISOString() });
+const inputOf = (r: InputRow): StoredInput => ({ id: Number(r.id), kind: r.kind as InputKind, label: r.label, filename: r.filename, sha256: r.sha256, rows: Number(r.rows), size: Number(r.size), uploadedAt: new Date(r.uploaded_at).toISOString() });
 
 /** Keep an uploaded extract (the same file twice is kept once). Its columns are checked first. */
-export async function uploadInput(db: Kysely<any>, actor: AuditActor, countyCode: string, kind: InputKind, file: { filename: string; content: Buffer; label?: string; path?: string; sha256?: string }): Promise<StoredInput & { problems: { rowNumber: number; column: string; reason: string }[]; problemCount: number }> {
+export async function uploadInput(db: Kysely<Tables>, actor: AuditActor, countyCode: string, kind: InputKind, file: { filename: string; content: Buffer; label?: string; path?: string; sha256?: string }): Promise<StoredInput & { problems: { rowNumber: number; column: string; reason: string }[]; problemCount: number }> {
   // hashed while it arrived, when it came through receiveUpload (a 500 MB hash here would hold the server)
   const sha256 = file.sha256 ?? createHash('sha256').update(file.content).digest('hex');
   // an upload on disk is read in a worker thread, streamed from the file
   const { rows, problems, problemCount } = file.path ? await countInputInWorker(kind, file.path) : await countInput(kind, file.content);
   if (!rows) throw new AppError('FILE_EMPTY', `${INPUT_NAMES[kind]}中没有可用的数据行`, { problems: problems.slice(0, 50) });
   return db.transaction().execute(async (trx) => {
-    const old = await sql<any>`SELECT id, kind, label, filename, sha256, rows, size, uploaded_at FROM crosscheck_inputs WHERE county_code = ${countyCode} AND kind = ${kind} AND sha256 = ${sha256}`.execute(trx);
+    const old = await sql<InputRow>`SELECT id, kind, label, filename, sha256, rows, size, uploaded_at FROM crosscheck_inputs WHERE county_code = ${countyCode} AND kind = ${kind} AND sha256 = ${sha256}`.execute(trx);
     if (old.rows[0]) return { ...inputOf(old.rows[0]), problems, problemCount };
-    const r = await sql<any>`INSERT INTO crosscheck_inputs (county_code, kind, label, filename, sha256, rows, size, content, uploaded_by)
+    const r = await sql<InputRow>`INSERT INTO crosscheck_inputs (county_code, kind, label, filename, sha256, rows, size, content, uploaded_by)
       VALUES (${countyCode}, ${kind}, ${file.label ?? ''}, ${file.filename}, ${sha256}, ${rows}, ${file.content.length}, ${file.content}, ${actor.userId})
       RETURNING id, kind, label, filename, sha256, rows, size, uploaded_at`.execute(trx);
     await appendAudit(trx, actor, { action: 'crosscheck.upload', entityType: 'crosscheck_input', entityId: Number(r.rows[0].id), countyCode,
@@ -37,25 +40,24 @@ export async function uploadInput(db: Kysely<any>, actor: AuditActor, countyCode
   });
 }
 
-export async function listInputs(db: Kysely<any>, countyCode: string): Promise<StoredInput[]> {
-  const r = await sql<any>`SELECT id, kind, label, filename, sha256, rows, size, uploaded_at FROM crosscheck_inputs WHERE county_code = ${countyCode} ORDER BY id DESC`.execute(db);
+export async function listInputs(db: Kysely<Tables>, countyCode: string): Promise<StoredInput[]> {
+  const r = await sql<InputRow>`SELECT id, kind, label, filename, sha256, rows, size, uploaded_at FROM crosscheck_inputs WHERE county_code = ${countyCode} ORDER BY id DESC`.execute(db);
   return r.rows.map(inputOf);
 }
 
-export interface CrosscheckRun {
-  id: number; status: 'running' | 'done' | 'failed'; jobId: string | null; periods: string[]; inputs: unknown[]; summary: (CrosscheckSummary & { newCases?: number; updatedCases?: number }) | null;
-  message: string; createdBy: number | null; createdAt: string; finishedAt: string | null;
-}
-const runOf = (r: any): CrosscheckRun => ({ id: Number(r.id), status: r.status, jobId: r.job_id, periods: r.periods ?? [], inputs: r.inputs, summary: r.summary,
+type RunRow = Row<CrosscheckRunsTable>;
+// inputs and summary are jsonb written by executeRun below, in the contract's shapes
+const runOf = (r: RunRow): CrosscheckRun => ({ id: Number(r.id), status: r.status as CrosscheckRun['status'], jobId: r.job_id, periods: r.periods ?? [],
+  inputs: r.inputs as CrosscheckRun['inputs'], summary: r.summary as CrosscheckRun['summary'],
   message: r.message, createdBy: r.created_by === null ? null : Number(r.created_by), createdAt: new Date(r.created_at).toISOString(), finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null });
 
-export async function getRun(db: Kysely<any>, countyCode: string, id: number): Promise<CrosscheckRun> {
-  const r = await sql<any>`SELECT * FROM crosscheck_runs WHERE county_code = ${countyCode} AND id = ${id}`.execute(db);
+export async function getRun(db: Kysely<Tables>, countyCode: string, id: number): Promise<CrosscheckRun> {
+  const r = await sql<RunRow>`SELECT * FROM crosscheck_runs WHERE county_code = ${countyCode} AND id = ${id}`.execute(db);
   if (!r.rows[0]) throw new AppError('NOT_FOUND', `核对批次${id}不存在`);
   return runOf(r.rows[0]);
 }
-export async function listRuns(db: Kysely<any>, countyCode: string): Promise<CrosscheckRun[]> {
-  const r = await sql<any>`SELECT * FROM crosscheck_runs WHERE county_code = ${countyCode} ORDER BY id DESC LIMIT 200`.execute(db);
+export async function listRuns(db: Kysely<Tables>, countyCode: string): Promise<CrosscheckRun[]> {
+  const r = await sql<RunRow>`SELECT * FROM crosscheck_runs WHERE county_code = ${countyCode} ORDER BY id DESC LIMIT 200`.execute(db);
   return r.rows.map(runOf);
 }
 
@@ -66,9 +68,9 @@ async function* counted<T>(src: AsyncIterable<T>, tick: () => void): AsyncGenera
 }
 
 /** Do the run (the job's work): read, call the engine, keep findings, make cases. */
-export async function executeRun(db: Kysely<any>, actor: AuditActor, countyCode: string, runId: number, req: RunRequest, p?: JobProgress): Promise<CrosscheckRun> {
+export async function executeRun(db: Kysely<Tables>, actor: AuditActor, countyCode: string, runId: number, req: RunRequest, p?: JobProgress): Promise<CrosscheckRun> {
   const inputs = req.inputIds.length
-    ? (await sql<any>`SELECT id, kind, label, filename, sha256, rows, content FROM crosscheck_inputs WHERE county_code = ${countyCode} AND id = ANY(${req.inputIds}::bigint[])`.execute(db)).rows
+    ? (await sql<Pick<Row<CrosscheckInputsTable>, 'id' | 'kind' | 'label' | 'filename' | 'sha256' | 'rows' | 'content'>>`SELECT id, kind, label, filename, sha256, rows, content FROM crosscheck_inputs WHERE county_code = ${countyCode} AND id = ANY(${req.inputIds}::bigint[])`.execute(db)).rows
     : [];
   const missing = req.inputIds.filter((id) => !inputs.some((i) => Number(i.id) === id));
   if (missing.length) throw new AppError('NOT_FOUND', `上传的文件${missing.join('、')}不存在`);
@@ -131,7 +133,7 @@ export async function executeRun(db: Kysely<any>, actor: AuditActor, countyCode:
   });
 }
 
-async function saveFindings(trx: Kysely<any>, countyCode: string, runId: number, findings: Finding[]) {
+async function saveFindings(trx: Kysely<Tables>, countyCode: string, runId: number, findings: Finding[]) {
   for (let i = 0; i < findings.length; i += 5000) {
     const part = findings.slice(i, i + 5000);
     await sql`INSERT INTO findings (county_code, run_id, code, id_number, name, household_no, village_code, periods, over_fen, under_fen, explanation, death_date)
@@ -145,7 +147,7 @@ async function saveFindings(trx: Kysely<any>, countyCode: string, runId: number,
 }
 
 /** Start a run as a job; returns at once with the run and its job id (GET /api/jobs/:id for progress). */
-export async function startRun(db: Kysely<any>, actor: AuditActor, countyCode: string, req: RunRequest): Promise<CrosscheckRun> {
+export async function startRun(db: Kysely<Tables>, actor: AuditActor, countyCode: string, req: RunRequest): Promise<CrosscheckRun> {
   for (const p of req.periods ?? []) if (!parsePeriod(p)) throw new AppError('VALIDATION', `核对期间“${p}”无效`);
   const r = await sql<{ id: number }>`INSERT INTO crosscheck_runs (county_code, created_by, message) VALUES (${countyCode}, ${actor.userId}, '排队中') RETURNING id`.execute(db);
   const runId = Number(r.rows[0].id);
@@ -162,21 +164,21 @@ export async function startRun(db: Kysely<any>, actor: AuditActor, countyCode: s
 }
 
 /** Do a run in this call (no job): the demo county's first run, scripts. */
-export async function runNow(db: Kysely<any>, actor: AuditActor, countyCode: string, req: RunRequest): Promise<CrosscheckRun> {
+export async function runNow(db: Kysely<Tables>, actor: AuditActor, countyCode: string, req: RunRequest): Promise<CrosscheckRun> {
   const r = await sql<{ id: number }>`INSERT INTO crosscheck_runs (county_code, created_by, message) VALUES (${countyCode}, ${actor.userId}, '运行中') RETURNING id`.execute(db);
   return executeRun(db, actor, countyCode, Number(r.rows[0].id), req);
 }
 
 /** A run's findings, paged, optionally for one code or region. */
-export async function listFindings(db: Kysely<any>, countyCode: string, runId: number, f: { code?: string; scope?: string; offset?: number; limit?: number } = {}) {
+export async function listFindings(db: Kysely<Tables>, countyCode: string, runId: number, f: { code?: string; scope?: string; offset?: number; limit?: number } = {}) {
   const where = sql`county_code = ${countyCode} AND run_id = ${runId} ${f.code ? sql`AND code = ${f.code}` : sql``}
     ${f.scope && f.scope.length > 6 ? sql`AND village_code LIKE ${f.scope + '%'}` : sql``}`;
   const total = await sql<{ n: number }>`SELECT count(*) AS n FROM findings WHERE ${where}`.execute(db);
-  const r = await sql<any>`SELECT * FROM findings WHERE ${where} ORDER BY code, village_code, id_number OFFSET ${f.offset ?? 0} LIMIT ${Math.min(f.limit ?? 50, 100000)}`.execute(db);
+  const r = await sql<Row<FindingsTable>>`SELECT * FROM findings WHERE ${where} ORDER BY code, village_code, id_number OFFSET ${f.offset ?? 0} LIMIT ${Math.min(f.limit ?? 50, 100000)}`.execute(db);
   return { total: Number(total.rows[0].n), findings: r.rows.map(findingOfRow) };
 }
 
-export function findingOfRow(x: any): Finding {
-  return { code: x.code, label: FINDING_LABELS[x.code as FindingCode] ?? x.code, idNumber: x.id_number, name: x.name, householdNo: x.household_no, villageCode: x.village_code, periods: x.periods ?? [],
+export function findingOfRow(x: Row<FindingsTable>): Finding {
+  return { code: x.code as FindingCode, label: FINDING_LABELS[x.code as FindingCode] ?? x.code, idNumber: x.id_number, name: x.name, householdNo: x.household_no, villageCode: x.village_code, periods: x.periods ?? [],
     overFen: Number(x.over_fen), underFen: Number(x.under_fen), explanation: x.explanation };
 }
