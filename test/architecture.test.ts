@@ -90,20 +90,18 @@ describe('architecture', () => {
     'src/microcredit/microcredit.cli.ts', 'src/monitoring/demo.ts', 'src/monitoring/monitoring.cli.ts', 'src/quality/nightly.ts',
     'src/registry/adjustment-apply.ts', 'src/registry/registry.quality-queries.ts', 'src/registry/registry.subsidy-queries.ts',
     'src/registry/roster-export.ts', 'src/registry/roster-import.ts', 'src/registry/roster.cli.ts', 'src/shared/audit-anchor.ts', 'src/shared/audit-key.ts',
-    'src/shared/audit.ts', 'src/shared/jobs.ts', 'src/shared/search.ts', 'src/subsidy/notice.ts', 'src/subsidy/subsidy.cli.ts', 'src/system/backup.ts',
+    'src/shared/audit.ts', 'src/shared/jobs.ts', 'src/shared/search.ts', 'src/system/backup.ts',
     'src/system/first-start.ts', 'src/system/retention.ts', 'src/system/system.routes.ts',
   ]);
   const PENDING_STORES_WITH_WORKFLOW = new Set([
     'src/auth/controls.store.ts', 'src/auth/users.store.ts', 'src/cases/adjust.store.ts', 'src/cases/cases.store.ts',
     'src/cases/recovery.store.ts', 'src/cases/runs.store.ts', 'src/quality/quality.store.ts',
     'src/quality/rules.store.ts', 'src/registry/adjustment.store.ts', 'src/registry/household.store.ts', 'src/registry/person.store.ts',
- 'src/subsidy/bankfile.store.ts', 'src/subsidy/bankreturn.store.ts', 'src/subsidy/payroll.store.ts', 'src/subsidy/settings.store.ts',
   ]);
   const PENDING_ROUTES_ON_STORES = new Set([
     'src/auth/audit-log.routes.ts', 'src/auth/auth.cli.ts', 'src/auth/auth.routes.ts', 'src/auth/controls.routes.ts', 'src/auth/users.routes.ts',
     'src/cases/cases.routes.ts', 'src/funds/funds.routes.ts', 'src/microcredit/microcredit.routes.ts', 'src/monitoring/monitoring.routes.ts',
     'src/monitoring/survey.routes.ts', 'src/quality/quality.routes.ts', 'src/registry/registry.routes.ts', 'src/registry/roster.routes.ts',
-    'src/subsidy/subsidy.cli.ts', 'src/subsidy/subsidy.routes.ts',
   ]);
   const rel = (f: string) => f.split(sep).join('/');
   const shrinking = (name: string, pending: Set<string>, offenders: string[]) => {

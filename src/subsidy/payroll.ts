@@ -1,6 +1,7 @@
 // Payment rolls (发放批次): states, their Chinese names, allowed moves. Pure.
 import { AppError } from '../shared/errors.ts';
 import { STATUS_NAMES, type PayrollStatus } from './subsidy.contract.ts';
+import { parsePeriod, type Period } from '../shared/periods.ts';
 
 export { PAYROLL_STATUSES, STATUS_NAMES, KIND_NAMES, RESULT_NAMES, FLAG_NAMES, type PayrollStatus, type PayrollKind, type LineResult } from './subsidy.contract.ts';
 
@@ -24,4 +25,11 @@ export function assertCan(action: keyof typeof FROM, status: PayrollStatus): voi
 /** Batch number printed in the bank file: county-period-sequence, e.g. 430582-2025-01. */
 export function batchNoOf(countyCode: string, period: string, seq: number): string {
   return `${countyCode}-${period}-${String(seq).padStart(2, '0')}`;
+}
+
+/** A period as written by a person, or a Chinese refusal. */
+export function requirePeriod(text: string): Period {
+  const p = parsePeriod(text);
+  if (!p) throw new AppError('VALIDATION', `发放期间“${text}”无效，应为如2025（按年）或2025H1/2025H2（按半年）`);
+  return p;
 }
