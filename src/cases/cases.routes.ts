@@ -1,27 +1,23 @@
 // HTTP for cross-check runs (upload, start, progress, findings as FORMATS §6 CSV), cases
 // (list, verify, turn into 核减), the recovery ledger and the subsidy dashboard figures.
-// Township officers see their own township only.
+// Thin: the permission here; region scope (township officers see their own township only),
+// the status rules and the audit in cases.service.ts and runs.service.ts.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import * as C from './cases.contract.ts';
 import { IdParam } from './cases.contract.ts';
 import { attachmentDisposition, fileAnswer } from '../shared/http/attachment.ts';
-import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, auditIdSearch, maskId, type SessionUser } from '../auth/index.ts';
+import { requirePermission, actorOf, unmaskAllowed, maskId } from '../auth/index.ts';
 import { maskDeep } from '../shared/mask.ts';
 import { AppError } from '../shared/errors.ts';
 import { receiveUpload } from '../shared/http/upload.ts';
 import type { AppContext } from '../shared/context.ts';
 import { findingsCsv } from '../crosscheck/index.ts';
-import { paidFigures } from '../subsidy/index.ts';
-import { uploadInput, listInputs, startRun, getRun, listRuns, listFindings } from './runs.store.ts';
-import { listCases, getCase, verifyCase, type Case } from './cases.store.ts';
-import { caseToRemoval } from './adjust.store.ts';
-import { listRecovery, getRecovery, addInstalment, requestWriteOff, approveWriteOff, recoveryTotals } from './recovery.store.ts';
-import { caseFigures } from './figures.store.ts';
-import { personIdentity } from '../registry/index.ts';
+import { uploadInput, listInputs, startRun, getRun, listRuns, findingsPage, findingsExport } from './runs.service.ts';
+import { casePage, viewCase, personCases, verifyCase, caseToRemoval, listRecovery, getRecovery, addInstalment, requestWriteOff, approveWriteOff, recoveryTotals, dashboard } from './cases.service.ts';
+import type { Case } from './cases.contract.ts';
 
 const TAG = ['交叉核对与追缴'];
-const scopeOf = (user: SessionUser) => (user.regionCode.length > 6 ? user.regionCode : undefined);
 const MAX_UPLOAD = 512 * 1024 * 1024;
 export { VerifyBody, RunBody, InstalmentBody } from './cases.contract.ts';
 
@@ -37,7 +33,7 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     querystring: C.InputQuery, consumes: ['multipart/form-data'], response: { 201: C.UploadedInput } } }, async (req, reply) => {
     const user = requirePermission(req, 'crosscheck.run');
     const file = await receiveUpload(req, { maxBytes: MAX_UPLOAD, what: '核对数据文件' });
-    let saved;
+    let saved: Awaited<ReturnType<typeof uploadInput>>;
     try {
       saved = await uploadInput(db, actorOf(user), user.countyCode, req.query.kind, { filename: file.filename, content: await file.read(), path: file.path, sha256: file.sha256, label: req.query.label });
     } finally { await file.remove(); }
@@ -63,17 +59,14 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     querystring: C.FindingsQuery, response: { 200: C.FindingPage } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
     const q = req.query;
-    const res = await listFindings(db, user.countyCode, req.params.id, { code: q.code, scope: scopeOf(user), offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
     const unmasked = unmaskAllowed(req);
-    if (unmasked) await auditUnmaskedView(db, user, { entityType: 'crosscheck_run', entityId: req.params.id, countyCode: user.countyCode, fields: ['idNumber'], count: res.findings.length });
+    const res = await findingsPage(db, user, req.params.id, { code: q.code, offset: (q.page - 1) * q.pageSize, limit: q.pageSize }, unmasked);
     return { total: res.total, masked: !unmasked, findings: res.findings.map((f) => (unmasked ? f : { ...maskDeep(f), idNumber: maskId(f.idNumber) })) };
   });
   r.get('/crosscheck/runs/:id/findings.csv', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '导出核查结果（FORMATS §6：CSV，UTF-8带BOM；完整身份证号，记审计）', params: IdParam, response: { 200: fileAnswer('核查结果 CSV（FORMATS §6）') } } }, async (req, reply) => {
     const user = requirePermission(req, 'subsidy.read');
     if (!unmaskAllowed(req, { requireAsk: false })) throw new AppError('FORBIDDEN', '您的角色不能导出含完整身份证号的核查结果');
-    const run = await getRun(db, user.countyCode, req.params.id);
-    const { findings } = await listFindings(db, user.countyCode, run.id, { scope: scopeOf(user), limit: 100000 });
-    await auditUnmaskedView(db, user, { entityType: 'crosscheck_run', entityId: run.id, countyCode: user.countyCode, fields: ['idNumber'], count: findings.length, action: 'crosscheck.findings_export' });
+    const { run, findings } = await findingsExport(db, user, req.params.id);
     return reply.header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', attachmentDisposition(`核查结果_${run.id}.csv`, 'findings.csv')).send(findingsCsv(findings));
   });
@@ -82,25 +75,18 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     querystring: C.CasesQuery, response: { 200: C.CasePage } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
     const q = req.query;
-    const res = await listCases(db, user.countyCode, user, { ...q, offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
-    await auditIdSearch(db, user, { entityType: 'case', q: q.q, count: res.total });
     const unmasked = unmaskAllowed(req);
-    if (unmasked) await auditUnmaskedView(db, user, { entityType: 'case', countyCode: user.countyCode, fields: ['idNumber'], count: res.cases.length, detail: { query: q } });
+    const res = await casePage(db, user, { ...q, offset: (q.page - 1) * q.pageSize, limit: q.pageSize }, unmasked, { query: q });
     return { ...res, masked: !unmasked, cases: res.cases.map((c) => caseView(c, unmasked)) };
   });
   r.get('/cases/:id', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '疑似问题详情', params: IdParam, querystring: C.UnmaskQuery, response: { 200: C.CaseSchema } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
-    const c = await getCase(db, user.countyCode, user, req.params.id);
     const unmasked = unmaskAllowed(req);
-    if (unmasked) await auditUnmaskedView(db, user, { entityType: 'case', entityId: c.id, countyCode: user.countyCode, fields: ['idNumber'] });
-    return caseView(c, unmasked);
+    return caseView(await viewCase(db, user, req.params.id, unmasked), unmasked);
   });
   r.get('/cases/persons/:id', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '一个人的交叉核对问题（人员页）', params: IdParam, response: { 200: C.PersonCases } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
-    const who = await personIdentity(db, user.countyCode, req.params.id);
-    if (!who || !who.villageCode.startsWith(user.regionCode)) throw new AppError('NOT_FOUND', `人员${req.params.id}不存在`);
-    const res = await listCases(db, user.countyCode, user, { idNumber: who.idNumber, limit: 100 });
-    return { cases: res.cases.map((c) => caseView(c, false)) };
+    return { cases: (await personCases(db, user, req.params.id)).map((c) => caseView(c, false)) };
   });
   r.post('/cases/:id/verify', { config: { permission: 'cases.work' }, schema: { tags: TAG, summary: '核实（违规/误报，填写依据；违规的多发金额自动进入追缴台账）', params: IdParam, body: C.VerifyBody, response: { 200: C.CaseSchema } } }, async (req) => {
     const user = requirePermission(req, 'cases.work');
@@ -145,7 +131,6 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     querystring: C.DashboardQuery, response: { 200: C.Dashboard } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
     const year = req.query.year ?? new Date(Date.now() + 8 * 3600000).getUTCFullYear();
-    const [paid, cases] = await Promise.all([paidFigures(db, user.countyCode, year, scopeOf(user)), caseFigures(db, user.countyCode, user)]);
-    return { year, paid, ...cases };
+    return dashboard(db, user, year);
   });
 }
