@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { createTestDatabase, testEngines, type TestDatabase } from '../src/shared/db/testing.ts';
-import { buildPayroll, reviewPayroll } from '../src/subsidy/payroll.store.ts';
-import { prepareBankExport, writeBankFile } from '../src/subsidy/bankfile.store.ts';
+import { buildPayroll, reviewPayroll, prepareBankExport, writeBankFile } from '../src/subsidy/subsidy.service.ts';
 
 const arg = (name: string, dflt: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
 const C = '430582';

@@ -13,10 +13,8 @@ import { parseDate } from '../shared/dates.ts';
 import { parseYuanToFen } from '../shared/money.ts';
 import { getJob } from '../shared/jobs.ts';
 import type { SessionUser } from '../auth/index.ts';
-import { uploadInput, executeRun, startRun, listFindings, getRun } from './runs.store.ts';
-import { listCases, verifyCase, getCase } from './cases.store.ts';
-import { caseToRemoval } from './adjust.store.ts';
-import { listRecovery, addInstalment, requestWriteOff, approveWriteOff, recoveryTotals, getRecovery } from './recovery.store.ts';
+import { uploadInput, executeRun, startRun, listFindings, getRun } from './runs.service.ts';
+import { listCases, verifyCase, getCase, caseToRemoval, listRecovery, addInstalment, requestWriteOff, approveWriteOff, recoveryTotals, getRecovery } from './cases.service.ts';
 
 const C = '430582';
 const S = 'test/fixtures/samples/';

@@ -1,6 +1,5 @@
 // The cases capability's public face: what other capabilities (the demo county) import.
-export { uploadInput, runNow, listFindings, type CrosscheckRun } from './runs.store.ts';
-export { listCases, verifyCase, type Case } from './cases.store.ts';
-export { caseToRemoval } from './adjust.store.ts';
-export { addInstalment, getRecovery } from './recovery.store.ts';
+export { uploadInput, runNow, listFindings } from './runs.service.ts';
+export type { CrosscheckRun, Case } from './cases.contract.ts';
+export { listCases, verifyCase, caseToRemoval, addInstalment, getRecovery } from './cases.service.ts';
 export { registerCasesRoutes } from './cases.routes.ts';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
 import { termBoundaryCases } from '../crosscheck/testkit.ts';
-import { uploadInput, executeRun, listFindings } from './runs.store.ts';
+import { uploadInput, executeRun, listFindings } from './runs.service.ts';
 
 const C = '430582';
 const actor = { userId: 1, username: '县业务股' };

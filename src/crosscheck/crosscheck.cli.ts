@@ -61,7 +61,7 @@ export function registerCrosscheckCommands(program: Command): void {
         : null;
       let started = false;
       const started0 = Date.now();
-      let result;
+      let result: Awaited<ReturnType<typeof runCrosscheckFiles>>;
       try {
         result = await runCrosscheckFiles(
           { roster: o.roster, payments: o.payments, deaths: o.deaths, hukou: o.hukou, otherRosters: list(o.otherRosters) },

@@ -2,6 +2,7 @@
 // Callers (file mode, the database-backed runs) turn their rows into these shapes.
 import type { IsoDate } from '../shared/dates.ts';
 import type { Fen } from '../shared/money.ts';
+import type { FindingCode } from './crosscheck.contract.ts';
 
 /** One roster row (FORMATS §1), already parsed. */
 export interface RosterRecord {
@@ -53,24 +54,7 @@ export interface HukouRecord {
   regionCode?: string | null;
 }
 
-export const FINDING_CODES = [
-  'DECEASED_PAID', 'DUPLICATE_PAID', 'NOT_ELIGIBLE_PAID', 'AMOUNT_MISMATCH', 'UNPAID',
-  'INVALID_ID', 'ID_NAME_MISMATCH', 'NOT_IN_HUKOU', 'HUKOU_CANCELLED', 'DUPLICATE_REGISTRY',
-] as const;
-export type FindingCode = (typeof FINDING_CODES)[number];
-
-export const FINDING_LABELS: Record<FindingCode, string> = {
-  DECEASED_PAID: '死亡后仍领取',
-  DUPLICATE_PAID: '重复领取',
-  NOT_ELIGIBLE_PAID: '非扶持对象领取',
-  AMOUNT_MISMATCH: '发放金额不符',
-  UNPAID: '应发未发',
-  INVALID_ID: '身份证号无效',
-  ID_NAME_MISMATCH: '姓名与户籍不符',
-  NOT_IN_HUKOU: '户籍库中无此人',
-  HUKOU_CANCELLED: '户籍已注销仍在册',
-  DUPLICATE_REGISTRY: '重复登记',
-};
+export { FINDING_CODES, FINDING_LABELS, REMOVABLE_CODES, DEATH_CODES, canBecomeRemoval, type FindingCode } from './crosscheck.contract.ts';
 
 /** Money detail of one period of a finding. */
 export interface FindingPeriod {

@@ -1,70 +1,65 @@
 // Bank file templates per county and the export of a roll as the bank's file: streamed in
-// chunks, so a roll of millions never sits in memory; formulas neutralised; audited.
+// chunks, so a roll of millions never sits in memory; formulas neutralised. SQL only: the export's
+// workflow (status, audit) is in subsidy.service.ts.
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { sql, type Kysely } from 'kysely';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { appendAudit, type AuditActor } from '../shared/audit.ts';
+import type { Tables, PaymentLinesTable } from '../shared/db/tables.ts';
+import type { Row } from '../shared/db/rows.ts';
 import { AppError } from '../shared/errors.ts';
-import { BUILTIN_TEMPLATES, bankTemplateSchema, type BankField, cellOf, checkTemplate, csvLine, fileNameOf, type BankLine, type BankTemplate } from './bankfile.ts';
-import { assertCan } from './payroll.ts';
+import { BUILTIN_TEMPLATES, type BankField, cellOf, csvLine, type BankLine, type BankTemplate } from './bankfile.ts';
 
-export async function listTemplates(db: Kysely<any>, countyCode: string): Promise<(BankTemplate & { builtin: boolean })[]> {
+type Db = Kysely<Tables>;
+/** the columns a bank file may show, read as they are stored */
+type BankRow = Partial<Row<PaymentLinesTable>> & { line_no: number };
+
+export async function listTemplates(db: Db, countyCode: string): Promise<(BankTemplate & { builtin: boolean })[]> {
   const r = await sql<{ spec: BankTemplate }>`SELECT spec FROM bank_templates WHERE county_code = ${countyCode} ORDER BY code`.execute(db);
   const own = r.rows.map((x) => ({ ...x.spec, builtin: false }));
   return [...BUILTIN_TEMPLATES.filter((b) => !own.some((o) => o.code === b.code)).map((b) => ({ ...b, builtin: true })), ...own];
 }
 
-export async function getTemplate(db: Kysely<any>, countyCode: string, code: string): Promise<BankTemplate> {
+export async function getTemplate(db: Db, countyCode: string, code: string): Promise<BankTemplate> {
   const r = await sql<{ spec: BankTemplate }>`SELECT spec FROM bank_templates WHERE county_code = ${countyCode} AND code = ${code}`.execute(db);
   const t = r.rows[0]?.spec ?? BUILTIN_TEMPLATES.find((b) => b.code === code);
   if (!t) throw new AppError('NOT_FOUND', `银行文件模板“${code}”不存在`);
   return t;
 }
 
-export async function saveTemplate(db: Kysely<any>, actor: AuditActor, countyCode: string, input: unknown): Promise<BankTemplate> {
-  const parsed = bankTemplateSchema.safeParse(input);
-  if (!parsed.success) throw new AppError('VALIDATION', `银行文件模板不正确：${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('；')}`);
-  const t = parsed.data;
-  checkTemplate(t);
-  await db.transaction().execute(async (trx) => {
-    const prev = await sql<{ spec: unknown }>`SELECT spec FROM bank_templates WHERE county_code = ${countyCode} AND code = ${t.code}`.execute(trx);
-    await sql`INSERT INTO bank_templates (county_code, code, name, spec, updated_by) VALUES (${countyCode}, ${t.code}, ${t.name}, ${JSON.stringify(t)}::jsonb, ${actor.userId})
-      ON CONFLICT (county_code, code) DO UPDATE SET name = EXCLUDED.name, spec = EXCLUDED.spec, updated_by = EXCLUDED.updated_by, updated_at = now()`.execute(trx);
-    await appendAudit(trx, actor, { action: 'bank_template.save', entityType: 'bank_template', entityId: t.code, countyCode, before: prev.rows[0]?.spec ?? null, after: t });
-  });
-  return t;
+/** A county's own template as stored, if any: what a save replaces. */
+export async function storedTemplate(trx: Db, countyCode: string, code: string): Promise<unknown> {
+  const prev = await sql<{ spec: unknown }>`SELECT spec FROM bank_templates WHERE county_code = ${countyCode} AND code = ${code}`.execute(trx);
+  return prev.rows[0]?.spec ?? null;
 }
 
-export interface ExportResult { fileName: string; rows: number; totalFen: number; noAccount: number; template: string; batchNo: string }
+export async function putTemplate(trx: Db, countyCode: string, t: BankTemplate, userId: number | null): Promise<void> {
+  await sql`INSERT INTO bank_templates (county_code, code, name, spec, updated_by) VALUES (${countyCode}, ${t.code}, ${t.name}, ${JSON.stringify(t)}::jsonb, ${userId})
+    ON CONFLICT (county_code, code) DO UPDATE SET name = EXCLUDED.name, spec = EXCLUDED.spec, updated_by = EXCLUDED.updated_by, updated_at = now()`.execute(trx);
+}
 
-/**
- * Prepare the export (one transaction): lines with no usable account are marked failed (they are
- * re-issued once an account is known), the roll moves to `exported`, and the export is audited.
- * Returns what `writeBankFile` then streams.
- */
-export async function prepareBankExport(db: Kysely<any>, actor: AuditActor, countyCode: string, payrollId: number, templateCode: string): Promise<ExportResult & { tpl: BankTemplate; period: string }> {
-  const tpl = await getTemplate(db, countyCode, templateCode);
-  return db.transaction().execute(async (trx) => {
-    const r = await sql<any>`SELECT status, batch_no, period FROM payrolls WHERE county_code = ${countyCode} AND id = ${payrollId} FOR UPDATE`.execute(trx);
-    if (!r.rows[0]) throw new AppError('NOT_FOUND', `发放批次${payrollId}不存在`);
-    assertCan('export', r.rows[0].status);
-    const na = await sql`UPDATE payment_lines SET result = 'failure', result_reason = '无可用银行账号，未报送银行', updated_at = now()
-      WHERE county_code = ${countyCode} AND payroll_id = ${payrollId} AND result = 'pending' AND account_source = 'none'`.execute(trx);
-    const s = await sql<any>`SELECT count(*) AS n, COALESCE(sum(amount_fen), 0) AS fen FROM payment_lines
-      WHERE county_code = ${countyCode} AND payroll_id = ${payrollId} AND result = 'pending'`.execute(trx);
-    if (r.rows[0].status === 'reviewed') {
-      await sql`UPDATE payrolls SET status = 'exported', exported_at = now() WHERE county_code = ${countyCode} AND id = ${payrollId}`.execute(trx);
-    } else {
-      await sql`UPDATE payrolls SET exported_at = now() WHERE county_code = ${countyCode} AND id = ${payrollId}`.execute(trx);
-    }
-    const res: ExportResult = { fileName: fileNameOf(tpl, r.rows[0].batch_no), rows: Number(s.rows[0].n), totalFen: Number(s.rows[0].fen),
-      noAccount: Number(na.numAffectedRows ?? 0), template: tpl.code, batchNo: r.rows[0].batch_no };
-    await appendAudit(trx, actor, { action: 'payroll.export_bank_file', entityType: 'payroll', entityId: payrollId, countyCode,
-      before: { status: r.rows[0].status }, after: { status: r.rows[0].status === 'reviewed' ? 'exported' : r.rows[0].status }, detail: { ...res, unmasked: true } });
-    return { ...res, tpl, period: r.rows[0].period };
-  });
+/** Pending lines with no usable account become failures (re-issued once an account is known); how many. */
+export async function failLinesWithoutAccount(trx: Db, countyCode: string, payrollId: number): Promise<number> {
+  const na = await sql`UPDATE payment_lines SET result = 'failure', result_reason = '无可用银行账号，未报送银行', updated_at = now()
+    WHERE county_code = ${countyCode} AND payroll_id = ${payrollId} AND result = 'pending' AND account_source = 'none'`.execute(trx);
+  return Number(na.numAffectedRows ?? 0);
+}
+
+/** The lines the bank file carries: how many, and their sum. */
+export async function pendingSums(trx: Db, countyCode: string, payrollId: number): Promise<{ rows: number; totalFen: number }> {
+  const s = await sql<{ n: number; fen: number }>`SELECT count(*) AS n, COALESCE(sum(amount_fen), 0) AS fen FROM payment_lines
+    WHERE county_code = ${countyCode} AND payroll_id = ${payrollId} AND result = 'pending'`.execute(trx);
+  return { rows: Number(s.rows[0].n), totalFen: Number(s.rows[0].fen) };
+}
+
+/** Note the export; a reviewed roll moves to exported, a later export keeps the status. */
+export async function markExported(trx: Db, countyCode: string, payrollId: number, moveToExported: boolean): Promise<void> {
+  if (moveToExported) {
+    await sql`UPDATE payrolls SET status = 'exported', exported_at = now() WHERE county_code = ${countyCode} AND id = ${payrollId}`.execute(trx);
+  } else {
+    await sql`UPDATE payrolls SET exported_at = now() WHERE county_code = ${countyCode} AND id = ${payrollId}`.execute(trx);
+  }
 }
 
 /** The payment_lines column behind each template field (batch number and blanks need none). */
@@ -74,9 +69,9 @@ const FIELD_COLUMNS: Partial<Record<BankField, string>> = {
 };
 
 /** Read only the columns the template shows: a bank file of millions of lines spends most of its time reading rows. */
-async function* pendingLines(db: Kysely<any>, countyCode: string, payrollId: number, tpl: BankTemplate, chunk = 50000): AsyncGenerator<any[]> {
+async function* pendingLines(db: Db, countyCode: string, payrollId: number, tpl: BankTemplate, chunk = 50000): AsyncGenerator<BankRow[]> {
   const columns = sql.raw(['line_no', ...new Set(tpl.columns.map((c) => FIELD_COLUMNS[c.field]).filter(Boolean))].join(', '));
-  const fetch = (after: number) => sql<any>`SELECT ${columns}
+  const fetch = (after: number) => sql<BankRow>`SELECT ${columns}
       FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${payrollId} AND line_no > ${after} AND result = 'pending'
       ORDER BY line_no LIMIT ${chunk}`.execute(db);
   // the next chunk is read while the caller writes this one
@@ -99,12 +94,13 @@ async function put(out: Writable, data: Buffer | string) {
 }
 
 /** Stream the waiting lines of a roll as the bank's file (CSV or XLSX) into `out`, then end it. */
-export async function writeBankFile(db: Kysely<any>, countyCode: string, payrollId: number, tpl: BankTemplate, batchNo: string, out: Writable,
+export async function writeBankFile(db: Db, countyCode: string, payrollId: number, tpl: BankTemplate, batchNo: string, out: Writable,
   onProgress?: (rows: number) => void): Promise<number> {
   let n = 0;
-  const toLine = (x: any): BankLine => ({ period: x.period, idNumber: x.id_number, name: x.name, amountFen: Number(x.amount_fen), accountNo: x.account_no,
-    holderName: x.holder_name, bankName: x.bank_name, batchNo, householdNo: x.household_no, villageCode: x.village_code, villageName: x.village_name,
-    townshipName: x.township_name, lineNo: Number(x.line_no) });
+    // a column the template does not show is not read: its cell is never asked for
+  const toLine = (x: BankRow): BankLine => ({ period: x.period ?? '', idNumber: x.id_number ?? '', name: x.name ?? '', amountFen: Number(x.amount_fen), accountNo: x.account_no ?? '',
+    holderName: x.holder_name ?? '', bankName: x.bank_name ?? '', batchNo, householdNo: x.household_no ?? '', villageCode: x.village_code ?? '', villageName: x.village_name ?? '',
+    townshipName: x.township_name ?? '', lineNo: Number(x.line_no) });
   if (tpl.container === 'csv') {
     const enc = (s: string) => (tpl.encoding === 'gb18030' ? iconv.encode(s, 'gb18030') : Buffer.from(s, 'utf8'));
     const head = (tpl.encoding === 'utf-8' && tpl.bom ? '\ufeff' : '') + csvLine(tpl.columns.map((c) => c.header));

@@ -1,28 +1,10 @@
 // Bank file templates (一卡通银行文件) are data: columns (header text and source field), order,
 // encoding, container and amount format, stored per county. Pure: templates, checks, cell text.
-import { z } from 'zod';
+import { BANK_FIELDS, type BankField, type BankTemplate } from './subsidy.contract.ts';
 import { formatFen } from '../shared/money.ts';
 import { AppError } from '../shared/errors.ts';
 
-export const BANK_FIELDS = {
-  period: '发放期间', idNumber: '身份证号', name: '姓名', amount: '金额', result: '发放结果', accountNo: '银行账号',
-  holderName: '持卡人姓名', bankName: '开户银行', payDate: '发放日期', batchNo: '批次号', householdNo: '户编号',
-  villageCode: '村代码', villageName: '村', townshipName: '乡镇', lineNo: '序号', blank: '（空列）',
-} as const;
-export type BankField = keyof typeof BANK_FIELDS;
-
-export const bankTemplateSchema = z.object({
-  code: z.string().regex(/^[a-z0-9_-]{1,40}$/, '模板代码只能用小写字母、数字、-和_'),
-  name: z.string().min(1).max(60),
-  container: z.enum(['csv', 'xlsx']),
-  encoding: z.enum(['utf-8', 'gb18030']),
-  /** UTF-8 CSV with a byte-order mark (Excel opens it correctly) */
-  bom: z.boolean().default(true),
-  /** yuan with 2 decimals (600.00), or integer fen (60000) */
-  amountFormat: z.enum(['yuan', 'fen']).default('yuan'),
-  columns: z.array(z.object({ header: z.string().min(1).max(40), field: z.enum(Object.keys(BANK_FIELDS) as [BankField, ...BankField[]]) })).min(1).max(40),
-});
-export type BankTemplate = z.infer<typeof bankTemplateSchema>;
+export { BANK_FIELDS, bankTemplateSchema, type BankField, type BankTemplate } from './subsidy.contract.ts';
 
 const GENERIC_COLUMNS: BankTemplate['columns'] = [
   { header: '发放期间', field: 'period' }, { header: '身份证号', field: 'idNumber' }, { header: '姓名', field: 'name' },

@@ -1,57 +1,49 @@
-// Import of the bank's result file into a roll: one transaction, audited, idempotent (the same
-// file twice changes nothing: its checksum is kept, and only lines whose result differs are updated).
-import { createHash } from 'node:crypto';
+// The bank's result files of a roll in the database: the files kept (by checksum, so the same
+// file twice changes nothing) and the lines' results. SQL only: the import's workflow is in
+// subsidy.service.ts.
 import { sql, type Kysely } from 'kysely';
-import { appendAudit, type AuditActor } from '../shared/audit.ts';
-import { AppError } from '../shared/errors.ts';
-import { matchReturn, readBankReturn, type RollLineKey } from './bankreturn.ts';
-import { getTemplate } from './bankfile.store.ts';
-import { assertCan } from './payroll.ts';
-import { conflictOf } from './payroll.store.ts';
+import type { Tables } from '../shared/db/tables.ts';
+import type { ImportSummary } from './subsidy.contract.ts';
+import type { RollLineKey } from './bankreturn.ts';
 
-export interface ImportSummary {
-  fileId: number; alreadyImported: boolean; rows: number; succeeded: number; failed: number; unchanged: number;
-  unknown: { rowNumber: number; idNumber: string; name: string }[]; missing: number;
-  problems: { rowNumber: number; column: string; reason: string }[]; warnings: string[];
+type Db = Kysely<Tables>;
+/** what an import file keeps of its summary (the file's own id and the flags are added when read) */
+export type StoredSummary = Omit<ImportSummary, 'fileId' | 'alreadyImported'>;
+
+/** The same file imported before into this roll, if it was. */
+export async function findResultFile(trx: Db, countyCode: string, payrollId: number, sha256: string): Promise<{ id: number; summary: StoredSummary } | null> {
+  const same = await sql<{ id: number; summary: unknown }>`SELECT id, summary FROM payroll_result_files WHERE county_code = ${countyCode} AND payroll_id = ${payrollId} AND sha256 = ${sha256}`.execute(trx);
+  const x = same.rows[0];
+  return x ? { id: Number(x.id), summary: x.summary as StoredSummary } : null;
 }
 
-export async function importBankReturn(db: Kysely<any>, actor: AuditActor, countyCode: string, payrollId: number,
-  file: { filename: string; content: Buffer; templateCode?: string; maxUnknown?: number }): Promise<ImportSummary> {
-  const sha256 = createHash('sha256').update(file.content).digest('hex');
-  const tpl = file.templateCode ? await getTemplate(db, countyCode, file.templateCode) : undefined;
-  const parsed = await readBankReturn(file.content, tpl);
-  if (!parsed.rows.length) throw new AppError('FILE_EMPTY', `回盘文件没有可读的数据行${parsed.problems.length ? '：' + parsed.problems.slice(0, 5).map((p) => `第${p.rowNumber}行${p.column}${p.reason}`).join('；') : ''}`);
-  try {
-    return await db.transaction().execute(async (trx) => {
-      const r = await sql<any>`SELECT status, batch_no, period FROM payrolls WHERE county_code = ${countyCode} AND id = ${payrollId} FOR UPDATE`.execute(trx);
-      if (!r.rows[0]) throw new AppError('NOT_FOUND', `发放批次${payrollId}不存在`);
-      const same = await sql<any>`SELECT id, summary FROM payroll_result_files WHERE county_code = ${countyCode} AND payroll_id = ${payrollId} AND sha256 = ${sha256}`.execute(trx);
-      if (same.rows[0]) return { ...(same.rows[0].summary as ImportSummary), fileId: Number(same.rows[0].id), alreadyImported: true, succeeded: 0, failed: 0 };
-      assertCan('import', r.rows[0].status);
-      const lr = await sql<any>`SELECT line_no, id_number, amount_fen, result, name FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${payrollId}`.execute(trx);
-      const lines = new Map<string, RollLineKey>(lr.rows.map((x) => [x.id_number, { lineNo: Number(x.line_no), amountFen: Number(x.amount_fen), result: x.result, name: x.name }]));
-      const m = matchReturn({ period: r.rows[0].period, batchNo: r.rows[0].batch_no }, lines, parsed.rows, { maxUnknown: file.maxUnknown });
-      if (m.refusals.length) throw new AppError('CONFLICT', `回盘文件未导入：${m.refusals.join('；')}`, { refusals: m.refusals });
-      const succeeded = m.updates.filter((u) => u.result === 'success').length;
-      const failed = m.updates.length - succeeded;
-      const summary = { rows: parsed.rows.length + parsed.problems.length, succeeded, failed, unchanged: m.unchanged, unknown: m.unknown, missing: m.missing,
-        problems: parsed.problems, warnings: [...parsed.warnings, ...m.nameWarnings.slice(0, 50)] };
-      const f = await sql<{ id: number }>`INSERT INTO payroll_result_files (county_code, payroll_id, filename, sha256, rows, succeeded, failed, summary, content, imported_by)
-        VALUES (${countyCode}, ${payrollId}, ${file.filename}, ${sha256}, ${summary.rows}, ${succeeded}, ${failed}, ${JSON.stringify(summary)}::jsonb, ${file.content}, ${actor.userId})
-        RETURNING id`.execute(trx);
-      const fileId = Number(f.rows[0].id);
-      for (let i = 0; i < m.updates.length; i += 10000) {
-        const part = m.updates.slice(i, i + 10000);
-        await sql`UPDATE payment_lines l SET result = v.result, result_reason = v.reason, paid_date = v.paid::date, result_file_id = ${fileId}, updated_at = now()
-          FROM unnest(${part.map((u) => u.lineNo)}::int[], ${part.map((u) => u.result)}::text[], ${part.map((u) => u.reason)}::text[], ${part.map((u) => u.paidDate)}::text[])
-            AS v(line_no, result, reason, paid)
-          WHERE l.county_code = ${countyCode} AND l.payroll_id = ${payrollId} AND l.line_no = v.line_no AND l.result <> v.result AND l.result <> 'success'`.execute(trx);
-      }
-      await sql`UPDATE payrolls SET status = 'results_imported', results_at = now() WHERE county_code = ${countyCode} AND id = ${payrollId}`.execute(trx);
-      await appendAudit(trx, actor, { action: 'payroll.import_results', entityType: 'payroll', entityId: payrollId, countyCode,
-        before: { status: r.rows[0].status }, after: { status: 'results_imported' },
-        detail: { filename: file.filename, sha256, fileId, rows: summary.rows, succeeded, failed, unchanged: m.unchanged, unknown: m.unknown.length, missing: m.missing, problems: parsed.problems.length } });
-      return { fileId, alreadyImported: false, ...summary };
-    });
-  } catch (e) { throw conflictOf(e); }
+/** Every line of the roll by normalised ID: what a result file is matched against. */
+export async function rollLineKeys(trx: Db, countyCode: string, payrollId: number): Promise<Map<string, RollLineKey>> {
+  const lr = await sql<{ line_no: number; id_number: string; amount_fen: number; result: RollLineKey['result']; name: string }>`SELECT line_no, id_number, amount_fen, result, name
+    FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${payrollId}`.execute(trx);
+  return new Map(lr.rows.map((x) => [x.id_number, { lineNo: Number(x.line_no), amountFen: Number(x.amount_fen), result: x.result, name: x.name }]));
+}
+
+export async function insertResultFile(trx: Db, countyCode: string, payrollId: number,
+  f: { filename: string; sha256: string; content: Buffer; summary: StoredSummary; importedBy: number | null }): Promise<number> {
+  const r = await sql<{ id: number }>`INSERT INTO payroll_result_files (county_code, payroll_id, filename, sha256, rows, succeeded, failed, summary, content, imported_by)
+    VALUES (${countyCode}, ${payrollId}, ${f.filename}, ${f.sha256}, ${f.summary.rows}, ${f.summary.succeeded}, ${f.summary.failed}, ${JSON.stringify(f.summary)}::jsonb, ${f.content}, ${f.importedBy})
+    RETURNING id`.execute(trx);
+  return Number(r.rows[0].id);
+}
+
+/** Write the results of a file; a line already paid is never changed. */
+export async function applyResults(trx: Db, countyCode: string, payrollId: number, fileId: number,
+  updates: { lineNo: number; result: 'success' | 'failure'; reason: string; paidDate: string | null }[]): Promise<void> {
+  for (let i = 0; i < updates.length; i += 10000) {
+    const part = updates.slice(i, i + 10000);
+    await sql`UPDATE payment_lines l SET result = v.result, result_reason = v.reason, paid_date = v.paid::date, result_file_id = ${fileId}, updated_at = now()
+      FROM unnest(${part.map((u) => u.lineNo)}::int[], ${part.map((u) => u.result)}::text[], ${part.map((u) => u.reason)}::text[], ${part.map((u) => u.paidDate)}::text[])
+        AS v(line_no, result, reason, paid)
+      WHERE l.county_code = ${countyCode} AND l.payroll_id = ${payrollId} AND l.line_no = v.line_no AND l.result <> v.result AND l.result <> 'success'`.execute(trx);
+  }
+}
+
+export async function markResultsImported(trx: Db, countyCode: string, payrollId: number): Promise<void> {
+  await sql`UPDATE payrolls SET status = 'results_imported', results_at = now() WHERE county_code = ${countyCode} AND id = ${payrollId}`.execute(trx);
 }

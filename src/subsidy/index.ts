@@ -1,11 +1,12 @@
 // The subsidy capability's public face: what other capabilities import.
 export { SUBSIDY_DEFAULTS, settingsInForce, type SubsidySettings, type PeriodKind, type AccountFallback } from './settings.ts';
-export { loadSettings, saveSettings, listSettingRows } from './settings.store.ts';
-export { buildPayroll, rebuildPayroll, getPayroll, listPayrolls, listLines, listExclusions, reviewPayroll, closePayroll, deletePayroll, listFailures, lineReason,
-  type Payroll, type PaymentLine } from './payroll.store.ts';
+export { loadSettings, listSettingRows } from './settings.store.ts';
+export { saveSettings, buildPayroll, rebuildPayroll, reviewPayroll, closePayroll, deletePayroll, saveTemplate, prepareBankExport, importBankReturn } from './subsidy.service.ts';
+export { getPayroll, listPayrolls, listLines, listExclusions, listFailures, lineReason } from './payroll.store.ts';
+export type { Payroll, PaymentLine, ImportSummary } from './subsidy.contract.ts';
 export { STATUS_NAMES, KIND_NAMES, RESULT_NAMES, FLAG_NAMES, type PayrollStatus, type PayrollKind } from './payroll.ts';
 export { BUILTIN_TEMPLATES, BANK_FIELDS, type BankTemplate } from './bankfile.ts';
-export { listTemplates, getTemplate, saveTemplate, prepareBankExport, writeBankFile } from './bankfile.store.ts';
-export { importBankReturn, type ImportSummary } from './bankreturn.store.ts';
-export { noticeRows, noticeHtml, noticeXlsx } from './notice.ts';
+export { listTemplates, getTemplate, writeBankFile } from './bankfile.store.ts';
+export { noticeRows } from './subtotals.store.ts';
+export { noticeHtml, noticeXlsx } from './notice.ts';
 export { streamRecordedPayments, paidFigures, type RecordedPayment, type PaidFigures } from './recorded.store.ts';

@@ -1,26 +1,18 @@
 // Village notice list (公示) of a roll: name, village, amount, masked ID. Public: never an
 // account, a phone or a full ID. As XLSX (one sheet, villages in order) and as a printable page.
-import { sql, type Kysely } from 'kysely';
 import ExcelJS from 'exceljs';
-import { maskId } from '../shared/idnumber.ts';
 import { formatFen } from '../shared/money.ts';
 import { neutralise } from './bankfile.ts';
+import type { NoticeRow } from './subtotals.store.ts';
 
-export interface NoticeRow { villageCode: string; townshipName: string; villageName: string; name: string; maskedId: string; amountFen: number }
-
-export async function noticeRows(db: Kysely<any>, countyCode: string, payrollId: number, scope?: string): Promise<NoticeRow[]> {
-  const r = await sql<any>`SELECT village_code, township_name, village_name, name, id_number, amount_fen FROM payment_lines
-    WHERE county_code = ${countyCode} AND payroll_id = ${payrollId} ${scope && scope.length > 6 ? sql`AND village_code LIKE ${scope + '%'}` : sql``}
-    ORDER BY village_code, household_no, line_no`.execute(db);
-  return r.rows.map((x) => ({ villageCode: x.village_code, townshipName: x.township_name, villageName: x.village_name, name: x.name, maskedId: maskId(x.id_number), amountFen: Number(x.amount_fen) }));
-}
+export type { NoticeRow };
 
 export async function noticeXlsx(title: string, rows: NoticeRow[]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('公示名单');
   ws.addRow([title]);
   ws.addRow(['序号', '乡镇', '村', '姓名', '身份证号', '金额（元）']);
-  rows.forEach((r, i) => ws.addRow([i + 1, neutralise(r.townshipName), neutralise(r.villageName || r.villageCode), neutralise(r.name), r.maskedId, formatFen(r.amountFen)]));
+  rows.forEach((r, i) => { ws.addRow([i + 1, neutralise(r.townshipName), neutralise(r.villageName || r.villageCode), neutralise(r.name), r.maskedId, formatFen(r.amountFen)]); });
   ws.addRow(['合计', '', '', `${rows.length}人`, '', formatFen(rows.reduce((s, r) => s + r.amountFen, 0))]);
   ws.columns.forEach((c, i) => { c.width = [6, 12, 14, 10, 22, 12][i]; });
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -37,7 +37,7 @@ for (const engine of await testEngines()) {
       }));
       // a few hand-picked boundaries too
       const edges: [string | null, string | null][] = [['2024-01-01', '2024-12-31'], ['2024-01-02', null], ['2024-07-01', '2025-06-30'], ['2004-02-29', null], ['2024-06-30', '2024-07-31'], ['2004-07-12', '2024-07-11'], ['2024-12-02', null], ['2024-12-01', null]];
-      edges.forEach(([s, e], i) => fixtures.push({ idNumber: makeId('430582', '19700101', i + 1), name: `边${i}`, householdNo: `E${i}`, villageCode: V, supportStart: s, supportEnd: e }));
+      edges.forEach(([s, e], i) => { fixtures.push({ idNumber: makeId('430582', '19700101', i + 1), name: `边${i}`, householdNo: `E${i}`, villageCode: V, supportStart: s, supportEnd: e }); });
       await insertPersons(t.db, C, fixtures);
       const byId = new Map(fixtures.map((f) => [f.idNumber, f]));
       const settingsList: SubsidySettings[] = [SUBSIDY_DEFAULTS, { ...SUBSIDY_DEFAULTS, standardFen: 70050, termYears: 15 }];

@@ -8,11 +8,9 @@ import { createTestDatabase, testEngines, TEST_SERVER_URL, type TestDatabase } f
 import { openDatabase } from '../shared/db/database.ts';
 import { verifyAuditChain } from '../shared/audit.ts';
 import { openTable, cellText } from '../shared/files/table.ts';
-import { saveSettings } from './settings.store.ts';
-import { buildPayroll, listLines, listExclusions, reviewPayroll, getPayroll, listFailures, closePayroll, deletePayroll } from './payroll.store.ts';
-import { prepareBankExport, writeBankFile } from './bankfile.store.ts';
-import { importBankReturn } from './bankreturn.store.ts';
-import { noticeRows, noticeHtml, noticeXlsx } from './notice.ts';
+import { saveSettings, buildPayroll, listLines, listExclusions, reviewPayroll, getPayroll, listFailures, closePayroll, deletePayroll, prepareBankExport, writeBankFile,
+  importBankReturn, noticeRows } from './subsidy.service.ts';
+import { noticeHtml, noticeXlsx } from './notice.ts';
 import { insertPersons, makeId } from './testing-fixtures.ts';
 
 const C = '430582';

@@ -1,22 +1,9 @@
 // Payment rolls (发放批次): states, their Chinese names, allowed moves. Pure.
 import { AppError } from '../shared/errors.ts';
+import { STATUS_NAMES, type PayrollStatus } from './subsidy.contract.ts';
+import { parsePeriod, type Period } from '../shared/periods.ts';
 
-export const PAYROLL_STATUSES = ['draft', 'reviewed', 'exported', 'results_imported', 'closed'] as const;
-export type PayrollStatus = (typeof PAYROLL_STATUSES)[number];
-
-export const STATUS_NAMES: Record<PayrollStatus, string> = {
-  draft: '草稿', reviewed: '已审核', exported: '已导出银行文件', results_imported: '已导入回盘', closed: '已关闭',
-};
-
-export type PayrollKind = 'regular' | 'supplementary';
-export const KIND_NAMES: Record<PayrollKind, string> = { regular: '正常发放', supplementary: '补发' };
-
-export const RESULT_NAMES = { pending: '待发放', success: '成功', failure: '失败' } as const;
-export type LineResult = keyof typeof RESULT_NAMES;
-
-export const FLAG_NAMES: Record<string, string> = {
-  no_account: '无银行账号', invalid_id: '身份证号无效', duplicate_registry: '花名册重复登记', head_account: '使用户主账户',
-};
+export { PAYROLL_STATUSES, STATUS_NAMES, KIND_NAMES, RESULT_NAMES, FLAG_NAMES, type PayrollStatus, type PayrollKind, type LineResult } from './subsidy.contract.ts';
 
 /** Which states an action may start from. */
 const FROM: Record<string, PayrollStatus[]> = {
@@ -38,4 +25,11 @@ export function assertCan(action: keyof typeof FROM, status: PayrollStatus): voi
 /** Batch number printed in the bank file: county-period-sequence, e.g. 430582-2025-01. */
 export function batchNoOf(countyCode: string, period: string, seq: number): string {
   return `${countyCode}-${period}-${String(seq).padStart(2, '0')}`;
+}
+
+/** A period as written by a person, or a Chinese refusal. */
+export function requirePeriod(text: string): Period {
+  const p = parsePeriod(text);
+  if (!p) throw new AppError('VALIDATION', `发放期间“${text}”无效，应为如2025（按年）或2025H1/2025H2（按半年）`);
+  return p;
 }

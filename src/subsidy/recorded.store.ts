@@ -1,15 +1,18 @@
 // What the subsidy capability tells others: the recorded payments (lines with a bank result)
 // for cross-checks, and the dashboard figures of the year.
 import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
+
+type Db = Kysely<Tables>;
 
 export interface RecordedPayment { period: string; idNumber: string; name: string; amountFen: number; success: boolean; account: string }
 
 /** Every line with a bank result (成功 / 失败), streamed in chunks, for the cross-check engine. */
-export async function* streamRecordedPayments(db: Kysely<any>, countyCode: string, opts: { periods?: string[]; chunk?: number } = {}): AsyncGenerator<RecordedPayment> {
+export async function* streamRecordedPayments(db: Db, countyCode: string, opts: { periods?: string[]; chunk?: number } = {}): AsyncGenerator<RecordedPayment> {
   const chunk = opts.chunk ?? 20000;
   let after: [number, number] = [0, 0];
   for (;;) {
-    const r = await sql<any>`SELECT payroll_id, line_no, period, id_number, name, amount_fen, result, account_no FROM payment_lines
+    const r = await sql<{ payroll_id: number; line_no: number; period: string; id_number: string; name: string; amount_fen: number; result: string; account_no: string }>`SELECT payroll_id, line_no, period, id_number, name, amount_fen, result, account_no FROM payment_lines
       WHERE county_code = ${countyCode} AND result <> 'pending' AND (payroll_id, line_no) > (${after[0]}, ${after[1]})
       ${opts.periods?.length ? sql`AND period = ANY(${opts.periods}::text[])` : sql``}
       ORDER BY payroll_id, line_no LIMIT ${chunk}`.execute(db);
@@ -23,8 +26,8 @@ export async function* streamRecordedPayments(db: Kysely<any>, countyCode: strin
 export interface PaidFigures { year: number; persons: number; paidFen: number; successLines: number; failedLines: number; successRate: number | null }
 
 /** Paid in a year (periods of that year): distinct persons paid, yuan, and the bank success rate. */
-export async function paidFigures(db: Kysely<any>, countyCode: string, year: number, scope?: string): Promise<PaidFigures> {
-  const r = await sql<any>`SELECT count(DISTINCT id_number) FILTER (WHERE result = 'success') AS persons,
+export async function paidFigures(db: Db, countyCode: string, year: number, scope?: string): Promise<PaidFigures> {
+  const r = await sql<{ persons: number; paid: number; ok: number; failed: number }>`SELECT count(DISTINCT id_number) FILTER (WHERE result = 'success') AS persons,
       COALESCE(sum(amount_fen) FILTER (WHERE result = 'success'), 0) AS paid,
       count(*) FILTER (WHERE result = 'success') AS ok, count(*) FILTER (WHERE result = 'failure') AS failed
     FROM payment_lines WHERE county_code = ${countyCode} AND left(period, 4) = ${String(year)}

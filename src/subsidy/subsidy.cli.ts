@@ -5,16 +5,12 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
 import cliProgress from 'cli-progress';
-import { sql } from 'kysely';
 import { openDatabase, optionsFromEnv, type Database } from '../shared/db/database.ts';
 import { migrate } from '../shared/db/migrate.ts';
-import { AppError } from '../shared/errors.ts';
 import { formatFen } from '../shared/money.ts';
 import type { AuditActor } from '../shared/audit.ts';
-import { buildPayroll, listPayrolls, reviewPayroll, closePayroll, mustGetPayroll, listFailures } from './payroll.store.ts';
-import { prepareBankExport, writeBankFile } from './bankfile.store.ts';
-import { importBankReturn } from './bankreturn.store.ts';
-import { STATUS_NAMES, KIND_NAMES } from './payroll.ts';
+import { buildPayroll, listPayrolls, reviewPayroll, closePayroll, listFailures, prepareBankExport, writeBankFile, importBankReturn, cliCounty } from './subsidy.service.ts';
+import { STATUS_NAMES, KIND_NAMES, type Payroll } from './subsidy.contract.ts';
 
 function actor(): AuditActor {
   let who = '';
@@ -27,14 +23,9 @@ async function withDb<T>(fn: (d: Database) => Promise<T>): Promise<T> {
   try { await migrate(d); return await fn(d); } finally { await d.close(); }
 }
 
-async function countyOf(d: Database, given?: string): Promise<string> {
-  if (given) return given;
-  const r = await sql<{ county_code: string }>`SELECT DISTINCT county_code FROM persons LIMIT 2`.execute(d.db);
-  if (r.rows.length === 1) return r.rows[0].county_code;
-  throw new AppError('VALIDATION', '请用 --county 指定县级区划代码');
-}
+const countyOf = (d: Database, given?: string) => cliCounty(d.db, given);
 
-function printRoll(p: Awaited<ReturnType<typeof mustGetPayroll>>) {
+function printRoll(p: Payroll) {
   console.log(`批次 ${p.id}（${p.batchNo}）${p.period} ${KIND_NAMES[p.kind]}：${STATUS_NAMES[p.status]}；${p.persons}人，合计${formatFen(p.totalFen)}元；未列入${p.excluded}人；标准${formatFen(p.rules.standardFen)}元/年`);
   if (p.counts) console.log(`  待发放${p.counts.pending}人，成功${p.counts.success}人（${formatFen(p.counts.successFen)}元），失败${p.counts.failure}人（${formatFen(p.counts.failureFen)}元），无账号${p.counts.noAccount}人`);
 }

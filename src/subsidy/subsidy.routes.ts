@@ -1,50 +1,27 @@
 // HTTP for the direct subsidy: settings, bank templates, payment rolls (build, lines, review,
 // bank file, result import, failures, supplementary rolls, notice lists). Handlers are thin:
-// permission and scope here, the work in the stores. ID numbers and accounts masked unless asked
-// for by a role that may see them (audited).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// the permission here, the work (region scope, status machine, audit) in subsidy.service.ts.
+// ID numbers and accounts masked unless asked for by a role that may see them (audited).
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { PassThrough } from 'node:stream';
-import { z } from 'zod';
-import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, auditIdSearch, maskAccount, maskId, type SessionUser } from '../auth/index.ts';
-import { appendAudit } from '../shared/audit.ts';
-import { AppError } from '../shared/errors.ts';
+import * as C from './subsidy.contract.ts';
+import { IdParam, STATUS_NAMES, KIND_NAMES, RESULT_NAMES, FLAG_NAMES, type Payroll, type PaymentLine } from './subsidy.contract.ts';
+import { requirePermission, actorOf, unmaskAllowed, maskAccount, maskId } from '../auth/index.ts';
 import { receiveUpload } from '../shared/http/upload.ts';
+import { attachmentDisposition, fileAnswer } from '../shared/http/attachment.ts';
 import { todayIso } from '../shared/dates.ts';
 import type { AppContext } from '../shared/context.ts';
-import { SUBSIDY_DEFAULTS, SETTING_KEYS, settingsInForce } from './settings.ts';
-import { listSettingRows, saveSettings } from './settings.store.ts';
-import { buildPayroll, rebuildPayroll, mustGetPayroll, listPayrolls, listLines, listExclusions, reviewPayroll, closePayroll, deletePayroll, listFailures, type PaymentLine } from './payroll.store.ts';
-import { listTemplates, saveTemplate, prepareBankExport, writeBankFile } from './bankfile.store.ts';
-import { importBankReturn } from './bankreturn.store.ts';
-import { payrollSubtotals, personPayments } from './subtotals.store.ts';
-import { personIdentity } from '../registry/index.ts';
-import { noticeRows, noticeHtml, noticeXlsx } from './notice.ts';
-import { STATUS_NAMES, KIND_NAMES, RESULT_NAMES, FLAG_NAMES } from './payroll.ts';
+import { settingsInForce } from './settings.ts';
+import * as S from './subsidy.service.ts';
+import { noticeHtml, noticeXlsx } from './notice.ts';
 
 const TAG = ['直补发放'];
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
-const PeriodText = z.string().regex(/^\d{4}(H[12])?$/, '发放期间应为如2025或2025H1');
-const flag = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).optional();
 const MAX_UPLOAD = 200 * 1024 * 1024;
-const SubtotalView = z.object({ code: z.string(), name: z.string(), township: z.string(), persons: z.number(), amountFen: z.number(),
-  success: z.number(), successFen: z.number(), failure: z.number(), failureFen: z.number(), pending: z.number() });
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export { SettingsBody, BuildBody, LinesQuery } from './subsidy.contract.ts';
 
-export const SettingsBody = z.object({
-  effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '生效日期应为YYYY-MM-DD'),
-  values: z.object({
-    standardFen: z.number().int().positive().optional(), periodKind: z.enum(['annual', 'half-year']).optional(),
-    termYears: z.number().int().min(1).max(50).optional(), accountFallback: z.enum(['own', 'head']).optional(),
-  }),
-});
-export const BuildBody = z.object({ period: PeriodText, kind: z.enum(['regular', 'supplementary']).default('regular'), remarks: z.string().max(500).optional() });
-export const LinesQuery = z.object({
-  townshipCode: z.string().regex(/^\d{9}$/).optional(), villageCode: z.string().regex(/^\d{12}$/).optional(),
-  result: z.enum(['pending', 'success', 'failure']).optional(), flag: z.enum(['no_account', 'invalid_id', 'duplicate_registry', 'head_account']).optional(),
-  q: z.string().max(40).optional(), page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(500).default(50), unmask: flag,
-});
-
-function payrollView(p: Awaited<ReturnType<typeof mustGetPayroll>>) {
+function payrollView(p: Payroll) {
   return { ...p, statusName: STATUS_NAMES[p.status], kindName: KIND_NAMES[p.kind] };
 }
 
@@ -53,133 +30,113 @@ function lineView(l: PaymentLine, unmasked: boolean) {
     resultName: RESULT_NAMES[l.result], flagNames: l.flags.map((f) => FLAG_NAMES[f] ?? f) };
 }
 
-/** township officers: their township only; county users: the whole county */
-const scopeOf = (user: SessionUser) => (user.regionCode.length > 6 ? user.regionCode : undefined);
-
-async function maybeAuditUnmasked(ctx: AppContext, req: FastifyRequest, user: SessionUser, entityId: number, count: number, detail: Record<string, unknown>) {
-  const unmasked = unmaskAllowed(req);
-  if (unmasked) await auditUnmaskedView(ctx.database.db, user, { entityType: 'payroll', entityId, countyCode: user.countyCode, fields: ['idNumber', 'accountNo'], count, detail });
-  return unmasked;
-}
-
 function attachment(reply: FastifyReply, filename: string, type: string) {
-  return reply.header('content-type', type).header('content-disposition', `attachment; filename="download"; filename*=UTF-8''${encodeURIComponent(filename)}`);
+  return reply.header('content-type', type).header('content-disposition', attachmentDisposition(filename));
 }
 
 export async function registerSubsidyRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const db = ctx.database.db;
 
-  r.get('/subsidy/settings', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '直补设置（全部生效日期的记录和今天生效的值）', querystring: z.object({ date: z.string().optional() }) } }, async (req) => {
+  r.get('/subsidy/settings', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '直补设置（全部生效日期的记录和今天生效的值）', querystring: C.SettingsQuery, response: { 200: C.SettingsView } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
-    const rows = await listSettingRows(db, user.countyCode);
-    return { rows, keys: SETTING_KEYS, defaults: SUBSIDY_DEFAULTS, inForce: settingsInForce(rows, req.query.date ?? todayIso()) };
+    return S.settingsView(db, user, req.query.date);
   });
-  r.put('/subsidy/settings', { config: { permission: 'settings.manage', countyLevel: true }, schema: { tags: TAG, summary: '自某日起修改直补设置（过去的期间仍按原规则）', body: SettingsBody } }, async (req) => {
+  r.put('/subsidy/settings', { config: { permission: 'settings.manage', countyLevel: true }, schema: { tags: TAG, summary: '自某日起修改直补设置（过去的期间仍按原规则）', body: C.SettingsBody, response: { 200: C.SettingsSaved } } }, async (req) => {
     const user = requirePermission(req, 'settings.manage');
-    const rows = await saveSettings(db, actorOf(user), user.countyCode, req.body.effectiveFrom, req.body.values);
+    const rows = await S.saveSettings(db, actorOf(user), user.countyCode, req.body.effectiveFrom, req.body.values);
     return { rows, inForce: settingsInForce(rows, todayIso()) };
   });
 
-  r.get('/subsidy/bank-templates', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '银行文件模板（内置和本县自定义）' } }, async (req) => {
+  r.get('/subsidy/bank-templates', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '银行文件模板（内置和本县自定义）', response: { 200: C.TemplateList } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
-    return { templates: await listTemplates(db, user.countyCode) };
+    return { templates: await S.listTemplates(db, user.countyCode) };
   });
-  r.put('/subsidy/bank-templates', { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary: '保存本县银行文件模板（列、表头、顺序、编码、格式）', body: z.record(z.string(), z.unknown()) } }, async (req) => {
+  r.put('/subsidy/bank-templates', { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary: '保存本县银行文件模板（列、表头、顺序、编码、格式）', body: C.TemplateBody, response: { 200: C.TemplateSaved } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.manage');
-    return { template: await saveTemplate(db, actorOf(user), user.countyCode, req.body) };
+    return { template: await S.saveTemplate(db, actorOf(user), user.countyCode, req.body) };
   });
 
-  r.get('/subsidy/payrolls', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '发放批次列表', querystring: z.object({ period: PeriodText.optional() }) } }, async (req) => {
+  r.get('/subsidy/payrolls', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '发放批次列表', querystring: C.PayrollsQuery, response: { 200: C.PayrollList } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
-    return { payrolls: (await listPayrolls(db, user.countyCode, { period: req.query.period })).map((p) => ({ ...p, statusName: STATUS_NAMES[p.status], kindName: KIND_NAMES[p.kind] })) };
+    return { payrolls: (await S.listPayrolls(db, user.countyCode, { period: req.query.period })).map(payrollView) };
   });
-  r.post('/subsidy/payrolls', { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary: '编制发放批次（正常发放或补发；按期间首日的花名册和设置）', body: BuildBody } }, async (req, reply) => {
+  r.post('/subsidy/payrolls', { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary: '编制发放批次（正常发放或补发；按期间首日的花名册和设置）', body: C.BuildBody, response: { 201: C.PayrollView } } }, async (req, reply) => {
     const user = requirePermission(req, 'subsidy.manage');
-    const p = await buildPayroll(db, actorOf(user), { countyCode: user.countyCode, period: req.body.period, kind: req.body.kind, remarks: req.body.remarks });
+    const p = await S.buildPayroll(db, actorOf(user), { countyCode: user.countyCode, period: req.body.period, kind: req.body.kind, remarks: req.body.remarks });
     return reply.status(201).send(payrollView(p));
   });
-  r.get('/subsidy/payrolls/:id', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '发放批次详情（人数、金额、结果统计、规则）', params: IdParam } }, async (req) => {
+  r.get('/subsidy/payrolls/:id', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '发放批次详情（人数、金额、结果统计、规则）', params: IdParam, response: { 200: C.PayrollView } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
-    return payrollView(await mustGetPayroll(db, user.countyCode, req.params.id));
+    return payrollView(await S.mustGetPayroll(db, user.countyCode, req.params.id));
   });
-  r.get('/subsidy/payrolls/:id/lines', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '批次明细（分页；每行的金额依据；默认遮蔽身份证号和账号）', params: IdParam, querystring: LinesQuery } }, async (req) => {
+  r.get('/subsidy/payrolls/:id/lines', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '批次明细（分页；每行的金额依据；默认遮蔽身份证号和账号）', params: IdParam, querystring: C.LinesQuery, response: { 200: C.LinePage } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
-    await mustGetPayroll(db, user.countyCode, req.params.id);
     const q = req.query;
-    const res = await listLines(db, user.countyCode, req.params.id, { ...q, scope: scopeOf(user), offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
-    await auditIdSearch(db, user, { entityType: 'payroll', entityId: req.params.id, q: q.q, count: res.total });
-    const unmasked = await maybeAuditUnmasked(ctx, req, user, req.params.id, res.lines.length, { query: q });
+    const unmasked = unmaskAllowed(req);
+    const res = await S.payrollLines(db, user, req.params.id, { ...q, offset: (q.page - 1) * q.pageSize, limit: q.pageSize }, unmasked, { query: q });
     return { total: res.total, page: q.page, pageSize: q.pageSize, masked: !unmasked, lines: res.lines.map((l) => lineView(l, unmasked)) };
   });
   r.get('/subsidy/payrolls/:id/exclusions', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '未列入批次的人员及原因', params: IdParam,
-    querystring: z.object({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(500).default(100) }) } }, async (req) => {
+    querystring: C.ExclusionsQuery, response: { 200: C.ExclusionList } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
-    const rows = await listExclusions(db, user.countyCode, req.params.id, (req.query.page - 1) * req.query.pageSize, req.query.pageSize);
-    return { items: rows.filter((x) => !scopeOf(user) || x.villageCode.startsWith(user.regionCode)).map((x) => ({ ...x, idNumber: maskId(x.idNumber) })) };
+    const rows = await S.payrollExclusions(db, user, req.params.id, (req.query.page - 1) * req.query.pageSize, req.query.pageSize);
+    return { items: rows.map((x) => ({ ...x, idNumber: maskId(x.idNumber) })) };
   });
   r.get('/subsidy/payrolls/:id/subtotals', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '批次按乡镇、村小计（人数、金额、成功、失败、待发放）', params: IdParam,
-    response: { 200: z.object({ townships: z.array(SubtotalView), villages: z.array(SubtotalView) }) } } }, async (req) => {
+    response: { 200: C.Subtotals } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
-    await mustGetPayroll(db, user.countyCode, req.params.id);
-    return payrollSubtotals(db, user.countyCode, req.params.id, scopeOf(user));
+    return S.subtotalsOf(db, user, req.params.id);
   });
-  r.get('/subsidy/persons/:id/payments', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '一个人历次的发放记录（人员页；身份证号、账号遮蔽）', params: IdParam } }, async (req) => {
+  r.get('/subsidy/persons/:id/payments', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '一个人历次的发放记录（人员页；身份证号、账号遮蔽）', params: IdParam, response: { 200: C.PersonPayments } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
-    const who = await personIdentity(db, user.countyCode, req.params.id);
-    // outside the user's region the person does not exist for them
-    if (!who || !who.villageCode.startsWith(user.regionCode)) throw new AppError('NOT_FOUND', `人员${req.params.id}不存在`);
-    const lines = await personPayments(db, user.countyCode, who.idNumber, scopeOf(user));
+    const lines = await S.personPayments(db, user, req.params.id);
     return { payments: lines.map((l) => ({ ...lineView(l, false), payrollId: l.payrollId, batchNo: l.batchNo, kind: l.kind, kindName: KIND_NAMES[l.kind as keyof typeof KIND_NAMES] ?? l.kind, period: l.period, paidDate: l.paidDate })) };
   });
-  for (const [action, fn, summary] of [['review', reviewPayroll, '审核'], ['close', closePayroll, '关闭（全部有结果后）'], ['rebuild', rebuildPayroll, '重新生成草稿']] as const) {
-    r.post(`/subsidy/payrolls/:id/${action}`, { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary, params: IdParam } }, async (req) => {
+  for (const [action, fn, summary] of [['review', S.reviewPayroll, '审核'], ['close', S.closePayroll, '关闭（全部有结果后）'], ['rebuild', S.rebuildPayroll, '重新生成草稿']] as const) {
+    r.post(`/subsidy/payrolls/:id/${action}`, { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary, params: IdParam, response: { 200: C.PayrollView } } }, async (req) => {
       const user = requirePermission(req, 'subsidy.manage');
       return payrollView(await fn(db, actorOf(user), user.countyCode, req.params.id));
     });
   }
-  r.delete('/subsidy/payrolls/:id', { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary: '删除草稿批次', params: IdParam } }, async (req) => {
+  r.delete('/subsidy/payrolls/:id', { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary: '删除草稿批次', params: IdParam, response: { 200: C.Deleted } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.manage');
-    await deletePayroll(db, actorOf(user), user.countyCode, req.params.id);
-    return { ok: true };
+    await S.deletePayroll(db, actorOf(user), user.countyCode, req.params.id);
+    return { ok: true as const };
   });
 
   r.post('/subsidy/payrolls/:id/bank-file', { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary: '导出银行发放文件（按模板；流式；记审计；无账号者记为失败待补发）', params: IdParam,
-    querystring: z.object({ template: z.string().max(40).default('generic') }) } }, async (req, reply) => {
+    querystring: C.BankFileQuery, response: { 200: fileAnswer('银行发放文件（CSV或Excel，按模板）') } } }, async (req, reply) => {
     const user = requirePermission(req, 'subsidy.manage');
-    const prep = await prepareBankExport(db, actorOf(user), user.countyCode, req.params.id, req.query.template);
+    const prep = await S.prepareBankExport(db, actorOf(user), user.countyCode, req.params.id, req.query.template);
     const out = new PassThrough();
-    void writeBankFile(db, user.countyCode, req.params.id, prep.tpl, prep.batchNo, out).catch((e) => out.destroy(e));
-    attachment(reply, prep.fileName, prep.tpl.container === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : `text/csv; charset=${prep.tpl.encoding === 'gb18030' ? 'gb18030' : 'utf-8'}`);
-    reply.header('x-anju-rows', String(prep.rows)).header('x-anju-total-fen', String(prep.totalFen));
-    return reply.send(out);
+    void S.writeBankFile(db, user.countyCode, req.params.id, prep.tpl, prep.batchNo, out).catch((e) => out.destroy(e));
+    // a stream is sent as is: the answer schema only describes it
+    return attachment(reply, prep.fileName, prep.tpl.container === 'xlsx' ? XLSX : `text/csv; charset=${prep.tpl.encoding === 'gb18030' ? 'gb18030' : 'utf-8'}`)
+      .header('x-anju-rows', String(prep.rows)).header('x-anju-total-fen', String(prep.totalFen)).send(out);
   });
 
   r.post('/subsidy/payrolls/:id/results', { config: { permission: 'subsidy.manage', countyLevel: true }, schema: { tags: TAG, summary: '导入银行回盘（multipart，字段file；不属于本批次的文件整体拒绝；同一文件重复导入不改变任何数据）', params: IdParam,
-    querystring: z.object({ template: z.string().max(40).optional() }), consumes: ['multipart/form-data'] } }, async (req) => {
+    querystring: C.ResultsQuery, consumes: ['multipart/form-data'], response: { 200: C.ImportSummarySchema } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.manage');
     const file = await receiveUpload(req, { maxBytes: MAX_UPLOAD, what: '回盘文件' });
     try {
-      return await importBankReturn(db, actorOf(user), user.countyCode, req.params.id, { filename: file.filename, content: await file.read(), templateCode: req.query.template });
+      return await S.importBankReturn(db, actorOf(user), user.countyCode, req.params.id, { filename: file.filename, content: await file.read(), templateCode: req.query.template });
     } finally { await file.remove(); }
   });
 
-  r.get('/subsidy/failures', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '发放失败、尚未补发的人员（补发名单）', querystring: z.object({ period: PeriodText, unmask: flag }) } }, async (req) => {
+  r.get('/subsidy/failures', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '发放失败、尚未补发的人员（补发名单）', querystring: C.FailuresQuery, response: { 200: C.FailureList } } }, async (req) => {
     const user = requirePermission(req, 'subsidy.read');
-    const rows = await listFailures(db, user.countyCode, req.query.period, scopeOf(user));
-    const unmasked = await maybeAuditUnmasked(ctx, req, user, 0, rows.length, { failures: req.query.period });
+    const unmasked = unmaskAllowed(req);
+    const rows = await S.failuresOf(db, user, req.query.period, unmasked);
     return { period: req.query.period, total: rows.length, masked: !unmasked, lines: rows.map((l) => ({ ...lineView(l, unmasked), payrollId: l.payrollId, batchNo: l.batchNo })) };
   });
 
   r.get('/subsidy/payrolls/:id/notice', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '村级公示名单（姓名、村、金额、遮蔽的身份证号；format=html 可打印，xlsx 表格）', params: IdParam,
-    querystring: z.object({ format: z.enum(['html', 'xlsx']).default('html'), villageCode: z.string().regex(/^\d{9,12}$/).optional() }) } }, async (req, reply) => {
+    querystring: C.NoticeQuery, response: { 200: fileAnswer('公示名单（可打印的网页或Excel）') } } }, async (req, reply) => {
     const user = requirePermission(req, 'subsidy.read');
-    const p = await mustGetPayroll(db, user.countyCode, req.params.id);
-    const scope = req.query.villageCode && (!scopeOf(user) || req.query.villageCode.startsWith(user.regionCode)) ? req.query.villageCode : scopeOf(user);
-    const rows = await noticeRows(db, user.countyCode, p.id, scope);
-    const title = `${p.period.replace(/H1$/, '年上半年').replace(/H2$/, '年下半年').replace(/^(\d{4})$/, '$1年度')}水库移民后期扶持直补资金${p.kind === 'supplementary' ? '补发' : '发放'}公示`;
-    await appendAudit(db, actorOf(user), { action: 'payroll.notice_export', entityType: 'payroll', entityId: p.id, countyCode: user.countyCode, detail: { format: req.query.format, rows: rows.length, scope: scope ?? null } });
-    if (req.query.format === 'xlsx') return attachment(reply, `公示名单_${p.batchNo}.xlsx`, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await noticeXlsx(title, rows));
+    const { payroll: p, title, rows } = await S.noticeOf(db, user, actorOf(user), req.params.id, req.query.format, req.query.villageCode);
+    if (req.query.format === 'xlsx') return attachment(reply, `公示名单_${p.batchNo}.xlsx`, XLSX).send(await noticeXlsx(title, rows));
     return reply.header('content-type', 'text/html; charset=utf-8').send(noticeHtml(title, rows));
   });
 }

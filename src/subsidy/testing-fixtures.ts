@@ -2,6 +2,7 @@
 // subsidy and cases tests do not depend on the roster import. Used by tests only.
 import { sql, type Kysely } from 'kysely';
 import { checkDigit } from '../shared/idnumber.ts';
+import type { Tables } from '../shared/db/tables.ts';
 
 export interface FixturePerson {
   idNumber: string; name: string; householdNo: string; villageCode: string; relation?: string;
@@ -15,7 +16,7 @@ export function makeId(area: string, birth: string, seq: number): string {
   return first17 + checkDigit(first17);
 }
 
-export async function insertPersons(db: Kysely<any>, countyCode: string, persons: FixturePerson[]): Promise<number[]> {
+export async function insertPersons(db: Kysely<Tables>, countyCode: string, persons: FixturePerson[]): Promise<number[]> {
   const ids: number[] = [];
   for (const p of persons) {
     await sql`INSERT INTO households (county_code, household_no, village_code) VALUES (${countyCode}, ${p.householdNo}, ${p.villageCode}) ON CONFLICT DO NOTHING`.execute(db);

@@ -1,15 +1,32 @@
-// Types and calls of the subsidy pages (the server's shapes in src/subsidy/*.routes.ts).
+// Calls of the subsidy pages, each with its answer's schema from the server's contract
+// (src/subsidy/subsidy.contract.ts): the types are the contract's, never restated here.
+import type { z } from 'zod';
+import { api, download, type Query } from '../../shared/api.ts';
+import * as C from '../../../../src/subsidy/subsidy.contract.ts';
 
-export interface Payroll {
-  id: number; batchNo: string; period: string; kind: 'regular' | 'supplementary'; kindName: string; status: string; statusName: string;
-  asOf: string; rules: { standardFen: number; periodKind: string; termYears: number; accountFallback: string };
-  persons: number; totalFen: number; excluded: number; createdAt: string;
-  counts?: { pending: number; success: number; failure: number; successFen: number; failureFen: number; noAccount: number };
-}
-export interface Line {
-  lineNo: number; idNumber: string; name: string; householdNo: string; villageCode: string; townshipName: string; villageName: string;
-  months: number; amountFen: number; reason: string; accountSource: string; accountNo: string; holderName: string; flags: string[]; flagNames: string[];
-  result: string; resultName: string; resultReason: string; batchNo?: string;
-}
-export interface ImportSummary { alreadyImported: boolean; rows: number; succeeded: number; failed: number; unchanged: number; missing: number;
-  unknown: { rowNumber: number; idNumber: string; name: string }[]; problems: { rowNumber: number; column: string; reason: string }[]; warnings: string[] }
+export type Payroll = z.infer<typeof C.PayrollView>;
+export type Line = z.infer<typeof C.LineView>;
+export type FailureLine = z.infer<typeof C.FailureLine>;
+export type ImportSummary = z.infer<typeof C.ImportSummarySchema>;
+export type Subtotal = z.infer<typeof C.SubtotalView>;
+export type Exclusion = z.infer<typeof C.Exclusion>;
+export type SettingsBody = z.input<typeof C.SettingsBody>;
+export type PayrollAction = 'review' | 'close' | 'rebuild';
+export { RESULT_NAMES, FLAG_NAMES, LINE_RESULTS, type LineResult } from '../../../../src/subsidy/subsidy.contract.ts';
+
+export const subsidyApi = {
+  payrolls: (signal?: AbortSignal) => api.get(C.PayrollList, '/subsidy/payrolls', undefined, signal),
+  build: (body: z.input<typeof C.BuildBody>) => api.post(C.PayrollView, '/subsidy/payrolls', body),
+  payroll: (id: number, signal?: AbortSignal) => api.get(C.PayrollView, `/subsidy/payrolls/${id}`, undefined, signal),
+  lines: (id: number, query: Query, signal?: AbortSignal) => api.get(C.LinePage, `/subsidy/payrolls/${id}/lines`, query, signal),
+  subtotals: (id: number, signal?: AbortSignal) => api.get(C.Subtotals, `/subsidy/payrolls/${id}/subtotals`, undefined, signal),
+  exclusions: (id: number, query: Query, signal?: AbortSignal) => api.get(C.ExclusionList, `/subsidy/payrolls/${id}/exclusions`, query, signal),
+  act: (id: number, action: PayrollAction) => api.post(C.PayrollView, `/subsidy/payrolls/${id}/${action}`),
+  templates: (signal?: AbortSignal) => api.get(C.TemplateList, '/subsidy/bank-templates', undefined, signal),
+  bankFile: (id: number, template: string) => download(`/subsidy/payrolls/${id}/bank-file`, { template }, '银行发放文件', 'POST'),
+  importResults: (id: number, file: File) => api.upload(C.ImportSummarySchema, `/subsidy/payrolls/${id}/results`, { file }),
+  noticeXlsx: (id: number) => download(`/subsidy/payrolls/${id}/notice`, { format: 'xlsx' }),
+  failures: (period: string, signal?: AbortSignal) => api.get(C.FailureList, '/subsidy/failures', { period }, signal),
+  settings: (signal?: AbortSignal) => api.get(C.SettingsView, '/subsidy/settings', undefined, signal),
+  saveSettings: (body: SettingsBody) => api.put(C.SettingsSaved, '/subsidy/settings', body),
+};

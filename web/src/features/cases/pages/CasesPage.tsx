@@ -6,43 +6,34 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { UploadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { legacyApi, download, errorMessage } from '../../../shared/api.ts';
+import { errorMessage } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { useJob, jobPercent } from '../../../shared/hooks.ts';
 import { notify } from '../../../shared/notify.ts';
 import { formatCount, formatDateTime, formatYuan } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
 import { RegionName } from '../../../shared/names.tsx';
+import {
+  casesApi, canBecomeRemoval, CASE_STATUSES, FINDING_CODES, FINDING_LABELS, INPUT_KINDS, INPUT_KIND_LABELS, RUN_STATUS_LABELS, VERDICTS, VERDICT_LABELS,
+  type Case, type CaseStatus, type Finding, type FindingCode, type InputKind, type RecoveryItem, type RecoveryTotal, type Run, type StoredInput, type VerifyBody,
+} from '../api.ts';
 
-interface Input { id: number; kind: string; filename: string; sha256: string; rows: number; uploadedAt: string }
-interface Run { id: number; status: string; jobId: string | null; periods: string[]; inputs: { kind: string; name?: string; filename?: string; rows: number; sha256?: string }[];
-  summary: { counts: Record<string, number>; overFen: number; underFen: number; newCases?: number; updatedCases?: number } | null; message: string; createdAt: string }
-interface Case { id: number; code: string; label: string; idNumber: string; name: string; villageCode: string; townshipCode: string; periods: string[];
-  overFen: number; underFen: number; explanation: string; status: string; verdict: string | null; evidence: string; remarks: string; recoveryId: number | null;
-  deathDate: string | null }
-interface Item { id: number; caseId: number; idNumber: string; name: string; townshipCode: string; year: number; dueFen: number; receivedFen: number; outstandingFen: number;
-  status: string; writeoffReason: string; writeoffRequestedBy: number | null }
-interface Total { townshipCode: string; year: number; items: number; dueFen: number; receivedFen: number; writtenOffFen: number; outstandingFen: number; rate: number | null }
-
-const CODE_LABELS: Record<string, string> = {
-  DECEASED_PAID: '死亡后仍领取', DUPLICATE_PAID: '重复领取', NOT_ELIGIBLE_PAID: '非扶持对象领取', AMOUNT_MISMATCH: '发放金额不符', UNPAID: '应发未发',
-  INVALID_ID: '身份证号无效', ID_NAME_MISMATCH: '姓名与户籍不符', NOT_IN_HUKOU: '户籍库中无此人', HUKOU_CANCELLED: '户籍已注销仍在册', DUPLICATE_REGISTRY: '重复登记',
-};
-interface Finding { code: string; label: string; idNumber: string; name: string; householdNo: string; villageCode: string; periods: string[]; overFen: number; underFen: number; explanation: string }
+/** how many findings a run's summary counts (codes with none may be left out) */
+const findingCount = (counts: Partial<Record<string, number>>) => Object.values(counts).reduce<number>((a, b) => a + (b ?? 0), 0);
 
 /** One run's findings, paged, by code: the check's result read in the app, not only as a CSV. */
 function RunFindings({ run, onClose }: { run: Run | null; onClose: () => void }) {
   const [page, setPage] = useState(1);
-  const [code, setCode] = useState<string | undefined>();
+  const [code, setCode] = useState<FindingCode | undefined>();
   const q = useQuery({ queryKey: ['cc', 'findings', run?.id, code, page], enabled: !!run, placeholderData: keepPreviousData,
-    queryFn: ({ signal }) => legacyApi.get<{ total: number; findings: Finding[] }>(`/crosscheck/runs/${run!.id}/findings`, { code, page, pageSize: 20 }, signal) });
+    queryFn: ({ signal }) => casesApi.findings(run!.id, { code, page, pageSize: 20 }, signal) });
   const counts = run?.summary?.counts ?? {};
   return (
     <Drawer open={!!run} onClose={onClose} size={1100} title={run ? `核对 ${run.id} 发现的问题（${formatDateTime(run.createdAt)}）` : ''} destroyOnHidden data-testid="run-findings">
       <Space wrap style={{ marginBottom: 12 }}>
         <Radio.Group value={code ?? ''} optionType="button" onChange={(e) => { setCode(e.target.value || undefined); setPage(1); }}
-          options={[{ value: '', label: `全部（${Object.values(counts).reduce((a, b) => a + b, 0)}）` },
-            ...Object.entries(counts).filter(([, n]) => n > 0).map(([c, n]) => ({ value: c, label: `${CODE_LABELS[c] ?? c}（${n}）` }))]} />
+          options={[{ value: '', label: `全部（${findingCount(counts)}）` },
+            ...FINDING_CODES.filter((c) => (counts[c] ?? 0) > 0).map((c) => ({ value: c, label: `${FINDING_LABELS[c]}（${counts[c]}）` }))]} />
       </Space>
       <Table<Finding> size="small" rowKey={(f) => `${f.code}-${f.idNumber}`} loading={q.isFetching} dataSource={q.data?.findings ?? []}
         pagination={{ current: page, pageSize: 20, total: q.data?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (t) => `共 ${formatCount(t)} 条` }}
@@ -60,30 +51,30 @@ function RunFindings({ run, onClose }: { run: Run | null; onClose: () => void })
   );
 }
 
-const KINDS = [{ value: 'deaths', label: '死亡人员名单' }, { value: 'hukou', label: '户籍人口信息' }, { value: 'other_roster', label: '其他县花名册' }, { value: 'payments', label: '发放明细（历史）' }];
-const CODES = ['DECEASED_PAID', 'DUPLICATE_PAID', 'NOT_ELIGIBLE_PAID', 'AMOUNT_MISMATCH', 'UNPAID', 'INVALID_ID', 'ID_NAME_MISMATCH', 'NOT_IN_HUKOU', 'HUKOU_CANCELLED', 'DUPLICATE_REGISTRY'];
+// an uploaded payments file is history: the recorded payments are read from the database anyway
+const KINDS = INPUT_KINDS.map((k) => ({ value: k, label: k === 'payments' ? `${INPUT_KIND_LABELS[k]}（历史）` : INPUT_KIND_LABELS[k] }));
 
 function Runs() {
   const qc = useQueryClient();
-  const [kind, setKind] = useState('deaths');
+  const [kind, setKind] = useState<InputKind>('deaths');
   const [chosen, setChosen] = useState<number[]>([]);
   const [jobId, setJobId] = useState<string | null>(null);
   const [openRun, setOpenRun] = useState<Run | null>(null);
   const job = useJob(jobId);
-  const inputs = useQuery({ queryKey: ['cc', 'inputs'], queryFn: ({ signal }) => legacyApi.get<{ inputs: Input[] }>('/crosscheck/inputs', undefined, signal) });
-  const runs = useQuery({ queryKey: ['cc', 'runs', job.data?.status], queryFn: ({ signal }) => legacyApi.get<{ runs: Run[] }>('/crosscheck/runs', undefined, signal) });
-  const start = useMutation({ mutationFn: () => legacyApi.post<Run>('/crosscheck/runs', { inputIds: chosen }), onSuccess: (r) => { setJobId(r.jobId); void qc.invalidateQueries({ queryKey: ['cc'] }); } });
+  const inputs = useQuery({ queryKey: ['cc', 'inputs'], queryFn: ({ signal }) => casesApi.inputs(signal) });
+  const runs = useQuery({ queryKey: ['cc', 'runs', job.data?.status], queryFn: ({ signal }) => casesApi.runs(signal) });
+  const start = useMutation({ mutationFn: () => casesApi.startRun({ inputIds: chosen }), onSuccess: (r) => { setJobId(r.jobId); void qc.invalidateQueries({ queryKey: ['cc'] }); } });
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Card size="small" title="1. 上传核对数据">
         <Space>
           <Radio.Group value={kind} onChange={(e) => setKind(e.target.value)} options={KINDS} optionType="button" />
           <Upload accept=".csv,.xlsx" showUploadList={false} customRequest={async ({ file, onSuccess, onError }) => {
-            try { const r = await legacyApi.upload<Input & { problemCount: number }>(`/crosscheck/inputs?kind=${kind}`, { file: file as File }); notify.success(`已上传：${r.rows} 行可用${r.problemCount ? `，${r.problemCount} 行有问题` : ''}`); setChosen((c) => [...new Set([...c, r.id])]); void qc.invalidateQueries({ queryKey: ['cc', 'inputs'] }); onSuccess?.(r); }
+            try { const r = await casesApi.upload(kind, file as File); notify.success(`已上传：${r.rows} 行可用${r.problemCount ? `，${r.problemCount} 行有问题` : ''}`); setChosen((c) => [...new Set([...c, r.id])]); void qc.invalidateQueries({ queryKey: ['cc', 'inputs'] }); onSuccess?.(r); }
             catch (e) { notify.error(errorMessage(e)); onError?.(e as Error); }
           }}><Button icon={<UploadOutlined />}>选择文件</Button></Upload>
         </Space>
-        <Table<Input> style={{ marginTop: 8 }} size="small" rowKey="id" dataSource={inputs.data?.inputs ?? []} pagination={{ pageSize: 5 }}
+        <Table<StoredInput> style={{ marginTop: 8 }} size="small" rowKey="id" dataSource={inputs.data?.inputs ?? []} pagination={{ pageSize: 5 }}
           rowSelection={{ selectedRowKeys: chosen, onChange: (k) => setChosen(k as number[]) }}
           columns={[{ title: '类型', dataIndex: 'kind', render: (k) => KINDS.find((x) => x.value === k)?.label }, { title: '文件', dataIndex: 'filename' },
             { title: '行数', dataIndex: 'rows', align: 'right', render: formatCount }, { title: '校验值', dataIndex: 'sha256', render: (s: string) => s.slice(0, 12) }, { title: '上传时间', dataIndex: 'uploadedAt', render: formatDateTime }]} />
@@ -95,14 +86,14 @@ function Runs() {
           {job.data?.status === 'failed' && <span style={{ color: '#cf1322' }}>{job.data.message}</span>}</Space>
       </Card>
       <Table<Run> size="small" rowKey="id" dataSource={runs.data?.runs ?? []} pagination={{ pageSize: 10 }}
-        columns={[{ title: '编号', dataIndex: 'id' }, { title: '时间', dataIndex: 'createdAt', render: formatDateTime }, { title: '状态', dataIndex: 'status', render: (s, r) => <Tag color={s === 'done' ? 'success' : s === 'failed' ? 'error' : 'processing'}>{s === 'done' ? '完成' : s === 'failed' ? '失败' : '运行中'}</Tag> },
+        columns={[{ title: '编号', dataIndex: 'id' }, { title: '时间', dataIndex: 'createdAt', render: formatDateTime }, { title: '状态', dataIndex: 'status', render: (s: Run['status']) => <Tag color={s === 'done' ? 'success' : s === 'failed' ? 'error' : 'processing'}>{RUN_STATUS_LABELS[s]}</Tag> },
           { title: '期间', dataIndex: 'periods', render: (p: string[]) => p.join('、') },
           { title: '输入', dataIndex: 'inputs', render: (i: Run['inputs']) => i.map((x) => `${x.name ?? x.kind}${x.filename ? `（${x.filename}）` : ''} ${x.rows}行`).join('；') },
-          { title: '问题数', render: (_, r) => r.summary ? Object.values(r.summary.counts).reduce((a, b) => a + b, 0) : '—' },
+          { title: '问题数', render: (_, r) => r.summary ? findingCount(r.summary.counts) : '—' },
           { title: '多发 / 少发', render: (_, r) => r.summary ? `${formatYuan(r.summary.overFen)} / ${formatYuan(r.summary.underFen)}` : '—' },
           { title: '', render: (_, r) => r.status === 'done' && <Space>
             <Button size="small" type="link" data-testid={`open-run-${r.id}`} onClick={() => setOpenRun(r)}>查看问题</Button>
-            <Button size="small" onClick={() => download(`/crosscheck/runs/${r.id}/findings.csv`).catch((e) => notify.error(errorMessage(e)))}>导出核查结果</Button></Space> }]} />
+            <Button size="small" onClick={() => casesApi.findingsCsv(r.id).catch((e) => notify.error(errorMessage(e)))}>导出核查结果</Button></Space> }]} />
       <RunFindings run={openRun} onClose={() => setOpenRun(null)} />
     </Space>
   );
@@ -112,21 +103,21 @@ function Cases() {
   const qc = useQueryClient();
   const { can } = useAuth();
   const [page, setPage] = useState(1);
-  const [f, setF] = useState<{ status?: string; code?: string; q?: string }>({ status: '待核实' });
+  const [f, setF] = useState<{ status?: CaseStatus; code?: FindingCode; q?: string }>({ status: '待核实' });
   const [current, setCurrent] = useState<Case | null>(null);
-  const [form] = Form.useForm();
-  const q = useQuery({ queryKey: ['cases', page, f], queryFn: ({ signal }) => legacyApi.get<{ total: number; overFen: number; cases: Case[] }>('/cases', { ...f, page, pageSize: 20 }, signal), placeholderData: keepPreviousData });
-  const verify = useMutation({ mutationFn: (v: any) => legacyApi.post(`/cases/${current!.id}/verify`, v), onSuccess: () => { setCurrent(null); notify.success('已核实'); void qc.invalidateQueries({ queryKey: ['cases'] }); void qc.invalidateQueries({ queryKey: ['recovery'] }); } });
+  const [form] = Form.useForm<VerifyBody>();
+  const q = useQuery({ queryKey: ['cases', page, f], queryFn: ({ signal }) => casesApi.cases({ ...f, page, pageSize: 20 }, signal), placeholderData: keepPreviousData });
+  const verify = useMutation({ mutationFn: (v: VerifyBody) => casesApi.verify(current!.id, v), onSuccess: () => { setCurrent(null); notify.success('已核实'); void qc.invalidateQueries({ queryKey: ['cases'] }); void qc.invalidateQueries({ queryKey: ['recovery'] }); } });
   // 转核减: the date comes from the evidence (the death date), shown for the officer to confirm or change — never today
   const [toRemove, setToRemove] = useState<Case | null>(null);
   const [removalDate, setRemovalDate] = useState<Dayjs | null>(null);
-  const removal = useMutation({ mutationFn: (c: Case) => legacyApi.post<{ adjustmentId: number }>(`/cases/${c.id}/removal`, removalDate ? { effectiveDate: removalDate.format('YYYY-MM-DD') } : {}),
+  const removal = useMutation({ mutationFn: (c: Case) => casesApi.removal(c.id, removalDate ? { effectiveDate: removalDate.format('YYYY-MM-DD') } : {}),
     onSuccess: (r) => { setToRemove(null); notify.success(`已生成核减调整 ${r.adjustmentId}，待县中心审批`); } });
   return (
     <>
       <Space style={{ marginBottom: 12 }} wrap>
-        <Select style={{ width: 110 }} value={f.status} allowClear placeholder="状态" onChange={(v) => { setPage(1); setF((x) => ({ ...x, status: v })); }} options={[{ value: '待核实', label: '待核实' }, { value: '已核实', label: '已核实' }]} />
-        <Select style={{ width: 220 }} allowClear placeholder="问题类型" onChange={(v) => { setPage(1); setF((x) => ({ ...x, code: v })); }} options={CODES.map((c) => ({ value: c, label: CODE_LABELS[c] ?? c }))} />
+        <Select style={{ width: 110 }} value={f.status} allowClear placeholder="状态" onChange={(v) => { setPage(1); setF((x) => ({ ...x, status: v })); }} options={CASE_STATUSES.map((s) => ({ value: s, label: s }))} />
+        <Select style={{ width: 220 }} allowClear placeholder="问题类型" onChange={(v) => { setPage(1); setF((x) => ({ ...x, code: v })); }} options={FINDING_CODES.map((c) => ({ value: c, label: FINDING_LABELS[c] }))} />
         <Input.Search allowClear placeholder="姓名或身份证号" onSearch={(v) => { setPage(1); setF((x) => ({ ...x, q: v })); }} />
         <span>共 {formatCount(q.data?.total ?? 0)} 条，涉及多发 {formatYuan(q.data?.overFen ?? 0)}</span>
       </Space>
@@ -139,7 +130,7 @@ function Cases() {
           { title: '状态', render: (_, r) => <Tag color={r.status === '待核实' ? 'processing' : r.verdict === '违规' ? 'error' : 'default'}>{r.verdict ?? r.status}</Tag> },
           { title: '', render: (_, r) => <Space>
             {can('cases.work') && <Button size="small" onClick={() => { setCurrent(r); form.setFieldsValue({ verdict: r.verdict ?? '违规', evidence: r.evidence, remarks: r.remarks }); }}>核实</Button>}
-            {can('adjustment.enter') && r.verdict === '违规' && ['DECEASED_PAID', 'HUKOU_CANCELLED', 'DUPLICATE_REGISTRY'].includes(r.code) && <Button size="small" onClick={() => { setToRemove(r); setRemovalDate(r.deathDate ? dayjs(r.deathDate) : null); }}>转核减</Button>}
+            {can('adjustment.enter') && canBecomeRemoval(r) && <Button size="small" onClick={() => { setToRemove(r); setRemovalDate(r.deathDate ? dayjs(r.deathDate) : null); }}>转核减</Button>}
           </Space> }]} />
       <Modal title={toRemove ? `转为核减：${toRemove.name}（${toRemove.label}）` : ''} open={!!toRemove} onCancel={() => setToRemove(null)} okText="生成核减调整"
         okButtonProps={{ disabled: !removalDate }} confirmLoading={removal.isPending} onOk={() => toRemove && removal.mutate(toRemove)} data-testid="case-removal">
@@ -150,8 +141,8 @@ function Cases() {
         {removal.isError && <p style={{ color: '#cf1322' }}>{errorMessage(removal.error)}</p>}
       </Modal>
       <Modal title={current ? `核实：${current.name}（${current.label}）` : ''} open={!!current} onCancel={() => setCurrent(null)} onOk={() => form.submit()} confirmLoading={verify.isPending} okText="保存">
-        <Form form={form} layout="vertical" onFinish={(v) => verify.mutate(v)}>
-          <Form.Item name="verdict" label="结论"><Radio.Group options={[{ value: '违规', label: '违规（多发金额进入追缴台账）' }, { value: '误报', label: '误报' }]} /></Form.Item>
+        <Form<VerifyBody> form={form} layout="vertical" onFinish={(v) => verify.mutate(v)}>
+          <Form.Item name="verdict" label="结论"><Radio.Group options={VERDICTS.map((v) => ({ value: v, label: VERDICT_LABELS[v] }))} /></Form.Item>
           <Form.Item name="evidence" label="核实依据" rules={[{ required: true, message: '请填写核实依据' }]}><Input.TextArea rows={3} placeholder="走访、死亡证明、户籍证明等" /></Form.Item>
           <Form.Item name="remarks" label="备注"><Input.TextArea rows={2} /></Form.Item>
         </Form>
@@ -160,25 +151,28 @@ function Cases() {
   );
 }
 
+/** the instalment form: yuan as typed, turned into fen when sent */
+interface InstalmentForm { paidOn: Dayjs; yuan: number; receiptNo: string }
+
 function Recovery() {
   const qc = useQueryClient();
   const { can, me } = useAuth();
   const user = me?.user;
-  const [pay, setPay] = useState<Item | null>(null);
-  const [form] = Form.useForm();
-  const items = useQuery({ queryKey: ['recovery', 'items'], queryFn: ({ signal }) => legacyApi.get<{ total: number; items: Item[] }>('/recovery', { pageSize: 200 }, signal) });
-  const totals = useQuery({ queryKey: ['recovery', 'totals'], queryFn: ({ signal }) => legacyApi.get<{ totals: Total[] }>('/recovery/totals', undefined, signal) });
+  const [pay, setPay] = useState<RecoveryItem | null>(null);
+  const [form] = Form.useForm<InstalmentForm>();
+  const items = useQuery({ queryKey: ['recovery', 'items'], queryFn: ({ signal }) => casesApi.recovery({ pageSize: 200 }, signal) });
+  const totals = useQuery({ queryKey: ['recovery', 'totals'], queryFn: ({ signal }) => casesApi.recoveryTotals(signal) });
   const done = () => { void qc.invalidateQueries({ queryKey: ['recovery'] }); };
-  const add = useMutation({ mutationFn: (v: any) => legacyApi.post(`/recovery/${pay!.id}/instalments`, { paidOn: v.paidOn.format('YYYY-MM-DD'), amountFen: Math.round(v.yuan * 100), receiptNo: v.receiptNo }), onSuccess: () => { setPay(null); form.resetFields(); done(); } });
-  const ask = useMutation({ mutationFn: (i: Item) => legacyApi.post(`/recovery/${i.id}/writeoff-request`, { reason: window.prompt('核销原因') ?? '' }), onSuccess: done });
-  const approve = useMutation({ mutationFn: (i: Item) => legacyApi.post(`/recovery/${i.id}/writeoff-approve`), onSuccess: done });
+  const add = useMutation({ mutationFn: (v: InstalmentForm) => casesApi.addInstalment(pay!.id, { paidOn: v.paidOn.format('YYYY-MM-DD'), amountFen: Math.round(v.yuan * 100), receiptNo: v.receiptNo }), onSuccess: () => { setPay(null); form.resetFields(); done(); } });
+  const ask = useMutation({ mutationFn: (i: RecoveryItem) => casesApi.requestWriteOff(i.id, window.prompt('核销原因') ?? ''), onSuccess: done });
+  const approve = useMutation({ mutationFn: (i: RecoveryItem) => casesApi.approveWriteOff(i.id), onSuccess: done });
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Table<Total> size="small" rowKey={(r) => `${r.townshipCode}-${r.year}`} dataSource={totals.data?.totals ?? []} pagination={false} title={() => '按乡镇、年度合计'}
+      <Table<RecoveryTotal> size="small" rowKey={(r) => `${r.townshipCode}-${r.year}`} dataSource={totals.data?.totals ?? []} pagination={false} title={() => '按乡镇、年度合计'}
         columns={[{ title: '年度', dataIndex: 'year' }, { title: '乡镇', dataIndex: 'townshipCode', render: (v: string) => <RegionName code={v} /> }, { title: '笔数', dataIndex: 'items' }, { title: '应追缴', dataIndex: 'dueFen', render: formatYuan },
           { title: '已追回', dataIndex: 'receivedFen', render: formatYuan }, { title: '已核销', dataIndex: 'writtenOffFen', render: formatYuan }, { title: '尚欠', dataIndex: 'outstandingFen', render: formatYuan },
           { title: '追回率', dataIndex: 'rate', render: (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`) }]} />
-      <Table<Item> size="small" rowKey="id" dataSource={items.data?.items ?? []}
+      <Table<RecoveryItem> size="small" rowKey="id" dataSource={items.data?.items ?? []}
         columns={[{ title: '姓名', dataIndex: 'name' }, { title: '身份证号', dataIndex: 'idNumber' }, { title: '年度', dataIndex: 'year' }, { title: '应追缴', dataIndex: 'dueFen', render: formatYuan },
           { title: '已追回', dataIndex: 'receivedFen', render: formatYuan }, { title: '状态', dataIndex: 'status', render: (s, r) => <Tag color={s === '已结清' ? 'success' : s === '核销' ? 'default' : 'processing'}>{s}{r.writeoffRequestedBy && s === '追缴中' ? '（已申请核销）' : ''}</Tag> },
           { title: '', render: (_, r) => can('recovery.manage') && r.status === '追缴中' && <Space>
@@ -189,7 +183,7 @@ function Recovery() {
             </Popconfirm>}
           </Space> }]} />
       <Modal title={pay ? `登记收款：${pay.name}（尚欠 ${formatYuan(pay.outstandingFen)}）` : ''} open={!!pay} onCancel={() => setPay(null)} onOk={() => form.submit()} confirmLoading={add.isPending}>
-        <Form form={form} layout="vertical" onFinish={(v) => add.mutate(v)}>
+        <Form<InstalmentForm> form={form} layout="vertical" onFinish={(v) => add.mutate(v)}>
           <Form.Item name="paidOn" label="收款日期" rules={[{ required: true }]}><DatePicker /></Form.Item>
           <Form.Item name="yuan" label="金额（元）" rules={[{ required: true }]}><InputNumber min={0.01} precision={2} /></Form.Item>
           <Form.Item name="receiptNo" label="收据编号" rules={[{ required: true }]}><Input /></Form.Item>

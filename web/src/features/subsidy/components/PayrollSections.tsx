@@ -3,16 +3,14 @@
 import { useState } from 'react';
 import { Table, Typography } from 'antd';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { legacyApi } from '../../../shared/api.ts';
 import { formatCount, formatYuan } from '../../../shared/format.ts';
 import { PersonLink, RegionName } from '../../../shared/names.tsx';
+import { subsidyApi, type Exclusion, type Subtotal } from '../api.ts';
 
-interface Subtotal { code: string; name: string; township: string; persons: number; amountFen: number; success: number; successFen: number; failure: number; failureFen: number; pending: number }
-interface Exclusion { idNumber: string; personId: number | null; name: string; villageCode: string; reason: string }
 
 export function Subtotals({ payrollId }: { payrollId: number }) {
   const q = useQuery({ queryKey: ['subsidy', 'payroll', payrollId, 'subtotals'],
-    queryFn: ({ signal }) => legacyApi.get<{ townships: Subtotal[]; villages: Subtotal[] }>(`/subsidy/payrolls/${payrollId}/subtotals`, undefined, signal) });
+    queryFn: ({ signal }) => subsidyApi.subtotals(payrollId, signal) });
   const villages = q.data?.villages ?? [];
   const total = (q.data?.townships ?? []).reduce((a, t) => ({ persons: a.persons + t.persons, amountFen: a.amountFen + t.amountFen, success: a.success + t.success,
     failure: a.failure + t.failure, pending: a.pending + t.pending }), { persons: 0, amountFen: 0, success: 0, failure: 0, pending: 0 });
@@ -45,7 +43,7 @@ export function Subtotals({ payrollId }: { payrollId: number }) {
 export function Exclusions({ payrollId, count }: { payrollId: number; count: number }) {
   const [page, setPage] = useState(1);
   const q = useQuery({ queryKey: ['subsidy', 'payroll', payrollId, 'exclusions', page], placeholderData: keepPreviousData,
-    queryFn: ({ signal }) => legacyApi.get<{ items: Exclusion[] }>(`/subsidy/payrolls/${payrollId}/exclusions`, { page, pageSize: 20 }, signal) });
+    queryFn: ({ signal }) => subsidyApi.exclusions(payrollId, { page, pageSize: 20 }, signal) });
   return (
     <Table<Exclusion> size="small" rowKey={(r) => `${r.idNumber}-${r.personId}`} loading={q.isLoading} dataSource={q.data?.items ?? []} data-testid="exclusions"
       pagination={{ current: page, pageSize: 20, total: count, onChange: setPage, showSizeChanger: false, showTotal: (t) => `共 ${formatCount(t)} 人未列入本批次` }}

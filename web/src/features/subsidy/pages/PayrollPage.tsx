@@ -5,13 +5,13 @@ import { Alert, Button, Card, Col, Input, Row, Select, Space, Statistic, Table, 
 import { UploadOutlined, DownloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from 'react-router-dom';
-import { legacyApi, download, errorMessage } from '../../../shared/api.ts';
+import { errorMessage } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { formatCount, formatYuan } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
 import { Exclusions, Subtotals } from '../components/PayrollSections.tsx';
-import type { ImportSummary, Line, Payroll } from '../api.ts';
+import { subsidyApi, LINE_RESULTS, RESULT_NAMES, type ImportSummary, type Line, type PayrollAction } from '../api.ts';
 
 const RESULT_COLORS: Record<string, string> = { pending: 'default', success: 'success', failure: 'error' };
 
@@ -23,16 +23,16 @@ export default function PayrollPage() {
   const [filter, setFilter] = useState<{ result?: string; flag?: string; q?: string }>({});
   const [template, setTemplate] = useState('generic');
   const [summary, setSummary] = useState<ImportSummary | null>(null);
-  const roll = useQuery({ queryKey: ['subsidy', 'payroll', id], queryFn: ({ signal }) => legacyApi.get<Payroll>(`/subsidy/payrolls/${id}`, undefined, signal) });
+  const roll = useQuery({ queryKey: ['subsidy', 'payroll', id], queryFn: ({ signal }) => subsidyApi.payroll(id, signal) });
   const lines = useQuery({
     queryKey: ['subsidy', 'payroll', id, 'lines', page, filter],
-    queryFn: ({ signal }) => legacyApi.get<{ total: number; lines: Line[] }>(`/subsidy/payrolls/${id}/lines`, { page, pageSize: 20, ...filter }, signal),
+    queryFn: ({ signal }) => subsidyApi.lines(id, { page, pageSize: 20, ...filter }, signal),
     placeholderData: keepPreviousData,
   });
-  const templates = useQuery({ queryKey: ['subsidy', 'templates'], queryFn: ({ signal }) => legacyApi.get<{ templates: { code: string; name: string }[] }>('/subsidy/bank-templates', undefined, signal) });
+  const templates = useQuery({ queryKey: ['subsidy', 'templates'], queryFn: ({ signal }) => subsidyApi.templates(signal) });
   const refresh = () => void qc.invalidateQueries({ queryKey: ['subsidy'] });
-  const act = useMutation({ mutationFn: (a: string) => legacyApi.post<Payroll>(`/subsidy/payrolls/${id}/${a}`), onSuccess: refresh });
-  const exportFile = useMutation({ mutationFn: () => download(`/subsidy/payrolls/${id}/bank-file`, { template }, '银行发放文件', 'POST'), onSuccess: (r) => { notify.success(`已导出 ${r.rows ?? ''} 行`); refresh(); } });
+  const act = useMutation({ mutationFn: (a: PayrollAction) => subsidyApi.act(id, a), onSuccess: refresh });
+  const exportFile = useMutation({ mutationFn: () => subsidyApi.bankFile(id, template), onSuccess: (r) => { notify.success(`已导出 ${r.rows ?? ''} 行`); refresh(); } });
   const p = roll.data;
   const manage = can('subsidy.manage');
   return (
@@ -49,7 +49,7 @@ export default function PayrollPage() {
             <Popconfirm title="导出后，无银行账号的人员记为失败待补发。继续？" onConfirm={() => exportFile.mutate()}>
               <Button type="primary" data-testid="export-bank-file" icon={<DownloadOutlined />} loading={exportFile.isPending}>导出银行文件</Button></Popconfirm></Space.Compact>}
           {['exported', 'results_imported'].includes(p.status) && <Upload accept=".csv,.xlsx" showUploadList={false} customRequest={async ({ file, onSuccess, onError }) => {
-            try { const s = await legacyApi.upload<ImportSummary>(`/subsidy/payrolls/${id}/results`, { file: file as File }); setSummary(s); refresh(); onSuccess?.(s); }
+            try { const s = await subsidyApi.importResults(id, file as File); setSummary(s); refresh(); onSuccess?.(s); }
             catch (e) { notify.error(errorMessage(e)); onError?.(e as Error); }
           }}><Button data-testid="import-results" icon={<UploadOutlined />}>导入回盘</Button></Upload>}
           {p.status === 'results_imported' && <Button onClick={() => act.mutate('close')}>关闭批次</Button>}
@@ -68,12 +68,12 @@ export default function PayrollPage() {
         { key: 'lines', label: '发放明细', children: <>
       <Space style={{ marginBottom: 12 }} wrap>
         <Select allowClear placeholder="结果" style={{ width: 110 }} onChange={(v) => { setPage(1); setFilter((f) => ({ ...f, result: v })); }}
-          options={[{ value: 'pending', label: '待发放' }, { value: 'success', label: '成功' }, { value: 'failure', label: '失败' }]} />
+          options={LINE_RESULTS.map((r) => ({ value: r, label: RESULT_NAMES[r] }))} />
         <Select allowClear placeholder="标记" style={{ width: 150 }} onChange={(v) => { setPage(1); setFilter((f) => ({ ...f, flag: v })); }}
           options={[{ value: 'no_account', label: '无银行账号' }, { value: 'head_account', label: '使用户主账户' }, { value: 'invalid_id', label: '身份证号无效' }, { value: 'duplicate_registry', label: '重复登记' }]} />
         <Input.Search allowClear placeholder="姓名、身份证号或户编号" style={{ width: 240 }} onSearch={(q) => { setPage(1); setFilter((f) => ({ ...f, q })); }} />
         <Button onClick={() => window.open(`/api/subsidy/payrolls/${id}/notice?format=html`, '_blank')}>公示名单（打印）</Button>
-        <Button onClick={() => download(`/subsidy/payrolls/${id}/notice`, { format: 'xlsx' }).catch((e) => notify.error(errorMessage(e)))}>公示名单（Excel）</Button>
+        <Button onClick={() => subsidyApi.noticeXlsx(id).catch((e) => notify.error(errorMessage(e)))}>公示名单（Excel）</Button>
       </Space>
       <Table<Line> data-testid="lines-table" rowKey="lineNo" size="small" loading={lines.isLoading} dataSource={lines.data?.lines ?? []}
         pagination={{ current: page, pageSize: 20, total: lines.data?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (t) => `共 ${formatCount(t)} 人` }}

@@ -4,13 +4,12 @@ import { useState } from 'react';
 import { Button, Card, Descriptions, Form, Input, InputNumber, Modal, Radio, Select, Space, Table, Tabs, Tag, DatePicker } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router-dom';
-import dayjs from 'dayjs';
-import { legacyApi } from '../../../shared/api.ts';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { formatCount, formatDateTime, formatYuan } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import type { Line, Payroll } from '../api.ts';
+import { subsidyApi, type FailureLine, type Payroll, type SettingsBody } from '../api.ts';
 
 const STATUS_COLORS: Record<string, string> = { draft: 'default', reviewed: 'processing', exported: 'blue', results_imported: 'orange', closed: 'success' };
 
@@ -20,9 +19,9 @@ function Rolls() {
   const { can } = useAuth();
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
-  const q = useQuery({ queryKey: ['subsidy', 'payrolls'], queryFn: ({ signal }) => legacyApi.get<{ payrolls: Payroll[] }>('/subsidy/payrolls', undefined, signal) });
+  const q = useQuery({ queryKey: ['subsidy', 'payrolls'], queryFn: ({ signal }) => subsidyApi.payrolls(signal) });
   const build = useMutation({
-    mutationFn: (v: { period: string; kind: string }) => legacyApi.post<Payroll>('/subsidy/payrolls', v),
+    mutationFn: (v: { period: string; kind: Payroll['kind'] }) => subsidyApi.build(v),
     onSuccess: (p) => { setOpen(false); void qc.invalidateQueries({ queryKey: ['subsidy'] }); notify.success(`已编制批次 ${p.batchNo}：${p.persons}人，${formatYuan(p.totalFen)}`); nav(`/subsidy/payrolls/${p.id}`); },
   });
   return (
@@ -54,12 +53,12 @@ function Rolls() {
 
 function Failures() {
   const [period, setPeriod] = useState(String(dayjs().year()));
-  const q = useQuery({ queryKey: ['subsidy', 'failures', period], queryFn: ({ signal }) => legacyApi.get<{ total: number; lines: Line[] }>('/subsidy/failures', { period }, signal), enabled: /^\d{4}(H[12])?$/.test(period) });
+  const q = useQuery({ queryKey: ['subsidy', 'failures', period], queryFn: ({ signal }) => subsidyApi.failures(period, signal), enabled: /^\d{4}(H[12])?$/.test(period) });
   return (
     <>
       <Space style={{ marginBottom: 12 }}>发放期间 <Input data-testid="failures-period" style={{ width: 120 }} value={period} onChange={(e) => setPeriod(e.target.value.trim().toUpperCase())} />
         <span>共 {formatCount(q.data?.total ?? 0)} 人待补发（编制补发批次即可重新发放）</span></Space>
-      <Table<Line> data-testid="failures-table" rowKey={(r) => `${r.batchNo}-${r.lineNo}`} size="small" loading={q.isLoading} dataSource={q.data?.lines ?? []}
+      <Table<FailureLine> data-testid="failures-table" rowKey={(r) => `${r.batchNo}-${r.lineNo}`} size="small" loading={q.isLoading} dataSource={q.data?.lines ?? []}
         columns={[
           { title: '批次号', dataIndex: 'batchNo' }, { title: '姓名', dataIndex: 'name' }, { title: '身份证号', dataIndex: 'idNumber' },
           { title: '乡镇', dataIndex: 'townshipName' }, { title: '村', dataIndex: 'villageName' }, { title: '金额', dataIndex: 'amountFen', align: 'right', render: formatYuan },
@@ -69,18 +68,20 @@ function Failures() {
   );
 }
 
-interface SettingsView { rows: { key: string; effectiveFrom: string; value: unknown }[]; inForce: Payroll['rules'] }
 const FIELD_OF: Record<string, string> = { 'subsidy.standard_fen': '补助标准', 'subsidy.period_kind': '发放期间类型', 'subsidy.term_years': '扶持年限', 'subsidy.account_fallback': '无本人账户时' };
 const show = (key: string, v: unknown) => key === 'subsidy.standard_fen' ? `${(Number(v) / 100).toFixed(2)} 元/人·年` : key === 'subsidy.period_kind' ? (v === 'annual' ? '按年' : '按半年')
   : key === 'subsidy.account_fallback' ? (v === 'head' ? '使用户主账户' : '仅本人账户（无账户的标记待补）') : `${v} 年`;
+
+/** the settings form: only the fields filled in change */
+interface SettingsForm { effectiveFrom: Dayjs; standardYuan?: number; periodKind?: SettingsBody['values']['periodKind']; termYears?: number; accountFallback?: SettingsBody['values']['accountFallback'] }
 
 function Settings() {
   const qc = useQueryClient();
   const { can } = useAuth();
   const [form] = Form.useForm();
-  const q = useQuery({ queryKey: ['subsidy', 'settings'], queryFn: ({ signal }) => legacyApi.get<SettingsView>('/subsidy/settings', undefined, signal) });
+  const q = useQuery({ queryKey: ['subsidy', 'settings'], queryFn: ({ signal }) => subsidyApi.settings(signal) });
   const save = useMutation({
-    mutationFn: (v: any) => legacyApi.put('/subsidy/settings', { effectiveFrom: v.effectiveFrom.format('YYYY-MM-DD'), values: {
+    mutationFn: (v: SettingsForm) => subsidyApi.saveSettings({ effectiveFrom: v.effectiveFrom.format('YYYY-MM-DD'), values: {
       ...(v.standardYuan ? { standardFen: Math.round(v.standardYuan * 100) } : {}), ...(v.periodKind ? { periodKind: v.periodKind } : {}),
       ...(v.termYears ? { termYears: v.termYears } : {}), ...(v.accountFallback ? { accountFallback: v.accountFallback } : {}) } }),
     onSuccess: () => { notify.success('已保存；此前的期间仍按原规则'); form.resetFields(); void qc.invalidateQueries({ queryKey: ['subsidy', 'settings'] }); },
@@ -95,7 +96,7 @@ function Settings() {
         columns={[{ title: '设置', dataIndex: 'key', render: (k: string) => FIELD_OF[k] ?? k }, { title: '自', dataIndex: 'effectiveFrom' }, { title: '值', render: (_, r) => show(r.key, r.value) }]} />
       {can('settings.manage') && (
         <Card size="small" title="自某日起修改（只填要改的项）">
-          <Form form={form} layout="inline" onFinish={(v) => save.mutate(v)}>
+          <Form<SettingsForm> form={form} layout="inline" onFinish={(v) => save.mutate(v)}>
             <Form.Item name="effectiveFrom" label="生效日期" rules={[{ required: true, message: '请选择生效日期' }]}><DatePicker /></Form.Item>
             <Form.Item name="standardYuan" label="标准（元/年）"><InputNumber min={1} precision={2} /></Form.Item>
             <Form.Item name="periodKind" label="期间"><Select style={{ width: 100 }} allowClear options={[{ value: 'annual', label: '按年' }, { value: 'half-year', label: '按半年' }]} /></Form.Item>
