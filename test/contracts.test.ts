@@ -58,9 +58,6 @@ const PENDING_RESPONSE_SCHEMAS = new Set([
   'POST /api/recovery/{id}/writeoff-request',
   'POST /api/recovery/{id}/writeoff-approve',
   'GET /api/subsidy/dashboard',
-  'GET /api/funds/files/{id}',
-  'GET /api/funds/dispatch.xlsx',
-  'GET /api/funds/projects/{projectNo}/documents/{id}',
 ]);
 
 type Doc = { paths: Record<string, Record<string, { responses?: Record<string, { content?: unknown }> }>> };

@@ -120,7 +120,7 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
     const id = await insertFile(db, u.countyCode, f, u.id);
     return { id, filename: f.filename, size: f.content.length };
   });
-  r.get('/funds/files/:id', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '下载凭证附件', params: IdParam } }, async (req, reply) => {
+  r.get('/funds/files/:id', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '下载凭证附件', params: IdParam, response: { 200: fileAnswer('凭证附件'), ...Err } } }, async (req, reply) => {
     const u = requirePermission(req, 'funds.read');
     const f = await getFile(db, u.countyCode, req.params.id);
     if (!f) throw new AppError('NOT_FOUND', '附件不存在');
@@ -162,7 +162,7 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
     const u = requirePermission(req, 'funds.read');
     return dispatch(db, u.countyCode, req.query.asOf ?? null, u.regionCode);
   });
-  r.get('/funds/dispatch.xlsx', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '下载调度表（xlsx）', querystring: C.AsOfQuery } }, async (req, reply) => {
+  r.get('/funds/dispatch.xlsx', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '下载调度表（xlsx）', querystring: C.AsOfQuery, response: { 200: fileAnswer('调度表 xlsx') } } }, async (req, reply) => {
     const u = requirePermission(req, 'funds.read');
     const f = await dispatchWorkbook(db, u.countyCode, req.query.asOf ?? null, u.regionCode);
     await db.transaction().execute((trx) => appendAudit(trx, actorOf(u), { action: 'funds.dispatch_export', entityType: 'fund_dispatch', entityId: req.query.asOf ?? '', countyCode: u.countyCode }));
