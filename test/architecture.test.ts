@@ -164,10 +164,7 @@ describe('architecture', () => {
 
   const PENDING_UNTYPED = new Set([
     'web/src/features/auth/pages/AuditPage.tsx', 'web/src/features/auth/pages/UsersPage.tsx', 'web/src/features/cases/pages/CasesPage.tsx',
-    'web/src/features/funds/components/ProjectPanels.tsx', 'web/src/features/funds/components/StageForm.tsx', 'web/src/features/funds/pages/BatchPage.tsx',
-    'web/src/features/funds/pages/BatchesPage.tsx', 'web/src/features/funds/pages/DispatchPage.tsx', 'web/src/features/funds/pages/EntriesPage.tsx',
-    'web/src/features/funds/pages/EntryPage.tsx', 'web/src/features/funds/pages/FundsImportPage.tsx', 'web/src/features/funds/pages/FundsOverviewPage.tsx',
-    'web/src/features/funds/pages/ProjectPage.tsx', 'web/src/features/funds/pages/ProjectsPage.tsx', 'web/src/features/home/components/HomeSections.tsx',
+    'web/src/features/home/components/HomeSections.tsx',
     'web/src/features/home/pages/HomePage.tsx', 'web/src/features/microcredit/pages/ImportPage.tsx', 'web/src/features/microcredit/pages/LoanPage.tsx',
     'web/src/features/microcredit/pages/LoansPage.tsx', 'web/src/features/microcredit/pages/SubsidyPage.tsx', 'web/src/features/monitoring/components/HouseholdForms.tsx',
     'web/src/features/monitoring/components/IdentifyForm.tsx', 'web/src/features/monitoring/pages/AlertsPage.tsx', 'web/src/features/monitoring/pages/CampaignPage.tsx',

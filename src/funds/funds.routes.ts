@@ -94,7 +94,7 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
     const u = requirePermission(req, 'funds.read');
     return remaining(db, u.countyCode, req.query.batchNo, req.query.projectNo ?? null);
   });
-  r.get('/funds/project-options', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '可选项目（按编号或名称）', querystring: z.object({ q: z.string().max(60).default('') }), response: { 200: C.ProjectOptions, ...Err } } }, async (req) => {
+  r.get('/funds/project-options', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '可选项目（按编号或名称）', querystring: C.ProjectOptionsQuery, response: { 200: C.ProjectOptions, ...Err } } }, async (req) => {
     const u = requirePermission(req, 'funds.read');
     return { rows: await projectOptions(db, u.countyCode, u.regionCode, req.query.q) };
   });
@@ -103,7 +103,7 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
     const x = await requestReversal(db, actor(u), req.params.id, req.body);
     return { ...x, statusName: C.REVERSAL_STATUS_LABELS[x.status] };
   });
-  r.get('/funds/reversals', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '冲销申请', querystring: z.object({ status: z.enum(['pending', 'approved', 'rejected']).optional() }), response: { 200: C.ReversalList, ...Err } } }, async (req) => {
+  r.get('/funds/reversals', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '冲销申请', querystring: C.ReversalsQuery, response: { 200: C.ReversalList, ...Err } } }, async (req) => {
     const u = requirePermission(req, 'funds.read'); countyOnly(u);
     return { rows: (await listReversalRequests(db, u.countyCode, req.query.status)).map((x) => ({ ...x, statusName: C.REVERSAL_STATUS_LABELS[x.status] })) };
   });
@@ -114,7 +114,7 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
   });
 
   // ---- attachments (vouchers) ----
-  r.post('/funds/files', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '上传凭证附件（multipart，字段file）', consumes: ['multipart/form-data'], response: { 200: z.object({ id: z.number(), filename: z.string(), size: z.number() }), ...Err } } }, async (req) => {
+  r.post('/funds/files', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '上传凭证附件（multipart，字段file）', consumes: ['multipart/form-data'], response: { 200: C.StoredFile, ...Err } } }, async (req) => {
     const u = requirePermission(req, 'funds.manage');
     const f = await upload(req, MAX_ATTACHMENT, '凭证附件');
     const id = await insertFile(db, u.countyCode, f, u.id);
@@ -134,7 +134,7 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
     const res = await importLedgerSource(db, actor(u), f.content, { filename: f.filename, sha256: f.sha256, countyCode: u.countyCode }, { dryRun: true });
     return { ...res, sha256: f.sha256, filename: f.filename, rejected: res.rejected.map(rejectionView) };
   });
-  r.post('/funds/import', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '确认导入资金台账（须先预览；sha256为预览返回的文件校验值）', consumes: ['multipart/form-data'], querystring: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, '缺少预览时的文件校验值') }), response: { 200: C.ImportResult, ...Err } } }, async (req) => {
+  r.post('/funds/import', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '确认导入资金台账（须先预览；sha256为预览返回的文件校验值）', consumes: ['multipart/form-data'], querystring: C.ImportQuery, response: { 200: C.ImportResult, ...Err } } }, async (req) => {
     const u = requirePermission(req, 'funds.manage'); countyOnly(u);
     const f = await upload(req, MAX_LEDGER, '资金台账文件');
     if (f.sha256 !== req.query.sha256) throw new AppError('CONFLICT', '上传的文件与预览的文件不同，请重新预览');
