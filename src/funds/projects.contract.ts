@@ -2,7 +2,7 @@
 // Chinese labels of their codes. One schema is one type for the server, the web app and the CLI.
 import { z } from 'zod';
 import {
-  STAGES, STAGE_NAMES, PROCUREMENT_MODES, ACCEPTANCE_CONCLUSIONS, EVALUATION_GRADES, DOC_KINDS,
+  STAGES, PROCUREMENT_MODES, ACCEPTANCE_CONCLUSIONS, EVALUATION_GRADES, DOC_KINDS,
 } from './project-lifecycle.ts';
 import { PROJECT_CATEGORIES } from './ledger.types.ts';
 
