@@ -14,6 +14,7 @@ import { addToPair, checkMoneyEntry, ZERO_PAIR, type EntryKind, type PairSums } 
 import { fundCounties, lockFundData, insertBatches, insertEntries, insertProjects, type NewEntry } from './funds.store.ts';
 import { PLAN_USES, type PlanUse } from './funds.service.ts';
 import { savePlanRow } from './corrections.store.ts';
+import type { Tables } from '../shared/db/tables.ts';
 
 const WAN = 1_000_000; // fen in 1 万元
 
@@ -121,7 +122,7 @@ const maxDate = (a: IsoDate, b: IsoDate) => (a > b ? a : b);
  * alone). Every entry passes the §8.1 money rules before it is booked. Called from first start.
  */
 export async function loadFundsDemo(ctx: Pick<AppContext, 'database'>, opts: { countyCode: string; seed?: number; today?: IsoDate }): Promise<{ batches: number; projects: number; entries: number } | null> {
-  const db: Kysely<any> = ctx.database.db;
+  const db: Kysely<Tables> = ctx.database.db;
   if ((await fundCounties(db)).includes(opts.countyCode)) return null;
   const names = await regionNames(db, opts.countyCode);
   const villages = [...names.keys()].filter((c) => /^\d{12}$/.test(c)).sort();

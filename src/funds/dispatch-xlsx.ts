@@ -22,9 +22,9 @@ export async function dispatchXlsx(title: string, rows: DispatchRowData[], towns
   ws.mergeCells(1, 1, 1, DISPATCH_HEADERS.length);
   ws.getRow(1).font = { bold: true, size: 14 };
   ws.addRow(DISPATCH_HEADERS).font = { bold: true };
-  rows.forEach((r, i) => ws.addRow([i + 1, text(r.townshipName || r.townshipCode), text(r.projectNo), text(r.name), r.category, text(r.unit),
+  rows.forEach((r, i) => { ws.addRow([i + 1, text(r.townshipName || r.townshipCode), text(r.projectNo), text(r.name), r.category, text(r.unit),
     yuan(r.plannedFen), yuan(r.allocatedFen), yuan(r.disbursedFen), yuan(r.reimbursedFen), rate(r.disbursedRate), rate(r.reimbursedRate),
-    r.progressPct ?? '', r.stage, text(r.problems), text(r.nextStep)]));
+    r.progressPct ?? '', r.stage, text(r.problems), text(r.nextStep)]); });
   const sum = (f: (r: DispatchRowData) => Fen) => yuan(rows.reduce((s, r) => s + f(r), 0));
   ws.addRow(['合计', '', `${rows.length}个项目`, '', '', '', sum((r) => r.plannedFen), sum((r) => r.allocatedFen), sum((r) => r.disbursedFen),
     sum((r) => r.reimbursedFen)]).font = { bold: true };

@@ -12,8 +12,12 @@ import { batchFigures, dispatchRows, monthlySeries, projectTotals, ranking, tota
 import { disbursedByMonth, getBalanceLimitBp, listProjects } from './funds.store.ts';
 import { dispatchXlsx } from './dispatch-xlsx.ts';
 import { lifecycleForDispatch } from './projects.service.ts';
+import type { Tables } from '../shared/db/tables.ts';
+import { appendAudit, type AuditActor } from '../shared/audit.ts';
+import { rateTableCsv } from './ledger-file.ts';
+import type { RateKey } from './ledger.types.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<Tables>;
 
 export async function batchList(db: Db, county: string, asOf: IsoDate | null) {
   const [input, limitBp] = await Promise.all([ratesInputFromDb(db, county, asOf), getBalanceLimitBp(db, county)]);
@@ -90,4 +94,21 @@ export async function dispatchWorkbook(db: Db, county: string, asOf: IsoDate | n
   const d = await dispatch(db, county, asOf, region);
   const title = `后扶项目资金调度表（截至${d.asOf}）`;
   return { filename: `资金调度表_${d.asOf}.xlsx`, content: await dispatchXlsx(title, d.rows, d.townships, d.units) };
+}
+
+/** Who exports: audited, and limited to their region's projects. */
+type Exporter = AuditActor & { countyCode: string; regionCode: string };
+
+/** The §8.2 table as the CSV the command line writes; the export is audited. */
+export async function ratesCsvExport(db: Db, actor: Exporter, by: RateKey, asOf: IsoDate | null, detail: unknown): Promise<string> {
+  const t = await ratesFromDb(db, actor.countyCode, by, asOf, actor.regionCode);
+  await db.transaction().execute((trx) => appendAudit(trx, actor, { action: 'funds.rates_export', entityType: 'fund_rates', entityId: by, countyCode: actor.countyCode, detail }));
+  return rateTableCsv(t);
+}
+
+/** The 调度表 workbook; the export is audited. */
+export async function dispatchExport(db: Db, actor: Exporter, asOf: IsoDate | null): Promise<{ filename: string; content: Buffer }> {
+  const f = await dispatchWorkbook(db, actor.countyCode, asOf, actor.regionCode);
+  await db.transaction().execute((trx) => appendAudit(trx, actor, { action: 'funds.dispatch_export', entityType: 'fund_dispatch', entityId: asOf ?? '', countyCode: actor.countyCode }));
+  return f;
 }

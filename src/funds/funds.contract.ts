@@ -5,13 +5,13 @@ import { z } from 'zod';
 import { FUND_CATEGORIES, FUND_LEVELS, PROJECT_CATEGORIES, RATE_KEYS, REJECT_CODES, LEDGER_SHEETS } from './ledger.types.ts';
 import { ENTRY_KINDS } from './money-rules.ts';
 
-export const KIND_LABELS = { allocation: '资金安排', disbursement: '拨付', reimbursement: '报账' } as const;
+export const KIND_LABELS: Record<(typeof ENTRY_KINDS)[number], string> = { allocation: '资金安排', disbursement: '拨付', reimbursement: '报账' };
 export const RATE_KEY_NAMES = {
   batch: '按批次', level: '按资金级别', category: '按资金类别', 'batch-year': '按批次年度',
   project: '按项目', township: '按乡镇', 'project-category': '按项目类别', 'project-year': '按项目年度',
 } as const;
 export const REVERSAL_STATUS_LABELS = { pending: '待审批', approved: '已冲销', rejected: '已驳回' } as const;
-export { REJECT_CODES };
+export { REJECT_CODES, FUND_LEVELS, FUND_CATEGORIES, ENTRY_KINDS };
 
 export const IsoDateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为YYYY-MM-DD');
 const Fen = z.number().int();
@@ -72,6 +72,7 @@ export const Remaining = z.object({
 });
 export const ProjectOption = z.object({ projectNo: z.string(), name: z.string(), townshipCode: z.string(), unit: z.string().nullable() });
 export const ProjectOptions = z.object({ rows: z.array(ProjectOption) });
+export const ProjectOptionsQuery = z.object({ q: z.string().max(60).default('') });
 
 export const ReversalBody = z.object({ amountFen: Fen.positive().optional(), date: IsoDateText, reason: z.string().trim().min(2, '请写明冲销原因').max(500) });
 export const ReversalRequest = z.object({
@@ -80,7 +81,11 @@ export const ReversalRequest = z.object({
   decisionNote: z.string(), reversingEntryId: z.number().nullable(),
 });
 export const ReversalList = z.object({ rows: z.array(ReversalRequest) });
+export const ReversalsQuery = z.object({ status: z.enum(['pending', 'approved', 'rejected']).optional() });
 export const DecisionBody = z.object({ approve: z.boolean(), note: z.string().max(500).default('') });
+
+/** A voucher attachment as stored (POST /funds/files). */
+export const StoredFile = z.object({ id: z.number(), filename: z.string(), size: z.number() });
 
 // ---- import -----------------------------------------------------------------------------
 
@@ -91,6 +96,7 @@ export const ImportResult = z.object({
   batches: Counts, projects: Counts.extend({ datesFilled: z.number() }), entries: Counts, regionsAdded: z.number(),
   rejected: z.array(Rejection),
 });
+export const ImportQuery = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, '缺少预览时的文件校验值') });
 
 // ---- rates, overview, dispatch ----------------------------------------------------------
 
@@ -126,6 +132,14 @@ export const Ok = z.object({ ok: z.boolean() });
 export const ErrorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }) });
 
 export type FundEntryView = z.infer<typeof FundEntry>;
+export type EntryKindCode = z.infer<typeof EntryKind>;
+export type BatchListView = z.infer<typeof BatchList>;
+export type BatchPageView = z.infer<typeof BatchPage>;
+export type YearPlanView = z.infer<typeof YearPlan>;
+export type EntryListView = z.infer<typeof EntryList>;
+export type RemainingView = z.infer<typeof Remaining>;
+export type ReversalView = z.infer<typeof ReversalRequest>;
+export type RateTableView = z.infer<typeof RateTable>;
 export type BatchSummaryView = z.infer<typeof BatchSummary>;
 export type OverviewView = z.infer<typeof Overview>;
 export type DispatchView = z.infer<typeof Dispatch>;

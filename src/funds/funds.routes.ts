@@ -1,6 +1,6 @@
 // HTTP for the fund ledger in the database: batches and the year plan, money entries and
 // reversals, the ledger import (preview, then confirm), rates, the overview and the dispatch.
-// Thin: permission and region here, the work in the service and the stores.
+// Thin: the permission here, the region scope and the work in the services.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createHash } from 'node:crypto';
@@ -9,14 +9,14 @@ import { requirePermission, actorOf, type SessionUser } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { attachmentDisposition, fileAnswer } from '../shared/http/attachment.ts';
 import type { AppContext } from '../shared/context.ts';
-import { appendAudit } from '../shared/audit.ts';
 import * as C from './funds.contract.ts';
-import { REJECT_CODES, type RejectCode } from './ledger.types.ts';
-import { createBatch, decideReversal, enterEntry, getYearPlan, listReversalRequests, remaining, requestReversal, saveYearPlan, type Actor } from './funds.service.ts';
-import { getEntry, getFile, insertFile, listEntries, projectOptions, getBalanceLimitBp, setBalanceLimitBp, type StoredEntry } from './funds.store.ts';
-import { batchList, batchPage, dispatch, dispatchWorkbook, overview } from './figures.service.ts';
+import { REJECT_CODES, type LedgerSheet, type RejectCode } from './ledger.types.ts';
+import {
+  assertCountyWide, balanceLimit, createBatch, decideReversal, enterEntry, entriesFor, entryFor, getYearPlan, listReversalRequests, projectChoices, remaining,
+  requestReversal, saveYearPlan, setBalanceLimit, storeVoucher, voucher, type Actor, type StoredEntry,
+} from './funds.service.ts';
+import { batchList, batchPage, dispatch, dispatchExport, overview, ratesCsvExport } from './figures.service.ts';
 import { ratesFromDb } from './rates-db.ts';
-import { rateTableCsv } from './ledger-file.ts';
 import { importLedgerSource } from './ledger-import-file.ts';
 
 const TAG = ['资金与项目'];
@@ -29,12 +29,9 @@ const Err = { 400: C.ErrorResponse, 403: C.ErrorResponse, 404: C.ErrorResponse, 
 
 const actor = (u: SessionUser): Actor => ({ ...actorOf(u), countyCode: u.countyCode, regionCode: u.regionCode });
 const entryView = (e: StoredEntry) => ({ ...e, kindName: C.KIND_LABELS[e.kind] });
-const rejectionView = (r: { sheet: any; row: number; code: string; reason: string }) => ({ ...r, codeName: REJECT_CODES[r.code as RejectCode] ?? r.code });
+const rejectionView = (r: { sheet: LedgerSheet; row: number; code: string; reason: string }) => ({ ...r, codeName: REJECT_CODES[r.code as RejectCode] ?? r.code });
 
-/** Batch-wide figures (batches, plan, overview totals) are the county's: a township officer gets their own projects only. */
-function countyOnly(u: SessionUser) {
-  if (u.regionCode.length > 6) throw new AppError('FORBIDDEN', '批次资金涉及全县，仅县级用户可查看；乡镇用户请查看本乡镇项目的资金');
-}
+const countyOnly = assertCountyWide;
 
 async function upload(req: FastifyRequest, limit: number, what: string) {
   if (!req.isMultipart()) throw new AppError('BAD_REQUEST', `请以multipart/form-data上传${what}`);
@@ -74,9 +71,7 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
 
   // ---- money entries ----
   r.get('/funds/entries', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '资金记录（每个数字背后的明细）', querystring: C.EntriesQuery, response: { 200: C.EntryList, ...Err } } }, async (req) => {
-    const u = requirePermission(req, 'funds.read');
-    const q = req.query;
-    const res = await listEntries(db, u.countyCode, { ...q, region: u.regionCode.length > 6 ? u.regionCode : undefined, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+    const res = await entriesFor(db, actor(requirePermission(req, 'funds.read')), req.query);
     return { ...res, rows: res.rows.map(entryView) };
   });
   r.post('/funds/entries', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '录入资金安排、拨付或报账（按§8.1核对，超批次、超安排一律拒绝）', body: C.EntryBody, response: { 200: C.FundEntry, ...Err } } }, async (req) => {
@@ -84,26 +79,21 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
     return entryView(await enterEntry(db, actor(u), req.body));
   });
   r.get('/funds/entries/:id', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '一条资金记录', params: IdParam, response: { 200: C.FundEntry, ...Err } } }, async (req) => {
-    const u = requirePermission(req, 'funds.read');
-    const e = await getEntry(db, u.countyCode, req.params.id);
-    if (!e) throw new AppError('NOT_FOUND', `资金记录${req.params.id}不存在`);
-    if (u.regionCode.length > 6 && !(await projectOptions(db, u.countyCode, u.regionCode, e.projectNo, 1)).length) throw new AppError('NOT_FOUND', `资金记录${req.params.id}不存在`);
-    return entryView(e);
+    return entryView(await entryFor(db, actor(requirePermission(req, 'funds.read')), req.params.id));
   });
   r.get('/funds/remaining', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '批次尚可安排、项目尚可拨付和报账的金额', querystring: C.RemainingQuery, response: { 200: C.Remaining, ...Err } } }, async (req) => {
     const u = requirePermission(req, 'funds.read');
     return remaining(db, u.countyCode, req.query.batchNo, req.query.projectNo ?? null);
   });
-  r.get('/funds/project-options', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '可选项目（按编号或名称）', querystring: z.object({ q: z.string().max(60).default('') }), response: { 200: C.ProjectOptions, ...Err } } }, async (req) => {
-    const u = requirePermission(req, 'funds.read');
-    return { rows: await projectOptions(db, u.countyCode, u.regionCode, req.query.q) };
+  r.get('/funds/project-options', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '可选项目（按编号或名称）', querystring: C.ProjectOptionsQuery, response: { 200: C.ProjectOptions, ...Err } } }, async (req) => {
+    return projectChoices(db, actor(requirePermission(req, 'funds.read')), req.query.q);
   });
   r.post('/funds/entries/:id/reversal', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '申请冲销一条资金记录（须由另一人审批）', params: IdParam, body: C.ReversalBody, response: { 200: C.ReversalRequest, ...Err } } }, async (req) => {
     const u = requirePermission(req, 'funds.manage');
     const x = await requestReversal(db, actor(u), req.params.id, req.body);
     return { ...x, statusName: C.REVERSAL_STATUS_LABELS[x.status] };
   });
-  r.get('/funds/reversals', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '冲销申请', querystring: z.object({ status: z.enum(['pending', 'approved', 'rejected']).optional() }), response: { 200: C.ReversalList, ...Err } } }, async (req) => {
+  r.get('/funds/reversals', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '冲销申请', querystring: C.ReversalsQuery, response: { 200: C.ReversalList, ...Err } } }, async (req) => {
     const u = requirePermission(req, 'funds.read'); countyOnly(u);
     return { rows: (await listReversalRequests(db, u.countyCode, req.query.status)).map((x) => ({ ...x, statusName: C.REVERSAL_STATUS_LABELS[x.status] })) };
   });
@@ -114,16 +104,12 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
   });
 
   // ---- attachments (vouchers) ----
-  r.post('/funds/files', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '上传凭证附件（multipart，字段file）', consumes: ['multipart/form-data'], response: { 200: z.object({ id: z.number(), filename: z.string(), size: z.number() }), ...Err } } }, async (req) => {
+  r.post('/funds/files', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '上传凭证附件（multipart，字段file）', consumes: ['multipart/form-data'], response: { 200: C.StoredFile, ...Err } } }, async (req) => {
     const u = requirePermission(req, 'funds.manage');
-    const f = await upload(req, MAX_ATTACHMENT, '凭证附件');
-    const id = await insertFile(db, u.countyCode, f, u.id);
-    return { id, filename: f.filename, size: f.content.length };
+    return storeVoucher(db, actor(u), await upload(req, MAX_ATTACHMENT, '凭证附件'));
   });
-  r.get('/funds/files/:id', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '下载凭证附件', params: IdParam } }, async (req, reply) => {
-    const u = requirePermission(req, 'funds.read');
-    const f = await getFile(db, u.countyCode, req.params.id);
-    if (!f) throw new AppError('NOT_FOUND', '附件不存在');
+  r.get('/funds/files/:id', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '下载凭证附件', params: IdParam, response: { 200: fileAnswer('凭证附件'), ...Err } } }, async (req, reply) => {
+    const f = await voucher(db, actor(requirePermission(req, 'funds.read')), req.params.id);
     return reply.header('content-type', f.mime).header('content-disposition', attachmentDisposition(f.filename, 'attachment')).send(f.content);
   });
 
@@ -134,7 +120,7 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
     const res = await importLedgerSource(db, actor(u), f.content, { filename: f.filename, sha256: f.sha256, countyCode: u.countyCode }, { dryRun: true });
     return { ...res, sha256: f.sha256, filename: f.filename, rejected: res.rejected.map(rejectionView) };
   });
-  r.post('/funds/import', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '确认导入资金台账（须先预览；sha256为预览返回的文件校验值）', consumes: ['multipart/form-data'], querystring: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, '缺少预览时的文件校验值') }), response: { 200: C.ImportResult, ...Err } } }, async (req) => {
+  r.post('/funds/import', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '确认导入资金台账（须先预览；sha256为预览返回的文件校验值）', consumes: ['multipart/form-data'], querystring: C.ImportQuery, response: { 200: C.ImportResult, ...Err } } }, async (req) => {
     const u = requirePermission(req, 'funds.manage'); countyOnly(u);
     const f = await upload(req, MAX_LEDGER, '资金台账文件');
     if (f.sha256 !== req.query.sha256) throw new AppError('CONFLICT', '上传的文件与预览的文件不同，请重新预览');
@@ -149,10 +135,8 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
     return { by: req.query.by, asOf: req.query.asOf ?? null, ...t };
   });
   r.get('/funds/rates.csv', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '资金执行情况CSV（UTF-8带BOM，与命令行输出相同）', querystring: C.RatesQuery, response: { 200: fileAnswer('资金执行情况 CSV') } } }, async (req, reply) => {
-    const u = requirePermission(req, 'funds.read');
-    const t = await ratesFromDb(db, u.countyCode, req.query.by, req.query.asOf ?? null, u.regionCode);
-    await db.transaction().execute((trx) => appendAudit(trx, actorOf(u), { action: 'funds.rates_export', entityType: 'fund_rates', entityId: req.query.by, countyCode: u.countyCode, detail: req.query }));
-    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', attachmentDisposition(`资金执行情况_${req.query.by}${req.query.asOf ? '_' + req.query.asOf : ''}.csv`, 'rates.csv')).send(rateTableCsv(t));
+    const csv = await ratesCsvExport(db, actor(requirePermission(req, 'funds.read')), req.query.by, req.query.asOf ?? null, req.query);
+    return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', attachmentDisposition(`资金执行情况_${req.query.by}${req.query.asOf ? '_' + req.query.asOf : ''}.csv`, 'rates.csv')).send(csv);
   });
   r.get('/funds/overview', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '资金总览：合计、各乡镇比率、月度累计拨付与序时进度、各批次结存', querystring: C.AsOfQuery, response: { 200: C.Overview, ...Err } } }, async (req) => {
     const u = requirePermission(req, 'funds.read');
@@ -162,24 +146,17 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
     const u = requirePermission(req, 'funds.read');
     return dispatch(db, u.countyCode, req.query.asOf ?? null, u.regionCode);
   });
-  r.get('/funds/dispatch.xlsx', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '下载调度表（xlsx）', querystring: C.AsOfQuery } }, async (req, reply) => {
-    const u = requirePermission(req, 'funds.read');
-    const f = await dispatchWorkbook(db, u.countyCode, req.query.asOf ?? null, u.regionCode);
-    await db.transaction().execute((trx) => appendAudit(trx, actorOf(u), { action: 'funds.dispatch_export', entityType: 'fund_dispatch', entityId: req.query.asOf ?? '', countyCode: u.countyCode }));
+  r.get('/funds/dispatch.xlsx', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '下载调度表（xlsx）', querystring: C.AsOfQuery, response: { 200: fileAnswer('调度表 xlsx') } } }, async (req, reply) => {
+    const f = await dispatchExport(db, actor(requirePermission(req, 'funds.read')), req.query.asOf ?? null);
     return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', attachmentDisposition(f.filename, 'dispatch.xlsx')).send(f.content);
   });
 
   // ---- settings: the 结存比例 limit ----
   r.get('/funds/settings', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '资金设置（结存比例上限，单位万分之一）', response: { 200: C.FundSettings, ...Err } } }, async (req) => {
-    const u = requirePermission(req, 'funds.read');
-    return { limitBp: await getBalanceLimitBp(db, u.countyCode) };
+    return balanceLimit(db, requirePermission(req, 'funds.read').countyCode);
   });
   r.put('/funds/settings', { config: { permission: 'settings.manage' }, schema: { tags: TAG, summary: '修改结存比例上限', body: C.FundSettings, response: { 200: C.FundSettings, ...Err } } }, async (req) => {
     const u = requirePermission(req, 'settings.manage'); countyOnly(u);
-    await db.transaction().execute(async (trx) => {
-      const before = await setBalanceLimitBp(trx, u.countyCode, req.body.limitBp, u.id);
-      await appendAudit(trx, actorOf(u), { action: 'settings.update', entityType: 'setting', entityId: 'funds.balance_limit_bp', countyCode: u.countyCode, before, after: req.body.limitBp });
-    });
-    return { limitBp: req.body.limitBp };
+    return setBalanceLimit(db, actor(u), req.body.limitBp);
   });
 }

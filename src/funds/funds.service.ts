@@ -10,12 +10,15 @@ import { REJECT_CODES, type FundBatch, type LedgerProject, type RejectCode } fro
 import { checkMoneyEntry, SHEET_OF_KIND, type EntryKind } from './money-rules.ts';
 import {
   bookedSums, getBatch, lockFundData, yearBatchTotal, getEntry, getProject, insertBatches, insertEntries, insertProjects, reversedFen, type StoredEntry,
+  listEntries, projectOptions, insertFile, getFile, getBalanceLimitBp, setBalanceLimitBp, type EntryFilter,
 } from './funds.store.ts';
 import {
   decideReversalRequest, getReversalRequest, insertReversalRequest, listReversalRequests, lockYearBatches, planRows, savePlanRow, type ReversalRequest,
 } from './corrections.store.ts';
+import type { Tables } from '../shared/db/tables.ts';
+import { PLAN_USE_LIST } from './funds.contract.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<Tables>;
 
 /** Who acts, in which county, and the region they may touch (county, or a township). */
 export interface Actor extends AuditActor { countyCode: string; regionCode: string }
@@ -35,6 +38,14 @@ export interface EntryInput {
   voucherNo?: string | null;
   attachmentId?: number | null;
   note?: string;
+}
+
+/** A township user's region; null for a county-wide user. */
+const townshipOf = (actor: Pick<Actor, 'regionCode'>) => (actor.regionCode.length > 6 ? actor.regionCode : null);
+
+/** Batch-wide figures (batches, plan, overview totals) are the county's: a township officer gets their own projects only. */
+export function assertCountyWide(actor: Pick<Actor, 'regionCode'>) {
+  if (townshipOf(actor)) throw new AppError('FORBIDDEN', '批次资金涉及全县，仅县级用户可查看；乡镇用户请查看本乡镇项目的资金');
 }
 
 function assertRegion(actor: Actor, project: LedgerProject | null) {
@@ -112,7 +123,8 @@ export async function createProject(db: Db, actor: Actor, p: LedgerProject): Pro
 
 // ---- the year plan split by use -------------------------------------------------------------
 
-export const PLAN_USES = ['直补', '项目', '培训宣传', '其他'] as const;
+// the uses are the contract's, so the page offers exactly what is saved
+export const PLAN_USES = PLAN_USE_LIST;
 export type PlanUse = (typeof PLAN_USES)[number];
 
 export interface YearPlan { year: number; batchesFen: Fen; parts: Record<PlanUse, Fen>; plannedFen: Fen; balanced: boolean }
@@ -185,4 +197,50 @@ export async function decideReversal(db: Db, actor: Actor, requestId: number, ap
   });
 }
 
-export { listReversalRequests, type ReversalRequest };
+export { listReversalRequests, type ReversalRequest, type StoredEntry };
+
+// ---- reading entries, vouchers and settings, within the user's region ----------------------
+
+/** The entries behind a figure, a page of them; a township user sees their projects' only. */
+export async function entriesFor(db: Db, actor: Actor, f: Omit<EntryFilter, 'region' | 'limit' | 'offset'> & { page: number; pageSize: number }) {
+  const { page, pageSize, ...filter } = f;
+  return listEntries(db, actor.countyCode, { ...filter, region: townshipOf(actor) ?? undefined, limit: pageSize, offset: (page - 1) * pageSize });
+}
+
+/** One entry; outside the user's region it does not exist for them. */
+export async function entryFor(db: Db, actor: Actor, id: number): Promise<StoredEntry> {
+  const e = await getEntry(db, actor.countyCode, id);
+  if (!e) throw new AppError('NOT_FOUND', `资金记录${id}不存在`);
+  if (townshipOf(actor) && !(await projectOptions(db, actor.countyCode, actor.regionCode, e.projectNo, 1)).length) throw new AppError('NOT_FOUND', `资金记录${id}不存在`);
+  return e;
+}
+
+/** Projects of the user's region to pick in the entry forms, by number or name. */
+export async function projectChoices(db: Db, actor: Actor, q: string) {
+  return { rows: await projectOptions(db, actor.countyCode, actor.regionCode, q) };
+}
+
+/** Store a voucher attachment once per content (the same file uploaded twice is one row). */
+export async function storeVoucher(db: Db, actor: Actor, f: { filename: string; mime: string; content: Buffer; sha256: string }) {
+  const id = await insertFile(db, actor.countyCode, f, actor.userId);
+  return { id, filename: f.filename, size: f.content.length };
+}
+
+export async function voucher(db: Db, actor: Actor, id: number) {
+  const f = await getFile(db, actor.countyCode, id);
+  if (!f) throw new AppError('NOT_FOUND', '附件不存在');
+  return f;
+}
+
+/** The 结存比例 limit, in hundredths of a percent. */
+export async function balanceLimit(db: Db, county: string) {
+  return { limitBp: await getBalanceLimitBp(db, county) };
+}
+
+export async function setBalanceLimit(db: Db, actor: Actor, limitBp: number) {
+  await db.transaction().execute(async (trx) => {
+    const before = await setBalanceLimitBp(trx, actor.countyCode, limitBp, actor.userId);
+    await appendAudit(trx, actor, { action: 'settings.update', entityType: 'setting', entityId: 'funds.balance_limit_bp', countyCode: actor.countyCode, before, after: limitBp });
+  });
+  return { limitBp };
+}

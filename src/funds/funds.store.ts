@@ -1,30 +1,15 @@
 // SQL of the fund ledger: batches, projects, money entries and the sums every figure is made
 // of. No workflow here (permissions, rules, audit live in funds.service.ts and ledger-import.ts).
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { IsoDate } from '../shared/dates.ts';
 import type { Fen } from '../shared/money.ts';
 import type { FundBatch, FundCategory, FundLevel, LedgerProject, MoneySums, ProjectCategory } from './ledger.types.ts';
 import type { EntryKind, PairSums } from './money-rules.ts';
+import type { FundBatchesTable, FundEntriesTable, FundProjectsTable, Tables } from '../shared/db/tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<Tables>;
 
-export interface StoredEntry {
-  id: number;
-  kind: EntryKind;
-  batchNo: string;
-  projectNo: string;
-  date: IsoDate;
-  amountFen: Fen;
-  voucherNo: string | null;
-  attachmentId: number | null;
-  reversesId: number | null;
-  note: string;
-  importId: number | null;
-  createdBy: number | null;
-  createdByName: string | null;
-  createdAt: string;
-}
-
+/** A money entry as written: what the ledger knows of it (an import adds its key, so a second import skips it). */
 export interface NewEntry {
   kind: EntryKind;
   batchNo: string;
@@ -38,19 +23,33 @@ export interface NewEntry {
   importKey?: string | null;
 }
 
-const batchOf = (r: Record<string, any>): FundBatch => ({
+/** A money entry as stored: the written fields, all present, and who booked it when. */
+export interface StoredEntry extends Required<Omit<NewEntry, 'importKey'>> {
+  id: number;
+  importId: number | null;
+  createdBy: number | null;
+  createdByName: string | null;
+  createdAt: string;
+}
+
+// rows as SELECT * gives them, or as json_agg does (numbers as numbers, dates and times as text)
+type BatchRow = Omit<Selectable<FundBatchesTable>, 'created_at'>;
+type ProjectRow = Pick<Selectable<FundProjectsTable>, 'project_no' | 'name' | 'year' | 'village_code' | 'category' | 'planned_fen' | 'unit' | 'started_on' | 'completed_on' | 'accepted_on'>;
+type EntryRow = Omit<Selectable<FundEntriesTable>, 'created_at'> & { created_at: Date | string; created_by_name: string | null };
+
+const batchOf = (r: BatchRow): FundBatch => ({
   batchNo: r.batch_no, year: Number(r.year), level: r.level as FundLevel, category: r.category as FundCategory, docNo: r.doc_no ?? null,
   issuedOn: r.issued_on, amountFen: Number(r.amount_fen), countsInRates: !!r.counts_in_rates,
 });
 
-const projectOf = (r: Record<string, any>): LedgerProject => ({
+const projectOf = (r: ProjectRow): LedgerProject => ({
   projectNo: r.project_no, name: r.name, year: Number(r.year), villageCode: r.village_code, category: r.category as ProjectCategory,
   plannedFen: Number(r.planned_fen), unit: r.unit ?? null, startedOn: r.started_on ?? null, completedOn: r.completed_on ?? null,
   acceptedOn: r.accepted_on ?? null,
 });
 
-const entryOf = (r: Record<string, any>): StoredEntry => ({
-  id: Number(r.id), kind: r.kind, batchNo: r.batch_no, projectNo: r.project_no, date: r.entry_date, amountFen: Number(r.amount_fen),
+const entryOf = (r: EntryRow): StoredEntry => ({
+  id: Number(r.id), kind: r.kind as EntryKind, batchNo: r.batch_no, projectNo: r.project_no, date: r.entry_date, amountFen: Number(r.amount_fen),
   voucherNo: r.voucher_no ?? null, attachmentId: r.attachment_id === null ? null : Number(r.attachment_id),
   reversesId: r.reverses_id === null ? null : Number(r.reverses_id), note: r.note, importId: r.import_id === null ? null : Number(r.import_id),
   createdBy: r.created_by === null ? null : Number(r.created_by), createdByName: r.created_by_name ?? null,
@@ -58,15 +57,15 @@ const entryOf = (r: Record<string, any>): StoredEntry => ({
 });
 
 export async function listBatches(db: Db, county: string): Promise<FundBatch[]> {
-  const r = await sql`SELECT * FROM fund_batches WHERE county_code = ${county} ORDER BY batch_no`.execute(db);
-  return r.rows.map((x) => batchOf(x as Record<string, any>));
+  const r = await sql<BatchRow>`SELECT * FROM fund_batches WHERE county_code = ${county} ORDER BY batch_no`.execute(db);
+  return r.rows.map(batchOf);
 }
 
 export async function getBatch(db: Db, county: string, batchNo: string, forUpdate = false): Promise<FundBatch | null> {
   const r = forUpdate
-    ? await sql`SELECT * FROM fund_batches WHERE county_code = ${county} AND batch_no = ${batchNo} FOR UPDATE`.execute(db)
-    : await sql`SELECT * FROM fund_batches WHERE county_code = ${county} AND batch_no = ${batchNo}`.execute(db);
-  return r.rows.length ? batchOf(r.rows[0] as Record<string, any>) : null;
+    ? await sql<BatchRow>`SELECT * FROM fund_batches WHERE county_code = ${county} AND batch_no = ${batchNo} FOR UPDATE`.execute(db)
+    : await sql<BatchRow>`SELECT * FROM fund_batches WHERE county_code = ${county} AND batch_no = ${batchNo}`.execute(db);
+  return r.rows.length ? batchOf(r.rows[0]) : null;
 }
 
 /** Lock batches in code order (one order for every writer, so two imports cannot deadlock). */
@@ -78,18 +77,18 @@ export async function lockBatches(db: Db, county: string, batchNos: string[]): P
 
 /** Projects of a county, optionally limited to a region (township or village code prefix). */
 export async function listProjects(db: Db, county: string, region = county): Promise<LedgerProject[]> {
-  const r = await sql`SELECT * FROM fund_projects WHERE county_code = ${county} AND village_code LIKE ${region + '%'} ORDER BY project_no`.execute(db);
-  return r.rows.map((x) => projectOf(x as Record<string, any>));
+  const r = await sql<ProjectRow>`SELECT * FROM fund_projects WHERE county_code = ${county} AND village_code LIKE ${region + '%'} ORDER BY project_no`.execute(db);
+  return r.rows.map(projectOf);
 }
 
 export async function getProject(db: Db, county: string, projectNo: string): Promise<LedgerProject | null> {
-  const r = await sql`SELECT * FROM fund_projects WHERE county_code = ${county} AND project_no = ${projectNo}`.execute(db);
-  return r.rows.length ? projectOf(r.rows[0] as Record<string, any>) : null;
+  const r = await sql<ProjectRow>`SELECT * FROM fund_projects WHERE county_code = ${county} AND project_no = ${projectNo}`.execute(db);
+  return r.rows.length ? projectOf(r.rows[0]) : null;
 }
 
 export async function projectsByNo(db: Db, county: string, nos: string[]): Promise<Map<string, LedgerProject>> {
-  const r = await sql`SELECT * FROM fund_projects WHERE county_code = ${county} AND project_no = ANY(${nos}::text[])`.execute(db);
-  return new Map(r.rows.map((x) => [(x as Record<string, any>).project_no as string, projectOf(x as Record<string, any>)]));
+  const r = await sql<ProjectRow>`SELECT * FROM fund_projects WHERE county_code = ${county} AND project_no = ANY(${nos}::text[])`.execute(db);
+  return new Map(r.rows.map((x) => [x.project_no, projectOf(x)]));
 }
 
 export async function projectNumbers(db: Db, county: string): Promise<Set<string>> {
@@ -138,9 +137,9 @@ export async function insertEntries(db: Db, county: string, entries: NewEntry[],
 }
 
 export async function getEntry(db: Db, county: string, id: number): Promise<StoredEntry | null> {
-  const r = await sql`SELECT e.*, u.display_name AS created_by_name FROM fund_entries e LEFT JOIN users u ON u.id = e.created_by
+  const r = await sql<EntryRow>`SELECT e.*, u.display_name AS created_by_name FROM fund_entries e LEFT JOIN users u ON u.id = e.created_by
     WHERE e.county_code = ${county} AND e.id = ${id}`.execute(db);
-  return r.rows.length ? entryOf(r.rows[0] as Record<string, any>) : null;
+  return r.rows.length ? entryOf(r.rows[0]) : null;
 }
 
 /** Has this entry been reversed already (fully or in part)? Returns the reversing amounts' sum. */
@@ -165,10 +164,10 @@ export async function listEntries(db: Db, county: string, f: EntryFilter): Promi
       ${f.unit !== undefined ? sql`AND coalesce(p.unit, '') = ${f.unit}` : sql``})` : sql``}`;
   const [agg, rows] = await Promise.all([
     sql<{ n: number; s: number }>`SELECT count(*)::int AS n, coalesce(sum(e.amount_fen), 0)::bigint AS s FROM fund_entries e WHERE ${where}`.execute(db),
-    sql`SELECT e.*, u.display_name AS created_by_name FROM fund_entries e LEFT JOIN users u ON u.id = e.created_by WHERE ${where}
+    sql<EntryRow>`SELECT e.*, u.display_name AS created_by_name FROM fund_entries e LEFT JOIN users u ON u.id = e.created_by WHERE ${where}
       ORDER BY e.entry_date, e.id LIMIT ${f.limit ?? 200} OFFSET ${f.offset ?? 0}`.execute(db),
   ]);
-  return { total: Number(agg.rows[0].n), sumFen: Number(agg.rows[0].s), rows: rows.rows.map((x) => entryOf(x as Record<string, any>)) };
+  return { total: Number(agg.rows[0].n), sumFen: Number(agg.rows[0].s), rows: rows.rows.map(entryOf) };
 }
 
 /** Booked sums (all dates) of one batch and project, and the batch's allocations to every project. */
@@ -308,8 +307,8 @@ export async function loadLedgerCompact(db: Db, county: string): Promise<{ batch
     (SELECT json_agg(json_build_array(batch_no, project_no, kind, entry_date, amount_fen))::text FROM fund_entries WHERE county_code = ${county}) AS e`.execute(db);
   const x = r.rows[0];
   return {
-    batches: (JSON.parse(x.b ?? '[]') as Record<string, any>[]).map(batchOf),
-    projects: (JSON.parse(x.p ?? '[]') as Record<string, any>[]).map(projectOf),
+    batches: (JSON.parse(x.b ?? '[]') as BatchRow[]).map(batchOf),
+    projects: (JSON.parse(x.p ?? '[]') as ProjectRow[]).map(projectOf),
     entries: JSON.parse(x.e ?? '[]'),
   };
 }

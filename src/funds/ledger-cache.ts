@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { IsoDate } from '../shared/dates.ts';
 import type { FundBatch, LedgerProject, MoneySums } from './ledger.types.ts';
 import { fundDataVersion, loadLedgerCompact } from './funds.store.ts';
+import type { Tables } from '../shared/db/tables.ts';
 
 export interface CachedLedger {
   version: number;
@@ -21,7 +22,7 @@ const KIND = { allocation: 0, disbursement: 1, reimbursement: 2 } as const;
 const byDb = new WeakMap<object, Map<string, CachedLedger>>();
 const dayOf = (iso: string) => Number(iso.slice(0, 4)) * 10000 + Number(iso.slice(5, 7)) * 100 + Number(iso.slice(8, 10));
 
-export async function cachedLedger(db: Kysely<any>, county: string): Promise<CachedLedger> {
+export async function cachedLedger(db: Kysely<Tables>, county: string): Promise<CachedLedger> {
   // the counter first, then the rows: a change committed in between is read now and re-read next time
   const version = await fundDataVersion(db);
   let counties = byDb.get(db);

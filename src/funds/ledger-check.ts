@@ -88,11 +88,11 @@ export class LedgerChecker {
   addBatchRow(row: number, cells: readonly unknown[], col: ColumnIndex): void {
     this.stage(0);
     const r = readBatchRow(cells, col);
-    if (!r.ok) return this.reject('资金批次', row, r.problem.code, r.problem.reason);
+    if (!r.ok) { this.reject('资金批次', row, r.problem.code, r.problem.reason); return; }
     const b = r.value;
     const earlier = this.batchIndex.get(b.batchNo);
-    if (earlier !== undefined) return this.reject('资金批次', row, 'L_DUPLICATE', `批次编号${b.batchNo}已在第${this.batches[earlier].row}行`);
-    if (b.amountFen < 0) return this.reject('资金批次', row, 'L_NEGATIVE', `批次金额${formatFen(b.amountFen)}为负数`);
+    if (earlier !== undefined) { this.reject('资金批次', row, 'L_DUPLICATE', `批次编号${b.batchNo}已在第${this.batches[earlier].row}行`); return; }
+    if (b.amountFen < 0) { this.reject('资金批次', row, 'L_NEGATIVE', `批次金额${formatFen(b.amountFen)}为负数`); return; }
     this.batchIndex.set(b.batchNo, this.batches.length);
     this.batches.push({ ...b, row });
   }
@@ -100,13 +100,13 @@ export class LedgerChecker {
   addProjectRow(row: number, cells: readonly unknown[], col: ColumnIndex): void {
     this.stage(1);
     const r = readProjectRow(cells, col);
-    if (!r.ok) return this.reject('项目', row, r.problem.code, r.problem.reason);
+    if (!r.ok) { this.reject('项目', row, r.problem.code, r.problem.reason); return; }
     const p = r.value;
     const earlier = this.projectIndex.get(p.projectNo);
-    if (earlier !== undefined) return this.reject('项目', row, 'L_DUPLICATE', `项目编号${p.projectNo}已在第${this.projects[earlier].row}行`);
+    if (earlier !== undefined) { this.reject('项目', row, 'L_DUPLICATE', `项目编号${p.projectNo}已在第${this.projects[earlier].row}行`); return; }
     const dates = projectDatesProblem(p);
-    if (dates) return this.reject('项目', row, dates.code, dates.reason);
-    if (p.plannedFen < 0) return this.reject('项目', row, 'L_NEGATIVE', `计划投资${formatFen(p.plannedFen)}为负数`);
+    if (dates) { this.reject('项目', row, dates.code, dates.reason); return; }
+    if (p.plannedFen < 0) { this.reject('项目', row, 'L_NEGATIVE', `计划投资${formatFen(p.plannedFen)}为负数`); return; }
     this.projectIndex.set(p.projectNo, this.projects.length);
     this.projects.push({ ...p, row });
   }
@@ -115,7 +115,7 @@ export class LedgerChecker {
   addMoneyRow(sheet: MoneySheet, row: number, cells: readonly unknown[], col: ColumnIndex): void {
     this.stage(2);
     const r = readMoneyRow(sheet, cells, col);
-    if (!r.ok) return this.reject(sheet, row, r.problem.code, r.problem.reason);
+    if (!r.ok) { this.reject(sheet, row, r.problem.code, r.problem.reason); return; }
     const e = r.value;
     this.sheet.push(MONEY_SHEETS.indexOf(sheet));
     this.row.push(row);

@@ -5,8 +5,9 @@ import type { Kysely } from 'kysely';
 import { checkLedgerSource, type LedgerSource } from './ledger-file.ts';
 import { importCheckedLedger, type ImportMeta, type ImportResult } from './ledger-import.ts';
 import type { Actor } from './funds.service.ts';
+import type { Tables } from '../shared/db/tables.ts';
 
-export async function importLedgerSource(db: Kysely<any>, actor: Actor, source: LedgerSource, meta: ImportMeta, opts: { dryRun?: boolean } = {}): Promise<ImportResult> {
+export async function importLedgerSource(db: Kysely<Tables>, actor: Actor, source: LedgerSource, meta: ImportMeta, opts: { dryRun?: boolean } = {}): Promise<ImportResult> {
   const checker = await checkLedgerSource(source, { keepVouchers: true });
   return importCheckedLedger(db, actor, checker.toCheckedLedger(), meta, opts);
 }

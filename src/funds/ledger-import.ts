@@ -24,8 +24,9 @@ import {
   lockBatches, lockFundData, pairSumsOf, projectNumbers, projectsByNo, type NewEntry,
 } from './funds.store.ts';
 import type { Actor } from './funds.service.ts';
+import type { Tables } from '../shared/db/tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<Tables>;
 
 export interface ImportMeta { filename: string; sha256: string; countyCode?: string; countyName?: string }
 

@@ -3,25 +3,17 @@
 // the ledger commands when they are loaded first.
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { sql } from 'kysely';
 import { openDatabase, optionsFromEnv, type Database } from '../shared/db/database.ts';
 import { migrate } from '../shared/db/migrate.ts';
 import { AppError } from '../shared/errors.ts';
 import { todayIso, isValidDate } from '../shared/dates.ts';
 import { csvDocument } from '../shared/files/csv-write.ts';
-import { alerts } from './projects.service.ts';
+import { alerts, projectCounty } from './projects.service.ts';
 import { STAGE_NAMES } from './project-lifecycle.ts';
 
 async function withDb<T>(fn: (d: Database) => Promise<T>): Promise<T> {
   const d = await openDatabase(optionsFromEnv());
   try { await migrate(d); return await fn(d); } finally { await d.close(); }
-}
-
-async function countyOf(d: Database, given?: string): Promise<string> {
-  if (given) return given;
-  const r = await sql<{ county_code: string }>`SELECT DISTINCT county_code FROM fund_projects LIMIT 2`.execute(d.db);
-  if (r.rows.length === 1) return r.rows[0].county_code;
-  throw new AppError('VALIDATION', r.rows.length ? '数据库中有多个县的项目，请用 --county 指定县级区划代码' : '数据库中还没有项目');
 }
 
 export function registerProjectCommands(program: Command) {
@@ -37,7 +29,7 @@ export function registerProjectCommands(program: Command) {
       if (!isValidDate(today)) throw new AppError('VALIDATION', `--as-of“${o.asOf}”不是有效日期（YYYY-MM-DD）`);
       if (o.township && !/^\d{9}$/.test(o.township)) throw new AppError('VALIDATION', `--township“${o.township}”应为9位乡镇代码`);
       await withDb(async (d) => {
-        const county = await countyOf(d, o.county);
+        const county = await projectCounty(d.db, o.county);
         const { overdue, stalled } = await alerts(d.db, county, o.township ?? county, today);
         const rows = [
           ...overdue.map((p) => [p.projectNo, p.name, p.townshipName, p.unit ?? '', '逾期', STAGE_NAMES[p.overdue!.stage], p.overdue!.plannedOn, String(p.overdue!.days)]),

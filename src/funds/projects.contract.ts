@@ -2,12 +2,16 @@
 // Chinese labels of their codes. One schema is one type for the server, the web app and the CLI.
 import { z } from 'zod';
 import {
-  STAGES, STAGE_NAMES, PROCUREMENT_MODES, ACCEPTANCE_CONCLUSIONS, EVALUATION_GRADES, DOC_KINDS,
+  STAGES, PROCUREMENT_MODES, ACCEPTANCE_CONCLUSIONS, EVALUATION_GRADES, DOC_KINDS,
 } from './project-lifecycle.ts';
 import { PROJECT_CATEGORIES } from './ledger.types.ts';
 
-export { STAGE_NAMES, STAGE_DATE_NAMES, PROCUREMENT_MODE_NAMES, DOC_KINDS } from './project-lifecycle.ts';
+export { STAGES, STAGE_NAMES, STAGE_DATE_NAMES, PROCUREMENT_MODE_NAMES, DOC_KINDS, ACCEPTANCE_CONCLUSIONS, EVALUATION_GRADES } from './project-lifecycle.ts';
+export type { Stage, StageData } from './project-lifecycle.ts';
+export { PROJECT_CATEGORIES };
 export const STAGE_STATUS_NAMES = { pending: '待审批', approved: '已通过', returned: '已退回' } as const;
+/** the marks a project list can be narrowed to, in the order the page offers them */
+export const PROJECT_FLAG_NAMES = { pending: '待审批', overdue: '逾期', stalled: '停滞' } as const;
 /** 单个材料上限：照片和扫描件足够，整本图纸请分册上传 */
 export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 /** shown in the browser (inline) rather than downloaded */
@@ -106,6 +110,7 @@ export const ProjectListItem = z.object({
 });
 export type ProjectListItem = z.infer<typeof ProjectListItem>;
 export const ProjectList = z.object({ items: z.array(ProjectListItem), total: z.number(), asOf: z.string() });
+export type ProjectListView = z.infer<typeof ProjectList>;
 
 export const DocumentView = z.object({
   id: z.number(), kind: z.string(), filename: z.string(), mime: z.string(), size: z.number(), sha256: z.string(),

@@ -7,7 +7,7 @@
 // already have a history is left alone.
 import { deflateSync } from 'node:zlib';
 import { ensureRecordOnlyUser } from '../auth/index.ts';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AppContext } from '../shared/context.ts';
 import { appendAudit, SYSTEM_ACTOR } from '../shared/audit.ts';
 import { addDays, todayIso, type IsoDate } from '../shared/dates.ts';
@@ -15,6 +15,7 @@ import { Rng } from '../synth/index.ts';
 import { STAGES, DOC_KINDS, requiredDocs, type Stage, type StageData } from './project-lifecycle.ts';
 import * as store from './projects.store.ts';
 import { lockFundData } from './funds.store.ts';
+import type { Tables } from '../shared/db/tables.ts';
 
 const LEADERS = ['王建国（副县长）', '刘志强（副县长）', '陈晓梅（县委常委）'];
 const SUPERVISORS: Record<string, string> = { 基础设施: '县交通运输局', 产业发展: '县农业农村局', 美丽家园: '县住建局', 能力提升: '县人社局', 其他: '县移民事务中心' };
@@ -95,11 +96,10 @@ function dataFor(stage: Stage, p: store.ProjectRow, rng: Rng, i: number): StageD
 
 /** Gives the demo county's projects their life cycles. Returns what it added, or null when they had one already. */
 export async function loadProjectsDemo(ctx: Pick<AppContext, 'database'>, opts: { countyCode: string; seed?: number; today?: IsoDate }) {
-  const db: Kysely<any> = ctx.database.db;
+  const db: Kysely<Tables> = ctx.database.db;
   const county = opts.countyCode;
   const today = opts.today ?? todayIso();
-  const had = await sql`SELECT 1 FROM project_stages WHERE county_code = ${county} LIMIT 1`.execute(db);
-  if (had.rows.length) return null;
+  if (await store.hasStageHistory(db, county)) return null;
   return db.transaction().execute(async (trx) => {
     await lockFundData(trx); // 实施单位 and profiles change beside the ledger
     const projects = await store.selectProjects(trx, county, { region: county });

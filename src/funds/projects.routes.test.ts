@@ -29,7 +29,7 @@ for (const engine of await testEngines()) {
     let h: TestApp;
     let county: Headers, county2: Headers, townA: Headers, townB: Headers, unitT: Headers, unitX: Headers, leader: Headers;
     let countyId = 0;
-    const P = (no: string) => `/api/funds/projects/${encodeURIComponent(no)}`;
+    const urlOf = (no: string) => `/api/funds/projects/${encodeURIComponent(no)}`;
 
     before(async () => {
       h = await startTestApp(engine);
@@ -54,14 +54,14 @@ for (const engine of await testEngines()) {
       assert.equal(c.json().townshipName, '东坪镇');
       assert.deepEqual(c.json().nextDocs, { default: ['项目申报书', '村民代表会议决议'] });
       // not in the library: no 立项 yet
-      const early = await h.call('POST', `${P('XM-1')}/stages`, townA, { data: { stage: 'approval', docNo: 'x' }, date: day(1), documentIds: [await upload(h, townA, 'XM-1', '立项批复文件')] });
+      const early = await h.call('POST', `${urlOf('XM-1')}/stages`, townA, { data: { stage: 'approval', docNo: 'x' }, date: day(1), documentIds: [await upload(h, townA, 'XM-1', '立项批复文件')] });
       assert.equal(early.statusCode, 400);
       assert.match(early.json().error.message, /未入库，不能立项批复/);
       // documents are required
-      const nodocs = await h.call('POST', `${P('XM-1')}/stages`, townA, { data: library, date: day(1), documentIds: [] });
+      const nodocs = await h.call('POST', `${urlOf('XM-1')}/stages`, townA, { data: library, date: day(1), documentIds: [] });
       assert.match(nodocs.json().error.message, /缺少材料：项目申报书、村民代表会议决议/);
       // the sources must sum to the plan
-      const badSum = await h.call('POST', `${P('XM-1')}/stages`, townA, { data: { ...library, library: { ...library.library, selfRaisedFen: 1 } }, date: day(1), documentIds: [] });
+      const badSum = await h.call('POST', `${urlOf('XM-1')}/stages`, townA, { data: { ...library, library: { ...library.library, selfRaisedFen: 1 } }, date: day(1), documentIds: [] });
       assert.match(badSum.json().error.message, /资金来源合计/);
 
       await submit(h, townA, 'XM-1', library, day(1));
@@ -90,17 +90,17 @@ for (const engine of await testEngines()) {
       // progress by month, with a photo
       const photo = await upload(h, unitT, 'XM-1', '进度照片', PNG_1x1, '现场.png', 'image/png');
       const month = today.slice(0, 7);
-      const g1 = await h.call('POST', `${P('XM-1')}/progress`, unitT, { month, percent: 60, problems: '雨季影响', documentIds: [photo] });
+      const g1 = await h.call('POST', `${urlOf('XM-1')}/progress`, unitT, { month, percent: 60, problems: '雨季影响', documentIds: [photo] });
       assert.equal(g1.statusCode, 201, g1.body);
       assert.equal(g1.json().progress[0].photos[0].previewable, true);
-      assert.equal((await h.call('POST', `${P('XM-1')}/progress`, unitT, { month, percent: 100 })).statusCode, 409);
-      const img = await h.call('GET', `${P('XM-1')}/documents/${photo}`, leader);
+      assert.equal((await h.call('POST', `${urlOf('XM-1')}/progress`, unitT, { month, percent: 100 })).statusCode, 409);
+      const img = await h.call('GET', `${urlOf('XM-1')}/documents/${photo}`, leader);
       assert.equal(img.statusCode, 200);
       assert.equal(img.headers['content-type'], 'image/png');
       assert.match(String(img.headers['content-disposition']), /^inline/);
       assert.deepEqual(img.rawPayload, PNG_1x1);
       // 完工 needs 100%
-      const notDone = await h.call('POST', `${P('XM-1')}/stages`, townA, { data: { stage: 'completed' }, date: day(150), documentIds: [] });
+      const notDone = await h.call('POST', `${urlOf('XM-1')}/stages`, townA, { data: { stage: 'completed' }, date: day(150), documentIds: [] });
       assert.match(notDone.json().error.message, /进度100%/);
       await h.t.db.executeQuery(sql`UPDATE project_progress SET percent = 100 WHERE project_no = 'XM-1'`.compile(h.t.db));
       await submit(h, townA, 'XM-1', { stage: 'completed' }, day(150));
@@ -112,12 +112,12 @@ for (const engine of await testEngines()) {
       assert.deepEqual(ledger.rows[0], { s: day(30), c: day(150), a: day(160) });
 
       // handover waits for the 整改 item, which is closed with its material
-      const blocked = await h.call('POST', `${P('XM-1')}/stages`, townA, { data: { stage: 'handover', keeper: '黄沙坪村委会' }, date: day(170), documentIds: [await upload(h, townA, 'XM-1', '资产移交书')] });
+      const blocked = await h.call('POST', `${urlOf('XM-1')}/stages`, townA, { data: { stage: 'handover', keeper: '黄沙坪村委会' }, date: day(170), documentIds: [await upload(h, townA, 'XM-1', '资产移交书')] });
       assert.match(blocked.json().error.message, /整改未完成/);
       const rid = acc.rectifications[0].id;
-      const noDoc = await h.call('POST', `${P('XM-1')}/rectifications/${rid}/close`, county, { closedOn: day(165), note: '已补砌', documentIds: [] });
+      const noDoc = await h.call('POST', `${urlOf('XM-1')}/rectifications/${rid}/close`, county, { closedOn: day(165), note: '已补砌', documentIds: [] });
       assert.match(noDoc.json().error.message, /整改材料/);
-      const closed = await h.call('POST', `${P('XM-1')}/rectifications/${rid}/close`, county, { closedOn: day(165), note: '已补砌', documentIds: [await upload(h, townA, 'XM-1', '整改材料')] });
+      const closed = await h.call('POST', `${urlOf('XM-1')}/rectifications/${rid}/close`, county, { closedOn: day(165), note: '已补砌', documentIds: [await upload(h, townA, 'XM-1', '整改材料')] });
       assert.equal(closed.statusCode, 200, closed.body);
       await submit(h, townA, 'XM-1', { stage: 'handover', keeper: '黄沙坪村委会' }, day(170));
       await approvePending(h, county, 'XM-1');
@@ -144,10 +144,10 @@ for (const engine of await testEngines()) {
       await h.call('POST', '/api/funds/projects', county, newProject('XM-2'));
       const s = await submit(h, townA, 'XM-2', library, day(1));
       const pending = s.stages.at(-1);
-      assert.equal((await h.call('POST', `${P('XM-2')}/stages/${pending.id}/return`, county, { note: '' })).statusCode, 400);
-      const back = await h.call('POST', `${P('XM-2')}/stages/${pending.id}/return`, county, { note: '受益人数有误' });
+      assert.equal((await h.call('POST', `${urlOf('XM-2')}/stages/${pending.id}/return`, county, { note: '' })).statusCode, 400);
+      const back = await h.call('POST', `${urlOf('XM-2')}/stages/${pending.id}/return`, county, { note: '受益人数有误' });
       assert.equal(back.json().stages.at(-1).status, 'returned');
-      const again = await h.call('POST', `${P('XM-2')}/stages`, townA, { data: library, date: day(2), documentIds: pending.documents.map((d: { id: number }) => d.id) });
+      const again = await h.call('POST', `${urlOf('XM-2')}/stages`, townA, { data: library, date: day(2), documentIds: pending.documents.map((d: { id: number }) => d.id) });
       assert.equal(again.statusCode, 201, again.body);
       // beneath the service: a row approved by its enterer is refused by the table itself
       const row = again.json().stages.at(-1);
@@ -164,27 +164,27 @@ for (const engine of await testEngines()) {
       await h.call('POST', '/api/funds/projects', county, newProject('XM-B', TB + '201', { unit: '县水利局', supervisingUnit: '县水利局' }));
       const noA = (await h.call('GET', '/api/funds/projects', townA)).json().items.map((i: { projectNo: string }) => i.projectNo);
       assert.ok(!noA.includes('XM-B') && noA.includes('XM-1'));
-      assert.equal((await h.call('GET', P('XM-B'), townA)).statusCode, 404);
-      assert.equal((await h.call('GET', P('XM-1'), townB)).statusCode, 404);
+      assert.equal((await h.call('GET', urlOf('XM-B'), townA)).statusCode, 404);
+      assert.equal((await h.call('GET', urlOf('XM-1'), townB)).statusCode, 404);
       assert.equal((await h.call('POST', '/api/funds/projects', townB, newProject('XM-Z', VA))).statusCode, 403);
       const mine = (await h.call('GET', '/api/funds/projects', unitT)).json().items.map((i: { projectNo: string }) => i.projectNo);
       assert.deepEqual(mine.sort(), ['XM-1', 'XM-2']);
       assert.deepEqual((await h.call('GET', '/api/funds/projects', unitX)).json().items.map((i: { projectNo: string }) => i.projectNo), ['XM-B']);
-      assert.equal((await h.call('GET', P('XM-1'), unitX)).statusCode, 404);
+      assert.equal((await h.call('GET', urlOf('XM-1'), unitX)).statusCode, 404);
       assert.equal((await h.call('GET', '/api/funds/projects?township=' + TB, county)).json().total, 1);
       assert.deepEqual((await h.call('GET', '/api/funds/projects?stage=none', county)).json().items.map((i: { projectNo: string }) => i.projectNo), ['XM-2', 'XM-B']);
       assert.equal((await h.call('GET', '/api/funds/projects?flag=pending', county)).json().items[0].projectNo, 'XM-2');
       // unit staff report but do not approve or plan
-      assert.equal((await h.call('PUT', `${P('XM-1')}/plans`, unitT, { plans: [] })).statusCode, 403);
+      assert.equal((await h.call('PUT', `${urlOf('XM-1')}/plans`, unitT, { plans: [] })).statusCode, 403);
     });
 
     it('lists overdue and stalled projects', async () => {
       const started = await sql<any>`SELECT 1 FROM project_stages WHERE project_no = 'XM-2' AND status = 'pending'`.execute(h.t.db);
       assert.equal(started.rows.length, 1);
       await approvePending(h, county, 'XM-2');
-      const bad = await h.call('PUT', `${P('XM-2')}/plans`, county, { plans: [{ stage: 'approval', plannedOn: day(50) }, { stage: 'design', plannedOn: day(40) }] });
+      const bad = await h.call('PUT', `${urlOf('XM-2')}/plans`, county, { plans: [{ stage: 'approval', plannedOn: day(50) }, { stage: 'design', plannedOn: day(40) }] });
       assert.match(bad.json().error.message, /实施方案计划.*早于立项批复计划/);
-      const ok = await h.call('PUT', `${P('XM-2')}/plans`, county, { plans: [{ stage: 'approval', plannedOn: day(50) }, { stage: 'completed', plannedOn: day(300) }] });
+      const ok = await h.call('PUT', `${urlOf('XM-2')}/plans`, county, { plans: [{ stage: 'approval', plannedOn: day(50) }, { stage: 'completed', plannedOn: day(300) }] });
       assert.equal(ok.statusCode, 200, ok.body);
       assert.deepEqual(ok.json().overdue, { stage: 'approval', plannedOn: day(50), days: 150 });
       const list = (await h.call('GET', '/api/funds/projects?flag=overdue', county)).json();
@@ -192,7 +192,7 @@ for (const engine of await testEngines()) {
       const a = await alerts(h.t.db, C, C, addDays(today, 40));
       assert.deepEqual(a.overdue.map((i) => i.projectNo), ['XM-2']);
       assert.deepEqual(a.stalled, []);
-      const task = await h.call('PUT', `${P('XM-2')}/task`, county, { leader: '李副县长', supervisingUnit: '县移民中心', unit: '县水利局' });
+      const task = await h.call('PUT', `${urlOf('XM-2')}/task`, county, { leader: '李副县长', supervisingUnit: '县移民中心', unit: '县水利局' });
       assert.equal(task.json().unit, '县水利局');
       assert.equal(task.json().leader, '李副县长');
       assert.ok(countyId > 0);

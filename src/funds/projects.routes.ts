@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requirePermission } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
-import { attachmentDisposition } from '../shared/http/attachment.ts';
+import { attachmentDisposition, fileAnswer } from '../shared/http/attachment.ts';
 import type { AppContext } from '../shared/context.ts';
 import * as svc from './projects.service.ts';
 import {
@@ -47,7 +47,7 @@ export async function registerProjectRoutes(app: FastifyInstance, ctx: AppContex
   });
 
   r.get(`${P}/:projectNo/documents/:id`, { config: { permission: 'projects.read' }, schema: { tags: TAG, summary: '查看或下载材料（图片和PDF可在浏览器中预览）',
-    params: ProjectItemParam } },
+    params: ProjectItemParam, response: { 200: fileAnswer('项目材料') } } },
   async (req, reply) => {
     const f = await svc.documentContent(db, requirePermission(req, 'projects.read'), req.params.projectNo, req.params.id);
     const disposition = attachmentDisposition(f.filename, 'document');

@@ -16,8 +16,9 @@ import { lockFundData } from './funds.store.ts';
 import {
   PREVIEW_MIMES, MAX_DOCUMENT_BYTES, type ProjectDetail, type ProjectListItem, type ProjectListQuery, type SubmitStageBody, type NewProjectBody,
 } from './projects.contract.ts';
+import type { Tables } from '../shared/db/tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<Tables>;
 const NOT_FOUND = (no: string) => new AppError('NOT_FOUND', `项目“${no}”不存在或不是您负责的项目`);
 
 function stateOf(p: store.ProjectRow): ProjectState {
@@ -278,4 +279,12 @@ export async function lifecycleForDispatch(db: Db, county: string, asOf: IsoDate
     });
   }
   return out;
+}
+
+/** The county a command works on: the one given, or the only one holding projects. */
+export async function projectCounty(db: Db, given?: string): Promise<string> {
+  if (given) return given;
+  const counties = await store.projectCounties(db);
+  if (counties.length === 1) return counties[0];
+  throw new AppError('VALIDATION', counties.length ? '数据库中有多个县的项目，请用 --county 指定县级区划代码' : '数据库中还没有项目');
 }

@@ -9,8 +9,9 @@ import type { RateKey, RateTable, RatesInput } from './ledger.types.ts';
 import { computeRates } from './rates.ts';
 import { fundCounties } from './funds.store.ts';
 import { cachedLedger, sumsAsOf } from './ledger-cache.ts';
+import type { Tables } from '../shared/db/tables.ts';
 
-type Db = Kysely<any>;
+type Db = Kysely<Tables>;
 
 export const BATCH_RATE_KEYS: readonly RateKey[] = ['batch', 'level', 'category', 'batch-year'];
 

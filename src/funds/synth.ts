@@ -220,7 +220,7 @@ function pairMoney(rng: Rng, batch: Batch, project: string, entries: number, cap
   const allocs = rng.chance(0.3) ? [first, first + rng.int(1, 30)] : [first];
   const allocated = rng.int(Math.min(cap, 1_000_000), cap);
   const parts = split(rng, allocated, allocs.length);
-  allocs.forEach((day, i) => money.push({ sheet: '资金安排', day, batch: batch.no, project, fen: parts[i] }));
+  allocs.forEach((day, i) => { money.push({ sheet: '资金安排', day, batch: batch.no, project, fen: parts[i] }); });
   batch.allocated += allocated;
   const after = allocs[allocs.length - 1];
   const pair: Pair = { batch, project, allocated, disbursed: 0, reimbursed: 0 };

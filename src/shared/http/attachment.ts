@@ -10,4 +10,4 @@ export function attachmentDisposition(filename: string, fallback = 'download'): 
  * The answer schema of a route that sends a file (xlsx, csv, the bank file): a binary string in
  * the OpenAPI document. Fastify sends a Buffer or stream as is, so nothing is serialised.
  */
-export const fileAnswer = (description: string) => z.string().meta({ format: 'binary', description });
+export const fileAnswer = (description: string): z.ZodType<string | Buffer> => z.string().meta({ format: 'binary', description });

@@ -1,16 +1,41 @@
-// Shapes and helpers of the funds pages: the types come from the server's contract
-// (src/funds/funds.contract.ts), so page and server cannot drift apart.
+// The funds pages' calls and shapes: every answer is checked against the server's contract
+// (src/funds/funds.contract.ts), whose schemas and labels these are, so page and server cannot
+// drift apart.
+import type { z } from 'zod';
+import { api } from '../../shared/api.ts';
+import * as C from '../../../../src/funds/funds.contract.ts';
 import type {
-  BatchSummaryView, DispatchView, FundEntryView, ImportResultView, OverviewView,
+  BatchPageView, BatchSummaryView, DispatchView, EntryKindCode, FundEntryView, ImportResultView, OverviewView, RemainingView, ReversalView, YearPlanView,
 } from '../../../../src/funds/funds.contract.ts';
 
-export type { BatchSummaryView, DispatchView, FundEntryView, ImportResultView, OverviewView };
-export type EntryKind = FundEntryView['kind'];
-export const KIND_LABELS: Record<EntryKind, string> = { allocation: '资金安排', disbursement: '拨付', reimbursement: '报账' };
+export type { BatchPageView, BatchSummaryView, DispatchView, FundEntryView, ImportResultView, OverviewView, RemainingView, ReversalView, YearPlanView };
+export type EntryKind = EntryKindCode;
+export type PlanUse = (typeof C.PLAN_USE_LIST)[number];
+export type BatchInput = z.input<typeof C.BatchBody>;
+export const { KIND_LABELS, ENTRY_KINDS, FUND_LEVELS, FUND_CATEGORIES, PLAN_USE_LIST } = C;
 
-export interface RateTable { by: string; asOf: string | null; headers: string[]; rows: string[][] }
-export interface Remaining { batchFen: number; batchAllocatedFen: number; unallocatedFen: number; allocatedFen: number; disbursedFen: number; reimbursedFen: number; toDisburseFen: number; toReimburseFen: number }
-export interface YearPlan { year: number; batchesFen: number; plannedFen: number; balanced: boolean; parts: Record<'直补' | '项目' | '培训宣传' | '其他', number> }
+type AsOf = string | null | undefined;
+const batchPath = (batchNo: string) => `/funds/batches/${encodeURIComponent(batchNo)}`;
+
+export const fundsApi = {
+  batches: (asOf: AsOf, signal?: AbortSignal) => api.get(C.BatchList, '/funds/batches', { asOf }, signal),
+  batch: (batchNo: string, asOf: AsOf, signal?: AbortSignal) => api.get(C.BatchPage, batchPath(batchNo), { asOf }, signal),
+  createBatch: (body: BatchInput) => api.post(C.FundBatch, '/funds/batches', body),
+  plan: (year: number, signal?: AbortSignal) => api.get(C.YearPlan, `/funds/plans/${year}`, undefined, signal),
+  savePlan: (year: number, body: z.input<typeof C.YearPlanBody>) => api.put(C.YearPlan, `/funds/plans/${year}`, body),
+  entries: (query: Partial<Record<keyof z.input<typeof C.EntriesQuery>, string | number>>, signal?: AbortSignal) => api.get(C.EntryList, '/funds/entries', query, signal),
+  enter: (body: z.input<typeof C.EntryBody>) => api.post(C.FundEntry, '/funds/entries', body),
+  remaining: (query: { batchNo: string; projectNo?: string }, signal?: AbortSignal) => api.get(C.Remaining, '/funds/remaining', query, signal),
+  projectOptions: (q: string, signal?: AbortSignal) => api.get(C.ProjectOptions, '/funds/project-options', { q }, signal),
+  requestReversal: (entryId: number, body: z.input<typeof C.ReversalBody>) => api.post(C.ReversalRequest, `/funds/entries/${entryId}/reversal`, body),
+  reversals: (status: z.input<typeof C.ReversalsQuery>['status'], signal?: AbortSignal) => api.get(C.ReversalList, '/funds/reversals', { status }, signal),
+  decideReversal: (id: number, body: z.input<typeof C.DecisionBody>) => api.post(C.ReversalRequest, `/funds/reversals/${id}/decision`, body),
+  uploadFile: (file: File) => api.upload(C.StoredFile, '/funds/files', { file }),
+  importPreview: (file: File) => api.upload(C.ImportResult, '/funds/import/preview', { file }),
+  importConfirm: (file: File, sha256: string) => api.upload(C.ImportResult, `/funds/import?sha256=${sha256}`, { file }),
+  overview: (asOf: AsOf, signal?: AbortSignal) => api.get(C.Overview, '/funds/overview', { asOf }, signal),
+  dispatch: (asOf: AsOf, signal?: AbortSignal) => api.get(C.Dispatch, '/funds/dispatch', { asOf }, signal),
+};
 
 /** A rate as the tables write it ('37.50'), shown with its sign; empty stays a dash. */
 export const rateText = (r: string) => (r === '' ? '—' : `${r}%`);

@@ -1,17 +1,27 @@
-// Types and labels of the project pages: the server's contract (src/funds/projects.contract.ts),
-// read as types, plus the few labels shown on every project page.
+// The project pages' calls, types and labels: all from the server's contract
+// (src/funds/projects.contract.ts); every answer is checked against its schema.
 import type { z } from 'zod';
-import type { ProjectDetail, ProjectListItem, DocumentView, StageView } from '../../../../src/funds/projects.contract.ts';
-import { STAGE_NAMES, STAGE_DATE_NAMES, PROCUREMENT_MODE_NAMES, DOC_KINDS, STAGE_STATUS_NAMES, MAX_DOCUMENT_BYTES } from '../../../../src/funds/projects.contract.ts';
+import { api } from '../../shared/api.ts';
+import * as C from '../../../../src/funds/projects.contract.ts';
+import type { ProjectDetail, ProjectListItem, ProjectListQuery, DocumentView, StageView, Stage, StageData } from '../../../../src/funds/projects.contract.ts';
 
 export type Project = ProjectDetail;
 export type ProjectItem = ProjectListItem;
-export type Doc = z.infer<typeof DocumentView>;
+export type Doc = DocumentView;
 export type StageEntry = StageView;
-export type StageCode = keyof typeof STAGE_NAMES;
-export const STAGE_CODES = Object.keys(STAGE_NAMES) as StageCode[];
-export { STAGE_NAMES, STAGE_DATE_NAMES, PROCUREMENT_MODE_NAMES, DOC_KINDS, STAGE_STATUS_NAMES, MAX_DOCUMENT_BYTES };
-export const CATEGORIES = ['基础设施', '产业发展', '美丽家园', '能力提升', '其他'] as const;
+export type StageCode = Stage;
+export type { StageData };
+export type NewProjectInput = z.input<typeof C.NewProjectBody>;
+export type ProgressInput = z.input<typeof C.ProgressBody>;
+export type CloseRectificationInput = z.input<typeof C.CloseRectificationBody>;
+export type TaskInput = z.input<typeof C.TaskBody>;
+export type StageDataInput = z.input<typeof C.StageDataSchema>;
+export type ProjectCategory = (typeof C.PROJECT_CATEGORIES)[number];
+export const STAGE_CODES: readonly StageCode[] = C.STAGES;
+export const {
+  STAGE_NAMES, STAGE_DATE_NAMES, PROCUREMENT_MODE_NAMES, DOC_KINDS, STAGE_STATUS_NAMES, MAX_DOCUMENT_BYTES, PROJECT_CATEGORIES, PROJECT_FLAG_NAMES,
+  ACCEPTANCE_CONCLUSIONS, EVALUATION_GRADES,
+} = C;
 
 /** Badge colour of a stage: grey before the work, blue while building, green once accepted. */
 export function stageColor(s: StageCode | null): string {
@@ -22,3 +32,23 @@ export function stageColor(s: StageCode | null): string {
 
 export const projectPath = (no: string) => `/funds/projects/${encodeURIComponent(no)}`;
 export const apiPath = (no: string) => `/funds/projects/${encodeURIComponent(no)}`;
+/** where the browser shows or downloads a document (images and PDFs inline) */
+export const documentUrl = (no: string, id: number) => `/api${apiPath(no)}/documents/${id}`;
+
+type ListFilter = Partial<Record<keyof ProjectListQuery, string | number>>;
+
+export const projectsApi = {
+  list: (query: ListFilter, signal?: AbortSignal) => api.get(C.ProjectList, '/funds/projects', query, signal),
+  get: (projectNo: string, signal?: AbortSignal) => api.get(C.ProjectDetail, apiPath(projectNo), undefined, signal),
+  create: (body: NewProjectInput) => api.post(C.ProjectDetail, '/funds/projects', body),
+  uploadDocument: (projectNo: string, kind: string, file: File) =>
+    api.upload(C.DocumentView, `${apiPath(projectNo)}/documents?kind=${encodeURIComponent(kind)}`, { file }),
+  submitStage: (projectNo: string, body: z.input<typeof C.SubmitStageBody>) => api.post(C.ProjectDetail, `${apiPath(projectNo)}/stages`, body),
+  decide: (projectNo: string, stageId: number, action: 'approve' | 'return', body: z.input<typeof C.DecisionBody>) =>
+    api.post(C.ProjectDetail, `${apiPath(projectNo)}/stages/${stageId}/${action}`, body),
+  reportProgress: (projectNo: string, body: ProgressInput) => api.post(C.ProjectDetail, `${apiPath(projectNo)}/progress`, body),
+  closeRectification: (projectNo: string, id: number, body: CloseRectificationInput) =>
+    api.post(C.ProjectDetail, `${apiPath(projectNo)}/rectifications/${id}/close`, body),
+  setPlans: (projectNo: string, body: z.input<typeof C.PlansBody>) => api.put(C.ProjectDetail, `${apiPath(projectNo)}/plans`, body),
+  setTask: (projectNo: string, body: TaskInput) => api.put(C.ProjectDetail, `${apiPath(projectNo)}/task`, body),
+};

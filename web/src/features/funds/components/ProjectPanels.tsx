@@ -5,17 +5,18 @@ import { useState } from 'react';
 import { Button, Empty, Form, Image, Input, InputNumber, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { legacyApi } from '../../../shared/api.ts';
 import { notify } from '../../../shared/notify.ts';
 import { Chart } from '../../../shared/Chart.tsx';
 import { formatDate, formatDateTime, formatYuan, todayIso } from '../../../shared/format.ts';
 import { DocUpload } from './StageForm.tsx';
-import { apiPath, STAGE_CODES, STAGE_NAMES, type Doc, type Project, type StageCode } from '../projects-api.ts';
+import { documentUrl, projectsApi, STAGE_CODES, STAGE_NAMES, type CloseRectificationInput, type Doc, type ProgressInput, type Project, type StageCode, type TaskInput } from '../projects-api.ts';
+import { fundsApi } from '../api.ts';
 
-const docUrl = (no: string, id: number) => `/api${apiPath(no)}/documents/${id}`;
+/** the plan and task form: a date per stage ('' for none) and the three names */
+type PlansForm = Partial<Record<StageCode, string>> & TaskInput;
 
 export function DocLink({ projectNo, d }: { projectNo: string; d: Doc }) {
-  const url = docUrl(projectNo, d.id);
+  const url = documentUrl(projectNo, d.id);
   if (d.mime.startsWith('image/')) return <Image width={72} height={48} style={{ objectFit: 'cover', borderRadius: 4 }} src={url} alt={d.filename} />;
   return <a href={url} target="_blank" rel="noreferrer">{d.filename}</a>;
 }
@@ -38,9 +39,9 @@ export function Documents({ project }: { project: Project }) {
 export function Progress({ project, canReport, onDone }: { project: Project; canReport: boolean; onDone: (p: Project) => void }) {
   const [open, setOpen] = useState(false);
   const [photos, setPhotos] = useState<Doc[]>([]);
-  const [form] = Form.useForm();
+  const [form] = Form.useForm<Omit<ProgressInput, 'documentIds'>>();
   const report = useMutation({
-    mutationFn: (v: Record<string, any>) => legacyApi.post<Project>(`${apiPath(project.projectNo)}/progress`, { ...v, documentIds: photos.map((p) => p.id) }),
+    mutationFn: (v: Omit<ProgressInput, 'documentIds'>) => projectsApi.reportProgress(project.projectNo, { ...v, documentIds: photos.map((p) => p.id) }),
     onSuccess: (p) => { setOpen(false); setPhotos([]); form.resetFields(); notify.success('进度已报送'); onDone(p); },
   });
   const g = project.progress;
@@ -82,9 +83,9 @@ export function Progress({ project, canReport, onDone }: { project: Project; can
 export function Rectifications({ project, canClose, onDone }: { project: Project; canClose: boolean; onDone: (p: Project) => void }) {
   const [closing, setClosing] = useState<number | null>(null);
   const [doc, setDoc] = useState<Doc | undefined>();
-  const [form] = Form.useForm();
+  const [form] = Form.useForm<Omit<CloseRectificationInput, 'documentIds'>>();
   const close = useMutation({
-    mutationFn: (v: Record<string, any>) => legacyApi.post<Project>(`${apiPath(project.projectNo)}/rectifications/${closing}/close`, { ...v, documentIds: doc ? [doc.id] : [] }),
+    mutationFn: (v: Omit<CloseRectificationInput, 'documentIds'>) => projectsApi.closeRectification(project.projectNo, closing!, { ...v, documentIds: doc ? [doc.id] : [] }),
     onSuccess: (p) => { setClosing(null); setDoc(undefined); notify.success('整改事项已销号'); onDone(p); },
   });
   if (!project.rectifications.length) return <Empty description="县级验收未提出整改事项" />;
@@ -110,13 +111,13 @@ export function Rectifications({ project, canClose, onDone }: { project: Project
 
 export function Plans({ project, canPlan, onDone }: { project: Project; canPlan: boolean; onDone: (p: Project) => void }) {
   const [edit, setEdit] = useState(false);
-  const [form] = Form.useForm();
+  const [form] = Form.useForm<PlansForm>();
   const planned = new Map(project.plans.map((p) => [p.stage, p]));
   const reached = new Map(project.stages.filter((s) => s.status === 'approved').map((s) => [s.stage, s.date]));
   const save = useMutation({
-    mutationFn: async (v: Record<string, any>) => {
-      const p = await legacyApi.put<Project>(`${apiPath(project.projectNo)}/plans`, { plans: STAGE_CODES.map((s) => ({ stage: s, plannedOn: v[s] || null })) });
-      return legacyApi.put<Project>(`${apiPath(project.projectNo)}/task`, { leader: v.leader || null, supervisingUnit: v.supervisingUnit || null, unit: v.unit || null }).then(() => p);
+    mutationFn: async (v: PlansForm) => {
+      const p = await projectsApi.setPlans(project.projectNo, { plans: STAGE_CODES.map((s) => ({ stage: s, plannedOn: v[s] || null })) });
+      return projectsApi.setTask(project.projectNo, { leader: v.leader || null, supervisingUnit: v.supervisingUnit || null, unit: v.unit || null }).then(() => p);
     },
     onSuccess: (p) => { setEdit(false); notify.success('计划和任务分解已保存'); onDone(p); },
   });
@@ -143,12 +144,10 @@ export function Plans({ project, canPlan, onDone }: { project: Project; canPlan:
   );
 }
 
-interface Entry { id: number; kind: 'allocation' | 'disbursement' | 'reimbursement'; batchNo: string; date: string; amountFen: number; voucherNo: string | null; note: string }
-
 /** Money of the project from the funds routes, by batch: 安排, 拨付, 报账 and what is left of the allocation. */
 export function Money({ project }: { project: Project }) {
   const q = useQuery({ queryKey: ['funds', 'entries', 'project', project.projectNo],
-    queryFn: ({ signal }) => legacyApi.get<{ total: number; rows: Entry[] }>('/funds/entries', { projectNo: project.projectNo, pageSize: 500 }, signal) });
+    queryFn: ({ signal }) => fundsApi.entries({ projectNo: project.projectNo, pageSize: 500 }, signal) });
   const byBatch = new Map<string, { batchNo: string; allocation: number; disbursement: number; reimbursement: number }>();
   for (const e of q.data?.rows ?? []) {
     const b = byBatch.get(e.batchNo) ?? { batchNo: e.batchNo, allocation: 0, disbursement: 0, reimbursement: 0 };

@@ -4,12 +4,41 @@ import { useState } from 'react';
 import { Alert, Button, Checkbox, Form, Input, InputNumber, Radio, Select, Space, Upload } from 'antd';
 import { UploadOutlined, CheckCircleTwoTone } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
-import { legacyApi } from '../../../shared/api.ts';
 import { notify } from '../../../shared/notify.ts';
 import { todayIso } from '../../../shared/format.ts';
-import { apiPath, CATEGORIES, MAX_DOCUMENT_BYTES, PROCUREMENT_MODE_NAMES, STAGE_DATE_NAMES, STAGE_NAMES, type Doc, type Project, type StageCode } from '../projects-api.ts';
+import {
+  ACCEPTANCE_CONCLUSIONS, EVALUATION_GRADES, MAX_DOCUMENT_BYTES, PROCUREMENT_MODE_NAMES, PROJECT_CATEGORIES, projectsApi, STAGE_DATE_NAMES, STAGE_NAMES,
+  type Doc, type Project, type ProjectCategory, type StageCode, type StageData, type StageDataInput,
+} from '../projects-api.ts';
 
 const yuanToFen = (v: unknown) => Math.round(Number(v ?? 0) * 100);
+
+type Of<S extends StageCode> = Extract<StageData, { stage: S }>;
+/** the stage form's fields as the form holds them (amounts in yuan); the rules of the form make the needed ones present */
+interface StageFields {
+  date: string; note?: string;
+  villageCode?: string; category?: ProjectCategory; keyVillage?: boolean; households?: number; persons?: number; supportPersons?: number;
+  supportFund?: number; countyMatch?: number; selfRaised?: number;
+  docNo?: string; summary?: string; mode?: Of<'procurement'>['mode']; contractor?: string; contractYuan?: number;
+  group?: string; conclusion?: Of<'accepted'>['conclusion']; rectifications?: Array<{ item?: string; deadline?: string } | undefined>;
+  keeper?: string; grade?: Of<'evaluated'>['grade']; score?: number | null;
+}
+
+/** The facts of the stage from the form, in the contract's shape. */
+function stageData(stage: StageCode, v: StageFields): StageDataInput {
+  switch (stage) {
+    case 'library': return { stage, library: { villageCode: v.villageCode!, category: v.category!, keyVillage: !!v.keyVillage, households: v.households!, persons: v.persons!,
+      supportPersons: v.supportPersons!, supportFundFen: yuanToFen(v.supportFund), countyMatchFen: yuanToFen(v.countyMatch), selfRaisedFen: yuanToFen(v.selfRaised) } };
+    case 'approval': return { stage, docNo: v.docNo! };
+    case 'design': return { stage, summary: v.summary };
+    case 'procurement': return { stage, mode: v.mode!, contractor: v.contractor || undefined, contractFen: v.contractYuan ? yuanToFen(v.contractYuan) : undefined };
+    case 'accepted': return { stage, group: v.group!, conclusion: v.conclusion!,
+      rectifications: (v.rectifications ?? []).filter((r): r is { item: string; deadline: string } => !!r?.item) };
+    case 'handover': return { stage, keeper: v.keeper! };
+    case 'evaluated': return { stage, grade: v.grade!, score: v.score ?? undefined };
+    default: return { stage };
+  }
+}
 
 /** One upload button for a document kind; shows the file once stored. */
 export function DocUpload({ projectNo, kind, value, onChange, testId }: { projectNo: string; kind: string; value?: Doc; onChange: (d: Doc) => void; testId?: string }) {
@@ -20,7 +49,7 @@ export function DocUpload({ projectNo, kind, value, onChange, testId }: { projec
         beforeUpload={(file) => {
           if (file.size > MAX_DOCUMENT_BYTES) { notify.error(`“${file.name}”超过${MAX_DOCUMENT_BYTES / 1024 / 1024}MB`); return Upload.LIST_IGNORE; }
           setBusy(true);
-          legacyApi.upload<Doc>(`${apiPath(projectNo)}/documents?kind=${encodeURIComponent(kind)}`, { file })
+          projectsApi.uploadDocument(projectNo, kind, file)
             .then((d) => onChange(d)).catch((e: Error) => notify.error(e.message)).finally(() => setBusy(false));
           return false;
         }}>
@@ -33,24 +62,15 @@ export function DocUpload({ projectNo, kind, value, onChange, testId }: { projec
 
 export function StageForm({ project, onDone }: { project: Project; onDone: (p: Project) => void }) {
   const stage = project.nextStage as StageCode;
-  const [form] = Form.useForm();
+  const [form] = Form.useForm<StageFields>();
   const [docs, setDocs] = useState<Record<string, Doc>>({});
   const mode = Form.useWatch('mode', form) as 'tender' | 'self_build' | undefined;
   const conclusion = Form.useWatch('conclusion', form) as string | undefined;
   const needed = project.nextDocs[stage === 'procurement' ? (mode ?? 'tender') : 'default'] ?? [];
   const submit = useMutation({
-    mutationFn: (v: Record<string, any>) => {
-      const data: Record<string, unknown> = { stage };
-      if (stage === 'library') data.library = { villageCode: v.villageCode, category: v.category, keyVillage: !!v.keyVillage, households: v.households, persons: v.persons,
-        supportPersons: v.supportPersons, supportFundFen: yuanToFen(v.supportFund), countyMatchFen: yuanToFen(v.countyMatch), selfRaisedFen: yuanToFen(v.selfRaised) };
-      if (stage === 'approval') data.docNo = v.docNo;
-      if (stage === 'design') data.summary = v.summary;
-      if (stage === 'procurement') Object.assign(data, { mode: v.mode, contractor: v.contractor || undefined, contractFen: v.contractYuan ? yuanToFen(v.contractYuan) : undefined });
-      if (stage === 'accepted') Object.assign(data, { group: v.group, conclusion: v.conclusion, rectifications: (v.rectifications ?? []).filter((r: any) => r?.item) });
-      if (stage === 'handover') data.keeper = v.keeper;
-      if (stage === 'evaluated') Object.assign(data, { grade: v.grade, score: v.score ?? undefined });
-      const documentIds = needed.map((k) => docs[k]?.id).filter(Boolean);
-      return legacyApi.post<Project>(`${apiPath(project.projectNo)}/stages`, { data, date: v.date, note: v.note ?? '', documentIds });
+    mutationFn: (v: StageFields) => {
+      const documentIds = needed.map((k) => docs[k]?.id).filter((id): id is number => !!id);
+      return projectsApi.submitStage(project.projectNo, { data: stageData(stage, v), date: v.date, note: v.note ?? '', documentIds });
     },
     onSuccess: (p) => { notify.success(`“${STAGE_NAMES[stage]}”已提交，等待县中心审批`); onDone(p); },
   });
@@ -64,7 +84,7 @@ export function StageForm({ project, onDone }: { project: Project; onDone: (p: P
       {stage === 'library' && <>
         <Space wrap align="start">
           <Form.Item name="villageCode" label="村代码" rules={[{ required: true, pattern: /^\d{12}$/, message: '12位数字' }]}><Input style={{ width: 160 }} /></Form.Item>
-          <Form.Item name="category" label="项目类别"><Select style={{ width: 120 }} options={CATEGORIES.map((c) => ({ value: c, label: c }))} /></Form.Item>
+          <Form.Item name="category" label="项目类别"><Select style={{ width: 120 }} options={PROJECT_CATEGORIES.map((c) => ({ value: c, label: c }))} /></Form.Item>
           <Form.Item name="keyVillage" label=" " valuePropName="checked"><Checkbox>重点移民村</Checkbox></Form.Item>
         </Space>
         <Space wrap align="start">
@@ -89,14 +109,14 @@ export function StageForm({ project, onDone }: { project: Project; onDone: (p: P
       </>}
       {stage === 'accepted' && <>
         <Form.Item name="group" label="验收组成员" rules={[{ required: true, message: '请填写验收组成员' }]}><Input data-testid="acc-group" placeholder="单位和姓名" /></Form.Item>
-        <Form.Item name="conclusion" label="验收结论"><Radio.Group options={[{ value: '合格', label: '合格' }, { value: '限期整改', label: '限期整改' }]} /></Form.Item>
+        <Form.Item name="conclusion" label="验收结论"><Radio.Group options={ACCEPTANCE_CONCLUSIONS.map((c) => ({ value: c, label: c }))} /></Form.Item>
         {conclusion === '限期整改' && <Form.List name="rectifications" initialValue={[{}]}>{(fields, { add, remove }) => <>
           {fields.map((f) => <Space key={f.key} align="start"><Form.Item name={[f.name, 'item']} rules={[{ required: true, message: '整改内容' }]}><Input placeholder="整改事项" style={{ width: 300 }} /></Form.Item>
             <Form.Item name={[f.name, 'deadline']} rules={[{ required: true, message: '期限' }]}><Input type="date" /></Form.Item><Button onClick={() => remove(f.name)}>删除</Button></Space>)}
           <Button onClick={() => add({})} style={{ marginBottom: 12 }}>增加整改事项</Button></>}</Form.List>}
       </>}
       {stage === 'handover' && <Form.Item name="keeper" label="管护主体" rules={[{ required: true, message: '请填写管护主体' }]}><Input style={{ width: 260 }} placeholder="如 某村民委员会" /></Form.Item>}
-      {stage === 'evaluated' && <Space><Form.Item name="grade" label="评价等次"><Select style={{ width: 100 }} options={['优', '良', '中', '差'].map((g) => ({ value: g, label: g }))} /></Form.Item>
+      {stage === 'evaluated' && <Space><Form.Item name="grade" label="评价等次"><Select style={{ width: 100 }} options={EVALUATION_GRADES.map((g) => ({ value: g, label: g }))} /></Form.Item>
         <Form.Item name="score" label="得分"><InputNumber min={0} max={100} /></Form.Item></Space>}
       <div style={{ marginBottom: 12 }}>
         <div style={{ marginBottom: 6 }}>所需材料（图片、PDF或Office文件，单个不超过{MAX_DOCUMENT_BYTES / 1024 / 1024}MB）：</div>

@@ -4,19 +4,18 @@ import { Card, DatePicker, Descriptions, Space, Table, Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import dayjs from 'dayjs';
-import { legacyApi } from '../../../shared/api.ts';
 import { formatFen } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import { entriesLink, rateText, type BatchSummaryView } from '../api.ts';
+import { entriesLink, fundsApi, rateText, type BatchPageView, type EntryKind } from '../api.ts';
 
-interface Row { projectNo: string; name: string; townshipCode: string; allocatedFen: number; disbursedFen: number; reimbursedFen: number }
+type Row = BatchPageView['projects'][number];
 
 export default function BatchPage() {
   const { batchNo = '' } = useParams();
   const [asOf, setAsOf] = useState<string | null>(null);
-  const q = useQuery({ queryKey: ['funds', 'batch', batchNo, asOf], queryFn: ({ signal }) => legacyApi.get<{ batch: BatchSummaryView; projects: Row[] }>(`/funds/batches/${encodeURIComponent(batchNo)}`, { asOf }, signal) });
+  const q = useQuery({ queryKey: ['funds', 'batch', batchNo, asOf], queryFn: ({ signal }) => fundsApi.batch(batchNo, asOf, signal) });
   const b = q.data?.batch;
-  const link = (kind: 'allocation' | 'disbursement' | 'reimbursement', projectNo?: string) => entriesLink({ batchNo, projectNo, kind, to: asOf });
+  const link = (kind: EntryKind, projectNo?: string) => entriesLink({ batchNo, projectNo, kind, to: asOf });
   return (
     <>
       <PageHeader title={`资金批次 ${batchNo}`} extra={<Space>截至 <DatePicker allowClear placeholder="全部" value={asOf ? dayjs(asOf) : null} onChange={(d) => setAsOf(d ? d.format('YYYY-MM-DD') : null)} /></Space>} />

@@ -5,24 +5,25 @@ import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import dayjs from 'dayjs';
-import { legacyApi, errorMessage } from '../../../shared/api.ts';
+import { errorMessage } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { formatFen } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import { entriesLink, rateText, yuanToFen, type BatchSummaryView, type YearPlan } from '../api.ts';
+import { entriesLink, FUND_CATEGORIES, FUND_LEVELS, fundsApi, PLAN_USE_LIST, rateText, yuanToFen, type BatchInput, type BatchSummaryView } from '../api.ts';
 
-const LEVELS = ['中央', '省级', '市级', '县级'];
-const CATEGORIES = ['到县资金', '直补资金', '重点移民村专项', '突出问题处理', '三峡后续工作', '困难移民扶助', '培训宣传', '财政专项扶贫', '对口帮扶', '其他'];
-const USES = ['直补', '项目', '培训宣传', '其他'] as const;
+const USES = PLAN_USE_LIST;
+
+/** the 登记批次 form's fields, as the form holds them */
+type BatchForm = Omit<BatchInput, 'issuedOn' | 'amountFen' | 'docNo'> & { issuedOn: dayjs.Dayjs; amount: string; docNo?: string };
 
 function Plan({ year }: { year: number }) {
   const qc = useQueryClient();
   const { can } = useAuth();
-  const q = useQuery({ queryKey: ['funds', 'plan', year], queryFn: ({ signal }) => legacyApi.get<YearPlan>(`/funds/plans/${year}`, undefined, signal) });
+  const q = useQuery({ queryKey: ['funds', 'plan', year], queryFn: ({ signal }) => fundsApi.plan(year, signal) });
   const [parts, setParts] = useState<Record<string, string>>({});
   const save = useMutation({
-    mutationFn: () => legacyApi.put<YearPlan>(`/funds/plans/${year}`, { parts: Object.fromEntries(USES.map((u) => [u, yuanToFen(parts[u] ?? formatFen(q.data?.parts[u] ?? 0)) ?? -1])) }),
+    mutationFn: () => fundsApi.savePlan(year, { parts: Object.fromEntries(USES.map((u) => [u, yuanToFen(parts[u] ?? formatFen(q.data?.parts[u] ?? 0)) ?? -1])) as Record<(typeof USES)[number], number> }),
     onSuccess: () => { notify.success('已保存年度资金用途分配'); void qc.invalidateQueries({ queryKey: ['funds', 'plan'] }); },
     onError: (e) => notify.error(errorMessage(e)),
   });
@@ -46,10 +47,10 @@ export default function BatchesPage() {
   const { can } = useAuth();
   const [asOf, setAsOf] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
-  const [form] = Form.useForm();
-  const q = useQuery({ queryKey: ['funds', 'batches', asOf], queryFn: ({ signal }) => legacyApi.get<{ asOf: string | null; limitBp: number; batches: BatchSummaryView[] }>('/funds/batches', { asOf }, signal) });
+  const [form] = Form.useForm<BatchForm>();
+  const q = useQuery({ queryKey: ['funds', 'batches', asOf], queryFn: ({ signal }) => fundsApi.batches(asOf, signal) });
   const create = useMutation({
-    mutationFn: (v: Record<string, any>) => legacyApi.post('/funds/batches', { ...v, issuedOn: v.issuedOn.format('YYYY-MM-DD'), amountFen: yuanToFen(String(v.amount)) ?? 0, docNo: v.docNo || null }),
+    mutationFn: ({ amount, issuedOn, docNo, ...v }: BatchForm) => fundsApi.createBatch({ ...v, issuedOn: issuedOn.format('YYYY-MM-DD'), amountFen: yuanToFen(String(amount)) ?? 0, docNo: docNo || null }),
     onSuccess: () => { setOpen(false); form.resetFields(); notify.success('已登记资金批次'); void qc.invalidateQueries({ queryKey: ['funds'] }); },
     onError: (e) => notify.error(errorMessage(e)),
   });
@@ -82,8 +83,8 @@ export default function BatchesPage() {
           <Form.Item name="batchNo" label="批次编号" rules={[{ required: true, message: '请填写批次编号' }]}><Input /></Form.Item>
           <Space>
             <Form.Item name="year" label="年度" rules={[{ required: true }]}><InputNumber min={2000} max={2100} /></Form.Item>
-            <Form.Item name="level" label="资金级别"><Select style={{ width: 100 }} options={LEVELS.map((v) => ({ value: v, label: v }))} /></Form.Item>
-            <Form.Item name="category" label="资金类别"><Select style={{ width: 160 }} options={CATEGORIES.map((v) => ({ value: v, label: v }))} /></Form.Item>
+            <Form.Item name="level" label="资金级别"><Select style={{ width: 100 }} options={FUND_LEVELS.map((v) => ({ value: v, label: v }))} /></Form.Item>
+            <Form.Item name="category" label="资金类别"><Select style={{ width: 160 }} options={FUND_CATEGORIES.map((v) => ({ value: v, label: v }))} /></Form.Item>
           </Space>
           <Form.Item name="docNo" label="文号"><Input /></Form.Item>
           <Space>

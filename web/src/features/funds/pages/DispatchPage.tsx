@@ -5,24 +5,24 @@ import { Button, DatePicker, Space, Table, Tabs } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import dayjs from 'dayjs';
-import { legacyApi, download, errorMessage } from '../../../shared/api.ts';
+import { download, errorMessage } from '../../../shared/api.ts';
 import { notify } from '../../../shared/notify.ts';
 import { formatFen } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import { entriesLink, rateText, type DispatchView } from '../api.ts';
+import { ENTRY_KINDS, entriesLink, fundsApi, rateText, type DispatchView } from '../api.ts';
 
 type Rank = DispatchView['townships'][number];
 
 export default function DispatchPage() {
   const [asOf, setAsOf] = useState(dayjs().format('YYYY-MM-DD'));
-  const q = useQuery({ queryKey: ['funds', 'dispatch', asOf], queryFn: ({ signal }) => legacyApi.get<DispatchView>('/funds/dispatch', { asOf }, signal) });
+  const q = useQuery({ queryKey: ['funds', 'dispatch', asOf], queryFn: ({ signal }) => fundsApi.dispatch(asOf, signal) });
   const rank = (kind: 'township' | 'unit') => [
     { title: '名次', dataIndex: 'rank', width: 60 },
     { title: kind === 'township' ? '乡镇' : '实施单位', dataIndex: 'name' },
     { title: '项目数', dataIndex: 'projects', align: 'right' as const },
     ...(['allocatedFen', 'disbursedFen', 'reimbursedFen'] as const).map((f, i) => ({
       title: ['安排', '拨付', '报账'][i], dataIndex: f, align: 'right' as const,
-      render: (v: number, r: Rank) => <Link to={entriesLink({ kind: (['allocation', 'disbursement', 'reimbursement'] as const)[i], to: asOf, ...(kind === 'township' ? { townshipCode: r.key } : { unit: r.key }) })}>{formatFen(v)}</Link>,
+      render: (v: number, r: Rank) => <Link to={entriesLink({ kind: ENTRY_KINDS[i], to: asOf, ...(kind === 'township' ? { townshipCode: r.key } : { unit: r.key }) })}>{formatFen(v)}</Link>,
     })),
     { title: '拨付率', dataIndex: 'disbursedRate', align: 'right' as const, render: rateText },
     { title: '报账率', dataIndex: 'reimbursedRate', align: 'right' as const, render: rateText },

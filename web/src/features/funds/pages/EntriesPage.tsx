@@ -5,28 +5,26 @@ import { Button, Card, DatePicker, Form, Input, Modal, Space, Table, Tag } from 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router-dom';
 import dayjs from 'dayjs';
-import { legacyApi, errorMessage } from '../../../shared/api.ts';
+import { errorMessage } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { formatDateTime, formatFen } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import { KIND_LABELS, yuanToFen, type EntryKind, type FundEntryView } from '../api.ts';
-
-interface Reversal { id: number; entryId: number; amountFen: number; date: string; reason: string; status: string; statusName: string; requestedBy: number; requestedAt: string }
+import { fundsApi, KIND_LABELS, yuanToFen, type EntryKind, type FundEntryView, type ReversalView } from '../api.ts';
 
 function Reversals() {
   const qc = useQueryClient();
   const { can } = useAuth();
-  const q = useQuery({ queryKey: ['funds', 'reversals'], queryFn: ({ signal }) => legacyApi.get<{ rows: Reversal[] }>('/funds/reversals', { status: 'pending' }, signal) });
+  const q = useQuery({ queryKey: ['funds', 'reversals'], queryFn: ({ signal }) => fundsApi.reversals('pending', signal) });
   const decide = useMutation({
-    mutationFn: (v: { id: number; approve: boolean }) => legacyApi.post(`/funds/reversals/${v.id}/decision`, { approve: v.approve }),
+    mutationFn: (v: { id: number; approve: boolean }) => fundsApi.decideReversal(v.id, { approve: v.approve }),
     onSuccess: () => { notify.success('已处理冲销申请'); void qc.invalidateQueries({ queryKey: ['funds'] }); },
     onError: (e) => notify.error(errorMessage(e)),
   });
   if (!q.data?.rows.length) return null;
   return (
     <Card size="small" title="待审批的冲销申请（申请人不能审批自己的申请）" style={{ marginBottom: 12 }}>
-      <Table<Reversal> rowKey="id" size="small" pagination={false} dataSource={q.data.rows} columns={[
+      <Table<ReversalView> rowKey="id" size="small" pagination={false} dataSource={q.data.rows} columns={[
         { title: '记录号', dataIndex: 'entryId' }, { title: '冲销金额', dataIndex: 'amountFen', align: 'right', render: formatFen },
         { title: '冲销日期', dataIndex: 'date' }, { title: '原因', dataIndex: 'reason' }, { title: '申请时间', dataIndex: 'requestedAt', render: formatDateTime },
         { title: '', key: 'x', render: (_, r) => can('funds.approve') && <Space>
@@ -45,9 +43,9 @@ export default function EntriesPage() {
   const [reverse, setReverse] = useState<FundEntryView | null>(null);
   const [form] = Form.useForm();
   const filter = Object.fromEntries(['batchNo', 'projectNo', 'kind', 'townshipCode', 'unit', 'from', 'to'].map((k) => [k, params.get(k) ?? undefined]));
-  const q = useQuery({ queryKey: ['funds', 'entries', filter, page], queryFn: ({ signal }) => legacyApi.get<{ total: number; sumFen: number; rows: FundEntryView[] }>('/funds/entries', { ...filter, page, pageSize: 50 }, signal) });
+  const q = useQuery({ queryKey: ['funds', 'entries', filter, page], queryFn: ({ signal }) => fundsApi.entries({ ...filter, page, pageSize: 50 }, signal) });
   const request = useMutation({
-    mutationFn: (v: { amount: string; date: dayjs.Dayjs; reason: string }) => legacyApi.post(`/funds/entries/${reverse!.id}/reversal`, { amountFen: yuanToFen(v.amount) ?? undefined, date: v.date.format('YYYY-MM-DD'), reason: v.reason }),
+    mutationFn: (v: { amount: string; date: dayjs.Dayjs; reason: string }) => fundsApi.requestReversal(reverse!.id, { amountFen: yuanToFen(v.amount) ?? undefined, date: v.date.format('YYYY-MM-DD'), reason: v.reason }),
     onSuccess: () => { setReverse(null); form.resetFields(); notify.success('已提交冲销申请，待他人审批'); void qc.invalidateQueries({ queryKey: ['funds', 'reversals'] }); },
     onError: (e) => notify.error(errorMessage(e)),
   });

@@ -5,12 +5,12 @@ import { Alert, Button, Card, DatePicker, Descriptions, Form, Input, Radio, Sele
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import dayjs from 'dayjs';
-import { legacyApi, errorMessage } from '../../../shared/api.ts';
+import { errorMessage } from '../../../shared/api.ts';
 import { useDebounced } from '../../../shared/hooks.ts';
 import { notify } from '../../../shared/notify.ts';
 import { formatFen } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import { entriesLink, KIND_LABELS, yuanToFen, type BatchSummaryView, type EntryKind, type FundEntryView, type Remaining } from '../api.ts';
+import { ENTRY_KINDS, entriesLink, fundsApi, KIND_LABELS, yuanToFen, type EntryKind, type FundEntryView } from '../api.ts';
 
 export default function EntryPage() {
   const qc = useQueryClient();
@@ -22,12 +22,13 @@ export default function EntryPage() {
   const [attachmentId, setAttachmentId] = useState<number | null>(null);
   const [last, setLast] = useState<FundEntryView | null>(null);
   const q = useDebounced(search);
-  const batches = useQuery({ queryKey: ['funds', 'batches', null], queryFn: ({ signal }) => legacyApi.get<{ batches: BatchSummaryView[] }>('/funds/batches', undefined, signal) });
-  const projects = useQuery({ queryKey: ['funds', 'project-options', q], queryFn: ({ signal }) => legacyApi.get<{ rows: { projectNo: string; name: string; townshipCode: string }[] }>('/funds/project-options', { q }, signal) });
-  const left = useQuery({ queryKey: ['funds', 'remaining', batchNo, projectNo], enabled: !!batchNo, queryFn: ({ signal }) => legacyApi.get<Remaining>('/funds/remaining', { batchNo, projectNo }, signal) });
+  const batches = useQuery({ queryKey: ['funds', 'batches', null], queryFn: ({ signal }) => fundsApi.batches(undefined, signal) });
+  const projects = useQuery({ queryKey: ['funds', 'project-options', q], queryFn: ({ signal }) => fundsApi.projectOptions(q, signal) });
+  const left = useQuery({ queryKey: ['funds', 'remaining', batchNo, projectNo], enabled: !!batchNo, queryFn: ({ signal }) => fundsApi.remaining({ batchNo: batchNo!, projectNo }, signal) });
   const save = useMutation({
-    mutationFn: (v: { date: dayjs.Dayjs; amount: string; voucherNo?: string; note?: string }) => legacyApi.post<FundEntryView>('/funds/entries', {
-      kind, batchNo, projectNo, date: v.date.format('YYYY-MM-DD'), amountFen: yuanToFen(v.amount), voucherNo: v.voucherNo || null, note: v.note, attachmentId,
+    mutationFn: (v: { date: dayjs.Dayjs; amount: string; voucherNo?: string; note?: string }) => fundsApi.enter({
+      // the button stays disabled until a batch and a project are chosen; the form checks the amount
+      kind, batchNo: batchNo!, projectNo: projectNo!, date: v.date.format('YYYY-MM-DD'), amountFen: yuanToFen(v.amount)!, voucherNo: v.voucherNo || null, note: v.note, attachmentId,
     }),
     onSuccess: (e) => { setLast(e); notify.success(`已录入${e.kindName} ${formatFen(e.amountFen)} 元`); form.resetFields(['amount', 'voucherNo', 'note']); setAttachmentId(null); void qc.invalidateQueries({ queryKey: ['funds'] }); },
     onError: (e) => notify.error(errorMessage(e)),
@@ -40,7 +41,7 @@ export default function EntryPage() {
       <Card size="small" style={{ maxWidth: 860 }}>
         <Form form={form} layout="vertical" initialValues={{ date: dayjs() }} onFinish={(v) => save.mutate(v)}>
           <Form.Item label="类型"><Radio.Group value={kind} onChange={(e) => setKind(e.target.value)} optionType="button" data-testid="entry-kind"
-            options={(Object.keys(KIND_LABELS) as EntryKind[]).map((k) => ({ value: k, label: KIND_LABELS[k] }))} /></Form.Item>
+            options={ENTRY_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] }))} /></Form.Item>
           <Form.Item label="资金批次" required><Select showSearch value={batchNo} onChange={setBatchNo} placeholder="选择批次" data-testid="entry-batch"
             options={(batches.data?.batches ?? []).map((b) => ({ value: b.batchNo, label: `${b.batchNo}　${b.level}${b.category}　${formatFen(b.amountFen)}元` }))} /></Form.Item>
           <Form.Item label="项目" required><Select showSearch value={projectNo} onChange={setProjectNo} filterOption={false} onSearch={setSearch} placeholder="输入项目编号或名称" data-testid="entry-project"
@@ -61,7 +62,7 @@ export default function EntryPage() {
             <Input style={{ width: 200 }} data-testid="entry-amount" /></Form.Item>
           <Form.Item name="voucherNo" label="凭证号"><Input style={{ width: 260 }} /></Form.Item>
           <Form.Item label="凭证附件"><Upload maxCount={1} customRequest={async ({ file, onSuccess, onError }) => {
-            try { const x = await legacyApi.upload<{ id: number }>('/funds/files', { file: file as File }); setAttachmentId(x.id); onSuccess?.(x); } catch (e) { notify.error(errorMessage(e)); onError?.(e as Error); }
+            try { const x = await fundsApi.uploadFile(file as File); setAttachmentId(x.id); onSuccess?.(x); } catch (e) { notify.error(errorMessage(e)); onError?.(e as Error); }
           }}><Button>上传</Button></Upload></Form.Item>
           <Form.Item name="note" label="摘要"><Input /></Form.Item>
           <Button type="primary" htmlType="submit" loading={save.isPending} disabled={!batchNo || !projectNo} data-testid="entry-save">录入{KIND_LABELS[kind]}</Button>

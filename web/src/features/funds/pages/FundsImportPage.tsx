@@ -3,10 +3,10 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Descriptions, Space, Table, Tag, Upload } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { legacyApi, errorMessage } from '../../../shared/api.ts';
+import { errorMessage } from '../../../shared/api.ts';
 import { notify } from '../../../shared/notify.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import type { ImportResultView } from '../api.ts';
+import { fundsApi, type ImportResultView } from '../api.ts';
 
 type Rejected = ImportResultView['rejected'][number];
 
@@ -29,12 +29,12 @@ export default function FundsImportPage() {
   const [preview, setPreview] = useState<ImportResultView | null>(null);
   const [done, setDone] = useState<ImportResultView | null>(null);
   const check = useMutation({
-    mutationFn: (f: File) => legacyApi.upload<ImportResultView>('/funds/import/preview', { file: f }),
+    mutationFn: (f: File) => fundsApi.importPreview(f),
     onSuccess: (r) => { setPreview(r); setDone(null); },
     onError: (e) => notify.error(errorMessage(e)),
   });
   const confirm = useMutation({
-    mutationFn: () => legacyApi.upload<ImportResultView>(`/funds/import?sha256=${preview!.sha256}`, { file: file! }),
+    mutationFn: () => fundsApi.importConfirm(file!, preview!.sha256),
     onSuccess: (r) => { setDone(r); setPreview(null); notify.success(`已导入：新增资金记录 ${r.entries.added} 条`); void qc.invalidateQueries({ queryKey: ['funds'] }); },
     onError: (e) => notify.error(errorMessage(e)),
   });

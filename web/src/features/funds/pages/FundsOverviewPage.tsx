@@ -5,23 +5,23 @@ import { Alert, Card, Col, DatePicker, Row, Space, Statistic, Table } from 'antd
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from 'react-router-dom';
 import dayjs from 'dayjs';
-import { legacyApi } from '../../../shared/api.ts';
 import { Chart, type ChartOption } from '../../../shared/Chart.tsx';
 import { formatFen } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import { entriesLink, rateText, type OverviewView } from '../api.ts';
+import { entriesLink, fundsApi, rateText } from '../api.ts';
 
 const wan = (fen: number) => Math.round(fen / 100) / 10000; // for chart axes only; tables show exact 元
 
 export default function FundsOverviewPage() {
   const nav = useNavigate();
   const [asOf, setAsOf] = useState(dayjs().format('YYYY-MM-DD'));
-  const q = useQuery({ queryKey: ['funds', 'overview', asOf], queryFn: ({ signal }) => legacyApi.get<OverviewView>('/funds/overview', { asOf }, signal) });
+  const q = useQuery({ queryKey: ['funds', 'overview', asOf], queryFn: ({ signal }) => fundsApi.overview(asOf, signal) });
   const o = q.data;
   const townships = useMemo(() => (o?.townships.rows ?? []).filter((r) => r[0] !== '合计'), [o]);
-  const hdr = (name: string) => o?.townships.headers.indexOf(name) ?? -1;
 
-  const townChart: ChartOption = useMemo(() => ({
+  const townChart: ChartOption = useMemo(() => {
+    const hdr = (name: string) => o?.townships.headers.indexOf(name) ?? -1;
+    return {
     tooltip: { trigger: 'axis' }, legend: { top: 0, data: ['拨付率', '报账率'] }, grid: { top: 40, left: 50, right: 20, bottom: 60 },
     xAxis: { type: 'category', data: townships.map((r) => o?.townshipNames[r[0]] || r[0]), axisLabel: { rotate: 30 } },
     yAxis: { type: 'value', name: '%', max: 100 },
@@ -29,7 +29,8 @@ export default function FundsOverviewPage() {
       { name: '拨付率', type: 'bar', data: townships.map((r) => Number(r[hdr('拨付率')] || 0)) },
       { name: '报账率', type: 'bar', data: townships.map((r) => Number(r[hdr('报账率')] || 0)) },
     ],
-  }), [townships, o]);
+    };
+  }, [townships, o]);
   const monthChart: ChartOption = useMemo(() => ({
     tooltip: { trigger: 'axis' }, legend: { top: 0, data: ['累计拨付', '序时进度'] }, grid: { top: 40, left: 60, right: 20 },
     xAxis: { type: 'category', data: (o?.monthly ?? []).map((m) => m.month) }, yAxis: { type: 'value', name: '万元' },

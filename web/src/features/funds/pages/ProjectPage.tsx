@@ -5,7 +5,6 @@ import { useState } from 'react';
 import { Alert, Button, Card, Descriptions, Input, Modal, Space, Spin, Steps, Tabs, Tag, Timeline, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
-import { legacyApi } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { formatDateTime, formatYuan, formatCount } from '../../../shared/format.ts';
@@ -13,19 +12,20 @@ import { PageHeader } from '../../../shared/ui.tsx';
 import { StageBadge, AlertTags } from './ProjectsPage.tsx';
 import { StageForm } from '../components/StageForm.tsx';
 import { DocLink, Documents, Money, Plans, Progress, Rectifications } from '../components/ProjectPanels.tsx';
-import { apiPath, PROCUREMENT_MODE_NAMES, STAGE_CODES, STAGE_NAMES, STAGE_STATUS_NAMES, type Project, type StageCode, type StageEntry } from '../projects-api.ts';
+import { PROCUREMENT_MODE_NAMES, projectsApi, STAGE_CODES, STAGE_NAMES, STAGE_STATUS_NAMES, type Project, type StageCode, type StageData, type StageEntry } from '../projects-api.ts';
 
 const STATUS_COLOR = { pending: 'gold', approved: 'green', returned: 'red' } as const;
 // approving these writes the ledger dates that 开工数 / 完工数 / 验收数 count
 const LEDGER_STAGES: Partial<Record<StageCode, string>> = { started: '开工日期', completed: '完工日期', accepted: '验收日期' };
 
 function stageFacts(s: StageEntry): string {
-  const d = s.data as Record<string, any>;
-  switch (s.stage) {
-    case 'library': { const l = d.library ?? {}; return `${l.keyVillage ? '重点移民村；' : ''}受益${l.households}户${l.persons}人（后扶${l.supportPersons}人）；后扶资金${formatYuan(l.supportFundFen)}、县级配套${formatYuan(l.countyMatchFen)}、自筹${formatYuan(l.selfRaisedFen)}`; }
+  // the facts the stage was submitted with (the contract's StageDataSchema), as stored
+  const d = { ...s.data, stage: s.stage } as StageData;
+  switch (d.stage) {
+    case 'library': { const l: Partial<Extract<StageData, { stage: 'library' }>['library']> = d.library ?? {}; return `${l.keyVillage ? '重点移民村；' : ''}受益${l.households}户${l.persons}人（后扶${l.supportPersons}人）；后扶资金${formatYuan(l.supportFundFen)}、县级配套${formatYuan(l.countyMatchFen)}、自筹${formatYuan(l.selfRaisedFen)}`; }
     case 'approval': return `批复文号：${d.docNo}`;
     case 'design': return d.summary ?? '';
-    case 'procurement': return `${PROCUREMENT_MODE_NAMES[d.mode as 'tender'] ?? ''}${d.contractor ? `；中标单位：${d.contractor}` : ''}${d.contractFen ? `；合同金额${formatYuan(d.contractFen)}` : ''}`;
+    case 'procurement': return `${PROCUREMENT_MODE_NAMES[d.mode] ?? ''}${d.contractor ? `；中标单位：${d.contractor}` : ''}${d.contractFen ? `；合同金额${formatYuan(d.contractFen)}` : ''}`;
     case 'accepted': return `验收组：${d.group}；结论：${d.conclusion}${d.rectifications?.length ? `；整改${d.rectifications.length}项` : ''}`;
     case 'handover': return `管护主体：${d.keeper}`;
     case 'evaluated': return `评价等次：${d.grade}${d.score !== undefined ? `（${d.score}分）` : ''}`;
@@ -55,7 +55,7 @@ function Approval({ project, onDone }: { project: Project; onDone: (p: Project) 
   const s = project.stages.find((x) => x.status === 'pending');
   const [note, setNote] = useState('');
   const decide = useMutation({
-    mutationFn: (v: { action: 'approve' | 'return' }) => legacyApi.post<Project>(`${apiPath(project.projectNo)}/stages/${s!.id}/${v.action}`, { note }),
+    mutationFn: (v: { action: 'approve' | 'return' }) => projectsApi.decide(project.projectNo, s!.id, v.action, { note }),
     onSuccess: (p, v) => { setNote(''); notify.success(v.action === 'approve' ? `“${STAGE_NAMES[s!.stage]}”已审批通过` : '已退回录入人'); onDone(p); },
   });
   if (!s) return null;
@@ -89,7 +89,7 @@ export default function ProjectPage() {
   const { can } = useAuth();
   const [entering, setEntering] = useState(false);
   const key = ['projects', 'one', projectNo];
-  const q = useQuery({ queryKey: key, queryFn: ({ signal }) => legacyApi.get<Project>(apiPath(projectNo), undefined, signal) });
+  const q = useQuery({ queryKey: key, queryFn: ({ signal }) => projectsApi.get(projectNo, signal) });
   const done = (p: Project) => { qc.setQueryData(key, p); setEntering(false); void qc.invalidateQueries({ queryKey: ['projects', 'list'] }); };
   if (q.isLoading) return <Spin />;
   if (!q.data) return <Alert type="error" message={q.error?.message ?? '项目不存在'} />;

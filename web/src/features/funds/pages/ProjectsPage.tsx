@@ -4,15 +4,16 @@ import { useMemo, useState } from 'react';
 import { Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Tooltip, Segmented } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { legacyApi } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { useRegionTree } from '../../../shared/layout.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { formatWanYuan } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import { CATEGORIES, STAGE_CODES, STAGE_NAMES, stageColor, projectPath, type Project, type ProjectItem, type StageCode } from '../projects-api.ts';
+import { PROJECT_CATEGORIES, PROJECT_FLAG_NAMES, STAGE_CODES, STAGE_NAMES, stageColor, projectPath, projectsApi, type NewProjectInput, type ProjectItem, type StageCode } from '../projects-api.ts';
 
-const FLAGS = [{ value: '', label: '全部' }, { value: 'pending', label: '待审批' }, { value: 'overdue', label: '逾期' }, { value: 'stalled', label: '停滞' }];
+const FLAGS = [{ value: '', label: '全部' }, ...Object.entries(PROJECT_FLAG_NAMES).map(([value, label]) => ({ value, label }))];
+/** the 新建项目 form's fields: the plan in yuan as typed */
+type NewProjectForm = Omit<NewProjectInput, 'plannedFen'> & { plannedYuan: number };
 
 export function StageBadge({ stage, pending }: { stage: StageCode | null; pending?: StageCode | null }) {
   return (
@@ -33,11 +34,11 @@ export function AlertTags({ p }: { p: Pick<ProjectItem, 'overdue' | 'stalled'> }
 }
 
 function NewProject({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const [form] = Form.useForm();
+  const [form] = Form.useForm<NewProjectForm>();
   const nav = useNavigate();
   const qc = useQueryClient();
   const create = useMutation({
-    mutationFn: (v: Record<string, unknown>) => legacyApi.post<Project>('/funds/projects', { ...v, plannedFen: Math.round(Number(v.plannedYuan) * 100), plannedYuan: undefined }),
+    mutationFn: ({ plannedYuan, ...v }: NewProjectForm) => projectsApi.create({ ...v, plannedFen: Math.round(Number(plannedYuan) * 100) }),
     onSuccess: (p) => { onClose(); void qc.invalidateQueries({ queryKey: ['projects'] }); notify.success(`已新建项目 ${p.projectNo}，请在项目页录入入库材料`); nav(projectPath(p.projectNo)); },
   });
   return (
@@ -46,7 +47,7 @@ function NewProject({ open, onClose }: { open: boolean; onClose: () => void }) {
         <Space.Compact block>
           <Form.Item name="projectNo" label="项目编号" rules={[{ required: true, message: '请填写项目编号' }]} style={{ width: '40%' }}><Input data-testid="np-no" placeholder="如 XM2026-061" /></Form.Item>
           <Form.Item name="year" label="年度" rules={[{ required: true }]} style={{ width: '20%' }}><InputNumber min={2000} max={2100} style={{ width: '100%' }} /></Form.Item>
-          <Form.Item name="category" label="项目类别" rules={[{ required: true }]} style={{ width: '40%' }}><Select options={CATEGORIES.map((c) => ({ value: c, label: c }))} /></Form.Item>
+          <Form.Item name="category" label="项目类别" rules={[{ required: true }]} style={{ width: '40%' }}><Select options={PROJECT_CATEGORIES.map((c) => ({ value: c, label: c }))} /></Form.Item>
         </Space.Compact>
         <Form.Item name="name" label="项目名称" rules={[{ required: true, message: '请填写项目名称' }]}><Input data-testid="np-name" /></Form.Item>
         <Space.Compact block>
@@ -74,7 +75,7 @@ export default function ProjectsPage() {
   const townships = useMemo(() => (tree.data?.[0]?.children ?? []).map((t) => ({ value: t.code, label: t.name || t.code })), [tree.data]);
   const f = Object.fromEntries(['township', 'category', 'year', 'stage', 'flag', 'q'].map((k) => [k, params.get(k) ?? undefined])) as Record<string, string | undefined>;
   const set = (k: string, v: string | number | undefined | null) => { const n = new URLSearchParams(params); if (v === undefined || v === null || v === '') n.delete(k); else n.set(k, String(v)); setParams(n, { replace: true }); setPage(1); };
-  const q = useQuery({ queryKey: ['projects', 'list', f, page], queryFn: ({ signal }) => legacyApi.get<{ items: ProjectItem[]; total: number; asOf: string }>('/funds/projects', { ...f, page, pageSize: 30 }, signal) });
+  const q = useQuery({ queryKey: ['projects', 'list', f, page], queryFn: ({ signal }) => projectsApi.list({ ...f, page, pageSize: 30 }, signal) });
   const year = new Date().getFullYear();
   return (
     <>
@@ -83,7 +84,7 @@ export default function ProjectsPage() {
       <Card size="small" style={{ marginBottom: 12 }}>
         <Space wrap>
           {townships.length > 1 && <Select allowClear placeholder="乡镇" style={{ width: 150 }} value={f.township} options={townships} onChange={(v) => set('township', v)} data-testid="f-township" />}
-          <Select allowClear placeholder="项目类别" style={{ width: 120 }} value={f.category} options={CATEGORIES.map((c) => ({ value: c, label: c }))} onChange={(v) => set('category', v)} />
+          <Select allowClear placeholder="项目类别" style={{ width: 120 }} value={f.category} options={PROJECT_CATEGORIES.map((c) => ({ value: c, label: c }))} onChange={(v) => set('category', v)} />
           <Select allowClear placeholder="年度" style={{ width: 100 }} value={f.year} options={[year + 1, year, year - 1, year - 2, year - 3].map((y) => ({ value: String(y), label: `${y}年` }))} onChange={(v) => set('year', v)} />
           <Select allowClear placeholder="阶段" style={{ width: 130 }} value={f.stage} onChange={(v) => set('stage', v)} data-testid="f-stage"
             options={[{ value: 'none', label: '未入库' }, ...STAGE_CODES.map((s) => ({ value: s, label: STAGE_NAMES[s] }))]} />
