@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../shared/context.ts';
 import { verifyAuditChain } from '../shared/audit.ts';
-import { AuditPage, AuditQuery, AuditVerifyResponse } from './auth.schema.ts';
+import { AuditPage, AuditQuery, AuditVerifyResponse } from './auth.contract.ts';
 import { requirePermission } from './guards.ts';
 import { queryAudit } from './audit-log.store.ts';
 import { unmaskAllowed, auditUnmaskedView } from './unmask.ts';

@@ -1,7 +1,7 @@
 // Reading the audit log: filtered, newest first, paged on the server.
 import { sql, type Kysely } from 'kysely';
 import { AppError } from '../shared/errors.ts';
-import type { AuditQuery } from './auth.schema.ts';
+import type { AuditQuery } from './auth.contract.ts';
 import { actionLabel, auditChanges, auditSummary, ENTITY_LABELS } from '../shared/audit-labels.ts';
 
 /** A date 'YYYY-MM-DD' is a day in Asia/Shanghai (UTC+8, no daylight saving); else an ISO timestamp. */

@@ -1,10 +1,9 @@
 // /api/auth: login, logout, me, change-password.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { sql, type Kysely } from 'kysely';
 import type { AppContext } from '../shared/context.ts';
-import { MeResponse, LoginBody, ChangePasswordBody } from './auth.schema.ts';
+import { MeResponse, LoginBody, ChangePasswordBody, Ok } from './auth.contract.ts';
 import { ROLE_NAMES, PERMISSIONS, ROLE_PERMISSIONS, canUnmask, type SessionUser } from './permissions.ts';
 import { changePassword, login, auditAlone } from './login.ts';
 import { AddressLimiter } from './login-limits.ts';
@@ -22,8 +21,6 @@ async function me(db: Kysely<any>, user: SessionUser, csrfToken: string): Promis
     countyName: nameOf(user.countyCode), regionName: nameOf(user.regionCode),
   };
 }
-
-const Ok = z.object({ ok: z.literal(true) });
 
 export async function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -7,7 +7,7 @@ import { isWithin } from '../shared/region.ts';
 import { generatePassword, hashPassword, passwordProblem } from './password.ts';
 import { deleteUserSessions, type UserRow } from './session.store.ts';
 import { auditedUser, regionProblem, userView } from './users.ts';
-import type { CreateUserInput, UpdateUserInput, UserView } from './auth.schema.ts';
+import type { CreateUserInput, UpdateUserInput, UserView } from './auth.contract.ts';
 import type { Role } from './permissions.ts';
 
 async function regionNames(db: Kysely<any>, codes: string[]): Promise<Map<string, string>> {

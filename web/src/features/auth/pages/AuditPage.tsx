@@ -10,7 +10,7 @@ import { useDebounced } from '../../../shared/hooks.ts';
 import { formatDateTime, formatCount } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
 import type { AuditEntry, AuditVerify, Paged } from '../../../shared/types.ts';
-import { ACTION_LABELS } from '../../../../../src/auth/auth.schema.ts';
+import { ACTION_LABELS } from '../../../../../src/auth/auth.contract.ts';
 
 // the server's one table of labels (src/shared/audit-labels.ts), for the action filter
 const ACTION_GROUPS: { value: string; label: string }[] = [
