@@ -89,8 +89,8 @@ describe('architecture', () => {
     'src/auth/auth.routes.ts', 'src/auth/login.ts', 'src/auth/users.routes.ts', 'src/funds/projects.cli.ts', 'src/funds/projects.demo.ts',
     'src/microcredit/microcredit.cli.ts', 'src/monitoring/demo.ts', 'src/monitoring/monitoring.cli.ts', 'src/quality/nightly.ts',
     'src/registry/adjustment-apply.ts', 'src/registry/registry.quality-queries.ts', 'src/registry/registry.subsidy-queries.ts',
-    'src/registry/roster-export.ts', 'src/registry/roster-import.ts', 'src/registry/roster.cli.ts', 'src/shared/audit-anchor.ts', 'src/shared/audit-key.ts',
-    'src/shared/audit.ts', 'src/shared/jobs.ts', 'src/shared/search.ts', 'src/subsidy/notice.ts', 'src/subsidy/subsidy.cli.ts', 'src/system/backup.ts',
+    'src/registry/roster-export.ts', 'src/registry/roster-import.ts', 'src/registry/roster.cli.ts',
+    'src/subsidy/notice.ts', 'src/subsidy/subsidy.cli.ts', 'src/system/backup.ts',
     'src/system/first-start.ts', 'src/system/retention.ts', 'src/system/system.routes.ts',
   ]);
   const PENDING_STORES_WITH_WORKFLOW = new Set([
