@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../shared/context.ts';
 import { actorOf, requireCountyLevel, requirePermission, requireUser } from './guards.ts';
-import { loadControls, saveControls } from './controls.store.ts';
+import { loadControls, saveControls } from './controls.service.ts';
 import { ControlsBody, ControlsView } from './auth.contract.ts';
 
 export async function registerControlsRoutes(app: FastifyInstance, ctx: AppContext) {
