@@ -1,7 +1,8 @@
 // Reading the audit log: filtered, newest first, paged on the server.
 import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { AppError } from '../shared/errors.ts';
-import type { AuditQuery } from './auth.schema.ts';
+import type { AuditQuery } from './auth.contract.ts';
 import { actionLabel, auditChanges, auditSummary, ENTITY_LABELS } from '../shared/audit-labels.ts';
 
 /** A date 'YYYY-MM-DD' is a day in Asia/Shanghai (UTC+8, no daylight saving); else an ISO timestamp. */
@@ -24,7 +25,7 @@ export interface AuditRow {
  * `regionCode`: a township-level reader sees only entries about its township (audit_log.region_code,
  * derived when the entry is written: migration 0012).
  */
-export async function queryAudit(db: Kysely<any>, countyCode: string | null, q: AuditQuery, regionCode?: string) {
+export async function queryAudit(db: Kysely<Tables>, countyCode: string | null, q: AuditQuery, regionCode?: string) {
   const township = regionCode && regionCode.length > 6 ? regionCode : null;
   const from = q.from ? parseAuditTime(q.from, false, '开始时间') : null;
   const to = q.to ? parseAuditTime(q.to, true, '结束时间') : null;

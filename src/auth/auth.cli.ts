@@ -8,8 +8,8 @@ import { auditKeyPath, readAuditKey, ensureAuditKey } from '../shared/audit-key.
 import { auditAnchor, writeAnchor, readAnchor, anchorProblem } from '../shared/audit-anchor.ts';
 import { AppError } from '../shared/errors.ts';
 import { ROLES, ROLE_NAMES, type Role } from './permissions.ts';
-import { createUser, findUserByName, listUsers, resetPassword, unlockUser } from './users.store.ts';
-import { CreateUserBody } from './auth.schema.ts';
+import { createUser, findUserByName, listUsers, resetPassword, unlockUser } from './users.service.ts';
+import { CreateUserBody } from './auth.contract.ts';
 
 /** Who did it, in the audit log, when done on the command line. */
 export function cliActor(): AuditActor {

@@ -1,29 +1,13 @@
 // /api/auth: login, logout, me, change-password.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { sql, type Kysely } from 'kysely';
 import type { AppContext } from '../shared/context.ts';
-import { MeResponse, LoginBody, ChangePasswordBody } from './auth.schema.ts';
-import { ROLE_NAMES, PERMISSIONS, ROLE_PERMISSIONS, canUnmask, type SessionUser } from './permissions.ts';
-import { changePassword, login, auditAlone } from './login.ts';
+import { MeResponse, LoginBody, ChangePasswordBody, Ok } from './auth.contract.ts';
+import { changePassword, login } from './login.ts';
+import { endSession, me } from './auth.service.ts';
 import { AddressLimiter } from './login-limits.ts';
-import { deleteSession } from './session.store.ts';
 import { requireUser } from './guards.ts';
 import { clearSessionCookie, setSessionCookie } from './cookies.ts';
-
-async function me(db: Kysely<any>, user: SessionUser, csrfToken: string): Promise<MeResponse> {
-  const perms = [...(ROLE_PERMISSIONS[user.role] ?? [])].filter((p) => p in PERMISSIONS).sort();
-  const names = await sql<{ code: string; name: string }>`SELECT code, name FROM counties WHERE code = ${user.countyCode}
-    UNION ALL SELECT code, name FROM regions WHERE code = ${user.regionCode}`.execute(db);
-  const nameOf = (c: string) => names.rows.find((r) => r.code === c && r.name)?.name ?? '';
-  return {
-    user: { ...user, roleName: ROLE_NAMES[user.role] }, csrfToken, permissions: perms, canUnmask: canUnmask(user),
-    countyName: nameOf(user.countyCode), regionName: nameOf(user.regionCode),
-  };
-}
-
-const Ok = z.object({ ok: z.literal(true) });
 
 export async function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -41,16 +25,13 @@ export async function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) 
   }, async (req, reply) => {
     const res = await login(db, req.body.username, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'], limiter });
     // a session from before (another user on this browser) ends here
-    if (req.session) await deleteSession(db, req.session.tokenHash);
+    if (req.session) await endSession(db, req.session.tokenHash);
     setSessionCookie(reply, ctx, res.token);
     return me(db, res.user, res.csrfToken);
   });
 
   r.post('/auth/logout', { schema: { tags: ['登录'], summary: '退出登录', response: { 200: Ok } } }, async (req, reply) => {
-    if (req.user && req.session) {
-      await deleteSession(db, req.session.tokenHash);
-      await auditAlone(db, { userId: req.user.id, username: req.user.username }, { action: 'auth.logout', entityType: 'user', entityId: req.user.id, countyCode: req.user.countyCode });
-    }
+    if (req.user && req.session) await endSession(db, req.session.tokenHash, req.user);
     clearSessionCookie(reply, ctx);
     return { ok: true as const };
   });

@@ -1,16 +1,10 @@
 // /api/controls: the county's control settings (separation of duties).
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../shared/context.ts';
 import { actorOf, requireCountyLevel, requirePermission, requireUser } from './guards.ts';
-import { loadControls, saveControls } from './controls.store.ts';
-
-export const ControlsView = z.object({ countyCode: z.string(), allowSelfApproval: z.boolean() });
-export const ControlsBody = z.object({
-  allowSelfApproval: z.boolean(),
-  reason: z.string().trim().min(1, '请填写修改原因（例如：本县只有一名业务人员）').max(500),
-});
+import { loadControls, saveControls } from './controls.service.ts';
+import { ControlsBody, ControlsView } from './auth.contract.ts';
 
 export async function registerControlsRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();

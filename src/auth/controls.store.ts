@@ -1,22 +1,19 @@
-// The county's control settings (separation of duties). Reading is open to every user of the
-// county; changing needs settings.manage at county level and is audited.
+// The county's control settings (separation of duties) in the database: SQL only. Changing
+// them (county level, audited) is controls.service.ts.
 import { sql, type Kysely } from 'kysely';
-import { appendAudit, type AuditActor } from '../shared/audit.ts';
+import type { Tables } from '../shared/db/tables.ts';
+import { typedDb, type SharedDb } from '../shared/db/database.ts';
+import type { ControlsView } from './auth.contract.ts';
 
-export interface CountyControls { countyCode: string; allowSelfApproval: boolean }
+export type CountyControls = ControlsView;
 
-export async function loadControls(db: Kysely<any>, countyCode: string): Promise<CountyControls> {
-  const r = await sql<{ allow_self_approval: boolean }>`SELECT allow_self_approval FROM counties WHERE code = ${countyCode}`.execute(db);
-  return { countyCode, allowSelfApproval: r.rows[0]?.allow_self_approval === true };
+export async function loadControls(db: SharedDb, countyCode: string): Promise<CountyControls> {
+  const r = await typedDb(db).selectFrom('counties').select('allow_self_approval').where('code', '=', countyCode).executeTakeFirst();
+  return { countyCode, allowSelfApproval: r?.allow_self_approval === true };
 }
 
-export async function saveControls(db: Kysely<any>, actor: AuditActor, countyCode: string, next: { allowSelfApproval: boolean; reason: string }): Promise<CountyControls> {
-  return db.transaction().execute(async (trx) => {
-    const before = await loadControls(trx, countyCode);
-    await sql`INSERT INTO counties (code, name, allow_self_approval) VALUES (${countyCode}, ${countyCode}, ${next.allowSelfApproval})
-      ON CONFLICT (code) DO UPDATE SET allow_self_approval = EXCLUDED.allow_self_approval`.execute(trx);
-    await appendAudit(trx, actor, { action: 'county.controls_update', entityType: 'county', entityId: countyCode, countyCode,
-      before: { allowSelfApproval: before.allowSelfApproval }, after: { allowSelfApproval: next.allowSelfApproval }, detail: { reason: next.reason } });
-    return { countyCode, allowSelfApproval: next.allowSelfApproval };
-  });
+/** The county's row (created when missing) with the new setting. */
+export async function storeAllowSelfApproval(db: Kysely<Tables>, countyCode: string, allow: boolean): Promise<void> {
+  await sql`INSERT INTO counties (code, name, allow_self_approval) VALUES (${countyCode}, ${countyCode}, ${allow})
+    ON CONFLICT (code) DO UPDATE SET allow_self_approval = EXCLUDED.allow_self_approval`.execute(db);
 }

@@ -2,6 +2,7 @@
 // script hammering a route cannot flood the log: one entry per user and route every 10 minutes,
 // at most 20 per user an hour; what was held back is counted in the next entry that is written.
 import type { Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { appendAudit } from '../shared/audit.ts';
 import type { SessionUser } from './permissions.ts';
 
@@ -36,7 +37,7 @@ export class DeniedLog {
   }
 }
 
-export async function logDenied(db: Kysely<any>, log: DeniedLog, user: SessionUser, req: { method: string; route: string; url: string; message: string }): Promise<void> {
+export async function logDenied(db: Kysely<Tables>, log: DeniedLog, user: SessionUser, req: { method: string; route: string; url: string; message: string }): Promise<void> {
   const route = `${req.method} ${req.route || req.url.split('?')[0]}`;
   const { write, held } = log.admit(user.id, route);
   if (!write) return;

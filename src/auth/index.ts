@@ -11,4 +11,4 @@ export { hashPassword, verifyPassword, passwordProblem, generatePassword } from 
 export { unmaskAllowed, auditUnmaskedView, auditIdSearch, type UnmaskedView } from './unmask.ts';
 export { maskPhone, maskAccount, maskName } from '../shared/mask.ts';
 export { maskId } from '../shared/idnumber.ts';
-export type { MeResponse, UserView } from './auth.schema.ts';
+export type { MeResponse, UserView } from './auth.contract.ts';

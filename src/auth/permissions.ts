@@ -1,20 +1,10 @@
 // Roles, what each may do, and where (region scope). Pure: the server checks every route
 // with these, and the permission tests walk this table.
 import { isWithin } from '../shared/region.ts';
+import { ROLES, ROLE_NAMES, type Role } from './auth.contract.ts';
 
-export const ROLES = ['admin', 'county', 'township', 'finance', 'leader', 'auditor', 'rural', 'unit'] as const;
-export type Role = (typeof ROLES)[number];
-
-export const ROLE_NAMES: Record<Role, string> = {
-  admin: '系统管理员',
-  county: '县中心业务股',
-  township: '乡镇移民专干',
-  finance: '财务',
-  leader: '领导',
-  auditor: '审计/巡察',
-  rural: '乡村振兴业务',
-  unit: '项目单位',
-};
+// the roles and their names are part of the contract (the web app shows them)
+export { ROLES, ROLE_NAMES, type Role };
 
 export const PERMISSIONS = {
   'registry.read': '查看花名册',

@@ -1,15 +1,10 @@
 // /api/users and /api/roles: accounts inside the manager's own region. Permission users.manage.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { sql } from 'kysely';
 import type { AppContext } from '../shared/context.ts';
-import { CreateUserBody, RoleView, UpdateUserBody, UserList, UserListQuery, UserView, UserWithPassword } from './auth.schema.ts';
-import { PERMISSIONS, ROLES, ROLE_NAMES, ROLE_PERMISSIONS, canUnmask } from './permissions.ts';
+import { CreateUserBody, IdParams, RoleList, UpdateUserBody, UserList, UserListQuery, UserView, UserWithPassword } from './auth.contract.ts';
 import { actorOf, requirePermission } from './guards.ts';
-import { createUser, getUser, listUsers, resetPassword, unlockUser, updateUser } from './users.store.ts';
-
-const IdParams = z.object({ id: z.coerce.number().int().positive() });
+import { createUser, getUser, listRoles, listUsers, resetPassword, unlockUser, updateUser } from './users.service.ts';
 
 export async function registerUserRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -47,13 +42,8 @@ export async function registerUserRoutes(app: FastifyInstance, ctx: AppContext) 
     return unlockUser(db, actorOf(me), me.regionCode, req.params.id);
   });
 
-  r.get('/roles', { config: { permission: 'users.manage' }, schema: { tags, summary: '角色及其权限', response: { 200: z.array(RoleView) } } }, async (req) => {
+  r.get('/roles', { config: { permission: 'users.manage' }, schema: { tags, summary: '角色及其权限', response: { 200: RoleList } } }, async (req) => {
     requirePermission(req, 'users.manage');
-    const desc = await sql<{ code: string; description: string }>`SELECT code, description FROM roles`.execute(db);
-    const d = new Map(desc.rows.map((x) => [x.code, x.description]));
-    return ROLES.map((code) => ({
-      code, name: ROLE_NAMES[code], description: d.get(code) ?? '', canUnmask: canUnmask({ role: code }),
-      permissions: [...ROLE_PERMISSIONS[code]].map((p) => ({ code: p, name: PERMISSIONS[p] })),
-    }));
+    return listRoles(db);
   });
 }

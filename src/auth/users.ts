@@ -1,7 +1,7 @@
 // Pure rules about user accounts: where a user may be placed, and how an account is shown.
 import { levelOf, isWithin } from '../shared/region.ts';
 import { ROLE_NAMES } from './permissions.ts';
-import type { UserView } from './auth.schema.ts';
+import type { UserView } from './auth.contract.ts';
 import type { UserRow } from './session.store.ts';
 
 /**

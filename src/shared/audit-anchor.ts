@@ -3,15 +3,17 @@
 // the anchor changes that entry's hash, so `anju audit verify --anchor F` no longer matches.
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Tables } from './db/tables.ts';
+import { auditHashAt, readAuditHead } from './audit.store.ts';
 import { todayIso } from './dates.ts';
 import { AppError } from './errors.ts';
 
 export interface AuditAnchor { anju_audit_anchor: 1; date: string; at: string; entries: number; hash: string }
 
-export async function auditAnchor(db: Kysely<any>): Promise<AuditAnchor> {
-  const h = (await sql<{ seq: number; hash: string }>`SELECT seq, hash FROM audit_head WHERE one`.execute(db)).rows[0];
-  return { anju_audit_anchor: 1, date: todayIso(), at: new Date().toISOString(), entries: Number(h.seq), hash: h.hash };
+export async function auditAnchor(db: Kysely<Tables>): Promise<AuditAnchor> {
+  const h = await readAuditHead(db);
+  return { anju_audit_anchor: 1, date: todayIso(), at: new Date().toISOString(), entries: h.seq, hash: h.hash };
 }
 
 export function writeAnchor(file: string, a: AuditAnchor): void {
@@ -29,10 +31,10 @@ export function readAnchor(file: string): AuditAnchor {
 }
 
 /** null when the chain still holds the anchored entry with the anchored hash, else the Chinese reason. */
-export async function anchorProblem(db: Kysely<any>, a: AuditAnchor): Promise<string | null> {
+export async function anchorProblem(db: Kysely<Tables>, a: AuditAnchor): Promise<string | null> {
   if (a.entries === 0) return null;
-  const r = await sql<{ hash: string }>`SELECT hash FROM audit_log WHERE seq = ${a.entries}`.execute(db);
-  if (!r.rows[0]) return `锚点（${a.date}，第${a.entries}条）所指的记录已不存在`;
-  if (r.rows[0].hash !== a.hash) return `第${a.entries}条记录的哈希与${a.date}的锚点不符：该日之前的审计记录被改写`;
+  const hash = await auditHashAt(db, a.entries);
+  if (hash === null) return `锚点（${a.date}，第${a.entries}条）所指的记录已不存在`;
+  if (hash !== a.hash) return `第${a.entries}条记录的哈希与${a.date}的锚点不符：该日之前的审计记录被改写`;
   return null;
 }

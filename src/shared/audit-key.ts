@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Tables } from './db/tables.ts';
+import { markAuditKeyedFrom, readAuditHead } from './audit.store.ts';
 import { AppError } from './errors.ts';
 
 export interface AuditKey { key: Buffer; keyedFrom: number; file?: string }
@@ -58,13 +60,13 @@ export function requireAuditKey(env: NodeJS.ProcessEnv = process.env): AuditKey 
  * Start keying this database's chain with a new key, from the next entry on; writes the file
  * first (so no keyed entry exists without its key). With `file` undefined the key lives in memory.
  */
-export async function createAuditKey(db: Kysely<any>, file?: string): Promise<AuditKey> {
+export async function createAuditKey(db: Kysely<Tables>, file?: string): Promise<AuditKey> {
   return db.transaction().execute(async (trx) => {
-    const head = await sql<{ seq: number; keyed_from: number | null }>`SELECT seq, keyed_from FROM audit_head WHERE one FOR UPDATE`.execute(trx);
-    if (head.rows[0].keyed_from !== null) throw new AppError('CONFLICT', `审计日志已从第${head.rows[0].keyed_from}条起启用密钥，找不到原密钥时不能另建新密钥`);
-    const k: AuditKey = { key: randomBytes(32), keyedFrom: Number(head.rows[0].seq) + 1, file };
+    const head = await readAuditHead(trx, true);
+    if (head.keyedFrom !== null) throw new AppError('CONFLICT', `审计日志已从第${head.keyedFrom}条起启用密钥，找不到原密钥时不能另建新密钥`);
+    const k: AuditKey = { key: randomBytes(32), keyedFrom: head.seq + 1, file };
     if (file) writeAuditKey(file, k);
-    await sql`UPDATE audit_head SET keyed_from = ${k.keyedFrom} WHERE one`.execute(trx);
+    await markAuditKeyedFrom(trx, k.keyedFrom);
     return k;
   });
 }
@@ -74,7 +76,7 @@ export async function createAuditKey(db: Kysely<any>, file?: string): Promise<Au
  * A key file whose starting point does not match the database gives a warning to print (the
  * server keeps working; `anju audit verify` reports the mismatch).
  */
-export async function ensureAuditKey(db: Kysely<any>, file = auditKeyPath()): Promise<{ key: AuditKey; created: boolean; warning?: string }> {
+export async function ensureAuditKey(db: Kysely<Tables>, file = auditKeyPath()): Promise<{ key: AuditKey; created: boolean; warning?: string }> {
   const found = readAuditKey(file);
   if (!found) {
     const k = await createAuditKey(db, file);
@@ -82,12 +84,12 @@ export async function ensureAuditKey(db: Kysely<any>, file = auditKeyPath()): Pr
     return { key: k, created: true };
   }
   current = found;
-  const head = (await sql<{ seq: number; keyed_from: number | null }>`SELECT seq, keyed_from FROM audit_head WHERE one`.execute(db)).rows[0];
-  const marked = head.keyed_from === null ? null : Number(head.keyed_from);
+  const head = await readAuditHead(db);
+  const marked = head.keyedFrom;
   if (marked === found.keyedFrom) return { key: found, created: false };
-  if (marked === null && Number(head.seq) < found.keyedFrom) {
+  if (marked === null && head.seq < found.keyedFrom) {
     // a database not yet at the key's starting point (e.g. a new database beside an old key)
-    await sql`UPDATE audit_head SET keyed_from = ${found.keyedFrom} WHERE one AND keyed_from IS NULL`.execute(db);
+    await markAuditKeyedFrom(db, found.keyedFrom, true);
     return { key: found, created: false };
   }
   return { key: found, created: false, warning: `警告：审计密钥文件 ${file} 记录的起点（第${found.keyedFrom}条）与数据库（${marked === null ? '未启用密钥' : `第${marked}条`}）不符：审计日志可能被改写，或密钥文件属于另一个数据库。请运行 anju audit verify 核查。` };

@@ -1,7 +1,7 @@
 // The audit log in Chinese, in one place beside the audit actions: what each action, entity
 // and field is called, what coded values mean, and a readable summary of each entry with its
 // before/after as a field-by-field list. Pure: the audit log route, the history of a person
-// and the web app (through auth.schema.ts) all use these.
+// and the web app (through auth.contract.ts) all use these.
 
 /** Every action written with appendAudit, by its code. A new action gets its label here. */
 export const ACTION_LABELS: Record<string, string> = {

@@ -5,8 +5,9 @@
 // `verifyAuditChain` finds where, and whoever can write the database cannot recompute it.
 // Entries written before the key existed (older versions) keep hash = sha256(prev_hash + JSON).
 import { createHash, createHmac } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { typedDb, type SharedDb } from './db/database.ts';
 import { currentAuditKey, requireAuditKey, readAuditKey, auditKeyPath, type AuditKey } from './audit-key.ts';
+import { insertAuditEntry, moveAuditHead, readAuditEntries, readAuditHead, type StoredEntry } from './audit.store.ts';
 
 export interface AuditActor { userId: number | null; username: string }
 
@@ -32,12 +33,6 @@ export function canonicalJson(v: unknown): string {
   return '{' + Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => JSON.stringify(k) + ':' + canonicalJson(o[k])).join(',') + '}';
 }
 
-interface StoredEntry {
-  seq: number; at: string; user_id: number | null; username: string; action: string;
-  entity_type: string; entity_id: string; county_code: string;
-  before: unknown; after: unknown; detail: unknown;
-}
-
 /** The link of one entry: HMAC-SHA256 under the key, or plain sha256 without one (old entries). */
 export function entryHash(prevHash: string, e: StoredEntry, key?: Buffer | null): string {
   const body = canonicalJson({
@@ -56,14 +51,14 @@ const asJson = (v: unknown) => (v === undefined || v === null ? null : JSON.pars
  * Append entries. Call inside the transaction that makes the change (pass the transaction).
  * Locks the chain head, so concurrent writers are serialised.
  */
-export async function appendAudit(trx: Kysely<any>, actor: AuditActor, entries: AuditEntry | AuditEntry[]): Promise<void> {
+export async function appendAudit(handle: SharedDb, actor: AuditActor, entries: AuditEntry | AuditEntry[]): Promise<void> {
+  const trx = typedDb(handle);
   const list = Array.isArray(entries) ? entries : [entries];
   if (!list.length) return;
-  const head = await sql<{ seq: number; hash: string; keyed_from: number | null }>`SELECT seq, hash, keyed_from FROM audit_head WHERE one FOR UPDATE`.execute(trx);
-  let { seq, hash } = head.rows[0];
-  seq = Number(seq);
+  const head = await readAuditHead(trx, true);
+  let { seq, hash } = head;
   // a keyed chain never gets an unkeyed entry: without its key the append stops here
-  const key = head.rows[0].keyed_from !== null ? requireAuditKey().key : null;
+  const key = head.keyedFrom !== null ? requireAuditKey().key : null;
   // milliseconds, ISO, UTC: the text form is what gets hashed
   const at = new Date().toISOString();
   for (const e of list) {
@@ -74,12 +69,10 @@ export async function appendAudit(trx: Kysely<any>, actor: AuditActor, entries: 
       county_code: e.countyCode ?? '', before: asJson(e.before), after: asJson(e.after), detail: asJson(e.detail),
     };
     const h = entryHash(hash, stored, key);
-    await sql`INSERT INTO audit_log (seq, at, user_id, username, action, entity_type, entity_id, county_code, before, after, detail, prev_hash, hash)
-      VALUES (${seq}, ${at}::timestamptz, ${stored.user_id}, ${stored.username}, ${stored.action}, ${stored.entity_type}, ${stored.entity_id}, ${stored.county_code},
-        ${JSON.stringify(stored.before)}::jsonb, ${JSON.stringify(stored.after)}::jsonb, ${JSON.stringify(stored.detail)}::jsonb, ${hash}, ${h})`.execute(trx);
+    await insertAuditEntry(trx, stored, hash, h);
     hash = h;
   }
-  await sql`UPDATE audit_head SET seq = ${seq}, hash = ${hash} WHERE one`.execute(trx);
+  await moveAuditHead(trx, seq, hash);
 }
 
 export interface ChainCheck { ok: boolean; entries: number; brokenAt?: number; reason?: string; keyedFrom?: number | null; head?: string }
@@ -88,10 +81,11 @@ export interface ChainCheck { ok: boolean; entries: number; brokenAt?: number; r
  * Recompute the chain from the start; report the first entry that does not fit. Entries from
  * the key's `keyedFrom` on are checked with the key (the loaded one, else the key file).
  */
-export async function verifyAuditChain(db: Kysely<any>, opts: { key?: AuditKey | null; batch?: number } = {}): Promise<ChainCheck> {
+export async function verifyAuditChain(handle: SharedDb, opts: { key?: AuditKey | null; batch?: number } = {}): Promise<ChainCheck> {
+  const db = typedDb(handle);
   const batch = opts.batch ?? 5000;
-  const headRow = (await sql<{ seq: number; hash: string; keyed_from: number | null }>`SELECT seq, hash, keyed_from FROM audit_head WHERE one`.execute(db)).rows[0];
-  const markedFrom = headRow.keyed_from === null ? null : Number(headRow.keyed_from);
+  const headRow = await readAuditHead(db);
+  const markedFrom = headRow.keyedFrom;
   let key: AuditKey | null = opts.key !== undefined ? opts.key : currentAuditKey();
   // the key file is read here only for a keyed chain (the server and `anju audit verify` load it first)
   if (key === null && opts.key === undefined && markedFrom !== null) key = readAuditKey(auditKeyPath());
@@ -106,17 +100,14 @@ export async function verifyAuditChain(db: Kysely<any>, opts: { key?: AuditKey |
   let expectedSeq = 1;
   let count = 0;
   for (;;) {
-    const rows = await sql<StoredEntry & { prev_hash: string; hash: string; at_text: string }>`
-      SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at_text, user_id, username, action,
-             entity_type, entity_id, county_code, before, after, detail, prev_hash, hash
-      FROM audit_log WHERE seq >= ${expectedSeq} AND seq <= ${headRow.seq} ORDER BY seq LIMIT ${batch}`.execute(db);
-    if (!rows.rows.length) break;
-    for (const r of rows.rows) {
+    const rows = await readAuditEntries(db, expectedSeq, headRow.seq, batch);
+    if (!rows.length) break;
+    for (const r of rows) {
       const seq = Number(r.seq);
       if (seq !== expectedSeq) return { ok: false, entries: count, brokenAt: expectedSeq, keyedFrom, reason: `缺少第${expectedSeq}条记录（被删除）` };
       if (r.prev_hash !== prev) return { ok: false, entries: count, brokenAt: seq, keyedFrom, reason: `第${seq}条记录的前序哈希与上一条不符` };
       const keyed = keyedFrom !== null && seq >= keyedFrom;
-      const h = entryHash(prev, { ...r, at: r.at_text }, keyed ? key!.key : null);
+      const h = entryHash(prev, r, keyed ? key!.key : null);
       if (h !== r.hash) return { ok: false, entries: count, brokenAt: seq, keyedFrom, reason: `第${seq}条记录的内容与${keyed ? '密钥签名' : '哈希'}不符（被篡改）` };
       prev = r.hash;
       expectedSeq++;

@@ -2,7 +2,6 @@
 // matched only by its whole normalised value or by its last 4–6 characters — never by a part
 // typed anywhere inside it, which rebuilds a masked ID digit by digit. Every LIKE escapes the
 // user's text so % and _ match literally.
-import { sql, type RawBuilder } from 'kysely';
 import { normalizeId } from './idnumber.ts';
 
 /** Text for a LIKE pattern: \ % _ match themselves (PostgreSQL's default LIKE escape is \). */
@@ -19,15 +18,5 @@ export function idSearchTerm(q: string | null | undefined): MaskedSearch | null 
   return null;
 }
 
-/** The condition on an ID column for a query, or null when the query is no ID search. `column` is a trusted SQL name. */
-export function idMatch(column: string, q: string | null | undefined): RawBuilder<unknown> | null {
-  const t = idSearchTerm(q);
-  if (!t) return null;
-  const col = sql.ref(column);
-  return t.kind === 'full' ? sql`${col} = ${t.value}` : sql`right(${col}, ${t.value.length}) = ${t.value}`;
-}
-
-/** A name (or other unmasked text) containing the query, wildcards taken literally. */
-export function containsText(column: string, q: string): RawBuilder<unknown> {
-  return sql`${sql.ref(column)} LIKE ${'%' + likeEscape(q) + '%'}`;
-}
+// the SQL conditions built from these terms live with the other SQL
+export { idMatch, containsText } from './search.store.ts';

@@ -1,21 +1,15 @@
 // GET /api/jobs/:id — progress of long work, polled by the web page.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../shared/context.ts';
 import { getJob } from '../shared/jobs.ts';
 import { AppError } from '../shared/errors.ts';
 import { requireUser } from '../auth/index.ts';
-
-export const JobResponse = z.object({
-  id: z.string(), kind: z.string(), status: z.enum(['queued', 'running', 'done', 'failed']),
-  done: z.number(), total: z.number().nullable(), message: z.string(), result: z.unknown(),
-  createdAt: z.string(), finishedAt: z.string().nullable(),
-});
+import { JobParams, JobResponse } from './system.contract.ts';
 
 export async function registerJobRoutes(app: FastifyInstance, ctx: AppContext) {
   app.withTypeProvider<ZodTypeProvider>().get('/jobs/:id', {
-    schema: { tags: ['系统'], summary: '长任务进度', params: z.object({ id: z.string().uuid() }), response: { 200: JobResponse } },
+    schema: { tags: ['系统'], summary: '长任务进度', params: JobParams, response: { 200: JobResponse } },
   }, async (req) => {
     const user = requireUser(req);
     const job = await getJob(ctx.database.db, req.params.id);

@@ -1,19 +1,10 @@
 // Health and version: other tools wait on GET /api/health before they call anything else.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { sql } from 'kysely';
 import type { AppContext } from '../shared/context.ts';
 import { countyInfo, getState } from './first-start.ts';
-
-export const SystemInfoResponse = z.object({
-  county: z.object({ code: z.string(), name: z.string() }).nullable(),
-  version: z.string(),
-  database: z.enum(['pglite', 'postgres']),
-  demo: z.boolean(),
-});
-
-export const HealthResponse = z.object({ ok: z.boolean(), database: z.enum(['pglite', 'postgres']), version: z.string(), busy: z.boolean().optional() });
+import { HealthResponse, SystemInfoResponse } from './system.contract.ts';
 
 /** How long health waits for the database before answering from its recent activity. */
 const HEALTH_WAIT_MS = 50;

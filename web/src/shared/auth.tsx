@@ -4,14 +4,17 @@ import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'r
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Spin } from 'antd';
-import { ApiError, onAuthProblem, request, setCsrfToken } from './api.ts';
-import type { Me } from './types.ts';
+import { ApiError, api, onAuthProblem, setCsrfToken } from './api.ts';
+import { MeResponse, Ok } from '../../../src/auth/auth.contract.ts';
+
+/** Who is logged in, as GET /api/auth/me answers. */
+export type Me = MeResponse;
 
 export const ME_KEY = ['auth', 'me'] as const;
 
 async function fetchMe(): Promise<Me | null> {
   try {
-    const me = await request<Me>('/auth/me', { quietAuth: true });
+    const me = await api.request(MeResponse, '/auth/me', { quietAuth: true });
     setCsrfToken(me.csrfToken);
     return me;
   } catch (e) {
@@ -53,7 +56,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       can: (p) => !p || perms.has(p),
       refresh: async () => { await qc.invalidateQueries({ queryKey: ME_KEY }); await qc.refetchQueries({ queryKey: ME_KEY }); },
       logout: async () => {
-        try { await request('/auth/logout', { method: 'POST', body: {}, quietAuth: true }); } catch { /* already gone */ }
+        try { await api.request(Ok, '/auth/logout', { method: 'POST', body: {}, quietAuth: true }); } catch { /* already gone */ }
         setCsrfToken(null);
         qc.clear();
         qc.setQueryData(ME_KEY, null);

@@ -1,8 +1,8 @@
 // Small hooks shared by pages: debounced values (search boxes) and polling a long job.
 import { useEffect, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { legacyApi } from './api.ts';
-import type { Job } from './types.ts';
+import { api } from './api.ts';
+import { JobResponse } from '../../../src/system/system.contract.ts';
 
 export function useDebounced<T>(value: T, ms = 300): T {
   const [v, setV] = useState(value);
@@ -17,7 +17,7 @@ export function useDebounced<T>(value: T, ms = 300): T {
 export function useJob(id: string | null | undefined) {
   return useQuery({
     queryKey: ['job', id],
-    queryFn: ({ signal }) => legacyApi.get<Job>(`/jobs/${id}`, undefined, signal),
+    queryFn: ({ signal }) => api.get(JobResponse, `/jobs/${id}`, undefined, signal),
     enabled: !!id,
     refetchInterval: (q) => {
       const s = q.state.data?.status;
@@ -26,7 +26,7 @@ export function useJob(id: string | null | undefined) {
   });
 }
 
-export function jobPercent(job: Pick<Job, 'done' | 'total' | 'status'> | undefined): number {
+export function jobPercent(job: Pick<JobResponse, 'done' | 'total' | 'status'> | undefined): number {
   if (!job) return 0;
   if (job.status === 'done') return 100;
   if (!job.total) return 0;

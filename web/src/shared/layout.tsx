@@ -8,7 +8,8 @@ import { LogoutOutlined, KeyOutlined, UserOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { useAuth, FullPageSpin } from './auth.tsx';
 import { legacyApi } from './api.ts';
-import { ROLE_NAMES, type RegionNode } from './types.ts';
+import type { RegionNode } from './types.ts';
+import { ROLE_NAMES } from '../../../src/auth/auth.contract.ts';
 import { MENU_GROUPS, type AppPage } from './pages.ts';
 import { useNavigate } from 'react-router-dom';
 

@@ -1,16 +1,7 @@
 // Shapes of the server's answers as the web app uses them. The server's zod schemas in
 // src/*/*.routes.ts are the source of truth; keep these in step with them.
 
-// roles and the session user come from the server's own permission table (pure, no I/O)
-export { ROLE_NAMES, type Role, type SessionUser } from '../../../src/auth/permissions.ts';
-import type { Role, SessionUser } from '../../../src/auth/permissions.ts';
-
-export interface Me {
-  user: SessionUser & { roleName?: string };
-  csrfToken: string;
-  permissions: string[];
-  canUnmask: boolean;
-}
+// what is left here belongs to capabilities whose contracts have not taken it over yet
 
 export interface Paged<T> {
   items: T[];
@@ -23,17 +14,8 @@ export interface Paged<T> {
   pageSize: number;
 }
 
-export interface Job {
-  id: string;
-  kind: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
-  done: number;
-  total: number | null;
-  message: string;
-  result: unknown;
-  createdAt: string;
-  finishedAt: string | null;
-}
+/** Kept for the pages not yet moved: the job's answer is the system contract's JobResponse. */
+export type { JobResponse as Job } from '../../../src/system/system.contract.ts';
 
 export type PersonStatus = '正常' | '已核减';
 
@@ -196,44 +178,3 @@ export interface ImportView {
   limit: number;
 }
 
-export interface UserRow {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  regionCode: string;
-  regionName?: string;
-  roleName?: string;
-  /** 主管单位 / 实施单位 of a 项目单位 account */
-  unit?: string | null;
-  active: boolean;
-  mustChangePassword: boolean;
-  locked?: boolean;
-  lockedUntil: string | null;
-  failedAttempts?: number;
-  createdAt?: string;
-  passwordChangedAt?: string | null;
-}
-
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  userId: number | null;
-  username: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  countyCode: string;
-  before: unknown;
-  after: unknown;
-  detail: unknown;
-  hash?: string;
-  /** in Chinese, from the server (src/shared/audit-labels.ts) */
-  userName: string;
-  actionName: string;
-  entityName: string;
-  summary: string;
-  changes: { field: string; label: string; before: string; after: string }[];
-}
-
-export interface AuditVerify { ok: boolean; entries: number; brokenAt?: number; reason?: string }

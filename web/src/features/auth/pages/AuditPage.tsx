@@ -5,12 +5,11 @@ import type { TableColumnsType } from 'antd';
 import { SafetyCertificateOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, keepPreviousData } from '@tanstack/react-query';
 import type { Dayjs } from 'dayjs';
-import { legacyApi } from '../../../shared/api.ts';
 import { useDebounced } from '../../../shared/hooks.ts';
 import { formatDateTime, formatCount } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import type { AuditEntry, AuditVerify, Paged } from '../../../shared/types.ts';
-import { ACTION_LABELS } from '../../../../../src/auth/auth.schema.ts';
+import { ACTION_LABELS } from '../../../../../src/auth/auth.contract.ts';
+import { listAudit, verifyAudit, type AuditEntryView as AuditEntry } from '../api.ts';
 
 // the server's one table of labels (src/shared/audit-labels.ts), for the action filter
 const ACTION_GROUPS: { value: string; label: string }[] = [
@@ -57,10 +56,10 @@ export default function AuditPage() {
   };
   const list = useQuery({
     queryKey: ['audit', filters, page, pageSize],
-    queryFn: ({ signal }) => legacyApi.get<Paged<AuditEntry>>('/audit', { ...filters, page, pageSize }, signal),
+    queryFn: ({ signal }) => listAudit(filters, page, pageSize, signal),
     placeholderData: keepPreviousData,
   });
-  const verify = useMutation({ mutationFn: () => legacyApi.get<AuditVerify>('/audit/verify') });
+  const verify = useMutation({ mutationFn: () => verifyAudit() });
   const v = verify.data;
 
   return (

@@ -2,7 +2,8 @@
 import { useState } from 'react';
 import { Navigate, useNavigate } from 'react-router-dom';
 import { Alert, Button, Form, Input, Space } from 'antd';
-import { request, errorMessage } from '../../../shared/api.ts';
+import { api, errorMessage } from '../../../shared/api.ts';
+import { MeResponse } from '../../../../../src/auth/auth.contract.ts';
 import { useAuth, FullPageSpin } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { AuthFrame } from './LoginPage.tsx';
@@ -22,7 +23,7 @@ export default function ChangePasswordPage() {
     setBusy(true);
     setError(null);
     try {
-      await request('/auth/change-password', { method: 'POST', body: { oldPassword: v.oldPassword, newPassword: v.newPassword } });
+      await api.post(MeResponse, '/auth/change-password', { oldPassword: v.oldPassword, newPassword: v.newPassword });
       await refresh();
       notify.success('密码已修改');
       navigate('/', { replace: true });

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import { request, setCsrfToken, errorMessage } from '../../../shared/api.ts';
+import { api, setCsrfToken, errorMessage } from '../../../shared/api.ts';
+import { MeResponse } from '../../../../../src/auth/auth.contract.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 
 export function AuthFrame({ title, children }: { title: string; children: React.ReactNode }) {
@@ -33,10 +34,10 @@ export default function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const r = await request<{ csrfToken?: string; user?: { mustChangePassword?: boolean } }>('/auth/login', { method: 'POST', body: v, quietAuth: true });
-      if (r?.csrfToken) setCsrfToken(r.csrfToken);
+      const r = await api.request(MeResponse, '/auth/login', { method: 'POST', body: v, quietAuth: true });
+      setCsrfToken(r.csrfToken);
       await refresh();
-      navigate(r?.user?.mustChangePassword ? '/change-password' : next, { replace: true });
+      navigate(r.user.mustChangePassword ? '/change-password' : next, { replace: true });
     } catch (e) {
       setError(errorMessage(e));
     } finally {

@@ -5,14 +5,17 @@ import { Button, Card, Form, Input, Modal, Select, Space, Table, Tag, TreeSelect
 import type { TableColumnsType } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
-import { legacyApi } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { useRegionTree } from '../../../shared/layout.tsx';
 import { useDebounced } from '../../../shared/hooks.ts';
 import { notify } from '../../../shared/notify.ts';
 import { formatDateTime } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
-import { ROLE_NAMES, type RegionNode, type Role, type UserRow } from '../../../shared/types.ts';
+import { ROLE_NAMES } from '../../../../../src/auth/auth.contract.ts';
+import { createUser, listUsers, resetPassword, unlockUser, updateUser, type Role, type UserView as UserRow } from '../api.ts';
+
+/** A node of the region tree the layout loads (its shape is the registry's). */
+type RegionNode = NonNullable<ReturnType<typeof useRegionTree>['data']>[number];
 
 const roleOptions = (Object.keys(ROLE_NAMES) as Role[]).map((r) => ({ value: r, label: ROLE_NAMES[r] }));
 
@@ -47,7 +50,7 @@ export default function UsersPage() {
   const tree = useRegionTree();
   const list = useQuery({
     queryKey: ['users', q, page],
-    queryFn: ({ signal }) => legacyApi.get<{ items: UserRow[]; total: number }>('/users', { q, page, pageSize: 20 }, signal),
+    queryFn: ({ signal }) => listUsers({ q, page, pageSize: 20 }, signal),
     placeholderData: keepPreviousData,
   });
   const refresh = () => qc.invalidateQueries({ queryKey: ['users'] });
@@ -56,9 +59,9 @@ export default function UsersPage() {
 
   const save = useMutation({
     mutationFn: async (v: { username?: string; displayName: string; role: Role; regionCode: string; unit?: string | null; active?: boolean }) => {
-      if (editing === 'new') return { created: await legacyApi.post<{ user: UserRow; password: string }>('/users', v) };
+      if (editing === 'new') return { created: await createUser({ ...v, username: v.username ?? '' }) };
       const id = (editing as UserRow).id;
-      await legacyApi.patch<UserRow>(`/users/${id}`, { displayName: v.displayName, role: v.role, regionCode: v.regionCode, unit: v.unit || null, active: v.active });
+      await updateUser(id, { displayName: v.displayName, role: v.role, regionCode: v.regionCode, unit: v.unit || null, active: v.active });
       return { created: null };
     },
     onSuccess: (r) => {
@@ -69,11 +72,11 @@ export default function UsersPage() {
     },
   });
   const reset = useMutation({
-    mutationFn: (u: UserRow) => legacyApi.post<{ user: UserRow; password: string }>(`/users/${u.id}/reset-password`),
+    mutationFn: (u: UserRow) => resetPassword(u.id),
     onSuccess: (r) => { void refresh(); showPassword(r.user.username, r.password); },
   });
   const unlock = useMutation({
-    mutationFn: (u: UserRow) => legacyApi.post<UserRow>(`/users/${u.id}/unlock`),
+    mutationFn: (u: UserRow) => unlockUser(u.id),
     onSuccess: () => { void refresh(); notify.success('已解除锁定'); },
   });
 
