@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import type { Plan, PlanOp } from '../../../shared/types.ts';
 import { PersonLink, RegionName } from '../../../shared/names.tsx';
 // the server's one table of field labels (shared with the audit log)
-import { FIELD_NAMES } from '../../../../../src/registry/adjustment.schema.ts';
+import { FIELD_NAMES } from '../../../../../src/registry/registry.contract.ts';
 
 
 
