@@ -172,10 +172,7 @@ describe('architecture', () => {
     'web/src/features/microcredit/pages/LoansPage.tsx', 'web/src/features/microcredit/pages/SubsidyPage.tsx', 'web/src/features/monitoring/components/HouseholdForms.tsx',
     'web/src/features/monitoring/components/IdentifyForm.tsx', 'web/src/features/monitoring/pages/AlertsPage.tsx', 'web/src/features/monitoring/pages/CampaignPage.tsx',
     'web/src/features/monitoring/pages/FiguresPage.tsx', 'web/src/features/monitoring/pages/HouseholdPage.tsx', 'web/src/features/monitoring/pages/MonitoringPage.tsx',
-    'web/src/features/quality/components/ImportPrecheck.tsx', 'web/src/features/quality/pages/QualityPage.tsx', 'web/src/features/registry/components/AdjustmentForm.tsx',
-    'web/src/features/registry/components/PersonRecords.tsx', 'web/src/features/registry/components/pickers.tsx', 'web/src/features/registry/pages/AdjustmentsPage.tsx',
-    'web/src/features/registry/pages/HouseholdPage.tsx', 'web/src/features/registry/pages/ImportPage.tsx', 'web/src/features/registry/pages/PersonPage.tsx',
-    'web/src/features/registry/pages/RosterPage.tsx', 'web/src/features/subsidy/components/PayrollSections.tsx', 'web/src/features/subsidy/pages/PayrollPage.tsx',
+    'web/src/features/registry/components/PersonRecords.tsx', 'web/src/features/subsidy/components/PayrollSections.tsx', 'web/src/features/subsidy/pages/PayrollPage.tsx',
     'web/src/features/subsidy/pages/SubsidyPage.tsx', 'web/src/shared/hooks.ts', 'web/src/shared/layout.tsx',
     'web/src/shared/names.tsx',
   ]);

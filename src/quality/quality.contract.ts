@@ -11,7 +11,7 @@ const isoDate = z.string().refine((s) => { const r = parseDateStrict(s); return 
 export const SEVERITIES = ['错误', '提示'] as const;
 export const PROBLEM_STATUSES = ['未处理', '已更正', '确认无误'] as const;
 export const RUN_KINDS = ['full', 'incremental'] as const;
-export const RUN_KIND_LABELS: Record<(typeof RUN_KINDS)[number], string> = { full: '全量', incremental: '增量' };
+export const RUN_KIND_LABELS: Record<(typeof RUN_KINDS)[number], string> = { full: '全部', incremental: '增量' };
 export const ProblemStatus = z.enum(PROBLEM_STATUSES);
 
 /** A custom rule as a county administrator writes it (validated again on save, with Chinese errors). */
@@ -80,7 +80,7 @@ export const Trend = z.object({
   corrected: z.number(),
   byStatus: z.record(z.string(), z.number()),
   runs: z.array(z.object({
-    id: z.number(), kind: z.string(), asOf: z.string(), at: z.string(), found: z.number(), newProblems: z.number(), corrected: z.number(), openAfter: z.number(),
+    id: z.number(), kind: z.enum(RUN_KINDS), asOf: z.string(), at: z.string(), found: z.number(), newProblems: z.number(), corrected: z.number(), openAfter: z.number(),
     ruleCounts: z.record(z.string(), z.number()), townshipCounts: z.record(z.string(), z.number()),
   })),
 });

@@ -172,7 +172,7 @@ export const PlanSchema = z.object({
   errors: z.array(z.string()), warnings: z.array(z.string()), ops: z.array(PlanOpSchema),
   townshipCode: z.string().nullable(), householdNo: z.string().nullable(), personIds: z.array(z.number()), townships: z.array(z.string()),
 });
-export type PlanView = z.infer<typeof PlanSchema>;
+export type AdjustmentPlanView = z.infer<typeof PlanSchema>;
 export const FileSchema = z.object({ id: z.number(), filename: z.string(), mime: z.string(), size: z.number(), sha256: z.string(), uploadedAt: z.string() });
 export const FileParams = z.object({ id: z.coerce.number().int().positive(), fileId: z.coerce.number().int().positive() });
 export const AdjustmentListQuery = z.object({
