@@ -83,8 +83,9 @@ describe('architecture', () => {
 
   const server = src.filter((f) => !/\.test\.ts$|testkit|testing|fixtures/.test(f));
   const SQL = /\bsql`|\bsql<|\.selectFrom\(|\.insertInto\(|\.updateTable\(|\.deleteFrom\(/;
-  // the database layer itself, and hand-written hot paths kept as plain SQL on purpose
-  const SQL_ELSEWHERE = new Set(['src/shared/db/database.ts', 'src/shared/db/migrate.ts', 'src/shared/db/tables-gen.ts', 'src/subsidy/payroll-build.sql.ts']);
+  // the database layer itself (with backup and restore, which walk every table of the schema),
+  // and hand-written hot paths kept as plain SQL on purpose
+  const SQL_ELSEWHERE = new Set(['src/shared/db/database.ts', 'src/shared/db/migrate.ts', 'src/shared/db/tables-gen.ts', 'src/system/backup.ts', 'src/subsidy/payroll-build.sql.ts']);
   const PENDING_SQL_OUTSIDE_STORES = new Set([
     'src/quality/nightly.ts',
     'src/registry/adjustment-apply.ts',
@@ -93,7 +94,6 @@ describe('architecture', () => {
     'src/registry/roster-export.ts',
     'src/registry/roster-import.ts',
     'src/registry/roster.cli.ts',
-    'src/system/backup.ts',
     'src/system/first-start.ts',
     'src/system/retention.ts',
     'src/system/system.routes.ts',
@@ -170,16 +170,7 @@ describe('architecture', () => {
   const PENDING_UNTYPED = new Set([
     'web/src/features/home/components/HomeSections.tsx',
     'web/src/features/home/pages/HomePage.tsx',
-    'web/src/features/quality/components/ImportPrecheck.tsx',
-    'web/src/features/quality/pages/QualityPage.tsx',
-    'web/src/features/registry/components/AdjustmentForm.tsx',
     'web/src/features/registry/components/PersonRecords.tsx',
-    'web/src/features/registry/components/pickers.tsx',
-    'web/src/features/registry/pages/AdjustmentsPage.tsx',
-    'web/src/features/registry/pages/HouseholdPage.tsx',
-    'web/src/features/registry/pages/ImportPage.tsx',
-    'web/src/features/registry/pages/PersonPage.tsx',
-    'web/src/features/registry/pages/RosterPage.tsx',
     'web/src/shared/layout.tsx',
     'web/src/shared/names.tsx',
   ]);

@@ -1,7 +1,7 @@
 // Custom rules written by a county administrator in the expression language: validated on save
 // (parse + type check, clear Chinese errors), turned into a catalogue rule, and previewed
 // (how many people it would flag) before it is switched on.
-import { z } from 'zod';
+import { customRuleSchema, type CustomRuleDef } from './quality.contract.ts';
 import type { IsoDate } from '../shared/dates.ts';
 import { compileExpression, type Env } from './expr/compile.ts';
 import { ExprError } from './expr/lexer.ts';
@@ -10,17 +10,7 @@ import { runQuality } from './engine.ts';
 import { render } from './engine.ts';
 import type { GroupRule, PersonFacts, RosterPerson, Severity } from './types.ts';
 
-export const customRuleSchema = z.object({
-  code: z.string().regex(/^CUSTOM_[A-Z0-9_]{1,40}$/, '规则代码应以CUSTOM_开头，只含大写字母、数字和下划线'),
-  name: z.string().trim().min(2, '规则名称至少2个字').max(40, '规则名称最多40个字'),
-  severity: z.enum(['错误', '提示']),
-  expression: z.string().trim().min(1, '请填写规则条件').max(2000, '规则条件最多2000个字符'),
-  /** explanation shown to the village: may use {姓名} {身份证号} {户编号} {村代码} {与户主关系} */
-  message: z.string().trim().max(200, '说明最多200个字').optional(),
-  enabled: z.boolean().default(true),
-  version: z.number().int().positive().default(1),
-});
-export type CustomRuleDef = z.infer<typeof customRuleSchema>;
+export { customRuleSchema, type CustomRuleDef };
 
 export interface ExpressionCheck {
   ok: boolean;

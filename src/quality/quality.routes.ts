@@ -5,45 +5,26 @@
 import { maskDeep, maskInText } from '../shared/mask.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import ExcelJS from 'exceljs';
 import { appendAudit } from '../shared/audit.ts';
 import { actorOf, requirePermission } from '../auth/index.ts';
 import type { AppContext } from '../shared/context.ts';
 import { AppError } from '../shared/errors.ts';
-import { parseDateStrict, todayIso } from '../shared/dates.ts';
+import { todayIso } from '../shared/dates.ts';
 import { streamRegisterForQuality } from '../registry/index.ts';
 import { BUILT_IN_RULES } from './catalogue.ts';
-import { checkExpression, customRuleSchema, previewCustomRule } from './custom-rule.ts';
+import { checkExpression, previewCustomRule } from './custom-rule.ts';
+import { fileAnswer } from '../shared/http/attachment.ts';
+import {
+  Catalogue, CatalogueEntry, ExpressionBody, ExpressionCheck, ImportCheck, ImportCheckParam, Ok, ProblemIdParam, ProblemList, ProblemQuery, ProblemUpdate,
+  RuleCodeParam, RulePreview, RulePreviewBody, RuleSwitchBody, RunBody, RunSummary, SaveRuleBody, Trend, TrendQuery,
+} from './quality.contract.ts';
 import { describeFields, describeFunctions } from './expr/compile.ts';
 import { listCatalogue, saveCustomRule, setRuleEnabled } from './rules.store.ts';
 import { listProblems, qualityTrend, rowToPerson, runOnRegister, updateProblem } from './quality.store.ts';
 import type { RosterPerson } from './types.ts';
 import { checkImport } from './import-check.ts';
 import { maskIdText } from '../shared/idnumber.ts';
-
-const isoDate = z.string().refine((s) => { const r = parseDateStrict(s); return r.ok && !!r.date; }, '日期无效（应为YYYY-MM-DD）')
-  .transform((s) => parseDateStrict(s) as { ok: true; date: string }).transform((r) => r.date);
-const Status = z.enum(['未处理', '已更正', '确认无误']);
-
-const CatalogueEntry = z.object({
-  code: z.string(), name: z.string(), severity: z.string(), scope: z.string(), set: z.string(), version: z.number(), description: z.string(),
-  templates: z.record(z.string(), z.string()), enabled: z.boolean(), custom: z.boolean(), expression: z.string().optional(), message: z.string().optional(),
-});
-const RunSummary = z.object({
-  runId: z.number(), kind: z.enum(['full', 'incremental']), asOf: z.string(), persons: z.number(), found: z.number(), newProblems: z.number(),
-  corrected: z.number(), openAfter: z.number(), ruleCounts: z.record(z.string(), z.number()), townshipCounts: z.record(z.string(), z.number()),
-});
-const ProblemView = z.object({
-  id: z.number(), ruleCode: z.string(), ruleName: z.string(), severity: z.string(), personId: z.number(), householdNo: z.string(), idNumber: z.string(),
-  name: z.string(), villageCode: z.string(), townshipCode: z.string(), message: z.string(), status: z.string(), reason: z.string().nullable(),
-  assignedTo: z.string().nullable(), firstSeenAt: z.string(), lastSeenAt: z.string(), resolvedAt: z.string().nullable(), resolvedBy: z.string().nullable(),
-});
-export const ProblemQuery = z.object({
-  townshipCode: z.string().regex(/^\d{9}$/).optional(), villageCode: z.string().regex(/^\d{12}$/).optional(), ruleCode: z.string().max(60).optional(),
-  severity: z.enum(['错误', '提示']).optional(), status: Status.optional(), assignedTo: z.string().max(60).optional(), householdNo: z.string().max(40).optional(),
-  page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50),
-});
 
 /** Mask the ID as written in lists (the list is for villages). */
 const maskWritten = (s: string) => maskIdText(s.trim());
@@ -58,17 +39,17 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     await runOnRegister(db(), c.countyCode, { householdNos: c.householdNos ?? undefined, actor: c.actor });
   });
 
-  r.get('/quality/rules', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '规则目录（内置与自定义）', response: { 200: z.object({ rules: z.array(CatalogueEntry), fields: z.array(z.object({ names: z.array(z.string()), type: z.string(), label: z.string() })), functions: z.array(z.object({ names: z.array(z.string()), doc: z.string() })) }) } } }, async (req) => {
+  r.get('/quality/rules', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '规则目录（内置与自定义）', response: { 200: Catalogue } } }, async (req) => {
     const user = requirePermission(req, 'quality.work');
     return { rules: await listCatalogue(db(), user.countyCode), fields: describeFields(), functions: describeFunctions() };
   });
 
-  r.post('/quality/rules/check', { config: { permission: 'quality.rules' }, schema: { tags: ['数据清洗'], summary: '检查规则条件（语法与类型）', body: z.object({ expression: z.string().max(2000) }), response: { 200: z.object({ ok: z.boolean(), error: z.string().optional(), position: z.number().optional() }) } } }, async (req) => {
+  r.post('/quality/rules/check', { config: { permission: 'quality.rules' }, schema: { tags: ['数据清洗'], summary: '检查规则条件（语法与类型）', body: ExpressionBody, response: { 200: ExpressionCheck } } }, async (req) => {
     requirePermission(req, 'quality.rules');
     return checkExpression(req.body.expression);
   });
 
-  r.post('/quality/rules/preview', { config: { permission: 'quality.rules' }, schema: { tags: ['数据清洗'], summary: '预览：规则会标出多少人', body: customRuleSchema.extend({ asOf: isoDate.optional() }), response: { 200: z.object({ flagged: z.number(), total: z.number(), samples: z.array(z.record(z.string(), z.string())) }) } } }, async (req) => {
+  r.post('/quality/rules/preview', { config: { permission: 'quality.rules' }, schema: { tags: ['数据清洗'], summary: '预览：规则会标出多少人', body: RulePreviewBody, response: { 200: RulePreview } } }, async (req) => {
     const user = requirePermission(req, 'quality.rules');
     const check = checkExpression(req.body.expression);
     if (!check.ok) throw new AppError('VALIDATION', `规则条件有误：${check.error}`, { position: check.position });
@@ -78,31 +59,29 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     return { ...p, samples: p.samples.map((s) => maskDeep({ ...s, 身份证号: maskWritten(s['身份证号']) })) };
   });
 
-  r.post('/quality/rules', { config: { permission: 'quality.rules', countyLevel: true }, schema: { tags: ['数据清洗'], summary: '保存自定义规则（每次保存为新版本）', body: z.unknown(), response: { 200: CatalogueEntry } } }, async (req) => {
+  r.post('/quality/rules', { config: { permission: 'quality.rules', countyLevel: true }, schema: { tags: ['数据清洗'], summary: '保存自定义规则（每次保存为新版本）', body: SaveRuleBody, response: { 200: CatalogueEntry } } }, async (req) => {
     const user = requirePermission(req, 'quality.rules');
     return saveCustomRule(db(), user.countyCode, req.body, actorOf(user));
   });
 
-  r.patch('/quality/rules/:code', { config: { permission: 'quality.rules', countyLevel: true }, schema: { tags: ['数据清洗'], summary: '启用或停用规则', params: z.object({ code: z.string().max(60) }), body: z.object({ enabled: z.boolean() }), response: { 200: z.object({ ok: z.boolean() }) } } }, async (req) => {
+  r.patch('/quality/rules/:code', { config: { permission: 'quality.rules', countyLevel: true }, schema: { tags: ['数据清洗'], summary: '启用或停用规则', params: RuleCodeParam, body: RuleSwitchBody, response: { 200: Ok } } }, async (req) => {
     const user = requirePermission(req, 'quality.rules');
     await setRuleEnabled(db(), user.countyCode, req.params.code, req.body.enabled, actorOf(user));
     return { ok: true };
   });
 
-  r.get('/quality/import-check/:importId', { config: { permission: 'registry.import' }, schema: { tags: ['数据清洗'], summary: '导入预览的数据清洗预检（写入前）', params: z.object({ importId: z.string().uuid() }),
-    response: { 200: z.object({ persons: z.number(), asOf: z.string(), total: z.number(),
-      byRule: z.array(z.object({ code: z.string(), name: z.string(), severity: z.string(), count: z.number() })),
-      items: z.array(z.object({ rowNumber: z.number(), code: z.string(), name: z.string(), severity: z.string(), householdNo: z.string(), personName: z.string(), idNumber: z.string(), message: z.string() })) }) } } }, async (req) => {
+  r.get('/quality/import-check/:importId', { config: { permission: 'registry.import' }, schema: { tags: ['数据清洗'], summary: '导入预览的数据清洗预检（写入前）', params: ImportCheckParam,
+    response: { 200: ImportCheck } } }, async (req) => {
     const user = requirePermission(req, 'registry.import');
     return checkImport(db(), user.countyCode, req.params.importId);
   });
 
-  r.post('/quality/runs', { config: { permission: 'quality.run', countyLevel: true }, schema: { tags: ['数据清洗'], summary: '运行数据清洗（全部或指定户）', body: z.object({ asOf: isoDate.optional(), householdNos: z.array(z.string().min(1).max(40)).max(1000).optional() }), response: { 200: RunSummary } } }, async (req) => {
+  r.post('/quality/runs', { config: { permission: 'quality.run', countyLevel: true }, schema: { tags: ['数据清洗'], summary: '运行数据清洗（全部或指定户）', body: RunBody, response: { 200: RunSummary } } }, async (req) => {
     const user = requirePermission(req, 'quality.run');
     return runOnRegister(db(), user.countyCode, { asOf: req.body.asOf, householdNos: req.body.householdNos, actor: actorOf(user) });
   });
 
-  r.get('/quality/problems', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '问题清单（按乡镇、村、规则、严重程度、状态筛选）', querystring: ProblemQuery, response: { 200: z.object({ total: z.number(), items: z.array(ProblemView) }) } } }, async (req) => {
+  r.get('/quality/problems', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '问题清单（按乡镇、村、规则、严重程度、状态筛选）', querystring: ProblemQuery, response: { 200: ProblemList } } }, async (req) => {
     const user = requirePermission(req, 'quality.work');
     const q = req.query;
     for (const code of [q.townshipCode, q.villageCode]) {
@@ -114,13 +93,13 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     return { total: out.total, items: out.items.map((i) => ({ ...i, idNumber: maskWritten(i.idNumber), message: maskInText(i.message) })) };
   });
 
-  r.patch('/quality/problems/:id', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '处理问题：确认无误（须填理由）、已更正、指派', params: z.object({ id: z.coerce.number().int().positive() }), body: z.object({ status: Status.optional(), reason: z.string().max(500).optional(), assignedTo: z.string().max(60).nullable().optional() }), response: { 200: z.object({ ok: z.boolean() }) } } }, async (req) => {
+  r.patch('/quality/problems/:id', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '处理问题：确认无误（须填理由）、已更正、指派', params: ProblemIdParam, body: ProblemUpdate, response: { 200: Ok } } }, async (req) => {
     const user = requirePermission(req, 'quality.work');
     await updateProblem(db(), user.countyCode, req.params.id, user.regionCode, req.body, actorOf(user));
     return { ok: true };
   });
 
-  r.get('/quality/problems.xlsx', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '导出问题清单（xlsx，发给村里核实；身份证号已遮蔽）', querystring: ProblemQuery.omit({ page: true, pageSize: true }) } }, async (req, reply) => {
+  r.get('/quality/problems.xlsx', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '导出问题清单（xlsx，发给村里核实；身份证号已遮蔽）', querystring: ProblemQuery.omit({ page: true, pageSize: true }), response: { 200: fileAnswer('数据清洗问题清单 xlsx') } } }, async (req, reply) => {
     const user = requirePermission(req, 'quality.work');
     const names = new Map(BUILT_IN_RULES.map((x) => [x.code, x.name]));
     for (const c of await listCatalogue(db(), user.countyCode)) names.set(c.code, c.name);
@@ -138,10 +117,10 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     await appendAudit(db(), actorOf(user), { action: 'quality.problems.export', countyCode: user.countyCode, detail: { rows: out.items.length, filter: req.query } });
     const name = `数据清洗问题清单_${user.regionCode}_${todayIso()}.xlsx`;
     return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="problems.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`).send(buf);
+      .header('content-disposition', `attachment; filename="problems.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`).send(buf as unknown as string);
   });
 
-  r.get('/quality/trend', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '未处理问题趋势与核实更正数', querystring: z.object({ since: isoDate.optional() }) } }, async (req) => {
+  r.get('/quality/trend', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '未处理问题趋势与核实更正数', querystring: TrendQuery, response: { 200: Trend } } }, async (req) => {
     const user = requirePermission(req, 'quality.work');
     return qualityTrend(db(), user.countyCode, req.query.since);
   });

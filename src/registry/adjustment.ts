@@ -2,13 +2,16 @@
 // the households it touches gives either Chinese errors or a plan — the exact list of changes
 // (with before/after) that approval writes to the register. No I/O here; the store loads the
 // state, calls planAdjustment, and applies the plan in one transaction.
-import { REMOVAL_REASONS, KIND_NAMES, FIELD_NAMES, type AdjustmentInput, type PersonInput } from './adjustment.schema.ts';
+import { REMOVAL_REASONS, KIND_NAMES, FIELD_NAMES, type AdjustmentInput, type PersonInput } from './registry.contract.ts';
 import { validateId, sexFromId, birthDateFromId } from '../shared/idnumber.ts';
 import { isValidDate, type IsoDate } from '../shared/dates.ts';
 import { defaultSupportEnd } from '../shared/entitlement.ts';
 import { isVillageCode, townshipOf } from '../shared/region.ts';
 
-export * from './adjustment.schema.ts';
+export {
+  ADJUSTMENT_KINDS, type AdjustmentKind, KIND_NAMES, ADJUSTMENT_STATUSES, type AdjustmentStatus, STATUS_NAMES, REMOVAL_REASONS, RELATIONS, CATEGORIES,
+  AccountInput, PersonInput, PersonChanges, AdjustmentInput, FIELD_NAMES,
+} from './registry.contract.ts';
 
 // ---- the state the rules look at ----
 

@@ -3,7 +3,6 @@
 // masked unless the role may see personal data, every export audited.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { requirePermission, canUnmask, actorOf } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { receiveUpload } from '../shared/http/upload.ts';
@@ -11,35 +10,13 @@ import type { AppContext } from '../shared/context.ts';
 import { startImportPreview, startImportApply, countsOf } from './roster-import.ts';
 import { getImportBatch, listImportRows, listImportProblems, listImportBatches } from './roster-import.store.ts';
 import { exportRoster, problemsXlsx } from './roster-export.ts';
+import { fileAnswer } from '../shared/http/attachment.ts';
+import { ExportQuery, ImportId, ImportList, ImportListQuery, ImportStarted as Started, ImportView, ImportViewQuery } from './registry.contract.ts';
 
 const TAG = ['花名册导入导出'];
 const MAX_UPLOAD = 256 * 1024 * 1024;
-const ImportId = z.object({ id: z.string().uuid() });
-const Started = z.object({ id: z.string(), jobId: z.string() });
-const PreviewRow = z.object({
-  rowNumber: z.number(), householdNo: z.string(), name: z.string(), idNumber: z.string(), villageCode: z.string(), status: z.string(),
-  changes: z.array(z.object({ field: z.string(), label: z.string(), before: z.unknown(), after: z.unknown() })).nullable(),
-});
-const Problem = z.object({ rowNumber: z.number(), column: z.string(), value: z.string(), reason: z.string(), severity: z.enum(['rejected', 'corrected', 'error', 'warning']) });
-const Counts = z.object({ read: z.number(), added: z.number(), changed: z.number(), unchanged: z.number(), rejected: z.number(), corrected: z.number(), errors: z.number(), warnings: z.number(), notInFile: z.number() });
-export const ImportView = z.object({
-  id: z.string(), filename: z.string(), status: z.string(), error: z.string(), jobId: z.string().nullable(), createdAt: z.string(), appliedAt: z.string().nullable(),
-  createdBy: z.number().nullable(), appliedBy: z.number().nullable(), selfApplied: z.boolean().describe('由上传人本人确认导入（本县内控设置允许单人办理时）'),
-  format: z.string(), encoding: z.string(), sha256: z.string(),
-  counts: Counts.nullable(), warnings: z.array(z.string()),
-  added: z.array(PreviewRow), changed: z.array(PreviewRow), problems: z.array(Problem), rejected: z.array(Problem),
-  totals: z.object({ added: z.number(), changed: z.number(), problems: z.number(), rejected: z.number() }),
-  offset: z.number(), limit: z.number(),
-});
-const ExportQuery = z.object({
-  format: z.enum(['xlsx', 'csv']).default('xlsx'),
-  village: z.string().regex(/^\d{12}$/, '村代码应为12位数字').optional(),
-  township: z.string().regex(/^\d{9}$/, '乡镇代码应为9位数字').optional(),
-  status: z.enum(['正常', '已核减']).optional(),
-  q: z.string().max(60).optional(),
-  /** 0: masked even for a role that may see personal data */
-  unmask: z.enum(['0', '1', 'true', 'false']).optional(),
-});
+/** A file goes out as is: Fastify sends a Buffer untouched, and fileAnswer describes it as a binary string. */
+const asFile = (content: Buffer | string) => content as unknown as string;
 
 export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -51,7 +28,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.import');
     const file = await receiveUpload(req, { maxBytes: MAX_UPLOAD, what: '花名册文件' });
-    let started;
+    let started: Awaited<ReturnType<typeof startImportPreview>>;
     try {
       started = await startImportPreview(db, { content: await file.read(), sha256: file.sha256, filename: file.filename, countyCode: user.countyCode, userId: user.id, regionCode: user.regionCode });
     } finally { await file.remove(); }
@@ -70,8 +47,8 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
   r.get('/registry/imports', {
     config: { permission: 'registry.import' },
     schema: {
-      tags: TAG, summary: '本县最近的花名册导入', querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
-      response: { 200: z.object({ items: z.array(z.object({ id: z.string(), filename: z.string(), status: z.string(), error: z.string(), createdAt: z.string(), appliedAt: z.string().nullable(), counts: Counts.nullable() })) }) },
+      tags: TAG, summary: '本县最近的花名册导入', querystring: ImportListQuery,
+      response: { 200: ImportList },
     },
   }, async (req) => {
     const user = requirePermission(req, 'registry.import');
@@ -83,7 +60,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     config: { permission: 'registry.import' },
     schema: {
       tags: TAG, summary: '导入预览/结果：统计与分页的新增、变更、问题行', params: ImportId,
-      querystring: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+      querystring: ImportViewQuery,
       response: { 200: ImportView },
     },
   }, async (req) => {
@@ -108,7 +85,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
 
   r.get('/registry/imports/:id/problems.xlsx', {
     config: { permission: 'registry.import' },
-    schema: { tags: TAG, summary: '下载问题清单（拒绝、更正、提示的行：行号、列、内容、原因）', params: ImportId },
+    schema: { tags: TAG, summary: '下载问题清单（拒绝、更正、提示的行：行号、列、内容、原因）', params: ImportId, response: { 200: fileAnswer('导入问题清单 xlsx') } },
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.import');
     const b = await getImportBatch(db, req.params.id);
@@ -119,12 +96,12 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     return reply
       .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="problems.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
-      .send(content);
+      .send(asFile(content));
   });
 
   r.get('/registry/export', {
     config: { permission: 'registry.export' },
-    schema: { tags: TAG, summary: '导出花名册（xlsx/csv，按村、状态、关键词筛选；无权查看者脱敏；记审计）', querystring: ExportQuery },
+    schema: { tags: TAG, summary: '导出花名册（xlsx/csv，按村、状态、关键词筛选；无权查看者脱敏；记审计）', querystring: ExportQuery, response: { 200: fileAnswer('花名册 xlsx 或 csv') } },
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.export');
     const q = req.query;
@@ -141,6 +118,6 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
       .header('content-disposition', `attachment; filename="roster.${q.format}"; filename*=UTF-8''${encodeURIComponent(out.filename)}`)
       .header('x-row-count', String(out.rows))
       .header('x-masked', unmasked ? '0' : '1')
-      .send(out.content);
+      .send(asFile(out.content));
   });
 }

@@ -1,7 +1,7 @@
 // The form's values → the body of POST /api/registry/adjustments (the server's AdjustmentInput).
 // Pure, so a test can hold it against the server's schema.
 import type { Dayjs } from 'dayjs';
-import type { AdjustmentKind } from '../../shared/types.ts';
+import type { AdjustmentKind } from './api.ts';
 
 const d = (v: Dayjs | null | undefined) => (v ? v.format('YYYY-MM-DD') : null);
 const clean = <T extends Record<string, unknown>>(o: T) =>

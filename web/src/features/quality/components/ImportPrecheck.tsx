@@ -1,23 +1,17 @@
 // 数据清洗预检: the county's cleaning rules over an import preview, before anything is written.
 import { Alert, Space, Table, Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { legacyApi, errorMessage } from '../../../shared/api.ts';
+import { errorMessage } from '../../../shared/api.ts';
 import { formatCount } from '../../../shared/format.ts';
 
-interface ImportCheck {
-  persons: number;
-  asOf: string;
-  total: number;
-  byRule: { code: string; name: string; severity: string; count: number }[];
-  items: { rowNumber: number; code: string; name: string; severity: string; householdNo: string; personName: string; idNumber: string; message: string }[];
-}
+import { qualityApi } from '../api.ts';
 
 const severityTag = (s: string) => <Tag color={s === '错误' ? 'red' : 'gold'}>{s}</Tag>;
 
 export function ImportPrecheck({ importId }: { importId: string }) {
   const q = useQuery({
     queryKey: ['quality', 'import-check', importId],
-    queryFn: ({ signal }) => legacyApi.get<ImportCheck>(`/quality/import-check/${importId}`, undefined, signal),
+    queryFn: ({ signal }) => qualityApi.importCheck(importId, signal),
     staleTime: Infinity,
   });
   if (q.isError) return <Alert type="error" showIcon title={errorMessage(q.error)} />;

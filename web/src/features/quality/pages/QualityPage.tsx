@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, DatePicker, Form, Input, Modal, Radio, Select, Space, Statistic, Switch, Table, Tabs, Tag, Tooltip, TreeSelect } from 'antd';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { legacyApi, errorMessage } from '../../../shared/api.ts';
+import { errorMessage } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { formatCount, formatDateTime } from '../../../shared/format.ts';
@@ -13,13 +13,11 @@ import { PageHeader } from '../../../shared/ui.tsx';
 import { Chart } from '../../../shared/Chart.tsx';
 import { useRegionTree } from '../../../shared/layout.tsx';
 import { PersonLink, RegionName } from '../../../shared/names.tsx';
-import type { RegionNode } from '../../../shared/types.ts';
+import {
+  PROBLEM_STATUSES, RUN_KIND_LABELS, SEVERITIES, qualityApi, type CatalogueEntryView as Rule, type CatalogueView as Catalogue, type ProblemChange, type ProblemItemView as Problem,
+} from '../api.ts';
 
-interface Rule { code: string; name: string; severity: string; scope: string; set: string; version: number; description: string; enabled: boolean; custom: boolean; expression?: string }
-interface Catalogue { rules: Rule[]; fields: { names: string[]; type: string; label: string }[]; functions: { names: string[]; doc: string }[] }
-interface Problem { id: number; personId: number; ruleCode: string; ruleName: string; severity: string; householdNo: string; idNumber: string; name: string; villageCode: string;
-  townshipCode: string; message: string; status: string; reason: string | null; assignedTo: string | null; lastSeenAt: string }
-interface Trend { corrected: number; byStatus: Record<string, number>; runs: { id: number; kind: string; asOf: string; at: string; found: number; newProblems: number; corrected: number; openAfter: number }[] }
+type RegionNode = NonNullable<ReturnType<typeof useRegionTree>['data']>[number];
 
 /** 乡镇 or 村 from the region tree (the user's own region only), instead of typing codes. */
 function RegionSelect({ onChange }: { onChange: (code: string | undefined) => void }) {
@@ -45,9 +43,9 @@ function Problems({ rules }: { rules: Rule[] }) {
     const [confirming, setConfirming] = useState<Problem | null>(null);
   const [reason, setReason] = useState('');
   const list = useQuery({ queryKey: ['quality', 'problems', filter], placeholderData: keepPreviousData,
-    queryFn: ({ signal }) => legacyApi.get<{ total: number; items: Problem[] }>('/quality/problems', filter, signal) });
+    queryFn: ({ signal }) => qualityApi.problems(filter, signal) });
   const change = useMutation({
-    mutationFn: (v: { id: number; status?: string; reason?: string; assignedTo?: string | null }) => legacyApi.patch(`/quality/problems/${v.id}`, v),
+    mutationFn: (v: ProblemChange) => qualityApi.changeProblem(v),
     onSuccess: () => { notify.success('已保存'); setConfirming(null); setReason(''); void qc.invalidateQueries({ queryKey: ['quality'] }); },
     onError: (e) => notify.error(errorMessage(e)),
   });
@@ -58,9 +56,9 @@ function Problems({ rules }: { rules: Rule[] }) {
         <RegionSelect onChange={(code) => setFilter((f) => ({ ...f, townshipCode: code?.length === 9 ? code : undefined, villageCode: code?.length === 12 ? code : undefined, page: 1 }))} />
         <Select placeholder="规则" allowClear style={{ width: 240 }} showSearch optionFilterProp="label" onChange={(v) => set('ruleCode', v)}
           options={rules.map((r) => ({ value: r.code, label: `${r.name}（${r.code}）` }))} />
-        <Select placeholder="严重程度" allowClear style={{ width: 110 }} value={filter.severity as string | undefined} onChange={(v: string | undefined) => set('severity', v)} options={['错误', '提示'].map((v) => ({ value: v, label: v }))} />
+        <Select placeholder="严重程度" allowClear style={{ width: 110 }} value={filter.severity as string | undefined} onChange={(v: string | undefined) => set('severity', v)} options={SEVERITIES.map((v) => ({ value: v, label: v }))} />
         <Radio.Group value={filter.status ?? ''} onChange={(e) => set('status', e.target.value)} optionType="button"
-          options={[{ value: '未处理', label: '未处理' }, { value: '已更正', label: '已更正' }, { value: '确认无误', label: '确认无误' }, { value: '', label: '全部' }]} />
+          options={[...PROBLEM_STATUSES.map((v) => ({ value: v, label: v })), { value: '', label: '全部' }]} />
         <Input.Search placeholder="指派给" allowClear onSearch={(v) => set('assignedTo', v)} style={{ width: 140 }} />
       </Space>
       <Table<Problem> size="small" rowKey="id" loading={list.isFetching} dataSource={list.data?.items ?? []} tableLayout="fixed" data-testid="problems-table"
@@ -95,9 +93,9 @@ function Runs() {
   const { can } = useAuth();
   const qc = useQueryClient();
   const [asOf, setAsOf] = useState<string | undefined>();
-  const trend = useQuery({ queryKey: ['quality', 'trend'], queryFn: ({ signal }) => legacyApi.get<Trend>('/quality/trend', undefined, signal) });
+  const trend = useQuery({ queryKey: ['quality', 'trend'], queryFn: ({ signal }) => qualityApi.trend(signal) });
   const run = useMutation({
-    mutationFn: () => legacyApi.post<{ found: number; newProblems: number; corrected: number }>('/quality/runs', asOf ? { asOf } : {}),
+    mutationFn: () => qualityApi.run(asOf),
     onSuccess: (r) => { notify.success(`清洗完成：发现问题 ${r.found} 条，新增 ${r.newProblems} 条，核实更正 ${r.corrected} 条`); void qc.invalidateQueries({ queryKey: ['quality'] }); },
     onError: (e) => notify.error(errorMessage(e)),
   });
@@ -116,7 +114,7 @@ function Runs() {
           series: [{ name: '未处理', type: 'line', data: runs.map((r) => r.openAfter) }, { name: '核实更正', type: 'bar', data: runs.map((r) => r.corrected) }] }} />
       </Card>
       <Table size="small" rowKey="id" dataSource={[...runs].reverse()} pagination={{ pageSize: 10 }}
-        columns={[{ title: '时间', dataIndex: 'at', render: formatDateTime }, { title: '方式', dataIndex: 'kind', render: (k) => (k === 'full' ? '全部' : '增量') },
+        columns={[{ title: '时间', dataIndex: 'at', render: formatDateTime }, { title: '方式', dataIndex: 'kind', render: (k: keyof typeof RUN_KIND_LABELS) => RUN_KIND_LABELS[k] },
           { title: '核查日期', dataIndex: 'asOf' }, { title: '发现', dataIndex: 'found' }, { title: '新增', dataIndex: 'newProblems' }, { title: '核实更正', dataIndex: 'corrected' }, { title: '运行后未处理', dataIndex: 'openAfter' }]} />
     </Space>
   );
@@ -128,12 +126,12 @@ function Rules({ cat }: { cat?: Catalogue }) {
   const [form] = Form.useForm();
   const [check, setCheck] = useState<{ ok: boolean; error?: string } | null>(null);
   const [preview, setPreview] = useState<{ flagged: number; total: number } | null>(null);
-  const toggle = useMutation({ mutationFn: (v: { code: string; enabled: boolean }) => legacyApi.patch(`/quality/rules/${v.code}`, { enabled: v.enabled }),
+  const toggle = useMutation({ mutationFn: (v: { code: string; enabled: boolean }) => qualityApi.switchRule(v.code, v.enabled),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['quality', 'rules'] }), onError: (e) => notify.error(errorMessage(e)) });
-  const save = useMutation({ mutationFn: (v: unknown) => legacyApi.post<Rule>('/quality/rules', v),
+  const save = useMutation({ mutationFn: (v: unknown) => qualityApi.saveRule(v),
     onSuccess: (r) => { notify.success(`已保存：${r.name}（第${r.version}版）`); void qc.invalidateQueries({ queryKey: ['quality', 'rules'] }); }, onError: (e) => notify.error(errorMessage(e)) });
-  const doCheck = async (expression: string) => { setPreview(null); setCheck(expression.trim() ? await legacyApi.post('/quality/rules/check', { expression }) : null); };
-  const doPreview = async () => { try { setPreview(await legacyApi.post('/quality/rules/preview', await form.validateFields())); } catch (e) { if (e instanceof Error) notify.error(errorMessage(e)); } };
+  const doCheck = async (expression: string) => { setPreview(null); setCheck(expression.trim() ? await qualityApi.checkExpression(expression) : null); };
+  const doPreview = async () => { try { setPreview(await qualityApi.previewRule(await form.validateFields())); } catch (e) { if (e instanceof Error) notify.error(errorMessage(e)); } };
   const editable = can('quality.rules');
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -172,7 +170,7 @@ function Rules({ cat }: { cat?: Catalogue }) {
 }
 
 export default function QualityPage() {
-  const cat = useQuery({ queryKey: ['quality', 'rules'], queryFn: ({ signal }) => legacyApi.get<Catalogue>('/quality/rules', undefined, signal) });
+  const cat = useQuery({ queryKey: ['quality', 'rules'], queryFn: ({ signal }) => qualityApi.catalogue(signal) });
   return (
     <>
       <PageHeader title="数据清洗" sub="按规则检查花名册，乡镇逐条核实处理；问题消除后计入核实更正数。" />

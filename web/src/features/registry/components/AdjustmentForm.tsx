@@ -7,16 +7,15 @@ import type { UploadFile } from 'antd';
 import { PlusOutlined, MinusCircleOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
-import { legacyApi, errorMessage } from '../../../shared/api.ts';
+import { errorMessage } from '../../../shared/api.ts';
 import { notify } from '../../../shared/notify.ts';
-import { ADJUSTMENT_KINDS, RELATIONS, REMOVAL_REASONS, ADD_REASONS } from '../../../shared/ui.tsx';
-import type { Adjustment, AdjustmentKind, PersonDetail, Plan } from '../../../shared/types.ts';
+import { ADD_REASONS, KIND_NAMES, RELATIONS, REMOVAL_REASONS, registryApi, type AdjustmentItemView, type AdjustmentKind, type AdjustmentPlanView } from '../api.ts';
 import { PlanView } from './plan.tsx';
 import { toRequest } from '../adjustment-request.ts';
 import { MemberPicker, PersonPicker, VillagePicker } from './pickers.tsx';
 
 const relationOptions = RELATIONS.map((r) => ({ value: r, label: r }));
-const REASONS: Record<AdjustmentKind, string[]> = {
+const REASONS: Record<AdjustmentKind, readonly string[]> = {
   add: ADD_REASONS,
   remove: REMOVAL_REASONS,
   update: ['信息有误更正', '户籍信息变更', '账户变更', '联系电话变更', '其他'],
@@ -26,20 +25,20 @@ const REASONS: Record<AdjustmentKind, string[]> = {
   move: ['村间迁移', '区划调整', '其他'],
 };
 
-export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: { initialKind?: AdjustmentKind; personId?: number; householdNo?: string; onDone?: (a: Adjustment) => void }) {
+export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: { initialKind?: AdjustmentKind; personId?: number; householdNo?: string; onDone?: (a: AdjustmentItemView) => void }) {
   const qc = useQueryClient();
   const [form] = Form.useForm();
   const [kind, setKind] = useState<AdjustmentKind>(initialKind ?? 'remove');
   const [files, setFiles] = useState<UploadFile[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const [plan, setPlan] = useState<Plan | null>(null);
+  const [plan, setPlan] = useState<AdjustmentPlanView | null>(null);
   const hh: string | undefined = Form.useWatch('householdNo', form);
   const isNew: boolean = Form.useWatch('isNewHousehold', form);
 
   // arriving from a person page: that person is preselected
   const person = useQuery({
     queryKey: ['registry', 'person', String(personId), false],
-    queryFn: ({ signal }) => legacyApi.get<PersonDetail>(`/registry/persons/${personId}`, undefined, signal),
+    queryFn: ({ signal }) => registryApi.person(personId!, false, signal),
     enabled: !!personId,
   });
   useEffect(() => {
@@ -55,12 +54,12 @@ export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: {
   const sending = useRef(false);
   const submit = useMutation({
     mutationFn: async (values: Record<string, any>) => {
-      const r = await legacyApi.post<{ adjustment: Adjustment; warnings: string[] }>('/registry/adjustments', toRequest(kind, values));
+      const r = await registryApi.createAdjustment(toRequest(kind, values));
       const a = r.adjustment;
       const failed: string[] = [];
       for (const f of files) {
         if (!f.originFileObj) continue;
-        try { await legacyApi.upload(`/registry/adjustments/${a.id}/files`, { file: f.originFileObj }); } catch (e) { failed.push(`${f.name}：${errorMessage(e)}`); }
+        try { await registryApi.addAdjustmentFile(a.id, f.originFileObj); } catch (e) { failed.push(`${f.name}：${errorMessage(e)}`); }
       }
       return { a, failed, warnings: r.warnings ?? [] };
     },
@@ -81,7 +80,7 @@ export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: {
 
   // 提交前检查: the server's rules say what is wrong and what approval would write
   const check = useMutation({
-    mutationFn: async () => legacyApi.post<Plan>('/registry/adjustments/preview', toRequest(kind, await form.validateFields())),
+    mutationFn: async () => registryApi.previewAdjustment(toRequest(kind, await form.validateFields())),
     meta: { silent: true },
     onMutate: () => { setError(null); setPlan(null); },
     onSuccess: (p) => setPlan(p),
@@ -95,19 +94,19 @@ export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: {
       <Form form={form} layout="vertical" onValuesChange={() => setPlan(null)} onFinish={(v) => { if (sending.current) return; sending.current = true; submit.mutate(v, { onSettled: () => { sending.current = false; } }); }} initialValues={{ effectiveDate: dayjs(), persons: [{ relation: '子' }] }} data-testid="adjustment-form">
         <Form.Item label="调整类型">
           <Radio.Group value={kind} onChange={(e) => { setKind(e.target.value); form.setFieldsValue({ reason: undefined }); }} optionType="button" buttonStyle="solid"
-            options={(Object.keys(ADJUSTMENT_KINDS) as AdjustmentKind[]).map((k) => ({ value: k, label: ADJUSTMENT_KINDS[k] }))} data-testid="adjustment-kind" />
+            options={(Object.keys(KIND_NAMES) as AdjustmentKind[]).map((k) => ({ value: k, label: KIND_NAMES[k] }))} data-testid="adjustment-kind" />
         </Form.Item>
 
         {kind === 'remove' && (
           <Form.Item name="personIds" label="核减人员" rules={[{ required: true, message: '请选择核减人员' }]}>
-            <PersonPicker multiple onlyActive initial={person.data ? [person.data.person as any] : []} data-testid="remove-persons" />
+            <PersonPicker multiple onlyActive initial={person.data ? [person.data.person] : []} data-testid="remove-persons" />
           </Form.Item>
         )}
 
         {kind === 'update' && (
           <>
             <Form.Item name="personId" label="变更人员" rules={[{ required: true, message: '请选择人员' }]}>
-              <PersonPicker initial={person.data ? [person.data.person as any] : []} />
+              <PersonPicker initial={person.data ? [person.data.person] : []} />
             </Form.Item>
             <Alert type="info" showIcon title="只填写需要变更的项目，未填写的保持不变。状态变化（核减）请用“核减”。" style={{ marginBottom: 12 }} />
             <Row gutter={12}>

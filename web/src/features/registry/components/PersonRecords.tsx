@@ -3,13 +3,13 @@
 import { Card, Empty, Table, Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { legacyApi } from '../../../shared/api.ts';
+import { api, legacyApi } from '../../../shared/api.ts';
+import { ProblemList } from '../../../../../src/quality/quality.contract.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { formatDate, formatYuan } from '../../../shared/format.ts';
 
 interface Payment { payrollId: number; batchNo: string; kindName: string; period: string; months: number; amountFen: number; accountNo: string; resultName: string; result: string; resultReason: string; paidDate: string | null }
 interface PersonCase { id: number; label: string; periods: string[]; overFen: number; underFen: number; status: string; verdict: string | null; explanation: string; adjustmentId: number | null }
-interface Problem { id: number; personId: number; ruleName: string; severity: string; message: string; status: string }
 
 const RESULT_COLORS: Record<string, string> = { pending: 'default', success: 'success', failure: 'error' };
 
@@ -20,7 +20,7 @@ export function PersonRecords({ personId, householdNo }: { personId: number; hou
   const cases = useQuery({ queryKey: ['cases', 'person', personId], enabled: can('subsidy.read'),
     queryFn: ({ signal }) => legacyApi.get<{ cases: PersonCase[] }>(`/cases/persons/${personId}`, undefined, signal) });
   const problems = useQuery({ queryKey: ['quality', 'problems', 'household', householdNo], enabled: can('quality.work'),
-    queryFn: ({ signal }) => legacyApi.get<{ items: Problem[] }>('/quality/problems', { householdNo, status: '未处理', pageSize: 200 }, signal) });
+    queryFn: ({ signal }) => api.get(ProblemList, '/quality/problems', { householdNo, status: '未处理', pageSize: 200 }, signal) });
   const mine = (problems.data?.items ?? []).filter((x) => x.personId === personId);
   return (
     <>

@@ -3,26 +3,27 @@
 import { useMemo, useState } from 'react';
 import { Select, TreeSelect } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { legacyApi } from '../../../shared/api.ts';
 import { useDebounced } from '../../../shared/hooks.ts';
 import { useRegionTree } from '../../../shared/layout.tsx';
-import type { HouseholdDetail, Paged, PersonRow, RegionNode } from '../../../shared/types.ts';
+import { registryApi, type PersonListItemView } from '../api.ts';
 
-const personLabel = (p: PersonRow) => `${p.name}　${p.idNumber}　户${p.householdNo}　${p.townshipName}${p.villageName}${p.status === '正常' ? '' : '（已核减）'}`;
+type RegionNode = NonNullable<ReturnType<typeof useRegionTree>['data']>[number];
+
+const personLabel = (p: PersonListItemView) => `${p.name}　${p.idNumber}　户${p.householdNo}　${p.townshipName}${p.villageName}${p.status === '正常' ? '' : '（已核减）'}`;
 
 /** Select persons by typing a name, ID or its last digits. `value` is person ids. */
-export function PersonPicker(props: { value?: number[] | number; onChange?: (v: any) => void; multiple?: boolean; initial?: PersonRow[]; onlyActive?: boolean; 'data-testid'?: string }) {
+export function PersonPicker(props: { value?: number[] | number; onChange?: (v: any) => void; multiple?: boolean; initial?: PersonListItemView[]; onlyActive?: boolean; 'data-testid'?: string }) {
   const [text, setText] = useState('');
   const q = useDebounced(text.trim(), 300);
   const found = useQuery({
     queryKey: ['registry', 'persons', 'picker', q],
-    queryFn: ({ signal }) => legacyApi.get<Paged<PersonRow>>('/registry/persons', { q, pageSize: 20, status: props.onlyActive ? '正常' : undefined }, signal),
+    queryFn: ({ signal }) => registryApi.searchPersons({ q, pageSize: 20, status: props.onlyActive ? '正常' : undefined }, signal),
     enabled: q.length >= 1,
   });
-  const [known, setKnown] = useState<Map<number, PersonRow>>(() => new Map());
+  const [known, setKnown] = useState<Map<number, PersonListItemView>>(() => new Map());
   const options = useMemo(() => {
     // persons passed in (arriving from a person page, possibly loaded later) keep their labels
-    const m = new Map<number, PersonRow>((props.initial ?? []).map((p) => [p.id, p]));
+    const m = new Map<number, PersonListItemView>((props.initial ?? []).map((p) => [p.id, p]));
     for (const [k, p] of known) m.set(k, p);
     for (const p of found.data?.items ?? []) m.set(p.id, p);
     return [...m.values()].map((p) => ({ value: p.id, label: personLabel(p) }));
@@ -50,7 +51,7 @@ export function PersonPicker(props: { value?: number[] | number; onChange?: (v: 
 export function useHousehold(no: string | undefined) {
   return useQuery({
     queryKey: ['registry', 'household', no],
-    queryFn: ({ signal }) => legacyApi.get<HouseholdDetail>(`/registry/households/${encodeURIComponent(no!)}`, undefined, signal),
+    queryFn: ({ signal }) => registryApi.household(no!, signal),
     enabled: !!no && no.length >= 4,
     retry: false,
     meta: { silent: true },

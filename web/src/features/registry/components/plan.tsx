@@ -1,10 +1,9 @@
 // What an adjustment will change, told in Chinese (from the server's plan: errors, warnings, ops).
 import { Alert, Card, List } from 'antd';
 import type { ReactNode } from 'react';
-import type { Plan, PlanOp } from '../../../shared/types.ts';
 import { PersonLink, RegionName } from '../../../shared/names.tsx';
 // the server's one table of field labels (shared with the audit log)
-import { FIELD_NAMES } from '../../../../../src/registry/adjustment.schema.ts';
+import { FIELD_NAMES, type PlanOpView, type AdjustmentPlanView } from '../api.ts';
 
 
 
@@ -33,7 +32,7 @@ function changes(op: { before: Record<string, unknown>; after: Record<string, un
 }
 
 /** One change that approval will write, in Chinese, people by name. */
-export function opText(op: PlanOp): ReactNode {
+export function opText(op: PlanOpView): ReactNode {
   switch (op.op) {
     case 'insertHousehold': return `新立户 ${op.householdNo}（${fields(op.after)}）`;
     case 'deleteHousehold': return `撤销户 ${op.householdNo}`;
@@ -43,7 +42,7 @@ export function opText(op: PlanOp): ReactNode {
   }
 }
 
-export function PlanView({ plan, title = '审批通过后将写入花名册的变更' }: { plan: Plan; title?: string }) {
+export function PlanView({ plan, title = '审批通过后将写入花名册的变更' }: { plan: AdjustmentPlanView; title?: string }) {
   return (
     <div style={{ marginTop: 12 }} data-testid="plan">
       {plan.errors.map((e, i) => <Alert key={'e' + i} type="error" showIcon title={e} style={{ marginBottom: 4 }} data-testid="plan-error" />)}

@@ -6,17 +6,20 @@ import { Button, Card, Descriptions, Drawer, Input, Modal, Upload, Select, Space
 import type { TableColumnsType } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
-import { legacyApi, download, errorMessage } from '../../../shared/api.ts';
+import { download, errorMessage } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { formatDate, formatDateTime } from '../../../shared/format.ts';
-import { ADJUSTMENT_KINDS, ADJUSTMENT_STATUS, AdjustmentStatusTag, PageHeader } from '../../../shared/ui.tsx';
-import type { Adjustment, AdjustmentDetail, AdjustmentKind, AdjustmentStatus, Paged } from '../../../shared/types.ts';
+import { ADJUSTMENT_STATUS, AdjustmentStatusTag, PageHeader } from '../../../shared/ui.tsx';
+import { KIND_NAMES, registryApi, type AdjustmentItemView, type AdjustmentKind, type AdjustmentStatus } from '../api.ts';
 import { AdjustmentForm } from '../components/AdjustmentForm.tsx';
 import { PlanView } from '../components/plan.tsx';
 import { PersonLink, RegionName } from '../../../shared/names.tsx';
 
 type ListMode = 'queue' | 'mine' | 'all';
+
+/** The evidence described in words, kept in the request the adjustment was entered with. */
+const evidenceNoteOf = (a: AdjustmentItemView) => (typeof a.payload.evidenceNote === 'string' ? a.payload.evidenceNote : '');
 
 function AdjustmentTable({ mode, onOpen }: { mode: ListMode; onOpen: (id: number) => void }) {
   const [page, setPage] = useState(1);
@@ -28,13 +31,13 @@ function AdjustmentTable({ mode, onOpen }: { mode: ListMode; onOpen: (id: number
   const query = { status: mode === 'queue' ? 'pending' : status, kind, page: mine ? 1 : page, pageSize: mine ? 200 : 20 };
   const list = useQuery({
     queryKey: ['adjustments', mode, query],
-    queryFn: ({ signal }) => legacyApi.get<Paged<Adjustment>>('/registry/adjustments', query, signal),
+    queryFn: ({ signal }) => registryApi.adjustments(query, signal),
     placeholderData: keepPreviousData,
   });
   const rows = mine ? (list.data?.items ?? []).filter((a) => a.enteredBy === me?.user.id) : list.data?.items ?? [];
-  const columns: TableColumnsType<Adjustment> = [
+  const columns: TableColumnsType<AdjustmentItemView> = [
     { title: '编号', dataIndex: 'id', width: 70, render: (id: number) => <a onClick={() => onOpen(id)}>#{id}</a> },
-    { title: '类型', dataIndex: 'kind', width: 90, render: (k: AdjustmentKind) => <Tag>{ADJUSTMENT_KINDS[k] ?? k}</Tag> },
+    { title: '类型', dataIndex: 'kind', width: 90, render: (k: AdjustmentKind) => <Tag>{KIND_NAMES[k] ?? k}</Tag> },
     { title: '内容', dataIndex: 'summary' },
     { title: '原因', dataIndex: 'reason', width: 110 },
     { title: '生效日期', dataIndex: 'effectiveDate', width: 110, render: formatDate },
@@ -51,9 +54,9 @@ function AdjustmentTable({ mode, onOpen }: { mode: ListMode; onOpen: (id: number
             options={[{ value: '', label: '全部状态' }, ...Object.entries(ADJUSTMENT_STATUS).map(([k, v]) => ({ value: k, label: v.label }))]} />
         )}
         <Select value={kind} onChange={(v) => { setKind(v); setPage(1); }} style={{ width: 130 }}
-          options={[{ value: '', label: '全部类型' }, ...Object.entries(ADJUSTMENT_KINDS).map(([k, v]) => ({ value: k, label: v }))]} />
+          options={[{ value: '', label: '全部类型' }, ...Object.entries(KIND_NAMES).map(([k, v]) => ({ value: k, label: v }))]} />
       </Space>
-      <Table<Adjustment> rowKey="id" size="small" columns={columns} dataSource={rows} loading={list.isFetching} scroll={{ x: 1000 }}
+      <Table<AdjustmentItemView> rowKey="id" size="small" columns={columns} dataSource={rows} loading={list.isFetching} scroll={{ x: 1000 }}
         pagination={mine ? { pageSize: 20, showTotal: (t) => `共 ${t} 件` } : { current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: setPage, showTotal: (t) => `共 ${t} 件` }}
         data-testid={`adjustments-${mode}`} />
     </div>
@@ -66,11 +69,12 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
   const [note, setNote] = useState('');
   const q = useQuery({
     queryKey: ['adjustments', 'one', id],
-    queryFn: ({ signal }) => legacyApi.get<AdjustmentDetail>(`/registry/adjustments/${id}`, undefined, signal),
+    queryFn: ({ signal }) => registryApi.adjustment(id!, signal),
     enabled: id !== null,
   });
   const decide = useMutation({
-    mutationFn: ({ action, note }: { action: 'approve' | 'return' | 'withdraw'; note?: string }) => legacyApi.post<Adjustment>(`/registry/adjustments/${id}/${action}`, { note: note ?? '' }),
+    mutationFn: ({ action, note }: { action: 'approve' | 'return' | 'withdraw'; note?: string }) =>
+      ({ approve: registryApi.approveAdjustment, return: registryApi.returnAdjustment, withdraw: registryApi.withdrawAdjustment })[action](id!, note ?? ''),
     onSuccess: (_a, v) => {
       void qc.invalidateQueries({ queryKey: ['adjustments'] });
       void qc.invalidateQueries({ queryKey: ['registry'] });
@@ -86,12 +90,12 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
   const mayAddFiles = can('adjustment.enter') && (a?.status === 'pending' || a?.status === 'returned');
   const [evidence, setEvidence] = useState<string | null>(null);
   const addFile = useMutation({
-    mutationFn: (f: File) => legacyApi.upload(`/registry/adjustments/${id}/files`, { file: f }),
+    mutationFn: (f: File) => registryApi.addAdjustmentFile(id!, f),
     onSuccess: () => { void qc.invalidateQueries({ queryKey: ['adjustments'] }); notify.success('佐证材料已上传'); },
   });
   // a returned adjustment goes back to the queue with the added evidence / explanation
   const resubmit = useMutation({
-    mutationFn: () => legacyApi.put(`/registry/adjustments/${id}`, { ...a!.payload, evidenceNote: evidence ?? a!.payload.evidenceNote ?? '' }),
+    mutationFn: () => registryApi.resubmitAdjustment(id!, { ...a!.payload, evidenceNote: evidence ?? evidenceNoteOf(a!) }),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: ['adjustments'] });
       void qc.invalidateQueries({ queryKey: ['registry'] });
@@ -107,7 +111,7 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
   }
 
   return (
-    <Drawer open={id !== null} onClose={onClose} size={640} title={a ? `调整单 #${a.id} · ${ADJUSTMENT_KINDS[a.kind] ?? a.kind}` : '调整单'} destroyOnHidden data-testid="adjustment-drawer">
+    <Drawer open={id !== null} onClose={onClose} size={640} title={a ? `调整单 #${a.id} · ${KIND_NAMES[a.kind] ?? a.kind}` : '调整单'} destroyOnHidden data-testid="adjustment-drawer">
       {a && (
         <>
           <Descriptions column={1} size="small" bordered>
@@ -118,7 +122,7 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
             {a.householdNo && <Descriptions.Item label="户编号"><Link to={`/households/${encodeURIComponent(a.householdNo)}`}>{a.householdNo}</Link></Descriptions.Item>}
             <Descriptions.Item label="原因">{a.reason || '—'}</Descriptions.Item>
             <Descriptions.Item label="生效日期">{formatDate(a.effectiveDate)}</Descriptions.Item>
-            <Descriptions.Item label="佐证说明">{a.payload?.evidenceNote || '—'}</Descriptions.Item>
+            <Descriptions.Item label="佐证说明">{evidenceNoteOf(a) || '—'}</Descriptions.Item>
             <Descriptions.Item label="备注">{a.remarks || '—'}</Descriptions.Item>
             <Descriptions.Item label="录入">{a.enteredByName || a.enteredBy} · {formatDateTime(a.enteredAt)}</Descriptions.Item>
             {a.decidedAt && <Descriptions.Item label={a.status === 'pending' ? '上次审批（退回）' : '审批'}>{a.decidedByName || a.decidedBy} · {formatDateTime(a.decidedAt)}</Descriptions.Item>}
@@ -139,7 +143,7 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
               </Upload>
               {a.status === 'returned' && a.enteredBy === me?.user.id && (
                 <div style={{ marginTop: 8 }}>
-                  <Input placeholder="佐证说明" value={evidence ?? a.payload.evidenceNote ?? ''} onChange={(e) => setEvidence(e.target.value)} style={{ marginBottom: 8 }} />
+                  <Input placeholder="佐证说明" value={evidence ?? evidenceNoteOf(a)} onChange={(e) => setEvidence(e.target.value)} style={{ marginBottom: 8 }} />
                   <Button type="primary" loading={resubmit.isPending} onClick={() => resubmit.mutate()}>重新提交审批</Button>
                 </div>
               )}

@@ -2,12 +2,12 @@
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Button, Card, Col, Descriptions, Result, Row, Skeleton, Space } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { legacyApi, ApiError } from '../../../shared/api.ts';
+import type { ApiError } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { RegionName } from '../../../shared/names.tsx';
 import { PageHeader } from '../../../shared/ui.tsx';
 import { HistoryTimeline } from '../../../shared/History.tsx';
-import type { HouseholdDetail } from '../../../shared/types.ts';
+import { registryApi } from '../api.ts';
 import { MembersTable } from './PersonPage.tsx';
 
 export default function HouseholdPage() {
@@ -16,7 +16,7 @@ export default function HouseholdPage() {
   const { can } = useAuth();
   const q = useQuery({
     queryKey: ['registry', 'household', no],
-    queryFn: ({ signal }) => legacyApi.get<HouseholdDetail>(`/registry/households/${encodeURIComponent(no)}`, undefined, signal),
+    queryFn: ({ signal }) => registryApi.household(no, signal),
   });
   if (q.isPending) return <Skeleton active />;
   if (q.isError) {

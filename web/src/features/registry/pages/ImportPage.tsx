@@ -8,17 +8,16 @@ import type { TableColumnsType } from 'antd';
 import { InboxOutlined, DownloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { legacyApi, download, errorMessage } from '../../../shared/api.ts';
+import { download, errorMessage } from '../../../shared/api.ts';
 import { useJob, jobPercent } from '../../../shared/hooks.ts';
 import { notify } from '../../../shared/notify.ts';
 import { formatCount } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
 import { ImportPrecheck } from '../../quality/index.tsx';
-import type { ImportCounts, ImportPreviewRow, ImportProblem, ImportView, Job } from '../../../shared/types.ts';
+import { IMPORT_PROBLEM_LABELS, registryApi, type ImportPreviewRowView as ImportPreviewRow, type ImportProblemView as ImportProblem } from '../api.ts';
 
 type Stage = 'upload' | 'previewing' | 'preview' | 'applying' | 'done';
 type ListKey = 'added' | 'changed' | 'problems';
-interface Started { id: string; jobId: string }
 
 const PAGE = 20;
 
@@ -37,12 +36,10 @@ const changedColumns: TableColumnsType<ImportPreviewRow> = [
   { title: '变更内容', dataIndex: 'changes', render: (v: ImportPreviewRow['changes']) => (v ?? []).map((c, i) => <div key={i}>{c.label || c.field}：{show(c.before)} → {show(c.after)}</div>) },
 ];
 
-const SEVERITY: Record<ImportProblem['severity'], { label: string; color: string }> = {
-  rejected: { label: '拒绝', color: 'red' }, corrected: { label: '已更正', color: 'orange' }, error: { label: '错误', color: 'volcano' }, warning: { label: '提示', color: 'blue' },
-};
+const SEVERITY_COLORS: Record<ImportProblem['severity'], string> = { rejected: 'red', corrected: 'orange', error: 'volcano', warning: 'blue' };
 const problemColumns: TableColumnsType<ImportProblem> = [
   { title: '行号', dataIndex: 'rowNumber', width: 70 },
-  { title: '处理', dataIndex: 'severity', width: 80, render: (s: ImportProblem['severity']) => <Tag color={SEVERITY[s]?.color}>{SEVERITY[s]?.label ?? s}</Tag> },
+  { title: '处理', dataIndex: 'severity', width: 80, render: (s: ImportProblem['severity']) => <Tag color={SEVERITY_COLORS[s]}>{IMPORT_PROBLEM_LABELS[s] ?? s}</Tag> },
   { title: '列', dataIndex: 'column', width: 120 },
   { title: '内容', dataIndex: 'value', width: 200 },
   { title: '原因', dataIndex: 'reason' },
@@ -53,7 +50,7 @@ function PreviewList({ id, list }: { id: string; list: ListKey }) {
   const [page, setPage] = useState(1);
   const q = useQuery({
     queryKey: ['registry', 'import', id, list, page],
-    queryFn: ({ signal }) => legacyApi.get<ImportView>(`/registry/imports/${id}`, { offset: (page - 1) * PAGE, limit: PAGE }, signal),
+    queryFn: ({ signal }) => registryApi.importView(id, (page - 1) * PAGE, PAGE, signal),
     placeholderData: keepPreviousData,
   });
   const pagination = { current: page, pageSize: PAGE, total: q.data?.totals[list] ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (t: number) => `共 ${formatCount(t)} 行` };
@@ -76,12 +73,12 @@ export default function ImportPage() {
 
   const view = useQuery({
     queryKey: ['registry', 'import', importId, 'summary', stage],
-    queryFn: ({ signal }) => legacyApi.get<ImportView>(`/registry/imports/${importId}`, { offset: 0, limit: 1 }, signal),
+    queryFn: ({ signal }) => registryApi.importView(importId!, 0, 1, signal),
     enabled: !!importId && (stage === 'preview' || stage === 'done'),
   });
 
   const upload = useMutation({
-    mutationFn: (f: File) => legacyApi.upload<Started>('/registry/imports/preview', { file: f }),
+    mutationFn: (f: File) => registryApi.startImport(f),
     meta: { silent: true },
     onMutate: () => { setError(null); setStage('previewing'); },
     onSuccess: (r) => { setImportId(r.id); setJobId(r.jobId); },
@@ -89,7 +86,7 @@ export default function ImportPage() {
   });
 
   const apply = useMutation({
-    mutationFn: () => legacyApi.post<Started>(`/registry/imports/${importId}/apply`),
+    mutationFn: () => registryApi.applyImport(importId!),
     meta: { silent: true },
     onMutate: () => { setError(null); setStage('applying'); },
     onSuccess: (r) => setJobId(r.jobId),
@@ -97,7 +94,7 @@ export default function ImportPage() {
   });
 
   // follow the job (reading the file, or the import itself) to its end
-  const j: Job | undefined = job.data;
+  const j = job.data;
   const jobStatus = j?.status;
   useEffect(() => {
     if (!jobId || !j || (jobStatus !== 'done' && jobStatus !== 'failed')) return;
@@ -118,7 +115,7 @@ export default function ImportPage() {
   }
 
   const v = view.data;
-  const counts: ImportCounts | null | undefined = v?.counts;
+  const counts = v?.counts;
   const step = { upload: 0, previewing: 0, preview: 1, applying: 2, done: 3 }[stage];
 
   return (
@@ -210,7 +207,7 @@ export default function ImportPage() {
   );
 }
 
-function JobProgress({ job, label }: { job: Job | undefined; label: string }) {
+function JobProgress({ job, label }: { job: ReturnType<typeof useJob>['data']; label: string }) {
   return (
     <div style={{ padding: 24, textAlign: 'center' }} data-testid="job-progress">
       <Progress percent={jobPercent(job)} status="active" />

@@ -5,18 +5,18 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Alert, Button, Card, Col, Descriptions, Modal, Row, Skeleton, Table, Space, Result } from 'antd';
 import { EyeOutlined, EditOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { legacyApi, ApiError } from '../../../shared/api.ts';
+import type { ApiError } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { formatDate } from '../../../shared/format.ts';
 import { PageHeader, PersonStatusTag } from '../../../shared/ui.tsx';
 import { HistoryTimeline } from '../../../shared/History.tsx';
 import { RegionName } from '../../../shared/names.tsx';
 import { PersonRecords } from '../components/PersonRecords.tsx';
-import type { PersonDetail, PersonRowFull } from '../../../shared/types.ts';
+import { registryApi, type PersonListItemView } from '../api.ts';
 
-export function MembersTable({ members, currentId }: { members: PersonRowFull[]; currentId?: number }) {
+export function MembersTable({ members, currentId }: { members: PersonListItemView[]; currentId?: number }) {
   return (
-    <Table<PersonRowFull>
+    <Table<PersonListItemView>
       rowKey="id" size="small" pagination={false} dataSource={members}
       rowClassName={(r) => (r.id === currentId ? 'ant-table-row-selected' : '')}
       columns={[
@@ -38,7 +38,7 @@ export default function PersonPage() {
   const [unmask, setUnmask] = useState(false);
   const q = useQuery({
     queryKey: ['registry', 'person', id, unmask],
-    queryFn: ({ signal }) => legacyApi.get<PersonDetail>(`/registry/persons/${id}`, unmask ? { unmask: 1 } : undefined, signal),
+    queryFn: ({ signal }) => registryApi.person(id ?? '', unmask, signal),
     staleTime: unmask ? 0 : 15_000,
     gcTime: unmask ? 0 : undefined,
   });

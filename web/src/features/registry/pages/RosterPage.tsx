@@ -6,13 +6,13 @@ import { Card, Col, Input, Row, Select, Table, Button, Space, Typography, Dropdo
 import type { TableColumnsType } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useQuery, keepPreviousData } from '@tanstack/react-query';
-import { legacyApi, download, errorMessage } from '../../../shared/api.ts';
+import { download, errorMessage } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { useDebounced } from '../../../shared/hooks.ts';
 import { notify } from '../../../shared/notify.ts';
 import { formatDate, formatCount } from '../../../shared/format.ts';
 import { PageHeader, PersonStatusTag } from '../../../shared/ui.tsx';
-import type { Paged, PersonRow } from '../../../shared/types.ts';
+import { registryApi, type PersonListItemView } from '../api.ts';
 import { RegionTree } from '../../../shared/RegionTree.tsx';
 
 /** Region code → the roster filter the server understands. */
@@ -27,7 +27,7 @@ export function regionFilter(code: string): Record<string, string> {
 
 // fits the page beside the region tree without a horizontal scroll: sex and birth in one column,
 // the place in one (乡镇 村), the removal date and reason on the status tag
-const columns: TableColumnsType<PersonRow> = [
+const columns: TableColumnsType<PersonListItemView> = [
   { title: '姓名', dataIndex: 'name', width: 80, ellipsis: true, render: (v: string, r) => <Link to={`/persons/${r.id}`}>{v}</Link> },
   { title: '身份证号', dataIndex: 'idNumber', width: 168, render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
   { title: '性别 · 出生', key: 'born', width: 118, render: (_: unknown, r) => `${r.sex ?? ''} ${formatDate(r.birthDate)}` },
@@ -67,7 +67,7 @@ export default function RosterPage() {
   const filters = { q, status, ...regionFilter(region) };
   const list = useQuery({
     queryKey: ['registry', 'persons', filters, page, pageSize],
-    queryFn: ({ signal }) => legacyApi.get<Paged<PersonRow>>('/registry/persons', { ...filters, page, pageSize }, signal),
+    queryFn: ({ signal }) => registryApi.searchPersons({ ...filters, page, pageSize }, signal),
     placeholderData: keepPreviousData,
   });
 
@@ -124,7 +124,7 @@ export default function RosterPage() {
                 {q && list.data?.interpretedAs ? `按${list.data.interpretedAs}查找，` : ''}共 {formatCount(list.data?.total ?? 0)}{list.data?.totalCapped ? '+' : ''} 人
               </Typography.Text>
             </Space>
-            <Table<PersonRow>
+            <Table<PersonListItemView>
               rowKey="id"
               size="small"
               columns={columns}
