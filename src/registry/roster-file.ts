@@ -18,6 +18,7 @@ import { parseDateStrict, type IsoDate } from '../shared/dates.ts';
 import { cellText, cleanHeader, isFormulaCell, mapHeaders, type ColumnSpec, type HeaderMap } from '../shared/files/table.ts';
 import { AppError } from '../shared/errors.ts';
 import { ROSTER_COLUMNS, ROSTER_HEADERS, rosterSpec, type RosterColumn } from '../shared/files/roster-columns.ts';
+import { unguardFormula } from '../shared/files/csv-write.ts';
 
 export { ROSTER_COLUMNS, ROSTER_HEADERS, type RosterColumn };
 
@@ -107,7 +108,7 @@ function text(v: unknown): string {
 }
 
 /** An exported cell neutralised against formulas ('=…, '+…, '-…, '@…) reads back as written. */
-export const unneutralize = (s: string) => (/^'[=+\-@]/.test(s) ? s.slice(1) : s);
+export const unneutralize = unguardFormula;
 
 export interface ParsedRow {
   record: RosterRecord | null;
