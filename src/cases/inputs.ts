@@ -2,6 +2,7 @@
 // engine's records, streamed from the stored file. Rows that cannot be used are reported by row,
 // column and reason, never dropped silently.
 import { openTable, mapHeaders, cellText, type ColumnSpec } from '../shared/files/table.ts';
+import { rosterSpec } from '../shared/files/roster-columns.ts';
 import { parseDateStrict } from '../shared/dates.ts';
 import { parseYuanToFen } from '../shared/money.ts';
 import { parsePeriod } from '../shared/periods.ts';
@@ -18,7 +19,8 @@ const ID_ALIASES = { 身份证号码: '身份证号', 公民身份号码: '身�
 const SPECS: Record<InputKind, ColumnSpec> = {
   deaths: { columns: { 姓名: true, 身份证号: true, 死亡日期: true, 来源: false }, aliases: ID_ALIASES },
   hukou: { columns: { 姓名: true, 身份证号: true, 户籍状态: true, 状态变动日期: false, 户籍地区划代码: false, 性别: false, 出生日期: false }, aliases: ID_ALIASES },
-  other_roster: { columns: { 户编号: true, 姓名: true, 身份证号: true, 村代码: true, 扶持开始日期: false, 扶持截止日期: false, 状态: true, 核减日期: false, 核减原因: false, 与户主关系: false }, aliases: ID_ALIASES },
+  // another county's roster: only who is supported where and when is needed
+  other_roster: rosterSpec(['户编号', '姓名', '身份证号', '村代码', '扶持开始日期', '扶持截止日期', '状态', '核减日期', '核减原因', '与户主关系'], ['户编号', '姓名', '身份证号', '村代码', '状态']),
   payments: { columns: { 发放期间: true, 身份证号: true, 姓名: true, 金额: true, 发放结果: true, 银行账号: false }, aliases: { ...ID_ALIASES, 发放金额: '金额' } },
 };
 

@@ -6,6 +6,7 @@ import { daysInMonth, parseDateStrict, type IsoDate } from '../shared/dates.ts';
 import { parseYuanToFen } from '../shared/money.ts';
 import { scanCsv, type RowView } from '../shared/files/bytecsv.ts';
 import { mapHeaders, type ColumnSpec } from '../shared/files/table.ts';
+import { ROSTER_HEADERS, rosterSpec } from '../shared/files/roster-columns.ts';
 import { CrosscheckEngine, fastNormalizeId, type CrosscheckOptions } from './engine.ts';
 import { HUKOU_STATUSES, type CrosscheckResult, type HukouStatus, type PaymentRecord, type RosterRecord } from './types.ts';
 
@@ -19,13 +20,8 @@ export interface RowProblem {
   action: '已跳过' | '已按说明处理';
 }
 
-export const ROSTER_SPEC: ColumnSpec = {
-  columns: {
-    户编号: true, 姓名: true, 身份证号: true, 与户主关系: true, 村代码: true, 扶持开始日期: true, 扶持截止日期: false,
-    状态: true, 核减日期: false, 核减原因: false,
-  },
-  aliases: { 身份证号码: '身份证号', 公民身份号码: '身份证号' },
-};
+/** The §1 columns the checks use; the other §1 columns are passed over quietly. */
+export const ROSTER_SPEC: ColumnSpec = rosterSpec(['户编号', '姓名', '身份证号', '与户主关系', '村代码', '扶持开始日期', '扶持截止日期', '状态', '核减日期', '核减原因']);
 export const PAYMENT_SPEC: ColumnSpec = {
   columns: { 发放期间: true, 身份证号: true, 姓名: true, 金额: true, 发放结果: true, 银行账号: false },
   aliases: { 身份证号码: '身份证号', 发放金额: '金额' },
@@ -42,8 +38,7 @@ export const HUKOU_SPEC: ColumnSpec = {
 type Report = (p: RowProblem) => void;
 
 /** Columns of the FORMATS files that the cross-check does not need (no warning for them). */
-const IGNORED_QUIETLY = new Set(['序号', '性别', '出生日期', '乡镇', '村', '组', '人口类别', '所属水库', '搬迁日期', '开户银行', '持卡人姓名',
-  '联系电话', '银行账号', '发放日期', '批次号', '备注', '来源', '民族']);
+const IGNORED_QUIETLY = new Set<string>([...ROSTER_HEADERS.filter((h) => !(h in ROSTER_SPEC.columns)), '序号', '发放日期', '批次号', '备注', '来源', '民族']);
 
 /** YYYY-MM-DD checked without regular expressions (the common case in large files). */
 function plainIso(v: string): boolean {

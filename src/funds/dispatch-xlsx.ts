@@ -3,10 +3,11 @@
 // read from the fen's decimal text, so what Excel shows is the fen exactly.
 import ExcelJS from 'exceljs';
 import { formatFen, type Fen } from '../shared/money.ts';
+import { guardFormula } from '../shared/files/csv-write.ts';
 import type { DispatchRowData, RankingRowData } from './figures.ts';
 
 // text a spreadsheet would run as a formula gets a leading apostrophe
-const text = (s: string | null | undefined) => { const v = s ?? ''; return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v; };
+const text = guardFormula;
 const yuan = (fen: Fen) => Number(formatFen(fen));
 const rate = (r: string) => (r === '' ? '' : Number(r));
 

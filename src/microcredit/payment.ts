@@ -7,8 +7,8 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { formatFen } from '../shared/money.ts';
 import { maskId } from '../shared/idnumber.ts';
-import { csvLine } from '../shared/files/csv-write.ts';
-import type { BankTemplate } from '../subsidy/index.ts';
+import { csvLine, guardFormula, type CsvKinds } from '../shared/files/csv-write.ts';
+import { BANK_FIELD_KIND, type BankTemplate } from '../subsidy/index.ts';
 import type { SubsidyLine } from './subsidy.ts';
 
 export interface PayLine extends SubsidyLine { townshipName: string; villageName: string }
@@ -36,14 +36,16 @@ export async function bankFile(t: BankTemplate, lines: PayLine[], quarter: strin
   const rows = paid.map((l, i) => t.columns.map((c) => cell(t, c.field, l, i, quarter, batchNo)));
   const totalFen = paid.reduce((s, l) => s + l.subsidyFen, 0);
   const fileName = `贴息发放文件_${batchNo}.${t.container}`;
+  // the same rule as the roll's bank file: text fields get the formula guard, the values the bank reads do not
+  const kinds: CsvKinds = t.columns.map((c) => (BANK_FIELD_KIND[c.field] === 'text' ? 'text' : 'raw'));
   if (t.container === 'xlsx') {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('贴息发放');
     ws.addRow(t.columns.map((c) => c.header));
-    for (const r of rows) ws.addRow(r.map((v) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v)));
+    for (const r of rows) ws.addRow(r.map((v, k) => (kinds[k] === 'text' ? guardFormula(v) : v)));
     return { body: Buffer.from(await wb.xlsx.writeBuffer()), fileName, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', rows: rows.length, totalFen };
   }
-  const text = [t.columns.map((c) => c.header).join(','), ...rows.map((r) => csvLine(r))].join('\r\n') + '\r\n';
+  const text = [t.columns.map((c) => c.header).join(','), ...rows.map((r) => csvLine(r, kinds))].join('\r\n') + '\r\n';
   const body = t.encoding === 'gb18030' ? iconv.encode(text, 'gb18030') : Buffer.from((t.bom ? '\ufeff' : '') + text, 'utf8');
   return { body, fileName, contentType: `text/csv; charset=${t.encoding}`, rows: rows.length, totalFen };
 }

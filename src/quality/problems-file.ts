@@ -1,14 +1,8 @@
 // Writing the problem list (FORMATS §7): CSV, UTF-8 with BOM, exact headers, one row per problem.
 import type { Problem, RosterPerson, Rule } from './types.ts';
+import { csvDocument } from '../shared/files/csv-write.ts';
 
 export const PROBLEM_HEADERS = ['规则代码', '规则名称', '严重程度', '户编号', '身份证号', '姓名', '村代码', '说明'] as const;
-
-/** Neutralise spreadsheet formulas and quote as CSV needs. */
-export function csvCell(v: string): string {
-  let s = v;
-  if (s.length && '=+-@'.includes(s[0])) s = "'" + s;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export function problemRow(p: Problem, person: RosterPerson, rule: Rule): string[] {
   return [rule.code, rule.name, rule.severity, person.householdNo, person.idRaw, person.name, person.villageCode, p.message];
@@ -17,7 +11,5 @@ export function problemRow(p: Problem, person: RosterPerson, rule: Rule): string
 /** The whole CSV text (with BOM) for a list of problems. */
 export function problemsCsv(problems: readonly Problem[], roster: readonly RosterPerson[], rules: readonly Rule[]): string {
   const byCode = new Map(rules.map((r) => [r.code, r]));
-  const lines = [PROBLEM_HEADERS.join(',')];
-  for (const p of problems) lines.push(problemRow(p, roster[p.person], byCode.get(p.code)!).map(csvCell).join(','));
-  return '\ufeff' + lines.join('\r\n') + '\r\n';
+  return csvDocument(PROBLEM_HEADERS, problems.map((p) => problemRow(p, roster[p.person], byCode.get(p.code)!)));
 }

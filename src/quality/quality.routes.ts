@@ -25,6 +25,8 @@ import { listProblems, qualityTrend, rowToPerson, runOnRegister, updateProblem }
 import type { RosterPerson } from './types.ts';
 import { checkImport } from './import-check.ts';
 import { maskIdText } from '../shared/idnumber.ts';
+import { guardFormula } from '../shared/files/csv-write.ts';
+import { attachmentDisposition } from '../shared/http/attachment.ts';
 
 /** Mask the ID as written in lists (the list is for villages). */
 const maskWritten = (s: string) => maskIdText(s.trim());
@@ -110,14 +112,14 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
       .map(([header, width]) => ({ header: header as string, width: width as number }));
     for (const i of out.items) {
       ws.addRow([i.ruleCode, i.ruleName, i.severity, i.householdNo, maskWritten(i.idNumber), i.name, i.villageCode, maskInText(i.message), i.status, i.reason ?? '', i.assignedTo ?? '', '']
-        .map((v) => (typeof v === 'string' && /^[=+\-@]/.test(v) ? `'${v}` : v)));
+        .map((v) => (typeof v === 'string' ? guardFormula(v) : v)));
     }
     ws.getRow(1).font = { bold: true };
     const buf = Buffer.from(await wb.xlsx.writeBuffer());
     await appendAudit(db(), actorOf(user), { action: 'quality.problems.export', countyCode: user.countyCode, detail: { rows: out.items.length, filter: req.query } });
     const name = `数据清洗问题清单_${user.regionCode}_${todayIso()}.xlsx`;
     return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="problems.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`).send(buf as unknown as string);
+      .header('content-disposition', attachmentDisposition(name, 'problems.xlsx')).send(buf);
   });
 
   r.get('/quality/trend', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '未处理问题趋势与核实更正数', querystring: TrendQuery, response: { 200: Trend } } }, async (req) => {

@@ -1,32 +1,27 @@
 // Reading a post-support roster (FORMATS §1) from CSV or XLSX into memory for a quality run.
 // Cells become trimmed text (Excel date cells as YYYY-MM-DD); 身份证号 is kept as written.
 import { mapHeaders, type ColumnSpec } from '../shared/files/table.ts';
+import { ROSTER_COLUMNS, ROSTER_HEADERS, rosterSpec, type RosterColumn } from '../shared/files/roster-columns.ts';
 import { FieldPool, scanCsv, type RowView } from '../shared/files/bytecsv.ts';
 import { AppError } from '../shared/errors.ts';
 import type { RosterPerson } from './types.ts';
 
-/** FORMATS §1 headers → RosterPerson fields. */
+/** FORMATS §1 headers → RosterPerson fields (in §1 order: personReader reads them by position). */
 export const ROSTER_FIELDS = {
   户编号: 'householdNo', 姓名: 'name', 身份证号: 'idRaw', 性别: 'sex', 出生日期: 'birthDate', 与户主关系: 'relation',
   村代码: 'villageCode', 乡镇: 'township', 村: 'village', 组: 'group', 人口类别: 'category', 所属水库: 'reservoir',
   搬迁日期: 'moveDate', 扶持开始日期: 'supportStart', 扶持截止日期: 'supportEnd', 状态: 'status', 核减日期: 'removalDate',
   核减原因: 'removalReason', 银行账号: 'account', 开户银行: 'bank', 持卡人姓名: 'holder', 联系电话: 'phone',
-} as const satisfies Record<string, keyof RosterPerson>;
+} as const satisfies Record<RosterColumn, keyof RosterPerson>;
 
-type Header = keyof typeof ROSTER_FIELDS;
+type Header = RosterColumn;
 
 /** Columns a quality run cannot do without; the other §1 columns are used when present. */
 const NEEDED: Header[] = ['户编号', '姓名', '身份证号', '与户主关系', '村代码'];
-const REQUIRED_BY_FORMAT: Header[] = ['扶持开始日期', '状态'];
+/** Required by §1 but not by a quality run: a warning when absent. */
+const REQUIRED_BY_FORMAT = ROSTER_HEADERS.filter((h) => ROSTER_COLUMNS[h] && !NEEDED.includes(h));
 
-const SPEC: ColumnSpec = {
-  columns: Object.fromEntries(Object.keys(ROSTER_FIELDS).map((h) => [h, NEEDED.includes(h as Header)])),
-  aliases: {
-    身份证号码: '身份证号', 公民身份号码: '身份证号', 户号: '户编号', 关系: '与户主关系', 与户主关系名称: '与户主关系',
-    行政区划代码: '村代码', 村级代码: '村代码', 乡镇名称: '乡镇', 村名称: '村', 银行卡号: '银行账号', 一卡通账号: '银行账号',
-    电话: '联系电话', 手机号码: '联系电话', 联系方式: '联系电话',
-  },
-};
+const SPEC: ColumnSpec = rosterSpec(undefined, NEEDED);
 
 export interface RosterReadResult {
   persons: RosterPerson[];
@@ -77,7 +72,7 @@ export async function readRosterFile(source: string, onProgress?: (bytesRead: nu
 function personReader(index: Map<string, number>): (r: RowView, i: number) => RosterPerson {
   const at = (h: Header) => index.get(h) ?? -1;
   const [hh, nm, id, sx, bd, rel, vc, tw, vl, gp, cat, res, mv, ss, se, st, rd, rr, ac, bk, hd, ph] =
-    (Object.keys(ROSTER_FIELDS) as Header[]).map(at);
+    ROSTER_HEADERS.map(at);
   const pool = () => new FieldPool();
   const [pSx, pRel, pVc, pTw, pVl, pGp, pCat, pRes, pMv, pSs, pSe, pSt, pRd, pRr, pBk] = Array.from({ length: 15 }, pool);
   return (r, i) => {

@@ -15,7 +15,7 @@ export { registerRegistryRoutes } from './registry.routes.ts';
 // roster import / export and the demo county
 export { readRosterFile, previewRoster, applyRoster, startImportPreview, startImportApply, type ImportSummary, type RosterFile } from './roster-import.ts';
 export { parseRosterRow, rosterLayout, ROSTER_HEADERS, ROSTER_COLUMNS, type RosterRecord, type RowProblem } from './roster-file.ts';
-export { exportRoster, exportRosterRows, rosterCsv, rosterXlsx, neutralizeCell } from './roster-export.ts';
+export { exportRoster, exportRosterRows, rosterCsv, rosterXlsx } from './roster-export.ts';
 export { loadDemoCounty, generateDemoRoster, demoRosterCsv } from './demo.ts';
 export { fillMissingPinyin } from './pinyin.store.ts';
 export { registerRosterRoutes } from './roster.routes.ts';

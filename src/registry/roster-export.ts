@@ -9,21 +9,13 @@ import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { maskId } from '../shared/idnumber.ts';
 import { maskAccount, maskPhone } from './mask.ts';
+import { csvDocument, guardFormula } from '../shared/files/csv-write.ts';
 import { ROSTER_HEADERS } from './roster-file.ts';
 import { rowToRecord } from './roster-import.store.ts';
 
-/** A cell that a spreadsheet would run as a formula gets a leading apostrophe. */
-export function neutralizeCell(v: string): string {
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-}
-
-const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
 /** UTF-8 CSV with BOM (Excel opens it correctly), formulas neutralised. */
 export function rosterCsv(headers: readonly string[], rows: string[][]): Buffer {
-  const lines = [headers.map(csvField).join(',')];
-  for (const r of rows) lines.push(r.map((v) => csvField(neutralizeCell(v ?? ''))).join(','));
-  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join('\r\n') + '\r\n', 'utf8')]);
+  return Buffer.from(csvDocument(headers, rows), 'utf8');
 }
 
 /** XLSX (one sheet, every cell text so IDs and accounts keep their digits), formulas neutralised. */
@@ -37,7 +29,7 @@ export async function rosterXlsx(headers: readonly string[], rows: string[][], s
   ws.columns = headers.map((h) => ({ header: h, width: Math.max(8, Math.min(24, h.length * 2 + 4)), style: { numFmt: '@' } }));
   ws.getRow(1).font = { bold: true };
   ws.getRow(1).commit();
-  for (const r of rows) ws.addRow(r.map((v) => neutralizeCell(v ?? ''))).commit();
+  for (const r of rows) ws.addRow(r.map(guardFormula)).commit();
   ws.commit();
   await wb.commit();
   await done;

@@ -17,16 +17,10 @@ const ID_KIND: ProblemKind = ID_INVALID_RULE.severity === '错误' ? 'error' : '
 import { parseDateStrict, type IsoDate } from '../shared/dates.ts';
 import { cellText, cleanHeader, isFormulaCell, mapHeaders, type ColumnSpec, type HeaderMap } from '../shared/files/table.ts';
 import { AppError } from '../shared/errors.ts';
+import { ROSTER_COLUMNS, ROSTER_HEADERS, rosterSpec, type RosterColumn } from '../shared/files/roster-columns.ts';
+import { unguardFormula } from '../shared/files/csv-write.ts';
 
-/** FORMATS.md §1 columns in file order; true = required. */
-export const ROSTER_COLUMNS = {
-  户编号: true, 姓名: true, 身份证号: true, 性别: false, 出生日期: false, 与户主关系: true, 村代码: true,
-  乡镇: false, 村: false, 组: false, 人口类别: false, 所属水库: false, 搬迁日期: false, 扶持开始日期: true,
-  扶持截止日期: false, 状态: true, 核减日期: false, 核减原因: false, 银行账号: false, 开户银行: false,
-  持卡人姓名: false, 联系电话: false,
-} as const;
-export type RosterColumn = keyof typeof ROSTER_COLUMNS;
-export const ROSTER_HEADERS = Object.keys(ROSTER_COLUMNS) as RosterColumn[];
+export { ROSTER_COLUMNS, ROSTER_HEADERS, type RosterColumn };
 
 /** Columns that carry no data of the person (a row counter): ignored without a warning. */
 export const IGNORED_COLUMNS = new Set(['序号', '编号', '行号']);
@@ -37,7 +31,7 @@ export const CATEGORIES = ['现状人口', '原迁人口'];
 export const STATUSES = ['正常', '已核减'] as const;
 export type PersonStatus = (typeof STATUSES)[number];
 
-const SPEC: ColumnSpec = { columns: ROSTER_COLUMNS, aliases: { 身份证号码: '身份证号', 公民身份号码: '身份证号', 户号: '户编号', 电话: '联系电话', 手机号码: '联系电话' } };
+const SPEC: ColumnSpec = rosterSpec();
 
 /** One person as the register holds it (field names follow the persons/accounts tables). */
 export interface RosterRecord {
@@ -114,7 +108,7 @@ function text(v: unknown): string {
 }
 
 /** An exported cell neutralised against formulas ('=…, '+…, '-…, '@…) reads back as written. */
-export const unneutralize = (s: string) => (/^'[=+\-@]/.test(s) ? s.slice(1) : s);
+export const unneutralize = unguardFormula;
 
 export interface ParsedRow {
   record: RosterRecord | null;

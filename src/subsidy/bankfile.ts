@@ -3,6 +3,7 @@
 import { BANK_FIELDS, type BankField, type BankTemplate } from './subsidy.contract.ts';
 import { formatFen } from '../shared/money.ts';
 import { AppError } from '../shared/errors.ts';
+import { csvRaw, guardFormula } from '../shared/files/csv-write.ts';
 
 export { BANK_FIELDS, bankTemplateSchema, type BankField, type BankTemplate } from './subsidy.contract.ts';
 
@@ -29,41 +30,53 @@ export function checkTemplate(t: BankTemplate): void {
   if (dup) throw new AppError('VALIDATION', `银行文件模板的表头“${dup}”重复`);
 }
 
-/** Spreadsheet formula injection: a cell starting with = + - @ (or tab / CR) gets a leading apostrophe. */
-export function neutralise(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? "'" + text : text;
-}
+/**
+ * Which fields are free text (names, bank and place names: a spreadsheet could run one that
+ * starts with = + - @, so it gets the formula guard) and which are values the bank's system
+ * reads as they are (ID, account number, amount, codes, dates): those never get the guard,
+ * an apostrophe in front of an account number would fail the payment.
+ */
+export const BANK_FIELD_KIND: Record<BankField, 'text' | 'value'> = {
+  period: 'value', idNumber: 'value', name: 'text', amount: 'value', result: 'value', accountNo: 'value', holderName: 'text',
+  bankName: 'text', payDate: 'value', batchNo: 'value', householdNo: 'text', villageCode: 'value', villageName: 'text',
+  townshipName: 'text', lineNo: 'value', blank: 'value',
+};
 
 export interface BankLine {
   period: string; idNumber: string; name: string; amountFen: number; accountNo: string; holderName: string; bankName: string;
   batchNo: string; householdNo: string; villageCode: string; villageName: string; townshipName: string; lineNo: number;
 }
 
+/** The cell of a field as the file carries it (text fields formula-guarded, values as they are). */
 export function cellOf(t: BankTemplate, field: BankField, l: BankLine): string {
+  const v = valueOf(t, field, l);
+  return BANK_FIELD_KIND[field] === 'text' ? guardFormula(v) : v;
+}
+
+function valueOf(t: BankTemplate, field: BankField, l: BankLine): string {
   switch (field) {
     case 'period': return l.period;
     case 'idNumber': return l.idNumber;
-    case 'name': return neutralise(l.name);
+    case 'name': return l.name;
     case 'amount': return t.amountFormat === 'fen' ? String(l.amountFen) : formatFen(l.amountFen);
     case 'result': return '';
-    case 'accountNo': return neutralise(l.accountNo);
-    case 'holderName': return neutralise(l.holderName);
-    case 'bankName': return neutralise(l.bankName);
+    case 'accountNo': return l.accountNo;
+    case 'holderName': return l.holderName;
+    case 'bankName': return l.bankName;
     case 'payDate': return '';
     case 'batchNo': return l.batchNo;
-    case 'householdNo': return neutralise(l.householdNo);
+    case 'householdNo': return l.householdNo;
     case 'villageCode': return l.villageCode;
-    case 'villageName': return neutralise(l.villageName);
-    case 'townshipName': return neutralise(l.townshipName);
+    case 'villageName': return l.villageName;
+    case 'townshipName': return l.townshipName;
     case 'lineNo': return String(l.lineNo);
     case 'blank': return '';
   }
 }
 
-const csvQuote = (s: string) => (/[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s);
-
+/** One CSV line of cells made by cellOf (already guarded where they may be): quoted as needed. */
 export function csvLine(cells: string[]): string {
-  return cells.map(csvQuote).join(',') + '\r\n';
+  return cells.map(csvRaw).join(',') + '\r\n';
 }
 
 export function fileNameOf(t: BankTemplate, batchNo: string): string {

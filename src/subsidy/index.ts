@@ -5,7 +5,7 @@ export { saveSettings, buildPayroll, rebuildPayroll, reviewPayroll, closePayroll
 export { getPayroll, listPayrolls, listLines, listExclusions, listFailures, lineReason } from './payroll.store.ts';
 export type { Payroll, PaymentLine, ImportSummary } from './subsidy.contract.ts';
 export { STATUS_NAMES, KIND_NAMES, RESULT_NAMES, FLAG_NAMES, type PayrollStatus, type PayrollKind } from './payroll.ts';
-export { BUILTIN_TEMPLATES, BANK_FIELDS, type BankTemplate } from './bankfile.ts';
+export { BUILTIN_TEMPLATES, BANK_FIELDS, BANK_FIELD_KIND, type BankTemplate } from './bankfile.ts';
 export { listTemplates, getTemplate, writeBankFile } from './bankfile.store.ts';
 export { noticeRows } from './subtotals.store.ts';
 export { noticeHtml, noticeXlsx } from './notice.ts';

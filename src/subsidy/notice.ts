@@ -2,7 +2,7 @@
 // account, a phone or a full ID. As XLSX (one sheet, villages in order) and as a printable page.
 import ExcelJS from 'exceljs';
 import { formatFen } from '../shared/money.ts';
-import { neutralise } from './bankfile.ts';
+import { guardFormula } from '../shared/files/csv-write.ts';
 import type { NoticeRow } from './subtotals.store.ts';
 
 export type { NoticeRow };
@@ -12,7 +12,7 @@ export async function noticeXlsx(title: string, rows: NoticeRow[]): Promise<Buff
   const ws = wb.addWorksheet('公示名单');
   ws.addRow([title]);
   ws.addRow(['序号', '乡镇', '村', '姓名', '身份证号', '金额（元）']);
-  rows.forEach((r, i) => { ws.addRow([i + 1, neutralise(r.townshipName), neutralise(r.villageName || r.villageCode), neutralise(r.name), r.maskedId, formatFen(r.amountFen)]); });
+  rows.forEach((r, i) => { ws.addRow([i + 1, guardFormula(r.townshipName), guardFormula(r.villageName || r.villageCode), guardFormula(r.name), r.maskedId, formatFen(r.amountFen)]); });
   ws.addRow(['合计', '', '', `${rows.length}人`, '', formatFen(rows.reduce((s, r) => s + r.amountFen, 0))]);
   ws.columns.forEach((c, i) => { c.width = [6, 12, 14, 10, 22, 12][i]; });
   return Buffer.from(await wb.xlsx.writeBuffer());

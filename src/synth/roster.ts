@@ -1,12 +1,10 @@
 // The synthetic roster (FORMATS §1) as rows keyed by the Chinese headers — for `anju demo`,
 // tests and benchmarks. Deterministic: the same options give the same rows.
 import { households, type SynthPerson } from './households.ts';
+import { ROSTER_HEADERS, type RosterColumn } from '../shared/files/roster-columns.ts';
 
-export const ROSTER_HEADERS = [
-  '户编号', '姓名', '身份证号', '性别', '出生日期', '与户主关系', '村代码', '乡镇', '村', '组', '人口类别', '所属水库', '搬迁日期',
-  '扶持开始日期', '扶持截止日期', '状态', '核减日期', '核减原因', '银行账号', '开户银行', '持卡人姓名', '联系电话',
-] as const;
-export type RosterHeader = (typeof ROSTER_HEADERS)[number];
+export { ROSTER_HEADERS };
+export type RosterHeader = RosterColumn;
 export type RosterRow = Record<RosterHeader, string>;
 
 /** One person's roster cells in ROSTER_HEADERS order. */

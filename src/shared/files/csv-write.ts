@@ -1,13 +1,26 @@
 // Writing CSV the way every Anju output file is written: UTF-8 with BOM, CRLF line ends,
 // quotes only where needed. Text that a spreadsheet would run as a formula (= + - @, tab or
 // CR at the start) gets a leading apostrophe; numbers and amounts are written as they are,
-// so a negative amount stays `-9000.00`.
+// so a negative amount stays `-9000.00`. The one formula guard of the project is here: XLSX
+// writers pass their text cells through guardFormula too.
+
+/** Text a spreadsheet would run as a formula gets a leading apostrophe; other text is unchanged. */
+export function guardFormula(v: string | null | undefined): string {
+  const s = v ?? '';
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+/**
+ * A cell read back from a file this guard wrote: the apostrophe goes. Only before = + - @: the
+ * readers trim the cell first, so a guarded tab or CR no longer follows the apostrophe.
+ */
+export function unguardFormula(s: string): string {
+  return /^'[=+\-@]/.test(s) ? s.slice(1) : s;
+}
 
 /** A text cell: formula-neutralised, then quoted when needed. */
 export function csvText(v: string | null | undefined): string {
-  let s = v ?? '';
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return csvRaw(s);
+  return csvRaw(guardFormula(v));
 }
 
 /** A cell written as it is (numbers, amounts, dates, codes the program made), quoted when needed. */
