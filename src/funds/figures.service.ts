@@ -12,6 +12,7 @@ import { batchFigures, dispatchRows, monthlySeries, projectTotals, ranking, tota
 import { disbursedByMonth, getBalanceLimitBp, listProjects } from './funds.store.ts';
 import { dispatchXlsx } from './dispatch-xlsx.ts';
 import { lifecycleForDispatch } from './projects.service.ts';
+import { assertCountyWide, type Actor } from './funds.service.ts';
 import type { Tables } from '../shared/db/tables.ts';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { rateTableCsv } from './ledger-file.ts';
@@ -19,12 +20,20 @@ import type { RateKey } from './ledger.types.ts';
 
 type Db = Kysely<Tables>;
 
-export async function batchList(db: Db, county: string, asOf: IsoDate | null) {
+/** Who reads the figures: a county-wide user, or a township user (their projects only). */
+type Reader = Pick<Actor, 'countyCode' | 'regionCode'>;
+
+/** Every batch with its figures: county-wide users only. */
+export async function batchList(db: Db, reader: Reader, asOf: IsoDate | null) {
+  assertCountyWide(reader);
+  const county = reader.countyCode;
   const [input, limitBp] = await Promise.all([ratesInputFromDb(db, county, asOf), getBalanceLimitBp(db, county)]);
   return { asOf, limitBp, batches: batchFigures(input, asOf, limitBp) };
 }
 
-export async function batchPage(db: Db, county: string, batchNo: string, asOf: IsoDate | null) {
+export async function batchPage(db: Db, reader: Reader, batchNo: string, asOf: IsoDate | null) {
+  assertCountyWide(reader);
+  const county = reader.countyCode;
   const [input, limitBp] = await Promise.all([ratesInputFromDb(db, county, asOf), getBalanceLimitBp(db, county)]);
   const batch = batchFigures({ ...input, batches: input.batches.filter((b) => b.batchNo === batchNo) }, null, limitBp)[0];
   if (!batch) throw new AppError('NOT_FOUND', `批次${batchNo}不存在`);

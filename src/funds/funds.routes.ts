@@ -12,8 +12,8 @@ import type { AppContext } from '../shared/context.ts';
 import * as C from './funds.contract.ts';
 import { REJECT_CODES, type LedgerSheet, type RejectCode } from './ledger.types.ts';
 import {
-  assertCountyWide, balanceLimit, createBatch, decideReversal, enterEntry, entriesFor, entryFor, getYearPlan, listReversalRequests, projectChoices, remaining,
-  requestReversal, saveYearPlan, setBalanceLimit, storeVoucher, voucher, type Actor, type StoredEntry,
+  assertCountyWide, balanceLimit, createBatch, decideReversal, enterEntry, entriesFor, entryFor, projectChoices, remaining, requestReversal, reversalsFor,
+  saveYearPlan, setBalanceLimit, storeVoucher, voucher, yearPlanFor, type Actor, type StoredEntry,
 } from './funds.service.ts';
 import { batchList, batchPage, dispatch, dispatchExport, overview, ratesCsvExport } from './figures.service.ts';
 import { ratesFromDb } from './rates-db.ts';
@@ -31,6 +31,7 @@ const actor = (u: SessionUser): Actor => ({ ...actorOf(u), countyCode: u.countyC
 const entryView = (e: StoredEntry) => ({ ...e, kindName: C.KIND_LABELS[e.kind] });
 const rejectionView = (r: { sheet: LedgerSheet; row: number; code: string; reason: string }) => ({ ...r, codeName: REJECT_CODES[r.code as RejectCode] ?? r.code });
 
+// the ledger import is the county's; checked before a file of up to 100 MB is read
 const countyOnly = assertCountyWide;
 
 async function upload(req: FastifyRequest, limit: number, what: string) {
@@ -49,24 +50,19 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
 
   // ---- batches and the year plan ----
   r.get('/funds/batches', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '资金批次及其安排、拨付、报账（可截至某日）', querystring: C.AsOfQuery, response: { 200: C.BatchList, ...Err } } }, async (req) => {
-    const u = requirePermission(req, 'funds.read'); countyOnly(u);
-    return batchList(db, u.countyCode, req.query.asOf ?? null);
+    return batchList(db, requirePermission(req, 'funds.read'), req.query.asOf ?? null);
   });
   r.post('/funds/batches', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '登记资金批次', body: C.BatchBody, response: { 200: C.FundBatch, ...Err } } }, async (req) => {
-    const u = requirePermission(req, 'funds.manage'); countyOnly(u);
-    return createBatch(db, actor(u), req.body);
+    return createBatch(db, actor(requirePermission(req, 'funds.manage')), req.body);
   });
   r.get('/funds/batches/:batchNo', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '批次页：金额、比率和各项目的资金', params: BatchParam, querystring: C.AsOfQuery, response: { 200: C.BatchPage, ...Err } } }, async (req) => {
-    const u = requirePermission(req, 'funds.read'); countyOnly(u);
-    return batchPage(db, u.countyCode, req.params.batchNo, req.query.asOf ?? null);
+    return batchPage(db, requirePermission(req, 'funds.read'), req.params.batchNo, req.query.asOf ?? null);
   });
   r.get('/funds/plans/:year', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '年度资金按用途分配（合计须等于该年度批次下达合计）', params: YearParam, response: { 200: C.YearPlan, ...Err } } }, async (req) => {
-    const u = requirePermission(req, 'funds.read'); countyOnly(u);
-    return getYearPlan(db, u.countyCode, req.params.year);
+    return yearPlanFor(db, actor(requirePermission(req, 'funds.read')), req.params.year);
   });
   r.put('/funds/plans/:year', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '保存年度资金按用途分配', params: YearParam, body: C.YearPlanBody, response: { 200: C.YearPlan, ...Err } } }, async (req) => {
-    const u = requirePermission(req, 'funds.manage'); countyOnly(u);
-    return saveYearPlan(db, actor(u), req.params.year, req.body.parts);
+    return saveYearPlan(db, actor(requirePermission(req, 'funds.manage')), req.params.year, req.body.parts);
   });
 
   // ---- money entries ----
@@ -94,12 +90,10 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
     return { ...x, statusName: C.REVERSAL_STATUS_LABELS[x.status] };
   });
   r.get('/funds/reversals', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '冲销申请', querystring: C.ReversalsQuery, response: { 200: C.ReversalList, ...Err } } }, async (req) => {
-    const u = requirePermission(req, 'funds.read'); countyOnly(u);
-    return { rows: (await listReversalRequests(db, u.countyCode, req.query.status)).map((x) => ({ ...x, statusName: C.REVERSAL_STATUS_LABELS[x.status] })) };
+    return { rows: (await reversalsFor(db, actor(requirePermission(req, 'funds.read')), req.query.status)).map((x) => ({ ...x, statusName: C.REVERSAL_STATUS_LABELS[x.status] })) };
   });
   r.post('/funds/reversals/:id/decision', { config: { permission: 'funds.approve' }, schema: { tags: TAG, summary: '审批冲销申请（申请人不能审批自己的申请）', params: IdParam, body: C.DecisionBody, response: { 200: C.ReversalRequest, ...Err } } }, async (req) => {
-    const u = requirePermission(req, 'funds.approve'); countyOnly(u);
-    const x = await decideReversal(db, actor(u), req.params.id, req.body.approve, req.body.note);
+    const x = await decideReversal(db, actor(requirePermission(req, 'funds.approve')), req.params.id, req.body.approve, req.body.note);
     return { ...x, statusName: C.REVERSAL_STATUS_LABELS[x.status] };
   });
 
@@ -156,7 +150,6 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
     return balanceLimit(db, requirePermission(req, 'funds.read').countyCode);
   });
   r.put('/funds/settings', { config: { permission: 'settings.manage' }, schema: { tags: TAG, summary: '修改结存比例上限', body: C.FundSettings, response: { 200: C.FundSettings, ...Err } } }, async (req) => {
-    const u = requirePermission(req, 'settings.manage'); countyOnly(u);
-    return setBalanceLimit(db, actor(u), req.body.limitBp);
+    return setBalanceLimit(db, actor(requirePermission(req, 'settings.manage')), req.body.limitBp);
   });
 }

@@ -99,6 +99,7 @@ export async function remaining(db: Db, county: string, batchNo: string, project
 }
 
 export async function createBatch(db: Db, actor: Actor, b: FundBatch): Promise<FundBatch> {
+  assertCountyWide(actor);
   return db.transaction().execute(async (trx) => {
     await lockFundData(trx);
     if (await getBatch(trx, actor.countyCode, b.batchNo)) throw new MoneyRuleError('L_DUPLICATE', `批次编号${b.batchNo}已存在`);
@@ -137,8 +138,15 @@ export async function getYearPlan(db: Db, county: string, year: number): Promise
   return { year, batchesFen, parts, plannedFen, balanced: rows.length > 0 && plannedFen === batchesFen };
 }
 
+/** The year's plan as a user sees it: county-wide users only. */
+export async function yearPlanFor(db: Db, actor: Actor, year: number): Promise<YearPlan> {
+  assertCountyWide(actor);
+  return getYearPlan(db, actor.countyCode, year);
+}
+
 /** Save the split of a year's batches by use; refused unless the parts sum to the year's batches. */
 export async function saveYearPlan(db: Db, actor: Actor, year: number, parts: Record<PlanUse, Fen>): Promise<YearPlan> {
+  assertCountyWide(actor);
   return db.transaction().execute(async (trx) => {
     // the year's batches cannot change while the plan is checked against them
     await lockYearBatches(trx, actor.countyCode, year);
@@ -175,6 +183,7 @@ export async function requestReversal(db: Db, actor: Actor, entryId: number, inp
 }
 
 export async function decideReversal(db: Db, actor: Actor, requestId: number, approve: boolean, note = ''): Promise<ReversalRequest> {
+  assertCountyWide(actor);
   const county = actor.countyCode;
   return db.transaction().execute(async (trx) => {
     const req = await getReversalRequest(trx, county, requestId, true);
@@ -195,6 +204,12 @@ export async function decideReversal(db: Db, actor: Actor, requestId: number, ap
     await appendAudit(trx, actor, { action: approve ? 'fund_reversal.approve' : 'fund_reversal.reject', entityType: 'fund_entry', entityId: req.entryId, countyCode: county, before: req, after });
     return after;
   });
+}
+
+/** Reversal requests of the county: county-wide users only. */
+export async function reversalsFor(db: Db, actor: Actor, status?: ReversalRequest['status']): Promise<ReversalRequest[]> {
+  assertCountyWide(actor);
+  return listReversalRequests(db, actor.countyCode, status);
 }
 
 export { listReversalRequests, type ReversalRequest, type StoredEntry };
@@ -238,6 +253,7 @@ export async function balanceLimit(db: Db, county: string) {
 }
 
 export async function setBalanceLimit(db: Db, actor: Actor, limitBp: number) {
+  assertCountyWide(actor);
   await db.transaction().execute(async (trx) => {
     const before = await setBalanceLimitBp(trx, actor.countyCode, limitBp, actor.userId);
     await appendAudit(trx, actor, { action: 'settings.update', entityType: 'setting', entityId: 'funds.balance_limit_bp', countyCode: actor.countyCode, before, after: limitBp });
