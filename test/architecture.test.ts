@@ -107,8 +107,6 @@ describe('architecture', () => {
   ]);
   const PENDING_ROUTES_ON_STORES = new Set([
     'src/quality/quality.routes.ts',
-    'src/quality/quality.routes.ts',
-    'src/quality/quality.routes.ts',
     'src/registry/registry.routes.ts',
     'src/registry/roster.routes.ts',
   ]);
