@@ -8,6 +8,7 @@ import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, auditIdSe
 import { maskDeep } from '../shared/mask.ts';
 import { AppError } from '../shared/errors.ts';
 import { receiveUpload } from '../shared/http/upload.ts';
+import { attachmentDisposition } from '../shared/http/attachment.ts';
 import type { AppContext } from '../shared/context.ts';
 import { findingsCsv, FINDING_CODES } from '../crosscheck/index.ts';
 import { paidFigures } from '../subsidy/index.ts';
@@ -80,7 +81,7 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
     const { findings } = await listFindings(db, user.countyCode, run.id, { scope: scopeOf(user), limit: 100000 });
     await auditUnmaskedView(db, user, { entityType: 'crosscheck_run', entityId: run.id, countyCode: user.countyCode, fields: ['idNumber'], count: findings.length, action: 'crosscheck.findings_export' });
     return reply.header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="findings.csv"; filename*=UTF-8''${encodeURIComponent(`核查结果_${run.id}.csv`)}`).send(findingsCsv(findings));
+      .header('content-disposition', attachmentDisposition(`核查结果_${run.id}.csv`, 'findings.csv')).send(findingsCsv(findings));
   });
 
   r.get('/cases', { config: { permission: 'subsidy.read' }, schema: { tags: TAG, summary: '疑似问题（按状态、结论、问题类型、乡镇筛选；乡镇专干只看本乡镇）',

@@ -3,11 +3,11 @@
 // Thin: permission and region here, the work in the service and the stores.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { requirePermission, actorOf, type SessionUser } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { attachmentDisposition, fileAnswer } from '../shared/http/attachment.ts';
+import { receiveUpload } from '../shared/http/upload.ts';
 import type { AppContext } from '../shared/context.ts';
 import { appendAudit } from '../shared/audit.ts';
 import * as C from './funds.contract.ts';
@@ -36,14 +36,12 @@ function countyOnly(u: SessionUser) {
   if (u.regionCode.length > 6) throw new AppError('FORBIDDEN', '批次资金涉及全县，仅县级用户可查看；乡镇用户请查看本乡镇项目的资金');
 }
 
+/** The uploaded file in memory: the ledger reader and the attachment store take bytes. */
 async function upload(req: FastifyRequest, limit: number, what: string) {
-  if (!req.isMultipart()) throw new AppError('BAD_REQUEST', `请以multipart/form-data上传${what}`);
-  const part = await req.file({ limits: { fileSize: limit, files: 1 } });
-  if (!part) throw new AppError('FILE_EMPTY', `没有收到${what}`);
-  let content: Buffer;
-  try { content = await part.toBuffer(); } catch { throw new AppError('TOO_LARGE', `${what}不能超过${limit / 1024 / 1024}MB`); }
-  if (!content.length) throw new AppError('FILE_EMPTY', `${what}是空的`);
-  return { filename: part.filename || 'ledger.xlsx', mime: part.mimetype || 'application/octet-stream', content, sha256: createHash('sha256').update(content).digest('hex') };
+  const f = await receiveUpload(req, { maxBytes: limit, what });
+  try {
+    return { filename: f.filename || 'ledger.xlsx', mime: f.mimetype || 'application/octet-stream', content: await f.read(), sha256: f.sha256 };
+  } finally { await f.remove(); }
 }
 
 export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext) {

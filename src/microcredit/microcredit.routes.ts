@@ -18,6 +18,8 @@ import { importBook, computeRun, advanceRun, mustGetRun, runLines, recordHandlin
 import { bankFile, noticeRowsOf, type PayLine } from './payment.ts';
 import type { SubsidyRun } from './runs.store.ts';
 import * as C from './microcredit.contract.ts';
+import { attachmentDisposition } from '../shared/http/attachment.ts';
+import { receiveUploads, type ReceivedFile } from '../shared/http/upload.ts';
 
 const TAG = ['小额信贷'];
 const MAX_UPLOAD = 200 * 1024 * 1024;
@@ -49,20 +51,13 @@ export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppCo
     const user = requirePermission(req, 'microcredit.manage');
     if (scopeOf(user)) throw new AppError('FORBIDDEN', C.MESSAGES.COUNTY_ONLY);
     if (!req.isMultipart()) throw new AppError('BAD_REQUEST', C.MESSAGES.FILES_MISSING);
-    const files: Partial<Record<'loans' | 'repayments' | 'rates', UploadedFile>> = {};
+    const { files, remove } = await receiveUploads(req, { fields: ['loans', 'repayments', 'rates'], maxBytes: MAX_UPLOAD, what: '贷款台账文件' });
     try {
-      for await (const part of req.parts({ limits: { files: 3, fileSize: MAX_UPLOAD } })) {
-        if (part.type === 'file' && (part.fieldname === 'loans' || part.fieldname === 'repayments' || part.fieldname === 'rates')) {
-          files[part.fieldname] = { filename: part.filename ?? '', content: await part.toBuffer() };
-        }
-      }
-    } catch (e) {
-      if (e instanceof AppError) throw e;
-      throw new AppError('TOO_LARGE', '上传的文件过大或不完整');
-    }
-    if (!files.loans || !files.repayments || !files.rates) throw new AppError('FILE_EMPTY', C.MESSAGES.FILES_MISSING);
-    const dryRun = req.query.dryRun === true || req.query.dryRun === '1' || req.query.dryRun === 'true';
-    return importBook(db, actorOf(user), user.countyCode, { loans: files.loans, repayments: files.repayments, rates: files.rates }, { dryRun });
+      if (!files.loans || !files.repayments || !files.rates) throw new AppError('FILE_EMPTY', C.MESSAGES.FILES_MISSING);
+      const inMemory = async (f: ReceivedFile): Promise<UploadedFile> => ({ filename: f.filename, content: await f.read() });
+      const dryRun = req.query.dryRun === true || req.query.dryRun === '1' || req.query.dryRun === 'true';
+      return await importBook(db, actorOf(user), user.countyCode, { loans: await inMemory(files.loans), repayments: await inMemory(files.repayments), rates: await inMemory(files.rates) }, { dryRun });
+    } finally { await remove(); }
   });
   r.get('/microcredit/imports', { config: { permission: 'microcredit.read' }, schema: { tags: TAG, summary: '贷款台账导入记录', response: { 200: C.ImportList } } }, async (req) => {
     const user = requirePermission(req, 'microcredit.read');
@@ -196,7 +191,7 @@ export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppCo
     await appendAudit(db, actorOf(user), { action: 'microcredit.notice_export', entityType: 'microcredit_run', entityId: run.id, countyCode: user.countyCode, detail: { format: req.query.format, rows: rows.length } });
     if (req.query.format === 'xlsx') {
       return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="notice.xlsx"; filename*=UTF-8''${encodeURIComponent(`贴息公示_${run.quarter}.xlsx`)}`).send(await noticeXlsx(title, rows));
+        .header('content-disposition', attachmentDisposition(`贴息公示_${run.quarter}.xlsx`, 'notice.xlsx')).send(await noticeXlsx(title, rows));
     }
     return reply.header('content-type', 'text/html; charset=utf-8').send(noticeHtml(title, rows));
   });
@@ -208,7 +203,7 @@ export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppCo
     if (run.state !== 'published' && run.state !== 'paid') throw new AppError('CONFLICT', '贴息须先审核并公示，才能导出银行发放文件');
     const f = await bankFile(await getTemplate(db, user.countyCode, req.query.template), await payLines(user, run), run.quarter, run.batchNo);
     await appendAudit(db, actorOf(user), { action: 'microcredit.bank_file', entityType: 'microcredit_run', entityId: run.id, countyCode: user.countyCode, detail: { template: req.query.template, rows: f.rows, totalFen: f.totalFen, unmasked: true } });
-    return reply.header('content-type', f.contentType).header('content-disposition', `attachment; filename="bank-file"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`)
+    return reply.header('content-type', f.contentType).header('content-disposition', attachmentDisposition(f.fileName, 'bank-file'))
       .header('x-anju-rows', String(f.rows)).header('x-anju-total-fen', String(f.totalFen)).send(f.body);
   });
 }

@@ -8,6 +8,7 @@ import { canUnmask, requirePermission, type SessionUser } from '../auth/index.ts
 import { maskDeep } from '../shared/mask.ts';
 import { AppError } from '../shared/errors.ts';
 import { receiveUpload } from '../shared/http/upload.ts';
+import { attachmentDisposition } from '../shared/http/attachment.ts';
 import type { AppContext } from '../shared/context.ts';
 import { ADJUSTMENT_KINDS, ADJUSTMENT_STATUSES, AdjustmentInput, CATEGORIES } from './adjustment.ts';
 import { searchPersons, getPersonPage } from './person.store.ts';
@@ -184,7 +185,7 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
     const f = await getAdjustmentFile(db, requirePermission(req, 'registry.read'), req.params.id, req.params.fileId);
     return reply
       .header('content-type', f.mime || 'application/octet-stream')
-      .header('content-disposition', `attachment; filename="evidence"; filename*=UTF-8''${encodeURIComponent(f.filename)}`)
+      .header('content-disposition', attachmentDisposition(f.filename, 'evidence'))
       .header('x-content-type-options', 'nosniff')
       .header('x-sha256', f.sha256)
       .send(f.content);

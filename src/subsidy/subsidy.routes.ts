@@ -10,6 +10,7 @@ import { requirePermission, actorOf, unmaskAllowed, auditUnmaskedView, auditIdSe
 import { appendAudit } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { receiveUpload } from '../shared/http/upload.ts';
+import { attachmentDisposition } from '../shared/http/attachment.ts';
 import { todayIso } from '../shared/dates.ts';
 import type { AppContext } from '../shared/context.ts';
 import { SUBSIDY_DEFAULTS, SETTING_KEYS, settingsInForce } from './settings.ts';
@@ -63,7 +64,7 @@ async function maybeAuditUnmasked(ctx: AppContext, req: FastifyRequest, user: Se
 }
 
 function attachment(reply: FastifyReply, filename: string, type: string) {
-  return reply.header('content-type', type).header('content-disposition', `attachment; filename="download"; filename*=UTF-8''${encodeURIComponent(filename)}`);
+  return reply.header('content-type', type).header('content-disposition', attachmentDisposition(filename));
 }
 
 export async function registerSubsidyRoutes(app: FastifyInstance, ctx: AppContext) {
