@@ -109,6 +109,8 @@ describe('architecture', () => {
     'src/quality/quality.routes.ts',
     'src/registry/registry.routes.ts',
     'src/registry/roster.routes.ts',
+    'src/registry/roster.routes.ts',
+    'src/registry/roster.routes.ts',
   ]);
   const rel = (f: string) => f.split(sep).join('/');
   const shrinking = (name: string, pending: Set<string>, offenders: string[]) => {
@@ -177,5 +179,37 @@ describe('architecture', () => {
   it("the web calls the server through the typed client, with the contract's schemas", () => {
     const offenders = web.filter((f) => f !== 'web/src/shared/api.ts' && /\blegacyApi\b/.test(readFileSync(f, 'utf8')));
     shrinking('untyped calls', PENDING_UNTYPED, offenders);
+  });
+});
+// --- one of each shared piece (issue 9, item 5) -------------------------------------------------
+describe('one of each shared piece', () => {
+  const rel = (f: string) => f.split(sep).join('/');
+  const server = walk('src').map(rel).filter((f) => !/\.test\.ts$|testkit|testing|fixtures/.test(f));
+  const text = (f: string) => readFileSync(f, 'utf8');
+
+  it('the roster columns of FORMATS §1 are declared in shared/files/roster-columns.ts only', () => {
+    const HOME = 'src/shared/files/roster-columns.ts';
+    const READERS = ['src/registry/roster-file.ts', 'src/quality/roster-file.ts', 'src/crosscheck/files.ts', 'src/cases/inputs.ts', 'src/synth/roster.ts'];
+    for (const f of READERS) assert.ok(importsOf(f).some((i) => i.endsWith('shared/files/roster-columns.ts')), `${f} takes its columns from ${HOME}`);
+    // a column spec naming a header only §1 has (`与户主关系: true`), or the §1 header list in file order;
+    // messages and lookups by name (`col('身份证号')`) are fine
+    const SPEC = /(与户主关系|扶持开始日期|扶持截止日期|核减日期|核减原因|人口类别|所属水库|搬迁日期)['"]?\s*:\s*(true|false)\b/;
+    const LIST = /'户编号',\s*'姓名',\s*'身份证号',\s*'性别',\s*'出生日期',\s*'与户主关系'/;
+    assert.deepEqual(server.filter((f) => f !== HOME && (SPEC.test(text(f)) || LIST.test(text(f)))), []);
+  });
+
+  it('one formula guard: only the shared CSV writer holds it', () => {
+    const GUARD = /=\+\\-@|'=\+-@'|"=\+-@"/;
+    assert.deepEqual(server.filter((f) => f !== 'src/shared/files/csv-write.ts' && GUARD.test(text(f))), []);
+  });
+
+  it('one attachment header: only attachment.ts writes a Content-Disposition', () => {
+    const HAND_WRITTEN = /filename\*=|content-disposition['"]\s*,\s*[`'"]/i;
+    assert.deepEqual(server.filter((f) => f !== 'src/shared/http/attachment.ts' && HAND_WRITTEN.test(text(f))), []);
+  });
+
+  it('one upload helper: no multipart reading outside shared/http/upload.ts', () => {
+    const MULTIPART = /\.(file|files|parts|saveRequestFiles)\(\s*(\{|\))|\.toBuffer\(\)/;
+    assert.deepEqual(server.filter((f) => f !== 'src/shared/http/upload.ts' && MULTIPART.test(text(f))), []);
   });
 });

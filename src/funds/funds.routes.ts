@@ -3,11 +3,11 @@
 // Thin: the permission here, the region scope and the work in the services.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { requirePermission, actorOf, type SessionUser } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { attachmentDisposition, fileAnswer } from '../shared/http/attachment.ts';
+import { receiveUpload } from '../shared/http/upload.ts';
 import type { AppContext } from '../shared/context.ts';
 import * as C from './funds.contract.ts';
 import { REJECT_CODES, type LedgerSheet, type RejectCode } from './ledger.types.ts';
@@ -34,14 +34,12 @@ const rejectionView = (r: { sheet: LedgerSheet; row: number; code: string; reaso
 // the ledger import is the county's; checked before a file of up to 100 MB is read
 const countyOnly = assertCountyWide;
 
+/** The uploaded file in memory: the ledger reader and the attachment store take bytes. */
 async function upload(req: FastifyRequest, limit: number, what: string) {
-  if (!req.isMultipart()) throw new AppError('BAD_REQUEST', `请以multipart/form-data上传${what}`);
-  const part = await req.file({ limits: { fileSize: limit, files: 1 } });
-  if (!part) throw new AppError('FILE_EMPTY', `没有收到${what}`);
-  let content: Buffer;
-  try { content = await part.toBuffer(); } catch { throw new AppError('TOO_LARGE', `${what}不能超过${limit / 1024 / 1024}MB`); }
-  if (!content.length) throw new AppError('FILE_EMPTY', `${what}是空的`);
-  return { filename: part.filename || 'ledger.xlsx', mime: part.mimetype || 'application/octet-stream', content, sha256: createHash('sha256').update(content).digest('hex') };
+  const f = await receiveUpload(req, { maxBytes: limit, what });
+  try {
+    return { filename: f.filename || 'ledger.xlsx', mime: f.mimetype || 'application/octet-stream', content: await f.read(), sha256: f.sha256 };
+  } finally { await f.remove(); }
 }
 
 export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext) {

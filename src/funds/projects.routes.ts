@@ -6,6 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requirePermission } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { attachmentDisposition, fileAnswer } from '../shared/http/attachment.ts';
+import { receiveUpload } from '../shared/http/upload.ts';
 import type { AppContext } from '../shared/context.ts';
 import * as svc from './projects.service.ts';
 import {
@@ -37,22 +38,19 @@ export async function registerProjectRoutes(app: FastifyInstance, ctx: AppContex
     params: ProjectNoParam, querystring: DocumentQuery, consumes: ['multipart/form-data'], response: { 201: DocumentView } } },
   async (req, reply) => {
     const user = requirePermission(req, 'projects.enter');
-    if (!req.isMultipart()) throw new AppError('BAD_REQUEST', '请以multipart/form-data上传文件');
-    const part = await req.file({ limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1 } });
-    if (!part) throw new AppError('FILE_EMPTY', '没有收到文件');
-    let content: Buffer;
-    try { content = await part.toBuffer(); } catch { throw new AppError('TOO_LARGE', `单个材料不能超过${MAX_DOCUMENT_BYTES / 1024 / 1024}MB`); }
-    return reply.status(201).send(await svc.uploadDocument(db, user, req.params.projectNo,
-      { kind: req.query.kind, filename: part.filename || '材料', mime: part.mimetype || 'application/octet-stream', content }));
+    const f = await receiveUpload(req, { maxBytes: MAX_DOCUMENT_BYTES, what: '项目材料' });
+    try {
+      return reply.status(201).send(await svc.uploadDocument(db, user, req.params.projectNo,
+        { kind: req.query.kind, filename: f.filename || '材料', mime: f.mimetype || 'application/octet-stream', content: await f.read() }));
+    } finally { await f.remove(); }
   });
 
   r.get(`${P}/:projectNo/documents/:id`, { config: { permission: 'projects.read' }, schema: { tags: TAG, summary: '查看或下载材料（图片和PDF可在浏览器中预览）',
     params: ProjectItemParam, response: { 200: fileAnswer('项目材料') } } },
   async (req, reply) => {
     const f = await svc.documentContent(db, requirePermission(req, 'projects.read'), req.params.projectNo, req.params.id);
-    const disposition = attachmentDisposition(f.filename, 'document');
     return reply.header('content-type', f.mime).header('x-content-type-options', 'nosniff')
-      .header('content-disposition', f.inline ? disposition.replace(/^attachment/, 'inline') : disposition).send(f.content);
+      .header('content-disposition', attachmentDisposition(f.filename, 'document', { inline: f.inline })).send(f.content);
   });
 
   r.post(`${P}/:projectNo/stages`, { config: { permission: 'projects.enter' }, schema: { tags: TAG, summary: '录入下一阶段（附所需材料，提交县中心审批）',

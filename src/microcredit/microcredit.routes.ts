@@ -12,6 +12,7 @@ import type { AppContext } from '../shared/context.ts';
 import { importBook, computeRun, advanceRun, getImport, listImports, runNotice, runBankFile, type UploadedFile } from './microcredit.service.ts';
 import * as view from './loans.service.ts';
 import * as C from './microcredit.contract.ts';
+import { receiveUploads, type ReceivedFile } from '../shared/http/upload.ts';
 
 const TAG = ['小额信贷'];
 const MAX_UPLOAD = 200 * 1024 * 1024;
@@ -28,20 +29,13 @@ export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppCo
     const user = requirePermission(req, 'microcredit.manage');
     view.assertCountyUser(user);
     if (!req.isMultipart()) throw new AppError('BAD_REQUEST', C.MESSAGES.FILES_MISSING);
-    const files: Partial<Record<'loans' | 'repayments' | 'rates', UploadedFile>> = {};
+    const { files, remove } = await receiveUploads(req, { fields: ['loans', 'repayments', 'rates'], maxBytes: MAX_UPLOAD, what: '贷款台账文件' });
     try {
-      for await (const part of req.parts({ limits: { files: 3, fileSize: MAX_UPLOAD } })) {
-        if (part.type === 'file' && (part.fieldname === 'loans' || part.fieldname === 'repayments' || part.fieldname === 'rates')) {
-          files[part.fieldname] = { filename: part.filename ?? '', content: await part.toBuffer() };
-        }
-      }
-    } catch (e) {
-      if (e instanceof AppError) throw e;
-      throw new AppError('TOO_LARGE', '上传的文件过大或不完整');
-    }
-    if (!files.loans || !files.repayments || !files.rates) throw new AppError('FILE_EMPTY', C.MESSAGES.FILES_MISSING);
-    const dryRun = req.query.dryRun === true || req.query.dryRun === '1' || req.query.dryRun === 'true';
-    return importBook(db, actorOf(user), user.countyCode, { loans: files.loans, repayments: files.repayments, rates: files.rates }, { dryRun });
+      if (!files.loans || !files.repayments || !files.rates) throw new AppError('FILE_EMPTY', C.MESSAGES.FILES_MISSING);
+      const inMemory = async (f: ReceivedFile): Promise<UploadedFile> => ({ filename: f.filename, content: await f.read() });
+      const dryRun = req.query.dryRun === true || req.query.dryRun === '1' || req.query.dryRun === 'true';
+      return await importBook(db, actorOf(user), user.countyCode, { loans: await inMemory(files.loans), repayments: await inMemory(files.repayments), rates: await inMemory(files.rates) }, { dryRun });
+    } finally { await remove(); }
   });
   r.get('/microcredit/imports', { config: { permission: 'microcredit.read' }, schema: { tags: TAG, summary: '贷款台账导入记录', response: { 200: C.ImportList } } }, async (req) => {
     const user = requirePermission(req, 'microcredit.read');

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requirePermission } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
+import { receiveUpload } from '../shared/http/upload.ts';
 import type { AppContext } from '../shared/context.ts';
 import * as c from './monitoring.contract.ts';
 import { createCampaign, recordVisit, clearSurveyProblem, closeCampaign } from './survey.service.ts';
@@ -59,12 +60,9 @@ export async function registerSurveyRoutes(app: FastifyInstance, ctx: AppContext
   r.post('/monitoring/alerts/imports', { config: { permission: 'monitoring.enter' }, schema: { tags: TAG, summary: '导入部门预警文件（multipart，字段file；CSV或xlsx；逐行比对监测户和后扶人口；同一文件只导入一次）',
     querystring: c.ImportQuery, consumes: ['multipart/form-data'], response: { 201: c.ImportResultSchema } } }, async (req, reply) => {
     const user = requirePermission(req, 'monitoring.enter');
-    if (!req.isMultipart()) throw new AppError('BAD_REQUEST', '请以multipart/form-data上传预警文件');
-    const part = await req.file({ limits: { fileSize: MAX_UPLOAD, files: 1 } });
-    if (!part) throw new AppError('FILE_EMPTY', '没有收到文件');
-    let content: Buffer;
-    try { content = await part.toBuffer(); } catch { throw new AppError('TOO_LARGE', '预警文件过大'); }
-    const res = await importAlerts(db, user, { filename: part.filename ?? '', content, source: req.query.source });
+    const f = await receiveUpload(req, { maxBytes: MAX_UPLOAD, what: '预警文件' });
+    let res: Awaited<ReturnType<typeof importAlerts>>;
+    try { res = await importAlerts(db, user, { filename: f.filename, content: await f.read(), source: req.query.source }); } finally { await f.remove(); }
     return reply.status(201).send({ ...res, problems: res.problems.slice(0, 500), problemCount: res.problems.length });
   });
   r.get('/monitoring/alerts/imports', { config: { permission: 'monitoring.read' }, schema: { tags: TAG, summary: '已导入的预警文件', response: { 200: c.ImportList } } }, async (req) => {

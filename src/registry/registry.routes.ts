@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { canUnmask, requirePermission, type SessionUser } from '../auth/index.ts';
 import { maskDeep } from '../shared/mask.ts';
 import { receiveUpload } from '../shared/http/upload.ts';
+import { attachmentDisposition } from '../shared/http/attachment.ts';
 import type { AppContext } from '../shared/context.ts';
 import { fileAnswer } from '../shared/http/attachment.ts';
 import {
@@ -124,7 +125,7 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
     const f = await getAdjustmentFile(db, requirePermission(req, 'registry.read'), req.params.id, req.params.fileId);
     return reply
       .header('content-type', f.mime || 'application/octet-stream')
-      .header('content-disposition', `attachment; filename="evidence"; filename*=UTF-8''${encodeURIComponent(f.filename)}`)
+      .header('content-disposition', attachmentDisposition(f.filename, 'evidence'))
       .header('x-content-type-options', 'nosniff')
       .header('x-sha256', f.sha256)
       .send(asFile(f.content));

@@ -6,6 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requirePermission, canUnmask, actorOf } from '../auth/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { receiveUpload } from '../shared/http/upload.ts';
+import { attachmentDisposition } from '../shared/http/attachment.ts';
 import type { AppContext } from '../shared/context.ts';
 import { startImportPreview, startImportApply, countsOf } from './roster-import.ts';
 import { getImportBatch, listImportRows, listImportProblems, listImportBatches } from './roster-import.store.ts';
@@ -95,7 +96,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     const name = `导入问题清单_${(b.filename || '花名册').replace(/\.[^.]+$/, '')}.xlsx`;
     return reply
       .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="problems.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
+      .header('content-disposition', attachmentDisposition(name, 'problems.xlsx'))
       .send(asFile(content));
   });
 
@@ -115,7 +116,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     const out = await exportRoster(db, { scope, village: q.village, status: q.status, q: q.q, format: q.format, unmasked, actor: actorOf(user) });
     return reply
       .header('content-type', out.contentType)
-      .header('content-disposition', `attachment; filename="roster.${q.format}"; filename*=UTF-8''${encodeURIComponent(out.filename)}`)
+      .header('content-disposition', attachmentDisposition(out.filename, `roster.${q.format}`))
       .header('x-row-count', String(out.rows))
       .header('x-masked', unmasked ? '0' : '1')
       .send(asFile(out.content));

@@ -49,11 +49,11 @@ export interface BankLine {
 
 /** The cell of a field as the file carries it (text fields formula-guarded, values as they are). */
 export function cellOf(t: BankTemplate, field: BankField, l: BankLine): string {
-  const v = valueOf(t, field, l);
+  const v = fieldValue(t, field, l);
   return BANK_FIELD_KIND[field] === 'text' ? guardFormula(v) : v;
 }
 
-function valueOf(t: BankTemplate, field: BankField, l: BankLine): string {
+function fieldValue(t: BankTemplate, field: BankField, l: BankLine): string {
   switch (field) {
     case 'period': return l.period;
     case 'idNumber': return l.idNumber;

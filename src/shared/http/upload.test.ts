@@ -7,7 +7,15 @@ import { existsSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import { isAppError } from '../errors.ts';
-import { receiveUpload } from './upload.ts';
+import { receiveUpload, receiveUploads } from './upload.ts';
+
+function multipartFields(parts: [string, Buffer][]) {
+  const boundary = '----anju' + Date.now();
+  const body = Buffer.concat([...parts.flatMap(([field, content]) => [
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${field}.csv"\r\nContent-Type: text/csv\r\n\r\n`), content, Buffer.from('\r\n')]),
+  Buffer.from(`--${boundary}--\r\n`)]);
+  return { headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: body };
+}
 
 function multipart(content: Buffer, filename = '花名册.csv') {
   const boundary = '----anju' + Date.now();
@@ -33,6 +41,12 @@ describe('receiveUpload', () => {
         return { size: f.size, sha256: f.sha256, same: createHash('sha256').update(content).digest('hex') === f.sha256, onDisk: existsSync(f.path) };
       } finally { await f.remove(); }
     });
+    app.post('/many', async (req) => {
+      const { files, remove } = await receiveUploads(req, { fields: ['loans', 'rates'], maxBytes: 64 * 1024, what: '贷款台账文件' });
+      try {
+        return Object.fromEntries(await Promise.all(Object.entries(files).map(async ([k, f]) => [k, (await f!.read()).toString()])));
+      } finally { await remove(); }
+    });
   });
   after(() => app.close());
 
@@ -55,5 +69,14 @@ describe('receiveUpload', () => {
     const notMp = await app.inject({ method: 'POST', url: '/up', payload: { a: 1 } });
     assert.equal(notMp.statusCode, 400);
     assert.match(notMp.json().message, /multipart/);
+  });
+
+  it('receives several named files, each in its own temporary file, and keeps the limit for each', async () => {
+    const ok = await app.inject({ method: 'POST', url: '/many', ...multipartFields([['rates', Buffer.from('b')], ['loans', Buffer.from('a')]]) });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.deepEqual(ok.json(), { loans: 'a', rates: 'b' });
+    const big = await app.inject({ method: 'POST', url: '/many', ...multipartFields([['loans', Buffer.alloc(100 * 1024, 0x41)]]) });
+    assert.equal(big.statusCode, 413);
+    assert.match(big.json().message, /贷款台账文件每个不能超过64KB/);
   });
 });

@@ -2,6 +2,7 @@
 // (never whole into memory while it arrives), hashed on the way, cut off at the route's own
 // limit with a Chinese 413. Every upload route calls receiveUpload; the caller removes the file.
 import type { FastifyRequest } from 'fastify';
+import type { MultipartFile } from '@fastify/multipart';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -35,7 +36,7 @@ export const mbText = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.round(by
 export async function receiveUpload(req: FastifyRequest, opts: { maxBytes: number; what: string }): Promise<ReceivedFile> {
   if (!req.isMultipart()) throw new AppError('BAD_REQUEST', `请以multipart/form-data上传${opts.what}`);
   const tooLarge = () => new AppError('TOO_LARGE', `${opts.what}不能超过${mbText(opts.maxBytes)}，请拆分后再上传`);
-  let part;
+  let part: MultipartFile | undefined;
   try {
     part = await req.file({ limits: { fileSize: opts.maxBytes, files: 1 } });
   } catch (e) {
@@ -44,19 +45,56 @@ export async function receiveUpload(req: FastifyRequest, opts: { maxBytes: numbe
   }
   if (!part) throw new AppError('FILE_EMPTY', `没有收到${opts.what}`);
   const dir = await mkdtemp(join(tmpdir(), 'anju-upload-'));
-  const path = join(dir, 'upload');
   const remove = () => rm(dir, { recursive: true, force: true });
+  try {
+    return await toDisk(part, join(dir, 'upload'), remove, opts.what, tooLarge);
+  } catch (e) {
+    await remove();
+    throw e;
+  }
+}
+
+/**
+ * Receive several named files of one multipart request (e.g. loans, repayments, rates), each
+ * streamed to its own temporary file like receiveUpload; other parts are skipped. A field not
+ * sent is absent from the answer: the route decides which ones it needs. `remove` deletes all.
+ */
+export async function receiveUploads<F extends string>(req: FastifyRequest, opts: { fields: readonly F[]; maxBytes: number; what: string }):
+  Promise<{ files: Partial<Record<F, ReceivedFile>>; remove(): Promise<void> }> {
+  if (!req.isMultipart()) throw new AppError('BAD_REQUEST', `请以multipart/form-data上传${opts.what}`);
+  const tooLarge = () => new AppError('TOO_LARGE', `${opts.what}每个不能超过${mbText(opts.maxBytes)}，请拆分后再上传`);
+  const dir = await mkdtemp(join(tmpdir(), 'anju-upload-'));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  const files: Partial<Record<F, ReceivedFile>> = {};
+  try {
+    for await (const part of req.parts({ limits: { files: opts.fields.length, fileSize: opts.maxBytes } })) {
+      if (part.type !== 'file') continue;
+      if (!(opts.fields as readonly string[]).includes(part.fieldname) || files[part.fieldname as F]) { part.file.resume(); continue; }
+      const field = part.fieldname as F;
+      const path = join(dir, `upload-${Object.keys(files).length}`);
+      files[field] = await toDisk(part, path, () => rm(path, { force: true }), opts.what, tooLarge);
+    }
+  } catch (e) {
+    await remove();
+    if (e instanceof AppError) throw e;
+    if ((e as { statusCode?: number }).statusCode === 413) throw tooLarge();
+    throw new AppError('BAD_REQUEST', `没有正确收到${opts.what}，请重新上传`, undefined, { cause: e });
+  }
+  return { files, remove };
+}
+
+/** Stream one file part to `path`, hashing it; a part over the limit or empty is refused. */
+async function toDisk(part: MultipartFile, path: string, remove: () => Promise<void>, what: string, tooLarge: () => AppError): Promise<ReceivedFile> {
   const hash = createHash('sha256');
   const hashing = new Transform({ transform(chunk: Buffer, _enc, done) { hash.update(chunk); done(null, chunk); } });
   try {
     await pipeline(part.file, hashing, createWriteStream(path, { mode: 0o600 }));
   } catch (e) {
-    await remove();
     if ((e as { statusCode?: number }).statusCode === 413 || part.file.truncated) throw tooLarge();
-    throw new AppError('BAD_REQUEST', `${opts.what}上传中断，请重新上传`, undefined, { cause: e });
+    throw new AppError('BAD_REQUEST', `${what}上传中断，请重新上传`, undefined, { cause: e });
   }
-  if (part.file.truncated) { await remove(); throw tooLarge(); }
+  if (part.file.truncated) throw tooLarge();
   const size = (await stat(path)).size;
-  if (size === 0) { await remove(); throw new AppError('FILE_EMPTY', `上传的${opts.what}为空`); }
+  if (size === 0) throw new AppError('FILE_EMPTY', `上传的${what}为空`);
   return { path, filename: part.filename ?? '', mimetype: part.mimetype ?? '', size, sha256: hash.digest('hex'), read: () => readFile(path), remove };
 }
