@@ -83,15 +83,15 @@ describe('architecture', () => {
 
   const server = src.filter((f) => !/\.test\.ts$|testkit|testing|fixtures/.test(f));
   const SQL = /\bsql`|\bsql<|\.selectFrom\(|\.insertInto\(|\.updateTable\(|\.deleteFrom\(/;
-  // the database layer itself, and hand-written hot paths kept as plain SQL on purpose
-  const SQL_ELSEWHERE = new Set(['src/shared/db/database.ts', 'src/shared/db/migrate.ts', 'src/shared/db/tables-gen.ts', 'src/subsidy/payroll-build.sql.ts']);
+  // the database layer itself (with backup and restore, which walk every table of the schema),
+  // and hand-written hot paths kept as plain SQL on purpose
+  const SQL_ELSEWHERE = new Set(['src/shared/db/database.ts', 'src/shared/db/migrate.ts', 'src/shared/db/tables-gen.ts', 'src/system/backup.ts', 'src/subsidy/payroll-build.sql.ts']);
   const PENDING_SQL_OUTSIDE_STORES = new Set([
     'src/funds/projects.cli.ts', 'src/funds/projects.demo.ts',
     'src/microcredit/microcredit.cli.ts', 'src/monitoring/demo.ts', 'src/monitoring/monitoring.cli.ts', 'src/quality/nightly.ts',
     'src/registry/adjustment-apply.ts', 'src/registry/registry.quality-queries.ts', 'src/registry/registry.subsidy-queries.ts',
     'src/registry/roster-export.ts', 'src/registry/roster-import.ts', 'src/registry/roster.cli.ts',
-    'src/subsidy/notice.ts', 'src/subsidy/subsidy.cli.ts', 'src/system/backup.ts',
-    'src/system/first-start.ts', 'src/system/retention.ts', 'src/system/system.routes.ts',
+    'src/subsidy/notice.ts', 'src/subsidy/subsidy.cli.ts',
   ]);
   const PENDING_STORES_WITH_WORKFLOW = new Set([
     'src/cases/adjust.store.ts', 'src/cases/cases.store.ts',
