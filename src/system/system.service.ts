@@ -1,5 +1,9 @@
-// Health and the county served: what the health route and the web header answer.
+// Health, the county served, and the progress of long work: what the health route, the web
+// header and the job polling answer.
 import type { AppContext } from '../shared/context.ts';
+import { AppError } from '../shared/errors.ts';
+import { getJob, type Job } from '../shared/jobs.ts';
+import type { SessionUser } from '../auth/index.ts';
 import type { HealthResponse, SystemInfoResponse } from './system.contract.ts';
 import { countyInfo, getState } from './first-start.ts';
 import { pingDatabase } from './system.store.ts';
@@ -25,4 +29,11 @@ export async function health(ctx: AppContext): Promise<HealthResponse> {
 export async function systemInfo(ctx: AppContext): Promise<SystemInfoResponse> {
   const demo = await getState<{ status: string }>(ctx, 'demo').catch(() => undefined);
   return { county: await countyInfo(ctx), version: ctx.config.version, database: ctx.database.engine, demo: demo?.status === 'loaded' };
+}
+
+/** A job of the user's county (or of none); others' jobs are invisible. */
+export async function jobFor(ctx: AppContext, user: SessionUser, id: string): Promise<Job> {
+  const job = await getJob(ctx.database.db, id);
+  if (!job || (job.countyCode && job.countyCode !== user.countyCode)) throw new AppError('NOT_FOUND', '任务不存在');
+  return job;
 }
