@@ -35,7 +35,7 @@ export const mbText = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.round(by
 export async function receiveUpload(req: FastifyRequest, opts: { maxBytes: number; what: string }): Promise<ReceivedFile> {
   if (!req.isMultipart()) throw new AppError('BAD_REQUEST', `请以multipart/form-data上传${opts.what}`);
   const tooLarge = () => new AppError('TOO_LARGE', `${opts.what}不能超过${mbText(opts.maxBytes)}，请拆分后再上传`);
-  let part;
+  let part: Awaited<ReturnType<FastifyRequest['file']>>;
   try {
     part = await req.file({ limits: { fileSize: opts.maxBytes, files: 1 } });
   } catch (e) {
