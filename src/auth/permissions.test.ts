@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ROLES, PERMISSIONS, ROLE_PERMISSIONS, hasPermission, inScope, canUnmask, ownsProject, type Permission } from './permissions.ts';
+import { ROLES, PERMISSIONS, ROLE_PERMISSIONS, hasPermission, inScope, canUnmask, type Permission } from './permissions.ts';
 import { passwordProblem, generatePassword } from './password.ts';
 import { regionProblem } from './users.ts';
 import { assertInScope, requirePermission, requireUser, actorOf } from './guards.ts';

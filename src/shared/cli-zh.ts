@@ -43,6 +43,7 @@ export function chineseCommander(program: Command): Command {
   program
     .configureHelp({
       // Chinese characters take two columns in a terminal: keep the descriptions lined up
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the terminal's colour codes, which take no column
       displayWidth: (str: string) => [...str.replace(/\x1b\[\d*(;\d+)*m/g, '')].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1), 0),
       styleTitle: (title: string) => TITLES[title] ?? title,
       optionDescription: (option: Option) => {

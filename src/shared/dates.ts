@@ -57,7 +57,7 @@ export function parseDateStrict(value: unknown): DateParse {
   }
   const s = String(value).replace(/[\u3000\s]+/g, ' ').trim();
   if (s === '') return { ok: true, date: null };
-  let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$/.exec(s)
+  const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$/.exec(s)
     ?? /^(\d{4})年(\d{1,2})月(\d{1,2})日?(?:\s.*)?$/.exec(s)
     ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (!m) return { ok: false, reason: `“${s}”不是可识别的日期（应为YYYY-MM-DD）` };

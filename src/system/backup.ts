@@ -22,6 +22,7 @@ import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../shared/db/database.ts';
+import type { Tables } from '../shared/db/tables.ts';
 import { loadMigrations, migrate, MIGRATIONS_DIR } from '../shared/db/migrate.ts';
 import { AppError } from '../shared/errors.ts';
 import { verifyAuditChain, type ChainCheck } from '../shared/audit.ts';
@@ -42,14 +43,14 @@ export interface BackupHeader {
 /** rows done and rows in all, over the whole database; `table` is the one being copied */
 export type Progress = (table: string, done: number, total: number) => void;
 
-async function publicTables(db: Kysely<any>): Promise<string[]> {
+async function publicTables(db: Kysely<Tables>): Promise<string[]> {
   const r = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables
     WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(db);
   return r.rows.map((x) => x.name);
 }
 
 /** Tables ordered so that a table comes after every table it references. */
-async function fkOrder(db: Kysely<any>, tables: string[]): Promise<string[]> {
+async function fkOrder(db: Kysely<Tables>, tables: string[]): Promise<string[]> {
   const r = await sql<{ child: string; parent: string }>`
     SELECT cl.relname AS child, pl.relname AS parent FROM pg_constraint c
     JOIN pg_class cl ON cl.oid = c.conrelid JOIN pg_class pl ON pl.oid = c.confrelid
@@ -72,7 +73,7 @@ async function fkOrder(db: Kysely<any>, tables: string[]): Promise<string[]> {
 }
 
 /** Does the database hold anything worth keeping (users, counties, audit entries, or foreign tables)? */
-export async function databaseHasData(db: Kysely<any>): Promise<boolean> {
+export async function databaseHasData(db: Kysely<Tables>): Promise<boolean> {
   const tables = new Set(await publicTables(db));
   if (!tables.size) return false;
   if (!tables.has('schema_migrations')) return true;
@@ -168,7 +169,7 @@ async function* backupLines(file: string, passphrase?: string): AsyncGenerator<s
 }
 
 /** One connection for the whole restore: the server's pooled connection, or PGlite's only session. */
-async function withSession<T>(database: Database, fn: (s: { exec: (t: string) => Promise<void>; db: Kysely<any> }) => Promise<T>): Promise<T> {
+async function withSession<T>(database: Database, fn: (s: { exec: (t: string) => Promise<void>; db: Kysely<Tables> }) => Promise<T>): Promise<T> {
   if (database.engine === 'pglite') return fn({ exec: (t) => database.exec(t), db: database.db });
   return database.db.connection().execute((conn) => fn({ exec: async (t) => { await sql.raw(t).execute(conn); }, db: conn }));
 }

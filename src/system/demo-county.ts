@@ -5,7 +5,8 @@
 // against a death list whose cases stand in various states. Everything is invented; the staff
 // who "did" the work are disabled accounts nobody can log in with.
 import { PassThrough } from 'node:stream';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import type { AppContext } from '../shared/context.ts';
 import type { AuditActor } from '../shared/audit.ts';
 import { csvDocument } from '../shared/files/csv-write.ts';
@@ -29,7 +30,7 @@ const STAFF = [
 ] as const;
 
 /** The demo's two officers: accounts that exist for the records' sake and cannot log in. */
-async function demoStaff(db: Kysely<any>, countyCode: string): Promise<SessionUser[]> {
+async function demoStaff(db: Kysely<Tables>, countyCode: string): Promise<SessionUser[]> {
   const out: SessionUser[] = [];
   for (const s of STAFF) {
     const id = await ensureRecordOnlyUser(db, { username: s.username, displayName: s.displayName, role: s.role, regionCode: countyCode });
@@ -40,7 +41,7 @@ async function demoStaff(db: Kysely<any>, countyCode: string): Promise<SessionUs
 
 const actor = (u: SessionUser): AuditActor => ({ userId: u.id, username: u.username });
 
-async function allLines(db: Kysely<any>, countyCode: string, payrollId: number, result: 'pending' | 'success') {
+async function allLines(db: Kysely<Tables>, countyCode: string, payrollId: number, result: 'pending' | 'success') {
   const out: Awaited<ReturnType<typeof listLines>>['lines'] = [];
   for (let offset = 0; ; offset += 1000) {
     const page = await listLines(db, countyCode, payrollId, { result, offset, limit: 1000 });
@@ -50,7 +51,7 @@ async function allLines(db: Kysely<any>, countyCode: string, payrollId: number, 
 }
 
 /** Export the bank file, answer it as the bank would (a few failures), import the answer, close. */
-async function payRoll(db: Kysely<any>, countyCode: string, roll: Payroll, finance: SessionUser, r: Rng, failRate: number): Promise<number> {
+async function payRoll(db: Kysely<Tables>, countyCode: string, roll: Payroll, finance: SessionUser, r: Rng, failRate: number): Promise<number> {
   const exp = await prepareBankExport(db, actor(finance), countyCode, roll.id, 'generic');
   const sink = new PassThrough();
   sink.resume(); // the file itself is not kept: the bank's answer is made from the lines

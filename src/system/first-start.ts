@@ -1,7 +1,6 @@
 // On the first start of an empty database: create the county, the first administrator, and
 // load a generated demo county, so a new user has something to look at. Prints what to do next.
 // Idempotent: a later start changes nothing and prints nothing about passwords.
-import { sql } from 'kysely';
 import type { AppContext } from '../shared/context.ts';
 import { appendAudit, SYSTEM_ACTOR } from '../shared/audit.ts';
 import { isCountyCode } from '../shared/region.ts';
@@ -9,6 +8,7 @@ import { AppError } from '../shared/errors.ts';
 import { generatePassword, hashPassword } from '../auth/index.ts';
 import { formatYuan } from '../shared/money.ts';
 import { loadWorkingDemo } from './demo-county.ts';
+import { countCountiesAndUsers, firstCounty, hasState, insertCounty, insertFirstAdmin, insertState, lockSystemState, readState, writeState } from './system.store.ts';
 
 export interface FirstStartOptions {
   countyCode?: string;
@@ -30,13 +30,11 @@ export function firstStartOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
 }
 
 export async function getState<T>(ctx: Pick<AppContext, 'database'>, key: string): Promise<T | undefined> {
-  const r = await sql<{ value: T }>`SELECT value FROM system_state WHERE key = ${key}`.execute(ctx.database.db);
-  return r.rows[0]?.value;
+  return readState<T>(ctx.database.db, key);
 }
 
 async function setState(ctx: Pick<AppContext, 'database'>, key: string, value: unknown) {
-  await sql`INSERT INTO system_state (key, value) VALUES (${key}, ${JSON.stringify(value)}::jsonb)
-    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`.execute(ctx.database.db);
+  await writeState(ctx.database.db, key, value);
 }
 
 type Ctx = Pick<AppContext, 'database'>;
@@ -86,24 +84,19 @@ export async function firstStart(ctx: Pick<AppContext, 'database'>, opts: FirstS
 
   const created = await db.transaction().execute(async (trx) => {
     // one starter at a time (two servers on one database)
-    await sql`LOCK TABLE system_state IN EXCLUSIVE MODE`.execute(trx);
-    const done = await sql`SELECT 1 FROM system_state WHERE key = 'first_start'`.execute(trx);
-    if (done.rows.length) return null;
-    const counties = await sql<{ n: number }>`SELECT count(*)::int AS n FROM counties`.execute(trx);
-    const users = await sql<{ n: number }>`SELECT count(*)::int AS n FROM users`.execute(trx);
+    await lockSystemState(trx);
+    if (await hasState(trx, 'first_start')) return null;
+    const have = await countCountiesAndUsers(trx);
     const result = { county: false, password: null as string | null };
-    if (!Number(counties.rows[0].n)) {
-      await sql`INSERT INTO counties (code, name) VALUES (${countyCode}, ${countyName})`.execute(trx);
-      await sql`INSERT INTO regions (code, county_code, level, parent_code, name) VALUES (${countyCode}, ${countyCode}, 'county', NULL, ${countyName})
-        ON CONFLICT (code) DO NOTHING`.execute(trx);
+    if (!have.counties) {
+      await insertCounty(trx, countyCode, countyName);
       result.county = true;
     }
-    if (!Number(users.rows[0].n)) {
+    if (!have.users) {
       result.password = generatePassword(14);
-      await sql`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password)
-        VALUES ('admin', '系统管理员', ${await hashPassword(result.password)}, 'admin', ${countyCode}, true)`.execute(trx);
+      await insertFirstAdmin(trx, countyCode, await hashPassword(result.password));
     }
-    await sql`INSERT INTO system_state (key, value) VALUES ('first_start', ${JSON.stringify({ at: new Date().toISOString(), countyCode })}::jsonb)`.execute(trx);
+    await insertState(trx, 'first_start', { at: new Date().toISOString(), countyCode });
     await appendAudit(trx, SYSTEM_ACTOR, {
       action: 'system.first_start', entityType: 'county', entityId: countyCode, countyCode,
       detail: { countyCreated: result.county, countyName, adminCreated: !!result.password },
@@ -141,6 +134,5 @@ export async function firstStart(ctx: Pick<AppContext, 'database'>, opts: FirstS
 
 /** The county this installation serves (the first one on file), for the web header. */
 export async function countyInfo(ctx: Pick<AppContext, 'database'>): Promise<{ code: string; name: string } | null> {
-  const r = await sql<{ code: string; name: string }>`SELECT code, name FROM counties ORDER BY created_at, code LIMIT 1`.execute(ctx.database.db);
-  return r.rows[0] ?? null;
+  return firstCounty(ctx.database.db);
 }

@@ -68,6 +68,7 @@ class PgliteDriver implements Driver {
         const affected = res.affectedRows ?? 0;
         return { rows: res.rows, ...(['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(cmd) ? { numAffectedRows: BigInt(affected) } : {}) };
       },
+      // biome-ignore lint/correctness/useYield: the driver must offer streaming; PGlite has none
       async *streamQuery() { throw new Error('streaming is not supported on PGlite'); },
     };
   }

@@ -27,7 +27,7 @@ describe('renderTables', () => {
       { table: 'fund_entries', column: 'tags', udt: '_text', nullable: false, generated: false },
       { table: 'fund_entries', column: 'at', udt: 'timestamptz', nullable: false, generated: true },
     ]);
-    assert.match(text, /export interface FundEntriesTable \{\n  id: Generated<number>;\n  note: string \| null;\n  tags: string\[\];\n  at: Generated<Timestamp>;\n\}/);
+    assert.match(text, /export interface FundEntriesTable \{\n {2}id: Generated<number>;\n {2}note: string \| null;\n {2}tags: string\[\];\n {2}at: Generated<Timestamp>;\n\}/);
     assert.match(text, /fund_entries: FundEntriesTable;/);
   });
 });

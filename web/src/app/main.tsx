@@ -29,7 +29,7 @@ function Forbidden() {
 
 function Guarded({ permission, children }: { permission?: string; children: React.ReactNode }) {
   const { can } = useAuth();
-  return can(permission) ? <>{children}</> : <Forbidden />;
+  return can(permission) ? children : <Forbidden />;
 }
 
 function NotFound() {

@@ -21,9 +21,9 @@ export function useRegionIndex(): Map<string, RegionInfo> {
       const township = n.level === 'township' ? n.name : parent?.township ?? '';
       const info: RegionInfo = { code: n.code, name: n.name, level: n.level, parent: parent?.code ?? null, township };
       out.set(n.code, info);
-      n.children?.forEach((c) => walk(c, info));
+      for (const c of n.children ?? []) walk(c, info);
     };
-    tree.data?.forEach((n) => walk(n, null));
+    for (const n of tree.data ?? []) walk(n, null);
     return out;
   }, [tree.data]);
 }
