@@ -67,12 +67,12 @@ export async function findCase(db: Db, countyCode: string, id: number, forUpdate
 }
 
 export async function setVerdict(trx: Db, countyCode: string, id: number, v: { verdict: Verdict; evidence: string; remarks: string; userId: number }): Promise<void> {
-  await sql`UPDATE cases SET status = '已核实', verdict = ${v.verdict}, evidence = ${v.evidence}, remarks = ${v.remarks},
-    verified_by = ${v.userId}, verified_at = now(), updated_at = now() WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
+  await trx.updateTable('cases').set({ status: '已核实', verdict: v.verdict, evidence: v.evidence, remarks: v.remarks, verified_by: v.userId, verified_at: sql`now()`, updated_at: sql`now()` })
+    .where('county_code', '=', countyCode).where('id', '=', id).execute();
 }
 
 export async function setCaseAdjustment(trx: Db, countyCode: string, id: number, adjustmentId: number): Promise<void> {
-  await sql`UPDATE cases SET adjustment_id = ${adjustmentId}, updated_at = now() WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
+  await trx.updateTable('cases').set({ adjustment_id: adjustmentId, updated_at: sql`now()` }).where('county_code', '=', countyCode).where('id', '=', id).execute();
 }
 
 /** Over-payments found and confirmed, and recovery, for the dashboard (a region, or the county). */

@@ -50,7 +50,7 @@ async function expected() {
 for (const engine of await testEngines()) {
   describe(`cross-check runs, cases and recovery (${engine})`, () => {
     let t: TestDatabase;
-    let inputIds: number[] = [];
+    const inputIds: number[] = [];
     let runId = 0;
     before(async () => {
       t = await createTestDatabase(engine);

@@ -24,7 +24,7 @@ export async function insertRecovery(trx: Db, countyCode: string,
 }
 
 export async function deleteRecovery(trx: Db, countyCode: string, id: number): Promise<void> {
-  await sql`DELETE FROM recovery_items WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
+  await trx.deleteFrom('recovery_items').where('county_code', '=', countyCode).where('id', '=', id).execute();
 }
 
 /** Items inside a region (a township officer's scope); none given: the whole county. */
@@ -66,15 +66,17 @@ export async function insertInstalment(trx: Db, countyCode: string, itemId: numb
 }
 
 export async function setReceived(trx: Db, countyCode: string, id: number, receivedFen: number, status: RecoveryStatus): Promise<void> {
-  await sql`UPDATE recovery_items SET received_fen = ${receivedFen}, status = ${status} WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
+  await trx.updateTable('recovery_items').set({ received_fen: receivedFen, status }).where('county_code', '=', countyCode).where('id', '=', id).execute();
 }
 
 export async function setWriteOffRequest(trx: Db, countyCode: string, id: number, reason: string, userId: number): Promise<void> {
-  await sql`UPDATE recovery_items SET writeoff_reason = ${reason}, writeoff_requested_by = ${userId}, writeoff_requested_at = now() WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
+  await trx.updateTable('recovery_items').set({ writeoff_reason: reason, writeoff_requested_by: userId, writeoff_requested_at: sql`now()` })
+    .where('county_code', '=', countyCode).where('id', '=', id).execute();
 }
 
 export async function setWrittenOff(trx: Db, countyCode: string, id: number, userId: number): Promise<void> {
-  await sql`UPDATE recovery_items SET status = '核销', writeoff_approved_by = ${userId}, writeoff_approved_at = now() WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
+  await trx.updateTable('recovery_items').set({ status: '核销', writeoff_approved_by: userId, writeoff_approved_at: sql`now()` })
+    .where('county_code', '=', countyCode).where('id', '=', id).execute();
 }
 
 /** Totals by township and year (rate = received / due). */

@@ -16,14 +16,12 @@ import { countInput, countInputInWorker, readInput, INPUT_NAMES } from './inputs
 import { upsertCasesFromRun } from './cases.store.ts';
 import { failRun, findInput, finishRun, getRun, insertInput, insertRun, inputsWithContent, listFindings, saveFindings, setRunJob } from './runs.store.ts';
 import { auditUnmaskedView, type SessionUser } from '../auth/index.ts';
+import { scopeOf } from './cases.service.ts';
 import type { CrosscheckRun, InputKind, StoredInput } from './cases.contract.ts';
 
 type Db = Kysely<Tables>;
 
 export { getRun, listRuns, listInputs, listFindings } from './runs.store.ts';
-
-/** township officers: their township only; county users: the whole county */
-const scopeOf = (user: Pick<SessionUser, 'regionCode'>) => (user.regionCode.length > 6 ? user.regionCode : undefined);
 
 /** A run's findings in the user's region, paged; an unmasked view is audited. */
 export async function findingsPage(db: Db, user: SessionUser, runId: number, f: { code?: string; offset: number; limit: number }, unmasked: boolean) {

@@ -11,6 +11,8 @@ import type { InputKind } from './cases.contract.ts';
 
 type Db = Kysely<Tables>;
 
+// reads of rows with a defaulted timestamp stay plain SQL typed by Row<>: Kysely's builder types a
+// Generated<Timestamp> column as the column type instead of the Date it reads
 type InputRow = Pick<Row<CrosscheckInputsTable>, 'id' | 'kind' | 'label' | 'filename' | 'sha256' | 'rows' | 'size' | 'uploaded_at'>;
 
 const inputOf = (r: InputRow): StoredInput => ({ id: Number(r.id), kind: r.kind as InputKind, label: r.label, filename: r.filename, sha256: r.sha256, rows: Number(r.rows), size: Number(r.size), uploadedAt: new Date(r.uploaded_at).toISOString() });
@@ -63,11 +65,11 @@ export async function insertRun(db: Db, countyCode: string, createdBy: number | 
 }
 
 export async function setRunJob(db: Db, countyCode: string, runId: number, jobId: string): Promise<void> {
-  await sql`UPDATE crosscheck_runs SET job_id = ${jobId}, message = '运行中' WHERE county_code = ${countyCode} AND id = ${runId}`.execute(db);
+  await db.updateTable('crosscheck_runs').set({ job_id: jobId, message: '运行中' }).where('county_code', '=', countyCode).where('id', '=', runId).execute();
 }
 
 export async function failRun(db: Db, countyCode: string, runId: number, message: string): Promise<void> {
-  await sql`UPDATE crosscheck_runs SET status = 'failed', message = ${message}, finished_at = now() WHERE county_code = ${countyCode} AND id = ${runId}`.execute(db);
+  await db.updateTable('crosscheck_runs').set({ status: 'failed', message, finished_at: sql`now()` }).where('county_code', '=', countyCode).where('id', '=', runId).execute();
 }
 
 export async function finishRun(trx: Db, countyCode: string, runId: number, r: { periods: string[]; inputs: CrosscheckRun['inputs']; summary: NonNullable<CrosscheckRun['summary']> }): Promise<void> {

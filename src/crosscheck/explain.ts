@@ -36,6 +36,7 @@ export function notEligiblePaid(ps: FindingPeriod[], why: Ineligible[], others?:
       case 'term': return `扶持期限为${w.start}至${w.end}，期限外的${paid}`;
       case 'no-start': return `花名册中该人没有扶持开始日期，无法确认扶持资格，${paid}`;
     }
+    return ''; // every kind is answered above; joined, an empty part reads as before
   });
   return parts.join('；') + '。';
 }

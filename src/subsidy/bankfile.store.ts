@@ -55,11 +55,8 @@ export async function pendingSums(trx: Db, countyCode: string, payrollId: number
 
 /** Note the export; a reviewed roll moves to exported, a later export keeps the status. */
 export async function markExported(trx: Db, countyCode: string, payrollId: number, moveToExported: boolean): Promise<void> {
-  if (moveToExported) {
-    await sql`UPDATE payrolls SET status = 'exported', exported_at = now() WHERE county_code = ${countyCode} AND id = ${payrollId}`.execute(trx);
-  } else {
-    await sql`UPDATE payrolls SET exported_at = now() WHERE county_code = ${countyCode} AND id = ${payrollId}`.execute(trx);
-  }
+  await trx.updateTable('payrolls').set({ ...(moveToExported ? { status: 'exported' } : {}), exported_at: sql`now()` })
+    .where('county_code', '=', countyCode).where('id', '=', payrollId).execute();
 }
 
 /** The payment_lines column behind each template field (batch number and blanks need none). */

@@ -45,5 +45,5 @@ export async function applyResults(trx: Db, countyCode: string, payrollId: numbe
 }
 
 export async function markResultsImported(trx: Db, countyCode: string, payrollId: number): Promise<void> {
-  await sql`UPDATE payrolls SET status = 'results_imported', results_at = now() WHERE county_code = ${countyCode} AND id = ${payrollId}`.execute(trx);
+  await trx.updateTable('payrolls').set({ status: 'results_imported', results_at: sql`now()` }).where('county_code', '=', countyCode).where('id', '=', payrollId).execute();
 }

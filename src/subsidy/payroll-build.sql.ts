@@ -8,18 +8,24 @@ import type { SubsidySettings } from './settings.ts';
 
 const monthIndex = (d: string) => sql.raw(`(extract(year from ${d})::int * 12 + extract(month from ${d})::int - 1)`);
 
-/**
- * One row per register row (not yet one per person) with: person_id, id_number, id_valid, name,
- * household_no, village_code, township_name, village_name, status, removal_date, support_start,
- * end_used, months, amount_fen, excluded_by, dup_count, account_source, account_no, bank_name,
- * holder_name, flags.
- */
-export function entitlementRowsQuery(countyCode: string, period: Period, s: SubsidySettings): RawBuilder<unknown> {
+/** One register row with its entitlement for a period: the rows of `entitlementRowsQuery`. */
+export interface EntitlementRow {
+  person_id: number; id_number: string; id_valid: boolean; name: string; household_no: string; village_code: string; township_name: string; village_name: string;
+  status: string; removal_date: string | null; support_start: string | null; end_used: string | null;
+  /** why the row gets nothing (no-start, removal-nodate, removal, term), or null when it is paid */
+  excluded_by: 'no-start' | 'removal-nodate' | 'removal' | 'term' | null;
+  /** register rows with the same normalised ID */
+  dup_count: number; account_source: 'own' | 'head' | 'none'; months: number; amount_fen: number;
+  account_no: string; bank_name: string; holder_name: string; flags: string[];
+}
+
+/** One row per register row (not yet one per person): see EntitlementRow. */
+export function entitlementRowsQuery(countyCode: string, period: Period, s: SubsidySettings): RawBuilder<EntitlementRow> {
   const pf = period.year * 12 + period.months[0] - 1;
   const pl = period.year * 12 + period.months[period.months.length - 1] - 1;
   const monthsRaw = sql`greatest(0, least(${monthIndex('t.end_used')} - CASE WHEN extract(day from t.end_used + 1) = 1 THEN 0 ELSE 1 END, ${pl}::int)
                   - greatest(${monthIndex('t.support_start')} + CASE WHEN extract(day from t.support_start) = 1 THEN 0 ELSE 1 END, ${pf}::int) + 1)`;
-  return sql`
+  return sql<EntitlementRow>`
     WITH t AS (
       SELECT src.*,
         CASE WHEN src.support_end IS NOT NULL THEN src.support_end
@@ -77,7 +83,7 @@ export function reasonSql(period: Period, s: SubsidySettings, alias = 'c'): RawB
 export const PERSON_ROW_ORDER = sql.raw(`amount_fen DESC, (status = '正常') DESC, person_id`);
 
 /** One row per person (normalised ID) with the reason: what the roll holds, for checks and small rolls. */
-export function entitledPersonsQuery(countyCode: string, period: Period, s: SubsidySettings): RawBuilder<unknown> {
-  return sql`SELECT DISTINCT ON (c.id_number) c.*, (c.excluded_by IS NULL) AS eligible, ${reasonSql(period, s)} AS reason
+export function entitledPersonsQuery(countyCode: string, period: Period, s: SubsidySettings): RawBuilder<EntitlementRow & { eligible: boolean; reason: string }> {
+  return sql<EntitlementRow & { eligible: boolean; reason: string }>`SELECT DISTINCT ON (c.id_number) c.*, (c.excluded_by IS NULL) AS eligible, ${reasonSql(period, s)} AS reason
     FROM (${entitlementRowsQuery(countyCode, period, s)}) c ORDER BY c.id_number, ${PERSON_ROW_ORDER}`;
 }

@@ -139,27 +139,28 @@ export async function insertPayroll(trx: Db, r: { countyCode: string; batchNo: s
 
 /** A roll's row locked for a change in this transaction; null when there is none. */
 export async function lockPayroll(trx: Db, countyCode: string, id: number): Promise<PayrollRow | null> {
+  // plain SQL: Kysely types a defaulted timestamp (Generated<Timestamp>) as the column type, not the Date it reads
   const r = await sql<PayrollRow>`SELECT * FROM payrolls WHERE county_code = ${countyCode} AND id = ${id} FOR UPDATE`.execute(trx);
   return r.rows[0] ?? null;
 }
 
 /** Empty a draft roll before it is filled again. */
 export async function clearRoll(trx: Db, countyCode: string, id: number): Promise<void> {
-  await sql`DELETE FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${id}`.execute(trx);
-  await sql`DELETE FROM payroll_exclusions WHERE county_code = ${countyCode} AND payroll_id = ${id}`.execute(trx);
+  await trx.deleteFrom('payment_lines').where('county_code', '=', countyCode).where('payroll_id', '=', id).execute();
+  await trx.deleteFrom('payroll_exclusions').where('county_code', '=', countyCode).where('payroll_id', '=', id).execute();
 }
 
 export async function setRebuiltBy(trx: Db, countyCode: string, id: number, userId: number | null): Promise<void> {
-  await sql`UPDATE payrolls SET rebuilt_by = ${userId} WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
+  await trx.updateTable('payrolls').set({ rebuilt_by: userId }).where('county_code', '=', countyCode).where('id', '=', id).execute();
 }
 
 export async function markReviewed(trx: Db, countyCode: string, id: number, userId: number | null, selfReviewed: boolean): Promise<void> {
-  await sql`UPDATE payrolls SET self_reviewed = ${selfReviewed} WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
-  await sql`UPDATE payrolls SET status = 'reviewed', reviewed_by = ${userId}, reviewed_at = now() WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
+  await trx.updateTable('payrolls').set({ self_reviewed: selfReviewed, status: 'reviewed', reviewed_by: userId, reviewed_at: sql`now()` })
+    .where('county_code', '=', countyCode).where('id', '=', id).execute();
 }
 
 export async function markClosed(trx: Db, countyCode: string, id: number): Promise<void> {
-  await sql`UPDATE payrolls SET status = 'closed', closed_at = now() WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
+  await trx.updateTable('payrolls').set({ status: 'closed', closed_at: sql`now()` }).where('county_code', '=', countyCode).where('id', '=', id).execute();
 }
 
 /** Lines of a roll still without a bank result. */
@@ -169,7 +170,7 @@ export async function pendingLineCount(trx: Db, countyCode: string, id: number):
 }
 
 export async function deletePayrollRow(trx: Db, countyCode: string, id: number): Promise<void> {
-  await sql`DELETE FROM payrolls WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
+  await trx.deleteFrom('payrolls').where('county_code', '=', countyCode).where('id', '=', id).execute();
 }
 
 export async function getPayroll(db: Db, countyCode: string, id: number): Promise<Payroll | null> {

@@ -33,4 +33,8 @@ export const casesApi = {
   addInstalment: (id: number, body: InstalmentBody) => api.post(C.RecoveryItemSchema, `/recovery/${id}/instalments`, body),
   requestWriteOff: (id: number, reason: string) => api.post(C.RecoveryItemSchema, `/recovery/${id}/writeoff-request`, { reason }),
   approveWriteOff: (id: number) => api.post(C.RecoveryItemSchema, `/recovery/${id}/writeoff-approve`),
+  // for other features, through index.tsx: the person page's cases and the home page's figures
+  personCases: (personId: number, signal?: AbortSignal) => api.get(C.PersonCases, `/cases/persons/${personId}`, undefined, signal),
+  dashboard: (year?: number, signal?: AbortSignal) => api.get(C.Dashboard, '/subsidy/dashboard', { year }, signal),
 };
+export type Dashboard = z.infer<typeof C.Dashboard>;

@@ -29,4 +29,7 @@ export const subsidyApi = {
   failures: (period: string, signal?: AbortSignal) => api.get(C.FailureList, '/subsidy/failures', { period }, signal),
   settings: (signal?: AbortSignal) => api.get(C.SettingsView, '/subsidy/settings', undefined, signal),
   saveSettings: (body: SettingsBody) => api.put(C.SettingsSaved, '/subsidy/settings', body),
+  /** the person page's payment history (other features call this through index.tsx) */
+  personPayments: (personId: number, signal?: AbortSignal) => api.get(C.PersonPayments, `/subsidy/persons/${personId}/payments`, undefined, signal),
 };
+export type PersonPayment = z.infer<typeof C.PersonPayment>;

@@ -33,7 +33,7 @@ function RunFindings({ run, onClose }: { run: Run | null; onClose: () => void })
       <Space wrap style={{ marginBottom: 12 }}>
         <Radio.Group value={code ?? ''} optionType="button" onChange={(e) => { setCode(e.target.value || undefined); setPage(1); }}
           options={[{ value: '', label: `全部（${findingCount(counts)}）` },
-            ...FINDING_CODES.filter((c) => (counts[c] ?? 0) > 0).map((c) => ({ value: c, label: `${FINDING_LABELS[c]}（${counts[c]}）` }))]} />
+            ...(Object.keys(counts) as FindingCode[]).filter((c) => (counts[c] ?? 0) > 0).map((c) => ({ value: c, label: `${FINDING_LABELS[c] ?? c}（${counts[c]}）` }))]} />
       </Space>
       <Table<Finding> size="small" rowKey={(f) => `${f.code}-${f.idNumber}`} loading={q.isFetching} dataSource={q.data?.findings ?? []}
         pagination={{ current: page, pageSize: 20, total: q.data?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (t) => `共 ${formatCount(t)} 条` }}

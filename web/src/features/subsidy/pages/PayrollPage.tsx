@@ -11,9 +11,9 @@ import { notify } from '../../../shared/notify.ts';
 import { formatCount, formatYuan } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
 import { Exclusions, Subtotals } from '../components/PayrollSections.tsx';
-import { subsidyApi, LINE_RESULTS, RESULT_NAMES, type ImportSummary, type Line, type PayrollAction } from '../api.ts';
+import { subsidyApi, LINE_RESULTS, RESULT_NAMES, type ImportSummary, type Line, type LineResult, type PayrollAction } from '../api.ts';
 
-const RESULT_COLORS: Record<string, string> = { pending: 'default', success: 'success', failure: 'error' };
+const RESULT_COLORS: Record<LineResult, string> = { pending: 'default', success: 'success', failure: 'error' };
 
 export default function PayrollPage() {
   const id = Number(useParams().id);

@@ -11,7 +11,7 @@ import { formatCount, formatDateTime, formatYuan } from '../../../shared/format.
 import { PageHeader } from '../../../shared/ui.tsx';
 import { subsidyApi, type FailureLine, type Payroll, type SettingsBody } from '../api.ts';
 
-const STATUS_COLORS: Record<string, string> = { draft: 'default', reviewed: 'processing', exported: 'blue', results_imported: 'orange', closed: 'success' };
+const STATUS_COLORS: Record<Payroll['status'], string> = { draft: 'default', reviewed: 'processing', exported: 'blue', results_imported: 'orange', closed: 'success' };
 
 function Rolls() {
   const nav = useNavigate();
