@@ -1,6 +1,7 @@
 // The county's rule catalogue in the database: built-in rules switched on or off, and custom
 // rules kept as versions (a saved change is a new version; switching off keeps the rule).
 import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { BUILT_IN_RULES, ruleInfo, type RuleInfo } from './catalogue.ts';
@@ -9,26 +10,26 @@ import type { Rule } from './types.ts';
 
 export interface CatalogueEntry extends RuleInfo { enabled: boolean; custom: boolean; expression?: string; message?: string }
 
-async function customRows(db: Kysely<any>, countyCode: string): Promise<CustomRuleDef[]> {
-  const r = await sql<any>`SELECT DISTINCT ON (code) code, version, name, severity, expression, message, enabled
+async function customRows(db: Kysely<Tables>, countyCode: string): Promise<CustomRuleDef[]> {
+  const r = await sql<{ code: string; version: number; name: string; severity: CustomRuleDef['severity']; expression: string; message: string; enabled: boolean }>`SELECT DISTINCT ON (code) code, version, name, severity, expression, message, enabled
     FROM quality_custom_rules WHERE county_code = ${countyCode} ORDER BY code, version DESC`.execute(db);
   return r.rows.map((x) => ({ code: x.code, version: x.version, name: x.name, severity: x.severity, expression: x.expression, message: x.message || undefined, enabled: x.enabled }));
 }
 
-async function switchedOff(db: Kysely<any>, countyCode: string): Promise<Set<string>> {
-  const r = await sql<any>`SELECT code FROM quality_rule_settings WHERE county_code = ${countyCode} AND NOT enabled`.execute(db);
+async function switchedOff(db: Kysely<Tables>, countyCode: string): Promise<Set<string>> {
+  const r = await sql<{ code: string }>`SELECT code FROM quality_rule_settings WHERE county_code = ${countyCode} AND NOT enabled`.execute(db);
   return new Set(r.rows.map((x) => x.code));
 }
 
 /** The rules a run of this county uses: every built-in rule not switched off, and enabled custom rules. */
-export async function loadRules(db: Kysely<any>, countyCode: string): Promise<Rule[]> {
+export async function loadRules(db: Kysely<Tables>, countyCode: string): Promise<Rule[]> {
   const off = await switchedOff(db, countyCode);
   const rules: Rule[] = BUILT_IN_RULES.filter((r) => !off.has(r.code));
   for (const d of await customRows(db, countyCode)) if (d.enabled) rules.push(customRuleToRule(d));
   return rules;
 }
 
-export async function listCatalogue(db: Kysely<any>, countyCode: string): Promise<CatalogueEntry[]> {
+export async function listCatalogue(db: Kysely<Tables>, countyCode: string): Promise<CatalogueEntry[]> {
   const off = await switchedOff(db, countyCode);
   const out: CatalogueEntry[] = BUILT_IN_RULES.map((r) => ({ ...ruleInfo(r), enabled: !off.has(r.code), custom: false }));
   for (const d of await customRows(db, countyCode)) {
@@ -39,7 +40,7 @@ export async function listCatalogue(db: Kysely<any>, countyCode: string): Promis
 }
 
 /** Save a custom rule: parsed and type-checked first; each save is a new version. */
-export async function saveCustomRule(db: Kysely<any>, countyCode: string, input: unknown, actor: AuditActor): Promise<CatalogueEntry> {
+export async function saveCustomRule(db: Kysely<Tables>, countyCode: string, input: unknown, actor: AuditActor): Promise<CatalogueEntry> {
   const parsed = customRuleSchema.safeParse(input);
   if (!parsed.success) throw new AppError('VALIDATION', parsed.error.issues.map((i) => i.message).join('；'), { issues: parsed.error.issues });
   const def = parsed.data;
@@ -58,7 +59,7 @@ export async function saveCustomRule(db: Kysely<any>, countyCode: string, input:
 }
 
 /** Switch a built-in or custom rule on or off for the county. */
-export async function setRuleEnabled(db: Kysely<any>, countyCode: string, code: string, enabled: boolean, actor: AuditActor): Promise<void> {
+export async function setRuleEnabled(db: Kysely<Tables>, countyCode: string, code: string, enabled: boolean, actor: AuditActor): Promise<void> {
   await db.transaction().execute(async (trx) => {
     if (BUILT_IN_RULES.some((r) => r.code === code)) {
       await sql`INSERT INTO quality_rule_settings (county_code, code, enabled, updated_by) VALUES (${countyCode}, ${code}, ${enabled}, ${actor.username})

@@ -3,6 +3,7 @@
 // edit and resubmit, withdrawal, evidence files. Other capabilities (cross-check) call these.
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { actorOf, assertSeparateDuties, hasPermission, inScope, loadControls, PERMISSIONS, type Permission, type SessionUser } from '../auth/index.ts';
 import { appendAudit, type AuditEntry } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
@@ -38,9 +39,19 @@ const COLUMNS = sql`a.id, a.kind, a.status, a.township_code, a.townships, a.hous
   ${ts('a.updated_at')} AS updated_at, a.decided_by, ${ts('a.decided_at')} AS decided_at, a.decision_note, a.warnings, a.self_approved,
   (SELECT count(*)::int FROM adjustment_files f WHERE f.county_code = a.county_code AND f.adjustment_id = a.id) AS file_count`;
 
-function toView(r: any): AdjustmentView {
+/** A row as COLUMNS reads it (ids may come back as text from a bigint column). */
+interface AdjustmentRow {
+  id: number | string; kind: AdjustmentKind; status: AdjustmentStatus; township_code: string; townships: string[] | null; household_no: string | null;
+  person_ids: (number | string)[] | null; summary: string; reason: string; effective_date: string | null; remarks: string; payload: AdjustmentInput;
+  entered_by: number | string; entered_by_name: string; entered_at: string; updated_at: string; decided_by: number | string | null; decided_by_name: string;
+  decided_at: string | null; decision_note: string; warnings: string[] | null; self_approved: boolean | null; file_count: number | null;
+}
+interface FileRow { id: number | string; filename: string; mime: string; size: number; sha256: string; uploaded_at: string }
+const fileView = (x: FileRow): AdjustmentFileView => ({ id: Number(x.id), filename: x.filename, mime: x.mime, size: x.size, sha256: x.sha256, uploadedAt: x.uploaded_at });
+
+function toView(r: AdjustmentRow): AdjustmentView {
   return {
-    id: Number(r.id), kind: r.kind, kindName: KIND_NAMES[r.kind as AdjustmentKind] ?? r.kind, status: r.status, statusName: STATUS_NAMES[r.status as AdjustmentStatus],
+    id: Number(r.id), kind: r.kind, kindName: KIND_NAMES[r.kind] ?? r.kind, status: r.status, statusName: STATUS_NAMES[r.status],
     townshipCode: r.township_code, townships: r.townships ?? [], householdNo: r.household_no, personIds: (r.person_ids ?? []).map(Number),
     summary: r.summary, reason: r.reason, effectiveDate: r.effective_date, remarks: r.remarks, payload: r.payload,
     enteredBy: Number(r.entered_by), enteredByName: r.entered_by_name, enteredAt: r.entered_at, updatedAt: r.updated_at,
@@ -50,7 +61,7 @@ function toView(r: any): AdjustmentView {
 }
 
 /** Run in the caller's transaction when given one (e.g. a cross-check that creates and approves in one step), else in a new one. */
-function inTransaction<T>(db: Kysely<any>, fn: (trx: Kysely<any>) => Promise<T>): Promise<T> {
+function inTransaction<T>(db: Kysely<Tables>, fn: (trx: Kysely<Tables>) => Promise<T>): Promise<T> {
   return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }
 
@@ -66,7 +77,7 @@ function assertOwner(user: Viewer, a: AdjustmentView) {
 }
 
 /** Load what the rules need to judge a request (with row locks inside an approval). */
-export async function loadState(db: Kysely<any>, countyCode: string, input: AdjustmentInput, adjustmentId: number | null, lock = false): Promise<RegisterState> {
+export async function loadState(db: Kysely<Tables>, countyCode: string, input: AdjustmentInput, adjustmentId: number | null, lock = false): Promise<RegisterState> {
   const nos = [...referencedHouseholds(input), ...await householdsOfPersons(db, countyCode, referencedPersons(input))];
   const households = await loadHouseholds(db, countyCode, nos, lock);
   const ids = introducedIds(input);
@@ -107,13 +118,13 @@ function assertPlanInScope(user: Viewer, plan: Plan) {
   for (const t of plan.townships) if (!inScope(user, t)) throw new AppError('FORBIDDEN', '不能把人员或户调整到本辖区以外');
 }
 
-async function fetchRow(db: Kysely<any>, countyCode: string, id: number, lock = false): Promise<AdjustmentView | null> {
-  const r = await sql`SELECT ${COLUMNS} FROM adjustments a WHERE a.county_code = ${countyCode} AND a.id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`.execute(db);
+async function fetchRow(db: Kysely<Tables>, countyCode: string, id: number, lock = false): Promise<AdjustmentView | null> {
+  const r = await sql<AdjustmentRow>`SELECT ${COLUMNS} FROM adjustments a WHERE a.county_code = ${countyCode} AND a.id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`.execute(db);
   return r.rows.length ? toView(r.rows[0]) : null;
 }
 
 /** Check a request now (without saving): the errors, warnings and what approval would change. */
-export async function previewAdjustment(db: Kysely<any>, user: Viewer, raw: unknown, adjustmentId: number | null = null): Promise<Plan> {
+export async function previewAdjustment(db: Kysely<Tables>, user: Viewer, raw: unknown, adjustmentId: number | null = null): Promise<Plan> {
   must(user, 'adjustment.enter');
   const input = AdjustmentInput.parse(raw);
   const state = await loadState(db, user.countyCode, input, adjustmentId);
@@ -123,7 +134,7 @@ export async function previewAdjustment(db: Kysely<any>, user: Viewer, raw: unkn
 }
 
 /** Enter an adjustment (township officer for their township, or the county). Status pending. */
-export async function createAdjustment(db: Kysely<any>, user: Viewer, raw: unknown): Promise<{ adjustment: AdjustmentView; warnings: string[] }> {
+export async function createAdjustment(db: Kysely<Tables>, user: Viewer, raw: unknown): Promise<{ adjustment: AdjustmentView; warnings: string[] }> {
   must(user, 'adjustment.enter');
   const input = AdjustmentInput.parse(raw);
   return inTransaction(db, async (trx) => {
@@ -149,7 +160,7 @@ export async function createAdjustment(db: Kysely<any>, user: Viewer, raw: unkno
  * — a form sent twice, or a second officer — is refused. The per-person locks make two requests
  * at the same moment wait for each other, so only one passes.
  */
-async function refuseDuplicatePending(trx: Kysely<any>, countyCode: string, kind: AdjustmentKind, personIds: number[], selfId: number | null) {
+async function refuseDuplicatePending(trx: Kysely<Tables>, countyCode: string, kind: AdjustmentKind, personIds: number[], selfId: number | null) {
   if (!personIds.length) return;
   for (const p of [...new Set(personIds)].sort((a, b) => a - b)) await sql`SELECT pg_advisory_xact_lock(hashtext(${`anju.adjustment.${countyCode}.${p}`})::bigint)`.execute(trx);
   const r = await sql<{ id: number; status: string }>`SELECT id, status FROM adjustments WHERE county_code = ${countyCode} AND kind = ${kind}
@@ -163,7 +174,7 @@ function householdNosOf(input: AdjustmentInput, plan: Plan): string[] {
 }
 
 /** Edit a returned (or still pending) adjustment; it goes back to the queue as pending. */
-export async function updateAdjustment(db: Kysely<any>, user: Viewer, id: number, raw: unknown): Promise<{ adjustment: AdjustmentView; warnings: string[] }> {
+export async function updateAdjustment(db: Kysely<Tables>, user: Viewer, id: number, raw: unknown): Promise<{ adjustment: AdjustmentView; warnings: string[] }> {
   must(user, 'adjustment.enter');
   const input = AdjustmentInput.parse(raw);
   return inTransaction(db, async (trx) => {
@@ -188,7 +199,7 @@ export async function updateAdjustment(db: Kysely<any>, user: Viewer, id: number
 }
 
 /** County approval: re-check against the register as it is now and apply, all in one transaction. */
-export async function approveAdjustment(db: Kysely<any>, user: Viewer, id: number, note = ''): Promise<{ adjustment: AdjustmentView; personIds: number[]; warnings: string[] }> {
+export async function approveAdjustment(db: Kysely<Tables>, user: Viewer, id: number, note = ''): Promise<{ adjustment: AdjustmentView; personIds: number[]; warnings: string[] }> {
   must(user, 'adjustment.approve');
   return inTransaction(db, async (trx) => {
     const a = await fetchRow(trx, user.countyCode, id, true);
@@ -215,7 +226,7 @@ export async function approveAdjustment(db: Kysely<any>, user: Viewer, id: numbe
   });
 }
 
-async function decide(db: Kysely<any>, user: Viewer, id: number, to: 'returned' | 'withdrawn', note: string) {
+async function decide(db: Kysely<Tables>, user: Viewer, id: number, to: 'returned' | 'withdrawn', note: string) {
   return inTransaction(db, async (trx) => {
     const a = await fetchRow(trx, user.countyCode, id, true);
     if (!a || !canSee(user, a)) throw new AppError('NOT_FOUND', `调整${id}不存在`);
@@ -232,25 +243,25 @@ async function decide(db: Kysely<any>, user: Viewer, id: number, to: 'returned' 
 }
 
 /** County returns an adjustment to the township with a note saying what to fix. */
-export async function returnAdjustment(db: Kysely<any>, user: Viewer, id: number, note: string): Promise<AdjustmentView> {
+export async function returnAdjustment(db: Kysely<Tables>, user: Viewer, id: number, note: string): Promise<AdjustmentView> {
   must(user, 'adjustment.approve');
   if (!note.trim()) throw new AppError('VALIDATION', '退回时请填写退回意见');
   return decide(db, user, id, 'returned', note.trim());
 }
 
 /** The township (or county) withdraws an adjustment that is pending or returned. */
-export async function withdrawAdjustment(db: Kysely<any>, user: Viewer, id: number, note = ''): Promise<AdjustmentView> {
+export async function withdrawAdjustment(db: Kysely<Tables>, user: Viewer, id: number, note = ''): Promise<AdjustmentView> {
   must(user, 'adjustment.enter');
   return decide(db, user, id, 'withdrawn', note);
 }
 
 /** One adjustment with its files and, while not decided, what approving it now would change. */
-export async function getAdjustment(db: Kysely<any>, user: Viewer, id: number): Promise<{ adjustment: AdjustmentView; files: AdjustmentFileView[]; preview: Plan | null }> {
+export async function getAdjustment(db: Kysely<Tables>, user: Viewer, id: number): Promise<{ adjustment: AdjustmentView; files: AdjustmentFileView[]; preview: Plan | null }> {
   const a = await fetchRow(db, user.countyCode, id);
   if (!a || !canSee(user, a)) throw new AppError('NOT_FOUND', `调整${id}不存在`);
-  const f = await sql<any>`SELECT id, filename, mime, size, sha256, ${ts('uploaded_at')} AS uploaded_at FROM adjustment_files
+  const f = await sql<FileRow>`SELECT id, filename, mime, size, sha256, ${ts('uploaded_at')} AS uploaded_at FROM adjustment_files
     WHERE county_code = ${user.countyCode} AND adjustment_id = ${id} ORDER BY id`.execute(db);
-  const files = f.rows.map((r) => ({ id: Number(r.id), filename: r.filename, mime: r.mime, size: r.size, sha256: r.sha256, uploadedAt: r.uploaded_at }));
+  const files = f.rows.map(fileView);
   let preview: Plan | null = null;
   if (a.status === 'pending' || a.status === 'returned') {
     const input = AdjustmentInput.parse(a.payload);
@@ -262,7 +273,7 @@ export async function getAdjustment(db: Kysely<any>, user: Viewer, id: number): 
 export interface AdjustmentFilter { status?: AdjustmentStatus; townshipCode?: string; kind?: AdjustmentKind; personId?: number; householdNo?: string; page?: number; pageSize?: number }
 
 /** The queue: adjustments in the viewer's region, newest first. */
-export async function listAdjustments(db: Kysely<any>, user: Viewer, f: AdjustmentFilter = {}): Promise<{ total: number; items: AdjustmentView[] }> {
+export async function listAdjustments(db: Kysely<Tables>, user: Viewer, f: AdjustmentFilter = {}): Promise<{ total: number; items: AdjustmentView[] }> {
   const scope = user.regionCode.length > 6 ? user.regionCode.slice(0, 9) : '';
   const where = [sql`a.county_code = ${user.countyCode}`];
   if (scope) where.push(sql`(a.township_code LIKE ${scope + '%'} OR ${scope}::text = ANY(a.townships))`);
@@ -273,13 +284,13 @@ export async function listAdjustments(db: Kysely<any>, user: Viewer, f: Adjustme
   if (f.householdNo) where.push(sql`${f.householdNo}::text = ANY(a.household_nos)`);
   const cond = sql.join(where, sql` AND `);
   const size = Math.min(Math.max(f.pageSize ?? 20, 1), 200), page = Math.max(f.page ?? 1, 1);
-  const rows = await sql`SELECT ${COLUMNS} FROM adjustments a WHERE ${cond} ORDER BY a.id DESC LIMIT ${size} OFFSET ${(page - 1) * size}`.execute(db);
+  const rows = await sql<AdjustmentRow>`SELECT ${COLUMNS} FROM adjustments a WHERE ${cond} ORDER BY a.id DESC LIMIT ${size} OFFSET ${(page - 1) * size}`.execute(db);
   const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM adjustments a WHERE ${cond}`.execute(db);
   return { total: n.rows[0].n, items: rows.rows.map(toView) };
 }
 
 /** Attach an evidence file (while pending or returned). */
-export async function addAdjustmentFile(db: Kysely<any>, user: Viewer, id: number, file: { filename: string; mime: string; content: Buffer }): Promise<AdjustmentFileView> {
+export async function addAdjustmentFile(db: Kysely<Tables>, user: Viewer, id: number, file: { filename: string; mime: string; content: Buffer }): Promise<AdjustmentFileView> {
   must(user, 'adjustment.enter');
   if (!file.content.length) throw new AppError('FILE_EMPTY', '上传的文件是空的');
   if (file.content.length > MAX_FILE_BYTES) throw new AppError('TOO_LARGE', `佐证材料不能超过${MAX_FILE_BYTES / 1024 / 1024}MB`);
@@ -291,21 +302,20 @@ export async function addAdjustmentFile(db: Kysely<any>, user: Viewer, id: numbe
     if (a.status !== 'pending' && a.status !== 'returned') throw new AppError('CONFLICT', `调整${id}${a.statusName}，不能再上传材料`);
     if (a.fileCount >= MAX_FILES_PER_ADJUSTMENT) throw new AppError('CONFLICT', `每项调整最多${MAX_FILES_PER_ADJUSTMENT}个佐证文件`);
     const sha256 = createHash('sha256').update(file.content).digest('hex');
-    const r = await sql<any>`INSERT INTO adjustment_files (county_code, adjustment_id, filename, mime, size, sha256, content, uploaded_by)
+    const r = await sql<FileRow>`INSERT INTO adjustment_files (county_code, adjustment_id, filename, mime, size, sha256, content, uploaded_by)
       VALUES (${user.countyCode}, ${id}, ${filename}, ${file.mime || 'application/octet-stream'}, ${file.content.length}, ${sha256}, ${file.content}, ${user.id})
       RETURNING id, filename, mime, size, sha256, ${ts('uploaded_at')} AS uploaded_at`.execute(trx);
     await appendAudit(trx, actorOf(user), { action: 'adjustment.file_add', entityType: 'adjustment', entityId: id, countyCode: user.countyCode,
       detail: { fileId: Number(r.rows[0].id), filename, size: file.content.length, sha256 } });
-    const x = r.rows[0];
-    return { id: Number(x.id), filename: x.filename, mime: x.mime, size: x.size, sha256: x.sha256, uploadedAt: x.uploaded_at };
+    return fileView(r.rows[0]);
   });
 }
 
 /** Download an evidence file (audited: it may hold personal data). */
-export async function getAdjustmentFile(db: Kysely<any>, user: Viewer, id: number, fileId: number): Promise<{ filename: string; mime: string; content: Buffer; sha256: string }> {
+export async function getAdjustmentFile(db: Kysely<Tables>, user: Viewer, id: number, fileId: number): Promise<{ filename: string; mime: string; content: Buffer; sha256: string }> {
   const a = await fetchRow(db, user.countyCode, id);
   if (!a || !canSee(user, a)) throw new AppError('NOT_FOUND', `调整${id}不存在`);
-  const r = await sql<any>`SELECT filename, mime, content, sha256 FROM adjustment_files WHERE county_code = ${user.countyCode} AND adjustment_id = ${id} AND id = ${fileId}`.execute(db);
+  const r = await sql<{ filename: string; mime: string; content: Uint8Array; sha256: string }>`SELECT filename, mime, content, sha256 FROM adjustment_files WHERE county_code = ${user.countyCode} AND adjustment_id = ${id} AND id = ${fileId}`.execute(db);
   if (!r.rows.length) throw new AppError('NOT_FOUND', '文件不存在');
   await appendAudit(db, actorOf(user), { action: 'adjustment.file_download', entityType: 'adjustment', entityId: id, countyCode: user.countyCode, detail: { fileId } });
   const x = r.rows[0];
@@ -313,7 +323,7 @@ export async function getAdjustmentFile(db: Kysely<any>, user: Viewer, id: numbe
 }
 
 /** Households an adjustment concerns (before and after a split, merge or move). */
-export async function householdsOfAdjustment(db: Kysely<any>, countyCode: string, id: number): Promise<string[]> {
+export async function householdsOfAdjustment(db: Kysely<Tables>, countyCode: string, id: number): Promise<string[]> {
   const r = await sql<{ household_nos: string[]; household_no: string | null }>`SELECT household_nos, household_no FROM adjustments WHERE county_code = ${countyCode} AND id = ${id}`.execute(db);
   const row = r.rows[0];
   if (!row) return [];

@@ -1,6 +1,7 @@
 // Reading persons and households of the register (shared by search, pages and adjustments),
 // and the household page.
 import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import type { SessionUser } from '../auth/index.ts';
 import { assertVisible, canUnmask, actorOf } from '../auth/index.ts';
 import { appendAudit } from '../shared/audit.ts';
@@ -46,7 +47,7 @@ export function listItem(p: PersonRecord, unmasked: boolean): PersonListItem {
 const MEMBER_ORDER = sql`(p.relation <> '户主'), p.status, p.id`;
 
 /** Households by number with all members; `lock` takes row locks (inside a transaction). */
-export async function loadHouseholds(db: Kysely<any>, countyCode: string, nos: string[], lock = false): Promise<Record<string, HouseholdRecord>> {
+export async function loadHouseholds(db: Kysely<Tables>, countyCode: string, nos: string[], lock = false): Promise<Record<string, HouseholdRecord>> {
   const out: Record<string, HouseholdRecord> = {};
   const list = [...new Set(nos)];
   if (!list.length) return out;
@@ -68,7 +69,7 @@ export async function loadHouseholds(db: Kysely<any>, countyCode: string, nos: s
 }
 
 /** Household numbers of persons by id (county-bounded). */
-export async function householdsOfPersons(db: Kysely<any>, countyCode: string, ids: number[]): Promise<string[]> {
+export async function householdsOfPersons(db: Kysely<Tables>, countyCode: string, ids: number[]): Promise<string[]> {
   if (!ids.length) return [];
   const r = await sql<{ household_no: string }>`SELECT DISTINCT household_no FROM persons WHERE county_code = ${countyCode} AND id = ANY(${ids}::bigint[])`.execute(db);
   return r.rows.map((x) => x.household_no);
@@ -86,7 +87,7 @@ export interface HouseholdPage {
  * A household with members and history; 404 when absent, 403 outside the viewer's region.
  * Members are masked unless `unmask` is asked by a role that may (audited as household.view_unmasked).
  */
-export async function getHousehold(db: Kysely<any>, viewer: Viewer, householdNo: string, opts: { unmask?: boolean } = {}): Promise<HouseholdPage> {
+export async function getHousehold(db: Kysely<Tables>, viewer: Viewer, householdNo: string, opts: { unmask?: boolean } = {}): Promise<HouseholdPage> {
   const hs = await loadHouseholds(db, viewer.countyCode, [householdNo]);
   const h = hs[householdNo];
   if (!h) throw new AppError('NOT_FOUND', `户编号${householdNo}不存在或不在您的辖区内`);

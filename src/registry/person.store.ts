@@ -1,6 +1,7 @@
 // Searching the roster and the person page (with history). Lists are masked; an unmasked view
 // is allowed only to roles that may unmask, and is written to the audit log.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { likeEscape } from '../shared/search.ts';
 import { assertVisible, canUnmask, actorOf, type SessionUser } from '../auth/index.ts';
 import { appendAudit } from '../shared/audit.ts';
@@ -64,7 +65,7 @@ export function scopeCondition(viewer: Viewer): RawBuilder<unknown> {
  * Search the roster of one county, paged on the server. Every condition uses an index
  * (prefix or equality) except a name "contains", which scans the viewer's region.
  */
-export async function searchPersons(db: Kysely<any>, countyCode: string, query: SearchQuery, viewer: Viewer, page: PageRequest): Promise<SearchResult> {
+export async function searchPersons(db: Kysely<Tables>, countyCode: string, query: SearchQuery, viewer: Viewer, page: PageRequest): Promise<SearchResult> {
   if (viewer.countyCode !== countyCode) throw new AppError('FORBIDDEN', '无权查看本县以外的数据');
   const where: RawBuilder<unknown>[] = [sql`p.county_code = ${countyCode}`, scopeCondition(viewer)];
   let interpretedAs = '全部';
@@ -142,7 +143,7 @@ export interface PersonPage {
 }
 
 /** The person page: person, household members, account, term, history. 404 outside the region. */
-export async function getPersonPage(db: Kysely<any>, viewer: Viewer, personId: number, opts: { unmask?: boolean } = {}): Promise<PersonPage> {
+export async function getPersonPage(db: Kysely<Tables>, viewer: Viewer, personId: number, opts: { unmask?: boolean } = {}): Promise<PersonPage> {
   const r = await sql<PersonRow & { extra: unknown }>`SELECT ${PERSON_COLUMNS} FROM persons p
     LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
     WHERE p.county_code = ${viewer.countyCode} AND p.id = ${personId}`.execute(db);

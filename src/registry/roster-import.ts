@@ -4,6 +4,7 @@
 // demo county all come through here.
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import type { Kysely } from 'kysely';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -205,7 +206,7 @@ function countiesOf(file: RosterFile, scope: string[] | null | undefined): strin
 }
 
 /** Preview: what the import would do. Writes nothing. */
-export async function previewRoster(db: Kysely<any>, content: Buffer, opts: ReadOptions = {}): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
+export async function previewRoster(db: Kysely<Tables>, content: Buffer, opts: ReadOptions = {}): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
   const file = await readRosterFile(content, opts);
   const counties = countiesOf(file, opts.counties);
   const plan = planImport(file, await loadRegister(db, counties), counties, opts.scope);
@@ -226,7 +227,7 @@ export interface ApplyOptions extends ReadOptions {
  * Apply: read the file again, compare with the register as it is now, and write everything
  * in one transaction with its audit entries. Either all of it is written or none.
  */
-export async function applyRoster(db: Kysely<any>, content: Buffer, opts: ApplyOptions): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
+export async function applyRoster(db: Kysely<Tables>, content: Buffer, opts: ApplyOptions): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
   const file = await readRosterFile(content, opts);
   const counties = countiesOf(file, opts.counties);
   return db.transaction().execute(async (trx) => {
@@ -281,7 +282,7 @@ function narrowest(a: string | null, b: string | null): string | null {
 export interface StartedImport { id: string; jobId: string }
 
 /** Store the uploaded file and preview it in the background (job 'roster.import.preview'). */
-export async function startImportPreview(db: Kysely<any>, o: { content: Buffer; filename: string; countyCode: string; userId: number | null; regionCode?: string; sha256?: string }): Promise<StartedImport> {
+export async function startImportPreview(db: Kysely<Tables>, o: { content: Buffer; filename: string; countyCode: string; userId: number | null; regionCode?: string; sha256?: string }): Promise<StartedImport> {
   if (!o.content.length) throw new AppError('FILE_EMPTY', '上传的文件为空');
   const id = randomUUID();
   await insertImportBatch(db, { id, countyCode: o.countyCode, filename: o.filename, size: o.content.length, sha256: o.sha256 ?? createHash('sha256').update(o.content).digest('hex'), content: o.content, createdBy: o.userId, scope: scopeOf(o.regionCode) });
@@ -307,7 +308,7 @@ export const countsOf = (s: ImportSummary) => ({
 });
 
 /** Apply a previewed import in the background (job 'roster.import.apply'); refuses a second apply. */
-export async function startImportApply(db: Kysely<any>, id: string, user: { id: number; username: string; countyCode: string; regionCode?: string }, onApplied?: () => void): Promise<StartedImport> {
+export async function startImportApply(db: Kysely<Tables>, id: string, user: { id: number; username: string; countyCode: string; regionCode?: string }, onApplied?: () => void): Promise<StartedImport> {
   const batch = await getImportBatch(db, id);
   if (!batch || batch.countyCode !== user.countyCode) throw new AppError('NOT_FOUND', '导入记录不存在');
   // refuse at once what the job would refuse: the uploader applying changes to accounts or 状态
