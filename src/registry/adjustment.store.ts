@@ -13,7 +13,7 @@ import {
   KIND_NAMES, STATUS_NAMES, type AdjustmentKind, type AdjustmentStatus, type Plan, type RegisterState,
 } from './adjustment.ts';
 import { loadHouseholds, householdsOfPersons, type Viewer } from './household.store.ts';
-import { applyPlan } from './adjustment-apply.ts';
+import { applyPlan } from './adjustment-apply.store.ts';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_FILES_PER_ADJUSTMENT = 20;

@@ -19,6 +19,6 @@ export { exportRoster, exportRosterRows, rosterCsv, rosterXlsx, neutralizeCell }
 export { loadDemoCounty, generateDemoRoster, demoRosterCsv } from './demo.ts';
 export { fillMissingPinyin } from './pinyin.store.ts';
 export { registerRosterRoutes } from './roster.routes.ts';
-export { streamRegisterForQuality, registerRowsAroundHouseholds, type RegisterRowForQuality } from './registry.quality-queries.ts';
-export { payrollRosterSource, streamRosterForCheck, personsByIdNumbers, personIdentity, type RosterPersonForCheck } from './registry.subsidy-queries.ts';
+export { streamRegisterForQuality, registerRowsAroundHouseholds, type RegisterRowForQuality } from './quality-rows.store.ts';
+export { payrollRosterSource, streamRosterForCheck, personsByIdNumbers, personIdentity, type RosterPersonForCheck } from './check-rows.store.ts';
 export { getImportFile } from './roster-import.store.ts';

@@ -284,3 +284,20 @@ export async function getImportFile(db: Kysely<Tables>, countyCode: string, id: 
   if (!b || b.countyCode !== countyCode) return null;
   return { filename: b.filename, content: await getImportContent(db, id) };
 }
+
+/** Imports of the same county run one after the other: each compares with what the last wrote. */
+export async function lockCountyImports(trx: Kysely<Tables>, counties: string[]): Promise<void> {
+  for (const c of counties) await sql`SELECT pg_advisory_xact_lock(hashtext(${'anju.roster_import.' + c})::bigint)`.execute(trx);
+}
+
+/** Mark a previewed import as being applied; false when it is not (any longer) previewed. */
+export async function claimImportForApply(db: Kysely<Tables>, id: string): Promise<boolean> {
+  const claimed = await sql<{ id: string }>`UPDATE roster_imports SET status = 'applying', error = '' WHERE id = ${id} AND status = 'previewed' RETURNING id`.execute(db);
+  return claimed.rows.length > 0;
+}
+
+/** The counties in the database. */
+export async function countyCodes(db: Kysely<Tables>): Promise<string[]> {
+  const r = await sql<{ code: string }>`SELECT code FROM counties ORDER BY code`.execute(db);
+  return r.rows.map((x) => x.code);
+}

@@ -3,7 +3,6 @@
 // missing from the file are kept (counted as 'not in file'). The CLI, the web routes and the
 // demo county all come through here.
 import { createHash, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Tables } from '../shared/db/tables.ts';
 import type { Kysely } from 'kysely';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
@@ -17,12 +16,14 @@ import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { todayIso, type IsoDate } from '../shared/dates.ts';
 import {
   rosterLayout, parseRosterRow, personKey, diffRecord, mergeRecord,
-  type RosterRecord, type RowProblem, type RosterLayout, type FieldChange,
+  type RosterRecord, type RowProblem, type RosterLayout, type FieldChange, type ProblemKind,
 } from './roster-file.ts';
 import {
   loadRegister, upsertRegionsAndHouseholds, insertPersons, updatePersons, insertImportBatch, updateImportBatch, getImportBatch,
-  getImportContent, saveImportLists, previewTouchesAccountsOrStatus, DUTY_FIELDS, type PreviewRow,
+  getImportContent, saveImportLists, previewTouchesAccountsOrStatus, lockCountyImports, listImportRows, listImportProblems, listImportBatches, type ImportBatch, claimImportForApply, countyCodes, DUTY_FIELDS, type PreviewRow,
 } from './roster-import.store.ts';
+
+export { countyCodes };
 import { startJob } from '../shared/jobs.ts';
 import { assertSeparateDuties, loadControls } from '../auth/index.ts';
 
@@ -231,8 +232,7 @@ export async function applyRoster(db: Kysely<Tables>, content: Buffer, opts: App
   const file = await readRosterFile(content, opts);
   const counties = countiesOf(file, opts.counties);
   return db.transaction().execute(async (trx) => {
-    // imports of the same county run one after the other: each compares with what the last wrote
-    for (const c of counties) await sql`SELECT pg_advisory_xact_lock(hashtext(${'anju.roster_import.' + c})::bigint)`.execute(trx);
+    await lockCountyImports(trx, counties);
     const plan = planImport(file, await loadRegister(trx, counties), counties, opts.scope);
     file.problems.push(...plan.scopeProblems);
     let selfApplied = false;
@@ -315,8 +315,7 @@ export async function startImportApply(db: Kysely<Tables>, id: string, user: { i
   if (batch.status === 'previewed' && await previewTouchesAccountsOrStatus(db, id)) {
     assertSeparateDuties({ step: 'roster.apply', firstBy: [batch.createdBy], secondBy: user.id, allowSelfApproval: (await loadControls(db, user.countyCode)).allowSelfApproval });
   }
-  const claimed = await sql<{ id: string }>`UPDATE roster_imports SET status = 'applying', error = '' WHERE id = ${id} AND status = 'previewed' RETURNING id`.execute(db);
-  if (!claimed.rows.length) {
+  if (!(await claimImportForApply(db, id))) {
     const why: Record<string, string> = { applied: '该文件已经导入，不能重复导入', applying: '该文件正在导入，请稍候', failed: '该文件无法读取，不能导入', uploaded: '预览尚未完成，请稍候', previewing: '预览尚未完成，请稍候' };
     throw new AppError('CONFLICT', why[batch.status] ?? '当前状态不能导入');
   }
@@ -339,4 +338,45 @@ export async function startImportApply(db: Kysely<Tables>, id: string, user: { i
   });
   await updateImportBatch(db, id, { jobId });
   return { id, jobId };
+}
+
+// ---- what the import pages read (a county sees only its own imports) ----
+
+async function batchOfCounty(db: Kysely<Tables>, countyCode: string, id: string): Promise<ImportBatch> {
+  const b = await getImportBatch(db, id);
+  if (!b || b.countyCode !== countyCode) throw new AppError('NOT_FOUND', '导入记录不存在');
+  return b;
+}
+
+/** The county's recent imports, newest first, with their counts. */
+export async function recentImports(db: Kysely<Tables>, countyCode: string, limit: number) {
+  const items = await listImportBatches(db, countyCode, limit);
+  return items.map((b) => ({ id: b.id, filename: b.filename, status: b.status, error: b.error, createdAt: b.createdAt, appliedAt: b.appliedAt, counts: b.summary ? countsOf(b.summary) : null }));
+}
+
+const ALL_PROBLEMS: ProblemKind[] = ['rejected', 'corrected', 'error', 'warning'];
+
+/** An import's preview or result: counts and one page of each list. */
+export async function importView(db: Kysely<Tables>, countyCode: string, id: string, offset: number, limit: number) {
+  const b = await batchOfCounty(db, countyCode, id);
+  const [added, changed, problems, rejected] = await Promise.all([
+    listImportRows(db, b.id, 'add', offset, limit), listImportRows(db, b.id, 'change', offset, limit),
+    listImportProblems(db, b.id, ALL_PROBLEMS, offset, limit), listImportProblems(db, b.id, ['rejected'], offset, limit),
+  ]);
+  const row = (x: PreviewRow) => ({ ...x, changes: x.changes ? x.changes.map((c) => ({ field: c.field, label: c.column, before: c.before, after: c.after })) : null });
+  const prob = (p: RowProblem) => ({ rowNumber: p.rowNumber, column: p.column, value: p.value, reason: p.reason, severity: p.kind });
+  return {
+    id: b.id, filename: b.filename, status: b.status, error: b.error, jobId: b.jobId, createdAt: b.createdAt, appliedAt: b.appliedAt,
+    createdBy: b.createdBy, appliedBy: b.appliedBy, selfApplied: b.selfApplied,
+    format: b.format, encoding: b.encoding, sha256: b.sha256, counts: b.summary ? countsOf(b.summary) : null, warnings: b.summary?.fileWarnings ?? [],
+    added: added.items.map(row), changed: changed.items.map(row), problems: problems.items.map(prob), rejected: rejected.items.map(prob),
+    totals: { added: added.total, changed: changed.total, problems: problems.total, rejected: rejected.total }, offset, limit,
+  };
+}
+
+/** Every problem row of an import (for the downloadable list). */
+export async function importProblems(db: Kysely<Tables>, countyCode: string, id: string): Promise<{ batch: ImportBatch; problems: RowProblem[] }> {
+  const batch = await batchOfCounty(db, countyCode, id);
+  const all = await listImportProblems(db, batch.id, ALL_PROBLEMS, 0, 10_000_000);
+  return { batch, problems: all.items };
 }
