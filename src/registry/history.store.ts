@@ -66,3 +66,17 @@ export async function openAdjustmentHistory(db: Kysely<Tables>, countyCode: stri
 export function newestFirst(items: HistoryItem[]): HistoryItem[] {
   return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }
+
+/** A person's history: audit entries and the adjustments naming the person not yet applied, newest first. */
+export async function personHistory(db: Kysely<Tables>, countyCode: string, personId: number): Promise<HistoryItem[]> {
+  const audit = await auditHistory(db, countyCode, 'person', [String(personId)]);
+  const open = await openAdjustmentHistory(db, countyCode, sql`${personId}::bigint = ANY(person_ids)`);
+  return newestFirst([...historyFromAudit(audit), ...open]);
+}
+
+/** A household's history: audit entries and every adjustment naming the household, newest first. */
+export async function householdHistory(db: Kysely<Tables>, countyCode: string, householdNo: string): Promise<HistoryItem[]> {
+  const audit = await auditHistory(db, countyCode, 'household', [householdNo]);
+  const open = await openAdjustmentHistory(db, countyCode, sql`${householdNo}::text = ANY(household_nos)`, true);
+  return newestFirst([...historyFromAudit(audit), ...open]);
+}

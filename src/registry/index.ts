@@ -1,6 +1,7 @@
 // The registry capability's public face: what other capabilities import.
-export { searchPersons, getPersonPage, interpretQuery, type SearchQuery, type SearchResult, type PersonPage } from './person.store.ts';
-export { getHousehold, type Viewer, type PersonListItem, type HouseholdPage } from './household.store.ts';
+export { interpretQuery, type SearchQuery, type SearchResult, type PersonPage } from './person.store.ts';
+export { type Viewer, type PersonListItem, type HouseholdPage } from './household.store.ts';
+export { searchPersons, getPersonPage, getHousehold } from './registry.service.ts';
 export { regionTree, headlineFigures, ensureRegions, regionNames, type RegionNode, type Figures, type RegionName } from './region.store.ts';
 export {
   createAdjustment, updateAdjustment, approveAdjustment, returnAdjustment, withdrawAdjustment, getAdjustment, listAdjustments,

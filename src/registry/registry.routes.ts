@@ -14,9 +14,7 @@ import {
   FileParams, FileSchema, HouseholdPageResponse, HouseholdParam, IdParam, NoteBody, PersonPageResponse, PlanSchema, RegionTreeResponse, ReturnBody,
   SearchQuerystring, SearchResponse, UnmaskQuery,
 } from './registry.contract.ts';
-import { searchPersons, getPersonPage } from './person.store.ts';
-import { getHousehold } from './household.store.ts';
-import { regionTree, headlineFigures } from './region.store.ts';
+import { searchPersons, getPersonPage, getHousehold, regionTree, headlineFigures } from './registry.service.ts';
 import {
   createAdjustment, updateAdjustment, approveAdjustment, returnAdjustment, withdrawAdjustment, getAdjustment, listAdjustments,
   addAdjustmentFile, getAdjustmentFile, previewAdjustment, householdsOfAdjustment, MAX_FILE_BYTES,
