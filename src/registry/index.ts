@@ -6,7 +6,7 @@ export { regionTree, headlineFigures, ensureRegions, regionNames, type RegionNod
 export {
   createAdjustment, updateAdjustment, approveAdjustment, returnAdjustment, withdrawAdjustment, getAdjustment, listAdjustments,
   addAdjustmentFile, getAdjustmentFile, previewAdjustment, type AdjustmentView, type AdjustmentFilter,
-} from './adjustment.store.ts';
+} from './adjustment.service.ts';
 export {
   AdjustmentInput, planAdjustment, describeAdjustment, ADJUSTMENT_KINDS, KIND_NAMES, REMOVAL_REASONS, RELATIONS,
   type AdjustmentKind, type AdjustmentStatus, type Plan,
