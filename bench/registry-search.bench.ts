@@ -3,7 +3,8 @@
 // Usage: npm run bench registry-search [-- --persons=100000 --runs=200]
 import { sql } from 'kysely';
 import { createTestDatabase, testEngines, type TestDatabase } from '../src/shared/db/testing.ts';
-import { searchPersons, type SearchQuery } from '../src/registry/person.store.ts';
+import type { SearchQuery } from '../src/registry/person.store.ts';
+import { searchPersons } from '../src/registry/registry.service.ts';
 import type { Viewer } from '../src/registry/household.store.ts';
 import { pinyinKeys } from '../src/registry/pinyin.ts';
 import { fillMissingPinyin } from '../src/registry/pinyin.store.ts';

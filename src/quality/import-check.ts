@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { AppError } from '../shared/errors.ts';
 import { maskIdText } from '../shared/idnumber.ts';
 import { todayIso, type IsoDate } from '../shared/dates.ts';
@@ -22,7 +23,7 @@ export interface ImportCheck {
   total: number;
 }
 
-export async function checkImport(db: Kysely<any>, countyCode: string, importId: string, opts: { asOf?: IsoDate; limit?: number } = {}): Promise<ImportCheck> {
+export async function checkImport(db: Kysely<Tables>, countyCode: string, importId: string, opts: { asOf?: IsoDate; limit?: number } = {}): Promise<ImportCheck> {
   const file = await getImportFile(db, countyCode, importId);
   if (!file) throw new AppError('NOT_FOUND', '导入记录不存在');
   const dir = await mkdtemp(join(tmpdir(), 'anju-import-check-'));

@@ -1,9 +1,8 @@
 // The nightly full run: every county's register is checked at 02:00 Beijing time, so the
 // problem lists and the trend are fresh each morning even when nothing was changed through Anju.
-import { sql } from 'kysely';
 import type { AppContext } from '../shared/context.ts';
 import { SYSTEM_ACTOR } from '../shared/audit.ts';
-import { runOnRegister } from './quality.store.ts';
+import { countyCodes, runOnRegister } from './quality.store.ts';
 
 /** Milliseconds from `now` to the next 02:00 in Asia/Shanghai (UTC+8, no daylight saving). */
 export function msUntilNextRun(now: Date, hourBeijing = 2): number {
@@ -13,12 +12,11 @@ export function msUntilNextRun(now: Date, hourBeijing = 2): number {
 }
 
 export async function runAllCounties(ctx: AppContext): Promise<void> {
-  const counties = await sql<{ code: string }>`SELECT code FROM counties ORDER BY code`.execute(ctx.database.db);
-  for (const c of counties.rows) {
+  for (const code of await countyCodes(ctx.database.db)) {
     try {
-      await runOnRegister(ctx.database.db, c.code, { actor: SYSTEM_ACTOR });
+      await runOnRegister(ctx.database.db, code, { actor: SYSTEM_ACTOR });
     } catch (e) {
-      console.error(`夜间数据清洗失败（${c.code}）：${e instanceof Error ? e.message : String(e)}`);
+      console.error(`夜间数据清洗失败（${code}）：${e instanceof Error ? e.message : String(e)}`);
     }
   }
 }

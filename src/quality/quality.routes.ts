@@ -6,13 +6,11 @@ import { maskDeep, maskInText } from '../shared/mask.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import ExcelJS from 'exceljs';
-import { appendAudit } from '../shared/audit.ts';
 import { actorOf, requirePermission } from '../auth/index.ts';
 import type { AppContext } from '../shared/context.ts';
 import { AppError } from '../shared/errors.ts';
 import { todayIso } from '../shared/dates.ts';
 import { streamRegisterForQuality } from '../registry/index.ts';
-import { BUILT_IN_RULES } from './catalogue.ts';
 import { checkExpression, previewCustomRule } from './custom-rule.ts';
 import { fileAnswer } from '../shared/http/attachment.ts';
 import {
@@ -20,8 +18,9 @@ import {
   RuleCodeParam, RulePreview, RulePreviewBody, RuleSwitchBody, RunBody, RunSummary, SaveRuleBody, Trend, TrendQuery,
 } from './quality.contract.ts';
 import { describeFields, describeFunctions } from './expr/compile.ts';
-import { listCatalogue, saveCustomRule, setRuleEnabled } from './rules.store.ts';
-import { listProblems, qualityTrend, rowToPerson, runOnRegister, updateProblem } from './quality.store.ts';
+import {
+  assertRegionCodes, auditProblemsExport, listCatalogue, problemsInRegion, qualityTrend, rowToPerson, runOnRegister, saveCustomRule, setRuleEnabled, updateProblem,
+} from './quality.service.ts';
 import type { RosterPerson } from './types.ts';
 import { checkImport } from './import-check.ts';
 import { maskIdText } from '../shared/idnumber.ts';
@@ -86,12 +85,8 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
   r.get('/quality/problems', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '问题清单（按乡镇、村、规则、严重程度、状态筛选）', querystring: ProblemQuery, response: { 200: ProblemList } } }, async (req) => {
     const user = requirePermission(req, 'quality.work');
     const q = req.query;
-    for (const code of [q.townshipCode, q.villageCode]) {
-      if (code && !(code.startsWith(user.regionCode) || user.regionCode.startsWith(code))) throw new AppError('FORBIDDEN', '无权查看本辖区以外的数据');
-    }
-    const names = new Map(BUILT_IN_RULES.map((x) => [x.code, x.name]));
-    for (const c of await listCatalogue(db(), user.countyCode)) names.set(c.code, c.name);
-    const out = await listProblems(db(), user.countyCode, { ...q, scope: user.regionCode }, names);
+    assertRegionCodes(user.regionCode, [q.townshipCode, q.villageCode]);
+    const out = await problemsInRegion(db(), user.countyCode, { ...q, scope: user.regionCode });
     return { total: out.total, items: out.items.map((i) => ({ ...i, idNumber: maskWritten(i.idNumber), message: maskInText(i.message) })) };
   });
 
@@ -103,9 +98,7 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
 
   r.get('/quality/problems.xlsx', { config: { permission: 'quality.work' }, schema: { tags: ['数据清洗'], summary: '导出问题清单（xlsx，发给村里核实；身份证号已遮蔽）', querystring: ProblemQuery.omit({ page: true, pageSize: true }), response: { 200: fileAnswer('数据清洗问题清单 xlsx') } } }, async (req, reply) => {
     const user = requirePermission(req, 'quality.work');
-    const names = new Map(BUILT_IN_RULES.map((x) => [x.code, x.name]));
-    for (const c of await listCatalogue(db(), user.countyCode)) names.set(c.code, c.name);
-    const out = await listProblems(db(), user.countyCode, { ...req.query, scope: user.regionCode, page: 1, pageSize: 100_000 }, names);
+    const out = await problemsInRegion(db(), user.countyCode, { ...req.query, scope: user.regionCode, page: 1, pageSize: 100_000 });
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('数据清洗问题清单');
     ws.columns = [['规则代码', 14], ['规则名称', 20], ['严重程度', 8], ['户编号', 18], ['身份证号', 20], ['姓名', 10], ['村代码', 14], ['说明', 70], ['状态', 8], ['理由', 20], ['指派', 10], ['核实结果（村填写）', 24]]
@@ -116,7 +109,7 @@ export async function registerQualityRoutes(app: FastifyInstance, ctx: AppContex
     }
     ws.getRow(1).font = { bold: true };
     const buf = Buffer.from(await wb.xlsx.writeBuffer());
-    await appendAudit(db(), actorOf(user), { action: 'quality.problems.export', countyCode: user.countyCode, detail: { rows: out.items.length, filter: req.query } });
+    await auditProblemsExport(db(), actorOf(user), user.countyCode, out.items.length, req.query);
     const name = `数据清洗问题清单_${user.regionCode}_${todayIso()}.xlsx`;
     return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', attachmentDisposition(name, 'problems.xlsx')).send(buf);

@@ -2,10 +2,10 @@
 // some households and the people sharing an ID or account with them), runs the catalogue, and
 // records: new problems 未处理, problems seen again kept, problems whose cause is gone 已更正
 // (the corrections count), 确认无误 left as the officer decided.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { QualityProblemsTable, Tables } from '../shared/db/tables.ts';
 import { streamRegisterForQuality, registerRowsAroundHouseholds, type RegisterRowForQuality } from '../registry/index.ts';
-import { appendAudit, type AuditActor } from '../shared/audit.ts';
-import { AppError } from '../shared/errors.ts';
+import type { AuditActor } from '../shared/audit.ts';
 import { todayIso, type IsoDate } from '../shared/dates.ts';
 import { runQuality } from './engine.ts';
 import { loadRules } from './rules.store.ts';
@@ -40,7 +40,7 @@ export interface RunSummary {
 const PARTNER_RULES: Record<string, 'id' | 'account'> = { DUP_ID: 'id', ACCOUNT_SHARED: 'account' };
 
 /** Run the county's rules on its whole register, or incrementally on some households. */
-export async function runOnRegister(db: Kysely<any>, countyCode: string, opts: { asOf?: IsoDate; householdNos?: string[]; actor: AuditActor }): Promise<RunSummary> {
+export async function runOnRegister(db: Kysely<Tables>, countyCode: string, opts: { asOf?: IsoDate; householdNos?: string[]; actor: AuditActor }): Promise<RunSummary> {
   const asOf = opts.asOf ?? todayIso();
   const incremental = opts.householdNos !== undefined;
   const rules = await loadRules(db, countyCode);
@@ -51,7 +51,7 @@ export async function runOnRegister(db: Kysely<any>, countyCode: string, opts: {
   const result = runQuality(persons, { asOf, counties: [countyCode], rules });
 
   // which (rule, person) pairs this run is authoritative for
-  let inScope: (code: string, personId: number) => boolean = () => true;
+  let covers: (code: string, personId: number) => boolean = () => true;
   let scopeIds: number[] = [];
   if (incremental) {
     const touched = new Set(opts.householdNos);
@@ -67,7 +67,7 @@ export async function runOnRegister(db: Kysely<any>, countyCode: string, opts: {
       const byId = ids.has(f.idNorm), byAcc = f.account !== '' && accounts.has(f.account);
       if (byId || byAcc) partnerOf.set(pid, byId && byAcc ? 'both' : byId ? 'id' : 'account');
     }
-    inScope = (code, pid) => {
+    covers = (code, pid) => {
       if (touchedIds.has(pid)) return true;
       const k = partnerOf.get(pid);
       const need = PARTNER_RULES[code];
@@ -75,13 +75,15 @@ export async function runOnRegister(db: Kysely<any>, countyCode: string, opts: {
     };
     scopeIds = [...touchedIds, ...partnerOf.keys()];
   }
-  const found = result.problems.filter((p) => inScope(p.code, rows[p.person].personId));
-  return recordRun(db, countyCode, { kind: incremental ? 'incremental' : 'full', asOf, rules, rows, persons, found, inScope, scopeIds, householdNos: opts.householdNos, actor: opts.actor });
+  const found = result.problems.filter((p) => covers(p.code, rows[p.person].personId));
+  return recordRun(db, countyCode, { kind: incremental ? 'incremental' : 'full', asOf, rules, rows, persons, found, covers, scopeIds, householdNos: opts.householdNos, actor: opts.actor });
 }
 
-async function recordRun(db: Kysely<any>, countyCode: string, r: {
+interface ExistingRow { id: number | string; rule_code: string; person_id: number | string; status: string }
+
+async function recordRun(db: Kysely<Tables>, countyCode: string, r: {
   kind: 'full' | 'incremental'; asOf: IsoDate; rules: Rule[]; rows: RegisterRowForQuality[]; persons: RosterPerson[]; found: Problem[];
-  inScope: (code: string, personId: number) => boolean; scopeIds: number[]; householdNos?: string[]; actor: AuditActor;
+  covers: (code: string, personId: number) => boolean; scopeIds: number[]; householdNos?: string[]; actor: AuditActor;
 }): Promise<RunSummary> {
   const byCode = new Map(r.rules.map((x) => [x.code, x]));
   const ruleCounts: Record<string, number> = Object.fromEntries(r.rules.map((x) => [x.code, 0]));
@@ -99,11 +101,11 @@ async function recordRun(db: Kysely<any>, countyCode: string, r: {
     // existing problems this run speaks for
     const existing = new Map<string, { id: number; status: string }>();
     const ex = r.kind === 'full'
-      ? await sql<any>`SELECT id, rule_code, person_id, status FROM quality_problems WHERE county_code = ${countyCode}`.execute(trx)
+      ? await sql<ExistingRow>`SELECT id, rule_code, person_id, status FROM quality_problems WHERE county_code = ${countyCode}`.execute(trx)
       : r.scopeIds.length
-        ? await sql<any>`SELECT id, rule_code, person_id, status FROM quality_problems WHERE county_code = ${countyCode} AND person_id IN (${sql.join(r.scopeIds)})`.execute(trx)
-        : { rows: [] };
-    for (const e of ex.rows) if (r.inScope(e.rule_code, Number(e.person_id))) existing.set(`${e.rule_code}:${e.person_id}`, { id: Number(e.id), status: e.status });
+        ? await sql<ExistingRow>`SELECT id, rule_code, person_id, status FROM quality_problems WHERE county_code = ${countyCode} AND person_id IN (${sql.join(r.scopeIds)})`.execute(trx)
+        : { rows: [] as ExistingRow[] };
+    for (const e of ex.rows) if (r.covers(e.rule_code, Number(e.person_id))) existing.set(`${e.rule_code}:${e.person_id}`, { id: Number(e.id), status: e.status });
     const seen = new Set<string>();
     const inserts: unknown[] = [];
     const reopened: number[] = [];
@@ -176,16 +178,18 @@ function where(countyCode: string, f: Omit<ProblemFilter, 'page' | 'pageSize'>) 
   return sql.join(conds, sql` AND `);
 }
 
-export async function listProblems(db: Kysely<any>, countyCode: string, f: ProblemFilter, ruleNames: Map<string, string>): Promise<{ total: number; items: ProblemView[] }> {
+export async function listProblems(db: Kysely<Tables>, countyCode: string, f: ProblemFilter, ruleNames: Map<string, string>): Promise<{ total: number; items: ProblemView[] }> {
   const w = where(countyCode, f);
   const total = await sql<{ n: string }>`SELECT count(*) AS n FROM quality_problems WHERE ${w}`.execute(db);
-  const rows = await sql<any>`SELECT * FROM quality_problems WHERE ${w} ORDER BY township_code, village_code, household_no, rule_code, id
+  const rows = await sql<ProblemRow>`SELECT * FROM quality_problems WHERE ${w} ORDER BY township_code, village_code, household_no, rule_code, id
     LIMIT ${f.pageSize} OFFSET ${(f.page - 1) * f.pageSize}`.execute(db);
   return { total: Number(total.rows[0].n), items: rows.rows.map((x) => toView(x, ruleNames)) };
 }
 
-function toView(x: any, ruleNames: Map<string, string>): ProblemView {
-  const ts = (v: unknown) => (v ? new Date(v as string).toISOString() : null);
+export type ProblemRow = Selectable<QualityProblemsTable>;
+
+function toView(x: ProblemRow, ruleNames: Map<string, string>): ProblemView {
+  const ts = (v: unknown) => (v ? new Date(v as string | Date).toISOString() : null);
   return {
     id: Number(x.id), ruleCode: x.rule_code, ruleName: ruleNames.get(x.rule_code) ?? x.rule_code, severity: x.severity, personId: Number(x.person_id),
     householdNo: x.household_no, idNumber: x.id_number_raw, name: x.name, villageCode: x.village_code, townshipCode: x.township_code,
@@ -194,36 +198,36 @@ function toView(x: any, ruleNames: Map<string, string>): ProblemView {
   };
 }
 
-/** Work on a problem: confirm it is correct data (with a reason), mark it corrected, or assign it. */
-export async function updateProblem(db: Kysely<any>, countyCode: string, id: number, scope: string,
-  change: { status?: '未处理' | '已更正' | '确认无误'; reason?: string; assignedTo?: string | null }, actor: AuditActor): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const r = await sql<any>`SELECT * FROM quality_problems WHERE county_code = ${countyCode} AND id = ${id} FOR UPDATE`.execute(trx);
-    const old = r.rows[0];
-    if (!old || !(old.village_code as string).startsWith(scope.length > 6 ? scope : '')) throw new AppError('NOT_FOUND', '没有这条问题，或不在本辖区');
-    if (change.status === '确认无误' && !change.reason?.trim()) throw new AppError('VALIDATION', '确认无误时请填写理由（例如：已核对户口簿，信息正确）');
-    const status = change.status ?? old.status;
-    const reason = change.status ? (change.status === '确认无误' ? change.reason!.trim() : change.reason?.trim() || null) : old.reason;
-    const assigned = change.assignedTo === undefined ? old.assigned_to : change.assignedTo;
-    const resolved = status === '未处理' ? null : status !== old.status ? new Date().toISOString() : old.resolved_at;
-    await sql`UPDATE quality_problems SET status = ${status}, reason = ${reason}, assigned_to = ${assigned},
-      resolved_at = ${resolved}, resolved_by = ${status === '未处理' ? null : status !== old.status ? actor.username : old.resolved_by}
-      WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
-    await appendAudit(trx, actor, {
-      action: 'quality.problem.update', entityType: 'quality_problem', entityId: id, countyCode,
-      before: { status: old.status, reason: old.reason, assignedTo: old.assigned_to }, after: { status, reason, assignedTo: assigned },
-    });
-  });
+/** A problem locked for an update (null when the county has none with this id). */
+export async function lockProblem(trx: Kysely<Tables>, countyCode: string, id: number): Promise<ProblemRow | null> {
+  const r = await sql<ProblemRow>`SELECT * FROM quality_problems WHERE county_code = ${countyCode} AND id = ${id} FOR UPDATE`.execute(trx);
+  return r.rows[0] ?? null;
+}
+
+export async function writeProblem(trx: Kysely<Tables>, countyCode: string, id: number,
+  v: { status: string; reason: string | null; assignedTo: string | null; resolvedAt: unknown; resolvedBy: string | null }): Promise<void> {
+  await sql`UPDATE quality_problems SET status = ${v.status}, reason = ${v.reason}, assigned_to = ${v.assignedTo},
+    resolved_at = ${v.resolvedAt}, resolved_by = ${v.resolvedBy}
+    WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
+}
+
+/** Every county in the database (the nightly run goes through them). */
+export async function countyCodes(db: Kysely<Tables>): Promise<string[]> {
+  const r = await sql<{ code: string }>`SELECT code FROM counties ORDER BY code`.execute(db);
+  return r.rows.map((x) => x.code);
 }
 
 /** Open problems after each run (the trend), and how many were corrected (核实更正 N 条). */
-export async function qualityTrend(db: Kysely<any>, countyCode: string, since?: IsoDate) {
-  const runs = await sql<any>`SELECT id, kind, as_of::text AS as_of, started_at, found, new_problems, corrected, open_after, rule_counts, township_counts
+export async function qualityTrend(db: Kysely<Tables>, countyCode: string, since?: IsoDate) {
+  const runs = await sql<{
+    id: number | string; kind: 'full' | 'incremental'; as_of: string; started_at: Date | string; found: number; new_problems: number; corrected: number; open_after: number;
+    rule_counts: Record<string, number>; township_counts: Record<string, number>;
+  }>`SELECT id, kind, as_of::text AS as_of, started_at, found, new_problems, corrected, open_after, rule_counts, township_counts
     FROM quality_runs WHERE county_code = ${countyCode} AND finished_at IS NOT NULL ${since ? sql`AND started_at >= ${since}` : sql``}
     ORDER BY started_at, id`.execute(db);
   const fixed = await sql<{ n: string }>`SELECT count(*) AS n FROM quality_problems WHERE county_code = ${countyCode} AND status = '已更正'
     ${since ? sql`AND resolved_at >= ${since}` : sql``}`.execute(db);
-  const byStatus = await sql<any>`SELECT status, count(*) AS n FROM quality_problems WHERE county_code = ${countyCode} GROUP BY status`.execute(db);
+  const byStatus = await sql<{ status: string; n: string }>`SELECT status, count(*) AS n FROM quality_problems WHERE county_code = ${countyCode} GROUP BY status`.execute(db);
   return {
     corrected: Number(fixed.rows[0].n),
     byStatus: Object.fromEntries(byStatus.rows.map((x) => [x.status, Number(x.n)])) as Record<string, number>,

@@ -1,6 +1,7 @@
 // History of a person or household: audit entries (who, when, before/after, why) and the
 // adjustments not yet applied, newest first.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { actionLabel } from '../shared/audit-labels.ts';
 import { FIELD_NAMES, KIND_NAMES, STATUS_NAMES, type AdjustmentKind, type AdjustmentStatus } from './adjustment.ts';
 
@@ -16,10 +17,13 @@ export interface HistoryItem {
   changes: { field: string; before: unknown; after: unknown }[];
 }
 
+/** An audit entry as history reads it: before, after and detail are the JSON written with it. */
+export interface AuditRow { at: string; username: string; action: string; before: unknown; after: unknown; detail: unknown }
+
 /** Audit entries of an entity (person / household), newest first. */
-export async function auditHistory(db: Kysely<any>, countyCode: string, entityType: string, entityIds: string[], limit = 500) {
+export async function auditHistory(db: Kysely<Tables>, countyCode: string, entityType: string, entityIds: string[], limit = 500) {
   if (!entityIds.length) return [];
-  const r = await sql<{ at: string; username: string; action: string; entity_id: string; before: any; after: any; detail: any }>`
+  const r = await sql<AuditRow & { entity_id: string }>`
     SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, username, action, entity_id, before, after, detail
     FROM audit_log WHERE entity_type = ${entityType} AND entity_id = ANY(${entityIds}::text[]) AND county_code = ${countyCode}
     ORDER BY seq DESC LIMIT ${limit}`.execute(db);
@@ -32,7 +36,7 @@ const ACTION_NAMES: Record<string, string> = {
 };
 
 /** Audit entries with before/after, told in Chinese. Views (unmasked) are not history. */
-export function historyFromAudit(rows: { at: string; username: string; action: string; before: any; after: any; detail: any }[]): HistoryItem[] {
+export function historyFromAudit(rows: AuditRow[]): HistoryItem[] {
   return rows.filter((r) => !r.action.endsWith('view_unmasked')).map((r) => {
     const before = (r.before ?? {}) as Record<string, unknown>, after = (r.after ?? {}) as Record<string, unknown>;
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
@@ -49,7 +53,7 @@ const fmt = (v: unknown) => (v === null || v === undefined || v === '' ? '（空
  * Adjustments as history lines: those not yet applied (pending, returned, withdrawn) — approved ones
  * are told by the audit entries they wrote — or all of them with `includeApproved` (household page).
  */
-export async function openAdjustmentHistory(db: Kysely<any>, countyCode: string, cond: RawBuilder<unknown>, includeApproved = false): Promise<HistoryItem[]> {
+export async function openAdjustmentHistory(db: Kysely<Tables>, countyCode: string, cond: RawBuilder<unknown>, includeApproved = false): Promise<HistoryItem[]> {
   const r = await sql<{ id: number; kind: AdjustmentKind; status: AdjustmentStatus; summary: string; reason: string; entered_by_name: string; decided_by_name: string; at: string; decision_note: string }>`
     SELECT id, kind, status, summary, reason, entered_by_name, decided_by_name, decision_note,
       to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
@@ -61,4 +65,18 @@ export async function openAdjustmentHistory(db: Kysely<any>, countyCode: string,
 
 export function newestFirst(items: HistoryItem[]): HistoryItem[] {
   return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+/** A person's history: audit entries and the adjustments naming the person not yet applied, newest first. */
+export async function personHistory(db: Kysely<Tables>, countyCode: string, personId: number): Promise<HistoryItem[]> {
+  const audit = await auditHistory(db, countyCode, 'person', [String(personId)]);
+  const open = await openAdjustmentHistory(db, countyCode, sql`${personId}::bigint = ANY(person_ids)`);
+  return newestFirst([...historyFromAudit(audit), ...open]);
+}
+
+/** A household's history: audit entries and every adjustment naming the household, newest first. */
+export async function householdHistory(db: Kysely<Tables>, countyCode: string, householdNo: string): Promise<HistoryItem[]> {
+  const audit = await auditHistory(db, countyCode, 'household', [householdNo]);
+  const open = await openAdjustmentHistory(db, countyCode, sql`${householdNo}::text = ANY(household_nos)`, true);
+  return newestFirst([...historyFromAudit(audit), ...open]);
 }

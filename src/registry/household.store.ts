@@ -1,12 +1,10 @@
 // Reading persons and households of the register (shared by search, pages and adjustments),
 // and the household page.
 import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import type { SessionUser } from '../auth/index.ts';
-import { assertVisible, canUnmask, actorOf } from '../auth/index.ts';
-import { appendAudit } from '../shared/audit.ts';
-import { AppError } from '../shared/errors.ts';
 import type { HouseholdRecord, PersonRecord } from './adjustment.ts';
-import { auditHistory, historyFromAudit, openAdjustmentHistory, newestFirst, type HistoryItem } from './history.store.ts';
+import type { HistoryItem } from './history.store.ts';
 import { maskAccount, maskId, maskPhone } from './mask.ts';
 
 export type Viewer = Pick<SessionUser, 'id' | 'username' | 'role' | 'regionCode' | 'countyCode'>;
@@ -46,7 +44,7 @@ export function listItem(p: PersonRecord, unmasked: boolean): PersonListItem {
 const MEMBER_ORDER = sql`(p.relation <> '户主'), p.status, p.id`;
 
 /** Households by number with all members; `lock` takes row locks (inside a transaction). */
-export async function loadHouseholds(db: Kysely<any>, countyCode: string, nos: string[], lock = false): Promise<Record<string, HouseholdRecord>> {
+export async function loadHouseholds(db: Kysely<Tables>, countyCode: string, nos: string[], lock = false): Promise<Record<string, HouseholdRecord>> {
   const out: Record<string, HouseholdRecord> = {};
   const list = [...new Set(nos)];
   if (!list.length) return out;
@@ -68,7 +66,7 @@ export async function loadHouseholds(db: Kysely<any>, countyCode: string, nos: s
 }
 
 /** Household numbers of persons by id (county-bounded). */
-export async function householdsOfPersons(db: Kysely<any>, countyCode: string, ids: number[]): Promise<string[]> {
+export async function householdsOfPersons(db: Kysely<Tables>, countyCode: string, ids: number[]): Promise<string[]> {
   if (!ids.length) return [];
   const r = await sql<{ household_no: string }>`SELECT DISTINCT household_no FROM persons WHERE county_code = ${countyCode} AND id = ANY(${ids}::bigint[])`.execute(db);
   return r.rows.map((x) => x.household_no);
@@ -82,29 +80,3 @@ export interface HouseholdPage {
   masked: boolean;
 }
 
-/**
- * A household with members and history; 404 when absent, 403 outside the viewer's region.
- * Members are masked unless `unmask` is asked by a role that may (audited as household.view_unmasked).
- */
-export async function getHousehold(db: Kysely<any>, viewer: Viewer, householdNo: string, opts: { unmask?: boolean } = {}): Promise<HouseholdPage> {
-  const hs = await loadHouseholds(db, viewer.countyCode, [householdNo]);
-  const h = hs[householdNo];
-  if (!h) throw new AppError('NOT_FOUND', `户编号${householdNo}不存在或不在您的辖区内`);
-  assertVisible(viewer, h.villageCode, `户编号${householdNo}`);
-  const head = h.members.find((m) => m.relation === '户主' && m.status === '正常') ?? h.members.find((m) => m.relation === '户主') ?? null;
-  const first = h.members[0];
-  const unmasked = !!opts.unmask && canUnmask(viewer);
-  if (opts.unmask && !unmasked) throw new AppError('FORBIDDEN', '当前角色不能查看完整的身份证号、账号和电话');
-  if (unmasked) {
-    await appendAudit(db, actorOf(viewer), { action: 'household.view_unmasked', entityType: 'household', entityId: householdNo, countyCode: viewer.countyCode,
-      detail: { personIds: h.members.map((m) => m.id) } });
-  }
-  const audit = await auditHistory(db, viewer.countyCode, 'household', [householdNo]);
-  const open = await openAdjustmentHistory(db, viewer.countyCode, sql`${householdNo}::text = ANY(household_nos)`, true);
-  return {
-    householdNo: h.householdNo, villageCode: h.villageCode, groupName: h.groupName,
-    townshipName: first?.townshipName ?? '', villageName: first?.villageName ?? '',
-    head: head ? { id: head.id, name: head.name } : null, members: h.members.map((m) => listItem(m, unmasked)),
-    history: newestFirst([...historyFromAudit(audit), ...open]), masked: !unmasked,
-  };
-}

@@ -1,11 +1,12 @@
 // The registry capability's public face: what other capabilities import.
-export { searchPersons, getPersonPage, interpretQuery, type SearchQuery, type SearchResult, type PersonPage } from './person.store.ts';
-export { getHousehold, type Viewer, type PersonListItem, type HouseholdPage } from './household.store.ts';
+export { interpretQuery, type SearchQuery, type SearchResult, type PersonPage } from './person.store.ts';
+export { type Viewer, type PersonListItem, type HouseholdPage } from './household.store.ts';
+export { searchPersons, getPersonPage, getHousehold } from './registry.service.ts';
 export { regionTree, headlineFigures, ensureRegions, regionNames, type RegionNode, type Figures, type RegionName } from './region.store.ts';
 export {
   createAdjustment, updateAdjustment, approveAdjustment, returnAdjustment, withdrawAdjustment, getAdjustment, listAdjustments,
   addAdjustmentFile, getAdjustmentFile, previewAdjustment, type AdjustmentView, type AdjustmentFilter,
-} from './adjustment.store.ts';
+} from './adjustment.service.ts';
 export {
   AdjustmentInput, planAdjustment, describeAdjustment, ADJUSTMENT_KINDS, KIND_NAMES, REMOVAL_REASONS, RELATIONS,
   type AdjustmentKind, type AdjustmentStatus, type Plan,
@@ -19,6 +20,6 @@ export { exportRoster, exportRosterRows, rosterCsv, rosterXlsx } from './roster-
 export { loadDemoCounty, generateDemoRoster, demoRosterCsv } from './demo.ts';
 export { fillMissingPinyin } from './pinyin.store.ts';
 export { registerRosterRoutes } from './roster.routes.ts';
-export { streamRegisterForQuality, registerRowsAroundHouseholds, type RegisterRowForQuality } from './registry.quality-queries.ts';
-export { payrollRosterSource, streamRosterForCheck, personsByIdNumbers, personIdentity, type RosterPersonForCheck } from './registry.subsidy-queries.ts';
+export { streamRegisterForQuality, registerRowsAroundHouseholds, type RegisterRowForQuality } from './quality-rows.store.ts';
+export { payrollRosterSource, streamRosterForCheck, personsByIdNumbers, personIdentity, type RosterPersonForCheck } from './check-rows.store.ts';
 export { getImportFile } from './roster-import.store.ts';

@@ -1,15 +1,13 @@
 // Searching the roster and the person page (with history). Lists are masked; an unmasked view
 // is allowed only to roles that may unmask, and is written to the audit log.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { likeEscape } from '../shared/search.ts';
-import { assertVisible, canUnmask, actorOf, type SessionUser } from '../auth/index.ts';
-import { appendAudit } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { normalizeId } from '../shared/idnumber.ts';
-import { defaultSupportEnd } from '../shared/entitlement.ts';
-import { PERSON_COLUMNS, toPerson, loadHouseholds, listItem, type PersonRow, type Viewer, type PersonListItem } from './household.store.ts';
-import { auditHistory, historyFromAudit, openAdjustmentHistory, newestFirst, type HistoryItem } from './history.store.ts';
-import { maskAccount, maskId } from './mask.ts';
+import { PERSON_COLUMNS, toPerson, listItem, type PersonRow, type Viewer, type PersonListItem } from './household.store.ts';
+import type { HistoryItem } from './history.store.ts';
+import type { PersonRecord } from './adjustment.ts';
 import { isPinyinQuery, pinyinQuery } from './pinyin.ts';
 import { pinyinReady } from './pinyin.store.ts';
 
@@ -64,8 +62,12 @@ export function scopeCondition(viewer: Viewer): RawBuilder<unknown> {
  * Search the roster of one county, paged on the server. Every condition uses an index
  * (prefix or equality) except a name "contains", which scans the viewer's region.
  */
-export async function searchPersons(db: Kysely<any>, countyCode: string, query: SearchQuery, viewer: Viewer, page: PageRequest): Promise<SearchResult> {
-  if (viewer.countyCode !== countyCode) throw new AppError('FORBIDDEN', '无权查看本县以外的数据');
+/** One page of a search, the count (up to COUNT_CAP + 1), and the ID looked up, if any (the service audits such look-ups). */
+export interface FoundPersons {
+  items: PersonListItem[]; n: number; page: number; pageSize: number; interpretedAs: string; lookup: { idNumber?: string; idTail?: string };
+}
+
+export async function findPersons(db: Kysely<Tables>, countyCode: string, query: SearchQuery, viewer: Viewer, page: PageRequest, unmasked: boolean): Promise<FoundPersons> {
   const where: RawBuilder<unknown>[] = [sql`p.county_code = ${countyCode}`, scopeCondition(viewer)];
   let interpretedAs = '全部';
   const q = { ...query };
@@ -107,8 +109,6 @@ export async function searchPersons(db: Kysely<any>, countyCode: string, query: 
   if (q.status) where.push(sql`p.status = ${q.status}`);
   if (q.category) where.push(sql`p.category = ${q.category}`);
 
-  const unmasked = !!q.unmask && canUnmask(viewer);
-  if (q.unmask && !unmasked) throw new AppError('FORBIDDEN', '当前角色不能查看完整的身份证号、账号和电话');
   const cond = sql.join(where, sql` AND `);
   const size = Math.min(Math.max(page.pageSize, 1), 200);
   const pageNo = Math.max(page.page, 1);
@@ -119,17 +119,8 @@ export async function searchPersons(db: Kysely<any>, countyCode: string, query: 
     sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM persons p WHERE ${cond} LIMIT ${COUNT_CAP + 1}) c`.execute(db),
   ]);
   const items = rows.rows.map((r) => listItem(toPerson(r), unmasked));
-  if (unmasked && items.length) {
-    await appendAudit(db, actorOf(viewer), { action: 'person.search_unmasked', entityType: 'person_search', countyCode,
-      detail: { query: { ...query, unmask: undefined }, page: pageNo, personIds: items.map((i) => i.id) } });
-  }
-  const n = Number(count.rows[0].n);
-  // a search by ID is a look-up of a person: audited for every role (repeated probing shows in the log)
-  if (!(unmasked && items.length) && (q.idNumber || q.idTail)) {
-    await appendAudit(db, actorOf(viewer), { action: 'person_search.search_by_id', entityType: 'person_search', countyCode,
-      detail: { idNumber: q.idNumber ? normalizeId(q.idNumber) : undefined, tail: q.idTail ? q.idTail.trim().toUpperCase() : undefined, count: n } });
-  }
-  return { total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP, page: pageNo, pageSize: size, items, masked: !unmasked, interpretedAs };
+  const lookup = { idNumber: q.idNumber ? normalizeId(q.idNumber) : undefined, idTail: q.idTail ? q.idTail.trim().toUpperCase() : undefined };
+  return { items, n: Number(count.rows[0].n), page: pageNo, pageSize: size, interpretedAs, lookup };
 }
 
 export interface PersonPage {
@@ -141,30 +132,10 @@ export interface PersonPage {
   masked: boolean;
 }
 
-/** The person page: person, household members, account, term, history. 404 outside the region. */
-export async function getPersonPage(db: Kysely<any>, viewer: Viewer, personId: number, opts: { unmask?: boolean } = {}): Promise<PersonPage> {
+/** A person of the county with the account (null when absent). */
+export async function loadPerson(db: Kysely<Tables>, countyCode: string, personId: number): Promise<PersonRecord | null> {
   const r = await sql<PersonRow & { extra: unknown }>`SELECT ${PERSON_COLUMNS} FROM persons p
     LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
-    WHERE p.county_code = ${viewer.countyCode} AND p.id = ${personId}`.execute(db);
-  if (!r.rows.length) throw new AppError('NOT_FOUND', `人员${personId}不存在或不在您的辖区内`);
-  const p = toPerson(r.rows[0]);
-  assertVisible(viewer, p.villageCode, `人员${personId}`);
-  const unmasked = !!opts.unmask && canUnmask(viewer);
-  if (opts.unmask && !unmasked) throw new AppError('FORBIDDEN', '当前角色不能查看完整的身份证号、账号和电话');
-  const hs = await loadHouseholds(db, viewer.countyCode, [p.householdNo]);
-  const audit = await auditHistory(db, viewer.countyCode, 'person', [String(p.id)]);
-  const open = await openAdjustmentHistory(db, viewer.countyCode, sql`${personId}::bigint = ANY(person_ids)`);
-  const history = newestFirst([...historyFromAudit(audit), ...open]);
-  if (unmasked) {
-    await appendAudit(db, actorOf(viewer), { action: 'person.view_unmasked', entityType: 'person', entityId: p.id, countyCode: viewer.countyCode,
-      detail: { householdNo: p.householdNo } });
-  }
-  const end = p.supportEnd ?? (p.supportStart ? defaultSupportEnd(p.supportStart) : null);
-  return {
-    person: { ...listItem(p, unmasked), idNumberRaw: unmasked ? p.idNumberRaw : maskId(p.idNumberRaw), reservoir: p.reservoir, moveDate: p.moveDate },
-    account: p.account ? { ...p.account, accountNo: unmasked ? p.account.accountNo : maskAccount(p.account.accountNo) } : null,
-    support: { start: p.supportStart, end, endIsDefault: !p.supportEnd && !!p.supportStart },
-    household: { householdNo: p.householdNo, members: (hs[p.householdNo]?.members ?? []).map((m) => listItem(m, unmasked)) },
-    history, masked: !unmasked,
-  };
+    WHERE p.county_code = ${countyCode} AND p.id = ${personId}`.execute(db);
+  return r.rows.length ? toPerson(r.rows[0]) : null;
 }

@@ -3,9 +3,10 @@
 // (an adjustment, a rename) itself; after a bulk import it starts one background fill per county
 // and searches what is filled, instead of making the officer wait for 100 000 names.
 import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { pinyinKeys } from './pinyin.ts';
 
-export async function fillMissingPinyin(db: Kysely<any>, countyCode: string, chunk = 5000): Promise<number> {
+export async function fillMissingPinyin(db: Kysely<Tables>, countyCode: string, chunk = 5000): Promise<number> {
   let filled = 0;
   for (;;) {
     const r = await sql<{ id: number; name: string }>`SELECT id, name FROM persons WHERE county_code = ${countyCode} AND name_pinyin IS NULL
@@ -29,7 +30,7 @@ const running = new Map<string, Promise<number>>();
 export const FILL_INLINE_MAX = 2000;
 
 /** Make the keys ready for a search: fill a few now, or start (once) a background fill of many. */
-export async function pinyinReady(db: Kysely<any>, countyCode: string): Promise<{ complete: boolean }> {
+export async function pinyinReady(db: Kysely<Tables>, countyCode: string): Promise<{ complete: boolean }> {
   const inFlight = running.get(countyCode);
   if (inFlight) return { complete: false };
   const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM persons WHERE county_code = ${countyCode} AND name_pinyin IS NULL

@@ -1,6 +1,7 @@
 // Regions as a tree (county → township → village → group) with person counts, and the
 // headline figures of the home page — both limited to the viewer's region.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type QueryExecutorProvider } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { todayIso } from '../shared/dates.ts';
 import type { Viewer } from './household.store.ts';
 import { scopeCondition } from './person.store.ts';
@@ -15,7 +16,7 @@ export interface RegionNode {
 }
 
 /** The tree of the viewer's county, cut to the viewer's region (a township officer gets one township). */
-export async function regionTree(db: Kysely<any>, viewer: Viewer): Promise<RegionNode> {
+export async function regionTree(db: Kysely<Tables>, viewer: Viewer): Promise<RegionNode> {
   const county = viewer.countyCode;
   const scope = viewer.regionCode;
   const [names, countyName, counts] = await Promise.all([
@@ -75,7 +76,7 @@ export interface Figures {
 }
 
 /** Headline figures of the home page for the viewer's region. */
-export async function headlineFigures(db: Kysely<any>, viewer: Viewer, today = todayIso()): Promise<Figures> {
+export async function headlineFigures(db: Kysely<Tables>, viewer: Viewer, today = todayIso()): Promise<Figures> {
   const year = Number(today.slice(0, 4));
   const [p, a] = await Promise.all([
     sql<{ households: number; persons: number; active: number; removed: number; removed_year: number }>`
@@ -98,7 +99,8 @@ export interface RegionName { code: string; name: string }
  * lacks them (a ledger or list of another county, as a province database loading many counties
  * needs). Names fill only empty ones; existing names are kept. Returns how many regions were added.
  */
-export async function ensureRegions(db: Kysely<any>, countyCode: string, countyName: string, regions: RegionName[]): Promise<number> {
+// plain SQL only, so it runs on any caller's connection or transaction, typed or not yet typed
+export async function ensureRegions(db: QueryExecutorProvider, countyCode: string, countyName: string, regions: RegionName[]): Promise<number> {
   await sql`INSERT INTO counties (code, name) VALUES (${countyCode}, ${countyName || countyCode}) ON CONFLICT (code) DO NOTHING`.execute(db);
   const all = new Map<string, { level: string; parent: string | null; name: string }>();
   all.set(countyCode, { level: 'county', parent: null, name: countyName });
@@ -123,7 +125,7 @@ export async function ensureRegions(db: Kysely<any>, countyCode: string, countyN
 }
 
 /** Names of regions by code (townships and villages of a county), for labels in other capabilities' tables. */
-export async function regionNames(db: Kysely<any>, countyCode: string): Promise<Map<string, string>> {
+export async function regionNames(db: Kysely<Tables>, countyCode: string): Promise<Map<string, string>> {
   const r = await sql<{ code: string; name: string }>`SELECT code, name FROM regions WHERE county_code = ${countyCode}`.execute(db);
   return new Map(r.rows.map((x) => [x.code, x.name]));
 }

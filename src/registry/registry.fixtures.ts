@@ -1,6 +1,7 @@
 // Test fixtures for the registry's tests: valid ID numbers, in-memory household records, and a
 // small SQL helper that writes households and persons straight into the register.
 import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { checkDigit } from '../shared/idnumber.ts';
 import type { HouseholdRecord, PersonRecord, RegisterState } from './adjustment.ts';
 
@@ -43,7 +44,7 @@ export interface FixturePerson {
 }
 
 /** Write one household and its members; returns the persons' ids in order. */
-export async function insertHousehold(db: Kysely<any>, no: string, villageCode: string, members: FixturePerson[], opts: { county?: string; groupName?: string; townshipName?: string; villageName?: string } = {}): Promise<number[]> {
+export async function insertHousehold(db: Kysely<Tables>, no: string, villageCode: string, members: FixturePerson[], opts: { county?: string; groupName?: string; townshipName?: string; villageName?: string } = {}): Promise<number[]> {
   const county = opts.county ?? COUNTY;
   await sql`INSERT INTO households (county_code, household_no, village_code, group_name) VALUES (${county}, ${no}, ${villageCode}, ${opts.groupName ?? '1组'})`.execute(db);
   const ids: number[] = [];

@@ -1,6 +1,6 @@
 // HTTP for the register's daily work: search, person and household pages, the region tree,
 // headline figures, and dynamic adjustment (entry, queue, approval, return, withdrawal, files).
-// Handlers are thin: permission here, region scope both here and in the store functions.
+// Handlers are thin: the permission here, region scope and the rest of the workflow in the services.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
@@ -15,13 +15,11 @@ import {
   FileParams, FileSchema, HouseholdPageResponse, HouseholdParam, IdParam, NoteBody, PersonPageResponse, PlanSchema, RegionTreeResponse, ReturnBody,
   SearchQuerystring, SearchResponse, UnmaskQuery,
 } from './registry.contract.ts';
-import { searchPersons, getPersonPage } from './person.store.ts';
-import { getHousehold } from './household.store.ts';
-import { regionTree, headlineFigures } from './region.store.ts';
+import { searchPersons, getPersonPage, getHousehold, regionTree, headlineFigures } from './registry.service.ts';
 import {
   createAdjustment, updateAdjustment, approveAdjustment, returnAdjustment, withdrawAdjustment, getAdjustment, listAdjustments,
   addAdjustmentFile, getAdjustmentFile, previewAdjustment, householdsOfAdjustment, MAX_FILE_BYTES,
-} from './adjustment.store.ts';
+} from './adjustment.service.ts';
 
 const TAG = ['花名册'];
 /** Adjustments carry IDs and accounts in their titles, payloads and previews: masked for a role that may not unmask. */

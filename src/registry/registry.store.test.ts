@@ -4,10 +4,11 @@ import { sql } from 'kysely';
 import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
 import { verifyAuditChain } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
-import { searchPersons, getPersonPage, COUNT_CAP } from './person.store.ts';
-import { getHousehold, type Viewer } from './household.store.ts';
+import { COUNT_CAP } from './person.store.ts';
+import type { Viewer } from './household.store.ts';
+import { searchPersons, getPersonPage, getHousehold } from './registry.service.ts';
 import { regionTree, headlineFigures } from './region.store.ts';
-import { createAdjustment, approveAdjustment, returnAdjustment, updateAdjustment, withdrawAdjustment, listAdjustments, addAdjustmentFile, getAdjustmentFile, getAdjustment } from './adjustment.store.ts';
+import { createAdjustment, approveAdjustment, returnAdjustment, updateAdjustment, withdrawAdjustment, listAdjustments, addAdjustmentFile, getAdjustmentFile, getAdjustment } from './adjustment.service.ts';
 import { COUNTY, TOWN_A, TOWN_B, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1, insertHousehold, makeId } from './registry.fixtures.ts';
 
 const county: Viewer = { id: 1, username: '县业务股', role: 'county', regionCode: COUNTY, countyCode: COUNTY };

@@ -4,6 +4,7 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { containsText, idMatch } from '../shared/search.ts';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
@@ -11,7 +12,7 @@ import { maskId } from '../shared/idnumber.ts';
 import { maskAccount, maskPhone } from './mask.ts';
 import { csvDocument, guardFormula } from '../shared/files/csv-write.ts';
 import { ROSTER_HEADERS } from './roster-file.ts';
-import { rowToRecord } from './roster-import.store.ts';
+import { rowToRecord, type PersonRecordRow } from './roster-import.store.ts';
 
 /** UTF-8 CSV with BOM (Excel opens it correctly), formulas neutralised. */
 export function rosterCsv(headers: readonly string[], rows: string[][]): Buffer {
@@ -48,10 +49,10 @@ export interface ExportFilter {
 export interface ExportOptions extends ExportFilter { format: 'xlsx' | 'csv'; unmasked: boolean; actor: AuditActor }
 
 /** The rows of an export: 序号, the §1 columns, then any kept extra columns. */
-export async function exportRosterRows(db: Kysely<any>, f: ExportFilter): Promise<{ headers: string[]; rows: string[][]; records: ReturnType<typeof rowToRecord>[] }> {
+export async function exportRosterRows(db: Kysely<Tables>, f: ExportFilter): Promise<{ headers: string[]; rows: string[][]; records: ReturnType<typeof rowToRecord>[] }> {
   const county = f.scope.slice(0, 6);
   const q = (f.q ?? '').trim();
-  const r = await sql<Record<string, any>>`
+  const r = await sql<PersonRecordRow>`
     SELECT p.county_code, p.id, p.household_no, p.id_number, p.id_number_raw, p.id_valid, p.name, p.sex, p.birth_date::text AS birth_date,
       p.relation, p.village_code, p.township_name, p.village_name, p.group_name, p.category, p.reservoir, p.move_date::text AS move_date,
       p.support_start::text AS support_start, p.support_end::text AS support_end, p.status, p.removal_date::text AS removal_date,
@@ -78,7 +79,7 @@ const ACC_COL = ROSTER_HEADERS.indexOf('银行账号') + 1;
 const PHONE_COL = ROSTER_HEADERS.indexOf('联系电话') + 1;
 
 /** Export the roster; every export is audited with its filter and row count. */
-export async function exportRoster(db: Kysely<any>, o: ExportOptions): Promise<{ content: Buffer; rows: number; filename: string; contentType: string }> {
+export async function exportRoster(db: Kysely<Tables>, o: ExportOptions): Promise<{ content: Buffer; rows: number; filename: string; contentType: string }> {
   if (o.village && !o.village.startsWith(o.scope)) throw new AppError('FORBIDDEN', '无权导出本辖区以外的村');
   const { headers, rows } = await exportRosterRows(db, o);
   if (!o.unmasked) {

@@ -2,7 +2,9 @@
 // import in bulk (unnest of arrays, in chunks; the same SQL on PGlite and on a server), and keep
 // the import batches with their row lists.
 import { sql, type Kysely } from 'kysely';
-import type { RosterRecord, RowProblem, FieldChange } from './roster-file.ts';
+import type { Tables } from '../shared/db/tables.ts';
+import type { RosterRecord, RowProblem, FieldChange, PersonStatus, ProblemKind } from './roster-file.ts';
+import type { ImportSummary } from './roster-import.ts';
 import { personKey } from './roster-file.ts';
 
 export interface RegisterEntry { id: number; version: number; record: RosterRecord }
@@ -15,10 +17,10 @@ function chunks<T>(list: T[], n = CHUNK): T[][] {
 }
 
 /** The register of the given counties, by key (county + household + normalised ID). */
-export async function loadRegister(db: Kysely<any>, counties: string[]): Promise<Map<string, RegisterEntry>> {
+export async function loadRegister(db: Kysely<Tables>, counties: string[]): Promise<Map<string, RegisterEntry>> {
   const map = new Map<string, RegisterEntry>();
   if (!counties.length) return map;
-  const r = await sql<Record<string, any>>`
+  const r = await sql<PersonRecordRow & { version: number }>`
     SELECT p.county_code, p.id, p.version, p.household_no, p.id_number, p.id_number_raw, p.id_valid, p.name, p.sex,
       p.birth_date::text AS birth_date, p.relation, p.village_code, p.township_name, p.village_name, p.group_name,
       p.category, p.reservoir, p.move_date::text AS move_date, p.support_start::text AS support_start,
@@ -33,7 +35,16 @@ export async function loadRegister(db: Kysely<any>, counties: string[]): Promise
   return map;
 }
 
-export function rowToRecord(p: Record<string, any>): RosterRecord {
+/** A person row with its account, as the import and the export read it (dates as text). */
+export interface PersonRecordRow {
+  county_code: string; id: number | string; household_no: string; id_number: string; id_number_raw: string; id_valid: boolean | null; name: string;
+  sex: string | null; birth_date: string | null; relation: string; village_code: string; township_name: string; village_name: string; group_name: string;
+  category: string | null; reservoir: string; move_date: string | null; support_start: string; support_end: string | null; status: PersonStatus;
+  removal_date: string | null; removal_reason: string | null; phone: string; extra: Record<string, string> | string | null;
+  account_no: string | null; bank_name: string | null; holder_name: string | null;
+}
+
+export function rowToRecord(p: PersonRecordRow): RosterRecord {
   return {
     rowNumber: 0, countyCode: p.county_code, householdNo: p.household_no, name: p.name, idNumber: p.id_number,
     idNumberRaw: p.id_number_raw, idValid: !!p.id_valid, sex: p.sex ?? null, birthDate: p.birth_date ?? null, relation: p.relation,
@@ -48,7 +59,7 @@ export function rowToRecord(p: Record<string, any>): RosterRecord {
 const col = <T>(rs: RosterRecord[], f: (r: RosterRecord) => T) => rs.map(f);
 
 /** Counties, regions (county → township → village → group) and households named by the records. */
-export async function upsertRegionsAndHouseholds(trx: Kysely<any>, records: RosterRecord[], countyNames: Map<string, string>): Promise<void> {
+export async function upsertRegionsAndHouseholds(trx: Kysely<Tables>, records: RosterRecord[], countyNames: Map<string, string>): Promise<void> {
   const counties = [...new Set(records.map((r) => r.countyCode))];
   if (!counties.length) return;
   await sql`INSERT INTO counties (code, name) SELECT * FROM unnest(${counties}::text[], ${counties.map((c) => countyNames.get(c) ?? c)}::text[])
@@ -105,7 +116,7 @@ function personArrays(rs: RosterRecord[]) {
 }
 
 /** Insert new persons (and their accounts); returns their ids in the order given. */
-export async function insertPersons(trx: Kysely<any>, records: RosterRecord[], onChunk?: (n: number) => void): Promise<number[]> {
+export async function insertPersons(trx: Kysely<Tables>, records: RosterRecord[], onChunk?: (n: number) => void): Promise<number[]> {
   const ids: number[] = [];
   for (const part of chunks(records)) {
     const r = await sql<{ id: number; k: string }>`
@@ -123,7 +134,7 @@ export async function insertPersons(trx: Kysely<any>, records: RosterRecord[], o
 }
 
 /** Overwrite changed persons with their merged records (version + 1) and their accounts. */
-export async function updatePersons(trx: Kysely<any>, items: { id: number; record: RosterRecord }[], onChunk?: (n: number) => void): Promise<void> {
+export async function updatePersons(trx: Kysely<Tables>, items: { id: number; record: RosterRecord }[], onChunk?: (n: number) => void): Promise<void> {
   for (const part of chunks(items)) {
     const rs = part.map((p) => p.record);
     await sql`
@@ -139,7 +150,7 @@ export async function updatePersons(trx: Kysely<any>, items: { id: number; recor
   }
 }
 
-async function upsertAccounts(trx: Kysely<any>, records: RosterRecord[], ids: number[]): Promise<void> {
+async function upsertAccounts(trx: Kysely<Tables>, records: RosterRecord[], ids: number[]): Promise<void> {
   const withAcc = records.map((r, i) => ({ r, id: ids[i] })).filter((x) => x.r.accountNo !== '');
   const without = records.map((r, i) => ({ r, id: ids[i] })).filter((x) => x.r.accountNo === '');
   if (withAcc.length) {
@@ -160,18 +171,18 @@ async function upsertAccounts(trx: Kysely<any>, records: RosterRecord[], ids: nu
 
 export interface ImportBatch {
   id: string; countyCode: string; filename: string; format: string; encoding: string; size: number; sha256: string;
-  status: string; error: string; summary: any; jobId: string | null; createdBy: number | null; createdAt: string;
+  status: string; error: string; summary: ImportSummary | null; jobId: string | null; createdBy: number | null; createdAt: string;
   appliedBy: number | null; appliedAt: string | null; selfApplied: boolean;
   /** the uploader's region when narrower than the county ('' = the county) */
   scope: string;
 }
 
-export async function insertImportBatch(db: Kysely<any>, b: { id: string; countyCode: string; filename: string; size: number; sha256: string; content: Buffer; createdBy: number | null; scope?: string | null }): Promise<void> {
+export async function insertImportBatch(db: Kysely<Tables>, b: { id: string; countyCode: string; filename: string; size: number; sha256: string; content: Buffer; createdBy: number | null; scope?: string | null }): Promise<void> {
   await sql`INSERT INTO roster_imports (id, county_code, filename, size, sha256, content, created_by, scope)
     VALUES (${b.id}, ${b.countyCode}, ${b.filename}, ${b.size}, ${b.sha256}, ${b.content}, ${b.createdBy}, ${b.scope ?? ''})`.execute(db);
 }
 
-export async function updateImportBatch(db: Kysely<any>, id: string, f: { status?: string; error?: string; summary?: unknown; format?: string; encoding?: string; jobId?: string; appliedBy?: number | null; applied?: boolean; selfApplied?: boolean }): Promise<void> {
+export async function updateImportBatch(db: Kysely<Tables>, id: string, f: { status?: string; error?: string; summary?: unknown; format?: string; encoding?: string; jobId?: string; appliedBy?: number | null; applied?: boolean; selfApplied?: boolean }): Promise<void> {
   await sql`UPDATE roster_imports SET status = COALESCE(${f.status ?? null}, status), error = COALESCE(${f.error ?? null}, error),
     summary = COALESCE(${f.summary === undefined ? null : JSON.stringify(f.summary)}::jsonb, summary),
     format = COALESCE(${f.format ?? null}, format), encoding = COALESCE(${f.encoding ?? null}, encoding), job_id = COALESCE(${f.jobId ?? null}, job_id),
@@ -185,14 +196,18 @@ export async function updateImportBatch(db: Kysely<any>, id: string, f: { status
 export const DUTY_FIELDS: ReadonlySet<string> = new Set(['accountNo', 'bankName', 'holderName', 'status', 'removalDate', 'removalReason']);
 
 /** Does the saved preview change accounts or 状态 of existing people (separation of duties)? */
-export async function previewTouchesAccountsOrStatus(db: Kysely<any>, id: string): Promise<boolean> {
+export async function previewTouchesAccountsOrStatus(db: Kysely<Tables>, id: string): Promise<boolean> {
   const r = await sql<{ x: boolean }>`SELECT EXISTS (SELECT 1 FROM roster_import_rows r, jsonb_array_elements(r.changes) c
     WHERE r.import_id = ${id} AND r.kind = 'change' AND c->>'field' = ANY(${[...DUTY_FIELDS]}::text[])) AS x`.execute(db);
   return r.rows[0].x === true;
 }
 
-export async function getImportBatch(db: Kysely<any>, id: string): Promise<ImportBatch | null> {
-  const r = await sql<Record<string, any>>`SELECT id, county_code, filename, format, encoding, size, sha256, status, error, summary, job_id,
+export async function getImportBatch(db: Kysely<Tables>, id: string): Promise<ImportBatch | null> {
+  const r = await sql<{
+    id: string; county_code: string; filename: string; format: string; encoding: string; size: number | string; sha256: string; status: string; error: string;
+    summary: ImportSummary | null; job_id: string | null; created_by: number | string | null; created_at: string | Date; applied_by: number | string | null;
+    applied_at: string | Date | null; self_applied: boolean | null; scope: string | null;
+  }>`SELECT id, county_code, filename, format, encoding, size, sha256, status, error, summary, job_id,
     created_by, created_at, applied_by, applied_at, self_applied, scope FROM roster_imports WHERE id = ${id}`.execute(db);
   const b = r.rows[0];
   if (!b) return null;
@@ -204,7 +219,7 @@ export async function getImportBatch(db: Kysely<any>, id: string): Promise<Impor
   };
 }
 
-export async function getImportContent(db: Kysely<any>, id: string): Promise<Buffer> {
+export async function getImportContent(db: Kysely<Tables>, id: string): Promise<Buffer> {
   const r = await sql<{ content: Uint8Array }>`SELECT content FROM roster_imports WHERE id = ${id}`.execute(db);
   return Buffer.from(r.rows[0].content);
 }
@@ -212,7 +227,7 @@ export async function getImportContent(db: Kysely<any>, id: string): Promise<Buf
 export interface PreviewRow { kind: 'add' | 'change'; rowNumber: number; countyCode: string; householdNo: string; idNumber: string; name: string; villageCode: string; status: string; changes: FieldChange[] | null }
 
 /** Replace the stored row lists of an import (a new preview replaces an old one). */
-export async function saveImportLists(db: Kysely<any>, id: string, rows: PreviewRow[], problems: RowProblem[]): Promise<void> {
+export async function saveImportLists(db: Kysely<Tables>, id: string, rows: PreviewRow[], problems: RowProblem[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await sql`DELETE FROM roster_import_rows WHERE import_id = ${id}`.execute(trx);
     await sql`DELETE FROM roster_import_problems WHERE import_id = ${id}`.execute(trx);
@@ -235,9 +250,12 @@ export async function saveImportLists(db: Kysely<any>, id: string, rows: Preview
   });
 }
 
-export async function listImportRows(db: Kysely<any>, id: string, kind: 'add' | 'change', offset: number, limit: number): Promise<{ total: number; items: PreviewRow[] }> {
+export async function listImportRows(db: Kysely<Tables>, id: string, kind: 'add' | 'change', offset: number, limit: number): Promise<{ total: number; items: PreviewRow[] }> {
   const t = await sql<{ n: number }>`SELECT count(*)::int AS n FROM roster_import_rows WHERE import_id = ${id} AND kind = ${kind}`.execute(db);
-  const r = await sql<Record<string, any>>`SELECT kind, row_number, county_code, household_no, id_number, name, village_code, status, changes FROM roster_import_rows
+  const r = await sql<{
+    kind: 'add' | 'change'; row_number: number; county_code: string; household_no: string; id_number: string; name: string; village_code: string; status: string;
+    changes: FieldChange[] | string | null;
+  }>`SELECT kind, row_number, county_code, household_no, id_number, name, village_code, status, changes FROM roster_import_rows
     WHERE import_id = ${id} AND kind = ${kind} ORDER BY seq OFFSET ${offset} LIMIT ${limit}`.execute(db);
   return {
     total: Number(t.rows[0].n),
@@ -245,15 +263,15 @@ export async function listImportRows(db: Kysely<any>, id: string, kind: 'add' | 
   };
 }
 
-export async function listImportProblems(db: Kysely<any>, id: string, kinds: string[], offset: number, limit: number): Promise<{ total: number; items: RowProblem[] }> {
+export async function listImportProblems(db: Kysely<Tables>, id: string, kinds: string[], offset: number, limit: number): Promise<{ total: number; items: RowProblem[] }> {
   const t = await sql<{ n: number }>`SELECT count(*)::int AS n FROM roster_import_problems WHERE import_id = ${id} AND kind = ANY(${kinds}::text[])`.execute(db);
-  const r = await sql<Record<string, any>>`SELECT kind, row_number, column_name, value, reason FROM roster_import_problems
+  const r = await sql<{ kind: ProblemKind; row_number: number; column_name: string; value: string; reason: string }>`SELECT kind, row_number, column_name, value, reason FROM roster_import_problems
     WHERE import_id = ${id} AND kind = ANY(${kinds}::text[]) ORDER BY row_number, seq OFFSET ${offset} LIMIT ${limit}`.execute(db);
   return { total: Number(t.rows[0].n), items: r.rows.map((x) => ({ kind: x.kind, rowNumber: Number(x.row_number), column: x.column_name, value: x.value, reason: x.reason })) };
 }
 
 /** The county's recent imports, newest first (without the file content). */
-export async function listImportBatches(db: Kysely<any>, countyCode: string, limit: number): Promise<ImportBatch[]> {
+export async function listImportBatches(db: Kysely<Tables>, countyCode: string, limit: number): Promise<ImportBatch[]> {
   const r = await sql<{ id: string }>`SELECT id FROM roster_imports WHERE county_code = ${countyCode} ORDER BY created_at DESC LIMIT ${limit}`.execute(db);
   const out: ImportBatch[] = [];
   for (const x of r.rows) { const b = await getImportBatch(db, x.id); if (b) out.push(b); }
@@ -261,8 +279,25 @@ export async function listImportBatches(db: Kysely<any>, countyCode: string, lim
 }
 
 /** The uploaded file of an import of this county, for checks by other capabilities (null when not found). */
-export async function getImportFile(db: Kysely<any>, countyCode: string, id: string): Promise<{ filename: string; content: Buffer } | null> {
+export async function getImportFile(db: Kysely<Tables>, countyCode: string, id: string): Promise<{ filename: string; content: Buffer } | null> {
   const b = await getImportBatch(db, id);
   if (!b || b.countyCode !== countyCode) return null;
   return { filename: b.filename, content: await getImportContent(db, id) };
+}
+
+/** Imports of the same county run one after the other: each compares with what the last wrote. */
+export async function lockCountyImports(trx: Kysely<Tables>, counties: string[]): Promise<void> {
+  for (const c of counties) await sql`SELECT pg_advisory_xact_lock(hashtext(${'anju.roster_import.' + c})::bigint)`.execute(trx);
+}
+
+/** Mark a previewed import as being applied; false when it is not (any longer) previewed. */
+export async function claimImportForApply(db: Kysely<Tables>, id: string): Promise<boolean> {
+  const claimed = await sql<{ id: string }>`UPDATE roster_imports SET status = 'applying', error = '' WHERE id = ${id} AND status = 'previewed' RETURNING id`.execute(db);
+  return claimed.rows.length > 0;
+}
+
+/** The counties in the database. */
+export async function countyCodes(db: Kysely<Tables>): Promise<string[]> {
+  const r = await sql<{ code: string }>`SELECT code FROM counties ORDER BY code`.execute(db);
+  return r.rows.map((x) => x.code);
 }

@@ -3,7 +3,7 @@
 // missing from the file are kept (counted as 'not in file'). The CLI, the web routes and the
 // demo county all come through here.
 import { createHash, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import type { Kysely } from 'kysely';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,12 +16,14 @@ import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { todayIso, type IsoDate } from '../shared/dates.ts';
 import {
   rosterLayout, parseRosterRow, personKey, diffRecord, mergeRecord,
-  type RosterRecord, type RowProblem, type RosterLayout, type FieldChange,
+  type RosterRecord, type RowProblem, type RosterLayout, type FieldChange, type ProblemKind,
 } from './roster-file.ts';
 import {
   loadRegister, upsertRegionsAndHouseholds, insertPersons, updatePersons, insertImportBatch, updateImportBatch, getImportBatch,
-  getImportContent, saveImportLists, previewTouchesAccountsOrStatus, DUTY_FIELDS, type PreviewRow,
+  getImportContent, saveImportLists, previewTouchesAccountsOrStatus, lockCountyImports, listImportRows, listImportProblems, listImportBatches, type ImportBatch, claimImportForApply, countyCodes, DUTY_FIELDS, type PreviewRow,
 } from './roster-import.store.ts';
+
+export { countyCodes };
 import { startJob } from '../shared/jobs.ts';
 import { assertSeparateDuties, loadControls } from '../auth/index.ts';
 
@@ -205,7 +207,7 @@ function countiesOf(file: RosterFile, scope: string[] | null | undefined): strin
 }
 
 /** Preview: what the import would do. Writes nothing. */
-export async function previewRoster(db: Kysely<any>, content: Buffer, opts: ReadOptions = {}): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
+export async function previewRoster(db: Kysely<Tables>, content: Buffer, opts: ReadOptions = {}): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
   const file = await readRosterFile(content, opts);
   const counties = countiesOf(file, opts.counties);
   const plan = planImport(file, await loadRegister(db, counties), counties, opts.scope);
@@ -226,12 +228,11 @@ export interface ApplyOptions extends ReadOptions {
  * Apply: read the file again, compare with the register as it is now, and write everything
  * in one transaction with its audit entries. Either all of it is written or none.
  */
-export async function applyRoster(db: Kysely<any>, content: Buffer, opts: ApplyOptions): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
+export async function applyRoster(db: Kysely<Tables>, content: Buffer, opts: ApplyOptions): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
   const file = await readRosterFile(content, opts);
   const counties = countiesOf(file, opts.counties);
   return db.transaction().execute(async (trx) => {
-    // imports of the same county run one after the other: each compares with what the last wrote
-    for (const c of counties) await sql`SELECT pg_advisory_xact_lock(hashtext(${'anju.roster_import.' + c})::bigint)`.execute(trx);
+    await lockCountyImports(trx, counties);
     const plan = planImport(file, await loadRegister(trx, counties), counties, opts.scope);
     file.problems.push(...plan.scopeProblems);
     let selfApplied = false;
@@ -281,7 +282,7 @@ function narrowest(a: string | null, b: string | null): string | null {
 export interface StartedImport { id: string; jobId: string }
 
 /** Store the uploaded file and preview it in the background (job 'roster.import.preview'). */
-export async function startImportPreview(db: Kysely<any>, o: { content: Buffer; filename: string; countyCode: string; userId: number | null; regionCode?: string; sha256?: string }): Promise<StartedImport> {
+export async function startImportPreview(db: Kysely<Tables>, o: { content: Buffer; filename: string; countyCode: string; userId: number | null; regionCode?: string; sha256?: string }): Promise<StartedImport> {
   if (!o.content.length) throw new AppError('FILE_EMPTY', '上传的文件为空');
   const id = randomUUID();
   await insertImportBatch(db, { id, countyCode: o.countyCode, filename: o.filename, size: o.content.length, sha256: o.sha256 ?? createHash('sha256').update(o.content).digest('hex'), content: o.content, createdBy: o.userId, scope: scopeOf(o.regionCode) });
@@ -307,15 +308,14 @@ export const countsOf = (s: ImportSummary) => ({
 });
 
 /** Apply a previewed import in the background (job 'roster.import.apply'); refuses a second apply. */
-export async function startImportApply(db: Kysely<any>, id: string, user: { id: number; username: string; countyCode: string; regionCode?: string }, onApplied?: () => void): Promise<StartedImport> {
+export async function startImportApply(db: Kysely<Tables>, id: string, user: { id: number; username: string; countyCode: string; regionCode?: string }, onApplied?: () => void): Promise<StartedImport> {
   const batch = await getImportBatch(db, id);
   if (!batch || batch.countyCode !== user.countyCode) throw new AppError('NOT_FOUND', '导入记录不存在');
   // refuse at once what the job would refuse: the uploader applying changes to accounts or 状态
   if (batch.status === 'previewed' && await previewTouchesAccountsOrStatus(db, id)) {
     assertSeparateDuties({ step: 'roster.apply', firstBy: [batch.createdBy], secondBy: user.id, allowSelfApproval: (await loadControls(db, user.countyCode)).allowSelfApproval });
   }
-  const claimed = await sql<{ id: string }>`UPDATE roster_imports SET status = 'applying', error = '' WHERE id = ${id} AND status = 'previewed' RETURNING id`.execute(db);
-  if (!claimed.rows.length) {
+  if (!(await claimImportForApply(db, id))) {
     const why: Record<string, string> = { applied: '该文件已经导入，不能重复导入', applying: '该文件正在导入，请稍候', failed: '该文件无法读取，不能导入', uploaded: '预览尚未完成，请稍候', previewing: '预览尚未完成，请稍候' };
     throw new AppError('CONFLICT', why[batch.status] ?? '当前状态不能导入');
   }
@@ -338,4 +338,45 @@ export async function startImportApply(db: Kysely<any>, id: string, user: { id: 
   });
   await updateImportBatch(db, id, { jobId });
   return { id, jobId };
+}
+
+// ---- what the import pages read (a county sees only its own imports) ----
+
+async function batchOfCounty(db: Kysely<Tables>, countyCode: string, id: string): Promise<ImportBatch> {
+  const b = await getImportBatch(db, id);
+  if (!b || b.countyCode !== countyCode) throw new AppError('NOT_FOUND', '导入记录不存在');
+  return b;
+}
+
+/** The county's recent imports, newest first, with their counts. */
+export async function recentImports(db: Kysely<Tables>, countyCode: string, limit: number) {
+  const items = await listImportBatches(db, countyCode, limit);
+  return items.map((b) => ({ id: b.id, filename: b.filename, status: b.status, error: b.error, createdAt: b.createdAt, appliedAt: b.appliedAt, counts: b.summary ? countsOf(b.summary) : null }));
+}
+
+const ALL_PROBLEMS: ProblemKind[] = ['rejected', 'corrected', 'error', 'warning'];
+
+/** An import's preview or result: counts and one page of each list. */
+export async function importView(db: Kysely<Tables>, countyCode: string, id: string, offset: number, limit: number) {
+  const b = await batchOfCounty(db, countyCode, id);
+  const [added, changed, problems, rejected] = await Promise.all([
+    listImportRows(db, b.id, 'add', offset, limit), listImportRows(db, b.id, 'change', offset, limit),
+    listImportProblems(db, b.id, ALL_PROBLEMS, offset, limit), listImportProblems(db, b.id, ['rejected'], offset, limit),
+  ]);
+  const row = (x: PreviewRow) => ({ ...x, changes: x.changes ? x.changes.map((c) => ({ field: c.field, label: c.column, before: c.before, after: c.after })) : null });
+  const prob = (p: RowProblem) => ({ rowNumber: p.rowNumber, column: p.column, value: p.value, reason: p.reason, severity: p.kind });
+  return {
+    id: b.id, filename: b.filename, status: b.status, error: b.error, jobId: b.jobId, createdAt: b.createdAt, appliedAt: b.appliedAt,
+    createdBy: b.createdBy, appliedBy: b.appliedBy, selfApplied: b.selfApplied,
+    format: b.format, encoding: b.encoding, sha256: b.sha256, counts: b.summary ? countsOf(b.summary) : null, warnings: b.summary?.fileWarnings ?? [],
+    added: added.items.map(row), changed: changed.items.map(row), problems: problems.items.map(prob), rejected: rejected.items.map(prob),
+    totals: { added: added.total, changed: changed.total, problems: problems.total, rejected: rejected.total }, offset, limit,
+  };
+}
+
+/** Every problem row of an import (for the downloadable list). */
+export async function importProblems(db: Kysely<Tables>, countyCode: string, id: string): Promise<{ batch: ImportBatch; problems: RowProblem[] }> {
+  const batch = await batchOfCounty(db, countyCode, id);
+  const all = await listImportProblems(db, batch.id, ALL_PROBLEMS, 0, 10_000_000);
+  return { batch, problems: all.items };
 }

@@ -6,13 +6,12 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { tmpdir, userInfo } from 'node:os';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { sql } from 'kysely';
 import { openDatabase, optionsFromEnv, type Database } from '../shared/db/database.ts';
 import { migrate } from '../shared/db/migrate.ts';
 import { AppError } from '../shared/errors.ts';
 import type { AuditActor } from '../shared/audit.ts';
 import { isCountyCode } from '../shared/region.ts';
-import { previewRoster, applyRoster, type ImportSummary } from './roster-import.ts';
+import { previewRoster, applyRoster, countyCodes, type ImportSummary } from './roster-import.ts';
 import { exportRoster, rosterCsv, rosterXlsx } from './roster-export.ts';
 import { generateDemoRoster, loadDemoCounty } from './demo.ts';
 import { ROSTER_HEADERS, type RowProblem } from './roster-file.ts';
@@ -39,8 +38,8 @@ async function resolveCounty(d: Database, given?: string): Promise<string | null
     if (!isCountyCode(given)) throw new AppError('VALIDATION', `县级区划代码“${given}”不正确（应为6位，如430582）`);
     return given;
   }
-  const r = await sql<{ code: string }>`SELECT code FROM counties ORDER BY code`.execute(d.db);
-  return r.rows.length === 1 ? r.rows[0].code : null;
+  const codes = await countyCodes(d.db);
+  return codes.length === 1 ? codes[0] : null;
 }
 
 function subcommand(program: Command, name: string, description: string): Command {

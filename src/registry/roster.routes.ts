@@ -8,8 +8,7 @@ import { AppError } from '../shared/errors.ts';
 import { receiveUpload } from '../shared/http/upload.ts';
 import { attachmentDisposition } from '../shared/http/attachment.ts';
 import type { AppContext } from '../shared/context.ts';
-import { startImportPreview, startImportApply, countsOf } from './roster-import.ts';
-import { getImportBatch, listImportRows, listImportProblems, listImportBatches } from './roster-import.store.ts';
+import { startImportPreview, startImportApply, recentImports, importView, importProblems } from './roster-import.ts';
 import { exportRoster, problemsXlsx } from './roster-export.ts';
 import { fileAnswer } from '../shared/http/attachment.ts';
 import { ExportQuery, ImportId, ImportList, ImportListQuery, ImportStarted as Started, ImportView, ImportViewQuery } from './registry.contract.ts';
@@ -53,8 +52,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     },
   }, async (req) => {
     const user = requirePermission(req, 'registry.import');
-    const items = await listImportBatches(db, user.countyCode, req.query.limit);
-    return { items: items.map((b) => ({ id: b.id, filename: b.filename, status: b.status, error: b.error, createdAt: b.createdAt, appliedAt: b.appliedAt, counts: b.summary ? countsOf(b.summary) : null })) };
+    return { items: await recentImports(db, user.countyCode, req.query.limit) };
   });
 
   r.get('/registry/imports/:id', {
@@ -66,22 +64,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     },
   }, async (req) => {
     const user = requirePermission(req, 'registry.import');
-    const b = await getImportBatch(db, req.params.id);
-    if (!b || b.countyCode !== user.countyCode) throw new AppError('NOT_FOUND', '导入记录不存在');
-    const { offset, limit } = req.query;
-    const [added, changed, problems, rejected] = await Promise.all([
-      listImportRows(db, b.id, 'add', offset, limit), listImportRows(db, b.id, 'change', offset, limit),
-      listImportProblems(db, b.id, ['rejected', 'corrected', 'error', 'warning'], offset, limit), listImportProblems(db, b.id, ['rejected'], offset, limit),
-    ]);
-    const row = (x: (typeof added.items)[number]) => ({ ...x, changes: x.changes ? x.changes.map((c) => ({ field: c.field, label: c.column, before: c.before, after: c.after })) : null });
-    const prob = (p: (typeof problems.items)[number]) => ({ rowNumber: p.rowNumber, column: p.column, value: p.value, reason: p.reason, severity: p.kind });
-    return {
-      id: b.id, filename: b.filename, status: b.status, error: b.error, jobId: b.jobId, createdAt: b.createdAt, appliedAt: b.appliedAt,
-      createdBy: b.createdBy, appliedBy: b.appliedBy, selfApplied: b.selfApplied,
-      format: b.format, encoding: b.encoding, sha256: b.sha256, counts: b.summary ? countsOf(b.summary) : null, warnings: b.summary?.fileWarnings ?? [],
-      added: added.items.map(row), changed: changed.items.map(row), problems: problems.items.map(prob), rejected: rejected.items.map(prob),
-      totals: { added: added.total, changed: changed.total, problems: problems.total, rejected: rejected.total }, offset, limit,
-    };
+    return importView(db, user.countyCode, req.params.id, req.query.offset, req.query.limit);
   });
 
   r.get('/registry/imports/:id/problems.xlsx', {
@@ -89,10 +72,8 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
     schema: { tags: TAG, summary: '下载问题清单（拒绝、更正、提示的行：行号、列、内容、原因）', params: ImportId, response: { 200: fileAnswer('导入问题清单 xlsx') } },
   }, async (req, reply) => {
     const user = requirePermission(req, 'registry.import');
-    const b = await getImportBatch(db, req.params.id);
-    if (!b || b.countyCode !== user.countyCode) throw new AppError('NOT_FOUND', '导入记录不存在');
-    const all = await listImportProblems(db, b.id, ['rejected', 'corrected', 'error', 'warning'], 0, 10_000_000);
-    const content = await problemsXlsx(all.items);
+    const { batch: b, problems } = await importProblems(db, user.countyCode, req.params.id);
+    const content = await problemsXlsx(problems);
     const name = `导入问题清单_${(b.filename || '花名册').replace(/\.[^.]+$/, '')}.xlsx`;
     return reply
       .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -1,6 +1,7 @@
 // Writes an approved plan to the register (inside the approval's transaction) and returns the
 // audit entries, one per touched person and household, each with before and after.
 import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import type { AuditEntry } from '../shared/audit.ts';
 import type { Account, PersonFields, Plan } from './adjustment.ts';
 
@@ -11,7 +12,7 @@ const COLUMN: Record<Exclude<keyof PersonFields, 'account'>, string> = {
   supportEnd: 'support_end', status: 'status', removalDate: 'removal_date', removalReason: 'removal_reason', phone: 'phone',
 };
 
-async function setAccount(trx: Kysely<any>, county: string, personId: number, acc: Account | null) {
+async function setAccount(trx: Kysely<Tables>, county: string, personId: number, acc: Account | null) {
   if (!acc) {
     await sql`DELETE FROM accounts WHERE county_code = ${county} AND person_id = ${personId}`.execute(trx);
     return;
@@ -20,7 +21,7 @@ async function setAccount(trx: Kysely<any>, county: string, personId: number, ac
     ON CONFLICT (county_code, person_id) DO UPDATE SET account_no = EXCLUDED.account_no, bank_name = EXCLUDED.bank_name, holder_name = EXCLUDED.holder_name, updated_at = now()`.execute(trx);
 }
 
-export async function applyPlan(trx: Kysely<any>, county: string, plan: Plan, detail: Record<string, unknown>): Promise<{ audit: AuditEntry[]; insertedIds: number[] }> {
+export async function applyPlan(trx: Kysely<Tables>, county: string, plan: Plan, detail: Record<string, unknown>): Promise<{ audit: AuditEntry[]; insertedIds: number[] }> {
   const audit: AuditEntry[] = [];
   const insertedIds: number[] = [];
   for (const op of plan.ops) {

@@ -2,6 +2,7 @@
 // (FORMATS §1 fields as text), for a whole county or for some households and the people
 // sharing an ID or an account with them. Written for quality; owned by quality's engineer.
 import { sql, type Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 
 export interface RegisterRowForQuality {
   personId: number;
@@ -19,7 +20,15 @@ const SELECT = sql`SELECT p.id, p.household_no, p.name, p.id_number_raw, p.id_nu
     COALESCE(a.account_no, '') AS account_no, COALESCE(a.bank_name, '') AS bank_name, COALESCE(a.holder_name, '') AS holder_name, p.phone
   FROM persons p LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id`;
 
-function toRow(x: any): RegisterRowForQuality {
+/** A row as SELECT reads it: every optional field COALESCEd to text. */
+interface QualityRow {
+  id: number | string; household_no: string; name: string; id_number_raw: string; id_number: string; sex: string; birth_date: string; relation: string;
+  village_code: string; township_name: string; village_name: string; group_name: string; category: string; reservoir: string; move_date: string;
+  support_start: string; support_end: string; status: string; removal_date: string; removal_reason: string; account_no: string; bank_name: string;
+  holder_name: string; phone: string;
+}
+
+function toRow(x: QualityRow): RegisterRowForQuality {
   return {
     personId: Number(x.id), householdNo: x.household_no, name: x.name, idNumberRaw: x.id_number_raw, idNumber: x.id_number, sex: x.sex,
     birthDate: x.birth_date, relation: x.relation, villageCode: x.village_code, townshipName: x.township_name, villageName: x.village_name,
@@ -30,10 +39,10 @@ function toRow(x: any): RegisterRowForQuality {
 }
 
 /** The whole register of a county, in chunks (keyset on person id). */
-export async function* streamRegisterForQuality(db: Kysely<any>, countyCode: string, chunk = 20000): AsyncGenerator<RegisterRowForQuality[]> {
+export async function* streamRegisterForQuality(db: Kysely<Tables>, countyCode: string, chunk = 20000): AsyncGenerator<RegisterRowForQuality[]> {
   let after = -1;
   for (;;) {
-    const r = await sql<any>`${SELECT} WHERE p.county_code = ${countyCode} AND p.id > ${after} ORDER BY p.id LIMIT ${chunk}`.execute(db);
+    const r = await sql<QualityRow>`${SELECT} WHERE p.county_code = ${countyCode} AND p.id > ${after} ORDER BY p.id LIMIT ${chunk}`.execute(db);
     if (!r.rows.length) return;
     after = Number(r.rows[r.rows.length - 1].id);
     yield r.rows.map(toRow);
@@ -44,9 +53,9 @@ export async function* streamRegisterForQuality(db: Kysely<any>, countyCode: str
  * Some households of a county, plus every person sharing a normalised ID or an account number
  * with their members, plus the households of those people (what an incremental check needs).
  */
-export async function registerRowsAroundHouseholds(db: Kysely<any>, countyCode: string, householdNos: string[]): Promise<RegisterRowForQuality[]> {
+export async function registerRowsAroundHouseholds(db: Kysely<Tables>, countyCode: string, householdNos: string[]): Promise<RegisterRowForQuality[]> {
   if (!householdNos.length) return [];
-  const r = await sql<any>`
+  const r = await sql<QualityRow>`
     WITH touched AS (
       SELECT p.id, p.id_number, a.account_no FROM persons p LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
       WHERE p.county_code = ${countyCode} AND p.household_no IN (${sql.join(householdNos)})

@@ -1,6 +1,7 @@
 // Read-only queries over the register for the subsidy and cases capabilities. They live here
 // because only the registry knows its tables; callers get SQL fragments and rows, never tables.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 
 /**
  * The register of one county as a row source for set-based work (payment rolls of millions):
@@ -38,38 +39,40 @@ export interface RosterPersonForCheck {
   supportStart: string | null; supportEnd: string | null; status: '正常' | '已核减'; removalDate: string | null; removalReason: string | null;
 }
 
+interface CheckRow {
+  id: number | string; id_number: string; id_number_raw: string; name: string; household_no: string; village_code: string;
+  support_start: string | null; support_end: string | null; status: '正常' | '已核减'; removal_date: string | null; removal_reason: string | null;
+}
+const toCheck = (x: CheckRow): RosterPersonForCheck => ({
+  personId: Number(x.id), idNumber: x.id_number, idNumberRaw: x.id_number_raw, name: x.name, householdNo: x.household_no,
+  villageCode: x.village_code, supportStart: x.support_start, supportEnd: x.support_end, status: x.status,
+  removalDate: x.removal_date, removalReason: x.removal_reason,
+});
+
 /** Stream the register of a county in chunks (keyset on id), for cross-checks. */
-export async function* streamRosterForCheck(db: Kysely<any>, countyCode: string, chunk = 20000): AsyncGenerator<RosterPersonForCheck[]> {
+export async function* streamRosterForCheck(db: Kysely<Tables>, countyCode: string, chunk = 20000): AsyncGenerator<RosterPersonForCheck[]> {
   let after = -1;
   for (;;) {
-    const r = await sql<any>`SELECT id, id_number, id_number_raw, name, household_no, village_code, support_start::text AS support_start,
+    const r = await sql<CheckRow>`SELECT id, id_number, id_number_raw, name, household_no, village_code, support_start::text AS support_start,
         support_end::text AS support_end, status, removal_date::text AS removal_date, removal_reason
       FROM persons WHERE county_code = ${countyCode} AND id > ${after} ORDER BY id LIMIT ${chunk}`.execute(db);
     if (!r.rows.length) return;
     after = Number(r.rows[r.rows.length - 1].id);
-    yield r.rows.map((x) => ({
-      personId: Number(x.id), idNumber: x.id_number, idNumberRaw: x.id_number_raw, name: x.name, householdNo: x.household_no,
-      villageCode: x.village_code, supportStart: x.support_start, supportEnd: x.support_end, status: x.status,
-      removalDate: x.removal_date, removalReason: x.removal_reason,
-    }));
+    yield r.rows.map(toCheck);
   }
 }
 
 /** Persons of a county with these normalised IDs (for cases: which township, which household). */
-export async function personsByIdNumbers(db: Kysely<any>, countyCode: string, idNumbers: string[]): Promise<RosterPersonForCheck[]> {
+export async function personsByIdNumbers(db: Kysely<Tables>, countyCode: string, idNumbers: string[]): Promise<RosterPersonForCheck[]> {
   if (!idNumbers.length) return [];
-  const r = await sql<any>`SELECT id, id_number, id_number_raw, name, household_no, village_code, support_start::text AS support_start,
+  const r = await sql<CheckRow>`SELECT id, id_number, id_number_raw, name, household_no, village_code, support_start::text AS support_start,
       support_end::text AS support_end, status, removal_date::text AS removal_date, removal_reason
     FROM persons WHERE county_code = ${countyCode} AND id_number = ANY(${idNumbers}::text[]) ORDER BY id`.execute(db);
-  return r.rows.map((x) => ({
-    personId: Number(x.id), idNumber: x.id_number, idNumberRaw: x.id_number_raw, name: x.name, householdNo: x.household_no,
-    villageCode: x.village_code, supportStart: x.support_start, supportEnd: x.support_end, status: x.status,
-    removalDate: x.removal_date, removalReason: x.removal_reason,
-  }));
+  return r.rows.map(toCheck);
 }
 
 /** Who a person is for other capabilities' pages (payments, cases): the normalised ID and the village. */
-export async function personIdentity(db: Kysely<any>, countyCode: string, personId: number): Promise<{ idNumber: string; villageCode: string; name: string } | null> {
-  const r = await sql<any>`SELECT id_number, village_code, name FROM persons WHERE county_code = ${countyCode} AND id = ${personId}`.execute(db);
+export async function personIdentity(db: Kysely<Tables>, countyCode: string, personId: number): Promise<{ idNumber: string; villageCode: string; name: string } | null> {
+  const r = await sql<{ id_number: string; village_code: string; name: string }>`SELECT id_number, village_code, name FROM persons WHERE county_code = ${countyCode} AND id = ${personId}`.execute(db);
   return r.rows[0] ? { idNumber: r.rows[0].id_number, villageCode: r.rows[0].village_code, name: r.rows[0].name } : null;
 }
