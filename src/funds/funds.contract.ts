@@ -2,7 +2,7 @@
 // imports, rates, the dispatch): one zod schema is one type for the server, the web app and
 // the CLI. The Chinese labels of every code live here too.
 import { z } from 'zod';
-import { FUND_CATEGORIES, FUND_LEVELS, PROJECT_CATEGORIES, RATE_KEYS, REJECT_CODES, LEDGER_SHEETS } from './ledger.types.ts';
+import { FUND_CATEGORIES, FUND_LEVELS, PROJECT_CATEGORIES, RATE_KEYS, REJECT_CODES, LEDGER_SHEETS, LEDGER_CSV_NAMES } from './ledger.types.ts';
 import { ENTRY_KINDS } from './money-rules.ts';
 
 export const KIND_LABELS: Record<(typeof ENTRY_KINDS)[number], string> = { allocation: '资金安排', disbursement: '拨付', reimbursement: '报账' };
@@ -11,7 +11,7 @@ export const RATE_KEY_NAMES = {
   project: '按项目', township: '按乡镇', 'project-category': '按项目类别', 'project-year': '按项目年度',
 } as const;
 export const REVERSAL_STATUS_LABELS = { pending: '待审批', approved: '已冲销', rejected: '已驳回' } as const;
-export { REJECT_CODES, FUND_LEVELS, FUND_CATEGORIES, ENTRY_KINDS };
+export { REJECT_CODES, FUND_LEVELS, FUND_CATEGORIES, ENTRY_KINDS, LEDGER_SHEETS, LEDGER_CSV_NAMES };
 
 export const IsoDateText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为YYYY-MM-DD');
 const Fen = z.number().int();
@@ -89,6 +89,13 @@ export const StoredFile = z.object({ id: z.number(), filename: z.string(), size:
 
 // ---- import -----------------------------------------------------------------------------
 
+/**
+ * The request of POST /funds/import/preview and /funds/import: multipart, field `file` given
+ * once for an .xlsx workbook or five times for the CSV files named LEDGER_CSV_NAMES; the files
+ * of one request together at most maxBytes.
+ */
+export const LEDGER_UPLOAD = { maxBytes: 100 * 1024 * 1024, maxFiles: 10 } as const;
+
 export const Rejection = z.object({ sheet: z.enum(LEDGER_SHEETS), row: z.number(), code: z.string(), codeName: z.string(), reason: z.string() });
 const Counts = z.object({ added: z.number(), present: z.number() });
 export const ImportResult = z.object({
@@ -96,6 +103,7 @@ export const ImportResult = z.object({
   batches: Counts, projects: Counts.extend({ datesFilled: z.number() }), entries: Counts, regionsAdded: z.number(),
   rejected: z.array(Rejection),
 });
+/** `sha256` is the preview's: of the workbook, or of the five CSV files' hashes in sheet order. */
 export const ImportQuery = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, '缺少预览时的文件校验值') });
 
 // ---- rates, overview, dispatch ----------------------------------------------------------

@@ -1,9 +1,12 @@
 // The funds routes over HTTP on both engines: who may call what (the permission matrix), the
 // ledger import previewed (nothing written) then confirmed with the same file, rates from the
-// API equal to the expected file, an entry refused with its §8.1 code, the dispatch workbook.
+// API equal to the expected file, an entry refused with its §8.1 code, the dispatch workbook;
+// the same import from the five CSV files (UTF-8 and GB18030) with the same rejected rows and
+// the same rates, and a missing or unrecognised file refused by name.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import iconv from 'iconv-lite';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import ExcelJS from 'exceljs';
@@ -14,7 +17,23 @@ import { assertPermissionMatrix, type RouteSpec } from '../auth/permission-matri
 
 const LEDGER = fileURLToPath(new URL('../../test/fixtures/samples/funds/ledger.xlsx', import.meta.url));
 const EXPECTED = (name: string) => readFileSync(fileURLToPath(new URL(`../../test/fixtures/samples/funds/${name}`, import.meta.url)), 'utf8');
+const CSV_DIR = fileURLToPath(new URL('../../test/fixtures/samples/funds/ledger_csv/', import.meta.url));
 const COUNTY = '522727';
+const RATE_KEYS = ['batch', 'level', 'category', 'batch-year', 'project', 'township', 'project-category', 'project-year'];
+
+/** A multipart body with several files in the field `file`, as a browser sends a multiple selection. */
+function multipartFiles(files: { name: string; content: Buffer }[]) {
+  const boundary = '----anjutest' + Math.random().toString(16).slice(2);
+  const parts = files.flatMap((f) => [
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: text/csv\r\n\r\n`), f.content, Buffer.from('\r\n'),
+  ]);
+  return { payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+const csvFiles = () => readdirSync(CSV_DIR).sort().map((name) => ({ name, content: readFileSync(CSV_DIR + name) }));
+// the samples mix UTF-8 (with and without BOM) and GB18030 files
+const text = (b: Buffer) => { try { return new TextDecoder('utf-8', { fatal: true }).decode(b); } catch { return iconv.decode(b, 'gb18030'); } };
+/** The same five files all in GB18030 (how a county's Excel saves CSV), without a BOM. */
+const gbFiles = () => csvFiles().map((f) => ({ name: f.name, content: iconv.encode(text(f.content), 'gb18030') }));
 
 for (const engine of await testEngines()) {
   describe(`funds routes (${engine})`, () => {
@@ -105,6 +124,80 @@ for (const engine of await testEngines()) {
         { method: 'PUT', url: '/api/funds/settings', permission: 'settings.manage', payload: { limitBp: 2500 } },
       ];
       await assertPermissionMatrix(h.app, h.ctx, specs, { countyCode: COUNTY });
+    });
+  });
+}
+
+for (const engine of await testEngines()) {
+  describe(`funds import of the five CSV files (${engine})`, () => {
+    let h: TestApp;
+    let finance: Headers, county: Headers;
+    before(async () => {
+      h = await startTestApp(engine);
+      finance = (await loginAs(h.app, h.ctx, { role: 'finance', regionCode: COUNTY, username: 'fin1' })).headers;
+      county = (await loginAs(h.app, h.ctx, { role: 'county', regionCode: COUNTY, username: 'cty1' })).headers;
+    });
+    after(async () => { await h.close(); });
+
+    const send = (url: string, files: { name: string; content: Buffer }[]) => {
+      const m = multipartFiles(files);
+      return h.app.inject({ method: 'POST', url, headers: { ...finance, ...m.headers }, payload: m.payload });
+    };
+    const count = async () => (await sql<{ n: number }>`SELECT (SELECT count(*) FROM fund_entries) + (SELECT count(*) FROM fund_batches) + (SELECT count(*) FROM fund_projects) AS n`.execute(h.t.db)).rows[0].n;
+    const strip = (r: Record<string, unknown>) => ({ ...r, sha256: '', filename: '' });
+
+    it('previews the CSV files as the workbook, in UTF-8 and in GB18030, writing nothing', async () => {
+      const x = await send('/api/funds/import/preview', [{ name: 'ledger.xlsx', content: readFileSync(LEDGER) }]);
+      assert.equal(x.statusCode, 200, x.body);
+      const c = await send('/api/funds/import/preview', csvFiles());
+      assert.equal(c.statusCode, 200, c.body);
+      assert.ok(c.json().rejected.length > 0);
+      assert.deepEqual(strip(c.json()), strip(x.json()));
+      assert.match(c.json().filename, /资金批次\.csv/);
+      const g = await send('/api/funds/import/preview', gbFiles());
+      assert.equal(g.statusCode, 200, g.body);
+      assert.deepEqual(strip(g.json()), strip(x.json()));
+      assert.notEqual(g.json().sha256, c.json().sha256);
+      assert.equal(Number(await count()), 0);
+    });
+
+    it('refuses a missing, doubled or unrecognised file by its name, writing nothing', async () => {
+      const four = await send('/api/funds/import/preview', csvFiles().filter((f) => f.name !== '报账.csv'));
+      assert.equal(four.statusCode, 400);
+      assert.match(four.json().error.message, /缺少报账\.csv/);
+      const extra = await send('/api/funds/import/preview', [...csvFiles(), { name: '说明.txt', content: Buffer.from('x') }]);
+      assert.equal(extra.statusCode, 400);
+      assert.match(extra.json().error.message, /无法识别的文件“说明\.txt”/);
+      const twice = await send('/api/funds/import/preview', [...csvFiles(), { name: '项目.csv', content: readFileSync(CSV_DIR + '项目.csv') }]);
+      assert.match(twice.json().error.message, /收到两个项目\.csv/);
+      const mixed = await send('/api/funds/import/preview', [...csvFiles().slice(1), { name: 'ledger.xlsx', content: readFileSync(LEDGER) }]);
+      assert.match(mixed.json().error.message, /须单独上传/);
+      const notLedger = await send('/api/funds/import/preview', [{ name: '台账.docx', content: Buffer.from('not a workbook') }]);
+      assert.match(notLedger.json().error.message, /无法识别的文件“台账\.docx”/);
+      assert.equal(Number(await count()), 0);
+    });
+
+    it('imports the CSV files on confirmation, giving the §8.2 tables of the samples; a re-run adds nothing', async () => {
+      const p = (await send('/api/funds/import/preview', gbFiles())).json();
+      const wrong = await send(`/api/funds/import?sha256=${p.sha256}`, csvFiles());
+      assert.equal(wrong.statusCode, 409);
+      const done = await send(`/api/funds/import?sha256=${p.sha256}`, gbFiles());
+      assert.equal(done.statusCode, 200, done.body);
+      assert.deepEqual(strip({ ...done.json(), importId: null, dryRun: true }), strip(p));
+      for (const by of RATE_KEYS) {
+        for (const asOf of [null, '2024-04-08', '2024-09-19']) {
+          const r = await h.call('GET', `/api/funds/rates.csv?by=${by}${asOf ? `&asOf=${asOf}` : ''}`, county);
+          assert.equal(r.statusCode, 200);
+          assert.equal(r.body.replace(/\r\n/g, '\n'), EXPECTED(`expected_rates_${by}${asOf ? `_${asOf}` : ''}.csv`).replace(/\r\n/g, '\n'), `${by} ${asOf}`);
+        }
+      }
+      const before = await count();
+      const again = await send(`/api/funds/import?sha256=${p.sha256}`, gbFiles());
+      assert.equal(again.statusCode, 200, again.body);
+      assert.deepEqual([again.json().batches.added, again.json().projects.added, again.json().entries.added], [0, 0, 0]);
+      assert.equal(again.json().entries.present, done.json().entries.added);
+      assert.deepEqual(again.json().rejected, done.json().rejected);
+      assert.equal(await count(), before);
     });
   });
 }

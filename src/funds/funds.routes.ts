@@ -5,9 +5,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requirePermission, actorOf, type SessionUser } from '../auth/index.ts';
-import { AppError } from '../shared/errors.ts';
 import { attachmentDisposition, fileAnswer } from '../shared/http/attachment.ts';
-import { receiveUpload } from '../shared/http/upload.ts';
+import { receiveUpload, receiveFileSet } from '../shared/http/upload.ts';
 import type { AppContext } from '../shared/context.ts';
 import * as C from './funds.contract.ts';
 import { REJECT_CODES, type LedgerSheet, type RejectCode } from './ledger.types.ts';
@@ -17,10 +16,9 @@ import {
 } from './funds.service.ts';
 import { batchList, batchPage, dispatch, dispatchExport, overview, ratesCsvExport } from './figures.service.ts';
 import { ratesFromDb } from './rates-db.ts';
-import { importLedgerSource } from './ledger-import-file.ts';
+import { importUploadedLedger } from './ledger-import-file.ts';
 
 const TAG = ['资金与项目'];
-const MAX_LEDGER = 100 * 1024 * 1024;
 const MAX_ATTACHMENT = 20 * 1024 * 1024;
 const IdParam = z.object({ id: z.coerce.number().int().positive() });
 const BatchParam = z.object({ batchNo: z.string().min(1).max(60) });
@@ -34,12 +32,15 @@ const rejectionView = (r: { sheet: LedgerSheet; row: number; code: string; reaso
 // the ledger import is the county's; checked before a file of up to 100 MB is read
 const countyOnly = assertCountyWide;
 
-/** The uploaded file in memory: the ledger reader and the attachment store take bytes. */
-async function upload(req: FastifyRequest, limit: number, what: string) {
-  const f = await receiveUpload(req, { maxBytes: limit, what });
+/** The ledger files of the request (one workbook or five CSV files), previewed or imported; the temporary files go away. */
+async function ledgerImport(req: FastifyRequest, db: AppContext['database']['db'], u: SessionUser, opts: { dryRun: boolean; sha256?: string }) {
+  const up = await receiveFileSet(req, { ...C.LEDGER_UPLOAD, what: '资金台账文件' });
   try {
-    return { filename: f.filename || 'ledger.xlsx', mime: f.mimetype || 'application/octet-stream', content: await f.read(), sha256: f.sha256 };
-  } finally { await f.remove(); }
+    const res = await importUploadedLedger(db, actor(u), up.files, opts);
+    return { ...res, rejected: res.rejected.map(rejectionView) };
+  } finally {
+    await up.remove();
+  }
 }
 
 export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -98,26 +99,26 @@ export async function registerFundsRoutes(app: FastifyInstance, ctx: AppContext)
   // ---- attachments (vouchers) ----
   r.post('/funds/files', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '上传凭证附件（multipart，字段file）', consumes: ['multipart/form-data'], response: { 200: C.StoredFile, ...Err } } }, async (req) => {
     const u = requirePermission(req, 'funds.manage');
-    return storeVoucher(db, actor(u), await upload(req, MAX_ATTACHMENT, '凭证附件'));
+    const f = await receiveUpload(req, { maxBytes: MAX_ATTACHMENT, what: '凭证附件' });
+    try {
+      return await storeVoucher(db, actor(u), { filename: f.filename || 'voucher', mime: f.mimetype || 'application/octet-stream', content: await f.read(), sha256: f.sha256 });
+    } finally {
+      await f.remove();
+    }
   });
   r.get('/funds/files/:id', { config: { permission: 'funds.read' }, schema: { tags: TAG, summary: '下载凭证附件', params: IdParam, response: { 200: fileAnswer('凭证附件'), ...Err } } }, async (req, reply) => {
     const f = await voucher(db, actor(requirePermission(req, 'funds.read')), req.params.id);
     return reply.header('content-type', f.mime).header('content-disposition', attachmentDisposition(f.filename, 'attachment')).send(f.content);
   });
 
-  // ---- ledger import: preview writes nothing; the confirmation sends the same file again ----
-  r.post('/funds/import/preview', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '预览资金台账导入：列出每一条被拒绝的行，不写入任何数据（multipart，字段file）', consumes: ['multipart/form-data'], response: { 200: C.ImportResult, ...Err } } }, async (req) => {
+  // ---- ledger import: preview writes nothing; the confirmation sends the same files again ----
+  r.post('/funds/import/preview', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '预览资金台账导入：一个XLSX工作簿或五个CSV文件（multipart，字段file，可多个），列出每一条被拒绝的行，不写入任何数据', consumes: ['multipart/form-data'], response: { 200: C.ImportResult, ...Err } } }, async (req) => {
     const u = requirePermission(req, 'funds.manage'); countyOnly(u);
-    const f = await upload(req, MAX_LEDGER, '资金台账文件');
-    const res = await importLedgerSource(db, actor(u), f.content, { filename: f.filename, sha256: f.sha256, countyCode: u.countyCode }, { dryRun: true });
-    return { ...res, sha256: f.sha256, filename: f.filename, rejected: res.rejected.map(rejectionView) };
+    return ledgerImport(req, db, u, { dryRun: true });
   });
-  r.post('/funds/import', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '确认导入资金台账（须先预览；sha256为预览返回的文件校验值）', consumes: ['multipart/form-data'], querystring: C.ImportQuery, response: { 200: C.ImportResult, ...Err } } }, async (req) => {
+  r.post('/funds/import', { config: { permission: 'funds.manage' }, schema: { tags: TAG, summary: '确认导入资金台账（须先预览，再次上传相同的文件；sha256为预览返回的校验值）', consumes: ['multipart/form-data'], querystring: C.ImportQuery, response: { 200: C.ImportResult, ...Err } } }, async (req) => {
     const u = requirePermission(req, 'funds.manage'); countyOnly(u);
-    const f = await upload(req, MAX_LEDGER, '资金台账文件');
-    if (f.sha256 !== req.query.sha256) throw new AppError('CONFLICT', '上传的文件与预览的文件不同，请重新预览');
-    const res = await importLedgerSource(db, actor(u), f.content, { filename: f.filename, sha256: f.sha256, countyCode: u.countyCode }, { dryRun: false });
-    return { ...res, sha256: f.sha256, filename: f.filename, rejected: res.rejected.map(rejectionView) };
+    return ledgerImport(req, db, u, { dryRun: false, sha256: req.query.sha256 });
   });
 
   // ---- rates, overview, dispatch ----

@@ -2,6 +2,7 @@
 // folder of five CSV files (UTF-8 with or without BOM, or GB18030). Every sheet and required
 // column is looked for before any row is read: a ledger missing one is unreadable as a whole.
 // Rows stream through the checker; the big sheets are never held as objects.
+import { createHash } from 'node:crypto';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, isAppError } from '../shared/errors.ts';
@@ -10,13 +11,13 @@ import { xlsxSheetNames, openXlsxFast } from '../shared/files/xlsx-fast.ts';
 import { cleanHeader, mapHeaders } from '../shared/files/table.ts';
 import { csvDocument } from '../shared/files/csv-write.ts';
 import type { IsoDate } from '../shared/dates.ts';
-import { LEDGER_SHEETS, MONEY_SHEETS, type LedgerRejection, type LedgerSheet, type MoneySheet, type RateKey, type RateTable } from './ledger.types.ts';
+import { LEDGER_CSV_NAMES, LEDGER_SHEETS, MONEY_SHEETS, type LedgerRejection, type LedgerSheet, type MoneySheet, type RateKey, type RateTable } from './ledger.types.ts';
 import { LEDGER_COLUMNS, isBlankRow, type ColumnIndex } from './ledger-rows.ts';
 import { LedgerChecker } from './ledger-check.ts';
 import { computeRates } from './rates.ts';
 
-/** A path to a .xlsx workbook or to a folder of the five CSV files, or the bytes of a workbook. */
-export type LedgerSource = string | Buffer;
+/** A path to a .xlsx workbook or to a folder of the five CSV files, the bytes of a workbook, or the five CSV files one by one. */
+export type LedgerSource = string | Buffer | { csv: readonly LedgerCsvFile[] };
 
 interface SheetRows { headers: string[]; batches: AsyncIterable<{ rowNumber: number; cells: unknown[] }[]> }
 
@@ -54,22 +55,81 @@ async function openWorkbook(buf: Buffer): Promise<Map<LedgerSheet, () => Promise
   return out;
 }
 
-async function openFolder(dir: string): Promise<Map<LedgerSheet, () => Promise<SheetRows>>> {
-  const files = await readdir(dir);
+/** One CSV file of a ledger: the sheet it holds, where it is, and the name messages give it. */
+export interface LedgerCsvFile { sheet: LedgerSheet; path: string; name: string }
+
+function openCsvFiles(files: readonly LedgerCsvFile[]): Map<LedgerSheet, () => Promise<SheetRows>> {
+  const missing = LEDGER_SHEETS.filter((s) => !files.some((f) => f.sheet === s));
+  if (missing.length) throw unreadable(`缺少：${missing.map((s) => `${s}.csv`).join('、')}`);
   const out = new Map<LedgerSheet, () => Promise<SheetRows>>();
-  const missing: string[] = [];
-  for (const sheet of LEDGER_SHEETS) {
-    const file = files.find((f) => /\.csv$/i.test(f) && cleanHeader(f.slice(0, -4)) === sheet);
-    if (!file) { missing.push(`${sheet}.csv`); continue; }
+  for (const { sheet, path, name } of files) {
     out.set(sheet, async () => {
-      const t = await openFastTable(join(dir, file)).catch((e) => {
-        throw unreadable(`${file}：${isAppError(e) ? e.message : (e as Error).message}`);
+      const t = await openFastTable(path).catch((e) => {
+        throw unreadable(`${name}：${isAppError(e) ? e.message : (e as Error).message}`);
       });
       return { headers: t.headers, batches: t.batches };
     });
   }
-  if (missing.length) throw unreadable(`文件夹中缺少：${missing.join('、')}`);
   return out;
+}
+
+/** The sheet a CSV file name stands for (资金批次.csv …), or null. */
+export function csvSheetOf(filename: string): LedgerSheet | null {
+  if (!/\.csv$/i.test(filename)) return null;
+  const base = cleanHeader(filename.slice(0, -4));
+  return LEDGER_SHEETS.find((s) => s === base) ?? null;
+}
+
+async function openFolder(dir: string): Promise<Map<LedgerSheet, () => Promise<SheetRows>>> {
+  const names = await readdir(dir);
+  const files: LedgerCsvFile[] = [];
+  const missing: string[] = [];
+  for (const sheet of LEDGER_SHEETS) {
+    const file = names.find((f) => csvSheetOf(f) === sheet);
+    if (!file) missing.push(`${sheet}.csv`);
+    else files.push({ sheet, path: join(dir, file), name: file });
+  }
+  if (missing.length) throw unreadable(`文件夹中缺少：${missing.join('、')}`);
+  return openCsvFiles(files);
+}
+
+/** A file as the web import receives it: its own name, where it was stored, its sha256. */
+export interface UploadedLedgerFile { filename: string; path: string; sha256: string }
+
+/**
+ * The ledger of a web upload: one .xlsx workbook alone, or the five CSV files by their §8 names.
+ * Any other file, a name given twice or a missing file is refused by name before anything is
+ * read. The sha256 of a CSV ledger is that of its five files' hashes in sheet order, so the
+ * confirmation can be held to the files that were previewed.
+ */
+export async function uploadedLedger(files: readonly UploadedLedgerFile[]): Promise<{ source: LedgerSource; sha256: string; filename: string }> {
+  const isXlsx = (f: UploadedLedgerFile) => /\.xlsx$/i.test(f.filename);
+  const expected = `请上传一个XLSX工作簿，或五个CSV文件：${LEDGER_CSV_NAMES.join('、')}`;
+  if (files.length === 1 && !/\.csv$/i.test(files[0].filename)) {
+    // a workbook is known by its content (a zip), whatever its name says
+    const f = files[0];
+    const buf = await readFile(f.path);
+    if (!(buf[0] === 0x50 && buf[1] === 0x4b)) throw unreadable(`无法识别的文件“${f.filename}”，它不是XLSX工作簿。${expected}`);
+    return { source: buf, sha256: f.sha256, filename: f.filename || 'ledger.xlsx' };
+  }
+  const workbooks = files.filter(isXlsx);
+  if (workbooks.length) throw unreadable(`XLSX工作簿“${workbooks.map((f) => f.filename).join('”“')}”须单独上传，不能与其他文件一起上传`);
+  const unknown = files.filter((f) => !csvSheetOf(f.filename));
+  if (unknown.length) throw unreadable(`无法识别的文件“${unknown.map((f) => f.filename).join('”“')}”。${expected}`);
+  const bySheet = new Map<LedgerSheet, UploadedLedgerFile>();
+  for (const f of files) {
+    const sheet = csvSheetOf(f.filename)!;
+    if (bySheet.has(sheet)) throw unreadable(`收到两个${sheet}.csv（“${bySheet.get(sheet)!.filename}”和“${f.filename}”），请只选择一个`);
+    bySheet.set(sheet, f);
+  }
+  const missing = LEDGER_CSV_NAMES.filter((_, i) => !bySheet.has(LEDGER_SHEETS[i]));
+  if (missing.length) throw unreadable(`缺少${missing.join('、')}（已收到：${files.map((f) => f.filename).join('、')}）。${expected}`);
+  const csv = LEDGER_SHEETS.map((sheet) => { const f = bySheet.get(sheet)!; return { sheet, path: f.path, name: f.filename, sha256: f.sha256 }; });
+  return {
+    source: { csv: csv.map(({ sheet, path, name }) => ({ sheet, path, name })) },
+    sha256: createHash('sha256').update(csv.map((f) => `${f.sheet}.csv ${f.sha256}\n`).join('')).digest('hex'),
+    filename: csv.map((f) => f.name).join('、'),
+  };
 }
 
 /** Open the ledger, find its five sheets and check their headers; an unreadable ledger throws (FILE_FORMAT / FILE_COLUMNS). */
@@ -79,6 +139,9 @@ export async function openLedger(source: LedgerSource): Promise<{ container: 'xl
   if (Buffer.isBuffer(source)) {
     opener = await openWorkbook(source);
     container = 'xlsx';
+  } else if (typeof source !== 'string') {
+    opener = openCsvFiles(source.csv);
+    container = 'csv';
   } else {
     const st = await stat(source).catch(() => null);
     if (!st) throw unreadable(`找不到${source}`);

@@ -7,6 +7,8 @@ import type { Fen } from '../shared/money.ts';
 
 export const LEDGER_SHEETS = ['资金批次', '项目', '资金安排', '拨付', '报账'] as const;
 export type LedgerSheet = (typeof LEDGER_SHEETS)[number];
+/** The file names of a ledger kept as CSV, one a sheet (FORMATS §8). */
+export const LEDGER_CSV_NAMES = LEDGER_SHEETS.map((s) => `${s}.csv` as const);
 export type MoneySheet = '资金安排' | '拨付' | '报账';
 export const MONEY_SHEETS: readonly MoneySheet[] = ['资金安排', '拨付', '报账'];
 

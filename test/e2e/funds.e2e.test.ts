@@ -1,9 +1,13 @@
 // Browser test: a township officer creates a project and enters every stage from 入库 to 县级验收
 // with its documents; a county officer (another user) approves each one; the ledger dates follow.
 // Finance enters a 拨付 and a 报账 for it, and the dispatch table (调度表) shows the project with
-// those figures, its stage and progress.
+// those figures, its stage and progress. Another county's finance officer imports the sample
+// ledger as its five CSV files: the page names the missing one, previews, then imports.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { createBatch } from '../../src/funds/funds.service.ts';
@@ -11,6 +15,7 @@ import { startE2E, type E2E } from './kit.ts';
 
 const C = '430582', T = '430582101', V = T + '201';
 const NO = 'XM-E2E-1';
+const SAMPLES = fileURLToPath(new URL('../fixtures/samples/funds/', import.meta.url));
 let e: E2E;
 
 const pdf = (name: string) => ({ name: `${name}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n% ${name} ${Math.random()}\n%%EOF\n`) });
@@ -157,5 +162,29 @@ describe('浏览器：后扶项目从入库到验收，拨付、报账和调度�
     await town.context().close();
     await county.context().close();
     await finance.context().close();
+  });
+
+  it('导入资金台账：五个CSV文件，缺一个时指明，预览后确认导入', async () => {
+    await e.addUser('e2e_fin_csv', 'finance', '522727', '另一县财务');
+    const page = await e.login('e2e_fin_csv');
+    await page.goto(`${e.base}/funds/import`);
+    const dir = join(SAMPLES, 'ledger_csv');
+    const files = readdirSync(dir).sort();
+    const input = page.locator('input[type=file]');
+    await input.setInputFiles(files.filter((f) => f !== '报账.csv').map((f) => join(dir, f)));
+    await page.getByTestId('ledger-file-missing').filter({ hasText: '报账.csv' }).waitFor();
+    assert.equal(await page.getByTestId('ledger-file-present').count(), 4);
+    await input.setInputFiles(join(dir, '报账.csv'));
+    await page.getByTestId('ledger-confirm').waitFor();
+    assert.equal(await page.getByTestId('ledger-file-present').count(), 5);
+    const expected = readFileSync(join(SAMPLES, 'expected_rejected.csv'), 'utf8').trim().split(/\r?\n/).length - 1;
+    await page.getByText(`被拒绝的行：${expected}`).waitFor();
+    const none = await sql<{ n: number }>`SELECT count(*)::int AS n FROM fund_entries WHERE county_code = '522727'`.execute(e.database.db);
+    assert.equal(none.rows[0].n, 0);
+    await page.getByTestId('ledger-confirm').click();
+    await page.getByText('已导入，下面列出未导入（被拒绝）的行。').waitFor();
+    const added = await sql<{ n: number }>`SELECT count(*)::int AS n FROM fund_entries WHERE county_code = '522727'`.execute(e.database.db);
+    assert.ok(added.rows[0].n > 0);
+    await page.context().close();
   });
 });

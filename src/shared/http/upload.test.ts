@@ -1,5 +1,5 @@
 // receiveUpload: streamed to a temporary file, hashed, cut off at the route's limit with a
-// Chinese 413; the temporary file goes away.
+// Chinese 413; the temporary file goes away. receiveUploads: several files held to one limit together.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import { isAppError } from '../errors.ts';
-import { receiveUpload, receiveUploads } from './upload.ts';
+import { receiveUpload, receiveUploads, receiveFileSet } from './upload.ts';
 
 function multipartFields(parts: [string, Buffer][]) {
   const boundary = '----anju' + Date.now();
@@ -47,8 +47,33 @@ describe('receiveUpload', () => {
         return Object.fromEntries(await Promise.all(Object.entries(files).map(async ([k, f]) => [k, (await f!.read()).toString()])));
       } finally { await remove(); }
     });
+    app.post('/set', async (req) => {
+      const up = await receiveFileSet(req, { maxBytes: 64 * 1024, maxFiles: 3, what: '台账文件' });
+      try {
+        return { names: up.files.map((f) => f.filename), sizes: up.files.map((f) => f.size) };
+      } finally { await up.remove(); }
+    });
   });
   after(() => app.close());
+
+  const several = (files: { name: string; content: Buffer }[]) => {
+    const boundary = '----anjumany';
+    const parts = files.flatMap((f) => [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: text/csv\r\n\r\n`), f.content, Buffer.from('\r\n')]);
+    return { headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]) };
+  };
+
+  it('receives several files of one request with their names, the limit holding for them together', async () => {
+    const ok = await app.inject({ method: 'POST', url: '/set', ...several([{ name: '项目.csv', content: Buffer.alloc(30 * 1024, 0x41) }, { name: '拨付.csv', content: Buffer.from('a,b\n') }]) });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.deepEqual(ok.json(), { names: ['项目.csv', '拨付.csv'], sizes: [30 * 1024, 4] });
+    const big = await app.inject({ method: 'POST', url: '/set', ...several([{ name: 'a.csv', content: Buffer.alloc(40 * 1024, 0x41) }, { name: 'b.csv', content: Buffer.alloc(40 * 1024, 0x41) }]) });
+    assert.equal(big.statusCode, 413);
+    assert.equal(big.json().message, '台账文件合计不能超过64KB，请拆分后再上传');
+    const empty = await app.inject({ method: 'POST', url: '/set', ...several([{ name: '报账.csv', content: Buffer.alloc(0) }]) });
+    assert.match(empty.json().message, /“报账\.csv”为空/);
+    const four = await app.inject({ method: 'POST', url: '/set', ...several(['a', 'b', 'c', 'd'].map((n) => ({ name: `${n}.csv`, content: Buffer.from('x') }))) });
+    assert.match(four.json().message, /最多上传3个文件/);
+  });
 
   it('keeps the file on disk with its sha256 while the route works, then removes it', async () => {
     const content = Buffer.from('户编号,姓名\n' + 'H1,张三\n'.repeat(1000));

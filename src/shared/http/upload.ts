@@ -1,6 +1,7 @@
 // One way to receive an uploaded file: the multipart stream goes to a temporary file on disk
 // (never whole into memory while it arrives), hashed on the way, cut off at the route's own
-// limit with a Chinese 413. Every upload route calls receiveUpload; the caller removes the file.
+// limit with a Chinese 413. Every upload route calls receiveUpload (one file) or receiveUploads
+// (several files of one request, the limit bounding them together); the caller removes them.
 import type { FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
 import { createHash } from 'node:crypto';
@@ -97,4 +98,62 @@ async function toDisk(part: MultipartFile, path: string, remove: () => Promise<v
   const size = (await stat(path)).size;
   if (size === 0) throw new AppError('FILE_EMPTY', `上传的${what}为空`);
   return { path, filename: part.filename ?? '', mimetype: part.mimetype ?? '', size, sha256: hash.digest('hex'), read: () => readFile(path), remove };
+}
+
+/**
+ * Receive every file of a multipart request (field `file`, at most `maxFiles`) into one
+ * temporary folder. `maxBytes` bounds all the files of the request together, so a set of files
+ * is held to the same limit as one file; an empty file is refused by its name.
+ */
+export async function receiveFileSet(req: FastifyRequest, opts: { maxBytes: number; maxFiles: number; what: string }): Promise<{ files: ReceivedFile[]; remove(): Promise<void> }> {
+  if (!req.isMultipart()) throw new AppError('BAD_REQUEST', `请以multipart/form-data上传${opts.what}`);
+  const tooLarge = () => new AppError('TOO_LARGE', `${opts.what}合计不能超过${mbText(opts.maxBytes)}，请拆分后再上传`);
+  const dir = await mkdtemp(join(tmpdir(), 'anju-upload-'));
+  const removeAll = () => rm(dir, { recursive: true, force: true });
+  const files: ReceivedFile[] = [];
+  let total = 0;
+  try {
+    const parts = req.files({ limits: { fileSize: opts.maxBytes, files: opts.maxFiles } });
+    for (;;) {
+      let step: Awaited<ReturnType<typeof parts.next>>;
+      try {
+        step = await parts.next();
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'FST_FILES_LIMIT') throw new AppError('BAD_REQUEST', `一次最多上传${opts.maxFiles}个文件`);
+        if ((e as { statusCode?: number }).statusCode === 413) throw tooLarge();
+        throw new AppError('BAD_REQUEST', `没有正确收到${opts.what}，请重新上传`, undefined, { cause: e });
+      }
+      if (step.done) break;
+      const part = step.value;
+      const path = join(dir, String(files.length));
+      const hash = createHash('sha256');
+      let size = 0;
+      const counting = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          size += chunk.length;
+          total += chunk.length;
+          if (total > opts.maxBytes) { done(tooLarge()); return; }
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      });
+      try {
+        await pipeline(part.file, counting, createWriteStream(path, { mode: 0o600 }));
+      } catch (e) {
+        if (total > opts.maxBytes || (e as { statusCode?: number }).statusCode === 413 || part.file.truncated) throw tooLarge();
+        throw new AppError('BAD_REQUEST', `${opts.what}上传中断，请重新上传`, undefined, { cause: e });
+      }
+      if (part.file.truncated) throw tooLarge();
+      const filename = part.filename ?? '';
+      if (size === 0) throw new AppError('FILE_EMPTY', `上传的文件“${filename}”为空`);
+      const remove = () => rm(path, { force: true });
+      files.push({ path, filename, mimetype: part.mimetype ?? '', size, sha256: hash.digest('hex'), read: () => readFile(path), remove });
+    }
+  } catch (e) {
+    await removeAll();
+    throw e;
+  }
+  if (!files.length) { await removeAll(); throw new AppError('FILE_EMPTY', `没有收到${opts.what}`); }
+  return { files, remove: removeAll };
 }

@@ -12,10 +12,17 @@ export type { BatchPageView, BatchSummaryView, DispatchView, FundEntryView, Impo
 export type EntryKind = EntryKindCode;
 export type PlanUse = (typeof C.PLAN_USE_LIST)[number];
 export type BatchInput = z.input<typeof C.BatchBody>;
-export const { KIND_LABELS, ENTRY_KINDS, FUND_LEVELS, FUND_CATEGORIES, PLAN_USE_LIST } = C;
+export const { KIND_LABELS, ENTRY_KINDS, FUND_LEVELS, FUND_CATEGORIES, PLAN_USE_LIST, LEDGER_CSV_NAMES, LEDGER_UPLOAD } = C;
 
 type AsOf = string | null | undefined;
 const batchPath = (batchNo: string) => `/funds/batches/${encodeURIComponent(batchNo)}`;
+
+/** The ledger's files in one request, each in the field `file` (one workbook or the five CSV files). */
+function ledgerForm(files: readonly File[]): FormData {
+  const fd = new FormData();
+  for (const f of files) fd.append('file', f, f.name);
+  return fd;
+}
 
 export const fundsApi = {
   batches: (asOf: AsOf, signal?: AbortSignal) => api.get(C.BatchList, '/funds/batches', { asOf }, signal),
@@ -31,8 +38,9 @@ export const fundsApi = {
   reversals: (status: z.input<typeof C.ReversalsQuery>['status'], signal?: AbortSignal) => api.get(C.ReversalList, '/funds/reversals', { status }, signal),
   decideReversal: (id: number, body: z.input<typeof C.DecisionBody>) => api.post(C.ReversalRequest, `/funds/reversals/${id}/decision`, body),
   uploadFile: (file: File) => api.upload(C.StoredFile, '/funds/files', { file }),
-  importPreview: (file: File) => api.upload(C.ImportResult, '/funds/import/preview', { file }),
-  importConfirm: (file: File, sha256: string) => api.upload(C.ImportResult, `/funds/import?sha256=${sha256}`, { file }),
+  importPreview: (files: readonly File[]) => api.request(C.ImportResult, '/funds/import/preview', { method: 'POST', body: ledgerForm(files) }),
+  importConfirm: (files: readonly File[], sha256: string) =>
+    api.request(C.ImportResult, '/funds/import', { method: 'POST', query: { sha256 } satisfies z.input<typeof C.ImportQuery>, body: ledgerForm(files) }),
   overview: (asOf: AsOf, signal?: AbortSignal) => api.get(C.Overview, '/funds/overview', { asOf }, signal),
   dispatch: (asOf: AsOf, signal?: AbortSignal) => api.get(C.Dispatch, '/funds/dispatch', { asOf }, signal),
 };
