@@ -2,13 +2,12 @@
 // them (county level, audited) is controls.service.ts.
 import { sql, type Kysely } from 'kysely';
 import type { Tables } from '../shared/db/tables.ts';
-import { typedDb, type SharedDb } from '../shared/db/database.ts';
 import type { ControlsView } from './auth.contract.ts';
 
 export type CountyControls = ControlsView;
 
-export async function loadControls(db: SharedDb, countyCode: string): Promise<CountyControls> {
-  const r = await typedDb(db).selectFrom('counties').select('allow_self_approval').where('code', '=', countyCode).executeTakeFirst();
+export async function loadControls(db: Kysely<Tables>, countyCode: string): Promise<CountyControls> {
+  const r = await db.selectFrom('counties').select('allow_self_approval').where('code', '=', countyCode).executeTakeFirst();
   return { countyCode, allowSelfApproval: r?.allow_self_approval === true };
 }
 

@@ -1,7 +1,8 @@
 // Unmasked personal data (ID numbers, accounts, phones): who may see it, and the audit entry
 // every unmasked view or export must leave.
+import type { Kysely } from 'kysely';
 import type { FastifyRequest } from 'fastify';
-import type { SharedDb } from '../shared/db/database.ts';
+import type { Tables } from '../shared/db/tables.ts';
 import { appendAudit } from '../shared/audit.ts';
 import { canUnmask, type SessionUser } from './permissions.ts';
 import { actorOf } from './guards.ts';
@@ -40,7 +41,7 @@ export interface UnmaskedView {
  * (action `<entityType>.search_by_id`) whatever the role, so repeated probing shows in the log.
  * Does nothing when the query is no ID search.
  */
-export async function auditIdSearch(db: SharedDb, user: SessionUser, what: { entityType: string; q: string | null | undefined; count: number; entityId?: string | number }): Promise<void> {
+export async function auditIdSearch(db: Kysely<Tables>, user: SessionUser, what: { entityType: string; q: string | null | undefined; count: number; entityId?: string | number }): Promise<void> {
   const t = idSearchTerm(what.q);
   if (!t) return;
   await appendAudit(db, actorOf(user), { action: `${what.entityType}.search_by_id`, entityType: what.entityType, entityId: what.entityId, countyCode: user.countyCode,
@@ -48,7 +49,7 @@ export async function auditIdSearch(db: SharedDb, user: SessionUser, what: { ent
 }
 
 /** The audit entry of an unmasked view or export; call inside the request's transaction (or with the db). */
-export async function auditUnmaskedView(trx: SharedDb, user: SessionUser, what: UnmaskedView): Promise<void> {
+export async function auditUnmaskedView(trx: Kysely<Tables>, user: SessionUser, what: UnmaskedView): Promise<void> {
   await appendAudit(trx, actorOf(user), {
     action: what.action ?? `${what.entityType}.view_unmasked`,
     entityType: what.entityType,

@@ -2,7 +2,6 @@
 // users.service.ts (accounts) and login.ts (logging in, passwords).
 import { sql, type Kysely } from 'kysely';
 import type { Tables } from '../shared/db/tables.ts';
-import { typedDb, type SharedDb } from '../shared/db/database.ts';
 import type { UserRow } from './session.store.ts';
 import type { Role } from './permissions.ts';
 
@@ -136,9 +135,9 @@ export async function roleDescriptions(db: Kysely<Tables>): Promise<Map<string, 
  * An account that exists only to name who entered and approved demo records: disabled, with a
  * password field no password verifies against. Re-running keeps the one account of that name.
  */
-export async function ensureRecordOnlyUser(db: SharedDb, u: { username: string; displayName: string; role: string; regionCode: string }): Promise<number> {
+export async function ensureRecordOnlyUser(db: Kysely<Tables>, u: { username: string; displayName: string; role: string; regionCode: string }): Promise<number> {
   const r = await sql<{ id: number }>`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password, active)
     VALUES (${u.username}, ${u.displayName}, '!demo-no-login', ${u.role}, ${u.regionCode}, false, false)
-    ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name RETURNING id`.execute(typedDb(db));
+    ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name RETURNING id`.execute(db);
   return Number(r.rows[0].id);
 }

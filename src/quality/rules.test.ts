@@ -22,7 +22,7 @@ function family(hh = '4305821302410001'): RosterPerson[] {
   ];
 }
 function hits(code: string, roster: RosterPerson[], counties?: string[]): string[] {
-  roster.forEach((p, i) => (p.index = i));
+  roster.forEach((p, i) => { p.index = i; });
   const rule = findRule(code)!;
   const r = runQuality(roster, { asOf: AS_OF, rules: [rule], counties });
   for (const p of r.problems) assert.ok(p.message.length > 5 && !/\{\w+\}/.test(p.message), `rendered: ${p.message}`);

@@ -17,6 +17,9 @@ import {
   filesOfAdjustment, insertFile, readFile, MAX_FILE_BYTES, MAX_FILES_PER_ADJUSTMENT, type AdjustmentView, type AdjustmentFileView, type AdjustmentFilter,
 } from './adjustment.store.ts';
 
+/** path separators and control characters (U+0000–U+001F) in an uploaded file's name */
+const UNSAFE_NAME_CHARS = new RegExp('[\\\\/\\u0000-\\u001f]', 'g');
+
 export { householdsOfAdjustment, MAX_FILE_BYTES, type AdjustmentView, type AdjustmentFileView, type AdjustmentFilter } from './adjustment.store.ts';
 
 /** Run in the caller's transaction when given one (e.g. a cross-check that creates and approves in one step), else in a new one. */
@@ -171,7 +174,7 @@ export async function addAdjustmentFile(db: Kysely<Tables>, user: Viewer, id: nu
   must(user, 'adjustment.enter');
   if (!file.content.length) throw new AppError('FILE_EMPTY', '上传的文件是空的');
   if (file.content.length > MAX_FILE_BYTES) throw new AppError('TOO_LARGE', `佐证材料不能超过${MAX_FILE_BYTES / 1024 / 1024}MB`);
-  const filename = file.filename.replace(/[\\/\x00-\x1f]/g, '_').slice(0, 200) || '佐证材料';
+  const filename = file.filename.replace(UNSAFE_NAME_CHARS, '_').slice(0, 200) || '佐证材料';
   return inTransaction(db, async (trx) => {
     const a = await fetchRow(trx, user.countyCode, id, true);
     if (!a || !canSee(user, a)) throw new AppError('NOT_FOUND', `调整${id}不存在`);

@@ -3,16 +3,16 @@
 // changes nothing. Also the CSV / XLSX writers the demo and the problems list use.
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Tables } from '../shared/db/tables.ts';
-import { containsText, idMatch } from '../shared/search.ts';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { AppError } from '../shared/errors.ts';
 import { maskId } from '../shared/idnumber.ts';
 import { maskAccount, maskPhone } from './mask.ts';
 import { csvDocument, guardFormula } from '../shared/files/csv-write.ts';
 import { ROSTER_HEADERS } from './roster-file.ts';
-import { rowToRecord, type PersonRecordRow } from './roster-import.store.ts';
+import { rowToRecord } from './roster-import.store.ts';
+import { selectExportRows } from './roster-export.store.ts';
 
 /** UTF-8 CSV with BOM (Excel opens it correctly), formulas neutralised. */
 export function rosterCsv(headers: readonly string[], rows: string[][]): Buffer {
@@ -52,18 +52,7 @@ export interface ExportOptions extends ExportFilter { format: 'xlsx' | 'csv'; un
 export async function exportRosterRows(db: Kysely<Tables>, f: ExportFilter): Promise<{ headers: string[]; rows: string[][]; records: ReturnType<typeof rowToRecord>[] }> {
   const county = f.scope.slice(0, 6);
   const q = (f.q ?? '').trim();
-  const r = await sql<PersonRecordRow>`
-    SELECT p.county_code, p.id, p.household_no, p.id_number, p.id_number_raw, p.id_valid, p.name, p.sex, p.birth_date::text AS birth_date,
-      p.relation, p.village_code, p.township_name, p.village_name, p.group_name, p.category, p.reservoir, p.move_date::text AS move_date,
-      p.support_start::text AS support_start, p.support_end::text AS support_end, p.status, p.removal_date::text AS removal_date,
-      p.removal_reason, p.phone, p.extra, a.account_no, a.bank_name, a.holder_name
-    FROM persons p LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
-    WHERE p.county_code = ${county} AND p.village_code LIKE ${f.scope + '%'}
-      AND (${f.village ?? null}::text IS NULL OR p.village_code = ${f.village ?? null})
-      AND (${f.status ?? null}::text IS NULL OR p.status = ${f.status ?? null})
-      AND (${q} = '' OR ${containsText('p.name', q)} OR p.household_no = ${q} ${idMatch('p.id_number', q) ? sql`OR ${idMatch('p.id_number', q)}` : sql``})
-    ORDER BY p.village_code, p.household_no, CASE WHEN p.relation = '户主' THEN 0 ELSE 1 END, p.id`.execute(db);
-  const records = r.rows.map(rowToRecord);
+  const records = (await selectExportRows(db, county, f, q)).map(rowToRecord);
   const extraKeys = [...new Set(records.flatMap((x) => Object.keys(x.extra)))].sort();
   const headers = ['序号', ...ROSTER_HEADERS, ...extraKeys];
   const rows = records.map((x, i) => [

@@ -89,7 +89,7 @@ export function registerRosterCommands(program: Command): void {
         let barStarted = false;
         const onProgress = (n: number) => { if (!tty) return; if (!barStarted) { bar.start(0, n, { stage: '读取' }); barStarted = true; } bar.setTotal(n); bar.update(n, { stage: '读取' }); };
         const onWrite = (w: number, t: number) => { if (!tty) return; if (!barStarted) { bar.start(t, 0, { stage: '写入' }); barStarted = true; } bar.setTotal(t); bar.update(w, { stage: '写入' }); };
-        let result;
+        let result: Awaited<ReturnType<typeof previewRoster>> | Awaited<ReturnType<typeof applyRoster>>;
         try {
           result = o.dryRun
             ? await previewRoster(d.db, content, { counties: county ? [county] : null, onProgress })

@@ -4,8 +4,9 @@
 // outside the database (audit-key.ts), so an edited or removed row breaks the chain and
 // `verifyAuditChain` finds where, and whoever can write the database cannot recompute it.
 // Entries written before the key existed (older versions) keep hash = sha256(prev_hash + JSON).
+import type { Kysely } from 'kysely';
+import type { Tables } from './db/tables.ts';
 import { createHash, createHmac } from 'node:crypto';
-import { typedDb, type SharedDb } from './db/database.ts';
 import { currentAuditKey, requireAuditKey, readAuditKey, auditKeyPath, type AuditKey } from './audit-key.ts';
 import { insertAuditEntry, moveAuditHead, readAuditEntries, readAuditHead, type StoredEntry } from './audit.store.ts';
 
@@ -51,8 +52,8 @@ const asJson = (v: unknown) => (v === undefined || v === null ? null : JSON.pars
  * Append entries. Call inside the transaction that makes the change (pass the transaction).
  * Locks the chain head, so concurrent writers are serialised.
  */
-export async function appendAudit(handle: SharedDb, actor: AuditActor, entries: AuditEntry | AuditEntry[]): Promise<void> {
-  const trx = typedDb(handle);
+export async function appendAudit(handle: Kysely<Tables>, actor: AuditActor, entries: AuditEntry | AuditEntry[]): Promise<void> {
+  const trx = handle;
   const list = Array.isArray(entries) ? entries : [entries];
   if (!list.length) return;
   const head = await readAuditHead(trx, true);
@@ -81,8 +82,8 @@ export interface ChainCheck { ok: boolean; entries: number; brokenAt?: number; r
  * Recompute the chain from the start; report the first entry that does not fit. Entries from
  * the key's `keyedFrom` on are checked with the key (the loaded one, else the key file).
  */
-export async function verifyAuditChain(handle: SharedDb, opts: { key?: AuditKey | null; batch?: number } = {}): Promise<ChainCheck> {
-  const db = typedDb(handle);
+export async function verifyAuditChain(handle: Kysely<Tables>, opts: { key?: AuditKey | null; batch?: number } = {}): Promise<ChainCheck> {
+  const db = handle;
   const batch = opts.batch ?? 5000;
   const headRow = await readAuditHead(db);
   const markedFrom = headRow.keyedFrom;

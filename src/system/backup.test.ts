@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
+import type { Tables } from '../shared/db/tables.ts';
 import { appendAudit, verifyAuditChain } from '../shared/audit.ts';
 import { hashPassword } from '../auth/index.ts';
 import { backupDatabase, restoreDatabase } from './backup.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'anju-backup-'));
 
-async function fill(db: Kysely<any>) {
+async function fill(db: Kysely<Tables>) {
   await sql`INSERT INTO counties (code, name) VALUES ('430582', '示例县')`.execute(db);
   await sql`INSERT INTO regions (code, county_code, level, parent_code, name) VALUES ('430582', '430582', 'county', NULL, '示例县'), ('430582101', '430582', 'township', '430582', '两市镇')`.execute(db);
   await sql`INSERT INTO users (username, display_name, password_hash, role, region_code) VALUES ('admin', '管理员', ${await hashPassword('Abcdef123', { fast: true })}, 'admin', '430582')`.execute(db);
@@ -32,7 +33,7 @@ async function fill(db: Kysely<any>) {
   }
 }
 
-async function counts(db: Kysely<any>): Promise<Record<string, number>> {
+async function counts(db: Kysely<Tables>): Promise<Record<string, number>> {
   const tables = await sql<{ t: string }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('schema_migrations', 'sessions') ORDER BY 1`.execute(db);
   const out: Record<string, number> = {};
   for (const { t } of tables.rows) out[t] = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.id(t)}`.execute(db)).rows[0].n);

@@ -229,7 +229,7 @@ function compileCall(node: Extract<Node, { type: 'call' }>, inMember: boolean): 
     const a = args[0].fn;
     return { type: 'bool', fn: (e) => isNull(a(e)) };
   }
-  args.forEach((a, i) => want(node.args[i], a, [spec.args[i]], `函数${node.name}的第${i + 1}个参数`));
+  args.forEach((a, i) => { want(node.args[i], a, [spec.args[i]], `函数${node.name}的第${i + 1}个参数`); });
   if (name === 'matches' || name === 'like') {
     const lit = node.args[1];
     if (lit.type !== 'str') throw new ExprError(lit.pos, `函数${node.name}的第2个参数应为写在引号中的模式`);

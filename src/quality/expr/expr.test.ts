@@ -17,7 +17,7 @@ function household(): RosterPerson[] {
     person({ name: '王芳', birth: '1952-03-01', sexOf: '女', relation: '配偶', moveDate: '2008-01-01', category: '原迁人口' }),
     person({ name: '李强', birth: '1980-08-08', sexOf: '男', relation: '子', status: '已核减', removalDate: '2020-01-01', removalReason: '迁出', supportEnd: '' }),
   ];
-  hh.forEach((p, i) => (p.index = i));
+  hh.forEach((p, i) => { p.index = i; });
   return hh;
 }
 function evalOn(expr: string, who = 0): boolean {

@@ -11,18 +11,6 @@ import type { Tables } from './tables.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
-/**
- * A handle from code not yet typed by `Tables` (issue 9 types one capability at a time; a
- * Kysely<any> is not assignable to Kysely<Tables>). The shared entry points every capability
- * calls — appendAudit, the jobs, the auth face — take `SharedDb` until the last caller is
- * typed; then these two types go and they take Kysely<Tables>.
- */
-// biome-ignore lint/suspicious/noExplicitAny: the documented adapter: untyped callers during the move
-export type UntypedKysely = Kysely<any>;
-export type SharedDb = Kysely<Tables> | UntypedKysely;
-/** The handle as what it is: a connection to the schema of tables.ts. */
-export const typedDb = (db: SharedDb): Kysely<Tables> => db as Kysely<Tables>;
-
 export interface Database {
   engine: Engine;
   /** typed by every table (tables.ts, generated from the migrations) */

@@ -2,7 +2,7 @@
 // GB18030/GBK or UTF-16, and XLSX (first worksheet). Streams rows, so memory does not grow
 // with the file. Header names are matched after trimming half- and full-width spaces.
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import type ExcelJS from 'exceljs'; // loaded when an XLSX is opened: importing it costs 0.6 s CPU, which CSV-only commands need not pay
@@ -60,7 +60,7 @@ export function detectEncoding(sample: Buffer): { encoding: TextEncoding; bom: n
 /** The first `n` bytes of a file (or buffer), to detect its kind and encoding. */
 export async function readHead(source: TableSource, n: number): Promise<Buffer> {
   if (Buffer.isBuffer(source)) return source.subarray(0, n);
-  let fh;
+  let fh: FileHandle | undefined;
   try {
     fh = await open(source, 'r');
   } catch (e) {
