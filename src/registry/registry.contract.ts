@@ -134,13 +134,18 @@ export const HouseholdPageResponse = z.object({
 });
 export type HouseholdPageView = z.infer<typeof HouseholdPageResponse>;
 // four fixed levels (county → township → village → group): no recursive schema in the OpenAPI document
-const regionNode = <C extends z.ZodType>(level: readonly [string, ...string[]], children: C) => z.object({
-  code: z.string(), level: z.enum(level), name: z.string(), active: z.number(), removed: z.number(), children,
+const regionNode = <L extends RegionNodeView['level'], C extends z.ZodType>(level: L, children: C) => z.object({
+  code: z.string(), level: z.literal(level), name: z.string(), active: z.number(), removed: z.number(), children,
 });
-const GroupNode = regionNode(['group'], z.array(z.never()));
-const VillageNode = regionNode(['village'], z.array(GroupNode));
-const TownshipNode = regionNode(['township'], z.array(VillageNode));
-export const RegionTreeResponse = regionNode(['county'], z.array(TownshipNode));
+const GroupNode = regionNode('group', z.array(z.never()));
+const VillageNode = regionNode('village', z.array(GroupNode));
+const TownshipNode = regionNode('township', z.array(VillageNode));
+export const RegionTreeResponse = regionNode('county', z.array(TownshipNode));
+/** One node of the region tree at any level, as the tree pages walk it. */
+export interface RegionNodeView { code: string; level: 'county' | 'township' | 'village' | 'group'; name: string; active: number; removed: number; children: RegionNodeView[] }
+// the fixed-depth answer is a tree of RegionNodeView: checked when this file compiles
+const _treeIsRegionNode: (t: z.infer<typeof RegionTreeResponse>) => RegionNodeView = (t) => t;
+void _treeIsRegionNode;
 export const FiguresResponse = z.object({
   regionCode: z.string(), year: z.number(), households: z.number(), persons: z.number(), active: z.number(), removed: z.number(),
   removedThisYear: z.number(), pendingAdjustments: z.number(),

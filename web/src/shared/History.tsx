@@ -2,7 +2,7 @@
 // history items: applied changes from the audit log, and adjustments not yet applied).
 import { Timeline, Typography, Empty, Tag } from 'antd';
 import { Link } from 'react-router-dom';
-import type { HistoryEntry } from './types.ts';
+import type { HistoryItemView as HistoryEntry } from '../../../src/registry/registry.contract.ts';
 import { formatDateTime } from './format.ts';
 
 export function HistoryTimeline({ entries }: { entries: HistoryEntry[] | undefined }) {

@@ -5,7 +5,7 @@ import { Tree, Skeleton, Empty, Input } from 'antd';
 import type { TreeDataNode } from 'antd';
 import { useState } from 'react';
 import { useRegionTree } from './layout.tsx';
-import type { RegionNode } from './types.ts';
+import type { RegionNodeView as RegionNode } from '../../../src/registry/registry.contract.ts';
 
 function toData(nodes: RegionNode[], filter: string): TreeDataNode[] {
   const out: TreeDataNode[] = [];

@@ -129,24 +129,6 @@ export const api = {
 };
 
 /**
- * The untyped calls the pages used before the contracts: each feature moves to `api` with
- * its contract's schemas; test/architecture.test.ts lists the files still using this.
- */
-export const legacyApi = {
-  get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>(path, { query, signal }),
-  post: <T>(path: string, body?: unknown) => request<T>(path, { method: 'POST', body: body ?? {} }),
-  put: <T>(path: string, body?: unknown) => request<T>(path, { method: 'PUT', body: body ?? {} }),
-  patch: <T>(path: string, body?: unknown) => request<T>(path, { method: 'PATCH', body: body ?? {} }),
-  del: <T>(path: string) => request<T>(path, { method: 'DELETE' }),
-  upload: <T>(path: string, files: Record<string, Blob | File>, fields: Record<string, string> = {}) => {
-    const fd = new FormData();
-    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
-    for (const [k, f] of Object.entries(files)) fd.append(k, f, (f as File).name ?? k);
-    return request<T>(path, { method: 'POST', body: fd });
-  },
-};
-
-/**
  * Download a file the server makes (xlsx / csv exports, problem lists, the bank file — a POST):
  * fetched so that errors show as messages instead of a JSON page, then saved under the
  * server's file name. Answers the row count the server sends along, if any.

@@ -7,8 +7,8 @@ import type { MenuProps } from 'antd';
 import { LogoutOutlined, KeyOutlined, UserOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { useAuth, FullPageSpin } from './auth.tsx';
-import { legacyApi } from './api.ts';
-import type { RegionNode } from './types.ts';
+import { api } from './api.ts';
+import { RegionTreeResponse, type RegionNodeView as RegionNode } from '../../../src/registry/registry.contract.ts';
 import { ROLE_NAMES } from '../../../src/auth/auth.contract.ts';
 import { MENU_GROUPS, type AppPage } from './pages.ts';
 import { useNavigate } from 'react-router-dom';
@@ -19,7 +19,7 @@ export function useRegionTree(enabled = true) {
   return useQuery({
     queryKey: ['registry', 'regions', 'tree'],
     // one root: the county, cut by the server to what the user may see
-    queryFn: ({ signal }) => legacyApi.get<RegionNode>('/registry/regions/tree', undefined, signal),
+    queryFn: ({ signal }) => api.get(RegionTreeResponse, '/registry/regions/tree', undefined, signal),
     select: (root): RegionNode[] => [root],
     staleTime: 5 * 60_000,
     enabled,

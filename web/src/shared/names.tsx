@@ -4,10 +4,10 @@ import { useMemo } from 'react';
 import { Link } from 'react-router-dom';
 import { Tooltip } from 'antd';
 import { useQuery } from '@tanstack/react-query';
-import { legacyApi } from './api.ts';
+import { api } from './api.ts';
 import { useAuth } from './auth.tsx';
 import { useRegionTree } from './layout.tsx';
-import type { PersonDetail, RegionNode } from './types.ts';
+import { PersonPageResponse, type RegionNodeView as RegionNode } from '../../../src/registry/registry.contract.ts';
 
 export interface RegionInfo { code: string; name: string; level: RegionNode['level']; parent: string | null; township: string }
 
@@ -49,7 +49,7 @@ export function PersonLink({ id, name }: { id: number; name?: string }) {
   const { can } = useAuth();
   const q = useQuery({
     queryKey: ['registry', 'person', id],
-    queryFn: ({ signal }) => legacyApi.get<PersonDetail>(`/registry/persons/${id}`, undefined, signal),
+    queryFn: ({ signal }) => api.get(PersonPageResponse, `/registry/persons/${id}`, undefined, signal),
     enabled: !name && can('registry.read'),
     staleTime: 60_000,
     meta: { silent: true },

@@ -1,7 +1,7 @@
 // Small pieces used on many pages: status tags, the page title bar, labels of adjustment kinds.
 import type { ReactNode } from 'react';
 import { Tag, Typography, Space } from 'antd';
-import type { AdjustmentKind, AdjustmentStatus } from './types.ts';
+import type { AdjustmentKind, AdjustmentStatus } from '../../../src/registry/registry.contract.ts';
 
 export function PersonStatusTag({ status }: { status: string }) {
   return <Tag color={status === '正常' ? 'green' : 'default'}>{status}</Tag>;

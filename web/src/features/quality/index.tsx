@@ -9,3 +9,4 @@ export const pages: AppPage[] = [
   { path: '/quality', component: Quality, label: '数据清洗', icon: <ClearOutlined />, permission: 'quality.work', group: 'money' },
 ];
 export { ImportPrecheck } from './components/ImportPrecheck.tsx';
+export { qualityApi } from './api.ts';

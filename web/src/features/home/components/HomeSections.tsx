@@ -2,22 +2,16 @@
 import { Alert, Card, Col, Row, Skeleton, Space, Statistic, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { legacyApi } from '../../../shared/api.ts';
+import { casesApi } from '../../cases/index.tsx';
+import { subsidyApi } from '../../subsidy/index.tsx';
+import { qualityApi } from '../../quality/index.tsx';
 import { useAuth } from '../../../shared/auth.tsx';
 import { formatCount, formatWanYuan, formatYuan } from '../../../shared/format.ts';
-
-interface Dashboard {
-  year: number;
-  paid: { persons: number; paidFen: number; successLines: number; failedLines: number; successRate: number | null };
-  overPayment: { cases: number; foundFen: number; confirmedFen: number; pendingCases: number };
-  recovery: { dueFen: number; recoveredFen: number; rate: number | null };
-}
-interface RollRow { id: number; batchNo: string; status: string; period: string; totalFen: number }
 
 const pct = (r: number | null | undefined) => (r === null || r === undefined ? '—' : `${(r * 100).toFixed(1)}%`);
 
 export function MoneyCards() {
-  const d = useQuery({ queryKey: ['subsidy', 'dashboard'], queryFn: ({ signal }) => legacyApi.get<Dashboard>('/subsidy/dashboard', undefined, signal) });
+  const d = useQuery({ queryKey: ['subsidy', 'dashboard'], queryFn: ({ signal }) => casesApi.dashboard(undefined, signal) });
   const x = d.data;
   const cards = [
     { title: `${x?.year ?? ''}年已发放`, value: x ? formatWanYuan(x.paid.paidFen) : '', sub: x ? `${formatCount(x.paid.persons)} 人` : '', link: '/subsidy' },
@@ -50,15 +44,15 @@ export function MoneyCards() {
 export function Alerts({ pendingAdjustments }: { pendingAdjustments: number | undefined }) {
   const { can } = useAuth();
   const rolls = useQuery({ queryKey: ['subsidy', 'payrolls'], enabled: can('subsidy.read'),
-    queryFn: ({ signal }) => legacyApi.get<{ payrolls: RollRow[] }>('/subsidy/payrolls', undefined, signal) });
+    queryFn: ({ signal }) => subsidyApi.payrolls(signal) });
   const openCases = useQuery({ queryKey: ['cases', 'open-count'], enabled: can('subsidy.read'),
-    queryFn: ({ signal }) => legacyApi.get<{ total: number }>('/cases', { status: '待核实', pageSize: 1 }, signal) });
+    queryFn: ({ signal }) => casesApi.cases({ status: '待核实', pageSize: 1 }, signal) });
   const overdue = useQuery({ queryKey: ['cases', 'overdue-count'], enabled: can('subsidy.read'),
-    queryFn: ({ signal }) => legacyApi.get<{ total: number }>('/cases', { status: '待核实', olderThanDays: 30, pageSize: 1 }, signal) });
+    queryFn: ({ signal }) => casesApi.cases({ status: '待核实', olderThanDays: 30, pageSize: 1 }, signal) });
   const errors = useQuery({ queryKey: ['quality', 'open-errors'], enabled: can('quality.work'),
-    queryFn: ({ signal }) => legacyApi.get<{ total: number }>('/quality/problems', { status: '未处理', severity: '错误', pageSize: 1 }, signal) });
+    queryFn: ({ signal }) => qualityApi.problems({ status: '未处理', severity: '错误', pageSize: 1 }, signal) });
   const hints = useQuery({ queryKey: ['quality', 'open-hints'], enabled: can('quality.work'),
-    queryFn: ({ signal }) => legacyApi.get<{ total: number }>('/quality/problems', { status: '未处理', severity: '提示', pageSize: 1 }, signal) });
+    queryFn: ({ signal }) => qualityApi.problems({ status: '未处理', severity: '提示', pageSize: 1 }, signal) });
 
   const drafts = (rolls.data?.payrolls ?? []).filter((r) => r.status === 'draft');
   const exported = (rolls.data?.payrolls ?? []).filter((r) => r.status === 'exported');

@@ -5,11 +5,11 @@ import { useMemo } from 'react';
 import { Card, Col, Row, Statistic, Empty, Skeleton, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { legacyApi } from '../../../shared/api.ts';
+import { api } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { useRegionTree } from '../../../shared/layout.tsx';
 import { Chart, type ChartOption } from '../../../shared/Chart.tsx';
-import type { Figures, RegionNode } from '../../../shared/types.ts';
+import { FiguresResponse, type RegionNodeView as RegionNode } from '../../../../../src/registry/registry.contract.ts';
 import { formatCount } from '../../../shared/format.ts';
 import { Alerts, MoneyCards } from '../components/HomeSections.tsx';
 
@@ -25,7 +25,7 @@ export default function HomePage() {
   const { me, can } = useAuth();
   const figures = useQuery({
     queryKey: ['registry', 'figures'],
-    queryFn: ({ signal }) => legacyApi.get<Figures>('/registry/figures', undefined, signal),
+    queryFn: ({ signal }) => api.get(FiguresResponse, '/registry/figures', undefined, signal),
     enabled: can('registry.read'),
   });
   const tree = useRegionTree(can('registry.read'));

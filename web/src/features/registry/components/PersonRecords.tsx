@@ -3,22 +3,22 @@
 import { Card, Empty, Table, Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { api, legacyApi } from '../../../shared/api.ts';
+import { api } from '../../../shared/api.ts';
+import { subsidyApi, type PersonPayment } from '../../subsidy/index.tsx';
+import { casesApi, type Case } from '../../cases/index.tsx';
 import { ProblemList } from '../../../../../src/quality/quality.contract.ts';
 import { useAuth } from '../../../shared/auth.tsx';
 import { formatDate, formatYuan } from '../../../shared/format.ts';
 
-interface Payment { payrollId: number; batchNo: string; kindName: string; period: string; months: number; amountFen: number; accountNo: string; resultName: string; result: string; resultReason: string; paidDate: string | null }
-interface PersonCase { id: number; label: string; periods: string[]; overFen: number; underFen: number; status: string; verdict: string | null; explanation: string; adjustmentId: number | null }
 
 const RESULT_COLORS: Record<string, string> = { pending: 'default', success: 'success', failure: 'error' };
 
 export function PersonRecords({ personId, householdNo }: { personId: number; householdNo: string }) {
   const { can } = useAuth();
   const pays = useQuery({ queryKey: ['subsidy', 'person', personId], enabled: can('subsidy.read'),
-    queryFn: ({ signal }) => legacyApi.get<{ payments: Payment[] }>(`/subsidy/persons/${personId}/payments`, undefined, signal) });
+    queryFn: ({ signal }) => subsidyApi.personPayments(personId, signal) });
   const cases = useQuery({ queryKey: ['cases', 'person', personId], enabled: can('subsidy.read'),
-    queryFn: ({ signal }) => legacyApi.get<{ cases: PersonCase[] }>(`/cases/persons/${personId}`, undefined, signal) });
+    queryFn: ({ signal }) => casesApi.personCases(personId, signal) });
   const problems = useQuery({ queryKey: ['quality', 'problems', 'household', householdNo], enabled: can('quality.work'),
     queryFn: ({ signal }) => api.get(ProblemList, '/quality/problems', { householdNo, status: '未处理', pageSize: 200 }, signal) });
   const mine = (problems.data?.items ?? []).filter((x) => x.personId === personId);
@@ -26,7 +26,7 @@ export function PersonRecords({ personId, householdNo }: { personId: number; hou
     <>
       {can('subsidy.read') && (
         <Card title="发放记录" size="small" style={{ marginBottom: 16 }} data-testid="person-payments">
-          <Table<Payment> size="small" rowKey={(r) => `${r.payrollId}-${r.period}`} loading={pays.isLoading} dataSource={pays.data?.payments ?? []} pagination={false}
+          <Table<PersonPayment> size="small" rowKey={(r) => `${r.payrollId}-${r.period}`} loading={pays.isLoading} dataSource={pays.data?.payments ?? []} pagination={false}
             locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="没有发放记录" /> }}
             columns={[
               { title: '期间', dataIndex: 'period', width: 80 },
@@ -40,7 +40,7 @@ export function PersonRecords({ personId, householdNo }: { personId: number; hou
       )}
       {can('subsidy.read') && (cases.data?.cases.length ?? 0) > 0 && (
         <Card title="交叉核对问题" size="small" style={{ marginBottom: 16 }} data-testid="person-cases">
-          <Table<PersonCase> size="small" rowKey="id" dataSource={cases.data?.cases ?? []} pagination={false}
+          <Table<Case> size="small" rowKey="id" dataSource={cases.data?.cases ?? []} pagination={false}
             expandable={{ expandedRowRender: (c) => c.explanation }}
             columns={[
               { title: '问题', dataIndex: 'label' },
