@@ -8,6 +8,7 @@ const clean = <T extends Record<string, unknown>>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '')) as Partial<T>;
 
 /** Turns the form's values into the request body of POST /api/registry/adjustments. */
+// biome-ignore lint/suspicious/noExplicitAny: antd Form hands over its values untyped; toRequest shapes them and the server's schema checks them
 export function toRequest(kind: AdjustmentKind, v: Record<string, any>): Record<string, unknown> {
   const common = { reason: v.reason ?? '', effectiveDate: d(v.effectiveDate), remarks: v.remarks ?? '', evidenceNote: v.evidenceNote ?? '' };
   switch (kind) {
@@ -15,6 +16,7 @@ export function toRequest(kind: AdjustmentKind, v: Record<string, any>): Record<
     case 'add': return {
       kind, householdNo: v.householdNo?.trim(), ...common,
       newHousehold: v.isNewHousehold ? { villageCode: v.villageCode, groupName: v.groupName ?? '' } : null,
+      // biome-ignore lint/suspicious/noExplicitAny: antd Form hands over its values untyped; toRequest shapes them and the server's schema checks them
       persons: (v.persons ?? []).map((p: Record<string, any>) => ({
         ...clean({ name: p.name, idNumber: p.idNumber, relation: p.relation, category: p.category, phone: p.phone, reservoir: p.reservoir }),
         supportStart: d(p.supportStart), moveDate: d(p.moveDate),

@@ -53,6 +53,7 @@ export function AdjustmentForm({ initialKind, personId, householdNo, onDone }: {
   // Enter in a field submits the form: one request at a time, whatever is pressed while it runs
   const sending = useRef(false);
   const submit = useMutation({
+    // biome-ignore lint/suspicious/noExplicitAny: antd Form hands over its values untyped; toRequest shapes them and the server's schema checks them
     mutationFn: async (values: Record<string, any>) => {
       const r = await registryApi.createAdjustment(toRequest(kind, values));
       const a = r.adjustment;

@@ -12,7 +12,7 @@ type RegionNode = NonNullable<ReturnType<typeof useRegionTree>['data']>[number];
 const personLabel = (p: PersonListItemView) => `${p.name}　${p.idNumber}　户${p.householdNo}　${p.townshipName}${p.villageName}${p.status === '正常' ? '' : '（已核减）'}`;
 
 /** Select persons by typing a name, ID or its last digits. `value` is person ids. */
-export function PersonPicker(props: { value?: number[] | number; onChange?: (v: any) => void; multiple?: boolean; initial?: PersonListItemView[]; onlyActive?: boolean; 'data-testid'?: string }) {
+export function PersonPicker(props: { value?: number[] | number; onChange?: (v: number | number[]) => void; multiple?: boolean; initial?: PersonListItemView[]; onlyActive?: boolean; 'data-testid'?: string }) {
   const [text, setText] = useState('');
   const q = useDebounced(text.trim(), 300);
   const found = useQuery({
@@ -32,7 +32,7 @@ export function PersonPicker(props: { value?: number[] | number; onChange?: (v: 
     <Select
       mode={props.multiple ? 'multiple' : undefined}
       showSearch={{ filterOption: false, onSearch: setText }}
-      value={props.value as any}
+      value={props.value}
       onChange={(v) => {
         const ids = Array.isArray(v) ? v : [v];
         setKnown((old) => { const m = new Map(old); for (const p of found.data?.items ?? []) if (ids.includes(p.id)) m.set(p.id, p); return m; });
@@ -59,12 +59,12 @@ export function useHousehold(no: string | undefined) {
 }
 
 /** Select members of a household (loaded by its number). */
-export function MemberPicker({ householdNo, value, onChange, multiple }: { householdNo?: string; value?: number | number[]; onChange?: (v: any) => void; multiple?: boolean }) {
+export function MemberPicker({ householdNo, value, onChange, multiple }: { householdNo?: string; value?: number | number[]; onChange?: (v: number | number[]) => void; multiple?: boolean }) {
   const h = useHousehold(householdNo);
   return (
     <Select
       mode={multiple ? 'multiple' : undefined}
-      value={value as any}
+      value={value}
       onChange={onChange}
       placeholder={h.data ? '选择家庭成员' : '先填写户编号'}
       options={(h.data?.members ?? []).map((m) => ({ value: m.id, label: `${m.name}（${m.relation}${m.status === '正常' ? '' : '，已核减'}）` }))}

@@ -45,8 +45,8 @@ export function opText(op: PlanOpView): ReactNode {
 export function PlanView({ plan, title = '审批通过后将写入花名册的变更' }: { plan: AdjustmentPlanView; title?: string }) {
   return (
     <div style={{ marginTop: 12 }} data-testid="plan">
-      {plan.errors.map((e, i) => <Alert key={'e' + i} type="error" showIcon title={e} style={{ marginBottom: 4 }} data-testid="plan-error" />)}
-      {plan.warnings.map((w, i) => <Alert key={'w' + i} type="warning" showIcon title={w} style={{ marginBottom: 4 }} />)}
+      {plan.errors.map((e) => <Alert key={`e-${e}`} type="error" showIcon title={e} style={{ marginBottom: 4 }} data-testid="plan-error" />)}
+      {plan.warnings.map((w) => <Alert key={`w-${w}`} type="warning" showIcon title={w} style={{ marginBottom: 4 }} />)}
       {plan.ops.length > 0 && (
         <Card size="small" title={title} style={{ marginTop: 8 }}>
           <List size="small" dataSource={plan.ops} renderItem={(op) => <List.Item>{opText(op)}</List.Item>} />

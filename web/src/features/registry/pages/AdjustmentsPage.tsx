@@ -36,7 +36,7 @@ function AdjustmentTable({ mode, onOpen }: { mode: ListMode; onOpen: (id: number
   });
   const rows = mine ? (list.data?.items ?? []).filter((a) => a.enteredBy === me?.user.id) : list.data?.items ?? [];
   const columns: TableColumnsType<AdjustmentItemView> = [
-    { title: '编号', dataIndex: 'id', width: 70, render: (id: number) => <a onClick={() => onOpen(id)}>#{id}</a> },
+    { title: '编号', dataIndex: 'id', width: 70, render: (id: number) => <Typography.Link onClick={() => onOpen(id)}>#{id}</Typography.Link> },
     { title: '类型', dataIndex: 'kind', width: 90, render: (k: AdjustmentKind) => <Tag>{KIND_NAMES[k] ?? k}</Tag> },
     { title: '内容', dataIndex: 'summary' },
     { title: '原因', dataIndex: 'reason', width: 110 },
@@ -128,11 +128,11 @@ function AdjustmentDrawer({ id, onClose }: { id: number | null; onClose: () => v
             {a.decidedAt && <Descriptions.Item label={a.status === 'pending' ? '上次审批（退回）' : '审批'}>{a.decidedByName || a.decidedBy} · {formatDateTime(a.decidedAt)}</Descriptions.Item>}
             {a.decisionNote && <Descriptions.Item label={a.status === 'pending' ? '上次审批意见' : '审批意见'}>{a.decisionNote}</Descriptions.Item>}
           </Descriptions>
-          {a.warnings.map((w, i) => <Alert key={'aw' + i} type="warning" showIcon title={w} style={{ marginTop: 8 }} />)}
+          {a.warnings.map((w) => <Alert key={`aw-${w}`} type="warning" showIcon title={w} style={{ marginTop: 8 }} />)}
           {plan && <PlanView plan={plan} />}
           <Card size="small" title="佐证材料" style={{ marginTop: 12 }}>
             {files.length ? files.map((f) => (
-              <div key={f.id}><a onClick={() => download(`/registry/adjustments/${a.id}/files/${f.id}`, undefined, f.filename).catch((e) => notify.error(errorMessage(e)))}>{f.filename}</a>
+              <div key={f.id}><Typography.Link onClick={() => download(`/registry/adjustments/${a.id}/files/${f.id}`, undefined, f.filename).catch((e) => notify.error(errorMessage(e)))}>{f.filename}</Typography.Link>
                 <Typography.Text type="secondary"> （{Math.ceil(f.size / 1024)} KB）</Typography.Text></div>
             )) : <Typography.Text type="secondary">无上传文件</Typography.Text>}
           </Card>

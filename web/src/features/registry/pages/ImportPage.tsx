@@ -33,7 +33,7 @@ const rowColumns: TableColumnsType<ImportPreviewRow> = [
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '（空）' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const changedColumns: TableColumnsType<ImportPreviewRow> = [
   ...rowColumns.slice(0, 4),
-  { title: '变更内容', dataIndex: 'changes', render: (v: ImportPreviewRow['changes']) => (v ?? []).map((c, i) => <div key={i}>{c.label || c.field}：{show(c.before)} → {show(c.after)}</div>) },
+  { title: '变更内容', dataIndex: 'changes', render: (v: ImportPreviewRow['changes']) => (v ?? []).map((c) => <div key={c.field}>{c.label || c.field}：{show(c.before)} → {show(c.after)}</div>) },
 ];
 
 const SEVERITY_COLORS: Record<ImportProblem['severity'], string> = { rejected: 'red', corrected: 'orange', error: 'volcano', warning: 'blue' };
@@ -107,8 +107,8 @@ export default function ImportPage() {
       void qc.invalidateQueries({ queryKey: ['registry'] });
       notify.success('花名册已导入');
     } else setStage('preview');
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [jobId, jobStatus]);
+    // runs once per finished job: handling it clears jobId, and the guard above returns
+  }, [jobId, j, jobStatus, stage, qc]);
 
   function reset() {
     setStage('upload'); setFile(null); setImportId(null); setJobId(null); setError(null);
@@ -160,7 +160,7 @@ export default function ImportPage() {
               <Col xs={8} md={4}><Statistic title="拒绝" value={counts.rejected} styles={{ content: { color: counts.rejected ? '#cf1322' : undefined } }} /></Col>
               <Col xs={8} md={4}><Statistic title="已自动更正" value={counts.corrected} /></Col>
             </Row>
-            {v?.warnings.map((w, i) => <Alert key={i} type="warning" showIcon title={w} style={{ marginBottom: 8 }} />)}
+            {v?.warnings.map((w) => <Alert key={w} type="warning" showIcon title={w} style={{ marginBottom: 8 }} />)}
             {counts.notInFile > 0 && <Alert type="info" showIcon style={{ marginBottom: 8 }} title={`花名册中有 ${formatCount(counts.notInFile)} 人不在此文件中：导入不会删除或核减他们，减员请走“动态调整”。`} />}
             {counts.added + counts.changed === 0 && <Alert type="info" showIcon title="文件与花名册一致，导入不会改变任何数据。" style={{ marginBottom: 8 }} />}
             <Tabs

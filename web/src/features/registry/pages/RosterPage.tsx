@@ -59,9 +59,9 @@ export default function RosterPage() {
     setParams(next, { replace: true });
   };
   // the debounced search text goes into the address (so back / reload keep it) and resets paging
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new search text writes the address; a changed address (back, reload) must not be overwritten by the old text
   useEffect(() => {
     if ((params.get('q') ?? '') !== q) set({ q, page: null });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [q]);
 
   const filters = { q, status, ...regionFilter(region) };
