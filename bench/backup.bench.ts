@@ -9,7 +9,10 @@ import { createTestDatabase, testEngines, type TestDatabase } from '../src/share
 import { appendAudit } from '../src/shared/audit.ts';
 import { backupDatabase, restoreDatabase } from '../src/system/backup.ts';
 
-const arg = (name: string, dflt: number) => { const a = process.argv.find((x) => x.startsWith(`--${name}=`)); return a ? Number(a.split('=')[1]) : dflt; };
+const arg = (name: string, dflt: number) => {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  return a ? Number(a.split('=')[1]) : dflt;
+};
 const PERSONS = arg('persons', 100_000);
 const C = '430582';
 
@@ -28,8 +31,20 @@ async function fill(t: TestDatabase) {
   await sql`INSERT INTO accounts (county_code, person_id, account_no, bank_name, holder_name)
     SELECT county_code, id, '621700' || lpad(id::text, 13, '0'), '农商银行', name FROM persons`.execute(t.db);
   for (let i = 0; i < 20; i++) {
-    await t.db.transaction().execute((trx) => appendAudit(trx, { userId: null, username: 'bench' },
-      Array.from({ length: 500 }, (_, k) => ({ action: 'person.update', entityType: 'person', entityId: i * 500 + k, countyCode: C, before: { phone: '1' }, after: { phone: '2' } }))));
+    await t.db.transaction().execute((trx) =>
+      appendAudit(
+        trx,
+        { userId: null, username: 'bench' },
+        Array.from({ length: 500 }, (_, k) => ({
+          action: 'person.update',
+          entityType: 'person',
+          entityId: i * 500 + k,
+          countyCode: C,
+          before: { phone: '1' },
+          after: { phone: '2' },
+        })),
+      ),
+    );
   }
 }
 
@@ -51,9 +66,17 @@ try {
         try {
           t0 = Date.now();
           const r = await restoreDatabase(dst, file);
-          console.log(`${engine} → ${target}: restore ${((Date.now() - t0) / 1000).toFixed(1)} s (含审计链校验 ${r.audit.entries} 条, ${r.audit.ok ? '通过' : '失败'})`);
-        } finally { await dst.drop(); }
+          console.log(
+            `${engine} → ${target}: restore ${((Date.now() - t0) / 1000).toFixed(1)} s (含审计链校验 ${r.audit.entries} 条, ${r.audit.ok ? '通过' : '失败'})`,
+          );
+        } finally {
+          await dst.drop();
+        }
       }
-    } finally { await src.drop(); }
+    } finally {
+      await src.drop();
+    }
   }
-} finally { rmSync(dir, { recursive: true, force: true }); }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

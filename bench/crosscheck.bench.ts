@@ -28,28 +28,51 @@ const arg = (name: string) => {
 const self = fileURLToPath(import.meta.url);
 
 function filesIn(dir: string): CountyFiles {
-  return { roster: join(dir, 'roster.csv'), payments: join(dir, 'payments.csv'), deaths: join(dir, 'deaths.csv'), hukou: join(dir, 'hukou.csv'), truth: join(dir, 'truth.csv') };
+  return {
+    roster: join(dir, 'roster.csv'),
+    payments: join(dir, 'payments.csv'),
+    deaths: join(dir, 'deaths.csv'),
+    hukou: join(dir, 'hukou.csv'),
+    truth: join(dir, 'truth.csv'),
+  };
 }
 
 async function child(kind: string, dir: string) {
   const files = filesIn(dir);
   const t0 = performance.now();
   const c0 = process.cpuUsage();
-  let counts: Record<string, number>, over: number, under: number, problems = 0;
+  let counts: Record<string, number>,
+    over: number,
+    under: number,
+    problems = 0;
   if (kind === 'engine') {
-    const r = await runCrosscheckFiles(files, { report: () => { problems++; }, checkDate: '2025-01-01' });
-    counts = r.summary.counts; over = r.summary.overFen; under = r.summary.underFen;
+    const r = await runCrosscheckFiles(files, {
+      report: () => {
+        problems++;
+      },
+      checkDate: '2025-01-01',
+    });
+    counts = r.summary.counts;
+    over = r.summary.overFen;
+    under = r.summary.underFen;
   } else {
     const r = await duckdbCrosscheck(files);
-    counts = r.counts; over = r.overFen; under = r.underFen;
+    counts = r.counts;
+    over = r.overFen;
+    under = r.underFen;
   }
   const ms = performance.now() - t0;
   const c = process.cpuUsage(c0);
-  process.stdout.write(JSON.stringify({ ms, cpuMs: (c.user + c.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, counts, over, under, problems }));
+  process.stdout.write(
+    JSON.stringify({ ms, cpuMs: (c.user + c.system) / 1000, maxRssMb: process.resourceUsage().maxRSS / 1024, counts, over, under, problems }),
+  );
 }
 
 function runChild(kind: string, dir: string) {
-  const r = spawnSync(process.execPath, ['--max-old-space-size=6144', '--max-semi-space-size=64', '--import', 'tsx', self, '--child', kind, dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, ['--max-old-space-size=6144', '--max-semi-space-size=64', '--import', 'tsx', self, '--child', kind, dir], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) throw new Error(`${kind} 失败：${r.stderr}`);
   return JSON.parse(r.stdout) as { ms: number; cpuMs: number; maxRssMb: number; counts: Record<string, number>; over: number; under: number; problems: number };
 }
@@ -71,14 +94,22 @@ async function main() {
   }
   const s = JSON.parse(readFileSync(marker, 'utf8'));
   const files = filesIn(dir);
-  console.log(`机器负载：${loadavg().map((x) => x.toFixed(1)).join(' / ')}（${cpus().length}核，与他人共用，数字可能偏慢）`);
+  console.log(
+    `机器负载：${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ')}（${cpus().length}核，与他人共用，数字可能偏慢）`,
+  );
   const rows = s.rosterRows + s.paymentRows + s.deathRows + s.hukouRows;
   const mb = ['roster', 'payments', 'deaths', 'hukou'].reduce((a, k) => a + statSync((files as unknown as Record<string, string>)[k]).size, 0) / 1048576;
-  console.log(`规模 ${scale}：花名册${s.rosterRows}行，发放明细${s.paymentRows}行，死亡名单${s.deathRows}行，户籍库${s.hukouRows}行；共${rows}行，${mb.toFixed(0)} MB`);
+  console.log(
+    `规模 ${scale}：花名册${s.rosterRows}行，发放明细${s.paymentRows}行，死亡名单${s.deathRows}行，户籍库${s.hukouRows}行；共${rows}行，${mb.toFixed(0)} MB`,
+  );
 
   const e = args.includes('--skip-engine') ? null : runChild('engine', dir);
   if (e) {
-    console.log(`本引擎（文件模式）：${(e.ms / 1000).toFixed(2)} 秒（CPU ${(e.cpuMs / 1000).toFixed(2)} 秒），峰值内存 ${e.maxRssMb.toFixed(0)} MB，${Math.round(rows / (e.ms / 1000)).toLocaleString('en-US')} 行/秒`);
+    console.log(
+      `本引擎（文件模式）：${(e.ms / 1000).toFixed(2)} 秒（CPU ${(e.cpuMs / 1000).toFixed(2)} 秒），峰值内存 ${e.maxRssMb.toFixed(0)} MB，${Math.round(rows / (e.ms / 1000)).toLocaleString('en-US')} 行/秒`,
+    );
     console.log(`  结果：${JSON.stringify(e.counts)}，多发 ${e.over / 100} 元，少发 ${e.under / 100} 元，读取问题 ${e.problems} 行`);
   }
   console.log(`  预置真值：${JSON.stringify(s.truth.byCode)}，多发 ${s.truth.overFen / 100} 元，少发 ${s.truth.underFen / 100} 元`);
@@ -87,7 +118,12 @@ async function main() {
   console.log(`DuckDB（同样的连接与判定）：${(d.ms / 1000).toFixed(2)} 秒（CPU ${(d.cpuMs / 1000).toFixed(2)} 秒），峰值内存 ${d.maxRssMb.toFixed(0)} MB`);
   console.log(`  结果：${JSON.stringify(d.counts)}，多发 ${d.over / 100} 元，少发 ${d.under / 100} 元`);
   if (!e) return;
-  const nz = (c: Record<string, number>) => JSON.stringify(Object.entries(c).filter(([, n]) => n > 0).sort());
+  const nz = (c: Record<string, number>) =>
+    JSON.stringify(
+      Object.entries(c)
+        .filter(([, n]) => n > 0)
+        .sort(),
+    );
   const same = nz(d.counts) === nz(e.counts) && d.over === e.over && d.under === e.under;
   console.log(`  与本引擎结果${same ? '一致' : '不一致'}`);
   console.log(`耗时比（本引擎 / DuckDB）：${(e.ms / d.ms).toFixed(2)}（CPU 时间比 ${(e.cpuMs / d.cpuMs).toFixed(2)}）`);

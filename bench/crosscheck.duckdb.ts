@@ -11,9 +11,13 @@ export async function duckdbCrosscheck(files: CountyFiles, checkDate = '2025-01-
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   const run = (sql: string) => db.run(sql);
-  await run(`CREATE MACRO cd(s17) AS substr('10X98765432', 1 + (list_sum(list_transform(range(17), i -> (ascii(substr(s17, i + 1, 1)) - 48) * [7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2][i + 1])) % 11)::INT, 1)`);
+  await run(
+    `CREATE MACRO cd(s17) AS substr('10X98765432', 1 + (list_sum(list_transform(range(17), i -> (ascii(substr(s17, i + 1, 1)) - 48) * [7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2][i + 1])) % 11)::INT, 1)`,
+  );
   await run(`CREATE MACRO id15(t) AS substr(t, 1, 6) || '19' || substr(t, 7)`);
-  await run(`CREATE MACRO norm_id(raw) AS (CASE WHEN regexp_full_match(trim(raw), '\\d{15}') THEN id15(trim(raw)) || cd(id15(trim(raw))) ELSE upper(trim(raw)) END)`);
+  await run(
+    `CREATE MACRO norm_id(raw) AS (CASE WHEN regexp_full_match(trim(raw), '\\d{15}') THEN id15(trim(raw)) || cd(id15(trim(raw))) ELSE upper(trim(raw)) END)`,
+  );
   await run(`CREATE MACRO d(x) AS try_cast(nullif(trim(x), '') AS DATE)`);
   await run(`CREATE TABLE r AS SELECT row_number() OVER () AS rn, norm_id("身份证号") AS id, replace("姓名", ' ', '') AS name, "村代码" AS village,
       d("扶持开始日期") AS s, coalesce(d("扶持截止日期"), (d("扶持开始日期") + INTERVAL 20 YEAR - INTERVAL 1 DAY)::DATE) AS e,
@@ -25,7 +29,9 @@ export async function duckdbCrosscheck(files: CountyFiles, checkDate = '2025-01-
       make_date(y, CASE WHEN h = 2 THEN 7 ELSE 1 END, 1) AS first FROM (SELECT DISTINCT period, substr(period, 1, 4)::INT AS y,
       CASE WHEN period LIKE '%H1' THEN 1 WHEN period LIKE '%H2' THEN 2 ELSE 0 END AS h FROM pa)`);
   await run(`CREATE TABLE known AS SELECT DISTINCT id FROM r UNION SELECT DISTINCT id FROM pa WHERE cnt > 0`);
-  await run(`CREATE TABLE dd AS SELECT norm_id("身份证号") AS id, min(d("死亡日期")) AS dd FROM ${csv(files.deaths)} WHERE norm_id("身份证号") IN (SELECT id FROM known) GROUP BY 1`);
+  await run(
+    `CREATE TABLE dd AS SELECT norm_id("身份证号") AS id, min(d("死亡日期")) AS dd FROM ${csv(files.deaths)} WHERE norm_id("身份证号") IN (SELECT id FROM known) GROUP BY 1`,
+  );
   await run(`CREATE TABLE hk AS SELECT norm_id("身份证号") AS id, replace("姓名", ' ', '') AS name, "户籍状态" AS status, d("状态变动日期") AS dt,
       substr(coalesce(nullif(trim("户籍地区划代码"), ''), norm_id("身份证号")), 1, 6) AS county FROM ${csv(files.hukou)}`);
   await run(`CREATE TABLE cov AS SELECT DISTINCT county FROM hk`);
@@ -60,10 +66,12 @@ export async function duckdbCrosscheck(files: CountyFiles, checkDate = '2025-01-
       UNION ALL SELECT 'HUKOU_CANCELLED', count(*)::INT FROM p JOIN h USING (id) WHERE active AND NOT h.has_normal
       UNION ALL SELECT 'DUPLICATE_REGISTRY', count(*)::INT FROM p WHERE rows > 1`);
   const counts: Record<string, number> = {};
-  let overFen = 0, underFen = 0;
+  let overFen = 0,
+    underFen = 0;
   for (const row of money.getRowObjectsJson()) {
     counts[String(row.code)] = Number(row.n);
-    overFen += Number(row.o); underFen += Number(row.u);
+    overFen += Number(row.o);
+    underFen += Number(row.u);
   }
   for (const row of register.getRowObjectsJson()) counts[String(row.code)] = Number(row.n);
   db.closeSync?.();

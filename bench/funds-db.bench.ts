@@ -11,10 +11,15 @@ import { enterEntry } from '../src/funds/funds.service.ts';
 
 const arg = (name: string, dflt: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
 const C = '430582';
-const PROJECTS = arg('projects', 2000), ENTRIES = arg('entries', 100_000), RUNS = arg('runs', 40);
+const PROJECTS = arg('projects', 2000),
+  ENTRIES = arg('entries', 100_000),
+  RUNS = arg('runs', 40);
 const BATCHES = 40;
 
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 async function run(engine: 'pglite' | 'postgres') {
@@ -48,7 +53,7 @@ async function run(engine: 'pglite' | 'postgres') {
     const perKey = new Map<string, number[]>();
     for (let i = 0; i < RUNS; i++) {
       for (const by of RATE_KEYS) {
-        const asOf = i % 5 === 0 ? null : `${2022 + (i % 4)}-${String(1 + (i * 7) % 12).padStart(2, '0')}-${String(1 + (i * 11) % 28).padStart(2, '0')}`;
+        const asOf = i % 5 === 0 ? null : `${2022 + (i % 4)}-${String(1 + ((i * 7) % 12)).padStart(2, '0')}-${String(1 + ((i * 11) % 28)).padStart(2, '0')}`;
         t0 = performance.now();
         await ratesFromDb(t.db, C, by, asOf);
         const d = performance.now() - t0;
@@ -56,7 +61,9 @@ async function run(engine: 'pglite' | 'postgres') {
         perKey.set(by, [...(perKey.get(by) ?? []), d]);
       }
     }
-    console.log(`  rates, any table as of any date (${times.length} runs): p50 ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}, max ${ms(Math.max(...times))}`);
+    console.log(
+      `  rates, any table as of any date (${times.length} runs): p50 ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}, max ${ms(Math.max(...times))}`,
+    );
     for (const [by, xs] of perKey) console.log(`    ${by.padEnd(17)} p50 ${ms(pct(xs, 50))}  p95 ${ms(pct(xs, 95))}`);
 
     const dt: number[] = [];

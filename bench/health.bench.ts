@@ -28,9 +28,13 @@ async function rosterFile(): Promise<string> {
   let written = 0;
   let header = true;
   while (written < ROSTER_MB * 1024 * 1024) {
-    const rows = generateDemoRoster({ persons: 20_000, seed: seed++ }).map((r) => { r[0] = `${seed}${r[0]}`.slice(0, 16); return r; });
+    const rows = generateDemoRoster({ persons: 20_000, seed: seed++ }).map((r) => {
+      r[0] = `${seed}${r[0]}`.slice(0, 16);
+      return r;
+    });
     let buf = rosterCsv(ROSTER_HEADERS, rows);
-    if (!header) buf = buf.subarray(buf.indexOf(0x0a) + 1); else header = false;
+    if (!header) buf = buf.subarray(buf.indexOf(0x0a) + 1);
+    else header = false;
     written += buf.length;
     if (!out.write(buf)) await once(out, 'drain');
   }
@@ -100,11 +104,16 @@ async function waitJob(id) {
 })();
 `;
 
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((s.length - 1) * p))] ?? NaN; };
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((s.length - 1) * p))] ?? NaN;
+};
 
 const [roster, deaths] = [await rosterFile(), await deathsFile()];
 const mb = (p: string) => (statSync(p).size / 1024 / 1024).toFixed(0);
-console.log(`engine ${ENGINE}; roster ${mb(roster)} MB, cross-check input (死亡名单) ${mb(deaths)} MB; load ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
+console.log(
+  `engine ${ENGINE}; roster ${mb(roster)} MB, cross-check input (死亡名单) ${mb(deaths)} MB; load ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
+);
 const t = await createTestDatabase(ENGINE);
 const app = await buildApp({ database: t, config: { version: 'bench', secureCookies: false } });
 try {
@@ -113,20 +122,34 @@ try {
     VALUES ('bench', 'bench', ${await hashPassword('Bench-pass-2026', { fast: true })}, 'county', '430582', false)`.execute(t.db);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const login = await fetch(base + '/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'Bench-pass-2026' }) });
+  const login = await fetch(base + '/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'bench', password: 'Bench-pass-2026' }),
+  });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-  const { csrfToken } = await login.json() as { csrfToken: string };
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
   // the server's own loop: how long it was held at most
   let lagMax = 0;
   let last = performance.now();
-  const lagTimer = setInterval(() => { const now = performance.now(); lagMax = Math.max(lagMax, now - last - 20); last = now; }, 20);
+  const lagTimer = setInterval(() => {
+    const now = performance.now();
+    lagMax = Math.max(lagMax, now - last - 20);
+    last = now;
+  }, 20);
   const w = new Worker(CLIENT, { eval: true, workerData: { base, cookie, csrf: csrfToken, roster, deaths } });
-  const [r] = await once(w, 'message') as [{ lat: number[]; roster: any; deaths: any }];
+  const [r] = (await once(w, 'message')) as [{ lat: number[]; roster: any; deaths: any }];
   clearInterval(lagTimer);
   await w.terminate();
-  console.log(`roster preview: upload ${r.roster.status} in ${(r.roster.ms / 1000).toFixed(1)} s, job ${r.roster.job?.status} (${r.roster.job?.message}) after ${(r.roster.total / 1000).toFixed(1)} s`);
-  console.log(`cross-check upload: ${r.deaths.status} in ${(r.deaths.ms / 1000).toFixed(1)} s, ${r.deaths.rows ?? '-'} rows ${r.deaths.error ? JSON.stringify(r.deaths.error.message) : ''}`);
-  console.log(`/api/health while processing: ${r.lat.length} requests, p50 ${pct(r.lat, 0.5).toFixed(1)} ms, p95 ${pct(r.lat, 0.95).toFixed(1)} ms, max ${Math.max(...r.lat).toFixed(0)} ms (target p95 < 100 ms); server loop held at most ${lagMax.toFixed(0)} ms`);
+  console.log(
+    `roster preview: upload ${r.roster.status} in ${(r.roster.ms / 1000).toFixed(1)} s, job ${r.roster.job?.status} (${r.roster.job?.message}) after ${(r.roster.total / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `cross-check upload: ${r.deaths.status} in ${(r.deaths.ms / 1000).toFixed(1)} s, ${r.deaths.rows ?? '-'} rows ${r.deaths.error ? JSON.stringify(r.deaths.error.message) : ''}`,
+  );
+  console.log(
+    `/api/health while processing: ${r.lat.length} requests, p50 ${pct(r.lat, 0.5).toFixed(1)} ms, p95 ${pct(r.lat, 0.95).toFixed(1)} ms, max ${Math.max(...r.lat).toFixed(0)} ms (target p95 < 100 ms); server loop held at most ${lagMax.toFixed(0)} ms`,
+  );
 } finally {
   await app.close();
   await t.drop();

@@ -28,8 +28,14 @@ async function file(format: 'csv' | 'xlsx'): Promise<Buffer> {
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 /** CPU time of this process (the server database's own CPU is not in it): on a busy machine wall time says little. */
-const cpuSince = (u: NodeJS.CpuUsage) => { const d = process.cpuUsage(u); return `${((d.user + d.system) / 1e6).toFixed(1)} s CPU`; };
-const load = () => `load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`;
+const cpuSince = (u: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(u);
+  return `${((d.user + d.system) / 1e6).toFixed(1)} s CPU`;
+};
+const load = () =>
+  `load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`;
 console.log(`persons ${PERSONS}; ${cpus().length} CPUs, ${load()}`);
 
 for (const format of formats) {
@@ -37,7 +43,9 @@ for (const format of formats) {
   const t0 = performance.now();
   const u0 = process.cpuUsage();
   const parsed = await readRosterFile(content);
-  console.log(`${format}: ${(content.length / 1e6).toFixed(1)} MB, read and check ${s(performance.now() - t0)}, ${cpuSince(u0)} (${parsed.records.length} records, ${parsed.problems.length} problems listed)`);
+  console.log(
+    `${format}: ${(content.length / 1e6).toFixed(1)} MB, read and check ${s(performance.now() - t0)}, ${cpuSince(u0)} (${parsed.records.length} records, ${parsed.problems.length} problems listed)`,
+  );
 }
 
 const only = arg('engine');
@@ -54,9 +62,11 @@ for (const engine of (await testEngines()).filter((e) => !only || e === only)) {
       const t1 = performance.now();
       const again = await applyRoster(db.db, content, { actor });
       const re = performance.now() - t1;
-      console.log(`${engine.padEnd(8)} ${format.padEnd(4)} import ${s(total)}, ${cpu} (${r.summary.added} added; ${Math.round(r.summary.added / (total / 1000))} persons/s)` +
-        ` | re-import ${s(re)} (${again.summary.unchanged} unchanged, ${again.summary.added + again.summary.changed} written)` +
-        ` | heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB | ${load()}`);
+      console.log(
+        `${engine.padEnd(8)} ${format.padEnd(4)} import ${s(total)}, ${cpu} (${r.summary.added} added; ${Math.round(r.summary.added / (total / 1000))} persons/s)` +
+          ` | re-import ${s(re)} (${again.summary.unchanged} unchanged, ${again.summary.added + again.summary.changed} written)` +
+          ` | heap ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB | ${load()}`,
+      );
     } finally {
       await db.drop();
     }

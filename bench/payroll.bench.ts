@@ -15,7 +15,9 @@ const actor = { userId: null, username: '基准测试' };
 async function seed(t: TestDatabase, n: number) {
   // 4 persons a household, 30 villages in 10 townships; 1 in 50 without an account, 1 in 100 removed, some partial terms
   await sql`INSERT INTO households (county_code, household_no, village_code)
-    SELECT ${C}, 'H' || h, '430582' || lpad((100 + h % 10)::text, 3, '0') || lpad((h % 30)::text, 3, '0') FROM generate_series(0, ${Math.ceil(n / 4)}) h`.execute(t.db);
+    SELECT ${C}, 'H' || h, '430582' || lpad((100 + h % 10)::text, 3, '0') || lpad((h % 30)::text, 3, '0') FROM generate_series(0, ${Math.ceil(n / 4)}) h`.execute(
+    t.db,
+  );
   await sql`INSERT INTO persons (county_code, id, household_no, id_number, id_number_raw, id_valid, name, relation, village_code, township_name, village_name,
       support_start, support_end, status, removal_date, removal_reason)
     SELECT ${C}, i, 'H' || (i / 4), '430582' || lpad(i::text, 12, '0'), '430582' || lpad(i::text, 12, '0'), true, '人员' || i,
@@ -51,11 +53,15 @@ async function run(engine: 'pglite' | 'postgres', n: number) {
       const rows = await writeBankFile(t.db, C, roll.id, prep.tpl, prep.batchNo, createWriteStream(file));
       const s = (performance.now() - t0) / 1000;
       if (tpl === 'generic') exportTotal = s;
-      results.push(`  银行文件 ${tpl.padEnd(13)} ${rows} 行  ${s.toFixed(1)} s  ${(rows / s / 1000).toFixed(0)} 千行/秒  ${(statSync(file).size / 1e6).toFixed(0)} MB`);
+      results.push(
+        `  银行文件 ${tpl.padEnd(13)} ${rows} 行  ${s.toFixed(1)} s  ${(rows / s / 1000).toFixed(0)} 千行/秒  ${(statSync(file).size / 1e6).toFixed(0)} MB`,
+      );
     }
     const mem = process.memoryUsage();
     console.log(`${engine}：花名册 ${n} 人（生成 ${seedS.toFixed(1)} s）`);
-    console.log(`  发放批次 ${roll.persons} 人，合计 ${(roll.totalFen / 100).toFixed(2)} 元，不发 ${roll.excluded} 人：${buildS.toFixed(1)} s  ${(roll.persons / buildS / 1000).toFixed(0)} 千人/秒`);
+    console.log(
+      `  发放批次 ${roll.persons} 人，合计 ${(roll.totalFen / 100).toFixed(2)} 元，不发 ${roll.excluded} 人：${buildS.toFixed(1)} s  ${(roll.persons / buildS / 1000).toFixed(0)} 千人/秒`,
+    );
     for (const r of results) console.log(r);
     console.log(`  批次 + 银行文件（CSV）合计：${(buildS + exportTotal).toFixed(1)} s（目标 200万人 < 60 s）；进程内存 rss ${(mem.rss / 1e6).toFixed(0)} MB`);
   } finally {

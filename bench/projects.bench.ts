@@ -9,14 +9,31 @@ import { listProjects, getProject, lifecycleForDispatch } from '../src/funds/pro
 import type { SessionUser } from '../src/auth/index.ts';
 
 const arg = (name: string, dflt: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
-const C = '430582', TODAY = '2026-11-30';
-const PROJECTS = arg('projects', 2000), RUNS = arg('runs', 30);
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
-const user = (regionCode: string): SessionUser => ({ id: 1, username: 'b', displayName: 'b', role: 'county', regionCode, countyCode: C, mustChangePassword: false });
+const C = '430582',
+  TODAY = '2026-11-30';
+const PROJECTS = arg('projects', 2000),
+  RUNS = arg('runs', 30);
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const user = (regionCode: string): SessionUser => ({
+  id: 1,
+  username: 'b',
+  displayName: 'b',
+  role: 'county',
+  regionCode,
+  countyCode: C,
+  mustChangePassword: false,
+});
 
 async function time(label: string, fn: (i: number) => Promise<unknown>) {
   const xs: number[] = [];
-  for (let i = 0; i < RUNS; i++) { const t = performance.now(); await fn(i); xs.push(performance.now() - t); }
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    await fn(i);
+    xs.push(performance.now() - t);
+  }
   console.log(`  ${label.padEnd(36)} p50 ${pct(xs, 50).toFixed(1)} ms   p95 ${pct(xs, 95).toFixed(1)} ms`);
 }
 

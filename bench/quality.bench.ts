@@ -63,22 +63,37 @@ try {
     synth.persons.length = 0; // let the generator's copy go
     console.log(`机器负载（1分钟平均）：${loadavg()[0].toFixed(1)}，CPU ${cpus().length} 核`);
 
-    const sets = onlyS7 ? ([['FORMATS第7节规则', false]] as const) : ([['FORMATS第7节规则', false], ['全部内置规则', true]] as const);
+    const sets = onlyS7
+      ? ([['FORMATS第7节规则', false]] as const)
+      : ([
+          ['FORMATS第7节规则', false],
+          ['全部内置规则', true],
+        ] as const);
     for (const [label, all] of sets) {
       const outFile = join(dir, `problems-${n}.csv`);
       const argv = [cli, 'quality', '--roster', file, '--out', outFile, '--date', asOf, '--no-progress', ...(all ? ['--all-rules'] : [])];
       t = performance.now();
       const r = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 26 });
       const wall = performance.now() - t;
-      if (r.status !== 0) { console.log(`anju quality 失败：${r.stderr || r.stdout}`); continue; }
+      if (r.status !== 0) {
+        console.log(`anju quality 失败：${r.stderr || r.stdout}`);
+        continue;
+      }
       const split = /用时 [\d.]+ 秒：(.+)）/.exec(r.stdout)?.[1] ?? '';
       const found = problemKeys(await readFile(outFile, 'utf8'));
       const total = [...found.values()].reduce((a, b) => a + b, 0);
-      let hit = 0, extra = 0;
-      for (const [k, c] of found) { const want = planted.get(k) ?? 0; hit += Math.min(c, want); extra += Math.max(0, c - want); }
-      console.log(`文件模式 anju quality（${label}）：共 ${fmt(wall)}（进程启动到退出；${split}）；问题 ${total} 条，` +
-        `${Math.round(n / (wall / 1000)).toLocaleString('en-US')} 人/秒` +
-        (all ? '' : `；埋设问题 ${synth.expected.size} 条，找到 ${hit} 条，其他 ${extra} 条`));
+      let hit = 0,
+        extra = 0;
+      for (const [k, c] of found) {
+        const want = planted.get(k) ?? 0;
+        hit += Math.min(c, want);
+        extra += Math.max(0, c - want);
+      }
+      console.log(
+        `文件模式 anju quality（${label}）：共 ${fmt(wall)}（进程启动到退出；${split}）；问题 ${total} 条，` +
+          `${Math.round(n / (wall / 1000)).toLocaleString('en-US')} 人/秒` +
+          (all ? '' : `；埋设问题 ${synth.expected.size} 条，找到 ${hit} 条，其他 ${extra} 条`),
+      );
     }
 
     // in memory, in this process: the engine alone over all rules, and an incremental check of one household

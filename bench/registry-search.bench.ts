@@ -9,7 +9,10 @@ import type { Viewer } from '../src/registry/household.store.ts';
 import { pinyinKeys } from '../src/registry/pinyin.ts';
 import { fillMissingPinyin } from '../src/registry/pinyin.store.ts';
 
-const arg = (name: string, dflt: number) => { const a = process.argv.find((x) => x.startsWith(`--${name}=`)); return a ? Number(a.split('=')[1]) : dflt; };
+const arg = (name: string, dflt: number) => {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  return a ? Number(a.split('=')[1]) : dflt;
+};
 const PERSONS = arg('persons', 100_000);
 const RUNS = arg('runs', 200);
 const COUNTY = '430582';
@@ -30,14 +33,22 @@ async function fill(t: TestDatabase) {
     FROM generate_series(0, ${PERSONS - 1}) AS g,
       LATERAL (SELECT ${COUNTY} || lpad((130 + (g / 4 % 10))::text, 3, '0') || lpad((1 + (g / 40 % 20))::text, 3, '0') AS village) v,
       LATERAL (SELECT v.village || lpad((g / 4 / 200)::text, 4, '0') AS no, v.village) h,
-      LATERAL (SELECT ${COUNTY} || to_char(DATE '1940-01-01' + (g % 25000), 'YYYYMMDD') || lpad((g % 997)::text, 3, '0') || (g % 10)::text AS idn) x`.execute(t.db);
+      LATERAL (SELECT ${COUNTY} || to_char(DATE '1940-01-01' + (g % 25000), 'YYYYMMDD') || lpad((g % 997)::text, 3, '0') || (g % 10)::text AS idn) x`.execute(
+    t.db,
+  );
   await sql`ANALYZE persons`.execute(t.db);
 }
 
 async function explain(t: TestDatabase) {
   const one = (await sql<{ id_number: string; name: string }>`SELECT id_number, name FROM persons LIMIT 1`.execute(t.db)).rows[0];
-  for (const [label, q] of [['name exact', sql`p.name = ${one.name}`], ['tail', sql`reverse(p.id_number) LIKE ${[...one.id_number.slice(-4)].reverse().join('') + '%'}`], ['all', sql`true`]] as const) {
-    const r = await sql<{ 'QUERY PLAN': string }>`EXPLAIN ANALYZE SELECT p.id FROM persons p LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
+  for (const [label, q] of [
+    ['name exact', sql`p.name = ${one.name}`],
+    ['tail', sql`reverse(p.id_number) LIKE ${[...one.id_number.slice(-4)].reverse().join('') + '%'}`],
+    ['all', sql`true`],
+  ] as const) {
+    const r = await sql<{
+      'QUERY PLAN': string;
+    }>`EXPLAIN ANALYZE SELECT p.id FROM persons p LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
       WHERE p.county_code = ${COUNTY} AND ${q} ORDER BY p.household_no, (p.relation <> '户主'), p.id LIMIT 20`.execute(t.db);
     console.log(label, '\n' + r.rows.map((x) => x['QUERY PLAN']).join('\n'));
     const c = await sql<{ 'QUERY PLAN': string }>`EXPLAIN ANALYZE SELECT count(*) FROM persons p WHERE p.county_code = ${COUNTY} AND ${q}`.execute(t.db);
@@ -45,13 +56,20 @@ async function explain(t: TestDatabase) {
   }
 }
 
-function pct(xs: number[], p: number) { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; }
+function pct(xs: number[], p: number) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
 
 const only = process.argv.find((x) => x.startsWith('--engine='))?.split('=')[1];
 for (const engine of (await testEngines()).filter((e) => !only || e === only)) {
   const t = await createTestDatabase(engine);
   try {
-    if (process.argv.includes('--explain')) { await fill(t); await explain(t); continue; }
+    if (process.argv.includes('--explain')) {
+      await fill(t);
+      await explain(t);
+      continue;
+    }
     const t0 = performance.now();
     await fill(t);
     console.log(`\n[${engine}] ${PERSONS} persons loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -63,9 +81,19 @@ for (const engine of (await testEngines()).filter((e) => !only || e === only)) {
     console.log(`pinyin of every name computed in memory (the floor of a query-time search): ${(performance.now() - p0).toFixed(0)} ms`);
     const f0 = performance.now();
     await fillMissingPinyin(t.db, COUNTY);
-    console.log(`stored pinyin keys of ${PERSONS} persons filled (once, after an import; in the background): ${((performance.now() - f0) / 1000).toFixed(1)} s`);
+    console.log(
+      `stored pinyin keys of ${PERSONS} persons filled (once, after an import; in the background): ${((performance.now() - f0) / 1000).toFixed(1)} s`,
+    );
     await sql`ANALYZE persons`.execute(t.db);
-    const ids = (await sql<{ id_number: string; name: string; household_no: string; name_pinyin: string; name_initials: string }>`SELECT id_number, name, household_no, name_pinyin, name_initials FROM persons ORDER BY random() LIMIT ${RUNS}`.execute(t.db)).rows;
+    const ids = (
+      await sql<{
+        id_number: string;
+        name: string;
+        household_no: string;
+        name_pinyin: string;
+        name_initials: string;
+      }>`SELECT id_number, name, household_no, name_pinyin, name_initials FROM persons ORDER BY random() LIMIT ${RUNS}`.execute(t.db)
+    ).rows;
     const cases: [string, (i: number) => SearchQuery, Viewer][] = [
       ['full ID', (i) => ({ q: ids[i].id_number }), county],
       ['last 6 digits', (i) => ({ q: ids[i].id_number.slice(-6) }), county],
@@ -90,7 +118,15 @@ for (const engine of (await testEngines()).filter((e) => !only || e === only)) {
         times.push(performance.now() - s);
         hits += r.total;
       }
-      console.log(label.padEnd(34), pct(times, 50).toFixed(1).padStart(8), pct(times, 95).toFixed(1).padStart(8), Math.max(...times).toFixed(1).padStart(8), ` ${(hits / RUNS).toFixed(0)}`);
+      console.log(
+        label.padEnd(34),
+        pct(times, 50).toFixed(1).padStart(8),
+        pct(times, 95).toFixed(1).padStart(8),
+        Math.max(...times)
+          .toFixed(1)
+          .padStart(8),
+        ` ${(hits / RUNS).toFixed(0)}`,
+      );
     }
   } finally {
     await t.drop();

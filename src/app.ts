@@ -37,14 +37,16 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     // JSON bodies: 1 MB (uploads are multipart, each route with its own limit)
     bodyLimit: JSON_BODY_LIMIT,
     // X-Forwarded-For is believed only from a configured proxy (ANJU_TRUST_PROXY)
-    trustProxy: typeof ctx.config.trustProxy === 'number' ? hops(ctx.config.trustProxy) : ctx.config.trustProxy ?? false,
+    trustProxy: typeof ctx.config.trustProxy === 'number' ? hops(ctx.config.trustProxy) : (ctx.config.trustProxy ?? false),
   });
   addSecurityHeaders(app);
   installChineseZod();
   ctx.events ??= new ChangeFeed();
   const events = ctx.events;
   // background follow-ups finish before the database closes
-  app.addHook('onClose', async () => { await events.idle(); });
+  app.addHook('onClose', async () => {
+    await events.idle();
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -58,7 +60,13 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     }
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status < 500) {
-      return reply.status(status).send({ error: { code: status === 413 ? 'TOO_LARGE' : 'BAD_REQUEST', message: status === 413 ? '请求内容过大（上传文件请使用对应的上传功能，每种文件有各自的大小上限）' : '请求不正确', details: null } });
+      return reply.status(status).send({
+        error: {
+          code: status === 413 ? 'TOO_LARGE' : 'BAD_REQUEST',
+          message: status === 413 ? '请求内容过大（上传文件请使用对应的上传功能，每种文件有各自的大小上限）' : '请求不正确',
+          details: null,
+        },
+      });
     }
     req.log.error(err);
     return reply.status(500).send({ error: { code: 'INTERNAL', message: '服务器内部错误，请稍后重试或联系管理员', details: null } });
@@ -72,22 +80,25 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   // uploads (roster files, evidence): each route sets its own smaller limit
   await app.register(fastifyMultipart, { limits: { fileSize: MAX_ANY_UPLOAD, files: 1, fields: 20 } });
 
-  await app.register(async (api) => {
-    await registerAuth(api, ctx); // first: sets request.user, checks CSRF, for every route below
-    await registerSystemRoutes(api, ctx);
-    await registerJobRoutes(api, ctx);
-    await registerRegistryRoutes(api, ctx);
-    await registerRosterRoutes(api, ctx);
-    await registerQualityRoutes(api, ctx);
-    await registerSubsidyRoutes(api, ctx);
-    await registerCasesRoutes(api, ctx);
-    await registerMicrocreditRoutes(api, ctx);
-    // a monitored household's 小额信贷 tab reads its loans from the microcredit capability
-    registerLoanLookup(loanSummariesByIdNumbers);
-    await registerMonitoringRoutes(api, ctx);
-    await registerFundsRoutes(api, ctx);
-    await registerProjectRoutes(api, ctx);
-  }, { prefix: '/api' });
+  await app.register(
+    async (api) => {
+      await registerAuth(api, ctx); // first: sets request.user, checks CSRF, for every route below
+      await registerSystemRoutes(api, ctx);
+      await registerJobRoutes(api, ctx);
+      await registerRegistryRoutes(api, ctx);
+      await registerRosterRoutes(api, ctx);
+      await registerQualityRoutes(api, ctx);
+      await registerSubsidyRoutes(api, ctx);
+      await registerCasesRoutes(api, ctx);
+      await registerMicrocreditRoutes(api, ctx);
+      // a monitored household's 小额信贷 tab reads its loans from the microcredit capability
+      registerLoanLookup(loanSummariesByIdNumbers);
+      await registerMonitoringRoutes(api, ctx);
+      await registerFundsRoutes(api, ctx);
+      await registerProjectRoutes(api, ctx);
+    },
+    { prefix: '/api' },
+  );
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -101,7 +112,11 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
       return reply.sendFile('index.html');
     });
   } else {
-    app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: req.url.startsWith('/api/') ? '接口不存在' : '页面不存在（网页尚未构建，请运行 npm run build）', details: null } }));
+    app.setNotFoundHandler((req, reply) =>
+      reply.status(404).send({
+        error: { code: 'NOT_FOUND', message: req.url.startsWith('/api/') ? '接口不存在' : '页面不存在（网页尚未构建，请运行 npm run build）', details: null },
+      }),
+    );
   }
   return app;
 }

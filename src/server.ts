@@ -38,6 +38,12 @@ for (const line of notes) console.log(line);
 if (auditKey.created) console.log(`已生成审计日志密钥 ${auditKeyPath()}（仅所有者可读）：请另行备份，数据库备份中不含此密钥`);
 if (auditKey.warning) console.error(auditKey.warning);
 
-const stop = async () => { stopNightly(); stopSystemNightly(); await app.close(); await database.close(); process.exit(0); };
+const stop = async () => {
+  stopNightly();
+  stopSystemNightly();
+  await app.close();
+  await database.close();
+  process.exit(0);
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -56,7 +56,8 @@ describe('architecture', () => {
         const to = capOf(target);
         if (!to || to === 'shared' || to === from) continue;
         // permissions.ts is auth's pure table, imported as data; a contract may use another's (docs/architecture.md)
-        if (!/index\.ts$/.test(target) && !/auth[\\/]permissions\.ts$/.test(target) && !(/\.contract\.ts$/.test(f) && /\.contract\.ts$/.test(target))) bad.push(`${f} → ${i}`);
+        if (!/index\.ts$/.test(target) && !/auth[\\/]permissions\.ts$/.test(target) && !(/\.contract\.ts$/.test(f) && /\.contract\.ts$/.test(target)))
+          bad.push(`${f} → ${i}`);
       }
     }
     assert.deepEqual(bad, []);
@@ -74,8 +75,9 @@ describe('architecture', () => {
   });
 
   it('no file names a machine path', () => {
-    const bad = [...src, ...walk('web/src'), ...walk('bench'), ...walk('test')]
-      .filter((f) => /['"`]\/(?:work|home|root|Users)\//.test(readFileSync(f, 'utf8')));
+    const bad = [...src, ...walk('web/src'), ...walk('bench'), ...walk('test')].filter((f) =>
+      /['"`]\/(?:work|home|root|Users)\//.test(readFileSync(f, 'utf8')),
+    );
     assert.deepEqual(bad, []);
   });
 
@@ -85,13 +87,16 @@ describe('architecture', () => {
   const SQL = /\bsql`|\bsql<|\.selectFrom\(|\.insertInto\(|\.updateTable\(|\.deleteFrom\(/;
   // the database layer itself (with backup and restore, which walk every table of the schema),
   // and hand-written hot paths kept as plain SQL on purpose
-  const SQL_ELSEWHERE = new Set(['src/shared/db/database.ts', 'src/shared/db/migrate.ts', 'src/shared/db/tables-gen.ts', 'src/system/backup.ts', 'src/subsidy/payroll-build.sql.ts']);
-  const PENDING_SQL_OUTSIDE_STORES = new Set([
+  const SQL_ELSEWHERE = new Set([
+    'src/shared/db/database.ts',
+    'src/shared/db/migrate.ts',
+    'src/shared/db/tables-gen.ts',
+    'src/system/backup.ts',
+    'src/subsidy/payroll-build.sql.ts',
   ]);
-  const PENDING_STORES_WITH_WORKFLOW = new Set([
-  ]);
-  const PENDING_ROUTES_ON_STORES = new Set([
-  ]);
+  const PENDING_SQL_OUTSIDE_STORES = new Set([]);
+  const PENDING_STORES_WITH_WORKFLOW = new Set([]);
+  const PENDING_ROUTES_ON_STORES = new Set([]);
   const rel = (f: string) => f.split(sep).join('/');
   const shrinking = (name: string, pending: Set<string>, offenders: string[]) => {
     const fresh = offenders.filter((f) => !pending.has(f));
@@ -106,7 +111,8 @@ describe('architecture', () => {
   });
 
   it('a store holds SQL only: no permission rule, no four-eyes check, no audit writing', () => {
-    const WORKFLOW = /\b(appendAudit|assertSeparateDuties|separationOfDuties|hasPermission|inScope|assertInScope|assertVisible|requirePermission|canUnmask|ownsProject)\(/;
+    const WORKFLOW =
+      /\b(appendAudit|assertSeparateDuties|separationOfDuties|hasPermission|inScope|assertInScope|assertVisible|requirePermission|canUnmask|ownsProject)\(/;
     const offenders = server.map(rel).filter((f) => f.endsWith('.store.ts') && WORKFLOW.test(readFileSync(f, 'utf8')));
     shrinking('stores with workflow', PENDING_STORES_WITH_WORKFLOW, offenders);
   });
@@ -120,10 +126,21 @@ describe('architecture', () => {
 
   const web = walk('web/src').map(rel);
   const featureOf = (f: string) => /^web\/src\/features\/([^/]+)\//.exec(f)?.[1] ?? null;
-  const webTargets = (f: string) => importsOf(f).map((i) => relative('.', resolve(dirname(f), i)).split(sep).join('/'));
+  const webTargets = (f: string) =>
+    importsOf(f).map((i) =>
+      relative('.', resolve(dirname(f), i))
+        .split(sep)
+        .join('/'),
+    );
 
   it('web shared code imports no feature and not the app', () => {
-    const bad = web.filter((f) => f.startsWith('web/src/shared/')).flatMap((f) => webTargets(f).filter((t) => /^web\/src\/(features|app)\//.test(t)).map((t) => `${f} → ${t}`));
+    const bad = web
+      .filter((f) => f.startsWith('web/src/shared/'))
+      .flatMap((f) =>
+        webTargets(f)
+          .filter((t) => /^web\/src\/(features|app)\//.test(t))
+          .map((t) => `${f} → ${t}`),
+      );
     assert.deepEqual(bad, []);
   });
 
@@ -159,32 +176,50 @@ describe('architecture', () => {
 // --- one of each shared piece (issue 9, item 5) -------------------------------------------------
 describe('one of each shared piece', () => {
   const rel = (f: string) => f.split(sep).join('/');
-  const server = walk('src').map(rel).filter((f) => !/\.test\.ts$|testkit|testing|fixtures/.test(f));
+  const server = walk('src')
+    .map(rel)
+    .filter((f) => !/\.test\.ts$|testkit|testing|fixtures/.test(f));
   const text = (f: string) => readFileSync(f, 'utf8');
 
   it('the roster columns of FORMATS §1 are declared in shared/files/roster-columns.ts only', () => {
     const HOME = 'src/shared/files/roster-columns.ts';
     const READERS = ['src/registry/roster-file.ts', 'src/quality/roster-file.ts', 'src/crosscheck/files.ts', 'src/cases/inputs.ts', 'src/synth/roster.ts'];
-    for (const f of READERS) assert.ok(importsOf(f).some((i) => i.endsWith('shared/files/roster-columns.ts')), `${f} takes its columns from ${HOME}`);
+    for (const f of READERS)
+      assert.ok(
+        importsOf(f).some((i) => i.endsWith('shared/files/roster-columns.ts')),
+        `${f} takes its columns from ${HOME}`,
+      );
     // a column spec naming a header only §1 has (`与户主关系: true`), or the §1 header list in file order;
     // messages and lookups by name (`col('身份证号')`) are fine
     const SPEC = /(与户主关系|扶持开始日期|扶持截止日期|核减日期|核减原因|人口类别|所属水库|搬迁日期)['"]?\s*:\s*(true|false)\b/;
     const LIST = /'户编号',\s*'姓名',\s*'身份证号',\s*'性别',\s*'出生日期',\s*'与户主关系'/;
-    assert.deepEqual(server.filter((f) => f !== HOME && (SPEC.test(text(f)) || LIST.test(text(f)))), []);
+    assert.deepEqual(
+      server.filter((f) => f !== HOME && (SPEC.test(text(f)) || LIST.test(text(f)))),
+      [],
+    );
   });
 
   it('one formula guard: only the shared CSV writer holds it', () => {
     const GUARD = /=\+\\-@|'=\+-@'|"=\+-@"/;
-    assert.deepEqual(server.filter((f) => f !== 'src/shared/files/csv-write.ts' && GUARD.test(text(f))), []);
+    assert.deepEqual(
+      server.filter((f) => f !== 'src/shared/files/csv-write.ts' && GUARD.test(text(f))),
+      [],
+    );
   });
 
   it('one attachment header: only attachment.ts writes a Content-Disposition', () => {
     const HAND_WRITTEN = /filename\*=|content-disposition['"]\s*,\s*[`'"]/i;
-    assert.deepEqual(server.filter((f) => f !== 'src/shared/http/attachment.ts' && HAND_WRITTEN.test(text(f))), []);
+    assert.deepEqual(
+      server.filter((f) => f !== 'src/shared/http/attachment.ts' && HAND_WRITTEN.test(text(f))),
+      [],
+    );
   });
 
   it('one upload helper: no multipart reading outside shared/http/upload.ts', () => {
     const MULTIPART = /\.(file|files|parts|saveRequestFiles)\(\s*(\{|\))|\.toBuffer\(\)/;
-    assert.deepEqual(server.filter((f) => f !== 'src/shared/http/upload.ts' && MULTIPART.test(text(f))), []);
+    assert.deepEqual(
+      server.filter((f) => f !== 'src/shared/http/upload.ts' && MULTIPART.test(text(f))),
+      [],
+    );
   });
 });

@@ -52,7 +52,10 @@ for (const engine of await testEngines()) {
       admin = await loginAs(app, ctx, { role: 'admin', regionCode: C, username: 'contract_admin' });
       doc = app.swagger() as Doc;
     });
-    after(async () => { await app?.close(); await t?.drop(); });
+    after(async () => {
+      await app?.close();
+      await t?.drop();
+    });
 
     it('every route declares the schema of its answer', () => {
       const missing: string[] = [];
@@ -67,7 +70,8 @@ for (const engine of await testEngines()) {
 
     it('every GET answers within its schema on the demo county', async () => {
       const failures: string[] = [];
-      let ok = 0, tried = 0;
+      let ok = 0,
+        tried = 0;
       for (const path of Object.keys(doc.paths)) {
         if (!doc.paths[path].get || !path.startsWith('/api/')) continue;
         let url = path;

@@ -12,21 +12,74 @@ import type { AppContext } from '../src/shared/context.ts';
 import { loginAs, type LoggedIn } from '../src/auth/index.ts';
 import { makeId } from '../src/subsidy/testing-fixtures.ts';
 
-const C = '430582', TA = '430582130', TB = '430582131';
-const VA = TA + '241', VB = TB + '005';
-const HEAD = '户编号,姓名,身份证号,性别,出生日期,与户主关系,村代码,乡镇,村,组,人口类别,所属水库,搬迁日期,扶持开始日期,扶持截止日期,状态,核减日期,核减原因,银行账号,开户银行,持卡人姓名,联系电话';
-interface P { no: string; name: string; id: string; village: string; town: string; account: string; phone: string; status?: string; removal?: string; reason?: string }
+const C = '430582',
+  TA = '430582130',
+  TB = '430582131';
+const VA = TA + '241',
+  VB = TB + '005';
+const HEAD =
+  '户编号,姓名,身份证号,性别,出生日期,与户主关系,村代码,乡镇,村,组,人口类别,所属水库,搬迁日期,扶持开始日期,扶持截止日期,状态,核减日期,核减原因,银行账号,开户银行,持卡人姓名,联系电话';
+interface P {
+  no: string;
+  name: string;
+  id: string;
+  village: string;
+  town: string;
+  account: string;
+  phone: string;
+  status?: string;
+  removal?: string;
+  reason?: string;
+}
 const P1: P = { no: 'HA1', name: '张一', id: makeId(C, '19600101', 1), village: VA, town: '竹田镇', account: '6217000000000000011', phone: '13800000001' };
 const P2: P = { no: 'HA2', name: '张二', id: makeId(C, '19600101', 2), village: VA, town: '竹田镇', account: '6217000000000000012', phone: '13800000002' };
 const P3: P = { no: 'HB1', name: '李三', id: makeId(C, '19600101', 3), village: VB, town: '大桥镇', account: '6217000000000000013', phone: '13800000003' };
-const P4: P = { no: 'HB2', name: '李四', id: makeId(C, '19600101', 4), village: VB, town: '大桥镇', account: '6217000000000000014', phone: '13800000004', status: '已核减', removal: '2023-05-01', reason: '死亡' };
-const row = (p: P) => [p.no, p.name, p.id, '男', '1960-01-01', '户主', p.village, p.town, '新村', '1组', '现状人口', '某水库', '', '2006-07-01', '', p.status ?? '正常', p.removal ?? '', p.reason ?? '', p.account, '农村信用社', p.name, p.phone].join(',');
+const P4: P = {
+  no: 'HB2',
+  name: '李四',
+  id: makeId(C, '19600101', 4),
+  village: VB,
+  town: '大桥镇',
+  account: '6217000000000000014',
+  phone: '13800000004',
+  status: '已核减',
+  removal: '2023-05-01',
+  reason: '死亡',
+};
+const row = (p: P) =>
+  [
+    p.no,
+    p.name,
+    p.id,
+    '男',
+    '1960-01-01',
+    '户主',
+    p.village,
+    p.town,
+    '新村',
+    '1组',
+    '现状人口',
+    '某水库',
+    '',
+    '2006-07-01',
+    '',
+    p.status ?? '正常',
+    p.removal ?? '',
+    p.reason ?? '',
+    p.account,
+    '农村信用社',
+    p.name,
+    p.phone,
+  ].join(',');
 const csv = (...ps: P[]) => Buffer.from('\ufeff' + [HEAD, ...ps.map(row)].join('\r\n'));
 
 function multipart(filename: string, content: Buffer) {
   const boundary = '----anjuctl' + Math.random().toString(16).slice(2);
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`);
-  return { payload: Buffer.concat([head, content, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  return {
+    payload: Buffer.concat([head, content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
 }
 
 for (const engine of await testEngines()) {
@@ -55,8 +108,11 @@ for (const engine of await testEngines()) {
       if (r.statusCode === 202) assert.equal((await waitJob(u, r.json().jobId)).status, 'done');
       return r;
     }
-    const personOf = async (id: string) => (await sql<any>`SELECT p.id, p.status, p.phone, a.account_no FROM persons p LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
-      WHERE p.id_number = ${id}`.execute(t.db)).rows[0];
+    const personOf = async (id: string) =>
+      (
+        await sql<any>`SELECT p.id, p.status, p.phone, a.account_no FROM persons p LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
+      WHERE p.id_number = ${id}`.execute(t.db)
+      ).rows[0];
 
     before(async () => {
       t = await createTestDatabase(engine);
@@ -68,7 +124,10 @@ for (const engine of await testEngines()) {
       auditorA = await loginAs(app, ctx, { role: 'auditor', regionCode: TA, username: 'aud_a' });
       auditorCounty = await loginAs(app, ctx, { role: 'auditor', regionCode: C, username: 'aud_c' });
     });
-    after(async () => { await app.close(); await t.drop(); });
+    after(async () => {
+      await app.close();
+      await t.drop();
+    });
 
     it('an import that only adds people may be applied by its uploader', async () => {
       const id = await upload(c1, csv(P1, P2, P3, P4));
@@ -92,7 +151,14 @@ for (const engine of await testEngines()) {
     });
 
     it('a county role placed at a township imports only inside it: other townships’ rows are rejected in Chinese', async () => {
-      const id = await upload(countyAtA, csv({ ...P1, account: '6217000000000000099', phone: '13900000001' }, { ...P3, account: '6217000000000000666' }, { ...P4, status: '正常', removal: '', reason: '' }));
+      const id = await upload(
+        countyAtA,
+        csv(
+          { ...P1, account: '6217000000000000099', phone: '13900000001' },
+          { ...P3, account: '6217000000000000666' },
+          { ...P4, status: '正常', removal: '', reason: '' },
+        ),
+      );
       const view = (await call(countyAtA, 'GET', `/api/registry/imports/${id}`)).json();
       const rejected = view.rejected.filter((p: { reason: string }) => /不在您的辖区（430582130）内/.test(p.reason));
       assert.equal(rejected.length, 2, JSON.stringify(view.rejected));
@@ -103,15 +169,24 @@ for (const engine of await testEngines()) {
     });
 
     it('reinstating a person outside the region is refused', async () => {
-      const r = await call(countyAtA, 'POST', '/api/registry/adjustments', { kind: 'add', householdNo: P4.no, reason: '误减恢复',
-        persons: [{ name: P4.name, idNumber: P4.id, relation: '户主', supportStart: '2006-07-01' }] });
+      const r = await call(countyAtA, 'POST', '/api/registry/adjustments', {
+        kind: 'add',
+        householdNo: P4.no,
+        reason: '误减恢复',
+        persons: [{ name: P4.name, idNumber: P4.id, relation: '户主', supportStart: '2006-07-01' }],
+      });
       assert.ok(r.statusCode === 403 || r.statusCode === 404, r.body);
       assert.equal((await personOf(P4.id)).status, '已核减');
     });
 
     it('county-wide settings and work need a county-level region', async () => {
-      for (const [m, url, body] of [['PUT', '/api/subsidy/settings', { effectiveFrom: '2025-01-01', values: { standardFen: 1 } }], ['PUT', '/api/controls', { allowSelfApproval: true, reason: '试' }],
-        ['POST', '/api/subsidy/payrolls', { period: '2024' }], ['POST', '/api/quality/runs', {}], ['POST', '/api/crosscheck/runs', { inputIds: [] }]] as const) {
+      for (const [m, url, body] of [
+        ['PUT', '/api/subsidy/settings', { effectiveFrom: '2025-01-01', values: { standardFen: 1 } }],
+        ['PUT', '/api/controls', { allowSelfApproval: true, reason: '试' }],
+        ['POST', '/api/subsidy/payrolls', { period: '2024' }],
+        ['POST', '/api/quality/runs', {}],
+        ['POST', '/api/crosscheck/runs', { inputIds: [] }],
+      ] as const) {
         const r = await call(countyAtA, m, url, body);
         assert.equal(r.statusCode, 403, `${m} ${url}: ${r.body}`);
         assert.match(r.json().error.message, /县级用户/);
@@ -122,7 +197,13 @@ for (const engine of await testEngines()) {
     let removal = 0;
     it('whoever enters an adjustment may not approve it; another user may, and the audit log says who entered it', async () => {
       const p2 = await personOf(P2.id);
-      const r = await call(c1, 'POST', '/api/registry/adjustments', { kind: 'remove', personIds: [Number(p2.id)], reason: '死亡', effectiveDate: '2024-03-01', evidenceNote: '死亡证明编号123' });
+      const r = await call(c1, 'POST', '/api/registry/adjustments', {
+        kind: 'remove',
+        personIds: [Number(p2.id)],
+        reason: '死亡',
+        effectiveDate: '2024-03-01',
+        evidenceNote: '死亡证明编号123',
+      });
       assert.equal(r.statusCode, 201, r.body);
       removal = r.json().adjustment.id;
       const self = await call(c1, 'POST', `/api/registry/adjustments/${removal}/approve`, {});
@@ -165,7 +246,9 @@ for (const engine of await testEngines()) {
       assert.deepEqual([set.before, set.after, set.detail.reason], [{ allowSelfApproval: false }, { allowSelfApproval: true }, '本县只有一名业务人员']);
 
       const p1 = await personOf(P1.id);
-      const adj = (await call(c1, 'POST', '/api/registry/adjustments', { kind: 'update', personId: Number(p1.id), changes: { phone: '13911111111' }, reason: '新号码' })).json().adjustment;
+      const adj = (
+        await call(c1, 'POST', '/api/registry/adjustments', { kind: 'update', personId: Number(p1.id), changes: { phone: '13911111111' }, reason: '新号码' })
+      ).json().adjustment;
       const ap = await call(c1, 'POST', `/api/registry/adjustments/${adj.id}/approve`, {});
       assert.equal(ap.statusCode, 200, ap.body);
       assert.equal(ap.json().adjustment.selfApproved, true);
@@ -188,15 +271,17 @@ for (const engine of await testEngines()) {
       const [p1, p3] = [await personOf(P1.id), await personOf(P3.id)];
       const q = async (u: LoggedIn, qs: string) => (await call(u, 'GET', `/api/audit?${qs}`)).json().total as number;
       // something about township B's person (self-approval is allowed by now)
-      const adj = (await call(c1, 'POST', '/api/registry/adjustments', { kind: 'update', personId: Number(p3.id), changes: { phone: '13922222222' }, reason: '新号码' })).json().adjustment;
+      const adj = (
+        await call(c1, 'POST', '/api/registry/adjustments', { kind: 'update', personId: Number(p3.id), changes: { phone: '13922222222' }, reason: '新号码' })
+      ).json().adjustment;
       assert.equal((await call(c1, 'POST', `/api/registry/adjustments/${adj.id}/approve`, {})).statusCode, 200);
       assert.equal(await q(auditorA, `entityType=adjustment&entityId=${adj.id}`), 0);
-      assert.ok(await q(auditorA, `entityType=person&entityId=${p1.id}`) > 0);
-      assert.ok(await q(auditorCounty, `entityType=person&entityId=${p3.id}`) > 0);
+      assert.ok((await q(auditorA, `entityType=person&entityId=${p1.id}`)) > 0);
+      assert.ok((await q(auditorCounty, `entityType=person&entityId=${p3.id}`)) > 0);
       assert.equal(await q(auditorA, `entityType=person&entityId=${p3.id}`), 0);
       assert.equal(await q(auditorA, 'entityType=payroll'), 0, 'county-wide rolls are not a township’s');
       assert.equal(await q(auditorA, 'action=county.'), 0);
-      assert.ok(await q(auditorCounty, 'entityType=payroll') > 0);
+      assert.ok((await q(auditorCounty, 'entityType=payroll')) > 0);
       const all = (await call(auditorA, 'GET', '/api/audit?pageSize=500')).json();
       assert.ok(all.total > 0);
       for (const e of all.items) assert.ok(!(e.entityType === 'person' && e.entityId === String(p3.id)) && e.entityType !== 'payroll', JSON.stringify(e));

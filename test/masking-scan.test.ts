@@ -20,7 +20,10 @@ const C = '430582';
 function multipart(filename: string, content: Buffer) {
   const boundary = '----anjuscan' + Math.random().toString(16).slice(2);
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`);
-  return { payload: Buffer.concat([head, content, Buffer.from(`\r\n--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+  return {
+    payload: Buffer.concat([head, content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
 }
 
 /** The text of a response: JSON/CSV as is, an xlsx as the text of every cell. */
@@ -47,7 +50,10 @@ for (const engine of await testEngines()) {
     async function waitJob(jobId: string) {
       for (let i = 0; i < 1200; i++) {
         const j = (await call(county, 'GET', `/api/jobs/${jobId}`)).json();
-        if (j.status === 'done' || j.status === 'failed') { assert.equal(j.status, 'done', j.message); return j; }
+        if (j.status === 'done' || j.status === 'failed') {
+          assert.equal(j.status, 'done', j.message);
+          return j;
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error('job did not finish');
@@ -66,9 +72,14 @@ for (const engine of await testEngines()) {
       await loadDemoCounty(ctx, { persons: 240, seed: 8, countyCode: C });
       county = await loginAs(app, ctx, { role: 'county', regionCode: C, username: 'scan_c1' });
       county2 = await loginAs(app, ctx, { role: 'county', regionCode: C, username: 'scan_c2' });
-      const people = (await sql<any>`SELECT p.id, p.id_number, p.name, p.household_no, p.village_code, p.status, a.account_no FROM persons p
-        LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id ORDER BY p.id`.execute(t.db)).rows;
-      for (const p of people) { secrets.ids.add(p.id_number); if (p.account_no) secrets.accounts.add(p.account_no); }
+      const people = (
+        await sql<any>`SELECT p.id, p.id_number, p.name, p.household_no, p.village_code, p.status, a.account_no FROM persons p
+        LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id ORDER BY p.id`.execute(t.db)
+      ).rows;
+      for (const p of people) {
+        secrets.ids.add(p.id_number);
+        if (p.account_no) secrets.accounts.add(p.account_no);
+      }
       const active = people.filter((p) => p.status === '正常');
       params.personId = String(active[0].id);
       params.householdNo = active[0].household_no;
@@ -78,9 +89,14 @@ for (const engine of await testEngines()) {
       const head = '户编号,姓名,身份证号,与户主关系,村代码,扶持开始日期,状态,银行账号,开户银行,持卡人姓名';
       const a0 = active[1];
       const bad = a0.id_number.slice(0, 17) + (a0.id_number[17] === '1' ? '2' : '1');
-      const csv = [head, `${a0.household_no},${a0.name},${a0.id_number},户主,${a0.village_code},2006-07-01,正常,6217000011112222333,农村信用社,${a0.name}`,
-        `${a0.household_no},某某,${bad},子,${a0.village_code},2006-07-01,正常,6217000011112222444,农村信用社,某某`].join('\r\n');
-      secrets.accounts.add('6217000011112222333'); secrets.accounts.add('6217000011112222444'); secrets.ids.add(bad);
+      const csv = [
+        head,
+        `${a0.household_no},${a0.name},${a0.id_number},户主,${a0.village_code},2006-07-01,正常,6217000011112222333,农村信用社,${a0.name}`,
+        `${a0.household_no},某某,${bad},子,${a0.village_code},2006-07-01,正常,6217000011112222444,农村信用社,某某`,
+      ].join('\r\n');
+      secrets.accounts.add('6217000011112222333');
+      secrets.accounts.add('6217000011112222444');
+      secrets.ids.add(bad);
       const imp = await upload('/api/registry/imports/preview', 'roster.csv', Buffer.from('\ufeff' + csv));
       await waitJob(imp.jobId);
       params.importId = imp.id;
@@ -89,13 +105,31 @@ for (const engine of await testEngines()) {
       const newId = '430582199001011234'.slice(0, 17);
       const { checkDigit } = await import('../src/shared/idnumber.ts');
       const addId = newId + checkDigit(newId);
-      secrets.ids.add(addId); secrets.accounts.add('6217000099998888777');
-      const add = await call(county, 'POST', '/api/registry/adjustments', { kind: 'add', householdNo: active[2].household_no, reason: `补录${addId}`,
-        persons: [{ name: '新人', idNumber: addId, relation: '其他', supportStart: '2006-07-01', account: { accountNo: '6217000099998888777', bankName: '农村信用社', holderName: '新人' } }] });
+      secrets.ids.add(addId);
+      secrets.accounts.add('6217000099998888777');
+      const add = await call(county, 'POST', '/api/registry/adjustments', {
+        kind: 'add',
+        householdNo: active[2].household_no,
+        reason: `补录${addId}`,
+        persons: [
+          {
+            name: '新人',
+            idNumber: addId,
+            relation: '其他',
+            supportStart: '2006-07-01',
+            account: { accountNo: '6217000099998888777', bankName: '农村信用社', holderName: '新人' },
+          },
+        ],
+      });
       assert.equal(add.statusCode, 201, add.body);
       params.adjustmentId = String(add.json().adjustment.id);
-      const rm = await call(county, 'POST', '/api/registry/adjustments', { kind: 'remove', personIds: [Number(active[3].id)], reason: '死亡', effectiveDate: '2023-03-01',
-        evidenceNote: `死亡证明，身份证号${active[3].id_number}，账号${active[3].account_no ?? ''}` });
+      const rm = await call(county, 'POST', '/api/registry/adjustments', {
+        kind: 'remove',
+        personIds: [Number(active[3].id)],
+        reason: '死亡',
+        effectiveDate: '2023-03-01',
+        evidenceNote: `死亡证明，身份证号${active[3].id_number}，账号${active[3].account_no ?? ''}`,
+      });
       assert.equal(rm.statusCode, 201, rm.body);
       assert.equal((await call(county2, 'POST', `/api/registry/adjustments/${rm.json().adjustment.id}/approve`, {})).statusCode, 200);
 
@@ -107,10 +141,16 @@ for (const engine of await testEngines()) {
 
       // a cross-check: payments (one over-paid, one paid after death) and a death record
       const payHead = '批次号,发放期间,身份证号,姓名,银行账号,持卡人姓名,金额,发放结果,发放日期,备注';
-      const pays = active.slice(4, 40).map((p, i) => `B1,2024,${p.id_number},${p.name},${p.account_no ?? ''},${p.name},${i === 0 ? '900.00' : '600.00'},成功,2024-06-01,`);
+      const pays = active
+        .slice(4, 40)
+        .map((p, i) => `B1,2024,${p.id_number},${p.name},${p.account_no ?? ''},${p.name},${i === 0 ? '900.00' : '600.00'},成功,2024-06-01,`);
       const dead = active[5];
       const payments = await upload('/api/crosscheck/inputs?kind=payments', 'payments.csv', Buffer.from('\ufeff' + [payHead, ...pays].join('\r\n')));
-      const deaths = await upload('/api/crosscheck/inputs?kind=deaths', 'deaths.csv', Buffer.from('\ufeff' + ['姓名,身份证号,死亡日期,来源', `${dead.name},${dead.id_number},2023-02-01,民政`].join('\r\n')));
+      const deaths = await upload(
+        '/api/crosscheck/inputs?kind=deaths',
+        'deaths.csv',
+        Buffer.from('\ufeff' + ['姓名,身份证号,死亡日期,来源', `${dead.name},${dead.id_number},2023-02-01,民政`].join('\r\n')),
+      );
       const run = await call(county, 'POST', '/api/crosscheck/runs', { inputIds: [payments.id, deaths.id] });
       assert.equal(run.statusCode, 202, run.body);
       await waitJob(run.json().jobId);
@@ -134,7 +174,10 @@ for (const engine of await testEngines()) {
       params.jobId = (await sql<{ id: string }>`SELECT id FROM jobs ORDER BY created_at DESC LIMIT 1`.execute(t.db)).rows[0].id;
       params.userId = String(county.user.id);
     });
-    after(async () => { await app.close(); await t.drop(); });
+    after(async () => {
+      await app.close();
+      await t.drop();
+    });
 
     /** Every GET route of the OpenAPI document, its path parameters filled from the data above. */
     function getRoutes(): string[] {
@@ -163,7 +206,8 @@ for (const engine of await testEngines()) {
 
     function leaks(text: string): string[] {
       const found: string[] = [];
-      for (const m of text.matchAll(/(?<!\d)(\d{17}[\dXx]|\d{15})(?![\dXx])/g)) if (secrets.ids.has(m[1].toUpperCase()) || validateId(m[1]).ok) found.push(`身份证号${m[1]}`);
+      for (const m of text.matchAll(/(?<!\d)(\d{17}[\dXx]|\d{15})(?![\dXx])/g))
+        if (secrets.ids.has(m[1].toUpperCase()) || validateId(m[1]).ok) found.push(`身份证号${m[1]}`);
       for (const m of text.matchAll(/(?<!\d)(\d{16,19})(?!\d)/g)) if (secrets.accounts.has(m[1])) found.push(`账号${m[1]}`);
       return found;
     }
@@ -173,14 +217,24 @@ for (const engine of await testEngines()) {
       const bad: string[] = [];
       let fetched = 0;
       // exports that unmask by default for a role that may unmask are asked masked (unmask=0)
-      const urls = [...getRoutes(), '/api/registry/export?format=xlsx&unmask=0', '/api/registry/export?format=csv&unmask=0', '/api/quality/problems.xlsx',
-        `/api/registry/imports/${params.importId}/problems.xlsx`, `/api/subsidy/payrolls/${params.payrollId}/notice`];
+      const urls = [
+        ...getRoutes(),
+        '/api/registry/export?format=xlsx&unmask=0',
+        '/api/registry/export?format=csv&unmask=0',
+        '/api/quality/problems.xlsx',
+        `/api/registry/imports/${params.importId}/problems.xlsx`,
+        `/api/subsidy/payrolls/${params.payrollId}/notice`,
+      ];
       for (const url of urls) {
         const r = await app.inject({ method: 'GET', url, headers: u.headers });
         if (r.statusCode >= 400) continue;
         // for a role that may unmask, some views are unmasked by design: the findings CSV (FORMATS §6) and the roster export
         // (both audited), the adjustment queue (the approver sees what is approved) and the import preview (what is applied)
-        if (UNMASK_ROLES.has(role) && (/findings\.csv|^\/api\/registry\/export(?!.*unmask=0)|^\/api\/registry\/adjustments|^\/api\/registry\/imports\//.test(url))) continue;
+        if (
+          UNMASK_ROLES.has(role) &&
+          /findings\.csv|^\/api\/registry\/export(?!.*unmask=0)|^\/api\/registry\/adjustments|^\/api\/registry\/imports\//.test(url)
+        )
+          continue;
         fetched++;
         for (const l of leaks(await textOf(r.rawPayload, String(r.headers['content-type'] ?? '')))) bad.push(`${role} GET ${url}: ${l}`);
       }

@@ -11,14 +11,17 @@ import type { AppContext } from '../src/shared/context.ts';
 import { loginAs, type LoggedIn } from '../src/auth/index.ts';
 import { insertPersons, makeId } from '../src/subsidy/testing-fixtures.ts';
 
-const C = '430582', TA = '430582130', TB = '430582131';
+const C = '430582',
+  TA = '430582130',
+  TB = '430582131';
 const SECRET = makeId(C, '19571224', 417);
 
 for (const engine of await testEngines()) {
   describe(`no oracles on masked fields (${engine})`, () => {
     let t: TestDatabase, ctx: AppContext, app: FastifyInstance;
     let county: LoggedIn, townA: LoggedIn, leader: LoggedIn, auditor: LoggedIn;
-    let rollId = 0, personB = 0;
+    let rollId = 0,
+      personB = 0;
     const get = async (u: LoggedIn, url: string) => app.inject({ method: 'GET', url, headers: u.headers });
 
     before(async () => {
@@ -43,7 +46,10 @@ for (const engine of await testEngines()) {
           VALUES (${C}, 'DECEASED_PAID', ${id}, ${i ? '李三' : '王秘'}, ${i ? TB + '001' : TA + '001'}, ${i ? TB : TA}, 1, 1)`.execute(t.db);
       }
     });
-    after(async () => { await app.close(); await t.drop(); });
+    after(async () => {
+      await app.close();
+      await t.drop();
+    });
 
     const total = async (u: LoggedIn, list: 'lines' | 'cases', q: string) => {
       const url = list === 'lines' ? `/api/subsidy/payrolls/${rollId}/lines?q=${encodeURIComponent(q)}` : `/api/cases?q=${encodeURIComponent(q)}`;
@@ -54,12 +60,17 @@ for (const engine of await testEngines()) {
 
     /** The attack of the issue: grow a known substring digit by digit while the answer says "found". */
     async function rebuild(u: LoggedIn, list: 'lines' | 'cases'): Promise<{ found: string; requests: number }> {
-      let found = '', requests = 0;
+      let found = '',
+        requests = 0;
       for (let pos = 0; pos < 18; pos++) {
         let grew = false;
         for (const d of '0123456789X') {
           requests++;
-          if (await total(u, list, found + d) > 0) { found += d; grew = true; break; }
+          if ((await total(u, list, found + d)) > 0) {
+            found += d;
+            grew = true;
+            break;
+          }
         }
         if (!grew) break;
       }
@@ -91,7 +102,10 @@ for (const engine of await testEngines()) {
       await total(leader, 'lines', SECRET.slice(-4));
       await total(townA, 'cases', SECRET);
       const a = (await get(auditor, '/api/audit?action=payroll.search_by_id')).json();
-      assert.ok(a.items.some((e: any) => e.userId === leader.user.id && e.detail.tail === SECRET.slice(-4)), JSON.stringify(a.items[0]));
+      assert.ok(
+        a.items.some((e: any) => e.userId === leader.user.id && e.detail.tail === SECRET.slice(-4)),
+        JSON.stringify(a.items[0]),
+      );
       const b = (await get(auditor, '/api/audit?action=case.search_by_id&unmask=1')).json();
       assert.ok(b.items.some((e: any) => e.userId === townA.user.id && e.detail.idNumber === SECRET));
       await get(leader, `/api/registry/persons?q=${SECRET.slice(-6)}`);
@@ -112,8 +126,12 @@ for (const engine of await testEngines()) {
       const c = await get(townA, `/api/cases/${caseB}`);
       assert.equal(c.statusCode, 404);
       assert.doesNotMatch(c.body, /430582131/);
-      const adj = await app.inject({ method: 'POST', url: '/api/registry/adjustments', headers: townA.headers,
-        payload: { kind: 'update', personId: personB, changes: { phone: '13900000000' }, reason: '试' } });
+      const adj = await app.inject({
+        method: 'POST',
+        url: '/api/registry/adjustments',
+        headers: townA.headers,
+        payload: { kind: 'update', personId: personB, changes: { phone: '13900000000' }, reason: '试' },
+      });
       assert.equal(adj.statusCode, 404);
       assert.doesNotMatch(adj.body, /430582131/);
     });

@@ -10,8 +10,12 @@ import { startTestApp, type TestApp } from './kit/http.ts';
 for (const engine of await testEngines()) {
   describe(`register changes are checked at once (${engine})`, () => {
     let h: TestApp;
-    before(async () => { h = await startTestApp(engine); });
-    after(async () => { await h.close(); });
+    before(async () => {
+      h = await startTestApp(engine);
+    });
+    after(async () => {
+      await h.close();
+    });
 
     it('an approved adjustment runs the quality rules on its household only', async () => {
       // household A: the spouse has the head's sex (SPOUSE_SAME_SEX); household B has the same problem but is untouched
@@ -25,7 +29,13 @@ for (const engine of await testEngines()) {
         { name: '王二', relation: '配偶', sex: '男', birthDate: '1952-01-01' },
       ]);
       const county = (await loginAs(h.app, h.ctx, { role: 'county', regionCode: COUNTY })).headers;
-      const created = await h.call('POST', '/api/registry/adjustments', county, { kind: 'remove', personIds: [a[2]], reason: '迁出', effectiveDate: '2025-03-01', evidenceNote: '迁移证明' });
+      const created = await h.call('POST', '/api/registry/adjustments', county, {
+        kind: 'remove',
+        personIds: [a[2]],
+        reason: '迁出',
+        effectiveDate: '2025-03-01',
+        evidenceNote: '迁移证明',
+      });
       assert.equal(created.statusCode, 201, created.body);
       const id = created.json().adjustment.id;
       // separation of duties: another county officer approves
@@ -35,10 +45,19 @@ for (const engine of await testEngines()) {
       await h.ctx.events!.idle();
 
       const runs = await sql<{ kind: string }>`SELECT kind FROM quality_runs WHERE county_code = ${COUNTY}`.execute(h.t.db);
-      assert.deepEqual(runs.rows.map((r) => r.kind), ['incremental']);
-      const problems = await sql<{ rule_code: string; household_no: string }>`SELECT rule_code, household_no FROM quality_problems WHERE county_code = ${COUNTY}`.execute(h.t.db);
+      assert.deepEqual(
+        runs.rows.map((r) => r.kind),
+        ['incremental'],
+      );
+      const problems = await sql<{
+        rule_code: string;
+        household_no: string;
+      }>`SELECT rule_code, household_no FROM quality_problems WHERE county_code = ${COUNTY}`.execute(h.t.db);
       const households = new Set(problems.rows.map((r) => r.household_no));
-      assert.ok(problems.rows.some((r) => r.rule_code === 'SPOUSE_SAME_SEX' && r.household_no === '4305821302410001'), JSON.stringify(problems.rows));
+      assert.ok(
+        problems.rows.some((r) => r.rule_code === 'SPOUSE_SAME_SEX' && r.household_no === '4305821302410001'),
+        JSON.stringify(problems.rows),
+      );
       assert.ok(!households.has('4305821012010003'), 'an untouched household is not checked by an incremental run');
     });
   });

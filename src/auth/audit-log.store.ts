@@ -15,8 +15,18 @@ export function parseAuditTime(s: string, endOfDay: boolean, field: string): Dat
 }
 
 export interface AuditRow {
-  seq: number; at: Date | string; user_id: number | null; username: string; action: string; entity_type: string;
-  entity_id: string; county_code: string; before: unknown; after: unknown; detail: unknown; display_name: string | null;
+  seq: number;
+  at: Date | string;
+  user_id: number | null;
+  username: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  county_code: string;
+  before: unknown;
+  after: unknown;
+  detail: unknown;
+  display_name: string | null;
 }
 
 /**
@@ -47,11 +57,21 @@ export async function queryAudit(db: Kysely<Tables>, countyCode: string | null, 
     LEFT JOIN users u ON u.id = l.user_id ORDER BY l.seq DESC`.execute(db);
   return {
     items: rows.rows.map((r) => ({
-      seq: Number(r.seq), at: new Date(r.at).toISOString(), userId: r.user_id === null ? null : Number(r.user_id), username: r.username,
-      action: r.action, entityType: r.entity_type, entityId: r.entity_id, countyCode: r.county_code,
-      before: r.before ?? null, after: r.after ?? null, detail: r.detail ?? null,
+      seq: Number(r.seq),
+      at: new Date(r.at).toISOString(),
+      userId: r.user_id === null ? null : Number(r.user_id),
+      username: r.username,
+      action: r.action,
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      countyCode: r.county_code,
+      before: r.before ?? null,
+      after: r.after ?? null,
+      detail: r.detail ?? null,
       // in Chinese: who by name, what was done, to what, and what changed
-      userName: r.display_name || r.username, actionName: actionLabel(r.action), entityName: ENTITY_LABELS[r.entity_type] ?? r.entity_type,
+      userName: r.display_name || r.username,
+      actionName: actionLabel(r.action),
+      entityName: ENTITY_LABELS[r.entity_type] ?? r.entity_type,
       summary: auditSummary({ action: r.action, entityType: r.entity_type, entityId: r.entity_id, before: r.before, after: r.after, detail: r.detail }),
       changes: auditChanges(r.before ?? null, r.after ?? null),
     })),

@@ -62,8 +62,12 @@ describe('anju users / audit verify / db backup+restore (CLI)', () => {
     assert.match(ok.out, /审计日志完整：共 3 条记录/);
     const d = await openDatabase({ dataDir: env.ANJU_DATA_DIR });
     try {
-      await d.exec(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update; UPDATE audit_log SET username = 'someone' WHERE seq = 2; ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update;`);
-    } finally { await d.close(); }
+      await d.exec(
+        `ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update; UPDATE audit_log SET username = 'someone' WHERE seq = 2; ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update;`,
+      );
+    } finally {
+      await d.close();
+    }
     const broken = anju(['audit', 'verify'], env);
     assert.equal(broken.code, 3);
     assert.match(broken.err, /第 2 条记录处断开/);
@@ -101,8 +105,12 @@ describe('anju users / audit verify / db backup+restore (CLI)', () => {
     // an entry rewritten after the anchor was taken: the anchor no longer matches
     const d = await openDatabase({ dataDir: env3.ANJU_DATA_DIR });
     try {
-      await d.exec(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update; UPDATE audit_log SET username = 'someone' WHERE seq = 1; ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update;`);
-    } finally { await d.close(); }
+      await d.exec(
+        `ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update; UPDATE audit_log SET username = 'someone' WHERE seq = 1; ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update;`,
+      );
+    } finally {
+      await d.close();
+    }
     const broken = anju(['audit', 'verify', '--anchor', anchor], env3);
     assert.equal(broken.code, 3);
   });

@@ -22,8 +22,14 @@ export const Ok = z.object({ ok: z.literal(true) });
 export const IdParams = z.object({ id: z.coerce.number().int().positive() });
 
 export const SessionUserSchema = z.object({
-  id: z.number(), username: z.string(), displayName: z.string(), role: z.enum(ROLES), regionCode: z.string(),
-  countyCode: z.string(), mustChangePassword: z.boolean(), unit: z.string().nullable().optional(),
+  id: z.number(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(ROLES),
+  regionCode: z.string(),
+  countyCode: z.string(),
+  mustChangePassword: z.boolean(),
+  unit: z.string().nullable().optional(),
 });
 
 export const MeResponse = z.object({
@@ -96,7 +102,13 @@ export type UpdateUserInput = z.infer<typeof UpdateUserBody>;
 export const UserWithPassword = z.object({ user: UserView, password: z.string() });
 export type UserWithPassword = z.infer<typeof UserWithPassword>;
 
-export const RoleView = z.object({ code: z.enum(ROLES), name: z.string(), description: z.string(), permissions: z.array(z.object({ code: z.string(), name: z.string() })), canUnmask: z.boolean() });
+export const RoleView = z.object({
+  code: z.enum(ROLES),
+  name: z.string(),
+  description: z.string(),
+  permissions: z.array(z.object({ code: z.string(), name: z.string() })),
+  canUnmask: z.boolean(),
+});
 export const RoleList = z.array(RoleView);
 export type RoleView = z.infer<typeof RoleView>;
 
@@ -109,11 +121,11 @@ export const ControlsBody = z.object({
 });
 
 export const AuditQuery = z.object({
-  from: z.string().optional(),        // ISO date or timestamp, inclusive
-  to: z.string().optional(),          // ISO date (whole day included) or timestamp, exclusive
+  from: z.string().optional(), // ISO date or timestamp, inclusive
+  to: z.string().optional(), // ISO date (whole day included) or timestamp, exclusive
   userId: z.coerce.number().int().optional(),
-  username: z.string().max(64).optional(),   // prefix, any case
-  action: z.string().max(64).optional(),     // prefix: 'auth.' or 'user.create'
+  username: z.string().max(64).optional(), // prefix, any case
+  action: z.string().max(64).optional(), // prefix: 'auth.' or 'user.create'
   entityType: z.string().max(64).optional(),
   entityId: z.string().max(64).optional(),
   /** 1: before/after unmasked (roles that may unmask; audited) */
@@ -124,17 +136,31 @@ export const AuditQuery = z.object({
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
 export const AuditEntryView = z.object({
-  seq: z.number(), at: z.string(), userId: z.number().nullable(), username: z.string(), action: z.string(),
-  entityType: z.string(), entityId: z.string(), countyCode: z.string(),
-  before: z.unknown(), after: z.unknown(), detail: z.unknown(),
-  userName: z.string(), actionName: z.string(), entityName: z.string(), summary: z.string(),
+  seq: z.number(),
+  at: z.string(),
+  userId: z.number().nullable(),
+  username: z.string(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  countyCode: z.string(),
+  before: z.unknown(),
+  after: z.unknown(),
+  detail: z.unknown(),
+  userName: z.string(),
+  actionName: z.string(),
+  entityName: z.string(),
+  summary: z.string(),
   changes: z.array(z.object({ field: z.string(), label: z.string(), before: z.string(), after: z.string() })),
 });
 export type AuditEntryView = z.infer<typeof AuditEntryView>;
 export const AuditPage = z.object({ items: z.array(AuditEntryView), total: z.number(), page: z.number(), pageSize: z.number() });
 export type AuditPage = z.infer<typeof AuditPage>;
 export const AuditVerifyResponse = z.object({
-  ok: z.boolean(), entries: z.number(), brokenAt: z.number().optional(), reason: z.string().optional(),
+  ok: z.boolean(),
+  entries: z.number(),
+  brokenAt: z.number().optional(),
+  reason: z.string().optional(),
   /** first entry chained with the key (null: the chain is not keyed) */
   keyedFrom: z.number().nullable().optional(),
   /** hash of the last entry, for an anchor */

@@ -15,7 +15,6 @@ import { registerAuditLogRoutes } from './audit-log.routes.ts';
 import { registerControlsRoutes } from './controls.routes.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies.ts';
 
-
 declare module 'fastify' {
   interface FastifyRequest {
     /** the logged-in user, or null */
@@ -95,8 +94,9 @@ export async function registerAuth(app: FastifyInstance, ctx: AppContext): Promi
   const denied = new DeniedLog();
   app.addHook('onError', async (req, _reply, err) => {
     if (!req.user || !isAppError(err) || err.code !== 'FORBIDDEN') return;
-    await logDenied(ctx.database.db, denied, req.user, { method: req.method, route: req.routeOptions?.url ?? '', url: req.url, message: err.message })
-      .catch((e) => req.log.warn({ err: e }, '越权访问未能写入审计日志'));
+    await logDenied(ctx.database.db, denied, req.user, { method: req.method, route: req.routeOptions?.url ?? '', url: req.url, message: err.message }).catch(
+      (e) => req.log.warn({ err: e }, '越权访问未能写入审计日志'),
+    );
   });
 
   await registerAuthRoutes(app, ctx);

@@ -17,5 +17,10 @@ export async function me(db: Kysely<Tables>, user: SessionUser, csrfToken: strin
 /** The session of `tokenHash` ends; with the user known, the logout is audited. */
 export async function endSession(db: Kysely<Tables>, tokenHash: string, user?: SessionUser): Promise<void> {
   await deleteSession(db, tokenHash);
-  if (user) await auditAlone(db, { userId: user.id, username: user.username }, { action: 'auth.logout', entityType: 'user', entityId: user.id, countyCode: user.countyCode });
+  if (user)
+    await auditAlone(
+      db,
+      { userId: user.id, username: user.username },
+      { action: 'auth.logout', entityType: 'user', entityId: user.id, countyCode: user.countyCode },
+    );
 }

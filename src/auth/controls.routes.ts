@@ -13,9 +13,16 @@ export async function registerControlsRoutes(app: FastifyInstance, ctx: AppConte
     const user = requireUser(req);
     return loadControls(ctx.database.db, user.countyCode);
   });
-  r.put('/controls', { config: { permission: 'settings.manage', countyLevel: true }, schema: { tags, summary: '修改本县内控设置（须县级用户；记审计；允许自审批时每条记录标明）', body: ControlsBody, response: { 200: ControlsView } } }, async (req) => {
-    const user = requirePermission(req, 'settings.manage');
-    requireCountyLevel(user);
-    return saveControls(ctx.database.db, actorOf(user), user.countyCode, req.body);
-  });
+  r.put(
+    '/controls',
+    {
+      config: { permission: 'settings.manage', countyLevel: true },
+      schema: { tags, summary: '修改本县内控设置（须县级用户；记审计；允许自审批时每条记录标明）', body: ControlsBody, response: { 200: ControlsView } },
+    },
+    async (req) => {
+      const user = requirePermission(req, 'settings.manage');
+      requireCountyLevel(user);
+      return saveControls(ctx.database.db, actorOf(user), user.countyCode, req.body);
+    },
+  );
 }

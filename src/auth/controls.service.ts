@@ -8,12 +8,24 @@ import { loadControls, storeAllowSelfApproval, type CountyControls } from './con
 
 export { loadControls } from './controls.store.ts';
 
-export async function saveControls(db: Kysely<Tables>, actor: AuditActor, countyCode: string, next: { allowSelfApproval: boolean; reason: string }): Promise<CountyControls> {
+export async function saveControls(
+  db: Kysely<Tables>,
+  actor: AuditActor,
+  countyCode: string,
+  next: { allowSelfApproval: boolean; reason: string },
+): Promise<CountyControls> {
   return db.transaction().execute(async (trx) => {
     const before = await loadControls(trx, countyCode);
     await storeAllowSelfApproval(trx, countyCode, next.allowSelfApproval);
-    await appendAudit(trx, actor, { action: 'county.controls_update', entityType: 'county', entityId: countyCode, countyCode,
-      before: { allowSelfApproval: before.allowSelfApproval }, after: { allowSelfApproval: next.allowSelfApproval }, detail: { reason: next.reason } });
+    await appendAudit(trx, actor, {
+      action: 'county.controls_update',
+      entityType: 'county',
+      entityId: countyCode,
+      countyCode,
+      before: { allowSelfApproval: before.allowSelfApproval },
+      after: { allowSelfApproval: next.allowSelfApproval },
+      detail: { reason: next.reason },
+    });
     return { countyCode, allowSelfApproval: next.allowSelfApproval };
   });
 }

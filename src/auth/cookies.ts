@@ -12,4 +12,3 @@ export function setSessionCookie(reply: FastifyReply, ctx: AppContext, token: st
 export function clearSessionCookie(reply: FastifyReply, ctx: AppContext) {
   reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies });
 }
-

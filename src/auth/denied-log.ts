@@ -20,11 +20,17 @@ export class DeniedLog {
     const t = this.now();
     if (this.lastByRoute.size > 10_000) this.prune(t);
     const u = this.byUser.get(userId) ?? { since: t, n: 0, held: 0 };
-    if (t - u.since >= USER_WINDOW_MS) { u.since = t; u.n = 0; }
+    if (t - u.since >= USER_WINDOW_MS) {
+      u.since = t;
+      u.n = 0;
+    }
     this.byUser.set(userId, u);
     const key = `${userId} ${route}`;
     const last = this.lastByRoute.get(key);
-    if ((last !== undefined && t - last < ROUTE_GAP_MS) || u.n >= USER_MAX) { u.held++; return { write: false, held: 0 }; }
+    if ((last !== undefined && t - last < ROUTE_GAP_MS) || u.n >= USER_MAX) {
+      u.held++;
+      return { write: false, held: 0 };
+    }
     this.lastByRoute.set(key, t);
     u.n++;
     const held = u.held;
@@ -37,12 +43,33 @@ export class DeniedLog {
   }
 }
 
-export async function logDenied(db: Kysely<Tables>, log: DeniedLog, user: SessionUser, req: { method: string; route: string; url: string; message: string }): Promise<void> {
+export async function logDenied(
+  db: Kysely<Tables>,
+  log: DeniedLog,
+  user: SessionUser,
+  req: { method: string; route: string; url: string; message: string },
+): Promise<void> {
   const route = `${req.method} ${req.route || req.url.split('?')[0]}`;
   const { write, held } = log.admit(user.id, route);
   if (!write) return;
-  await db.transaction().execute((trx) => appendAudit(trx, { userId: user.id, username: user.username }, {
-    action: 'access.denied', entityType: 'route', entityId: route.slice(0, 200), countyCode: user.countyCode,
-    detail: { method: req.method, path: req.url.split('?')[0].slice(0, 300), message: req.message, role: user.role, regionCode: user.regionCode, ...(held ? { heldBack: held } : {}) },
-  }));
+  await db.transaction().execute((trx) =>
+    appendAudit(
+      trx,
+      { userId: user.id, username: user.username },
+      {
+        action: 'access.denied',
+        entityType: 'route',
+        entityId: route.slice(0, 200),
+        countyCode: user.countyCode,
+        detail: {
+          method: req.method,
+          path: req.url.split('?')[0].slice(0, 300),
+          message: req.message,
+          role: user.role,
+          regionCode: user.regionCode,
+          ...(held ? { heldBack: held } : {}),
+        },
+      },
+    ),
+  );
 }

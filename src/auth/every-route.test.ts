@@ -32,14 +32,20 @@ describe('every /api route is guarded', () => {
       }
     }
   });
-  after(async () => { await app.close(); await t.drop(); });
+  after(async () => {
+    await app.close();
+    await t.drop();
+  });
 
   it('knows the routes', () => {
     assert.ok(routes.length >= 10, `only ${routes.length} routes found`);
     assert.ok(routes.some((r) => r.name === 'GET /api/users'));
     // each capability's routes are in the walk
     for (const name of ['POST /api/monitoring/households', 'POST /api/monitoring/risks/{id}/approve-county', 'POST /api/monitoring/alerts/imports']) {
-      assert.ok(routes.some((r) => r.name === name), name);
+      assert.ok(
+        routes.some((r) => r.name === name),
+        name,
+      );
     }
   });
 

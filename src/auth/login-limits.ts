@@ -21,11 +21,15 @@ export const ADDRESS_WINDOW_MINUTES = 15;
 /** Failed logins per client address in a sliding window (kept in memory). */
 export class AddressLimiter {
   readonly #failures = new Map<string, number[]>();
-  constructor(private readonly max = ADDRESS_MAX_FAILURES, private readonly windowMs = ADDRESS_WINDOW_MINUTES * 60_000) {}
+  constructor(
+    private readonly max = ADDRESS_MAX_FAILURES,
+    private readonly windowMs = ADDRESS_WINDOW_MINUTES * 60_000,
+  ) {}
 
   #recent(ip: string, now: number): number[] {
     const list = (this.#failures.get(ip) ?? []).filter((t) => now - t < this.windowMs);
-    if (list.length) this.#failures.set(ip, list); else this.#failures.delete(ip);
+    if (list.length) this.#failures.set(ip, list);
+    else this.#failures.delete(ip);
     return list;
   }
 

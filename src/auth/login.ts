@@ -21,21 +21,43 @@ export async function auditAlone(db: Kysely<Tables>, actor: AuditActor, entry: A
   await db.transaction().execute((trx) => appendAudit(trx, actor, entry));
 }
 
-export interface LoginResult { user: SessionUser; token: string; csrfToken: string }
-export interface LoginMeta { ip?: string; userAgent?: string; limiter?: AddressLimiter }
+export interface LoginResult {
+  user: SessionUser;
+  token: string;
+  csrfToken: string;
+}
+export interface LoginMeta {
+  ip?: string;
+  userAgent?: string;
+  limiter?: AddressLimiter;
+}
 
 export async function login(db: Kysely<Tables>, username: string, password: string, meta: LoginMeta = {}): Promise<LoginResult> {
   const name = username.trim();
   const ip = meta.ip ?? '';
   const detail = { ip };
   if (meta.limiter?.blocked(ip)) {
-    await auditAlone(db, { userId: null, username: name.slice(0, 64) }, { action: 'auth.login_failed', entityType: 'user', detail: { ...detail, reason: '来源地址尝试过多' } });
+    await auditAlone(
+      db,
+      { userId: null, username: name.slice(0, 64) },
+      { action: 'auth.login_failed', entityType: 'user', detail: { ...detail, reason: '来源地址尝试过多' } },
+    );
     throw new AppError('TOO_MANY_REQUESTS', `登录失败次数过多，请${ADDRESS_WINDOW_MINUTES}分钟后再试`);
   }
   const u = await selectUserByName(db, name);
-  const refuse = async (actor: AuditActor, entry: Omit<AuditEntry, 'action'> & { reason: string; extra?: object }, action = 'auth.login_failed'): Promise<never> => {
+  const refuse = async (
+    actor: AuditActor,
+    entry: Omit<AuditEntry, 'action'> & { reason: string; extra?: object },
+    action = 'auth.login_failed',
+  ): Promise<never> => {
     meta.limiter?.fail(ip);
-    await auditAlone(db, actor, { action, entityType: 'user', entityId: entry.entityId, countyCode: entry.countyCode, detail: { ...detail, reason: entry.reason, ...entry.extra } });
+    await auditAlone(db, actor, {
+      action,
+      entityType: 'user',
+      entityId: entry.entityId,
+      countyCode: entry.countyCode,
+      detail: { ...detail, reason: entry.reason, ...entry.extra },
+    });
     throw new AppError('UNAUTHENTICATED', BAD_LOGIN);
   };
   if (!u) {
@@ -90,6 +112,10 @@ export async function changePassword(db: Kysely<Tables>, user: SessionUser, oldP
     await setOwnPassword(trx, Number(u.id), h);
     // other sessions (perhaps someone who knew the old password) end here
     await deleteUserSessions(trx, Number(u.id), keepSessionHash);
-    await appendAudit(trx, { userId: Number(u.id), username: u.username }, { action: 'user.change_password', entityType: 'user', entityId: u.id, countyCode: u.region_code.slice(0, 6) });
+    await appendAudit(
+      trx,
+      { userId: Number(u.id), username: u.username },
+      { action: 'user.change_password', entityType: 'user', entityId: u.id, countyCode: u.region_code.slice(0, 6) },
+    );
   });
 }

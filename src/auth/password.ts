@@ -33,8 +33,12 @@ export async function burnPasswordCheck(password: string): Promise<void> {
   await verifyHash(await dummy, password);
 }
 
-const BLOCKED = new Set(readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
-  .split(/\r?\n/).map((l) => l.trim().toLowerCase()).filter((l) => l && !l.startsWith('#')));
+const BLOCKED = new Set(
+  readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim().toLowerCase())
+    .filter((l) => l && !l.startsWith('#')),
+);
 
 // rows of the keyboard and the digits: a password that is only a run along one of them
 const WALKS = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm', 'abcdefghijklmnopqrstuvwxyz'];
@@ -52,7 +56,8 @@ export function isCommonPassword(password: string): boolean {
   if (core && BLOCKED.has(core)) return true;
   // a letters part and a digits part that are each a walk or common: abcdefg123, qwer1234
   const parts = p.match(/[a-z]+|\d+/g) ?? [];
-  if (parts.join('') === p.replace(/[\W_]/g, '') && parts.every((x) => isWalk(x) || BLOCKED.has(x) || /^(\d)\1*$/.test(x) || /^(19|20)\d\d$/.test(x))) return true;
+  if (parts.join('') === p.replace(/[\W_]/g, '') && parts.every((x) => isWalk(x) || BLOCKED.has(x) || /^(\d)\1*$/.test(x) || /^(19|20)\d\d$/.test(x)))
+    return true;
   return false;
 }
 

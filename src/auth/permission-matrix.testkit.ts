@@ -40,7 +40,11 @@ export interface MatrixOptions {
 async function call(app: FastifyInstance, spec: RouteSpec, headers?: Record<string, string>) {
   const res = await app.inject({ method: spec.method, url: spec.url, headers, ...(spec.payload === undefined ? {} : { payload: spec.payload as never }) });
   let code = '';
-  try { code = (res.json() as { error?: { code?: string } }).error?.code ?? ''; } catch { /* not JSON */ }
+  try {
+    code = (res.json() as { error?: { code?: string } }).error?.code ?? '';
+  } catch {
+    /* not JSON */
+  }
   return { status: res.statusCode, code };
 }
 

@@ -8,7 +8,15 @@ import { assertInScope, requirePermission, requireUser, actorOf } from './guards
 import type { FastifyRequest } from 'fastify';
 import type { SessionUser } from './permissions.ts';
 
-const user = (role: SessionUser['role'], regionCode: string): SessionUser => ({ id: 7, username: 'u', displayName: 'u', role, regionCode, countyCode: regionCode.slice(0, 6), mustChangePassword: false });
+const user = (role: SessionUser['role'], regionCode: string): SessionUser => ({
+  id: 7,
+  username: 'u',
+  displayName: 'u',
+  role,
+  regionCode,
+  countyCode: regionCode.slice(0, 6),
+  mustChangePassword: false,
+});
 const reqOf = (u: SessionUser | null) => ({ user: u }) as unknown as FastifyRequest;
 
 describe('permissions', () => {
@@ -30,7 +38,12 @@ describe('permissions', () => {
     assert.ok(canUnmask({ role: 'auditor' }));
     // read-only roles change nothing
     const changes = (Object.keys(PERMISSIONS) as Permission[]).filter((p) => !/\.read$|\.export$/.test(p));
-    for (const r of ['leader', 'auditor'] as const) assert.deepEqual(changes.filter((p) => hasPermission({ role: r }, p)), [], r);
+    for (const r of ['leader', 'auditor'] as const)
+      assert.deepEqual(
+        changes.filter((p) => hasPermission({ role: r }, p)),
+        [],
+        r,
+      );
   });
 
   it('microcredit: every role but a project unit reads; county and finance import, compute and review; township and read-only roles do not', () => {
@@ -56,7 +69,8 @@ describe('permissions', () => {
     }
     assert.ok(!hasPermission({ role: 'finance' }, 'monitoring.read'));
     // the rural-revitalisation office keeps to monitoring: no payments, cases or users
-    for (const p of ['subsidy.manage', 'subsidy.read', 'adjustment.enter', 'cases.work', 'users.manage', 'audit.read'] as const) assert.ok(!hasPermission({ role: 'rural' }, p), p);
+    for (const p of ['subsidy.manage', 'subsidy.read', 'adjustment.enter', 'cases.work', 'users.manage', 'audit.read'] as const)
+      assert.ok(!hasPermission({ role: 'rural' }, p), p);
     assert.ok(canUnmask({ role: 'rural' }));
   });
 
@@ -81,15 +95,33 @@ describe('permissions', () => {
     const c = user('county', '430582');
     assert.ok(inScope(c, '430582102007'));
     assert.ok(!inScope(c, '430581101007'));
-    fc.assert(fc.property(fc.stringMatching(/^\d{3}$/), fc.stringMatching(/^\d{3}$/), (tw, v) => inScope(c, `430582${tw}${v}`) && !inScope(user('county', '430581'), `430582${tw}${v}`)));
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^\d{3}$/),
+        fc.stringMatching(/^\d{3}$/),
+        (tw, v) => inScope(c, `430582${tw}${v}`) && !inScope(user('county', '430581'), `430582${tw}${v}`),
+      ),
+    );
   });
 
   it('guards throw the right codes', () => {
-    assert.throws(() => requireUser(reqOf(null)), (e: { code?: string; status?: number }) => e.code === 'UNAUTHENTICATED' && e.status === 401);
-    assert.throws(() => requirePermission(reqOf(user('leader', '430582')), 'registry.edit'), (e: { code?: string; message?: string }) => e.code === 'FORBIDDEN' && /直接修改花名册/.test(e.message!));
+    assert.throws(
+      () => requireUser(reqOf(null)),
+      (e: { code?: string; status?: number }) => e.code === 'UNAUTHENTICATED' && e.status === 401,
+    );
+    assert.throws(
+      () => requirePermission(reqOf(user('leader', '430582')), 'registry.edit'),
+      (e: { code?: string; message?: string }) => e.code === 'FORBIDDEN' && /直接修改花名册/.test(e.message!),
+    );
     assert.equal(requirePermission(reqOf(user('county', '430582')), 'registry.edit').role, 'county');
-    assert.throws(() => assertInScope(user('township', '430582101'), '430582102001'), (e: { code?: string }) => e.code === 'FORBIDDEN');
-    assert.throws(() => assertInScope(user('township', '430582101'), ''), (e: { code?: string }) => e.code === 'FORBIDDEN');
+    assert.throws(
+      () => assertInScope(user('township', '430582101'), '430582102001'),
+      (e: { code?: string }) => e.code === 'FORBIDDEN',
+    );
+    assert.throws(
+      () => assertInScope(user('township', '430582101'), ''),
+      (e: { code?: string }) => e.code === 'FORBIDDEN',
+    );
     assertInScope(user('township', '430582101'), '430582101001');
     assert.deepEqual(actorOf(user('county', '430582')), { userId: 7, username: 'u' });
   });
@@ -104,7 +136,20 @@ describe('passwords', () => {
     assert.equal(passwordProblem('Hgtrw5kq'), null);
   });
   it('refuses common and keyboard passwords, and asks 10 characters of administrators', () => {
-    for (const p of ['Password123', 'p@ssw0rd1', 'qwer1234', 'Qwerty2024', '1qaz2wsx', 'Abcdefg123', 'asdf1234', 'woaini1314', 'Admin123456', 'a12345678', 'zxcvbnm1', '12345qwe'])
+    for (const p of [
+      'Password123',
+      'p@ssw0rd1',
+      'qwer1234',
+      'Qwerty2024',
+      '1qaz2wsx',
+      'Abcdefg123',
+      'asdf1234',
+      'woaini1314',
+      'Admin123456',
+      'a12345678',
+      'zxcvbnm1',
+      '12345qwe',
+    ])
       assert.match(passwordProblem(p) ?? '', /过于常见|键盘/, p);
     assert.match(passwordProblem('Hgtrw5kq9', undefined, 'admin')!, /系统管理员的新密码至少需要10个字符/);
     assert.equal(passwordProblem('Hgtrw5kq9', undefined, 'county'), null);

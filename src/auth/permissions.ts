@@ -45,19 +45,58 @@ const READ: Permission[] = ['registry.read', 'subsidy.read', 'reports.read', 'mi
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(Object.keys(PERMISSIONS) as Permission[]),
-  county: new Set<Permission>([...READ, 'registry.import', 'registry.export', 'registry.edit', 'adjustment.enter', 'adjustment.approve',
-    'subsidy.manage', 'settings.manage', 'crosscheck.run', 'cases.work', 'recovery.manage', 'quality.run', 'quality.rules', 'quality.work',
-    'microcredit.manage', 'microcredit.approve', 'monitoring.read', 'monitoring.enter', 'monitoring.approve',
-    'funds.manage', 'funds.approve', 'projects.enter', 'projects.approve', 'projects.plan']),
+  county: new Set<Permission>([
+    ...READ,
+    'registry.import',
+    'registry.export',
+    'registry.edit',
+    'adjustment.enter',
+    'adjustment.approve',
+    'subsidy.manage',
+    'settings.manage',
+    'crosscheck.run',
+    'cases.work',
+    'recovery.manage',
+    'quality.run',
+    'quality.rules',
+    'quality.work',
+    'microcredit.manage',
+    'microcredit.approve',
+    'monitoring.read',
+    'monitoring.enter',
+    'monitoring.approve',
+    'funds.manage',
+    'funds.approve',
+    'projects.enter',
+    'projects.approve',
+    'projects.plan',
+  ]),
   // townships enter for their township and give the township review of a risk removal
-  township: new Set<Permission>([...READ, 'registry.export', 'adjustment.enter', 'cases.work', 'quality.work', 'monitoring.read', 'monitoring.enter', 'monitoring.approve',
-    'projects.enter']),
+  township: new Set<Permission>([
+    ...READ,
+    'registry.export',
+    'adjustment.enter',
+    'cases.work',
+    'quality.work',
+    'monitoring.read',
+    'monitoring.enter',
+    'monitoring.approve',
+    'projects.enter',
+  ]),
   finance: new Set<Permission>([...READ, 'registry.export', 'subsidy.manage', 'recovery.manage', 'microcredit.manage', 'microcredit.approve', 'funds.manage']),
   leader: new Set<Permission>([...READ, 'monitoring.read']),
   auditor: new Set<Permission>([...READ, 'audit.read', 'registry.export', 'monitoring.read']),
   // the rural-revitalisation office: monitoring and microcredit, reading the register to link people
-  rural: new Set<Permission>(['registry.read', 'reports.read', 'monitoring.read', 'monitoring.enter', 'monitoring.approve',
-    'microcredit.read', 'microcredit.manage', 'microcredit.approve']),
+  rural: new Set<Permission>([
+    'registry.read',
+    'reports.read',
+    'monitoring.read',
+    'monitoring.enter',
+    'monitoring.approve',
+    'microcredit.read',
+    'microcredit.manage',
+    'microcredit.approve',
+  ]),
   // staff of a 主管单位 / 实施单位: their unit's projects only (SessionUser.unit)
   unit: new Set<Permission>(['projects.read', 'projects.enter']),
 };
@@ -93,7 +132,10 @@ export function canUnmask(user: Pick<SessionUser, 'role'>): boolean {
 }
 
 /** Is a project (its village, 主管单位 and 实施单位) the user's: inside their region and, for unit staff, their unit's? */
-export function ownsProject(user: Pick<SessionUser, 'regionCode' | 'unit' | 'role'>, p: { villageCode: string; unit: string | null; supervisingUnit: string | null }): boolean {
+export function ownsProject(
+  user: Pick<SessionUser, 'regionCode' | 'unit' | 'role'>,
+  p: { villageCode: string; unit: string | null; supervisingUnit: string | null },
+): boolean {
   if (!inScope(user, p.villageCode)) return false;
   // unit staff without a unit own nothing (an account set up half-way sees no one's projects)
   if (!user.unit) return user.role !== 'unit';

@@ -16,7 +16,8 @@ import { ROLES, hasPermission, type Role } from './permissions.ts';
 import { ROUTE_RULES } from './auth.plugin.ts';
 import { loginAs, type LoggedIn } from './testkit.ts';
 
-const C = '430582', T = '430582101';
+const C = '430582',
+  T = '430582101';
 const OWN_ACCOUNT = /^(GET|POST) \/api\/auth\//;
 
 for (const engine of await testEngines()) {
@@ -32,12 +33,19 @@ for (const engine of await testEngines()) {
       for (const [path, ops] of Object.entries(doc.paths)) {
         for (const m of Object.keys(ops)) {
           if (!['get', 'post', 'put', 'patch', 'delete'].includes(m)) continue;
-          routes.push({ method: m.toUpperCase(), path, url: path.replace(/\{[^}]+\}/g, (x) => (/id$/i.test(x.slice(1, -1)) && !/importId/.test(x) ? '1' : '00000000-0000-4000-8000-000000000000')) });
+          routes.push({
+            method: m.toUpperCase(),
+            path,
+            url: path.replace(/\{[^}]+\}/g, (x) => (/id$/i.test(x.slice(1, -1)) && !/importId/.test(x) ? '1' : '00000000-0000-4000-8000-000000000000')),
+          });
         }
       }
       routes = routes.filter((r) => r.path !== '/api/auth/login' && r.path !== '/api/auth/logout');
     });
-    after(async () => { await app.close(); await t.drop(); });
+    after(async () => {
+      await app.close();
+      await t.drop();
+    });
 
     it('knows every route and what it declares', () => {
       assert.ok(routes.length >= 60, `only ${routes.length} routes`);
@@ -61,7 +69,11 @@ for (const engine of await testEngines()) {
             calls++;
             const name = `${role}@${region} ${r.method} ${r.path}`;
             let body: { error?: { code?: string; details?: unknown } } = {};
-            try { body = res.json(); } catch { /* a file */ }
+            try {
+              body = res.json();
+            } catch {
+              /* a file */
+            }
             const lacks = rule.permission && !hasPermission({ role }, rule.permission);
             if (lacks && (res.statusCode !== 403 || body.error?.code !== 'FORBIDDEN')) bad.push(`${name}：无权限，应403，实际${res.statusCode}`);
             if (rule.countyLevel && region !== C && res.statusCode !== 403) bad.push(`${name}：全县业务，乡镇用户应403，实际${res.statusCode}`);

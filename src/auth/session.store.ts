@@ -16,20 +16,36 @@ type SessionUserRow = Pick<UserRow, 'id' | 'username' | 'display_name' | 'role' 
 
 export function toSessionUser(r: SessionUserRow): SessionUser {
   return {
-    id: Number(r.id), username: r.username, displayName: r.display_name || r.username, role: r.role,
-    regionCode: r.region_code, countyCode: r.region_code.slice(0, 6), mustChangePassword: r.must_change_password, unit: r.unit ?? null,
+    id: Number(r.id),
+    username: r.username,
+    displayName: r.display_name || r.username,
+    role: r.role,
+    regionCode: r.region_code,
+    countyCode: r.region_code.slice(0, 6),
+    mustChangePassword: r.must_change_password,
+    unit: r.unit ?? null,
   };
 }
 
-export async function createSession(db: Kysely<Tables>, userId: number, meta: { ip?: string; userAgent?: string } = {}): Promise<{ token: string; csrfToken: string }> {
+export async function createSession(
+  db: Kysely<Tables>,
+  userId: number,
+  meta: { ip?: string; userAgent?: string } = {},
+): Promise<{ token: string; csrfToken: string }> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   await sql`INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at, ip, user_agent)
-    VALUES (${tokenHash(token)}, ${userId}, ${csrfToken}, now() + make_interval(hours => ${SESSION_IDLE_HOURS}), ${meta.ip ?? ''}, ${(meta.userAgent ?? '').slice(0, 300)})`.execute(db);
+    VALUES (${tokenHash(token)}, ${userId}, ${csrfToken}, now() + make_interval(hours => ${SESSION_IDLE_HOURS}), ${meta.ip ?? ''}, ${(meta.userAgent ?? '').slice(0, 300)})`.execute(
+    db,
+  );
   return { token, csrfToken };
 }
 
-export interface LoadedSession { user: SessionUser; csrfToken: string; tokenHash: string }
+export interface LoadedSession {
+  user: SessionUser;
+  csrfToken: string;
+  tokenHash: string;
+}
 
 /** The live session of a cookie token (and its active user), sliding its expiry forward. */
 export async function loadSession(db: Kysely<Tables>, token: string): Promise<LoadedSession | null> {

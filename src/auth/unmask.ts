@@ -41,11 +41,25 @@ export interface UnmaskedView {
  * (action `<entityType>.search_by_id`) whatever the role, so repeated probing shows in the log.
  * Does nothing when the query is no ID search.
  */
-export async function auditIdSearch(db: Kysely<Tables>, user: SessionUser, what: { entityType: string; q: string | null | undefined; count: number; entityId?: string | number }): Promise<void> {
+export async function auditIdSearch(
+  db: Kysely<Tables>,
+  user: SessionUser,
+  what: { entityType: string; q: string | null | undefined; count: number; entityId?: string | number },
+): Promise<void> {
   const t = idSearchTerm(what.q);
   if (!t) return;
-  await appendAudit(db, actorOf(user), { action: `${what.entityType}.search_by_id`, entityType: what.entityType, entityId: what.entityId, countyCode: user.countyCode,
-    detail: { match: t.kind === 'full' ? '完整身份证号' : `后${t.value.length}位`, idNumber: t.kind === 'full' ? t.value : undefined, tail: t.kind === 'tail' ? t.value : undefined, count: what.count } });
+  await appendAudit(db, actorOf(user), {
+    action: `${what.entityType}.search_by_id`,
+    entityType: what.entityType,
+    entityId: what.entityId,
+    countyCode: user.countyCode,
+    detail: {
+      match: t.kind === 'full' ? '完整身份证号' : `后${t.value.length}位`,
+      idNumber: t.kind === 'full' ? t.value : undefined,
+      tail: t.kind === 'tail' ? t.value : undefined,
+      count: what.count,
+    },
+  });
 }
 
 /** The audit entry of an unmasked view or export; call inside the request's transaction (or with the db). */

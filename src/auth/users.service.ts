@@ -10,8 +10,20 @@ import { generatePassword, hashPassword, passwordProblem } from './password.ts';
 import { deleteUserSessions, type UserRow } from './session.store.ts';
 import { auditedUser, regionProblem, userView } from './users.ts';
 import {
-  clearLock, countOtherActiveAdmins, countTownships, insertUser, regionExists, regionNames, roleDescriptions, selectUser, selectUserByName,
-  selectUsers, setResetPassword, updateUserRow, usernameTaken, type UserFilter,
+  clearLock,
+  countOtherActiveAdmins,
+  countTownships,
+  insertUser,
+  regionExists,
+  regionNames,
+  roleDescriptions,
+  selectUser,
+  selectUserByName,
+  selectUsers,
+  setResetPassword,
+  updateUserRow,
+  usernameTaken,
+  type UserFilter,
 } from './users.store.ts';
 import type { CreateUserInput, RoleView, UpdateUserInput, UserView } from './auth.contract.ts';
 import { PERMISSIONS, ROLES, ROLE_NAMES, ROLE_PERMISSIONS, canUnmask } from './permissions.ts';
@@ -19,7 +31,10 @@ import { PERMISSIONS, ROLES, ROLE_NAMES, ROLE_PERMISSIONS, canUnmask } from './p
 export type { UserFilter } from './users.store.ts';
 
 async function viewsOf(db: Kysely<Tables>, rows: UserRow[]): Promise<UserView[]> {
-  const names = await regionNames(db, rows.map((r) => r.region_code));
+  const names = await regionNames(
+    db,
+    rows.map((r) => r.region_code),
+  );
   return rows.map((r) => userView(r, names.get(r.region_code) ?? ''));
 }
 
@@ -49,7 +64,12 @@ async function assertRegion(db: Kysely<Tables>, regionCode: string, scope: strin
   }
 }
 
-export async function createUser(db: Kysely<Tables>, actor: AuditActor, scope: string | null, input: CreateUserInput): Promise<{ user: UserView; password: string }> {
+export async function createUser(
+  db: Kysely<Tables>,
+  actor: AuditActor,
+  scope: string | null,
+  input: CreateUserInput,
+): Promise<{ user: UserView; password: string }> {
   await assertRegion(db, input.regionCode, scope, input.role);
   if (input.role === 'unit' && !input.unit) throw new AppError('VALIDATION', '项目单位人员须填写所在单位（主管单位或实施单位）');
   const password = input.password || generatePassword();
@@ -60,9 +80,22 @@ export async function createUser(db: Kysely<Tables>, actor: AuditActor, scope: s
   const hash = await hashPassword(password);
   return db.transaction().execute(async (trx) => {
     if (await usernameTaken(trx, input.username)) throw new AppError('CONFLICT', `用户名“${input.username}”已被使用`);
-    const row = await insertUser(trx, { username: input.username, displayName: input.displayName ?? '', passwordHash: hash, role: input.role, regionCode: input.regionCode, unit: input.unit || null });
+    const row = await insertUser(trx, {
+      username: input.username,
+      displayName: input.displayName ?? '',
+      passwordHash: hash,
+      role: input.role,
+      regionCode: input.regionCode,
+      unit: input.unit || null,
+    });
     const [user] = await viewsOf(trx, [row]);
-    await appendAudit(trx, actor, { action: 'user.create', entityType: 'user', entityId: user.id, countyCode: user.regionCode.slice(0, 6), after: auditedUser(user) });
+    await appendAudit(trx, actor, {
+      action: 'user.create',
+      entityType: 'user',
+      entityId: user.id,
+      countyCode: user.regionCode.slice(0, 6),
+      after: auditedUser(user),
+    });
     return { user, password };
   });
 }
@@ -74,7 +107,10 @@ export async function updateUser(db: Kysely<Tables>, actor: AuditActor, scope: s
     const role = patch.role ?? row.role;
     const regionCode = patch.regionCode ?? row.region_code;
     if (patch.role !== undefined || patch.regionCode !== undefined) await assertRegion(trx, regionCode, scope, role);
-    if (actor.userId === Number(row.id) && ((patch.role && patch.role !== row.role) || patch.active === false || (patch.regionCode && patch.regionCode !== row.region_code))) {
+    if (
+      actor.userId === Number(row.id) &&
+      ((patch.role && patch.role !== row.role) || patch.active === false || (patch.regionCode && patch.regionCode !== row.region_code))
+    ) {
       throw new AppError('CONFLICT', '不能修改自己的角色、辖区或停用自己的账号，请由其他管理员操作');
     }
     const unit = patch.unit === undefined ? (row.unit ?? null) : patch.unit || null;
@@ -86,7 +122,14 @@ export async function updateUser(db: Kysely<Tables>, actor: AuditActor, scope: s
     const updated = await updateUserRow(trx, Number(row.id), { displayName: patch.displayName ?? row.display_name, role, regionCode, unit, active });
     if (!active) await deleteUserSessions(trx, Number(row.id));
     const [after] = await viewsOf(trx, [updated]);
-    await appendAudit(trx, actor, { action: 'user.update', entityType: 'user', entityId: row.id, countyCode: regionCode.slice(0, 6), before: auditedUser(before), after: auditedUser(after) });
+    await appendAudit(trx, actor, {
+      action: 'user.update',
+      entityType: 'user',
+      entityId: row.id,
+      countyCode: regionCode.slice(0, 6),
+      before: auditedUser(before),
+      after: auditedUser(after),
+    });
     return after;
   });
 }
@@ -99,7 +142,13 @@ export async function resetPassword(db: Kysely<Tables>, actor: AuditActor, scope
     const row = await getRow(trx, id, scope, true);
     const updated = await setResetPassword(trx, Number(row.id), hash);
     await deleteUserSessions(trx, Number(row.id));
-    await appendAudit(trx, actor, { action: 'user.reset_password', entityType: 'user', entityId: row.id, countyCode: row.region_code.slice(0, 6), detail: { username: row.username } });
+    await appendAudit(trx, actor, {
+      action: 'user.reset_password',
+      entityType: 'user',
+      entityId: row.id,
+      countyCode: row.region_code.slice(0, 6),
+      detail: { username: row.username },
+    });
     return { user: (await viewsOf(trx, [updated]))[0], password };
   });
 }
@@ -108,7 +157,13 @@ export async function unlockUser(db: Kysely<Tables>, actor: AuditActor, scope: s
   return db.transaction().execute(async (trx) => {
     const row = await getRow(trx, id, scope, true);
     const updated = await clearLock(trx, Number(row.id));
-    await appendAudit(trx, actor, { action: 'user.unlock', entityType: 'user', entityId: row.id, countyCode: row.region_code.slice(0, 6), detail: { username: row.username, lockedUntil: row.locked_until } });
+    await appendAudit(trx, actor, {
+      action: 'user.unlock',
+      entityType: 'user',
+      entityId: row.id,
+      countyCode: row.region_code.slice(0, 6),
+      detail: { username: row.username, lockedUntil: row.locked_until },
+    });
     return (await viewsOf(trx, [updated]))[0];
   });
 }
@@ -121,7 +176,10 @@ export async function getUser(db: Kysely<Tables>, scope: string | null, id: numb
 export async function listRoles(db: Kysely<Tables>): Promise<RoleView[]> {
   const d = await roleDescriptions(db);
   return ROLES.map((code) => ({
-    code, name: ROLE_NAMES[code], description: d.get(code) ?? '', canUnmask: canUnmask({ role: code }),
+    code,
+    name: ROLE_NAMES[code],
+    description: d.get(code) ?? '',
+    canUnmask: canUnmask({ role: code }),
     permissions: [...ROLE_PERMISSIONS[code]].map((p) => ({ code: p, name: PERMISSIONS[p] })),
   }));
 }

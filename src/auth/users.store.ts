@@ -35,7 +35,13 @@ export async function selectUserByName(db: Kysely<Tables>, username: string): Pr
   return r.rows[0];
 }
 
-export interface UserFilter { q?: string; role?: Role; active?: boolean; page?: number; pageSize?: number }
+export interface UserFilter {
+  q?: string;
+  role?: Role;
+  active?: boolean;
+  page?: number;
+  pageSize?: number;
+}
 
 /** One page of the accounts inside `scope` (null: all), and how many there are. */
 export async function selectUsers(db: Kysely<Tables>, scope: string | null, f: UserFilter): Promise<{ rows: UserRow[]; total: number }> {
@@ -67,13 +73,20 @@ export async function usernameTaken(db: Kysely<Tables>, username: string): Promi
   return r.rows.length > 0;
 }
 
-export async function insertUser(db: Kysely<Tables>, u: { username: string; displayName: string; passwordHash: string; role: Role; regionCode: string; unit: string | null }): Promise<UserRow> {
+export async function insertUser(
+  db: Kysely<Tables>,
+  u: { username: string; displayName: string; passwordHash: string; role: Role; regionCode: string; unit: string | null },
+): Promise<UserRow> {
   const r = await sql<UserRow>`INSERT INTO users (username, display_name, password_hash, role, region_code, unit, must_change_password)
     VALUES (${u.username}, ${u.displayName}, ${u.passwordHash}, ${u.role}, ${u.regionCode}, ${u.unit}, true) RETURNING *`.execute(db);
   return r.rows[0];
 }
 
-export async function updateUserRow(db: Kysely<Tables>, id: number, u: { displayName: string; role: Role; regionCode: string; unit: string | null; active: boolean }): Promise<UserRow> {
+export async function updateUserRow(
+  db: Kysely<Tables>,
+  id: number,
+  u: { displayName: string; role: Role; regionCode: string; unit: string | null; active: boolean },
+): Promise<UserRow> {
   const r = await sql<UserRow>`UPDATE users SET display_name = ${u.displayName}, role = ${u.role},
     region_code = ${u.regionCode}, unit = ${u.unit}, active = ${u.active} WHERE id = ${id} RETURNING *`.execute(db);
   return r.rows[0];
@@ -87,7 +100,8 @@ export async function countOtherActiveAdmins(db: Kysely<Tables>, id: number): Pr
 
 /** A reset password: to be changed at the next login; the lock and the failed count cleared. */
 export async function setResetPassword(db: Kysely<Tables>, id: number, passwordHash: string): Promise<UserRow> {
-  const r = await sql<UserRow>`UPDATE users SET password_hash = ${passwordHash}, must_change_password = true, failed_attempts = 0, locked_until = NULL, lock_level = 0
+  const r =
+    await sql<UserRow>`UPDATE users SET password_hash = ${passwordHash}, must_change_password = true, failed_attempts = 0, locked_until = NULL, lock_level = 0
     WHERE id = ${id} RETURNING *`.execute(db);
   return r.rows[0];
 }
@@ -103,7 +117,10 @@ export async function clearLock(db: Kysely<Tables>, id: number): Promise<UserRow
   return r.rows[0];
 }
 
-export interface LoginClaim { failedAttempts: number; lockLevel: number }
+export interface LoginClaim {
+  failedAttempts: number;
+  lockLevel: number;
+}
 
 /**
  * Count a login attempt. A lock that has run out starts a new count; a running lock claims
@@ -135,7 +152,10 @@ export async function roleDescriptions(db: Kysely<Tables>): Promise<Map<string, 
  * An account that exists only to name who entered and approved demo records: disabled, with a
  * password field no password verifies against. Re-running keeps the one account of that name.
  */
-export async function ensureRecordOnlyUser(db: Kysely<Tables>, u: { username: string; displayName: string; role: string; regionCode: string }): Promise<number> {
+export async function ensureRecordOnlyUser(
+  db: Kysely<Tables>,
+  u: { username: string; displayName: string; role: string; regionCode: string },
+): Promise<number> {
   const r = await sql<{ id: number }>`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password, active)
     VALUES (${u.username}, ${u.displayName}, '!demo-no-login', ${u.role}, ${u.regionCode}, false, false)
     ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name RETURNING id`.execute(db);

@@ -22,7 +22,10 @@ for (const engine of await testEngines()) {
       app = await buildApp(ctx);
       admin = await loginAs(app, ctx, { role: 'admin', regionCode: '430582', username: 'boss' });
     });
-    after(async () => { await app.close(); await t.drop(); });
+    after(async () => {
+      await app.close();
+      await t.drop();
+    });
 
     const req = (method: 'GET' | 'POST' | 'PATCH', url: string, who: LoggedIn, payload?: unknown) =>
       app.inject({ method, url, headers: who.headers, ...(payload === undefined ? {} : { payload: payload as never }) });
@@ -93,7 +96,9 @@ for (const engine of await testEngines()) {
       assert.equal(reset.json().user.mustChangePassword, true);
       const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'zhao', password: pw } });
       assert.equal(login.statusCode, 200);
-      const actions = (await sql<{ action: string }>`SELECT action FROM audit_log WHERE entity_type = 'user' AND entity_id = ${String(id)} ORDER BY seq`.execute(t.db)).rows.map((r) => r.action);
+      const actions = (
+        await sql<{ action: string }>`SELECT action FROM audit_log WHERE entity_type = 'user' AND entity_id = ${String(id)} ORDER BY seq`.execute(t.db)
+      ).rows.map((r) => r.action);
       for (const a of ['user.update', 'user.unlock', 'user.reset_password']) assert.ok(actions.includes(a), a);
     });
 
@@ -144,28 +149,38 @@ for (const engine of await testEngines()) {
 
     it('permission matrix of the auth routes', async () => {
       const other = await loginAs(app, ctx, { role: 'county', regionCode: '430582' });
-      await assertPermissionMatrix(app, ctx, [
-        { method: 'GET', url: '/api/auth/me', permission: null, holderStatus: 200 },
-        { method: 'GET', url: '/api/users', permission: 'users.manage', holderStatus: 200 },
-        { method: 'GET', url: `/api/users/${other.user.id}`, permission: 'users.manage', holderStatus: 200 },
-        { method: 'POST', url: '/api/users', permission: 'users.manage', payload: {} },
-        { method: 'PATCH', url: `/api/users/${other.user.id}`, permission: 'users.manage', payload: {}, holderStatus: 200 },
-        { method: 'POST', url: `/api/users/${other.user.id}/reset-password`, permission: 'users.manage', holderStatus: 200 },
-        { method: 'POST', url: `/api/users/${other.user.id}/unlock`, permission: 'users.manage', holderStatus: 200 },
-        { method: 'GET', url: '/api/roles', permission: 'users.manage', holderStatus: 200 },
-        { method: 'GET', url: '/api/audit', permission: 'audit.read', holderStatus: 200 },
-        { method: 'GET', url: '/api/audit/verify', permission: 'audit.read', holderStatus: 200 },
-      ], { countyCode: '430582' });
+      await assertPermissionMatrix(
+        app,
+        ctx,
+        [
+          { method: 'GET', url: '/api/auth/me', permission: null, holderStatus: 200 },
+          { method: 'GET', url: '/api/users', permission: 'users.manage', holderStatus: 200 },
+          { method: 'GET', url: `/api/users/${other.user.id}`, permission: 'users.manage', holderStatus: 200 },
+          { method: 'POST', url: '/api/users', permission: 'users.manage', payload: {} },
+          { method: 'PATCH', url: `/api/users/${other.user.id}`, permission: 'users.manage', payload: {}, holderStatus: 200 },
+          { method: 'POST', url: `/api/users/${other.user.id}/reset-password`, permission: 'users.manage', holderStatus: 200 },
+          { method: 'POST', url: `/api/users/${other.user.id}/unlock`, permission: 'users.manage', holderStatus: 200 },
+          { method: 'GET', url: '/api/roles', permission: 'users.manage', holderStatus: 200 },
+          { method: 'GET', url: '/api/audit', permission: 'audit.read', holderStatus: 200 },
+          { method: 'GET', url: '/api/audit/verify', permission: 'audit.read', holderStatus: 200 },
+        ],
+        { countyCode: '430582' },
+      );
     });
 
     it('unmasking: only roles that may, only when asked, and audited', async () => {
-      const fake = (role: LoggedIn['user']['role'], unmask?: string) => ({ user: { ...admin.user, role }, query: unmask ? { unmask } : {} }) as unknown as FastifyRequest;
+      const fake = (role: LoggedIn['user']['role'], unmask?: string) =>
+        ({ user: { ...admin.user, role }, query: unmask ? { unmask } : {} }) as unknown as FastifyRequest;
       assert.equal(unmaskAllowed(fake('county', '1')), true);
       assert.equal(unmaskAllowed(fake('county')), false);
       assert.equal(unmaskAllowed(fake('leader', '1')), false);
       assert.equal(unmaskAllowed({ user: null, query: { unmask: '1' } } as unknown as FastifyRequest), false);
       await t.db.transaction().execute((trx) => auditUnmaskedView(trx, admin.user, { entityType: 'person', entityId: 42, fields: ['idNumber', 'phone'] }));
-      const e = await sql<{ action: string; detail: { fields: string[] }; county_code: string }>`SELECT action, detail, county_code FROM audit_log WHERE entity_id = '42'`.execute(t.db);
+      const e = await sql<{
+        action: string;
+        detail: { fields: string[] };
+        county_code: string;
+      }>`SELECT action, detail, county_code FROM audit_log WHERE entity_id = '42'`.execute(t.db);
       assert.equal(e.rows[0].action, 'person.view_unmasked');
       assert.deepEqual(e.rows[0].detail.fields, ['idNumber', 'phone']);
       assert.equal(e.rows[0].county_code, '430582');

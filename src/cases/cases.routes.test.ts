@@ -33,7 +33,10 @@ for (const engine of await testEngines()) {
       first = await loginAs(app, ctx, { role: 'admin', regionCode: C, username: 'cases_first' });
       second = await loginAs(app, ctx, { role: 'admin', regionCode: C, username: 'cases_second' });
     });
-    after(async () => { await app?.close(); await t?.drop(); });
+    after(async () => {
+      await app?.close();
+      await t?.drop();
+    });
 
     it('verify, then turn a confirmed death or duplicate into a 核减', async () => {
       const r = await sql<{ id: number; death_date: string | null }>`SELECT id, death_date::text AS death_date FROM cases
@@ -46,7 +49,9 @@ for (const engine of await testEngines()) {
     });
 
     it('a write-off asked for by one user and approved by another', async () => {
-      const r = await sql<{ id: number }>`SELECT id FROM recovery_items WHERE county_code = ${C} AND status = '追缴中' AND writeoff_requested_by IS NULL ORDER BY id LIMIT 1`.execute(t.db);
+      const r = await sql<{
+        id: number;
+      }>`SELECT id FROM recovery_items WHERE county_code = ${C} AND status = '追缴中' AND writeoff_requested_by IS NULL ORDER BY id LIMIT 1`.execute(t.db);
       assert.ok(r.rows[0], 'the demo county has an open recovery item');
       const id = Number(r.rows[0].id);
       RecoveryItemSchema.parse(await call(first, 'POST', `/api/recovery/${id}/writeoff-request`, { reason: '当事人无力偿还' }));
@@ -55,10 +60,19 @@ for (const engine of await testEngines()) {
     });
 
     it('a county bank template saved, a draft roll deleted', async () => {
-      const saved = TemplateSaved.parse(await call(first, 'PUT', '/api/subsidy/bank-templates', {
-        code: 'county-csv', name: '本县格式', container: 'csv', encoding: 'utf-8',
-        columns: [{ header: '身份证号', field: 'idNumber' }, { header: '姓名', field: 'name' }, { header: '金额', field: 'amount' }],
-      }));
+      const saved = TemplateSaved.parse(
+        await call(first, 'PUT', '/api/subsidy/bank-templates', {
+          code: 'county-csv',
+          name: '本县格式',
+          container: 'csv',
+          encoding: 'utf-8',
+          columns: [
+            { header: '身份证号', field: 'idNumber' },
+            { header: '姓名', field: 'name' },
+            { header: '金额', field: 'amount' },
+          ],
+        }),
+      );
       assert.equal(saved.template.amountFormat, 'yuan');
       const roll = await sql<{ id: number }>`INSERT INTO payrolls (county_code, batch_no, period, kind, as_of, rules, created_by)
         VALUES (${C}, ${`${C}-2031-01`}, '2031', 'regular', '2031-01-01', ${JSON.stringify({ standardFen: 60000, periodKind: 'annual', termYears: 20, accountFallback: 'own' })}::jsonb, ${first.user.id})

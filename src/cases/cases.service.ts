@@ -14,8 +14,17 @@ import { paidFigures } from '../subsidy/index.ts';
 import { canBecomeRemoval, DEATH_CODES } from '../crosscheck/index.ts';
 import { caseFigures, findCase, listCases as listCasesIn, setCaseAdjustment, setVerdict, type CaseFilter } from './cases.store.ts';
 import {
-  deleteRecovery, findRecovery, insertInstalment, insertRecovery, listRecovery as listRecoveryIn, receiptUsedBy, recoveryState, recoveryTotals as totalsIn,
-  setReceived, setWriteOffRequest, setWrittenOff,
+  deleteRecovery,
+  findRecovery,
+  insertInstalment,
+  insertRecovery,
+  listRecovery as listRecoveryIn,
+  receiptUsedBy,
+  recoveryState,
+  recoveryTotals as totalsIn,
+  setReceived,
+  setWriteOffRequest,
+  setWrittenOff,
 } from './recovery.store.ts';
 import type { Case, RecoveryItem, RecoveryTotal, Verdict } from './cases.contract.ts';
 
@@ -43,7 +52,8 @@ export async function casePage(db: Db, user: SessionUser, f: CaseFilter, unmaske
 /** One case; NOT_FOUND outside the user's region (a township officer cannot learn of other townships' cases). */
 export async function getCase(db: Db, countyCode: string, user: Viewer, id: number, forUpdate = false): Promise<Case> {
   const c = await findCase(db, countyCode, id, forUpdate);
-  if (!c || (user.regionCode.length > 6 && !(c.townshipCode && inScope(user, c.villageCode)))) throw new AppError('NOT_FOUND', `疑似问题${id}不存在或不在您的辖区`);
+  if (!c || (user.regionCode.length > 6 && !(c.townshipCode && inScope(user, c.villageCode))))
+    throw new AppError('NOT_FOUND', `疑似问题${id}不存在或不在您的辖区`);
   return c;
 }
 
@@ -60,7 +70,11 @@ export async function personCases(db: Db, user: SessionUser, personId: number): 
   return (await listCases(db, user.countyCode, user, { idNumber: who.idNumber, limit: 100 })).cases;
 }
 
-export interface VerifyInput { verdict: Verdict; evidence: string; remarks?: string }
+export interface VerifyInput {
+  verdict: Verdict;
+  evidence: string;
+  remarks?: string;
+}
 
 /**
  * 待核实 → 已核实 (违规 / 误报, with evidence). A confirmed over-payment becomes a recovery item in
@@ -75,12 +89,23 @@ export async function verifyCase(db: Db, user: SessionUser, countyCode: string, 
       const rec = await recoveryState(trx, countyCode, before.recoveryId);
       if (rec.receivedFen > 0 || rec.status !== '追缴中') throw new AppError('CONFLICT', '该问题已有追缴记录（已收回款项或已核销），不能改为误报');
       await deleteRecovery(trx, countyCode, before.recoveryId);
-      await appendAudit(trx, actor, { action: 'recovery.cancel', entityType: 'recovery', entityId: before.recoveryId, countyCode, detail: { caseId: id, reason: '核实结论改为误报' } });
+      await appendAudit(trx, actor, {
+        action: 'recovery.cancel',
+        entityType: 'recovery',
+        entityId: before.recoveryId,
+        countyCode,
+        detail: { caseId: id, reason: '核实结论改为误报' },
+      });
     }
     await setVerdict(trx, countyCode, id, { verdict: input.verdict, evidence: input.evidence.trim(), remarks: input.remarks ?? '', userId: user.id });
-    await appendAudit(trx, actor, { action: 'case.verify', entityType: 'case', entityId: id, countyCode,
+    await appendAudit(trx, actor, {
+      action: 'case.verify',
+      entityType: 'case',
+      entityId: id,
+      countyCode,
       before: { status: before.status, verdict: before.verdict, evidence: before.evidence, remarks: before.remarks },
-      after: { status: '已核实', verdict: input.verdict, evidence: input.evidence.trim(), remarks: input.remarks ?? '' } });
+      after: { status: '已核实', verdict: input.verdict, evidence: input.evidence.trim(), remarks: input.remarks ?? '' },
+    });
     if (input.verdict === '违规' && before.overFen > 0 && before.recoveryId === null) {
       await createRecoveryForCase(trx, actor, countyCode, before);
     }
@@ -91,8 +116,23 @@ export async function verifyCase(db: Db, user: SessionUser, countyCode: string, 
 /** A confirmed over-payment: the amount due this year, audited. */
 async function createRecoveryForCase(trx: Db, actor: AuditActor, countyCode: string, c: Case): Promise<number> {
   const year = new Date(Date.now() + 8 * 3600000).getUTCFullYear();
-  const id = await insertRecovery(trx, countyCode, { caseId: c.id, idNumber: c.idNumber, name: c.name, villageCode: c.villageCode, townshipCode: c.townshipCode, year, dueFen: c.overFen, createdBy: actor.userId });
-  await appendAudit(trx, actor, { action: 'recovery.create', entityType: 'recovery', entityId: id, countyCode, after: { caseId: c.id, dueFen: c.overFen, year } });
+  const id = await insertRecovery(trx, countyCode, {
+    caseId: c.id,
+    idNumber: c.idNumber,
+    name: c.name,
+    villageCode: c.villageCode,
+    townshipCode: c.townshipCode,
+    year,
+    dueFen: c.overFen,
+    createdBy: actor.userId,
+  });
+  await appendAudit(trx, actor, {
+    action: 'recovery.create',
+    entityType: 'recovery',
+    entityId: id,
+    countyCode,
+    after: { caseId: c.id, dueFen: c.overFen, year },
+  });
   return id;
 }
 
@@ -100,8 +140,13 @@ async function createRecoveryForCase(trx: Db, actor: AuditActor, countyCode: str
  * A confirmed death or duplicate registration turned into a 核减 adjustment in one step, through
  * the registry's own adjustment functions (the county approves it in the registry's queue).
  */
-export async function caseToRemoval(db: Db, user: SessionUser, countyCode: string, caseId: number,
-  input: { effectiveDate?: string; keepPersonId?: number; remarks?: string }): Promise<{ adjustmentId: number; personIds: number[]; effectiveDate: string; evidenceDate: string | null }> {
+export async function caseToRemoval(
+  db: Db,
+  user: SessionUser,
+  countyCode: string,
+  caseId: number,
+  input: { effectiveDate?: string; keepPersonId?: number; remarks?: string },
+): Promise<{ adjustmentId: number; personIds: number[]; effectiveDate: string; evidenceDate: string | null }> {
   const c = await getCase(db, countyCode, user, caseId);
   if (c.status !== '已核实' || c.verdict !== '违规') throw new AppError('CONFLICT', '只有核实为违规的问题才能转为核减');
   if (c.adjustmentId !== null) throw new AppError('CONFLICT', `该问题已转为核减调整${c.adjustmentId}`);
@@ -123,23 +168,42 @@ export async function caseToRemoval(db: Db, user: SessionUser, countyCode: strin
     throw new AppError('VALIDATION', isDeath ? '核对数据中没有该人的死亡日期，请填写核减日期（死亡日期）' : '请填写核减日期');
   }
   if (!isValidDate(effectiveDate)) throw new AppError('VALIDATION', `核减日期“${effectiveDate}”不是有效日期`);
-  const dateNote = evidenceDate ? (effectiveDate === evidenceDate ? `核减日期取佐证材料记载的死亡日期${evidenceDate}` : `佐证材料记载的死亡日期为${evidenceDate}，经办人改为${effectiveDate}`) : '';
+  const dateNote = evidenceDate
+    ? effectiveDate === evidenceDate
+      ? `核减日期取佐证材料记载的死亡日期${evidenceDate}`
+      : `佐证材料记载的死亡日期为${evidenceDate}，经办人改为${effectiveDate}`
+    : '';
   const { adjustment } = await createAdjustment(db, user, {
-    kind: 'remove', personIds: remove.map((r) => r.personId), reason: isDeath ? '死亡' : '重复登记', effectiveDate,
-    remarks: [input.remarks ?? '', dateNote].filter(Boolean).join('；'), evidenceNote: `交叉核对问题${c.id}（${c.label}）核实为违规：${c.evidence}`.slice(0, 500),
+    kind: 'remove',
+    personIds: remove.map((r) => r.personId),
+    reason: isDeath ? '死亡' : '重复登记',
+    effectiveDate,
+    remarks: [input.remarks ?? '', dateNote].filter(Boolean).join('；'),
+    evidenceNote: `交叉核对问题${c.id}（${c.label}）核实为违规：${c.evidence}`.slice(0, 500),
   });
   const adjustmentId = Number((adjustment as { id: number }).id);
   await db.transaction().execute(async (trx) => {
     await setCaseAdjustment(trx, countyCode, caseId, adjustmentId);
-    await appendAudit(trx, actorOf(user), { action: 'case.to_adjustment', entityType: 'case', entityId: caseId, countyCode,
-      after: { adjustmentId, personIds: remove.map((r) => r.personId), effectiveDate }, detail: { evidenceDate, dateChanged: evidenceDate !== null && effectiveDate !== evidenceDate } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'case.to_adjustment',
+      entityType: 'case',
+      entityId: caseId,
+      countyCode,
+      after: { adjustmentId, personIds: remove.map((r) => r.personId), effectiveDate },
+      detail: { evidenceDate, dateChanged: evidenceDate !== null && effectiveDate !== evidenceDate },
+    });
   });
   return { adjustmentId, personIds: remove.map((r) => r.personId), effectiveDate, evidenceDate };
 }
 
 // ---- recovery ---------------------------------------------------------------------------------
 
-export async function listRecovery(db: Db, countyCode: string, user: Viewer, f: { status?: string; townshipCode?: string; year?: number; offset?: number; limit?: number } = {}) {
+export async function listRecovery(
+  db: Db,
+  countyCode: string,
+  user: Viewer,
+  f: { status?: string; townshipCode?: string; year?: number; offset?: number; limit?: number } = {},
+) {
   return listRecoveryIn(db, countyCode, scopeOf(user), f);
 }
 
@@ -155,7 +219,13 @@ export async function getRecovery(db: Db, countyCode: string, user: Viewer, id: 
 }
 
 /** Record money received. The same receipt number twice is refused; more than is outstanding is refused. */
-export async function addInstalment(db: Db, user: SessionUser, countyCode: string, id: number, input: { paidOn: string; amountFen: number; receiptNo: string }): Promise<RecoveryItem> {
+export async function addInstalment(
+  db: Db,
+  user: SessionUser,
+  countyCode: string,
+  id: number,
+  input: { paidOn: string; amountFen: number; receiptNo: string },
+): Promise<RecoveryItem> {
   const d = parseDateStrict(input.paidOn);
   if (!d.ok || !d.date) throw new AppError('VALIDATION', `收款日期无效：${d.ok ? '为空' : d.reason}`);
   const paidOn = d.date;
@@ -173,8 +243,15 @@ export async function addInstalment(db: Db, user: SessionUser, countyCode: strin
     const received = item.receivedFen + input.amountFen;
     const status = received === item.dueFen ? '已结清' : '追缴中';
     await setReceived(trx, countyCode, id, received, status);
-    await appendAudit(trx, actorOf(user), { action: 'recovery.instalment', entityType: 'recovery', entityId: id, countyCode,
-      before: { receivedFen: item.receivedFen, status: item.status }, after: { receivedFen: received, status }, detail: { paidOn, amountFen: input.amountFen, receiptNo } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'recovery.instalment',
+      entityType: 'recovery',
+      entityId: id,
+      countyCode,
+      before: { receivedFen: item.receivedFen, status: item.status },
+      after: { receivedFen: received, status },
+      detail: { paidOn, amountFen: input.amountFen, receiptNo },
+    });
   });
   return getRecovery(db, countyCode, user, id);
 }
@@ -185,7 +262,13 @@ export async function requestWriteOff(db: Db, user: SessionUser, countyCode: str
     const item = await getRecovery(trx, countyCode, user, id, true);
     if (item.status !== '追缴中') throw new AppError('CONFLICT', `该追缴记录${item.status}，不能申请核销`);
     await setWriteOffRequest(trx, countyCode, id, reason.trim(), user.id);
-    await appendAudit(trx, actorOf(user), { action: 'recovery.writeoff_request', entityType: 'recovery', entityId: id, countyCode, after: { reason: reason.trim(), outstandingFen: item.outstandingFen } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'recovery.writeoff_request',
+      entityType: 'recovery',
+      entityId: id,
+      countyCode,
+      after: { reason: reason.trim(), outstandingFen: item.outstandingFen },
+    });
   });
   return getRecovery(db, countyCode, user, id);
 }
@@ -198,8 +281,15 @@ export async function approveWriteOff(db: Db, user: SessionUser, countyCode: str
     if (item.writeoffRequestedBy === null) throw new AppError('CONFLICT', '尚未申请核销');
     if (item.writeoffRequestedBy === user.id) throw new AppError('FORBIDDEN', '核销须由申请人以外的人员审批');
     await setWrittenOff(trx, countyCode, id, user.id);
-    await appendAudit(trx, actorOf(user), { action: 'recovery.writeoff_approve', entityType: 'recovery', entityId: id, countyCode,
-      before: { status: item.status }, after: { status: '核销', writtenOffFen: item.dueFen - item.receivedFen }, detail: { requestedBy: item.writeoffRequestedBy, reason: item.writeoffReason } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'recovery.writeoff_approve',
+      entityType: 'recovery',
+      entityId: id,
+      countyCode,
+      before: { status: item.status },
+      after: { status: '核销', writtenOffFen: item.dueFen - item.receivedFen },
+      detail: { requestedBy: item.writeoffRequestedBy, reason: item.writeoffReason },
+    });
   });
   return getRecovery(db, countyCode, user, id);
 }

@@ -14,7 +14,18 @@ import { parseYuanToFen } from '../shared/money.ts';
 import { getJob } from '../shared/jobs.ts';
 import type { SessionUser } from '../auth/index.ts';
 import { uploadInput, executeRun, startRun, listFindings, getRun } from './runs.service.ts';
-import { listCases, verifyCase, getCase, caseToRemoval, listRecovery, addInstalment, requestWriteOff, approveWriteOff, recoveryTotals, getRecovery } from './cases.service.ts';
+import {
+  listCases,
+  verifyCase,
+  getCase,
+  caseToRemoval,
+  listRecovery,
+  addInstalment,
+  requestWriteOff,
+  approveWriteOff,
+  recoveryTotals,
+  getRecovery,
+} from './cases.service.ts';
 
 const C = '430582';
 const S = 'test/fixtures/samples/';
@@ -29,11 +40,15 @@ async function loadRoster(t: TestDatabase) {
   for await (const { cells } of table.rows) {
     const c = (n: string) => cellText(cells[h(n)]).trim();
     const raw = c('身份证号');
-    await sql`INSERT INTO households (county_code, household_no, village_code) VALUES (${C}, ${c('户编号')}, ${c('村代码')}) ON CONFLICT DO NOTHING`.execute(t.db);
+    await sql`INSERT INTO households (county_code, household_no, village_code) VALUES (${C}, ${c('户编号')}, ${c('村代码')}) ON CONFLICT DO NOTHING`.execute(
+      t.db,
+    );
     await sql`INSERT INTO persons (county_code, household_no, id_number, id_number_raw, id_valid, name, relation, village_code, township_name, village_name,
         support_start, support_end, status, removal_date, removal_reason)
       VALUES (${C}, ${c('户编号')}, ${normalizeId(raw)}, ${raw}, ${validateId(raw).ok}, ${c('姓名')}, ${c('与户主关系')}, ${c('村代码')}, ${c('乡镇')}, ${c('村')},
-        ${parseDate(c('扶持开始日期'))}::date, ${parseDate(c('扶持截止日期'))}::date, ${c('状态')}, ${parseDate(c('核减日期'))}::date, ${c('核减原因') || null})`.execute(t.db);
+        ${parseDate(c('扶持开始日期'))}::date, ${parseDate(c('扶持截止日期'))}::date, ${c('状态')}, ${parseDate(c('核减日期'))}::date, ${c('核减原因') || null})`.execute(
+      t.db,
+    );
   }
 }
 
@@ -55,12 +70,18 @@ for (const engine of await testEngines()) {
     before(async () => {
       t = await createTestDatabase(engine);
       await loadRoster(t);
-      for (const [kind, f] of [['payments', 'payments.csv'], ['deaths', 'deaths.csv'], ['hukou', 'hukou.csv']] as const) {
+      for (const [kind, f] of [
+        ['payments', 'payments.csv'],
+        ['deaths', 'deaths.csv'],
+        ['hukou', 'hukou.csv'],
+      ] as const) {
         const i = await uploadInput(t.db, actor, C, kind, { filename: f, content: readFileSync(S + f) });
         inputIds.push(i.id);
       }
     });
-    after(async () => { await t.drop(); });
+    after(async () => {
+      await t.drop();
+    });
 
     it('keeps uploads once, with checksum and row count', async () => {
       const again = await uploadInput(t.db, actor, C, 'deaths', { filename: 'deaths-copy.csv', content: readFileSync(S + 'deaths.csv') });
@@ -118,7 +139,10 @@ for (const engine of await testEngines()) {
       const r2 = await startRun(t.db, actor, C, { inputIds });
       for (let i = 0; i < 600; i++) {
         const j = await getJob(t.db, r2.jobId!);
-        if (j!.status !== 'running') { assert.equal(j!.status, 'done', j!.message); break; }
+        if (j!.status !== 'running') {
+          assert.equal(j!.status, 'done', j!.message);
+          break;
+        }
         await new Promise((res) => setTimeout(res, 100));
       }
       const run2 = await getRun(t.db, C, r2.id);
@@ -131,7 +155,9 @@ for (const engine of await testEngines()) {
     });
 
     it('recovery: instalments until settled, write-off needs a second person, totals by township and year', async () => {
-      const dp = (await listCases(t.db, C, county, { code: 'DECEASED_PAID', status: '待核实', limit: 100 })).cases.filter((c) => c.townshipCode && c.overFen >= 60000);
+      const dp = (await listCases(t.db, C, county, { code: 'DECEASED_PAID', status: '待核实', limit: 100 })).cases.filter(
+        (c) => c.townshipCode && c.overFen >= 60000,
+      );
       await verifyCase(t.db, county, C, dp[0].id, { verdict: '违规', evidence: '死亡证明' });
       await verifyCase(t.db, county, C, dp[1].id, { verdict: '违规', evidence: '死亡证明' });
       const items = (await listRecovery(t.db, C, county)).items;
@@ -150,7 +176,10 @@ for (const engine of await testEngines()) {
       const totals = await recoveryTotals(t.db, C, county);
       const sum = (k: 'dueFen' | 'receivedFen' | 'writtenOffFen' | 'outstandingFen') => totals.reduce((s, r) => s + r[k], 0);
       const all = (await listRecovery(t.db, C, county)).items;
-      assert.equal(sum('dueFen'), all.reduce((s, i) => s + i.dueFen, 0));
+      assert.equal(
+        sum('dueFen'),
+        all.reduce((s, i) => s + i.dueFen, 0),
+      );
       assert.equal(sum('receivedFen'), x.dueFen);
       assert.equal(sum('writtenOffFen'), y.dueFen);
       assert.equal(sum('dueFen'), sum('receivedFen') + sum('writtenOffFen') + sum('outstandingFen'));
@@ -173,8 +202,14 @@ for (const engine of await testEngines()) {
     });
 
     it('转核减 takes the death date from the evidence (never today); the officer may change it, and the adjustment says so', async () => {
-      const active = new Set((await sql<{ id_number: string }>`SELECT id_number FROM persons WHERE county_code = ${C} AND status = '正常'`.execute(t.db)).rows.map((r) => r.id_number));
-      const deaths = (await listCases(t.db, C, county, { code: 'DECEASED_PAID', status: '待核实', limit: 100 })).cases.filter((x) => x.townshipCode.startsWith(C) && active.has(x.idNumber));
+      const active = new Set(
+        (await sql<{ id_number: string }>`SELECT id_number FROM persons WHERE county_code = ${C} AND status = '正常'`.execute(t.db)).rows.map(
+          (r) => r.id_number,
+        ),
+      );
+      const deaths = (await listCases(t.db, C, county, { code: 'DECEASED_PAID', status: '待核实', limit: 100 })).cases.filter(
+        (x) => x.townshipCode.startsWith(C) && active.has(x.idNumber),
+      );
       assert.ok(deaths.length >= 2);
       const [c1, c2] = deaths;
       assert.match(c1.deathDate ?? '', /^\d{4}-\d{2}-\d{2}$/, 'the case carries the death date of its evidence');

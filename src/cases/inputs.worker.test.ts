@@ -10,7 +10,11 @@ const S = 'test/fixtures/samples/';
 
 describe('cross-check uploads read in a worker thread', () => {
   it('counts the same rows and problems as the main thread', async () => {
-    for (const [kind, f] of [['deaths', 'deaths.csv'], ['hukou', 'hukou.csv'], ['payments', 'payments.csv']] as const) {
+    for (const [kind, f] of [
+      ['deaths', 'deaths.csv'],
+      ['hukou', 'hukou.csv'],
+      ['payments', 'payments.csv'],
+    ] as const) {
       assert.deepEqual(await countInputInWorker(kind, S + f), await countInput(kind, readFileSync(S + f)), f);
     }
   });

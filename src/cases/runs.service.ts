@@ -26,7 +26,14 @@ export { getRun, listRuns, listInputs, listFindings } from './runs.store.ts';
 /** A run's findings in the user's region, paged; an unmasked view is audited. */
 export async function findingsPage(db: Db, user: SessionUser, runId: number, f: { code?: string; offset: number; limit: number }, unmasked: boolean) {
   const res = await listFindings(db, user.countyCode, runId, { ...f, scope: scopeOf(user) });
-  if (unmasked) await auditUnmaskedView(db, user, { entityType: 'crosscheck_run', entityId: runId, countyCode: user.countyCode, fields: ['idNumber'], count: res.findings.length });
+  if (unmasked)
+    await auditUnmaskedView(db, user, {
+      entityType: 'crosscheck_run',
+      entityId: runId,
+      countyCode: user.countyCode,
+      fields: ['idNumber'],
+      count: res.findings.length,
+    });
   return res;
 }
 
@@ -34,12 +41,25 @@ export async function findingsPage(db: Db, user: SessionUser, runId: number, f: 
 export async function findingsExport(db: Db, user: SessionUser, runId: number) {
   const run = await getRun(db, user.countyCode, runId);
   const { findings } = await listFindings(db, user.countyCode, run.id, { scope: scopeOf(user), limit: 100000 });
-  await auditUnmaskedView(db, user, { entityType: 'crosscheck_run', entityId: run.id, countyCode: user.countyCode, fields: ['idNumber'], count: findings.length, action: 'crosscheck.findings_export' });
+  await auditUnmaskedView(db, user, {
+    entityType: 'crosscheck_run',
+    entityId: run.id,
+    countyCode: user.countyCode,
+    fields: ['idNumber'],
+    count: findings.length,
+    action: 'crosscheck.findings_export',
+  });
   return { run, findings };
 }
 
 /** Keep an uploaded extract (the same file twice is kept once). Its columns are checked first. */
-export async function uploadInput(db: Db, actor: AuditActor, countyCode: string, kind: InputKind, file: { filename: string; content: Buffer; label?: string; path?: string; sha256?: string }): Promise<StoredInput & { problems: { rowNumber: number; column: string; reason: string }[]; problemCount: number }> {
+export async function uploadInput(
+  db: Db,
+  actor: AuditActor,
+  countyCode: string,
+  kind: InputKind,
+  file: { filename: string; content: Buffer; label?: string; path?: string; sha256?: string },
+): Promise<StoredInput & { problems: { rowNumber: number; column: string; reason: string }[]; problemCount: number }> {
   // hashed while it arrived, when it came through receiveUpload (a 500 MB hash here would hold the server)
   const sha256 = file.sha256 ?? createHash('sha256').update(file.content).digest('hex');
   // an upload on disk is read in a worker thread, streamed from the file
@@ -48,17 +68,37 @@ export async function uploadInput(db: Db, actor: AuditActor, countyCode: string,
   return db.transaction().execute(async (trx) => {
     const old = await findInput(trx, countyCode, kind, sha256);
     if (old) return { ...old, problems, problemCount };
-    const saved = await insertInput(trx, countyCode, { kind, label: file.label ?? '', filename: file.filename, sha256, rows, content: file.content, uploadedBy: actor.userId });
-    await appendAudit(trx, actor, { action: 'crosscheck.upload', entityType: 'crosscheck_input', entityId: saved.id, countyCode,
-      after: { kind, filename: file.filename, sha256, rows, problems: problemCount } });
+    const saved = await insertInput(trx, countyCode, {
+      kind,
+      label: file.label ?? '',
+      filename: file.filename,
+      sha256,
+      rows,
+      content: file.content,
+      uploadedBy: actor.userId,
+    });
+    await appendAudit(trx, actor, {
+      action: 'crosscheck.upload',
+      entityType: 'crosscheck_input',
+      entityId: saved.id,
+      countyCode,
+      after: { kind, filename: file.filename, sha256, rows, problems: problemCount },
+    });
     return { ...saved, problems, problemCount };
   });
 }
 
-export interface RunRequest { inputIds: number[]; periods?: string[]; coverage?: string[] }
+export interface RunRequest {
+  inputIds: number[];
+  periods?: string[];
+  coverage?: string[];
+}
 
 async function* counted<T>(src: AsyncIterable<T>, tick: () => void): AsyncGenerator<T> {
-  for await (const x of src) { tick(); yield x; }
+  for await (const x of src) {
+    tick();
+    yield x;
+  }
 }
 
 /** Do the run (the job's work): read, call the engine, keep findings, make cases. */
@@ -67,39 +107,66 @@ export async function executeRun(db: Db, actor: AuditActor, countyCode: string, 
   const missing = req.inputIds.filter((id) => !inputs.some((i) => Number(i.id) === id));
   if (missing.length) throw new AppError('NOT_FOUND', `上传的文件${missing.join('、')}不存在`);
   const pruned = inputs.filter((i) => !i.content || i.content.length === 0);
-  if (pruned.length) throw new AppError('CONFLICT', `上传的文件${pruned.map((i) => `“${i.filename}”`).join('、')}已超过保留期，原始内容已清理，请重新上传后再核对`);
+  if (pruned.length)
+    throw new AppError('CONFLICT', `上传的文件${pruned.map((i) => `“${i.filename}”`).join('、')}已超过保留期，原始内容已清理，请重新上传后再核对`);
   let done = 0;
   const total = inputs.reduce((s, i) => s + Number(i.rows), 0);
-  const tick = () => { done++; if (done % 5000 === 0) void p?.progress(done, null, '正在核对'); };
+  const tick = () => {
+    done++;
+    if (done % 5000 === 0) void p?.progress(done, null, '正在核对');
+  };
 
   const roster: RosterRecord[] = [];
   for await (const chunk of streamRosterForCheck(db, countyCode)) {
-    for (const x of chunk) roster.push({ householdNo: x.householdNo, name: x.name, idNumber: x.idNumberRaw, villageCode: x.villageCode, supportStart: x.supportStart,
-      supportEnd: x.supportEnd, status: x.status, removalDate: x.removalDate, removalReason: x.removalReason, rowNumber: x.personId });
+    for (const x of chunk)
+      roster.push({
+        householdNo: x.householdNo,
+        name: x.name,
+        idNumber: x.idNumberRaw,
+        villageCode: x.villageCode,
+        supportStart: x.supportStart,
+        supportEnd: x.supportEnd,
+        status: x.status,
+        removalDate: x.removalDate,
+        removalReason: x.removalReason,
+        rowNumber: x.personId,
+      });
   }
   await p?.progress(0, total + roster.length, `已读入花名册${roster.length}人`);
   const problems: Record<string, number> = {};
   const open = async (kind: InputKind) => {
-    const parts = await Promise.all(inputs.filter((i) => i.kind === kind).map(async (i) => {
-      const r = await readInput(kind, Buffer.from(i.content)); // PGlite gives bytea as Uint8Array
-      return { label: i.label || i.filename, records: counted(r.records, tick), problems: r.problems, id: Number(i.id) };
-    }));
+    const parts = await Promise.all(
+      inputs
+        .filter((i) => i.kind === kind)
+        .map(async (i) => {
+          const r = await readInput(kind, Buffer.from(i.content)); // PGlite gives bytea as Uint8Array
+          return { label: i.label || i.filename, records: counted(r.records, tick), problems: r.problems, id: Number(i.id) };
+        }),
+    );
     return parts;
   };
   const [deaths, hukou, others, payFiles] = await Promise.all([open('deaths'), open('hukou'), open('other_roster'), open('payments')]);
   let recordedPayments = 0;
   async function* payments(): AsyncGenerator<PaymentRecord> {
-    for await (const x of streamRecordedPayments(db, countyCode)) { recordedPayments++; yield x; }
+    for await (const x of streamRecordedPayments(db, countyCode)) {
+      recordedPayments++;
+      yield x;
+    }
     for (const f of payFiles) for await (const x of f.records) yield x as PaymentRecord;
   }
-  async function* chain<T>(parts: { records: AsyncIterable<unknown> }[]): AsyncGenerator<T> { for (const x of parts) for await (const r of x.records) yield r as T; }
+  async function* chain<T>(parts: { records: AsyncIterable<unknown> }[]): AsyncGenerator<T> {
+    for (const x of parts) for await (const r of x.records) yield r as T;
+  }
 
   const periods = req.periods?.length ? req.periods : undefined;
   const last = periods ? [...periods].sort(comparePeriods).at(-1)! : null;
   const rules = await loadSettings(db, countyCode, last ? parsePeriod(last)!.first : todayIso());
   // the one call into the engine
   const result = await runCrosscheck({
-    roster, payments: payments(), periods, coverage: req.coverage,
+    roster,
+    payments: payments(),
+    periods,
+    coverage: req.coverage,
     deaths: deaths.length ? chain(deaths) : undefined,
     hukou: hukou.length ? chain(hukou) : undefined,
     otherRosters: others.map((o) => ({ source: o.label, rows: o.records as AsyncIterable<RosterRecord> })),
@@ -110,16 +177,42 @@ export async function executeRun(db: Db, actor: AuditActor, countyCode: string, 
   const inputsRecord = [
     { kind: 'register', name: '花名册（数据库）', rows: roster.length },
     { kind: 'recorded_payments', name: '已记录的发放结果（数据库）', rows: recordedPayments },
-    ...inputs.map((i) => ({ id: Number(i.id), kind: i.kind, name: INPUT_NAMES[i.kind as InputKind], label: i.label, filename: i.filename, sha256: i.sha256, rows: Number(i.rows), problems: problems[Number(i.id)] ?? 0 })),
+    ...inputs.map((i) => ({
+      id: Number(i.id),
+      kind: i.kind,
+      name: INPUT_NAMES[i.kind as InputKind],
+      label: i.label,
+      filename: i.filename,
+      sha256: i.sha256,
+      rows: Number(i.rows),
+      problems: problems[Number(i.id)] ?? 0,
+    })),
   ];
   return db.transaction().execute(async (trx) => {
     await saveFindings(trx, countyCode, runId, result.findings);
     const cases = await upsertCasesFromRun(trx, countyCode, runId);
-    const summary = { ...result.summary, newCases: cases.inserted, updatedCases: cases.updated, rules: { standardFen: rules.standardFen, termYears: rules.termYears } };
+    const summary = {
+      ...result.summary,
+      newCases: cases.inserted,
+      updatedCases: cases.updated,
+      rules: { standardFen: rules.standardFen, termYears: rules.termYears },
+    };
     await finishRun(trx, countyCode, runId, { periods: result.summary.periods, inputs: inputsRecord, summary });
-    await appendAudit(trx, actor, { action: 'crosscheck.run', entityType: 'crosscheck_run', entityId: runId, countyCode,
-      after: { periods: result.summary.periods, counts: result.summary.counts, overFen: result.summary.overFen, underFen: result.summary.underFen, newCases: cases.inserted, updatedCases: cases.updated },
-      detail: { inputs: inputsRecord } });
+    await appendAudit(trx, actor, {
+      action: 'crosscheck.run',
+      entityType: 'crosscheck_run',
+      entityId: runId,
+      countyCode,
+      after: {
+        periods: result.summary.periods,
+        counts: result.summary.counts,
+        overFen: result.summary.overFen,
+        underFen: result.summary.underFen,
+        newCases: cases.inserted,
+        updatedCases: cases.updated,
+      },
+      detail: { inputs: inputsRecord },
+    });
     return getRun(trx, countyCode, runId);
   });
 }
@@ -144,4 +237,3 @@ export async function startRun(db: Db, actor: AuditActor, countyCode: string, re
 export async function runNow(db: Db, actor: AuditActor, countyCode: string, req: RunRequest): Promise<CrosscheckRun> {
   return executeRun(db, actor, countyCode, await insertRun(db, countyCode, actor.userId, '运行中'), req);
 }
-

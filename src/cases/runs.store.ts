@@ -15,15 +15,31 @@ type Db = Kysely<Tables>;
 // Generated<Timestamp> column as the column type instead of the Date it reads
 type InputRow = Pick<Row<CrosscheckInputsTable>, 'id' | 'kind' | 'label' | 'filename' | 'sha256' | 'rows' | 'size' | 'uploaded_at'>;
 
-const inputOf = (r: InputRow): StoredInput => ({ id: Number(r.id), kind: r.kind as InputKind, label: r.label, filename: r.filename, sha256: r.sha256, rows: Number(r.rows), size: Number(r.size), uploadedAt: new Date(r.uploaded_at).toISOString() });
+const inputOf = (r: InputRow): StoredInput => ({
+  id: Number(r.id),
+  kind: r.kind as InputKind,
+  label: r.label,
+  filename: r.filename,
+  sha256: r.sha256,
+  rows: Number(r.rows),
+  size: Number(r.size),
+  uploadedAt: new Date(r.uploaded_at).toISOString(),
+});
 
 /** The same extract uploaded before (same kind and checksum), if it was. */
 export async function findInput(trx: Db, countyCode: string, kind: InputKind, sha256: string): Promise<StoredInput | null> {
-  const old = await sql<InputRow>`SELECT id, kind, label, filename, sha256, rows, size, uploaded_at FROM crosscheck_inputs WHERE county_code = ${countyCode} AND kind = ${kind} AND sha256 = ${sha256}`.execute(trx);
+  const old =
+    await sql<InputRow>`SELECT id, kind, label, filename, sha256, rows, size, uploaded_at FROM crosscheck_inputs WHERE county_code = ${countyCode} AND kind = ${kind} AND sha256 = ${sha256}`.execute(
+      trx,
+    );
   return old.rows[0] ? inputOf(old.rows[0]) : null;
 }
 
-export async function insertInput(trx: Db, countyCode: string, i: { kind: InputKind; label: string; filename: string; sha256: string; rows: number; content: Buffer; uploadedBy: number | null }): Promise<StoredInput> {
+export async function insertInput(
+  trx: Db,
+  countyCode: string,
+  i: { kind: InputKind; label: string; filename: string; sha256: string; rows: number; content: Buffer; uploadedBy: number | null },
+): Promise<StoredInput> {
   const r = await sql<InputRow>`INSERT INTO crosscheck_inputs (county_code, kind, label, filename, sha256, rows, size, content, uploaded_by)
     VALUES (${countyCode}, ${i.kind}, ${i.label}, ${i.filename}, ${i.sha256}, ${i.rows}, ${i.content.length}, ${i.content}, ${i.uploadedBy})
     RETURNING id, kind, label, filename, sha256, rows, size, uploaded_at`.execute(trx);
@@ -31,15 +47,27 @@ export async function insertInput(trx: Db, countyCode: string, i: { kind: InputK
 }
 
 export async function listInputs(db: Db, countyCode: string): Promise<StoredInput[]> {
-  const r = await sql<InputRow>`SELECT id, kind, label, filename, sha256, rows, size, uploaded_at FROM crosscheck_inputs WHERE county_code = ${countyCode} ORDER BY id DESC`.execute(db);
+  const r =
+    await sql<InputRow>`SELECT id, kind, label, filename, sha256, rows, size, uploaded_at FROM crosscheck_inputs WHERE county_code = ${countyCode} ORDER BY id DESC`.execute(
+      db,
+    );
   return r.rows.map(inputOf);
 }
 
 type RunRow = Row<CrosscheckRunsTable>;
 // inputs and summary are jsonb written by executeRun below, in the contract's shapes
-const runOf = (r: RunRow): CrosscheckRun => ({ id: Number(r.id), status: r.status as CrosscheckRun['status'], jobId: r.job_id, periods: r.periods ?? [],
-  inputs: r.inputs as CrosscheckRun['inputs'], summary: r.summary as CrosscheckRun['summary'],
-  message: r.message, createdBy: r.created_by === null ? null : Number(r.created_by), createdAt: new Date(r.created_at).toISOString(), finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null });
+const runOf = (r: RunRow): CrosscheckRun => ({
+  id: Number(r.id),
+  status: r.status as CrosscheckRun['status'],
+  jobId: r.job_id,
+  periods: r.periods ?? [],
+  inputs: r.inputs as CrosscheckRun['inputs'],
+  summary: r.summary as CrosscheckRun['summary'],
+  message: r.message,
+  createdBy: r.created_by === null ? null : Number(r.created_by),
+  createdAt: new Date(r.created_at).toISOString(),
+  finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+});
 
 export async function getRun(db: Db, countyCode: string, id: number): Promise<CrosscheckRun> {
   const r = await sql<RunRow>`SELECT * FROM crosscheck_runs WHERE county_code = ${countyCode} AND id = ${id}`.execute(db);
@@ -54,13 +82,17 @@ export async function listRuns(db: Db, countyCode: string): Promise<CrosscheckRu
 /** The chosen extracts with their content (empty once pruned by the retention rule). */
 export async function inputsWithContent(db: Db, countyCode: string, ids: number[]) {
   if (!ids.length) return [];
-  const r = await sql<Pick<Row<CrosscheckInputsTable>, 'id' | 'kind' | 'label' | 'filename' | 'sha256' | 'rows' | 'content'>>`SELECT id, kind, label, filename, sha256, rows, content FROM crosscheck_inputs
+  const r = await sql<
+    Pick<Row<CrosscheckInputsTable>, 'id' | 'kind' | 'label' | 'filename' | 'sha256' | 'rows' | 'content'>
+  >`SELECT id, kind, label, filename, sha256, rows, content FROM crosscheck_inputs
     WHERE county_code = ${countyCode} AND id = ANY(${ids}::bigint[])`.execute(db);
   return r.rows;
 }
 
 export async function insertRun(db: Db, countyCode: string, createdBy: number | null, message: string): Promise<number> {
-  const r = await sql<{ id: number }>`INSERT INTO crosscheck_runs (county_code, created_by, message) VALUES (${countyCode}, ${createdBy}, ${message}) RETURNING id`.execute(db);
+  const r = await sql<{
+    id: number;
+  }>`INSERT INTO crosscheck_runs (county_code, created_by, message) VALUES (${countyCode}, ${createdBy}, ${message}) RETURNING id`.execute(db);
   return Number(r.rows[0].id);
 }
 
@@ -69,10 +101,20 @@ export async function setRunJob(db: Db, countyCode: string, runId: number, jobId
 }
 
 export async function failRun(db: Db, countyCode: string, runId: number, message: string): Promise<void> {
-  await db.updateTable('crosscheck_runs').set({ status: 'failed', message, finished_at: sql`now()` }).where('county_code', '=', countyCode).where('id', '=', runId).execute();
+  await db
+    .updateTable('crosscheck_runs')
+    .set({ status: 'failed', message, finished_at: sql`now()` })
+    .where('county_code', '=', countyCode)
+    .where('id', '=', runId)
+    .execute();
 }
 
-export async function finishRun(trx: Db, countyCode: string, runId: number, r: { periods: string[]; inputs: CrosscheckRun['inputs']; summary: NonNullable<CrosscheckRun['summary']> }): Promise<void> {
+export async function finishRun(
+  trx: Db,
+  countyCode: string,
+  runId: number,
+  r: { periods: string[]; inputs: CrosscheckRun['inputs']; summary: NonNullable<CrosscheckRun['summary']> },
+): Promise<void> {
   await sql`UPDATE crosscheck_runs SET status = 'done', periods = ${r.periods}::text[], inputs = ${JSON.stringify(r.inputs)}::jsonb,
     summary = ${JSON.stringify(r.summary)}::jsonb, message = '完成', finished_at = now() WHERE county_code = ${countyCode} AND id = ${runId}`.execute(trx);
 }
@@ -95,11 +137,23 @@ export async function listFindings(db: Db, countyCode: string, runId: number, f:
   const where = sql`county_code = ${countyCode} AND run_id = ${runId} ${f.code ? sql`AND code = ${f.code}` : sql``}
     ${f.scope && f.scope.length > 6 ? sql`AND village_code LIKE ${f.scope + '%'}` : sql``}`;
   const total = await sql<{ n: number }>`SELECT count(*) AS n FROM findings WHERE ${where}`.execute(db);
-  const r = await sql<Row<FindingsTable>>`SELECT * FROM findings WHERE ${where} ORDER BY code, village_code, id_number OFFSET ${f.offset ?? 0} LIMIT ${Math.min(f.limit ?? 50, 100000)}`.execute(db);
+  const r = await sql<
+    Row<FindingsTable>
+  >`SELECT * FROM findings WHERE ${where} ORDER BY code, village_code, id_number OFFSET ${f.offset ?? 0} LIMIT ${Math.min(f.limit ?? 50, 100000)}`.execute(db);
   return { total: Number(total.rows[0].n), findings: r.rows.map(findingOfRow) };
 }
 
 export function findingOfRow(x: Row<FindingsTable>): Finding {
-  return { code: x.code as FindingCode, label: FINDING_LABELS[x.code as FindingCode] ?? x.code, idNumber: x.id_number, name: x.name, householdNo: x.household_no, villageCode: x.village_code, periods: x.periods ?? [],
-    overFen: Number(x.over_fen), underFen: Number(x.under_fen), explanation: x.explanation };
+  return {
+    code: x.code as FindingCode,
+    label: FINDING_LABELS[x.code as FindingCode] ?? x.code,
+    idNumber: x.id_number,
+    name: x.name,
+    householdNo: x.household_no,
+    villageCode: x.village_code,
+    periods: x.periods ?? [],
+    overFen: Number(x.over_fen),
+    underFen: Number(x.under_fen),
+    explanation: x.explanation,
+  };
 }

@@ -10,7 +10,13 @@ import { runCrosscheckFiles, type RowProblem } from './files.ts';
 import { findingsCsv, problemLine, PROBLEMS_HEADER } from './findings-csv.ts';
 import { FINDING_CODES, FINDING_LABELS } from './types.ts';
 
-const list = (v?: string) => (v ? v.split(/[,，;；\s]+/).map((s) => s.trim()).filter(Boolean) : undefined);
+const list = (v?: string) =>
+  v
+    ? v
+        .split(/[,，;；\s]+/)
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 
 /** Side file next to the findings: 核查结果.csv → 核查结果_无法读取的行.csv */
 export function problemsPathFor(out: string): string {
@@ -37,7 +43,7 @@ export function registerCrosscheckCommands(program: Command): void {
       if (standardFen === null || standardFen <= 0) throw new AppError('VALIDATION', `扶持标准“${o.standard}”不是有效金额`);
       const termYears = Number(o.termYears);
       if (!Number.isInteger(termYears) || termYears <= 0) throw new AppError('VALIDATION', `扶持期限“${o.termYears}”应为正整数年`);
-      const checkDate = o.date ? parseDate(o.date) ?? undefined : undefined;
+      const checkDate = o.date ? (parseDate(o.date) ?? undefined) : undefined;
       if (o.date && !checkDate) throw new AppError('VALIDATION', `核查日期“${o.date}”无法识别`);
 
       const badCounty = list(o.coverage)?.find((c) => !/^\d{6}$/.test(c));
@@ -57,7 +63,10 @@ export function registerCrosscheckCommands(program: Command): void {
         problemStream.write(problemLine(p) + '\r\n');
       };
       const bar = process.stderr.isTTY
-        ? new cliProgress.SingleBar({ format: '核对中 [{bar}] {percentage}% | {stage}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+        ? new cliProgress.SingleBar(
+            { format: '核对中 [{bar}] {percentage}% | {stage}', stream: process.stderr, hideCursor: true },
+            cliProgress.Presets.shades_classic,
+          )
         : null;
       let started = false;
       const started0 = Date.now();
@@ -66,11 +75,18 @@ export function registerCrosscheckCommands(program: Command): void {
         result = await runCrosscheckFiles(
           { roster: o.roster, payments: o.payments, deaths: o.deaths, hukou: o.hukou, otherRosters: list(o.otherRosters) },
           {
-            periods: list(o.periods), coverage: list(o.coverage), settings: { standardFen, termYears }, checkDate, report,
+            periods: list(o.periods),
+            coverage: list(o.coverage),
+            settings: { standardFen, termYears },
+            checkDate,
+            report,
             warn: (m) => warnings.push(m),
             onProgress: (done, total, stage) => {
               if (!bar) return;
-              if (!started) { bar.start(total, 0, { stage }); started = true; }
+              if (!started) {
+                bar.start(total, 0, { stage });
+                started = true;
+              }
               bar.update(done, { stage });
             },
           },
@@ -84,7 +100,9 @@ export function registerCrosscheckCommands(program: Command): void {
       const s = result.summary;
       const out: string[] = [];
       out.push(`交叉核对完成（用时${((Date.now() - started0) / 1000).toFixed(1)}秒）`);
-      out.push(`花名册${s.rosterRows}行（${s.rosterPersons}人），发放明细${s.paymentRows}行，死亡名单${s.deathRows}行，户籍库${s.hukouRows}行${s.otherRosterRows ? `，其他县花名册${s.otherRosterRows}行` : ''}`);
+      out.push(
+        `花名册${s.rosterRows}行（${s.rosterPersons}人），发放明细${s.paymentRows}行，死亡名单${s.deathRows}行，户籍库${s.hukouRows}行${s.otherRosterRows ? `，其他县花名册${s.otherRosterRows}行` : ''}`,
+      );
       out.push(`核查期间：${s.periods.join('、') || '无'}${o.hukou ? `；户籍库覆盖：${s.coverage.join('、') || '无'}` : ''}`);
       out.push('问题统计：');
       for (const c of FINDING_CODES) out.push(`  ${FINDING_LABELS[c]}（${c}）：${s.counts[c]}人`);

@@ -5,8 +5,16 @@
 import { z } from 'zod';
 
 export const FINDING_CODES = [
-  'DECEASED_PAID', 'DUPLICATE_PAID', 'NOT_ELIGIBLE_PAID', 'AMOUNT_MISMATCH', 'UNPAID',
-  'INVALID_ID', 'ID_NAME_MISMATCH', 'NOT_IN_HUKOU', 'HUKOU_CANCELLED', 'DUPLICATE_REGISTRY',
+  'DECEASED_PAID',
+  'DUPLICATE_PAID',
+  'NOT_ELIGIBLE_PAID',
+  'AMOUNT_MISMATCH',
+  'UNPAID',
+  'INVALID_ID',
+  'ID_NAME_MISMATCH',
+  'NOT_IN_HUKOU',
+  'HUKOU_CANCELLED',
+  'DUPLICATE_REGISTRY',
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
@@ -35,13 +43,29 @@ export const FindingCodeSchema = z.enum(FINDING_CODES);
 
 /** One finding as stored and shown (FORMATS §6): one person (normalised ID) and one code. */
 export const FindingSchema = z.object({
-  code: FindingCodeSchema, label: z.string(), idNumber: z.string(), name: z.string(), householdNo: z.string(), villageCode: z.string(),
-  periods: z.array(z.string()), overFen: z.number(), underFen: z.number(), explanation: z.string(),
+  code: FindingCodeSchema,
+  label: z.string(),
+  idNumber: z.string(),
+  name: z.string(),
+  householdNo: z.string(),
+  villageCode: z.string(),
+  periods: z.array(z.string()),
+  overFen: z.number(),
+  underFen: z.number(),
+  explanation: z.string(),
 });
 
 /** The counts and money of a run, as the engine sums them. */
 export const SummarySchema = z.looseObject({
-  counts: z.partialRecord(FindingCodeSchema, z.number()), overFen: z.number(), underFen: z.number(), periods: z.array(z.string()),
-  coverage: z.array(z.string()).optional(), rosterRows: z.number().optional(), rosterPersons: z.number().optional(), paymentRows: z.number().optional(),
-  deathRows: z.number().optional(), hukouRows: z.number().optional(), otherRosterRows: z.number().optional(),
+  counts: z.partialRecord(FindingCodeSchema, z.number()),
+  overFen: z.number(),
+  underFen: z.number(),
+  periods: z.array(z.string()),
+  coverage: z.array(z.string()).optional(),
+  rosterRows: z.number().optional(),
+  rosterPersons: z.number().optional(),
+  paymentRows: z.number().optional(),
+  deathRows: z.number().optional(),
+  hukouRows: z.number().optional(),
+  otherRosterRows: z.number().optional(),
 });

@@ -8,9 +8,15 @@ async function run(input: Partial<RunCrosscheckInput> & Pick<RunCrosscheckInput,
   return runCrosscheck({ checkDate: '2025-01-01', ...input });
 }
 const only = (fs: Finding[], code: FindingCode) => fs.filter((f) => f.code === code);
-const codesOf = (fs: Finding[], id: string) => fs.filter((f) => f.idNumber === id).map((f) => f.code).sort();
+const codesOf = (fs: Finding[], id: string) =>
+  fs
+    .filter((f) => f.idNumber === id)
+    .map((f) => f.code)
+    .sort();
 
-const A = makeId('19600101', 11), B = makeId('19610202', 21), C = makeId('19620303', 31);
+const A = makeId('19600101', 11),
+  B = makeId('19610202', 21),
+  C = makeId('19620303', 31);
 
 describe('payment findings and their precedence', () => {
   it('a correct payment gives no finding; one finding per person and code with all periods', async () => {
@@ -31,7 +37,10 @@ describe('payment findings and their precedence', () => {
     const r = await run({
       roster: [person({ idNumber: A }), person({ idNumber: B })],
       payments: [pay(A, '2022'), pay(A, '2023'), pay(A, '2024'), pay(B, '2022'), pay(B, '2023'), pay(B, '2024')],
-      deaths: [{ idNumber: A, deathDate: '2022-05-01', source: '民政' }, { idNumber: B, deathDate: '2024-01-01', source: '殡葬' }],
+      deaths: [
+        { idNumber: A, deathDate: '2022-05-01', source: '民政' },
+        { idNumber: B, deathDate: '2024-01-01', source: '殡葬' },
+      ],
     });
     const d = only(r.findings, 'DECEASED_PAID');
     assert.equal(d.length, 1);
@@ -148,7 +157,13 @@ describe('payment findings and their precedence', () => {
   });
 
   it('lower-case x IDs join with upper-case ones', async () => {
-    const X = (() => { for (let s = 1; s < 999; s++) { const id = makeId('19700101', s); if (id.endsWith('X')) return id; } throw new Error(); })();
+    const X = (() => {
+      for (let s = 1; s < 999; s++) {
+        const id = makeId('19700101', s);
+        if (id.endsWith('X')) return id;
+      }
+      throw new Error();
+    })();
     const r = await run({ roster: [person({ idNumber: X.toLowerCase() })], payments: [pay(X, '2023')] });
     assert.equal(r.findings.length, 0);
   });
@@ -179,7 +194,10 @@ describe('entitlement edge cases', () => {
 
   it('a period with no whole month inside the term is outside it: NOT_ELIGIBLE_PAID (FORMATS §6), and owes nothing', async () => {
     const r = await run({
-      roster: [person({ idNumber: A, supportStart: '2004-07-01', supportEnd: '2024-01-15' }), person({ idNumber: B, supportStart: '2004-07-01', supportEnd: '2024-01-15' })],
+      roster: [
+        person({ idNumber: A, supportStart: '2004-07-01', supportEnd: '2024-01-15' }),
+        person({ idNumber: B, supportStart: '2004-07-01', supportEnd: '2024-01-15' }),
+      ],
       payments: [pay(A, '2024H1', 300), pay(C, '2024H1', 300)],
     });
     assert.deepEqual(codesOf(r.findings, A), ['NOT_ELIGIBLE_PAID']);
@@ -253,14 +271,24 @@ describe('register findings', () => {
   });
 
   it('ID_NAME_MISMATCH says homophone, one character, or clearly different; whitespace is ignored', async () => {
-    const D = makeId('19630404', 41), E = makeId('19640505', 51);
+    const D = makeId('19630404', 41),
+      E = makeId('19640505', 51);
     const r = await run({
-      roster: [person({ idNumber: A, name: '潘锋' }), person({ idNumber: B, name: '王小明' }), person({ idNumber: C, name: '李四' }), person({ idNumber: D, name: '张 三' }), person({ idNumber: E, name: '赵六' })],
+      roster: [
+        person({ idNumber: A, name: '潘锋' }),
+        person({ idNumber: B, name: '王小明' }),
+        person({ idNumber: C, name: '李四' }),
+        person({ idNumber: D, name: '张 三' }),
+        person({ idNumber: E, name: '赵六' }),
+      ],
       payments: [],
       hukou: [
-        { idNumber: A, name: '潘峰', status: '正常' }, { idNumber: B, name: '王小名明', status: '正常' },
-        { idNumber: C, name: '周建国', status: '正常' }, { idNumber: D, name: '张三', status: '正常' },
-        { idNumber: E, name: '赵六', status: '正常' }, { idNumber: E, name: '赵陆', status: '迁出注销' },
+        { idNumber: A, name: '潘峰', status: '正常' },
+        { idNumber: B, name: '王小名明', status: '正常' },
+        { idNumber: C, name: '周建国', status: '正常' },
+        { idNumber: D, name: '张三', status: '正常' },
+        { idNumber: E, name: '赵六', status: '正常' },
+        { idNumber: E, name: '赵陆', status: '迁出注销' },
       ],
     });
     const m = only(r.findings, 'ID_NAME_MISMATCH');
@@ -281,10 +309,18 @@ describe('register findings', () => {
     ];
     const hukou = [{ idNumber: C, name: '某', status: '正常' as const, regionCode: '' }]; // coverage from the ID: 430582
     const r = await run({ roster, payments: [], hukou });
-    assert.deepEqual(only(r.findings, 'NOT_IN_HUKOU').map((f) => f.idNumber).sort(), [A, bad].sort());
+    assert.deepEqual(
+      only(r.findings, 'NOT_IN_HUKOU')
+        .map((f) => f.idNumber)
+        .sort(),
+      [A, bad].sort(),
+    );
     assert.deepEqual(r.summary.coverage, ['430582']);
     const stated = await run({ roster, payments: [], hukou, coverage: ['430602'] });
-    assert.deepEqual(only(stated.findings, 'NOT_IN_HUKOU').map((f) => f.idNumber), [other]);
+    assert.deepEqual(
+      only(stated.findings, 'NOT_IN_HUKOU').map((f) => f.idNumber),
+      [other],
+    );
     const none = await run({ roster, payments: [] });
     assert.equal(only(none.findings, 'NOT_IN_HUKOU').length, 0, 'no extract, no NOT_IN_HUKOU');
   });
@@ -295,23 +331,32 @@ describe('register findings', () => {
       payments: [],
       hukou: [
         { idNumber: A, name: '张三', status: '迁出注销', changeDate: '2019-09-02' },
-        { idNumber: B, name: '张三', status: '迁出注销', changeDate: '2019-09-02' }, { idNumber: B, name: '张三', status: '正常' },
+        { idNumber: B, name: '张三', status: '迁出注销', changeDate: '2019-09-02' },
+        { idNumber: B, name: '张三', status: '正常' },
         { idNumber: C, name: '张三', status: '死亡注销', changeDate: '2019-09-02' },
       ],
     });
     const h = only(r.findings, 'HUKOU_CANCELLED');
-    assert.deepEqual(h.map((f) => f.idNumber), [A]);
+    assert.deepEqual(
+      h.map((f) => f.idNumber),
+      [A],
+    );
     assert.match(h[0].explanation, /迁出注销（2019-09-02）/);
   });
 
-  it('other counties\' rosters: DUPLICATE_REGISTRY names the other roster', async () => {
+  it("other counties' rosters: DUPLICATE_REGISTRY names the other roster", async () => {
     const r = await run({
       roster: [person({ idNumber: A }), person({ idNumber: B })],
       payments: [pay(C, '2023')],
-      otherRosters: [{ source: '430602花名册', rows: [person({ idNumber: A, householdNo: '4306023293760001', villageCode: '430602329376' }), person({ idNumber: C })] }],
+      otherRosters: [
+        { source: '430602花名册', rows: [person({ idNumber: A, householdNo: '4306023293760001', villageCode: '430602329376' }), person({ idNumber: C })] },
+      ],
     });
     const d = only(r.findings, 'DUPLICATE_REGISTRY');
-    assert.deepEqual(d.map((f) => f.idNumber), [A]);
+    assert.deepEqual(
+      d.map((f) => f.idNumber),
+      [A],
+    );
     assert.match(d[0].explanation, /430602花名册户编号4306023293760001/);
     assert.match(only(r.findings, 'NOT_ELIGIBLE_PAID')[0].explanation, /登记在430602花名册/);
   });
@@ -319,13 +364,18 @@ describe('register findings', () => {
 
 describe('runCrosscheck API', () => {
   it('takes async iterables (as a database cursor would give) and keeps only rows about known people', async () => {
-    async function* gen<T>(xs: T[]) { for (const x of xs) yield x; }
+    async function* gen<T>(xs: T[]) {
+      for (const x of xs) yield x;
+    }
     const unknown = makeId('19700707', 71);
     const r = await runCrosscheck({
       roster: [person({ idNumber: A }), person({ idNumber: B })],
       payments: gen([pay(A, '2023'), pay(B, '2023', 600, false)]),
       deaths: gen([{ idNumber: unknown, deathDate: '2020-01-01' }]),
-      hukou: gen([{ idNumber: A, name: '张三', status: '正常' as const }, { idNumber: unknown, name: '某', status: '正常' as const }]),
+      hukou: gen([
+        { idNumber: A, name: '张三', status: '正常' as const },
+        { idNumber: unknown, name: '某', status: '正常' as const },
+      ]),
       checkDate: '2025-01-01',
     });
     assert.deepEqual(r.findings.map((f) => `${f.code}:${f.idNumber}`).sort(), [`NOT_IN_HUKOU:${B}`, `UNPAID:${B}`]);
@@ -336,4 +386,3 @@ describe('runCrosscheck API', () => {
     assert.deepEqual(u.detail, [{ period: '2023', paidFen: 0, paidCount: 0, entitledFen: 60000, overFen: 0, underFen: 60000 }]);
   });
 });
-

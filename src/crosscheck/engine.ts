@@ -12,9 +12,7 @@ import { DEFAULT_SETTINGS } from '../shared/entitlement.ts';
 import { AppError } from '../shared/errors.ts';
 import { cleanName } from './names.ts';
 import { evaluate } from './evaluate.ts';
-import type {
-  CrosscheckResult, CrosscheckSettings, DeathRecord, HukouRecord, HukouStatus, PaymentRecord, RosterRecord,
-} from './types.ts';
+import type { CrosscheckResult, CrosscheckSettings, DeathRecord, HukouRecord, HukouStatus, PaymentRecord, RosterRecord } from './types.ts';
 
 import { normalizeId } from '../shared/idnumber.ts';
 const NORMAL18 = /^\d{17}[\dX]$/;
@@ -57,9 +55,17 @@ export interface HukouInfo {
   deathDate?: IsoDate;
 }
 
-export interface DeathInfo { date: IsoDate; evidence: string }
+export interface DeathInfo {
+  date: IsoDate;
+  evidence: string;
+}
 
-export interface OtherRosterHit { source: string; householdNo: string; villageCode: string; status: string }
+export interface OtherRosterHit {
+  source: string;
+  householdNo: string;
+  villageCode: string;
+  status: string;
+}
 
 export class CrosscheckEngine {
   readonly settings: CrosscheckSettings;
@@ -123,14 +129,20 @@ export class CrosscheckEngine {
     this.grow(this.persons.length + 1024);
   }
 
-  get rosterSize(): number { return this.persons.length; }
+  get rosterSize(): number {
+    return this.persons.length;
+  }
 
   private grow(minSlots: number, newP = this.P): void {
     if (minSlots <= this.slotsCap && newP === this.P) return;
     const cap = Math.max(minSlots, newP === this.P ? Math.ceil(this.slotsCap * 1.5) : this.slotsCap, 1024);
-    const cnt = new Int32Array(cap * newP), fail = new Int32Array(cap * newP), sum = new Float64Array(cap * newP);
+    const cnt = new Int32Array(cap * newP),
+      fail = new Int32Array(cap * newP),
+      sum = new Float64Array(cap * newP);
     if (newP === this.P) {
-      cnt.set(this.cnt); fail.set(this.fail); sum.set(this.sum);
+      cnt.set(this.cnt);
+      fail.set(this.fail);
+      sum.set(this.sum);
     } else {
       for (let s = 0; s < this.slotsCap; s++) {
         for (let k = 0; k < this.P; k++) {
@@ -140,7 +152,11 @@ export class CrosscheckEngine {
         }
       }
     }
-    this.cnt = cnt; this.fail = fail; this.sum = sum; this.slotsCap = cap; this.P = newP;
+    this.cnt = cnt;
+    this.fail = fail;
+    this.sum = sum;
+    this.slotsCap = cap;
+    this.P = newP;
   }
 
   /** Index of a checked period; adds it when new. */
@@ -176,7 +192,10 @@ export class CrosscheckEngine {
     const k = this.periodOf(p.period);
     if (k === -1) return false;
     this.stats.paymentRows++;
-    if (k === -2) { this.stats.paymentRowsSkipped++; return true; }
+    if (k === -2) {
+      this.stats.paymentRowsSkipped++;
+      return true;
+    }
     const id = fastNormalizeId(p.idNumber);
     let slot = this.slotOf.get(id);
     if (slot === undefined) {
@@ -192,7 +211,10 @@ export class CrosscheckEngine {
     const k = this.periodOf(p.period);
     if (k === -1) return false;
     this.stats.paymentRows++;
-    if (k === -2) { this.stats.paymentRowsSkipped++; return true; }
+    if (k === -2) {
+      this.stats.paymentRowsSkipped++;
+      return true;
+    }
     let slot = this.slotOfKey(hi, lo);
     if (slot < 0) {
       if (!p.success) return true;
@@ -214,7 +236,10 @@ export class CrosscheckEngine {
 
   private record(slot: number, k: number, p: PaymentRecord): void {
     const i = slot * this.P + k;
-    if (p.success) { this.cnt[i]++; this.sum[i] += p.amountFen; } else this.fail[i]++;
+    if (p.success) {
+      this.cnt[i]++;
+      this.sum[i] += p.amountFen;
+    } else this.fail[i]++;
   }
 
   addDeath(d: DeathRecord): void {
@@ -249,14 +274,16 @@ export class CrosscheckEngine {
 
   addHukouAt(slot: number, rawName: string, status: HukouStatus, date: IsoDate | null): void {
     let info = this.hukou.get(slot);
-    if (!info) { info = { names: [], hasNormal: false }; this.hukou.set(slot, info); }
+    if (!info) {
+      info = { names: [], hasNormal: false };
+      this.hukou.set(slot, info);
+    }
     const name = cleanName(rawName);
     if (name && !info.names.includes(name)) info.names.push(name);
     if (status === '正常') info.hasNormal = true;
     else {
       if (status === '死亡注销' && date && (!info.deathDate || date < info.deathDate)) info.deathDate = date;
-      const better = !info.cancel
-        || (status === '死亡注销' && date && (info.cancel.status !== '死亡注销' || !info.cancel.date || date < info.cancel.date));
+      const better = !info.cancel || (status === '死亡注销' && date && (info.cancel.status !== '死亡注销' || !info.cancel.date || date < info.cancel.date));
       if (better) info.cancel = { status, date };
     }
   }
@@ -267,7 +294,10 @@ export class CrosscheckEngine {
     const slot = this.slotOf.get(fastNormalizeId(r.idNumber));
     if (slot === undefined) return;
     let hits = this.others.get(slot);
-    if (!hits) { hits = []; this.others.set(slot, hits); }
+    if (!hits) {
+      hits = [];
+      this.others.set(slot, hits);
+    }
     hits.push({ source, householdNo: r.householdNo, villageCode: r.villageCode, status: r.status });
   }
 
@@ -301,19 +331,27 @@ export class CrosscheckEngine {
     while (cap < this.slotOf.size * 2 + 2048) cap *= 2;
     this.keyMask = cap - 1;
     this.keyCount = 0;
-    this.keyHi = new Int32Array(cap); this.keyLo = new Int32Array(cap); this.keySlot = new Int32Array(cap).fill(-1);
+    this.keyHi = new Int32Array(cap);
+    this.keyLo = new Int32Array(cap);
+    this.keySlot = new Int32Array(cap).fill(-1);
     for (const [id, slot] of this.slotOf) if (NORMAL18.test(id)) this.insertKey(id, slot);
   }
 
   private insertKey(id: string, slot: number): void {
-    if ((this.keyCount + 1) * 2 > this.keyMask + 1) { this.buildKeys(); return; } // grows; includes id (already in slotOf)
-    const hi = +id.slice(0, 9), lo = +id.slice(9, 17) * 11 + (id[17] === 'X' ? 10 : +id[17]);
+    if ((this.keyCount + 1) * 2 > this.keyMask + 1) {
+      this.buildKeys();
+      return;
+    } // grows; includes id (already in slotOf)
+    const hi = +id.slice(0, 9),
+      lo = +id.slice(9, 17) * 11 + (id[17] === 'X' ? 10 : +id[17]);
     let h = hashKey(hi, lo) & this.keyMask;
     while (this.keySlot[h] !== -1) {
       if (this.keyHi[h] === hi && this.keyLo[h] === lo) return;
       h = (h + 1) & this.keyMask;
     }
-    this.keyHi[h] = hi; this.keyLo[h] = lo; this.keySlot[h] = slot;
+    this.keyHi[h] = hi;
+    this.keyLo[h] = lo;
+    this.keySlot[h] = slot;
     this.keyCount++;
   }
 
@@ -348,7 +386,10 @@ export class CrosscheckEngine {
         pOk = validateId(probe + checkDigit(probe), '2000-01-01').ok;
         this.provinceOk.set(prov, pOk);
       }
-      const ymd = +raw.slice(6, 14), y = Math.floor(ymd / 10000), m = Math.floor(ymd / 100) % 100, d = ymd % 100;
+      const ymd = +raw.slice(6, 14),
+        y = Math.floor(ymd / 10000),
+        m = Math.floor(ymd / 100) % 100,
+        d = ymd % 100;
       if (pOk && ymd >= 18000101 && ymd <= this.checkYmd && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m)) return { ok: true, normalized: raw };
     }
     return validateId(raw, this.checkDate);
@@ -378,6 +419,9 @@ export async function runCrosscheck(input: RunCrosscheckInput): Promise<Crossche
   for await (const p of input.payments) if (!engine.addPayment(p)) unreadablePayments++;
   for (const o of input.otherRosters ?? []) for await (const r of o.rows) engine.addOtherRosterRow(o.source, r);
   if (input.deaths) for await (const d of input.deaths) engine.addDeath(d);
-  if (input.hukou) { engine.hukouGiven = true; for await (const h of input.hukou) engine.addHukou(h); }
+  if (input.hukou) {
+    engine.hukouGiven = true;
+    for await (const h of input.hukou) engine.addHukou(h);
+  }
   return { ...engine.finish(), unreadablePayments };
 }

@@ -7,9 +7,7 @@ import { comparePeriods } from '../shared/periods.ts';
 import type { CrosscheckEngine, Person } from './engine.ts';
 import { cleanName, compareNames } from './names.ts';
 import * as say from './explain.ts';
-import {
-  FINDING_CODES, FINDING_LABELS, type CrosscheckResult, type Finding, type FindingCode, type FindingPeriod,
-} from './types.ts';
+import { FINDING_CODES, FINDING_LABELS, type CrosscheckResult, type Finding, type FindingCode, type FindingPeriod } from './types.ts';
 
 /** Why an over-paid period is not eligible (for the explanation). */
 export type Ineligible =
@@ -18,7 +16,10 @@ export type Ineligible =
   | { kind: 'term'; start: string; end: string }
   | { kind: 'no-start' };
 
-interface Acc { periods: FindingPeriod[]; why?: Ineligible[] }
+interface Acc {
+  periods: FindingPeriod[];
+  why?: Ineligible[];
+}
 
 export function evaluate(e: CrosscheckEngine): CrosscheckResult {
   // checked periods in order; the accumulation arrays are indexed by insertion order
@@ -39,7 +40,9 @@ export function evaluate(e: CrosscheckEngine): CrosscheckResult {
       const key = plain ? r.supportStart! : `${r.supportStart}|${r.supportEnd}|${removal}|${death}|`;
       let ents = entCache.get(key);
       if (!ents) {
-        ents = periods.map((per) => entitlementFor(per, { supportStart: r.supportStart, supportEnd: r.supportEnd, removalDate: removal, deathDate: death }, e.settings));
+        ents = periods.map((per) =>
+          entitlementFor(per, { supportStart: r.supportStart, supportEnd: r.supportEnd, removalDate: removal, deathDate: death }, e.settings),
+        );
         entCache.set(key, ents);
       }
       if (!best) best = ents;
@@ -54,20 +57,34 @@ export function evaluate(e: CrosscheckEngine): CrosscheckResult {
   const add = (code: FindingCode, fp: FindingPeriod, why?: Ineligible) => {
     acc ??= new Map();
     let a = acc.get(code);
-    if (!a) { a = { periods: [] }; acc.set(code, a); }
+    if (!a) {
+      a = { periods: [] };
+      acc.set(code, a);
+    }
     a.periods.push(fp);
     if (why) (a.why ??= []).push(why);
   };
   const push = (slot: number, person: Person | null, code: FindingCode, explanation: string, detail?: FindingPeriod[], deathDate?: string | null) => {
     const first = person?.rows[0];
-    let over = 0, under = 0;
-    if (detail) for (const d of detail) { over += d.overFen; under += d.underFen; }
+    let over = 0,
+      under = 0;
+    if (detail)
+      for (const d of detail) {
+        over += d.overFen;
+        under += d.underFen;
+      }
     findings.push({
-      code, label: FINDING_LABELS[code],
-      idNumber: person ? (person.id || first!.idNumber) : e.payeeId[slot - e.persons.length],
+      code,
+      label: FINDING_LABELS[code],
+      idNumber: person ? person.id || first!.idNumber : e.payeeId[slot - e.persons.length],
       name: person ? cleanName(first!.name) : e.payeeName[slot - e.persons.length],
-      householdNo: first?.householdNo ?? '', villageCode: first?.villageCode ?? '',
-      periods: detail ? detail.map((d) => d.period) : [], overFen: over, underFen: under, explanation, detail,
+      householdNo: first?.householdNo ?? '',
+      villageCode: first?.villageCode ?? '',
+      periods: detail ? detail.map((d) => d.period) : [],
+      overFen: over,
+      underFen: under,
+      explanation,
+      detail,
       ...(deathDate ? { deathDate } : {}),
     });
   };
@@ -112,13 +129,23 @@ export function evaluate(e: CrosscheckEngine): CrosscheckResult {
       for (const [code, a] of acc as Map<FindingCode, Acc>) {
         let text: string;
         switch (code) {
-          case 'DECEASED_PAID': text = say.deceasedPaid(death!, a.periods); break;
-          case 'NOT_ELIGIBLE_PAID': text = say.notEligiblePaid(a.periods, a.why!, e.others.get(slot)); break;
-          case 'DUPLICATE_PAID': text = say.duplicatePaid(a.periods); break;
-          case 'AMOUNT_MISMATCH': text = say.amountMismatch(a.periods); break;
-          default: text = say.unpaid(a.periods, unpaidFailed); break;
+          case 'DECEASED_PAID':
+            text = say.deceasedPaid(death!, a.periods);
+            break;
+          case 'NOT_ELIGIBLE_PAID':
+            text = say.notEligiblePaid(a.periods, a.why!, e.others.get(slot));
+            break;
+          case 'DUPLICATE_PAID':
+            text = say.duplicatePaid(a.periods);
+            break;
+          case 'AMOUNT_MISMATCH':
+            text = say.amountMismatch(a.periods);
+            break;
+          default:
+            text = say.unpaid(a.periods, unpaidFailed);
+            break;
         }
-        push(slot, person, code, text, a.periods, code === 'DECEASED_PAID' ? death?.date ?? null : null);
+        push(slot, person, code, text, a.periods, code === 'DECEASED_PAID' ? (death?.date ?? null) : null);
       }
     }
 
@@ -148,12 +175,19 @@ export function evaluate(e: CrosscheckEngine): CrosscheckResult {
   const rank = new Map(FINDING_CODES.map((c, i) => [c, i]));
   findings.sort((a, b) => rank.get(a.code)! - rank.get(b.code)! || (a.idNumber < b.idNumber ? -1 : a.idNumber > b.idNumber ? 1 : 0));
   const counts = Object.fromEntries(FINDING_CODES.map((c) => [c, 0])) as Record<FindingCode, number>;
-  let overFen = 0, underFen = 0;
-  for (const f of findings) { counts[f.code]++; overFen += f.overFen; underFen += f.underFen; }
+  let overFen = 0,
+    underFen = 0;
+  for (const f of findings) {
+    counts[f.code]++;
+    overFen += f.overFen;
+    underFen += f.underFen;
+  }
   return {
     findings,
     summary: {
-      counts, overFen, underFen,
+      counts,
+      overFen,
+      underFen,
       periods: periods.map((p) => p.code),
       coverage: e.hukouGiven ? [...coverage].sort() : [],
       rosterRows: e.stats.rosterRows,

@@ -27,14 +27,15 @@ export function notEligiblePaid(ps: FindingPeriod[], why: Ineligible[], others?:
     const paid = `${list(gp)}期间仍成功发放共${yuan(over(gp))}`;
     switch (w.kind) {
       case 'not-in-roster': {
-        const elsewhere = others?.length
-          ? `（该身份证号登记在${others[0].source}，户编号${others[0].householdNo}）`
-          : '';
+        const elsewhere = others?.length ? `（该身份证号登记在${others[0].source}，户编号${others[0].householdNo}）` : '';
         return `花名册中无此身份证号${elsewhere}，${paid}`;
       }
-      case 'removal': return `花名册中该人已于${w.date}核减（原因：${w.reason || '未注明'}），核减生效后的${paid}`;
-      case 'term': return `扶持期限为${w.start}至${w.end}，期限外的${paid}`;
-      case 'no-start': return `花名册中该人没有扶持开始日期，无法确认扶持资格，${paid}`;
+      case 'removal':
+        return `花名册中该人已于${w.date}核减（原因：${w.reason || '未注明'}），核减生效后的${paid}`;
+      case 'term':
+        return `扶持期限为${w.start}至${w.end}，期限外的${paid}`;
+      case 'no-start':
+        return `花名册中该人没有扶持开始日期，无法确认扶持资格，${paid}`;
     }
     return ''; // every kind is answered above; joined, an empty part reads as before
   });
@@ -48,7 +49,8 @@ export function duplicatePaid(ps: FindingPeriod[]): string {
 
 export function amountMismatch(ps: FindingPeriod[]): string {
   const each = ps.map((p) => `${p.period}期间应发${yuan(p.entitledFen)}，实发${yuan(p.paidFen)}`).join('；');
-  const o = over(ps), u = under(ps);
+  const o = over(ps),
+    u = under(ps);
   const total = o && u ? `合计多发${yuan(o)}、少发${yuan(u)}` : o ? `合计多发${yuan(o)}` : `合计少发${yuan(u)}`;
   return `${each}，${total}。`;
 }
@@ -77,9 +79,13 @@ export function hukouCancelled(status: HukouStatus, date: string | null): string
 
 export function duplicateRegistry(rows: RosterRecord[], others?: OtherRosterHit[]): string {
   const own = rows.map((r) => `户编号${r.householdNo}（村代码${r.villageCode}，${r.status}）`).join('、');
-  let text = rows.length > 1 ? `同一身份证号在花名册中登记${rows.length}次：${own}` : `本花名册登记于户编号${rows[0].householdNo}（村代码${rows[0].villageCode}，${rows[0].status}）`;
+  let text =
+    rows.length > 1
+      ? `同一身份证号在花名册中登记${rows.length}次：${own}`
+      : `本花名册登记于户编号${rows[0].householdNo}（村代码${rows[0].villageCode}，${rows[0].status}）`;
   if (others?.length) {
-    text += `；另在其他县花名册中登记${others.length}次：` + others.map((o) => `${o.source}户编号${o.householdNo}（村代码${o.villageCode}，${o.status}）`).join('、');
+    text +=
+      `；另在其他县花名册中登记${others.length}次：` + others.map((o) => `${o.source}户编号${o.householdNo}（村代码${o.villageCode}，${o.status}）`).join('、');
   }
   return text + '。';
 }

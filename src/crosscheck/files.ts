@@ -21,7 +21,18 @@ export interface RowProblem {
 }
 
 /** The §1 columns the checks use; the other §1 columns are passed over quietly. */
-export const ROSTER_SPEC: ColumnSpec = rosterSpec(['户编号', '姓名', '身份证号', '与户主关系', '村代码', '扶持开始日期', '扶持截止日期', '状态', '核减日期', '核减原因']);
+export const ROSTER_SPEC: ColumnSpec = rosterSpec([
+  '户编号',
+  '姓名',
+  '身份证号',
+  '与户主关系',
+  '村代码',
+  '扶持开始日期',
+  '扶持截止日期',
+  '状态',
+  '核减日期',
+  '核减原因',
+]);
 export const PAYMENT_SPEC: ColumnSpec = {
   columns: { 发放期间: true, 身份证号: true, 姓名: true, 金额: true, 发放结果: true, 银行账号: false },
   aliases: { 身份证号码: '身份证号', 发放金额: '金额' },
@@ -43,8 +54,12 @@ const IGNORED_QUIETLY = new Set<string>([...ROSTER_HEADERS.filter((h) => !(h in 
 /** YYYY-MM-DD checked without regular expressions (the common case in large files). */
 function plainIso(v: string): boolean {
   if (v.length !== 10 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45) return false;
-  for (const k of [0, 1, 2, 3, 5, 6, 8, 9]) { const c = v.charCodeAt(k); if (c < 48 || c > 57) return false; }
-  const m = (v.charCodeAt(5) - 48) * 10 + v.charCodeAt(6) - 48, d = (v.charCodeAt(8) - 48) * 10 + v.charCodeAt(9) - 48;
+  for (const k of [0, 1, 2, 3, 5, 6, 8, 9]) {
+    const c = v.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  const m = (v.charCodeAt(5) - 48) * 10 + v.charCodeAt(6) - 48,
+    d = (v.charCodeAt(8) - 48) * 10 + v.charCodeAt(9) - 48;
   return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(+v.slice(0, 4), m);
 }
 
@@ -85,20 +100,36 @@ export async function readRosterFile(path: string, label: string, report: Report
   const intern = interner();
   await forRows(path, label, ROSTER_SPEC, progress, (col) => {
     const c = {
-      hh: col('户编号'), name: col('姓名'), id: col('身份证号'), village: col('村代码'),
-      start: col('扶持开始日期'), end: col('扶持截止日期'), status: col('状态'), rdate: col('核减日期'), rreason: col('核减原因'),
+      hh: col('户编号'),
+      name: col('姓名'),
+      id: col('身份证号'),
+      village: col('村代码'),
+      start: col('扶持开始日期'),
+      end: col('扶持截止日期'),
+      status: col('状态'),
+      rdate: col('核减日期'),
+      rreason: col('核减原因'),
     };
     return (rv) => {
       const row = rv.rowNumber;
       const id = rv.ascii(c.id);
       if (!id) return report({ file: label, rowNumber: row, column: '身份证号', reason: '身份证号为空，本行无法核查', action: '已跳过' });
-      const hh = rv.ascii(c.hh), name = rv.text(c.name), village = rv.ascii(c.village);
+      const hh = rv.ascii(c.hh),
+        name = rv.text(c.name),
+        village = rv.ascii(c.village);
       if (!hh) report({ file: label, rowNumber: row, column: '户编号', reason: '户编号为空（必填），其余信息照常核查', action: '已按说明处理' });
       if (!name) report({ file: label, rowNumber: row, column: '姓名', reason: '姓名为空（必填），其余信息照常核查', action: '已按说明处理' });
       if (!village) report({ file: label, rowNumber: row, column: '村代码', reason: '村代码为空（必填），其余信息照常核查', action: '已按说明处理' });
       const startText = rv.ascii(c.start);
       let start = dateCell(startText, label, row, '扶持开始日期', report, '按无扶持开始日期处理（不计应发）');
-      if (start === null) report({ file: label, rowNumber: row, column: '扶持开始日期', reason: '扶持开始日期为空（必填），按无扶持资格处理（不计应发）', action: '已按说明处理' });
+      if (start === null)
+        report({
+          file: label,
+          rowNumber: row,
+          column: '扶持开始日期',
+          reason: '扶持开始日期为空（必填），按无扶持资格处理（不计应发）',
+          action: '已按说明处理',
+        });
       if (start === undefined) start = null;
       if (start) start = intern(start);
       const end = dateCell(rv.ascii(c.end), label, row, '扶持截止日期', report, '按默认扶持期限处理') ?? null;
@@ -113,11 +144,27 @@ export async function readRosterFile(path: string, label: string, report: Report
       if (status === '已核减') {
         removalReason = intern(rv.text(c.rreason)) || null;
         removalDate = dateCell(rv.ascii(c.rdate), label, row, '核减日期', report, '按未注明核减日期处理') ?? null;
-        if (!removalDate) report({ file: label, rowNumber: row, column: '核减日期', reason: '已核减人员没有可用的核减日期，无法确定核减生效的期间，按未核减计算应发', action: '已按说明处理' });
+        if (!removalDate)
+          report({
+            file: label,
+            rowNumber: row,
+            column: '核减日期',
+            reason: '已核减人员没有可用的核减日期，无法确定核减生效的期间，按未核减计算应发',
+            action: '已按说明处理',
+          });
       }
       out.push({
-        householdNo: hh, name, idNumber: id, villageCode: intern(village), relation: null, // not needed by the checks
-        supportStart: start, supportEnd: end, status, removalDate, removalReason, rowNumber: row,
+        householdNo: hh,
+        name,
+        idNumber: id,
+        villageCode: intern(village),
+        relation: null, // not needed by the checks
+        supportStart: start,
+        supportEnd: end,
+        status,
+        removalDate,
+        removalReason,
+        rowNumber: row,
       });
     };
   });
@@ -148,12 +195,18 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
   const all = [files.roster, files.payments, files.deaths, files.hukou, ...(files.otherRosters ?? [])].filter(Boolean) as string[];
   const sizes = new Map<string, number>();
   for (const f of all) {
-    try { sizes.set(f, (await stat(f)).size); } catch { throw new AppError('FILE_UNREADABLE', `无法打开文件${f}：文件不存在`); }
+    try {
+      sizes.set(f, (await stat(f)).size);
+    } catch {
+      throw new AppError('FILE_UNREADABLE', `无法打开文件${f}：文件不存在`);
+    }
   }
   const total = [...sizes.values()].reduce((a, b) => a + b, 0);
   let doneBefore = 0;
   const tick = (stage: string) => (bytes: number) => opts.onProgress?.(doneBefore + bytes, total, stage);
-  const finishFile = (f: string) => { doneBefore += sizes.get(f)!; };
+  const finishFile = (f: string) => {
+    doneBefore += sizes.get(f)!;
+  };
 
   const roster = await readRosterFile(files.roster, '花名册', report, tick('花名册'));
   finishFile(files.roster);
@@ -163,7 +216,15 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
     const ci = { period: col('发放期间'), id: col('身份证号'), name: col('姓名'), amount: col('金额'), result: col('发放结果') };
     let current: RowView;
     // one reused record; the name is decoded only when the engine needs it (someone not on the roster)
-    const rec: PaymentRecord = { period: '', idNumber: '', amountFen: 0, success: false, get name() { return current.text(ci.name); } };
+    const rec: PaymentRecord = {
+      period: '',
+      idNumber: '',
+      amountFen: 0,
+      success: false,
+      get name() {
+        return current.text(ci.name);
+      },
+    };
     return (rv) => {
       const row = rv.rowNumber;
       const keyed = rv.idKey(ci.id);
@@ -173,14 +234,37 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
       if (amount < 0) {
         const amountText = rv.text(ci.amount);
         amount = fen(amountText);
-        if (amount === null) return report({ file: '发放明细', rowNumber: row, column: '金额', reason: amountText ? `金额“${amountText}”不是有效金额（元，最多两位小数），本行未计入` : '金额为空，本行未计入', action: '已跳过' });
+        if (amount === null)
+          return report({
+            file: '发放明细',
+            rowNumber: row,
+            column: '金额',
+            reason: amountText ? `金额“${amountText}”不是有效金额（元，最多两位小数），本行未计入` : '金额为空，本行未计入',
+            action: '已跳过',
+          });
       }
       const success = rv.is(ci.result, '成功');
-      if (!success && !rv.is(ci.result, '失败')) return report({ file: '发放明细', rowNumber: row, column: '发放结果', reason: `发放结果“${rv.text(ci.result)}”不是“成功”或“失败”，本行未计入`, action: '已跳过' });
+      if (!success && !rv.is(ci.result, '失败'))
+        return report({
+          file: '发放明细',
+          rowNumber: row,
+          column: '发放结果',
+          reason: `发放结果“${rv.text(ci.result)}”不是“成功”或“失败”，本行未计入`,
+          action: '已跳过',
+        });
       current = rv;
-      rec.period = rv.ascii(ci.period); rec.idNumber = id; rec.amountFen = amount; rec.success = success;
+      rec.period = rv.ascii(ci.period);
+      rec.idNumber = id;
+      rec.amountFen = amount;
+      rec.success = success;
       if (!(keyed ? engine.addPaymentKey(rv.idHi, rv.idLo, rec) : engine.addPayment(rec))) {
-        report({ file: '发放明细', rowNumber: row, column: '发放期间', reason: `发放期间“${rv.text(ci.period)}”无法识别（应为2024、2024H1或2024H2），本行未计入`, action: '已跳过' });
+        report({
+          file: '发放明细',
+          rowNumber: row,
+          column: '发放期间',
+          reason: `发放期间“${rv.text(ci.period)}”无法识别（应为2024、2024H1或2024H2），本行未计入`,
+          action: '已跳过',
+        });
       }
     };
   });
@@ -206,7 +290,7 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
         const d = dateCell(dt, '死亡名单', row, '死亡日期', report, '本行未计入');
         if (!d) return;
         engine.stats.deathRows++;
-        const slot = keyed ? engine.slotOfKey(rv.idHi, rv.idLo) : engine.slotOf.get(fastNormalizeId(id)) ?? -1;
+        const slot = keyed ? engine.slotOfKey(rv.idHi, rv.idLo) : (engine.slotOf.get(fastNormalizeId(id)) ?? -1);
         if (slot >= 0) engine.addDeathAt(slot, d, rv.text(ci.source) || null);
       };
     });
@@ -228,9 +312,16 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
         }
         if (slot < 0) return; // about nobody on the roster or paid: only its county (coverage) is needed
         const status = HUKOU_STATUSES.find((x) => rv.is(ci.status, x)) ?? (rv.text(ci.status) as HukouStatus);
-        if (!HUKOU_STATUSES.includes(status)) return report({ file: '户籍库', rowNumber: row, column: '户籍状态', reason: `户籍状态“${status}”不是正常、死亡注销、迁出注销或其他注销，本行未计入`, action: '已跳过' });
+        if (!HUKOU_STATUSES.includes(status))
+          return report({
+            file: '户籍库',
+            rowNumber: row,
+            column: '户籍状态',
+            reason: `户籍状态“${status}”不是正常、死亡注销、迁出注销或其他注销，本行未计入`,
+            action: '已跳过',
+          });
         const dt = rv.ascii(ci.date);
-        const date = dt ? dateCell(dt, '户籍库', row, '状态变动日期', report, '按未注明日期处理') ?? null : null;
+        const date = dt ? (dateCell(dt, '户籍库', row, '状态变动日期', report, '按未注明日期处理') ?? null) : null;
         engine.addHukouAt(slot, rv.text(ci.name), status, date);
       };
     });
@@ -243,8 +334,13 @@ export async function runCrosscheckFiles(files: FileInputs, opts: FileRunOptions
 /** Scan a file, refusing it when a required column is missing; `make` builds the row handler. */
 let warnSink: ((m: string) => void) | undefined;
 
-async function forRows(path: string, label: string, spec: ColumnSpec, progress: ((bytes: number) => void) | undefined,
-  make: (col: (name: string) => number) => (rv: RowView) => void): Promise<void> {
+async function forRows(
+  path: string,
+  label: string,
+  spec: ColumnSpec,
+  progress: ((bytes: number) => void) | undefined,
+  make: (col: (name: string) => number) => (rv: RowView) => void,
+): Promise<void> {
   let each: (rv: RowView) => void = () => {};
   await scanCsv(path, {
     onHeader: ({ headers }) => {

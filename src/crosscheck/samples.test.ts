@@ -54,12 +54,25 @@ describe('sample files reproduce expected_findings.csv', () => {
 
 describe('anju crosscheck (command line)', () => {
   let dir: string;
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'anju-cc-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'anju-cc-'));
+  });
   const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/anju.mjs', 'crosscheck', ...args], { encoding: 'utf8' });
 
   it('writes the findings file and a Chinese summary', () => {
     const out = join(dir, '核查结果.csv');
-    const r = cli('--roster', join(S, 'roster.csv'), '--payments', join(S, 'payments.csv'), '--deaths', join(S, 'deaths.csv'), '--hukou', join(S, 'hukou.csv'), '--out', out);
+    const r = cli(
+      '--roster',
+      join(S, 'roster.csv'),
+      '--payments',
+      join(S, 'payments.csv'),
+      '--deaths',
+      join(S, 'deaths.csv'),
+      '--hukou',
+      join(S, 'hukou.csv'),
+      '--out',
+      out,
+    );
     assert.equal(r.status, 0, r.stderr);
     assertSameFindings(readFileSync(out, 'utf8'));
     assert.match(r.stdout, /死亡后仍领取（DECEASED_PAID）：27人/);
@@ -69,7 +82,10 @@ describe('anju crosscheck (command line)', () => {
 
   it('reports unreadable rows with row, column and reason, and still checks the good rows', () => {
     const pay = join(dir, 'pay.csv');
-    writeFileSync(pay, '发放期间,身份证号,姓名,金额,发放结果\n2023,430582195507296475,李明根,六百,成功\n2023,430582195708041268,朱菊,600,成功\n2023Q3,430582195708041268,朱菊,600,成功\n');
+    writeFileSync(
+      pay,
+      '发放期间,身份证号,姓名,金额,发放结果\n2023,430582195507296475,李明根,六百,成功\n2023,430582195708041268,朱菊,600,成功\n2023Q3,430582195708041268,朱菊,600,成功\n',
+    );
     const deaths = join(dir, 'deaths.csv');
     writeFileSync(deaths, '姓名,身份证号,死亡日期\n朱菊,430582195708041268,2020-13-45\n');
     const out = join(dir, 'f2.csv');

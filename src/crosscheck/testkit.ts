@@ -41,10 +41,20 @@ export function termBoundaryCases(): { idNumber: string; supportEnd: string; exp
     const mm = String(m).padStart(2, '0');
     const last = new Date(Date.UTC(2024, m, 0)).getUTCDate();
     const inside = m - 6; // whole months Jul..m
-    out.push({ idNumber: makeId('19500101', seq++), supportEnd: `2024-${mm}-${last}`, expect: inside === 6 ? [] : ['AMOUNT_MISMATCH'], overFen: 30000 - inside * 5000 });
+    out.push({
+      idNumber: makeId('19500101', seq++),
+      supportEnd: `2024-${mm}-${last}`,
+      expect: inside === 6 ? [] : ['AMOUNT_MISMATCH'],
+      overFen: 30000 - inside * 5000,
+    });
     for (const day of [last - 1, 11]) {
       const whole = m - 7;
-      out.push({ idNumber: makeId('19500101', seq++), supportEnd: `2024-${mm}-${String(day).padStart(2, '0')}`, expect: [whole === 0 ? 'NOT_ELIGIBLE_PAID' : 'AMOUNT_MISMATCH'], overFen: 30000 - whole * 5000 });
+      out.push({
+        idNumber: makeId('19500101', seq++),
+        supportEnd: `2024-${mm}-${String(day).padStart(2, '0')}`,
+        expect: [whole === 0 ? 'NOT_ELIGIBLE_PAID' : 'AMOUNT_MISMATCH'],
+        overFen: 30000 - whole * 5000,
+      });
     }
   }
   return out;

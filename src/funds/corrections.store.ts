@@ -7,21 +7,43 @@ import type { FundReversalRequestsTable, Tables } from '../shared/db/tables.ts';
 type Db = Kysely<Tables>;
 
 export interface ReversalRequest {
-  id: number; entryId: number; amountFen: Fen; date: IsoDate; reason: string; status: 'pending' | 'approved' | 'rejected';
-  requestedBy: number; requestedAt: string; decidedBy: number | null; decidedAt: string | null; decisionNote: string; reversingEntryId: number | null;
+  id: number;
+  entryId: number;
+  amountFen: Fen;
+  date: IsoDate;
+  reason: string;
+  status: 'pending' | 'approved' | 'rejected';
+  requestedBy: number;
+  requestedAt: string;
+  decidedBy: number | null;
+  decidedAt: string | null;
+  decisionNote: string;
+  reversingEntryId: number | null;
 }
 
 // requested_at is Generated<Timestamp>, which Selectable leaves wrapped: named here as read
 type RequestRow = Omit<Selectable<FundReversalRequestsTable>, 'requested_at'> & { requested_at: Date | string };
 
 const requestOf = (r: RequestRow): ReversalRequest => ({
-  id: Number(r.id), entryId: Number(r.entry_id), amountFen: Number(r.amount_fen), date: r.entry_date, reason: r.reason, status: r.status as ReversalRequest['status'],
-  requestedBy: Number(r.requested_by), requestedAt: new Date(r.requested_at).toISOString(), decidedBy: r.decided_by === null ? null : Number(r.decided_by),
-  decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null, decisionNote: r.decision_note,
+  id: Number(r.id),
+  entryId: Number(r.entry_id),
+  amountFen: Number(r.amount_fen),
+  date: r.entry_date,
+  reason: r.reason,
+  status: r.status as ReversalRequest['status'],
+  requestedBy: Number(r.requested_by),
+  requestedAt: new Date(r.requested_at).toISOString(),
+  decidedBy: r.decided_by === null ? null : Number(r.decided_by),
+  decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,
+  decisionNote: r.decision_note,
   reversingEntryId: r.reversing_entry_id === null ? null : Number(r.reversing_entry_id),
 });
 
-export async function insertReversalRequest(db: Db, county: string, x: { entryId: number; amountFen: Fen; date: IsoDate; reason: string; by: number | null }): Promise<ReversalRequest> {
+export async function insertReversalRequest(
+  db: Db,
+  county: string,
+  x: { entryId: number; amountFen: Fen; date: IsoDate; reason: string; by: number | null },
+): Promise<ReversalRequest> {
   const r = await sql<RequestRow>`INSERT INTO fund_reversal_requests (county_code, entry_id, amount_fen, entry_date, reason, requested_by)
     VALUES (${county}, ${x.entryId}, ${x.amountFen}, ${x.date}, ${x.reason}, ${x.by}) RETURNING *`.execute(db);
   return requestOf(r.rows[0]);
@@ -34,14 +56,22 @@ export async function getReversalRequest(db: Db, county: string, id: number, for
   return r.rows.length ? requestOf(r.rows[0]) : null;
 }
 
-export async function decideReversalRequest(db: Db, county: string, id: number, d: { approve: boolean; by: number | null; note: string; reversingId: number | null }): Promise<ReversalRequest> {
+export async function decideReversalRequest(
+  db: Db,
+  county: string,
+  id: number,
+  d: { approve: boolean; by: number | null; note: string; reversingId: number | null },
+): Promise<ReversalRequest> {
   const r = await sql<RequestRow>`UPDATE fund_reversal_requests SET status = ${d.approve ? 'approved' : 'rejected'}, decided_by = ${d.by}, decided_at = now(),
     decision_note = ${d.note}, reversing_entry_id = ${d.reversingId} WHERE county_code = ${county} AND id = ${id} RETURNING *`.execute(db);
   return requestOf(r.rows[0]);
 }
 
 export async function listReversalRequests(db: Db, county: string, status?: ReversalRequest['status']): Promise<ReversalRequest[]> {
-  const r = await sql<RequestRow>`SELECT * FROM fund_reversal_requests WHERE county_code = ${county} ${status ? sql`AND status = ${status}` : sql``} ORDER BY id DESC LIMIT 500`.execute(db);
+  const r =
+    await sql<RequestRow>`SELECT * FROM fund_reversal_requests WHERE county_code = ${county} ${status ? sql`AND status = ${status}` : sql``} ORDER BY id DESC LIMIT 500`.execute(
+      db,
+    );
   return r.rows.map(requestOf);
 }
 

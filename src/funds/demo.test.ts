@@ -27,8 +27,12 @@ describe('demo funds ledger (pure)', () => {
 for (const engine of await testEngines()) {
   describe(`demo funds loaded (${engine})`, () => {
     let t: TestDatabase;
-    before(async () => { t = await createTestDatabase(engine); });
-    after(async () => { await t.drop(); });
+    before(async () => {
+      t = await createTestDatabase(engine);
+    });
+    after(async () => {
+      await t.drop();
+    });
 
     it('loads once, books every generated entry, and fills the pages', async () => {
       const l = demoLedger(C, [], TODAY, 1);

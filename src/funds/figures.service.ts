@@ -38,27 +38,45 @@ export async function batchPage(db: Db, reader: Reader, batchNo: string, asOf: I
   const batch = batchFigures({ ...input, batches: input.batches.filter((b) => b.batchNo === batchNo) }, null, limitBp)[0];
   if (!batch) throw new AppError('NOT_FOUND', `批次${batchNo}不存在`);
   const projects = new Map(input.projects.map((p) => [p.projectNo, p]));
-  const rows = input.sums.filter((s) => s.batchNo === batchNo).map((s) => {
-    const p = projects.get(s.projectNo);
-    return { projectNo: s.projectNo, name: p?.name ?? '', townshipCode: p?.villageCode.slice(0, 9) ?? '', allocatedFen: s.allocatedFen, disbursedFen: s.disbursedFen, reimbursedFen: s.reimbursedFen };
-  }).sort((a, b) => (a.projectNo < b.projectNo ? -1 : 1));
+  const rows = input.sums
+    .filter((s) => s.batchNo === batchNo)
+    .map((s) => {
+      const p = projects.get(s.projectNo);
+      return {
+        projectNo: s.projectNo,
+        name: p?.name ?? '',
+        townshipCode: p?.villageCode.slice(0, 9) ?? '',
+        allocatedFen: s.allocatedFen,
+        disbursedFen: s.disbursedFen,
+        reimbursedFen: s.reimbursedFen,
+      };
+    })
+    .sort((a, b) => (a.projectNo < b.projectNo ? -1 : 1));
   return { asOf, batch, projects: rows };
 }
 
 export async function overview(db: Db, county: string, asOfGiven: IsoDate | null, region = county) {
   const asOf = asOfGiven ?? todayIso();
   const [input, limitBp, townships, byMonth, names] = await Promise.all([
-    ratesInputFromDb(db, county, asOf, region), getBalanceLimitBp(db, county), ratesFromDb(db, county, 'township', asOf, region),
-    disbursedByMonth(db, county, Number(asOf.slice(0, 4)), asOf, region), regionNames(db, county),
+    ratesInputFromDb(db, county, asOf, region),
+    getBalanceLimitBp(db, county),
+    ratesFromDb(db, county, 'township', asOf, region),
+    disbursedByMonth(db, county, Number(asOf.slice(0, 4)), asOf, region),
+    regionNames(db, county),
   ]);
   // a township officer: no county batches (their 结存 is the county's), totals over their projects' money
   const scoped = region !== county;
   const batches = scoped ? [] : batchFigures(input, asOf, limitBp);
   const totals = scoped ? projectTotals(input) : totalsOf(batches);
-  const warnings = batches.filter((b) => b.overLimit).map((b) =>
-    `批次${b.batchNo}结存比例${b.balanceRate}%，超过设定的${formatFen(limitBp)}%（结存${formatFen(b.balanceFen)}元）`);
+  const warnings = batches
+    .filter((b) => b.overLimit)
+    .map((b) => `批次${b.batchNo}结存比例${b.balanceRate}%，超过设定的${formatFen(limitBp)}%（结存${formatFen(b.balanceFen)}元）`);
   return {
-    asOf, limitBp, totals, batches, warnings,
+    asOf,
+    limitBp,
+    totals,
+    batches,
+    warnings,
     townships: { by: 'township' as const, asOf, ...townships },
     townshipNames: Object.fromEntries(townships.rows.map((r) => [r[0], names.get(r[0]) ?? ''])),
     monthly: monthlySeries(input.batches, byMonth, asOf),
@@ -77,7 +95,9 @@ export async function projectProgressForDispatch(db: Db, county: string, asOf: I
     const done = (d: string | null) => !!d && d <= asOf;
     const stage = done(p.acceptedOn) ? '已验收' : done(p.completedOn) ? '已完工' : done(p.startedOn) ? '在建' : '未开工';
     out.set(p.projectNo, {
-      progressPct: done(p.completedOn) ? 100 : done(p.startedOn) ? null : 0, stage, problems: '',
+      progressPct: done(p.completedOn) ? 100 : done(p.startedOn) ? null : 0,
+      stage,
+      problems: '',
       nextStep: stage === '未开工' ? '尽快开工' : stage === '在建' ? '加快施工进度' : stage === '已完工' ? '组织县级验收' : '移交管护',
     });
   }
@@ -89,13 +109,25 @@ export async function projectProgressForDispatch(db: Db, county: string, asOf: I
 export async function dispatch(db: Db, county: string, asOfGiven: IsoDate | null, region = county) {
   const asOf = asOfGiven ?? todayIso();
   const [input, progress, names] = await Promise.all([
-    ratesInputFromDb(db, county, asOf, region), projectProgressForDispatch(db, county, asOf, region), regionNames(db, county),
+    ratesInputFromDb(db, county, asOf, region),
+    projectProgressForDispatch(db, county, asOf, region),
+    regionNames(db, county),
   ]);
   return {
     asOf,
     rows: dispatchRows(input, progress, names),
-    townships: ranking(input, asOf, (p) => p.villageCode.slice(0, 9), (k) => names.get(k) ?? k),
-    units: ranking(input, asOf, (p) => p.unit ?? '', (k) => k || '（未填实施单位）'),
+    townships: ranking(
+      input,
+      asOf,
+      (p) => p.villageCode.slice(0, 9),
+      (k) => names.get(k) ?? k,
+    ),
+    units: ranking(
+      input,
+      asOf,
+      (p) => p.unit ?? '',
+      (k) => k || '（未填实施单位）',
+    ),
   };
 }
 
@@ -111,13 +143,19 @@ type Exporter = AuditActor & { countyCode: string; regionCode: string };
 /** The §8.2 table as the CSV the command line writes; the export is audited. */
 export async function ratesCsvExport(db: Db, actor: Exporter, by: RateKey, asOf: IsoDate | null, detail: unknown): Promise<string> {
   const t = await ratesFromDb(db, actor.countyCode, by, asOf, actor.regionCode);
-  await db.transaction().execute((trx) => appendAudit(trx, actor, { action: 'funds.rates_export', entityType: 'fund_rates', entityId: by, countyCode: actor.countyCode, detail }));
+  await db
+    .transaction()
+    .execute((trx) => appendAudit(trx, actor, { action: 'funds.rates_export', entityType: 'fund_rates', entityId: by, countyCode: actor.countyCode, detail }));
   return rateTableCsv(t);
 }
 
 /** The 调度表 workbook; the export is audited. */
 export async function dispatchExport(db: Db, actor: Exporter, asOf: IsoDate | null): Promise<{ filename: string; content: Buffer }> {
   const f = await dispatchWorkbook(db, actor.countyCode, asOf, actor.regionCode);
-  await db.transaction().execute((trx) => appendAudit(trx, actor, { action: 'funds.dispatch_export', entityType: 'fund_dispatch', entityId: asOf ?? '', countyCode: actor.countyCode }));
+  await db
+    .transaction()
+    .execute((trx) =>
+      appendAudit(trx, actor, { action: 'funds.dispatch_export', entityType: 'fund_dispatch', entityId: asOf ?? '', countyCode: actor.countyCode }),
+    );
   return f;
 }

@@ -60,7 +60,10 @@ export function registerFundsCommands(program: Command): Command {
       const by = parseRateKey(o.by);
       const asOf = parseAsOf(o.asOf);
       // without a ledger file: the same table from the database
-      if (!o.ledger) { await ratesFromDatabaseToFile({ by, asOf, county: o.county, out: o.out }); return; }
+      if (!o.ledger) {
+        await ratesFromDatabaseToFile({ by, asOf, county: o.county, out: o.out });
+        return;
+      }
       const checker = await checkLedgerSource(o.ledger, { keepVouchers: false });
       const table = ledgerRates(checker, by, asOf);
       await writeRateTable(table, o.out);
@@ -82,7 +85,13 @@ export function registerFundsCommands(program: Command): Command {
         if (!Number.isInteger(x) || x <= 0) throw new AppError('VALIDATION', `${name}“${v}”应为正整数`);
         return x;
       };
-      const opts = { counties: n('县数', o.counties), projects: n('项目数', o.projects), entries: n('行数', o.entries), seed: o.seed, plantRate: Number(o.plantRate) };
+      const opts = {
+        counties: n('县数', o.counties),
+        projects: n('项目数', o.projects),
+        entries: n('行数', o.entries),
+        seed: o.seed,
+        plantRate: Number(o.plantRate),
+      };
       if (!(opts.plantRate >= 0 && opts.plantRate < 0.1)) throw new AppError('VALIDATION', `问题比例“${o.plantRate}”应在0到0.1之间`);
       const { truthCsv, writeSynthLedgerCsv, writeSynthLedgerXlsx } = await import('./synth-write.ts'); // ExcelJS only when generating
       const xlsx = /\.xlsx$/i.test(o.out);

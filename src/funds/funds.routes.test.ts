@@ -25,13 +25,24 @@ const RATE_KEYS = ['batch', 'level', 'category', 'batch-year', 'project', 'towns
 function multipartFiles(files: { name: string; content: Buffer }[]) {
   const boundary = '----anjutest' + Math.random().toString(16).slice(2);
   const parts = files.flatMap((f) => [
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: text/csv\r\n\r\n`), f.content, Buffer.from('\r\n'),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: text/csv\r\n\r\n`),
+    f.content,
+    Buffer.from('\r\n'),
   ]);
   return { payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
-const csvFiles = () => readdirSync(CSV_DIR).sort().map((name) => ({ name, content: readFileSync(CSV_DIR + name) }));
+const csvFiles = () =>
+  readdirSync(CSV_DIR)
+    .sort()
+    .map((name) => ({ name, content: readFileSync(CSV_DIR + name) }));
 // the samples mix UTF-8 (with and without BOM) and GB18030 files
-const text = (b: Buffer) => { try { return new TextDecoder('utf-8', { fatal: true }).decode(b); } catch { return iconv.decode(b, 'gb18030'); } };
+const text = (b: Buffer) => {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    return iconv.decode(b, 'gb18030');
+  }
+};
 /** The same five files all in GB18030 (how a county's Excel saves CSV), without a BOM. */
 const gbFiles = () => csvFiles().map((f) => ({ name: f.name, content: iconv.encode(text(f.content), 'gb18030') }));
 
@@ -45,7 +56,9 @@ for (const engine of await testEngines()) {
       county = (await loginAs(h.app, h.ctx, { role: 'county', regionCode: COUNTY, username: 'cty1' })).headers;
       township = (await loginAs(h.app, h.ctx, { role: 'township', regionCode: '522727101', username: 'twn1' })).headers;
     });
-    after(async () => { await h.close(); });
+    after(async () => {
+      await h.close();
+    });
 
     const upload = (url: string, headers: Headers) => {
       const m = multipart('ledger.xlsx', readFileSync(LEDGER));
@@ -76,7 +89,10 @@ for (const engine of await testEngines()) {
       assert.equal(j.json().rows.at(-1)[0], '合计');
       // a township officer: project groupings of their own township only, no county batch tables
       const t = await h.call('GET', '/api/funds/rates?by=township', township);
-      assert.deepEqual(t.json().rows.map((x: string[]) => x[0]), ['522727101', '合计']);
+      assert.deepEqual(
+        t.json().rows.map((x: string[]) => x[0]),
+        ['522727101', '合计'],
+      );
       assert.equal((await h.call('GET', '/api/funds/rates?by=batch', township)).statusCode, 403);
       const ov = (await h.call('GET', '/api/funds/overview?asOf=2024-09-19', township)).json();
       assert.deepEqual([ov.batches.length, ov.warnings.length, ov.townships.rows.length], [0, 0, 2]);
@@ -88,11 +104,24 @@ for (const engine of await testEngines()) {
       const p = (await h.call('GET', '/api/funds/project-options?q=', county)).json().rows[0];
       const left = (await h.call('GET', `/api/funds/remaining?batchNo=${b.batchNo}&projectNo=${p.projectNo}`, finance)).json();
       assert.equal(left.unallocatedFen, b.amountFen - b.allocatedFen);
-      const over = await h.call('POST', '/api/funds/entries', finance, { kind: 'allocation', batchNo: b.batchNo, projectNo: p.projectNo, date: b.issuedOn, amountFen: left.unallocatedFen + 1 });
+      const over = await h.call('POST', '/api/funds/entries', finance, {
+        kind: 'allocation',
+        batchNo: b.batchNo,
+        projectNo: p.projectNo,
+        date: b.issuedOn,
+        amountFen: left.unallocatedFen + 1,
+      });
       assert.equal(over.statusCode, 409);
       assert.equal(over.json().error.details.code, 'L_OVER_BATCH');
       assert.match(over.json().error.message, /安排超过批次金额/);
-      const ok = await h.call('POST', '/api/funds/entries', finance, { kind: 'allocation', batchNo: b.batchNo, projectNo: p.projectNo, date: b.issuedOn, amountFen: left.unallocatedFen, voucherNo: 'V-1' });
+      const ok = await h.call('POST', '/api/funds/entries', finance, {
+        kind: 'allocation',
+        batchNo: b.batchNo,
+        projectNo: p.projectNo,
+        date: b.issuedOn,
+        amountFen: left.unallocatedFen,
+        voucherNo: 'V-1',
+      });
       assert.equal(ok.statusCode, 200, ok.body);
       const list = (await h.call('GET', `/api/funds/entries?batchNo=${b.batchNo}&projectNo=${p.projectNo}&kind=allocation`, county)).json();
       assert.ok(list.rows.some((e: { id: number }) => e.id === ok.json().id));
@@ -118,7 +147,12 @@ for (const engine of await testEngines()) {
         { method: 'GET', url: '/api/funds/dispatch', permission: 'funds.read' },
         { method: 'GET', url: '/api/funds/entries', permission: 'funds.read' },
         { method: 'GET', url: '/api/funds/rates?by=project', permission: 'funds.read' },
-        { method: 'POST', url: '/api/funds/entries', permission: 'funds.manage', payload: { kind: 'allocation', batchNo: 'NONE', projectNo: 'NONE', date: '2024-01-01', amountFen: 1 } },
+        {
+          method: 'POST',
+          url: '/api/funds/entries',
+          permission: 'funds.manage',
+          payload: { kind: 'allocation', batchNo: 'NONE', projectNo: 'NONE', date: '2024-01-01', amountFen: 1 },
+        },
         { method: 'POST', url: '/api/funds/batches', permission: 'funds.manage', payload: { batchNo: '' } },
         { method: 'POST', url: '/api/funds/reversals/999/decision', permission: 'funds.approve', payload: { approve: true } },
         { method: 'PUT', url: '/api/funds/settings', permission: 'settings.manage', payload: { limitBp: 2500 } },
@@ -137,13 +171,20 @@ for (const engine of await testEngines()) {
       finance = (await loginAs(h.app, h.ctx, { role: 'finance', regionCode: COUNTY, username: 'fin1' })).headers;
       county = (await loginAs(h.app, h.ctx, { role: 'county', regionCode: COUNTY, username: 'cty1' })).headers;
     });
-    after(async () => { await h.close(); });
+    after(async () => {
+      await h.close();
+    });
 
     const send = (url: string, files: { name: string; content: Buffer }[]) => {
       const m = multipartFiles(files);
       return h.app.inject({ method: 'POST', url, headers: { ...finance, ...m.headers }, payload: m.payload });
     };
-    const count = async () => (await sql<{ n: number }>`SELECT (SELECT count(*) FROM fund_entries) + (SELECT count(*) FROM fund_batches) + (SELECT count(*) FROM fund_projects) AS n`.execute(h.t.db)).rows[0].n;
+    const count = async () =>
+      (
+        await sql<{
+          n: number;
+        }>`SELECT (SELECT count(*) FROM fund_entries) + (SELECT count(*) FROM fund_batches) + (SELECT count(*) FROM fund_projects) AS n`.execute(h.t.db)
+      ).rows[0].n;
     const strip = (r: Record<string, unknown>) => ({ ...r, sha256: '', filename: '' });
 
     it('previews the CSV files as the workbook, in UTF-8 and in GB18030, writing nothing', async () => {
@@ -162,7 +203,10 @@ for (const engine of await testEngines()) {
     });
 
     it('refuses a missing, doubled or unrecognised file by its name, writing nothing', async () => {
-      const four = await send('/api/funds/import/preview', csvFiles().filter((f) => f.name !== '报账.csv'));
+      const four = await send(
+        '/api/funds/import/preview',
+        csvFiles().filter((f) => f.name !== '报账.csv'),
+      );
       assert.equal(four.statusCode, 400);
       assert.match(four.json().error.message, /缺少报账\.csv/);
       const extra = await send('/api/funds/import/preview', [...csvFiles(), { name: '说明.txt', content: Buffer.from('x') }]);

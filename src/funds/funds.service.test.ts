@@ -13,11 +13,26 @@ const C = '430582';
 const finance: Actor = { userId: 11, username: '财务甲', countyCode: C, regionCode: C };
 const county: Actor = { userId: 12, username: '业务股乙', countyCode: C, regionCode: C };
 const batch = (no: string, amountFen: number, issuedOn = '2024-03-01', year = 2024): FundBatch => ({
-  batchNo: no, year, level: '中央', category: '到县资金', docNo: '财农〔2024〕1号', issuedOn, amountFen, countsInRates: true,
+  batchNo: no,
+  year,
+  level: '中央',
+  category: '到县资金',
+  docNo: '财农〔2024〕1号',
+  issuedOn,
+  amountFen,
+  countsInRates: true,
 });
 const project = (no: string, village = '430582101001'): LedgerProject => ({
-  projectNo: no, name: `项目${no}`, year: 2024, villageCode: village, category: '基础设施', plannedFen: 100_000_00, unit: '某某村委会',
-  startedOn: null, completedOn: null, acceptedOn: null,
+  projectNo: no,
+  name: `项目${no}`,
+  year: 2024,
+  villageCode: village,
+  category: '基础设施',
+  plannedFen: 100_000_00,
+  unit: '某某村委会',
+  startedOn: null,
+  completedOn: null,
+  acceptedOn: null,
 });
 const rule = (code: string) => (e: unknown) => (e as { details?: { code?: string } }).details?.code === code;
 
@@ -31,7 +46,9 @@ for (const engine of await testEngines()) {
       await createProject(t.db, finance, project('P1'));
       await createProject(t.db, finance, project('P2', '430582102003'));
     });
-    after(async () => { await t.drop(); });
+    after(async () => {
+      await t.drop();
+    });
 
     it('refuses every §8.1 money rule with its code and a Chinese reason', async () => {
       const e = (kind: 'allocation' | 'disbursement' | 'reimbursement', batchNo: string, projectNo: string, amountFen: number, date = '2024-04-01') =>
@@ -69,8 +86,17 @@ for (const engine of await testEngines()) {
       assert.equal(Number(s.rows[0].s), 60_00);
       // and many at once: never above the batch
       await createBatch(t.db, finance, batch('BD', 100_00));
-      const many = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => enterEntry(t.db, i % 2 ? finance : county,
-        { kind: 'allocation', batchNo: 'BD', projectNo: i % 2 ? 'P1' : 'P2', date: '2024-04-03', amountFen: 30_00 })));
+      const many = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) =>
+          enterEntry(t.db, i % 2 ? finance : county, {
+            kind: 'allocation',
+            batchNo: 'BD',
+            projectNo: i % 2 ? 'P1' : 'P2',
+            date: '2024-04-03',
+            amountFen: 30_00,
+          }),
+        ),
+      );
       assert.equal(many.filter((r) => r.status === 'fulfilled').length, 3);
     });
 
@@ -103,7 +129,7 @@ for (const engine of await testEngines()) {
       assert.ok(actions.rows.some((r) => r.action === 'fund_entry.reverse'));
     });
 
-    it('the year plan by use must sum to the year\'s batches', async () => {
+    it("the year plan by use must sum to the year's batches", async () => {
       const plan = await getYearPlan(t.db, C, 2024);
       const total = plan.batchesFen;
       await assert.rejects(saveYearPlan(t.db, finance, 2024, { 直补: 100, 项目: total, 培训宣传: 0, 其他: 0 }), /不符（相差1\.00元）/);

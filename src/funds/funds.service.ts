@@ -9,11 +9,34 @@ import type { IsoDate } from '../shared/dates.ts';
 import { REJECT_CODES, type FundBatch, type LedgerProject, type RejectCode } from './ledger.types.ts';
 import { checkMoneyEntry, SHEET_OF_KIND, type EntryKind } from './money-rules.ts';
 import {
-  bookedSums, getBatch, lockFundData, yearBatchTotal, getEntry, getProject, insertBatches, insertEntries, insertProjects, reversedFen, type StoredEntry,
-  listEntries, projectOptions, insertFile, getFile, getBalanceLimitBp, setBalanceLimitBp, type EntryFilter,
+  bookedSums,
+  getBatch,
+  lockFundData,
+  yearBatchTotal,
+  getEntry,
+  getProject,
+  insertBatches,
+  insertEntries,
+  insertProjects,
+  reversedFen,
+  type StoredEntry,
+  listEntries,
+  projectOptions,
+  insertFile,
+  getFile,
+  getBalanceLimitBp,
+  setBalanceLimitBp,
+  type EntryFilter,
 } from './funds.store.ts';
 import {
-  decideReversalRequest, getReversalRequest, insertReversalRequest, listReversalRequests, lockYearBatches, planRows, savePlanRow, type ReversalRequest,
+  decideReversalRequest,
+  getReversalRequest,
+  insertReversalRequest,
+  listReversalRequests,
+  lockYearBatches,
+  planRows,
+  savePlanRow,
+  type ReversalRequest,
 } from './corrections.store.ts';
 import type { Tables } from '../shared/db/tables.ts';
 import { PLAN_USE_LIST } from './funds.contract.ts';
@@ -21,10 +44,16 @@ import { PLAN_USE_LIST } from './funds.contract.ts';
 type Db = Kysely<Tables>;
 
 /** Who acts, in which county, and the region they may touch (county, or a township). */
-export interface Actor extends AuditActor { countyCode: string; regionCode: string }
+export interface Actor extends AuditActor {
+  countyCode: string;
+  regionCode: string;
+}
 
 export class MoneyRuleError extends AppError {
-  constructor(readonly rule: RejectCode, message: string) {
+  constructor(
+    readonly rule: RejectCode,
+    message: string,
+  ) {
     super('CONFLICT', `${REJECT_CODES[rule]}：${message}`, { code: rule });
   }
 }
@@ -69,18 +98,41 @@ async function bookEntry(trx: Db, actor: Actor, input: EntryInput, reversesId: n
   const project = await getProject(trx, county, input.projectNo);
   assertRegion(actor, project);
   const sums = batch ? await bookedSums(trx, county, input.batchNo, input.projectNo) : null;
-  const breach = checkMoneyEntry({ kind: input.kind, date: input.date, amountFen: input.amountFen, reversal: reversesId !== null }, {
-    batch, projectKnown: !!project, batchAllocatedFen: sums?.batchAllocatedFen ?? 0,
-    pair: sums?.pair ?? { allocatedFen: 0, disbursedFen: 0, reimbursedFen: 0 },
-  });
+  const breach = checkMoneyEntry(
+    { kind: input.kind, date: input.date, amountFen: input.amountFen, reversal: reversesId !== null },
+    {
+      batch,
+      projectKnown: !!project,
+      batchAllocatedFen: sums?.batchAllocatedFen ?? 0,
+      pair: sums?.pair ?? { allocatedFen: 0, disbursedFen: 0, reimbursedFen: 0 },
+    },
+  );
   if (breach) throw new MoneyRuleError(breach.code, breach.message);
-  const [id] = await insertEntries(trx, county, [{
-    kind: input.kind, batchNo: input.batchNo, projectNo: input.projectNo, date: input.date, amountFen: input.amountFen,
-    voucherNo: input.voucherNo?.trim() || null, attachmentId: input.attachmentId ?? null, reversesId, note: input.note ?? '',
-  }], null, actor.userId);
+  const [id] = await insertEntries(
+    trx,
+    county,
+    [
+      {
+        kind: input.kind,
+        batchNo: input.batchNo,
+        projectNo: input.projectNo,
+        date: input.date,
+        amountFen: input.amountFen,
+        voucherNo: input.voucherNo?.trim() || null,
+        attachmentId: input.attachmentId ?? null,
+        reversesId,
+        note: input.note ?? '',
+      },
+    ],
+    null,
+    actor.userId,
+  );
   const entry = (await getEntry(trx, county, id))!;
   await appendAudit(trx, actor, {
-    action: reversesId ? 'fund_entry.reverse' : `fund_entry.${input.kind}`, entityType: 'fund_entry', entityId: id, countyCode: county,
+    action: reversesId ? 'fund_entry.reverse' : `fund_entry.${input.kind}`,
+    entityType: 'fund_entry',
+    entityId: id,
+    countyCode: county,
     after: { ...input, sheet: SHEET_OF_KIND[input.kind], reversesId },
   });
   return entry;
@@ -92,9 +144,14 @@ export async function remaining(db: Db, county: string, batchNo: string, project
   if (!batch) throw new AppError('NOT_FOUND', `批次${batchNo}不存在`);
   const s = await bookedSums(db, county, batchNo, projectNo ?? '');
   return {
-    batchFen: batch.amountFen, batchAllocatedFen: s.batchAllocatedFen, unallocatedFen: batch.amountFen - s.batchAllocatedFen,
-    allocatedFen: s.pair.allocatedFen, disbursedFen: s.pair.disbursedFen, reimbursedFen: s.pair.reimbursedFen,
-    toDisburseFen: s.pair.allocatedFen - s.pair.disbursedFen, toReimburseFen: s.pair.allocatedFen - s.pair.reimbursedFen,
+    batchFen: batch.amountFen,
+    batchAllocatedFen: s.batchAllocatedFen,
+    unallocatedFen: batch.amountFen - s.batchAllocatedFen,
+    allocatedFen: s.pair.allocatedFen,
+    disbursedFen: s.pair.disbursedFen,
+    reimbursedFen: s.pair.reimbursedFen,
+    toDisburseFen: s.pair.allocatedFen - s.pair.disbursedFen,
+    toReimburseFen: s.pair.allocatedFen - s.pair.reimbursedFen,
   };
 }
 
@@ -128,7 +185,13 @@ export async function createProject(db: Db, actor: Actor, p: LedgerProject): Pro
 export const PLAN_USES = PLAN_USE_LIST;
 export type PlanUse = (typeof PLAN_USES)[number];
 
-export interface YearPlan { year: number; batchesFen: Fen; parts: Record<PlanUse, Fen>; plannedFen: Fen; balanced: boolean }
+export interface YearPlan {
+  year: number;
+  batchesFen: Fen;
+  parts: Record<PlanUse, Fen>;
+  plannedFen: Fen;
+  balanced: boolean;
+}
 
 export async function getYearPlan(db: Db, county: string, year: number): Promise<YearPlan> {
   const [batchesFen, rows] = await Promise.all([yearBatchTotal(db, county, year), planRows(db, county, year)]);
@@ -154,19 +217,34 @@ export async function saveYearPlan(db: Db, actor: Actor, year: number, parts: Re
     const total = PLAN_USES.reduce((s, u) => s + (parts[u] ?? 0), 0);
     if (PLAN_USES.some((u) => !Number.isSafeInteger(parts[u] ?? 0) || (parts[u] ?? 0) < 0)) throw new AppError('VALIDATION', '各用途金额应为非负的分');
     if (total !== before.batchesFen) {
-      throw new AppError('CONFLICT', `${year}年资金用途合计${formatFen(total)}元，与该年度批次下达合计${formatFen(before.batchesFen)}元不符（相差${formatFen(total - before.batchesFen)}元）`, { code: 'PLAN_UNBALANCED' });
+      throw new AppError(
+        'CONFLICT',
+        `${year}年资金用途合计${formatFen(total)}元，与该年度批次下达合计${formatFen(before.batchesFen)}元不符（相差${formatFen(total - before.batchesFen)}元）`,
+        { code: 'PLAN_UNBALANCED' },
+      );
     }
     for (const u of PLAN_USES) await savePlanRow(trx, actor.countyCode, year, u, parts[u] ?? 0, actor.userId);
     const after = await getYearPlan(trx, actor.countyCode, year);
-    await appendAudit(trx, actor, { action: 'fund_plan.save', entityType: 'fund_plan', entityId: year, countyCode: actor.countyCode, before: before.parts, after: after.parts });
+    await appendAudit(trx, actor, {
+      action: 'fund_plan.save',
+      entityType: 'fund_plan',
+      entityId: year,
+      countyCode: actor.countyCode,
+      before: before.parts,
+      after: after.parts,
+    });
     return after;
   });
 }
 
 // ---- corrections: reversal requested by one, approved by another ---------------------------
 
-
-export async function requestReversal(db: Db, actor: Actor, entryId: number, input: { amountFen?: Fen; date: IsoDate; reason: string }): Promise<ReversalRequest> {
+export async function requestReversal(
+  db: Db,
+  actor: Actor,
+  entryId: number,
+  input: { amountFen?: Fen; date: IsoDate; reason: string },
+): Promise<ReversalRequest> {
   return db.transaction().execute(async (trx) => {
     const entry = await getEntry(trx, actor.countyCode, entryId);
     if (!entry) throw new AppError('NOT_FOUND', `资金记录${entryId}不存在`);
@@ -196,12 +274,31 @@ export async function decideReversal(db: Db, actor: Actor, requestId: number, ap
       const left = entry.amountFen + (await reversedFen(trx, county, entry.id));
       if (req.amountFen > left) throw new AppError('CONFLICT', `原记录尚未冲销的金额只有${formatFen(left)}元`);
       // the reversing entry is checked and booked like any other (the batch lock included)
-      const e = await bookEntry(trx, actor, { kind: entry.kind, batchNo: entry.batchNo, projectNo: entry.projectNo, date: req.date,
-        amountFen: -req.amountFen, voucherNo: entry.voucherNo, note: `冲销记录${entry.id}：${req.reason}` }, entry.id);
+      const e = await bookEntry(
+        trx,
+        actor,
+        {
+          kind: entry.kind,
+          batchNo: entry.batchNo,
+          projectNo: entry.projectNo,
+          date: req.date,
+          amountFen: -req.amountFen,
+          voucherNo: entry.voucherNo,
+          note: `冲销记录${entry.id}：${req.reason}`,
+        },
+        entry.id,
+      );
       reversingId = e.id;
     }
     const after = await decideReversalRequest(trx, county, requestId, { approve, by: actor.userId, note, reversingId });
-    await appendAudit(trx, actor, { action: approve ? 'fund_reversal.approve' : 'fund_reversal.reject', entityType: 'fund_entry', entityId: req.entryId, countyCode: county, before: req, after });
+    await appendAudit(trx, actor, {
+      action: approve ? 'fund_reversal.approve' : 'fund_reversal.reject',
+      entityType: 'fund_entry',
+      entityId: req.entryId,
+      countyCode: county,
+      before: req,
+      after,
+    });
     return after;
   });
 }
@@ -226,7 +323,8 @@ export async function entriesFor(db: Db, actor: Actor, f: Omit<EntryFilter, 'reg
 export async function entryFor(db: Db, actor: Actor, id: number): Promise<StoredEntry> {
   const e = await getEntry(db, actor.countyCode, id);
   if (!e) throw new AppError('NOT_FOUND', `资金记录${id}不存在`);
-  if (townshipOf(actor) && !(await projectOptions(db, actor.countyCode, actor.regionCode, e.projectNo, 1)).length) throw new AppError('NOT_FOUND', `资金记录${id}不存在`);
+  if (townshipOf(actor) && !(await projectOptions(db, actor.countyCode, actor.regionCode, e.projectNo, 1)).length)
+    throw new AppError('NOT_FOUND', `资金记录${id}不存在`);
   return e;
 }
 
@@ -256,7 +354,14 @@ export async function setBalanceLimit(db: Db, actor: Actor, limitBp: number) {
   assertCountyWide(actor);
   await db.transaction().execute(async (trx) => {
     const before = await setBalanceLimitBp(trx, actor.countyCode, limitBp, actor.userId);
-    await appendAudit(trx, actor, { action: 'settings.update', entityType: 'setting', entityId: 'funds.balance_limit_bp', countyCode: actor.countyCode, before, after: limitBp });
+    await appendAudit(trx, actor, {
+      action: 'settings.update',
+      entityType: 'setting',
+      entityId: 'funds.balance_limit_bp',
+      countyCode: actor.countyCode,
+      before,
+      after: limitBp,
+    });
   });
   return { limitBp };
 }

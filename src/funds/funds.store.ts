@@ -34,25 +34,50 @@ export interface StoredEntry extends Required<Omit<NewEntry, 'importKey'>> {
 
 // rows as SELECT * gives them, or as json_agg does (numbers as numbers, dates and times as text)
 type BatchRow = Omit<Selectable<FundBatchesTable>, 'created_at'>;
-type ProjectRow = Pick<Selectable<FundProjectsTable>, 'project_no' | 'name' | 'year' | 'village_code' | 'category' | 'planned_fen' | 'unit' | 'started_on' | 'completed_on' | 'accepted_on'>;
+type ProjectRow = Pick<
+  Selectable<FundProjectsTable>,
+  'project_no' | 'name' | 'year' | 'village_code' | 'category' | 'planned_fen' | 'unit' | 'started_on' | 'completed_on' | 'accepted_on'
+>;
 type EntryRow = Omit<Selectable<FundEntriesTable>, 'created_at'> & { created_at: Date | string; created_by_name: string | null };
 
 const batchOf = (r: BatchRow): FundBatch => ({
-  batchNo: r.batch_no, year: Number(r.year), level: r.level as FundLevel, category: r.category as FundCategory, docNo: r.doc_no ?? null,
-  issuedOn: r.issued_on, amountFen: Number(r.amount_fen), countsInRates: !!r.counts_in_rates,
+  batchNo: r.batch_no,
+  year: Number(r.year),
+  level: r.level as FundLevel,
+  category: r.category as FundCategory,
+  docNo: r.doc_no ?? null,
+  issuedOn: r.issued_on,
+  amountFen: Number(r.amount_fen),
+  countsInRates: !!r.counts_in_rates,
 });
 
 const projectOf = (r: ProjectRow): LedgerProject => ({
-  projectNo: r.project_no, name: r.name, year: Number(r.year), villageCode: r.village_code, category: r.category as ProjectCategory,
-  plannedFen: Number(r.planned_fen), unit: r.unit ?? null, startedOn: r.started_on ?? null, completedOn: r.completed_on ?? null,
+  projectNo: r.project_no,
+  name: r.name,
+  year: Number(r.year),
+  villageCode: r.village_code,
+  category: r.category as ProjectCategory,
+  plannedFen: Number(r.planned_fen),
+  unit: r.unit ?? null,
+  startedOn: r.started_on ?? null,
+  completedOn: r.completed_on ?? null,
   acceptedOn: r.accepted_on ?? null,
 });
 
 const entryOf = (r: EntryRow): StoredEntry => ({
-  id: Number(r.id), kind: r.kind as EntryKind, batchNo: r.batch_no, projectNo: r.project_no, date: r.entry_date, amountFen: Number(r.amount_fen),
-  voucherNo: r.voucher_no ?? null, attachmentId: r.attachment_id === null ? null : Number(r.attachment_id),
-  reversesId: r.reverses_id === null ? null : Number(r.reverses_id), note: r.note, importId: r.import_id === null ? null : Number(r.import_id),
-  createdBy: r.created_by === null ? null : Number(r.created_by), createdByName: r.created_by_name ?? null,
+  id: Number(r.id),
+  kind: r.kind as EntryKind,
+  batchNo: r.batch_no,
+  projectNo: r.project_no,
+  date: r.entry_date,
+  amountFen: Number(r.amount_fen),
+  voucherNo: r.voucher_no ?? null,
+  attachmentId: r.attachment_id === null ? null : Number(r.attachment_id),
+  reversesId: r.reverses_id === null ? null : Number(r.reverses_id),
+  note: r.note,
+  importId: r.import_id === null ? null : Number(r.import_id),
+  createdBy: r.created_by === null ? null : Number(r.created_by),
+  createdByName: r.created_by_name ?? null,
   createdAt: r.created_at instanceof Date ? r.created_at.toISOString() : String(r.created_at),
 });
 
@@ -77,7 +102,9 @@ export async function lockBatches(db: Db, county: string, batchNos: string[]): P
 
 /** Projects of a county, optionally limited to a region (township or village code prefix). */
 export async function listProjects(db: Db, county: string, region = county): Promise<LedgerProject[]> {
-  const r = await sql<ProjectRow>`SELECT * FROM fund_projects WHERE county_code = ${county} AND village_code LIKE ${region + '%'} ORDER BY project_no`.execute(db);
+  const r = await sql<ProjectRow>`SELECT * FROM fund_projects WHERE county_code = ${county} AND village_code LIKE ${region + '%'} ORDER BY project_no`.execute(
+    db,
+  );
   return r.rows.map(projectOf);
 }
 
@@ -116,7 +143,11 @@ export async function insertProjects(db: Db, county: string, projects: LedgerPro
 }
 
 /** Fill life-cycle dates the database does not have yet (never overwrites one). */
-export async function fillProjectDates(db: Db, county: string, p: Pick<LedgerProject, 'projectNo' | 'startedOn' | 'completedOn' | 'acceptedOn'>): Promise<void> {
+export async function fillProjectDates(
+  db: Db,
+  county: string,
+  p: Pick<LedgerProject, 'projectNo' | 'startedOn' | 'completedOn' | 'acceptedOn'>,
+): Promise<void> {
   await sql`UPDATE fund_projects SET started_on = coalesce(started_on, ${p.startedOn}::date), completed_on = coalesce(completed_on, ${p.completedOn}::date),
     accepted_on = coalesce(accepted_on, ${p.acceptedOn}::date), updated_at = now()
     WHERE county_code = ${county} AND project_no = ${p.projectNo}`.execute(db);
@@ -125,7 +156,9 @@ export async function fillProjectDates(db: Db, county: string, p: Pick<LedgerPro
 export async function insertEntries(db: Db, county: string, entries: NewEntry[], importId: number | null, by: number | null): Promise<number[]> {
   const ids: number[] = [];
   for (const part of chunks(entries, 5000)) {
-    const r = await sql<{ id: number }>`INSERT INTO fund_entries (county_code, kind, batch_no, project_no, entry_date, amount_fen, voucher_no, attachment_id, reverses_id, note, import_key, import_id, created_by)
+    const r = await sql<{
+      id: number;
+    }>`INSERT INTO fund_entries (county_code, kind, batch_no, project_no, entry_date, amount_fen, voucher_no, attachment_id, reverses_id, note, import_key, import_id, created_by)
       SELECT ${county}, *, ${importId}::bigint, ${by}::bigint FROM unnest(${part.map((e) => e.kind)}::text[], ${part.map((e) => e.batchNo)}::text[],
         ${part.map((e) => e.projectNo)}::text[], ${part.map((e) => e.date)}::date[], ${part.map((e) => e.amountFen)}::bigint[],
         ${part.map((e) => e.voucherNo)}::text[], ${part.map((e) => e.attachmentId ?? null)}::bigint[], ${part.map((e) => e.reversesId ?? null)}::bigint[],
@@ -144,13 +177,23 @@ export async function getEntry(db: Db, county: string, id: number): Promise<Stor
 
 /** Has this entry been reversed already (fully or in part)? Returns the reversing amounts' sum. */
 export async function reversedFen(db: Db, county: string, id: number): Promise<Fen> {
-  const r = await sql<{ s: number }>`SELECT coalesce(sum(amount_fen), 0)::bigint AS s FROM fund_entries WHERE county_code = ${county} AND reverses_id = ${id}`.execute(db);
+  const r = await sql<{
+    s: number;
+  }>`SELECT coalesce(sum(amount_fen), 0)::bigint AS s FROM fund_entries WHERE county_code = ${county} AND reverses_id = ${id}`.execute(db);
   return Number(r.rows[0].s);
 }
 
 export interface EntryFilter {
-  batchNo?: string; projectNo?: string; kind?: EntryKind; townshipCode?: string; unit?: string;
-  from?: IsoDate; to?: IsoDate; region?: string; limit?: number; offset?: number;
+  batchNo?: string;
+  projectNo?: string;
+  kind?: EntryKind;
+  townshipCode?: string;
+  unit?: string;
+  from?: IsoDate;
+  to?: IsoDate;
+  region?: string;
+  limit?: number;
+  offset?: number;
 }
 
 /** The entries behind a figure: by batch, project, kind, township and date range. */
@@ -159,9 +202,13 @@ export async function listEntries(db: Db, county: string, f: EntryFilter): Promi
     ${f.batchNo ? sql`AND e.batch_no = ${f.batchNo}` : sql``} ${f.projectNo ? sql`AND e.project_no = ${f.projectNo}` : sql``}
     ${f.kind ? sql`AND e.kind = ${f.kind}` : sql``} ${f.from ? sql`AND e.entry_date >= ${f.from}::date` : sql``}
     ${f.to ? sql`AND e.entry_date <= ${f.to}::date` : sql``}
-    ${f.townshipCode || f.region || f.unit !== undefined ? sql`AND EXISTS (SELECT 1 FROM fund_projects p WHERE p.county_code = e.county_code AND p.project_no = e.project_no
+    ${
+      f.townshipCode || f.region || f.unit !== undefined
+        ? sql`AND EXISTS (SELECT 1 FROM fund_projects p WHERE p.county_code = e.county_code AND p.project_no = e.project_no
       ${f.townshipCode ? sql`AND p.township_code = ${f.townshipCode}` : sql``} ${f.region ? sql`AND p.village_code LIKE ${f.region + '%'}` : sql``}
-      ${f.unit !== undefined ? sql`AND coalesce(p.unit, '') = ${f.unit}` : sql``})` : sql``}`;
+      ${f.unit !== undefined ? sql`AND coalesce(p.unit, '') = ${f.unit}` : sql``})`
+        : sql``
+    }`;
   const [agg, rows] = await Promise.all([
     sql<{ n: number; s: number }>`SELECT count(*)::int AS n, coalesce(sum(e.amount_fen), 0)::bigint AS s FROM fund_entries e WHERE ${where}`.execute(db),
     sql<EntryRow>`SELECT e.*, u.display_name AS created_by_name FROM fund_entries e LEFT JOIN users u ON u.id = e.created_by WHERE ${where}
@@ -207,14 +254,18 @@ async function moneySumsQuery(db: Db, county: string, asOf: IsoDate | null, extr
 export async function existingImportKeys(db: Db, county: string, keys: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (const part of chunks(keys, 20000)) {
-    const r = await sql<{ k: string }>`SELECT import_key AS k FROM fund_entries WHERE county_code = ${county} AND import_key = ANY(${part}::text[])`.execute(db);
+    const r = await sql<{ k: string }>`SELECT import_key AS k FROM fund_entries WHERE county_code = ${county} AND import_key = ANY(${part}::text[])`.execute(
+      db,
+    );
     for (const x of r.rows) found.add(x.k);
   }
   return found;
 }
 
 export async function insertImport(db: Db, county: string, filename: string, sha256: string, by: number | null): Promise<number> {
-  const r = await sql<{ id: number }>`INSERT INTO fund_imports (county_code, filename, sha256, imported_by) VALUES (${county}, ${filename}, ${sha256}, ${by}) RETURNING id`.execute(db);
+  const r = await sql<{
+    id: number;
+  }>`INSERT INTO fund_imports (county_code, filename, sha256, imported_by) VALUES (${county}, ${filename}, ${sha256}, ${by}) RETURNING id`.execute(db);
   return Number(r.rows[0].id);
 }
 
@@ -224,11 +275,18 @@ export async function finishImport(db: Db, county: string, id: number, summary: 
 
 /** Counties whose ledger the database holds. */
 export async function fundCounties(db: Db): Promise<string[]> {
-  const r = await sql<{ c: string }>`SELECT DISTINCT county_code AS c FROM fund_batches UNION SELECT DISTINCT county_code FROM fund_projects ORDER BY 1`.execute(db);
+  const r = await sql<{
+    c: string;
+  }>`SELECT DISTINCT county_code AS c FROM fund_batches UNION SELECT DISTINCT county_code FROM fund_projects ORDER BY 1`.execute(db);
   return r.rows.map((x) => x.c);
 }
 
-export async function insertFile(db: Db, county: string, f: { filename: string; mime: string; content: Buffer; sha256: string }, by: number | null): Promise<number> {
+export async function insertFile(
+  db: Db,
+  county: string,
+  f: { filename: string; mime: string; content: Buffer; sha256: string },
+  by: number | null,
+): Promise<number> {
   const r = await sql<{ id: number }>`INSERT INTO fund_files (county_code, filename, mime, size, sha256, content, uploaded_by)
     VALUES (${county}, ${f.filename}, ${f.mime}, ${f.content.length}, ${f.sha256}, ${f.content}, ${by})
     ON CONFLICT (county_code, sha256) DO UPDATE SET filename = fund_files.filename RETURNING id`.execute(db);
@@ -236,7 +294,11 @@ export async function insertFile(db: Db, county: string, f: { filename: string; 
 }
 
 export async function getFile(db: Db, county: string, id: number): Promise<{ filename: string; mime: string; content: Buffer } | null> {
-  const r = await sql<{ filename: string; mime: string; content: Buffer }>`SELECT filename, mime, content FROM fund_files WHERE county_code = ${county} AND id = ${id}`.execute(db);
+  const r = await sql<{
+    filename: string;
+    mime: string;
+    content: Buffer;
+  }>`SELECT filename, mime, content FROM fund_files WHERE county_code = ${county} AND id = ${id}`.execute(db);
   const x = r.rows[0];
   return x ? { filename: x.filename, mime: x.mime, content: Buffer.from(x.content) } : null;
 }
@@ -271,7 +333,9 @@ export async function getBalanceLimitBp(db: Db, county: string): Promise<number>
 }
 
 export async function setBalanceLimitBp(db: Db, county: string, bp: number, by: number | null): Promise<number | null> {
-  const before = await sql<{ value: unknown }>`SELECT value FROM settings WHERE county_code = ${county} AND key = ${BALANCE_LIMIT_KEY} AND effective_from = '1900-01-01'`.execute(db);
+  const before = await sql<{
+    value: unknown;
+  }>`SELECT value FROM settings WHERE county_code = ${county} AND key = ${BALANCE_LIMIT_KEY} AND effective_from = '1900-01-01'`.execute(db);
   await sql`INSERT INTO settings (county_code, key, value, updated_by) VALUES (${county}, ${BALANCE_LIMIT_KEY}, ${JSON.stringify(bp)}::jsonb, ${by})
     ON CONFLICT (county_code, key, effective_from) DO UPDATE SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()`.execute(db);
   const v = before.rows[0]?.value;
@@ -280,7 +344,9 @@ export async function setBalanceLimitBp(db: Db, county: string, bp: number, by: 
 
 /** 下达 of the batches of one plan year. */
 export async function yearBatchTotal(db: Db, county: string, year: number): Promise<Fen> {
-  const r = await sql<{ s: number }>`SELECT coalesce(sum(amount_fen), 0)::bigint AS s FROM fund_batches WHERE county_code = ${county} AND year = ${year}`.execute(db);
+  const r = await sql<{
+    s: number;
+  }>`SELECT coalesce(sum(amount_fen), 0)::bigint AS s FROM fund_batches WHERE county_code = ${county} AND year = ${year}`.execute(db);
   return Number(r.rows[0].s);
 }
 
@@ -299,12 +365,17 @@ export async function fundDataVersion(db: Db): Promise<number> {
 }
 
 /** A county's batches, projects and every money entry, in compact form (one JSON text each: fast on PGlite). */
-export async function loadLedgerCompact(db: Db, county: string): Promise<{ batches: FundBatch[]; projects: LedgerProject[]; entries: [string, string, string, string, number][] }> {
+export async function loadLedgerCompact(
+  db: Db,
+  county: string,
+): Promise<{ batches: FundBatch[]; projects: LedgerProject[]; entries: [string, string, string, string, number][] }> {
   const r = await sql<{ b: string | null; p: string | null; e: string | null }>`SELECT
     (SELECT json_agg(x)::text FROM (SELECT * FROM fund_batches WHERE county_code = ${county} ORDER BY batch_no) x) AS b,
     (SELECT json_agg(x)::text FROM (SELECT project_no, name, year, village_code, category, planned_fen, unit, started_on, completed_on, accepted_on
        FROM fund_projects WHERE county_code = ${county} ORDER BY project_no) x) AS p,
-    (SELECT json_agg(json_build_array(batch_no, project_no, kind, entry_date, amount_fen))::text FROM fund_entries WHERE county_code = ${county}) AS e`.execute(db);
+    (SELECT json_agg(json_build_array(batch_no, project_no, kind, entry_date, amount_fen))::text FROM fund_entries WHERE county_code = ${county}) AS e`.execute(
+    db,
+  );
   const x = r.rows[0];
   return {
     batches: (JSON.parse(x.b ?? '[]') as BatchRow[]).map(batchOf),

@@ -15,7 +15,10 @@ export interface CachedLedger {
   projects: LedgerProject[];
   pairs: { batchNo: string; projectNo: string }[];
   /** per entry: its pair, kind (0 allocation, 1 拨付, 2 报账), date as yyyymmdd, amount in fen */
-  pair: Int32Array; kind: Uint8Array; day: Int32Array; amount: Float64Array;
+  pair: Int32Array;
+  kind: Uint8Array;
+  day: Int32Array;
+  amount: Float64Array;
 }
 
 const KIND = { allocation: 0, disbursement: 1, reimbursement: 2 } as const;
@@ -33,12 +36,22 @@ export async function cachedLedger(db: Kysely<Tables>, county: string): Promise<
   const index = new Map<string, number>();
   const pairs: CachedLedger['pairs'] = [];
   const n = raw.entries.length;
-  const pair = new Int32Array(n), kind = new Uint8Array(n), day = new Int32Array(n), amount = new Float64Array(n);
+  const pair = new Int32Array(n),
+    kind = new Uint8Array(n),
+    day = new Int32Array(n),
+    amount = new Float64Array(n);
   raw.entries.forEach(([b, p, k, d, a], i) => {
     const key = `${b}\u0000${p}`;
     let j = index.get(key);
-    if (j === undefined) { j = pairs.length; index.set(key, j); pairs.push({ batchNo: b, projectNo: p }); }
-    pair[i] = j; kind[i] = KIND[k as keyof typeof KIND]; day[i] = dayOf(d); amount[i] = Number(a);
+    if (j === undefined) {
+      j = pairs.length;
+      index.set(key, j);
+      pairs.push({ batchNo: b, projectNo: p });
+    }
+    pair[i] = j;
+    kind[i] = KIND[k as keyof typeof KIND];
+    day[i] = dayOf(d);
+    amount[i] = Number(a);
   });
   const ledger: CachedLedger = { version, batches: raw.batches, projects: raw.projects, pairs, pair, kind, day, amount };
   counties.set(county, ledger);

@@ -40,7 +40,10 @@ describe('ledger checks (FORMATS §8.1)', () => {
 
   it('L_MISSING: a required cell empty, before any bad value', () => {
     const c = check({
-      资金批次: [{ ...BATCH, 下达日期: '' }, { ...BATCH, 批次编号: 'B2', 资金级别: '乡镇级', 金额: '' }],
+      资金批次: [
+        { ...BATCH, 下达日期: '' },
+        { ...BATCH, 批次编号: 'B2', 资金级别: '乡镇级', 金额: '' },
+      ],
       项目: [{ ...PROJECT, 项目名称: '　' }],
       拨付: [money('2024-03-01', '')],
     });
@@ -51,18 +54,31 @@ describe('ledger checks (FORMATS §8.1)', () => {
   it('L_BAD_VALUE: dates, amounts, 0, years, village codes, lists, 计入比率', () => {
     const c = check({
       资金批次: [
-        { ...BATCH, 年度: '24' }, { ...BATCH, 资金级别: '乡镇级' }, { ...BATCH, 资金类别: '专项' }, { ...BATCH, 下达日期: '2024-02-30' },
-        { ...BATCH, 金额: '3万' }, { ...BATCH, 金额: '0.00' }, { ...BATCH, 计入比率: '不计入' }, { ...BATCH, 金额: '1.200,50' },
+        { ...BATCH, 年度: '24' },
+        { ...BATCH, 资金级别: '乡镇级' },
+        { ...BATCH, 资金类别: '专项' },
+        { ...BATCH, 下达日期: '2024-02-30' },
+        { ...BATCH, 金额: '3万' },
+        { ...BATCH, 金额: '0.00' },
+        { ...BATCH, 计入比率: '不计入' },
+        { ...BATCH, 金额: '1.200,50' },
       ],
       项目: [
-        { ...PROJECT, 村代码: '52272710120' }, { ...PROJECT, 项目类别: '基础设施建设' }, { ...PROJECT, 计划投资: '12.345' },
-        { ...PROJECT, 开工日期: '2024-13-01' }, { ...PROJECT, 年度: '2024年' }, { ...PROJECT, 验收日期: '明年' },
+        { ...PROJECT, 村代码: '52272710120' },
+        { ...PROJECT, 项目类别: '基础设施建设' },
+        { ...PROJECT, 计划投资: '12.345' },
+        { ...PROJECT, 开工日期: '2024-13-01' },
+        { ...PROJECT, 年度: '2024年' },
+        { ...PROJECT, 验收日期: '明年' },
       ],
       报账: [money('2024-02-30', '5'), money('2024-03-05', '600元'), money('2024-03-05', '-0.00')],
     });
     assert.deepEqual(new Set(c.rejected.map((r) => r.code)), new Set(['L_BAD_VALUE']));
     assert.equal(c.rejected.length, 17);
-    assert.deepEqual(c.rejected.slice(0, 2).map((r) => r.reason), ['年度“24”不是4位数字', '资金级别“乡镇级”不在列表中']);
+    assert.deepEqual(
+      c.rejected.slice(0, 2).map((r) => r.reason),
+      ['年度“24”不是4位数字', '资金级别“乡镇级”不在列表中'],
+    );
   });
 
   it('L_DUPLICATE against an earlier accepted row only, before L_NEGATIVE', () => {
@@ -85,14 +101,19 @@ describe('ledger checks (FORMATS §8.1)', () => {
       ],
     });
     assert.deepEqual(codes(c), ['项目:2:L_DATES', '项目:3:L_DATES', '项目:4:L_DATES', '项目:6:L_NEGATIVE']);
-    assert.deepEqual(c.rejected.slice(0, 3).map((r) => r.reason), ['完工日期2024-05-19早于开工日期2024-06-15', '有验收日期但没有完工日期', '验收日期2024-09-04早于完工日期2024-09-13']);
+    assert.deepEqual(
+      c.rejected.slice(0, 3).map((r) => r.reason),
+      ['完工日期2024-05-19早于开工日期2024-06-15', '有验收日期但没有完工日期', '验收日期2024-09-04早于完工日期2024-09-13'],
+    );
   });
 
   it('L_UNKNOWN_REF: a batch or project no accepted row holds', () => {
-    const c = check(base({
-      资金批次: [BATCH, { ...BATCH, 批次编号: 'B9', 金额: '-1' }],
-      资金安排: [money('2024-03-01', '1', 'B9'), money('2024-03-01', '1', 'B1', 'P9'), money('2024-03-01', '1', 'X', 'Y')],
-    }));
+    const c = check(
+      base({
+        资金批次: [BATCH, { ...BATCH, 批次编号: 'B9', 金额: '-1' }],
+        资金安排: [money('2024-03-01', '1', 'B9'), money('2024-03-01', '1', 'B1', 'P9'), money('2024-03-01', '1', 'X', 'Y')],
+      }),
+    );
     assert.deepEqual(codes(c).slice(1), ['资金安排:2:L_UNKNOWN_REF', '资金安排:3:L_UNKNOWN_REF', '资金安排:4:L_UNKNOWN_REF']);
     assert.equal(c.rejected[3].reason, '批次编号X不存在（或该行被拒绝）');
   });
@@ -103,42 +124,53 @@ describe('ledger checks (FORMATS §8.1)', () => {
   });
 
   it('L_OVER_BATCH: allocations of the batch above its 金额, in date order not row order', () => {
-    const c = check(base({
-      项目: [PROJECT, { ...PROJECT, 项目编号: 'P2' }],
-      资金安排: [money('2024-05-01', '0.01', 'B1', 'P2'), money('2024-04-01', '600'), money('2024-04-02', '400', 'B1', 'P2'), money('2024-05-02', '0.01')],
-    }));
+    const c = check(
+      base({
+        项目: [PROJECT, { ...PROJECT, 项目编号: 'P2' }],
+        资金安排: [money('2024-05-01', '0.01', 'B1', 'P2'), money('2024-04-01', '600'), money('2024-04-02', '400', 'B1', 'P2'), money('2024-05-02', '0.01')],
+      }),
+    );
     assert.deepEqual(codes(c), ['资金安排:2:L_OVER_BATCH', '资金安排:5:L_OVER_BATCH']);
     assert.equal(c.rejected[0].reason, '批次B1安排累计1000.01超过下达金额1000.00');
   });
 
   it('L_OVER_ALLOCATION: 拨付 and 报账 each against allocations accepted so far (报账 not against 拨付)', () => {
-    const c = check(base({
-      资金安排: [money('2024-03-10', '500')],
-      拨付: [money('2024-03-09', '1'), money('2024-03-10', '500'), money('2024-03-11', '0.01')],
-      报账: [money('2024-03-10', '500'), money('2024-03-12', '0.01')],
-    }));
+    const c = check(
+      base({
+        资金安排: [money('2024-03-10', '500')],
+        拨付: [money('2024-03-09', '1'), money('2024-03-10', '500'), money('2024-03-11', '0.01')],
+        报账: [money('2024-03-10', '500'), money('2024-03-12', '0.01')],
+      }),
+    );
     assert.deepEqual(codes(c), ['拨付:2:L_OVER_ALLOCATION', '拨付:4:L_OVER_ALLOCATION', '报账:3:L_OVER_ALLOCATION']);
     assert.equal(c.rejected[0].reason, '拨付累计1.00超过批次B1对项目P1已安排的0.00');
   });
 
   it('L_BELOW_ZERO: a reversal below 0; a reversal back to exactly 0 is fine', () => {
-    const c = check(base({
-      资金安排: [money('2024-03-10', '500')],
-      拨付: [money('2024-03-11', '300'), money('2024-03-12', '-300'), money('2024-03-13', '-0.01'), money('2024-03-10', '-1')],
-      报账: [money('2024-03-14', '-1,000.00')],
-    }));
+    const c = check(
+      base({
+        资金安排: [money('2024-03-10', '500')],
+        拨付: [money('2024-03-11', '300'), money('2024-03-12', '-300'), money('2024-03-13', '-0.01'), money('2024-03-10', '-1')],
+        报账: [money('2024-03-14', '-1,000.00')],
+      }),
+    );
     assert.deepEqual(codes(c), ['拨付:4:L_BELOW_ZERO', '拨付:5:L_BELOW_ZERO', '报账:2:L_BELOW_ZERO']);
     assert.equal(c.rejected[0].reason, '冲销后拨付累计-0.01低于0');
   });
 
   it('same date: 资金安排 before 拨付 before 报账, then row order', () => {
-    const c = check(base({
-      报账: [money('2024-03-10', '100')],
-      拨付: [money('2024-03-10', '100'), money('2024-03-10', '-100'), money('2024-03-10', '-0.01')],
-      资金安排: [money('2024-03-10', '100')],
-    }));
+    const c = check(
+      base({
+        报账: [money('2024-03-10', '100')],
+        拨付: [money('2024-03-10', '100'), money('2024-03-10', '-100'), money('2024-03-10', '-0.01')],
+        资金安排: [money('2024-03-10', '100')],
+      }),
+    );
     assert.deepEqual(codes(c), ['拨付:4:L_BELOW_ZERO']);
-    assert.deepEqual([...c.acceptedEntries()].map((e) => `${e.sheet}${e.row}`), ['资金安排2', '拨付2', '拨付3', '报账2']);
+    assert.deepEqual(
+      [...c.acceptedEntries()].map((e) => `${e.sheet}${e.row}`),
+      ['资金安排2', '拨付2', '拨付3', '报账2'],
+    );
   });
 
   it('counts per sheet and sums limited by date', () => {

@@ -7,9 +7,17 @@ import type { IsoDate } from '../shared/dates.ts';
 import { formatFen, type Fen } from '../shared/money.ts';
 import { ownCopy } from '../shared/strict-values.ts';
 import {
-  MONEY_SHEETS, LEDGER_SHEETS,
-  type CheckedLedger, type FundBatch, type LedgerProject, type LedgerRejection, type LedgerSheet,
-  type MoneyEntry, type MoneySheet, type MoneySums, type RejectCode,
+  MONEY_SHEETS,
+  LEDGER_SHEETS,
+  type CheckedLedger,
+  type FundBatch,
+  type LedgerProject,
+  type LedgerRejection,
+  type LedgerSheet,
+  type MoneyEntry,
+  type MoneySheet,
+  type MoneySums,
+  type RejectCode,
 } from './ledger.types.ts';
 import { projectDatesProblem, readBatchRow, readMoneyRow, readProjectRow, type ColumnIndex } from './ledger-rows.ts';
 
@@ -21,7 +29,8 @@ export function dayNumber(iso: IsoDate): number {
   // days from civil (proleptic Gregorian), from the characters: called once per money entry
   const d2 = (i: number) => (iso.charCodeAt(i) - 48) * 10 + iso.charCodeAt(i + 1) - 48;
   let y = d2(0) * 100 + d2(2);
-  const m = d2(5), d = d2(8);
+  const m = d2(5),
+    d = d2(8);
   if (m <= 2) y--;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
@@ -36,7 +45,10 @@ export function dayIso(day: number): IsoDate {
 /** A growable column of numbers. */
 class Column<T extends Float64Array | Int32Array | Uint8Array> {
   length = 0;
-  constructor(public data: T, private make: (n: number) => T) {}
+  constructor(
+    public data: T,
+    private make: (n: number) => T,
+  ) {}
   push(v: number): void {
     if (this.length === this.data.length) {
       const next = this.make(this.data.length * 2);
@@ -50,9 +62,16 @@ const f64 = () => new Column(new Float64Array(1024), (n) => new Float64Array(n))
 const i32 = () => new Column(new Int32Array(1024), (n) => new Int32Array(n));
 const u8 = () => new Column(new Uint8Array(1024), (n) => new Uint8Array(n));
 
-export interface SheetCounts { accepted: number; rejected: number }
+export interface SheetCounts {
+  accepted: number;
+  rejected: number;
+}
 
-interface PairSums { allocated: Fen; disbursed: Fen; reimbursed: Fen }
+interface PairSums {
+  allocated: Fen;
+  disbursed: Fen;
+  reimbursed: Fen;
+}
 
 export class LedgerChecker {
   readonly batches: (FundBatch & { row: number })[] = [];
@@ -88,11 +107,20 @@ export class LedgerChecker {
   addBatchRow(row: number, cells: readonly unknown[], col: ColumnIndex): void {
     this.stage(0);
     const r = readBatchRow(cells, col);
-    if (!r.ok) { this.reject('资金批次', row, r.problem.code, r.problem.reason); return; }
+    if (!r.ok) {
+      this.reject('资金批次', row, r.problem.code, r.problem.reason);
+      return;
+    }
     const b = r.value;
     const earlier = this.batchIndex.get(b.batchNo);
-    if (earlier !== undefined) { this.reject('资金批次', row, 'L_DUPLICATE', `批次编号${b.batchNo}已在第${this.batches[earlier].row}行`); return; }
-    if (b.amountFen < 0) { this.reject('资金批次', row, 'L_NEGATIVE', `批次金额${formatFen(b.amountFen)}为负数`); return; }
+    if (earlier !== undefined) {
+      this.reject('资金批次', row, 'L_DUPLICATE', `批次编号${b.batchNo}已在第${this.batches[earlier].row}行`);
+      return;
+    }
+    if (b.amountFen < 0) {
+      this.reject('资金批次', row, 'L_NEGATIVE', `批次金额${formatFen(b.amountFen)}为负数`);
+      return;
+    }
     this.batchIndex.set(b.batchNo, this.batches.length);
     this.batches.push({ ...b, row });
   }
@@ -100,13 +128,25 @@ export class LedgerChecker {
   addProjectRow(row: number, cells: readonly unknown[], col: ColumnIndex): void {
     this.stage(1);
     const r = readProjectRow(cells, col);
-    if (!r.ok) { this.reject('项目', row, r.problem.code, r.problem.reason); return; }
+    if (!r.ok) {
+      this.reject('项目', row, r.problem.code, r.problem.reason);
+      return;
+    }
     const p = r.value;
     const earlier = this.projectIndex.get(p.projectNo);
-    if (earlier !== undefined) { this.reject('项目', row, 'L_DUPLICATE', `项目编号${p.projectNo}已在第${this.projects[earlier].row}行`); return; }
+    if (earlier !== undefined) {
+      this.reject('项目', row, 'L_DUPLICATE', `项目编号${p.projectNo}已在第${this.projects[earlier].row}行`);
+      return;
+    }
     const dates = projectDatesProblem(p);
-    if (dates) { this.reject('项目', row, dates.code, dates.reason); return; }
-    if (p.plannedFen < 0) { this.reject('项目', row, 'L_NEGATIVE', `计划投资${formatFen(p.plannedFen)}为负数`); return; }
+    if (dates) {
+      this.reject('项目', row, dates.code, dates.reason);
+      return;
+    }
+    if (p.plannedFen < 0) {
+      this.reject('项目', row, 'L_NEGATIVE', `计划投资${formatFen(p.plannedFen)}为负数`);
+      return;
+    }
     this.projectIndex.set(p.projectNo, this.projects.length);
     this.projects.push({ ...p, row });
   }
@@ -115,7 +155,10 @@ export class LedgerChecker {
   addMoneyRow(sheet: MoneySheet, row: number, cells: readonly unknown[], col: ColumnIndex): void {
     this.stage(2);
     const r = readMoneyRow(sheet, cells, col);
-    if (!r.ok) { this.reject(sheet, row, r.problem.code, r.problem.reason); return; }
+    if (!r.ok) {
+      this.reject(sheet, row, r.problem.code, r.problem.reason);
+      return;
+    }
     const e = r.value;
     this.sheet.push(MONEY_SHEETS.indexOf(sheet));
     this.row.push(row);
@@ -161,17 +204,27 @@ export class LedgerChecker {
       const i = keys[k] % ROW_BITS;
       const s = this.sheet.data[i];
       const sheet = MONEY_SHEETS[s];
-      const b = this.batch.data[i], p = this.project.data[i];
+      const b = this.batch.data[i],
+        p = this.project.data[i];
       const amount = this.amount.data[i];
       const row = this.row.data[i];
-      if (b < 0) { this.reject(sheet, row, 'L_UNKNOWN_REF', `批次编号${this.unknownNames[-1 - b]}不存在（或该行被拒绝）`); continue; }
-      if (p < 0) { this.reject(sheet, row, 'L_UNKNOWN_REF', `项目编号${this.unknownNames[-1 - p]}不存在（或该行被拒绝）`); continue; }
+      if (b < 0) {
+        this.reject(sheet, row, 'L_UNKNOWN_REF', `批次编号${this.unknownNames[-1 - b]}不存在（或该行被拒绝）`);
+        continue;
+      }
+      if (p < 0) {
+        this.reject(sheet, row, 'L_UNKNOWN_REF', `项目编号${this.unknownNames[-1 - p]}不存在（或该行被拒绝）`);
+        continue;
+      }
       const batch = this.batches[b];
       if (this.day.data[i] < issued[b]) {
         this.reject(sheet, row, 'L_BEFORE_BATCH', `日期${dayIso(this.day.data[i])}早于批次${batch.batchNo}下达日期${batch.issuedOn}`);
         continue;
       }
-      if (s === 0 && amount < 0) { this.reject(sheet, row, 'L_NEGATIVE', `资金安排金额${formatFen(amount)}为负数`); continue; }
+      if (s === 0 && amount < 0) {
+        this.reject(sheet, row, 'L_NEGATIVE', `资金安排金额${formatFen(amount)}为负数`);
+        continue;
+      }
       const pk = b * np + p;
       let pair = pairs.get(pk);
       if (s === 0) {
@@ -185,13 +238,21 @@ export class LedgerChecker {
         pair.allocated += amount;
       } else {
         const allocated = pair?.allocated ?? 0;
-        const before = s === 1 ? pair?.disbursed ?? 0 : pair?.reimbursed ?? 0;
+        const before = s === 1 ? (pair?.disbursed ?? 0) : (pair?.reimbursed ?? 0);
         const total = before + amount;
         if (total > allocated) {
-          this.reject(sheet, row, 'L_OVER_ALLOCATION', `${sheet}累计${formatFen(total)}超过批次${batch.batchNo}对项目${this.projects[p].projectNo}已安排的${formatFen(allocated)}`);
+          this.reject(
+            sheet,
+            row,
+            'L_OVER_ALLOCATION',
+            `${sheet}累计${formatFen(total)}超过批次${batch.batchNo}对项目${this.projects[p].projectNo}已安排的${formatFen(allocated)}`,
+          );
           continue;
         }
-        if (total < 0) { this.reject(sheet, row, 'L_BELOW_ZERO', `冲销后${sheet}累计${formatFen(total)}低于0`); continue; }
+        if (total < 0) {
+          this.reject(sheet, row, 'L_BELOW_ZERO', `冲销后${sheet}累计${formatFen(total)}低于0`);
+          continue;
+        }
         if (!pair) pairs.set(pk, (pair = { allocated: 0, disbursed: 0, reimbursed: 0 }));
         if (s === 1) pair.disbursed = total;
         else pair.reimbursed = total;
@@ -221,9 +282,13 @@ export class LedgerChecker {
       const i = this.order[k] % ROW_BITS;
       if (!this.accepted[i]) continue;
       yield {
-        sheet: MONEY_SHEETS[this.sheet.data[i]], batchNo: this.batches[this.batch.data[i]].batchNo,
-        projectNo: this.projects[this.project.data[i]].projectNo, date: dayIso(this.day.data[i]),
-        amountFen: this.amount.data[i], voucherNo: this.vouchers?.[i] ?? null, row: this.row.data[i],
+        sheet: MONEY_SHEETS[this.sheet.data[i]],
+        batchNo: this.batches[this.batch.data[i]].batchNo,
+        projectNo: this.projects[this.project.data[i]].projectNo,
+        date: dayIso(this.day.data[i]),
+        amountFen: this.amount.data[i],
+        voucherNo: this.vouchers?.[i] ?? null,
+        row: this.row.data[i],
       };
     }
   }
@@ -242,9 +307,14 @@ export class LedgerChecker {
     const out = new Map<number, MoneySums>();
     for (let i = 0; i < this.row.length; i++) {
       if (!this.accepted[i] || this.day.data[i] > limit) continue;
-      const b = this.batch.data[i], p = this.project.data[i];
+      const b = this.batch.data[i],
+        p = this.project.data[i];
       let m = out.get(b * np + p);
-      if (!m) out.set(b * np + p, (m = { batchNo: this.batches[b].batchNo, projectNo: this.projects[p].projectNo, allocatedFen: 0, disbursedFen: 0, reimbursedFen: 0 }));
+      if (!m)
+        out.set(
+          b * np + p,
+          (m = { batchNo: this.batches[b].batchNo, projectNo: this.projects[p].projectNo, allocatedFen: 0, disbursedFen: 0, reimbursedFen: 0 }),
+        );
       const s = this.sheet.data[i];
       if (s === 0) m.allocatedFen += this.amount.data[i];
       else if (s === 1) m.disbursedFen += this.amount.data[i];

@@ -48,10 +48,13 @@ describe('ledger files', () => {
   });
 
   it('reads GB18030 and UTF-8 with BOM, trims headers of both widths, ignores unknown columns in any order', async () => {
-    const dir = folder({
-      资金批次: `\ufeff序号, 批次编号 ,金额　,年度,资金级别,资金类别,下达日期,备注\n1,B1,"1,000.00",2024,中央,到县资金,2024/3/1,x\n`,
-      项目: `项目名称,项目编号,年度,乡镇,村,村代码,项目类别,计划投资,开工日期\n道路,P1,2024,云口镇,平家村,522727101206,基础设施,800,2024年3月5日\n`,
-    }, (s) => (s.startsWith('\ufeff') ? Buffer.from(s) : iconv.encode(s, 'gb18030')));
+    const dir = folder(
+      {
+        资金批次: `\ufeff序号, 批次编号 ,金额　,年度,资金级别,资金类别,下达日期,备注\n1,B1,"1,000.00",2024,中央,到县资金,2024/3/1,x\n`,
+        项目: `项目名称,项目编号,年度,乡镇,村,村代码,项目类别,计划投资,开工日期\n道路,P1,2024,云口镇,平家村,522727101206,基础设施,800,2024年3月5日\n`,
+      },
+      (s) => (s.startsWith('\ufeff') ? Buffer.from(s) : iconv.encode(s, 'gb18030')),
+    );
     const c = await checkLedgerSource(dir);
     assert.deepEqual(codes(c), []);
     assert.equal(c.batches[0].amountFen, 100000);
@@ -82,10 +85,20 @@ describe('ledger files', () => {
   it('xlsx: sheets found by trimmed name in any order, number cells read by their value, date cells, blank rows', async () => {
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet('说明').addRow(['台账']);
-    const add = (name: string, rows: unknown[][]) => { const ws = wb.addWorksheet(name); for (const r of rows) ws.addRow(r); return ws; };
+    const add = (name: string, rows: unknown[][]) => {
+      const ws = wb.addWorksheet(name);
+      for (const r of rows) ws.addRow(r);
+      return ws;
+    };
     add(' 报账 ', [['日期', '批次编号', '项目编号', '金额']]);
-    add('项目', [['项目编号', '项目名称', '年度', '村代码', '项目类别', '计划投资'], ['P1', '道路', 2024, 522727101206, '基础设施', 800]]);
-    const b = add('资金批次', [['批次编号', '年度', '资金级别', '资金类别', '下达日期', '金额'], ['B1', 2024, '中央', '到县资金', new Date(Date.UTC(2024, 2, 1)), 1000]]);
+    add('项目', [
+      ['项目编号', '项目名称', '年度', '村代码', '项目类别', '计划投资'],
+      ['P1', '道路', 2024, 522727101206, '基础设施', 800],
+    ]);
+    const b = add('资金批次', [
+      ['批次编号', '年度', '资金级别', '资金类别', '下达日期', '金额'],
+      ['B1', 2024, '中央', '到县资金', new Date(Date.UTC(2024, 2, 1)), 1000],
+    ]);
     b.getCell('E2').numFmt = 'yyyy-mm-dd';
     const a = add('资金安排', [['日期', '批次编号', '项目编号', '金额']]);
     a.addRow([new Date(Date.UTC(2024, 2, 2)), 'B1', 'P1', 0.1 + 0.2]);
@@ -94,7 +107,10 @@ describe('ledger files', () => {
     a.getRow(6).values = [45355, 'B1', 'P1', 1]; // row 5 absent; a day serial that lost its date format: 2024-03-04
     a.addRow(['2024-03-05', 'B1', 'P1', { formula: '1+1', result: 2 }]);
     a.getCell('A2').numFmt = 'yyyy-mm-dd';
-    add('拨付', [['日期', '批次编号', '项目编号', '金额'], ['2024-03-02', 'B1', 'P1', '0.31']]);
+    add('拨付', [
+      ['日期', '批次编号', '项目编号', '金额'],
+      ['2024-03-02', 'B1', 'P1', '0.31'],
+    ]);
     const buf = Buffer.from(await wb.xlsx.writeBuffer());
     const dir = mkdtempSync(join(tmpdir(), 'anju-ledger-'));
     writeFileSync(join(dir, 'ledger.xlsx'), buf);
@@ -103,13 +119,19 @@ describe('ledger files', () => {
       assert.equal(c.container, 'xlsx');
       assert.deepEqual(codes(c), ['资金安排:4:L_BAD_VALUE', '拨付:2:L_OVER_ALLOCATION']);
       assert.equal(c.rejected[0].reason, '金额“12.345”不是最多两位小数的元');
-      assert.deepEqual([...c.acceptedEntries()].map((e) => `${e.date} ${e.amountFen}`), ['2024-03-02 30', '2024-03-04 100', '2024-03-05 200']);
+      assert.deepEqual(
+        [...c.acceptedEntries()].map((e) => `${e.date} ${e.amountFen}`),
+        ['2024-03-02 30', '2024-03-04 100', '2024-03-05 200'],
+      );
       assert.equal(c.projects[0].villageCode, '522727101206');
       assert.equal(c.batches[0].issuedOn, '2024-03-01');
     }
     const only = new ExcelJS.Workbook();
     only.addWorksheet('资金批次').addRow(['批次编号']);
-    await assert.rejects(checkLedgerSource(Buffer.from(await only.xlsx.writeBuffer())), (e) => isAppError(e) && /缺少工作表：项目、资金安排、拨付、报账/.test(e.message));
+    await assert.rejects(
+      checkLedgerSource(Buffer.from(await only.xlsx.writeBuffer())),
+      (e) => isAppError(e) && /缺少工作表：项目、资金安排、拨付、报账/.test(e.message),
+    );
     rmSync(dir, { recursive: true });
   });
 });

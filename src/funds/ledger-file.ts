@@ -11,7 +11,16 @@ import { xlsxSheetNames, openXlsxFast } from '../shared/files/xlsx-fast.ts';
 import { cleanHeader, mapHeaders } from '../shared/files/table.ts';
 import { csvDocument } from '../shared/files/csv-write.ts';
 import type { IsoDate } from '../shared/dates.ts';
-import { LEDGER_CSV_NAMES, LEDGER_SHEETS, MONEY_SHEETS, type LedgerRejection, type LedgerSheet, type MoneySheet, type RateKey, type RateTable } from './ledger.types.ts';
+import {
+  LEDGER_CSV_NAMES,
+  LEDGER_SHEETS,
+  MONEY_SHEETS,
+  type LedgerRejection,
+  type LedgerSheet,
+  type MoneySheet,
+  type RateKey,
+  type RateTable,
+} from './ledger.types.ts';
 import { LEDGER_COLUMNS, isBlankRow, type ColumnIndex } from './ledger-rows.ts';
 import { LedgerChecker } from './ledger-check.ts';
 import { computeRates } from './rates.ts';
@@ -19,7 +28,10 @@ import { computeRates } from './rates.ts';
 /** A path to a .xlsx workbook or to a folder of the five CSV files, the bytes of a workbook, or the five CSV files one by one. */
 export type LedgerSource = string | Buffer | { csv: readonly LedgerCsvFile[] };
 
-interface SheetRows { headers: string[]; batches: AsyncIterable<{ rowNumber: number; cells: unknown[] }[]> }
+interface SheetRows {
+  headers: string[];
+  batches: AsyncIterable<{ rowNumber: number; cells: unknown[] }[]>;
+}
 
 const unreadable = (why: string, code: 'FILE_FORMAT' | 'FILE_COLUMNS' = 'FILE_FORMAT') => new AppError(code, `台账无法读取：${why}`);
 
@@ -27,7 +39,10 @@ async function* batched(rows: AsyncIterable<{ rowNumber: number; cells: unknown[
   let b: { rowNumber: number; cells: unknown[] }[] = [];
   for await (const r of rows) {
     b.push(r);
-    if (b.length >= 2000) { yield b; b = []; }
+    if (b.length >= 2000) {
+      yield b;
+      b = [];
+    }
   }
   if (b.length) yield b;
 }
@@ -43,7 +58,10 @@ async function openWorkbook(buf: Buffer): Promise<Map<LedgerSheet, () => Promise
   const missing: string[] = [];
   for (const sheet of LEDGER_SHEETS) {
     const index = names.findIndex((n) => cleanHeader(n) === sheet);
-    if (index < 0) { missing.push(sheet); continue; }
+    if (index < 0) {
+      missing.push(sheet);
+      continue;
+    }
     out.set(sheet, async () => {
       const t = await openXlsxFast(buf, index).catch((e) => {
         throw unreadable(`工作表“${sheet}”${isAppError(e) && e.code === 'FILE_EMPTY' ? '为空，没有表头行' : `读取失败：${(e as Error).message}`}`);
@@ -56,7 +74,11 @@ async function openWorkbook(buf: Buffer): Promise<Map<LedgerSheet, () => Promise
 }
 
 /** One CSV file of a ledger: the sheet it holds, where it is, and the name messages give it. */
-export interface LedgerCsvFile { sheet: LedgerSheet; path: string; name: string }
+export interface LedgerCsvFile {
+  sheet: LedgerSheet;
+  path: string;
+  name: string;
+}
 
 function openCsvFiles(files: readonly LedgerCsvFile[]): Map<LedgerSheet, () => Promise<SheetRows>> {
   const missing = LEDGER_SHEETS.filter((s) => !files.some((f) => f.sheet === s));
@@ -94,7 +116,11 @@ async function openFolder(dir: string): Promise<Map<LedgerSheet, () => Promise<S
 }
 
 /** A file as the web import receives it: its own name, where it was stored, its sha256. */
-export interface UploadedLedgerFile { filename: string; path: string; sha256: string }
+export interface UploadedLedgerFile {
+  filename: string;
+  path: string;
+  sha256: string;
+}
 
 /**
  * The ledger of a web upload: one .xlsx workbook alone, or the five CSV files by their §8 names.
@@ -124,16 +150,23 @@ export async function uploadedLedger(files: readonly UploadedLedgerFile[]): Prom
   }
   const missing = LEDGER_CSV_NAMES.filter((_, i) => !bySheet.has(LEDGER_SHEETS[i]));
   if (missing.length) throw unreadable(`缺少${missing.join('、')}（已收到：${files.map((f) => f.filename).join('、')}）。${expected}`);
-  const csv = LEDGER_SHEETS.map((sheet) => { const f = bySheet.get(sheet)!; return { sheet, path: f.path, name: f.filename, sha256: f.sha256 }; });
+  const csv = LEDGER_SHEETS.map((sheet) => {
+    const f = bySheet.get(sheet)!;
+    return { sheet, path: f.path, name: f.filename, sha256: f.sha256 };
+  });
   return {
     source: { csv: csv.map(({ sheet, path, name }) => ({ sheet, path, name })) },
-    sha256: createHash('sha256').update(csv.map((f) => `${f.sheet}.csv ${f.sha256}\n`).join('')).digest('hex'),
+    sha256: createHash('sha256')
+      .update(csv.map((f) => `${f.sheet}.csv ${f.sha256}\n`).join(''))
+      .digest('hex'),
     filename: csv.map((f) => f.name).join('、'),
   };
 }
 
 /** Open the ledger, find its five sheets and check their headers; an unreadable ledger throws (FILE_FORMAT / FILE_COLUMNS). */
-export async function openLedger(source: LedgerSource): Promise<{ container: 'xlsx' | 'csv'; sheets: Map<LedgerSheet, { rows: SheetRows; col: ColumnIndex }> }> {
+export async function openLedger(
+  source: LedgerSource,
+): Promise<{ container: 'xlsx' | 'csv'; sheets: Map<LedgerSheet, { rows: SheetRows; col: ColumnIndex }> }> {
   let opener: Map<LedgerSheet, () => Promise<SheetRows>>;
   let container: 'xlsx' | 'csv';
   if (Buffer.isBuffer(source)) {
@@ -206,12 +239,20 @@ export const REJECTED_HEADERS = ['工作表', '行号', '问题代码', '说明'
 
 /** The rejected rows as the CSV of §8.3 (UTF-8 with BOM). */
 export function rejectedCsv(rejected: readonly LedgerRejection[]): string {
-  return csvDocument(REJECTED_HEADERS, rejected.map((r) => [r.sheet, r.row, r.code, r.reason]), ['text', 'raw', 'raw', 'text']);
+  return csvDocument(
+    REJECTED_HEADERS,
+    rejected.map((r) => [r.sheet, r.row, r.code, r.reason]),
+    ['text', 'raw', 'raw', 'text'],
+  );
 }
 
 /** A rate table as CSV: 分组 as text, every other cell as the program wrote it. */
 export function rateTableCsv(table: RateTable): string {
-  return csvDocument(table.headers, table.rows, table.headers.map((_, i) => (i === 0 ? 'text' : 'raw')));
+  return csvDocument(
+    table.headers,
+    table.rows,
+    table.headers.map((_, i) => (i === 0 ? 'text' : 'raw')),
+  );
 }
 
 export async function writeRateTable(table: RateTable, out: string): Promise<void> {

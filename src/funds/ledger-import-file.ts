@@ -8,7 +8,13 @@ import { importCheckedLedger, type ImportMeta, type ImportResult } from './ledge
 import type { Actor } from './funds.service.ts';
 import type { Tables } from '../shared/db/tables.ts';
 
-export async function importLedgerSource(db: Kysely<Tables>, actor: Actor, source: LedgerSource, meta: ImportMeta, opts: { dryRun?: boolean } = {}): Promise<ImportResult> {
+export async function importLedgerSource(
+  db: Kysely<Tables>,
+  actor: Actor,
+  source: LedgerSource,
+  meta: ImportMeta,
+  opts: { dryRun?: boolean } = {},
+): Promise<ImportResult> {
   const checker = await checkLedgerSource(source, { keepVouchers: true });
   return importCheckedLedger(db, actor, checker.toCheckedLedger(), meta, opts);
 }
@@ -18,10 +24,19 @@ export async function importLedgerSource(db: Kysely<Tables>, actor: Actor, sourc
  * (dryRun) writes nothing; a confirmation must send the files that were previewed (`sha256`).
  */
 export async function importUploadedLedger(
-  db: Kysely<Tables>, actor: Actor, files: readonly UploadedLedgerFile[], opts: { dryRun: boolean; sha256?: string },
+  db: Kysely<Tables>,
+  actor: Actor,
+  files: readonly UploadedLedgerFile[],
+  opts: { dryRun: boolean; sha256?: string },
 ): Promise<ImportResult & { sha256: string; filename: string }> {
   const ledger = await uploadedLedger(files);
   if (opts.sha256 !== undefined && ledger.sha256 !== opts.sha256) throw new AppError('CONFLICT', '上传的文件与预览的文件不同，请重新预览');
-  const res = await importLedgerSource(db, actor, ledger.source, { filename: ledger.filename, sha256: ledger.sha256, countyCode: actor.countyCode }, { dryRun: opts.dryRun });
+  const res = await importLedgerSource(
+    db,
+    actor,
+    ledger.source,
+    { filename: ledger.filename, sha256: ledger.sha256, countyCode: actor.countyCode },
+    { dryRun: opts.dryRun },
+  );
   return { ...res, sha256: ledger.sha256, filename: ledger.filename };
 }

@@ -29,12 +29,21 @@ const meta = { filename: 'ledger.xlsx', sha256: 'x'.repeat(64) };
 
 /** Expected rejections as sheet|row|code, from expected_rejected.csv. */
 function expectedRejections(): string[] {
-  const lines = readFileSync(join(SAMPLES, 'expected_rejected.csv'), 'utf8').replace(/^\ufeff/, '').split(/\r?\n/).filter(Boolean).slice(1);
+  const lines = readFileSync(join(SAMPLES, 'expected_rejected.csv'), 'utf8')
+    .replace(/^\ufeff/, '')
+    .split(/\r?\n/)
+    .filter(Boolean)
+    .slice(1);
   return lines.map((l) => l.split(',').slice(0, 3).join('|')).sort();
 }
 
 async function counts(t: TestDatabase) {
-  const r = await sql<{ b: number; p: number; e: number; s: number }>`SELECT (SELECT count(*) FROM fund_batches)::int AS b, (SELECT count(*) FROM fund_projects)::int AS p,
+  const r = await sql<{
+    b: number;
+    p: number;
+    e: number;
+    s: number;
+  }>`SELECT (SELECT count(*) FROM fund_batches)::int AS b, (SELECT count(*) FROM fund_projects)::int AS p,
     (SELECT count(*) FROM fund_entries)::int AS e, (SELECT coalesce(sum(amount_fen), 0) FROM fund_entries)::bigint AS s`.execute(t.db);
   return r.rows[0];
 }
@@ -47,7 +56,9 @@ for (const engine of await testEngines()) {
       // the database holds another county first, as a province database would
       await sql`INSERT INTO counties (code, name) VALUES ('430582', '示例县')`.execute(t.db);
     });
-    after(async () => { await t.drop(); });
+    after(async () => {
+      await t.drop();
+    });
 
     it('a dry run lists the rejected rows and writes nothing', async () => {
       const res = await importLedgerSource(t.db, cli, LEDGER, meta, { dryRun: true });
@@ -75,7 +86,9 @@ for (const engine of await testEngines()) {
     });
 
     it('reproduces all 24 expected rate tables cell for cell from the database', async () => {
-      const files = readdirSync(SAMPLES).filter((f) => /^expected_rates_.+\.csv$/.test(f)).sort();
+      const files = readdirSync(SAMPLES)
+        .filter((f) => /^expected_rates_.+\.csv$/.test(f))
+        .sort();
       assert.equal(files.length, 24);
       for (const f of files) {
         const m = /^expected_rates_(.+?)(?:_(\d{4}-\d{2}-\d{2}))?\.csv$/.exec(f)!;
@@ -109,10 +122,18 @@ for (const engine of await testEngines()) {
     it('an entry made on the web after the import is counted, and the ledger re-imported leaves it be', async () => {
       const table = await ratesFromDb(t.db, COUNTY, 'batch', null);
       const batchNo = table.rows.find((r) => r[0] !== '合计' && Number(r[1]) > Number(r[2]))![0];
-      const project = await sql<{ project_no: string }>`SELECT project_no FROM fund_projects WHERE county_code = ${COUNTY} ORDER BY project_no LIMIT 1`.execute(t.db);
+      const project = await sql<{ project_no: string }>`SELECT project_no FROM fund_projects WHERE county_code = ${COUNTY} ORDER BY project_no LIMIT 1`.execute(
+        t.db,
+      );
       const issued = await sql<{ d: string }>`SELECT issued_on AS d FROM fund_batches WHERE county_code = ${COUNTY} AND batch_no = ${batchNo}`.execute(t.db);
       const actor: Actor = { userId: null, username: '测试', countyCode: COUNTY, regionCode: COUNTY };
-      await enterEntry(t.db, actor, { kind: 'allocation', batchNo, projectNo: project.rows[0].project_no, date: issued.rows[0].d > '2026-01-01' ? issued.rows[0].d : '2026-01-01', amountFen: 1 });
+      await enterEntry(t.db, actor, {
+        kind: 'allocation',
+        batchNo,
+        projectNo: project.rows[0].project_no,
+        date: issued.rows[0].d > '2026-01-01' ? issued.rows[0].d : '2026-01-01',
+        amountFen: 1,
+      });
       const after = await ratesFromDb(t.db, COUNTY, 'batch', null);
       const row = after.rows.find((r) => r[0] === batchNo)!;
       const was = table.rows.find((r) => r[0] === batchNo)!;
@@ -140,7 +161,10 @@ for (const engine of await testEngines()) {
       dir = mkdtempSync(join(tmpdir(), 'anju-funds-'));
       await writeSynthLedgerCsv(dir, { counties: 1, projects: 150, entries: 4000, seed: `db-${engine}`, plantRate: 0.01 });
     });
-    after(async () => { await t.drop(); rmSync(dir, { recursive: true, force: true }); });
+    after(async () => {
+      await t.drop();
+      rmSync(dir, { recursive: true, force: true });
+    });
 
     it('rejects the same rows and gives the same tables', async () => {
       const checker = await checkLedgerSource(dir);

@@ -7,8 +7,14 @@ import { ownCopy, readDateStrict, readYuanStrict, trimCell } from '../shared/str
 import type { IsoDate } from '../shared/dates.ts';
 import type { Fen } from '../shared/money.ts';
 import {
-  FUND_CATEGORIES, FUND_LEVELS, PROJECT_CATEGORIES,
-  type FundBatch, type LedgerProject, type LedgerSheet, type MoneySheet, type RejectCode,
+  FUND_CATEGORIES,
+  FUND_LEVELS,
+  PROJECT_CATEGORIES,
+  type FundBatch,
+  type LedgerProject,
+  type LedgerSheet,
+  type MoneySheet,
+  type RejectCode,
 } from './ledger.types.ts';
 
 /** Columns of each sheet in the order of FORMATS §8 (true = required). */
@@ -16,8 +22,18 @@ export const LEDGER_COLUMNS: Record<LedgerSheet, ColumnSpec> = {
   资金批次: { columns: { 批次编号: true, 年度: true, 资金级别: true, 资金类别: true, 文号: false, 下达日期: true, 金额: true, 计入比率: false } },
   项目: {
     columns: {
-      项目编号: true, 项目名称: true, 年度: true, 村代码: true, 项目类别: true, 计划投资: true,
-      实施单位: false, 开工日期: false, 完工日期: false, 验收日期: false, 乡镇: false, 村: false,
+      项目编号: true,
+      项目名称: true,
+      年度: true,
+      村代码: true,
+      项目类别: true,
+      计划投资: true,
+      实施单位: false,
+      开工日期: false,
+      完工日期: false,
+      验收日期: false,
+      乡镇: false,
+      村: false,
     },
   },
   资金安排: { columns: { 批次编号: true, 项目编号: true, 日期: true, 金额: true, 凭证号: false } },
@@ -26,7 +42,10 @@ export const LEDGER_COLUMNS: Record<LedgerSheet, ColumnSpec> = {
 };
 
 /** A row that failed before any comparison with other rows. */
-export interface RowProblem { code: RejectCode; reason: string }
+export interface RowProblem {
+  code: RejectCode;
+  reason: string;
+}
 
 /** Column name → index in the row's cells (-1 or absent: the column is not in the file). */
 export type ColumnIndex = Map<string, number>;
@@ -58,7 +77,10 @@ export function isBlankRow(cells: readonly unknown[]): boolean {
 const missing = (name: string): RowProblem => ({ code: 'L_MISSING', reason: `缺少${name}` });
 const bad = (reason: string): RowProblem => ({ code: 'L_BAD_VALUE', reason: ownCopy(reason) });
 
-const REQUIRED = Object.fromEntries(Object.entries(LEDGER_COLUMNS).map(([s, spec]) => [s, Object.keys(spec.columns).filter((k) => spec.columns[k])])) as Record<LedgerSheet, string[]>;
+const REQUIRED = Object.fromEntries(Object.entries(LEDGER_COLUMNS).map(([s, spec]) => [s, Object.keys(spec.columns).filter((k) => spec.columns[k])])) as Record<
+  LedgerSheet,
+  string[]
+>;
 
 /** The first required column left empty, in the sheet's column order. */
 function firstMissing(sheet: LedgerSheet, cells: readonly unknown[], col: ColumnIndex): RowProblem | null {
@@ -111,9 +133,14 @@ export function readBatchRow(cells: readonly unknown[], col: ColumnIndex): RowRe
   return {
     ok: true,
     value: {
-      batchNo: kept(cells, col, '批次编号'), year: year as number, level: level as FundBatch['level'],
-      category: category as FundBatch['category'], docNo: orNull(cellString(cells, col, '文号')),
-      issuedOn: issuedOn as IsoDate, amountFen: amount as Fen, countsInRates: rate as boolean,
+      batchNo: kept(cells, col, '批次编号'),
+      year: year as number,
+      level: level as FundBatch['level'],
+      category: category as FundBatch['category'],
+      docNo: orNull(cellString(cells, col, '文号')),
+      issuedOn: issuedOn as IsoDate,
+      amountFen: amount as Fen,
+      countsInRates: rate as boolean,
     },
   };
 }
@@ -134,17 +161,30 @@ export function readProjectRow(cells: readonly unknown[], col: ColumnIndex): Row
   return {
     ok: true,
     value: {
-      projectNo: kept(cells, col, '项目编号'), name: kept(cells, col, '项目名称'), year: year as number,
-      villageCode: ownCopy(code), category: category as LedgerProject['category'], plannedFen: planned as Fen,
+      projectNo: kept(cells, col, '项目编号'),
+      name: kept(cells, col, '项目名称'),
+      year: year as number,
+      villageCode: ownCopy(code),
+      category: category as LedgerProject['category'],
+      plannedFen: planned as Fen,
       unit: orNull(cellString(cells, col, '实施单位')),
-      startedOn: started as IsoDate | null, completedOn: completed as IsoDate | null, acceptedOn: accepted as IsoDate | null,
-      townshipName: orNull(cellString(cells, col, '乡镇')), villageName: orNull(cellString(cells, col, '村')),
+      startedOn: started as IsoDate | null,
+      completedOn: completed as IsoDate | null,
+      acceptedOn: accepted as IsoDate | null,
+      townshipName: orNull(cellString(cells, col, '乡镇')),
+      villageName: orNull(cellString(cells, col, '村')),
     },
   };
 }
 
 /** A money row as read, before it meets the batches, projects and earlier entries. */
-export interface MoneyRow { batchNo: string; projectNo: string; date: IsoDate; amountFen: Fen; voucherNo: string | null }
+export interface MoneyRow {
+  batchNo: string;
+  projectNo: string;
+  date: IsoDate;
+  amountFen: Fen;
+  voucherNo: string | null;
+}
 
 /** One 资金安排 / 拨付 / 报账 row. */
 export function readMoneyRow(sheet: MoneySheet, cells: readonly unknown[], col: ColumnIndex): RowRead<MoneyRow> {
@@ -156,8 +196,11 @@ export function readMoneyRow(sheet: MoneySheet, cells: readonly unknown[], col: 
   return {
     ok: true,
     value: {
-      batchNo: cellString(cells, col, '批次编号'), projectNo: cellString(cells, col, '项目编号'),
-      date: date as IsoDate, amountFen: amount as Fen, voucherNo: orNull(cellString(cells, col, '凭证号')),
+      batchNo: cellString(cells, col, '批次编号'),
+      projectNo: cellString(cells, col, '项目编号'),
+      date: date as IsoDate,
+      amountFen: amount as Fen,
+      voucherNo: orNull(cellString(cells, col, '凭证号')),
     },
   };
 }

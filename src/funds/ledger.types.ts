@@ -16,8 +16,16 @@ export const FUND_LEVELS = ['中央', '省级', '市级', '县级'] as const;
 export type FundLevel = (typeof FUND_LEVELS)[number];
 
 export const FUND_CATEGORIES = [
-  '到县资金', '直补资金', '重点移民村专项', '突出问题处理', '三峡后续工作',
-  '困难移民扶助', '培训宣传', '财政专项扶贫', '对口帮扶', '其他',
+  '到县资金',
+  '直补资金',
+  '重点移民村专项',
+  '突出问题处理',
+  '三峡后续工作',
+  '困难移民扶助',
+  '培训宣传',
+  '财政专项扶贫',
+  '对口帮扶',
+  '其他',
 ] as const;
 export type FundCategory = (typeof FUND_CATEGORIES)[number];
 

@@ -12,7 +12,11 @@ export const KIND_OF_SHEET: Record<MoneySheet, EntryKind> = { 资金安排: 'all
 export const SHEET_OF_KIND: Record<EntryKind, MoneySheet> = { allocation: '资金安排', disbursement: '拨付', reimbursement: '报账' };
 
 /** Booked money of one batch and project (all dates). */
-export interface PairSums { allocatedFen: Fen; disbursedFen: Fen; reimbursedFen: Fen }
+export interface PairSums {
+  allocatedFen: Fen;
+  disbursedFen: Fen;
+  reimbursedFen: Fen;
+}
 export const ZERO_PAIR: PairSums = { allocatedFen: 0, disbursedFen: 0, reimbursedFen: 0 };
 
 export interface EntryCandidate {
@@ -31,7 +35,10 @@ export interface EntryContext {
   pair: PairSums;
 }
 
-export interface RuleBreach { code: RejectCode; message: string }
+export interface RuleBreach {
+  code: RejectCode;
+  message: string;
+}
 
 const yuan = formatFen;
 
@@ -44,7 +51,10 @@ export function checkMoneyEntry(e: EntryCandidate, c: EntryContext): RuleBreach 
   if (e.kind === 'allocation') {
     if (e.amountFen < 0 && !e.reversal) return { code: 'L_NEGATIVE', message: '资金安排金额不能为负（更正请冲销原安排）' };
     if (e.amountFen > 0 && c.batchAllocatedFen + e.amountFen > c.batch.amountFen) {
-      return { code: 'L_OVER_BATCH', message: `安排后批次累计安排${yuan(c.batchAllocatedFen + e.amountFen)}元，超过批次金额${yuan(c.batch.amountFen)}元（尚可安排${yuan(c.batch.amountFen - c.batchAllocatedFen)}元）` };
+      return {
+        code: 'L_OVER_BATCH',
+        message: `安排后批次累计安排${yuan(c.batchAllocatedFen + e.amountFen)}元，超过批次金额${yuan(c.batch.amountFen)}元（尚可安排${yuan(c.batch.amountFen - c.batchAllocatedFen)}元）`,
+      };
     }
     if (e.amountFen < 0) {
       const after = c.pair.allocatedFen + e.amountFen;
@@ -57,7 +67,10 @@ export function checkMoneyEntry(e: EntryCandidate, c: EntryContext): RuleBreach 
   const sum = e.kind === 'disbursement' ? c.pair.disbursedFen : c.pair.reimbursedFen;
   const label = e.kind === 'disbursement' ? '拨付' : '报账';
   if (e.amountFen > 0 && sum + e.amountFen > c.pair.allocatedFen) {
-    return { code: 'L_OVER_ALLOCATION', message: `${label}后累计${yuan(sum + e.amountFen)}元，超过该批次对该项目的安排${yuan(c.pair.allocatedFen)}元（尚可${label}${yuan(c.pair.allocatedFen - sum)}元）` };
+    return {
+      code: 'L_OVER_ALLOCATION',
+      message: `${label}后累计${yuan(sum + e.amountFen)}元，超过该批次对该项目的安排${yuan(c.pair.allocatedFen)}元（尚可${label}${yuan(c.pair.allocatedFen - sum)}元）`,
+    };
   }
   if (e.amountFen < 0 && sum + e.amountFen < 0) {
     return { code: 'L_BELOW_ZERO', message: `冲销后${label}累计为${yuan(sum + e.amountFen)}元，低于零` };

@@ -9,13 +9,27 @@ export const STAGES = ['library', 'approval', 'design', 'procurement', 'started'
 export type Stage = (typeof STAGES)[number];
 
 export const STAGE_NAMES: Record<Stage, string> = {
-  library: '入库', approval: '立项批复', design: '实施方案', procurement: '招投标/自建', started: '开工',
-  completed: '完工', accepted: '县级验收', handover: '移交管护', evaluated: '绩效评价',
+  library: '入库',
+  approval: '立项批复',
+  design: '实施方案',
+  procurement: '招投标/自建',
+  started: '开工',
+  completed: '完工',
+  accepted: '县级验收',
+  handover: '移交管护',
+  evaluated: '绩效评价',
 };
 /** What the date of each stage means, for forms and errors. */
 export const STAGE_DATE_NAMES: Record<Stage, string> = {
-  library: '入库日期', approval: '批复日期', design: '方案批复日期', procurement: '定标或自建协议日期', started: '开工日期',
-  completed: '完工日期', accepted: '验收日期', handover: '移交日期', evaluated: '评价日期',
+  library: '入库日期',
+  approval: '批复日期',
+  design: '方案批复日期',
+  procurement: '定标或自建协议日期',
+  started: '开工日期',
+  completed: '完工日期',
+  accepted: '验收日期',
+  handover: '移交日期',
+  evaluated: '评价日期',
 };
 
 export const PROCUREMENT_MODES = ['tender', 'self_build'] as const;
@@ -29,24 +43,49 @@ export type EvaluationGrade = (typeof EVALUATION_GRADES)[number];
 
 /** Document kinds an office files for a project (申报书, 批复, 合同, 照片 …). */
 export const DOC_KINDS = [
-  '项目申报书', '村民代表会议决议', '立项批复文件', '实施方案', '设计图纸', '招标文件', '中标通知书', '施工合同',
-  '村民自建协议', '开工报告', '进度照片', '完工报告', '完工照片', '验收报告', '整改材料', '资产移交书', '管护制度',
-  '绩效评价报告', '其他',
+  '项目申报书',
+  '村民代表会议决议',
+  '立项批复文件',
+  '实施方案',
+  '设计图纸',
+  '招标文件',
+  '中标通知书',
+  '施工合同',
+  '村民自建协议',
+  '开工报告',
+  '进度照片',
+  '完工报告',
+  '完工照片',
+  '验收报告',
+  '整改材料',
+  '资产移交书',
+  '管护制度',
+  '绩效评价报告',
+  '其他',
 ] as const;
 export type DocKind = (typeof DOC_KINDS)[number];
 
 /** The documents a stage cannot be passed without (procurement by its mode). */
 export function requiredDocs(stage: Stage, mode?: ProcurementMode): readonly DocKind[] {
   switch (stage) {
-    case 'library': return ['项目申报书', '村民代表会议决议'];
-    case 'approval': return ['立项批复文件'];
-    case 'design': return ['实施方案'];
-    case 'procurement': return mode === 'self_build' ? ['村民自建协议'] : ['中标通知书', '施工合同'];
-    case 'started': return ['开工报告'];
-    case 'completed': return ['完工报告', '完工照片'];
-    case 'accepted': return ['验收报告'];
-    case 'handover': return ['资产移交书'];
-    case 'evaluated': return ['绩效评价报告'];
+    case 'library':
+      return ['项目申报书', '村民代表会议决议'];
+    case 'approval':
+      return ['立项批复文件'];
+    case 'design':
+      return ['实施方案'];
+    case 'procurement':
+      return mode === 'self_build' ? ['村民自建协议'] : ['中标通知书', '施工合同'];
+    case 'started':
+      return ['开工报告'];
+    case 'completed':
+      return ['完工报告', '完工照片'];
+    case 'accepted':
+      return ['验收报告'];
+    case 'handover':
+      return ['资产移交书'];
+    case 'evaluated':
+      return ['绩效评价报告'];
   }
 }
 
@@ -62,7 +101,10 @@ export interface LibraryData {
   countyMatchFen: Fen;
   selfRaisedFen: Fen;
 }
-export interface RectificationInput { item: string; deadline: IsoDate }
+export interface RectificationInput {
+  item: string;
+  deadline: IsoDate;
+}
 
 /** The facts a stage records besides its date and documents. */
 export type StageData =
@@ -86,8 +128,15 @@ export interface Submission {
 }
 
 /** An approved stage in the project's history. */
-export interface PassedStage { stage: Stage; date: IsoDate }
-export interface Pending { stage: Stage; date: IsoDate; enteredBy: number }
+export interface PassedStage {
+  stage: Stage;
+  date: IsoDate;
+}
+export interface Pending {
+  stage: Stage;
+  date: IsoDate;
+  enteredBy: number;
+}
 
 /** What the checks need to know about a project. */
 export interface ProjectState {
@@ -118,12 +167,20 @@ export const inLibrary = (s: Pick<ProjectState, 'passed'>): boolean => s.passed.
 export function checkLibrary(d: LibraryData, plannedFen: Fen): string[] {
   const out: string[] = [];
   if (!/^\d{12}$/.test(d.villageCode)) out.push('村代码应为12位数字');
-  for (const [k, name] of [['households', '受益户数'], ['persons', '受益人数'], ['supportPersons', '其中后扶人数']] as const) {
+  for (const [k, name] of [
+    ['households', '受益户数'],
+    ['persons', '受益人数'],
+    ['supportPersons', '其中后扶人数'],
+  ] as const) {
     if (!Number.isInteger(d[k]) || d[k] < 0) out.push(`${name}应为非负整数`);
   }
   if (d.supportPersons > d.persons) out.push(`其中后扶人数${d.supportPersons}超过受益人数${d.persons}`);
   if (d.households > d.persons) out.push(`受益户数${d.households}多于受益人数${d.persons}`);
-  for (const [k, name] of [['supportFundFen', '后扶资金'], ['countyMatchFen', '县级配套'], ['selfRaisedFen', '自筹']] as const) {
+  for (const [k, name] of [
+    ['supportFundFen', '后扶资金'],
+    ['countyMatchFen', '县级配套'],
+    ['selfRaisedFen', '自筹'],
+  ] as const) {
     if (!Number.isSafeInteger(d[k]) || d[k] < 0) out.push(`${name}应为不小于0的金额（分）`);
   }
   const sum = d.supportFundFen + d.countyMatchFen + d.selfRaisedFen;
@@ -159,14 +216,19 @@ export function checkSubmission(s: ProjectState, sub: Submission, today: IsoDate
   if (missing.length) out.push(`${name}缺少材料：${missing.join('、')}`);
   const d = sub.data;
   switch (d.stage) {
-    case 'library': out.push(...checkLibrary(d.library, s.plannedFen)); break;
-    case 'approval': if (!d.docNo.trim()) out.push('请填写立项批复文号'); break;
+    case 'library':
+      out.push(...checkLibrary(d.library, s.plannedFen));
+      break;
+    case 'approval':
+      if (!d.docNo.trim()) out.push('请填写立项批复文号');
+      break;
     case 'procurement':
       if (d.mode === 'tender' && !d.contractor?.trim()) out.push('招投标须填写中标单位');
       if (d.contractFen !== undefined && (!Number.isSafeInteger(d.contractFen) || d.contractFen <= 0)) out.push('合同金额应大于0');
       break;
     case 'completed':
-      if (!s.lastProgress || s.lastProgress.percent < 100) out.push(`完工前须有进度100%的进度报告（最近为${s.lastProgress ? s.lastProgress.percent + '%' : '无'}）`);
+      if (!s.lastProgress || s.lastProgress.percent < 100)
+        out.push(`完工前须有进度100%的进度报告（最近为${s.lastProgress ? s.lastProgress.percent + '%' : '无'}）`);
       break;
     case 'accepted':
       if (!d.group.trim()) out.push('请填写验收组成员');
@@ -225,7 +287,11 @@ export function checkProgress(s: ProjectState, r: { month: string; percent: numb
 export const STALL_DAYS = 30;
 
 /** Overdue: the stage the project works towards has a plan date before today. */
-export function overdueStage(s: Pick<ProjectState, 'passed'>, plans: ReadonlyMap<Stage, IsoDate>, today: IsoDate): { stage: Stage; plannedOn: IsoDate; days: number } | null {
+export function overdueStage(
+  s: Pick<ProjectState, 'passed'>,
+  plans: ReadonlyMap<Stage, IsoDate>,
+  today: IsoDate,
+): { stage: Stage; plannedOn: IsoDate; days: number } | null {
   const next = nextStage(s);
   if (!next) return null;
   const plannedOn = plans.get(next);
@@ -253,7 +319,10 @@ export function checkPlans(plans: ReadonlyArray<{ stage: Stage; plannedOn: IsoDa
   const sorted = [...plans].sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage));
   let prev: { stage: Stage; plannedOn: IsoDate } | null = null;
   for (const p of sorted) {
-    if (!isValidDate(p.plannedOn)) { out.push(`${STAGE_NAMES[p.stage]}的计划日期不是有效日期`); continue; }
+    if (!isValidDate(p.plannedOn)) {
+      out.push(`${STAGE_NAMES[p.stage]}的计划日期不是有效日期`);
+      continue;
+    }
     if (prev && p.plannedOn < prev.plannedOn) out.push(`${STAGE_NAMES[p.stage]}计划${p.plannedOn}早于${STAGE_NAMES[prev.stage]}计划${prev.plannedOn}`);
     prev = p;
   }

@@ -13,13 +13,20 @@ import { STAGE_NAMES } from './project-lifecycle.ts';
 
 async function withDb<T>(fn: (d: Database) => Promise<T>): Promise<T> {
   const d = await openDatabase(optionsFromEnv());
-  try { await migrate(d); return await fn(d); } finally { await d.close(); }
+  try {
+    await migrate(d);
+    return await fn(d);
+  } finally {
+    await d.close();
+  }
 }
 
 export function registerProjectCommands(program: Command) {
   const funds = program.commands.find((c) => c.name() === 'funds') ?? program.command('funds').description('资金与后扶项目');
   const projects = funds.command('projects').description('后扶项目');
-  projects.command('overdue').description('逾期（超过当前阶段计划日期）和停滞（30天无进度报告）的项目')
+  projects
+    .command('overdue')
+    .description('逾期（超过当前阶段计划日期）和停滞（30天无进度报告）的项目')
     .option('--county <code>', '县级区划代码（库中只有一个县时可省略）')
     .option('--township <code>', '只列此乡镇（9位代码）')
     .option('--as-of <date>', '按此日期判断（默认今天）')
@@ -32,8 +39,26 @@ export function registerProjectCommands(program: Command) {
         const county = await projectCounty(d.db, o.county);
         const { overdue, stalled } = await alerts(d.db, county, o.township ?? county, today);
         const rows = [
-          ...overdue.map((p) => [p.projectNo, p.name, p.townshipName, p.unit ?? '', '逾期', STAGE_NAMES[p.overdue!.stage], p.overdue!.plannedOn, String(p.overdue!.days)]),
-          ...stalled.map((p) => [p.projectNo, p.name, p.townshipName, p.unit ?? '', '停滞', p.stage ? STAGE_NAMES[p.stage] : '', p.stalled!.since, String(p.stalled!.days)]),
+          ...overdue.map((p) => [
+            p.projectNo,
+            p.name,
+            p.townshipName,
+            p.unit ?? '',
+            '逾期',
+            STAGE_NAMES[p.overdue!.stage],
+            p.overdue!.plannedOn,
+            String(p.overdue!.days),
+          ]),
+          ...stalled.map((p) => [
+            p.projectNo,
+            p.name,
+            p.townshipName,
+            p.unit ?? '',
+            '停滞',
+            p.stage ? STAGE_NAMES[p.stage] : '',
+            p.stalled!.since,
+            String(p.stalled!.days),
+          ]),
         ];
         const header = ['项目编号', '项目名称', '乡镇', '实施单位', '类型', '阶段', '计划或最后报送日期', '天数'];
         if (o.out) {

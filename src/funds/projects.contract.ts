@@ -1,9 +1,7 @@
 // Request and response shapes of the project life cycle routes (/api/funds/projects…), with the
 // Chinese labels of their codes. One schema is one type for the server, the web app and the CLI.
 import { z } from 'zod';
-import {
-  STAGES, PROCUREMENT_MODES, ACCEPTANCE_CONCLUSIONS, EVALUATION_GRADES, DOC_KINDS,
-} from './project-lifecycle.ts';
+import { STAGES, PROCUREMENT_MODES, ACCEPTANCE_CONCLUSIONS, EVALUATION_GRADES, DOC_KINDS } from './project-lifecycle.ts';
 import { PROJECT_CATEGORIES } from './ledger.types.ts';
 
 export { STAGES, STAGE_NAMES, STAGE_DATE_NAMES, PROCUREMENT_MODE_NAMES, DOC_KINDS, ACCEPTANCE_CONCLUSIONS, EVALUATION_GRADES } from './project-lifecycle.ts';
@@ -32,18 +30,32 @@ export const LibraryDataSchema = z.object({
   households: z.number().int().min(0),
   persons: z.number().int().min(0),
   supportPersons: z.number().int().min(0),
-  supportFundFen: fen, countyMatchFen: fen, selfRaisedFen: fen,
+  supportFundFen: fen,
+  countyMatchFen: fen,
+  selfRaisedFen: fen,
 });
 
 export const StageDataSchema = z.discriminatedUnion('stage', [
   z.object({ stage: z.literal('library'), library: LibraryDataSchema }),
   z.object({ stage: z.literal('approval'), docNo: text(80).min(1, '请填写立项批复文号') }),
   z.object({ stage: z.literal('design'), summary: text(500).optional() }),
-  z.object({ stage: z.literal('procurement'), mode: z.enum(PROCUREMENT_MODES), contractor: text(100).optional(), contractFen: z.number().int().positive().optional() }),
+  z.object({
+    stage: z.literal('procurement'),
+    mode: z.enum(PROCUREMENT_MODES),
+    contractor: text(100).optional(),
+    contractFen: z.number().int().positive().optional(),
+  }),
   z.object({ stage: z.literal('started') }),
   z.object({ stage: z.literal('completed') }),
-  z.object({ stage: z.literal('accepted'), group: text(300), conclusion: z.enum(ACCEPTANCE_CONCLUSIONS),
-    rectifications: z.array(z.object({ item: text(300), deadline: date })).max(50).default([]) }),
+  z.object({
+    stage: z.literal('accepted'),
+    group: text(300),
+    conclusion: z.enum(ACCEPTANCE_CONCLUSIONS),
+    rectifications: z
+      .array(z.object({ item: text(300), deadline: date }))
+      .max(50)
+      .default([]),
+  }),
   z.object({ stage: z.literal('handover'), keeper: text(100) }),
   z.object({ stage: z.literal('evaluated'), grade: z.enum(EVALUATION_GRADES), score: z.number().min(0).max(100).optional() }),
 ]);
@@ -82,11 +94,18 @@ export const ProgressBody = z.object({
 });
 export const PlansBody = z.object({ plans: z.array(z.object({ stage: StageCode, plannedOn: date.nullable() })).max(STAGES.length) });
 export const TaskBody = z.object({ leader: text(40).nullable(), supervisingUnit: text(100).nullable(), unit: text(100).nullable() });
-export const CloseRectificationBody = z.object({ closedOn: date, note: text(1000).min(1, '请填写整改情况'), documentIds: z.array(z.number().int().positive()).max(20).default([]) });
+export const CloseRectificationBody = z.object({
+  closedOn: date,
+  note: text(1000).min(1, '请填写整改情况'),
+  documentIds: z.array(z.number().int().positive()).max(20).default([]),
+});
 export const DocumentQuery = z.object({ kind: z.enum(DOC_KINDS, { message: '材料类别不正确' }) });
 
 export const ProjectListQuery = z.object({
-  township: z.string().regex(/^\d{9}$/).optional(),
+  township: z
+    .string()
+    .regex(/^\d{9}$/)
+    .optional(),
   category: z.enum(PROJECT_CATEGORIES).optional(),
   year: z.coerce.number().int().optional(),
   /** a stage, or `none` for projects not yet in the library */
@@ -102,46 +121,97 @@ const Overdue = z.object({ stage: StageCode, plannedOn: z.string(), days: z.numb
 const Stalled = z.object({ since: z.string(), days: z.number() }).nullable();
 
 export const ProjectListItem = z.object({
-  projectNo: z.string(), name: z.string(), year: z.number(), villageCode: z.string(), villageName: z.string(),
-  townshipCode: z.string(), townshipName: z.string(), category: z.string(), plannedFen: z.number(),
-  unit: z.string().nullable(), supervisingUnit: z.string().nullable(), leader: z.string().nullable(),
-  stage: StageCode.nullable(), pendingStage: StageCode.nullable(), lastPercent: z.number().nullable(),
-  overdue: Overdue, stalled: Stalled,
+  projectNo: z.string(),
+  name: z.string(),
+  year: z.number(),
+  villageCode: z.string(),
+  villageName: z.string(),
+  townshipCode: z.string(),
+  townshipName: z.string(),
+  category: z.string(),
+  plannedFen: z.number(),
+  unit: z.string().nullable(),
+  supervisingUnit: z.string().nullable(),
+  leader: z.string().nullable(),
+  stage: StageCode.nullable(),
+  pendingStage: StageCode.nullable(),
+  lastPercent: z.number().nullable(),
+  overdue: Overdue,
+  stalled: Stalled,
 });
 export type ProjectListItem = z.infer<typeof ProjectListItem>;
 export const ProjectList = z.object({ items: z.array(ProjectListItem), total: z.number(), asOf: z.string() });
 export type ProjectListView = z.infer<typeof ProjectList>;
 
 export const DocumentView = z.object({
-  id: z.number(), kind: z.string(), filename: z.string(), mime: z.string(), size: z.number(), sha256: z.string(),
-  previewable: z.boolean(), stageId: z.number().nullable(), progressId: z.number().nullable(), uploadedAt: z.string(), uploadedBy: z.string(),
+  id: z.number(),
+  kind: z.string(),
+  filename: z.string(),
+  mime: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  previewable: z.boolean(),
+  stageId: z.number().nullable(),
+  progressId: z.number().nullable(),
+  uploadedAt: z.string(),
+  uploadedBy: z.string(),
 });
 export type DocumentView = z.infer<typeof DocumentView>;
 
 export const StageView = z.object({
-  id: z.number(), stage: StageCode, status: z.enum(['pending', 'approved', 'returned']), date: z.string(),
-  data: z.record(z.string(), z.unknown()), note: z.string(),
-  enteredBy: z.string(), enteredById: z.number(), enteredAt: z.string(),
-  decidedBy: z.string().nullable(), decidedAt: z.string().nullable(), decisionNote: z.string(),
+  id: z.number(),
+  stage: StageCode,
+  status: z.enum(['pending', 'approved', 'returned']),
+  date: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  note: z.string(),
+  enteredBy: z.string(),
+  enteredById: z.number(),
+  enteredAt: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string(),
   documents: z.array(DocumentView),
 });
 export type StageView = z.infer<typeof StageView>;
 
 export const ProgressView = z.object({
-  id: z.number(), month: z.string(), percent: z.number(), note: z.string(), problems: z.string(), nextStep: z.string(),
-  reportedOn: z.string(), enteredBy: z.string(), photos: z.array(DocumentView),
+  id: z.number(),
+  month: z.string(),
+  percent: z.number(),
+  note: z.string(),
+  problems: z.string(),
+  nextStep: z.string(),
+  reportedOn: z.string(),
+  enteredBy: z.string(),
+  photos: z.array(DocumentView),
 });
 export const RectificationView = z.object({
-  id: z.number(), item: z.string(), deadline: z.string(), closedOn: z.string().nullable(), closedBy: z.string().nullable(), closingNote: z.string(), overdue: z.boolean(),
+  id: z.number(),
+  item: z.string(),
+  deadline: z.string(),
+  closedOn: z.string().nullable(),
+  closedBy: z.string().nullable(),
+  closingNote: z.string(),
+  overdue: z.boolean(),
 });
 export const PlanView = z.object({ stage: StageCode, plannedOn: z.string(), reachedOn: z.string().nullable() });
 
 export const ProjectDetail = ProjectListItem.extend({
-  startedOn: z.string().nullable(), completedOn: z.string().nullable(), acceptedOn: z.string().nullable(),
-  profile: z.object({
-    keyVillage: z.boolean(), households: z.number().nullable(), persons: z.number().nullable(), supportPersons: z.number().nullable(),
-    supportFundFen: z.number().nullable(), countyMatchFen: z.number().nullable(), selfRaisedFen: z.number().nullable(),
-  }).nullable(),
+  startedOn: z.string().nullable(),
+  completedOn: z.string().nullable(),
+  acceptedOn: z.string().nullable(),
+  profile: z
+    .object({
+      keyVillage: z.boolean(),
+      households: z.number().nullable(),
+      persons: z.number().nullable(),
+      supportPersons: z.number().nullable(),
+      supportFundFen: z.number().nullable(),
+      countyMatchFen: z.number().nullable(),
+      selfRaisedFen: z.number().nullable(),
+    })
+    .nullable(),
   stages: z.array(StageView),
   plans: z.array(PlanView),
   progress: z.array(ProgressView),

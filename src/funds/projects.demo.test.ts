@@ -11,7 +11,8 @@ import { alerts, getProject } from './projects.service.ts';
 import { requiredDocs, type Stage } from './project-lifecycle.ts';
 import type { SessionUser } from '../auth/index.ts';
 
-const C = '430582', TODAY = '2026-11-30';
+const C = '430582',
+  TODAY = '2026-11-30';
 
 describe('project demo', () => {
   let t: TestDatabase;
@@ -19,7 +20,9 @@ describe('project demo', () => {
     t = await createTestDatabase('pglite');
     await loadFundsDemo({ database: t }, { countyCode: C, today: TODAY });
   });
-  after(async () => { await t.drop(); });
+  after(async () => {
+    await t.drop();
+  });
 
   it('gives every demo project a life cycle consistent with its ledger dates', async () => {
     const r = await loadProjectsDemo({ database: t }, { countyCode: C, today: TODAY });
@@ -28,7 +31,9 @@ describe('project demo', () => {
     const mismatch = await sql<any>`SELECT p.project_no FROM fund_projects p WHERE p.county_code = ${C} AND (
       p.started_on IS DISTINCT FROM (SELECT stage_date FROM project_stages s WHERE s.project_no = p.project_no AND s.stage = 'started' AND s.status = 'approved') OR
       p.completed_on IS DISTINCT FROM (SELECT stage_date FROM project_stages s WHERE s.project_no = p.project_no AND s.stage = 'completed' AND s.status = 'approved') OR
-      p.accepted_on IS DISTINCT FROM (SELECT stage_date FROM project_stages s WHERE s.project_no = p.project_no AND s.stage = 'accepted' AND s.status = 'approved'))`.execute(t.db);
+      p.accepted_on IS DISTINCT FROM (SELECT stage_date FROM project_stages s WHERE s.project_no = p.project_no AND s.stage = 'accepted' AND s.status = 'approved'))`.execute(
+      t.db,
+    );
     assert.deepEqual(mismatch.rows, []);
     const selfApproved = await sql<any>`SELECT count(*)::int AS n FROM project_stages WHERE decided_by = entered_by`.execute(t.db);
     assert.equal(selfApproved.rows[0].n, 0);

@@ -8,13 +8,32 @@ import { AppError } from '../shared/errors.ts';
 import { todayIso, type IsoDate } from '../shared/dates.ts';
 import { hasPermission, ownsProject, actorOf, type SessionUser } from '../auth/index.ts';
 import {
-  STAGES, STAGE_NAMES, PROCUREMENT_MODES, checkSubmission, checkApproval, checkProgress, checkPlans, ledgerDatesOf,
-  nextStage, overdueStage, stalledSince, requiredDocs, type ProjectState, type Stage, type StageData,
+  STAGES,
+  STAGE_NAMES,
+  PROCUREMENT_MODES,
+  checkSubmission,
+  checkApproval,
+  checkProgress,
+  checkPlans,
+  ledgerDatesOf,
+  nextStage,
+  overdueStage,
+  stalledSince,
+  requiredDocs,
+  type ProjectState,
+  type Stage,
+  type StageData,
 } from './project-lifecycle.ts';
 import * as store from './projects.store.ts';
 import { lockFundData } from './funds.store.ts';
 import {
-  PREVIEW_MIMES, MAX_DOCUMENT_BYTES, type ProjectDetail, type ProjectListItem, type ProjectListQuery, type SubmitStageBody, type NewProjectBody,
+  PREVIEW_MIMES,
+  MAX_DOCUMENT_BYTES,
+  type ProjectDetail,
+  type ProjectListItem,
+  type ProjectListQuery,
+  type SubmitStageBody,
+  type NewProjectBody,
 } from './projects.contract.ts';
 import type { Tables } from '../shared/db/tables.ts';
 
@@ -28,10 +47,23 @@ function stateOf(p: store.ProjectRow): ProjectState {
 function itemOf(p: store.ProjectRow, today: IsoDate): ProjectListItem {
   const s = stateOf(p);
   return {
-    projectNo: p.projectNo, name: p.name, year: p.year, villageCode: p.villageCode, villageName: p.villageName, townshipCode: p.townshipCode,
-    townshipName: p.townshipName, category: p.category, plannedFen: p.plannedFen, unit: p.unit, supervisingUnit: p.supervisingUnit, leader: p.leader,
-    stage: s.passed.at(-1)?.stage ?? null, pendingStage: p.pending?.stage ?? null, lastPercent: p.lastProgress?.percent ?? null,
-    overdue: overdueStage(s, new Map(Object.entries(p.plans) as [Stage, string][]), today), stalled: stalledSince(s, today),
+    projectNo: p.projectNo,
+    name: p.name,
+    year: p.year,
+    villageCode: p.villageCode,
+    villageName: p.villageName,
+    townshipCode: p.townshipCode,
+    townshipName: p.townshipName,
+    category: p.category,
+    plannedFen: p.plannedFen,
+    unit: p.unit,
+    supervisingUnit: p.supervisingUnit,
+    leader: p.leader,
+    stage: s.passed.at(-1)?.stage ?? null,
+    pendingStage: p.pending?.stage ?? null,
+    lastPercent: p.lastProgress?.percent ?? null,
+    overdue: overdueStage(s, new Map(Object.entries(p.plans) as [Stage, string][]), today),
+    stalled: stalledSince(s, today),
   };
 }
 
@@ -67,8 +99,11 @@ export async function getProject(db: Db, user: SessionUser, projectNo: string, t
   const p = await loadOwned(db, user, projectNo);
   const county = user.countyCode;
   const [stages, docs, progress, rects, profile] = await Promise.all([
-    store.selectStages(db, county, projectNo), store.selectDocuments(db, county, projectNo), store.selectProgress(db, county, projectNo),
-    store.selectRectifications(db, county, projectNo), store.selectProfile(db, county, projectNo),
+    store.selectStages(db, county, projectNo),
+    store.selectDocuments(db, county, projectNo),
+    store.selectProgress(db, county, projectNo),
+    store.selectRectifications(db, county, projectNo),
+    store.selectProfile(db, county, projectNo),
   ]);
   const docView = (d: store.DocumentRow) => ({ ...d, previewable: preview(d.mime) });
   const s = stateOf(p);
@@ -79,7 +114,10 @@ export async function getProject(db: Db, user: SessionUser, projectNo: string, t
   const reached = new Map(p.passed.map((x) => [x.stage, x.date]));
   return {
     ...itemOf(p, today),
-    startedOn: p.startedOn, completedOn: p.completedOn, acceptedOn: p.acceptedOn, profile,
+    startedOn: p.startedOn,
+    completedOn: p.completedOn,
+    acceptedOn: p.acceptedOn,
+    profile,
     stages: stages.map((st) => ({ ...st, documents: docs.filter((d) => d.stageId === st.id).map(docView) })),
     plans: STAGES.filter((st) => p.plans[st]).map((st) => ({ stage: st, plannedOn: p.plans[st], reachedOn: reached.get(st) ?? null })),
     progress: progress.map((g) => ({ ...g, photos: docs.filter((d) => d.progressId === g.id).map(docView) })),
@@ -118,8 +156,13 @@ export async function uploadDocument(db: Db, user: SessionUser, projectNo: strin
     await loadOwned(trx, user, projectNo, true);
     const id = await store.insertDocument(trx, user.countyCode, projectNo, user.id, doc);
     const [d] = await store.selectDocuments(trx, user.countyCode, projectNo, [id]);
-    await appendAudit(trx, actorOf(user), { action: 'project.document_upload', entityType: 'project', entityId: projectNo, countyCode: user.countyCode,
-      after: { documentId: id, kind: d.kind, filename: d.filename, size: d.size, sha256: d.sha256 } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'project.document_upload',
+      entityType: 'project',
+      entityId: projectNo,
+      countyCode: user.countyCode,
+      after: { documentId: id, kind: d.kind, filename: d.filename, size: d.size, sha256: d.sha256 },
+    });
     return { ...d, previewable: preview(d.mime) };
   });
 }
@@ -154,8 +197,13 @@ export async function submitStage(db: Db, user: SessionUser, projectNo: string, 
     if (problems.length) throw new AppError('VALIDATION', problems.join('；'), { problems });
     const id = await store.insertStage(trx, user.countyCode, projectNo, { stage: data.stage, date: b.date, data, note: b.note, enteredBy: user.id });
     await store.attachDocuments(trx, user.countyCode, b.documentIds, { stageId: id });
-    await appendAudit(trx, actorOf(user), { action: 'project.stage_submit', entityType: 'project', entityId: projectNo, countyCode: user.countyCode,
-      after: { stageId: id, stage: data.stage, date: b.date, data, documentIds: b.documentIds } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'project.stage_submit',
+      entityType: 'project',
+      entityId: projectNo,
+      countyCode: user.countyCode,
+      after: { stageId: id, stage: data.stage, date: b.date, data, documentIds: b.documentIds },
+    });
   });
   return getProject(db, user, projectNo, today);
 }
@@ -178,9 +226,15 @@ export async function approveStage(db: Db, user: SessionUser, projectNo: string,
     }
     if (data.stage === 'accepted') await store.insertRectifications(trx, user.countyCode, projectNo, stageId, data.rectifications);
     if (Object.keys(dates).length) await store.updateLedgerProject(trx, user.countyCode, projectNo, dates);
-    await appendAudit(trx, actorOf(user), { action: 'project.stage_approve', entityType: 'project', entityId: projectNo, countyCode: user.countyCode,
+    await appendAudit(trx, actorOf(user), {
+      action: 'project.stage_approve',
+      entityType: 'project',
+      entityId: projectNo,
+      countyCode: user.countyCode,
       before: { stage: p.passed.at(-1)?.stage ?? null, startedOn: p.startedOn, completedOn: p.completedOn, acceptedOn: p.acceptedOn },
-      after: { stageId, stage: stage.stage, date: stage.date, ...dates }, detail: { note, enteredBy: stage.enteredById } });
+      after: { stageId, stage: stage.stage, date: stage.date, ...dates },
+      detail: { note, enteredBy: stage.enteredById },
+    });
   });
   return getProject(db, user, projectNo, today);
 }
@@ -191,14 +245,25 @@ export async function returnStage(db: Db, user: SessionUser, projectNo: string, 
     if (!p.pending || p.pending.id !== stageId) throw new AppError('CONFLICT', '该阶段已审批或退回，请刷新');
     if (p.pending.enteredBy === user.id) throw new AppError('FORBIDDEN', '录入人不能审批自己录入的阶段；如需修改，请由县中心退回');
     await store.decideStage(trx, user.countyCode, stageId, 'returned', user.id, note);
-    await appendAudit(trx, actorOf(user), { action: 'project.stage_return', entityType: 'project', entityId: projectNo, countyCode: user.countyCode,
-      after: { stageId, stage: p.pending.stage }, detail: { note } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'project.stage_return',
+      entityType: 'project',
+      entityId: projectNo,
+      countyCode: user.countyCode,
+      after: { stageId, stage: p.pending.stage },
+      detail: { note },
+    });
   });
   return getProject(db, user, projectNo, today);
 }
 
-export async function reportProgress(db: Db, user: SessionUser, projectNo: string,
-  b: { month: string; percent: number; note: string; problems: string; nextStep: string; documentIds: number[] }, today = todayIso()) {
+export async function reportProgress(
+  db: Db,
+  user: SessionUser,
+  projectNo: string,
+  b: { month: string; percent: number; note: string; problems: string; nextStep: string; documentIds: number[] },
+  today = todayIso(),
+) {
   await db.transaction().execute(async (trx) => {
     const p = await loadOwned(trx, user, projectNo, true);
     const problems = checkProgress(stateOf(p), b, today);
@@ -207,8 +272,14 @@ export async function reportProgress(db: Db, user: SessionUser, projectNo: strin
     const docs = await usableDocuments(trx, user.countyCode, projectNo, b.documentIds);
     const id = await store.insertProgress(trx, user.countyCode, projectNo, { ...b, reportedOn: today, enteredBy: user.id });
     await store.attachDocuments(trx, user.countyCode, b.documentIds, { progressId: id });
-    await appendAudit(trx, actorOf(user), { action: 'project.progress', entityType: 'project', entityId: projectNo, countyCode: user.countyCode,
-      before: p.lastProgress, after: { id, month: b.month, percent: b.percent, problems: b.problems, photos: docs.length } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'project.progress',
+      entityType: 'project',
+      entityId: projectNo,
+      countyCode: user.countyCode,
+      before: p.lastProgress,
+      after: { id, month: b.month, percent: b.percent, problems: b.problems, photos: docs.length },
+    });
   });
   return getProject(db, user, projectNo, today);
 }
@@ -221,25 +292,51 @@ export async function setPlans(db: Db, user: SessionUser, projectNo: string, pla
     const problems = checkPlans([...merged].filter(([, d]) => d !== null).map(([stage, plannedOn]) => ({ stage, plannedOn: plannedOn! })));
     if (problems.length) throw new AppError('VALIDATION', problems.join('；'), { problems });
     await store.replacePlans(trx, user.countyCode, projectNo, plans, user.id);
-    await appendAudit(trx, actorOf(user), { action: 'project.plan', entityType: 'project', entityId: projectNo, countyCode: user.countyCode, before: p.plans, after: Object.fromEntries(merged) });
+    await appendAudit(trx, actorOf(user), {
+      action: 'project.plan',
+      entityType: 'project',
+      entityId: projectNo,
+      countyCode: user.countyCode,
+      before: p.plans,
+      after: Object.fromEntries(merged),
+    });
   });
   return getProject(db, user, projectNo, today);
 }
 
-export async function setTask(db: Db, user: SessionUser, projectNo: string, t: { leader: string | null; supervisingUnit: string | null; unit: string | null }, today = todayIso()) {
+export async function setTask(
+  db: Db,
+  user: SessionUser,
+  projectNo: string,
+  t: { leader: string | null; supervisingUnit: string | null; unit: string | null },
+  today = todayIso(),
+) {
   await db.transaction().execute(async (trx) => {
     await lockFundData(trx); // 实施单位 is a ledger column (the dispatch ranks by it)
     const p = await loadOwned(trx, user, projectNo, true);
     const clean = { leader: t.leader || null, supervisingUnit: t.supervisingUnit || null, unit: t.unit || null };
     await store.upsertTask(trx, user.countyCode, projectNo, clean, user.id);
-    await appendAudit(trx, actorOf(user), { action: 'project.task', entityType: 'project', entityId: projectNo, countyCode: user.countyCode,
-      before: { leader: p.leader, supervisingUnit: p.supervisingUnit, unit: p.unit }, after: clean });
+    await appendAudit(trx, actorOf(user), {
+      action: 'project.task',
+      entityType: 'project',
+      entityId: projectNo,
+      countyCode: user.countyCode,
+      before: { leader: p.leader, supervisingUnit: p.supervisingUnit, unit: p.unit },
+      after: clean,
+    });
   });
   return getProject(db, user, projectNo, today);
 }
 
 /** Closing a 整改 item needs its 整改材料 and is done by the county (projects.approve). */
-export async function closeRectification(db: Db, user: SessionUser, projectNo: string, id: number, b: { closedOn: string; note: string; documentIds: number[] }, today = todayIso()) {
+export async function closeRectification(
+  db: Db,
+  user: SessionUser,
+  projectNo: string,
+  id: number,
+  b: { closedOn: string; note: string; documentIds: number[] },
+  today = todayIso(),
+) {
   await db.transaction().execute(async (trx) => {
     await loadOwned(trx, user, projectNo, true);
     if (b.closedOn > today) throw new AppError('VALIDATION', `整改完成日期${b.closedOn}晚于今天`);
@@ -247,9 +344,15 @@ export async function closeRectification(db: Db, user: SessionUser, projectNo: s
     if (!docs.some((d) => d.kind === '整改材料')) throw new AppError('VALIDATION', '销号须附整改材料');
     const rect = (await store.selectRectifications(trx, user.countyCode, projectNo)).find((r) => r.id === id);
     if (!rect) throw new AppError('NOT_FOUND', `整改事项${id}不存在`);
-    if (!(await store.closeRectification(trx, user.countyCode, projectNo, id, { closedOn: b.closedOn, note: b.note, by: user.id }))) throw new AppError('CONFLICT', '该整改事项已销号');
-    await appendAudit(trx, actorOf(user), { action: 'project.rectification_close', entityType: 'project', entityId: projectNo, countyCode: user.countyCode,
-      after: { id, item: rect.item, closedOn: b.closedOn, note: b.note, documentIds: b.documentIds } });
+    if (!(await store.closeRectification(trx, user.countyCode, projectNo, id, { closedOn: b.closedOn, note: b.note, by: user.id })))
+      throw new AppError('CONFLICT', '该整改事项已销号');
+    await appendAudit(trx, actorOf(user), {
+      action: 'project.rectification_close',
+      entityType: 'project',
+      entityId: projectNo,
+      countyCode: user.countyCode,
+      after: { id, item: rect.item, closedOn: b.closedOn, note: b.note, documentIds: b.documentIds },
+    });
   });
   return getProject(db, user, projectNo, today);
 }
@@ -257,8 +360,15 @@ export async function closeRectification(db: Db, user: SessionUser, projectNo: s
 export { STAGE_NAMES };
 
 const NEXT_STEPS: Record<Stage, string> = {
-  library: '办理立项批复', approval: '编制实施方案', design: '组织招投标或村民自建', procurement: '尽快开工', started: '加快施工进度',
-  completed: '组织县级验收', accepted: '办理移交管护', handover: '开展绩效评价', evaluated: '后续管护',
+  library: '办理立项批复',
+  approval: '编制实施方案',
+  design: '组织招投标或村民自建',
+  procurement: '尽快开工',
+  started: '加快施工进度',
+  completed: '组织县级验收',
+  accepted: '办理移交管护',
+  handover: '开展绩效评价',
+  evaluated: '后续管护',
 };
 
 /**
@@ -274,7 +384,9 @@ export async function lifecycleForDispatch(db: Db, county: string, asOf: IsoDate
     const after = x.stage ? STAGES.indexOf(x.stage) : -1;
     const pct = after >= STAGES.indexOf('completed') ? 100 : x.stage === 'started' ? (x.progress?.percent ?? 0) : 0;
     out.set(x.projectNo, {
-      progressPct: pct, stage: x.stage ? STAGE_NAMES[x.stage] : '未入库', problems: x.stage === 'started' ? (x.progress?.problems ?? '') : '',
+      progressPct: pct,
+      stage: x.stage ? STAGE_NAMES[x.stage] : '未入库',
+      problems: x.stage === 'started' ? (x.progress?.problems ?? '') : '',
       nextStep: (x.stage === 'started' && x.progress?.nextStep) || (x.stage ? NEXT_STEPS[x.stage] : '申报入库'),
     });
   }

@@ -12,16 +12,37 @@ type Db = Kysely<Tables>;
 const ts = (col: string) => sql.raw(`to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`);
 
 export interface ProjectRow {
-  projectNo: string; name: string; year: number; villageCode: string; townshipCode: string; villageName: string; townshipName: string;
-  category: string; plannedFen: number; unit: string | null; supervisingUnit: string | null; leader: string | null;
-  startedOn: string | null; completedOn: string | null; acceptedOn: string | null;
-  passed: { stage: Stage; date: string }[]; pending: { id: number; stage: Stage; date: string; enteredBy: number } | null;
-  plans: Record<string, string>; lastProgress: { month: string; percent: number; reportedOn: string } | null; openRectifications: number;
+  projectNo: string;
+  name: string;
+  year: number;
+  villageCode: string;
+  townshipCode: string;
+  villageName: string;
+  townshipName: string;
+  category: string;
+  plannedFen: number;
+  unit: string | null;
+  supervisingUnit: string | null;
+  leader: string | null;
+  startedOn: string | null;
+  completedOn: string | null;
+  acceptedOn: string | null;
+  passed: { stage: Stage; date: string }[];
+  pending: { id: number; stage: Stage; date: string; enteredBy: number } | null;
+  plans: Record<string, string>;
+  lastProgress: { month: string; percent: number; reportedOn: string } | null;
+  openRectifications: number;
 }
 
 /** Filters the store applies in SQL; overdue / stalled are judged by the service. */
 export interface ProjectFilter {
-  region: string; unit?: string | null; township?: string; category?: string; year?: number; q?: string; projectNo?: string;
+  region: string;
+  unit?: string | null;
+  township?: string;
+  category?: string;
+  year?: number;
+  q?: string;
+  projectNo?: string;
 }
 
 function where(county: string, f: ProjectFilter): RawBuilder<unknown> {
@@ -42,13 +63,32 @@ export async function selectProjects(db: Db, county: string, f: ProjectFilter, f
   }
   // per-project aggregates once per table (grouped), not one subquery per project: the county list reads 2 000 projects
   const prefix = f.township ?? (f.region.length > 6 ? f.region : null);
-  const only = f.projectNo ? sql`AND project_no = ${f.projectNo}`
-    : prefix ? sql`AND project_no IN (SELECT project_no FROM fund_projects WHERE county_code = ${county} AND village_code LIKE ${prefix + '%'})` : sql``;
+  const only = f.projectNo
+    ? sql`AND project_no = ${f.projectNo}`
+    : prefix
+      ? sql`AND project_no IN (SELECT project_no FROM fund_projects WHERE county_code = ${county} AND village_code LIKE ${prefix + '%'})`
+      : sql``;
   const r = await sql<{
-    project_no: string; name: string; year: number; village_code: string; township_code: string; category: string; planned_fen: number | string;
-    unit: string | null; started_on: string | null; completed_on: string | null; accepted_on: string | null; supervising_unit: string | null; leader: string | null;
-    village_name: string; township_name: string; passed: ProjectRow['passed']; pending: { id: number | string; stage: Stage; date: string; enteredBy: number | string } | null;
-    plans: Record<string, string>; last_progress: ProjectRow['lastProgress']; open_rect: number;
+    project_no: string;
+    name: string;
+    year: number;
+    village_code: string;
+    township_code: string;
+    category: string;
+    planned_fen: number | string;
+    unit: string | null;
+    started_on: string | null;
+    completed_on: string | null;
+    accepted_on: string | null;
+    supervising_unit: string | null;
+    leader: string | null;
+    village_name: string;
+    township_name: string;
+    passed: ProjectRow['passed'];
+    pending: { id: number | string; stage: Stage; date: string; enteredBy: number | string } | null;
+    plans: Record<string, string>;
+    last_progress: ProjectRow['lastProgress'];
+    open_rect: number;
   }>`
     WITH st AS (
       SELECT project_no,
@@ -74,12 +114,26 @@ export async function selectProjects(db: Db, county: string, f: ProjectFilter, f
     WHERE ${where(county, f)}
     ORDER BY p.township_code, p.project_no`.execute(db);
   return r.rows.map((x) => ({
-    projectNo: x.project_no, name: x.name, year: Number(x.year), villageCode: x.village_code, townshipCode: x.township_code,
-    villageName: x.village_name, townshipName: x.township_name, category: x.category, plannedFen: Number(x.planned_fen), unit: x.unit,
-    supervisingUnit: x.supervising_unit ?? null, leader: x.leader ?? null,
-    startedOn: x.started_on, completedOn: x.completed_on, acceptedOn: x.accepted_on,
-    passed: x.passed, pending: x.pending ? { ...x.pending, id: Number(x.pending.id), enteredBy: Number(x.pending.enteredBy) } : null,
-    plans: x.plans, lastProgress: x.last_progress, openRectifications: Number(x.open_rect),
+    projectNo: x.project_no,
+    name: x.name,
+    year: Number(x.year),
+    villageCode: x.village_code,
+    townshipCode: x.township_code,
+    villageName: x.village_name,
+    townshipName: x.township_name,
+    category: x.category,
+    plannedFen: Number(x.planned_fen),
+    unit: x.unit,
+    supervisingUnit: x.supervising_unit ?? null,
+    leader: x.leader ?? null,
+    startedOn: x.started_on,
+    completedOn: x.completed_on,
+    acceptedOn: x.accepted_on,
+    passed: x.passed,
+    pending: x.pending ? { ...x.pending, id: Number(x.pending.id), enteredBy: Number(x.pending.enteredBy) } : null,
+    plans: x.plans,
+    lastProgress: x.last_progress,
+    openRectifications: Number(x.open_rect),
   }));
 }
 
@@ -88,19 +142,55 @@ export async function selectProfile(db: Db, county: string, projectNo: string) {
   const x = r.rows[0];
   if (!x || x.households === null) return null;
   const n = (v: unknown) => (v === null ? null : Number(v));
-  return { keyVillage: x.key_village, households: n(x.households), persons: n(x.persons), supportPersons: n(x.support_persons),
-    supportFundFen: n(x.support_fund_fen), countyMatchFen: n(x.county_match_fen), selfRaisedFen: n(x.self_raised_fen) };
+  return {
+    keyVillage: x.key_village,
+    households: n(x.households),
+    persons: n(x.persons),
+    supportPersons: n(x.support_persons),
+    supportFundFen: n(x.support_fund_fen),
+    countyMatchFen: n(x.county_match_fen),
+    selfRaisedFen: n(x.self_raised_fen),
+  };
 }
 
 const docCols = sql`d.id, d.kind, d.filename, f.mime, f.size, f.sha256, d.stage_id, d.progress_id, ${ts('d.uploaded_at')} AS uploaded_at,
   coalesce(nullif(u.display_name, ''), u.username, '') AS uploaded_by`;
-export interface DocumentRow { id: number; kind: string; filename: string; mime: string; size: number; sha256: string; stageId: number | null; progressId: number | null; uploadedAt: string; uploadedBy: string }
-interface DocumentSqlRow {
-  id: number | string; kind: string; filename: string; mime: string; size: number | string; sha256: string; stage_id: number | null; progress_id: number | null;
-  uploaded_at: string; uploaded_by: string;
+export interface DocumentRow {
+  id: number;
+  kind: string;
+  filename: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  stageId: number | null;
+  progressId: number | null;
+  uploadedAt: string;
+  uploadedBy: string;
 }
-const docOf = (x: DocumentSqlRow): DocumentRow => ({ id: Number(x.id), kind: x.kind, filename: x.filename, mime: x.mime, size: Number(x.size), sha256: x.sha256,
-  stageId: x.stage_id === null ? null : Number(x.stage_id), progressId: x.progress_id === null ? null : Number(x.progress_id), uploadedAt: x.uploaded_at, uploadedBy: x.uploaded_by });
+interface DocumentSqlRow {
+  id: number | string;
+  kind: string;
+  filename: string;
+  mime: string;
+  size: number | string;
+  sha256: string;
+  stage_id: number | null;
+  progress_id: number | null;
+  uploaded_at: string;
+  uploaded_by: string;
+}
+const docOf = (x: DocumentSqlRow): DocumentRow => ({
+  id: Number(x.id),
+  kind: x.kind,
+  filename: x.filename,
+  mime: x.mime,
+  size: Number(x.size),
+  sha256: x.sha256,
+  stageId: x.stage_id === null ? null : Number(x.stage_id),
+  progressId: x.progress_id === null ? null : Number(x.progress_id),
+  uploadedAt: x.uploaded_at,
+  uploadedBy: x.uploaded_by,
+});
 
 export async function selectDocuments(db: Db, county: string, projectNo: string, ids?: number[]): Promise<DocumentRow[]> {
   const r = await sql<DocumentSqlRow>`SELECT ${docCols} FROM project_documents d
@@ -110,14 +200,24 @@ export async function selectDocuments(db: Db, county: string, projectNo: string,
 }
 
 export async function selectDocumentContent(db: Db, county: string, projectNo: string, id: number) {
-  const r = await sql<{ filename: string; mime: string; content: Uint8Array }>`SELECT d.filename, f.mime, f.content FROM project_documents d JOIN fund_files f ON f.county_code = d.county_code AND f.id = d.file_id
+  const r = await sql<{
+    filename: string;
+    mime: string;
+    content: Uint8Array;
+  }>`SELECT d.filename, f.mime, f.content FROM project_documents d JOIN fund_files f ON f.county_code = d.county_code AND f.id = d.file_id
     WHERE d.county_code = ${county} AND d.project_no = ${projectNo} AND d.id = ${id}`.execute(db);
   const x = r.rows[0];
   return x ? { filename: x.filename, mime: x.mime, content: Buffer.from(x.content) } : null;
 }
 
 /** Stores the bytes once per hash (fund_files) and files them under the project as `kind`. */
-export async function insertDocument(db: Db, county: string, projectNo: string, userId: number, doc: { kind: string; filename: string; mime: string; content: Buffer }): Promise<number> {
+export async function insertDocument(
+  db: Db,
+  county: string,
+  projectNo: string,
+  userId: number,
+  doc: { kind: string; filename: string; mime: string; content: Buffer },
+): Promise<number> {
   const sha = createHash('sha256').update(doc.content).digest('hex');
   await sql`INSERT INTO fund_files (county_code, filename, mime, size, sha256, content, uploaded_by)
     VALUES (${county}, ${doc.filename}, ${doc.mime}, ${doc.content.length}, ${sha}, ${doc.content}, ${userId})
@@ -137,19 +237,45 @@ export async function attachDocuments(db: Db, county: string, ids: number[], to:
 /** Stage history, oldest first, with who entered and decided. */
 export async function selectStages(db: Db, county: string, projectNo: string) {
   const r = await sql<{
-    id: number | string; stage: Stage; status: 'pending' | 'approved' | 'returned'; date: string; data: Record<string, unknown>; note: string; entered_by: number | string;
-    entered_at: string; decided_at: string | null; decision_note: string; entered_name: string; decided_name: string | null;
+    id: number | string;
+    stage: Stage;
+    status: 'pending' | 'approved' | 'returned';
+    date: string;
+    data: Record<string, unknown>;
+    note: string;
+    entered_by: number | string;
+    entered_at: string;
+    decided_at: string | null;
+    decision_note: string;
+    entered_name: string;
+    decided_name: string | null;
   }>`SELECT s.id, s.stage, s.status, s.stage_date::text AS date, s.data, s.note, s.entered_by, ${ts('s.entered_at')} AS entered_at,
       ${ts('s.decided_at')} AS decided_at, s.decision_note, coalesce(nullif(e.display_name, ''), e.username, '') AS entered_name,
       CASE WHEN s.decided_by IS NULL THEN NULL ELSE coalesce(nullif(a.display_name, ''), a.username, '') END AS decided_name
     FROM project_stages s LEFT JOIN users e ON e.id = s.entered_by LEFT JOIN users a ON a.id = s.decided_by
     WHERE s.county_code = ${county} AND s.project_no = ${projectNo} ORDER BY s.id`.execute(db);
-  return r.rows.map((x) => ({ id: Number(x.id), stage: x.stage, status: x.status, date: x.date,
-    data: x.data, note: x.note, enteredBy: x.entered_name, enteredById: Number(x.entered_by), enteredAt: x.entered_at,
-    decidedBy: x.decided_name, decidedAt: x.decided_at, decisionNote: x.decision_note }));
+  return r.rows.map((x) => ({
+    id: Number(x.id),
+    stage: x.stage,
+    status: x.status,
+    date: x.date,
+    data: x.data,
+    note: x.note,
+    enteredBy: x.entered_name,
+    enteredById: Number(x.entered_by),
+    enteredAt: x.entered_at,
+    decidedBy: x.decided_name,
+    decidedAt: x.decided_at,
+    decisionNote: x.decision_note,
+  }));
 }
 
-export async function insertStage(db: Db, county: string, projectNo: string, s: { stage: Stage; date: string; data: unknown; note: string; enteredBy: number }): Promise<number> {
+export async function insertStage(
+  db: Db,
+  county: string,
+  projectNo: string,
+  s: { stage: Stage; date: string; data: unknown; note: string; enteredBy: number },
+): Promise<number> {
   const r = await sql<{ id: number }>`INSERT INTO project_stages (county_code, project_no, stage, stage_date, data, note, entered_by)
     VALUES (${county}, ${projectNo}, ${s.stage}, ${s.date}, ${JSON.stringify(s.data)}::jsonb, ${s.note}, ${s.enteredBy}) RETURNING id`.execute(db);
   return Number(r.rows[0].id);
@@ -161,14 +287,23 @@ export async function decideStage(db: Db, county: string, id: number, status: 'a
 }
 
 /** What an approved stage writes to the ledger row (开工 / 完工 / 验收 dates, the library's village and category). */
-export async function updateLedgerProject(db: Db, county: string, projectNo: string, set: { startedOn?: string; completedOn?: string; acceptedOn?: string; villageCode?: string; category?: string }): Promise<void> {
+export async function updateLedgerProject(
+  db: Db,
+  county: string,
+  projectNo: string,
+  set: { startedOn?: string; completedOn?: string; acceptedOn?: string; villageCode?: string; category?: string },
+): Promise<void> {
   await sql`UPDATE fund_projects SET started_on = coalesce(${set.startedOn ?? null}::date, started_on), completed_on = coalesce(${set.completedOn ?? null}::date, completed_on),
     accepted_on = coalesce(${set.acceptedOn ?? null}::date, accepted_on), village_code = coalesce(${set.villageCode ?? null}, village_code),
     category = coalesce(${set.category ?? null}, category), updated_at = now()
     WHERE county_code = ${county} AND project_no = ${projectNo}`.execute(db);
 }
 
-export async function insertLedgerProject(db: Db, county: string, p: { projectNo: string; name: string; year: number; villageCode: string; category: string; plannedFen: number; unit: string | null; createdBy: number }): Promise<boolean> {
+export async function insertLedgerProject(
+  db: Db,
+  county: string,
+  p: { projectNo: string; name: string; year: number; villageCode: string; category: string; plannedFen: number; unit: string | null; createdBy: number },
+): Promise<boolean> {
   const r = await sql`INSERT INTO fund_projects (county_code, project_no, name, year, village_code, category, planned_fen, unit, created_by)
     VALUES (${county}, ${p.projectNo}, ${p.name}, ${p.year}, ${p.villageCode}, ${p.category}, ${p.plannedFen}, ${p.unit}, ${p.createdBy})
     ON CONFLICT (county_code, project_no) DO NOTHING RETURNING project_no`.execute(db);
@@ -183,30 +318,69 @@ export async function upsertLibraryProfile(db: Db, county: string, projectNo: st
       self_raised_fen = EXCLUDED.self_raised_fen, updated_by = EXCLUDED.updated_by, updated_at = now()`.execute(db);
 }
 
-export async function upsertTask(db: Db, county: string, projectNo: string, t: { leader: string | null; supervisingUnit: string | null; unit: string | null }, by: number): Promise<void> {
+export async function upsertTask(
+  db: Db,
+  county: string,
+  projectNo: string,
+  t: { leader: string | null; supervisingUnit: string | null; unit: string | null },
+  by: number,
+): Promise<void> {
   await sql`INSERT INTO project_profiles (county_code, project_no, leader, supervising_unit, updated_by) VALUES (${county}, ${projectNo}, ${t.leader}, ${t.supervisingUnit}, ${by})
-    ON CONFLICT (county_code, project_no) DO UPDATE SET leader = EXCLUDED.leader, supervising_unit = EXCLUDED.supervising_unit, updated_by = EXCLUDED.updated_by, updated_at = now()`.execute(db);
+    ON CONFLICT (county_code, project_no) DO UPDATE SET leader = EXCLUDED.leader, supervising_unit = EXCLUDED.supervising_unit, updated_by = EXCLUDED.updated_by, updated_at = now()`.execute(
+    db,
+  );
   await sql`UPDATE fund_projects SET unit = ${t.unit}, updated_at = now() WHERE county_code = ${county} AND project_no = ${projectNo}`.execute(db);
 }
 
 export async function replacePlans(db: Db, county: string, projectNo: string, plans: { stage: Stage; plannedOn: string | null }[], by: number): Promise<void> {
   for (const p of plans) {
-    if (p.plannedOn === null) await sql`DELETE FROM project_plans WHERE county_code = ${county} AND project_no = ${projectNo} AND stage = ${p.stage}`.execute(db);
-    else await sql`INSERT INTO project_plans (county_code, project_no, stage, planned_on, updated_by) VALUES (${county}, ${projectNo}, ${p.stage}, ${p.plannedOn}, ${by})
-      ON CONFLICT (county_code, project_no, stage) DO UPDATE SET planned_on = EXCLUDED.planned_on, updated_by = EXCLUDED.updated_by, updated_at = now()`.execute(db);
+    if (p.plannedOn === null)
+      await sql`DELETE FROM project_plans WHERE county_code = ${county} AND project_no = ${projectNo} AND stage = ${p.stage}`.execute(db);
+    else
+      await sql`INSERT INTO project_plans (county_code, project_no, stage, planned_on, updated_by) VALUES (${county}, ${projectNo}, ${p.stage}, ${p.plannedOn}, ${by})
+      ON CONFLICT (county_code, project_no, stage) DO UPDATE SET planned_on = EXCLUDED.planned_on, updated_by = EXCLUDED.updated_by, updated_at = now()`.execute(
+        db,
+      );
   }
 }
 
 export async function selectProgress(db: Db, county: string, projectNo: string) {
-  const r = await sql<{ id: number | string; month: string; percent: number; note: string; problems: string; next_step: string; reported_on: string; entered_by: string }>`SELECT g.id, g.month, g.percent, g.note, g.problems, g.next_step, g.reported_on::text AS reported_on,
+  const r = await sql<{
+    id: number | string;
+    month: string;
+    percent: number;
+    note: string;
+    problems: string;
+    next_step: string;
+    reported_on: string;
+    entered_by: string;
+  }>`SELECT g.id, g.month, g.percent, g.note, g.problems, g.next_step, g.reported_on::text AS reported_on,
       coalesce(nullif(u.display_name, ''), u.username, '') AS entered_by
-    FROM project_progress g LEFT JOIN users u ON u.id = g.entered_by WHERE g.county_code = ${county} AND g.project_no = ${projectNo} ORDER BY g.month`.execute(db);
-  return r.rows.map((x) => ({ id: Number(x.id), month: x.month, percent: Number(x.percent), note: x.note, problems: x.problems, nextStep: x.next_step, reportedOn: x.reported_on, enteredBy: x.entered_by }));
+    FROM project_progress g LEFT JOIN users u ON u.id = g.entered_by WHERE g.county_code = ${county} AND g.project_no = ${projectNo} ORDER BY g.month`.execute(
+    db,
+  );
+  return r.rows.map((x) => ({
+    id: Number(x.id),
+    month: x.month,
+    percent: Number(x.percent),
+    note: x.note,
+    problems: x.problems,
+    nextStep: x.next_step,
+    reportedOn: x.reported_on,
+    enteredBy: x.entered_by,
+  }));
 }
 
-export async function insertProgress(db: Db, county: string, projectNo: string, g: { month: string; percent: number; note: string; problems: string; nextStep: string; reportedOn: string; enteredBy: number }): Promise<number> {
+export async function insertProgress(
+  db: Db,
+  county: string,
+  projectNo: string,
+  g: { month: string; percent: number; note: string; problems: string; nextStep: string; reportedOn: string; enteredBy: number },
+): Promise<number> {
   const r = await sql<{ id: number }>`INSERT INTO project_progress (county_code, project_no, month, percent, note, problems, next_step, reported_on, entered_by)
-    VALUES (${county}, ${projectNo}, ${g.month}, ${g.percent}, ${g.note}, ${g.problems}, ${g.nextStep}, ${g.reportedOn}, ${g.enteredBy}) RETURNING id`.execute(db);
+    VALUES (${county}, ${projectNo}, ${g.month}, ${g.percent}, ${g.note}, ${g.problems}, ${g.nextStep}, ${g.reportedOn}, ${g.enteredBy}) RETURNING id`.execute(
+    db,
+  );
   return Number(r.rows[0].id);
 }
 
@@ -217,18 +391,42 @@ export async function progressMonthTaken(db: Db, county: string, projectNo: stri
 
 export async function insertRectifications(db: Db, county: string, projectNo: string, stageId: number, items: RectificationInput[]): Promise<void> {
   for (const i of items) {
-    await sql`INSERT INTO project_rectifications (county_code, project_no, stage_id, item, deadline) VALUES (${county}, ${projectNo}, ${stageId}, ${i.item}, ${i.deadline})`.execute(db);
+    await sql`INSERT INTO project_rectifications (county_code, project_no, stage_id, item, deadline) VALUES (${county}, ${projectNo}, ${stageId}, ${i.item}, ${i.deadline})`.execute(
+      db,
+    );
   }
 }
 
 export async function selectRectifications(db: Db, county: string, projectNo: string) {
-  const r = await sql<{ id: number | string; item: string; deadline: string; closed_on: string | null; closing_note: string; closed_by: string | null }>`SELECT x.id, x.item, x.deadline::text AS deadline, x.closed_on::text AS closed_on, x.closing_note,
+  const r = await sql<{
+    id: number | string;
+    item: string;
+    deadline: string;
+    closed_on: string | null;
+    closing_note: string;
+    closed_by: string | null;
+  }>`SELECT x.id, x.item, x.deadline::text AS deadline, x.closed_on::text AS closed_on, x.closing_note,
       CASE WHEN x.closed_by IS NULL THEN NULL ELSE coalesce(nullif(u.display_name, ''), u.username, '') END AS closed_by
-    FROM project_rectifications x LEFT JOIN users u ON u.id = x.closed_by WHERE x.county_code = ${county} AND x.project_no = ${projectNo} ORDER BY x.id`.execute(db);
-  return r.rows.map((x) => ({ id: Number(x.id), item: x.item, deadline: x.deadline, closedOn: x.closed_on, closedBy: x.closed_by, closingNote: x.closing_note }));
+    FROM project_rectifications x LEFT JOIN users u ON u.id = x.closed_by WHERE x.county_code = ${county} AND x.project_no = ${projectNo} ORDER BY x.id`.execute(
+    db,
+  );
+  return r.rows.map((x) => ({
+    id: Number(x.id),
+    item: x.item,
+    deadline: x.deadline,
+    closedOn: x.closed_on,
+    closedBy: x.closed_by,
+    closingNote: x.closing_note,
+  }));
 }
 
-export async function closeRectification(db: Db, county: string, projectNo: string, id: number, c: { closedOn: string; note: string; by: number }): Promise<boolean> {
+export async function closeRectification(
+  db: Db,
+  county: string,
+  projectNo: string,
+  id: number,
+  c: { closedOn: string; note: string; by: number },
+): Promise<boolean> {
   const r = await sql`UPDATE project_rectifications SET closed_on = ${c.closedOn}, closing_note = ${c.note}, closed_by = ${c.by}
     WHERE county_code = ${county} AND project_no = ${projectNo} AND id = ${id} AND closed_on IS NULL RETURNING id`.execute(db);
   return r.rows.length === 1;
@@ -236,7 +434,12 @@ export async function closeRectification(db: Db, county: string, projectNo: stri
 
 /** Each project's life cycle as of a day: the last stage approved with a date on or before it, and the last progress report by then. */
 export async function selectStatusAsOf(db: Db, county: string, asOf: string, region: string) {
-  const r = await sql<{ project_no: string; stage: Stage | null; progress: { percent: number; problems: string; nextStep: string } | null; tracked: boolean }>`SELECT p.project_no,
+  const r = await sql<{
+    project_no: string;
+    stage: Stage | null;
+    progress: { percent: number; problems: string; nextStep: string } | null;
+    tracked: boolean;
+  }>`SELECT p.project_no,
       (SELECT s.stage FROM project_stages s WHERE s.county_code = p.county_code AND s.project_no = p.project_no AND s.status = 'approved' AND s.stage_date <= ${asOf}::date
         ORDER BY s.id DESC LIMIT 1) AS stage,
       (SELECT jsonb_build_object('percent', g.percent, 'problems', g.problems, 'nextStep', g.next_step) FROM project_progress g

@@ -6,13 +6,27 @@ import { multipart } from '../../test/kit/http.ts';
 import { requiredDocs, type Stage, type ProcurementMode } from './project-lifecycle.ts';
 
 /** A tiny valid PNG (1×1), so previews have something real to show. */
-export const PNG_1x1 = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
-  '1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5f0b1d50000000049454e44ae426082', 'hex');
+export const PNG_1x1 = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360f8cfc0f01f0005000201a5f0b1d50000000049454e44ae426082',
+  'hex',
+);
 
-export async function upload(h: TestApp, who: Headers, projectNo: string, kind: string, body: Buffer = Buffer.from(`%PDF-1.4 ${kind} ${Math.random()}`), filename = `${kind}.pdf`, mime = 'application/pdf'): Promise<number> {
+export async function upload(
+  h: TestApp,
+  who: Headers,
+  projectNo: string,
+  kind: string,
+  body: Buffer = Buffer.from(`%PDF-1.4 ${kind} ${Math.random()}`),
+  filename = `${kind}.pdf`,
+  mime = 'application/pdf',
+): Promise<number> {
   const m = multipart(filename, body, mime);
-  const r = await h.app.inject({ method: 'POST', url: `/api/funds/projects/${encodeURIComponent(projectNo)}/documents?kind=${encodeURIComponent(kind)}`,
-    headers: { ...who, ...m.headers }, payload: m.payload });
+  const r = await h.app.inject({
+    method: 'POST',
+    url: `/api/funds/projects/${encodeURIComponent(projectNo)}/documents?kind=${encodeURIComponent(kind)}`,
+    headers: { ...who, ...m.headers },
+    payload: m.payload,
+  });
   assert.equal(r.statusCode, 201, r.body);
   return r.json().id;
 }

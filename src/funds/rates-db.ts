@@ -22,7 +22,8 @@ export const BATCH_RATE_KEYS: readonly RateKey[] = ['batch', 'level', 'category'
 export async function ratesInputFromDb(db: Db, county: string, asOf: IsoDate | null, region = county): Promise<RatesInput> {
   if (asOf !== null && !isValidDate(asOf)) throw new AppError('VALIDATION', `截止日期“${asOf}”不是有效日期（应为YYYY-MM-DD）`);
   const ledger = await cachedLedger(db, county);
-  const batches = ledger.batches, sums = sumsAsOf(ledger, asOf);
+  const batches = ledger.batches,
+    sums = sumsAsOf(ledger, asOf);
   if (region === county) return { batches, projects: ledger.projects, sums };
   const projects = ledger.projects.filter((p) => p.villageCode.startsWith(region));
   const mine = new Set(projects.map((p) => p.projectNo));
@@ -30,7 +31,8 @@ export async function ratesInputFromDb(db: Db, county: string, asOf: IsoDate | n
 }
 
 export async function ratesFromDb(db: Db, county: string, by: RateKey, asOf: IsoDate | null, region = county): Promise<RateTable> {
-  if (region !== county && BATCH_RATE_KEYS.includes(by)) throw new AppError('FORBIDDEN', '按批次分组的执行情况涉及全县资金，仅县级用户可查看；乡镇用户请按项目或乡镇查看');
+  if (region !== county && BATCH_RATE_KEYS.includes(by))
+    throw new AppError('FORBIDDEN', '按批次分组的执行情况涉及全县资金，仅县级用户可查看；乡镇用户请按项目或乡镇查看');
   return computeRates(await ratesInputFromDb(db, county, asOf, region), by, asOf);
 }
 

@@ -4,13 +4,37 @@ import { compareCodePoints, computeRates, percent, sumMoney } from './rates.ts';
 import type { FundBatch, LedgerProject, MoneyEntry, RatesInput } from './ledger.types.ts';
 
 const batch = (batchNo: string, over: Partial<FundBatch> = {}): FundBatch => ({
-  batchNo, year: 2024, level: '中央', category: '到县资金', docNo: null, issuedOn: '2024-03-01', amountFen: 100000, countsInRates: true, ...over,
+  batchNo,
+  year: 2024,
+  level: '中央',
+  category: '到县资金',
+  docNo: null,
+  issuedOn: '2024-03-01',
+  amountFen: 100000,
+  countsInRates: true,
+  ...over,
 });
 const project = (projectNo: string, over: Partial<LedgerProject> = {}): LedgerProject => ({
-  projectNo, name: projectNo, year: 2024, villageCode: '522727101206', category: '基础设施', plannedFen: 50000, unit: null,
-  startedOn: null, completedOn: null, acceptedOn: null, ...over,
+  projectNo,
+  name: projectNo,
+  year: 2024,
+  villageCode: '522727101206',
+  category: '基础设施',
+  plannedFen: 50000,
+  unit: null,
+  startedOn: null,
+  completedOn: null,
+  acceptedOn: null,
+  ...over,
 });
-const entry = (sheet: MoneyEntry['sheet'], date: string, amountFen: number, batchNo = 'B1', projectNo = 'P1'): MoneyEntry => ({ sheet, batchNo, projectNo, date, amountFen, voucherNo: null });
+const entry = (sheet: MoneyEntry['sheet'], date: string, amountFen: number, batchNo = 'B1', projectNo = 'P1'): MoneyEntry => ({
+  sheet,
+  batchNo,
+  projectNo,
+  date,
+  amountFen,
+  voucherNo: null,
+});
 
 describe('percent', () => {
   it('rounds half up from the exact fraction at the .005 boundary', () => {
@@ -54,10 +78,16 @@ describe('computeRates — batch groupings', () => {
       batch('B3', { level: '省级', countsInRates: false, amountFen: 50000, issuedOn: '2024-04-01' }),
     ],
     projects: [project('P1')],
-    sums: sumMoney([
-      entry('资金安排', '2024-03-02', 80000), entry('拨付', '2024-03-03', 30000), entry('报账', '2024-03-04', 10000),
-      entry('资金安排', '2024-04-02', 50000, 'B3'), entry('拨付', '2024-04-03', 50000, 'B3'),
-    ], null),
+    sums: sumMoney(
+      [
+        entry('资金安排', '2024-03-02', 80000),
+        entry('拨付', '2024-03-03', 30000),
+        entry('报账', '2024-03-04', 10000),
+        entry('资金安排', '2024-04-02', 50000, 'B3'),
+        entry('拨付', '2024-04-03', 50000, 'B3'),
+      ],
+      null,
+    ),
   });
   it('a row per group sorted by code point, 合计 last, 否 batches in amounts but not in rates', () => {
     const t = computeRates(input(), 'level', null);
@@ -74,13 +104,22 @@ describe('computeRates — batch groupings', () => {
   });
   it('with as-of: only batches issued on or before it; the boundary day counts', () => {
     const i = input();
-    assert.deepEqual(computeRates({ ...i, sums: [] }, 'batch', '2024-03-31').rows.map((r) => r[0]), ['B1', '合计']);
-    assert.deepEqual(computeRates({ ...i, sums: [] }, 'batch', '2024-04-01').rows.map((r) => r[0]), ['B1', 'B3', '合计']);
+    assert.deepEqual(
+      computeRates({ ...i, sums: [] }, 'batch', '2024-03-31').rows.map((r) => r[0]),
+      ['B1', '合计'],
+    );
+    assert.deepEqual(
+      computeRates({ ...i, sums: [] }, 'batch', '2024-04-01').rows.map((r) => r[0]),
+      ['B1', 'B3', '合计'],
+    );
     assert.deepEqual(computeRates({ ...i, sums: [] }, 'batch', '2024-02-29').rows, [['合计', '0.00', '0.00', '0.00', '0.00', '0.00', '', '', '']]);
   });
   it('groups by batch year as text', () => {
     const t = computeRates({ ...input(), batches: [batch('B1', { year: 2023 }), batch('B2', { year: 2022 })] }, 'batch-year', null);
-    assert.deepEqual(t.rows.map((r) => r[0]), ['2022', '2023', '合计']);
+    assert.deepEqual(
+      t.rows.map((r) => r[0]),
+      ['2022', '2023', '合计'],
+    );
   });
 });
 
@@ -92,8 +131,12 @@ describe('computeRates — project groupings', () => {
   ];
   const batches = [batch('B1'), batch('B3', { countsInRates: false })];
   const entries = [
-    entry('资金安排', '2024-03-02', 40000), entry('拨付', '2024-03-03', 10000), entry('报账', '2024-06-01', 5000),
-    entry('资金安排', '2024-03-02', 20000, 'B1', 'P2'), entry('资金安排', '2024-03-02', 20000, 'B3', 'P2'), entry('拨付', '2024-03-09', 20000, 'B3', 'P2'),
+    entry('资金安排', '2024-03-02', 40000),
+    entry('拨付', '2024-03-03', 10000),
+    entry('报账', '2024-06-01', 5000),
+    entry('资金安排', '2024-03-02', 20000, 'B1', 'P2'),
+    entry('资金安排', '2024-03-02', 20000, 'B3', 'P2'),
+    entry('拨付', '2024-03-09', 20000, 'B3', 'P2'),
   ];
   it('every project counted; rates over counting batches only; 完工率 of the group', () => {
     const t = computeRates({ batches, projects, sums: sumMoney(entries, null) }, 'township', null);
@@ -114,9 +157,17 @@ describe('computeRates — project groupings', () => {
     ]);
   });
   it('groups by project category and year; an empty ledger has only 合计', () => {
-    assert.deepEqual(computeRates({ batches, projects, sums: [] }, 'project-category', null).rows.map((r) => r[0]), ['产业发展', '基础设施', '合计']);
-    assert.deepEqual(computeRates({ batches, projects, sums: [] }, 'project-year', null).rows.map((r) => r[0]), ['2024', '2025', '合计']);
-    assert.deepEqual(computeRates({ batches: [], projects: [], sums: [] }, 'project', null).rows, [['合计', '0', '0.00', '0.00', '0.00', '0.00', '', '', '0', '0', '0', '']]);
+    assert.deepEqual(
+      computeRates({ batches, projects, sums: [] }, 'project-category', null).rows.map((r) => r[0]),
+      ['产业发展', '基础设施', '合计'],
+    );
+    assert.deepEqual(
+      computeRates({ batches, projects, sums: [] }, 'project-year', null).rows.map((r) => r[0]),
+      ['2024', '2025', '合计'],
+    );
+    assert.deepEqual(computeRates({ batches: [], projects: [], sums: [] }, 'project', null).rows, [
+      ['合计', '0', '0.00', '0.00', '0.00', '0.00', '', '', '0', '0', '0', ''],
+    ]);
   });
 });
 
@@ -128,7 +179,15 @@ describe('sumMoney', () => {
     assert.deepEqual(sumMoney(e, '2024-03-01'), []);
   });
   it('writes a negative amount with a leading minus and no separators', () => {
-    const t = computeRates({ batches: [batch('B1', { amountFen: 100 })], projects: [], sums: [{ batchNo: 'B1', projectNo: 'P', allocatedFen: 0, disbursedFen: 123456780, reimbursedFen: 0 }] }, 'batch', null);
+    const t = computeRates(
+      {
+        batches: [batch('B1', { amountFen: 100 })],
+        projects: [],
+        sums: [{ batchNo: 'B1', projectNo: 'P', allocatedFen: 0, disbursedFen: 123456780, reimbursedFen: 0 }],
+      },
+      'batch',
+      null,
+    );
     assert.equal(t.rows[0][5], '-1234566.80');
   });
 });

@@ -9,12 +9,31 @@ export const BATCH_KEYS: readonly RateKey[] = ['batch', 'level', 'category', 'ba
 export const PROJECT_KEYS: readonly RateKey[] = ['project', 'township', 'project-category', 'project-year'];
 
 export const BATCH_RATE_HEADERS = ['分组', '下达金额', '安排金额', '拨付金额', '报账金额', '结存金额', '拨付率', '报账率', '结存比例'];
-export const PROJECT_RATE_HEADERS = ['分组', '项目数', '计划投资', '安排金额', '拨付金额', '报账金额', '拨付率', '报账率', '开工数', '完工数', '验收数', '完工率'];
+export const PROJECT_RATE_HEADERS = [
+  '分组',
+  '项目数',
+  '计划投资',
+  '安排金额',
+  '拨付金额',
+  '报账金额',
+  '拨付率',
+  '报账率',
+  '开工数',
+  '完工数',
+  '验收数',
+  '完工率',
+];
 
 /** The Chinese name of each grouping, for messages and pages. */
 export const RATE_KEY_LABELS: Record<RateKey, string> = {
-  batch: '批次', level: '资金级别', category: '资金类别', 'batch-year': '批次年度',
-  project: '项目', township: '乡镇', 'project-category': '项目类别', 'project-year': '项目年度',
+  batch: '批次',
+  level: '资金级别',
+  category: '资金类别',
+  'batch-year': '批次年度',
+  project: '项目',
+  township: '乡镇',
+  'project-category': '项目类别',
+  'project-year': '项目年度',
 };
 
 /**
@@ -25,7 +44,7 @@ export function percent(num: number | bigint, den: number | bigint): string {
   const d = BigInt(den);
   if (d === 0n) return '';
   let n = BigInt(num);
-  const neg = (n < 0n) !== (d < 0n);
+  const neg = n < 0n !== d < 0n;
   n = n < 0n ? -n : n;
   const a = d < 0n ? -d : d;
   const hundredths = (n * 10000n * 2n + a) / (2n * a); // floor(x + 1/2) of x = n·10000/a
@@ -36,7 +55,8 @@ export function percent(num: number | bigint, den: number | bigint): string {
 
 /** Order of 分组 values: by Unicode code point (not by locale), so 中央 < 县级 < 市级 < 省级. */
 export function compareCodePoints(a: string, b: string): number {
-  const x = [...a], y = [...b];
+  const x = [...a],
+    y = [...b];
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
     const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
     if (d) return d;
@@ -60,16 +80,39 @@ export function sumMoney(entries: Iterable<Pick<MoneyEntry, 'sheet' | 'batchNo' 
 }
 
 const batchGroup: Record<string, (b: FundBatch) => string> = {
-  batch: (b) => b.batchNo, level: (b) => b.level, category: (b) => b.category, 'batch-year': (b) => String(b.year),
+  batch: (b) => b.batchNo,
+  level: (b) => b.level,
+  category: (b) => b.category,
+  'batch-year': (b) => String(b.year),
 };
 const projectGroup: Record<string, (p: LedgerProject) => string> = {
-  project: (p) => p.projectNo, township: (p) => p.villageCode.slice(0, 9), 'project-category': (p) => p.category, 'project-year': (p) => String(p.year),
+  project: (p) => p.projectNo,
+  township: (p) => p.villageCode.slice(0, 9),
+  'project-category': (p) => p.category,
+  'project-year': (p) => String(p.year),
 };
 
-interface BatchAcc { issued: Fen; allocated: Fen; disbursed: Fen; reimbursed: Fen; rIssued: Fen; rDisbursed: Fen; rReimbursed: Fen }
+interface BatchAcc {
+  issued: Fen;
+  allocated: Fen;
+  disbursed: Fen;
+  reimbursed: Fen;
+  rIssued: Fen;
+  rDisbursed: Fen;
+  rReimbursed: Fen;
+}
 interface ProjectAcc {
-  count: number; planned: Fen; allocated: Fen; disbursed: Fen; reimbursed: Fen;
-  rAllocated: Fen; rDisbursed: Fen; rReimbursed: Fen; started: number; completed: number; accepted: number;
+  count: number;
+  planned: Fen;
+  allocated: Fen;
+  disbursed: Fen;
+  reimbursed: Fen;
+  rAllocated: Fen;
+  rDisbursed: Fen;
+  rReimbursed: Fen;
+  started: number;
+  completed: number;
+  accepted: number;
 }
 
 function sortedRows<A>(groups: Map<string, A>, total: A, line: (name: string, a: A) => string[]): string[][] {
@@ -107,18 +150,40 @@ export function computeRates(input: RatesInput, by: RateKey, asOf: IsoDate | nul
         a.allocated += s.allocatedFen;
         a.disbursed += s.disbursedFen;
         a.reimbursed += s.reimbursedFen;
-        if (b.countsInRates) { a.rDisbursed += s.disbursedFen; a.rReimbursed += s.reimbursedFen; }
+        if (b.countsInRates) {
+          a.rDisbursed += s.disbursedFen;
+          a.rReimbursed += s.reimbursedFen;
+        }
       }
     }
     const line = (name: string, a: BatchAcc) => [
-      name, formatFen(a.issued), formatFen(a.allocated), formatFen(a.disbursed), formatFen(a.reimbursed), formatFen(a.issued - a.disbursed),
-      percent(a.rDisbursed, a.rIssued), percent(a.rReimbursed, a.rIssued), percent(a.rIssued - a.rDisbursed, a.rIssued),
+      name,
+      formatFen(a.issued),
+      formatFen(a.allocated),
+      formatFen(a.disbursed),
+      formatFen(a.reimbursed),
+      formatFen(a.issued - a.disbursed),
+      percent(a.rDisbursed, a.rIssued),
+      percent(a.rReimbursed, a.rIssued),
+      percent(a.rIssued - a.rDisbursed, a.rIssued),
     ];
     return { headers: [...BATCH_RATE_HEADERS], rows: sortedRows(groups, total, line) };
   }
   const key = Object.hasOwn(projectGroup, by) ? projectGroup[by] : undefined;
   if (!key) throw new Error(`未知的分组方式：${by}`);
-  const blank = (): ProjectAcc => ({ count: 0, planned: 0, allocated: 0, disbursed: 0, reimbursed: 0, rAllocated: 0, rDisbursed: 0, rReimbursed: 0, started: 0, completed: 0, accepted: 0 });
+  const blank = (): ProjectAcc => ({
+    count: 0,
+    planned: 0,
+    allocated: 0,
+    disbursed: 0,
+    reimbursed: 0,
+    rAllocated: 0,
+    rDisbursed: 0,
+    rReimbursed: 0,
+    started: 0,
+    completed: 0,
+    accepted: 0,
+  });
   const groups = new Map<string, ProjectAcc>();
   const total = blank();
   const projects = new Map<string, LedgerProject>();
@@ -144,13 +209,26 @@ export function computeRates(input: RatesInput, by: RateKey, asOf: IsoDate | nul
       a.allocated += s.allocatedFen;
       a.disbursed += s.disbursedFen;
       a.reimbursed += s.reimbursedFen;
-      if (counts) { a.rAllocated += s.allocatedFen; a.rDisbursed += s.disbursedFen; a.rReimbursed += s.reimbursedFen; }
+      if (counts) {
+        a.rAllocated += s.allocatedFen;
+        a.rDisbursed += s.disbursedFen;
+        a.rReimbursed += s.reimbursedFen;
+      }
     }
   }
   const line = (name: string, a: ProjectAcc) => [
-    name, String(a.count), formatFen(a.planned), formatFen(a.allocated), formatFen(a.disbursed), formatFen(a.reimbursed),
-    percent(a.rDisbursed, a.rAllocated), percent(a.rReimbursed, a.rAllocated),
-    String(a.started), String(a.completed), String(a.accepted), percent(a.completed, a.count),
+    name,
+    String(a.count),
+    formatFen(a.planned),
+    formatFen(a.allocated),
+    formatFen(a.disbursed),
+    formatFen(a.reimbursed),
+    percent(a.rDisbursed, a.rAllocated),
+    percent(a.rReimbursed, a.rAllocated),
+    String(a.started),
+    String(a.completed),
+    String(a.accepted),
+    percent(a.completed, a.count),
   ];
   return { headers: [...PROJECT_RATE_HEADERS], rows: sortedRows(groups, total, line) };
 }

@@ -17,10 +17,21 @@ const CLI = join('bin', 'anju.mjs');
 /** Lines of a CSV written by the program or the sample (BOM, CRLF), cells split on commas outside quotes. */
 function table(text: string): string[][] {
   assert.ok(text.startsWith('\ufeff'), 'UTF-8 with BOM');
-  return text.slice(1).split('\r\n').filter((l) => l !== '').map((l) => l.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '')).slice(0, -1));
+  return text
+    .slice(1)
+    .split('\r\n')
+    .filter((l) => l !== '')
+    .map((l) =>
+      l
+        .match(/("([^"]|"")*"|[^,]*)(,|$)/g)!
+        .map((c) => c.replace(/,$/, ''))
+        .slice(0, -1),
+    );
 }
 
-const rateFiles = readdirSync(DIR).filter((f) => /^expected_rates_.*\.csv$/.test(f)).sort();
+const rateFiles = readdirSync(DIR)
+  .filter((f) => /^expected_rates_.*\.csv$/.test(f))
+  .sort();
 
 describe('funds samples', () => {
   const checked: Record<string, LedgerChecker> = {};
@@ -38,7 +49,10 @@ describe('funds samples', () => {
       const key = (r: string[]) => r.slice(0, 3).join(',');
       assert.deepEqual(got.slice(1).map(key).sort(), expected.slice(1).map(key).sort());
       // the wording follows the sample's
-      assert.deepEqual(got.slice(1).map((r) => r[3]), expected.slice(1).map((r) => r[3]));
+      assert.deepEqual(
+        got.slice(1).map((r) => r[3]),
+        expected.slice(1).map((r) => r[3]),
+      );
     });
 
     it(`${kind}: every rate table matches cell for cell`, () => {
@@ -65,9 +79,14 @@ describe('funds samples', () => {
       const r = spawnSync(process.execPath, [CLI, 'funds', 'check', '--ledger', ledger, '--out', rej], { encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /拨付：接受521行，拒绝10行/);
-      assert.deepEqual(table(readFileSync(rej, 'utf8')).map((x) => x.slice(0, 3)), table(readFileSync(join(DIR, 'expected_rejected.csv'), 'utf8')).map((x) => x.slice(0, 3)));
+      assert.deepEqual(
+        table(readFileSync(rej, 'utf8')).map((x) => x.slice(0, 3)),
+        table(readFileSync(join(DIR, 'expected_rejected.csv'), 'utf8')).map((x) => x.slice(0, 3)),
+      );
       const rates = join(out, `rates-${kind}.csv`);
-      const s = spawnSync(process.execPath, [CLI, 'funds', 'rates', '--ledger', ledger, '--by', 'level', '--as-of', '2024-04-08', '--out', rates], { encoding: 'utf8' });
+      const s = spawnSync(process.execPath, [CLI, 'funds', 'rates', '--ledger', ledger, '--by', 'level', '--as-of', '2024-04-08', '--out', rates], {
+        encoding: 'utf8',
+      });
       assert.equal(s.status, 0, s.stderr);
       assert.equal(readFileSync(rates, 'utf8'), readFileSync(join(DIR, 'expected_rates_level_2024-04-08.csv'), 'utf8'));
     }
@@ -75,7 +94,11 @@ describe('funds samples', () => {
 
   it('the real CLI: a bad --by or --as-of is a Chinese error, exit 2, nothing written', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'anju-funds-')), 'r.csv');
-    for (const args of [['--by', 'county'], ['--by', 'level', '--as-of', '2024-02-30'], ['--by', 'level', '--as-of', 'yesterday']]) {
+    for (const args of [
+      ['--by', 'county'],
+      ['--by', 'level', '--as-of', '2024-02-30'],
+      ['--by', 'level', '--as-of', 'yesterday'],
+    ]) {
       const r = spawnSync(process.execPath, [CLI, 'funds', 'rates', '--ledger', LEDGERS.csv, ...args, '--out', out], { encoding: 'utf8' });
       assert.equal(r.status, 2, args.join(' '));
       assert.match(r.stderr, /错误：(分组方式|截止日期)/);

@@ -12,7 +12,10 @@ import { cleanHeader } from '../shared/files/table.ts';
 import { LEDGER_SHEETS, type LedgerSheet } from './ledger.types.ts';
 import { generateLedger, SYNTH_HEADERS, type LedgerSink, type PlantedRow, type SynthLedgerOptions, type SynthRow } from './synth.ts';
 
-export interface SynthLedgerFiles { truth: PlantedRow[]; rows: Record<LedgerSheet, number> }
+export interface SynthLedgerFiles {
+  truth: PlantedRow[];
+  rows: Record<LedgerSheet, number>;
+}
 
 const cellsOf = (sheet: LedgerSheet, row: SynthRow) => SYNTH_HEADERS[sheet].map((h) => row[cleanHeader(h)] ?? '');
 
@@ -62,7 +65,11 @@ export async function writeSynthLedgerCsv(dir: string, o: SynthLedgerOptions): P
     for (const s of streams.values()) flush(s);
     await Promise.all(pending.splice(0));
   }
-  for (const s of streams.values()) { flush(s); s.out.end(); await once(s.out, 'finish'); }
+  for (const s of streams.values()) {
+    flush(s);
+    s.out.end();
+    await once(s.out, 'finish');
+  }
   writeFileSync(join(dir, 'truth.csv'), truthCsv(truth));
   return { truth, rows };
 }
@@ -94,10 +101,14 @@ export async function writeSynthLedgerXlsx(file: string, o: SynthLedgerOptions):
       });
       const r = sheets.get(sheet)!.getRow(n);
       r.values = cells;
-      cells.forEach((v, i) => { if (v instanceof Date) r.getCell(i + 1).numFmt = 'yyyy-mm-dd'; });
+      cells.forEach((v, i) => {
+        if (v instanceof Date) r.getCell(i + 1).numFmt = 'yyyy-mm-dd';
+      });
       return n;
     },
-    blank(sheet) { next.set(sheet, next.get(sheet)! + 1); },
+    blank(sheet) {
+      next.set(sheet, next.get(sheet)! + 1);
+    },
   };
   const r = generateLedger(sink, o);
   await wb.xlsx.writeFile(file);

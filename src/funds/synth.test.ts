@@ -17,7 +17,12 @@ function compare(truth: { sheet: string; row: number; code: string }[], found: {
   const want = new Set(truth.map(key));
   const got = new Set(found.map(key));
   const hits = [...got].filter((k) => want.has(k)).length;
-  return { precision: got.size ? hits / got.size : 1, recall: want.size ? hits / want.size : 1, missed: [...want].filter((k) => !got.has(k)).slice(0, 5), extra: [...got].filter((k) => !want.has(k)).slice(0, 5) };
+  return {
+    precision: got.size ? hits / got.size : 1,
+    recall: want.size ? hits / want.size : 1,
+    missed: [...want].filter((k) => !got.has(k)).slice(0, 5),
+    extra: [...got].filter((k) => !want.has(k)).slice(0, 5),
+  };
 }
 
 describe('synthetic ledgers', () => {
@@ -67,7 +72,13 @@ describe('synthetic ledgers', () => {
     assert.match(g.stdout, /预置问题\d+行/);
     const c = cli('check', '--ledger', ledger, '--out', join(dir, 'rejected.csv'));
     assert.equal(c.status, 0, c.stderr);
-    const lines = (f: string) => readFileSync(f, 'utf8').split('\r\n').slice(1).filter(Boolean).map((l) => l.split(',').slice(0, 3).join(',')).sort();
+    const lines = (f: string) =>
+      readFileSync(f, 'utf8')
+        .split('\r\n')
+        .slice(1)
+        .filter(Boolean)
+        .map((l) => l.split(',').slice(0, 3).join(','))
+        .sort();
     assert.deepEqual(lines(join(dir, 'rejected.csv')), lines(join(ledger, 'truth.csv')));
     assert.equal(cli('synth', '--out', ledger, '--projects', '0').status, 2);
     rmSync(dir, { recursive: true });

@@ -26,7 +26,11 @@ export interface LedgerSink {
   blank(sheet: LedgerSheet): void;
 }
 
-export interface PlantedRow { sheet: LedgerSheet; row: number; code: RejectCode }
+export interface PlantedRow {
+  sheet: LedgerSheet;
+  row: number;
+  code: RejectCode;
+}
 
 export interface SynthLedgerOptions {
   counties?: number;
@@ -46,9 +50,27 @@ const LATE = dayNumber('2026-01-05');
 const TOWNSHIPS = ['101', '103', '115', '203', '215'];
 const MONEY: MoneySheet[] = ['资金安排', '拨付', '报账'];
 
-interface Batch { no: string; year: number; issued: number; allocated: Fen; amount: Fen }
-interface Money { sheet: MoneySheet; day: number; batch: string; project: string; fen: Fen }
-interface Pair { batch: Batch; project: string; allocated: Fen; disbursed: Fen; reimbursed: Fen }
+interface Batch {
+  no: string;
+  year: number;
+  issued: number;
+  allocated: Fen;
+  amount: Fen;
+}
+interface Money {
+  sheet: MoneySheet;
+  day: number;
+  batch: string;
+  project: string;
+  fen: Fen;
+}
+interface Pair {
+  batch: Batch;
+  project: string;
+  allocated: Fen;
+  disbursed: Fen;
+  reimbursed: Fen;
+}
 
 /** Split a total into n positive parts (fewer when the total is too small). */
 function split(rng: Rng, total: Fen, n: number): Fen[] {
@@ -118,7 +140,13 @@ function county(rng: Rng, code: string, o: SynthLedgerOptions, rate: number, put
   const batches: Batch[] = [];
   for (const year of [2022, 2023, 2024, 2025]) {
     for (let k = 1, n = rng.int(3, 5); k <= n; k++) {
-      batches.push({ no: `ZJ${code}-${year}-${String(k).padStart(2, '0')}`, year, issued: dayNumber(`${year}-03-01`) + rng.int(0, 200), allocated: 0, amount: 0 });
+      batches.push({
+        no: `ZJ${code}-${year}-${String(k).padStart(2, '0')}`,
+        year,
+        issued: dayNumber(`${year}-03-01`) + rng.int(0, 200),
+        allocated: 0,
+        amount: 0,
+      });
     }
   }
   // projects and their money
@@ -136,10 +164,18 @@ function county(rng: Rng, code: string, o: SynthLedgerOptions, rate: number, put
     const completed = started !== null && rng.chance(0.8) ? started + rng.int(0, 300) : null;
     const accepted = completed !== null && rng.chance(0.85) ? completed + rng.int(0, 90) : null;
     projects.push({
-      序号: String(i), 项目编号: no, 项目名称: `${village}村${rng.pick(['道路硬化', '山塘清淤', '安全饮水', '产业基地', '培训'])}`, 年度: String(year),
-      乡镇: `${township}乡镇`, 村: `${village}村`, 村代码: `${code}${township}${village}`, 项目类别: rng.pick(PROJECT_CATEGORIES),
-      计划投资: amountText(rng, planned), 实施单位: rng.chance(0.9) ? `${township}乡镇人民政府` : '',
-      开工日期: started === null ? '' : dateText(rng, started), 完工日期: completed === null ? '' : dateText(rng, completed),
+      序号: String(i),
+      项目编号: no,
+      项目名称: `${village}村${rng.pick(['道路硬化', '山塘清淤', '安全饮水', '产业基地', '培训'])}`,
+      年度: String(year),
+      乡镇: `${township}乡镇`,
+      村: `${village}村`,
+      村代码: `${code}${township}${village}`,
+      项目类别: rng.pick(PROJECT_CATEGORIES),
+      计划投资: amountText(rng, planned),
+      实施单位: rng.chance(0.9) ? `${township}乡镇人民政府` : '',
+      开工日期: started === null ? '' : dateText(rng, started),
+      完工日期: completed === null ? '' : dateText(rng, completed),
       验收日期: accepted === null ? '' : dateText(rng, accepted),
     });
     const choices = batches.filter((b) => b.year === year || b.year === year - 1);
@@ -151,18 +187,33 @@ function county(rng: Rng, code: string, o: SynthLedgerOptions, rate: number, put
     }
   }
   // batch amounts: their allocations plus some slack (none for about a third: exactly spent)
-  for (const b of batches) b.amount = b.allocated === 0 ? rng.int(100_000, 5_000_000) * 100 : b.allocated + (rng.chance(0.3) ? 0 : rng.int(0, Math.ceil(b.allocated / 5)));
+  for (const b of batches)
+    b.amount = b.allocated === 0 ? rng.int(100_000, 5_000_000) * 100 : b.allocated + (rng.chance(0.3) ? 0 : rng.int(0, Math.ceil(b.allocated / 5)));
 
   const plants = (base: number) => Math.max(1, Math.round(rate * base));
   const goodBatch = (b: Batch): SynthRow => ({
-    批次编号: b.no, 年度: String(b.year), 资金级别: rng.pick(FUND_LEVELS), 资金类别: rng.pick(FUND_CATEGORIES), 文号: `黔财〔${b.year}〕${rng.int(1, 99)}号`,
-    下达日期: dateText(rng, b.issued), 金额: amountText(rng, b.amount), 计入比率: rng.chance(0.1) ? '否' : rng.pick(['是', '']),
+    批次编号: b.no,
+    年度: String(b.year),
+    资金级别: rng.pick(FUND_LEVELS),
+    资金类别: rng.pick(FUND_CATEGORIES),
+    文号: `黔财〔${b.year}〕${rng.int(1, 99)}号`,
+    下达日期: dateText(rng, b.issued),
+    金额: amountText(rng, b.amount),
+    计入比率: rng.chance(0.1) ? '否' : rng.pick(['是', '']),
   });
   const batchRows: [SynthRow, RejectCode?][] = batches.map((b) => [goodBatch(b)]);
   const plantBatch = (r: SynthRow, over: SynthRow, code: RejectCode) => batchRows.splice(rng.int(0, batchRows.length), 0, [{ ...r, ...over }, code]);
   const spare = (tag: string) => ({ issued: dayNumber('2024-05-01'), allocated: 0, amount: 100_000, year: 2024, no: `ZJ${code}-${tag}` });
   plantBatch(goodBatch(spare('M')), { 资金类别: '' }, 'L_MISSING');
-  const badBatch: SynthRow[] = [{ 资金级别: '乡镇级' }, { 年度: '24' }, { 金额: '3万' }, { 金额: '0.00' }, { 下达日期: '2024-02-30' }, { 计入比率: '不计入' }, { 金额: '1.200,50' }];
+  const badBatch: SynthRow[] = [
+    { 资金级别: '乡镇级' },
+    { 年度: '24' },
+    { 金额: '3万' },
+    { 金额: '0.00' },
+    { 下达日期: '2024-02-30' },
+    { 计入比率: '不计入' },
+    { 金额: '1.200,50' },
+  ];
   plantBatch(goodBatch(spare('V')), rng.pick(badBatch), 'L_BAD_VALUE');
   plantBatch(goodBatch(spare('N')), { 金额: `-${formatFen(rng.int(1, 9_000_000))}` }, 'L_NEGATIVE');
   const rejectedBatch = `ZJ${code}-N`;
@@ -179,8 +230,20 @@ function county(rng: Rng, code: string, o: SynthLedgerOptions, rate: number, put
   };
   const np = plants(o.projects * 10);
   plantProject({ 项目名称: '' }, 'L_MISSING', np);
-  for (const over of [{ 村代码: `${code}10123` }, { 项目类别: '基础设施建设' }, { 计划投资: '356842.375' }, { 开工日期: '2024-13-01' }, { 年度: '2024年' }] as SynthRow[]) plantProject(over, 'L_BAD_VALUE', np);
-  for (const over of [{ 开工日期: '2024-06-15', 完工日期: '2024-05-19' }, { 验收日期: '2024-11-11' }, { 完工日期: '2024-09-13', 验收日期: '2024-09-04' }] as SynthRow[]) plantProject(over, 'L_DATES', np);
+  for (const over of [
+    { 村代码: `${code}10123` },
+    { 项目类别: '基础设施建设' },
+    { 计划投资: '356842.375' },
+    { 开工日期: '2024-13-01' },
+    { 年度: '2024年' },
+  ] as SynthRow[])
+    plantProject(over, 'L_BAD_VALUE', np);
+  for (const over of [
+    { 开工日期: '2024-06-15', 完工日期: '2024-05-19' },
+    { 验收日期: '2024-11-11' },
+    { 完工日期: '2024-09-13', 验收日期: '2024-09-04' },
+  ] as SynthRow[])
+    plantProject(over, 'L_DATES', np);
   plantProject({ 计划投资: '-57000.00' }, 'L_NEGATIVE', np);
   for (let k = 0; k < np; k++) projectRows.push([{ ...rng.pick(projects), 项目名称: '重复录入' }, 'L_DUPLICATE']);
   for (const [r, c] of projectRows) put('项目', r, c);
@@ -188,28 +251,69 @@ function county(rng: Rng, code: string, o: SynthLedgerOptions, rate: number, put
   // money: the valid entries and the planted ones, shuffled within each sheet
   const out: Record<MoneySheet, [SynthRow, RejectCode?][]> = { 资金安排: [], 拨付: [], 报账: [] };
   const moneyRow = (sheet: MoneySheet, day: number | string, batch: string, project: string, fen: Fen | string): SynthRow => ({
-    日期: typeof day === 'string' ? day : dateText(rng, day), 批次编号: batch, 项目编号: project,
-    金额: typeof fen === 'string' ? fen : amountText(rng, fen), 凭证号: rng.chance(0.8) ? `${sheet === '报账' ? '记' : '付'}-${rng.int(1, 99999)}` : '', 摘要: '',
+    日期: typeof day === 'string' ? day : dateText(rng, day),
+    批次编号: batch,
+    项目编号: project,
+    金额: typeof fen === 'string' ? fen : amountText(rng, fen),
+    凭证号: rng.chance(0.8) ? `${sheet === '报账' ? '记' : '付'}-${rng.int(1, 99999)}` : '',
+    摘要: '',
   });
   for (const m of money) out[m.sheet].push([moneyRow(m.sheet, m.day, m.batch, m.project, m.fen)]);
   const nm = plants(o.entries);
   const plantMoney = (code: RejectCode, make: () => [MoneySheet, SynthRow]) => {
-    for (let k = 0; k < nm; k++) { const [s, r] = make(); out[s].push([r, code]); }
+    for (let k = 0; k < nm; k++) {
+      const [s, r] = make();
+      out[s].push([r, code]);
+    }
   };
   const anySheet = () => rng.pick(MONEY);
   const pair = () => rng.pick(pairs);
   const late = () => LATE + rng.int(0, 300);
-  plantMoney('L_MISSING', () => { const p = pair(); return [anySheet(), { ...moneyRow('拨付', p.batch.issued + 1, p.batch.no, p.project, 100), [rng.pick(['日期', '项目编号', '金额', '批次编号'])]: '' }]; });
-  plantMoney('L_BAD_VALUE', () => { const p = pair(); const s = anySheet(); const bad = rng.pick(['35000.125', '3万', '0.00', '1.200,50', '600元']); return [s, rng.chance(0.2) ? moneyRow(s, '2024-02-30', p.batch.no, p.project, 100) : moneyRow(s, late(), p.batch.no, p.project, bad)]; });
-  plantMoney('L_UNKNOWN_REF', () => { const p = pair(); const s = anySheet(); const r = rng.next(); return [s, moneyRow(s, late(), r < 0.4 ? rejectedBatch : r < 0.7 ? `${p.batch.no}X` : p.batch.no, r < 0.7 ? p.project : `XM${code}-9999`, 100)]; });
-  plantMoney('L_BEFORE_BATCH', () => { const p = pair(); const s = anySheet(); return [s, moneyRow(s, p.batch.issued - rng.int(1, 30), p.batch.no, p.project, s === '资金安排' ? 100 : -100)]; });
-  plantMoney('L_NEGATIVE', () => { const p = pair(); return ['资金安排', moneyRow('资金安排', late(), p.batch.no, p.project, -rng.int(1, 1_000_000))]; });
-  plantMoney('L_OVER_BATCH', () => { const p = pair(); return ['资金安排', moneyRow('资金安排', late(), p.batch.no, p.project, p.batch.amount - p.batch.allocated + 1)]; });
-  plantMoney('L_OVER_ALLOCATION', () => { const p = pair(); const s = rng.pick(['拨付', '报账'] as const); return [s, moneyRow(s, late(), p.batch.no, p.project, p.allocated - (s === '拨付' ? p.disbursed : p.reimbursed) + 1)]; });
-  plantMoney('L_BELOW_ZERO', () => { const p = pair(); const s = rng.pick(['拨付', '报账'] as const); return [s, moneyRow(s, late(), p.batch.no, p.project, -((s === '拨付' ? p.disbursed : p.reimbursed) + 1))]; });
+  plantMoney('L_MISSING', () => {
+    const p = pair();
+    return [anySheet(), { ...moneyRow('拨付', p.batch.issued + 1, p.batch.no, p.project, 100), [rng.pick(['日期', '项目编号', '金额', '批次编号'])]: '' }];
+  });
+  plantMoney('L_BAD_VALUE', () => {
+    const p = pair();
+    const s = anySheet();
+    const bad = rng.pick(['35000.125', '3万', '0.00', '1.200,50', '600元']);
+    return [s, rng.chance(0.2) ? moneyRow(s, '2024-02-30', p.batch.no, p.project, 100) : moneyRow(s, late(), p.batch.no, p.project, bad)];
+  });
+  plantMoney('L_UNKNOWN_REF', () => {
+    const p = pair();
+    const s = anySheet();
+    const r = rng.next();
+    return [s, moneyRow(s, late(), r < 0.4 ? rejectedBatch : r < 0.7 ? `${p.batch.no}X` : p.batch.no, r < 0.7 ? p.project : `XM${code}-9999`, 100)];
+  });
+  plantMoney('L_BEFORE_BATCH', () => {
+    const p = pair();
+    const s = anySheet();
+    return [s, moneyRow(s, p.batch.issued - rng.int(1, 30), p.batch.no, p.project, s === '资金安排' ? 100 : -100)];
+  });
+  plantMoney('L_NEGATIVE', () => {
+    const p = pair();
+    return ['资金安排', moneyRow('资金安排', late(), p.batch.no, p.project, -rng.int(1, 1_000_000))];
+  });
+  plantMoney('L_OVER_BATCH', () => {
+    const p = pair();
+    return ['资金安排', moneyRow('资金安排', late(), p.batch.no, p.project, p.batch.amount - p.batch.allocated + 1)];
+  });
+  plantMoney('L_OVER_ALLOCATION', () => {
+    const p = pair();
+    const s = rng.pick(['拨付', '报账'] as const);
+    return [s, moneyRow(s, late(), p.batch.no, p.project, p.allocated - (s === '拨付' ? p.disbursed : p.reimbursed) + 1)];
+  });
+  plantMoney('L_BELOW_ZERO', () => {
+    const p = pair();
+    const s = rng.pick(['拨付', '报账'] as const);
+    return [s, moneyRow(s, late(), p.batch.no, p.project, -((s === '拨付' ? p.disbursed : p.reimbursed) + 1))];
+  });
   for (const s of MONEY) {
     const list = out[s];
-    for (let i = list.length - 1; i > 0; i--) { const j = rng.int(0, i); [list[i], list[j]] = [list[j], list[i]]; }
+    for (let i = list.length - 1; i > 0; i--) {
+      const j = rng.int(0, i);
+      [list[i], list[j]] = [list[j], list[i]];
+    }
     for (const [r, c] of list) put(s, r, c);
   }
 }
@@ -220,7 +324,9 @@ function pairMoney(rng: Rng, batch: Batch, project: string, entries: number, cap
   const allocs = rng.chance(0.3) ? [first, first + rng.int(1, 30)] : [first];
   const allocated = rng.int(Math.min(cap, 1_000_000), cap);
   const parts = split(rng, allocated, allocs.length);
-  allocs.forEach((day, i) => { money.push({ sheet: '资金安排', day, batch: batch.no, project, fen: parts[i] }); });
+  allocs.forEach((day, i) => {
+    money.push({ sheet: '资金安排', day, batch: batch.no, project, fen: parts[i] });
+  });
   batch.allocated += allocated;
   const after = allocs[allocs.length - 1];
   const pair: Pair = { batch, project, allocated, disbursed: 0, reimbursed: 0 };

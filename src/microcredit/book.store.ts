@@ -7,19 +7,43 @@ import type { Book, Loan, LoanKind, RateRow } from './book.ts';
 import { decimalOf, formatDecimal, isoOfDay, dayOf } from './values.ts';
 
 export interface ImportRow {
-  id: number; sha256: string; filenames: Record<string, string>; loans: number; repayments: number; rates: number;
-  rejected: { file: string; row: number; reason: string }[]; changes: Record<string, number>; importedName: string; importedAt: string;
+  id: number;
+  sha256: string;
+  filenames: Record<string, string>;
+  loans: number;
+  repayments: number;
+  rates: number;
+  rejected: { file: string; row: number; reason: string }[];
+  changes: Record<string, number>;
+  importedName: string;
+  importedAt: string;
 }
 
 interface ImportRecord {
-  id: number | string; sha256: string; filenames: unknown; loans: number; repayments: number; rates: number; rejected: unknown; changes: unknown;
-  imported_name: string; imported_at: Date | string;
+  id: number | string;
+  sha256: string;
+  filenames: unknown;
+  loans: number;
+  repayments: number;
+  rates: number;
+  rejected: unknown;
+  changes: unknown;
+  imported_name: string;
+  imported_at: Date | string;
 }
 
 // the jsonb columns hold what insertImport wrote
 const importOf = (x: ImportRecord): ImportRow => ({
-  id: Number(x.id), sha256: x.sha256, filenames: x.filenames as ImportRow['filenames'], loans: Number(x.loans), repayments: Number(x.repayments), rates: Number(x.rates),
-  rejected: x.rejected as ImportRow['rejected'], changes: x.changes as ImportRow['changes'], importedName: x.imported_name, importedAt: new Date(x.imported_at).toISOString(),
+  id: Number(x.id),
+  sha256: x.sha256,
+  filenames: x.filenames as ImportRow['filenames'],
+  loans: Number(x.loans),
+  repayments: Number(x.repayments),
+  rates: Number(x.rates),
+  rejected: x.rejected as ImportRow['rejected'],
+  changes: x.changes as ImportRow['changes'],
+  importedName: x.imported_name,
+  importedAt: new Date(x.imported_at).toISOString(),
 });
 
 export async function lastImport(db: Kysely<Tables>, countyCode: string): Promise<ImportRow | null> {
@@ -38,8 +62,14 @@ export async function getImport(db: Kysely<Tables>, countyCode: string, id: numb
   return r.rows[0] ? importOf(r.rows[0]) : null;
 }
 
-export async function insertImport(trx: Kysely<Tables>, countyCode: string, x: Omit<ImportRow, 'id' | 'importedAt'> & { importedBy: number | null }): Promise<number> {
-  const r = await sql<{ id: number }>`INSERT INTO mc_imports (county_code, sha256, filenames, loans, repayments, rates, rejected, changes, imported_by, imported_name)
+export async function insertImport(
+  trx: Kysely<Tables>,
+  countyCode: string,
+  x: Omit<ImportRow, 'id' | 'importedAt'> & { importedBy: number | null },
+): Promise<number> {
+  const r = await sql<{
+    id: number;
+  }>`INSERT INTO mc_imports (county_code, sha256, filenames, loans, repayments, rates, rejected, changes, imported_by, imported_name)
     VALUES (${countyCode}, ${x.sha256}, ${JSON.stringify(x.filenames)}::jsonb, ${x.loans}, ${x.repayments}, ${x.rates}, ${JSON.stringify(x.rejected)}::jsonb,
       ${JSON.stringify(x.changes)}::jsonb, ${x.importedBy}, ${x.importedName}) RETURNING id`.execute(trx);
   return Number(r.rows[0].id);
@@ -51,7 +81,10 @@ export async function setImportChanges(trx: Kysely<Tables>, countyCode: string, 
 
 /** Loan numbers with the fields an import compares, to count what changed. */
 export async function loanKeys(trx: Kysely<Tables>, countyCode: string): Promise<Map<string, string>> {
-  const r = await sql<{ loan_no: string; k: string }>`SELECT loan_no, concat_ws('|', id_number, issued_on::text, due_on::text, coalesce(extended_to::text, ''), amount_fen::text, contract_rate, kind) AS k
+  const r = await sql<{
+    loan_no: string;
+    k: string;
+  }>`SELECT loan_no, concat_ws('|', id_number, issued_on::text, due_on::text, coalesce(extended_to::text, ''), amount_fen::text, contract_rate, kind) AS k
     FROM mc_loans WHERE county_code = ${countyCode}`.execute(trx);
   return new Map(r.rows.map((x) => [x.loan_no, x.k]));
 }
@@ -66,7 +99,9 @@ export async function replaceBook(trx: Kysely<Tables>, countyCode: string, impor
   const keep = book.loans.map((l) => l.loanNo);
   await sql`DELETE FROM mc_loans WHERE county_code = ${countyCode} AND NOT (loan_no = ANY(${keep}::text[]))`.execute(trx);
   for (const r of book.rates) {
-    await sql`INSERT INTO mc_rates (county_code, effective_on, rate, source_row) VALUES (${countyCode}, ${r.effectiveOn}, ${formatDecimal(r.rate)}, ${r.row})`.execute(trx);
+    await sql`INSERT INTO mc_rates (county_code, effective_on, rate, source_row) VALUES (${countyCode}, ${r.effectiveOn}, ${formatDecimal(r.rate)}, ${r.row})`.execute(
+      trx,
+    );
   }
   for (let i = 0; i < book.loans.length; i += CHUNK) {
     const ls = book.loans.slice(i, i + CHUNK);
@@ -82,7 +117,11 @@ export async function replaceBook(trx: Kysely<Tables>, countyCode: string, impor
         amount_fen = EXCLUDED.amount_fen, contract_rate = EXCLUDED.contract_rate, subsidy_rate = EXCLUDED.subsidy_rate, kind = EXCLUDED.kind,
         renewed_from = EXCLUDED.renewed_from, source_row = EXCLUDED.source_row, import_id = EXCLUDED.import_id`.execute(trx);
   }
-  const loanNo: string[] = [], seq: number[] = [], on: string[] = [], fen: number[] = [], row: number[] = [];
+  const loanNo: string[] = [],
+    seq: number[] = [],
+    on: string[] = [],
+    fen: number[] = [],
+    row: number[] = [];
   const flush = async () => {
     if (!loanNo.length) return;
     await sql`INSERT INTO mc_repayments (county_code, loan_no, seq, repaid_on, amount_fen, source_row)
@@ -91,7 +130,11 @@ export async function replaceBook(trx: Kysely<Tables>, countyCode: string, impor
   };
   for (const l of book.loans) {
     for (let k = 0; k < l.repayDays.length; k++) {
-      loanNo.push(l.loanNo); seq.push(k + 1); on.push(isoOfDay(l.repayDays[k])); fen.push(l.repayFen[k]); row.push(l.repayRows[k]);
+      loanNo.push(l.loanNo);
+      seq.push(k + 1);
+      on.push(isoOfDay(l.repayDays[k]));
+      fen.push(l.repayFen[k]);
+      row.push(l.repayRows[k]);
       if (loanNo.length >= CHUNK) await flush();
     }
   }
@@ -101,12 +144,31 @@ export async function replaceBook(trx: Kysely<Tables>, countyCode: string, impor
 export const townshipOf = (villageCode: string) => (/^\d{12}$/.test(villageCode) ? villageCode.slice(0, 9) : '');
 
 /** Record 展期 and 续贷 seen in the book, once each (a re-import adds nothing). */
-export async function recordBookEvents(trx: Kysely<Tables>, countyCode: string, importId: number, book: Book, renewedFrom: Map<string, string>): Promise<number> {
-  const loan: string[] = [], kind: string[] = [], on: string[] = [], note: string[] = [];
+export async function recordBookEvents(
+  trx: Kysely<Tables>,
+  countyCode: string,
+  importId: number,
+  book: Book,
+  renewedFrom: Map<string, string>,
+): Promise<number> {
+  const loan: string[] = [],
+    kind: string[] = [],
+    on: string[] = [],
+    note: string[] = [];
   for (const l of book.loans) {
-    if (l.extendedTo) { loan.push(l.loanNo); kind.push('展期'); on.push(l.dueOn); note.push(`展期至${l.extendedTo}`); }
+    if (l.extendedTo) {
+      loan.push(l.loanNo);
+      kind.push('展期');
+      on.push(l.dueOn);
+      note.push(`展期至${l.extendedTo}`);
+    }
     const prev = renewedFrom.get(l.loanNo);
-    if (prev) { loan.push(prev); kind.push('续贷'); on.push(l.issuedOn); note.push(`续贷为${l.loanNo}`); }
+    if (prev) {
+      loan.push(prev);
+      kind.push('续贷');
+      on.push(l.issuedOn);
+      note.push(`续贷为${l.loanNo}`);
+    }
   }
   let n = 0;
   for (let i = 0; i < loan.length; i += CHUNK) {
@@ -119,7 +181,12 @@ export async function recordBookEvents(trx: Kysely<Tables>, countyCode: string, 
   return n;
 }
 
-export interface LoanFilter { loanNos?: string[]; idNumbers?: string[]; scope?: string; activeFrom?: string }
+export interface LoanFilter {
+  loanNos?: string[];
+  idNumbers?: string[];
+  scope?: string;
+  activeFrom?: string;
+}
 
 /** The book as `Loan` objects with their accepted repayments (in applied order). */
 export async function loadLoans(db: Kysely<Tables>, countyCode: string, f: LoanFilter = {}): Promise<Loan[]> {
@@ -137,38 +204,106 @@ export async function loadLoans(db: Kysely<Tables>, countyCode: string, f: LoanF
 }
 
 interface LoanRecord {
-  loan_no: string; id_number: string; name: string; village_code: string; bank: string; issued_on: string; due_on: string; extended_to: string | null;
-  amount_fen: number | string; contract_rate: string; subsidy_rate: string; kind: string; source_row: number;
+  loan_no: string;
+  id_number: string;
+  name: string;
+  village_code: string;
+  bank: string;
+  issued_on: string;
+  due_on: string;
+  extended_to: string | null;
+  amount_fen: number | string;
+  contract_rate: string;
+  subsidy_rate: string;
+  kind: string;
+  source_row: number;
   /** the repayments in applied order, as 'day:fen:row,…' (one string: the fastest to read back) */
   reps: string | null;
 }
 
 function loanOfRow(x: LoanRecord): Loan {
-  const repayDays: number[] = [], repayFen: number[] = [], repayRows: number[] = [];
-  if (x.reps) for (const p of String(x.reps).split(',')) { const [d, f, row] = p.split(':'); repayDays.push(+d); repayFen.push(+f); repayRows.push(+row); }
+  const repayDays: number[] = [],
+    repayFen: number[] = [],
+    repayRows: number[] = [];
+  if (x.reps)
+    for (const p of String(x.reps).split(',')) {
+      const [d, f, row] = p.split(':');
+      repayDays.push(+d);
+      repayFen.push(+f);
+      repayRows.push(+row);
+    }
   const extendedTo = x.extended_to ?? null;
   return {
-    loanNo: x.loan_no, idNumber: x.id_number, name: x.name, villageCode: x.village_code, bank: x.bank, issuedOn: x.issued_on, dueOn: x.due_on, extendedTo,
-    amountFen: Number(x.amount_fen), contractRate: decimalOf(x.contract_rate), kind: x.kind as LoanKind, row: Number(x.source_row),
-    subsidyRate: decimalOf(x.subsidy_rate), issueDay: dayOf(x.issued_on), endDay: dayOf(extendedTo ?? x.due_on), repayDays, repayFen, repayRows,
+    loanNo: x.loan_no,
+    idNumber: x.id_number,
+    name: x.name,
+    villageCode: x.village_code,
+    bank: x.bank,
+    issuedOn: x.issued_on,
+    dueOn: x.due_on,
+    extendedTo,
+    amountFen: Number(x.amount_fen),
+    contractRate: decimalOf(x.contract_rate),
+    kind: x.kind as LoanKind,
+    row: Number(x.source_row),
+    subsidyRate: decimalOf(x.subsidy_rate),
+    issueDay: dayOf(x.issued_on),
+    endDay: dayOf(extendedTo ?? x.due_on),
+    repayDays,
+    repayFen,
+    repayRows,
   };
 }
 
 export async function loadRates(db: Kysely<Tables>, countyCode: string): Promise<RateRow[]> {
-  const r = await sql<{ d: string; rate: string; source_row: number }>`SELECT effective_on::text AS d, rate, source_row FROM mc_rates WHERE county_code = ${countyCode} ORDER BY effective_on`.execute(db);
+  const r = await sql<{
+    d: string;
+    rate: string;
+    source_row: number;
+  }>`SELECT effective_on::text AS d, rate, source_row FROM mc_rates WHERE county_code = ${countyCode} ORDER BY effective_on`.execute(db);
   return r.rows.map((x) => ({ effectiveOn: x.d, day: dayOf(x.d), rate: decimalOf(x.rate), row: Number(x.source_row) }));
 }
 
-export interface EventRow { id: number; loanNo: string; kind: string; onDate: string; note: string; createdName: string; createdAt: string; fromImport: boolean }
-
-export async function listEvents(db: Kysely<Tables>, countyCode: string, loanNos: string[]): Promise<EventRow[]> {
-  const r = await sql<{ id: number | string; loan_no: string; kind: string; on_date: string; note: string; created_name: string; created_at: Date | string; import_id: number | null }>`SELECT id, loan_no, kind, on_date::text AS on_date, note, created_name, created_at, import_id FROM mc_loan_events
-    WHERE county_code = ${countyCode} AND loan_no = ANY(${loanNos}::text[]) ORDER BY on_date, id`.execute(db);
-  return r.rows.map((x) => ({ id: Number(x.id), loanNo: x.loan_no, kind: x.kind, onDate: x.on_date, note: x.note, createdName: x.created_name || '银行文件导入',
-    createdAt: new Date(x.created_at).toISOString(), fromImport: x.import_id !== null }));
+export interface EventRow {
+  id: number;
+  loanNo: string;
+  kind: string;
+  onDate: string;
+  note: string;
+  createdName: string;
+  createdAt: string;
+  fromImport: boolean;
 }
 
-export async function insertEvent(trx: Kysely<Tables>, countyCode: string, e: { loanNo: string; kind: string; onDate: string; note: string; by: number | null; byName: string }): Promise<number> {
+export async function listEvents(db: Kysely<Tables>, countyCode: string, loanNos: string[]): Promise<EventRow[]> {
+  const r = await sql<{
+    id: number | string;
+    loan_no: string;
+    kind: string;
+    on_date: string;
+    note: string;
+    created_name: string;
+    created_at: Date | string;
+    import_id: number | null;
+  }>`SELECT id, loan_no, kind, on_date::text AS on_date, note, created_name, created_at, import_id FROM mc_loan_events
+    WHERE county_code = ${countyCode} AND loan_no = ANY(${loanNos}::text[]) ORDER BY on_date, id`.execute(db);
+  return r.rows.map((x) => ({
+    id: Number(x.id),
+    loanNo: x.loan_no,
+    kind: x.kind,
+    onDate: x.on_date,
+    note: x.note,
+    createdName: x.created_name || '银行文件导入',
+    createdAt: new Date(x.created_at).toISOString(),
+    fromImport: x.import_id !== null,
+  }));
+}
+
+export async function insertEvent(
+  trx: Kysely<Tables>,
+  countyCode: string,
+  e: { loanNo: string; kind: string; onDate: string; note: string; by: number | null; byName: string },
+): Promise<number> {
   const r = await sql<{ id: number }>`INSERT INTO mc_loan_events (county_code, loan_no, kind, on_date, note, created_by, created_name)
     VALUES (${countyCode}, ${e.loanNo}, ${e.kind}, ${e.onDate}, ${e.note}, ${e.by}, ${e.byName}) RETURNING id`.execute(trx);
   return Number(r.rows[0].id);
@@ -176,9 +311,29 @@ export async function insertEvent(trx: Kysely<Tables>, countyCode: string, e: { 
 
 /** Subsidy lines of one loan across the runs (its page). */
 export async function subsidiesOfLoan(db: Kysely<Tables>, countyCode: string, loanNo: string) {
-  const r = await sql<{ quarter: string; state: string; days: number; product_fen: number | string; rate: string; subsidy_fen: number | string; overdue: boolean; note: string }>`SELECT r.quarter, r.state, l.days, l.product_fen, l.rate, l.subsidy_fen, l.overdue, l.note FROM mc_subsidy_lines l
-    JOIN mc_subsidy_runs r ON r.county_code = l.county_code AND r.id = l.run_id WHERE l.county_code = ${countyCode} AND l.loan_no = ${loanNo} ORDER BY r.quarter`.execute(db);
-  return r.rows.map((x) => ({ quarter: x.quarter, state: x.state, days: Number(x.days), productFen: Number(x.product_fen), rate: x.rate, subsidyFen: Number(x.subsidy_fen), overdue: x.overdue, note: x.note }));
+  const r = await sql<{
+    quarter: string;
+    state: string;
+    days: number;
+    product_fen: number | string;
+    rate: string;
+    subsidy_fen: number | string;
+    overdue: boolean;
+    note: string;
+  }>`SELECT r.quarter, r.state, l.days, l.product_fen, l.rate, l.subsidy_fen, l.overdue, l.note FROM mc_subsidy_lines l
+    JOIN mc_subsidy_runs r ON r.county_code = l.county_code AND r.id = l.run_id WHERE l.county_code = ${countyCode} AND l.loan_no = ${loanNo} ORDER BY r.quarter`.execute(
+    db,
+  );
+  return r.rows.map((x) => ({
+    quarter: x.quarter,
+    state: x.state,
+    days: Number(x.days),
+    productFen: Number(x.product_fen),
+    rate: x.rate,
+    subsidyFen: Number(x.subsidy_fen),
+    overdue: x.overdue,
+    note: x.note,
+  }));
 }
 
 /** Township and village names for labels. */

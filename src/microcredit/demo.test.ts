@@ -11,8 +11,12 @@ import { listRuns } from './runs.store.ts';
 
 describe('microcredit demo', () => {
   let t: TestDatabase;
-  before(async () => { t = await createTestDatabase('pglite'); });
-  after(async () => { await t.drop(); });
+  before(async () => {
+    t = await createTestDatabase('pglite');
+  });
+  after(async () => {
+    await t.drop();
+  });
 
   it('loads a year of loans for the demo county once', async () => {
     await loadDemoCounty({ database: t }, { persons: 800, seed: 1, countyCode: '430582' });

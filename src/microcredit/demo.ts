@@ -16,9 +16,17 @@ import { SYNTH_RATES, LOAN_HEADER, REPAYMENT_HEADER } from './synth.ts';
 import { importBook, computeRun } from './microcredit.service.ts';
 import { lastImport } from './book.store.ts';
 
-const BANKS: [string, string][] = [['农商银行', 'NS'], ['邮储银行', 'YC'], ['农业银行', 'NH']];
+const BANKS: [string, string][] = [
+  ['农商银行', 'NS'],
+  ['邮储银行', 'YC'],
+  ['农业银行', 'NH'],
+];
 
-export interface DemoSummary { loans: number; repayments: number; quarter: string | null }
+export interface DemoSummary {
+  loans: number;
+  repayments: number;
+  quarter: string | null;
+}
 
 /** Up to `borrowers` adults of the register, one per household. */
 async function borrowersOf(db: Kysely<Tables>, countyCode: string, borrowers: number, asOf: string) {
@@ -41,7 +49,8 @@ async function borrowersOf(db: Kysely<Tables>, countyCode: string, borrowers: nu
 export function demoFiles(people: { idNumber: string; name: string; villageCode: string }[], asOf: string, seed = 5) {
   const r = new Rng(seed);
   const today = dayOf(asOf);
-  const loans: string[] = [LOAN_HEADER], reps: string[] = [REPAYMENT_HEADER];
+  const loans: string[] = [LOAN_HEADER],
+    reps: string[] = [REPAYMENT_HEADER];
   const seq = new Map<string, number>();
   let serial = 0;
   const loanNo = (prefix: string, issue: number) => {
@@ -65,7 +74,21 @@ export function demoFiles(people: { idNumber: string; name: string; villageCode:
       const extended = fate < 0.06 && due <= today + 60 ? due + r.pick([180, 365]) : null;
       const end = extended ?? due;
       const overdue = fate > 0.95;
-      loans.push([no, bank, p.name, p.idNumber, p.villageCode, kind, iso, isoOfDay(due), extended ? isoOfDay(extended) : '', formatFen(amountFen), r.pick(['4.35', '3.85', '4.00'])].join(','));
+      loans.push(
+        [
+          no,
+          bank,
+          p.name,
+          p.idNumber,
+          p.villageCode,
+          kind,
+          iso,
+          isoOfDay(due),
+          extended ? isoOfDay(extended) : '',
+          formatFen(amountFen),
+          r.pick(['4.35', '3.85', '4.00']),
+        ].join(','),
+      );
       // quarterly principal instalments of 10%, the rest at maturity
       let paid = 0;
       for (let d = issue + 91; d < Math.min(end, today); d += 91) {
@@ -77,7 +100,11 @@ export function demoFiles(people: { idNumber: string; name: string; villageCode:
       if (end <= today && !overdue) {
         reps.push(`${no},${isoOfDay(end - r.int(0, 20))},${formatFen(amountFen - paid)},D${String(++serial).padStart(8, '0')}`);
         // most borrowers who repay take a new loan (续贷) the day after
-        if (r.chance(0.5)) { issue = end + 1; kind = '续贷'; continue; }
+        if (r.chance(0.5)) {
+          issue = end + 1;
+          kind = '续贷';
+          continue;
+        }
       }
       break;
     }
@@ -86,18 +113,27 @@ export function demoFiles(people: { idNumber: string; name: string; villageCode:
 }
 
 /** Load demo loans for the county, once: nothing happens when the county already has a book. */
-export async function loadMicrocreditDemo(ctx: Pick<AppContext, 'database'>, opts: { countyCode?: string; borrowers?: number; asOf?: string } = {}): Promise<DemoSummary> {
+export async function loadMicrocreditDemo(
+  ctx: Pick<AppContext, 'database'>,
+  opts: { countyCode?: string; borrowers?: number; asOf?: string } = {},
+): Promise<DemoSummary> {
   const db = ctx.database.db;
-  const countyCode = opts.countyCode ?? '430582', asOf = opts.asOf ?? todayIso();
+  const countyCode = opts.countyCode ?? '430582',
+    asOf = opts.asOf ?? todayIso();
   if (await lastImport(db, countyCode)) return { loans: 0, repayments: 0, quarter: null };
   const people = await borrowersOf(db, countyCode, opts.borrowers ?? 300, asOf);
   if (!people.length) return { loans: 0, repayments: 0, quarter: null };
   const f = demoFiles(people, asOf);
   const file = (name: string, text: string) => ({ filename: name, content: Buffer.from(text, 'utf8') });
   const actor = { ...SYSTEM_ACTOR, username: '系统（演示数据）' };
-  const res = await importBook(db, actor, countyCode, { loans: file('演示贷款台账.csv', f.loans), repayments: file('演示还款记录.csv', f.repayments), rates: file('贴息利率.csv', f.rates) });
+  const res = await importBook(db, actor, countyCode, {
+    loans: file('演示贷款台账.csv', f.loans),
+    repayments: file('演示还款记录.csv', f.repayments),
+    rates: file('贴息利率.csv', f.rates),
+  });
   // the last full quarter, computed and waiting for a reviewer
-  const y = +asOf.slice(0, 4), q = Math.floor((+asOf.slice(5, 7) - 1) / 3);
+  const y = +asOf.slice(0, 4),
+    q = Math.floor((+asOf.slice(5, 7) - 1) / 3);
   const quarter = q === 0 ? `${y - 1}Q4` : `${y}Q${q}`;
   if (!res.unchanged) await computeRun(db, actor, countyCode, quarter);
   return { loans: res.loans, repayments: res.repayments, quarter };

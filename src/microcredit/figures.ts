@@ -10,8 +10,16 @@ export type Handling = '还清' | '续贷' | '展期' | '逾期' | '未到期';
 export const HANDLINGS: Handling[] = ['还清', '续贷', '展期', '逾期', '未到期'];
 
 export interface LoanState {
-  loanNo: string; idNumber: string; name: string; villageCode: string; bank: string; kind: string;
-  issuedOn: IsoDate; dueOn: IsoDate; extendedTo: IsoDate | null; amountFen: number;
+  loanNo: string;
+  idNumber: string;
+  name: string;
+  villageCode: string;
+  bank: string;
+  kind: string;
+  issuedOn: IsoDate;
+  dueOn: IsoDate;
+  extendedTo: IsoDate | null;
+  amountFen: number;
   /** balance at the end of the as-of date */
   balanceFen: number;
   repaidFen: number;
@@ -25,7 +33,11 @@ export interface LoanState {
 /** renewals: previous loan number → the 续贷 loan that follows it (same borrower). */
 export function renewalsOf(loans: Loan[]): Map<string, string> {
   const byId = new Map<string, Loan[]>();
-  for (const l of loans) { const a = byId.get(l.idNumber); if (a) a.push(l); else byId.set(l.idNumber, [l]); }
+  for (const l of loans) {
+    const a = byId.get(l.idNumber);
+    if (a) a.push(l);
+    else byId.set(l.idNumber, [l]);
+  }
   const next = new Map<string, string>();
   for (const ls of byId.values()) {
     ls.sort((a, b) => a.issueDay - b.issueDay || compareCodePoints(a.loanNo, b.loanNo));
@@ -44,12 +56,31 @@ export function renewedFromOf(loans: Loan[]): Map<string, string> {
 export function loanState(l: Loan, asOf: IsoDate, renewedBy: string | null = null): LoanState {
   const day = dayOf(asOf);
   const balance = balanceOn(l, day);
-  let paidOffOn: IsoDate | null = null, b = l.amountFen;
-  for (let i = 0; i < l.repayDays.length && l.repayDays[i] <= day; i++) { b -= l.repayFen[i]; if (b === 0) { paidOffOn = isoOfDay(l.repayDays[i]); break; } }
+  let paidOffOn: IsoDate | null = null,
+    b = l.amountFen;
+  for (let i = 0; i < l.repayDays.length && l.repayDays[i] <= day; i++) {
+    b -= l.repayFen[i];
+    if (b === 0) {
+      paidOffOn = isoOfDay(l.repayDays[i]);
+      break;
+    }
+  }
   return {
-    loanNo: l.loanNo, idNumber: l.idNumber, name: l.name, villageCode: l.villageCode, bank: l.bank, kind: l.kind, issuedOn: l.issuedOn, dueOn: l.dueOn,
-    extendedTo: l.extendedTo, amountFen: l.amountFen, balanceFen: l.issueDay <= day ? balance : 0, repaidFen: l.amountFen - balance, paidOffOn,
-    overdue: l.endDay <= day && balanceOn(l, l.endDay) > 0 && balance > 0, renewedBy,
+    loanNo: l.loanNo,
+    idNumber: l.idNumber,
+    name: l.name,
+    villageCode: l.villageCode,
+    bank: l.bank,
+    kind: l.kind,
+    issuedOn: l.issuedOn,
+    dueOn: l.dueOn,
+    extendedTo: l.extendedTo,
+    amountFen: l.amountFen,
+    balanceFen: l.issueDay <= day ? balance : 0,
+    repaidFen: l.amountFen - balance,
+    paidOffOn,
+    overdue: l.endDay <= day && balanceOn(l, l.endDay) > 0 && balance > 0,
+    renewedBy,
   };
 }
 
@@ -63,17 +94,28 @@ export function handlingOf(s: LoanState, asOf: IsoDate): Handling {
   return (s.extendedTo ?? s.dueOn) > asOf ? '未到期' : '逾期';
 }
 
-export interface DueLoan extends LoanState { handling: Handling }
+export interface DueLoan extends LoanState {
+  handling: Handling;
+}
 
 /** Loans whose 到期日期 falls in [from, to], each with its handling as of asOf. */
 export function dueLoans(loans: Loan[], from: IsoDate, to: IsoDate, asOf: IsoDate): DueLoan[] {
   const renewals = renewalsOf(loans);
-  return loans.filter((l) => l.dueOn >= from && l.dueOn <= to)
-    .map((l) => { const s = loanState(l, asOf, renewals.get(l.loanNo) ?? null); return { ...s, handling: handlingOf(s, asOf) }; })
+  return loans
+    .filter((l) => l.dueOn >= from && l.dueOn <= to)
+    .map((l) => {
+      const s = loanState(l, asOf, renewals.get(l.loanNo) ?? null);
+      return { ...s, handling: handlingOf(s, asOf) };
+    })
     .sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : compareCodePoints(a.loanNo, b.loanNo)));
 }
 
-export interface Group { key: string; loans: number; balanceFen: number; loanNos: string[] }
+export interface Group {
+  key: string;
+  loans: number;
+  balanceFen: number;
+  loanNos: string[];
+}
 
 /** Outstanding balances on a date grouped by township (first 9 digits of 村代码) or bank. */
 export function balancesBy(loans: Loan[], asOf: IsoDate, by: 'township' | 'bank'): Group[] {
@@ -85,14 +127,18 @@ export function balancesBy(loans: Loan[], asOf: IsoDate, by: 'township' | 'bank'
     if (b <= 0) continue;
     const key = by === 'bank' ? l.bank || '（未填）' : l.villageCode.slice(0, 9);
     const g = groups.get(key) ?? { key, loans: 0, balanceFen: 0, loanNos: [] };
-    g.loans++; g.balanceFen += b; g.loanNos.push(l.loanNo);
+    g.loans++;
+    g.balanceFen += b;
+    g.loanNos.push(l.loanNo);
     groups.set(key, g);
   }
   return [...groups.values()].sort((a, b) => compareCodePoints(a.key, b.key));
 }
 
 export interface Headline {
-  asOf: IsoDate; from: IsoDate; to: IsoDate;
+  asOf: IsoDate;
+  from: IsoDate;
+  to: IsoDate;
   outstanding: { loans: number; balanceFen: number; loanNos: string[] };
   issued: { loans: number; amountFen: number; loanNos: string[] };
   repaid: { loans: number; amountFen: number; loanNos: string[] };
@@ -103,21 +149,51 @@ export interface Headline {
 
 /** Outstanding on asOf; issued, repaid, renewed and extended in [from, to]; overdue on asOf. */
 export function headline(loans: Loan[], from: IsoDate, to: IsoDate, asOf: IsoDate): Headline {
-  const h: Headline = { asOf, from, to, outstanding: { loans: 0, balanceFen: 0, loanNos: [] }, issued: { loans: 0, amountFen: 0, loanNos: [] },
-    repaid: { loans: 0, amountFen: 0, loanNos: [] }, renewed: { loans: 0, loanNos: [] }, extended: { loans: 0, loanNos: [] }, overdue: { loans: 0, balanceFen: 0, loanNos: [] } };
-  const f = dayOf(from), t = dayOf(to);
+  const h: Headline = {
+    asOf,
+    from,
+    to,
+    outstanding: { loans: 0, balanceFen: 0, loanNos: [] },
+    issued: { loans: 0, amountFen: 0, loanNos: [] },
+    repaid: { loans: 0, amountFen: 0, loanNos: [] },
+    renewed: { loans: 0, loanNos: [] },
+    extended: { loans: 0, loanNos: [] },
+    overdue: { loans: 0, balanceFen: 0, loanNos: [] },
+  };
+  const f = dayOf(from),
+    t = dayOf(to);
   for (const l of loans) {
     const s = loanState(l, asOf);
-    if (l.issuedOn <= asOf && s.balanceFen > 0) { h.outstanding.loans++; h.outstanding.balanceFen += s.balanceFen; h.outstanding.loanNos.push(l.loanNo); }
-    if (s.overdue) { h.overdue.loans++; h.overdue.balanceFen += s.balanceFen; h.overdue.loanNos.push(l.loanNo); }
-    if (l.issueDay >= f && l.issueDay <= t) {
-      h.issued.loans++; h.issued.amountFen += l.amountFen; h.issued.loanNos.push(l.loanNo);
-      if (l.kind === '续贷') { h.renewed.loans++; h.renewed.loanNos.push(l.loanNo); }
+    if (l.issuedOn <= asOf && s.balanceFen > 0) {
+      h.outstanding.loans++;
+      h.outstanding.balanceFen += s.balanceFen;
+      h.outstanding.loanNos.push(l.loanNo);
     }
-    if (l.extendedTo && l.dueOn >= from && l.dueOn <= to) { h.extended.loans++; h.extended.loanNos.push(l.loanNo); }
+    if (s.overdue) {
+      h.overdue.loans++;
+      h.overdue.balanceFen += s.balanceFen;
+      h.overdue.loanNos.push(l.loanNo);
+    }
+    if (l.issueDay >= f && l.issueDay <= t) {
+      h.issued.loans++;
+      h.issued.amountFen += l.amountFen;
+      h.issued.loanNos.push(l.loanNo);
+      if (l.kind === '续贷') {
+        h.renewed.loans++;
+        h.renewed.loanNos.push(l.loanNo);
+      }
+    }
+    if (l.extendedTo && l.dueOn >= from && l.dueOn <= to) {
+      h.extended.loans++;
+      h.extended.loanNos.push(l.loanNo);
+    }
     let paid = 0;
     for (let i = 0; i < l.repayDays.length; i++) if (l.repayDays[i] >= f && l.repayDays[i] <= t) paid += l.repayFen[i];
-    if (paid > 0) { h.repaid.loans++; h.repaid.amountFen += paid; h.repaid.loanNos.push(l.loanNo); }
+    if (paid > 0) {
+      h.repaid.loans++;
+      h.repaid.amountFen += paid;
+      h.repaid.loanNos.push(l.loanNo);
+    }
   }
   return h;
 }
@@ -125,15 +201,28 @@ export function headline(loans: Loan[], from: IsoDate, to: IsoDate, asOf: IsoDat
 /** Month-end balances from the first to the last month given (YYYY-MM), for the chart. */
 export function monthlyBalances(loans: Loan[], fromMonth: string, toMonth: string): { month: string; loans: number; balanceFen: number }[] {
   const out: { month: string; loans: number; balanceFen: number }[] = [];
-  let y = +fromMonth.slice(0, 4), m = +fromMonth.slice(5, 7);
-  const endY = +toMonth.slice(0, 4), endM = +toMonth.slice(5, 7);
+  let y = +fromMonth.slice(0, 4),
+    m = +fromMonth.slice(5, 7);
+  const endY = +toMonth.slice(0, 4),
+    endM = +toMonth.slice(5, 7);
   while (y < endY || (y === endY && m <= endM)) {
     const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
     const day = dayOf(next) - 1;
-    let n = 0, total = 0;
-    for (const l of loans) { if (l.issueDay > day) continue; const b = balanceOn(l, day); if (b > 0) { n++; total += b; } }
+    let n = 0,
+      total = 0;
+    for (const l of loans) {
+      if (l.issueDay > day) continue;
+      const b = balanceOn(l, day);
+      if (b > 0) {
+        n++;
+        total += b;
+      }
+    }
     out.push({ month: `${y}-${String(m).padStart(2, '0')}`, loans: n, balanceFen: total });
-    if (++m > 12) { m = 1; y++; }
+    if (++m > 12) {
+      m = 1;
+      y++;
+    }
   }
   return out;
 }

@@ -6,9 +6,16 @@ import { cellText, openTable, type TableSource } from '../shared/files/table.ts'
 import { AppError } from '../shared/errors.ts';
 import { checkLoans, checkRates, RepaymentChecker, sortRejections, FILE_NAMES, type Book, type Rejection, type TextRow } from './book.ts';
 
-export interface BookSources { loans: TableSource; repayments: TableSource; rates: TableSource }
+export interface BookSources {
+  loans: TableSource;
+  repayments: TableSource;
+  rates: TableSource;
+}
 
-interface Batches { headers: string[]; batches: AsyncIterable<TextRow[]> }
+interface Batches {
+  headers: string[];
+  batches: AsyncIterable<TextRow[]>;
+}
 
 async function open(source: TableSource, file: keyof typeof FILE_NAMES): Promise<Batches> {
   try {
@@ -18,7 +25,10 @@ async function open(source: TableSource, file: keyof typeof FILE_NAMES): Promise
       let b: TextRow[] = [];
       for await (const r of t.rows) {
         b.push({ rowNumber: r.rowNumber, cells: r.cells.map(cellText) });
-        if (b.length >= 1000) { yield b; b = []; }
+        if (b.length >= 1000) {
+          yield b;
+          b = [];
+        }
       }
       if (b.length) yield b;
     }
@@ -47,11 +57,17 @@ export async function readBook(src: BookSources): Promise<Book> {
     let rc: RepaymentChecker | null = null;
     try {
       await scanCsv(src.repayments, {
-        onHeader: (info) => { rc = new RepaymentChecker(info.headers, loans, refused, rejected); },
-        onRow: (row) => { const c = rc!.cols; rc!.addFields(row.rowNumber, row.ascii(c.loanNo), row.ascii(c.date), row.ascii(c.amount)); },
+        onHeader: (info) => {
+          rc = new RepaymentChecker(info.headers, loans, refused, rejected);
+        },
+        onRow: (row) => {
+          const c = rc!.cols;
+          rc!.addFields(row.rowNumber, row.ascii(c.loanNo), row.ascii(c.date), row.ascii(c.amount));
+        },
       });
     } catch (e) {
-      if (e instanceof AppError && !e.message.startsWith(FILE_NAMES.repayments)) throw new AppError(e.code, `${FILE_NAMES.repayments}无法读取：${e.message}`, e.details, { cause: e });
+      if (e instanceof AppError && !e.message.startsWith(FILE_NAMES.repayments))
+        throw new AppError(e.code, `${FILE_NAMES.repayments}无法读取：${e.message}`, e.details, { cause: e });
       throw e;
     }
     (rc as RepaymentChecker | null)?.finish();

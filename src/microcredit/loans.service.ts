@@ -61,16 +61,28 @@ async function loanInScope(db: Db, user: SessionUser, loanNo: string) {
   return loan;
 }
 
-export async function loanDetail(db: Db, user: SessionUser, loanNo: string, asOfGiven: string | undefined, unmask: Unmask): Promise<z.infer<typeof C.LoanDetail>> {
+export async function loanDetail(
+  db: Db,
+  user: SessionUser,
+  loanNo: string,
+  asOfGiven: string | undefined,
+  unmask: Unmask,
+): Promise<z.infer<typeof C.LoanDetail>> {
   const loan = await loanInScope(db, user, loanNo);
   const same = await bookLoans(db, user.countyCode, { idNumbers: [loan.idNumber] });
   const asOf = asOfGiven ?? todayIso();
   const shown = await unmasked(db, user, unmask, 1, { loanNo: loan.loanNo });
   let balance = loan.amountFen;
   return {
-    loan: loanView(loanState(loan, asOf, renewalsOf(same).get(loan.loanNo) ?? null), shown), masked: !shown,
+    loan: loanView(loanState(loan, asOf, renewalsOf(same).get(loan.loanNo) ?? null), shown),
+    masked: !shown,
     renewedFrom: renewedFromOf(same).get(loan.loanNo) ?? null,
-    repayments: loan.repayDays.map((d, i) => ({ on: new Date(d * 86400000).toISOString().slice(0, 10), amountFen: loan.repayFen[i], balanceFen: (balance -= loan.repayFen[i]), row: loan.repayRows[i] })),
+    repayments: loan.repayDays.map((d, i) => ({
+      on: new Date(d * 86400000).toISOString().slice(0, 10),
+      amountFen: loan.repayFen[i],
+      balanceFen: (balance -= loan.repayFen[i]),
+      row: loan.repayRows[i],
+    })),
     ...(await loanHistory(db, user.countyCode, loan.loanNo)),
   };
 }
@@ -97,14 +109,23 @@ export async function overdueBoard(db: Db, user: SessionUser, asOfGiven?: string
 export async function balances(db: Db, user: SessionUser, q: z.infer<typeof C.BalancesQuery>): Promise<z.infer<typeof C.Balances>> {
   const asOf = q.asOf ?? todayIso();
   const groups = balancesBy(await loansOf(db, user), asOf, q.by);
-  const names = q.by === 'township' ? await regionNames(db, groups.map((g) => g.key)) : new Map<string, string>();
+  const names =
+    q.by === 'township'
+      ? await regionNames(
+          db,
+          groups.map((g) => g.key),
+        )
+      : new Map<string, string>();
   return { asOf, by: q.by, groups: groups.map((g) => ({ ...g, name: names.get(g.key) ?? g.key })) };
 }
 
 export async function figures(db: Db, user: SessionUser, q: z.infer<typeof C.PeriodQuery>): Promise<z.infer<typeof C.Figures>> {
   const h = headline(await loansOf(db, user), q.from, q.to, q.asOf ?? todayIso());
   const runs = await listRuns(db, user.countyCode);
-  return { ...h, subsidyByQuarter: runs.map((x) => ({ runId: x.id, quarter: x.quarter, state: C.RUN_STATE_NAMES[x.state], loans: x.loans, subsidyFen: x.subsidyFen })) };
+  return {
+    ...h,
+    subsidyByQuarter: runs.map((x) => ({ runId: x.id, quarter: x.quarter, state: C.RUN_STATE_NAMES[x.state], loans: x.loans, subsidyFen: x.subsidyFen })),
+  };
 }
 
 export async function monthly(db: Db, user: SessionUser, q: z.infer<typeof C.MonthlyQuery>): Promise<z.infer<typeof C.Monthly>> {
@@ -121,11 +142,22 @@ export async function run(db: Db, user: SessionUser, id: number): Promise<z.infe
 }
 
 /** A run's lines of the viewer's area, a page at a time. */
-export async function runLinesPage(db: Db, user: SessionUser, id: number, q: z.infer<typeof C.LinesQuery>, unmask: Unmask): Promise<z.infer<typeof C.RunLines>> {
+export async function runLinesPage(
+  db: Db,
+  user: SessionUser,
+  id: number,
+  q: z.infer<typeof C.LinesQuery>,
+  unmask: Unmask,
+): Promise<z.infer<typeof C.RunLines>> {
   const r = await mustGetRun(db, user.countyCode, id);
   const overdue = q.overdue === undefined ? undefined : q.overdue === true || q.overdue === '1' || q.overdue === 'true';
   const res = await runLines(db, user.countyCode, r, { scope: scopeOf(user), overdue, q: q.q, offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
   const shown = await unmasked(db, user, unmask, res.lines.length, { run: r.id });
-  return { total: res.total, page: q.page, pageSize: q.pageSize, masked: !shown,
-    lines: res.lines.map((l) => ({ ...l, idNumber: shown ? l.idNumber : maskId(l.idNumber), rate: formatDecimal(l.rate) })) };
+  return {
+    total: res.total,
+    page: q.page,
+    pageSize: q.pageSize,
+    masked: !shown,
+    lines: res.lines.map((l) => ({ ...l, idNumber: shown ? l.idNumber : maskId(l.idNumber), rate: formatDecimal(l.rate) })),
+  };
 }

@@ -15,36 +15,69 @@ import { MC_SAMPLES, QUARTERS, assertSameSubsidy, csvRows } from './samples.test
 const C = '430923';
 const file = (name: string) => ({ filename: name, content: readFileSync(join(MC_SAMPLES, name)) });
 const upload = (loans = 'loans.csv') => ({ loans: file(loans), repayments: file('repayments.csv'), rates: file('rates.csv') });
-const alice = { userId: 1, username: 'alice' }, bob = { userId: 2, username: 'bob' };
-const count = async (t: TestDatabase, table: string) => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(t.db)).rows[0].n);
+const alice = { userId: 1, username: 'alice' },
+  bob = { userId: 2, username: 'bob' };
+const count = async (t: TestDatabase, table: string) =>
+  Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(t.db)).rows[0].n);
 
 for (const engine of await testEngines()) {
   describe(`microcredit database (${engine})`, () => {
     let t: TestDatabase;
-    before(async () => { t = await createTestDatabase(engine); });
-    after(async () => { await t.drop(); });
+    before(async () => {
+      t = await createTestDatabase(engine);
+    });
+    after(async () => {
+      await t.drop();
+    });
 
     it('imports the samples, lists every rejected row, and reproduces every expected quarter from the database', async () => {
       const r = await importBook(t.db, alice, C, upload());
       assert.equal(r.unchanged, false);
-      assert.deepEqual(r.rejected.map((x) => [x.file, String(x.row), x.reason]), csvRows(readFileSync(join(MC_SAMPLES, 'expected_rejected.csv'), 'utf8')).slice(1));
-      for (const q of QUARTERS) assertSameSubsidy(subsidyCsv(await quarterFromDatabase(t.db, C, q)), readFileSync(join(MC_SAMPLES, `expected_${q}.csv`), 'utf8'), `db ${q}`);
+      assert.deepEqual(
+        r.rejected.map((x) => [x.file, String(x.row), x.reason]),
+        csvRows(readFileSync(join(MC_SAMPLES, 'expected_rejected.csv'), 'utf8')).slice(1),
+      );
+      for (const q of QUARTERS)
+        assertSameSubsidy(subsidyCsv(await quarterFromDatabase(t.db, C, q)), readFileSync(join(MC_SAMPLES, `expected_${q}.csv`), 'utf8'), `db ${q}`);
       const events = await sql<any>`SELECT kind, count(*)::int AS n FROM mc_loan_events WHERE county_code = ${C} GROUP BY kind ORDER BY kind`.execute(t.db);
-      assert.ok(events.rows.some((e) => e.kind === '展期' && e.n > 0), '展期 recorded');
-      assert.ok(events.rows.some((e) => e.kind === '续贷' && e.n > 0), '续贷 recorded');
+      assert.ok(
+        events.rows.some((e) => e.kind === '展期' && e.n > 0),
+        '展期 recorded',
+      );
+      assert.ok(
+        events.rows.some((e) => e.kind === '续贷' && e.n > 0),
+        '续贷 recorded',
+      );
     });
 
     it('a re-import of the same files changes nothing; the xlsx ledger gives the same book', async () => {
-      const before = { loans: await count(t, 'mc_loans'), reps: await count(t, 'mc_repayments'), imports: await count(t, 'mc_imports'), events: await count(t, 'mc_loan_events') };
+      const before = {
+        loans: await count(t, 'mc_loans'),
+        reps: await count(t, 'mc_repayments'),
+        imports: await count(t, 'mc_imports'),
+        events: await count(t, 'mc_loan_events'),
+      };
       const again = await importBook(t.db, alice, C, upload());
       assert.equal(again.unchanged, true);
-      assert.deepEqual({ loans: await count(t, 'mc_loans'), reps: await count(t, 'mc_repayments'), imports: await count(t, 'mc_imports'), events: await count(t, 'mc_loan_events') }, before);
+      assert.deepEqual(
+        {
+          loans: await count(t, 'mc_loans'),
+          reps: await count(t, 'mc_repayments'),
+          imports: await count(t, 'mc_imports'),
+          events: await count(t, 'mc_loan_events'),
+        },
+        before,
+      );
       const x = await importBook(t.db, alice, C, upload('loans.xlsx'));
       assert.equal(x.unchanged, false);
       assert.equal(x.changes.added, 0);
       assert.equal(x.changes.removed, 0);
       assert.equal(await count(t, 'mc_loan_events'), before.events, 'events recorded once');
-      assertSameSubsidy(subsidyCsv(await quarterFromDatabase(t.db, C, '2021Q4')), readFileSync(join(MC_SAMPLES, 'expected_2021Q4.csv'), 'utf8'), 'xlsx db 2021Q4');
+      assertSameSubsidy(
+        subsidyCsv(await quarterFromDatabase(t.db, C, '2021Q4')),
+        readFileSync(join(MC_SAMPLES, 'expected_2021Q4.csv'), 'utf8'),
+        'xlsx db 2021Q4',
+      );
     });
 
     it('a file that cannot be read writes nothing', async () => {
@@ -70,7 +103,10 @@ for (const engine of await testEngines()) {
       assert.equal((await advanceRun(t.db, bob, C, run.id, 'publish')).state, 'published');
       assert.equal((await advanceRun(t.db, alice, C, run.id, 'pay')).state, 'paid');
       const audit = await sql<any>`SELECT action FROM audit_log WHERE entity_type = 'microcredit_run' ORDER BY seq`.execute(t.db);
-      assert.deepEqual(audit.rows.map((x) => x.action), ['microcredit.subsidy_compute', 'microcredit.subsidy_review', 'microcredit.subsidy_publish', 'microcredit.subsidy_pay']);
+      assert.deepEqual(
+        audit.rows.map((x) => x.action),
+        ['microcredit.subsidy_compute', 'microcredit.subsidy_review', 'microcredit.subsidy_publish', 'microcredit.subsidy_pay'],
+      );
     });
 
     it('gives a person’s loans by ID number (for the monitored-household page)', async () => {

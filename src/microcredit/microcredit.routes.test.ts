@@ -12,14 +12,21 @@ import { assertPermissionMatrix, type RouteSpec } from '../auth/permission-matri
 import { MC_SAMPLES } from './samples.testkit.ts';
 import { importBook } from './microcredit.service.ts';
 
-const C = '430923', TA = '430923101', TB = '430923102';
+const C = '430923',
+  TA = '430923101',
+  TB = '430923102';
 const sample = (f: string) => readFileSync(join(MC_SAMPLES, f));
 
 /** multipart body with the three bank files */
 function bookUpload(files: Record<string, Buffer>) {
   const boundary = '----anjumc' + Math.random().toString(16).slice(2);
-  const parts = Object.entries(files).map(([field, content]) => Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${field}.csv"\r\nContent-Type: text/csv\r\n\r\n`), content, Buffer.from('\r\n')]));
+  const parts = Object.entries(files).map(([field, content]) =>
+    Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${field}.csv"\r\nContent-Type: text/csv\r\n\r\n`),
+      content,
+      Buffer.from('\r\n'),
+    ]),
+  );
   return { payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
@@ -34,7 +41,9 @@ for (const engine of await testEngines()) {
       townA = (await loginAs(h.app, h.ctx, { role: 'township', regionCode: TA })).headers;
       leader = (await loginAs(h.app, h.ctx, { role: 'leader', regionCode: C })).headers;
     });
-    after(async () => { await h.close(); });
+    after(async () => {
+      await h.close();
+    });
 
     it('imports the three files over HTTP (dry run first), lists the rejected rows, and imports nothing twice', async () => {
       const files = { loans: sample('loans.csv'), repayments: sample('repayments.csv'), rates: sample('rates.csv') };
@@ -60,7 +69,13 @@ for (const engine of await testEngines()) {
       const specs: RouteSpec[] = [
         { method: 'GET', url: '/api/microcredit/loans', permission: 'microcredit.read', holderStatus: 200 },
         { method: 'GET', url: '/api/microcredit/loans/NS201801090001', permission: 'microcredit.read', scopedTo: '430923201203' },
-        { method: 'POST', url: '/api/microcredit/loans/NS201801090001/events', permission: 'microcredit.manage', payload: { kind: '逾期', onDate: '2020-02-01', note: '已电话催收' }, scopedTo: '430923201203' },
+        {
+          method: 'POST',
+          url: '/api/microcredit/loans/NS201801090001/events',
+          permission: 'microcredit.manage',
+          payload: { kind: '逾期', onDate: '2020-02-01', note: '已电话催收' },
+          scopedTo: '430923201203',
+        },
         { method: 'GET', url: '/api/microcredit/due?from=2020-01-01&to=2020-06-30', permission: 'microcredit.read', holderStatus: 200 },
         { method: 'GET', url: '/api/microcredit/overdue?asOf=2020-06-30', permission: 'microcredit.read', holderStatus: 200 },
         { method: 'GET', url: '/api/microcredit/balances?asOf=2020-06-30&by=bank', permission: 'microcredit.read', holderStatus: 200 },
@@ -74,14 +89,19 @@ for (const engine of await testEngines()) {
       await assertPermissionMatrix(h.app, h.ctx, specs, { countyCode: C, townshipCode: TA, outsideTownshipCode: TB });
       const runs = (await h.call('GET', '/api/microcredit/runs', county)).json().runs;
       const id = runs.find((r: { quarter: string }) => r.quarter === '2023Q3').id;
-      await assertPermissionMatrix(h.app, h.ctx, [
-        { method: 'GET', url: `/api/microcredit/runs/${id}/lines`, permission: 'microcredit.read', holderStatus: 200 },
-        { method: 'POST', url: `/api/microcredit/runs/${id}/review`, permission: 'microcredit.approve' },
-        { method: 'GET', url: `/api/microcredit/runs/${id}/notice`, permission: 'microcredit.read', holderStatus: 200 },
-        { method: 'POST', url: `/api/microcredit/runs/${id}/publish`, permission: 'microcredit.manage' },
-        { method: 'POST', url: `/api/microcredit/runs/${id}/bank-file`, permission: 'microcredit.manage' },
-        { method: 'POST', url: `/api/microcredit/runs/${id}/pay`, permission: 'microcredit.manage' },
-      ], { countyCode: C, townshipCode: TA, outsideTownshipCode: TB });
+      await assertPermissionMatrix(
+        h.app,
+        h.ctx,
+        [
+          { method: 'GET', url: `/api/microcredit/runs/${id}/lines`, permission: 'microcredit.read', holderStatus: 200 },
+          { method: 'POST', url: `/api/microcredit/runs/${id}/review`, permission: 'microcredit.approve' },
+          { method: 'GET', url: `/api/microcredit/runs/${id}/notice`, permission: 'microcredit.read', holderStatus: 200 },
+          { method: 'POST', url: `/api/microcredit/runs/${id}/publish`, permission: 'microcredit.manage' },
+          { method: 'POST', url: `/api/microcredit/runs/${id}/bank-file`, permission: 'microcredit.manage' },
+          { method: 'POST', url: `/api/microcredit/runs/${id}/pay`, permission: 'microcredit.manage' },
+        ],
+        { countyCode: C, townshipCode: TA, outsideTownshipCode: TB },
+      );
     });
 
     it('computes a quarter, reviews it by another user, publishes a masked list, writes the bank file', async () => {
@@ -117,7 +137,10 @@ for (const engine of await testEngines()) {
     it('boards and figures: due loans with their handling, overdue, balances, each drilling to loans', async () => {
       const due = (await h.call('GET', '/api/microcredit/due?from=2020-04-01&to=2020-06-30&asOf=2020-06-30', county)).json();
       assert.ok(due.loans.length > 0);
-      assert.equal(Object.values(due.counts as Record<string, number>).reduce((a, b) => a + b, 0), due.loans.length);
+      assert.equal(
+        Object.values(due.counts as Record<string, number>).reduce((a, b) => a + b, 0),
+        due.loans.length,
+      );
       assert.ok(due.loans.some((l: { loanNo: string; handling: string }) => l.loanNo === 'NH201905089001' && l.handling === '逾期'));
       const f = (await h.call('GET', '/api/microcredit/figures?from=2020-04-01&to=2020-06-30&asOf=2020-06-30', county)).json();
       assert.equal(f.outstanding.loans, f.outstanding.loanNos.length);
@@ -126,10 +149,16 @@ for (const engine of await testEngines()) {
       assert.equal(viaFigure.total, f.renewed.loans);
       assert.ok(viaFigure.loans.every((l: { kind: string }) => l.kind === '续贷'));
       assert.equal(drill.total, f.outstanding.loans);
-      assert.equal(drill.loans.reduce((s: number, l: { balanceFen: number }) => s + l.balanceFen, 0), f.outstanding.balanceFen);
+      assert.equal(
+        drill.loans.reduce((s: number, l: { balanceFen: number }) => s + l.balanceFen, 0),
+        f.outstanding.balanceFen,
+      );
       assert.ok(f.subsidyByQuarter.some((q: { quarter: string; subsidyFen: number }) => q.quarter === '2020Q2' && q.subsidyFen === 4363742));
       const byTown = (await h.call('GET', '/api/microcredit/balances?asOf=2020-06-30', county)).json();
-      assert.equal(byTown.groups.reduce((s: number, g: { balanceFen: number }) => s + g.balanceFen, 0), f.outstanding.balanceFen);
+      assert.equal(
+        byTown.groups.reduce((s: number, g: { balanceFen: number }) => s + g.balanceFen, 0),
+        f.outstanding.balanceFen,
+      );
       const loan = (await h.call('GET', '/api/microcredit/loans/NH202006200001', county)).json();
       assert.equal(loan.renewedFrom, 'NH202002030001');
       assert.equal((await h.call('GET', '/api/microcredit/loans/NH202006200001', townA)).statusCode, 404);

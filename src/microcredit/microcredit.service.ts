@@ -17,18 +17,46 @@ import { bankFile, noticeRowsOf, type PayLine } from './payment.ts';
 import { getTemplate } from '../subsidy/index.ts';
 import { MESSAGES, RUN_STATE_NAMES } from './microcredit.contract.ts';
 import {
-  countiesOnFile, getImport, insertEvent, insertImport, lastImport, listEvents, loadLoans, loanKey, loanKeys, lockCountyBook, recordBookEvents, regionNames, replaceBook,
-  setImportChanges, subsidiesOfLoan, townshipOf,
-  type ImportRow, type LoanFilter,
+  countiesOnFile,
+  getImport,
+  insertEvent,
+  insertImport,
+  lastImport,
+  listEvents,
+  loadLoans,
+  loanKey,
+  loanKeys,
+  lockCountyBook,
+  recordBookEvents,
+  regionNames,
+  replaceBook,
+  setImportChanges,
+  subsidiesOfLoan,
+  townshipOf,
+  type ImportRow,
+  type LoanFilter,
 } from './book.store.ts';
 import { getRun, listRunLines, runOfQuarter, saveRun, setState, type RunState, type SubsidyRun } from './runs.store.ts';
 
-export interface UploadedFile { filename: string; content: Buffer }
-export interface BookUpload { loans: UploadedFile; repayments: UploadedFile; rates: UploadedFile }
+export interface UploadedFile {
+  filename: string;
+  content: Buffer;
+}
+export interface BookUpload {
+  loans: UploadedFile;
+  repayments: UploadedFile;
+  rates: UploadedFile;
+}
 
 export interface ImportOutcome {
-  importId: number | null; unchanged: boolean; dryRun: boolean; loans: number; repayments: number; rates: number;
-  rejected: { file: string; row: number; reason: string }[]; changes: Record<string, number>;
+  importId: number | null;
+  unchanged: boolean;
+  dryRun: boolean;
+  loans: number;
+  repayments: number;
+  rates: number;
+  rejected: { file: string; row: number; reason: string }[];
+  changes: Record<string, number>;
 }
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -54,7 +82,13 @@ export async function commandCounty(db: Kysely<Tables>, given?: string): Promise
 }
 
 /** Import the banks' complete book (the three files); nothing is written on a dry run. A null county: the book's own. */
-export async function importBook(db: Kysely<Tables>, actor: AuditActor, county: string | null, files: BookUpload, opts: { dryRun?: boolean } = {}): Promise<ImportOutcome & { countyCode: string }> {
+export async function importBook(
+  db: Kysely<Tables>,
+  actor: AuditActor,
+  county: string | null,
+  files: BookUpload,
+  opts: { dryRun?: boolean } = {},
+): Promise<ImportOutcome & { countyCode: string }> {
   const book = await readBook({ loans: files.loans.content, repayments: files.repayments.content, rates: files.rates.content });
   const countyCode = county ?? countyOfBook(book.loans);
   if (!countyCode) throw new AppError('VALIDATION', '无法从村代码判断所属县，请指定县级区划代码（--county）');
@@ -73,16 +107,31 @@ export async function importBook(db: Kysely<Tables>, actor: AuditActor, county: 
     for (const l of book.loans) {
       seen.add(l.loanNo);
       const k = before.get(l.loanNo);
-      if (k === undefined) changes.added++; else if (k !== loanKey(l)) changes.changed++; else changes.unchanged++;
+      if (k === undefined) changes.added++;
+      else if (k !== loanKey(l)) changes.changed++;
+      else changes.unchanged++;
     }
     for (const k of before.keys()) if (!seen.has(k)) changes.removed++;
     const filenames = { loans: files.loans.filename, repayments: files.repayments.filename, rates: files.rates.filename };
-    const importId = await insertImport(trx, countyCode, { sha256: digest, filenames, ...base, changes, importedBy: actor.userId, importedName: actor.username });
+    const importId = await insertImport(trx, countyCode, {
+      sha256: digest,
+      filenames,
+      ...base,
+      changes,
+      importedBy: actor.userId,
+      importedName: actor.username,
+    });
     await replaceBook(trx, countyCode, importId, book, renewedFrom);
     changes.events = await recordBookEvents(trx, countyCode, importId, book, renewedFrom);
     await setImportChanges(trx, countyCode, importId, changes);
-    await appendAudit(trx, actor, { action: 'microcredit.import', entityType: 'microcredit_import', entityId: importId, countyCode,
-      after: { ...filenames, loans: base.loans, repayments, rates: base.rates, rejected: book.rejected.length }, detail: changes });
+    await appendAudit(trx, actor, {
+      action: 'microcredit.import',
+      entityType: 'microcredit_import',
+      entityId: importId,
+      countyCode,
+      after: { ...filenames, loans: base.loans, repayments, rates: base.rates, rejected: book.rejected.length },
+      detail: changes,
+    });
     return { importId, unchanged: false, dryRun: false, countyCode, ...base, changes };
   });
 }
@@ -109,10 +158,23 @@ export async function computeRun(db: Kysely<Tables>, actor: AuditActor, countyCo
     const book = await mustHaveBook(trx, countyCode);
     const existing = await runOfQuarter(trx, countyCode, quarter);
     if (existing && existing.state !== 'computed') throw new AppError('CONFLICT', MESSAGES.RUN_LOCKED);
-    const id = await saveRun(trx, countyCode, { quarter, importId: book.id, lines: lines.map((l) => ({ ...l, quarter })), by: actor.userId, byName: actor.username, existing: existing?.id ?? null });
+    const id = await saveRun(trx, countyCode, {
+      quarter,
+      importId: book.id,
+      lines: lines.map((l) => ({ ...l, quarter })),
+      by: actor.userId,
+      byName: actor.username,
+      existing: existing?.id ?? null,
+    });
     const total = lines.reduce((s, l) => s + l.subsidyFen, 0);
-    await appendAudit(trx, actor, { action: existing ? 'microcredit.subsidy_recompute' : 'microcredit.subsidy_compute', entityType: 'microcredit_run', entityId: id, countyCode,
-      before: existing ? { loans: existing.loans, subsidyFen: existing.subsidyFen } : null, after: { quarter, loans: lines.length, subsidyFen: total, importId: book.id } });
+    await appendAudit(trx, actor, {
+      action: existing ? 'microcredit.subsidy_recompute' : 'microcredit.subsidy_compute',
+      entityType: 'microcredit_run',
+      entityId: id,
+      countyCode,
+      before: existing ? { loans: existing.loans, subsidyFen: existing.subsidyFen } : null,
+      after: { quarter, loans: lines.length, subsidyFen: total, importId: book.id },
+    });
     return (await getRun(trx, countyCode, id))!;
   });
 }
@@ -141,8 +203,15 @@ export async function advanceRun(db: Kysely<Tables>, actor: AuditActor, countyCo
       if (same) throw new AppError('FORBIDDEN', MESSAGES.SAME_USER);
     }
     await setState(trx, countyCode, id, s.to, { id: actor.userId, name: actor.username });
-    await appendAudit(trx, actor, { action: `microcredit.subsidy_${step}`, entityType: 'microcredit_run', entityId: id, countyCode,
-      before: { state: run.state }, after: { state: s.to }, detail: { quarter: run.quarter, loans: run.loans, subsidyFen: run.subsidyFen } });
+    await appendAudit(trx, actor, {
+      action: `microcredit.subsidy_${step}`,
+      entityType: 'microcredit_run',
+      entityId: id,
+      countyCode,
+      before: { state: run.state },
+      after: { state: s.to },
+      detail: { quarter: run.quarter, loans: run.loans, subsidyFen: run.subsidyFen },
+    });
     return (await getRun(trx, countyCode, id))!;
   });
 }
@@ -153,7 +222,13 @@ export async function runLines(db: Kysely<Tables>, countyCode: string, run: Subs
 }
 
 /** An officer's note on how a loan was handled (还清, 续贷, 展期, 逾期 follow-up). */
-export async function recordHandling(db: Kysely<Tables>, actor: AuditActor, countyCode: string, loanNo: string, e: { kind: string; onDate: string; note: string }): Promise<number> {
+export async function recordHandling(
+  db: Kysely<Tables>,
+  actor: AuditActor,
+  countyCode: string,
+  loanNo: string,
+  e: { kind: string; onDate: string; note: string },
+): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const id = await insertEvent(trx, countyCode, { loanNo, ...e, by: actor.userId, byName: actor.username });
     await appendAudit(trx, actor, { action: 'microcredit.loan_handling', entityType: 'microcredit_loan', entityId: loanNo, countyCode, after: e });
@@ -176,9 +251,26 @@ export async function loanSummariesByIdNumbers(db: Kysely<Tables>, countyCode: s
     const st = loanState(l, today, renewals.get(l.loanNo) ?? null);
     const handling = handlingOf(st, today);
     return {
-      loanNo: l.loanNo, idNumber: l.idNumber, name: l.name, bank: l.bank, issuedOn: l.issuedOn, dueOn: l.extendedTo ?? l.dueOn,
-      amountFen: l.amountFen, balanceFen: st.balanceFen,
-      status: handling === '未到期' ? (l.extendedTo ? '已展期' : '正常') : handling === '还清' ? '已还清' : handling === '续贷' ? '已续贷' : handling === '展期' ? '已展期' : '逾期',
+      loanNo: l.loanNo,
+      idNumber: l.idNumber,
+      name: l.name,
+      bank: l.bank,
+      issuedOn: l.issuedOn,
+      dueOn: l.extendedTo ?? l.dueOn,
+      amountFen: l.amountFen,
+      balanceFen: st.balanceFen,
+      status:
+        handling === '未到期'
+          ? l.extendedTo
+            ? '已展期'
+            : '正常'
+          : handling === '还清'
+            ? '已还清'
+            : handling === '续贷'
+              ? '已续贷'
+              : handling === '展期'
+                ? '已展期'
+                : '逾期',
     };
   });
 }
@@ -205,7 +297,13 @@ export async function runNotice(db: Kysely<Tables>, actor: AuditActor, countyCod
   if (run.state === 'computed') throw new AppError('CONFLICT', '贴息尚未审核，不能公示');
   const rows = noticeRowsOf(await payLinesOf(db, countyCode, run, scope));
   const title = `${run.quarter.replace('Q', '年第')}季度扶贫小额信贷贴息公示`;
-  await appendAudit(db, actor, { action: 'microcredit.notice_export', entityType: 'microcredit_run', entityId: run.id, countyCode, detail: { format, rows: rows.length } });
+  await appendAudit(db, actor, {
+    action: 'microcredit.notice_export',
+    entityType: 'microcredit_run',
+    entityId: run.id,
+    countyCode,
+    detail: { format, rows: rows.length },
+  });
   return { run, title, rows };
 }
 
@@ -214,7 +312,13 @@ export async function runBankFile(db: Kysely<Tables>, actor: AuditActor, countyC
   const run = await mustGetRun(db, countyCode, id);
   if (run.state !== 'published' && run.state !== 'paid') throw new AppError('CONFLICT', '贴息须先审核并公示，才能导出银行发放文件');
   const f = await bankFile(await getTemplate(db, countyCode, template), await payLinesOf(db, countyCode, run), run.quarter, run.batchNo);
-  await appendAudit(db, actor, { action: 'microcredit.bank_file', entityType: 'microcredit_run', entityId: run.id, countyCode, detail: { template, rows: f.rows, totalFen: f.totalFen, unmasked: true } });
+  await appendAudit(db, actor, {
+    action: 'microcredit.bank_file',
+    entityType: 'microcredit_run',
+    entityId: run.id,
+    countyCode,
+    detail: { template, rows: f.rows, totalFen: f.totalFen, unmasked: true },
+  });
   return f;
 }
 

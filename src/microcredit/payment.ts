@@ -11,27 +11,48 @@ import { csvLine, guardFormula, type CsvKinds } from '../shared/files/csv-write.
 import { BANK_FIELD_KIND, type BankTemplate } from '../subsidy/index.ts';
 import type { SubsidyLine } from './subsidy.ts';
 
-export interface PayLine extends SubsidyLine { townshipName: string; villageName: string }
+export interface PayLine extends SubsidyLine {
+  townshipName: string;
+  villageName: string;
+}
 
 function cell(t: BankTemplate, field: string, l: PayLine, i: number, quarter: string, batchNo: string): string {
   switch (field) {
-    case 'period': return quarter;
-    case 'idNumber': return l.idNumber;
-    case 'name': case 'holderName': return l.name;
-    case 'amount': return t.amountFormat === 'fen' ? String(l.subsidyFen) : formatFen(l.subsidyFen);
-    case 'accountNo': return l.loanNo;
-    case 'bankName': return l.bank;
-    case 'batchNo': return batchNo;
-    case 'villageCode': return l.villageCode;
-    case 'villageName': return l.villageName;
-    case 'townshipName': return l.townshipName;
-    case 'lineNo': return String(i + 1);
-    default: return '';
+    case 'period':
+      return quarter;
+    case 'idNumber':
+      return l.idNumber;
+    case 'name':
+    case 'holderName':
+      return l.name;
+    case 'amount':
+      return t.amountFormat === 'fen' ? String(l.subsidyFen) : formatFen(l.subsidyFen);
+    case 'accountNo':
+      return l.loanNo;
+    case 'bankName':
+      return l.bank;
+    case 'batchNo':
+      return batchNo;
+    case 'villageCode':
+      return l.villageCode;
+    case 'villageName':
+      return l.villageName;
+    case 'townshipName':
+      return l.townshipName;
+    case 'lineNo':
+      return String(i + 1);
+    default:
+      return '';
   }
 }
 
 /** The bank file of a run's lines (those with an amount above 0) in the template's form. */
-export async function bankFile(t: BankTemplate, lines: PayLine[], quarter: string, batchNo: string): Promise<{ body: Buffer; fileName: string; contentType: string; rows: number; totalFen: number }> {
+export async function bankFile(
+  t: BankTemplate,
+  lines: PayLine[],
+  quarter: string,
+  batchNo: string,
+): Promise<{ body: Buffer; fileName: string; contentType: string; rows: number; totalFen: number }> {
   const paid = lines.filter((l) => l.subsidyFen > 0);
   const rows = paid.map((l, i) => t.columns.map((c) => cell(t, c.field, l, i, quarter, batchNo)));
   const totalFen = paid.reduce((s, l) => s + l.subsidyFen, 0);
@@ -43,7 +64,13 @@ export async function bankFile(t: BankTemplate, lines: PayLine[], quarter: strin
     const ws = wb.addWorksheet('贴息发放');
     ws.addRow(t.columns.map((c) => c.header));
     for (const r of rows) ws.addRow(r.map((v, k) => (kinds[k] === 'text' ? guardFormula(v) : v)));
-    return { body: Buffer.from(await wb.xlsx.writeBuffer()), fileName, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', rows: rows.length, totalFen };
+    return {
+      body: Buffer.from(await wb.xlsx.writeBuffer()),
+      fileName,
+      contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      rows: rows.length,
+      totalFen,
+    };
   }
   const text = [t.columns.map((c) => c.header).join(','), ...rows.map((r) => csvLine(r, kinds))].join('\r\n') + '\r\n';
   const body = t.encoding === 'gb18030' ? iconv.encode(text, 'gb18030') : Buffer.from((t.bom ? '\ufeff' : '') + text, 'utf8');
@@ -52,6 +79,14 @@ export async function bankFile(t: BankTemplate, lines: PayLine[], quarter: strin
 
 /** Rows of the public list: name, village, amount, masked ID; never a full ID, phone or account. */
 export function noticeRowsOf(lines: PayLine[]) {
-  return [...lines].sort((a, b) => (a.villageCode < b.villageCode ? -1 : a.villageCode > b.villageCode ? 1 : 0))
-    .map((l) => ({ villageCode: l.villageCode, townshipName: l.townshipName, villageName: l.villageName, name: l.name, maskedId: maskId(l.idNumber), amountFen: l.subsidyFen }));
+  return [...lines]
+    .sort((a, b) => (a.villageCode < b.villageCode ? -1 : a.villageCode > b.villageCode ? 1 : 0))
+    .map((l) => ({
+      villageCode: l.villageCode,
+      townshipName: l.townshipName,
+      villageName: l.villageName,
+      name: l.name,
+      maskedId: maskId(l.idNumber),
+      amountFen: l.subsidyFen,
+    }));
 }

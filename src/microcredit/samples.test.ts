@@ -18,16 +18,26 @@ describe('microcredit samples (§9)', () => {
   for (const loans of ['loans.csv', 'loans.xlsx']) {
     it(`reproduces every expected quarter and the rejected rows from ${loans}`, async () => {
       const book = await readBook({ loans: S(loans), repayments: S('repayments.csv'), rates: S('rates.csv') });
-      for (const q of QUARTERS) assertSameSubsidy(subsidyCsv(quarterSubsidy(book.loans, parseQuarter(q)!)), readFileSync(S(`expected_${q}.csv`), 'utf8'), `${loans} ${q}`);
-      const rej = csvRows(rejectedCsv(book.rejected)), exp = csvRows(readFileSync(S('expected_rejected.csv'), 'utf8'));
-      assert.deepEqual(rej.map((r) => r.slice(0, 2)), exp.map((r) => r.slice(0, 2)));
+      for (const q of QUARTERS)
+        assertSameSubsidy(subsidyCsv(quarterSubsidy(book.loans, parseQuarter(q)!)), readFileSync(S(`expected_${q}.csv`), 'utf8'), `${loans} ${q}`);
+      const rej = csvRows(rejectedCsv(book.rejected)),
+        exp = csvRows(readFileSync(S('expected_rejected.csv'), 'utf8'));
+      assert.deepEqual(
+        rej.map((r) => r.slice(0, 2)),
+        exp.map((r) => r.slice(0, 2)),
+      );
       assert.deepEqual(rej, exp, 'reasons as in the sample');
     });
   }
 
   it('the real CLI writes the files (UTF-8 with BOM) and exits 2 on a bad quarter or an unreadable file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'anju-mc-'));
-    const run = (...extra: string[]) => spawnSync(process.execPath, ['bin/anju.mjs', 'microcredit', 'subsidy', '--loans', S('loans.csv'), '--repayments', S('repayments.csv'), '--rates', S('rates.csv'), ...extra], { encoding: 'utf8', timeout: 120_000 });
+    const run = (...extra: string[]) =>
+      spawnSync(
+        process.execPath,
+        ['bin/anju.mjs', 'microcredit', 'subsidy', '--loans', S('loans.csv'), '--repayments', S('repayments.csv'), '--rates', S('rates.csv'), ...extra],
+        { encoding: 'utf8', timeout: 120_000 },
+      );
     const r = run('--quarter', '2020Q2', '--out', join(dir, 'out.csv'), '--rejected', join(dir, 'rej.csv'));
     assert.equal(r.status, 0, r.stderr);
     const out = readFileSync(join(dir, 'out.csv'), 'utf8');
@@ -37,10 +47,46 @@ describe('microcredit samples (§9)', () => {
     const bad = run('--quarter', '2020Q5', '--out', join(dir, 'x.csv'));
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /季度“2020Q5”无法识别/);
-    const missing = spawnSync(process.execPath, ['bin/anju.mjs', 'microcredit', 'subsidy', '--loans', join(dir, 'none.csv'), '--repayments', S('repayments.csv'), '--rates', S('rates.csv'), '--quarter', '2020Q2', '--out', join(dir, 'x.csv')], { encoding: 'utf8' });
+    const missing = spawnSync(
+      process.execPath,
+      [
+        'bin/anju.mjs',
+        'microcredit',
+        'subsidy',
+        '--loans',
+        join(dir, 'none.csv'),
+        '--repayments',
+        S('repayments.csv'),
+        '--rates',
+        S('rates.csv'),
+        '--quarter',
+        '2020Q2',
+        '--out',
+        join(dir, 'x.csv'),
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /贷款台账无法读取/);
-    const columns = spawnSync(process.execPath, ['bin/anju.mjs', 'microcredit', 'subsidy', '--loans', S('rates.csv'), '--repayments', S('repayments.csv'), '--rates', S('rates.csv'), '--quarter', '2020Q2', '--out', join(dir, 'x.csv')], { encoding: 'utf8' });
+    const columns = spawnSync(
+      process.execPath,
+      [
+        'bin/anju.mjs',
+        'microcredit',
+        'subsidy',
+        '--loans',
+        S('rates.csv'),
+        '--repayments',
+        S('repayments.csv'),
+        '--rates',
+        S('rates.csv'),
+        '--quarter',
+        '2020Q2',
+        '--out',
+        join(dir, 'x.csv'),
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(columns.status, 2);
     assert.match(columns.stderr, /贷款台账缺少必需的列：贷款编号/);
   });

@@ -14,11 +14,44 @@ const ID = '430582198001010015';
 const rows = (cells: string[][]): TextRow[] => cells.map((c, i) => ({ rowNumber: i + 2, cells: c }));
 const Q = (s: string) => parseQuarter(s) as Quarter;
 
-interface L { no?: string; issued: string; due: string; ext?: string; amount: string; rate?: string; id?: string; kind?: string }
-function book(loans: L[], repayments: [string, string, string][] = [], rates: [string, string][] = [['2015-10-24', '4.35'], ['2020-04-20', '3.85']]) {
+interface L {
+  no?: string;
+  issued: string;
+  due: string;
+  ext?: string;
+  amount: string;
+  rate?: string;
+  id?: string;
+  kind?: string;
+}
+function book(
+  loans: L[],
+  repayments: [string, string, string][] = [],
+  rates: [string, string][] = [
+    ['2015-10-24', '4.35'],
+    ['2020-04-20', '3.85'],
+  ],
+) {
   return checkBook({
     rates: { headers: ['生效日期', '年利率'], rows: rows(rates) },
-    loans: { headers: LOAN_H, rows: rows(loans.map((l, i) => [l.no ?? `L${i + 1}`, l.id ?? ID, '张三', '430582101001', '农商银行', l.issued, l.due, l.ext ?? '', l.amount, l.rate ?? '4.35', l.kind ?? '新增'])) },
+    loans: {
+      headers: LOAN_H,
+      rows: rows(
+        loans.map((l, i) => [
+          l.no ?? `L${i + 1}`,
+          l.id ?? ID,
+          '张三',
+          '430582101001',
+          '农商银行',
+          l.issued,
+          l.due,
+          l.ext ?? '',
+          l.amount,
+          l.rate ?? '4.35',
+          l.kind ?? '新增',
+        ]),
+      ),
+    },
     repayments: { headers: ['贷款编号', '还款日期', '还款本金'], rows: rows(repayments) },
   });
 }
@@ -102,29 +135,45 @@ describe('microcredit subsidy (§9)', () => {
   });
 
   it('rejects once for all quarters, naming the column; later repayments are still tried', () => {
-    const b = book([
-      { issued: '2020-01-10', due: '2021-01-10', amount: '10000' },
-      { no: 'L1', issued: '2020-01-11', due: '2021-01-11', amount: '5000' },
-      { issued: '2010-01-01', due: '2021-01-01', amount: '5000' },
-      { issued: '2020-02-30', due: '2021-01-01', amount: '5000' },
-      { issued: '2020-01-01', due: '2021-01-01', amount: '5万' },
-      { issued: '2020-01-01', due: '2021-01-01', amount: '5000', id: '43058219800101001X' },
-    ], [
-      ['L1', '2020-03-01', '6000'], ['L1', '2020-02-01', '5000'], ['L1', '2020-02-01', '0'], ['L1', '2020-03-05', '5000'], ['L3', '2020-03-01', '1'], ['ZZ', '2020-03-01', '1'],
-    ], [['2015-10-24', '4.35'], ['2015-10-24', '4.00'], ['2016-01-01', '待定']]);
-    assert.deepEqual(b.rejected.map((r) => `${r.file},${r.row},${r.reason}`), [
-      '贷款台账,3,贷款编号L1重复（第2行）',
-      '贷款台账,4,发放日期2010-01-01早于贴息利率表首个生效日期2015-10-24',
-      '贷款台账,5,发放日期无法识别：2020-02-30',
-      '贷款台账,6,贷款金额无法识别：5万',
-      '贷款台账,7,身份证号无效：校验位错误（应为5）',
-      '还款记录,2,还款本金6000.00超过贷款L1的余额5000.00',
-      '还款记录,4,还款本金须大于0：0',
-      '还款记录,6,贷款L3已被拒收（见贷款台账）',
-      '还款记录,7,贷款编号ZZ不在贷款台账中',
-      '贴息利率,3,生效日期2015-10-24重复（第2行）',
-      '贴息利率,4,年利率无法识别：待定',
-    ]);
+    const b = book(
+      [
+        { issued: '2020-01-10', due: '2021-01-10', amount: '10000' },
+        { no: 'L1', issued: '2020-01-11', due: '2021-01-11', amount: '5000' },
+        { issued: '2010-01-01', due: '2021-01-01', amount: '5000' },
+        { issued: '2020-02-30', due: '2021-01-01', amount: '5000' },
+        { issued: '2020-01-01', due: '2021-01-01', amount: '5万' },
+        { issued: '2020-01-01', due: '2021-01-01', amount: '5000', id: '43058219800101001X' },
+      ],
+      [
+        ['L1', '2020-03-01', '6000'],
+        ['L1', '2020-02-01', '5000'],
+        ['L1', '2020-02-01', '0'],
+        ['L1', '2020-03-05', '5000'],
+        ['L3', '2020-03-01', '1'],
+        ['ZZ', '2020-03-01', '1'],
+      ],
+      [
+        ['2015-10-24', '4.35'],
+        ['2015-10-24', '4.00'],
+        ['2016-01-01', '待定'],
+      ],
+    );
+    assert.deepEqual(
+      b.rejected.map((r) => `${r.file},${r.row},${r.reason}`),
+      [
+        '贷款台账,3,贷款编号L1重复（第2行）',
+        '贷款台账,4,发放日期2010-01-01早于贴息利率表首个生效日期2015-10-24',
+        '贷款台账,5,发放日期无法识别：2020-02-30',
+        '贷款台账,6,贷款金额无法识别：5万',
+        '贷款台账,7,身份证号无效：校验位错误（应为5）',
+        '还款记录,2,还款本金6000.00超过贷款L1的余额5000.00',
+        '还款记录,4,还款本金须大于0：0',
+        '还款记录,6,贷款L3已被拒收（见贷款台账）',
+        '还款记录,7,贷款编号ZZ不在贷款台账中',
+        '贴息利率,3,生效日期2015-10-24重复（第2行）',
+        '贴息利率,4,年利率无法识别：待定',
+      ],
+    );
     assert.equal(b.loans.length, 1);
     // 02-01 accepted (5000 left), 03-01 refused (6000 > 5000), 03-05 still tried and accepted
     assert.deepEqual(b.loans[0].repayRows, [3, 5]);
@@ -138,19 +187,42 @@ describe('microcredit subsidy (§9)', () => {
   it('agrees with the day-by-day reference on random loans', () => {
     const day = fc.integer({ min: 0, max: 1400 }).map((n) => new Date(Date.UTC(2019, 0, 1) + n * 86400000).toISOString().slice(0, 10));
     const loanArb = fc.record({
-      issued: day, len: fc.integer({ min: 1, max: 900 }), ext: fc.option(fc.integer({ min: 1, max: 400 })), amount: fc.integer({ min: 1, max: 6_000_000 }),
-      rate: fc.constantFrom('4.35', '3.85', '4.9', '3.875', '4'), quarter: fc.constantFrom('2019Q3', '2020Q1', '2020Q2', '2021Q4', '2022Q1'),
+      issued: day,
+      len: fc.integer({ min: 1, max: 900 }),
+      ext: fc.option(fc.integer({ min: 1, max: 400 })),
+      amount: fc.integer({ min: 1, max: 6_000_000 }),
+      rate: fc.constantFrom('4.35', '3.85', '4.9', '3.875', '4'),
+      quarter: fc.constantFrom('2019Q3', '2020Q1', '2020Q2', '2021Q4', '2022Q1'),
       reps: fc.array(fc.record({ at: fc.integer({ min: -10, max: 1000 }), share: fc.integer({ min: 1, max: 60 }) }), { maxLength: 8 }),
     });
-    fc.assert(fc.property(loanArb, (x) => {
-      const plus = (iso: string, n: number) => new Date(Date.parse(iso) + n * 86400000).toISOString().slice(0, 10);
-      const due = plus(x.issued, x.len);
-      const reps = x.reps.map((r) => ['L1', plus(x.issued, r.at), (Math.max(1, Math.floor(x.amount * r.share / 100)) / 100).toFixed(2)] as [string, string, string]);
-      const b = book([{ issued: x.issued, due, ext: x.ext === null ? undefined : plus(due, x.ext), amount: (x.amount / 100).toFixed(2), rate: x.rate }], reps, [['2015-01-01', '4.35'], ['2020-04-20', '3.85']]);
-      const q = Q(x.quarter);
-      const fast = loanQuarter(b.loans[0], q), ref = referenceQuarter(b.loans[0], q);
-      if (!ref) return fast === null;
-      return fast !== null && fast.days === ref.days && BigInt(fast.productFen) === ref.productFen && BigInt(fast.subsidyFen) === ref.subsidyFen && fast.overdue === ref.overdue;
-    }), { numRuns: 400 });
+    fc.assert(
+      fc.property(loanArb, (x) => {
+        const plus = (iso: string, n: number) => new Date(Date.parse(iso) + n * 86400000).toISOString().slice(0, 10);
+        const due = plus(x.issued, x.len);
+        const reps = x.reps.map(
+          (r) => ['L1', plus(x.issued, r.at), (Math.max(1, Math.floor((x.amount * r.share) / 100)) / 100).toFixed(2)] as [string, string, string],
+        );
+        const b = book(
+          [{ issued: x.issued, due, ext: x.ext === null ? undefined : plus(due, x.ext), amount: (x.amount / 100).toFixed(2), rate: x.rate }],
+          reps,
+          [
+            ['2015-01-01', '4.35'],
+            ['2020-04-20', '3.85'],
+          ],
+        );
+        const q = Q(x.quarter);
+        const fast = loanQuarter(b.loans[0], q),
+          ref = referenceQuarter(b.loans[0], q);
+        if (!ref) return fast === null;
+        return (
+          fast !== null &&
+          fast.days === ref.days &&
+          BigInt(fast.productFen) === ref.productFen &&
+          BigInt(fast.subsidyFen) === ref.subsidyFen &&
+          fast.overdue === ref.overdue
+        );
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -37,17 +37,23 @@ export function subsidyFen(productFen: bigint, rate: Decimal): number {
 export function loanQuarter(loan: Loan, q: Quarter): SubsidyLine | null {
   const start = Math.max(q.firstDay, loan.issueDay);
   const stop = Math.min(q.lastDay + 1, loan.endDay); // first day that does not count
-  const rd = loan.repayDays, rf = loan.repayFen;
-  let i = 0, balance = loan.amountFen;
+  const rd = loan.repayDays,
+    rf = loan.repayFen;
+  let i = 0,
+    balance = loan.amountFen;
   while (i < rd.length && rd[i] <= start) balance -= rf[i++];
   // fen·days stay exact in a double while amount × 92 days < 2^53 (any real loan); BigInt beyond
   const exact = loan.amountFen * 92 < Number.MAX_SAFE_INTEGER;
-  let days = 0, sum = 0, big = 0n, cur = start;
+  let days = 0,
+    sum = 0,
+    big = 0n,
+    cur = start;
   while (cur < stop) {
     const next = i < rd.length ? Math.min(rd[i], stop) : stop;
     if (balance > 0 && next > cur) {
       days += next - cur;
-      if (exact) sum += balance * (next - cur); else big += BigInt(balance) * BigInt(next - cur);
+      if (exact) sum += balance * (next - cur);
+      else big += BigInt(balance) * BigInt(next - cur);
     }
     cur = next;
     while (i < rd.length && rd[i] <= cur) balance -= rf[i++];
@@ -64,9 +70,19 @@ export function loanQuarter(loan: Loan, q: Quarter): SubsidyLine | null {
   if (loan.extendedTo) notes.push(`展期至${loan.extendedTo}`);
   if (loan.kind === '续贷') notes.push('续贷');
   return {
-    loanNo: loan.loanNo, idNumber: loan.idNumber, name: loan.name, villageCode: loan.villageCode, bank: loan.bank, quarter: q.label,
-    days, productFen: Number(product), rate: loan.subsidyRate, subsidyFen: subsidyFen(product, loan.subsidyRate),
-    overdue, overdueFen: overdue ? endBalance : 0, note: notes.join('；'),
+    loanNo: loan.loanNo,
+    idNumber: loan.idNumber,
+    name: loan.name,
+    villageCode: loan.villageCode,
+    bank: loan.bank,
+    quarter: q.label,
+    days,
+    productFen: Number(product),
+    rate: loan.subsidyRate,
+    subsidyFen: subsidyFen(product, loan.subsidyRate),
+    overdue,
+    overdueFen: overdue ? endBalance : 0,
+    note: notes.join('；'),
   };
 }
 
@@ -101,16 +117,38 @@ export const SUBSIDY_HEADERS = ['贷款编号', '身份证号', '姓名', '村�
 export const REJECTED_HEADERS = ['文件', '行号', '原因'] as const;
 
 export function subsidyCsv(lines: SubsidyLine[]): string {
-  return csvDocument(SUBSIDY_HEADERS, lines.map((l) => [l.loanNo, l.idNumber, l.name, l.villageCode, l.quarter, l.days, formatFen(l.productFen), formatDecimal(l.rate), formatFen(l.subsidyFen), l.note]),
-    ['text', 'raw', 'text', 'text', 'raw', 'raw', 'raw', 'raw', 'raw', 'text']);
+  return csvDocument(
+    SUBSIDY_HEADERS,
+    lines.map((l) => [
+      l.loanNo,
+      l.idNumber,
+      l.name,
+      l.villageCode,
+      l.quarter,
+      l.days,
+      formatFen(l.productFen),
+      formatDecimal(l.rate),
+      formatFen(l.subsidyFen),
+      l.note,
+    ]),
+    ['text', 'raw', 'text', 'text', 'raw', 'raw', 'raw', 'raw', 'raw', 'text'],
+  );
 }
 
 export function rejectedCsv(rejected: Rejection[]): string {
-  return csvDocument(REJECTED_HEADERS, rejected.map((r) => [r.file, r.row, r.reason]), ['text', 'raw', 'text']);
+  return csvDocument(
+    REJECTED_HEADERS,
+    rejected.map((r) => [r.file, r.row, r.reason]),
+    ['text', 'raw', 'text'],
+  );
 }
 
 export function totals(lines: SubsidyLine[]): { loans: number; subsidyFen: number; overdue: number } {
-  let subsidy = 0, overdue = 0;
-  for (const l of lines) { subsidy += l.subsidyFen; if (l.overdue) overdue++; }
+  let subsidy = 0,
+    overdue = 0;
+  for (const l of lines) {
+    subsidy += l.subsidyFen;
+    if (l.overdue) overdue++;
+  }
   return { loans: lines.length, subsidyFen: subsidy, overdue };
 }

@@ -3,7 +3,10 @@
 import { daysInMonth, isValidDate, isoOf, parseDateStrict, type IsoDate } from '../shared/dates.ts';
 
 /** An exact decimal n ÷ 10^s, kept with no trailing zeros (s = 0 for a whole number). */
-export interface Decimal { n: bigint; s: number }
+export interface Decimal {
+  n: bigint;
+  s: number;
+}
 
 const TRIM = /^[\s\u3000\ufeff\u200b]+|[\s\u3000\ufeff\u200b]+$/g;
 export const trimCell = (v: string | undefined): string => (v ?? '').replace(TRIM, '');
@@ -16,12 +19,14 @@ export function readYuan(text: string): number | null {
   // fast path: plain digits with up to 2 decimals (what banks write)
   const n = text.length;
   if (n > 0 && n < 16) {
-    let v = 0, i = 0;
+    let v = 0,
+      i = 0;
     while (i < n && isDigit(text.charCodeAt(i))) v = v * 10 + text.charCodeAt(i++) - 48;
     if (i > 0) {
       if (i === n) return v * 100;
       if (text.charCodeAt(i) === 46 && n - i - 1 >= 1 && n - i - 1 <= 2) {
-        const a = text.charCodeAt(i + 1), b = n - i - 1 === 2 ? text.charCodeAt(i + 2) : 48;
+        const a = text.charCodeAt(i + 1),
+          b = n - i - 1 === 2 ? text.charCodeAt(i + 2) : 48;
         if (isDigit(a) && isDigit(b)) return v * 100 + (a - 48) * 10 + (b - 48);
       }
     }
@@ -41,14 +46,18 @@ export function readPercent(text: string): Decimal | null {
 }
 
 function normalise(n: bigint, s: number): Decimal {
-  while (s > 0 && n % 10n === 0n) { n /= 10n; s--; }
+  while (s > 0 && n % 10n === 0n) {
+    n /= 10n;
+    s--;
+  }
   return { n, s };
 }
 
 /** −1, 0, 1 */
 export function compareDecimal(a: Decimal, b: Decimal): number {
   const s = Math.max(a.s, b.s);
-  const x = a.n * 10n ** BigInt(s - a.s), y = b.n * 10n ** BigInt(s - b.s);
+  const x = a.n * 10n ** BigInt(s - a.s),
+    y = b.n * 10n ** BigInt(s - b.s);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -96,9 +105,15 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 export function readDay(text: string): number {
   if (text.length === 10 && text.charCodeAt(4) === 45 && text.charCodeAt(7) === 45) {
     let digits = true;
-    for (let i = 0; i < 10; i++) if (i !== 4 && i !== 7 && !isDigit(text.charCodeAt(i))) { digits = false; break; }
+    for (let i = 0; i < 10; i++)
+      if (i !== 4 && i !== 7 && !isDigit(text.charCodeAt(i))) {
+        digits = false;
+        break;
+      }
     if (digits) {
-      const y = num(text, 0, 4), m = num(text, 5, 2), d = num(text, 8, 2);
+      const y = num(text, 0, 4),
+        m = num(text, 5, 2),
+        d = num(text, 8, 2);
       if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return -Infinity;
       return civilDay(y, m, d);
     }
@@ -129,23 +144,34 @@ export function readDate(text: string): IsoDate | null | false {
 export function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i), y = b.charCodeAt(i);
+    const x = a.charCodeAt(i),
+      y = b.charCodeAt(i);
     if (x === y) continue;
     // a surrogate (astral character) sorts after every BMP character above it in UTF-16
-    const xs = x >= 0xd800 && x <= 0xdfff, ys = y >= 0xd800 && y <= 0xdfff;
+    const xs = x >= 0xd800 && x <= 0xdfff,
+      ys = y >= 0xd800 && y <= 0xdfff;
     if (xs !== ys) return xs ? 1 : -1;
     return x - y;
   }
   return a.length - b.length;
 }
 
-export interface Quarter { label: string; year: number; q: number; first: IsoDate; last: IsoDate; firstDay: number; lastDay: number }
+export interface Quarter {
+  label: string;
+  year: number;
+  q: number;
+  first: IsoDate;
+  last: IsoDate;
+  firstDay: number;
+  lastDay: number;
+}
 
 /** `2020Q2` → its first and last days; null when the text is not a quarter. */
 export function parseQuarter(text: string): Quarter | null {
   const m = /^(\d{4})Q([1-4])$/.exec(text.trim().toUpperCase());
   if (!m) return null;
-  const year = +m[1], q = +m[2];
+  const year = +m[1],
+    q = +m[2];
   const first = isoOf(year, q * 3 - 2, 1);
   const lastDay = dayOf(isoOf(q === 4 ? year + 1 : year, q === 4 ? 1 : q * 3 + 1, 1)) - 1;
   return { label: `${year}Q${q}`, year, q, first, last: isoOfDay(lastDay), firstDay: dayOf(first), lastDay };

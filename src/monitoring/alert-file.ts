@@ -10,7 +10,8 @@ import { ALERT_TYPES, type AlertSource } from './codes.ts';
 
 const TYPE_INDEX = new Map(Object.keys(ALERT_TYPES).map((t, i) => [t, i]));
 /** An alert's type and date as one number (date as yyyymmdd, 0 when unknown). */
-const pairCode = (type: string, date: string | null) => (TYPE_INDEX.get(type) ?? 99) * 1e8 + (date ? Number(date.slice(0, 4) + date.slice(5, 7) + date.slice(8, 10)) : 0);
+const pairCode = (type: string, date: string | null) =>
+  (TYPE_INDEX.get(type) ?? 99) * 1e8 + (date ? Number(date.slice(0, 4) + date.slice(5, 7) + date.slice(8, 10)) : 0);
 
 /**
  * The (ID, type, date) triples accepted so far, as integers in typed arrays: a million-row file
@@ -29,12 +30,15 @@ export class TripleSet {
       if (this.keys[3 * i] === a && this.keys[3 * i + 1] === b && this.keys[3 * i + 2] === c) return false;
     }
     this.used[i] = 1;
-    this.keys[3 * i] = a; this.keys[3 * i + 1] = b; this.keys[3 * i + 2] = c;
+    this.keys[3 * i] = a;
+    this.keys[3 * i + 1] = b;
+    this.keys[3 * i + 2] = c;
     this.n++;
     return true;
   }
   private grow(): void {
-    const oldK = this.keys, oldU = this.used;
+    const oldK = this.keys,
+      oldU = this.used;
     this.keys = new Int32Array(oldK.length * 2);
     this.used = new Uint8Array(oldU.length * 2);
     this.n = 0;
@@ -56,12 +60,18 @@ export interface AlertFileSummary {
  * Stream an alert file: `onAlert` gets every accepted row. A row repeating an earlier accepted
  * row's ID, type and date is rejected as a duplicate (the office sent it twice).
  */
-export async function readAlertFile(path: string, opts: { source: AlertSource | null; today: IsoDate; onAlert: (a: AlertRow) => void; maxProblems?: number }): Promise<AlertFileSummary> {
+export async function readAlertFile(
+  path: string,
+  opts: { source: AlertSource | null; today: IsoDate; onAlert: (a: AlertRow) => void; maxProblems?: number },
+): Promise<AlertFileSummary> {
   let cols: Columns | null = null;
   const problems: AlertProblem[] = [];
   const warnings: string[] = [];
   const seen = new TripleSet();
-  let rows = 0, accepted = 0, rejected = 0, encoding = '';
+  let rows = 0,
+    accepted = 0,
+    rejected = 0,
+    encoding = '';
   const max = opts.maxProblems ?? 100_000;
   const rowProblems: AlertProblem[] = [];
   let view: unknown = null;
@@ -70,7 +80,8 @@ export async function readAlertFile(path: string, opts: { source: AlertSource | 
     onHeader: (info) => {
       encoding = info.encoding;
       const m = mapHeaders(info.headers, ALERT_SPEC);
-      if (m.missing.length) throw new AppError('FILE_COLUMNS', `预警文件缺少必需的列：${m.missing.join('、')}（文件中的列为：${info.headers.filter(Boolean).join('、')}）`);
+      if (m.missing.length)
+        throw new AppError('FILE_COLUMNS', `预警文件缺少必需的列：${m.missing.join('、')}（文件中的列为：${info.headers.filter(Boolean).join('、')}）`);
       if (m.duplicated.length) warnings.push(`列“${m.duplicated.join('、')}”出现多次，只使用第一列`);
       if (m.unknown.length) warnings.push(`列“${m.unknown.map((u) => u.header).join('、')}”用不到，已忽略`);
       cols = Object.fromEntries(ALERT_COLUMNS.map((c) => [c, m.index.get(c) ?? -1])) as Columns;
@@ -80,7 +91,10 @@ export async function readAlertFile(path: string, opts: { source: AlertSource | 
       rowProblems.length = 0;
       const c = cols!;
       // the reader hands out one reused row object: the accessor is made once
-      if (view !== rv) { view = rv; cell = (i: number) => (i === c.身份证号 || i === c.金额 || i === c.日期 || i === c.村代码 ? rv.ascii(i) : rv.text(i)); }
+      if (view !== rv) {
+        view = rv;
+        cell = (i: number) => (i === c.身份证号 || i === c.金额 || i === c.日期 || i === c.村代码 ? rv.ascii(i) : rv.text(i));
+      }
       const a = readAlertRow(cell!, c, rv.rowNumber, opts.source, opts.today, rowProblems);
       if (a) {
         // an accepted ID is valid: its first 17 digits decide it, as two integers

@@ -21,7 +21,8 @@ import { ALERT_TYPES, type AlertSource, type AlertType, type Category, type Matc
 export async function buildPopulation(db: Db, county: string): Promise<PopulationIndex> {
   const index = new PopulationIndex();
   for await (const chunk of streamRosterForCheck(db, county)) {
-    for (const p of chunk) if (p.status === '正常') index.add(p.idNumber, { kind: 'support', name: p.name, villageCode: p.villageCode, householdKey: p.householdNo });
+    for (const p of chunk)
+      if (p.status === '正常') index.add(p.idNumber, { kind: 'support', name: p.name, villageCode: p.villageCode, householdKey: p.householdNo });
   }
   for (const m of await monitoredPopulation(db, county)) {
     index.add(m.idNumber, { kind: 'monitored', name: m.name, villageCode: m.villageCode, householdKey: String(m.householdId), openRisks: m.openRisks });
@@ -30,17 +31,38 @@ export async function buildPopulation(db: Db, county: string): Promise<Populatio
 }
 
 export interface ImportResult {
-  importId: number; duplicate: boolean; rows: number; accepted: number; rejected: number;
-  matched: Record<MatchKind, number>; problems: AlertProblem[]; warnings: string[];
+  importId: number;
+  duplicate: boolean;
+  rows: number;
+  accepted: number;
+  rejected: number;
+  matched: Record<MatchKind, number>;
+  problems: AlertProblem[];
+  warnings: string[];
 }
 
-export async function importAlerts(db: Db, user: SessionUser, file: { filename: string; content: Buffer; source: AlertSource }, today = todayIso()): Promise<ImportResult> {
+export async function importAlerts(
+  db: Db,
+  user: SessionUser,
+  file: { filename: string; content: Buffer; source: AlertSource },
+  today = todayIso(),
+): Promise<ImportResult> {
   need(user, 'monitoring.enter');
   if (user.regionCode.length !== 6) throw new AppError('FORBIDDEN', '部门预警数据由县级导入');
   if (!file.content.length) throw new AppError('FILE_EMPTY', '文件为空');
   const sha256 = createHash('sha256').update(file.content).digest('hex');
   const had = await store.importBySha(db, user.countyCode, sha256);
-  if (had) return { importId: had.id, duplicate: true, rows: had.rows, accepted: had.accepted, rejected: had.rejected, matched: emptyMatchCounts(), problems: await store.importProblems(db, user.countyCode, had.id), warnings: ['同一文件已导入过，本次未作任何改动'] };
+  if (had)
+    return {
+      importId: had.id,
+      duplicate: true,
+      rows: had.rows,
+      accepted: had.accepted,
+      rejected: had.rejected,
+      matched: emptyMatchCounts(),
+      problems: await store.importProblems(db, user.countyCode, had.id),
+      warnings: ['同一文件已导入过，本次未作任何改动'],
+    };
   const index = await buildPopulation(db, user.countyCode);
   const dir = await mkdtemp(join(tmpdir(), 'anju-alert-'));
   const alerts: store.NewAlert[] = [];
@@ -49,26 +71,64 @@ export async function importAlerts(db: Db, user: SessionUser, file: { filename: 
   try {
     const path = join(dir, 'alerts' + (file.filename.toLowerCase().endsWith('.xlsx') ? '.xlsx' : '.csv'));
     await writeFile(path, file.content);
-    summary = await readAlertFile(path, { source: file.source, today, onAlert: (a) => {
-      const m = matchAlert(a, index);
-      matched[m.matchKind]++;
-      const village = m.person?.villageCode ?? (a.villageCode.startsWith(user.countyCode) ? a.villageCode : '');
-      alerts.push({ rowNumber: a.rowNumber, source: a.source, alertType: a.alertType, idNumber: a.idNumber, name: a.name, amountFen: a.amountFen, note: a.note, alertDate: a.alertDate,
-        villageCode: village, matchKind: m.matchKind, monitoredHouseholdId: m.matchKind === 'monitored' ? Number(m.person!.householdKey) : null,
-        supportHouseholdNo: m.matchKind === 'support' ? m.person!.householdKey : null, evidence: m.evidence });
-    } });
+    summary = await readAlertFile(path, {
+      source: file.source,
+      today,
+      onAlert: (a) => {
+        const m = matchAlert(a, index);
+        matched[m.matchKind]++;
+        const village = m.person?.villageCode ?? (a.villageCode.startsWith(user.countyCode) ? a.villageCode : '');
+        alerts.push({
+          rowNumber: a.rowNumber,
+          source: a.source,
+          alertType: a.alertType,
+          idNumber: a.idNumber,
+          name: a.name,
+          amountFen: a.amountFen,
+          note: a.note,
+          alertDate: a.alertDate,
+          villageCode: village,
+          matchKind: m.matchKind,
+          monitoredHouseholdId: m.matchKind === 'monitored' ? Number(m.person!.householdKey) : null,
+          supportHouseholdNo: m.matchKind === 'support' ? m.person!.householdKey : null,
+          evidence: m.evidence,
+        });
+      },
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
   const importId = await db.transaction().execute(async (trx) => {
-    const id = await store.insertImport(trx, user.countyCode, { source: file.source, filename: file.filename, sha256, rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected, importedBy: user.id });
+    const id = await store.insertImport(trx, user.countyCode, {
+      source: file.source,
+      filename: file.filename,
+      sha256,
+      rows: summary.rows,
+      accepted: summary.accepted,
+      rejected: summary.rejected,
+      importedBy: user.id,
+    });
     await store.insertImportProblems(trx, user.countyCode, id, summary.problems);
     await store.insertAlerts(trx, user.countyCode, id, alerts);
-    await appendAudit(trx, actorOf(user), { action: 'alert.import', entityType: 'alert_import', entityId: id, countyCode: user.countyCode,
-      detail: { filename: file.filename, sha256, source: file.source, rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected, matched } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'alert.import',
+      entityType: 'alert_import',
+      entityId: id,
+      countyCode: user.countyCode,
+      detail: { filename: file.filename, sha256, source: file.source, rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected, matched },
+    });
     return id;
   });
-  return { importId, duplicate: false, rows: summary.rows, accepted: summary.accepted, rejected: summary.rejected, matched, problems: summary.problems, warnings: summary.warnings };
+  return {
+    importId,
+    duplicate: false,
+    rows: summary.rows,
+    accepted: summary.accepted,
+    rejected: summary.rejected,
+    matched,
+    problems: summary.problems,
+    warnings: summary.warnings,
+  };
 }
 
 export interface DecisionInput {
@@ -89,9 +149,12 @@ export async function decideAlert(db: Db, user: SessionUser, alertId: number, d:
   const a0 = await store.getAlert(db, user.countyCode, alertId);
   if (!a0 || (a0.villageCode ? !inScope(user, a0.villageCode) : user.regionCode.length !== 6)) throw new AppError('NOT_FOUND', '预警不存在或不在本辖区');
   // a post-support household's members come from the register (read before the transaction; viewing them unmasked is audited there)
-  const supportMembers = d.decision === 'include' && a0.matchKind === 'support' && a0.supportHouseholdNo && !d.members
-    ? (await getHousehold(db, user, a0.supportHouseholdNo, { unmask: true })).members.filter((m) => m.status === '正常').map((m) => ({ name: m.name, idNumber: m.idNumber, relation: m.relation, phone: m.phone }))
-    : null;
+  const supportMembers =
+    d.decision === 'include' && a0.matchKind === 'support' && a0.supportHouseholdNo && !d.members
+      ? (await getHousehold(db, user, a0.supportHouseholdNo, { unmask: true })).members
+          .filter((m) => m.status === '正常')
+          .map((m) => ({ name: m.name, idNumber: m.idNumber, relation: m.relation, phone: m.phone }))
+      : null;
   return db.transaction().execute(async (trx) => {
     const a = await store.getAlert(trx, user.countyCode, alertId, true);
     if (!a) throw new AppError('NOT_FOUND', '预警不存在');
@@ -112,13 +175,38 @@ export async function decideAlert(db: Db, user: SessionUser, alertId: number, d:
         if (!d.category || !d.responsibleName?.trim()) throw new AppError('VALIDATION', '纳入监测须选择监测对象类别并填写帮扶责任人');
         const villageCode = a.villageCode || d.villageCode || '';
         if (!/^\d{12}$/.test(villageCode)) throw new AppError('VALIDATION', '请选择该户所在的村');
-        householdId = await identifyWithin(trx, user, { villageCode, category: d.category, identifiedOn, identifiedHow: 'alert', responsibleName: d.responsibleName,
-          members, risks: [{ riskType, note: a.evidence }], sourceAlertId: a.id }, today);
+        householdId = await identifyWithin(
+          trx,
+          user,
+          {
+            villageCode,
+            category: d.category,
+            identifiedOn,
+            identifiedHow: 'alert',
+            responsibleName: d.responsibleName,
+            members,
+            risks: [{ riskType, note: a.evidence }],
+            sourceAlertId: a.id,
+          },
+          today,
+        );
       }
     }
-    await store.saveDecision(trx, user.countyCode, a.id, { status: d.decision === 'include' ? 'included' : 'excluded', reason: d.reason.trim(), householdId, villageCode: d.villageCode ?? '' }, user.id);
-    await appendAudit(trx, actorOf(user), { action: `alert.${d.decision}`, entityType: 'alert', entityId: a.id, countyCode: user.countyCode,
-      before: { status: a.status }, after: { status: d.decision === 'include' ? 'included' : 'excluded', reason: d.reason.trim(), householdId } });
+    await store.saveDecision(
+      trx,
+      user.countyCode,
+      a.id,
+      { status: d.decision === 'include' ? 'included' : 'excluded', reason: d.reason.trim(), householdId, villageCode: d.villageCode ?? '' },
+      user.id,
+    );
+    await appendAudit(trx, actorOf(user), {
+      action: `alert.${d.decision}`,
+      entityType: 'alert',
+      entityId: a.id,
+      countyCode: user.countyCode,
+      before: { status: a.status },
+      after: { status: d.decision === 'include' ? 'included' : 'excluded', reason: d.reason.trim(), householdId },
+    });
     return { householdId };
   });
 }

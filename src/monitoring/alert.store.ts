@@ -4,15 +4,52 @@ import type { Tables } from '../shared/db/tables.ts';
 import type { AlertSource, AlertStatus, MatchKind } from './codes.ts';
 import type { AlertProblem } from './alerts.ts';
 
-export interface ImportRow { id: number; source: AlertSource; filename: string; sha256: string; rows: number; accepted: number; rejected: number; importedBy: number; importedAt: string }
+export interface ImportRow {
+  id: number;
+  source: AlertSource;
+  filename: string;
+  sha256: string;
+  rows: number;
+  accepted: number;
+  rejected: number;
+  importedBy: number;
+  importedAt: string;
+}
 export interface AlertDbRow {
-  id: number; importId: number; rowNumber: number; source: AlertSource; alertType: string; idNumber: string; name: string; amountFen: number | null;
-  note: string; alertDate: string | null; villageCode: string; matchKind: MatchKind; monitoredHouseholdId: number | null; supportHouseholdNo: string | null;
-  evidence: string; status: AlertStatus; decisionReason: string; decidedBy: number | null; decidedAt: string | null;
+  id: number;
+  importId: number;
+  rowNumber: number;
+  source: AlertSource;
+  alertType: string;
+  idNumber: string;
+  name: string;
+  amountFen: number | null;
+  note: string;
+  alertDate: string | null;
+  villageCode: string;
+  matchKind: MatchKind;
+  monitoredHouseholdId: number | null;
+  supportHouseholdNo: string | null;
+  evidence: string;
+  status: AlertStatus;
+  decisionReason: string;
+  decidedBy: number | null;
+  decidedAt: string | null;
 }
 export interface NewAlert {
-  rowNumber: number; source: AlertSource; alertType: string; idNumber: string; name: string; amountFen: number | null; note: string; alertDate: string | null;
-  villageCode: string; matchKind: MatchKind; monitoredHouseholdId: number | null; supportHouseholdNo: string | null; evidence: string;
+  rowNumber: number;
+  source: AlertSource;
+  alertType: string;
+  idNumber: string;
+  name: string;
+  amountFen: number | null;
+  note: string;
+  alertDate: string | null;
+  villageCode: string;
+  matchKind: MatchKind;
+  monitoredHouseholdId: number | null;
+  supportHouseholdNo: string | null;
+  evidence: string;
 }
 
 const IMPORT = sql`id::int AS id, source, filename, sha256, rows, accepted, rejected, imported_by AS "importedBy", imported_at::text AS "importedAt"`;
@@ -43,7 +80,9 @@ export async function insertImportProblems(db: Kysely<Tables>, county: string, i
   for (let i = 0; i < list.length; i += 1000) {
     const part = list.slice(i, i + 1000);
     await sql`INSERT INTO alert_import_problems (county_code, import_id, row_number, column_name, reason)
-      SELECT ${county}, ${importId}, t.r, t.c, t.why FROM unnest(${part.map((p) => p.rowNumber)}::int[], ${part.map((p) => p.column)}::text[], ${part.map((p) => p.reason)}::text[]) AS t(r, c, why)`.execute(db);
+      SELECT ${county}, ${importId}, t.r, t.c, t.why FROM unnest(${part.map((p) => p.rowNumber)}::int[], ${part.map((p) => p.column)}::text[], ${part.map((p) => p.reason)}::text[]) AS t(r, c, why)`.execute(
+      db,
+    );
   }
 }
 
@@ -56,7 +95,9 @@ export async function insertAlerts(db: Kysely<Tables>, county: string, importId:
       FROM unnest(${p.map((a) => a.rowNumber)}::int[], ${p.map((a) => a.source)}::text[], ${p.map((a) => a.alertType)}::text[], ${p.map((a) => a.idNumber)}::text[],
         ${p.map((a) => a.name)}::text[], ${p.map((a) => a.amountFen)}::bigint[], ${p.map((a) => a.note)}::text[], ${p.map((a) => a.alertDate)}::date[],
         ${p.map((a) => a.villageCode)}::text[], ${p.map((a) => a.matchKind)}::text[], ${p.map((a) => a.monitoredHouseholdId)}::bigint[],
-        ${p.map((a) => a.supportHouseholdNo)}::text[], ${p.map((a) => a.evidence)}::text[]) AS t(rn, src, typ, idn, nm, amt, nt, dt, vc, mk, mh, sh, ev)`.execute(db);
+        ${p.map((a) => a.supportHouseholdNo)}::text[], ${p.map((a) => a.evidence)}::text[]) AS t(rn, src, typ, idn, nm, amt, nt, dt, vc, mk, mh, sh, ev)`.execute(
+      db,
+    );
   }
 }
 
@@ -78,7 +119,14 @@ export async function importProblems(db: Kysely<Tables>, county: string, importI
  * The inbox. A township officer sees alerts of households in the township; alerts about
  * nobody known (no village) are the county's.
  */
-export async function listAlerts(db: Kysely<Tables>, county: string, scope: string, f: { status?: AlertStatus; matchKind?: MatchKind; source?: AlertSource; importId?: number }, offset: number, limit: number): Promise<{ total: number; rows: AlertDbRow[] }> {
+export async function listAlerts(
+  db: Kysely<Tables>,
+  county: string,
+  scope: string,
+  f: { status?: AlertStatus; matchKind?: MatchKind; source?: AlertSource; importId?: number },
+  offset: number,
+  limit: number,
+): Promise<{ total: number; rows: AlertDbRow[] }> {
   const c = [sql`a.county_code = ${county}`];
   if (scope.length > 6) c.push(sql`a.village_code LIKE ${scope + '%'}`);
   if (f.status) c.push(sql`a.status = ${f.status}`);
@@ -88,20 +136,35 @@ export async function listAlerts(db: Kysely<Tables>, county: string, scope: stri
   const where = sql.join(c, sql` AND `);
   const [n, rows] = await Promise.all([
     sql<{ n: number }>`SELECT count(*)::int AS n FROM alerts a WHERE ${where}`.execute(db),
-    sql<AlertDbRow>`SELECT ${ALERT} FROM alerts a WHERE ${where} ORDER BY (a.match_kind = 'none'), a.match_kind, a.alert_date DESC NULLS LAST, a.id LIMIT ${limit} OFFSET ${offset}`.execute(db),
+    sql<AlertDbRow>`SELECT ${ALERT} FROM alerts a WHERE ${where} ORDER BY (a.match_kind = 'none'), a.match_kind, a.alert_date DESC NULLS LAST, a.id LIMIT ${limit} OFFSET ${offset}`.execute(
+      db,
+    ),
   ]);
   return { total: n.rows[0].n, rows: rows.rows };
 }
 
 export async function getAlert(db: Kysely<Tables>, county: string, id: number, lock = false): Promise<AlertDbRow | null> {
-  return (await sql<AlertDbRow>`SELECT ${ALERT} FROM alerts a WHERE a.county_code = ${county} AND a.id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`.execute(db)).rows[0] ?? null;
+  return (
+    (await sql<AlertDbRow>`SELECT ${ALERT} FROM alerts a WHERE a.county_code = ${county} AND a.id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`.execute(db))
+      .rows[0] ?? null
+  );
 }
 
 export async function alertsOfHousehold(db: Kysely<Tables>, county: string, householdId: number): Promise<AlertDbRow[]> {
-  return (await sql<AlertDbRow>`SELECT ${ALERT} FROM alerts a WHERE a.county_code = ${county} AND a.monitored_household_id = ${householdId} ORDER BY a.alert_date NULLS LAST, a.id`.execute(db)).rows;
+  return (
+    await sql<AlertDbRow>`SELECT ${ALERT} FROM alerts a WHERE a.county_code = ${county} AND a.monitored_household_id = ${householdId} ORDER BY a.alert_date NULLS LAST, a.id`.execute(
+      db,
+    )
+  ).rows;
 }
 
-export async function saveDecision(db: Kysely<Tables>, county: string, id: number, d: { status: 'included' | 'excluded'; reason: string; householdId: number | null; villageCode: string }, by: number): Promise<void> {
+export async function saveDecision(
+  db: Kysely<Tables>,
+  county: string,
+  id: number,
+  d: { status: 'included' | 'excluded'; reason: string; householdId: number | null; villageCode: string },
+  by: number,
+): Promise<void> {
   await sql`UPDATE alerts SET status = ${d.status}, decision_reason = ${d.reason}, decided_by = ${by}, decided_at = now(),
       monitored_household_id = COALESCE(${d.householdId}::bigint, monitored_household_id), village_code = CASE WHEN village_code = '' THEN ${d.villageCode} ELSE village_code END
     WHERE county_code = ${county} AND id = ${id}`.execute(db);

@@ -8,8 +8,16 @@ export const IDENTIFIED_HOW = { declared: '农户申报', screening: '干部排�
 export type IdentifiedHow = keyof typeof IDENTIFIED_HOW;
 
 export const RISK_TYPES = {
-  illness: '因病', disability: '因残', schooling: '因学', disaster: '因灾', accident: '因意外',
-  employment: '务工就业不稳', industry: '产业失败', housing: '住房', water: '饮水', other: '其他',
+  illness: '因病',
+  disability: '因残',
+  schooling: '因学',
+  disaster: '因灾',
+  accident: '因意外',
+  employment: '务工就业不稳',
+  industry: '产业失败',
+  housing: '住房',
+  water: '饮水',
+  other: '其他',
 } as const;
 export type RiskType = keyof typeof RISK_TYPES;
 
@@ -20,7 +28,13 @@ export const HOUSEHOLD_STATUSES = { monitoring: '监测中', removed: '风险已
 export type HouseholdStatus = keyof typeof HOUSEHOLD_STATUSES;
 
 export const MEASURE_TYPES = {
-  industry: '产业帮扶', employment: '就业帮扶', health: '健康帮扶', education: '教育帮扶', safety_net: '兜底保障', microcredit: '小额信贷', other: '其他',
+  industry: '产业帮扶',
+  employment: '就业帮扶',
+  health: '健康帮扶',
+  education: '教育帮扶',
+  safety_net: '兜底保障',
+  microcredit: '小额信贷',
+  other: '其他',
 } as const;
 export type MeasureType = keyof typeof MEASURE_TYPES;
 
@@ -40,7 +54,14 @@ export type RemovalCondition = keyof typeof REMOVAL_CONDITIONS;
 export const REQUIRED_CONDITIONS: readonly RemovalCondition[] = ['income_stable', 'basics_secured', 'risk_resolved'];
 
 /** 两不愁三保障 and 饮水安全: the items a visit checks. */
-export const VISIT_ITEMS = { food: '不愁吃', clothing: '不愁穿', schooling: '义务教育有保障', medical: '基本医疗有保障', housing: '住房安全有保障', water: '饮水安全有保障' } as const;
+export const VISIT_ITEMS = {
+  food: '不愁吃',
+  clothing: '不愁穿',
+  schooling: '义务教育有保障',
+  medical: '基本医疗有保障',
+  housing: '住房安全有保障',
+  water: '饮水安全有保障',
+} as const;
 export type VisitItem = keyof typeof VISIT_ITEMS;
 
 export const PROBLEM_STATUSES = { open: '未整改', cleared: '已清零' } as const;

@@ -16,8 +16,13 @@ describe('防返贫监测演示数据', () => {
       const s = await loadMonitoringDemo({ database: t }, { countyCode: '430582', households: 120, today: '2026-06-30' });
       assert.equal(s.households, 120);
       assert.ok(s.linked >= 40 && s.removed > 10 && s.pending > 0 && s.campaignTargets > 0 && s.visits > 0 && s.alerts > 50, JSON.stringify(s));
-      const kinds = (await sql<{ match_kind: string; n: number }>`SELECT match_kind, count(*)::int AS n FROM alerts GROUP BY match_kind ORDER BY 1`.execute(t.db)).rows;
-      assert.deepEqual(kinds.map((k) => k.match_kind), ['monitored', 'none', 'support']);
+      const kinds = (
+        await sql<{ match_kind: string; n: number }>`SELECT match_kind, count(*)::int AS n FROM alerts GROUP BY match_kind ORDER BY 1`.execute(t.db)
+      ).rows;
+      assert.deepEqual(
+        kinds.map((k) => k.match_kind),
+        ['monitored', 'none', 'support'],
+      );
       const states = (await sql<{ state: string }>`SELECT DISTINCT state FROM monitored_risks ORDER BY 1`.execute(t.db)).rows.map((x) => x.state);
       assert.deepEqual(states, ['active', 'pending_county', 'pending_township', 'removed']);
       assert.ok((await verifyAuditChain(t.db)).ok);

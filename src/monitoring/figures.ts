@@ -5,7 +5,12 @@
 import type { IsoDate } from '../shared/dates.ts';
 import { CATEGORIES, RISK_TYPES, type Category, type RiskState, type RiskType } from './codes.ts';
 
-export interface FigureRisk { riskType: RiskType; state: RiskState; identifiedOn: IsoDate; removalDate: IsoDate | null }
+export interface FigureRisk {
+  riskType: RiskType;
+  state: RiskState;
+  identifiedOn: IsoDate;
+  removalDate: IsoDate | null;
+}
 export interface FigureHousehold {
   id: number;
   townshipCode: string;
@@ -31,9 +36,23 @@ export interface Drill {
   removedTo?: IsoDate;
 }
 
-export interface Figure { label: string; households: number; people: number; drill: Drill }
-export interface TownshipFigure { townshipCode: string; monitoring: Figure; identified: Figure; removed: Figure }
-export interface MonthFigure { month: string; identified: number; removed: number }
+export interface Figure {
+  label: string;
+  households: number;
+  people: number;
+  drill: Drill;
+}
+export interface TownshipFigure {
+  townshipCode: string;
+  monitoring: Figure;
+  identified: Figure;
+  removed: Figure;
+}
+export interface MonthFigure {
+  month: string;
+  identified: number;
+  removed: number;
+}
 
 export interface Figures {
   from: IsoDate;
@@ -64,21 +83,30 @@ export function inDrill(h: FigureHousehold, d: Drill): boolean {
 }
 
 function figure(all: FigureHousehold[], label: string, drill: Drill): Figure {
-  let households = 0, people = 0;
-  for (const h of all) if (inDrill(h, drill)) { households++; people += h.people; }
+  let households = 0,
+    people = 0;
+  for (const h of all)
+    if (inDrill(h, drill)) {
+      households++;
+      people += h.people;
+    }
   return { label, households, people, drill };
 }
 
 /** Months from `from` to `to`, as YYYY-MM. */
 export function monthsBetween(from: IsoDate, to: IsoDate): string[] {
   const out: string[] = [];
-  let y = +from.slice(0, 4), m = +from.slice(5, 7);
+  let y = +from.slice(0, 4),
+    m = +from.slice(5, 7);
   const end = to.slice(0, 7);
   for (let guard = 0; guard < 600; guard++) {
     const k = `${y}-${String(m).padStart(2, '0')}`;
     if (k > end) break;
     out.push(k);
-    if (++m > 12) { m = 1; y++; }
+    if (++m > 12) {
+      m = 1;
+      y++;
+    }
   }
   return out;
 }
@@ -105,8 +133,14 @@ export function computeFigures(all: FigureHousehold[], from: IsoDate, to: IsoDat
   }
   const months = new Map(monthsBetween(from, to).map((m) => [m, { month: m, identified: 0, removed: 0 }]));
   for (const h of all) {
-    if (h.identifiedOn >= from && h.identifiedOn <= to) { const x = months.get(h.identifiedOn.slice(0, 7)); if (x) x.identified++; }
-    if (h.status === 'removed' && h.removedOn && h.removedOn >= from && h.removedOn <= to) { const x = months.get(h.removedOn.slice(0, 7)); if (x) x.removed++; }
+    if (h.identifiedOn >= from && h.identifiedOn <= to) {
+      const x = months.get(h.identifiedOn.slice(0, 7));
+      if (x) x.identified++;
+    }
+    if (h.status === 'removed' && h.removedOn && h.removedOn >= from && h.removedOn <= to) {
+      const x = months.get(h.removedOn.slice(0, 7));
+      if (x) x.removed++;
+    }
   }
   return { from, to, monitoring, byCategory, byRisk, identified, removed, byTownship, riskByTownship, byMonth: [...months.values()] };
 }

@@ -36,12 +36,26 @@ export function unwrap<T>(d: Decision<T>): T {
   throw new AppError(status, refusalMessage(d.code, d.detail), { refusal: d.code });
 }
 
-export interface MemberInput { name: string; idNumber: string; relation: string; phone?: string; healthNote?: string }
+export interface MemberInput {
+  name: string;
+  idNumber: string;
+  relation: string;
+  phone?: string;
+  healthNote?: string;
+}
 export interface IdentifyInput {
-  villageCode: string; category: Category; identifiedOn: string; identifiedHow: IdentifiedHow;
-  responsibleName: string; responsiblePhone?: string; address?: string;
-  members: MemberInput[]; risks: { riskType: RiskType; note?: string }[];
-  incomeYear?: number; incomeFen?: number; sourceAlertId?: number | null;
+  villageCode: string;
+  category: Category;
+  identifiedOn: string;
+  identifiedHow: IdentifiedHow;
+  responsibleName: string;
+  responsiblePhone?: string;
+  address?: string;
+  members: MemberInput[];
+  risks: { riskType: RiskType; note?: string }[];
+  incomeYear?: number;
+  incomeFen?: number;
+  sourceAlertId?: number | null;
 }
 
 /** Checks a household's members: valid IDs, one 户主, no ID twice, nobody monitored elsewhere. */
@@ -55,14 +69,28 @@ async function checkMembers(db: Db, county: string, members: MemberInput[], toda
     if (!v.ok) problems.push(`第${i + 1}名成员（${m.name}）：身份证号无效，${v.reason}`);
     else if (seen.has(v.normalized)) problems.push(`第${i + 1}名成员（${m.name}）：身份证号与前面的成员重复`);
     seen.add(v.normalized);
-    out.push({ name: m.name.replace(/\s+/g, ''), idNumber: v.normalized, idNumberRaw: m.idNumber.trim(), idValid: v.ok, relation: m.relation, phone: (m.phone ?? '').trim(), healthNote: (m.healthNote ?? '').trim() });
+    out.push({
+      name: m.name.replace(/\s+/g, ''),
+      idNumber: v.normalized,
+      idNumberRaw: m.idNumber.trim(),
+      idValid: v.ok,
+      relation: m.relation,
+      phone: (m.phone ?? '').trim(),
+      healthNote: (m.healthNote ?? '').trim(),
+    });
   });
   const heads = members.filter((m) => m.relation === '户主').length;
   if (heads !== 1) problems.push(heads === 0 ? '家庭成员中没有户主' : '家庭成员中有多个户主');
   if (problems.length) throw new AppError('VALIDATION', problems.join('；'), { problems });
-  const elsewhere = await store.membersByIdNumbers(db, county, out.map((m) => m.idNumber));
+  const elsewhere = await store.membersByIdNumbers(
+    db,
+    county,
+    out.map((m) => m.idNumber),
+  );
   if (elsewhere.length) {
-    throw new AppError('CONFLICT', `以下人员已是监测对象，不能重复识别：${elsewhere.map((m) => `${m.name}（监测户${m.householdId}）`).join('、')}`, { householdIds: [...new Set(elsewhere.map((m) => m.householdId))] });
+    throw new AppError('CONFLICT', `以下人员已是监测对象，不能重复识别：${elsewhere.map((m) => `${m.name}（监测户${m.householdId}）`).join('、')}`, {
+      householdIds: [...new Set(elsewhere.map((m) => m.householdId))],
+    });
   }
   return out;
 }
@@ -84,48 +112,109 @@ export async function identifyWithin(trx: Db, user: SessionUser, input: Identify
   {
     const members = await checkMembers(trx, user.countyCode, input.members, today);
     const head = members.find((m) => m.relation === '户主')!;
-    const id = await store.insertHousehold(trx, user.countyCode, {
-      villageCode: input.villageCode, headName: head.name, category: input.category, identifiedOn: input.identifiedOn, identifiedHow: input.identifiedHow,
-      responsibleName: input.responsibleName.trim(), responsiblePhone: (input.responsiblePhone ?? '').trim(), address: (input.address ?? '').trim(),
-      sourceAlertId: input.sourceAlertId ?? null, incomeYear: input.incomeYear ?? null, incomeFen: input.incomeFen ?? null,
-    }, user.id);
+    const id = await store.insertHousehold(
+      trx,
+      user.countyCode,
+      {
+        villageCode: input.villageCode,
+        headName: head.name,
+        category: input.category,
+        identifiedOn: input.identifiedOn,
+        identifiedHow: input.identifiedHow,
+        responsibleName: input.responsibleName.trim(),
+        responsiblePhone: (input.responsiblePhone ?? '').trim(),
+        address: (input.address ?? '').trim(),
+        sourceAlertId: input.sourceAlertId ?? null,
+        incomeYear: input.incomeYear ?? null,
+        incomeFen: input.incomeFen ?? null,
+      },
+      user.id,
+    );
     await store.insertMembers(trx, user.countyCode, id, members);
     const riskIds: number[] = [];
     for (const r of [...new Map(input.risks.map((x) => [x.riskType, x])).values()]) {
-      riskIds.push(await store.insertRisk(trx, user.countyCode, id, { riskType: r.riskType, identifiedOn: input.identifiedOn, note: (r.note ?? '').trim(), sourceAlertId: input.sourceAlertId }, user.id));
+      riskIds.push(
+        await store.insertRisk(
+          trx,
+          user.countyCode,
+          id,
+          { riskType: r.riskType, identifiedOn: input.identifiedOn, note: (r.note ?? '').trim(), sourceAlertId: input.sourceAlertId },
+          user.id,
+        ),
+      );
     }
     await appendAudit(trx, actorOf(user), {
-      action: 'monitored_household.identify', entityType: 'monitored_household', entityId: id, countyCode: user.countyCode,
-      after: { villageCode: input.villageCode, category: input.category, identifiedOn: input.identifiedOn, identifiedHow: input.identifiedHow,
-        members: members.map((m) => ({ name: m.name, relation: m.relation, idNumber: m.idNumber })), risks: input.risks.map((r) => r.riskType), riskIds,
-        incomeYear: input.incomeYear ?? null, incomeFen: input.incomeFen ?? null, sourceAlertId: input.sourceAlertId ?? null },
+      action: 'monitored_household.identify',
+      entityType: 'monitored_household',
+      entityId: id,
+      countyCode: user.countyCode,
+      after: {
+        villageCode: input.villageCode,
+        category: input.category,
+        identifiedOn: input.identifiedOn,
+        identifiedHow: input.identifiedHow,
+        members: members.map((m) => ({ name: m.name, relation: m.relation, idNumber: m.idNumber })),
+        risks: input.risks.map((r) => r.riskType),
+        riskIds,
+        incomeYear: input.incomeYear ?? null,
+        incomeFen: input.incomeFen ?? null,
+        sourceAlertId: input.sourceAlertId ?? null,
+      },
     });
     return id;
   }
 }
 
-export async function addRisk(db: Db, user: SessionUser, householdId: number, r: { riskType: RiskType; identifiedOn: string; note?: string }, today = todayIso()): Promise<number> {
+export async function addRisk(
+  db: Db,
+  user: SessionUser,
+  householdId: number,
+  r: { riskType: RiskType; identifiedOn: string; note?: string },
+  today = todayIso(),
+): Promise<number> {
   need(user, 'monitoring.enter');
   if (r.identifiedOn > today) throw new AppError('VALIDATION', '识别日期晚于今天');
   return db.transaction().execute((trx) => addRiskWithin(trx, user, householdId, r));
 }
 
 /** addRisk inside an open transaction. */
-export async function addRiskWithin(trx: Db, user: SessionUser, householdId: number, r: { riskType: RiskType; identifiedOn: string; note?: string; sourceAlertId?: number | null }): Promise<number> {
+export async function addRiskWithin(
+  trx: Db,
+  user: SessionUser,
+  householdId: number,
+  r: { riskType: RiskType; identifiedOn: string; note?: string; sourceAlertId?: number | null },
+): Promise<number> {
   {
     const h = await householdInScope(trx, user, householdId, true);
     const open = (await store.risksOf(trx, user.countyCode, [h.id])).find((x) => x.riskType === r.riskType && x.state !== 'removed');
     if (open) throw new AppError('CONFLICT', '该户已有同类风险尚未消除，请在原风险下记录帮扶措施');
-    const id = await store.insertRisk(trx, user.countyCode, h.id, { riskType: r.riskType, identifiedOn: r.identifiedOn, note: (r.note ?? '').trim(), sourceAlertId: r.sourceAlertId ?? null }, user.id);
+    const id = await store.insertRisk(
+      trx,
+      user.countyCode,
+      h.id,
+      { riskType: r.riskType, identifiedOn: r.identifiedOn, note: (r.note ?? '').trim(), sourceAlertId: r.sourceAlertId ?? null },
+      user.id,
+    );
     // a new risk brings a household whose risks were all removed back under monitoring
     if (h.status === 'removed') await store.setHouseholdStatus(trx, user.countyCode, h.id, 'monitoring', null);
-    await appendAudit(trx, actorOf(user), { action: 'monitored_risk.add', entityType: 'monitored_household', entityId: h.id, countyCode: user.countyCode,
-      after: { riskId: id, ...r }, detail: h.status === 'removed' ? { householdReturnedToMonitoring: true } : undefined });
+    await appendAudit(trx, actorOf(user), {
+      action: 'monitored_risk.add',
+      entityType: 'monitored_household',
+      entityId: h.id,
+      countyCode: user.countyCode,
+      after: { riskId: id, ...r },
+      detail: h.status === 'removed' ? { householdReturnedToMonitoring: true } : undefined,
+    });
     return id;
   }
 }
 
-export async function addMeasure(db: Db, user: SessionUser, householdId: number, m: { riskId?: number | null; measureType: MeasureType; description: string; startOn: string; endOn?: string | null; amountFen: number }): Promise<number> {
+export async function addMeasure(
+  db: Db,
+  user: SessionUser,
+  householdId: number,
+  m: { riskId?: number | null; measureType: MeasureType; description: string; startOn: string; endOn?: string | null; amountFen: number },
+): Promise<number> {
   need(user, 'monitoring.enter');
   if (m.endOn && m.endOn < m.startOn) throw new AppError('VALIDATION', '结束日期早于开始日期');
   if (!Number.isSafeInteger(m.amountFen) || m.amountFen < 0) throw new AppError('VALIDATION', '金额不正确');
@@ -135,8 +224,27 @@ export async function addMeasure(db: Db, user: SessionUser, householdId: number,
       const r = await store.getRiskRow(trx, user.countyCode, m.riskId);
       if (!r || r.householdId !== h.id) throw new AppError('VALIDATION', '所选风险不属于该户');
     }
-    const id = await store.insertMeasure(trx, user.countyCode, h.id, { riskId: m.riskId ?? null, measureType: m.measureType, description: m.description.trim(), startOn: m.startOn, endOn: m.endOn ?? null, amountFen: m.amountFen }, user.id);
-    await appendAudit(trx, actorOf(user), { action: 'assistance_measure.add', entityType: 'monitored_household', entityId: h.id, countyCode: user.countyCode, after: { measureId: id, ...m } });
+    const id = await store.insertMeasure(
+      trx,
+      user.countyCode,
+      h.id,
+      {
+        riskId: m.riskId ?? null,
+        measureType: m.measureType,
+        description: m.description.trim(),
+        startOn: m.startOn,
+        endOn: m.endOn ?? null,
+        amountFen: m.amountFen,
+      },
+      user.id,
+    );
+    await appendAudit(trx, actorOf(user), {
+      action: 'assistance_measure.add',
+      entityType: 'monitored_household',
+      entityId: h.id,
+      countyCode: user.countyCode,
+      after: { measureId: id, ...m },
+    });
     return id;
   });
 }
@@ -148,15 +256,24 @@ export async function recordIncome(db: Db, user: SessionUser, householdId: numbe
   await db.transaction().execute(async (trx) => {
     const h = await householdInScope(trx, user, householdId, true);
     await store.setIncome(trx, user.countyCode, h.id, year, fen);
-    await appendAudit(trx, actorOf(user), { action: 'monitored_household.income', entityType: 'monitored_household', entityId: h.id, countyCode: user.countyCode,
-      before: { incomeYear: h.incomeYear, incomeFen: h.incomeFen }, after: { incomeYear: year, incomeFen: fen } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'monitored_household.income',
+      entityType: 'monitored_household',
+      entityId: h.id,
+      countyCode: user.countyCode,
+      before: { incomeYear: h.incomeYear, incomeFen: h.incomeFen },
+      after: { incomeYear: year, incomeFen: fen },
+    });
   });
 }
 
 /** The monitoring line of a year: a county setting (county users only). */
 /** A command's county: --county, else the only county in the database. */
 export async function commandCounty(db: Db, given?: string): Promise<string> {
-  if (given) { if (!isCountyCode(given)) throw new AppError('VALIDATION', `县级区划代码“${given}”不正确`); return given; }
+  if (given) {
+    if (!isCountyCode(given)) throw new AppError('VALIDATION', `县级区划代码“${given}”不正确`);
+    return given;
+  }
   const codes = await store.countyCodes(db);
   if (codes.length !== 1) throw new AppError('VALIDATION', '数据库中有多个县或没有县，请用 --county 指定');
   return codes[0];
@@ -167,7 +284,14 @@ export async function setMonitoringLine(db: Db, user: SessionUser, year: number,
   if (user.regionCode.length !== 6) throw new AppError('FORBIDDEN', '监测标准由县级设置');
   await db.transaction().execute(async (trx) => {
     const before = await store.saveMonitoringLine(trx, user.countyCode, year, fen, user.id);
-    await appendAudit(trx, actorOf(user), { action: 'monitoring_line.set', entityType: 'monitoring_line', entityId: year, countyCode: user.countyCode, before: { lineFen: before }, after: { lineFen: fen } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'monitoring_line.set',
+      entityType: 'monitoring_line',
+      entityId: year,
+      countyCode: user.countyCode,
+      before: { lineFen: before },
+      after: { lineFen: fen },
+    });
   });
 }
 
@@ -178,23 +302,47 @@ async function riskInScope(trx: Db, user: SessionUser, riskId: number) {
   return { r, h };
 }
 
-const facts = (r: store.RiskRow) => ({ state: r.state, riskType: r.riskType, identifiedOn: r.identifiedOn, requestedBy: r.requestedBy === null ? null : Number(r.requestedBy), townshipBy: r.townshipBy === null ? null : Number(r.townshipBy) });
+const facts = (r: store.RiskRow) => ({
+  state: r.state,
+  riskType: r.riskType,
+  identifiedOn: r.identifiedOn,
+  requestedBy: r.requestedBy === null ? null : Number(r.requestedBy),
+  townshipBy: r.townshipBy === null ? null : Number(r.townshipBy),
+});
 
 /** 申请风险消除: the date, the conditions met and the note; checked against the income and the line. */
-export async function requestRiskRemoval(db: Db, user: SessionUser, riskId: number, req: { removalDate: string; conditions: string[]; note: string }, today = todayIso()): Promise<void> {
+export async function requestRiskRemoval(
+  db: Db,
+  user: SessionUser,
+  riskId: number,
+  req: { removalDate: string; conditions: string[]; note: string },
+  today = todayIso(),
+): Promise<void> {
   need(user, 'monitoring.enter');
   await db.transaction().execute(async (trx) => {
     const { r, h } = await riskInScope(trx, user, riskId);
     const lines = await store.monitoringLines(trx, user.countyCode);
     const v = unwrap(requestRemoval(facts(r), req, { incomeYear: h.incomeYear, incomeFen: h.incomeFen === null ? null : Number(h.incomeFen), lines }, today));
     await store.saveRemovalRequest(trx, user.countyCode, r.id, v, user.id);
-    await appendAudit(trx, actorOf(user), { action: 'monitored_risk.request_removal', entityType: 'monitored_risk', entityId: r.id, countyCode: user.countyCode,
-      before: { state: r.state }, after: { state: 'pending_township', ...v }, detail: { householdId: h.id } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'monitored_risk.request_removal',
+      entityType: 'monitored_risk',
+      entityId: r.id,
+      countyCode: user.countyCode,
+      before: { state: r.state },
+      after: { state: 'pending_township', ...v },
+      detail: { householdId: h.id },
+    });
   });
 }
 
 /** 乡镇审核 or 县级审定, by where the user sits; both steps need monitoring.approve. */
-export async function approveRiskRemoval(db: Db, user: SessionUser, riskId: number, step: 'township' | 'county'): Promise<{ householdStatus: 'monitoring' | 'removed' }> {
+export async function approveRiskRemoval(
+  db: Db,
+  user: SessionUser,
+  riskId: number,
+  step: 'township' | 'county',
+): Promise<{ householdStatus: 'monitoring' | 'removed' }> {
   need(user, 'monitoring.approve');
   return db.transaction().execute(async (trx) => {
     const { r, h } = await riskInScope(trx, user, riskId);
@@ -203,7 +351,14 @@ export async function approveRiskRemoval(db: Db, user: SessionUser, riskId: numb
     if (step === 'township') {
       const next = unwrap(approveTownship(facts(r), actor));
       await store.saveTownshipApproval(trx, user.countyCode, r.id, user.id);
-      await appendAudit(trx, actorOf(user), { action: 'monitored_risk.approve_township', entityType: 'monitored_risk', entityId: r.id, countyCode: user.countyCode, before: { state: r.state }, after: { state: next } });
+      await appendAudit(trx, actorOf(user), {
+        action: 'monitored_risk.approve_township',
+        entityType: 'monitored_risk',
+        entityId: r.id,
+        countyCode: user.countyCode,
+        before: { state: r.state },
+        after: { state: next },
+      });
     } else {
       const next = unwrap(approveCounty(facts(r), actor));
       await store.saveCountyApproval(trx, user.countyCode, r.id, user.id);
@@ -212,8 +367,26 @@ export async function approveRiskRemoval(db: Db, user: SessionUser, riskId: numb
       status = hs.status;
       if (hs.status !== h.status || hs.removedOn !== h.removedOn) await store.setHouseholdStatus(trx, user.countyCode, h.id, hs.status, hs.removedOn);
       await appendAudit(trx, actorOf(user), [
-        { action: 'monitored_risk.approve_county', entityType: 'monitored_risk', entityId: r.id, countyCode: user.countyCode, before: { state: r.state }, after: { state: next, removalDate: r.removalDate } },
-        ...(hs.status !== h.status ? [{ action: 'monitored_household.removed', entityType: 'monitored_household', entityId: h.id, countyCode: user.countyCode, before: { status: h.status }, after: hs }] : []),
+        {
+          action: 'monitored_risk.approve_county',
+          entityType: 'monitored_risk',
+          entityId: r.id,
+          countyCode: user.countyCode,
+          before: { state: r.state },
+          after: { state: next, removalDate: r.removalDate },
+        },
+        ...(hs.status !== h.status
+          ? [
+              {
+                action: 'monitored_household.removed',
+                entityType: 'monitored_household',
+                entityId: h.id,
+                countyCode: user.countyCode,
+                before: { status: h.status },
+                after: hs,
+              },
+            ]
+          : []),
       ]);
     }
     return { householdStatus: status };
@@ -226,8 +399,21 @@ export async function returnRiskRemoval(db: Db, user: SessionUser, riskId: numbe
     const { r } = await riskInScope(trx, user, riskId);
     unwrap(returnRemoval(facts(r), { id: user.id, regionCode: user.regionCode }, reason));
     await store.saveReturn(trx, user.countyCode, r.id, reason.trim());
-    await appendAudit(trx, actorOf(user), { action: 'monitored_risk.return_removal', entityType: 'monitored_risk', entityId: r.id, countyCode: user.countyCode,
-      before: { state: r.state, removalDate: r.removalDate, conditions: r.removalConditions, note: r.removalNote, requestedBy: r.requestedBy, townshipBy: r.townshipBy },
-      after: { state: 'active' }, detail: { reason: reason.trim() } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'monitored_risk.return_removal',
+      entityType: 'monitored_risk',
+      entityId: r.id,
+      countyCode: user.countyCode,
+      before: {
+        state: r.state,
+        removalDate: r.removalDate,
+        conditions: r.removalConditions,
+        note: r.removalNote,
+        requestedBy: r.requestedBy,
+        townshipBy: r.townshipBy,
+      },
+      after: { state: 'active' },
+      detail: { reason: reason.trim() },
+    });
   });
 }

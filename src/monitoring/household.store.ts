@@ -6,18 +6,70 @@ import type { Category, IdentifiedHow, MeasureType, RiskState, RiskType } from '
 import type { Drill } from './figures.ts';
 
 export interface HouseholdRow {
-  id: number; villageCode: string; townshipCode: string; headName: string; category: Category; identifiedOn: string;
-  identifiedHow: IdentifiedHow; status: 'monitoring' | 'removed'; removedOn: string | null; incomeYear: number | null; incomeFen: number | null;
-  responsibleName: string; responsiblePhone: string; address: string; sourceAlertId: number | null; enteredBy: number; enteredAt: string;
+  id: number;
+  villageCode: string;
+  townshipCode: string;
+  headName: string;
+  category: Category;
+  identifiedOn: string;
+  identifiedHow: IdentifiedHow;
+  status: 'monitoring' | 'removed';
+  removedOn: string | null;
+  incomeYear: number | null;
+  incomeFen: number | null;
+  responsibleName: string;
+  responsiblePhone: string;
+  address: string;
+  sourceAlertId: number | null;
+  enteredBy: number;
+  enteredAt: string;
 }
-export interface MemberRow { id: number; householdId: number; name: string; idNumber: string; idNumberRaw: string; idValid: boolean; relation: string; phone: string; healthNote: string }
+export interface MemberRow {
+  id: number;
+  householdId: number;
+  name: string;
+  idNumber: string;
+  idNumberRaw: string;
+  idValid: boolean;
+  relation: string;
+  phone: string;
+  healthNote: string;
+}
 export interface RiskRow {
-  id: number; householdId: number; riskType: RiskType; state: RiskState; identifiedOn: string; note: string; sourceAlertId: number | null;
-  enteredBy: number; enteredAt: string; removalDate: string | null; removalConditions: string[]; removalNote: string;
-  removalIncomeFen: number | null; removalLineFen: number | null; requestedBy: number | null; requestedAt: string | null;
-  townshipBy: number | null; townshipAt: string | null; countyBy: number | null; countyAt: string | null; returnedNote: string;
+  id: number;
+  householdId: number;
+  riskType: RiskType;
+  state: RiskState;
+  identifiedOn: string;
+  note: string;
+  sourceAlertId: number | null;
+  enteredBy: number;
+  enteredAt: string;
+  removalDate: string | null;
+  removalConditions: string[];
+  removalNote: string;
+  removalIncomeFen: number | null;
+  removalLineFen: number | null;
+  requestedBy: number | null;
+  requestedAt: string | null;
+  townshipBy: number | null;
+  townshipAt: string | null;
+  countyBy: number | null;
+  countyAt: string | null;
+  returnedNote: string;
 }
-export interface MeasureRow { id: number; householdId: number; riskId: number | null; measureType: MeasureType; description: string; startOn: string; endOn: string | null; amountFen: number; enteredBy: number; enteredAt: string }
+export interface MeasureRow {
+  id: number;
+  householdId: number;
+  riskId: number | null;
+  measureType: MeasureType;
+  description: string;
+  startOn: string;
+  endOn: string | null;
+  amountFen: number;
+  enteredBy: number;
+  enteredAt: string;
+}
 
 const HH = sql`h.id::int AS id, h.village_code AS "villageCode", h.township_code AS "townshipCode", h.head_name AS "headName", h.category,
   h.identified_on::text AS "identifiedOn", h.identified_how AS "identifiedHow", h.status, h.removed_on::text AS "removedOn",
@@ -30,11 +82,27 @@ const RISK = sql`id::int AS id, household_id::int AS "householdId", risk_type AS
   county_by AS "countyBy", county_at::text AS "countyAt", returned_note AS "returnedNote"`;
 
 export interface NewHousehold {
-  villageCode: string; headName: string; category: Category; identifiedOn: string; identifiedHow: IdentifiedHow;
-  responsibleName: string; responsiblePhone: string; address: string; sourceAlertId?: number | null;
-  incomeYear?: number | null; incomeFen?: number | null;
+  villageCode: string;
+  headName: string;
+  category: Category;
+  identifiedOn: string;
+  identifiedHow: IdentifiedHow;
+  responsibleName: string;
+  responsiblePhone: string;
+  address: string;
+  sourceAlertId?: number | null;
+  incomeYear?: number | null;
+  incomeFen?: number | null;
 }
-export interface NewMember { name: string; idNumber: string; idNumberRaw: string; idValid: boolean; relation: string; phone: string; healthNote: string }
+export interface NewMember {
+  name: string;
+  idNumber: string;
+  idNumberRaw: string;
+  idValid: boolean;
+  relation: string;
+  phone: string;
+  healthNote: string;
+}
 
 export async function insertHousehold(db: Kysely<Tables>, county: string, h: NewHousehold, by: number): Promise<number> {
   const r = await sql<{ id: number }>`INSERT INTO monitored_households (county_code, village_code, township_code, head_name, category, identified_on,
@@ -53,7 +121,10 @@ export async function insertMembers(db: Kysely<Tables>, county: string, househol
 }
 
 export async function getHouseholdRow(db: Kysely<Tables>, county: string, id: number, lock = false): Promise<HouseholdRow | null> {
-  const r = await sql<HouseholdRow>`SELECT ${HH} FROM monitored_households h WHERE h.county_code = ${county} AND h.id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`.execute(db);
+  const r =
+    await sql<HouseholdRow>`SELECT ${HH} FROM monitored_households h WHERE h.county_code = ${county} AND h.id = ${id} ${lock ? sql`FOR UPDATE` : sql``}`.execute(
+      db,
+    );
   return r.rows[0] ?? null;
 }
 
@@ -61,14 +132,17 @@ export async function membersOf(db: Kysely<Tables>, county: string, householdIds
   if (!householdIds.length) return [];
   const r = await sql<MemberRow>`SELECT id::int AS id, household_id::int AS "householdId", name, id_number AS "idNumber", id_number_raw AS "idNumberRaw",
       id_valid AS "idValid", relation, phone, health_note AS "healthNote"
-    FROM monitored_members WHERE county_code = ${county} AND household_id = ANY(${householdIds}::bigint[]) ORDER BY household_id, (relation <> '户主'), id`.execute(db);
+    FROM monitored_members WHERE county_code = ${county} AND household_id = ANY(${householdIds}::bigint[]) ORDER BY household_id, (relation <> '户主'), id`.execute(
+    db,
+  );
   return r.rows;
 }
 
 /** Monitored members holding these IDs (a person monitored in another household is refused). */
 export async function membersByIdNumbers(db: Kysely<Tables>, county: string, ids: string[]): Promise<MemberRow[]> {
   if (!ids.length) return [];
-  const r = await sql<MemberRow>`SELECT m.id::int AS id, m.household_id::int AS "householdId", m.name, m.id_number AS "idNumber", m.id_number_raw AS "idNumberRaw",
+  const r =
+    await sql<MemberRow>`SELECT m.id::int AS id, m.household_id::int AS "householdId", m.name, m.id_number AS "idNumber", m.id_number_raw AS "idNumberRaw",
       m.id_valid AS "idValid", m.relation, m.phone, m.health_note AS "healthNote"
     FROM monitored_members m WHERE m.county_code = ${county} AND m.id_number = ANY(${ids}::text[])`.execute(db);
   return r.rows;
@@ -76,7 +150,10 @@ export async function membersByIdNumbers(db: Kysely<Tables>, county: string, ids
 
 export async function risksOf(db: Kysely<Tables>, county: string, householdIds: number[]): Promise<RiskRow[]> {
   if (!householdIds.length) return [];
-  const r = await sql<RiskRow>`SELECT ${RISK} FROM monitored_risks WHERE county_code = ${county} AND household_id = ANY(${householdIds}::bigint[]) ORDER BY household_id, id`.execute(db);
+  const r =
+    await sql<RiskRow>`SELECT ${RISK} FROM monitored_risks WHERE county_code = ${county} AND household_id = ANY(${householdIds}::bigint[]) ORDER BY household_id, id`.execute(
+      db,
+    );
   return r.rows;
 }
 
@@ -85,13 +162,27 @@ export async function getRiskRow(db: Kysely<Tables>, county: string, id: number,
   return r.rows[0] ?? null;
 }
 
-export async function insertRisk(db: Kysely<Tables>, county: string, householdId: number, r: { riskType: RiskType; identifiedOn: string; note: string; sourceAlertId?: number | null }, by: number): Promise<number> {
+export async function insertRisk(
+  db: Kysely<Tables>,
+  county: string,
+  householdId: number,
+  r: { riskType: RiskType; identifiedOn: string; note: string; sourceAlertId?: number | null },
+  by: number,
+): Promise<number> {
   const x = await sql<{ id: number }>`INSERT INTO monitored_risks (county_code, household_id, risk_type, identified_on, note, source_alert_id, entered_by)
-    VALUES (${county}, ${householdId}, ${r.riskType}, ${r.identifiedOn}::date, ${r.note}, ${r.sourceAlertId ?? null}, ${by}) RETURNING id::int AS id`.execute(db);
+    VALUES (${county}, ${householdId}, ${r.riskType}, ${r.identifiedOn}::date, ${r.note}, ${r.sourceAlertId ?? null}, ${by}) RETURNING id::int AS id`.execute(
+    db,
+  );
   return x.rows[0].id;
 }
 
-export async function saveRemovalRequest(db: Kysely<Tables>, county: string, id: number, v: { removalDate: string; conditions: string[]; note: string; incomeFen: number; lineFen: number }, by: number): Promise<void> {
+export async function saveRemovalRequest(
+  db: Kysely<Tables>,
+  county: string,
+  id: number,
+  v: { removalDate: string; conditions: string[]; note: string; incomeFen: number; lineFen: number },
+  by: number,
+): Promise<void> {
   await sql`UPDATE monitored_risks SET state = 'pending_township', removal_date = ${v.removalDate}::date, removal_conditions = ${v.conditions}::text[],
       removal_note = ${v.note}, removal_income_fen = ${v.incomeFen}, removal_line_fen = ${v.lineFen}, requested_by = ${by}, requested_at = now(),
       township_by = NULL, township_at = NULL, county_by = NULL, county_at = NULL, returned_note = ''
@@ -99,7 +190,9 @@ export async function saveRemovalRequest(db: Kysely<Tables>, county: string, id:
 }
 
 export async function saveTownshipApproval(db: Kysely<Tables>, county: string, id: number, by: number): Promise<void> {
-  await sql`UPDATE monitored_risks SET state = 'pending_county', township_by = ${by}, township_at = now() WHERE county_code = ${county} AND id = ${id}`.execute(db);
+  await sql`UPDATE monitored_risks SET state = 'pending_county', township_by = ${by}, township_at = now() WHERE county_code = ${county} AND id = ${id}`.execute(
+    db,
+  );
 }
 
 export async function saveCountyApproval(db: Kysely<Tables>, county: string, id: number, by: number): Promise<void> {
@@ -113,22 +206,43 @@ export async function saveReturn(db: Kysely<Tables>, county: string, id: number,
     WHERE county_code = ${county} AND id = ${id}`.execute(db);
 }
 
-export async function setHouseholdStatus(db: Kysely<Tables>, county: string, id: number, status: 'monitoring' | 'removed', removedOn: string | null): Promise<void> {
-  await sql`UPDATE monitored_households SET status = ${status}, removed_on = ${removedOn}::date, updated_at = now() WHERE county_code = ${county} AND id = ${id}`.execute(db);
+export async function setHouseholdStatus(
+  db: Kysely<Tables>,
+  county: string,
+  id: number,
+  status: 'monitoring' | 'removed',
+  removedOn: string | null,
+): Promise<void> {
+  await sql`UPDATE monitored_households SET status = ${status}, removed_on = ${removedOn}::date, updated_at = now() WHERE county_code = ${county} AND id = ${id}`.execute(
+    db,
+  );
 }
 
 export async function setIncome(db: Kysely<Tables>, county: string, id: number, year: number, fen: number): Promise<void> {
-  await sql`UPDATE monitored_households SET income_year = ${year}, income_fen = ${fen}, updated_at = now() WHERE county_code = ${county} AND id = ${id}`.execute(db);
+  await sql`UPDATE monitored_households SET income_year = ${year}, income_fen = ${fen}, updated_at = now() WHERE county_code = ${county} AND id = ${id}`.execute(
+    db,
+  );
 }
 
-export async function insertMeasure(db: Kysely<Tables>, county: string, householdId: number, m: { riskId: number | null; measureType: MeasureType; description: string; startOn: string; endOn: string | null; amountFen: number }, by: number): Promise<number> {
-  const r = await sql<{ id: number }>`INSERT INTO assistance_measures (county_code, household_id, risk_id, measure_type, description, start_on, end_on, amount_fen, entered_by)
-    VALUES (${county}, ${householdId}, ${m.riskId}, ${m.measureType}, ${m.description}, ${m.startOn}::date, ${m.endOn}::date, ${m.amountFen}, ${by}) RETURNING id::int AS id`.execute(db);
+export async function insertMeasure(
+  db: Kysely<Tables>,
+  county: string,
+  householdId: number,
+  m: { riskId: number | null; measureType: MeasureType; description: string; startOn: string; endOn: string | null; amountFen: number },
+  by: number,
+): Promise<number> {
+  const r = await sql<{
+    id: number;
+  }>`INSERT INTO assistance_measures (county_code, household_id, risk_id, measure_type, description, start_on, end_on, amount_fen, entered_by)
+    VALUES (${county}, ${householdId}, ${m.riskId}, ${m.measureType}, ${m.description}, ${m.startOn}::date, ${m.endOn}::date, ${m.amountFen}, ${by}) RETURNING id::int AS id`.execute(
+    db,
+  );
   return r.rows[0].id;
 }
 
 export async function measuresOf(db: Kysely<Tables>, county: string, householdId: number): Promise<MeasureRow[]> {
-  const r = await sql<MeasureRow>`SELECT id::int AS id, household_id::int AS "householdId", risk_id::int AS "riskId", measure_type AS "measureType", description,
+  const r =
+    await sql<MeasureRow>`SELECT id::int AS id, household_id::int AS "householdId", risk_id::int AS "riskId", measure_type AS "measureType", description,
       start_on::text AS "startOn", end_on::text AS "endOn", amount_fen AS "amountFen", entered_by AS "enteredBy", entered_at::text AS "enteredAt"
     FROM assistance_measures WHERE county_code = ${county} AND household_id = ${householdId} ORDER BY start_on, id`.execute(db);
   return r.rows;
@@ -141,7 +255,8 @@ export async function countyCodes(db: Kysely<Tables>): Promise<string[]> {
 
 /** Every monitored member's ID number and name, in entry order (the demo draws alerts from them). */
 export async function memberIdsAndNames(db: Kysely<Tables>, county: string): Promise<{ id_number: string; name: string }[]> {
-  return (await sql<{ id_number: string; name: string }>`SELECT id_number, name FROM monitored_members WHERE county_code = ${county} ORDER BY id`.execute(db)).rows;
+  return (await sql<{ id_number: string; name: string }>`SELECT id_number, name FROM monitored_members WHERE county_code = ${county} ORDER BY id`.execute(db))
+    .rows;
 }
 
 export async function monitoringLines(db: Kysely<Tables>, county: string): Promise<Map<number, number>> {
@@ -161,23 +276,42 @@ function listWhere(county: string, scope: string, d: Drill & { q?: string; q_id?
   const c = [sql`h.county_code = ${county}`, sql`h.village_code LIKE ${scope + '%'}`];
   if (d.status) c.push(sql`h.status = ${d.status}`);
   if (d.category) c.push(sql`h.category = ${d.category}`);
-  if (d.riskType) c.push(sql`EXISTS (SELECT 1 FROM monitored_risks r WHERE r.county_code = h.county_code AND r.household_id = h.id AND r.risk_type = ${d.riskType} AND r.state <> 'removed')`);
+  if (d.riskType)
+    c.push(
+      sql`EXISTS (SELECT 1 FROM monitored_risks r WHERE r.county_code = h.county_code AND r.household_id = h.id AND r.risk_type = ${d.riskType} AND r.state <> 'removed')`,
+    );
   if (d.region) c.push(sql`h.village_code LIKE ${d.region + '%'}`);
   if (d.identifiedFrom) c.push(sql`h.identified_on >= ${d.identifiedFrom}::date`);
   if (d.identifiedTo) c.push(sql`h.identified_on <= ${d.identifiedTo}::date`);
   if (d.removedFrom) c.push(sql`h.removed_on >= ${d.removedFrom}::date`);
   if (d.removedTo) c.push(sql`h.removed_on <= ${d.removedTo}::date`);
-  if (d.q) c.push(sql`(h.head_name LIKE ${'%' + d.q + '%'} OR EXISTS (SELECT 1 FROM monitored_members m WHERE m.county_code = h.county_code AND m.household_id = h.id
+  if (d.q)
+    c.push(sql`(h.head_name LIKE ${'%' + d.q + '%'} OR EXISTS (SELECT 1 FROM monitored_members m WHERE m.county_code = h.county_code AND m.household_id = h.id
     AND (m.name LIKE ${'%' + d.q + '%'} OR m.id_number = ${d.q_id ?? d.q})))`);
   return sql.join(c, sql` AND `);
 }
 
-export interface ListedHousehold extends HouseholdRow { people: number; riskTypes: RiskType[]; openRisks: RiskType[]; pendingRemovals: number }
+export interface ListedHousehold extends HouseholdRow {
+  people: number;
+  riskTypes: RiskType[];
+  openRisks: RiskType[];
+  pendingRemovals: number;
+}
 
-export async function listHouseholds(db: Kysely<Tables>, county: string, scope: string, d: Drill & { q?: string; q_id?: string }, offset: number, limit: number): Promise<{ total: number; people: number; rows: ListedHousehold[] }> {
+export async function listHouseholds(
+  db: Kysely<Tables>,
+  county: string,
+  scope: string,
+  d: Drill & { q?: string; q_id?: string },
+  offset: number,
+  limit: number,
+): Promise<{ total: number; people: number; rows: ListedHousehold[] }> {
   const where = listWhere(county, scope, d);
   const [count, rows] = await Promise.all([
-    sql<{ n: number; people: number }>`SELECT count(*)::int AS n, COALESCE(sum((SELECT count(*) FROM monitored_members m WHERE m.county_code = h.county_code AND m.household_id = h.id)), 0)::int AS people
+    sql<{
+      n: number;
+      people: number;
+    }>`SELECT count(*)::int AS n, COALESCE(sum((SELECT count(*) FROM monitored_members m WHERE m.county_code = h.county_code AND m.household_id = h.id)), 0)::int AS people
       FROM monitored_households h WHERE ${where}`.execute(db),
     sql<ListedHousehold>`SELECT ${HH},
         (SELECT count(*)::int FROM monitored_members m WHERE m.county_code = h.county_code AND m.household_id = h.id) AS people,
@@ -190,8 +324,23 @@ export async function listHouseholds(db: Kysely<Tables>, county: string, scope: 
 }
 
 /** Everything figures.ts needs, for the viewer's region. */
-export interface FigureHouseholdRow { id: number; townshipCode: string; villageCode: string; category: Category; status: 'monitoring' | 'removed'; identifiedOn: string; removedOn: string | null; people: number }
-export interface FigureRiskRow { householdId: number; riskType: RiskType; state: RiskState; identifiedOn: string; removalDate: string | null }
+export interface FigureHouseholdRow {
+  id: number;
+  townshipCode: string;
+  villageCode: string;
+  category: Category;
+  status: 'monitoring' | 'removed';
+  identifiedOn: string;
+  removedOn: string | null;
+  people: number;
+}
+export interface FigureRiskRow {
+  householdId: number;
+  riskType: RiskType;
+  state: RiskState;
+  identifiedOn: string;
+  removalDate: string | null;
+}
 export async function figureRows(db: Kysely<Tables>, county: string, scope: string): Promise<{ households: FigureHouseholdRow[]; risks: FigureRiskRow[] }> {
   const [h, r] = await Promise.all([
     sql<FigureHouseholdRow>`SELECT h.id::int AS id, h.township_code AS "townshipCode", h.village_code AS "villageCode", h.category, h.status, h.identified_on::text AS "identifiedOn",
@@ -205,10 +354,28 @@ export async function figureRows(db: Kysely<Tables>, county: string, scope: stri
 }
 
 /** Pending removals for a reviewer: the township's queue or the county's. */
-export type PendingRemoval = Pick<RiskRow, 'id' | 'householdId' | 'riskType' | 'state' | 'identifiedOn' | 'removalDate' | 'removalConditions' | 'removalNote' | 'requestedBy' | 'requestedAt' | 'townshipBy'>
-  & { headName: string; villageCode: string };
-export async function pendingRemovals(db: Kysely<Tables>, county: string, scope: string, state: 'pending_township' | 'pending_county'): Promise<PendingRemoval[]> {
-  const r = await sql<PendingRemoval>`SELECT r.id::int AS id, r.household_id::int AS "householdId", r.risk_type AS "riskType", r.state, r.identified_on::text AS "identifiedOn",
+export type PendingRemoval = Pick<
+  RiskRow,
+  | 'id'
+  | 'householdId'
+  | 'riskType'
+  | 'state'
+  | 'identifiedOn'
+  | 'removalDate'
+  | 'removalConditions'
+  | 'removalNote'
+  | 'requestedBy'
+  | 'requestedAt'
+  | 'townshipBy'
+> & { headName: string; villageCode: string };
+export async function pendingRemovals(
+  db: Kysely<Tables>,
+  county: string,
+  scope: string,
+  state: 'pending_township' | 'pending_county',
+): Promise<PendingRemoval[]> {
+  const r =
+    await sql<PendingRemoval>`SELECT r.id::int AS id, r.household_id::int AS "householdId", r.risk_type AS "riskType", r.state, r.identified_on::text AS "identifiedOn",
       r.removal_date::text AS "removalDate", r.removal_conditions AS "removalConditions", r.removal_note AS "removalNote", r.requested_by AS "requestedBy",
       r.requested_at::text AS "requestedAt", r.township_by AS "townshipBy", h.head_name AS "headName", h.village_code AS "villageCode"
     FROM monitored_risks r JOIN monitored_households h ON h.county_code = r.county_code AND h.id = r.household_id
@@ -217,7 +384,13 @@ export async function pendingRemovals(db: Kysely<Tables>, county: string, scope:
 }
 
 /** Monitored members with their household's open risks, for alert matching (streamed in one query: a county holds tens of thousands). */
-export interface MonitoredPerson { idNumber: string; name: string; householdId: number; villageCode: string; openRisks: RiskType[] }
+export interface MonitoredPerson {
+  idNumber: string;
+  name: string;
+  householdId: number;
+  villageCode: string;
+  openRisks: RiskType[];
+}
 export async function monitoredPopulation(db: Kysely<Tables>, county: string): Promise<MonitoredPerson[]> {
   const r = await sql<MonitoredPerson>`SELECT m.id_number AS "idNumber", m.name, h.id::int AS "householdId", h.village_code AS "villageCode",
       COALESCE((SELECT array_agg(DISTINCT r.risk_type) FROM monitored_risks r WHERE r.county_code = h.county_code AND r.household_id = h.id AND r.state <> 'removed'), '{}') AS "openRisks"

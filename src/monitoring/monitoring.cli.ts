@@ -25,7 +25,12 @@ export function registerMonitoringCommands(program: Command): void {
     .description('部门预警文件比对监测户和后扶人口（不导入）：输出比对结果和被拒绝的行')
     .requiredOption('--alerts <file>', '预警文件（CSV 或 xlsx）')
     .requiredOption('--out <file>', '比对结果 CSV')
-    .option('--source <code>', `来源部门：${Object.entries(ALERT_SOURCES).map(([k, v]) => `${k}=${v}`).join('，')}`)
+    .option(
+      '--source <code>',
+      `来源部门：${Object.entries(ALERT_SOURCES)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('，')}`,
+    )
     .option('--rejected <file>', '被拒绝的行 CSV（文件,行号,列,原因）')
     .option('--county <code>', '县级区划代码（库中只有一个县时可省略）')
     .action(async (o: { alerts: string; out: string; source?: string; rejected?: string; county?: string }) => {
@@ -37,16 +42,42 @@ export function registerMonitoringCommands(program: Command): void {
         const out = createWriteStream(o.out);
         out.write('\ufeff' + MATCH_HEADERS.join(',') + '\r\n');
         const counts = emptyMatchCounts();
-        const s = await readAlertFile(o.alerts, { source: (o.source as AlertSource) ?? null, today: todayIso(), onAlert: (a) => {
-          const x = matchAlert(a, index);
-          counts[x.matchKind]++;
-          out.write(csvLine([a.rowNumber, a.idNumber, a.name, ALERT_SOURCES[a.source], ALERT_TYPES[a.alertType].label, MATCH_KINDS[x.matchKind], x.person?.householdKey ?? '', x.person?.villageCode ?? a.villageCode, x.evidence], ['raw', 'raw']) + '\r\n');
-        } });
+        const s = await readAlertFile(o.alerts, {
+          source: (o.source as AlertSource) ?? null,
+          today: todayIso(),
+          onAlert: (a) => {
+            const x = matchAlert(a, index);
+            counts[x.matchKind]++;
+            out.write(
+              csvLine(
+                [
+                  a.rowNumber,
+                  a.idNumber,
+                  a.name,
+                  ALERT_SOURCES[a.source],
+                  ALERT_TYPES[a.alertType].label,
+                  MATCH_KINDS[x.matchKind],
+                  x.person?.householdKey ?? '',
+                  x.person?.villageCode ?? a.villageCode,
+                  x.evidence,
+                ],
+                ['raw', 'raw'],
+              ) + '\r\n',
+            );
+          },
+        });
         out.end();
         await once(out, 'finish');
         if (o.rejected) {
           const { writeFile } = await import('node:fs/promises');
-          await writeFile(o.rejected, csvDocument(['文件', '行号', '列', '原因'], s.problems.map((p) => [o.alerts, p.rowNumber, p.column, p.reason]), ['text', 'raw']));
+          await writeFile(
+            o.rejected,
+            csvDocument(
+              ['文件', '行号', '列', '原因'],
+              s.problems.map((p) => [o.alerts, p.rowNumber, p.column, p.reason]),
+              ['text', 'raw'],
+            ),
+          );
         }
         for (const w of s.warnings) console.error(`提示：${w}`);
         console.log(`共 ${s.rows} 行：接受 ${s.accepted}（监测户 ${counts.monitored}，后扶人口 ${counts.support}，未在册 ${counts.none}），拒绝 ${s.rejected}`);
@@ -63,7 +94,9 @@ export function registerMonitoringCommands(program: Command): void {
       try {
         await migrate(d);
         const s = await loadMonitoringDemo({ database: d }, { countyCode: await commandCounty(d.db, o.county), households: Number(o.households) });
-        console.log(`已载入：监测户 ${s.households}（其中后扶人口户 ${s.linked}，风险已消除 ${s.removed}，待审核 ${s.pending}），排查走访 ${s.visits} 户次，部门预警 ${s.alerts} 条`);
+        console.log(
+          `已载入：监测户 ${s.households}（其中后扶人口户 ${s.linked}，风险已消除 ${s.removed}，待审核 ${s.pending}），排查走访 ${s.visits} 户次，部门预警 ${s.alerts} 条`,
+        );
       } finally {
         await d.close();
       }

@@ -5,7 +5,14 @@ import { requestRemoval, approveTownship, approveCounty, returnRemoval, househol
 import { REQUIRED_CONDITIONS, REMOVAL_CONDITIONS } from './codes.ts';
 
 const active: RiskFacts = { state: 'active', riskType: 'illness', identifiedOn: '2024-03-01', requestedBy: null, townshipBy: null };
-const income: IncomeFacts = { incomeYear: 2024, incomeFen: 900_000, lines: new Map([[2024, 680_000], [2025, 700_000]]) };
+const income: IncomeFacts = {
+  incomeYear: 2024,
+  incomeFen: 900_000,
+  lines: new Map([
+    [2024, 680_000],
+    [2025, 700_000],
+  ]),
+};
 const good = { removalDate: '2025-01-10', conditions: [...REQUIRED_CONDITIONS], note: '入户核实：医疗费用已报销，务工收入稳定' };
 const today = '2025-06-30';
 const code = (d: { ok: boolean; code?: string }) => (d.ok ? 'OK' : d.code);
@@ -40,7 +47,8 @@ describe('风险消除申请', () => {
     assert.equal(code(requestRemoval(active, good, { ...income, incomeFen: 680_000 }, today)), 'OK');
   });
   it('refuses a risk that is not active', () => {
-    for (const state of ['pending_township', 'pending_county', 'removed'] as const) assert.equal(code(requestRemoval({ ...active, state }, good, income, today)), 'NOT_ACTIVE');
+    for (const state of ['pending_township', 'pending_county', 'removed'] as const)
+      assert.equal(code(requestRemoval({ ...active, state }, good, income, today)), 'NOT_ACTIVE');
   });
 });
 
@@ -74,26 +82,63 @@ describe('乡镇审核与县级审定', () => {
   it('property: whoever acts, a risk is removed only after request, township and county steps by three different people', () => {
     const region = fc.constantFrom('430582', '430582101', '430582102');
     const step = fc.record({ kind: fc.constantFrom('request', 'township', 'county', 'return'), id: fc.integer({ min: 1, max: 4 }), region });
-    fc.assert(fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
-      let r: RiskFacts = { ...active };
-      const people: number[] = [];
-      for (const s of steps) {
-        const a = { id: s.id, regionCode: s.region };
-        if (s.kind === 'request') { const d = requestRemoval(r, good, income, today); if (d.ok) { r = { ...r, state: 'pending_township', requestedBy: s.id, townshipBy: null }; people.length = 0; people.push(s.id); } }
-        if (s.kind === 'township') { const d = approveTownship(r, a); if (d.ok) { r = { ...r, state: d.value, townshipBy: s.id }; people.push(s.id); } }
-        if (s.kind === 'county') { const d = approveCounty(r, a); if (d.ok) { r = { ...r, state: d.value }; people.push(s.id); } }
-        if (s.kind === 'return') { const d = returnRemoval(r, a, '退回'); if (d.ok) r = { ...r, state: 'active', requestedBy: null, townshipBy: null }; }
-        if (r.state === 'removed') return people.length === 3 && new Set(people).size === 3;
-      }
-      return true;
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
+        let r: RiskFacts = { ...active };
+        const people: number[] = [];
+        for (const s of steps) {
+          const a = { id: s.id, regionCode: s.region };
+          if (s.kind === 'request') {
+            const d = requestRemoval(r, good, income, today);
+            if (d.ok) {
+              r = { ...r, state: 'pending_township', requestedBy: s.id, townshipBy: null };
+              people.length = 0;
+              people.push(s.id);
+            }
+          }
+          if (s.kind === 'township') {
+            const d = approveTownship(r, a);
+            if (d.ok) {
+              r = { ...r, state: d.value, townshipBy: s.id };
+              people.push(s.id);
+            }
+          }
+          if (s.kind === 'county') {
+            const d = approveCounty(r, a);
+            if (d.ok) {
+              r = { ...r, state: d.value };
+              people.push(s.id);
+            }
+          }
+          if (s.kind === 'return') {
+            const d = returnRemoval(r, a, '退回');
+            if (d.ok) r = { ...r, state: 'active', requestedBy: null, townshipBy: null };
+          }
+          if (r.state === 'removed') return people.length === 3 && new Set(people).size === 3;
+        }
+        return true;
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
 describe('监测户状态', () => {
   it('leaves monitoring only when every risk is removed, on the latest removal date', () => {
     assert.deepEqual(householdStatusOf([]), { status: 'monitoring', removedOn: null });
-    assert.deepEqual(householdStatusOf([{ state: 'removed', removalDate: '2025-01-01' }, { state: 'pending_county', removalDate: '2025-02-01' }]), { status: 'monitoring', removedOn: null });
-    assert.deepEqual(householdStatusOf([{ state: 'removed', removalDate: '2025-01-01' }, { state: 'removed', removalDate: '2025-03-01' }]), { status: 'removed', removedOn: '2025-03-01' });
+    assert.deepEqual(
+      householdStatusOf([
+        { state: 'removed', removalDate: '2025-01-01' },
+        { state: 'pending_county', removalDate: '2025-02-01' },
+      ]),
+      { status: 'monitoring', removedOn: null },
+    );
+    assert.deepEqual(
+      householdStatusOf([
+        { state: 'removed', removalDate: '2025-01-01' },
+        { state: 'removed', removalDate: '2025-03-01' },
+      ]),
+      { status: 'removed', removedOn: '2025-03-01' },
+    );
   });
 });

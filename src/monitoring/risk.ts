@@ -94,7 +94,10 @@ export function requestRemoval(risk: RiskFacts, req: RemovalRequest, income: Inc
   const line = income.lines.get(income.incomeYear);
   if (line === undefined) return refuse('NO_LINE', `${income.incomeYear}年`);
   if (income.incomeFen < line) return refuse('INCOME_BELOW_LINE', `${income.incomeYear}年人均${yuan(income.incomeFen)}元，监测标准${yuan(line)}元`);
-  return { ok: true, value: { removalDate: req.removalDate, conditions: conditions as RemovalCondition[], note: req.note.trim(), incomeFen: income.incomeFen, lineFen: line } };
+  return {
+    ok: true,
+    value: { removalDate: req.removalDate, conditions: conditions as RemovalCondition[], note: req.note.trim(), incomeFen: income.incomeFen, lineFen: line },
+  };
 }
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
@@ -132,6 +135,9 @@ export function returnRemoval(risk: RiskFacts, actor: Actor, reason: string): De
  */
 export function householdStatusOf(risks: { state: RiskState; removalDate: IsoDate | null }[]): { status: 'monitoring' | 'removed'; removedOn: IsoDate | null } {
   if (!risks.length || risks.some((r) => r.state !== 'removed' || !r.removalDate)) return { status: 'monitoring', removedOn: null };
-  const last = risks.map((r) => r.removalDate!).sort().at(-1)!;
+  const last = risks
+    .map((r) => r.removalDate!)
+    .sort()
+    .at(-1)!;
   return { status: 'removed', removedOn: last };
 }

@@ -12,7 +12,12 @@ import { membersOf } from './household.store.ts';
 import * as store from './survey.store.ts';
 import { VISIT_ITEMS, type VisitItem } from './codes.ts';
 
-export interface CampaignInput { name: string; startOn: string; endOn: string; villages: string[] }
+export interface CampaignInput {
+  name: string;
+  startOn: string;
+  endOn: string;
+  villages: string[];
+}
 
 /** Post-support households of a village (head's name), skipping `skip` (already on the list as monitored). */
 async function supportHouseholds(db: Db, user: SessionUser, villageCode: string, skip: Set<string>): Promise<{ householdNo: string; headName: string }[]> {
@@ -39,7 +44,13 @@ export async function createCampaign(db: Db, user: SessionUser, input: CampaignI
   if (input.endOn < input.startOn) throw new AppError('VALIDATION', '结束日期早于开始日期');
   // the register is read before the transaction (PGlite hands out one connection at a time)
   // a post-support household with a monitored member is visited once, as the monitored household
-  const monitoredIds = (await membersOf(db, user.countyCode, (await store.monitoredInVillages(db, user.countyCode, villages)).map((m) => m.id))).map((m) => m.idNumber);
+  const monitoredIds = (
+    await membersOf(
+      db,
+      user.countyCode,
+      (await store.monitoredInVillages(db, user.countyCode, villages)).map((m) => m.id),
+    )
+  ).map((m) => m.idNumber);
   const skip = new Set((await personsByIdNumbers(db, user.countyCode, monitoredIds)).map((p) => p.householdNo));
   const support: { villageCode: string; householdNo: string; headName: string }[] = [];
   for (const v of villages) for (const h of await supportHouseholds(db, user, v, skip)) support.push({ villageCode: v, ...h });
@@ -47,11 +58,28 @@ export async function createCampaign(db: Db, user: SessionUser, input: CampaignI
     const id = await store.insertCampaign(trx, user.countyCode, { name: input.name.trim(), startOn: input.startOn, endOn: input.endOn }, user.id);
     const monitored = await store.monitoredInVillages(trx, user.countyCode, villages);
     await store.insertTargets(trx, user.countyCode, id, [
-      ...monitored.map((m) => ({ villageCode: m.villageCode, kind: 'monitored' as const, monitoredHouseholdId: m.id, supportHouseholdNo: null, headName: m.headName })),
-      ...support.map((s) => ({ villageCode: s.villageCode, kind: 'support' as const, monitoredHouseholdId: null, supportHouseholdNo: s.householdNo, headName: s.headName })),
+      ...monitored.map((m) => ({
+        villageCode: m.villageCode,
+        kind: 'monitored' as const,
+        monitoredHouseholdId: m.id,
+        supportHouseholdNo: null,
+        headName: m.headName,
+      })),
+      ...support.map((s) => ({
+        villageCode: s.villageCode,
+        kind: 'support' as const,
+        monitoredHouseholdId: null,
+        supportHouseholdNo: s.householdNo,
+        headName: s.headName,
+      })),
     ]);
-    await appendAudit(trx, actorOf(user), { action: 'survey_campaign.create', entityType: 'survey_campaign', entityId: id, countyCode: user.countyCode,
-      after: { ...input, villages, monitored: monitored.length, support: support.length } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'survey_campaign.create',
+      entityType: 'survey_campaign',
+      entityId: id,
+      countyCode: user.countyCode,
+      after: { ...input, villages, monitored: monitored.length, support: support.length },
+    });
     return id;
   });
 }
@@ -71,7 +99,13 @@ export interface VisitInput {
   problemDueOn?: string;
 }
 
-export async function recordVisit(db: Db, user: SessionUser, targetId: number, v: VisitInput, today = todayIso()): Promise<{ visitId: number; problemIds: number[] }> {
+export async function recordVisit(
+  db: Db,
+  user: SessionUser,
+  targetId: number,
+  v: VisitInput,
+  today = todayIso(),
+): Promise<{ visitId: number; problemIds: number[] }> {
   need(user, 'monitoring.enter');
   if (v.visitedOn > today) throw new AppError('VALIDATION', '走访日期晚于今天');
   if (!v.visitor.trim()) throw new AppError('VALIDATION', '请填写走访人');
@@ -85,21 +119,58 @@ export async function recordVisit(db: Db, user: SessionUser, targetId: number, v
     const notes: Partial<Record<VisitItem, string>> = {};
     for (const k of Object.keys(VISIT_ITEMS) as VisitItem[]) if ((v.findings[k].note ?? '').trim()) notes[k] = v.findings[k].note!.trim();
     const f = (k: VisitItem) => v.findings[k].ok;
-    const visitId = await store.insertVisit(trx, user.countyCode, { campaignId: c.id, targetId: t.id, visitedOn: v.visitedOn, visitor: v.visitor.trim(),
-      food: f('food'), clothing: f('clothing'), schooling: f('schooling'), medical: f('medical'), housing: f('housing'), water: f('water'), notes }, user.id);
+    const visitId = await store.insertVisit(
+      trx,
+      user.countyCode,
+      {
+        campaignId: c.id,
+        targetId: t.id,
+        visitedOn: v.visitedOn,
+        visitor: v.visitor.trim(),
+        food: f('food'),
+        clothing: f('clothing'),
+        schooling: f('schooling'),
+        medical: f('medical'),
+        housing: f('housing'),
+        water: f('water'),
+        notes,
+      },
+      user.id,
+    );
     const problemIds: number[] = [];
     for (const k of Object.keys(VISIT_ITEMS) as VisitItem[]) {
       if (v.findings[k].ok) continue;
-      problemIds.push(await store.insertProblem(trx, user.countyCode, { campaignId: c.id, targetId: t.id, visitId, item: k, description: `${VISIT_ITEMS[k]}未达标：${notes[k]}`,
-        owner: (v.problemOwner ?? '').trim() || v.visitor.trim(), dueOn: v.problemDueOn ?? addDays(v.visitedOn, 30) }));
+      problemIds.push(
+        await store.insertProblem(trx, user.countyCode, {
+          campaignId: c.id,
+          targetId: t.id,
+          visitId,
+          item: k,
+          description: `${VISIT_ITEMS[k]}未达标：${notes[k]}`,
+          owner: (v.problemOwner ?? '').trim() || v.visitor.trim(),
+          dueOn: v.problemDueOn ?? addDays(v.visitedOn, 30),
+        }),
+      );
     }
-    await appendAudit(trx, actorOf(user), { action: 'survey_visit.record', entityType: 'survey_target', entityId: t.id, countyCode: user.countyCode,
-      after: { visitId, ...v }, detail: { campaignId: c.id, problemIds } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'survey_visit.record',
+      entityType: 'survey_target',
+      entityId: t.id,
+      countyCode: user.countyCode,
+      after: { visitId, ...v },
+      detail: { campaignId: c.id, problemIds },
+    });
     return { visitId, problemIds };
   });
 }
 
-export async function clearSurveyProblem(db: Db, user: SessionUser, problemId: number, input: { clearedOn: string; note: string }, today = todayIso()): Promise<void> {
+export async function clearSurveyProblem(
+  db: Db,
+  user: SessionUser,
+  problemId: number,
+  input: { clearedOn: string; note: string },
+  today = todayIso(),
+): Promise<void> {
   need(user, 'monitoring.enter');
   if (!input.note.trim()) throw new AppError('VALIDATION', '请说明整改情况');
   if (input.clearedOn > today) throw new AppError('VALIDATION', '清零日期晚于今天');
@@ -108,8 +179,14 @@ export async function clearSurveyProblem(db: Db, user: SessionUser, problemId: n
     if (!p || !inScope(user, p.villageCode)) throw new AppError('NOT_FOUND', '问题不存在或不在本辖区');
     if (p.status === 'cleared') throw new AppError('CONFLICT', '该问题已清零');
     await store.clearProblem(trx, user.countyCode, p.id, input.clearedOn, input.note.trim(), user.id);
-    await appendAudit(trx, actorOf(user), { action: 'survey_problem.clear', entityType: 'survey_problem', entityId: p.id, countyCode: user.countyCode,
-      before: { status: p.status }, after: { status: 'cleared', ...input } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'survey_problem.clear',
+      entityType: 'survey_problem',
+      entityId: p.id,
+      countyCode: user.countyCode,
+      before: { status: p.status },
+      after: { status: 'cleared', ...input },
+    });
   });
 }
 
@@ -120,6 +197,13 @@ export async function closeCampaign(db: Db, user: SessionUser, id: number): Prom
     const c = await campaignOrThrow(trx, user, id);
     if (c.status === 'closed') throw new AppError('CONFLICT', '排查任务已结束');
     await store.setCampaignStatus(trx, user.countyCode, id, 'closed');
-    await appendAudit(trx, actorOf(user), { action: 'survey_campaign.close', entityType: 'survey_campaign', entityId: id, countyCode: user.countyCode, before: { status: c.status }, after: { status: 'closed' } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'survey_campaign.close',
+      entityType: 'survey_campaign',
+      entityId: id,
+      countyCode: user.countyCode,
+      before: { status: c.status },
+      after: { status: 'closed' },
+    });
   });
 }

@@ -4,18 +4,67 @@ import { sql, type Kysely } from 'kysely';
 import type { Tables } from '../shared/db/tables.ts';
 import type { VisitItem } from './codes.ts';
 
-export interface CampaignRow { id: number; name: string; startOn: string; endOn: string; status: 'open' | 'closed'; createdBy: number; createdAt: string }
-export interface TargetRow { id: number; campaignId: number; villageCode: string; kind: 'monitored' | 'support'; monitoredHouseholdId: number | null; supportHouseholdNo: string | null; headName: string; visits: number; openProblems: number }
+export interface CampaignRow {
+  id: number;
+  name: string;
+  startOn: string;
+  endOn: string;
+  status: 'open' | 'closed';
+  createdBy: number;
+  createdAt: string;
+}
+export interface TargetRow {
+  id: number;
+  campaignId: number;
+  villageCode: string;
+  kind: 'monitored' | 'support';
+  monitoredHouseholdId: number | null;
+  supportHouseholdNo: string | null;
+  headName: string;
+  visits: number;
+  openProblems: number;
+}
 export interface VisitRow {
-  id: number; campaignId: number; targetId: number; visitedOn: string; visitor: string;
-  food: boolean; clothing: boolean; schooling: boolean; medical: boolean; housing: boolean; water: boolean;
-  notes: Partial<Record<VisitItem, string>>; enteredBy: number; enteredAt: string; campaignName?: string;
+  id: number;
+  campaignId: number;
+  targetId: number;
+  visitedOn: string;
+  visitor: string;
+  food: boolean;
+  clothing: boolean;
+  schooling: boolean;
+  medical: boolean;
+  housing: boolean;
+  water: boolean;
+  notes: Partial<Record<VisitItem, string>>;
+  enteredBy: number;
+  enteredAt: string;
+  campaignName?: string;
 }
 export interface ProblemRow {
-  id: number; campaignId: number; targetId: number; visitId: number; item: VisitItem; description: string; owner: string; dueOn: string;
-  status: 'open' | 'cleared'; clearedOn: string | null; clearingNote: string; clearedBy: number | null; villageCode: string; headName: string;
+  id: number;
+  campaignId: number;
+  targetId: number;
+  visitId: number;
+  item: VisitItem;
+  description: string;
+  owner: string;
+  dueOn: string;
+  status: 'open' | 'cleared';
+  clearedOn: string | null;
+  clearingNote: string;
+  clearedBy: number | null;
+  villageCode: string;
+  headName: string;
 }
-export interface VillageProgress { villageCode: string; targets: number; visited: number; problems: number; openProblems: number; overdueProblems: number }
+export interface VillageProgress {
+  villageCode: string;
+  targets: number;
+  visited: number;
+  problems: number;
+  openProblems: number;
+  overdueProblems: number;
+}
 
 const CAMPAIGN = sql`id::int AS id, name, start_on::text AS "startOn", end_on::text AS "endOn", status, created_by AS "createdBy", created_at::text AS "createdAt"`;
 const VISIT = sql`v.id::int AS id, v.campaign_id::int AS "campaignId", v.target_id::int AS "targetId", v.visited_on::text AS "visitedOn", v.visitor,
@@ -27,7 +76,12 @@ export async function insertCampaign(db: Kysely<Tables>, county: string, c: { na
   return r.rows[0].id;
 }
 
-export async function insertTargets(db: Kysely<Tables>, county: string, campaignId: number, targets: { villageCode: string; kind: 'monitored' | 'support'; monitoredHouseholdId: number | null; supportHouseholdNo: string | null; headName: string }[]): Promise<void> {
+export async function insertTargets(
+  db: Kysely<Tables>,
+  county: string,
+  campaignId: number,
+  targets: { villageCode: string; kind: 'monitored' | 'support'; monitoredHouseholdId: number | null; supportHouseholdNo: string | null; headName: string }[],
+): Promise<void> {
   for (let i = 0; i < targets.length; i += 500) {
     const part = targets.slice(i, i + 500);
     await sql`INSERT INTO survey_targets (county_code, campaign_id, village_code, kind, monitored_household_id, support_household_no, head_name)
@@ -66,7 +120,9 @@ export async function listTargets(db: Kysely<Tables>, county: string, campaignId
       t.monitored_household_id::int AS "monitoredHouseholdId", t.support_household_no AS "supportHouseholdNo", t.head_name AS "headName",
       (SELECT count(*)::int FROM survey_visits v WHERE v.county_code = t.county_code AND v.target_id = t.id) AS visits,
       (SELECT count(*)::int FROM survey_problems p WHERE p.county_code = t.county_code AND p.target_id = t.id AND p.status = 'open') AS "openProblems"
-    FROM survey_targets t WHERE t.county_code = ${county} AND t.campaign_id = ${campaignId} AND t.village_code = ${villageCode} ORDER BY t.kind, t.id`.execute(db);
+    FROM survey_targets t WHERE t.county_code = ${county} AND t.campaign_id = ${campaignId} AND t.village_code = ${villageCode} ORDER BY t.kind, t.id`.execute(
+    db,
+  );
   return r.rows;
 }
 
@@ -78,15 +134,23 @@ export async function getTarget(db: Kysely<Tables>, county: string, id: number):
 }
 
 export async function insertVisit(db: Kysely<Tables>, county: string, v: Omit<VisitRow, 'id' | 'enteredAt' | 'enteredBy'>, by: number): Promise<number> {
-  const r = await sql<{ id: number }>`INSERT INTO survey_visits (county_code, campaign_id, target_id, visited_on, visitor, food, clothing, schooling, medical, housing, water, notes, entered_by)
+  const r = await sql<{
+    id: number;
+  }>`INSERT INTO survey_visits (county_code, campaign_id, target_id, visited_on, visitor, food, clothing, schooling, medical, housing, water, notes, entered_by)
     VALUES (${county}, ${v.campaignId}, ${v.targetId}, ${v.visitedOn}::date, ${v.visitor}, ${v.food}, ${v.clothing}, ${v.schooling}, ${v.medical}, ${v.housing}, ${v.water},
       ${JSON.stringify(v.notes)}::jsonb, ${by}) RETURNING id::int AS id`.execute(db);
   return r.rows[0].id;
 }
 
-export async function insertProblem(db: Kysely<Tables>, county: string, p: { campaignId: number; targetId: number; visitId: number; item: VisitItem; description: string; owner: string; dueOn: string }): Promise<number> {
+export async function insertProblem(
+  db: Kysely<Tables>,
+  county: string,
+  p: { campaignId: number; targetId: number; visitId: number; item: VisitItem; description: string; owner: string; dueOn: string },
+): Promise<number> {
   const r = await sql<{ id: number }>`INSERT INTO survey_problems (county_code, campaign_id, target_id, visit_id, item, description, owner, due_on)
-    VALUES (${county}, ${p.campaignId}, ${p.targetId}, ${p.visitId}, ${p.item}, ${p.description}, ${p.owner}, ${p.dueOn}::date) RETURNING id::int AS id`.execute(db);
+    VALUES (${county}, ${p.campaignId}, ${p.targetId}, ${p.visitId}, ${p.item}, ${p.description}, ${p.owner}, ${p.dueOn}::date) RETURNING id::int AS id`.execute(
+    db,
+  );
   return r.rows[0].id;
 }
 
@@ -113,7 +177,11 @@ export async function clearProblem(db: Kysely<Tables>, county: string, id: numbe
 }
 
 export async function visitsOfTarget(db: Kysely<Tables>, county: string, targetId: number): Promise<VisitRow[]> {
-  return (await sql<VisitRow>`SELECT ${VISIT} FROM survey_visits v WHERE v.county_code = ${county} AND v.target_id = ${targetId} ORDER BY v.visited_on, v.id`.execute(db)).rows;
+  return (
+    await sql<VisitRow>`SELECT ${VISIT} FROM survey_visits v WHERE v.county_code = ${county} AND v.target_id = ${targetId} ORDER BY v.visited_on, v.id`.execute(
+      db,
+    )
+  ).rows;
 }
 
 /** Visits of a monitored household across campaigns (for its page). */
@@ -125,8 +193,16 @@ export async function visitsOfHousehold(db: Kysely<Tables>, county: string, hous
   return r.rows;
 }
 
-export async function monitoredInVillages(db: Kysely<Tables>, county: string, villages: string[]): Promise<{ id: number; villageCode: string; headName: string }[]> {
-  const r = await sql<{ id: number; villageCode: string; headName: string }>`SELECT id::int AS id, village_code AS "villageCode", head_name AS "headName" FROM monitored_households
+export async function monitoredInVillages(
+  db: Kysely<Tables>,
+  county: string,
+  villages: string[],
+): Promise<{ id: number; villageCode: string; headName: string }[]> {
+  const r = await sql<{
+    id: number;
+    villageCode: string;
+    headName: string;
+  }>`SELECT id::int AS id, village_code AS "villageCode", head_name AS "headName" FROM monitored_households
     WHERE county_code = ${county} AND village_code = ANY(${villages}::text[]) ORDER BY village_code, id`.execute(db);
   return r.rows;
 }

@@ -22,27 +22,48 @@ const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周',
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英'];
 export const synthName = (k: number) => SURNAMES[k % SURNAMES.length] + GIVEN[(k * 7 + 3) % GIVEN.length];
 
-export interface SynthPopulation { county: string; size: number; monitored: number; index: PopulationIndex }
+export interface SynthPopulation {
+  county: string;
+  size: number;
+  monitored: number;
+  index: PopulationIndex;
+}
 
 /** `size` people: the first `monitored` are monitored members (10 per household), the rest post-support persons. */
 export function synthPopulation(county: string, size: number, monitored = Math.floor(size / 10)): SynthPopulation {
   const index = new PopulationIndex();
   for (let k = 0; k < size; k++) {
     const village = county + String(100 + (k % 20)).padStart(3, '0') + String(200 + (k % 15)).padStart(3, '0');
-    if (k < monitored) index.add(synthId(county, k), { kind: 'monitored', name: synthName(k), villageCode: village, householdKey: String(1 + Math.floor(k / 4)), openRisks: ['illness'] });
+    if (k < monitored)
+      index.add(synthId(county, k), {
+        kind: 'monitored',
+        name: synthName(k),
+        villageCode: village,
+        householdKey: String(1 + Math.floor(k / 4)),
+        openRisks: ['illness'],
+      });
     else index.add(synthId(county, k), { kind: 'support', name: synthName(k), villageCode: village, householdKey: `H${Math.floor(k / 4)}` });
   }
   return { county, size, monitored, index };
 }
 
-export interface AlertFileTruth { rows: number; hitsMonitored: number; hitsSupport: number; misses: number; bad: number }
+export interface AlertFileTruth {
+  rows: number;
+  hitsMonitored: number;
+  hitsSupport: number;
+  misses: number;
+  bad: number;
+}
 
 /**
  * Write an alert CSV of `rows` data rows: a `hitRate` share of IDs from the population (people
  * 0..popSize−1, the first `monitored` of them monitored), the rest outside it; `badRate` of the
  * rows planted bad (invalid ID, unknown type, bad amount or bad date), never duplicates.
  */
-export function writeAlertFile(path: string, o: { county: string; rows: number; popSize: number; monitored: number; hitRate: number; badRate?: number; seed?: number; encoding?: 'utf-8' }): AlertFileTruth {
+export function writeAlertFile(
+  path: string,
+  o: { county: string; rows: number; popSize: number; monitored: number; hitRate: number; badRate?: number; seed?: number; encoding?: 'utf-8' },
+): AlertFileTruth {
   const r = new Rng(o.seed ?? 1);
   const fd = openSync(path, 'w');
   const truth: AlertFileTruth = { rows: o.rows, hitsMonitored: 0, hitsSupport: 0, misses: 0, bad: 0 };
@@ -66,16 +87,26 @@ export function writeAlertFile(path: string, o: { county: string; rows: number; 
     if (r.chance(o.badRate ?? 0)) {
       truth.bad++;
       switch (i % 4) {
-        case 0: id = id.slice(0, 17) + (id[17] === '0' ? '1' : '0'); break;
-        case 1: type = '不明类型'; break;
-        case 2: amount = '三千元'; break;
-        default: date = '2025-13-40';
+        case 0:
+          id = id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
+          break;
+        case 1:
+          type = '不明类型';
+          break;
+        case 2:
+          amount = '三千元';
+          break;
+        default:
+          date = '2025-13-40';
       }
     } else if (k >= o.popSize) truth.misses++;
     else if (k < o.monitored) truth.hitsMonitored++;
     else truth.hitsSupport++;
     buf += `${id},${synthName(k)},${type},${ALERT_SOURCES[ALERT_TYPES[t].source]},${amount},${date},\n`;
-    if (buf.length > 1 << 20) { writeSync(fd, buf); buf = ''; }
+    if (buf.length > 1 << 20) {
+      writeSync(fd, buf);
+      buf = '';
+    }
   }
   writeSync(fd, buf);
   closeSync(fd);

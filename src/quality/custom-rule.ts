@@ -36,8 +36,14 @@ export function customRuleToRule(def: CustomRuleDef): GroupRule {
   const { fn } = compileExpression(def.expression);
   const template = def.message?.trim() || `不符合自定义规则“${def.name}”（条件：${def.expression}）。请核实。`;
   return {
-    kind: 'group', set: 'extra', groupName: 'household', scope: 'household',
-    code: def.code, name: def.name, severity: def.severity as Severity, version: def.version,
+    kind: 'group',
+    set: 'extra',
+    groupName: 'household',
+    scope: 'household',
+    code: def.code,
+    name: def.name,
+    severity: def.severity as Severity,
+    version: def.version,
     description: `自定义规则：${def.expression}`,
     templates: { default: template },
     key: (f) => (f.p.householdNo === '' ? null : f.p.householdNo),
@@ -64,6 +70,8 @@ export function previewCustomRule(def: CustomRuleDef, roster: readonly RosterPer
   return {
     flagged: r.problems.length,
     total: roster.length,
-    samples: r.problems.slice(0, samples).map((p): Record<string, string> => ({ ...valuesOf({ p: roster[p.person] } as PersonFacts), 说明: render(rule.templates.default, p.values) })),
+    samples: r.problems
+      .slice(0, samples)
+      .map((p): Record<string, string> => ({ ...valuesOf({ p: roster[p.person] } as PersonFacts), 说明: render(rule.templates.default, p.values) })),
   };
 }

@@ -60,10 +60,18 @@ export function groupPeople(facts: readonly PersonFacts[], rules: readonly Group
     for (const f of facts) {
       const k = key(f);
       if (k === null) continue;
-      if (k === lastKey) { last!.push(f); continue; } // rosters usually list a household's members together
+      if (k === lastKey) {
+        last!.push(f);
+        continue;
+      } // rosters usually list a household's members together
       const g = groups.get(k);
-      if (g) { g.push(f); last = g; }
-      else { last = [f]; groups.set(k, last); }
+      if (g) {
+        g.push(f);
+        last = g;
+      } else {
+        last = [f];
+        groups.set(k, last);
+      }
       lastKey = k;
     }
     out.set(r.groupName, groups);
@@ -87,16 +95,25 @@ export function groupArrays(facts: readonly PersonFacts[], rules: readonly Group
     const table = new KeyTable(n);
     const groupOf = new Int32Array(n);
     let counts = new Int32Array(1024);
-    let lastKey: string | null = null, lastId = -1;
+    let lastKey: string | null = null,
+      lastId = -1;
     for (let i = 0; i < n; i++) {
       const k = key(facts[i]);
-      if (k === null) { groupOf[i] = -1; continue; }
+      if (k === null) {
+        groupOf[i] = -1;
+        continue;
+      }
       // rosters usually list a household's members together
       const g = k === lastKey ? lastId : table.id(k);
-      if (g >= counts.length) { const c = new Int32Array(counts.length * 2); c.set(counts); counts = c; }
+      if (g >= counts.length) {
+        const c = new Int32Array(counts.length * 2);
+        c.set(counts);
+        counts = c;
+      }
       counts[g]++;
       groupOf[i] = g;
-      lastKey = k; lastId = g;
+      lastKey = k;
+      lastId = g;
     }
     const arrays: (PersonFacts[] | undefined)[] = new Array(table.size);
     const list: PersonFacts[][] = [];

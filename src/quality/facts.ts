@@ -38,10 +38,18 @@ export function normalizeAccount(text: string): string {
 /** YYYY-MM-DD with a real calendar date, checked without regular expressions or new strings. */
 export function isIsoDateText(t: string): boolean {
   if (t.length !== 10 || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45) return false;
-  const y0 = t.charCodeAt(0) - 48, y1 = t.charCodeAt(1) - 48, y2 = t.charCodeAt(2) - 48, y3 = t.charCodeAt(3) - 48;
-  const m0 = t.charCodeAt(5) - 48, m1 = t.charCodeAt(6) - 48, d0 = t.charCodeAt(8) - 48, d1 = t.charCodeAt(9) - 48;
+  const y0 = t.charCodeAt(0) - 48,
+    y1 = t.charCodeAt(1) - 48,
+    y2 = t.charCodeAt(2) - 48,
+    y3 = t.charCodeAt(3) - 48;
+  const m0 = t.charCodeAt(5) - 48,
+    m1 = t.charCodeAt(6) - 48,
+    d0 = t.charCodeAt(8) - 48,
+    d1 = t.charCodeAt(9) - 48;
   if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0 || y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9) return false;
-  const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3, m = m0 * 10 + m1, d = d0 * 10 + d1;
+  const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3,
+    m = m0 * 10 + m1,
+    d = d0 * 10 + d1;
   return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
@@ -55,7 +63,8 @@ function provinceOk(code: number): boolean {
   return provinceState[code] === 1;
 }
 
-let asOfText = '', asOfKey = 0;
+let asOfText = '',
+  asOfKey = 0;
 /** A clean 18-character ID (digits, last may be X) that passes every GB 11643 check; false → use validateId. */
 function fastValid18(s: string, asOf: IsoDate): boolean {
   if (s.length !== 18) return false;
@@ -70,9 +79,13 @@ function fastValid18(s: string, asOf: IsoDate): boolean {
   const check = sum % 11;
   if (last !== CHECK_CODES[check]) return false;
   const y = (s.charCodeAt(6) - 48) * 1000 + (s.charCodeAt(7) - 48) * 100 + (s.charCodeAt(8) - 48) * 10 + s.charCodeAt(9) - 48;
-  const m = (s.charCodeAt(10) - 48) * 10 + s.charCodeAt(11) - 48, d = (s.charCodeAt(12) - 48) * 10 + s.charCodeAt(13) - 48;
+  const m = (s.charCodeAt(10) - 48) * 10 + s.charCodeAt(11) - 48,
+    d = (s.charCodeAt(12) - 48) * 10 + s.charCodeAt(13) - 48;
   if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return false;
-  if (asOf !== asOfText) { asOfText = asOf; asOfKey = +asOf.slice(0, 4) * 10000 + +asOf.slice(5, 7) * 100 + +asOf.slice(8, 10); }
+  if (asOf !== asOfText) {
+    asOfText = asOf;
+    asOfKey = +asOf.slice(0, 4) * 10000 + +asOf.slice(5, 7) * 100 + +asOf.slice(8, 10);
+  }
   const key = y * 10000 + m * 100 + d;
   return key >= 18000101 && key <= asOfKey && provinceOk((s.charCodeAt(0) - 48) * 10 + s.charCodeAt(1) - 48);
 }
@@ -93,7 +106,10 @@ function birthOfId(id: string): IsoDate {
 
 export function deriveFacts(p: RosterPerson, asOf: IsoDate): PersonFacts {
   const raw = p.idRaw;
-  let idClean: string, idNorm: string, idValid: boolean, idReason = '';
+  let idClean: string,
+    idNorm: string,
+    idValid: boolean,
+    idReason = '';
   if (fastValid18(raw, asOf)) {
     idClean = idNorm = raw;
     idValid = true;

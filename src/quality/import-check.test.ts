@@ -10,15 +10,22 @@ const SAMPLE = 'test/fixtures/samples/quality_roster.csv';
 
 /** ID_INVALID rows of the expected problem list inside one county (a person-level rule: other rows don't matter). */
 function expectedInvalidIds(county: string): number {
-  const lines = readFileSync('test/fixtures/samples/expected_problems.csv', 'utf8').replace(/^\ufeff/, '').split(/\r?\n/).slice(1);
+  const lines = readFileSync('test/fixtures/samples/expected_problems.csv', 'utf8')
+    .replace(/^\ufeff/, '')
+    .split(/\r?\n/)
+    .slice(1);
   return lines.filter((l) => l.startsWith('ID_INVALID,') && l.split(',')[6].startsWith(county)).length;
 }
 
 for (const engine of await testEngines()) {
   describe(`data quality on an import preview (${engine})`, () => {
     let h: TestApp;
-    before(async () => { h = await startTestApp(engine); });
-    after(async () => { await h.close(); });
+    before(async () => {
+      h = await startTestApp(engine);
+    });
+    after(async () => {
+      await h.close();
+    });
 
     it('shows the problems of the file before anything is written', async () => {
       const { headers } = await loginAs(h.app, h.ctx, { role: 'county', regionCode: '430582' });

@@ -23,7 +23,12 @@ export interface ImportCheck {
   total: number;
 }
 
-export async function checkImport(db: Kysely<Tables>, countyCode: string, importId: string, opts: { asOf?: IsoDate; limit?: number } = {}): Promise<ImportCheck> {
+export async function checkImport(
+  db: Kysely<Tables>,
+  countyCode: string,
+  importId: string,
+  opts: { asOf?: IsoDate; limit?: number } = {},
+): Promise<ImportCheck> {
   const file = await getImportFile(db, countyCode, importId);
   if (!file) throw new AppError('NOT_FOUND', '导入记录不存在');
   const dir = await mkdtemp(join(tmpdir(), 'anju-import-check-'));
@@ -37,12 +42,23 @@ export async function checkImport(db: Kysely<Tables>, countyCode: string, import
     const asOf = opts.asOf ?? todayIso();
     const result = runQuality(persons, { asOf, counties: [countyCode], rules });
     const byCode = new Map(rules.map((r) => [r.code, r]));
-    const byRule = [...result.counts].filter(([, n]) => n > 0).map(([code, count]) => ({ code, name: byCode.get(code)?.name ?? code, severity: byCode.get(code)?.severity ?? '', count }));
+    const byRule = [...result.counts]
+      .filter(([, n]) => n > 0)
+      .map(([code, count]) => ({ code, name: byCode.get(code)?.name ?? code, severity: byCode.get(code)?.severity ?? '', count }));
     const sorted = [...result.problems].sort((a, b) => persons[a.person].rowNumber - persons[b.person].rowNumber);
     const items = sorted.slice(0, opts.limit ?? 200).map((p) => {
       const person = persons[p.person];
       const rule = byCode.get(p.code);
-      return { rowNumber: person.rowNumber, code: p.code, name: rule?.name ?? p.code, severity: rule?.severity ?? '', householdNo: person.householdNo, personName: person.name, idNumber: maskIdText(person.idRaw.trim()), message: maskInText(p.message) };
+      return {
+        rowNumber: person.rowNumber,
+        code: p.code,
+        name: rule?.name ?? p.code,
+        severity: rule?.severity ?? '',
+        householdNo: person.householdNo,
+        personName: person.name,
+        idNumber: maskIdText(person.idRaw.trim()),
+        message: maskInText(p.message),
+      };
     });
     return { persons: persons.length, asOf, byRule, items, total: result.problems.length };
   } finally {

@@ -46,7 +46,10 @@ export class RosterIndex {
     for (const r of this.groupRules) {
       if (groupsFor.has(r.groupName)) continue;
       const keys = new Set<string>();
-      for (const f of people) { const k = r.key(f); if (k !== null) keys.add(k); }
+      for (const f of people) {
+        const k = r.key(f);
+        if (k !== null) keys.add(k);
+      }
       const all = this.groups.get(r.groupName)!;
       groupsFor.set(r.groupName, [...keys].map((k) => all.get(k)!).filter(Boolean));
     }
@@ -79,7 +82,8 @@ export class RosterIndex {
         const list = g.get(k);
         if (!list) continue;
         const rest = list.filter((x) => x !== f);
-        if (rest.length) g.set(k, rest); else g.delete(k);
+        if (rest.length) g.set(k, rest);
+        else g.delete(k);
       }
     }
     const added: PersonFacts[] = [];
@@ -93,7 +97,9 @@ export class RosterIndex {
         const k = r.key(f);
         if (k === null) continue;
         const list = g.get(k);
-        if (list) { if (!list.includes(f)) list.push(f); } else g.set(k, [f]);
+        if (list) {
+          if (!list.includes(f)) list.push(f);
+        } else g.set(k, [f]);
       }
     }
     const people = this.affected(added);

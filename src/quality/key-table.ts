@@ -15,7 +15,9 @@ export class KeyTable {
     this.hashes = new Int32Array(cap);
   }
 
-  get size(): number { return this.keys.length; }
+  get size(): number {
+    return this.keys.length;
+  }
 
   /** The id of a key, added when new. */
   id(k: string): number {
@@ -36,7 +38,8 @@ export class KeyTable {
   }
 
   private grow(): void {
-    const oldS = this.slots, oldH = this.hashes;
+    const oldS = this.slots,
+      oldH = this.hashes;
     this.slots = new Int32Array(oldS.length * 2).fill(-1);
     this.hashes = new Int32Array(oldS.length * 2);
     const mask = this.slots.length - 1;

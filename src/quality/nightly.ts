@@ -25,7 +25,10 @@ export async function runAllCounties(ctx: AppContext): Promise<void> {
 export function scheduleNightlyQuality(ctx: AppContext): () => void {
   let timer: NodeJS.Timeout;
   const arm = () => {
-    timer = setTimeout(async () => { await runAllCounties(ctx); arm(); }, msUntilNextRun(new Date()));
+    timer = setTimeout(async () => {
+      await runAllCounties(ctx);
+      arm();
+    }, msUntilNextRun(new Date()));
     timer.unref();
   };
   arm();

@@ -11,5 +11,8 @@ export function problemRow(p: Problem, person: RosterPerson, rule: Rule): string
 /** The whole CSV text (with BOM) for a list of problems. */
 export function problemsCsv(problems: readonly Problem[], roster: readonly RosterPerson[], rules: readonly Rule[]): string {
   const byCode = new Map(rules.map((r) => [r.code, r]));
-  return csvDocument(PROBLEM_HEADERS, problems.map((p) => problemRow(p, roster[p.person], byCode.get(p.code)!)));
+  return csvDocument(
+    PROBLEM_HEADERS,
+    problems.map((p) => problemRow(p, roster[p.person], byCode.get(p.code)!)),
+  );
 }

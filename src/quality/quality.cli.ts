@@ -21,7 +21,10 @@ interface QualityCliOptions {
 
 export function parseCounties(text: string | undefined): string[] | undefined {
   if (!text) return undefined;
-  const list = text.split(/[,，;；\s]+/).map((s) => s.trim()).filter(Boolean);
+  const list = text
+    .split(/[,，;；\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = list.filter((c) => !/^\d{6}$/.test(c));
   if (bad.length) throw new AppError('VALIDATION', `--county 应为6位县级代码，多个用逗号分隔；无效：${bad.join('、')}`);
   return list;
@@ -41,14 +44,23 @@ export function parseCheckDate(text: string | undefined): string {
 function respawnWithLargerHeap(roster: string): boolean {
   if (process.env.ANJU_QUALITY_CHILD) return false;
   let size = 0;
-  try { size = statSync(roster).size; } catch { return false; }
-  const neededMb = Math.ceil((size / 150) * 1.6 / 1048576) * 1024 + 1024; // ~150 bytes a row in the file
+  try {
+    size = statSync(roster).size;
+  } catch {
+    return false;
+  }
+  const neededMb = Math.ceil(((size / 150) * 1.6) / 1048576) * 1024 + 1024; // ~150 bytes a row in the file
   const limitMb = getHeapStatistics().heap_size_limit / 1048576;
   if (size < 50 * 1048576 || limitMb >= neededMb) return false;
   // a larger young generation: reading keeps nearly everything it allocates (about 1 s less at 2 000 000 persons)
-  const r = spawnSync(process.execPath, [`--max-old-space-size=${Math.min(neededMb, 16384)}`, '--max-semi-space-size=64', ...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit', env: { ...process.env, ANJU_QUALITY_CHILD: '1' },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [`--max-old-space-size=${Math.min(neededMb, 16384)}`, '--max-semi-space-size=64', ...process.execArgv, ...process.argv.slice(1)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, ANJU_QUALITY_CHILD: '1' },
+    },
+  );
   process.exitCode = r.status ?? 1;
   return true;
 }
@@ -78,12 +90,19 @@ export function registerQualityCommands(program: Command) {
       let started = false;
       const progress = (phase: string, done: number, total: number) => {
         if (!show) return;
-        if (!started) { bar.start(Math.max(total, 1), 0, { phase }); started = true; }
+        if (!started) {
+          bar.start(Math.max(total, 1), 0, { phase });
+          started = true;
+        }
         bar.setTotal(Math.max(total, 1));
         bar.update(done, { phase });
       };
       const result = await runFileMode({
-        roster: o.roster, out: o.out, asOf, counties, rules,
+        roster: o.roster,
+        out: o.out,
+        asOf,
+        counties,
+        rules,
         onReadProgress: (bytes, size) => progress('读取花名册', bytes, size),
         onCheckProgress: (done, total) => progress('规则核查  ', done, total),
       });
@@ -91,12 +110,16 @@ export function registerQualityCommands(program: Command) {
       for (const w of result.warnings) console.log(`注意：${w}`);
       const errors = result.problems.filter((p) => rules.find((r) => r.code === p.code)!.severity === '错误').length;
       console.log(`数据清洗完成。核查日期：${asOf}；核查的县：${result.counties.join('、') || '（无）'}`);
-      console.log(`花名册 ${result.persons.length} 人、${result.households} 户；运行规则 ${rules.length} 条；发现问题 ${result.problems.length} 条（错误 ${errors} 条，提示 ${result.problems.length - errors} 条）。`);
+      console.log(
+        `花名册 ${result.persons.length} 人、${result.households} 户；运行规则 ${rules.length} 条；发现问题 ${result.problems.length} 条（错误 ${errors} 条，提示 ${result.problems.length - errors} 条）。`,
+      );
       console.log('');
       console.log('规则代码\t规则名称\t严重程度\t问题数');
       for (const r of rules) console.log(`${r.code}\t${r.name}\t${r.severity}\t${result.counts.get(r.code) ?? 0}`);
       console.log('');
       const sec = (ms: number) => (ms / 1000).toFixed(1);
-      console.log(`问题清单已写入：${o.out}（用时 ${sec(result.readMs + result.checkMs + result.writeMs)} 秒：读取 ${sec(result.readMs)} 秒，核查 ${sec(result.checkMs)} 秒，写出 ${sec(result.writeMs)} 秒）`);
+      console.log(
+        `问题清单已写入：${o.out}（用时 ${sec(result.readMs + result.checkMs + result.writeMs)} 秒：读取 ${sec(result.readMs)} 秒，核查 ${sec(result.checkMs)} 秒，写出 ${sec(result.writeMs)} 秒）`,
+      );
     });
 }

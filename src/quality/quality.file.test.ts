@@ -22,7 +22,10 @@ function readProblems(path: string): { headers: string[]; rows: Record<string, s
   return { headers, bom, rows: body.map((r) => Object.fromEntries(headers.map((h, i) => [h, r[i]]))) };
 }
 
-const keyOf = (r: Record<string, string>) => PROBLEM_HEADERS.filter((h) => h !== '说明').map((h) => r[h]).join('|');
+const keyOf = (r: Record<string, string>) =>
+  PROBLEM_HEADERS.filter((h) => h !== '说明')
+    .map((h) => r[h])
+    .join('|');
 
 function assertSameProblems(actualPath: string) {
   const expected = readProblems(join(SAMPLES, 'expected_problems.csv'));
@@ -46,7 +49,12 @@ describe('file mode on the sample quality roster', () => {
   }
 
   it('names the counties when asked: other counties become VILLAGE_CODE_INVALID', async () => {
-    const r = await runFileMode({ roster: join(SAMPLES, 'quality_roster.csv'), asOf: '2024-12-31', counties: ['430582', '430602'], rules: selectRules().rules });
+    const r = await runFileMode({
+      roster: join(SAMPLES, 'quality_roster.csv'),
+      asOf: '2024-12-31',
+      counties: ['430582', '430602'],
+      rules: selectRules().rules,
+    });
     assert.equal(r.counts.get('VILLAGE_CODE_INVALID'), 2 + 102);
   });
 
@@ -60,12 +68,20 @@ describe('file mode on the sample quality roster', () => {
 
   it('the anju quality command writes the list and a Chinese summary', () => {
     const out = join(dir, 'cli.csv');
-    const r = spawnSync(process.execPath, ['bin/anju.mjs', 'quality', '--roster', join(SAMPLES, 'quality_roster_gbk.csv'), '--date', '2024-12-31', '--out', out], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      ['bin/anju.mjs', 'quality', '--roster', join(SAMPLES, 'quality_roster_gbk.csv'), '--date', '2024-12-31', '--out', out],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /发现问题 214 条/);
     assert.match(r.stdout, /DUP_ID\t身份证号重复\t错误\t28/);
     assertSameProblems(out);
-    const bad = spawnSync(process.execPath, ['bin/anju.mjs', 'quality', '--roster', join(SAMPLES, 'quality_roster.csv'), '--date', '2024-13-01', '--out', out], { encoding: 'utf8' });
+    const bad = spawnSync(
+      process.execPath,
+      ['bin/anju.mjs', 'quality', '--roster', join(SAMPLES, 'quality_roster.csv'), '--date', '2024-13-01', '--out', out],
+      { encoding: 'utf8' },
+    );
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /核查日期无效/);
     rmSync(dir, { recursive: true, force: true });

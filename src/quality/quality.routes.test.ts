@@ -11,7 +11,6 @@ import type { AppContext } from '../shared/context.ts';
 import { loginAs } from '../auth/index.ts';
 import { COUNTY, TOWN_A, TOWN_B, VILLAGE_A1, VILLAGE_B1, insertHousehold } from '../registry/registry.fixtures.ts';
 
-
 for (const engine of await testEngines()) {
   describe(`quality routes (${engine})`, () => {
     let t: TestDatabase, ctx: AppContext, app: FastifyInstance;
@@ -32,7 +31,9 @@ for (const engine of await testEngines()) {
       townA = (await loginAs(app, ctx, { role: 'township', regionCode: TOWN_A, username: 'qtowna' })).headers;
       townB = (await loginAs(app, ctx, { role: 'township', regionCode: TOWN_B, username: 'qtownb' })).headers;
     });
-    after(async () => { await h.close(); });
+    after(async () => {
+      await h.close();
+    });
 
     it('refuses the unauthenticated and the wrong role', async () => {
       assert.equal((await call('GET', '/api/quality/problems', null)).statusCode, 401);

@@ -33,8 +33,14 @@ export async function auditProblemsExport(db: Kysely<Tables>, actor: AuditActor,
 }
 
 /** Work on a problem: confirm it is correct data (with a reason), mark it corrected, or assign it. */
-export async function updateProblem(db: Kysely<Tables>, countyCode: string, id: number, scope: string,
-  change: { status?: '未处理' | '已更正' | '确认无误'; reason?: string; assignedTo?: string | null }, actor: AuditActor): Promise<void> {
+export async function updateProblem(
+  db: Kysely<Tables>,
+  countyCode: string,
+  id: number,
+  scope: string,
+  change: { status?: '未处理' | '已更正' | '确认无误'; reason?: string; assignedTo?: string | null },
+  actor: AuditActor,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const old = await lockProblem(trx, countyCode, id);
     if (!old || !old.village_code.startsWith(scope.length > 6 ? scope : '')) throw new AppError('NOT_FOUND', '没有这条问题，或不在本辖区');
@@ -44,11 +50,19 @@ export async function updateProblem(db: Kysely<Tables>, countyCode: string, id: 
     const assigned = change.assignedTo === undefined ? old.assigned_to : change.assignedTo;
     const resolved = status === '未处理' ? null : status !== old.status ? new Date().toISOString() : old.resolved_at;
     await writeProblem(trx, countyCode, id, {
-      status, reason, assignedTo: assigned, resolvedAt: resolved, resolvedBy: status === '未处理' ? null : status !== old.status ? actor.username : old.resolved_by,
+      status,
+      reason,
+      assignedTo: assigned,
+      resolvedAt: resolved,
+      resolvedBy: status === '未处理' ? null : status !== old.status ? actor.username : old.resolved_by,
     });
     await appendAudit(trx, actor, {
-      action: 'quality.problem.update', entityType: 'quality_problem', entityId: id, countyCode,
-      before: { status: old.status, reason: old.reason, assignedTo: old.assigned_to }, after: { status, reason, assignedTo: assigned },
+      action: 'quality.problem.update',
+      entityType: 'quality_problem',
+      entityId: id,
+      countyCode,
+      before: { status: old.status, reason: old.reason, assignedTo: old.assigned_to },
+      after: { status, reason, assignedTo: assigned },
     });
   });
 }

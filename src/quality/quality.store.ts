@@ -16,10 +16,28 @@ import { deriveFacts } from './facts.ts';
 export function rowToPerson(r: RegisterRowForQuality, index: number): RosterPerson {
   const p = emptyPerson(index);
   Object.assign(p, {
-    householdNo: r.householdNo, name: r.name, idRaw: r.idNumberRaw, sex: r.sex, birthDate: r.birthDate, relation: r.relation,
-    villageCode: r.villageCode, township: r.townshipName, village: r.villageName, group: r.groupName, category: r.category,
-    reservoir: r.reservoir, moveDate: r.moveDate, supportStart: r.supportStart, supportEnd: r.supportEnd, status: r.status,
-    removalDate: r.removalDate, removalReason: r.removalReason, account: r.accountNo, bank: r.bankName, holder: r.holderName, phone: r.phone,
+    householdNo: r.householdNo,
+    name: r.name,
+    idRaw: r.idNumberRaw,
+    sex: r.sex,
+    birthDate: r.birthDate,
+    relation: r.relation,
+    villageCode: r.villageCode,
+    township: r.townshipName,
+    village: r.villageName,
+    group: r.groupName,
+    category: r.category,
+    reservoir: r.reservoir,
+    moveDate: r.moveDate,
+    supportStart: r.supportStart,
+    supportEnd: r.supportEnd,
+    status: r.status,
+    removalDate: r.removalDate,
+    removalReason: r.removalReason,
+    account: r.accountNo,
+    bank: r.bankName,
+    holder: r.holderName,
+    phone: r.phone,
   });
   return p;
 }
@@ -40,7 +58,11 @@ export interface RunSummary {
 const PARTNER_RULES: Record<string, 'id' | 'account'> = { DUP_ID: 'id', ACCOUNT_SHARED: 'account' };
 
 /** Run the county's rules on its whole register, or incrementally on some households. */
-export async function runOnRegister(db: Kysely<Tables>, countyCode: string, opts: { asOf?: IsoDate; householdNos?: string[]; actor: AuditActor }): Promise<RunSummary> {
+export async function runOnRegister(
+  db: Kysely<Tables>,
+  countyCode: string,
+  opts: { asOf?: IsoDate; householdNos?: string[]; actor: AuditActor },
+): Promise<RunSummary> {
   const asOf = opts.asOf ?? todayIso();
   const incremental = opts.householdNos !== undefined;
   const rules = await loadRules(db, countyCode);
@@ -64,7 +86,8 @@ export async function runOnRegister(db: Kysely<Tables>, countyCode: string, opts
       const pid = rows[p.index].personId;
       if (touchedIds.has(pid)) continue;
       const f = deriveFacts(p, asOf);
-      const byId = ids.has(f.idNorm), byAcc = f.account !== '' && accounts.has(f.account);
+      const byId = ids.has(f.idNorm),
+        byAcc = f.account !== '' && accounts.has(f.account);
       if (byId || byAcc) partnerOf.set(pid, byId && byAcc ? 'both' : byId ? 'id' : 'account');
     }
     covers = (code, pid) => {
@@ -76,15 +99,43 @@ export async function runOnRegister(db: Kysely<Tables>, countyCode: string, opts
     scopeIds = [...touchedIds, ...partnerOf.keys()];
   }
   const found = result.problems.filter((p) => covers(p.code, rows[p.person].personId));
-  return recordRun(db, countyCode, { kind: incremental ? 'incremental' : 'full', asOf, rules, rows, persons, found, covers, scopeIds, householdNos: opts.householdNos, actor: opts.actor });
+  return recordRun(db, countyCode, {
+    kind: incremental ? 'incremental' : 'full',
+    asOf,
+    rules,
+    rows,
+    persons,
+    found,
+    covers,
+    scopeIds,
+    householdNos: opts.householdNos,
+    actor: opts.actor,
+  });
 }
 
-interface ExistingRow { id: number | string; rule_code: string; person_id: number | string; status: string }
+interface ExistingRow {
+  id: number | string;
+  rule_code: string;
+  person_id: number | string;
+  status: string;
+}
 
-async function recordRun(db: Kysely<Tables>, countyCode: string, r: {
-  kind: 'full' | 'incremental'; asOf: IsoDate; rules: Rule[]; rows: RegisterRowForQuality[]; persons: RosterPerson[]; found: Problem[];
-  covers: (code: string, personId: number) => boolean; scopeIds: number[]; householdNos?: string[]; actor: AuditActor;
-}): Promise<RunSummary> {
+async function recordRun(
+  db: Kysely<Tables>,
+  countyCode: string,
+  r: {
+    kind: 'full' | 'incremental';
+    asOf: IsoDate;
+    rules: Rule[];
+    rows: RegisterRowForQuality[];
+    persons: RosterPerson[];
+    found: Problem[];
+    covers: (code: string, personId: number) => boolean;
+    scopeIds: number[];
+    householdNos?: string[];
+    actor: AuditActor;
+  },
+): Promise<RunSummary> {
   const byCode = new Map(r.rules.map((x) => [x.code, x]));
   const ruleCounts: Record<string, number> = Object.fromEntries(r.rules.map((x) => [x.code, 0]));
   const townshipCounts: Record<string, number> = {};
@@ -100,12 +151,16 @@ async function recordRun(db: Kysely<Tables>, countyCode: string, r: {
     const runId = Number(run.rows[0].id);
     // existing problems this run speaks for
     const existing = new Map<string, { id: number; status: string }>();
-    const ex = r.kind === 'full'
-      ? await sql<ExistingRow>`SELECT id, rule_code, person_id, status FROM quality_problems WHERE county_code = ${countyCode}`.execute(trx)
-      : r.scopeIds.length
-        ? await sql<ExistingRow>`SELECT id, rule_code, person_id, status FROM quality_problems WHERE county_code = ${countyCode} AND person_id IN (${sql.join(r.scopeIds)})`.execute(trx)
-        : { rows: [] as ExistingRow[] };
-    for (const e of ex.rows) if (r.covers(e.rule_code, Number(e.person_id))) existing.set(`${e.rule_code}:${e.person_id}`, { id: Number(e.id), status: e.status });
+    const ex =
+      r.kind === 'full'
+        ? await sql<ExistingRow>`SELECT id, rule_code, person_id, status FROM quality_problems WHERE county_code = ${countyCode}`.execute(trx)
+        : r.scopeIds.length
+          ? await sql<ExistingRow>`SELECT id, rule_code, person_id, status FROM quality_problems WHERE county_code = ${countyCode} AND person_id IN (${sql.join(r.scopeIds)})`.execute(
+              trx,
+            )
+          : { rows: [] as ExistingRow[] };
+    for (const e of ex.rows)
+      if (r.covers(e.rule_code, Number(e.person_id))) existing.set(`${e.rule_code}:${e.person_id}`, { id: Number(e.id), status: e.status });
     const seen = new Set<string>();
     const inserts: unknown[] = [];
     const reopened: number[] = [];
@@ -132,10 +187,14 @@ async function recordRun(db: Kysely<Tables>, countyCode: string, r: {
     }
     for (let i = 0; i < updates.length; i += 500) {
       const ids = updates.slice(i, i + 500).map((u) => u.id);
-      await sql`UPDATE quality_problems SET last_run_id = ${runId}, last_seen_at = now() WHERE county_code = ${countyCode} AND id IN (${sql.join(ids)})`.execute(trx);
+      await sql`UPDATE quality_problems SET last_run_id = ${runId}, last_seen_at = now() WHERE county_code = ${countyCode} AND id IN (${sql.join(ids)})`.execute(
+        trx,
+      );
     }
     if (reopened.length) {
-      await sql`UPDATE quality_problems SET status = '未处理', resolved_at = NULL, resolved_by = NULL WHERE county_code = ${countyCode} AND id IN (${sql.join(reopened)})`.execute(trx);
+      await sql`UPDATE quality_problems SET status = '未处理', resolved_at = NULL, resolved_by = NULL WHERE county_code = ${countyCode} AND id IN (${sql.join(reopened)})`.execute(
+        trx,
+      );
     }
     // causes fixed: open problems in scope not found again
     const gone = [...existing].filter(([k, v]) => !seen.has(k) && v.status === '未处理').map(([, v]) => v.id);
@@ -148,22 +207,54 @@ async function recordRun(db: Kysely<Tables>, countyCode: string, r: {
     await sql`UPDATE quality_runs SET finished_at = now(), rule_counts = ${JSON.stringify(ruleCounts)}::jsonb,
       township_counts = ${JSON.stringify(townshipCounts)}::jsonb, found = ${seen.size}, new_problems = ${inserts.length},
       corrected = ${gone.length}, open_after = ${openAfter} WHERE county_code = ${countyCode} AND id = ${runId}`.execute(trx);
-    return { runId, kind: r.kind, asOf: r.asOf, persons: r.persons.length, found: seen.size, newProblems: inserts.length, corrected: gone.length, openAfter, ruleCounts, townshipCounts };
+    return {
+      runId,
+      kind: r.kind,
+      asOf: r.asOf,
+      persons: r.persons.length,
+      found: seen.size,
+      newProblems: inserts.length,
+      corrected: gone.length,
+      openAfter,
+      ruleCounts,
+      townshipCounts,
+    };
   });
 }
 
 export interface ProblemFilter {
   /** the viewer's region (county, township or village code): only problems inside it */
   scope: string;
-  townshipCode?: string; villageCode?: string; ruleCode?: string; severity?: '错误' | '提示';
-  status?: '未处理' | '已更正' | '确认无误'; assignedTo?: string; householdNo?: string;
-  page: number; pageSize: number;
+  townshipCode?: string;
+  villageCode?: string;
+  ruleCode?: string;
+  severity?: '错误' | '提示';
+  status?: '未处理' | '已更正' | '确认无误';
+  assignedTo?: string;
+  householdNo?: string;
+  page: number;
+  pageSize: number;
 }
 
 export interface ProblemView {
-  id: number; ruleCode: string; ruleName: string; severity: string; personId: number; householdNo: string; idNumber: string; name: string;
-  villageCode: string; townshipCode: string; message: string; status: string; reason: string | null; assignedTo: string | null;
-  firstSeenAt: string; lastSeenAt: string; resolvedAt: string | null; resolvedBy: string | null;
+  id: number;
+  ruleCode: string;
+  ruleName: string;
+  severity: string;
+  personId: number;
+  householdNo: string;
+  idNumber: string;
+  name: string;
+  villageCode: string;
+  townshipCode: string;
+  message: string;
+  status: string;
+  reason: string | null;
+  assignedTo: string | null;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
 }
 
 function where(countyCode: string, f: Omit<ProblemFilter, 'page' | 'pageSize'>) {
@@ -178,7 +269,12 @@ function where(countyCode: string, f: Omit<ProblemFilter, 'page' | 'pageSize'>) 
   return sql.join(conds, sql` AND `);
 }
 
-export async function listProblems(db: Kysely<Tables>, countyCode: string, f: ProblemFilter, ruleNames: Map<string, string>): Promise<{ total: number; items: ProblemView[] }> {
+export async function listProblems(
+  db: Kysely<Tables>,
+  countyCode: string,
+  f: ProblemFilter,
+  ruleNames: Map<string, string>,
+): Promise<{ total: number; items: ProblemView[] }> {
   const w = where(countyCode, f);
   const total = await sql<{ n: string }>`SELECT count(*) AS n FROM quality_problems WHERE ${w}`.execute(db);
   const rows = await sql<ProblemRow>`SELECT * FROM quality_problems WHERE ${w} ORDER BY township_code, village_code, household_no, rule_code, id
@@ -191,10 +287,24 @@ export type ProblemRow = Selectable<QualityProblemsTable>;
 function toView(x: ProblemRow, ruleNames: Map<string, string>): ProblemView {
   const ts = (v: unknown) => (v ? new Date(v as string | Date).toISOString() : null);
   return {
-    id: Number(x.id), ruleCode: x.rule_code, ruleName: ruleNames.get(x.rule_code) ?? x.rule_code, severity: x.severity, personId: Number(x.person_id),
-    householdNo: x.household_no, idNumber: x.id_number_raw, name: x.name, villageCode: x.village_code, townshipCode: x.township_code,
-    message: x.message, status: x.status, reason: x.reason, assignedTo: x.assigned_to, firstSeenAt: ts(x.first_seen_at)!, lastSeenAt: ts(x.last_seen_at)!,
-    resolvedAt: ts(x.resolved_at), resolvedBy: x.resolved_by,
+    id: Number(x.id),
+    ruleCode: x.rule_code,
+    ruleName: ruleNames.get(x.rule_code) ?? x.rule_code,
+    severity: x.severity,
+    personId: Number(x.person_id),
+    householdNo: x.household_no,
+    idNumber: x.id_number_raw,
+    name: x.name,
+    villageCode: x.village_code,
+    townshipCode: x.township_code,
+    message: x.message,
+    status: x.status,
+    reason: x.reason,
+    assignedTo: x.assigned_to,
+    firstSeenAt: ts(x.first_seen_at)!,
+    lastSeenAt: ts(x.last_seen_at)!,
+    resolvedAt: ts(x.resolved_at),
+    resolvedBy: x.resolved_by,
   };
 }
 
@@ -204,8 +314,12 @@ export async function lockProblem(trx: Kysely<Tables>, countyCode: string, id: n
   return r.rows[0] ?? null;
 }
 
-export async function writeProblem(trx: Kysely<Tables>, countyCode: string, id: number,
-  v: { status: string; reason: string | null; assignedTo: string | null; resolvedAt: unknown; resolvedBy: string | null }): Promise<void> {
+export async function writeProblem(
+  trx: Kysely<Tables>,
+  countyCode: string,
+  id: number,
+  v: { status: string; reason: string | null; assignedTo: string | null; resolvedAt: unknown; resolvedBy: string | null },
+): Promise<void> {
   await sql`UPDATE quality_problems SET status = ${v.status}, reason = ${v.reason}, assigned_to = ${v.assignedTo},
     resolved_at = ${v.resolvedAt}, resolved_by = ${v.resolvedBy}
     WHERE county_code = ${countyCode} AND id = ${id}`.execute(trx);
@@ -220,20 +334,39 @@ export async function countyCodes(db: Kysely<Tables>): Promise<string[]> {
 /** Open problems after each run (the trend), and how many were corrected (核实更正 N 条). */
 export async function qualityTrend(db: Kysely<Tables>, countyCode: string, since?: IsoDate) {
   const runs = await sql<{
-    id: number | string; kind: 'full' | 'incremental'; as_of: string; started_at: Date | string; found: number; new_problems: number; corrected: number; open_after: number;
-    rule_counts: Record<string, number>; township_counts: Record<string, number>;
+    id: number | string;
+    kind: 'full' | 'incremental';
+    as_of: string;
+    started_at: Date | string;
+    found: number;
+    new_problems: number;
+    corrected: number;
+    open_after: number;
+    rule_counts: Record<string, number>;
+    township_counts: Record<string, number>;
   }>`SELECT id, kind, as_of::text AS as_of, started_at, found, new_problems, corrected, open_after, rule_counts, township_counts
     FROM quality_runs WHERE county_code = ${countyCode} AND finished_at IS NOT NULL ${since ? sql`AND started_at >= ${since}` : sql``}
     ORDER BY started_at, id`.execute(db);
   const fixed = await sql<{ n: string }>`SELECT count(*) AS n FROM quality_problems WHERE county_code = ${countyCode} AND status = '已更正'
     ${since ? sql`AND resolved_at >= ${since}` : sql``}`.execute(db);
-  const byStatus = await sql<{ status: string; n: string }>`SELECT status, count(*) AS n FROM quality_problems WHERE county_code = ${countyCode} GROUP BY status`.execute(db);
+  const byStatus = await sql<{
+    status: string;
+    n: string;
+  }>`SELECT status, count(*) AS n FROM quality_problems WHERE county_code = ${countyCode} GROUP BY status`.execute(db);
   return {
     corrected: Number(fixed.rows[0].n),
     byStatus: Object.fromEntries(byStatus.rows.map((x) => [x.status, Number(x.n)])) as Record<string, number>,
     runs: runs.rows.map((x) => ({
-      id: Number(x.id), kind: x.kind, asOf: x.as_of, at: new Date(x.started_at).toISOString(), found: x.found, newProblems: x.new_problems,
-      corrected: x.corrected, openAfter: x.open_after, ruleCounts: x.rule_counts, townshipCounts: x.township_counts,
+      id: Number(x.id),
+      kind: x.kind,
+      asOf: x.as_of,
+      at: new Date(x.started_at).toISOString(),
+      found: x.found,
+      newProblems: x.new_problems,
+      corrected: x.corrected,
+      openAfter: x.open_after,
+      ruleCounts: x.rule_counts,
+      townshipCounts: x.township_counts,
     })),
   };
 }

@@ -8,10 +8,28 @@ import type { RosterPerson } from './types.ts';
 
 /** FORMATS §1 headers → RosterPerson fields (in §1 order: personReader reads them by position). */
 export const ROSTER_FIELDS = {
-  户编号: 'householdNo', 姓名: 'name', 身份证号: 'idRaw', 性别: 'sex', 出生日期: 'birthDate', 与户主关系: 'relation',
-  村代码: 'villageCode', 乡镇: 'township', 村: 'village', 组: 'group', 人口类别: 'category', 所属水库: 'reservoir',
-  搬迁日期: 'moveDate', 扶持开始日期: 'supportStart', 扶持截止日期: 'supportEnd', 状态: 'status', 核减日期: 'removalDate',
-  核减原因: 'removalReason', 银行账号: 'account', 开户银行: 'bank', 持卡人姓名: 'holder', 联系电话: 'phone',
+  户编号: 'householdNo',
+  姓名: 'name',
+  身份证号: 'idRaw',
+  性别: 'sex',
+  出生日期: 'birthDate',
+  与户主关系: 'relation',
+  村代码: 'villageCode',
+  乡镇: 'township',
+  村: 'village',
+  组: 'group',
+  人口类别: 'category',
+  所属水库: 'reservoir',
+  搬迁日期: 'moveDate',
+  扶持开始日期: 'supportStart',
+  扶持截止日期: 'supportEnd',
+  状态: 'status',
+  核减日期: 'removalDate',
+  核减原因: 'removalReason',
+  银行账号: 'account',
+  开户银行: 'bank',
+  持卡人姓名: 'holder',
+  联系电话: 'phone',
 } as const satisfies Record<RosterColumn, keyof RosterPerson>;
 
 type Header = RosterColumn;
@@ -33,9 +51,30 @@ export interface RosterReadResult {
 
 export function emptyPerson(index: number): RosterPerson {
   return {
-    index, rowNumber: 0, householdNo: '', name: '', idRaw: '', sex: '', birthDate: '', relation: '', villageCode: '', township: '',
-    village: '', group: '', category: '', reservoir: '', moveDate: '', supportStart: '', supportEnd: '', status: '',
-    removalDate: '', removalReason: '', account: '', bank: '', holder: '', phone: '',
+    index,
+    rowNumber: 0,
+    householdNo: '',
+    name: '',
+    idRaw: '',
+    sex: '',
+    birthDate: '',
+    relation: '',
+    villageCode: '',
+    township: '',
+    village: '',
+    group: '',
+    category: '',
+    reservoir: '',
+    moveDate: '',
+    supportStart: '',
+    supportEnd: '',
+    status: '',
+    removalDate: '',
+    removalReason: '',
+    account: '',
+    bank: '',
+    holder: '',
+    phone: '',
   };
 }
 
@@ -62,7 +101,9 @@ export async function readRosterFile(source: string, onProgress?: (bytesRead: nu
       else encoding = info.encoding;
       toPerson = personReader(map.index);
     },
-    onRow(row) { persons.push(toPerson!(row, persons.length)); },
+    onRow(row) {
+      persons.push(toPerson!(row, persons.length));
+    },
     onProgress,
   });
   return { persons, format, encoding, warnings };
@@ -71,20 +112,37 @@ export async function readRosterFile(source: string, onProgress?: (bytesRead: nu
 /** A row-to-person function for a file's column positions (one object shape, no dynamic keys). */
 function personReader(index: Map<string, number>): (r: RowView, i: number) => RosterPerson {
   const at = (h: Header) => index.get(h) ?? -1;
-  const [hh, nm, id, sx, bd, rel, vc, tw, vl, gp, cat, res, mv, ss, se, st, rd, rr, ac, bk, hd, ph] =
-    ROSTER_HEADERS.map(at);
+  const [hh, nm, id, sx, bd, rel, vc, tw, vl, gp, cat, res, mv, ss, se, st, rd, rr, ac, bk, hd, ph] = ROSTER_HEADERS.map(at);
   const pool = () => new FieldPool();
   const [pSx, pRel, pVc, pTw, pVl, pGp, pCat, pRes, pMv, pSs, pSe, pSt, pRd, pRr, pBk] = Array.from({ length: 15 }, pool);
   return (r, i) => {
     const name = r.text(nm);
     return {
-      index: i, rowNumber: r.rowNumber, householdNo: r.ascii(hh), name, idRaw: r.raw(id), sex: r.pooled(sx, pSx),
-      birthDate: r.ascii(bd), relation: r.pooled(rel, pRel), villageCode: r.pooled(vc, pVc), township: r.pooled(tw, pTw),
-      village: r.pooled(vl, pVl), group: r.pooled(gp, pGp), category: r.pooled(cat, pCat), reservoir: r.pooled(res, pRes),
-      moveDate: r.pooled(mv, pMv), supportStart: r.pooled(ss, pSs), supportEnd: r.pooled(se, pSe), status: r.pooled(st, pSt),
-      removalDate: r.pooled(rd, pRd), removalReason: r.pooled(rr, pRr), account: r.ascii(ac), bank: r.pooled(bk, pBk),
+      index: i,
+      rowNumber: r.rowNumber,
+      householdNo: r.ascii(hh),
+      name,
+      idRaw: r.raw(id),
+      sex: r.pooled(sx, pSx),
+      birthDate: r.ascii(bd),
+      relation: r.pooled(rel, pRel),
+      villageCode: r.pooled(vc, pVc),
+      township: r.pooled(tw, pTw),
+      village: r.pooled(vl, pVl),
+      group: r.pooled(gp, pGp),
+      category: r.pooled(cat, pCat),
+      reservoir: r.pooled(res, pRes),
+      moveDate: r.pooled(mv, pMv),
+      supportStart: r.pooled(ss, pSs),
+      supportEnd: r.pooled(se, pSe),
+      status: r.pooled(st, pSt),
+      removalDate: r.pooled(rd, pRd),
+      removalReason: r.pooled(rr, pRr),
+      account: r.ascii(ac),
+      bank: r.pooled(bk, pBk),
       // the card holder is usually the person: one string for both
-      holder: r.same(hd, nm) ? name : r.text(hd), phone: r.ascii(ph),
+      holder: r.same(hd, nm) ? name : r.text(hd),
+      phone: r.ascii(ph),
     };
   };
 }

@@ -30,7 +30,14 @@ function group(r: Omit<GroupRule, 'kind' | 'set'>): GroupRule {
 function relationRule(code: string, name: string, relations: string[], minGap: number, older: boolean, description: string): GroupRule {
   const rels = new Set(relations);
   return group({
-    code, name, severity: '提示', scope: 'household', version: 1, groupName: 'household', key: byHousehold, description,
+    code,
+    name,
+    severity: '提示',
+    scope: 'household',
+    version: 1,
+    groupName: 'household',
+    key: byHousehold,
+    description,
     templates: older
       ? {
           default: `{relation}出生于{birth}，户主{head}出生于{headBirth}，{relation}仅比户主年长{gap}岁（应至少年长${minGap}岁）。请核对出生日期或与户主关系。`,
@@ -63,13 +70,19 @@ function relationRule(code: string, name: string, relations: string[], minGap: n
 
 export const SECTION7_RULES: Rule[] = [
   person({
-    ...ID_INVALID_RULE, scope: 'person', version: 1,
+    ...ID_INVALID_RULE,
+    scope: 'person',
+    version: 1,
     description: '身份证号不符合GB 11643（按规范化形式校验；有效的15位旧号码不算问题）',
     templates: { default: '身份证号“{id}”不符合GB 11643校验：{reason}。请对照户口簿或身份证原件更正。' },
     check: (f) => (f.idValid ? null : { values: { id: f.p.idRaw.trim(), reason: f.idReason } }),
   }),
   person({
-    code: 'ID_SEX_MISMATCH', name: '性别与身份证号不符', severity: '错误', scope: 'person', version: 1,
+    code: 'ID_SEX_MISMATCH',
+    name: '性别与身份证号不符',
+    severity: '错误',
+    scope: 'person',
+    version: 1,
     description: '填写了性别，且与身份证号顺序码（第17位，旧号码第15位）的奇偶不符',
     templates: { default: '性别填写为“{sex}”，身份证号第{position}位为{parity}（{idSex}）。请核对性别或身份证号。' },
     check(f): HitResult | null {
@@ -78,7 +91,11 @@ export const SECTION7_RULES: Rule[] = [
     },
   }),
   person({
-    code: 'ID_BIRTH_MISMATCH', name: '出生日期与身份证号不符', severity: '错误', scope: 'person', version: 1,
+    code: 'ID_BIRTH_MISMATCH',
+    name: '出生日期与身份证号不符',
+    severity: '错误',
+    scope: 'person',
+    version: 1,
     description: '填写了出生日期，且与身份证号中的出生日期不同',
     templates: { default: '出生日期填写为{birth}，身份证号中的出生日期为{idBirth}。请核对出生日期或身份证号。' },
     check(f): HitResult | null {
@@ -87,7 +104,13 @@ export const SECTION7_RULES: Rule[] = [
     },
   }),
   group({
-    code: 'DUP_ID', name: '身份证号重复', severity: '错误', scope: 'roster', version: 1, groupName: 'id', minMembers: 2,
+    code: 'DUP_ID',
+    name: '身份证号重复',
+    severity: '错误',
+    scope: 'roster',
+    version: 1,
+    groupName: 'id',
+    minMembers: 2,
     description: '同一规范化身份证号在花名册中出现多次（每个相关行一条）',
     templates: { default: '规范化后的身份证号{id}在花名册中出现{count}次：{list}。请核实是否重复登记。' },
     key: (f) => (f.idNorm === '' ? null : f.idNorm),
@@ -98,7 +121,13 @@ export const SECTION7_RULES: Rule[] = [
     },
   }),
   group({
-    code: 'HOUSEHOLD_NO_HEAD', name: '户无户主', severity: '错误', scope: 'household', version: 1, groupName: 'household', key: byHousehold,
+    code: 'HOUSEHOLD_NO_HEAD',
+    name: '户无户主',
+    severity: '错误',
+    scope: 'household',
+    version: 1,
+    groupName: 'household',
+    key: byHousehold,
     description: '户内没有登记为户主的人员（户内每人一条）',
     templates: { default: '户编号{household}共{count}人，无人登记为户主。请确定并登记户主。' },
     check(members) {
@@ -107,7 +136,13 @@ export const SECTION7_RULES: Rule[] = [
     },
   }),
   group({
-    code: 'HOUSEHOLD_MULTI_HEAD', name: '户有多个户主', severity: '错误', scope: 'household', version: 1, groupName: 'household', key: byHousehold,
+    code: 'HOUSEHOLD_MULTI_HEAD',
+    name: '户有多个户主',
+    severity: '错误',
+    scope: 'household',
+    version: 1,
+    groupName: 'household',
+    key: byHousehold,
     description: '户内有两人或以上登记为户主（户内每人一条）',
     templates: { default: '户编号{household}共{count}人，其中{heads}人登记为户主（{names}）。请确定唯一户主。' },
     check(members) {
@@ -118,7 +153,13 @@ export const SECTION7_RULES: Rule[] = [
     },
   }),
   group({
-    code: 'SPOUSE_SAME_SEX', name: '配偶与户主性别相同', severity: '提示', scope: 'household', version: 1, groupName: 'household', key: byHousehold,
+    code: 'SPOUSE_SAME_SEX',
+    name: '配偶与户主性别相同',
+    severity: '提示',
+    scope: 'household',
+    version: 1,
+    groupName: 'household',
+    key: byHousehold,
     description: '配偶与户主性别相同（仅限恰有一名户主的户；记在配偶名下）',
     templates: { default: '配偶性别为{sex}，户主{head}的性别也为{sex}。请核对与户主关系或性别。' },
     check(members) {
@@ -133,7 +174,11 @@ export const SECTION7_RULES: Rule[] = [
   relationRule('GRANDCHILD_AGE_GAP', '孙辈与户主年龄差过小', ['孙子', '孙女'], 30, false, '孙子、孙女比户主年轻不足30周岁（恰好30岁不算问题）'),
   relationRule('PARENT_AGE_GAP', '父母与户主年龄差过小', ['父亲', '母亲'], 15, true, '父亲、母亲比户主年长不足15周岁（恰好15岁不算问题）'),
   person({
-    code: 'AGE_IMPLAUSIBLE', name: '年龄异常', severity: '错误', scope: 'person', version: 1,
+    code: 'AGE_IMPLAUSIBLE',
+    name: '年龄异常',
+    severity: '错误',
+    scope: 'person',
+    version: 1,
     description: '出生日期晚于核查日期，或至核查日期年满110岁以上（超过110岁）',
     templates: {
       future: '出生日期{birth}晚于核查日期{asOf}。请核对出生日期。',
@@ -148,7 +193,11 @@ export const SECTION7_RULES: Rule[] = [
     },
   }),
   person({
-    code: 'MINOR_HEAD', name: '户主未满16周岁', severity: '提示', scope: 'person', version: 1,
+    code: 'MINOR_HEAD',
+    name: '户主未满16周岁',
+    severity: '提示',
+    scope: 'person',
+    version: 1,
     description: '户主在核查日期未满16周岁',
     templates: {
       default: '户主出生于{birth}，至核查日期{asOf}仅{age}岁，未满16周岁。请核实户主登记。',
@@ -162,13 +211,21 @@ export const SECTION7_RULES: Rule[] = [
     },
   }),
   person({
-    code: 'SUPPORT_BEFORE_BIRTH', name: '扶持开始早于出生', severity: '错误', scope: 'person', version: 1,
+    code: 'SUPPORT_BEFORE_BIRTH',
+    name: '扶持开始早于出生',
+    severity: '错误',
+    scope: 'person',
+    version: 1,
     description: '扶持开始日期早于出生日期',
     templates: { default: '扶持开始日期{start}早于出生日期{birth}。扶持开始后出生的人员不属于后扶人口，请核实。' },
     check: (f) => (f.supportStart && f.birthEff && f.supportStart < f.birthEff ? { values: { start: f.supportStart, birth: f.birthEff } } : null),
   }),
   person({
-    code: 'CATEGORY_DATE_CONFLICT', name: '人口类别与搬迁日期不符', severity: '错误', scope: 'person', version: 1,
+    code: 'CATEGORY_DATE_CONFLICT',
+    name: '人口类别与搬迁日期不符',
+    severity: '错误',
+    scope: 'person',
+    version: 1,
     description: '现状人口的搬迁日期晚于2006-06-30，或原迁人口的搬迁日期在2006-06-30及以前',
     templates: { default: `人口类别为{category}，搬迁日期为{move}；现状人口应于${CUTOFF}及以前搬迁，原迁人口应在其后。请核对人口类别或搬迁日期。` },
     check(f): HitResult | null {
@@ -180,14 +237,19 @@ export const SECTION7_RULES: Rule[] = [
     },
   }),
   person({
-    code: 'TERM_INVALID', name: '扶持期限异常', severity: '错误', scope: 'person', version: 1,
+    code: 'TERM_INVALID',
+    name: '扶持期限异常',
+    severity: '错误',
+    scope: 'person',
+    version: 1,
     description: '扶持截止日期早于扶持开始日期，或晚于开始日期加20年减1天',
     templates: {
       before: '扶持截止日期{end}早于扶持开始日期{start}。请核对扶持期限。',
       default: '扶持期限{start}至{end}超过20年（截止日期应不晚于{latest}）。请核对扶持期限。',
     },
     check(f): HitResult | null {
-      const s = f.supportStart, e = f.supportEnd;
+      const s = f.supportStart,
+        e = f.supportEnd;
       if (!s || !e) return null;
       if (e < s) return { variant: 'before', values: { start: s, end: e } };
       const latest = termLatest(s);
@@ -195,7 +257,11 @@ export const SECTION7_RULES: Rule[] = [
     },
   }),
   person({
-    code: 'REMOVED_INCOMPLETE', name: '核减信息不全', severity: '错误', scope: 'person', version: 1,
+    code: 'REMOVED_INCOMPLETE',
+    name: '核减信息不全',
+    severity: '错误',
+    scope: 'person',
+    version: 1,
     description: '状态为已核减，但缺少核减日期或核减原因',
     templates: { default: '状态为已核减，但缺少{missing}。请补全核减信息。' },
     check(f): HitResult | null {
@@ -205,17 +271,29 @@ export const SECTION7_RULES: Rule[] = [
     },
   }),
   person({
-    code: 'ACTIVE_WITH_REMOVAL', name: '正常人员有核减信息', severity: '提示', scope: 'person', version: 1,
+    code: 'ACTIVE_WITH_REMOVAL',
+    name: '正常人员有核减信息',
+    severity: '提示',
+    scope: 'person',
+    version: 1,
     description: '状态为正常，但填有核减日期或核减原因',
     templates: { default: '状态为正常，但填有{filled}。请核实是否已核减，或清除核减信息。' },
     check(f): HitResult | null {
       if (!f.isActive) return null;
-      const filled = [f.p.removalDate !== '' ? `核减日期“${f.p.removalDate}”` : '', f.p.removalReason !== '' ? `核减原因“${f.p.removalReason}”` : ''].filter(Boolean);
+      const filled = [f.p.removalDate !== '' ? `核减日期“${f.p.removalDate}”` : '', f.p.removalReason !== '' ? `核减原因“${f.p.removalReason}”` : ''].filter(
+        Boolean,
+      );
       return filled.length ? { values: { filled: filled.join('、') } } : null;
     },
   }),
   group({
-    code: 'ACCOUNT_SHARED', name: '银行账号跨户使用', severity: '提示', scope: 'account', version: 1, groupName: 'account', minMembers: 2,
+    code: 'ACCOUNT_SHARED',
+    name: '银行账号跨户使用',
+    severity: '提示',
+    scope: 'account',
+    version: 1,
+    groupName: 'account',
+    minMembers: 2,
     description: '同一银行账号被多个户的人员使用（每个使用该账号的行一条，含账号所属户）',
     templates: { default: '银行账号{account}被{households}户共{count}人使用（户编号{list}）。请核实账号归属，一卡通应发放到本人或本户账户。' },
     key: (f) => (f.account === '' ? null : f.account),
@@ -229,7 +307,11 @@ export const SECTION7_RULES: Rule[] = [
     },
   }),
   person({
-    code: 'VILLAGE_CODE_INVALID', name: '村代码无效', severity: '错误', scope: 'person', version: 1,
+    code: 'VILLAGE_CODE_INVALID',
+    name: '村代码无效',
+    severity: '错误',
+    scope: 'person',
+    version: 1,
     description: '村代码不是12位数字，或其前6位不是本次核查的县（用户指定；默认为占花名册至少1%人数的县级代码）',
     templates: {
       default: '村代码“{code}”不是12位数字（统计用区划代码）。请更正村代码。',

@@ -6,12 +6,33 @@ import { BUILT_IN_RULES, ruleInfo, type RuleInfo } from './catalogue.ts';
 import { customRuleToRule, type CustomRuleDef } from './custom-rule.ts';
 import type { Rule } from './types.ts';
 
-export interface CatalogueEntry extends RuleInfo { enabled: boolean; custom: boolean; expression?: string; message?: string }
+export interface CatalogueEntry extends RuleInfo {
+  enabled: boolean;
+  custom: boolean;
+  expression?: string;
+  message?: string;
+}
 
 async function customRows(db: Kysely<Tables>, countyCode: string): Promise<CustomRuleDef[]> {
-  const r = await sql<{ code: string; version: number; name: string; severity: CustomRuleDef['severity']; expression: string; message: string; enabled: boolean }>`SELECT DISTINCT ON (code) code, version, name, severity, expression, message, enabled
+  const r = await sql<{
+    code: string;
+    version: number;
+    name: string;
+    severity: CustomRuleDef['severity'];
+    expression: string;
+    message: string;
+    enabled: boolean;
+  }>`SELECT DISTINCT ON (code) code, version, name, severity, expression, message, enabled
     FROM quality_custom_rules WHERE county_code = ${countyCode} ORDER BY code, version DESC`.execute(db);
-  return r.rows.map((x) => ({ code: x.code, version: x.version, name: x.name, severity: x.severity, expression: x.expression, message: x.message || undefined, enabled: x.enabled }));
+  return r.rows.map((x) => ({
+    code: x.code,
+    version: x.version,
+    name: x.name,
+    severity: x.severity,
+    expression: x.expression,
+    message: x.message || undefined,
+    enabled: x.enabled,
+  }));
 }
 
 async function switchedOff(db: Kysely<Tables>, countyCode: string): Promise<Set<string>> {
@@ -39,10 +60,14 @@ export async function listCatalogue(db: Kysely<Tables>, countyCode: string): Pro
 
 /** Write a new version of a custom rule (the next after the newest); answers that version. */
 export async function insertCustomRuleVersion(trx: Kysely<Tables>, countyCode: string, def: CustomRuleDef, username: string): Promise<number> {
-  const v = await sql<{ v: number | null }>`SELECT max(version) AS v FROM quality_custom_rules WHERE county_code = ${countyCode} AND code = ${def.code}`.execute(trx);
+  const v = await sql<{
+    v: number | null;
+  }>`SELECT max(version) AS v FROM quality_custom_rules WHERE county_code = ${countyCode} AND code = ${def.code}`.execute(trx);
   const version = (v.rows[0]?.v ?? 0) + 1;
   await sql`INSERT INTO quality_custom_rules (county_code, code, version, name, severity, expression, message, enabled, created_by)
-    VALUES (${countyCode}, ${def.code}, ${version}, ${def.name}, ${def.severity}, ${def.expression}, ${def.message ?? ''}, ${def.enabled}, ${username})`.execute(trx);
+    VALUES (${countyCode}, ${def.code}, ${version}, ${def.name}, ${def.severity}, ${def.expression}, ${def.message ?? ''}, ${def.enabled}, ${username})`.execute(
+    trx,
+  );
   return version;
 }
 

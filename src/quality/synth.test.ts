@@ -37,7 +37,10 @@ describe('incremental checks', () => {
     for (const hh of households.filter((_, i) => i % 7 === 0)) {
       const inc = index.checkHouseholds([hh]);
       const people = new Set(inc.people);
-      const want = full.problems.filter((p) => people.has(p.person)).map(key).sort();
+      const want = full.problems
+        .filter((p) => people.has(p.person))
+        .map(key)
+        .sort();
       assert.deepEqual(inc.problems.map(key).sort(), want, hh);
     }
   });

@@ -6,10 +6,27 @@ import type { AuditEntry } from '../shared/audit.ts';
 import type { Account, PersonFields, Plan } from './adjustment.ts';
 
 const COLUMN: Record<Exclude<keyof PersonFields, 'account'>, string> = {
-  householdNo: 'household_no', idNumber: 'id_number', idNumberRaw: 'id_number_raw', idValid: 'id_valid', name: 'name', sex: 'sex',
-  birthDate: 'birth_date', relation: 'relation', villageCode: 'village_code', townshipName: 'township_name', villageName: 'village_name',
-  groupName: 'group_name', category: 'category', reservoir: 'reservoir', moveDate: 'move_date', supportStart: 'support_start',
-  supportEnd: 'support_end', status: 'status', removalDate: 'removal_date', removalReason: 'removal_reason', phone: 'phone',
+  householdNo: 'household_no',
+  idNumber: 'id_number',
+  idNumberRaw: 'id_number_raw',
+  idValid: 'id_valid',
+  name: 'name',
+  sex: 'sex',
+  birthDate: 'birth_date',
+  relation: 'relation',
+  villageCode: 'village_code',
+  townshipName: 'township_name',
+  villageName: 'village_name',
+  groupName: 'group_name',
+  category: 'category',
+  reservoir: 'reservoir',
+  moveDate: 'move_date',
+  supportStart: 'support_start',
+  supportEnd: 'support_end',
+  status: 'status',
+  removalDate: 'removal_date',
+  removalReason: 'removal_reason',
+  phone: 'phone',
 };
 
 async function setAccount(trx: Kysely<Tables>, county: string, personId: number, acc: Account | null) {
@@ -18,22 +35,41 @@ async function setAccount(trx: Kysely<Tables>, county: string, personId: number,
     return;
   }
   await sql`INSERT INTO accounts (county_code, person_id, account_no, bank_name, holder_name) VALUES (${county}, ${personId}, ${acc.accountNo}, ${acc.bankName}, ${acc.holderName})
-    ON CONFLICT (county_code, person_id) DO UPDATE SET account_no = EXCLUDED.account_no, bank_name = EXCLUDED.bank_name, holder_name = EXCLUDED.holder_name, updated_at = now()`.execute(trx);
+    ON CONFLICT (county_code, person_id) DO UPDATE SET account_no = EXCLUDED.account_no, bank_name = EXCLUDED.bank_name, holder_name = EXCLUDED.holder_name, updated_at = now()`.execute(
+    trx,
+  );
 }
 
-export async function applyPlan(trx: Kysely<Tables>, county: string, plan: Plan, detail: Record<string, unknown>): Promise<{ audit: AuditEntry[]; insertedIds: number[] }> {
+export async function applyPlan(
+  trx: Kysely<Tables>,
+  county: string,
+  plan: Plan,
+  detail: Record<string, unknown>,
+): Promise<{ audit: AuditEntry[]; insertedIds: number[] }> {
   const audit: AuditEntry[] = [];
   const insertedIds: number[] = [];
   for (const op of plan.ops) {
     switch (op.op) {
       case 'insertHousehold':
-        await sql`INSERT INTO households (county_code, household_no, village_code, group_name) VALUES (${county}, ${op.householdNo}, ${op.after.villageCode}, ${op.after.groupName})`.execute(trx);
+        await sql`INSERT INTO households (county_code, household_no, village_code, group_name) VALUES (${county}, ${op.householdNo}, ${op.after.villageCode}, ${op.after.groupName})`.execute(
+          trx,
+        );
         audit.push({ action: 'household.create', entityType: 'household', entityId: op.householdNo, countyCode: county, after: op.after, detail });
         break;
       case 'updateHousehold':
         await sql`INSERT INTO households (county_code, household_no, village_code, group_name) VALUES (${county}, ${op.householdNo}, ${op.after.villageCode as string}, ${op.after.groupName as string})
-          ON CONFLICT (county_code, household_no) DO UPDATE SET village_code = EXCLUDED.village_code, group_name = EXCLUDED.group_name, updated_at = now()`.execute(trx);
-        audit.push({ action: 'household.update', entityType: 'household', entityId: op.householdNo, countyCode: county, before: op.before, after: op.after, detail });
+          ON CONFLICT (county_code, household_no) DO UPDATE SET village_code = EXCLUDED.village_code, group_name = EXCLUDED.group_name, updated_at = now()`.execute(
+          trx,
+        );
+        audit.push({
+          action: 'household.update',
+          entityType: 'household',
+          entityId: op.householdNo,
+          countyCode: county,
+          before: op.before,
+          after: op.after,
+          detail,
+        });
         break;
       case 'deleteHousehold':
         await sql`DELETE FROM households WHERE county_code = ${county} AND household_no = ${op.householdNo}`.execute(trx);
@@ -53,7 +89,8 @@ export async function applyPlan(trx: Kysely<Tables>, county: string, plan: Plan,
         break;
       }
       case 'updatePerson': {
-        const sets = Object.entries(op.after).filter(([k]) => k !== 'account')
+        const sets = Object.entries(op.after)
+          .filter(([k]) => k !== 'account')
           .map(([k, v]) => sql`${sql.ref(COLUMN[k as keyof typeof COLUMN])} = ${v}`);
         const r = await sql`UPDATE persons SET ${sql.join([...sets, sql`version = version + 1`, sql`updated_at = now()`])}
           WHERE county_code = ${county} AND id = ${op.personId}`.execute(trx);

@@ -13,8 +13,22 @@ import { AdjustmentInput, planAdjustment, describeAdjustment, type Plan } from '
 import type { Viewer } from './household.store.ts';
 import { applyPlan } from './adjustment-apply.store.ts';
 import {
-  fetchRow, loadState, refuseDuplicatePending, insertAdjustment, resubmitAdjustment, markApproved, markDecided, listAdjustmentRows,
-  filesOfAdjustment, insertFile, readFile, MAX_FILE_BYTES, MAX_FILES_PER_ADJUSTMENT, type AdjustmentView, type AdjustmentFileView, type AdjustmentFilter,
+  fetchRow,
+  loadState,
+  refuseDuplicatePending,
+  insertAdjustment,
+  resubmitAdjustment,
+  markApproved,
+  markDecided,
+  listAdjustmentRows,
+  filesOfAdjustment,
+  insertFile,
+  readFile,
+  MAX_FILE_BYTES,
+  MAX_FILES_PER_ADJUSTMENT,
+  type AdjustmentView,
+  type AdjustmentFileView,
+  type AdjustmentFilter,
 } from './adjustment.store.ts';
 
 /** path separators and control characters (U+0000–U+001F) in an uploaded file's name */
@@ -70,14 +84,25 @@ export async function createAdjustment(db: Kysely<Tables>, user: Viewer, raw: un
     rejectOnErrors(plan);
     await refuseDuplicatePending(trx, user.countyCode, input.kind, plan.personIds, null);
     const id = await insertAdjustment(trx, user, input, plan);
-    await appendAudit(trx, actorOf(user), { action: 'adjustment.create', entityType: 'adjustment', entityId: id, countyCode: user.countyCode,
-      after: input, detail: { kind: input.kind, reason: input.reason, summary: describeAdjustment(input), warnings: plan.warnings } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'adjustment.create',
+      entityType: 'adjustment',
+      entityId: id,
+      countyCode: user.countyCode,
+      after: input,
+      detail: { kind: input.kind, reason: input.reason, summary: describeAdjustment(input), warnings: plan.warnings },
+    });
     return { adjustment: (await fetchRow(trx, user.countyCode, id))!, warnings: plan.warnings };
   });
 }
 
 /** Edit a returned (or still pending) adjustment; it goes back to the queue as pending. */
-export async function updateAdjustment(db: Kysely<Tables>, user: Viewer, id: number, raw: unknown): Promise<{ adjustment: AdjustmentView; warnings: string[] }> {
+export async function updateAdjustment(
+  db: Kysely<Tables>,
+  user: Viewer,
+  id: number,
+  raw: unknown,
+): Promise<{ adjustment: AdjustmentView; warnings: string[] }> {
   must(user, 'adjustment.enter');
   const input = AdjustmentInput.parse(raw);
   return inTransaction(db, async (trx) => {
@@ -91,22 +116,38 @@ export async function updateAdjustment(db: Kysely<Tables>, user: Viewer, id: num
     rejectOnErrors(plan);
     await refuseDuplicatePending(trx, user.countyCode, input.kind, plan.personIds, id);
     await resubmitAdjustment(trx, user.countyCode, id, input, plan);
-    await appendAudit(trx, actorOf(user), { action: a.status === 'returned' ? 'adjustment.resubmit' : 'adjustment.edit', entityType: 'adjustment', entityId: id,
-      countyCode: user.countyCode, before: a.payload, after: input, detail: { kind: input.kind, reason: input.reason } });
+    await appendAudit(trx, actorOf(user), {
+      action: a.status === 'returned' ? 'adjustment.resubmit' : 'adjustment.edit',
+      entityType: 'adjustment',
+      entityId: id,
+      countyCode: user.countyCode,
+      before: a.payload,
+      after: input,
+      detail: { kind: input.kind, reason: input.reason },
+    });
     return { adjustment: (await fetchRow(trx, user.countyCode, id))!, warnings: plan.warnings };
   });
 }
 
 /** County approval: re-check against the register as it is now and apply, all in one transaction. */
-export async function approveAdjustment(db: Kysely<Tables>, user: Viewer, id: number, note = ''): Promise<{ adjustment: AdjustmentView; personIds: number[]; warnings: string[] }> {
+export async function approveAdjustment(
+  db: Kysely<Tables>,
+  user: Viewer,
+  id: number,
+  note = '',
+): Promise<{ adjustment: AdjustmentView; personIds: number[]; warnings: string[] }> {
   must(user, 'adjustment.approve');
   return inTransaction(db, async (trx) => {
     const a = await fetchRow(trx, user.countyCode, id, true);
     if (!a || !canSee(user, a)) throw new AppError('NOT_FOUND', `调整${id}不存在`);
     assertOwner(user, a);
     if (a.status !== 'pending') throw new AppError('CONFLICT', `调整${id}${a.statusName}，不能审批`);
-    const { selfApproved } = assertSeparateDuties({ step: 'adjustment.approve', firstBy: [a.enteredBy], secondBy: user.id,
-      allowSelfApproval: (await loadControls(trx, user.countyCode)).allowSelfApproval });
+    const { selfApproved } = assertSeparateDuties({
+      step: 'adjustment.approve',
+      firstBy: [a.enteredBy],
+      secondBy: user.id,
+      allowSelfApproval: (await loadControls(trx, user.countyCode)).allowSelfApproval,
+    });
     const input = AdjustmentInput.parse(a.payload);
     const plan = planAdjustment(input, await loadState(trx, user.countyCode, input, id, true), todayIso(), { atApproval: true });
     assertPlanInScope(user, plan);
@@ -115,9 +156,18 @@ export async function approveAdjustment(db: Kysely<Tables>, user: Viewer, id: nu
     const applied = await applyPlan(trx, user.countyCode, plan, detail);
     const personIds = [...new Set([...plan.personIds, ...applied.insertedIds])];
     await markApproved(trx, user, id, { note, personIds, selfApproved });
-    const entries: AuditEntry[] = [...applied.audit, { action: 'adjustment.approve', entityType: 'adjustment', entityId: id, countyCode: user.countyCode,
-      before: { status: a.status }, after: { status: 'approved' },
-      detail: { ...detail, note, personIds, changes: applied.audit.length, enteredBy: a.enteredBy, enteredByName: a.enteredByName, selfApproved } }];
+    const entries: AuditEntry[] = [
+      ...applied.audit,
+      {
+        action: 'adjustment.approve',
+        entityType: 'adjustment',
+        entityId: id,
+        countyCode: user.countyCode,
+        before: { status: a.status },
+        after: { status: 'approved' },
+        detail: { ...detail, note, personIds, changes: applied.audit.length, enteredBy: a.enteredBy, enteredByName: a.enteredByName, selfApproved },
+      },
+    ];
     await appendAudit(trx, actorOf(user), entries);
     return { adjustment: (await fetchRow(trx, user.countyCode, id))!, personIds, warnings: plan.warnings };
   });
@@ -131,8 +181,15 @@ async function decide(db: Kysely<Tables>, user: Viewer, id: number, to: 'returne
     const allowed = to === 'returned' ? ['pending'] : ['pending', 'returned'];
     if (!allowed.includes(a.status)) throw new AppError('CONFLICT', `调整${id}${a.statusName}，不能${to === 'returned' ? '退回' : '撤回'}`);
     await markDecided(trx, user, id, to, note);
-    await appendAudit(trx, actorOf(user), { action: to === 'returned' ? 'adjustment.return' : 'adjustment.withdraw', entityType: 'adjustment', entityId: id,
-      countyCode: user.countyCode, before: { status: a.status }, after: { status: to }, detail: { note } });
+    await appendAudit(trx, actorOf(user), {
+      action: to === 'returned' ? 'adjustment.return' : 'adjustment.withdraw',
+      entityType: 'adjustment',
+      entityId: id,
+      countyCode: user.countyCode,
+      before: { status: a.status },
+      after: { status: to },
+      detail: { note },
+    });
     return (await fetchRow(trx, user.countyCode, id))!;
   });
 }
@@ -151,7 +208,11 @@ export async function withdrawAdjustment(db: Kysely<Tables>, user: Viewer, id: n
 }
 
 /** One adjustment with its files and, while not decided, what approving it now would change. */
-export async function getAdjustment(db: Kysely<Tables>, user: Viewer, id: number): Promise<{ adjustment: AdjustmentView; files: AdjustmentFileView[]; preview: Plan | null }> {
+export async function getAdjustment(
+  db: Kysely<Tables>,
+  user: Viewer,
+  id: number,
+): Promise<{ adjustment: AdjustmentView; files: AdjustmentFileView[]; preview: Plan | null }> {
   const a = await fetchRow(db, user.countyCode, id);
   if (!a || !canSee(user, a)) throw new AppError('NOT_FOUND', `调整${id}不存在`);
   const files = await filesOfAdjustment(db, user.countyCode, id);
@@ -170,7 +231,12 @@ export async function listAdjustments(db: Kysely<Tables>, user: Viewer, f: Adjus
 }
 
 /** Attach an evidence file (while pending or returned). */
-export async function addAdjustmentFile(db: Kysely<Tables>, user: Viewer, id: number, file: { filename: string; mime: string; content: Buffer }): Promise<AdjustmentFileView> {
+export async function addAdjustmentFile(
+  db: Kysely<Tables>,
+  user: Viewer,
+  id: number,
+  file: { filename: string; mime: string; content: Buffer },
+): Promise<AdjustmentFileView> {
   must(user, 'adjustment.enter');
   if (!file.content.length) throw new AppError('FILE_EMPTY', '上传的文件是空的');
   if (file.content.length > MAX_FILE_BYTES) throw new AppError('TOO_LARGE', `佐证材料不能超过${MAX_FILE_BYTES / 1024 / 1024}MB`);
@@ -183,18 +249,34 @@ export async function addAdjustmentFile(db: Kysely<Tables>, user: Viewer, id: nu
     if (a.fileCount >= MAX_FILES_PER_ADJUSTMENT) throw new AppError('CONFLICT', `每项调整最多${MAX_FILES_PER_ADJUSTMENT}个佐证文件`);
     const sha256 = createHash('sha256').update(file.content).digest('hex');
     const saved = await insertFile(trx, user, id, { filename, mime: file.mime || 'application/octet-stream', content: file.content, sha256 });
-    await appendAudit(trx, actorOf(user), { action: 'adjustment.file_add', entityType: 'adjustment', entityId: id, countyCode: user.countyCode,
-      detail: { fileId: saved.id, filename, size: file.content.length, sha256 } });
+    await appendAudit(trx, actorOf(user), {
+      action: 'adjustment.file_add',
+      entityType: 'adjustment',
+      entityId: id,
+      countyCode: user.countyCode,
+      detail: { fileId: saved.id, filename, size: file.content.length, sha256 },
+    });
     return saved;
   });
 }
 
 /** Download an evidence file (audited: it may hold personal data). */
-export async function getAdjustmentFile(db: Kysely<Tables>, user: Viewer, id: number, fileId: number): Promise<{ filename: string; mime: string; content: Buffer; sha256: string }> {
+export async function getAdjustmentFile(
+  db: Kysely<Tables>,
+  user: Viewer,
+  id: number,
+  fileId: number,
+): Promise<{ filename: string; mime: string; content: Buffer; sha256: string }> {
   const a = await fetchRow(db, user.countyCode, id);
   if (!a || !canSee(user, a)) throw new AppError('NOT_FOUND', `调整${id}不存在`);
   const x = await readFile(db, user.countyCode, id, fileId);
   if (!x) throw new AppError('NOT_FOUND', '文件不存在');
-  await appendAudit(db, actorOf(user), { action: 'adjustment.file_download', entityType: 'adjustment', entityId: id, countyCode: user.countyCode, detail: { fileId } });
+  await appendAudit(db, actorOf(user), {
+    action: 'adjustment.file_download',
+    entityType: 'adjustment',
+    entityId: id,
+    countyCode: user.countyCode,
+    detail: { fileId },
+  });
   return { filename: x.filename, mime: x.mime, content: Buffer.from(x.content), sha256: x.sha256 };
 }

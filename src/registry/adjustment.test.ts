@@ -12,13 +12,23 @@ function base() {
     person({ id: 2, name: '李四', relation: '配偶', householdNo: 'H1', sex: '女' }),
     person({ id: 3, name: '张小', relation: '子', householdNo: 'H1', birthDate: '1985-02-03' }),
   ]);
-  const h2 = household('H2', [
-    person({ id: 11, name: '王五', relation: '户主', householdNo: 'H2' }),
-    person({ id: 12, name: '赵六', relation: '配偶', householdNo: 'H2', status: '已核减', removalDate: '2020-01-01', removalReason: '死亡' }),
-  ], VILLAGE_A2);
+  const h2 = household(
+    'H2',
+    [
+      person({ id: 11, name: '王五', relation: '户主', householdNo: 'H2' }),
+      person({ id: 12, name: '赵六', relation: '配偶', householdNo: 'H2', status: '已核减', removalDate: '2020-01-01', removalReason: '死亡' }),
+    ],
+    VILLAGE_A2,
+  );
   return state([h1, h2]);
 }
-const newbie = (over: Record<string, unknown> = {}) => ({ name: '张新', idNumber: makeId('2001-03-04', 555), relation: '孙子', supportStart: '2006-07-01', ...over });
+const newbie = (over: Record<string, unknown> = {}) => ({
+  name: '张新',
+  idNumber: makeId('2001-03-04', 555),
+  relation: '孙子',
+  supportStart: '2006-07-01',
+  ...over,
+});
 
 describe('核增 (add)', () => {
   it('adds a person to an existing household, deriving sex and birth date from the ID', () => {
@@ -61,8 +71,14 @@ describe('核增 (add)', () => {
     const p = plan({ kind: 'add', householdNo: 'H2', persons: [newbie({ idNumber: removed.idNumber, relation: '配偶' })], reason: '误减恢复' }, st);
     assert.deepEqual(p.errors, []);
     assert.match(p.warnings.join(), /批准后恢复为正常/);
-    assert.deepEqual(p.ops, [{ op: 'updatePerson', personId: 12, before: { status: '已核减', removalDate: '2020-01-01', removalReason: '死亡' },
-      after: { status: '正常', removalDate: null, removalReason: null } }]);
+    assert.deepEqual(p.ops, [
+      {
+        op: 'updatePerson',
+        personId: 12,
+        before: { status: '已核减', removalDate: '2020-01-01', removalReason: '死亡' },
+        after: { status: '正常', removalDate: null, removalReason: null },
+      },
+    ]);
   });
 
   it('keeps exactly one head', () => {
@@ -71,27 +87,58 @@ describe('核增 (add)', () => {
 
   it('a new household needs a village and exactly one head', () => {
     assert.match(plan({ kind: 'add', householdNo: 'H7', persons: [newbie()], reason: '补录' }).errors.join(), /不存在；核增新户请填写村代码/);
-    assert.match(plan({ kind: 'add', householdNo: 'H7', newHousehold: { villageCode: VILLAGE_A2 }, persons: [newbie()], reason: '补录' }).errors.join(), /没有户主/);
-    const p = plan({ kind: 'add', householdNo: 'H7', newHousehold: { villageCode: VILLAGE_A2, groupName: '2组' }, persons: [newbie({ relation: '户主' })], reason: '补录' });
+    assert.match(
+      plan({ kind: 'add', householdNo: 'H7', newHousehold: { villageCode: VILLAGE_A2 }, persons: [newbie()], reason: '补录' }).errors.join(),
+      /没有户主/,
+    );
+    const p = plan({
+      kind: 'add',
+      householdNo: 'H7',
+      newHousehold: { villageCode: VILLAGE_A2, groupName: '2组' },
+      persons: [newbie({ relation: '户主' })],
+      reason: '补录',
+    });
     assert.deepEqual(p.errors, []);
-    assert.deepEqual(p.ops.map((o) => o.op), ['insertHousehold', 'insertPerson']);
-    assert.match(plan({ kind: 'add', householdNo: 'H1', newHousehold: { villageCode: VILLAGE_A2 }, persons: [newbie()], reason: '补录' }).errors.join(), /已存在/);
+    assert.deepEqual(
+      p.ops.map((o) => o.op),
+      ['insertHousehold', 'insertPerson'],
+    );
+    assert.match(
+      plan({ kind: 'add', householdNo: 'H1', newHousehold: { villageCode: VILLAGE_A2 }, persons: [newbie()], reason: '补录' }).errors.join(),
+      /已存在/,
+    );
   });
 
   it('checks the support term (end before start, more than 20 years) and needs a reason', () => {
     assert.match(plan({ kind: 'add', householdNo: 'H1', persons: [newbie({ supportEnd: '2005-01-01' })], reason: 'x' }).errors.join(), /早于扶持开始日期/);
-    assert.match(plan({ kind: 'add', householdNo: 'H1', persons: [newbie({ supportEnd: '2026-07-01' })], reason: 'x' }).errors.join(), /超过扶持开始后20年（最晚2026-06-30）/);
+    assert.match(
+      plan({ kind: 'add', householdNo: 'H1', persons: [newbie({ supportEnd: '2026-07-01' })], reason: 'x' }).errors.join(),
+      /超过扶持开始后20年（最晚2026-06-30）/,
+    );
     assert.match(plan({ kind: 'add', householdNo: 'H1', persons: [newbie()] }).errors.join(), /请填写核增原因/);
   });
 });
 
 describe('核减 (remove)', () => {
-  const rm = (over: Record<string, unknown> = {}) => ({ kind: 'remove', personIds: [3], reason: '死亡', effectiveDate: '2025-03-01', evidenceNote: '死亡证明', ...over });
+  const rm = (over: Record<string, unknown> = {}) => ({
+    kind: 'remove',
+    personIds: [3],
+    reason: '死亡',
+    effectiveDate: '2025-03-01',
+    evidenceNote: '死亡证明',
+    ...over,
+  });
   it('removes an active person with reason and date', () => {
     const p = plan(rm());
     assert.deepEqual(p.errors, []);
-    assert.deepEqual(p.ops, [{ op: 'updatePerson', personId: 3, before: { status: '正常', removalDate: null, removalReason: null },
-      after: { status: '已核减', removalDate: '2025-03-01', removalReason: '死亡' } }]);
+    assert.deepEqual(p.ops, [
+      {
+        op: 'updatePerson',
+        personId: 3,
+        before: { status: '正常', removalDate: null, removalReason: null },
+        after: { status: '已核减', removalDate: '2025-03-01', removalReason: '死亡' },
+      },
+    ]);
     assert.deepEqual(p.personIds, [3]);
   });
   it('needs the date, a listed reason, and an active person', () => {
@@ -109,7 +156,8 @@ describe('核减 (remove)', () => {
   it('needs evidence at approval (a file or a note)', () => {
     assert.match(plan(rm({ evidenceNote: '' }), base(), true).errors.join(), /须有佐证材料/);
     assert.deepEqual(plan(rm({ evidenceNote: '民政死亡名单第12行' }), base(), true).errors, []);
-    const st = base(); st.fileCount = 1;
+    const st = base();
+    st.fileCount = 1;
     assert.deepEqual(plan(rm({ evidenceNote: '' }), st, true).errors, []);
   });
   it('warns when the head is removed', () => {
@@ -138,7 +186,12 @@ describe('信息变更 (update)', () => {
     assert.match(plan({ kind: 'update', personId: 3, changes: { supportEnd: '2030-01-01' }, reason: 'x' }).errors.join(), /超过/);
   });
   it('changes the account', () => {
-    const p = plan({ kind: 'update', personId: 1, changes: { account: { accountNo: '6217000011112222', bankName: '农商银行', holderName: '张三' } }, reason: '换卡' });
+    const p = plan({
+      kind: 'update',
+      personId: 1,
+      changes: { account: { accountNo: '6217000011112222', bankName: '农商银行', holderName: '张三' } },
+      reason: '换卡',
+    });
     assert.deepEqual(p.errors, []);
     assert.ok(p.ops[0].op === 'updatePerson' && (p.ops[0].after.account as { accountNo: string }).accountNo === '6217000011112222');
   });
@@ -148,15 +201,33 @@ describe('household changes', () => {
   it('split: members to a new household with its own head', () => {
     const p = plan({ kind: 'split', householdNo: 'H1', personIds: [3], newHouseholdNo: 'H1B', newHeadId: 3, reason: '分家' });
     assert.deepEqual(p.errors, []);
-    assert.deepEqual(p.ops.map((o) => o.op), ['insertHousehold', 'updatePerson']);
+    assert.deepEqual(
+      p.ops.map((o) => o.op),
+      ['insertHousehold', 'updatePerson'],
+    );
     const op = p.ops[1];
     assert.ok(op.op === 'updatePerson' && op.after.householdNo === 'H1B' && op.after.relation === '户主');
   });
   it('split: refused when the new number exists, the head does not move, or the old household loses its head', () => {
     assert.match(plan({ kind: 'split', householdNo: 'H1', personIds: [3], newHouseholdNo: 'H2', newHeadId: 3, reason: 'x' }).errors.join(), /已存在/);
-    assert.match(plan({ kind: 'split', householdNo: 'H1', personIds: [3], newHouseholdNo: 'H1B', newHeadId: 2, reason: 'x' }).errors.join(), /新户户主须是分出的人员之一/);
-    assert.match(plan({ kind: 'split', householdNo: 'H1', personIds: [1, 3], newHouseholdNo: 'H1B', newHeadId: 3, reason: 'x' }).errors.join(), /(2名户主|没有户主)/);
-    const ok = plan({ kind: 'split', householdNo: 'H1', personIds: [1], newHouseholdNo: 'H1B', newHeadId: 1, remainingHeadId: 2, relations: { 3: '子' }, reason: 'x' });
+    assert.match(
+      plan({ kind: 'split', householdNo: 'H1', personIds: [3], newHouseholdNo: 'H1B', newHeadId: 2, reason: 'x' }).errors.join(),
+      /新户户主须是分出的人员之一/,
+    );
+    assert.match(
+      plan({ kind: 'split', householdNo: 'H1', personIds: [1, 3], newHouseholdNo: 'H1B', newHeadId: 3, reason: 'x' }).errors.join(),
+      /(2名户主|没有户主)/,
+    );
+    const ok = plan({
+      kind: 'split',
+      householdNo: 'H1',
+      personIds: [1],
+      newHouseholdNo: 'H1B',
+      newHeadId: 1,
+      remainingHeadId: 2,
+      relations: { 3: '子' },
+      reason: 'x',
+    });
     assert.deepEqual(ok.errors, []);
   });
   it('merge: the merged head takes a relation in the receiving household', () => {

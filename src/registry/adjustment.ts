@@ -9,23 +9,71 @@ import { defaultSupportEnd } from '../shared/entitlement.ts';
 import { isVillageCode, townshipOf } from '../shared/region.ts';
 
 export {
-  ADJUSTMENT_KINDS, type AdjustmentKind, KIND_NAMES, ADJUSTMENT_STATUSES, type AdjustmentStatus, STATUS_NAMES, REMOVAL_REASONS, RELATIONS, CATEGORIES,
-  AccountInput, PersonInput, PersonChanges, AdjustmentInput, FIELD_NAMES,
+  ADJUSTMENT_KINDS,
+  type AdjustmentKind,
+  KIND_NAMES,
+  ADJUSTMENT_STATUSES,
+  type AdjustmentStatus,
+  STATUS_NAMES,
+  REMOVAL_REASONS,
+  RELATIONS,
+  CATEGORIES,
+  AccountInput,
+  PersonInput,
+  PersonChanges,
+  AdjustmentInput,
+  FIELD_NAMES,
 } from './registry.contract.ts';
 
 // ---- the state the rules look at ----
 
-export interface Account { accountNo: string; bankName: string; holderName: string }
-export interface PersonRecord {
-  id: number; householdNo: string; idNumber: string; idNumberRaw: string; idValid: boolean; name: string;
-  sex: string | null; birthDate: string | null; relation: string; villageCode: string; townshipName: string;
-  villageName: string; groupName: string; category: string | null; reservoir: string; moveDate: string | null;
-  supportStart: string | null; supportEnd: string | null; status: '正常' | '已核减'; removalDate: string | null;
-  removalReason: string | null; phone: string; account: Account | null;
+export interface Account {
+  accountNo: string;
+  bankName: string;
+  holderName: string;
 }
-export interface HouseholdRecord { householdNo: string; villageCode: string; groupName: string; members: PersonRecord[] }
-export interface VillageInfo { villageCode: string; townshipName: string; villageName: string }
-export interface IdHolder { personId: number; householdNo: string; name: string; status: string }
+export interface PersonRecord {
+  id: number;
+  householdNo: string;
+  idNumber: string;
+  idNumberRaw: string;
+  idValid: boolean;
+  name: string;
+  sex: string | null;
+  birthDate: string | null;
+  relation: string;
+  villageCode: string;
+  townshipName: string;
+  villageName: string;
+  groupName: string;
+  category: string | null;
+  reservoir: string;
+  moveDate: string | null;
+  supportStart: string | null;
+  supportEnd: string | null;
+  status: '正常' | '已核减';
+  removalDate: string | null;
+  removalReason: string | null;
+  phone: string;
+  account: Account | null;
+}
+export interface HouseholdRecord {
+  householdNo: string;
+  villageCode: string;
+  groupName: string;
+  members: PersonRecord[];
+}
+export interface VillageInfo {
+  villageCode: string;
+  townshipName: string;
+  villageName: string;
+}
+export interface IdHolder {
+  personId: number;
+  householdNo: string;
+  name: string;
+  status: string;
+}
 
 export interface RegisterState {
   /** households the request names, and those of the persons it names; absent → does not exist */
@@ -64,9 +112,15 @@ export interface Plan {
 /** Household numbers and person ids the store must load before planning. */
 export function referencedHouseholds(a: AdjustmentInput): string[] {
   switch (a.kind) {
-    case 'add': case 'split': case 'change_head': case 'move': return a.kind === 'split' ? [a.householdNo, a.newHouseholdNo] : [a.householdNo];
-    case 'merge': return [a.householdNo, a.intoHouseholdNo];
-    default: return [];
+    case 'add':
+    case 'split':
+    case 'change_head':
+    case 'move':
+      return a.kind === 'split' ? [a.householdNo, a.newHouseholdNo] : [a.householdNo];
+    case 'merge':
+      return [a.householdNo, a.intoHouseholdNo];
+    default:
+      return [];
   }
 }
 export function referencedPersons(a: AdjustmentInput): number[] {
@@ -81,14 +135,37 @@ export function introducedIds(a: AdjustmentInput): string[] {
   return [];
 }
 
-const PERSON_KEYS: (keyof PersonFields)[] = ['householdNo', 'idNumber', 'idNumberRaw', 'idValid', 'name', 'sex', 'birthDate', 'relation', 'villageCode',
-  'townshipName', 'villageName', 'groupName', 'category', 'reservoir', 'moveDate', 'supportStart', 'supportEnd', 'status', 'removalDate', 'removalReason', 'phone', 'account'];
+const PERSON_KEYS: (keyof PersonFields)[] = [
+  'householdNo',
+  'idNumber',
+  'idNumberRaw',
+  'idValid',
+  'name',
+  'sex',
+  'birthDate',
+  'relation',
+  'villageCode',
+  'townshipName',
+  'villageName',
+  'groupName',
+  'category',
+  'reservoir',
+  'moveDate',
+  'supportStart',
+  'supportEnd',
+  'status',
+  'removalDate',
+  'removalReason',
+  'phone',
+  'account',
+];
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Before/after of only the fields that change. */
 function diff(p: PersonRecord, next: Partial<PersonFields>): { before: Partial<PersonFields>; after: Partial<PersonFields> } | null {
-  const before: Record<string, unknown> = {}, after: Record<string, unknown> = {};
+  const before: Record<string, unknown> = {},
+    after: Record<string, unknown> = {};
   for (const k of PERSON_KEYS) {
     if (!(k in next)) continue;
     if (same(p[k], next[k])) continue;
@@ -99,7 +176,11 @@ function diff(p: PersonRecord, next: Partial<PersonFields>): { before: Partial<P
 }
 
 function termErrors(label: string, start: string | null | undefined, end: string | null | undefined, errors: string[]) {
-  for (const [n, d] of [['扶持开始日期', start], ['扶持截止日期', end]] as const) if (d && !isValidDate(d)) errors.push(`${label}${n}“${d}”不是有效日期`);
+  for (const [n, d] of [
+    ['扶持开始日期', start],
+    ['扶持截止日期', end],
+  ] as const)
+    if (d && !isValidDate(d)) errors.push(`${label}${n}“${d}”不是有效日期`);
   if (start && end && isValidDate(start) && isValidDate(end)) {
     if (end < start) errors.push(`${label}扶持截止日期${end}早于扶持开始日期${start}`);
     else if (end > defaultSupportEnd(start)) errors.push(`${label}扶持截止日期${end}超过扶持开始后20年（最晚${defaultSupportEnd(start)}）`);
@@ -116,7 +197,10 @@ function headError(householdNo: string, members: { relation: string }[]): string
 
 function checkNewId(label: string, raw: string, asOf: IsoDate, state: RegisterState, selfId: number | null, errors: string[], warnings: string[]): string {
   const v = validateId(raw, asOf);
-  if (!v.ok) { errors.push(`${label}身份证号“${raw}”无效：${v.reason}`); return v.normalized; }
+  if (!v.ok) {
+    errors.push(`${label}身份证号“${raw}”无效：${v.reason}`);
+    return v.normalized;
+  }
   for (const h of state.idHolders[v.normalized] ?? []) {
     if (h.personId === selfId) continue;
     if (h.status === '正常') errors.push(`${label}身份证号${v.normalized}已在册（户编号${h.householdNo}，${h.name}），不能重复登记`);
@@ -127,11 +211,28 @@ function checkNewId(label: string, raw: string, asOf: IsoDate, state: RegisterSt
 
 function personFromInput(p: PersonInput, householdNo: string, village: VillageInfo, groupName: string, idNumber: string, idValid: boolean): PersonFields {
   return {
-    householdNo, idNumber, idNumberRaw: p.idNumber, idValid, name: p.name.replace(/\s+/g, ''),
-    sex: p.sex ?? sexFromId(idNumber), birthDate: p.birthDate ?? birthDateFromId(idNumber), relation: p.relation,
-    villageCode: village.villageCode, townshipName: village.townshipName, villageName: village.villageName, groupName,
-    category: p.category ?? null, reservoir: p.reservoir ?? '', moveDate: p.moveDate ?? null, supportStart: p.supportStart,
-    supportEnd: p.supportEnd ?? null, status: '正常', removalDate: null, removalReason: null, phone: p.phone ?? '', account: p.account ?? null,
+    householdNo,
+    idNumber,
+    idNumberRaw: p.idNumber,
+    idValid,
+    name: p.name.replace(/\s+/g, ''),
+    sex: p.sex ?? sexFromId(idNumber),
+    birthDate: p.birthDate ?? birthDateFromId(idNumber),
+    relation: p.relation,
+    villageCode: village.villageCode,
+    townshipName: village.townshipName,
+    villageName: village.villageName,
+    groupName,
+    category: p.category ?? null,
+    reservoir: p.reservoir ?? '',
+    moveDate: p.moveDate ?? null,
+    supportStart: p.supportStart,
+    supportEnd: p.supportEnd ?? null,
+    status: '正常',
+    removalDate: null,
+    removalReason: null,
+    phone: p.phone ?? '',
+    account: p.account ?? null,
   };
 }
 
@@ -139,7 +240,10 @@ function applyRelations(members: PersonRecord[], relations: Record<string, strin
   const out = new Map<number, string>();
   const ids = new Set(members.map((m) => m.id));
   for (const [k, r] of Object.entries(relations)) {
-    if (!ids.has(Number(k))) { errors.push(`${label}与户主关系中的人员${k}不属于本户`); continue; }
+    if (!ids.has(Number(k))) {
+      errors.push(`${label}与户主关系中的人员${k}不属于本户`);
+      continue;
+    }
     out.set(Number(k), r);
   }
   return out;
@@ -150,8 +254,11 @@ function applyRelations(members: PersonRecord[], relations: Record<string, strin
  * `asOf` is today's date (ID birth dates must not be after it).
  */
 export function planAdjustment(a: AdjustmentInput, state: RegisterState, asOf: IsoDate, opts: { atApproval?: boolean } = {}): Plan {
-  const errors: string[] = [], warnings: string[] = [], ops: PlanOp[] = [];
-  let townshipCode: string | null = null, householdNo: string | null = null;
+  const errors: string[] = [],
+    warnings: string[] = [],
+    ops: PlanOp[] = [];
+  let townshipCode: string | null = null,
+    householdNo: string | null = null;
   const personIds: number[] = [];
   const townships = new Set<string>();
   const hh = (no: string) => state.households[no];
@@ -161,7 +268,10 @@ export function planAdjustment(a: AdjustmentInput, state: RegisterState, asOf: I
   const updateAll = (members: PersonRecord[], next: (m: PersonRecord) => Partial<PersonFields>) => {
     for (const m of members) {
       const d = diff(m, next(m));
-      if (d) { ops.push({ op: 'updatePerson', personId: m.id, ...d }); personIds.push(m.id); }
+      if (d) {
+        ops.push({ op: 'updatePerson', personId: m.id, ...d });
+        personIds.push(m.id);
+      }
     }
   };
 
@@ -172,12 +282,18 @@ export function planAdjustment(a: AdjustmentInput, state: RegisterState, asOf: I
       const existing = hh(a.householdNo);
       let village: VillageInfo, groupName: string;
       if (existing) {
-        if (a.newHousehold) { errors.push(`户编号${a.householdNo}已存在，不能作为新户核增`); return done(); }
+        if (a.newHousehold) {
+          errors.push(`户编号${a.householdNo}已存在，不能作为新户核增`);
+          return done();
+        }
         const first = existing.members[0];
         village = { villageCode: existing.villageCode, townshipName: first?.townshipName ?? '', villageName: first?.villageName ?? '' };
         groupName = existing.groupName;
       } else {
-        if (!a.newHousehold) { errors.push(`户编号${a.householdNo}不存在；核增新户请填写村代码`); return done(); }
+        if (!a.newHousehold) {
+          errors.push(`户编号${a.householdNo}不存在；核增新户请填写村代码`);
+          return done();
+        }
         village = state.villages[a.newHousehold.villageCode] ?? { villageCode: a.newHousehold.villageCode, townshipName: '', villageName: '' };
         groupName = a.newHousehold.groupName;
         ops.push({ op: 'insertHousehold', householdNo: a.householdNo, after: { villageCode: village.villageCode, groupName } });
@@ -196,8 +312,18 @@ export function planAdjustment(a: AdjustmentInput, state: RegisterState, asOf: I
           if (seen.has(normalized)) errors.push(`${label}身份证号${normalized}在本次核增中重复`);
           seen.add(normalized);
           warnings.push(`${label}曾于${old.removalDate ?? '（日期未填）'}以“${old.removalReason ?? ''}”核减，批准后恢复为正常（人员编号${old.id}）`);
-          const d = diff(old, { status: '正常', removalDate: null, removalReason: null, relation: p.relation, supportStart: p.supportStart, supportEnd: p.supportEnd ?? null });
-          if (d) { ops.push({ op: 'updatePerson', personId: old.id, ...d }); personIds.push(old.id); }
+          const d = diff(old, {
+            status: '正常',
+            removalDate: null,
+            removalReason: null,
+            relation: p.relation,
+            supportStart: p.supportStart,
+            supportEnd: p.supportEnd ?? null,
+          });
+          if (d) {
+            ops.push({ op: 'updatePerson', personId: old.id, ...d });
+            personIds.push(old.id);
+          }
           restored.push({ ...old, relation: p.relation });
           return;
         }
@@ -225,39 +351,68 @@ export function planAdjustment(a: AdjustmentInput, state: RegisterState, asOf: I
       const all = Object.values(state.households).flatMap((h) => h?.members ?? []);
       for (const id of new Set(a.personIds)) {
         const p = all.find((m) => m.id === id);
-        if (!p) { errors.push(`人员${id}不在花名册中`); continue; }
+        if (!p) {
+          errors.push(`人员${id}不在花名册中`);
+          continue;
+        }
         householdNo ??= p.householdNo;
-        if (p.householdNo !== householdNo) { errors.push('一次核减只能针对同一户的人员'); continue; }
+        if (p.householdNo !== householdNo) {
+          errors.push('一次核减只能针对同一户的人员');
+          continue;
+        }
         townshipCode = townshipOf(p.villageCode);
         townships.add(townshipCode);
-        if (p.status !== '正常') { errors.push(`${p.name}（${p.idNumber}）已核减，不能重复核减`); continue; }
-        if (a.effectiveDate && p.supportStart && a.effectiveDate < p.supportStart) warnings.push(`${p.name}的核减日期${a.effectiveDate}早于扶持开始日期${p.supportStart}`);
+        if (p.status !== '正常') {
+          errors.push(`${p.name}（${p.idNumber}）已核减，不能重复核减`);
+          continue;
+        }
+        if (a.effectiveDate && p.supportStart && a.effectiveDate < p.supportStart)
+          warnings.push(`${p.name}的核减日期${a.effectiveDate}早于扶持开始日期${p.supportStart}`);
         if (a.effectiveDate && a.effectiveDate > asOf) warnings.push(`核减日期${a.effectiveDate}晚于今天`);
         if (p.relation === '户主') warnings.push(`${p.name}是户主：本户其他在册人员请另行办理户主变更`);
-        ops.push({ op: 'updatePerson', personId: p.id, before: { status: p.status, removalDate: p.removalDate, removalReason: p.removalReason },
-          after: { status: '已核减', removalDate: a.effectiveDate ?? null, removalReason: a.reason } });
+        ops.push({
+          op: 'updatePerson',
+          personId: p.id,
+          before: { status: p.status, removalDate: p.removalDate, removalReason: p.removalReason },
+          after: { status: '已核减', removalDate: a.effectiveDate ?? null, removalReason: a.reason },
+        });
         personIds.push(p.id);
       }
       return done();
     }
     case 'update': {
-      const p = Object.values(state.households).flatMap((h) => h?.members ?? []).find((m) => m.id === a.personId);
-      if (!p) { errors.push(`人员${a.personId}不在花名册中`); return done(); }
-      householdNo = p.householdNo; townshipCode = townshipOf(p.villageCode); townships.add(townshipCode);
+      const p = Object.values(state.households)
+        .flatMap((h) => h?.members ?? [])
+        .find((m) => m.id === a.personId);
+      if (!p) {
+        errors.push(`人员${a.personId}不在花名册中`);
+        return done();
+      }
+      householdNo = p.householdNo;
+      townshipCode = townshipOf(p.villageCode);
+      townships.add(townshipCode);
       personIds.push(p.id);
       const c = a.changes;
-      if (!Object.keys(c).length) { errors.push('没有要变更的内容'); return done(); }
+      if (!Object.keys(c).length) {
+        errors.push('没有要变更的内容');
+        return done();
+      }
       if (!a.reason) errors.push('请填写变更原因');
       const next: Partial<PersonFields> = { ...c } as Partial<PersonFields>;
       if (c.name !== undefined) next.name = c.name.replace(/\s+/g, '');
       if (c.idNumber !== undefined) {
         const id = checkNewId('', c.idNumber, asOf, state, p.id, errors, warnings);
-        next.idNumber = id; next.idNumberRaw = c.idNumber; next.idValid = validateId(c.idNumber, asOf).ok;
+        next.idNumber = id;
+        next.idNumberRaw = c.idNumber;
+        next.idValid = validateId(c.idNumber, asOf).ok;
         if (hh(p.householdNo)!.members.some((m) => m.id !== p.id && m.idNumber === id)) errors.push(`本户已有身份证号${id}的人员`);
       }
       termErrors('', c.supportStart ?? p.supportStart, c.supportEnd === undefined ? p.supportEnd : c.supportEnd, errors);
       if (c.relation !== undefined && c.relation !== p.relation) {
-        const he = headError(p.householdNo, hh(p.householdNo)!.members.map((m) => (m.id === p.id ? { relation: c.relation! } : m)));
+        const he = headError(
+          p.householdNo,
+          hh(p.householdNo)!.members.map((m) => (m.id === p.id ? { relation: c.relation! } : m)),
+        );
         if (he) errors.push(`${he}（户主变更请用“户主变更”）`);
       }
       const d = diff(p, next);
@@ -268,10 +423,17 @@ export function planAdjustment(a: AdjustmentInput, state: RegisterState, asOf: I
     case 'split': {
       householdNo = a.householdNo;
       const from = hh(a.householdNo);
-      if (!from) { errors.push(`户编号${a.householdNo}不存在`); return done(); }
-      if (hh(a.newHouseholdNo)) { errors.push(`新户编号${a.newHouseholdNo}已存在`); return done(); }
+      if (!from) {
+        errors.push(`户编号${a.householdNo}不存在`);
+        return done();
+      }
+      if (hh(a.newHouseholdNo)) {
+        errors.push(`新户编号${a.newHouseholdNo}已存在`);
+        return done();
+      }
       if (!a.reason) errors.push('请填写分户原因');
-      townshipCode = townshipOf(from.villageCode); townships.add(townshipCode);
+      townshipCode = townshipOf(from.villageCode);
+      townships.add(townshipCode);
       const moving = new Set(a.personIds);
       for (const id of moving) if (!from.members.some((m) => m.id === id)) errors.push(`人员${id}不属于户${a.householdNo}`);
       if (!moving.has(a.newHeadId)) errors.push('新户户主须是分出的人员之一');
@@ -291,22 +453,34 @@ export function planAdjustment(a: AdjustmentInput, state: RegisterState, asOf: I
       }
       for (const e of [headError(a.newHouseholdNo, movedAfter), headError(a.householdNo, stayAfter)]) if (e) errors.push(e);
       ops.push({ op: 'insertHousehold', householdNo: a.newHouseholdNo, after: { villageCode, groupName } });
-      updateAll(from.members.filter((m) => moving.has(m.id)), (m) => ({
-        householdNo: a.newHouseholdNo, relation: movedAfter.find((x) => x.id === m.id)!.relation, villageCode, groupName,
-        ...(v ? { townshipName: v.townshipName, villageName: v.villageName } : {}),
-      }));
+      updateAll(
+        from.members.filter((m) => moving.has(m.id)),
+        (m) => ({
+          householdNo: a.newHouseholdNo,
+          relation: movedAfter.find((x) => x.id === m.id)!.relation,
+          villageCode,
+          groupName,
+          ...(v ? { townshipName: v.townshipName, villageName: v.villageName } : {}),
+        }),
+      );
       updateAll(staying, (m) => ({ relation: stayAfter.find((x) => x.id === m.id)!.relation }));
       return done();
     }
     case 'merge': {
       householdNo = a.householdNo;
-      const from = hh(a.householdNo), into = hh(a.intoHouseholdNo);
+      const from = hh(a.householdNo),
+        into = hh(a.intoHouseholdNo);
       if (!from) errors.push(`户编号${a.householdNo}不存在`);
       if (!into) errors.push(`户编号${a.intoHouseholdNo}不存在`);
       if (!from || !into) return done();
-      if (a.householdNo === a.intoHouseholdNo) { errors.push('不能与本户合并'); return done(); }
+      if (a.householdNo === a.intoHouseholdNo) {
+        errors.push('不能与本户合并');
+        return done();
+      }
       if (!a.reason) errors.push('请填写并户原因');
-      townshipCode = townshipOf(from.villageCode); townships.add(townshipCode); townships.add(townshipOf(into.villageCode));
+      townshipCode = townshipOf(from.villageCode);
+      townships.add(townshipCode);
+      townships.add(townshipOf(into.villageCode));
       const rel = applyRelations(from.members, a.relations, '', errors);
       const movedAfter = from.members.map((m) => ({ ...m, relation: rel.get(m.id) ?? m.relation }));
       const dup = movedAfter.find((m) => into.members.some((x) => x.idNumber === m.idNumber));
@@ -315,8 +489,11 @@ export function planAdjustment(a: AdjustmentInput, state: RegisterState, asOf: I
       if (he) errors.push(`${he}（请为并入人员中的原户主选择与新户主的关系）`);
       const first = into.members[0];
       updateAll(from.members, (m) => ({
-        householdNo: a.intoHouseholdNo, relation: movedAfter.find((x) => x.id === m.id)!.relation, villageCode: into.villageCode,
-        groupName: into.groupName, ...(first ? { townshipName: first.townshipName, villageName: first.villageName } : {}),
+        householdNo: a.intoHouseholdNo,
+        relation: movedAfter.find((x) => x.id === m.id)!.relation,
+        villageCode: into.villageCode,
+        groupName: into.groupName,
+        ...(first ? { townshipName: first.townshipName, villageName: first.villageName } : {}),
       }));
       ops.push({ op: 'deleteHousehold', householdNo: a.householdNo, before: { villageCode: from.villageCode, groupName: from.groupName } });
       return done();
@@ -324,16 +501,29 @@ export function planAdjustment(a: AdjustmentInput, state: RegisterState, asOf: I
     case 'change_head': {
       householdNo = a.householdNo;
       const h = hh(a.householdNo);
-      if (!h) { errors.push(`户编号${a.householdNo}不存在`); return done(); }
+      if (!h) {
+        errors.push(`户编号${a.householdNo}不存在`);
+        return done();
+      }
       if (!a.reason) errors.push('请填写户主变更原因');
-      townshipCode = townshipOf(h.villageCode); townships.add(townshipCode);
+      townshipCode = townshipOf(h.villageCode);
+      townships.add(townshipCode);
       const newHead = h.members.find((m) => m.id === a.newHeadId);
-      if (!newHead) { errors.push(`人员${a.newHeadId}不属于户${a.householdNo}`); return done(); }
-      if (newHead.relation === '户主') { errors.push(`${newHead.name}已是户主`); return done(); }
+      if (!newHead) {
+        errors.push(`人员${a.newHeadId}不属于户${a.householdNo}`);
+        return done();
+      }
+      if (newHead.relation === '户主') {
+        errors.push(`${newHead.name}已是户主`);
+        return done();
+      }
       if (newHead.status !== '正常') errors.push(`${newHead.name}已核减，不能作为户主`);
       if (a.oldHeadRelation === '户主') errors.push('原户主须改为其他关系');
       const rel = applyRelations(h.members, a.relations, '', errors);
-      const after = h.members.map((m) => ({ ...m, relation: m.id === a.newHeadId ? '户主' : m.relation === '户主' ? a.oldHeadRelation : rel.get(m.id) ?? m.relation }));
+      const after = h.members.map((m) => ({
+        ...m,
+        relation: m.id === a.newHeadId ? '户主' : m.relation === '户主' ? a.oldHeadRelation : (rel.get(m.id) ?? m.relation),
+      }));
       const he = headError(a.householdNo, after);
       if (he) errors.push(he);
       updateAll(h.members, (m) => ({ relation: after.find((x) => x.id === m.id)!.relation }));
@@ -342,15 +532,26 @@ export function planAdjustment(a: AdjustmentInput, state: RegisterState, asOf: I
     case 'move': {
       householdNo = a.householdNo;
       const h = hh(a.householdNo);
-      if (!h) { errors.push(`户编号${a.householdNo}不存在`); return done(); }
+      if (!h) {
+        errors.push(`户编号${a.householdNo}不存在`);
+        return done();
+      }
       if (!a.reason) errors.push('请填写迁移原因');
-      townshipCode = townshipOf(h.villageCode); townships.add(townshipCode); townships.add(townshipOf(a.villageCode));
-      if (!isVillageCode(a.villageCode) || a.villageCode.slice(0, 6) !== h.villageCode.slice(0, 6)) errors.push(`村代码${a.villageCode}不在本县（县外迁出请用核减，原因“迁出”）`);
+      townshipCode = townshipOf(h.villageCode);
+      townships.add(townshipCode);
+      townships.add(townshipOf(a.villageCode));
+      if (!isVillageCode(a.villageCode) || a.villageCode.slice(0, 6) !== h.villageCode.slice(0, 6))
+        errors.push(`村代码${a.villageCode}不在本县（县外迁出请用核减，原因“迁出”）`);
       if (a.villageCode === h.villageCode && (a.groupName ?? h.groupName) === h.groupName) errors.push('迁入村组与现村组相同');
       const v = state.villages[a.villageCode];
       if (!v) warnings.push(`村代码${a.villageCode}尚无名称记录，乡镇和村名称将保持为空`);
       const groupName = a.groupName ?? (a.villageCode === h.villageCode ? h.groupName : '');
-      ops.push({ op: 'updateHousehold', householdNo: h.householdNo, before: { villageCode: h.villageCode, groupName: h.groupName }, after: { villageCode: a.villageCode, groupName } });
+      ops.push({
+        op: 'updateHousehold',
+        householdNo: h.householdNo,
+        before: { villageCode: h.villageCode, groupName: h.groupName },
+        after: { villageCode: a.villageCode, groupName },
+      });
       updateAll(h.members, () => ({ villageCode: a.villageCode, groupName, townshipName: v?.townshipName ?? '', villageName: v?.villageName ?? '' }));
       return done();
     }
@@ -360,12 +561,21 @@ export function planAdjustment(a: AdjustmentInput, state: RegisterState, asOf: I
 /** A one-line Chinese summary of a request, for lists and history. */
 export function describeAdjustment(a: AdjustmentInput): string {
   switch (a.kind) {
-    case 'add': return `核增${a.persons.map((p) => p.name).join('、')}${a.newHousehold ? `（新户${a.householdNo}）` : `（户${a.householdNo}）`}`;
-    case 'remove': return `核减${a.personIds.length}人，原因：${a.reason}，核减日期${a.effectiveDate ?? '未填'}`;
-    case 'update': return `信息变更：${Object.keys(a.changes).map((k) => FIELD_NAMES[k] ?? k).join('、')}`;
-    case 'split': return `户${a.householdNo}分出${a.personIds.length}人为新户${a.newHouseholdNo}`;
-    case 'merge': return `户${a.householdNo}并入户${a.intoHouseholdNo}`;
-    case 'change_head': return `户${a.householdNo}户主变更`;
-    case 'move': return `户${a.householdNo}迁至村${a.villageCode}${a.groupName ? a.groupName : ''}`;
+    case 'add':
+      return `核增${a.persons.map((p) => p.name).join('、')}${a.newHousehold ? `（新户${a.householdNo}）` : `（户${a.householdNo}）`}`;
+    case 'remove':
+      return `核减${a.personIds.length}人，原因：${a.reason}，核减日期${a.effectiveDate ?? '未填'}`;
+    case 'update':
+      return `信息变更：${Object.keys(a.changes)
+        .map((k) => FIELD_NAMES[k] ?? k)
+        .join('、')}`;
+    case 'split':
+      return `户${a.householdNo}分出${a.personIds.length}人为新户${a.newHouseholdNo}`;
+    case 'merge':
+      return `户${a.householdNo}并入户${a.intoHouseholdNo}`;
+    case 'change_head':
+      return `户${a.householdNo}户主变更`;
+    case 'move':
+      return `户${a.householdNo}迁至村${a.villageCode}${a.groupName ? a.groupName : ''}`;
   }
 }

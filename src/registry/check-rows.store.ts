@@ -35,18 +35,44 @@ export function payrollRosterSource(countyCode: string): RawBuilder<unknown> {
 }
 
 export interface RosterPersonForCheck {
-  personId: number; idNumber: string; idNumberRaw: string; name: string; householdNo: string; villageCode: string;
-  supportStart: string | null; supportEnd: string | null; status: '正常' | '已核减'; removalDate: string | null; removalReason: string | null;
+  personId: number;
+  idNumber: string;
+  idNumberRaw: string;
+  name: string;
+  householdNo: string;
+  villageCode: string;
+  supportStart: string | null;
+  supportEnd: string | null;
+  status: '正常' | '已核减';
+  removalDate: string | null;
+  removalReason: string | null;
 }
 
 interface CheckRow {
-  id: number | string; id_number: string; id_number_raw: string; name: string; household_no: string; village_code: string;
-  support_start: string | null; support_end: string | null; status: '正常' | '已核减'; removal_date: string | null; removal_reason: string | null;
+  id: number | string;
+  id_number: string;
+  id_number_raw: string;
+  name: string;
+  household_no: string;
+  village_code: string;
+  support_start: string | null;
+  support_end: string | null;
+  status: '正常' | '已核减';
+  removal_date: string | null;
+  removal_reason: string | null;
 }
 const toCheck = (x: CheckRow): RosterPersonForCheck => ({
-  personId: Number(x.id), idNumber: x.id_number, idNumberRaw: x.id_number_raw, name: x.name, householdNo: x.household_no,
-  villageCode: x.village_code, supportStart: x.support_start, supportEnd: x.support_end, status: x.status,
-  removalDate: x.removal_date, removalReason: x.removal_reason,
+  personId: Number(x.id),
+  idNumber: x.id_number,
+  idNumberRaw: x.id_number_raw,
+  name: x.name,
+  householdNo: x.household_no,
+  villageCode: x.village_code,
+  supportStart: x.support_start,
+  supportEnd: x.support_end,
+  status: x.status,
+  removalDate: x.removal_date,
+  removalReason: x.removal_reason,
 });
 
 /** Stream the register of a county in chunks (keyset on id), for cross-checks. */
@@ -72,7 +98,15 @@ export async function personsByIdNumbers(db: Kysely<Tables>, countyCode: string,
 }
 
 /** Who a person is for other capabilities' pages (payments, cases): the normalised ID and the village. */
-export async function personIdentity(db: Kysely<Tables>, countyCode: string, personId: number): Promise<{ idNumber: string; villageCode: string; name: string } | null> {
-  const r = await sql<{ id_number: string; village_code: string; name: string }>`SELECT id_number, village_code, name FROM persons WHERE county_code = ${countyCode} AND id = ${personId}`.execute(db);
+export async function personIdentity(
+  db: Kysely<Tables>,
+  countyCode: string,
+  personId: number,
+): Promise<{ idNumber: string; villageCode: string; name: string } | null> {
+  const r = await sql<{
+    id_number: string;
+    village_code: string;
+    name: string;
+  }>`SELECT id_number, village_code, name FROM persons WHERE county_code = ${countyCode} AND id = ${personId}`.execute(db);
   return r.rows[0] ? { idNumber: r.rows[0].id_number, villageCode: r.rows[0].village_code, name: r.rows[0].name } : null;
 }

@@ -11,7 +11,9 @@ import { applyRoster, type ImportSummary } from './roster-import.ts';
 import { rosterCsv } from './roster-export.ts';
 
 export interface DemoOptions {
-  persons: number; seed?: number; countyCode?: string;
+  persons: number;
+  seed?: number;
+  countyCode?: string;
   /** the day the county is shown on: terms, removals and deaths as a working county keeps them then (default today) */
   asOf?: string;
 }
@@ -21,7 +23,13 @@ export function generateDemoRoster(o: DemoOptions): string[][] {
   const rows: string[][] = [];
   const asOf = o.asOf ?? todayIso();
   const year = +asOf.slice(0, 4);
-  for (const row of generateRoster({ persons: o.persons, seed: o.seed ?? 1, countyCode: o.countyCode ?? '430582', asOf, years: [year - 3, year - 2, year - 1] })) {
+  for (const row of generateRoster({
+    persons: o.persons,
+    seed: o.seed ?? 1,
+    countyCode: o.countyCode ?? '430582',
+    asOf,
+    years: [year - 3, year - 2, year - 1],
+  })) {
     rows.push(ROSTER_HEADERS.map((h) => row[h] ?? ''));
   }
   return rows;
@@ -36,7 +44,10 @@ export function demoRosterCsv(o: DemoOptions): Buffer {
  * Generate a demo county and load it through the roster import (one transaction, audited).
  * Called on first start (src/system/first-start.ts) and by `anju demo`.
  */
-export async function loadDemoCounty(ctx: Pick<AppContext, 'database'>, opts: { persons?: number; seed?: number; countyCode?: string; asOf?: string; actor?: AuditActor } = {}): Promise<ImportSummary> {
+export async function loadDemoCounty(
+  ctx: Pick<AppContext, 'database'>,
+  opts: { persons?: number; seed?: number; countyCode?: string; asOf?: string; actor?: AuditActor } = {},
+): Promise<ImportSummary> {
   const countyCode = opts.countyCode ?? '430582';
   const content = demoRosterCsv({ persons: opts.persons ?? 3000, seed: opts.seed ?? 1, countyCode, asOf: opts.asOf });
   const { summary } = await applyRoster(ctx.database.db, content, { actor: opts.actor ?? SYSTEM_ACTOR, filename: '演示县花名册.csv', counties: [countyCode] });

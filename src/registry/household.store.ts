@@ -17,7 +17,11 @@ export const PERSON_COLUMNS = sql`p.id, p.household_no AS "householdNo", p.id_nu
   p.removal_date::text AS "removalDate", p.removal_reason AS "removalReason", p.phone,
   a.account_no AS "accountNo", a.bank_name AS "bankName", a.holder_name AS "holderName"`;
 
-export interface PersonRow extends Omit<PersonRecord, 'account'> { accountNo: string | null; bankName: string | null; holderName: string | null }
+export interface PersonRow extends Omit<PersonRecord, 'account'> {
+  accountNo: string | null;
+  bankName: string | null;
+  holderName: string | null;
+}
 
 export function toPerson(r: PersonRow): PersonRecord {
   const { accountNo, bankName, holderName, ...p } = r;
@@ -25,18 +29,49 @@ export function toPerson(r: PersonRow): PersonRecord {
 }
 
 export interface PersonListItem {
-  id: number; householdNo: string; name: string; idNumber: string; idValid: boolean; sex: string | null; birthDate: string | null;
-  relation: string; villageCode: string; townshipName: string; villageName: string; groupName: string; category: string | null;
-  status: string; removalDate: string | null; removalReason: string | null; supportStart: string | null; supportEnd: string | null;
-  phone: string; accountNo: string;
+  id: number;
+  householdNo: string;
+  name: string;
+  idNumber: string;
+  idValid: boolean;
+  sex: string | null;
+  birthDate: string | null;
+  relation: string;
+  villageCode: string;
+  townshipName: string;
+  villageName: string;
+  groupName: string;
+  category: string | null;
+  status: string;
+  removalDate: string | null;
+  removalReason: string | null;
+  supportStart: string | null;
+  supportEnd: string | null;
+  phone: string;
+  accountNo: string;
 }
 export function listItem(p: PersonRecord, unmasked: boolean): PersonListItem {
   return {
-    id: p.id, householdNo: p.householdNo, name: p.name, idNumber: unmasked ? p.idNumber : maskId(p.idNumber), idValid: p.idValid,
-    sex: p.sex, birthDate: p.birthDate, relation: p.relation, villageCode: p.villageCode, townshipName: p.townshipName,
-    villageName: p.villageName, groupName: p.groupName, category: p.category, status: p.status, removalDate: p.removalDate,
-    removalReason: p.removalReason, supportStart: p.supportStart, supportEnd: p.supportEnd,
-    phone: unmasked ? p.phone : maskPhone(p.phone), accountNo: unmasked ? p.account?.accountNo ?? '' : maskAccount(p.account?.accountNo),
+    id: p.id,
+    householdNo: p.householdNo,
+    name: p.name,
+    idNumber: unmasked ? p.idNumber : maskId(p.idNumber),
+    idValid: p.idValid,
+    sex: p.sex,
+    birthDate: p.birthDate,
+    relation: p.relation,
+    villageCode: p.villageCode,
+    townshipName: p.townshipName,
+    villageName: p.villageName,
+    groupName: p.groupName,
+    category: p.category,
+    status: p.status,
+    removalDate: p.removalDate,
+    removalReason: p.removalReason,
+    supportStart: p.supportStart,
+    supportEnd: p.supportEnd,
+    phone: unmasked ? p.phone : maskPhone(p.phone),
+    accountNo: unmasked ? (p.account?.accountNo ?? '') : maskAccount(p.account?.accountNo),
   };
 }
 
@@ -68,15 +103,20 @@ export async function loadHouseholds(db: Kysely<Tables>, countyCode: string, nos
 /** Household numbers of persons by id (county-bounded). */
 export async function householdsOfPersons(db: Kysely<Tables>, countyCode: string, ids: number[]): Promise<string[]> {
   if (!ids.length) return [];
-  const r = await sql<{ household_no: string }>`SELECT DISTINCT household_no FROM persons WHERE county_code = ${countyCode} AND id = ANY(${ids}::bigint[])`.execute(db);
+  const r = await sql<{
+    household_no: string;
+  }>`SELECT DISTINCT household_no FROM persons WHERE county_code = ${countyCode} AND id = ANY(${ids}::bigint[])`.execute(db);
   return r.rows.map((x) => x.household_no);
 }
 
 export interface HouseholdPage {
-  householdNo: string; villageCode: string; groupName: string; townshipName: string; villageName: string;
+  householdNo: string;
+  villageCode: string;
+  groupName: string;
+  townshipName: string;
+  villageName: string;
   head: { id: number; name: string } | null;
   members: PersonListItem[];
   history: HistoryItem[];
   masked: boolean;
 }
-

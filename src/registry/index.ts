@@ -4,12 +4,30 @@ export { type Viewer, type PersonListItem, type HouseholdPage } from './househol
 export { searchPersons, getPersonPage, getHousehold } from './registry.service.ts';
 export { regionTree, headlineFigures, ensureRegions, regionNames, type RegionNode, type Figures, type RegionName } from './region.store.ts';
 export {
-  createAdjustment, updateAdjustment, approveAdjustment, returnAdjustment, withdrawAdjustment, getAdjustment, listAdjustments,
-  addAdjustmentFile, getAdjustmentFile, previewAdjustment, type AdjustmentView, type AdjustmentFilter,
+  createAdjustment,
+  updateAdjustment,
+  approveAdjustment,
+  returnAdjustment,
+  withdrawAdjustment,
+  getAdjustment,
+  listAdjustments,
+  addAdjustmentFile,
+  getAdjustmentFile,
+  previewAdjustment,
+  type AdjustmentView,
+  type AdjustmentFilter,
 } from './adjustment.service.ts';
 export {
-  AdjustmentInput, planAdjustment, describeAdjustment, ADJUSTMENT_KINDS, KIND_NAMES, REMOVAL_REASONS, RELATIONS,
-  type AdjustmentKind, type AdjustmentStatus, type Plan,
+  AdjustmentInput,
+  planAdjustment,
+  describeAdjustment,
+  ADJUSTMENT_KINDS,
+  KIND_NAMES,
+  REMOVAL_REASONS,
+  RELATIONS,
+  type AdjustmentKind,
+  type AdjustmentStatus,
+  type Plan,
 } from './adjustment.ts';
 export { maskAccount, maskPhone, maskId } from './mask.ts';
 export { registerRegistryRoutes } from './registry.routes.ts';

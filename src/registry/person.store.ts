@@ -32,14 +32,24 @@ export interface SearchQuery {
   /** show ID, account and phone (audited; only roles that may unmask) */
   unmask?: boolean;
 }
-export interface PageRequest { page: number; pageSize: number }
+export interface PageRequest {
+  page: number;
+  pageSize: number;
+}
 
 /** `total` is exact up to COUNT_CAP; beyond it `total` = COUNT_CAP and `totalCapped` is true (the page shows “10000+”). */
-export interface SearchResult { total: number; totalCapped: boolean; page: number; pageSize: number; items: PersonListItem[]; masked: boolean; interpretedAs: string }
+export interface SearchResult {
+  total: number;
+  totalCapped: boolean;
+  page: number;
+  pageSize: number;
+  items: PersonListItem[];
+  masked: boolean;
+  interpretedAs: string;
+}
 
 /** Counting every match of a broad query costs more than the page itself; beyond this the count stops. */
 export const COUNT_CAP = 10_000;
-
 
 /** What a free-text query means: an ID, an ID tail, a household number, or a name. */
 export function interpretQuery(q: string): { field: 'idNumber' | 'idTail' | 'householdNo' | 'name' | 'pinyin'; value: string } {
@@ -64,10 +74,22 @@ export function scopeCondition(viewer: Viewer): RawBuilder<unknown> {
  */
 /** One page of a search, the count (up to COUNT_CAP + 1), and the ID looked up, if any (the service audits such look-ups). */
 export interface FoundPersons {
-  items: PersonListItem[]; n: number; page: number; pageSize: number; interpretedAs: string; lookup: { idNumber?: string; idTail?: string };
+  items: PersonListItem[];
+  n: number;
+  page: number;
+  pageSize: number;
+  interpretedAs: string;
+  lookup: { idNumber?: string; idTail?: string };
 }
 
-export async function findPersons(db: Kysely<Tables>, countyCode: string, query: SearchQuery, viewer: Viewer, page: PageRequest, unmasked: boolean): Promise<FoundPersons> {
+export async function findPersons(
+  db: Kysely<Tables>,
+  countyCode: string,
+  query: SearchQuery,
+  viewer: Viewer,
+  page: PageRequest,
+  unmasked: boolean,
+): Promise<FoundPersons> {
   const where: RawBuilder<unknown>[] = [sql`p.county_code = ${countyCode}`, scopeCondition(viewer)];
   let interpretedAs = '全部';
   const q = { ...query };

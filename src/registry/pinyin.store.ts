@@ -12,10 +12,14 @@ export async function fillMissingPinyin(db: Kysely<Tables>, countyCode: string, 
     const r = await sql<{ id: number; name: string }>`SELECT id, name FROM persons WHERE county_code = ${countyCode} AND name_pinyin IS NULL
       ORDER BY id LIMIT ${chunk}`.execute(db);
     if (!r.rows.length) return filled;
-    const ids: number[] = [], full: string[] = [], initials: string[] = [];
+    const ids: number[] = [],
+      full: string[] = [],
+      initials: string[] = [];
     for (const x of r.rows) {
       const k = pinyinKeys(x.name);
-      ids.push(Number(x.id)); full.push(k.full); initials.push(k.initials);
+      ids.push(Number(x.id));
+      full.push(k.full);
+      initials.push(k.initials);
     }
     await sql`UPDATE persons p SET name_pinyin = v.py, name_initials = v.ini
       FROM unnest(${ids}::bigint[], ${full}::text[], ${initials}::text[]) AS v(id, py, ini)
@@ -37,8 +41,13 @@ export async function pinyinReady(db: Kysely<Tables>, countyCode: string): Promi
     LIMIT ${FILL_INLINE_MAX + 1}) m`.execute(db);
   const missing = Number(r.rows[0].n);
   if (!missing) return { complete: true };
-  if (missing <= FILL_INLINE_MAX) { await fillMissingPinyin(db, countyCode); return { complete: true }; }
-  const job = fillMissingPinyin(db, countyCode).catch(() => 0).finally(() => running.delete(countyCode));
+  if (missing <= FILL_INLINE_MAX) {
+    await fillMissingPinyin(db, countyCode);
+    return { complete: true };
+  }
+  const job = fillMissingPinyin(db, countyCode)
+    .catch(() => 0)
+    .finally(() => running.delete(countyCode));
   running.set(countyCode, job);
   return { complete: false };
 }

@@ -5,7 +5,13 @@ import { pinyin } from 'pinyin-pro';
 export function pinyinKeys(name: string): { full: string; initials: string } {
   const clean = name.replace(/\s+/g, '');
   const full = pinyin(clean, { toneType: 'none', type: 'array', surname: 'head', nonZh: 'removed', v: true });
-  return { full: full.join('').toLowerCase(), initials: full.map((s) => s[0] ?? '').join('').toLowerCase() };
+  return {
+    full: full.join('').toLowerCase(),
+    initials: full
+      .map((s) => s[0] ?? '')
+      .join('')
+      .toLowerCase(),
+  };
 }
 
 /** A query that can only be pinyin: latin letters (and spaces or apostrophes), nothing else. */

@@ -6,10 +6,29 @@ import type { Tables } from '../shared/db/tables.ts';
 
 export interface RegisterRowForQuality {
   personId: number;
-  householdNo: string; name: string; idNumberRaw: string; idNumber: string; sex: string; birthDate: string; relation: string;
-  villageCode: string; townshipName: string; villageName: string; groupName: string; category: string; reservoir: string;
-  moveDate: string; supportStart: string; supportEnd: string; status: string; removalDate: string; removalReason: string;
-  accountNo: string; bankName: string; holderName: string; phone: string;
+  householdNo: string;
+  name: string;
+  idNumberRaw: string;
+  idNumber: string;
+  sex: string;
+  birthDate: string;
+  relation: string;
+  villageCode: string;
+  townshipName: string;
+  villageName: string;
+  groupName: string;
+  category: string;
+  reservoir: string;
+  moveDate: string;
+  supportStart: string;
+  supportEnd: string;
+  status: string;
+  removalDate: string;
+  removalReason: string;
+  accountNo: string;
+  bankName: string;
+  holderName: string;
+  phone: string;
 }
 
 const SELECT = sql`SELECT p.id, p.household_no, p.name, p.id_number_raw, p.id_number, COALESCE(p.sex, '') AS sex,
@@ -22,19 +41,58 @@ const SELECT = sql`SELECT p.id, p.household_no, p.name, p.id_number_raw, p.id_nu
 
 /** A row as SELECT reads it: every optional field COALESCEd to text. */
 interface QualityRow {
-  id: number | string; household_no: string; name: string; id_number_raw: string; id_number: string; sex: string; birth_date: string; relation: string;
-  village_code: string; township_name: string; village_name: string; group_name: string; category: string; reservoir: string; move_date: string;
-  support_start: string; support_end: string; status: string; removal_date: string; removal_reason: string; account_no: string; bank_name: string;
-  holder_name: string; phone: string;
+  id: number | string;
+  household_no: string;
+  name: string;
+  id_number_raw: string;
+  id_number: string;
+  sex: string;
+  birth_date: string;
+  relation: string;
+  village_code: string;
+  township_name: string;
+  village_name: string;
+  group_name: string;
+  category: string;
+  reservoir: string;
+  move_date: string;
+  support_start: string;
+  support_end: string;
+  status: string;
+  removal_date: string;
+  removal_reason: string;
+  account_no: string;
+  bank_name: string;
+  holder_name: string;
+  phone: string;
 }
 
 function toRow(x: QualityRow): RegisterRowForQuality {
   return {
-    personId: Number(x.id), householdNo: x.household_no, name: x.name, idNumberRaw: x.id_number_raw, idNumber: x.id_number, sex: x.sex,
-    birthDate: x.birth_date, relation: x.relation, villageCode: x.village_code, townshipName: x.township_name, villageName: x.village_name,
-    groupName: x.group_name, category: x.category, reservoir: x.reservoir, moveDate: x.move_date, supportStart: x.support_start,
-    supportEnd: x.support_end, status: x.status, removalDate: x.removal_date, removalReason: x.removal_reason, accountNo: x.account_no,
-    bankName: x.bank_name, holderName: x.holder_name, phone: x.phone,
+    personId: Number(x.id),
+    householdNo: x.household_no,
+    name: x.name,
+    idNumberRaw: x.id_number_raw,
+    idNumber: x.id_number,
+    sex: x.sex,
+    birthDate: x.birth_date,
+    relation: x.relation,
+    villageCode: x.village_code,
+    townshipName: x.township_name,
+    villageName: x.village_name,
+    groupName: x.group_name,
+    category: x.category,
+    reservoir: x.reservoir,
+    moveDate: x.move_date,
+    supportStart: x.support_start,
+    supportEnd: x.support_end,
+    status: x.status,
+    removalDate: x.removal_date,
+    removalReason: x.removal_reason,
+    accountNo: x.account_no,
+    bankName: x.bank_name,
+    holderName: x.holder_name,
+    phone: x.phone,
   };
 }
 

@@ -50,10 +50,16 @@ export async function regionTree(db: Kysely<Tables>, viewer: Viewer): Promise<Re
     const t = node(c.village_code.slice(0, 9), 'township', root, c.township_name);
     const v = node(c.village_code, 'village', t, c.village_name);
     const g = node(`${c.village_code}/${c.group_name}`, 'group', v, c.group_name || '（未分组）');
-    for (const n of [root, t, v, g]) { n.active += c.active; n.removed += c.removed; }
+    for (const n of [root, t, v, g]) {
+      n.active += c.active;
+      n.removed += c.removed;
+    }
   }
   // numeric: 1组, 2组, … 10组 (not 10组 before 1组)
-  const sortTree = (n: RegionNode) => { n.children.sort((a, b) => a.code.localeCompare(b.code, 'zh-CN', { numeric: true })); n.children.forEach(sortTree); };
+  const sortTree = (n: RegionNode) => {
+    n.children.sort((a, b) => a.code.localeCompare(b.code, 'zh-CN', { numeric: true }));
+    n.children.forEach(sortTree);
+  };
   sortTree(root);
   if (scope.length > 6) {
     // a township officer: the county node holds only their township
@@ -88,11 +94,22 @@ export async function headlineFigures(db: Kysely<Tables>, viewer: Viewer, today 
       WHERE county_code = ${viewer.countyCode} AND status = 'pending' AND township_code LIKE ${viewer.regionCode.slice(0, 9) + '%'}`.execute(db),
   ]);
   const r = p.rows[0];
-  return { regionCode: viewer.regionCode, households: r.households, persons: r.persons, active: r.active, removed: r.removed,
-    removedThisYear: r.removed_year, pendingAdjustments: a.rows[0].n, year };
+  return {
+    regionCode: viewer.regionCode,
+    households: r.households,
+    persons: r.persons,
+    active: r.active,
+    removed: r.removed,
+    removedThisYear: r.removed_year,
+    pendingAdjustments: a.rows[0].n,
+    year,
+  };
 }
 
-export interface RegionName { code: string; name: string }
+export interface RegionName {
+  code: string;
+  name: string;
+}
 
 /**
  * Add a county and the townships / villages named by 9- and 12-digit codes when the database
@@ -112,7 +129,10 @@ export async function ensureRegions(db: QueryExecutorProvider, countyCode: strin
   for (const r of regions) {
     if (!r.code.startsWith(countyCode)) continue;
     if (r.code.length === 9) put(r.code, 'township', countyCode, r.name);
-    if (r.code.length === 12) { put(r.code.slice(0, 9), 'township', countyCode, ''); put(r.code, 'village', r.code.slice(0, 9), r.name); }
+    if (r.code.length === 12) {
+      put(r.code.slice(0, 9), 'township', countyCode, '');
+      put(r.code, 'village', r.code.slice(0, 9), r.name);
+    }
   }
   const list = [...all.entries()];
   const res = await sql`INSERT INTO regions (code, county_code, level, parent_code, name)

@@ -6,8 +6,8 @@ import { checkDigit } from '../shared/idnumber.ts';
 import type { HouseholdRecord, PersonRecord, RegisterState } from './adjustment.ts';
 
 export const COUNTY = '430582';
-export const TOWN_A = '430582130';   // 竹田镇
-export const TOWN_B = '430582101';   // 另一个乡镇
+export const TOWN_A = '430582130'; // 竹田镇
+export const TOWN_B = '430582101'; // 另一个乡镇
 export const VILLAGE_A1 = '430582130241';
 export const VILLAGE_A2 = '430582130242';
 export const VILLAGE_B1 = '430582101201';
@@ -24,9 +24,27 @@ export function person(p: Partial<PersonRecord> & { name: string; relation: stri
   const id = p.id ?? nextId++;
   const idNumber = p.idNumber ?? makeId(birth, id % 1000);
   return {
-    id, idNumber, idNumberRaw: idNumber, idValid: true, sex: '男', birthDate: birth, villageCode: VILLAGE_A1,
-    townshipName: '竹田镇', villageName: '茶雁村', groupName: '4组', category: '现状人口', reservoir: '湖杉水库', moveDate: null,
-    supportStart: '2006-07-01', supportEnd: null, status: '正常', removalDate: null, removalReason: null, phone: '', account: null, ...p,
+    id,
+    idNumber,
+    idNumberRaw: idNumber,
+    idValid: true,
+    sex: '男',
+    birthDate: birth,
+    villageCode: VILLAGE_A1,
+    townshipName: '竹田镇',
+    villageName: '茶雁村',
+    groupName: '4组',
+    category: '现状人口',
+    reservoir: '湖杉水库',
+    moveDate: null,
+    supportStart: '2006-07-01',
+    supportEnd: null,
+    status: '正常',
+    removalDate: null,
+    removalReason: null,
+    phone: '',
+    account: null,
+    ...p,
   };
 }
 
@@ -39,14 +57,31 @@ export function state(hs: HouseholdRecord[], extra: Partial<RegisterState> = {})
 }
 
 export interface FixturePerson {
-  name: string; relation: string; idNumber?: string; birthDate?: string; sex?: string; status?: '正常' | '已核减';
-  removalDate?: string; removalReason?: string; phone?: string; accountNo?: string; supportStart?: string;
+  name: string;
+  relation: string;
+  idNumber?: string;
+  birthDate?: string;
+  sex?: string;
+  status?: '正常' | '已核减';
+  removalDate?: string;
+  removalReason?: string;
+  phone?: string;
+  accountNo?: string;
+  supportStart?: string;
 }
 
 /** Write one household and its members; returns the persons' ids in order. */
-export async function insertHousehold(db: Kysely<Tables>, no: string, villageCode: string, members: FixturePerson[], opts: { county?: string; groupName?: string; townshipName?: string; villageName?: string } = {}): Promise<number[]> {
+export async function insertHousehold(
+  db: Kysely<Tables>,
+  no: string,
+  villageCode: string,
+  members: FixturePerson[],
+  opts: { county?: string; groupName?: string; townshipName?: string; villageName?: string } = {},
+): Promise<number[]> {
   const county = opts.county ?? COUNTY;
-  await sql`INSERT INTO households (county_code, household_no, village_code, group_name) VALUES (${county}, ${no}, ${villageCode}, ${opts.groupName ?? '1组'})`.execute(db);
+  await sql`INSERT INTO households (county_code, household_no, village_code, group_name) VALUES (${county}, ${no}, ${villageCode}, ${opts.groupName ?? '1组'})`.execute(
+    db,
+  );
   const ids: number[] = [];
   for (const [i, m] of members.entries()) {
     const birth = m.birthDate ?? '1960-05-01';
@@ -58,7 +93,10 @@ export async function insertHousehold(db: Kysely<Tables>, no: string, villageCod
         ${m.supportStart ?? '2006-07-01'}, ${m.status ?? '正常'}, ${m.removalDate ?? null}, ${m.removalReason ?? null}, ${m.phone ?? ''})
       RETURNING id`.execute(db);
     const pid = Number(r.rows[0].id);
-    if (m.accountNo) await sql`INSERT INTO accounts (county_code, person_id, account_no, bank_name, holder_name) VALUES (${county}, ${pid}, ${m.accountNo}, '农商银行', ${m.name})`.execute(db);
+    if (m.accountNo)
+      await sql`INSERT INTO accounts (county_code, person_id, account_no, bank_name, holder_name) VALUES (${county}, ${pid}, ${m.accountNo}, '农商银行', ${m.name})`.execute(
+        db,
+      );
     ids.push(pid);
   }
   return ids;

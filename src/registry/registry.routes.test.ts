@@ -10,8 +10,6 @@ import { loginAs, CSRF_HEADER } from '../auth/index.ts';
 import { assertPermissionMatrix, type RouteSpec } from '../auth/permission-matrix.testkit.ts';
 import { COUNTY, TOWN_A, TOWN_B, VILLAGE_A1, VILLAGE_B1, insertHousehold, makeId } from './registry.fixtures.ts';
 
-
-
 for (const engine of await testEngines()) {
   describe(`registry routes (${engine})`, () => {
     let t: TestDatabase, ctx: AppContext, app: FastifyInstance;
@@ -36,14 +34,26 @@ for (const engine of await testEngines()) {
       townB = (await loginAs(app, ctx, { role: 'township', regionCode: TOWN_B, username: 'townb' })).headers;
       leader = (await loginAs(app, ctx, { role: 'leader', regionCode: COUNTY, username: 'leader1' })).headers;
       otherCounty = (await loginAs(app, ctx, { role: 'county', regionCode: '430581', username: 'county2' })).headers;
-      const res = await call('POST', '/api/registry/adjustments', townA, { kind: 'remove', personIds: [a1[1]], reason: '死亡', effectiveDate: '2025-03-01', evidenceNote: '死亡证明' });
+      const res = await call('POST', '/api/registry/adjustments', townA, {
+        kind: 'remove',
+        personIds: [a1[1]],
+        reason: '死亡',
+        effectiveDate: '2025-03-01',
+        evidenceNote: '死亡证明',
+      });
       assert.equal(res.statusCode, 201, res.body);
       adjA = res.json().adjustment.id;
-      const up = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${adjA}/files`, ...((m) => ({ payload: m.payload, headers: { ...townA, ...m.headers } }))(upload('证明.pdf', Buffer.from('%PDF evidence'), 'application/pdf')) });
+      const up = await app.inject({
+        method: 'POST',
+        url: `/api/registry/adjustments/${adjA}/files`,
+        ...((m) => ({ payload: m.payload, headers: { ...townA, ...m.headers } }))(upload('证明.pdf', Buffer.from('%PDF evidence'), 'application/pdf')),
+      });
       assert.equal(up.statusCode, 201, up.body);
       fileA = up.json().id;
     });
-    after(async () => { await h.close(); });
+    after(async () => {
+      await h.close();
+    });
 
     // [method, url, body, allowed caller, wrong-role caller (null: every role may), wrong-region caller, status for wrong region]
     const routes = (): [string, string, unknown, Headers, Headers | null, Headers, number][] => [
@@ -53,10 +63,26 @@ for (const engine of await testEngines()) {
       ['GET', '/api/registry/regions/tree', undefined, townA, null, townB, 200],
       ['GET', '/api/registry/figures', undefined, townA, null, townB, 200],
       ['GET', '/api/registry/adjustments', undefined, townA, null, townB, 200],
-      ['POST', '/api/registry/adjustments/preview', { kind: 'update', personId: a1[0], changes: { phone: '13800000000' }, reason: '更新' }, townA, leader, townB, 404],
+      [
+        'POST',
+        '/api/registry/adjustments/preview',
+        { kind: 'update', personId: a1[0], changes: { phone: '13800000000' }, reason: '更新' },
+        townA,
+        leader,
+        townB,
+        404,
+      ],
       ['POST', '/api/registry/adjustments', { kind: 'update', personId: a1[0], changes: { phone: '13800000001' }, reason: '更新' }, townA, leader, townB, 404],
       ['GET', `/api/registry/adjustments/${adjA}`, undefined, townA, null, townB, 404],
-      ['PUT', `/api/registry/adjustments/${adjA}`, { kind: 'remove', personIds: [a1[1]], reason: '死亡', effectiveDate: '2025-03-02', evidenceNote: '死亡证明' }, townA, leader, townB, 404],
+      [
+        'PUT',
+        `/api/registry/adjustments/${adjA}`,
+        { kind: 'remove', personIds: [a1[1]], reason: '死亡', effectiveDate: '2025-03-02', evidenceNote: '死亡证明' },
+        townA,
+        leader,
+        townB,
+        404,
+      ],
       ['POST', `/api/registry/adjustments/${adjA}/return`, { note: '请补充' }, county, townA, otherCounty, 404],
       ['POST', `/api/registry/adjustments/${adjA}/approve`, {}, county, townA, otherCounty, 404],
       ['POST', `/api/registry/adjustments/${adjA}/withdraw`, {}, townA, leader, townB, 404],
@@ -90,7 +116,11 @@ for (const engine of await testEngines()) {
       assert.equal((await call('GET', `/api/registry/persons/${a1[0]}?unmask=1`, leader)).statusCode, 403);
       assert.equal((await call('GET', '/api/registry/households/4305821302410001?unmask=1', leader)).statusCode, 403);
       assert.equal((await call('GET', '/api/registry/persons?q=李明根&unmask=1', leader)).statusCode, 403);
-      const up = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${adjA}/files`, ...((x) => ({ payload: x.payload, headers: { ...leader, ...x.headers } }))(upload('x.pdf', Buffer.from('x'), 'application/pdf')) });
+      const up = await app.inject({
+        method: 'POST',
+        url: `/api/registry/adjustments/${adjA}/files`,
+        ...((x) => ({ payload: x.payload, headers: { ...leader, ...x.headers } }))(upload('x.pdf', Buffer.from('x'), 'application/pdf')),
+      });
       assert.equal(up.statusCode, 403);
     });
 
@@ -100,15 +130,28 @@ for (const engine of await testEngines()) {
         assert.equal(r.statusCode, status, `${m} ${url}: ${r.body}`);
         if (status !== 200) continue;
         const text = r.body;
-        assert.ok(!text.includes('李明根') && !text.includes('4305821302410001') && !text.includes(TOWN_A + '241'), `${url} leaks township A: ${text.slice(0, 300)}`);
+        assert.ok(
+          !text.includes('李明根') && !text.includes('4305821302410001') && !text.includes(TOWN_A + '241'),
+          `${url} leaks township A: ${text.slice(0, 300)}`,
+        );
       }
       const figures = (await call('GET', '/api/registry/figures', townB)).json();
       assert.equal(figures.persons, 1);
       assert.equal(figures.pendingAdjustments, 0);
-      const up = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${adjA}/files`, ...((x) => ({ payload: x.payload, headers: { ...townB, ...x.headers } }))(upload('x.pdf', Buffer.from('x'), 'application/pdf')) });
+      const up = await app.inject({
+        method: 'POST',
+        url: `/api/registry/adjustments/${adjA}/files`,
+        ...((x) => ({ payload: x.payload, headers: { ...townB, ...x.headers } }))(upload('x.pdf', Buffer.from('x'), 'application/pdf')),
+      });
       assert.equal(up.statusCode, 404);
       // township B cannot remove township A's person, nor search them by ID
-      const rm = await call('POST', '/api/registry/adjustments', townB, { kind: 'remove', personIds: [a1[0]], reason: '死亡', effectiveDate: '2025-01-01', evidenceNote: '死亡证明' });
+      const rm = await call('POST', '/api/registry/adjustments', townB, {
+        kind: 'remove',
+        personIds: [a1[0]],
+        reason: '死亡',
+        effectiveDate: '2025-01-01',
+        evidenceNote: '死亡证明',
+      });
       assert.equal(rm.statusCode, 404, 'as if the person did not exist');
       assert.equal((await call('GET', `/api/registry/persons?q=${HEAD_ID}`, townB)).json().total, 0);
     });
@@ -165,14 +208,27 @@ for (const engine of await testEngines()) {
     });
 
     it('rejects bad input with Chinese messages, and too large evidence', async () => {
-      const bad = await call('POST', '/api/registry/adjustments', townA, { kind: 'remove', personIds: [a1[0]], reason: '搬家', effectiveDate: '2025-01-01', evidenceNote: '死亡证明' });
+      const bad = await call('POST', '/api/registry/adjustments', townA, {
+        kind: 'remove',
+        personIds: [a1[0]],
+        reason: '搬家',
+        effectiveDate: '2025-01-01',
+        evidenceNote: '死亡证明',
+      });
       assert.equal(bad.statusCode, 400);
       assert.match(bad.json().error.message, /核减原因“搬家”不正确/);
       const noKind = await call('POST', '/api/registry/adjustments', townA, { personIds: [a1[0]] });
       assert.equal(noKind.statusCode, 400);
-      const c = (await call('POST', '/api/registry/adjustments', townA, { kind: 'update', personId: a1[0], changes: { phone: '13800000009' }, reason: '更新' })).json();
+      const c = (
+        await call('POST', '/api/registry/adjustments', townA, { kind: 'update', personId: a1[0], changes: { phone: '13800000009' }, reason: '更新' })
+      ).json();
       const big = upload('big.pdf', Buffer.alloc(10 * 1024 * 1024 + 1, 1), 'application/pdf');
-      const r = await app.inject({ method: 'POST', url: `/api/registry/adjustments/${c.adjustment.id}/files`, payload: big.payload, headers: { ...townA, ...big.headers } });
+      const r = await app.inject({
+        method: 'POST',
+        url: `/api/registry/adjustments/${c.adjustment.id}/files`,
+        payload: big.payload,
+        headers: { ...townA, ...big.headers },
+      });
       assert.equal(r.statusCode, 413, r.body);
       assert.equal((await call('GET', `/api/registry/adjustments/${c.adjustment.id}`, townA)).json().files.length, 0);
       assert.equal((await call('GET', '/api/registry/persons/abc', townA)).statusCode, 400);

@@ -31,15 +31,31 @@ export async function searchPersons(db: Kysely<Tables>, countyCode: string, quer
   const found = await findPersons(db, countyCode, query, viewer, page, unmasked);
   const { items, n } = found;
   if (unmasked && items.length) {
-    await appendAudit(db, actorOf(viewer), { action: 'person.search_unmasked', entityType: 'person_search', countyCode,
-      detail: { query: { ...query, unmask: undefined }, page: found.page, personIds: items.map((i) => i.id) } });
+    await appendAudit(db, actorOf(viewer), {
+      action: 'person.search_unmasked',
+      entityType: 'person_search',
+      countyCode,
+      detail: { query: { ...query, unmask: undefined }, page: found.page, personIds: items.map((i) => i.id) },
+    });
   }
   // a search by ID is a look-up of a person: audited for every role (repeated probing shows in the log)
   if (!(unmasked && items.length) && (found.lookup.idNumber || found.lookup.idTail)) {
-    await appendAudit(db, actorOf(viewer), { action: 'person_search.search_by_id', entityType: 'person_search', countyCode,
-      detail: { idNumber: found.lookup.idNumber, tail: found.lookup.idTail, count: n } });
+    await appendAudit(db, actorOf(viewer), {
+      action: 'person_search.search_by_id',
+      entityType: 'person_search',
+      countyCode,
+      detail: { idNumber: found.lookup.idNumber, tail: found.lookup.idTail, count: n },
+    });
   }
-  return { total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP, page: found.page, pageSize: found.pageSize, items, masked: !unmasked, interpretedAs: found.interpretedAs };
+  return {
+    total: Math.min(n, COUNT_CAP),
+    totalCapped: n > COUNT_CAP,
+    page: found.page,
+    pageSize: found.pageSize,
+    items,
+    masked: !unmasked,
+    interpretedAs: found.interpretedAs,
+  };
 }
 
 /** The person page: person, household members, account, term, history. 404 outside the region. */
@@ -51,8 +67,13 @@ export async function getPersonPage(db: Kysely<Tables>, viewer: Viewer, personId
   const hs = await loadHouseholds(db, viewer.countyCode, [p.householdNo]);
   const history = await personHistory(db, viewer.countyCode, personId);
   if (unmasked) {
-    await appendAudit(db, actorOf(viewer), { action: 'person.view_unmasked', entityType: 'person', entityId: p.id, countyCode: viewer.countyCode,
-      detail: { householdNo: p.householdNo } });
+    await appendAudit(db, actorOf(viewer), {
+      action: 'person.view_unmasked',
+      entityType: 'person',
+      entityId: p.id,
+      countyCode: viewer.countyCode,
+      detail: { householdNo: p.householdNo },
+    });
   }
   const end = p.supportEnd ?? (p.supportStart ? defaultSupportEnd(p.supportStart) : null);
   return {
@@ -60,7 +81,8 @@ export async function getPersonPage(db: Kysely<Tables>, viewer: Viewer, personId
     account: p.account ? { ...p.account, accountNo: unmasked ? p.account.accountNo : maskAccount(p.account.accountNo) } : null,
     support: { start: p.supportStart, end, endIsDefault: !p.supportEnd && !!p.supportStart },
     household: { householdNo: p.householdNo, members: (hs[p.householdNo]?.members ?? []).map((m) => listItem(m, unmasked)) },
-    history, masked: !unmasked,
+    history,
+    masked: !unmasked,
   };
 }
 
@@ -77,13 +99,23 @@ export async function getHousehold(db: Kysely<Tables>, viewer: Viewer, household
   const first = h.members[0];
   const unmasked = unmaskedFor(viewer, opts.unmask);
   if (unmasked) {
-    await appendAudit(db, actorOf(viewer), { action: 'household.view_unmasked', entityType: 'household', entityId: householdNo, countyCode: viewer.countyCode,
-      detail: { personIds: h.members.map((m) => m.id) } });
+    await appendAudit(db, actorOf(viewer), {
+      action: 'household.view_unmasked',
+      entityType: 'household',
+      entityId: householdNo,
+      countyCode: viewer.countyCode,
+      detail: { personIds: h.members.map((m) => m.id) },
+    });
   }
   return {
-    householdNo: h.householdNo, villageCode: h.villageCode, groupName: h.groupName,
-    townshipName: first?.townshipName ?? '', villageName: first?.villageName ?? '',
-    head: head ? { id: head.id, name: head.name } : null, members: h.members.map((m) => listItem(m, unmasked)),
-    history: await householdHistory(db, viewer.countyCode, householdNo), masked: !unmasked,
+    householdNo: h.householdNo,
+    villageCode: h.villageCode,
+    groupName: h.groupName,
+    townshipName: first?.townshipName ?? '',
+    villageName: first?.villageName ?? '',
+    head: head ? { id: head.id, name: head.name } : null,
+    members: h.members.map((m) => listItem(m, unmasked)),
+    history: await householdHistory(db, viewer.countyCode, householdNo),
+    masked: !unmasked,
   };
 }

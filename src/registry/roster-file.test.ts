@@ -6,10 +6,28 @@ import { rosterLayout, parseRosterRow, diffRecord, ROSTER_HEADERS, type RosterCo
 import { isAppError } from '../shared/errors.ts';
 
 const BASE: Record<RosterColumn, string> = {
-  户编号: '4305821302410001', 姓名: '李明根', 身份证号: '430582195507296475', 性别: '男', 出生日期: '1955-07-29', 与户主关系: '户主',
-  村代码: '430582130241', 乡镇: '竹田镇', 村: '茶雁村', 组: '4组', 人口类别: '现状人口', 所属水库: '湖杉水库', 搬迁日期: '1962-07-18',
-  扶持开始日期: '2006-07-01', 扶持截止日期: '', 状态: '正常', 核减日期: '', 核减原因: '', 银行账号: '6217006880645182208',
-  开户银行: '中国建设银行', 持卡人姓名: '李明根', 联系电话: '15614229180',
+  户编号: '4305821302410001',
+  姓名: '李明根',
+  身份证号: '430582195507296475',
+  性别: '男',
+  出生日期: '1955-07-29',
+  与户主关系: '户主',
+  村代码: '430582130241',
+  乡镇: '竹田镇',
+  村: '茶雁村',
+  组: '4组',
+  人口类别: '现状人口',
+  所属水库: '湖杉水库',
+  搬迁日期: '1962-07-18',
+  扶持开始日期: '2006-07-01',
+  扶持截止日期: '',
+  状态: '正常',
+  核减日期: '',
+  核减原因: '',
+  银行账号: '6217006880645182208',
+  开户银行: '中国建设银行',
+  持卡人姓名: '李明根',
+  联系电话: '15614229180',
 };
 const OPTS = { asOf: '2024-12-31', counties: null };
 
@@ -24,7 +42,13 @@ const only = (ps: RowProblem[], kind: string) => ps.filter((p) => p.kind === kin
 
 describe('roster file: headers', () => {
   it('trims half- and full-width spaces and accepts any column order', () => {
-    const headers = ['\u3000姓名 ', ' 户编号', ...ROSTER_HEADERS.filter((h) => h !== '姓名' && h !== '户编号').reverse().map((h) => `\u3000${h}\u3000`)];
+    const headers = [
+      '\u3000姓名 ',
+      ' 户编号',
+      ...ROSTER_HEADERS.filter((h) => h !== '姓名' && h !== '户编号')
+        .reverse()
+        .map((h) => `\u3000${h}\u3000`),
+    ];
     const r = parse({}, headers);
     assert.equal(r.record?.name, '李明根');
     assert.equal(r.record?.householdNo, '4305821302410001');
@@ -32,12 +56,15 @@ describe('roster file: headers', () => {
   });
 
   it('names every missing required column in one whole-file error', () => {
-    assert.throws(() => rosterLayout(ROSTER_HEADERS.filter((h) => h !== '身份证号' && h !== '状态')), (e) => {
-      assert.ok(isAppError(e));
-      assert.equal(e.code, 'FILE_COLUMNS');
-      assert.match(e.message, /身份证号、状态/);
-      return true;
-    });
+    assert.throws(
+      () => rosterLayout(ROSTER_HEADERS.filter((h) => h !== '身份证号' && h !== '状态')),
+      (e) => {
+        assert.ok(isAppError(e));
+        assert.equal(e.code, 'FILE_COLUMNS');
+        assert.match(e.message, /身份证号、状态/);
+        return true;
+      },
+    );
   });
 
   it('keeps unknown columns as extra data with a file warning; ignores 序号', () => {
@@ -64,7 +91,10 @@ describe('roster file: rows', () => {
     it(`rejects a row without ${col}`, () => {
       const r = parse({ [col]: ' \u3000' });
       assert.equal(r.record, null);
-      assert.deepEqual(rejected(r.problems).map((p) => p.column), [col]);
+      assert.deepEqual(
+        rejected(r.problems).map((p) => p.column),
+        [col],
+      );
       assert.match(rejected(r.problems)[0].reason, /为空（必填）/);
       assert.equal(rejected(r.problems)[0].rowNumber, 7);
     });
@@ -95,7 +125,12 @@ describe('roster file: rows', () => {
   it('rejects a 村代码 that is not 12 digits, or outside the import counties', () => {
     assert.match(rejected(parse({ 村代码: '43058213024' }).problems)[0].reason, /12位数字/);
     const layout = rosterLayout(ROSTER_HEADERS);
-    const r = parseRosterRow(layout, 3, ROSTER_HEADERS.map((h) => (h === '村代码' ? '430602100201' : BASE[h])), { asOf: '2024-12-31', counties: new Set(['430582']) });
+    const r = parseRosterRow(
+      layout,
+      3,
+      ROSTER_HEADERS.map((h) => (h === '村代码' ? '430602100201' : BASE[h])),
+      { asOf: '2024-12-31', counties: new Set(['430582']) },
+    );
     assert.equal(r.record, null);
     assert.match(rejected(r.problems)[0].reason, /不属于本次导入的县/);
   });
@@ -117,7 +152,10 @@ describe('roster file: rows', () => {
     assert.equal(r.record?.idValid, false);
     assert.equal(r.record?.idNumber, '430582195507296470');
     assert.deepEqual(rejected(r.problems), []);
-    assert.deepEqual(only(r.problems, 'warning').filter((x) => x.startsWith('身份证号')), []);
+    assert.deepEqual(
+      only(r.problems, 'warning').filter((x) => x.startsWith('身份证号')),
+      [],
+    );
     assert.match(only(r.problems, 'error')[0], /身份证号:身份证号无效（错误）：校验位错误/);
     const rule = BUILT_IN_RULES.find((x) => x.code === ID_INVALID_RULE.code)!;
     assert.deepEqual([rule.name, rule.severity], [ID_INVALID_RULE.name, ID_INVALID_RULE.severity]);
@@ -164,8 +202,16 @@ describe('roster file: diff', () => {
     const a = parse().record!;
     const b = parse({ 联系电话: '13800000000', 姓名: '李明耕' }).record!;
     const all = rosterLayout(ROSTER_HEADERS);
-    assert.deepEqual(diffRecord(a, b, all).map((c) => c.column).sort(), ['姓名', '联系电话'].sort());
+    assert.deepEqual(
+      diffRecord(a, b, all)
+        .map((c) => c.column)
+        .sort(),
+      ['姓名', '联系电话'].sort(),
+    );
     const noPhone = rosterLayout(ROSTER_HEADERS.filter((h) => h !== '联系电话'));
-    assert.deepEqual(diffRecord(a, b, noPhone).map((c) => [c.column, c.before, c.after]), [['姓名', '李明根', '李明耕']]);
+    assert.deepEqual(
+      diffRecord(a, b, noPhone).map((c) => [c.column, c.before, c.after]),
+      [['姓名', '李明根', '李明耕']],
+    );
   });
 });

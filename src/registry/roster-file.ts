@@ -90,7 +90,11 @@ export interface RosterLayout {
 export function rosterLayout(headers: string[]): RosterLayout {
   const map = mapHeaders(headers, SPEC);
   if (map.missing.length) {
-    throw new AppError('FILE_COLUMNS', `文件缺少必需的列：${map.missing.join('、')}。表头应包含：${ROSTER_HEADERS.filter((h) => ROSTER_COLUMNS[h]).join('、')}`, { missing: map.missing });
+    throw new AppError(
+      'FILE_COLUMNS',
+      `文件缺少必需的列：${map.missing.join('、')}。表头应包含：${ROSTER_HEADERS.filter((h) => ROSTER_COLUMNS[h]).join('、')}`,
+      { missing: map.missing },
+    );
   }
   const ignoredColumns = map.unknown.filter((u) => IGNORED_COLUMNS.has(u.header)).map((u) => u.header);
   map.unknown = map.unknown.filter((u) => !IGNORED_COLUMNS.has(u.header));
@@ -126,7 +130,10 @@ export interface RowOptions {
 export function parseRosterRow(layout: RosterLayout, rowNumber: number, cells: unknown[], opts: RowOptions): ParsedRow {
   const problems: RowProblem[] = [];
   const idx = layout.map.index;
-  const raw = (col: RosterColumn): unknown => { const i = idx.get(col); return i === undefined ? null : cells[i]; };
+  const raw = (col: RosterColumn): unknown => {
+    const i = idx.get(col);
+    return i === undefined ? null : cells[i];
+  };
   const add = (kind: ProblemKind, column: string, value: unknown, reason: string) =>
     problems.push({ rowNumber, column, value: typeof value === 'string' ? value : text(value), reason, kind });
 
@@ -135,7 +142,10 @@ export function parseRosterRow(layout: RosterLayout, rowNumber: number, cells: u
     const c = cells[i];
     if (isFormulaCell(c)) add('rejected', col, `=${c.formula}`, '单元格是公式，请将公式转换为数值后再导入');
   }
-  const get = (col: RosterColumn): string => { const c = raw(col); return isFormulaCell(c) ? '' : text(c); };
+  const get = (col: RosterColumn): string => {
+    const c = raw(col);
+    return isFormulaCell(c) ? '' : text(c);
+  };
   const required = (col: RosterColumn): string => {
     const v = get(col);
     if (v === '' && !isFormulaCell(raw(col))) add('rejected', col, '', `${col}为空（必填）`);
@@ -145,7 +155,10 @@ export function parseRosterRow(layout: RosterLayout, rowNumber: number, cells: u
     const c = raw(col);
     if (isFormulaCell(c)) return null;
     const r = parseDateStrict(typeof c === 'string' ? c.trim() : c);
-    if (!r.ok) { add('rejected', col, c, `日期无法识别：${r.reason}`); return null; }
+    if (!r.ok) {
+      add('rejected', col, c, `日期无法识别：${r.reason}`);
+      return null;
+    }
     return r.date;
   };
 
@@ -180,7 +193,9 @@ export function parseRosterRow(layout: RosterLayout, rowNumber: number, cells: u
     if (typeof idCell === 'number' && cleaned.length >= 16) add('warning', '身份证号', idRaw, '身份证号以数字格式保存，末几位可能已丢失，请将该列设为文本格式');
     if (!v.ok) add(ID_KIND, '身份证号', idRaw, `${ID_INVALID_RULE.name}（${ID_INVALID_RULE.severity}）：${v.reason}（照原样登记，请更正）`);
     if (cleaned !== idRaw.trim()) {
-      const what = [/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/.test(idRaw) ? '全角字符转为半角' : '', /x/.test(idRaw) ? '小写x改为大写X' : ''].filter(Boolean).join('，');
+      const what = [/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/.test(idRaw) ? '全角字符转为半角' : '', /x/.test(idRaw) ? '小写x改为大写X' : '']
+        .filter(Boolean)
+        .join('，');
       add('corrected', '身份证号', idRaw, `${what || '已规范'}：${cleaned}`);
     }
     if (cleaned.length === 15 && idNumber.length === 18) add('corrected', '身份证号', idRaw, `15位身份证号已升为18位：${idNumber}`);
@@ -204,7 +219,8 @@ export function parseRosterRow(layout: RosterLayout, rowNumber: number, cells: u
   }
 
   const supportStart = date('扶持开始日期');
-  if (supportStart === null && get('扶持开始日期') === '' && !isFormulaCell(raw('扶持开始日期'))) add('rejected', '扶持开始日期', '', '扶持开始日期为空（必填）');
+  if (supportStart === null && get('扶持开始日期') === '' && !isFormulaCell(raw('扶持开始日期')))
+    add('rejected', '扶持开始日期', '', '扶持开始日期为空（必填）');
   const supportEnd = date('扶持截止日期');
   const moveDate = date('搬迁日期');
   const removalDate = date('核减日期');
@@ -221,7 +237,8 @@ export function parseRosterRow(layout: RosterLayout, rowNumber: number, cells: u
 
   const accountNo = toHalfWidth(get('银行账号')).replace(/[\s-]/g, '');
   if (accountNo.includes('*')) add('rejected', '银行账号', accountNo, '银行账号已脱敏（含*），请使用未脱敏的花名册');
-  else if (typeof raw('银行账号') === 'number' && accountNo.length > 15) add('warning', '银行账号', accountNo, '银行账号以数字格式保存，末几位可能已丢失，请将该列设为文本格式');
+  else if (typeof raw('银行账号') === 'number' && accountNo.length > 15)
+    add('warning', '银行账号', accountNo, '银行账号以数字格式保存，末几位可能已丢失，请将该列设为文本格式');
   const phone = toHalfWidth(get('联系电话'));
   if (phone.includes('*')) add('rejected', '联系电话', phone, '联系电话已脱敏（含*），请使用未脱敏的花名册');
 
@@ -237,10 +254,33 @@ export function parseRosterRow(layout: RosterLayout, rowNumber: number, cells: u
   return {
     problems,
     record: {
-      rowNumber, countyCode, householdNo, name, idNumber, idNumberRaw: idRaw, idValid, sex, birthDate, relation,
-      villageCode: villageText, townshipName: get('乡镇'), villageName: get('村'), groupName: get('组'), category,
-      reservoir: get('所属水库'), moveDate, supportStart: supportStart!, supportEnd, status, removalDate, removalReason,
-      phone, accountNo, bankName: get('开户银行'), holderName: get('持卡人姓名'), extra,
+      rowNumber,
+      countyCode,
+      householdNo,
+      name,
+      idNumber,
+      idNumberRaw: idRaw,
+      idValid,
+      sex,
+      birthDate,
+      relation,
+      villageCode: villageText,
+      townshipName: get('乡镇'),
+      villageName: get('村'),
+      groupName: get('组'),
+      category,
+      reservoir: get('所属水库'),
+      moveDate,
+      supportStart: supportStart!,
+      supportEnd,
+      status,
+      removalDate,
+      removalReason,
+      phone,
+      accountNo,
+      bankName: get('开户银行'),
+      holderName: get('持卡人姓名'),
+      extra,
     },
   };
 }
@@ -253,16 +293,35 @@ export const personKey = (r: { countyCode: string; householdNo: string; idNumber
  * A field whose column is absent from the file is neither compared nor changed.
  */
 export const COMPARED_FIELDS: { field: keyof RosterRecord; column: RosterColumn | '附加信息' }[] = [
-  { field: 'name', column: '姓名' }, { field: 'sex', column: '性别' }, { field: 'birthDate', column: '出生日期' },
-  { field: 'relation', column: '与户主关系' }, { field: 'villageCode', column: '村代码' }, { field: 'townshipName', column: '乡镇' },
-  { field: 'villageName', column: '村' }, { field: 'groupName', column: '组' }, { field: 'category', column: '人口类别' },
-  { field: 'reservoir', column: '所属水库' }, { field: 'moveDate', column: '搬迁日期' }, { field: 'supportStart', column: '扶持开始日期' },
-  { field: 'supportEnd', column: '扶持截止日期' }, { field: 'status', column: '状态' }, { field: 'removalDate', column: '核减日期' },
-  { field: 'removalReason', column: '核减原因' }, { field: 'phone', column: '联系电话' }, { field: 'accountNo', column: '银行账号' },
-  { field: 'bankName', column: '开户银行' }, { field: 'holderName', column: '持卡人姓名' }, { field: 'extra', column: '附加信息' },
+  { field: 'name', column: '姓名' },
+  { field: 'sex', column: '性别' },
+  { field: 'birthDate', column: '出生日期' },
+  { field: 'relation', column: '与户主关系' },
+  { field: 'villageCode', column: '村代码' },
+  { field: 'townshipName', column: '乡镇' },
+  { field: 'villageName', column: '村' },
+  { field: 'groupName', column: '组' },
+  { field: 'category', column: '人口类别' },
+  { field: 'reservoir', column: '所属水库' },
+  { field: 'moveDate', column: '搬迁日期' },
+  { field: 'supportStart', column: '扶持开始日期' },
+  { field: 'supportEnd', column: '扶持截止日期' },
+  { field: 'status', column: '状态' },
+  { field: 'removalDate', column: '核减日期' },
+  { field: 'removalReason', column: '核减原因' },
+  { field: 'phone', column: '联系电话' },
+  { field: 'accountNo', column: '银行账号' },
+  { field: 'bankName', column: '开户银行' },
+  { field: 'holderName', column: '持卡人姓名' },
+  { field: 'extra', column: '附加信息' },
 ];
 
-export interface FieldChange { field: string; column: string; before: unknown; after: unknown }
+export interface FieldChange {
+  field: string;
+  column: string;
+  before: unknown;
+  after: unknown;
+}
 
 const same = (a: unknown, b: unknown) => {
   if (a && b && typeof a === 'object' && typeof b === 'object') return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
@@ -274,8 +333,9 @@ const sortKeys = (o: object) => Object.fromEntries(Object.entries(o).sort(([x], 
 export function diffRecord(before: RosterRecord, after: RosterRecord, layout: Pick<RosterLayout, 'present' | 'unknownColumns'>): FieldChange[] {
   const out: FieldChange[] = [];
   for (const { field, column } of COMPARED_FIELDS) {
-    if (column === '附加信息') { if (!layout.unknownColumns.length) continue; }
-    else if (!layout.present.has(column)) continue;
+    if (column === '附加信息') {
+      if (!layout.unknownColumns.length) continue;
+    } else if (!layout.present.has(column)) continue;
     if (!same(before[field], after[field])) out.push({ field, column, before: before[field] ?? null, after: after[field] ?? null });
   }
   return out;

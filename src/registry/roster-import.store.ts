@@ -7,7 +7,11 @@ import type { RosterRecord, RowProblem, FieldChange, PersonStatus, ProblemKind }
 import type { ImportSummary } from './roster-import.ts';
 import { personKey } from './roster-file.ts';
 
-export interface RegisterEntry { id: number; version: number; record: RosterRecord }
+export interface RegisterEntry {
+  id: number;
+  version: number;
+  record: RosterRecord;
+}
 
 const CHUNK = 5000;
 function chunks<T>(list: T[], n = CHUNK): T[][] {
@@ -37,21 +41,63 @@ export async function loadRegister(db: Kysely<Tables>, counties: string[]): Prom
 
 /** A person row with its account, as the import and the export read it (dates as text). */
 export interface PersonRecordRow {
-  county_code: string; id: number | string; household_no: string; id_number: string; id_number_raw: string; id_valid: boolean | null; name: string;
-  sex: string | null; birth_date: string | null; relation: string; village_code: string; township_name: string; village_name: string; group_name: string;
-  category: string | null; reservoir: string; move_date: string | null; support_start: string; support_end: string | null; status: PersonStatus;
-  removal_date: string | null; removal_reason: string | null; phone: string; extra: Record<string, string> | string | null;
-  account_no: string | null; bank_name: string | null; holder_name: string | null;
+  county_code: string;
+  id: number | string;
+  household_no: string;
+  id_number: string;
+  id_number_raw: string;
+  id_valid: boolean | null;
+  name: string;
+  sex: string | null;
+  birth_date: string | null;
+  relation: string;
+  village_code: string;
+  township_name: string;
+  village_name: string;
+  group_name: string;
+  category: string | null;
+  reservoir: string;
+  move_date: string | null;
+  support_start: string;
+  support_end: string | null;
+  status: PersonStatus;
+  removal_date: string | null;
+  removal_reason: string | null;
+  phone: string;
+  extra: Record<string, string> | string | null;
+  account_no: string | null;
+  bank_name: string | null;
+  holder_name: string | null;
 }
 
 export function rowToRecord(p: PersonRecordRow): RosterRecord {
   return {
-    rowNumber: 0, countyCode: p.county_code, householdNo: p.household_no, name: p.name, idNumber: p.id_number,
-    idNumberRaw: p.id_number_raw, idValid: !!p.id_valid, sex: p.sex ?? null, birthDate: p.birth_date ?? null, relation: p.relation,
-    villageCode: p.village_code, townshipName: p.township_name, villageName: p.village_name, groupName: p.group_name,
-    category: p.category ?? null, reservoir: p.reservoir, moveDate: p.move_date ?? null, supportStart: p.support_start,
-    supportEnd: p.support_end ?? null, status: p.status, removalDate: p.removal_date ?? null, removalReason: p.removal_reason ?? null,
-    phone: p.phone, accountNo: p.account_no ?? '', bankName: p.bank_name ?? '', holderName: p.holder_name ?? '',
+    rowNumber: 0,
+    countyCode: p.county_code,
+    householdNo: p.household_no,
+    name: p.name,
+    idNumber: p.id_number,
+    idNumberRaw: p.id_number_raw,
+    idValid: !!p.id_valid,
+    sex: p.sex ?? null,
+    birthDate: p.birth_date ?? null,
+    relation: p.relation,
+    villageCode: p.village_code,
+    townshipName: p.township_name,
+    villageName: p.village_name,
+    groupName: p.group_name,
+    category: p.category ?? null,
+    reservoir: p.reservoir,
+    moveDate: p.move_date ?? null,
+    supportStart: p.support_start,
+    supportEnd: p.support_end ?? null,
+    status: p.status,
+    removalDate: p.removal_date ?? null,
+    removalReason: p.removal_reason ?? null,
+    phone: p.phone,
+    accountNo: p.account_no ?? '',
+    bankName: p.bank_name ?? '',
+    holderName: p.holder_name ?? '',
     extra: typeof p.extra === 'string' ? JSON.parse(p.extra) : (p.extra ?? {}),
   };
 }
@@ -145,7 +191,11 @@ export async function updatePersons(trx: Kysely<Tables>, items: { id: number; re
       FROM unnest(${part.map((p) => p.id)}::bigint[], ${personArrays(rs)})
         AS u(id, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23)
       WHERE p.county_code = u.c1 AND p.id = u.id`.execute(trx);
-    await upsertAccounts(trx, rs, part.map((p) => p.id));
+    await upsertAccounts(
+      trx,
+      rs,
+      part.map((p) => p.id),
+    );
     onChunk?.(part.length);
   }
 }
@@ -159,7 +209,9 @@ async function upsertAccounts(trx: Kysely<Tables>, records: RosterRecord[], ids:
         ${withAcc.map((x) => x.r.accountNo)}::text[], ${withAcc.map((x) => x.r.bankName)}::text[], ${withAcc.map((x) => x.r.holderName)}::text[])
       ON CONFLICT (county_code, person_id) DO UPDATE SET account_no = EXCLUDED.account_no, bank_name = EXCLUDED.bank_name,
         holder_name = EXCLUDED.holder_name, updated_at = now()
-      WHERE (accounts.account_no, accounts.bank_name, accounts.holder_name) IS DISTINCT FROM (EXCLUDED.account_no, EXCLUDED.bank_name, EXCLUDED.holder_name)`.execute(trx);
+      WHERE (accounts.account_no, accounts.bank_name, accounts.holder_name) IS DISTINCT FROM (EXCLUDED.account_no, EXCLUDED.bank_name, EXCLUDED.holder_name)`.execute(
+      trx,
+    );
   }
   if (without.length) {
     await sql`DELETE FROM accounts a USING unnest(${without.map((x) => x.r.countyCode)}::text[], ${without.map((x) => x.id)}::bigint[]) AS u(c, id)
@@ -170,19 +222,49 @@ async function upsertAccounts(trx: Kysely<Tables>, records: RosterRecord[], ids:
 // ---- import batches ----
 
 export interface ImportBatch {
-  id: string; countyCode: string; filename: string; format: string; encoding: string; size: number; sha256: string;
-  status: string; error: string; summary: ImportSummary | null; jobId: string | null; createdBy: number | null; createdAt: string;
-  appliedBy: number | null; appliedAt: string | null; selfApplied: boolean;
+  id: string;
+  countyCode: string;
+  filename: string;
+  format: string;
+  encoding: string;
+  size: number;
+  sha256: string;
+  status: string;
+  error: string;
+  summary: ImportSummary | null;
+  jobId: string | null;
+  createdBy: number | null;
+  createdAt: string;
+  appliedBy: number | null;
+  appliedAt: string | null;
+  selfApplied: boolean;
   /** the uploader's region when narrower than the county ('' = the county) */
   scope: string;
 }
 
-export async function insertImportBatch(db: Kysely<Tables>, b: { id: string; countyCode: string; filename: string; size: number; sha256: string; content: Buffer; createdBy: number | null; scope?: string | null }): Promise<void> {
+export async function insertImportBatch(
+  db: Kysely<Tables>,
+  b: { id: string; countyCode: string; filename: string; size: number; sha256: string; content: Buffer; createdBy: number | null; scope?: string | null },
+): Promise<void> {
   await sql`INSERT INTO roster_imports (id, county_code, filename, size, sha256, content, created_by, scope)
     VALUES (${b.id}, ${b.countyCode}, ${b.filename}, ${b.size}, ${b.sha256}, ${b.content}, ${b.createdBy}, ${b.scope ?? ''})`.execute(db);
 }
 
-export async function updateImportBatch(db: Kysely<Tables>, id: string, f: { status?: string; error?: string; summary?: unknown; format?: string; encoding?: string; jobId?: string; appliedBy?: number | null; applied?: boolean; selfApplied?: boolean }): Promise<void> {
+export async function updateImportBatch(
+  db: Kysely<Tables>,
+  id: string,
+  f: {
+    status?: string;
+    error?: string;
+    summary?: unknown;
+    format?: string;
+    encoding?: string;
+    jobId?: string;
+    appliedBy?: number | null;
+    applied?: boolean;
+    selfApplied?: boolean;
+  },
+): Promise<void> {
   await sql`UPDATE roster_imports SET status = COALESCE(${f.status ?? null}, status), error = COALESCE(${f.error ?? null}, error),
     summary = COALESCE(${f.summary === undefined ? null : JSON.stringify(f.summary)}::jsonb, summary),
     format = COALESCE(${f.format ?? null}, format), encoding = COALESCE(${f.encoding ?? null}, encoding), job_id = COALESCE(${f.jobId ?? null}, job_id),
@@ -204,18 +286,45 @@ export async function previewTouchesAccountsOrStatus(db: Kysely<Tables>, id: str
 
 export async function getImportBatch(db: Kysely<Tables>, id: string): Promise<ImportBatch | null> {
   const r = await sql<{
-    id: string; county_code: string; filename: string; format: string; encoding: string; size: number | string; sha256: string; status: string; error: string;
-    summary: ImportSummary | null; job_id: string | null; created_by: number | string | null; created_at: string | Date; applied_by: number | string | null;
-    applied_at: string | Date | null; self_applied: boolean | null; scope: string | null;
+    id: string;
+    county_code: string;
+    filename: string;
+    format: string;
+    encoding: string;
+    size: number | string;
+    sha256: string;
+    status: string;
+    error: string;
+    summary: ImportSummary | null;
+    job_id: string | null;
+    created_by: number | string | null;
+    created_at: string | Date;
+    applied_by: number | string | null;
+    applied_at: string | Date | null;
+    self_applied: boolean | null;
+    scope: string | null;
   }>`SELECT id, county_code, filename, format, encoding, size, sha256, status, error, summary, job_id,
     created_by, created_at, applied_by, applied_at, self_applied, scope FROM roster_imports WHERE id = ${id}`.execute(db);
   const b = r.rows[0];
   if (!b) return null;
   return {
-    id: b.id, countyCode: b.county_code, filename: b.filename, format: b.format, encoding: b.encoding, size: Number(b.size), sha256: b.sha256,
-    status: b.status, error: b.error, summary: b.summary, jobId: b.job_id, createdBy: b.created_by === null ? null : Number(b.created_by),
-    createdAt: new Date(b.created_at).toISOString(), appliedBy: b.applied_by === null ? null : Number(b.applied_by),
-    appliedAt: b.applied_at ? new Date(b.applied_at).toISOString() : null, selfApplied: b.self_applied === true, scope: b.scope ?? '',
+    id: b.id,
+    countyCode: b.county_code,
+    filename: b.filename,
+    format: b.format,
+    encoding: b.encoding,
+    size: Number(b.size),
+    sha256: b.sha256,
+    status: b.status,
+    error: b.error,
+    summary: b.summary,
+    jobId: b.job_id,
+    createdBy: b.created_by === null ? null : Number(b.created_by),
+    createdAt: new Date(b.created_at).toISOString(),
+    appliedBy: b.applied_by === null ? null : Number(b.applied_by),
+    appliedAt: b.applied_at ? new Date(b.applied_at).toISOString() : null,
+    selfApplied: b.self_applied === true,
+    scope: b.scope ?? '',
   };
 }
 
@@ -224,7 +333,17 @@ export async function getImportContent(db: Kysely<Tables>, id: string): Promise<
   return Buffer.from(r.rows[0].content);
 }
 
-export interface PreviewRow { kind: 'add' | 'change'; rowNumber: number; countyCode: string; householdNo: string; idNumber: string; name: string; villageCode: string; status: string; changes: FieldChange[] | null }
+export interface PreviewRow {
+  kind: 'add' | 'change';
+  rowNumber: number;
+  countyCode: string;
+  householdNo: string;
+  idNumber: string;
+  name: string;
+  villageCode: string;
+  status: string;
+  changes: FieldChange[] | null;
+}
 
 /** Replace the stored row lists of an import (a new preview replaces an old one). */
 export async function saveImportLists(db: Kysely<Tables>, id: string, rows: PreviewRow[], problems: RowProblem[]): Promise<void> {
@@ -245,36 +364,81 @@ export async function saveImportLists(db: Kysely<Tables>, id: string, rows: Prev
       const seqs = part.map(() => ++seq);
       await sql`INSERT INTO roster_import_problems (import_id, seq, kind, row_number, column_name, value, reason)
         SELECT ${id}, s, k, rn, c, v, r FROM unnest(${seqs}::int[], ${part.map((p) => p.kind)}::text[], ${part.map((p) => p.rowNumber)}::int[],
-          ${part.map((p) => p.column)}::text[], ${part.map((p) => p.value)}::text[], ${part.map((p) => p.reason)}::text[]) AS u(s, k, rn, c, v, r)`.execute(trx);
+          ${part.map((p) => p.column)}::text[], ${part.map((p) => p.value)}::text[], ${part.map((p) => p.reason)}::text[]) AS u(s, k, rn, c, v, r)`.execute(
+        trx,
+      );
     }
   });
 }
 
-export async function listImportRows(db: Kysely<Tables>, id: string, kind: 'add' | 'change', offset: number, limit: number): Promise<{ total: number; items: PreviewRow[] }> {
+export async function listImportRows(
+  db: Kysely<Tables>,
+  id: string,
+  kind: 'add' | 'change',
+  offset: number,
+  limit: number,
+): Promise<{ total: number; items: PreviewRow[] }> {
   const t = await sql<{ n: number }>`SELECT count(*)::int AS n FROM roster_import_rows WHERE import_id = ${id} AND kind = ${kind}`.execute(db);
   const r = await sql<{
-    kind: 'add' | 'change'; row_number: number; county_code: string; household_no: string; id_number: string; name: string; village_code: string; status: string;
+    kind: 'add' | 'change';
+    row_number: number;
+    county_code: string;
+    household_no: string;
+    id_number: string;
+    name: string;
+    village_code: string;
+    status: string;
     changes: FieldChange[] | string | null;
   }>`SELECT kind, row_number, county_code, household_no, id_number, name, village_code, status, changes FROM roster_import_rows
     WHERE import_id = ${id} AND kind = ${kind} ORDER BY seq OFFSET ${offset} LIMIT ${limit}`.execute(db);
   return {
     total: Number(t.rows[0].n),
-    items: r.rows.map((x) => ({ kind: x.kind, rowNumber: Number(x.row_number), countyCode: x.county_code, householdNo: x.household_no, idNumber: x.id_number, name: x.name, villageCode: x.village_code, status: x.status, changes: typeof x.changes === 'string' ? JSON.parse(x.changes) : x.changes })),
+    items: r.rows.map((x) => ({
+      kind: x.kind,
+      rowNumber: Number(x.row_number),
+      countyCode: x.county_code,
+      householdNo: x.household_no,
+      idNumber: x.id_number,
+      name: x.name,
+      villageCode: x.village_code,
+      status: x.status,
+      changes: typeof x.changes === 'string' ? JSON.parse(x.changes) : x.changes,
+    })),
   };
 }
 
-export async function listImportProblems(db: Kysely<Tables>, id: string, kinds: string[], offset: number, limit: number): Promise<{ total: number; items: RowProblem[] }> {
-  const t = await sql<{ n: number }>`SELECT count(*)::int AS n FROM roster_import_problems WHERE import_id = ${id} AND kind = ANY(${kinds}::text[])`.execute(db);
-  const r = await sql<{ kind: ProblemKind; row_number: number; column_name: string; value: string; reason: string }>`SELECT kind, row_number, column_name, value, reason FROM roster_import_problems
+export async function listImportProblems(
+  db: Kysely<Tables>,
+  id: string,
+  kinds: string[],
+  offset: number,
+  limit: number,
+): Promise<{ total: number; items: RowProblem[] }> {
+  const t = await sql<{ n: number }>`SELECT count(*)::int AS n FROM roster_import_problems WHERE import_id = ${id} AND kind = ANY(${kinds}::text[])`.execute(
+    db,
+  );
+  const r = await sql<{
+    kind: ProblemKind;
+    row_number: number;
+    column_name: string;
+    value: string;
+    reason: string;
+  }>`SELECT kind, row_number, column_name, value, reason FROM roster_import_problems
     WHERE import_id = ${id} AND kind = ANY(${kinds}::text[]) ORDER BY row_number, seq OFFSET ${offset} LIMIT ${limit}`.execute(db);
-  return { total: Number(t.rows[0].n), items: r.rows.map((x) => ({ kind: x.kind, rowNumber: Number(x.row_number), column: x.column_name, value: x.value, reason: x.reason })) };
+  return {
+    total: Number(t.rows[0].n),
+    items: r.rows.map((x) => ({ kind: x.kind, rowNumber: Number(x.row_number), column: x.column_name, value: x.value, reason: x.reason })),
+  };
 }
 
 /** The county's recent imports, newest first (without the file content). */
 export async function listImportBatches(db: Kysely<Tables>, countyCode: string, limit: number): Promise<ImportBatch[]> {
   const r = await sql<{ id: string }>`SELECT id FROM roster_imports WHERE county_code = ${countyCode} ORDER BY created_at DESC LIMIT ${limit}`.execute(db);
   const out: ImportBatch[] = [];
-  for (const x of r.rows) { const b = await getImportBatch(db, x.id); if (b) out.push(b); }
+  for (const x of r.rows) {
+    const b = await getImportBatch(db, x.id);
+    if (b) out.push(b);
+  }
   return out;
 }
 
@@ -292,7 +456,9 @@ export async function lockCountyImports(trx: Kysely<Tables>, counties: string[])
 
 /** Mark a previewed import as being applied; false when it is not (any longer) previewed. */
 export async function claimImportForApply(db: Kysely<Tables>, id: string): Promise<boolean> {
-  const claimed = await sql<{ id: string }>`UPDATE roster_imports SET status = 'applying', error = '' WHERE id = ${id} AND status = 'previewed' RETURNING id`.execute(db);
+  const claimed = await sql<{
+    id: string;
+  }>`UPDATE roster_imports SET status = 'applying', error = '' WHERE id = ${id} AND status = 'previewed' RETURNING id`.execute(db);
   return claimed.rows.length > 0;
 }
 

@@ -20,8 +20,19 @@ const actor = { userId: null, username: '测试' };
 
 async function snapshot(db: TestDatabase) {
   const q = async (t: string) => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(t)}`.execute(db.db)).rows[0].n);
-  const persons = await sql<{ s: string }>`SELECT coalesce(md5(string_agg(county_code || household_no || id_number || name || status || coalesce(support_end::text, '') || phone || version, ',' ORDER BY county_code, id)), '') AS s FROM persons`.execute(db.db);
-  return { persons: await q('persons'), households: await q('households'), accounts: await q('accounts'), regions: await q('regions'), audit: await q('audit_log'), digest: persons.rows[0].s };
+  const persons = await sql<{
+    s: string;
+  }>`SELECT coalesce(md5(string_agg(county_code || household_no || id_number || name || status || coalesce(support_end::text, '') || phone || version, ',' ORDER BY county_code, id)), '') AS s FROM persons`.execute(
+    db.db,
+  );
+  return {
+    persons: await q('persons'),
+    households: await q('households'),
+    accounts: await q('accounts'),
+    regions: await q('regions'),
+    audit: await q('audit_log'),
+    digest: persons.rows[0].s,
+  };
 }
 
 async function expectFileError(db: TestDatabase, content: Buffer, code: RegExp, message: RegExp) {
@@ -39,7 +50,9 @@ async function expectFileError(db: TestDatabase, content: Buffer, code: RegExp, 
 
 /** A small roster in memory: the first n rows of the sample, with changes applied per row. */
 function csvOf(n: number, edit?: (row: Record<string, string>, i: number) => void): Buffer {
-  const text = sample('roster.csv').toString('utf8').replace(/^\ufeff/, '');
+  const text = sample('roster.csv')
+    .toString('utf8')
+    .replace(/^\ufeff/, '');
   const lines = text.split(/\r?\n/).filter(Boolean);
   const headers = lines[0].split(',');
   const rows = lines.slice(1, n + 1).map((l, i) => {
@@ -62,7 +75,9 @@ async function xlsxWith(cells: (string | ExcelJS.CellValue)[][]): Promise<Buffer
 for (const engine of await testEngines()) {
   describe(`roster import (${engine})`, () => {
     let db: TestDatabase;
-    before(async () => { db = await createTestDatabase(engine); });
+    before(async () => {
+      db = await createTestDatabase(engine);
+    });
     after(() => db.drop());
 
     it('preview of the sample writes nothing', async () => {
@@ -84,7 +99,9 @@ for (const engine of await testEngines()) {
       const a = await sql<{ action: string; detail: any }>`SELECT action, detail FROM audit_log`.execute(db.db);
       assert.equal(a.rows[0].action, 'roster.import');
       assert.equal((typeof a.rows[0].detail === 'string' ? JSON.parse(a.rows[0].detail) : a.rows[0].detail).added, 4010);
-      const p = await sql<Record<string, any>>`SELECT p.*, p.birth_date::text AS bd, a.account_no FROM persons p LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
+      const p = await sql<
+        Record<string, any>
+      >`SELECT p.*, p.birth_date::text AS bd, a.account_no FROM persons p LEFT JOIN accounts a ON a.county_code = p.county_code AND a.person_id = p.id
         WHERE p.id_number = '430582195607073375'`.execute(db.db);
       assert.equal(p.rows.length, 1, 'the 15-digit ID is stored converted');
       assert.equal(p.rows[0].id_number_raw, '430582560707337');
@@ -110,20 +127,34 @@ for (const engine of await testEngines()) {
     });
 
     it('a changed file: field-level changes, per-person audit with before/after, absent persons kept', async () => {
-      const small = csvOf(10, (row, i) => { if (i === 1) row['联系电话'] = '13900000000'; if (i === 2) { row['状态'] = '已核减'; row['核减日期'] = '2024-05-01'; row['核减原因'] = '死亡'; } });
+      const small = csvOf(10, (row, i) => {
+        if (i === 1) row['联系电话'] = '13900000000';
+        if (i === 2) {
+          row['状态'] = '已核减';
+          row['核减日期'] = '2024-05-01';
+          row['核减原因'] = '死亡';
+        }
+      });
       const pre = await previewRoster(db.db, small);
       assert.equal(pre.summary.changed, 2);
       assert.equal(pre.summary.unchanged, 8);
       assert.equal(pre.summary.notInFile, 2007 - 10, 'persons of the county of the file (430582) missing from it');
       const change = pre.plan.toChange.find((c) => c.changes.some((x) => x.field === 'phone'))!;
-      assert.deepEqual(change.changes.map((c) => [c.column, c.before, c.after]), [['联系电话', '18147390545', '13900000000']]);
+      assert.deepEqual(
+        change.changes.map((c) => [c.column, c.before, c.after]),
+        [['联系电话', '18147390545', '13900000000']],
+      );
       const auditBefore = (await snapshot(db)).audit;
       const { summary } = await applyRoster(db.db, small, { actor });
       assert.equal(summary.changed, 2);
       const s = await snapshot(db);
       assert.equal(s.persons, 4010, 'persons absent from the file are not deleted');
       assert.equal(s.audit, auditBefore + 3);
-      const entries = await sql<{ action: string; before: any; after: any }>`SELECT action, before, after FROM audit_log WHERE action = 'person.update' ORDER BY seq`.execute(db.db);
+      const entries = await sql<{
+        action: string;
+        before: any;
+        after: any;
+      }>`SELECT action, before, after FROM audit_log WHERE action = 'person.update' ORDER BY seq`.execute(db.db);
       const parse = (v: any) => (typeof v === 'string' ? JSON.parse(v) : v);
       assert.deepEqual(parse(entries.rows[0].before), { phone: '18147390545' });
       assert.deepEqual(parse(entries.rows[0].after), { phone: '13900000000' });
@@ -144,13 +175,36 @@ for (const engine of await testEngines()) {
       const { summary, file } = await applyRoster(db.db, f, { actor });
       assert.equal(summary.added, 3);
       assert.equal(summary.rejectedRows, 2);
-      assert.deepEqual(file.problems.filter((p) => p.kind === 'rejected').map((p) => [p.rowNumber, p.column]), [[2, '姓名'], [3, '扶持开始日期']]);
+      assert.deepEqual(
+        file.problems.filter((p) => p.kind === 'rejected').map((p) => [p.rowNumber, p.column]),
+        [
+          [2, '姓名'],
+          [3, '扶持开始日期'],
+        ],
+      );
       const bad = await sql<{ id_valid: boolean }>`SELECT id_valid FROM persons WHERE id_number = '430582195507296470'`.execute(db.db);
       assert.equal(bad.rows[0].id_valid, false);
     });
 
     it('a formula-laden xlsx is refused as a whole and leaves the database untouched', async () => {
-      const row = (i: number) => ROSTER_HEADERS.map((h) => (h === '身份证号' ? { formula: `"43058219550729647"&"${i}"`, result: `43058219550729647${i}` } : h === '户编号' ? '4305821302419999' : h === '村代码' ? '430582130241' : h === '扶持开始日期' ? '2006-07-01' : h === '状态' ? '正常' : h === '与户主关系' ? '户主' : h === '姓名' ? `公式${i}` : ''));
+      const row = (i: number) =>
+        ROSTER_HEADERS.map((h) =>
+          h === '身份证号'
+            ? { formula: `"43058219550729647"&"${i}"`, result: `43058219550729647${i}` }
+            : h === '户编号'
+              ? '4305821302419999'
+              : h === '村代码'
+                ? '430582130241'
+                : h === '扶持开始日期'
+                  ? '2006-07-01'
+                  : h === '状态'
+                    ? '正常'
+                    : h === '与户主关系'
+                      ? '户主'
+                      : h === '姓名'
+                        ? `公式${i}`
+                        : '',
+        );
       await expectFileError(db, await xlsxWith([row(1), row(2), row(3)]), /FILE_MALFORMED/, /全部无法导入.*公式/);
     });
 
@@ -160,7 +214,9 @@ for (const engine of await testEngines()) {
     });
 
     it('a wrong-encoding file (Big5) gets a clear error naming the missing columns', async () => {
-      const text = sample('roster.csv').toString('utf8').replace(/^\ufeff/, '');
+      const text = sample('roster.csv')
+        .toString('utf8')
+        .replace(/^\ufeff/, '');
       await expectFileError(db, iconv.encode(text, 'big5'), /FILE_COLUMNS/, /缺少必需的列/);
     });
 
@@ -185,15 +241,35 @@ for (const engine of await testEngines()) {
       assert.ok(!text.includes('430582195507296475'));
       assert.ok(text.includes('430582********6475'));
       assert.ok(!text.includes('6217006880645182208'));
-      assert.ok(text.split('\r\n').slice(1).filter(Boolean).every((l) => l.includes(',430582130')), 'only the township asked for');
-      const audits = await sql<{ action: string; detail: any }>`SELECT action, detail FROM audit_log WHERE action LIKE 'roster.export%' ORDER BY seq`.execute(db.db);
-      assert.deepEqual(audits.rows.map((r) => r.action), ['roster.export_unmasked', 'roster.export_unmasked', 'roster.export']);
+      assert.ok(
+        text
+          .split('\r\n')
+          .slice(1)
+          .filter(Boolean)
+          .every((l) => l.includes(',430582130')),
+        'only the township asked for',
+      );
+      const audits = await sql<{ action: string; detail: any }>`SELECT action, detail FROM audit_log WHERE action LIKE 'roster.export%' ORDER BY seq`.execute(
+        db.db,
+      );
+      assert.deepEqual(
+        audits.rows.map((r) => r.action),
+        ['roster.export_unmasked', 'roster.export_unmasked', 'roster.export'],
+      );
       const d = audits.rows[2].detail;
       assert.equal((typeof d === 'string' ? JSON.parse(d) : d).rows, masked.rows);
     });
 
     it('exports neutralise formulas', async () => {
-      await applyRoster(db.db, csvOf(1, (row) => { row['户编号'] = '4305821302418888'; row['姓名'] = '=HYPERLINK("x")'; row['身份证号'] = '430582195507296475'; }), { actor });
+      await applyRoster(
+        db.db,
+        csvOf(1, (row) => {
+          row['户编号'] = '4305821302418888';
+          row['姓名'] = '=HYPERLINK("x")';
+          row['身份证号'] = '430582195507296475';
+        }),
+        { actor },
+      );
       const out = await exportRoster(db.db, { scope: '430582', format: 'csv', unmasked: true, actor, q: '4305821302418888' });
       assert.match(out.content.toString('utf8'), /,"'=HYPERLINK\(""x""\)",/);
       const back = await previewRoster(db.db, out.content, { counties: ['430582'] });
@@ -206,7 +282,9 @@ for (const engine of await testEngines()) {
       assert.equal(s.rejectedRows, 0);
       const again = await loadDemoCounty({ database: db }, { persons: 300, seed: 5, countyCode: '430581' });
       assert.equal(again.added + again.changed, 0);
-      const heads = await sql<{ n: number }>`SELECT count(DISTINCT household_no)::int AS n FROM persons WHERE county_code = '430581' AND relation = '户主'`.execute(db.db);
+      const heads = await sql<{
+        n: number;
+      }>`SELECT count(DISTINCT household_no)::int AS n FROM persons WHERE county_code = '430581' AND relation = '户主'`.execute(db.db);
       const hh = await sql<{ n: number }>`SELECT count(*)::int AS n FROM households WHERE county_code = '430581'`.execute(db.db);
       assert.ok(Number(heads.rows[0].n) >= Number(hh.rows[0].n) - 1, 'every household has a head (the last may be cut)');
     });

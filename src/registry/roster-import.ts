@@ -15,12 +15,37 @@ import { AppError } from '../shared/errors.ts';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
 import { todayIso, type IsoDate } from '../shared/dates.ts';
 import {
-  rosterLayout, parseRosterRow, personKey, diffRecord, mergeRecord,
-  type RosterRecord, type RowProblem, type RosterLayout, type FieldChange, type ProblemKind,
+  rosterLayout,
+  parseRosterRow,
+  personKey,
+  diffRecord,
+  mergeRecord,
+  type RosterRecord,
+  type RowProblem,
+  type RosterLayout,
+  type FieldChange,
+  type ProblemKind,
 } from './roster-file.ts';
 import {
-  loadRegister, upsertRegionsAndHouseholds, insertPersons, updatePersons, insertImportBatch, updateImportBatch, getImportBatch,
-  getImportContent, saveImportLists, previewTouchesAccountsOrStatus, lockCountyImports, listImportRows, listImportProblems, listImportBatches, type ImportBatch, claimImportForApply, countyCodes, DUTY_FIELDS, type PreviewRow,
+  loadRegister,
+  upsertRegionsAndHouseholds,
+  insertPersons,
+  updatePersons,
+  insertImportBatch,
+  updateImportBatch,
+  getImportBatch,
+  getImportContent,
+  saveImportLists,
+  previewTouchesAccountsOrStatus,
+  lockCountyImports,
+  listImportRows,
+  listImportProblems,
+  listImportBatches,
+  type ImportBatch,
+  claimImportForApply,
+  countyCodes,
+  DUTY_FIELDS,
+  type PreviewRow,
 } from './roster-import.store.ts';
 
 export { countyCodes };
@@ -51,14 +76,19 @@ export interface RosterFile {
 }
 
 /** Names of counties we know, for the region tree (others get their code until renamed). */
-export const COUNTY_NAMES = new Map([['430582', '邵东市'], ['430602', '岳阳楼区']]);
+export const COUNTY_NAMES = new Map([
+  ['430582', '邵东市'],
+  ['430602', '岳阳楼区'],
+]);
 
 /**
  * Rows of a CSV through the fast reader (split by hand, in batches), of an XLSX through the
  * fast sheet scanner (Excel dates as dates, formula cells told apart), of anything else
  * through openTable, which says what is wrong with it.
  */
-async function openRows(content: Buffer): Promise<{ format: string; encoding?: string; headers: string[]; rows: AsyncIterable<{ rowNumber: number; cells: unknown[] }> }> {
+async function openRows(
+  content: Buffer,
+): Promise<{ format: string; encoding?: string; headers: string[]; rows: AsyncIterable<{ rowNumber: number; cells: unknown[] }> }> {
   if (content.length >= 4 && content[0] === 0x50 && content[1] === 0x4b && content[2] === 0x03 && content[3] === 0x04) return openXlsxFast(content);
   const binary = content.length >= 4 && ((content[0] === 0xd0 && content[1] === 0xcf) || content.subarray(0, 65536).includes(0));
   if (binary || content.length === 0) return openTable(content as TableSource);
@@ -102,7 +132,13 @@ export async function readRosterFile(content: Buffer, opts: ReadOptions = {}): P
       const key = personKey(parsed.record);
       const first = firstRowOfKey.get(key);
       if (first !== undefined) {
-        parsed.problems.push({ rowNumber: row.rowNumber, column: '身份证号', value: parsed.record.idNumberRaw, kind: 'rejected', reason: `与第${first}行重复：同一户编号下身份证号相同` });
+        parsed.problems.push({
+          rowNumber: row.rowNumber,
+          column: '身份证号',
+          value: parsed.record.idNumberRaw,
+          kind: 'rejected',
+          reason: `与第${first}行重复：同一户编号下身份证号相同`,
+        });
       } else {
         firstRowOfKey.set(key, row.rowNumber);
         records.push(parsed.record);
@@ -115,21 +151,40 @@ export async function readRosterFile(content: Buffer, opts: ReadOptions = {}): P
   if (rowsRead === 0) throw new AppError('FILE_EMPTY', '文件只有表头，没有数据行');
   if (records.length === 0) {
     const reasons = [...new Set(problems.filter((p) => p.kind === 'rejected').map((p) => `${p.column}：${p.reason}`))].slice(0, 3);
-    throw new AppError('FILE_MALFORMED', `文件的${rowsRead}行数据全部无法导入（例如 ${reasons.join('；')}），数据库未作任何修改`, { problems: problems.slice(0, 100) });
+    throw new AppError('FILE_MALFORMED', `文件的${rowsRead}行数据全部无法导入（例如 ${reasons.join('；')}），数据库未作任何修改`, {
+      problems: problems.slice(0, 100),
+    });
   }
   return {
-    format: table.format, encoding: table.encoding ?? '', sha256: opts.sha256 ?? createHash('sha256').update(content).digest('hex'), size: content.length,
-    layout, rowsRead, records, problems, warnings: layout.warnings,
+    format: table.format,
+    encoding: table.encoding ?? '',
+    sha256: opts.sha256 ?? createHash('sha256').update(content).digest('hex'),
+    size: content.length,
+    layout,
+    rowsRead,
+    records,
+    problems,
+    warnings: layout.warnings,
   };
 }
 
 const outOfScope = (rowNumber: number, villageCode: string, scope: string): RowProblem => ({
-  rowNumber, column: '村代码', value: villageCode, kind: 'rejected', reason: `村代码${villageCode}不在您的辖区（${scope}）内，本行未导入：只能导入和修改本辖区的人员`,
+  rowNumber,
+  column: '村代码',
+  value: villageCode,
+  kind: 'rejected',
+  reason: `村代码${villageCode}不在您的辖区（${scope}）内，本行未导入：只能导入和修改本辖区的人员`,
 });
 
 export const touchesAccountsOrStatus = (plan: Pick<ImportPlan, 'toChange'>) => plan.toChange.some((c) => c.changes.some((x) => DUTY_FIELDS.has(x.field)));
 
-export interface PlannedChange { id: number; version: number; before: RosterRecord; after: RosterRecord; changes: FieldChange[] }
+export interface PlannedChange {
+  id: number;
+  version: number;
+  before: RosterRecord;
+  after: RosterRecord;
+  changes: FieldChange[];
+}
 
 export interface ImportPlan {
   counties: string[];
@@ -142,19 +197,39 @@ export interface ImportPlan {
 }
 
 /** Compare the file's records with the register (pure once the register is loaded). */
-export function planImport(file: Pick<RosterFile, 'records' | 'layout'>, register: Map<string, { id: number; version: number; record: RosterRecord }>, counties: string[], scope?: string | null): ImportPlan {
+export function planImport(
+  file: Pick<RosterFile, 'records' | 'layout'>,
+  register: Map<string, { id: number; version: number; record: RosterRecord }>,
+  counties: string[],
+  scope?: string | null,
+): ImportPlan {
   const toAdd: RosterRecord[] = [];
   const toChange: PlannedChange[] = [];
   const scopeProblems: RowProblem[] = [];
-  let unchanged = 0, outside = 0;
+  let unchanged = 0,
+    outside = 0;
   for (const rec of file.records) {
     const existing = register.get(personKey(rec));
-    if (!existing) { toAdd.push(rec); continue; }
+    if (!existing) {
+      toAdd.push(rec);
+      continue;
+    }
     // a row inside the scope must not move or change a person registered outside it
-    if (scope && !existing.record.villageCode.startsWith(scope)) { scopeProblems.push(outOfScope(rec.rowNumber, existing.record.villageCode, scope)); outside++; continue; }
+    if (scope && !existing.record.villageCode.startsWith(scope)) {
+      scopeProblems.push(outOfScope(rec.rowNumber, existing.record.villageCode, scope));
+      outside++;
+      continue;
+    }
     const changes = diffRecord(existing.record, rec, file.layout);
     if (!changes.length) unchanged++;
-    else toChange.push({ id: existing.id, version: existing.version, before: existing.record, after: { ...mergeRecord(existing.record, rec, changes), rowNumber: rec.rowNumber }, changes });
+    else
+      toChange.push({
+        id: existing.id,
+        version: existing.version,
+        before: existing.record,
+        after: { ...mergeRecord(existing.record, rec, changes), rowNumber: rec.rowNumber },
+        changes,
+      });
   }
   const matched = file.records.length - toAdd.length - outside;
   return { counties, toAdd, toChange, unchanged, notInFile: register.size - matched, scopeProblems };
@@ -185,16 +260,36 @@ export interface ImportSummary {
 export function summarize(file: RosterFile, plan: ImportPlan, applied: boolean): ImportSummary {
   const count = (k: string) => file.problems.filter((p) => p.kind === k).length;
   return {
-    rowsRead: file.rowsRead, added: plan.toAdd.length, changed: plan.toChange.length, unchanged: plan.unchanged,
-    rejected: count('rejected'), rejectedRows: new Set(file.problems.filter((p) => p.kind === 'rejected').map((p) => p.rowNumber)).size,
-    corrected: count('corrected'), errors: count('error'), warnings: count('warning'), notInFile: plan.notInFile, counties: plan.counties,
-    fileWarnings: file.warnings, format: file.format, encoding: file.encoding, sha256: file.sha256, applied,
+    rowsRead: file.rowsRead,
+    added: plan.toAdd.length,
+    changed: plan.toChange.length,
+    unchanged: plan.unchanged,
+    rejected: count('rejected'),
+    rejectedRows: new Set(file.problems.filter((p) => p.kind === 'rejected').map((p) => p.rowNumber)).size,
+    corrected: count('corrected'),
+    errors: count('error'),
+    warnings: count('warning'),
+    notInFile: plan.notInFile,
+    counties: plan.counties,
+    fileWarnings: file.warnings,
+    format: file.format,
+    encoding: file.encoding,
+    sha256: file.sha256,
+    applied,
   };
 }
 
 /** The rows a person checking the preview looks at. */
 export function previewRows(plan: ImportPlan): PreviewRow[] {
-  const row = (r: RosterRecord) => ({ rowNumber: r.rowNumber, countyCode: r.countyCode, householdNo: r.householdNo, idNumber: r.idNumber, name: r.name, villageCode: r.villageCode, status: r.status });
+  const row = (r: RosterRecord) => ({
+    rowNumber: r.rowNumber,
+    countyCode: r.countyCode,
+    householdNo: r.householdNo,
+    idNumber: r.idNumber,
+    name: r.name,
+    villageCode: r.villageCode,
+    status: r.status,
+  });
   return [
     ...plan.toAdd.map((r) => ({ kind: 'add' as const, ...row(r), changes: null })),
     ...plan.toChange.map((c) => ({ kind: 'change' as const, ...row(c.after), rowNumber: fileRowOf(c), changes: c.changes })),
@@ -207,7 +302,11 @@ function countiesOf(file: RosterFile, scope: string[] | null | undefined): strin
 }
 
 /** Preview: what the import would do. Writes nothing. */
-export async function previewRoster(db: Kysely<Tables>, content: Buffer, opts: ReadOptions = {}): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
+export async function previewRoster(
+  db: Kysely<Tables>,
+  content: Buffer,
+  opts: ReadOptions = {},
+): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
   const file = await readRosterFile(content, opts);
   const counties = countiesOf(file, opts.counties);
   const plan = planImport(file, await loadRegister(db, counties), counties, opts.scope);
@@ -228,7 +327,11 @@ export interface ApplyOptions extends ReadOptions {
  * Apply: read the file again, compare with the register as it is now, and write everything
  * in one transaction with its audit entries. Either all of it is written or none.
  */
-export async function applyRoster(db: Kysely<Tables>, content: Buffer, opts: ApplyOptions): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
+export async function applyRoster(
+  db: Kysely<Tables>,
+  content: Buffer,
+  opts: ApplyOptions,
+): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
   const file = await readRosterFile(content, opts);
   const counties = countiesOf(file, opts.counties);
   return db.transaction().execute(async (trx) => {
@@ -237,28 +340,57 @@ export async function applyRoster(db: Kysely<Tables>, content: Buffer, opts: App
     file.problems.push(...plan.scopeProblems);
     let selfApplied = false;
     if (opts.duty && touchesAccountsOrStatus(plan)) {
-      ({ selfApproved: selfApplied } = assertSeparateDuties({ step: 'roster.apply', firstBy: [opts.duty.enteredBy], secondBy: opts.duty.userId,
-        allowSelfApproval: (await loadControls(trx, counties[0] ?? '')).allowSelfApproval }));
+      ({ selfApproved: selfApplied } = assertSeparateDuties({
+        step: 'roster.apply',
+        firstBy: [opts.duty.enteredBy],
+        secondBy: opts.duty.userId,
+        allowSelfApproval: (await loadControls(trx, counties[0] ?? '')).allowSelfApproval,
+      }));
     }
     const summary = { ...summarize(file, plan, true), selfApplied };
     const total = plan.toAdd.length + plan.toChange.length;
     let written = 0;
-    const tick = (n: number) => { written += n; opts.onWrite?.(written, total); };
+    const tick = (n: number) => {
+      written += n;
+      opts.onWrite?.(written, total);
+    };
     if (total > 0) {
       await upsertRegionsAndHouseholds(trx, [...plan.toAdd, ...plan.toChange.map((c) => c.after)], COUNTY_NAMES);
       await insertPersons(trx, plan.toAdd, tick);
-      await updatePersons(trx, plan.toChange.map((c) => ({ id: c.id, record: c.after })), tick);
+      await updatePersons(
+        trx,
+        plan.toChange.map((c) => ({ id: c.id, record: c.after })),
+        tick,
+      );
     }
     // one entry for the batch; one per existing person whose record changed
     await appendAudit(trx, opts.actor, [
       {
-        action: 'roster.import', entityType: 'roster_import', entityId: opts.importId ?? file.sha256.slice(0, 16), countyCode: counties.length === 1 ? counties[0] : '',
-        detail: { filename: opts.filename ?? '', sha256: file.sha256, size: file.size, format: file.format, counties, rowsRead: file.rowsRead,
-          added: summary.added, changed: summary.changed, unchanged: summary.unchanged, rejectedRows: summary.rejectedRows, notInFile: summary.notInFile,
-          ...(opts.duty ? { uploadedBy: opts.duty.enteredBy, selfApplied } : {}), ...(opts.scope ? { scope: opts.scope } : {}) },
+        action: 'roster.import',
+        entityType: 'roster_import',
+        entityId: opts.importId ?? file.sha256.slice(0, 16),
+        countyCode: counties.length === 1 ? counties[0] : '',
+        detail: {
+          filename: opts.filename ?? '',
+          sha256: file.sha256,
+          size: file.size,
+          format: file.format,
+          counties,
+          rowsRead: file.rowsRead,
+          added: summary.added,
+          changed: summary.changed,
+          unchanged: summary.unchanged,
+          rejectedRows: summary.rejectedRows,
+          notInFile: summary.notInFile,
+          ...(opts.duty ? { uploadedBy: opts.duty.enteredBy, selfApplied } : {}),
+          ...(opts.scope ? { scope: opts.scope } : {}),
+        },
       },
       ...plan.toChange.map((c) => ({
-        action: 'person.update', entityType: 'person', entityId: c.id, countyCode: c.after.countyCode,
+        action: 'person.update',
+        entityType: 'person',
+        entityId: c.id,
+        countyCode: c.after.countyCode,
         before: Object.fromEntries(c.changes.map((x) => [x.field, x.before])),
         after: Object.fromEntries(c.changes.map((x) => [x.field, x.after])),
         detail: { source: 'roster.import', importId: opts.importId ?? null, rowNumber: c.after.rowNumber, householdNo: c.after.householdNo },
@@ -279,17 +411,37 @@ function narrowest(a: string | null, b: string | null): string | null {
 
 // ---- imports from the web page: a stored file, previewed as a job, applied as a job ----
 
-export interface StartedImport { id: string; jobId: string }
+export interface StartedImport {
+  id: string;
+  jobId: string;
+}
 
 /** Store the uploaded file and preview it in the background (job 'roster.import.preview'). */
-export async function startImportPreview(db: Kysely<Tables>, o: { content: Buffer; filename: string; countyCode: string; userId: number | null; regionCode?: string; sha256?: string }): Promise<StartedImport> {
+export async function startImportPreview(
+  db: Kysely<Tables>,
+  o: { content: Buffer; filename: string; countyCode: string; userId: number | null; regionCode?: string; sha256?: string },
+): Promise<StartedImport> {
   if (!o.content.length) throw new AppError('FILE_EMPTY', '上传的文件为空');
   const id = randomUUID();
-  await insertImportBatch(db, { id, countyCode: o.countyCode, filename: o.filename, size: o.content.length, sha256: o.sha256 ?? createHash('sha256').update(o.content).digest('hex'), content: o.content, createdBy: o.userId, scope: scopeOf(o.regionCode) });
+  await insertImportBatch(db, {
+    id,
+    countyCode: o.countyCode,
+    filename: o.filename,
+    size: o.content.length,
+    sha256: o.sha256 ?? createHash('sha256').update(o.content).digest('hex'),
+    content: o.content,
+    createdBy: o.userId,
+    scope: scopeOf(o.regionCode),
+  });
   const jobId = await startJob(db, 'roster.import.preview', { countyCode: o.countyCode, createdBy: o.userId }, async (p) => {
     try {
       await updateImportBatch(db, id, { status: 'previewing' });
-      const { file, plan, summary } = await previewRoster(db, o.content, { counties: [o.countyCode], scope: scopeOf(o.regionCode), sha256: o.sha256, onProgress: (n) => void p.progress(n, null, `已读取${n}行`).catch(() => {}) });
+      const { file, plan, summary } = await previewRoster(db, o.content, {
+        counties: [o.countyCode],
+        scope: scopeOf(o.regionCode),
+        sha256: o.sha256,
+        onProgress: (n) => void p.progress(n, null, `已读取${n}行`).catch(() => {}),
+      });
       await saveImportLists(db, id, previewRows(plan), file.problems);
       await updateImportBatch(db, id, { status: 'previewed', summary, format: file.format, encoding: file.encoding, error: '' });
       return countsOf(summary);
@@ -303,28 +455,55 @@ export async function startImportPreview(db: Kysely<Tables>, o: { content: Buffe
 }
 
 export const countsOf = (s: ImportSummary) => ({
-  read: s.rowsRead, added: s.added, changed: s.changed, unchanged: s.unchanged, rejected: s.rejectedRows,
-  corrected: s.corrected, errors: s.errors ?? 0, warnings: s.warnings, notInFile: s.notInFile,
+  read: s.rowsRead,
+  added: s.added,
+  changed: s.changed,
+  unchanged: s.unchanged,
+  rejected: s.rejectedRows,
+  corrected: s.corrected,
+  errors: s.errors ?? 0,
+  warnings: s.warnings,
+  notInFile: s.notInFile,
 });
 
 /** Apply a previewed import in the background (job 'roster.import.apply'); refuses a second apply. */
-export async function startImportApply(db: Kysely<Tables>, id: string, user: { id: number; username: string; countyCode: string; regionCode?: string }, onApplied?: () => void): Promise<StartedImport> {
+export async function startImportApply(
+  db: Kysely<Tables>,
+  id: string,
+  user: { id: number; username: string; countyCode: string; regionCode?: string },
+  onApplied?: () => void,
+): Promise<StartedImport> {
   const batch = await getImportBatch(db, id);
   if (!batch || batch.countyCode !== user.countyCode) throw new AppError('NOT_FOUND', '导入记录不存在');
   // refuse at once what the job would refuse: the uploader applying changes to accounts or 状态
-  if (batch.status === 'previewed' && await previewTouchesAccountsOrStatus(db, id)) {
-    assertSeparateDuties({ step: 'roster.apply', firstBy: [batch.createdBy], secondBy: user.id, allowSelfApproval: (await loadControls(db, user.countyCode)).allowSelfApproval });
+  if (batch.status === 'previewed' && (await previewTouchesAccountsOrStatus(db, id))) {
+    assertSeparateDuties({
+      step: 'roster.apply',
+      firstBy: [batch.createdBy],
+      secondBy: user.id,
+      allowSelfApproval: (await loadControls(db, user.countyCode)).allowSelfApproval,
+    });
   }
   if (!(await claimImportForApply(db, id))) {
-    const why: Record<string, string> = { applied: '该文件已经导入，不能重复导入', applying: '该文件正在导入，请稍候', failed: '该文件无法读取，不能导入', uploaded: '预览尚未完成，请稍候', previewing: '预览尚未完成，请稍候' };
+    const why: Record<string, string> = {
+      applied: '该文件已经导入，不能重复导入',
+      applying: '该文件正在导入，请稍候',
+      failed: '该文件无法读取，不能导入',
+      uploaded: '预览尚未完成，请稍候',
+      previewing: '预览尚未完成，请稍候',
+    };
     throw new AppError('CONFLICT', why[batch.status] ?? '当前状态不能导入');
   }
   const jobId = await startJob(db, 'roster.import.apply', { countyCode: batch.countyCode, createdBy: user.id }, async (p) => {
     try {
       const content = await getImportContent(db, id);
       const { file, plan, summary } = await applyRoster(db, content, {
-        counties: [batch.countyCode], scope: narrowest(batch.scope, scopeOf(user.regionCode)), duty: { enteredBy: batch.createdBy, userId: user.id },
-        actor: { userId: user.id, username: user.username }, filename: batch.filename, importId: id,
+        counties: [batch.countyCode],
+        scope: narrowest(batch.scope, scopeOf(user.regionCode)),
+        duty: { enteredBy: batch.createdBy, userId: user.id },
+        actor: { userId: user.id, username: user.username },
+        filename: batch.filename,
+        importId: id,
         onWrite: (w, t) => void p.progress(w, t, '正在写入花名册').catch(() => {}),
       });
       await saveImportLists(db, id, previewRows(plan), file.problems);
@@ -351,7 +530,15 @@ async function batchOfCounty(db: Kysely<Tables>, countyCode: string, id: string)
 /** The county's recent imports, newest first, with their counts. */
 export async function recentImports(db: Kysely<Tables>, countyCode: string, limit: number) {
   const items = await listImportBatches(db, countyCode, limit);
-  return items.map((b) => ({ id: b.id, filename: b.filename, status: b.status, error: b.error, createdAt: b.createdAt, appliedAt: b.appliedAt, counts: b.summary ? countsOf(b.summary) : null }));
+  return items.map((b) => ({
+    id: b.id,
+    filename: b.filename,
+    status: b.status,
+    error: b.error,
+    createdAt: b.createdAt,
+    appliedAt: b.appliedAt,
+    counts: b.summary ? countsOf(b.summary) : null,
+  }));
 }
 
 const ALL_PROBLEMS: ProblemKind[] = ['rejected', 'corrected', 'error', 'warning'];
@@ -360,17 +547,39 @@ const ALL_PROBLEMS: ProblemKind[] = ['rejected', 'corrected', 'error', 'warning'
 export async function importView(db: Kysely<Tables>, countyCode: string, id: string, offset: number, limit: number) {
   const b = await batchOfCounty(db, countyCode, id);
   const [added, changed, problems, rejected] = await Promise.all([
-    listImportRows(db, b.id, 'add', offset, limit), listImportRows(db, b.id, 'change', offset, limit),
-    listImportProblems(db, b.id, ALL_PROBLEMS, offset, limit), listImportProblems(db, b.id, ['rejected'], offset, limit),
+    listImportRows(db, b.id, 'add', offset, limit),
+    listImportRows(db, b.id, 'change', offset, limit),
+    listImportProblems(db, b.id, ALL_PROBLEMS, offset, limit),
+    listImportProblems(db, b.id, ['rejected'], offset, limit),
   ]);
-  const row = (x: PreviewRow) => ({ ...x, changes: x.changes ? x.changes.map((c) => ({ field: c.field, label: c.column, before: c.before, after: c.after })) : null });
+  const row = (x: PreviewRow) => ({
+    ...x,
+    changes: x.changes ? x.changes.map((c) => ({ field: c.field, label: c.column, before: c.before, after: c.after })) : null,
+  });
   const prob = (p: RowProblem) => ({ rowNumber: p.rowNumber, column: p.column, value: p.value, reason: p.reason, severity: p.kind });
   return {
-    id: b.id, filename: b.filename, status: b.status, error: b.error, jobId: b.jobId, createdAt: b.createdAt, appliedAt: b.appliedAt,
-    createdBy: b.createdBy, appliedBy: b.appliedBy, selfApplied: b.selfApplied,
-    format: b.format, encoding: b.encoding, sha256: b.sha256, counts: b.summary ? countsOf(b.summary) : null, warnings: b.summary?.fileWarnings ?? [],
-    added: added.items.map(row), changed: changed.items.map(row), problems: problems.items.map(prob), rejected: rejected.items.map(prob),
-    totals: { added: added.total, changed: changed.total, problems: problems.total, rejected: rejected.total }, offset, limit,
+    id: b.id,
+    filename: b.filename,
+    status: b.status,
+    error: b.error,
+    jobId: b.jobId,
+    createdAt: b.createdAt,
+    appliedAt: b.appliedAt,
+    createdBy: b.createdBy,
+    appliedBy: b.appliedBy,
+    selfApplied: b.selfApplied,
+    format: b.format,
+    encoding: b.encoding,
+    sha256: b.sha256,
+    counts: b.summary ? countsOf(b.summary) : null,
+    warnings: b.summary?.fileWarnings ?? [],
+    added: added.items.map(row),
+    changed: changed.items.map(row),
+    problems: problems.items.map(prob),
+    rejected: rejected.items.map(prob),
+    totals: { added: added.total, changed: changed.total, problems: problems.total, rejected: rejected.total },
+    offset,
+    limit,
   };
 }
 

@@ -37,7 +37,10 @@ describe('anju import roster / export roster (CLI)', () => {
 
   it('lists rejected rows inline and still exits 0', () => {
     const f = join(dir, 'bad.csv');
-    writeFileSync(f, '户编号,姓名,身份证号,与户主关系,村代码,扶持开始日期,状态\n4305821302419001,张三,430582195507296475,户主,430582130241,2006-07-01,死亡\n4305821302419002,李四,430582195708041268,户主,430582130241,2006-07-01,正常\n');
+    writeFileSync(
+      f,
+      '户编号,姓名,身份证号,与户主关系,村代码,扶持开始日期,状态\n4305821302419001,张三,430582195507296475,户主,430582130241,2006-07-01,死亡\n4305821302419002,李四,430582195708041268,户主,430582130241,2006-07-01,正常\n',
+    );
     const r = anju(['import', 'roster', f, '--dry-run'], env);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /--dry-run/);

@@ -18,7 +18,11 @@ import { ROSTER_HEADERS, type RowProblem } from './roster-file.ts';
 
 function cliActor(): AuditActor {
   let who = 'unknown';
-  try { who = userInfo().username; } catch { /* no passwd entry */ }
+  try {
+    who = userInfo().username;
+  } catch {
+    /* no passwd entry */
+  }
   return { userId: null, username: `命令行:${who}` };
 }
 
@@ -53,7 +57,11 @@ async function writeProblems(file: string, problems: RowProblem[]): Promise<stri
   const rows = problems.map((p) => [String(p.rowNumber), p.column, p.value, p.reason, KIND[p.kind]]);
   const content = rosterCsv(['行号', '列', '内容', '原因', '处理'], rows);
   let dir = dirname(resolve(file));
-  try { await access(dir, constants.W_OK); } catch { dir = tmpdir(); }
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    dir = tmpdir();
+  }
   const path = join(dir, name);
   await writeFile(path, content);
   return path;
@@ -79,16 +87,37 @@ export function registerRosterCommands(program: Command): void {
     .option('--dry-run', '只预览，不写入数据库')
     .action(async (file: string, o: { county?: string; dryRun?: boolean }) => {
       let content: Buffer;
-      try { content = await readFile(file); } catch (e) {
+      try {
+        content = await readFile(file);
+      } catch (e) {
         throw new AppError('FILE_UNREADABLE', `无法读取文件${file}：${(e as NodeJS.ErrnoException).code === 'ENOENT' ? '文件不存在' : (e as Error).message}`);
       }
       await withDatabase(async (d) => {
         const county = await resolveCounty(d, o.county);
-        const bar = new cliProgress.SingleBar({ format: '{stage} [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true, noTTYOutput: false }, cliProgress.Presets.shades_classic);
+        const bar = new cliProgress.SingleBar(
+          { format: '{stage} [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true, noTTYOutput: false },
+          cliProgress.Presets.shades_classic,
+        );
         const tty = process.stderr.isTTY;
         let barStarted = false;
-        const onProgress = (n: number) => { if (!tty) return; if (!barStarted) { bar.start(0, n, { stage: '读取' }); barStarted = true; } bar.setTotal(n); bar.update(n, { stage: '读取' }); };
-        const onWrite = (w: number, t: number) => { if (!tty) return; if (!barStarted) { bar.start(t, 0, { stage: '写入' }); barStarted = true; } bar.setTotal(t); bar.update(w, { stage: '写入' }); };
+        const onProgress = (n: number) => {
+          if (!tty) return;
+          if (!barStarted) {
+            bar.start(0, n, { stage: '读取' });
+            barStarted = true;
+          }
+          bar.setTotal(n);
+          bar.update(n, { stage: '读取' });
+        };
+        const onWrite = (w: number, t: number) => {
+          if (!tty) return;
+          if (!barStarted) {
+            bar.start(t, 0, { stage: '写入' });
+            barStarted = true;
+          }
+          bar.setTotal(t);
+          bar.update(w, { stage: '写入' });
+        };
         let result: Awaited<ReturnType<typeof previewRoster>> | Awaited<ReturnType<typeof applyRoster>>;
         try {
           result = o.dryRun
@@ -125,7 +154,14 @@ export function registerRosterCommands(program: Command): void {
       await withDatabase(async (d) => {
         const county = (await resolveCounty(d, o.county)) ?? o.village?.slice(0, 6);
         if (!county) throw new AppError('VALIDATION', '库中有多个县，请用 --county 指定');
-        const out = await exportRoster(d.db, { scope: county, village: o.village, status: o.status as '正常' | '已核减' | undefined, format, unmasked: !!o.unmasked, actor: cliActor() });
+        const out = await exportRoster(d.db, {
+          scope: county,
+          village: o.village,
+          status: o.status as '正常' | '已核减' | undefined,
+          format,
+          unmasked: !!o.unmasked,
+          actor: cliActor(),
+        });
         await writeFile(o.out, out.content);
         console.log(`已导出 ${out.rows} 人到 ${o.out}${o.unmasked ? '（未脱敏，已记审计）' : '（已脱敏）'}`);
       });
@@ -139,7 +175,8 @@ export function registerRosterCommands(program: Command): void {
     .option('--county <code>', '县级区划代码', '430582')
     .option('--out <dir>', '输出目录（不写数据库）')
     .action(async (o: { persons: string; seed: string; county: string; out?: string }) => {
-      const persons = Number(o.persons), seed = Number(o.seed);
+      const persons = Number(o.persons),
+        seed = Number(o.seed);
       if (!Number.isInteger(persons) || persons < 1 || persons > 2_000_000) throw new AppError('VALIDATION', '--persons 应为1到2000000之间的整数');
       if (!Number.isInteger(seed)) throw new AppError('VALIDATION', '--seed 应为整数');
       if (!isCountyCode(o.county)) throw new AppError('VALIDATION', `县级区划代码“${o.county}”不正确`);

@@ -17,7 +17,9 @@ const sample = (f: string) => readFileSync(join('test', 'fixtures', 'samples', f
 
 function multipart(filename: string, content: Buffer) {
   const boundary = '----anjuroster' + Math.random().toString(16).slice(2);
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { payload: Buffer.concat([head, content, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
@@ -52,7 +54,10 @@ for (const engine of await testEngines()) {
       leader = (await loginAs(app, ctx, { role: 'leader', regionCode: '430582' })).headers;
       otherCounty = (await loginAs(app, ctx, { role: 'county', regionCode: '430602' })).headers;
     });
-    after(async () => { await app.close(); await t.drop(); });
+    after(async () => {
+      await app.close();
+      await t.drop();
+    });
 
     it('refuses import to roles without registry.import, and anyone not logged in', async () => {
       assert.equal((await upload({}, 'roster.csv', sample('roster.csv'))).statusCode, 401);
@@ -106,7 +111,10 @@ for (const engine of await testEngines()) {
       const v = (await app.inject({ method: 'GET', url: `/api/registry/imports/${importId}`, headers: county })).json();
       assert.equal(v.status, 'applied');
       const list = (await app.inject({ method: 'GET', url: '/api/registry/imports', headers: county })).json();
-      assert.deepEqual(list.items.map((i: { id: string; status: string }) => [i.id, i.status]), [[importId, 'applied']]);
+      assert.deepEqual(
+        list.items.map((i: { id: string; status: string }) => [i.id, i.status]),
+        [[importId, 'applied']],
+      );
       assert.equal((await app.inject({ method: 'GET', url: '/api/registry/imports', headers: otherCounty })).json().items.length, 0);
     });
 
@@ -132,12 +140,15 @@ for (const engine of await testEngines()) {
       const town = await app.inject({ method: 'GET', url: '/api/registry/export?format=csv&status=正常', headers: township });
       assert.equal(town.statusCode, 200);
       const lines = town.body.split('\r\n').slice(1).filter(Boolean);
-      assert.ok(lines.length > 0 && lines.every((l) => l.includes(',430582130')), 'only the township\'s villages');
+      assert.ok(lines.length > 0 && lines.every((l) => l.includes(',430582130')), "only the township's villages");
       assert.equal((await app.inject({ method: 'GET', url: '/api/registry/export?village=430582101201', headers: township })).statusCode, 403);
       const lead = await app.inject({ method: 'GET', url: '/api/registry/export?format=xlsx', headers: leader });
       assert.equal(lead.statusCode, 403, 'a leader has no registry.export');
       const audits = await sql<{ action: string }>`SELECT action FROM audit_log WHERE action LIKE 'roster.export%' ORDER BY seq`.execute(t.db);
-      assert.deepEqual(audits.rows.map((a) => a.action), ['roster.export_unmasked', 'roster.export', 'roster.export_unmasked']);
+      assert.deepEqual(
+        audits.rows.map((a) => a.action),
+        ['roster.export_unmasked', 'roster.export', 'roster.export_unmasked'],
+      );
     });
   });
 }

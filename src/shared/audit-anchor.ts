@@ -9,7 +9,13 @@ import { auditHashAt, readAuditHead } from './audit.store.ts';
 import { todayIso } from './dates.ts';
 import { AppError } from './errors.ts';
 
-export interface AuditAnchor { anju_audit_anchor: 1; date: string; at: string; entries: number; hash: string }
+export interface AuditAnchor {
+  anju_audit_anchor: 1;
+  date: string;
+  at: string;
+  entries: number;
+  hash: string;
+}
 
 export async function auditAnchor(db: Kysely<Tables>): Promise<AuditAnchor> {
   const h = await readAuditHead(db);
@@ -23,10 +29,13 @@ export function writeAnchor(file: string, a: AuditAnchor): void {
 
 export function readAnchor(file: string): AuditAnchor {
   let a: AuditAnchor;
-  try { a = JSON.parse(readFileSync(file, 'utf8')); } catch (e) {
+  try {
+    a = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
     throw new AppError('FILE_UNREADABLE', `无法读取审计锚点文件 ${file}：${(e as Error).message}`);
   }
-  if (a?.anju_audit_anchor !== 1 || !Number.isInteger(a.entries) || !/^[0-9a-f]{64}$/.test(a.hash)) throw new AppError('FILE_MALFORMED', `${file} 不是安居审计锚点文件`);
+  if (a?.anju_audit_anchor !== 1 || !Number.isInteger(a.entries) || !/^[0-9a-f]{64}$/.test(a.hash))
+    throw new AppError('FILE_MALFORMED', `${file} 不是安居审计锚点文件`);
   return a;
 }
 

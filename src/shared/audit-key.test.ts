@@ -17,12 +17,24 @@ const actor = { userId: null, username: '测试' };
 async function rewriteWithPlainHashes(t: TestDatabase, seq: number) {
   await t.exec(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update`);
   await sql`UPDATE audit_log SET after = '{"amountFen":1}'::jsonb WHERE seq = ${seq}`.execute(t.db);
-  const rows = await sql<any>`SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, user_id, username, action, entity_type, entity_id, county_code, before, after, detail, prev_hash
+  const rows =
+    await sql<any>`SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, user_id, username, action, entity_type, entity_id, county_code, before, after, detail, prev_hash
     FROM audit_log ORDER BY seq`.execute(t.db);
   let prev = '0'.repeat(64);
   for (const r of rows.rows) {
-    const body = canonicalJson({ seq: Number(r.seq), at: r.at, user_id: r.user_id === null ? null : Number(r.user_id), username: r.username, action: r.action,
-      entity_type: r.entity_type, entity_id: r.entity_id, county_code: r.county_code, before: r.before ?? null, after: r.after ?? null, detail: r.detail ?? null });
+    const body = canonicalJson({
+      seq: Number(r.seq),
+      at: r.at,
+      user_id: r.user_id === null ? null : Number(r.user_id),
+      username: r.username,
+      action: r.action,
+      entity_type: r.entity_type,
+      entity_id: r.entity_id,
+      county_code: r.county_code,
+      before: r.before ?? null,
+      after: r.after ?? null,
+      detail: r.detail ?? null,
+    });
     const h = createHash('sha256').update(prev).update(body).digest('hex');
     await sql`UPDATE audit_log SET prev_hash = ${prev}, hash = ${h} WHERE seq = ${r.seq}`.execute(t.db);
     prev = h;
@@ -35,9 +47,16 @@ for (const engine of await testEngines()) {
   describe(`keyed audit chain (${engine})`, () => {
     let t: TestDatabase;
     let dir: string;
-    before(async () => { dir = mkdtempSync(join(tmpdir(), 'anju-key-')); });
-    after(async () => { rmSync(dir, { recursive: true, force: true }); });
-    afterEach(async () => { setAuditKey(null); await t?.drop(); });
+    before(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'anju-key-'));
+    });
+    after(async () => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+    afterEach(async () => {
+      setAuditKey(null);
+      await t?.drop();
+    });
 
     it('keeps old unkeyed entries verifiable and keys the new ones; plain recomputation is caught', async () => {
       t = await createTestDatabase(engine);
@@ -88,9 +107,12 @@ for (const engine of await testEngines()) {
           assert.match(noKey.reason!, /缺少密钥文件/);
           await assert.rejects(appendAudit(u.db, actor, { action: 'b' }), /找不到密钥文件/);
         } finally {
-          if (env === undefined) delete process.env.ANJU_AUDIT_KEY_FILE; else process.env.ANJU_AUDIT_KEY_FILE = env;
+          if (env === undefined) delete process.env.ANJU_AUDIT_KEY_FILE;
+          else process.env.ANJU_AUDIT_KEY_FILE = env;
         }
-      } finally { await u.drop(); }
+      } finally {
+        await u.drop();
+      }
     });
 
     it('never overwrites a key file', async () => {
@@ -99,7 +121,11 @@ for (const engine of await testEngines()) {
       await ensureAuditKey(t.db, file);
       const before = readAuditKey(file)!.key.toString('hex');
       const u = await createTestDatabase(engine);
-      try { await assert.rejects(createAuditKey(u.db, file), /EEXIST/); } finally { await u.drop(); }
+      try {
+        await assert.rejects(createAuditKey(u.db, file), /EEXIST/);
+      } finally {
+        await u.drop();
+      }
       assert.equal(readAuditKey(file)!.key.toString('hex'), before);
     });
   });

@@ -10,7 +10,11 @@ import type { Tables } from './db/tables.ts';
 import { markAuditKeyedFrom, readAuditHead } from './audit.store.ts';
 import { AppError } from './errors.ts';
 
-export interface AuditKey { key: Buffer; keyedFrom: number; file?: string }
+export interface AuditKey {
+  key: Buffer;
+  keyedFrom: number;
+  file?: string;
+}
 
 const HEADER = '# 安居 审计日志密钥：请勿删除、勿放入数据库备份同一位置；丢失后无法再校验带密钥的审计记录';
 
@@ -42,16 +46,21 @@ function writeAuditKey(file: string, k: AuditKey): void {
 let current: AuditKey | null = null;
 
 /** The key in use by this process (null: not loaded). */
-export function currentAuditKey(): AuditKey | null { return current; }
+export function currentAuditKey(): AuditKey | null {
+  return current;
+}
 /** Use this key for appends and checks in this process (tests pass one made in memory). */
-export function setAuditKey(k: AuditKey | null): void { current = k; }
+export function setAuditKey(k: AuditKey | null): void {
+  current = k;
+}
 
 /** The key for a database whose chain is keyed: the loaded one, else the file, else a Chinese error. */
 export function requireAuditKey(env: NodeJS.ProcessEnv = process.env): AuditKey {
   if (current) return current;
   const file = auditKeyPath(env);
   const k = readAuditKey(file);
-  if (!k) throw new AppError('INTERNAL', `审计日志已启用密钥，但找不到密钥文件 ${file}（可用 ANJU_AUDIT_KEY_FILE 指定位置），为防止留下无法校验的记录，操作已停止`);
+  if (!k)
+    throw new AppError('INTERNAL', `审计日志已启用密钥，但找不到密钥文件 ${file}（可用 ANJU_AUDIT_KEY_FILE 指定位置），为防止留下无法校验的记录，操作已停止`);
   current = k;
   return k;
 }
@@ -92,5 +101,9 @@ export async function ensureAuditKey(db: Kysely<Tables>, file = auditKeyPath()):
     await markAuditKeyedFrom(db, found.keyedFrom, true);
     return { key: found, created: false };
   }
-  return { key: found, created: false, warning: `警告：审计密钥文件 ${file} 记录的起点（第${found.keyedFrom}条）与数据库（${marked === null ? '未启用密钥' : `第${marked}条`}）不符：审计日志可能被改写，或密钥文件属于另一个数据库。请运行 anju audit verify 核查。` };
+  return {
+    key: found,
+    created: false,
+    warning: `警告：审计密钥文件 ${file} 记录的起点（第${found.keyedFrom}条）与数据库（${marked === null ? '未启用密钥' : `第${marked}条`}）不符：审计日志可能被改写，或密钥文件属于另一个数据库。请运行 anju audit verify 核查。`,
+  };
 }

@@ -3,13 +3,25 @@
 import { sql, type Kysely } from 'kysely';
 import type { Tables } from './db/tables.ts';
 
-export interface AuditHead { seq: number; hash: string; keyedFrom: number | null }
+export interface AuditHead {
+  seq: number;
+  hash: string;
+  keyedFrom: number | null;
+}
 
 /** An entry as stored and hashed (`at` is the ISO text that was hashed). */
 export interface StoredEntry {
-  seq: number; at: string; user_id: number | null; username: string; action: string;
-  entity_type: string; entity_id: string; county_code: string;
-  before: unknown; after: unknown; detail: unknown;
+  seq: number;
+  at: string;
+  user_id: number | null;
+  username: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  county_code: string;
+  before: unknown;
+  after: unknown;
+  detail: unknown;
 }
 
 type HeadRow = { seq: number; hash: string; keyed_from: number | null };

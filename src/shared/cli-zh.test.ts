@@ -19,7 +19,9 @@ const english = /\b(Usage|Options|Commands|Arguments|error|display help|output t
 
 describe('anju in Chinese', () => {
   let dir: string;
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'anju-zh-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'anju-zh-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints help in Chinese, with required options marked 必填', () => {
@@ -49,7 +51,10 @@ describe('anju in Chinese', () => {
   it('says where it makes a database when ANJU_DATA_DIR is not set, and only then', () => {
     const first = anju(['users', 'list'], { cwd: dir, env: { ANJU_DATA_DIR: undefined } });
     assert.equal(first.code, 0, first.err);
-    assert.match(first.err, new RegExp(`未设置 ANJU_DATA_DIR，当前目录下没有数据库，将在 ${join(dir, 'data').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} 新建嵌入式数据库`));
+    assert.match(
+      first.err,
+      new RegExp(`未设置 ANJU_DATA_DIR，当前目录下没有数据库，将在 ${join(dir, 'data').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} 新建嵌入式数据库`),
+    );
     const again = anju(['users', 'list'], { cwd: dir, env: { ANJU_DATA_DIR: undefined } });
     assert.doesNotMatch(again.err, /未设置 ANJU_DATA_DIR/);
     const set = anju(['users', 'list'], { env: { ANJU_DATA_DIR: join(dir, 'other') } });

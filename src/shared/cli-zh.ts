@@ -2,7 +2,13 @@
 // 必填, and commander's own error messages translated before they are printed.
 import { Help, type Command, type Option, type Argument } from 'commander';
 
-const TITLES: Record<string, string> = { 'Usage:': '用法：', 'Options:': '选项：', 'Commands:': '命令：', 'Arguments:': '参数：', 'Global Options:': '全局选项：' };
+const TITLES: Record<string, string> = {
+  'Usage:': '用法：',
+  'Options:': '选项：',
+  'Commands:': '命令：',
+  'Arguments:': '参数：',
+  'Global Options:': '全局选项：',
+};
 
 function zhExtras(text: string): string {
   return text
@@ -20,16 +26,25 @@ const ERRORS: [RegExp, (...m: string[]) => string][] = [
   [/^error: command-argument value '(.*)' is invalid for argument '(.+)'\.?/, (v, a) => `错误：参数 ${a} 的取值“${v}”不正确`],
   [/^error: unknown option '(.+?)'/, (o) => `错误：没有选项 ${o}`],
   [/^error: unknown command '(.+?)'/, (c) => `错误：没有命令 ${c}`],
-  [/^error: too many arguments(?: for '(.+)')?\. Expected (\d+) arguments? but got (\d+)\./, (c, e, g) => `错误：${c ? `命令 ${c} 的` : ''}参数过多，应为${e}个，实际${g}个`],
+  [
+    /^error: too many arguments(?: for '(.+)')?\. Expected (\d+) arguments? but got (\d+)\./,
+    (c, e, g) => `错误：${c ? `命令 ${c} 的` : ''}参数过多，应为${e}个，实际${g}个`,
+  ],
   [/^error: (.+) cannot be used with (.+)/, (a, b) => `错误：${a} 不能与 ${b} 同时使用`],
 ];
 
 /** commander's English error line(s) in Chinese (with its "Did you mean" suggestion). */
+/** a terminal colour code (ESC [ … m): it takes no column */
+const TERMINAL_COLOUR = new RegExp(String.raw`\x1b\[\d*(;\d+)*m`, 'g');
+
 export function commanderErrorZh(text: string): string {
   let out = text;
   for (const [re, fn] of ERRORS) {
     const m = re.exec(out);
-    if (m) { out = out.replace(re, fn(...m.slice(1))); break; }
+    if (m) {
+      out = out.replace(re, fn(...m.slice(1)));
+      break;
+    }
   }
   return out
     .replace(/^error: /, '错误：')
@@ -43,8 +58,11 @@ export function chineseCommander(program: Command): Command {
   program
     .configureHelp({
       // Chinese characters take two columns in a terminal: keep the descriptions lined up
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the terminal's colour codes, which take no column
-      displayWidth: (str: string) => [...str.replace(/\x1b\[\d*(;\d+)*m/g, '')].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1), 0),
+      displayWidth: (str: string) =>
+        [...str.replace(TERMINAL_COLOUR, '')].reduce(
+          (n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1),
+          0,
+        ),
       styleTitle: (title: string) => TITLES[title] ?? title,
       optionDescription: (option: Option) => {
         const d = zhExtras(base.optionDescription(option));

@@ -4,7 +4,9 @@ export type IsoDate = string;
 export function isValidDate(iso: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   if (!m) return false;
-  const y = +m[1], mo = +m[2], d = +m[3];
+  const y = +m[1],
+    mo = +m[2],
+    d = +m[3];
   if (mo < 1 || mo > 12 || d < 1) return false;
   return d <= daysInMonth(y, mo);
 }
@@ -55,11 +57,12 @@ export function parseDateStrict(value: unknown): DateParse {
     const d = excelSerialToIso(value);
     return d ? { ok: true, date: d } : { ok: false, reason: `“${value}”不是日期` };
   }
-  const s = String(value).replace(/[\u3000\s]+/g, ' ').trim();
+  const s = String(value)
+    .replace(/[\u3000\s]+/g, ' ')
+    .trim();
   if (s === '') return { ok: true, date: null };
-  const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$/.exec(s)
-    ?? /^(\d{4})年(\d{1,2})月(\d{1,2})日?(?:\s.*)?$/.exec(s)
-    ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
+  const m =
+    /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$/.exec(s) ?? /^(\d{4})年(\d{1,2})月(\d{1,2})日?(?:\s.*)?$/.exec(s) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (!m) return { ok: false, reason: `“${s}”不是可识别的日期（应为YYYY-MM-DD）` };
   const iso = isoOf(+m[1], +m[2], +m[3]);
   if (!isValidDate(iso)) return { ok: false, reason: `“${s}”不是有效日期` };
@@ -73,7 +76,8 @@ export function addDays(iso: IsoDate, n: number): IsoDate {
 
 /** Same month and day, `n` years later; 02-29 falls back to 02-28 in a common year. */
 export function addYears(iso: IsoDate, n: number): IsoDate {
-  const y = +iso.slice(0, 4) + n, m = +iso.slice(5, 7);
+  const y = +iso.slice(0, 4) + n,
+    m = +iso.slice(5, 7);
   const d = Math.min(+iso.slice(8, 10), daysInMonth(y, m));
   return isoOf(y, m, d);
 }

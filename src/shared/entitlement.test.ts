@@ -80,7 +80,10 @@ describe('entitlement (FORMATS §5)', () => {
     assert.equal(entitlementFor(P('2024H1'), { ...base, removalDate: '2024-07-01' }).fen, 30000);
   });
   it('other standards round to the fen', () => {
-    assert.equal(entitlementFor(P('2024'), { supportStart: '2024-02-10', supportEnd: null }, { standardFen: 100000, termYears: 20 }).fen, Math.round(100000 * 10 / 12));
+    assert.equal(
+      entitlementFor(P('2024'), { supportStart: '2024-02-10', supportEnd: null }, { standardFen: 100000, termYears: 20 }).fen,
+      Math.round((100000 * 10) / 12),
+    );
   });
   it('monthsInside counts calendar months entirely inside', () => {
     assert.equal(monthsInside(P('2024H1'), '2024-02-29', '2024-06-30'), 4);

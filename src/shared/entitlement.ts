@@ -66,8 +66,9 @@ export function entitlementFor(period: Period, p: EntitlementInput, s: SupportSe
   }
   const fen = Math.round((s.standardFen * months) / 12);
   const full = period.months.length;
-  const reason = months === full
-    ? `扶持期限${p.supportStart}至${end}覆盖全部${full}个月，按标准${s.standardFen / 100}元/年`
-    : `扶持期限${p.supportStart}至${end}覆盖${months}个整月（共${full}个月），按标准${s.standardFen / 100}元/年折算`;
+  const reason =
+    months === full
+      ? `扶持期限${p.supportStart}至${end}覆盖全部${full}个月，按标准${s.standardFen / 100}元/年`
+      : `扶持期限${p.supportStart}至${end}覆盖${months}个整月（共${full}个月），按标准${s.standardFen / 100}元/年折算`;
   return { fen, months, eligible: true, reason };
 }

@@ -26,15 +26,20 @@ export class ChangeFeed {
   /** Queue the listeners; returns at once. */
   registerChanged(change: RegisterChange): void {
     for (const fn of this.#listeners) {
-      this.#queue = this.#queue.then(() => fn(change)).catch((e) => {
-        console.error(`后台处理失败（${change.source}）：${e instanceof Error ? e.message : String(e)}`);
-      });
+      this.#queue = this.#queue
+        .then(() => fn(change))
+        .catch((e) => {
+          console.error(`后台处理失败（${change.source}）：${e instanceof Error ? e.message : String(e)}`);
+        });
     }
   }
 
   /** Wait until every queued listener has run (server shutdown, tests). */
   async idle(): Promise<void> {
     let q: Promise<void>;
-    do { q = this.#queue; await q; } while (q !== this.#queue);
+    do {
+      q = this.#queue;
+      await q;
+    } while (q !== this.#queue);
   }
 }

@@ -47,14 +47,16 @@ describe('GB 11643 ID numbers', () => {
   });
 
   const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
-  const validId = fc.record({
-    region: fc.constantFrom('430582', '430602', '110105', '650102'),
-    date: fc.date({ min: new Date('1900-01-01'), max: new Date('2020-12-31'), noInvalidDate: true }),
-    seq: digits(3),
-  }).map(({ region, date, seq }) => {
-    const f17 = region + date.toISOString().slice(0, 10).replace(/-/g, '') + seq;
-    return f17 + checkDigit(f17);
-  });
+  const validId = fc
+    .record({
+      region: fc.constantFrom('430582', '430602', '110105', '650102'),
+      date: fc.date({ min: new Date('1900-01-01'), max: new Date('2020-12-31'), noInvalidDate: true }),
+      seq: digits(3),
+    })
+    .map(({ region, date, seq }) => {
+      const f17 = region + date.toISOString().slice(0, 10).replace(/-/g, '') + seq;
+      return f17 + checkDigit(f17);
+    });
 
   it('property: every generated valid ID validates and is a fixed point of normalisation', () => {
     fc.assert(fc.property(validId, (id) => validateId(id).ok && normalizeId(id) === id && normalizeId(normalizeId(id)) === normalizeId(id)));
@@ -62,24 +64,33 @@ describe('GB 11643 ID numbers', () => {
 
   it('property: normalisation ignores padding, width and case', () => {
     const full = (s: string) => [...s].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('');
-    fc.assert(fc.property(validId, fc.constantFrom(' ', '\u3000', ''), fc.boolean(), (id, pad, wide) => {
-      const written = pad + (wide ? full(id.toLowerCase()) : id.toLowerCase()) + pad;
-      return normalizeId(written) === id;
-    }));
+    fc.assert(
+      fc.property(validId, fc.constantFrom(' ', '\u3000', ''), fc.boolean(), (id, pad, wide) => {
+        const written = pad + (wide ? full(id.toLowerCase()) : id.toLowerCase()) + pad;
+        return normalizeId(written) === id;
+      }),
+    );
   });
 
   it('property: a 15-digit number and its 18-digit form normalise alike', () => {
-    fc.assert(fc.property(validId.filter((id) => id.slice(6, 8) === '19'), (id18) => {
-      const id15 = id18.slice(0, 6) + id18.slice(8, 17);
-      return normalizeId(id15) === id18;
-    }));
+    fc.assert(
+      fc.property(
+        validId.filter((id) => id.slice(6, 8) === '19'),
+        (id18) => {
+          const id15 = id18.slice(0, 6) + id18.slice(8, 17);
+          return normalizeId(id15) === id18;
+        },
+      ),
+    );
   });
 
   it('property: changing one digit of a valid ID makes it invalid', () => {
-    fc.assert(fc.property(validId, fc.integer({ min: 14, max: 16 }), fc.integer({ min: 1, max: 9 }), (id, pos, delta) => {
-      const d = String((Number(id[pos]) + delta) % 10);
-      const bad = id.slice(0, pos) + d + id.slice(pos + 1);
-      return !validateId(bad).ok;
-    }));
+    fc.assert(
+      fc.property(validId, fc.integer({ min: 14, max: 16 }), fc.integer({ min: 1, max: 9 }), (id, pos, delta) => {
+        const d = String((Number(id[pos]) + delta) % 10);
+        const bad = id.slice(0, pos) + d + id.slice(pos + 1);
+        return !validateId(bad).ok;
+      }),
+    );
   });
 });

@@ -10,9 +10,40 @@ export { WEIGHTS as ID_WEIGHTS, CHECK_CHARS as ID_CHECK_CHARS };
 
 // First two digits of GB/T 2260 province-level codes (incl. 71 台湾, 81 香港, 82 澳门).
 const PROVINCES = new Set([
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65',
-  '71', '81', '82',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
 ]);
 
 /** Check digit for the first 17 characters (digits) of an 18-digit number. */
@@ -43,7 +74,9 @@ export function toHalfWidth(s: string): string {
 
 /** Trim (both widths), half-width, x→X. Does not convert 15-digit numbers. */
 export function cleanIdText(raw: string): string {
-  return toHalfWidth(raw ?? '').trim().toUpperCase();
+  return toHalfWidth(raw ?? '')
+    .trim()
+    .toUpperCase();
 }
 
 function plausibleDate15(s15: string): boolean {
@@ -87,13 +120,20 @@ export interface IdValidation {
 
 export function describeIdProblem(p: IdProblem): string {
   switch (p.code) {
-    case 'EMPTY': return '身份证号为空';
-    case 'LENGTH': return `长度为${p.length}位（应为18位）`;
-    case 'CHARS': return '含有非法字符';
-    case 'REGION': return `行政区划代码${p.region}不存在`;
-    case 'DATE_INVALID': return `出生日期${p.date}不是有效日期`;
-    case 'DATE_FUTURE': return `出生日期${p.date}不合理（晚于核查日期）`;
-    case 'CHECK_DIGIT': return `校验位错误（应为${p.expected}）`;
+    case 'EMPTY':
+      return '身份证号为空';
+    case 'LENGTH':
+      return `长度为${p.length}位（应为18位）`;
+    case 'CHARS':
+      return '含有非法字符';
+    case 'REGION':
+      return `行政区划代码${p.region}不存在`;
+    case 'DATE_INVALID':
+      return `出生日期${p.date}不是有效日期`;
+    case 'DATE_FUTURE':
+      return `出生日期${p.date}不合理（晚于核查日期）`;
+    case 'CHECK_DIGIT':
+      return `校验位错误（应为${p.expected}）`;
   }
 }
 

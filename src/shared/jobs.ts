@@ -13,7 +13,11 @@ export interface JobProgress {
   progress(done: number, total?: number | null, message?: string): Promise<void>;
 }
 
-export async function createJob(db: Kysely<Tables>, kind: string, opts: { countyCode?: string; createdBy?: number | null; total?: number | null; message?: string } = {}): Promise<string> {
+export async function createJob(
+  db: Kysely<Tables>,
+  kind: string,
+  opts: { countyCode?: string; createdBy?: number | null; total?: number | null; message?: string } = {},
+): Promise<string> {
   const id = randomUUID();
   await insertJob(db, id, kind, opts);
   return id;
@@ -47,8 +51,12 @@ export async function getJob(db: Kysely<Tables>, id: string): Promise<Job | null
  * Run `work` as a job in the background: returns the job id at once; the job row ends as
  * done (with the result) or failed (with the Chinese message of the error).
  */
-export async function startJob<T>(db: Kysely<Tables>, kind: string, opts: { countyCode?: string; createdBy?: number | null; total?: number | null },
-  work: (p: JobProgress) => Promise<T>): Promise<string> {
+export async function startJob<T>(
+  db: Kysely<Tables>,
+  kind: string,
+  opts: { countyCode?: string; createdBy?: number | null; total?: number | null },
+  work: (p: JobProgress) => Promise<T>,
+): Promise<string> {
   const id = await createJob(db, kind, opts);
   const p = progressReporter(db, id);
   void (async () => {

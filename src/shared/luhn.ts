@@ -5,7 +5,10 @@ export function luhnOk(digits: string): boolean {
   let sum = 0;
   for (let i = digits.length - 1, alt = false; i >= 0; i--, alt = !alt) {
     let d = digits.charCodeAt(i) - 48;
-    if (alt) { d *= 2; if (d > 9) d -= 9; }
+    if (alt) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
     sum += d;
   }
   return sum % 10 === 0;
@@ -21,7 +24,10 @@ function sumWithCheckSlot(body: string): number {
   let sum = 0;
   for (let i = body.length - 1, alt = true; i >= 0; i--, alt = !alt) {
     let d = body.charCodeAt(i) - 48;
-    if (alt) { d *= 2; if (d > 9) d -= 9; }
+    if (alt) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
     sum += d;
   }
   return sum;

@@ -31,7 +31,8 @@ describe('masks', () => {
 });
 
 describe('numbers inside free text', () => {
-  const id = '430582195507296475', acct = '6217006880645182208';
+  const id = '430582195507296475',
+    acct = '6217006880645182208';
   it('masks IDs and accounts wherever they stand, by the rule of the fields', async () => {
     const { maskInText, maskDeep } = await import('./mask.ts');
     const { maskId } = await import('./idnumber.ts');

@@ -14,9 +14,15 @@ export function parseYuanToFen(value: unknown): Fen | null {
     if (Math.abs(fen - value * 100) > 1e-6 * Math.max(1, Math.abs(value))) return null;
     return fen;
   }
-  let s = String(value).replace(/[\s\u3000,，]/g, '').replace(/^[¥￥]/, '').replace(/元$/, '');
+  let s = String(value)
+    .replace(/[\s\u3000,，]/g, '')
+    .replace(/^[¥￥]/, '')
+    .replace(/元$/, '');
   let neg = false;
-  if (s.startsWith('-')) { neg = true; s = s.slice(1); }
+  if (s.startsWith('-')) {
+    neg = true;
+    s = s.slice(1);
+  }
   const m = /^(\d+)(?:\.(\d{0,2}))?$/.exec(s);
   if (!m) return null;
   const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));

@@ -12,7 +12,10 @@ export interface Period {
 }
 
 export function parsePeriod(text: string): Period | null {
-  const s = String(text ?? '').trim().toUpperCase().replace(/\s+/g, '');
+  const s = String(text ?? '')
+    .trim()
+    .toUpperCase()
+    .replace(/\s+/g, '');
   let m = /^(\d{4})(?:年(?:度)?)?$/.exec(s);
   if (m) {
     const y = +m[1];
@@ -34,7 +37,8 @@ function halfPeriod(y: number, h: 1 | 2): Period {
 
 /** Sort key: 2024 < 2024H1 < 2024H2 < 2025. */
 export function comparePeriods(a: string, b: string): number {
-  const pa = parsePeriod(a), pb = parsePeriod(b);
+  const pa = parsePeriod(a),
+    pb = parsePeriod(b);
   if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
   return pa.year - pb.year || pa.half - pb.half;
 }

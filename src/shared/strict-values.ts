@@ -25,7 +25,20 @@ export function ownCopy(s: string): string {
 }
 
 function isSpace(c: number): boolean {
-  return c <= 32 || c === 0x3000 || c === 0xfeff || c === 0x200b || c === 0xa0 || c === 0x85 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f;
+  return (
+    c <= 32 ||
+    c === 0x3000 ||
+    c === 0xfeff ||
+    c === 0x200b ||
+    c === 0xa0 ||
+    c === 0x85 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f
+  );
 }
 
 /**

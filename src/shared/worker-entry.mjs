@@ -11,5 +11,8 @@ try {
   parentPort.postMessage({ ok: true, result });
 } catch (e) {
   const app = e && e.name === 'AppError' && typeof e.code === 'string';
-  parentPort.postMessage({ ok: false, error: app ? { code: e.code, message: e.message, details: e.details ?? null } : { message: e instanceof Error ? e.message : String(e) } });
+  parentPort.postMessage({
+    ok: false,
+    error: app ? { code: e.code, message: e.message, details: e.details ?? null } : { message: e instanceof Error ? e.message : String(e) },
+  });
 }

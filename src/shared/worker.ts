@@ -18,7 +18,17 @@ export function runInWorker<T>(moduleUrl: URL | string, fn: string, args: unknow
       else reject(m.error.code ? new AppError(m.error.code, m.error.message, m.error.details) : new Error(m.error.message));
       void w.terminate();
     });
-    w.once('error', (e) => { if (!settled) { settled = true; reject(e); } });
-    w.once('exit', (code) => { if (!settled) { settled = true; reject(new AppError('INTERNAL', `后台读取文件的线程意外退出（${code}）`)); } });
+    w.once('error', (e) => {
+      if (!settled) {
+        settled = true;
+        reject(e);
+      }
+    });
+    w.once('exit', (code) => {
+      if (!settled) {
+        settled = true;
+        reject(new AppError('INTERNAL', `后台读取文件的线程意外退出（${code}）`));
+      }
+    });
   });
 }

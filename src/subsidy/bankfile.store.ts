@@ -36,7 +36,9 @@ export async function storedTemplate(trx: Db, countyCode: string, code: string):
 
 export async function putTemplate(trx: Db, countyCode: string, t: BankTemplate, userId: number | null): Promise<void> {
   await sql`INSERT INTO bank_templates (county_code, code, name, spec, updated_by) VALUES (${countyCode}, ${t.code}, ${t.name}, ${JSON.stringify(t)}::jsonb, ${userId})
-    ON CONFLICT (county_code, code) DO UPDATE SET name = EXCLUDED.name, spec = EXCLUDED.spec, updated_by = EXCLUDED.updated_by, updated_at = now()`.execute(trx);
+    ON CONFLICT (county_code, code) DO UPDATE SET name = EXCLUDED.name, spec = EXCLUDED.spec, updated_by = EXCLUDED.updated_by, updated_at = now()`.execute(
+    trx,
+  );
 }
 
 /** Pending lines with no usable account become failures (re-issued once an account is known); how many. */
@@ -55,20 +57,34 @@ export async function pendingSums(trx: Db, countyCode: string, payrollId: number
 
 /** Note the export; a reviewed roll moves to exported, a later export keeps the status. */
 export async function markExported(trx: Db, countyCode: string, payrollId: number, moveToExported: boolean): Promise<void> {
-  await trx.updateTable('payrolls').set({ ...(moveToExported ? { status: 'exported' } : {}), exported_at: sql`now()` })
-    .where('county_code', '=', countyCode).where('id', '=', payrollId).execute();
+  await trx
+    .updateTable('payrolls')
+    .set({ ...(moveToExported ? { status: 'exported' } : {}), exported_at: sql`now()` })
+    .where('county_code', '=', countyCode)
+    .where('id', '=', payrollId)
+    .execute();
 }
 
 /** The payment_lines column behind each template field (batch number and blanks need none). */
 const FIELD_COLUMNS: Partial<Record<BankField, string>> = {
-  period: 'period', idNumber: 'id_number', name: 'name', amount: 'amount_fen', accountNo: 'account_no', holderName: 'holder_name',
-  bankName: 'bank_name', householdNo: 'household_no', villageCode: 'village_code', villageName: 'village_name', townshipName: 'township_name',
+  period: 'period',
+  idNumber: 'id_number',
+  name: 'name',
+  amount: 'amount_fen',
+  accountNo: 'account_no',
+  holderName: 'holder_name',
+  bankName: 'bank_name',
+  householdNo: 'household_no',
+  villageCode: 'village_code',
+  villageName: 'village_name',
+  townshipName: 'township_name',
 };
 
 /** Read only the columns the template shows: a bank file of millions of lines spends most of its time reading rows. */
 async function* pendingLines(db: Db, countyCode: string, payrollId: number, tpl: BankTemplate, chunk = 50000): AsyncGenerator<BankRow[]> {
   const columns = sql.raw(['line_no', ...new Set(tpl.columns.map((c) => FIELD_COLUMNS[c.field]).filter(Boolean))].join(', '));
-  const fetch = (after: number) => sql<BankRow>`SELECT ${columns}
+  const fetch = (after: number) =>
+    sql<BankRow>`SELECT ${columns}
       FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${payrollId} AND line_no > ${after} AND result = 'pending'
       ORDER BY line_no LIMIT ${chunk}`.execute(db);
   // the next chunk is read while the caller writes this one
@@ -91,20 +107,42 @@ async function put(out: Writable, data: Buffer | string) {
 }
 
 /** Stream the waiting lines of a roll as the bank's file (CSV or XLSX) into `out`, then end it. */
-export async function writeBankFile(db: Db, countyCode: string, payrollId: number, tpl: BankTemplate, batchNo: string, out: Writable,
-  onProgress?: (rows: number) => void): Promise<number> {
+export async function writeBankFile(
+  db: Db,
+  countyCode: string,
+  payrollId: number,
+  tpl: BankTemplate,
+  batchNo: string,
+  out: Writable,
+  onProgress?: (rows: number) => void,
+): Promise<number> {
   let n = 0;
-    // a column the template does not show is not read: its cell is never asked for
-  const toLine = (x: BankRow): BankLine => ({ period: x.period ?? '', idNumber: x.id_number ?? '', name: x.name ?? '', amountFen: Number(x.amount_fen), accountNo: x.account_no ?? '',
-    holderName: x.holder_name ?? '', bankName: x.bank_name ?? '', batchNo, householdNo: x.household_no ?? '', villageCode: x.village_code ?? '', villageName: x.village_name ?? '',
-    townshipName: x.township_name ?? '', lineNo: Number(x.line_no) });
+  // a column the template does not show is not read: its cell is never asked for
+  const toLine = (x: BankRow): BankLine => ({
+    period: x.period ?? '',
+    idNumber: x.id_number ?? '',
+    name: x.name ?? '',
+    amountFen: Number(x.amount_fen),
+    accountNo: x.account_no ?? '',
+    holderName: x.holder_name ?? '',
+    bankName: x.bank_name ?? '',
+    batchNo,
+    householdNo: x.household_no ?? '',
+    villageCode: x.village_code ?? '',
+    villageName: x.village_name ?? '',
+    townshipName: x.township_name ?? '',
+    lineNo: Number(x.line_no),
+  });
   if (tpl.container === 'csv') {
     const enc = (s: string) => (tpl.encoding === 'gb18030' ? iconv.encode(s, 'gb18030') : Buffer.from(s, 'utf8'));
     const head = (tpl.encoding === 'utf-8' && tpl.bom ? '\ufeff' : '') + csvLine(tpl.columns.map((c) => c.header));
     await put(out, enc(head));
     for await (const rows of pendingLines(db, countyCode, payrollId, tpl)) {
       let text = '';
-      for (const x of rows) { const l = toLine(x); text += csvLine(tpl.columns.map((c) => cellOf(tpl, c.field, l))); }
+      for (const x of rows) {
+        const l = toLine(x);
+        text += csvLine(tpl.columns.map((c) => cellOf(tpl, c.field, l)));
+      }
       await put(out, enc(text));
       n += rows.length;
       onProgress?.(n);

@@ -8,9 +8,15 @@ import { csvRaw, guardFormula } from '../shared/files/csv-write.ts';
 export { BANK_FIELDS, bankTemplateSchema, type BankField, type BankTemplate } from './subsidy.contract.ts';
 
 const GENERIC_COLUMNS: BankTemplate['columns'] = [
-  { header: '发放期间', field: 'period' }, { header: '身份证号', field: 'idNumber' }, { header: '姓名', field: 'name' },
-  { header: '金额', field: 'amount' }, { header: '发放结果', field: 'result' }, { header: '银行账号', field: 'accountNo' },
-  { header: '持卡人姓名', field: 'holderName' }, { header: '发放日期', field: 'payDate' }, { header: '批次号', field: 'batchNo' },
+  { header: '发放期间', field: 'period' },
+  { header: '身份证号', field: 'idNumber' },
+  { header: '姓名', field: 'name' },
+  { header: '金额', field: 'amount' },
+  { header: '发放结果', field: 'result' },
+  { header: '银行账号', field: 'accountNo' },
+  { header: '持卡人姓名', field: 'holderName' },
+  { header: '发放日期', field: 'payDate' },
+  { header: '批次号', field: 'batchNo' },
 ];
 
 /** Built-in templates: the FORMATS.md §2 payment detail as UTF-8 CSV, as XLSX, and as GBK CSV. */
@@ -37,14 +43,38 @@ export function checkTemplate(t: BankTemplate): void {
  * an apostrophe in front of an account number would fail the payment.
  */
 export const BANK_FIELD_KIND: Record<BankField, 'text' | 'value'> = {
-  period: 'value', idNumber: 'value', name: 'text', amount: 'value', result: 'value', accountNo: 'value', holderName: 'text',
-  bankName: 'text', payDate: 'value', batchNo: 'value', householdNo: 'text', villageCode: 'value', villageName: 'text',
-  townshipName: 'text', lineNo: 'value', blank: 'value',
+  period: 'value',
+  idNumber: 'value',
+  name: 'text',
+  amount: 'value',
+  result: 'value',
+  accountNo: 'value',
+  holderName: 'text',
+  bankName: 'text',
+  payDate: 'value',
+  batchNo: 'value',
+  householdNo: 'text',
+  villageCode: 'value',
+  villageName: 'text',
+  townshipName: 'text',
+  lineNo: 'value',
+  blank: 'value',
 };
 
 export interface BankLine {
-  period: string; idNumber: string; name: string; amountFen: number; accountNo: string; holderName: string; bankName: string;
-  batchNo: string; householdNo: string; villageCode: string; villageName: string; townshipName: string; lineNo: number;
+  period: string;
+  idNumber: string;
+  name: string;
+  amountFen: number;
+  accountNo: string;
+  holderName: string;
+  bankName: string;
+  batchNo: string;
+  householdNo: string;
+  villageCode: string;
+  villageName: string;
+  townshipName: string;
+  lineNo: number;
 }
 
 /** The cell of a field as the file carries it (text fields formula-guarded, values as they are). */
@@ -55,22 +85,38 @@ export function cellOf(t: BankTemplate, field: BankField, l: BankLine): string {
 
 function fieldValue(t: BankTemplate, field: BankField, l: BankLine): string {
   switch (field) {
-    case 'period': return l.period;
-    case 'idNumber': return l.idNumber;
-    case 'name': return l.name;
-    case 'amount': return t.amountFormat === 'fen' ? String(l.amountFen) : formatFen(l.amountFen);
-    case 'result': return '';
-    case 'accountNo': return l.accountNo;
-    case 'holderName': return l.holderName;
-    case 'bankName': return l.bankName;
-    case 'payDate': return '';
-    case 'batchNo': return l.batchNo;
-    case 'householdNo': return l.householdNo;
-    case 'villageCode': return l.villageCode;
-    case 'villageName': return l.villageName;
-    case 'townshipName': return l.townshipName;
-    case 'lineNo': return String(l.lineNo);
-    case 'blank': return '';
+    case 'period':
+      return l.period;
+    case 'idNumber':
+      return l.idNumber;
+    case 'name':
+      return l.name;
+    case 'amount':
+      return t.amountFormat === 'fen' ? String(l.amountFen) : formatFen(l.amountFen);
+    case 'result':
+      return '';
+    case 'accountNo':
+      return l.accountNo;
+    case 'holderName':
+      return l.holderName;
+    case 'bankName':
+      return l.bankName;
+    case 'payDate':
+      return '';
+    case 'batchNo':
+      return l.batchNo;
+    case 'householdNo':
+      return l.householdNo;
+    case 'villageCode':
+      return l.villageCode;
+    case 'villageName':
+      return l.villageName;
+    case 'townshipName':
+      return l.townshipName;
+    case 'lineNo':
+      return String(l.lineNo);
+    case 'blank':
+      return '';
   }
 }
 

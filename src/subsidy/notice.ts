@@ -12,9 +12,13 @@ export async function noticeXlsx(title: string, rows: NoticeRow[]): Promise<Buff
   const ws = wb.addWorksheet('公示名单');
   ws.addRow([title]);
   ws.addRow(['序号', '乡镇', '村', '姓名', '身份证号', '金额（元）']);
-  rows.forEach((r, i) => { ws.addRow([i + 1, guardFormula(r.townshipName), guardFormula(r.villageName || r.villageCode), guardFormula(r.name), r.maskedId, formatFen(r.amountFen)]); });
+  rows.forEach((r, i) => {
+    ws.addRow([i + 1, guardFormula(r.townshipName), guardFormula(r.villageName || r.villageCode), guardFormula(r.name), r.maskedId, formatFen(r.amountFen)]);
+  });
   ws.addRow(['合计', '', '', `${rows.length}人`, '', formatFen(rows.reduce((s, r) => s + r.amountFen, 0))]);
-  ws.columns.forEach((c, i) => { c.width = [6, 12, 14, 10, 22, 12][i]; });
+  ws.columns.forEach((c, i) => {
+    c.width = [6, 12, 14, 10, 22, 12][i];
+  });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -23,7 +27,11 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&
 /** A printable page: one section per village, each on its own sheet of paper. */
 export function noticeHtml(title: string, rows: NoticeRow[]): string {
   const byVillage = new Map<string, NoticeRow[]>();
-  for (const r of rows) { const k = r.villageCode; if (!byVillage.has(k)) byVillage.set(k, []); byVillage.get(k)!.push(r); }
+  for (const r of rows) {
+    const k = r.villageCode;
+    if (!byVillage.has(k)) byVillage.set(k, []);
+    byVillage.get(k)!.push(r);
+  }
   const sections = [...byVillage.values()].map((vs) => {
     const v = vs[0];
     const total = vs.reduce((s, r) => s + r.amountFen, 0);

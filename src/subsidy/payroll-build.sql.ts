@@ -10,13 +10,29 @@ const monthIndex = (d: string) => sql.raw(`(extract(year from ${d})::int * 12 + 
 
 /** One register row with its entitlement for a period: the rows of `entitlementRowsQuery`. */
 export interface EntitlementRow {
-  person_id: number; id_number: string; id_valid: boolean; name: string; household_no: string; village_code: string; township_name: string; village_name: string;
-  status: string; removal_date: string | null; support_start: string | null; end_used: string | null;
+  person_id: number;
+  id_number: string;
+  id_valid: boolean;
+  name: string;
+  household_no: string;
+  village_code: string;
+  township_name: string;
+  village_name: string;
+  status: string;
+  removal_date: string | null;
+  support_start: string | null;
+  end_used: string | null;
   /** why the row gets nothing (no-start, removal-nodate, removal, term), or null when it is paid */
   excluded_by: 'no-start' | 'removal-nodate' | 'removal' | 'term' | null;
   /** register rows with the same normalised ID */
-  dup_count: number; account_source: 'own' | 'head' | 'none'; months: number; amount_fen: number;
-  account_no: string; bank_name: string; holder_name: string; flags: string[];
+  dup_count: number;
+  account_source: 'own' | 'head' | 'none';
+  months: number;
+  amount_fen: number;
+  account_no: string;
+  bank_name: string;
+  holder_name: string;
+  flags: string[];
 }
 
 /** One row per register row (not yet one per person): see EntitlementRow. */
@@ -83,7 +99,13 @@ export function reasonSql(period: Period, s: SubsidySettings, alias = 'c'): RawB
 export const PERSON_ROW_ORDER = sql.raw(`amount_fen DESC, (status = '正常') DESC, person_id`);
 
 /** One row per person (normalised ID) with the reason: what the roll holds, for checks and small rolls. */
-export function entitledPersonsQuery(countyCode: string, period: Period, s: SubsidySettings): RawBuilder<EntitlementRow & { eligible: boolean; reason: string }> {
-  return sql<EntitlementRow & { eligible: boolean; reason: string }>`SELECT DISTINCT ON (c.id_number) c.*, (c.excluded_by IS NULL) AS eligible, ${reasonSql(period, s)} AS reason
+export function entitledPersonsQuery(
+  countyCode: string,
+  period: Period,
+  s: SubsidySettings,
+): RawBuilder<EntitlementRow & { eligible: boolean; reason: string }> {
+  return sql<
+    EntitlementRow & { eligible: boolean; reason: string }
+  >`SELECT DISTINCT ON (c.id_number) c.*, (c.excluded_by IS NULL) AS eligible, ${reasonSql(period, s)} AS reason
     FROM (${entitlementRowsQuery(countyCode, period, s)}) c ORDER BY c.id_number, ${PERSON_ROW_ORDER}`;
 }

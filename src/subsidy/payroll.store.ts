@@ -23,10 +23,27 @@ const iso = (v: Date | string | null) => (v ? new Date(v).toISOString() : null);
 
 export function payrollOf(r: PayrollRow): Payroll {
   return {
-    id: Number(r.id), countyCode: r.county_code, batchNo: r.batch_no, period: r.period, kind: r.kind as PayrollKind, status: r.status as PayrollStatus, asOf: String(r.as_of),
-    rules: r.rules as SubsidySettings, persons: Number(r.persons), totalFen: Number(r.total_fen), excluded: Number(r.excluded), remarks: r.remarks,
-    createdBy: r.created_by === null ? null : Number(r.created_by), createdAt: iso(r.created_at)!, reviewedBy: r.reviewed_by === null ? null : Number(r.reviewed_by),
-    reviewedAt: iso(r.reviewed_at), rebuiltBy: r.rebuilt_by == null ? null : Number(r.rebuilt_by), selfReviewed: r.self_reviewed === true, exportedAt: iso(r.exported_at), resultsAt: iso(r.results_at), closedAt: iso(r.closed_at),
+    id: Number(r.id),
+    countyCode: r.county_code,
+    batchNo: r.batch_no,
+    period: r.period,
+    kind: r.kind as PayrollKind,
+    status: r.status as PayrollStatus,
+    asOf: String(r.as_of),
+    rules: r.rules as SubsidySettings,
+    persons: Number(r.persons),
+    totalFen: Number(r.total_fen),
+    excluded: Number(r.excluded),
+    remarks: r.remarks,
+    createdBy: r.created_by === null ? null : Number(r.created_by),
+    createdAt: iso(r.created_at)!,
+    reviewedBy: r.reviewed_by === null ? null : Number(r.reviewed_by),
+    reviewedAt: iso(r.reviewed_at),
+    rebuiltBy: r.rebuilt_by == null ? null : Number(r.rebuilt_by),
+    selfReviewed: r.self_reviewed === true,
+    exportedAt: iso(r.exported_at),
+    resultsAt: iso(r.results_at),
+    closedAt: iso(r.closed_at),
   };
 }
 
@@ -39,11 +56,31 @@ export function lineReason(period: string, supportStart: string | null, supportE
 
 export function lineOf(r: LineRow): PaymentLine {
   return {
-    lineNo: Number(r.line_no), period: r.period, personId: r.person_id === null ? null : Number(r.person_id), idNumber: r.id_number, idValid: r.id_valid,
-    name: r.name, householdNo: r.household_no, villageCode: r.village_code, townshipCode: r.township_code, townshipName: r.township_name,
-    villageName: r.village_name, supportStart: r.support_start, supportEnd: r.support_end, months: Number(r.months), standardFen: Number(r.standard_fen),
-    amountFen: Number(r.amount_fen), reason: r.reason || lineReason(r.period, r.support_start, r.support_end, Number(r.standard_fen)), accountSource: r.account_source as PaymentLine['accountSource'], accountNo: r.account_no, bankName: r.bank_name,
-    holderName: r.holder_name, flags: r.flags ?? [], result: r.result as LineResult, resultReason: r.result_reason, paidDate: r.paid_date,
+    lineNo: Number(r.line_no),
+    period: r.period,
+    personId: r.person_id === null ? null : Number(r.person_id),
+    idNumber: r.id_number,
+    idValid: r.id_valid,
+    name: r.name,
+    householdNo: r.household_no,
+    villageCode: r.village_code,
+    townshipCode: r.township_code,
+    townshipName: r.township_name,
+    villageName: r.village_name,
+    supportStart: r.support_start,
+    supportEnd: r.support_end,
+    months: Number(r.months),
+    standardFen: Number(r.standard_fen),
+    amountFen: Number(r.amount_fen),
+    reason: r.reason || lineReason(r.period, r.support_start, r.support_end, Number(r.standard_fen)),
+    accountSource: r.account_source as PaymentLine['accountSource'],
+    accountNo: r.account_no,
+    bankName: r.bank_name,
+    holderName: r.holder_name,
+    flags: r.flags ?? [],
+    result: r.result as LineResult,
+    resultReason: r.result_reason,
+    paidDate: r.paid_date,
   };
 }
 
@@ -52,8 +89,12 @@ export function conflictOf(e: unknown): unknown {
   const err = e as { code?: string; constraint?: string; message?: string };
   if (err?.code === '23505' || /duplicate key|unique constraint/i.test(err?.message ?? '')) {
     const what = String(err.constraint ?? err.message ?? '');
-    if (what.includes('payrolls_one_regular')) return new AppError('CONFLICT', '该期间已有正常发放批次；后来新增或发放失败的人员请编制补发批次', undefined, { cause: e });
-    if (what.includes('payment_lines')) return new AppError('CONFLICT', '有人员在本期间已在其他批次中待发放或已成功发放，不能重复发放（可能有他人同时在编制批次，请刷新后重试）', undefined, { cause: e });
+    if (what.includes('payrolls_one_regular'))
+      return new AppError('CONFLICT', '该期间已有正常发放批次；后来新增或发放失败的人员请编制补发批次', undefined, { cause: e });
+    if (what.includes('payment_lines'))
+      return new AppError('CONFLICT', '有人员在本期间已在其他批次中待发放或已成功发放，不能重复发放（可能有他人同时在编制批次，请刷新后重试）', undefined, {
+        cause: e,
+      });
     if (what.includes('batch_no')) return new AppError('CONFLICT', '批次号冲突，请重试', undefined, { cause: e });
   }
   return e;
@@ -78,7 +119,11 @@ export async function lockPeriod(trx: Db, countyCode: string, period: Period): P
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`payroll:${countyCode}:${period.code}`}, 0))`.execute(trx);
 }
 
-export interface RollSums { persons: number; totalFen: number; excluded: number }
+export interface RollSums {
+  persons: number;
+  totalFen: number;
+  excluded: number;
+}
 
 /** Fill a roll's lines (and, for a regular roll, its exclusions) from the register; returns its sums. */
 export async function fillRoll(trx: Db, countyCode: string, payrollId: number, period: Period, kind: PayrollKind, rules: SubsidySettings): Promise<RollSums> {
@@ -92,9 +137,10 @@ export async function fillRoll(trx: Db, countyCode: string, payrollId: number, p
   await sql`DELETE FROM payroll_calc WHERE ctid IN (SELECT ctid FROM (SELECT ctid, row_number() OVER (PARTITION BY id_number ORDER BY ${PERSON_ROW_ORDER}) AS rn
     FROM payroll_calc WHERE dup_count > 1) d WHERE d.rn > 1)`.execute(trx);
   await sql`ANALYZE payroll_calc`.execute(trx); // a temp table has no statistics: the planner would guess its size
-  const notLive = kind === 'supplementary'
-    ? sql`AND NOT EXISTS (SELECT 1 FROM payment_lines l WHERE l.county_code = ${countyCode} AND l.period = ${period.code} AND l.id_number = c.id_number AND l.result <> 'failure')`
-    : sql``;
+  const notLive =
+    kind === 'supplementary'
+      ? sql`AND NOT EXISTS (SELECT 1 FROM payment_lines l WHERE l.county_code = ${countyCode} AND l.period = ${period.code} AND l.id_number = c.id_number AND l.result <> 'failure')`
+      : sql``;
   // The lines' foreign key to their roll holds by construction: the roll was inserted (or locked
   // FOR UPDATE) in this transaction and every line names it. Checked once a line it costs about
   // 7 s of a 2 000 000-line roll, so where the database lets us (a superuser, as with the embedded
@@ -112,7 +158,9 @@ export async function fillRoll(trx: Db, countyCode: string, payrollId: number, p
   if (skipped) await sql`SET LOCAL session_replication_role = origin`.execute(trx);
   if (kind === 'regular') {
     await sql`INSERT INTO payroll_exclusions (county_code, payroll_id, id_number, person_id, name, village_code, reason)
-      SELECT ${countyCode}, ${payrollId}, c.id_number, c.person_id, c.name, c.village_code, ${reasonSql(period, rules)} FROM payroll_calc c WHERE c.amount_fen = 0`.execute(trx);
+      SELECT ${countyCode}, ${payrollId}, c.id_number, c.person_id, c.name, c.village_code, ${reasonSql(period, rules)} FROM payroll_calc c WHERE c.amount_fen = 0`.execute(
+      trx,
+    );
   }
   await sql`DROP TABLE payroll_calc`.execute(trx);
   const t = await sql<{ persons: number; total: number; excluded: number }>`SELECT count(*) AS persons, COALESCE(sum(amount_fen), 0) AS total,
@@ -130,7 +178,10 @@ export async function countPeriodRolls(trx: Db, countyCode: string, period: stri
   return Number(r.rows[0].n);
 }
 
-export async function insertPayroll(trx: Db, r: { countyCode: string; batchNo: string; period: Period; kind: PayrollKind; rules: SubsidySettings; remarks: string; createdBy: number | null }): Promise<number> {
+export async function insertPayroll(
+  trx: Db,
+  r: { countyCode: string; batchNo: string; period: Period; kind: PayrollKind; rules: SubsidySettings; remarks: string; createdBy: number | null },
+): Promise<number> {
   const ins = await sql<{ id: number }>`INSERT INTO payrolls (county_code, batch_no, period, kind, as_of, rules, remarks, created_by)
     VALUES (${r.countyCode}, ${r.batchNo}, ${r.period.code}, ${r.kind}, ${r.period.first}::date, ${JSON.stringify(r.rules)}::jsonb, ${r.remarks}, ${r.createdBy})
     RETURNING id`.execute(trx);
@@ -155,8 +206,12 @@ export async function setRebuiltBy(trx: Db, countyCode: string, id: number, user
 }
 
 export async function markReviewed(trx: Db, countyCode: string, id: number, userId: number | null, selfReviewed: boolean): Promise<void> {
-  await trx.updateTable('payrolls').set({ self_reviewed: selfReviewed, status: 'reviewed', reviewed_by: userId, reviewed_at: sql`now()` })
-    .where('county_code', '=', countyCode).where('id', '=', id).execute();
+  await trx
+    .updateTable('payrolls')
+    .set({ self_reviewed: selfReviewed, status: 'reviewed', reviewed_by: userId, reviewed_at: sql`now()` })
+    .where('county_code', '=', countyCode)
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function markClosed(trx: Db, countyCode: string, id: number): Promise<void> {
@@ -165,7 +220,9 @@ export async function markClosed(trx: Db, countyCode: string, id: number): Promi
 
 /** Lines of a roll still without a bank result. */
 export async function pendingLineCount(trx: Db, countyCode: string, id: number): Promise<number> {
-  const p = await sql<{ n: number }>`SELECT count(*) AS n FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${id} AND result = 'pending'`.execute(trx);
+  const p = await sql<{
+    n: number;
+  }>`SELECT count(*) AS n FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${id} AND result = 'pending'`.execute(trx);
   return Number(p.rows[0].n);
 }
 
@@ -185,8 +242,14 @@ export async function getPayroll(db: Db, countyCode: string, id: number): Promis
       count(*) FILTER (WHERE account_source = 'none') AS no_account
     FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${id}`.execute(db);
   const x = c.rows[0];
-  p.counts = { pending: Number(x.pending), success: Number(x.success), failure: Number(x.failure), successFen: Number(x.success_fen),
-    failureFen: Number(x.failure_fen), noAccount: Number(x.no_account) };
+  p.counts = {
+    pending: Number(x.pending),
+    success: Number(x.success),
+    failure: Number(x.failure),
+    successFen: Number(x.success_fen),
+    failureFen: Number(x.failure_fen),
+    noAccount: Number(x.no_account),
+  };
   return p;
 }
 
@@ -203,7 +266,13 @@ export async function listPayrolls(db: Db, countyCode: string, filter: { period?
 }
 
 export interface LineFilter {
-  townshipCode?: string; villageCode?: string; result?: LineResult; flag?: string; q?: string; offset?: number; limit?: number;
+  townshipCode?: string;
+  villageCode?: string;
+  result?: LineResult;
+  flag?: string;
+  q?: string;
+  offset?: number;
+  limit?: number;
   /** restrict to a region (the user's scope) */
   scope?: string;
 }
@@ -223,15 +292,36 @@ export async function listLines(db: Db, countyCode: string, payrollId: number, f
 }
 
 export async function listExclusions(db: Db, countyCode: string, payrollId: number, offset = 0, limit = 100) {
-  const r = await db.selectFrom('payroll_exclusions').select(['id_number', 'person_id', 'name', 'village_code', 'reason'])
-    .where('county_code', '=', countyCode).where('payroll_id', '=', payrollId).orderBy('village_code').orderBy('id_number').offset(offset).limit(limit).execute();
-  return r.map((x) => ({ idNumber: x.id_number, personId: x.person_id === null ? null : Number(x.person_id), name: x.name, villageCode: x.village_code, reason: x.reason }));
+  const r = await db
+    .selectFrom('payroll_exclusions')
+    .select(['id_number', 'person_id', 'name', 'village_code', 'reason'])
+    .where('county_code', '=', countyCode)
+    .where('payroll_id', '=', payrollId)
+    .orderBy('village_code')
+    .orderBy('id_number')
+    .offset(offset)
+    .limit(limit)
+    .execute();
+  return r.map((x) => ({
+    idNumber: x.id_number,
+    personId: x.person_id === null ? null : Number(x.person_id),
+    name: x.name,
+    villageCode: x.village_code,
+    reason: x.reason,
+  }));
 }
 
 /** Failed payments of a period not yet re-issued (no later waiting or successful line): the re-issue list. */
-export async function listFailures(db: Db, countyCode: string, period: string, scope?: string): Promise<(PaymentLine & { payrollId: number; batchNo: string })[]> {
+export async function listFailures(
+  db: Db,
+  countyCode: string,
+  period: string,
+  scope?: string,
+): Promise<(PaymentLine & { payrollId: number; batchNo: string })[]> {
   // one row per person: the latest failed line (a person may have failed in several rolls)
-  const r = await sql<LineRow & { batch_no: string }>`SELECT DISTINCT ON (l.village_code, l.id_number) l.*, l.support_start::text AS support_start, l.support_end::text AS support_end, l.paid_date::text AS paid_date, p.batch_no
+  const r = await sql<
+    LineRow & { batch_no: string }
+  >`SELECT DISTINCT ON (l.village_code, l.id_number) l.*, l.support_start::text AS support_start, l.support_end::text AS support_end, l.paid_date::text AS paid_date, p.batch_no
     FROM payment_lines l JOIN payrolls p ON p.county_code = l.county_code AND p.id = l.payroll_id
     WHERE l.county_code = ${countyCode} AND l.period = ${period} AND l.result = 'failure'
       ${scope && scope.length > 6 ? sql`AND l.village_code LIKE ${scope + '%'}` : sql``}

@@ -8,13 +8,27 @@ import { createTestDatabase, testEngines, TEST_SERVER_URL, type TestDatabase } f
 import { openDatabase } from '../shared/db/database.ts';
 import { verifyAuditChain } from '../shared/audit.ts';
 import { openTable, cellText } from '../shared/files/table.ts';
-import { saveSettings, buildPayroll, listLines, listExclusions, reviewPayroll, getPayroll, listFailures, closePayroll, deletePayroll, prepareBankExport, writeBankFile,
-  importBankReturn, noticeRows } from './subsidy.service.ts';
+import {
+  saveSettings,
+  buildPayroll,
+  listLines,
+  listExclusions,
+  reviewPayroll,
+  getPayroll,
+  listFailures,
+  closePayroll,
+  deletePayroll,
+  prepareBankExport,
+  writeBankFile,
+  importBankReturn,
+  noticeRows,
+} from './subsidy.service.ts';
 import { noticeHtml, noticeXlsx } from './notice.ts';
 import { insertPersons, makeId } from './testing-fixtures.ts';
 
 const C = '430582';
-const V1 = '430582101001', V2 = '430582102003';
+const V1 = '430582101001',
+  V2 = '430582102003';
 const actor = { userId: 1, username: '测试员' };
 const reviewer = { userId: 2, username: '审核员' }; // separation of duties: not the builder
 const id = (n: number) => makeId('430582', '19650101', n);
@@ -31,7 +45,9 @@ async function exportToBuffer(db: any, payrollId: number, template = 'generic') 
 /** What a bank does: fill 发放结果 (and 发放日期) into the file it received. */
 async function bankReturns(buf: Buffer, fail: Set<string>, edit?: (cells: string[]) => string[]): Promise<Buffer> {
   const t = await openTable(buf);
-  const iRes = t.headers.indexOf('发放结果'), iId = t.headers.indexOf('身份证号'), iDate = t.headers.indexOf('发放日期');
+  const iRes = t.headers.indexOf('发放结果'),
+    iId = t.headers.indexOf('身份证号'),
+    iDate = t.headers.indexOf('发放日期');
   let text = '\ufeff' + t.headers.join(',') + '\n';
   for await (const r of t.rows) {
     let cells = r.cells.map(cellText);
@@ -51,11 +67,29 @@ for (const engine of await testEngines()) {
       t = await createTestDatabase(engine);
       await insertPersons(t.db, C, [
         { idNumber: id(1), name: '张大山', householdNo: 'H1', villageCode: V1, accountNo: '6230001', villageName: '新村' },
-        { idNumber: id(2), name: '李秀英', householdNo: 'H1', villageCode: V1, relation: '配偶' },                        // no account: head's when fallback=head
+        { idNumber: id(2), name: '李秀英', householdNo: 'H1', villageCode: V1, relation: '配偶' }, // no account: head's when fallback=head
         { idNumber: id(3), name: '王五', householdNo: 'H2', villageCode: V1, supportStart: '2024-03-15', accountNo: '6230003' }, // starts mid-period: Apr–Dec
-        { idNumber: id(4), name: '赵六', householdNo: 'H3', villageCode: V2, supportStart: '2004-09-01', accountNo: '6230004' },  // term ends 2024-08-31: Jan–Aug
-        { idNumber: id(5), name: '钱七', householdNo: 'H4', villageCode: V2, status: '已核减', removalDate: '2024-01-01', removalReason: '死亡', accountNo: '6230005' }, // removed on the first day
-        { idNumber: id(6), name: '孙八', householdNo: 'H5', villageCode: V2, status: '已核减', removalDate: '2024-01-02', removalReason: '死亡', accountNo: '6230006' }, // removed a day later: keeps 2024
+        { idNumber: id(4), name: '赵六', householdNo: 'H3', villageCode: V2, supportStart: '2004-09-01', accountNo: '6230004' }, // term ends 2024-08-31: Jan–Aug
+        {
+          idNumber: id(5),
+          name: '钱七',
+          householdNo: 'H4',
+          villageCode: V2,
+          status: '已核减',
+          removalDate: '2024-01-01',
+          removalReason: '死亡',
+          accountNo: '6230005',
+        }, // removed on the first day
+        {
+          idNumber: id(6),
+          name: '孙八',
+          householdNo: 'H5',
+          villageCode: V2,
+          status: '已核减',
+          removalDate: '2024-01-02',
+          removalReason: '死亡',
+          accountNo: '6230006',
+        }, // removed a day later: keeps 2024
         { idNumber: id(7), name: '=周九', householdNo: 'H6', villageCode: V2, accountNo: '6230007' },
         { idNumber: id(8), name: '吴十', householdNo: 'H7', villageCode: V2, supportStart: '2024-12-02', accountNo: '6230008' }, // no whole month in 2024
       ]);
@@ -63,7 +97,9 @@ for (const engine of await testEngines()) {
       await saveSettings(t.db, actor, C, '2024-01-01', { accountFallback: 'head' });
       await saveSettings(t.db, actor, C, '2025-01-01', { standardFen: 72000 });
     });
-    after(async () => { await t.drop(); });
+    after(async () => {
+      await t.drop();
+    });
 
     it('builds the 2024 roll with the rule behind every amount, using the settings of 2024-01-01', async () => {
       const roll = await buildPayroll(t.db, actor, { countyCode: C, period: '2024', kind: 'regular' });
@@ -115,14 +151,26 @@ for (const engine of await testEngines()) {
       assert.equal((await getPayroll(t.db, C, rollId))!.status, 'exported');
 
       // refused: another period, an amount changed, unknown IDs
-      const wrongPeriod = await bankReturns(buf, new Set(), (c) => { c[0] = '2023'; return c; });
+      const wrongPeriod = await bankReturns(buf, new Set(), (c) => {
+        c[0] = '2023';
+        return c;
+      });
       await assert.rejects(importBankReturn(t.db, actor, C, rollId, { filename: 'x.csv', content: wrongPeriod }), /发放期间为2023，本批次是2024期间/);
-      const wrongAmount = await bankReturns(buf, new Set(), (c) => { if (c[1] === id(3)) c[3] = '600.00'; return c; });
+      const wrongAmount = await bankReturns(buf, new Set(), (c) => {
+        if (c[1] === id(3)) c[3] = '600.00';
+        return c;
+      });
       await assert.rejects(importBankReturn(t.db, actor, C, rollId, { filename: 'x.csv', content: wrongAmount }), /金额与批次不符/);
       let k = 0;
-      const strangers = await bankReturns(buf, new Set(), (c) => { if (k++ < 4) c[1] = makeId('110101', '19800101', k); return c; });
+      const strangers = await bankReturns(buf, new Set(), (c) => {
+        if (k++ < 4) c[1] = makeId('110101', '19800101', k);
+        return c;
+      });
       await assert.rejects(importBankReturn(t.db, actor, C, rollId, { filename: 'x.csv', content: strangers }), /不在本批次中/);
-      const foreignBatch = await bankReturns(buf, new Set(), (c) => { c[8] = '430582-2024-09'; return c; });
+      const foreignBatch = await bankReturns(buf, new Set(), (c) => {
+        c[8] = '430582-2024-09';
+        return c;
+      });
       await assert.rejects(importBankReturn(t.db, actor, C, rollId, { filename: 'x.csv', content: foreignBatch }), /批次号为430582-2024-09/);
       const after = await listLines(t.db, C, rollId, { result: 'pending' });
       assert.equal(after.total, 6, 'a refused file changes nothing');
@@ -143,15 +191,21 @@ for (const engine of await testEngines()) {
       assert.deepEqual([roll.counts!.success, roll.counts!.failure, roll.counts!.pending], [5, 1, 0]);
       assert.equal(roll.counts!.successFen, 60000 * 4 + 45000);
       const fails = await listFailures(t.db, C, '2024');
-      assert.deepEqual(fails.map((f) => f.idNumber), [id(4)]);
+      assert.deepEqual(
+        fails.map((f) => f.idNumber),
+        [id(4)],
+      );
       assert.equal(fails[0].resultReason, '银行返回失败');
     });
 
     it('a successful payment cannot become a failure, and the database refuses a second success', async () => {
       const { buf } = { buf: Buffer.from(`发放期间,身份证号,姓名,金额,发放结果\n2024,${id(1)},张大山,600.00,失败\n`) };
       await assert.rejects(importBankReturn(t.db, actor, C, rollId, { filename: 'r.csv', content: buf }), /已成功发放的不能改为失败/);
-      await assert.rejects(sql`INSERT INTO payment_lines (county_code, payroll_id, line_no, period, id_number, name, months, standard_fen, amount_fen, reason, account_source, result)
-        VALUES (${C}, ${rollId}, 999, '2024', ${id(1)}, '张大山', 12, 60000, 60000, 'x', 'own', 'success')`.execute(t.db), /payment_lines_one_(success|live)|duplicate key|unique/);
+      await assert.rejects(
+        sql`INSERT INTO payment_lines (county_code, payroll_id, line_no, period, id_number, name, months, standard_fen, amount_fen, reason, account_source, result)
+        VALUES (${C}, ${rollId}, 999, '2024', ${id(1)}, '张大山', 12, 60000, 60000, 'x', 'own', 'success')`.execute(t.db),
+        /payment_lines_one_(success|live)|duplicate key|unique/,
+      );
     });
 
     it('supplementary roll: the failed and the late-added, never the paid; two at once → only one', async () => {
@@ -161,7 +215,7 @@ for (const engine of await testEngines()) {
         buildPayroll(t.db, actor, { countyCode: C, period: '2024', kind: 'supplementary' }),
       ]);
       const ok = results.filter((r) => r.status === 'fulfilled');
-      assert.equal(ok.length, 1, JSON.stringify(results.map((r) => r.status === 'rejected' ? String(r.reason) : 'ok')));
+      assert.equal(ok.length, 1, JSON.stringify(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))));
       assert.match(String((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason), /不能重复发放|没有需要补发/);
       const sup = (ok[0] as PromiseFulfilledResult<any>).value;
       const { lines } = await listLines(t.db, C, sup.id);
@@ -195,9 +249,18 @@ for (const engine of await testEngines()) {
       const V = '430583101001';
       const ids = [1, 2, 3].map((n) => makeId('430583', '19700101', n));
       await insertPersons(t.db, C2, [
-        { idNumber: ids[0], name: '甲', householdNo: 'K1', villageCode: V, accountNo: 'A1', supportStart: '2024-03-15' },            // H1: Apr–Jun
-        { idNumber: ids[1], name: '乙', householdNo: 'K2', villageCode: V, accountNo: 'A2', supportStart: '2004-10-01' },            // ends 2024-09-30: H2 Jul–Sep
-        { idNumber: ids[2], name: '丙', householdNo: 'K3', villageCode: V, accountNo: 'A3', status: '已核减', removalDate: '2024-07-01', removalReason: '死亡' }, // removed on H2's first day
+        { idNumber: ids[0], name: '甲', householdNo: 'K1', villageCode: V, accountNo: 'A1', supportStart: '2024-03-15' }, // H1: Apr–Jun
+        { idNumber: ids[1], name: '乙', householdNo: 'K2', villageCode: V, accountNo: 'A2', supportStart: '2004-10-01' }, // ends 2024-09-30: H2 Jul–Sep
+        {
+          idNumber: ids[2],
+          name: '丙',
+          householdNo: 'K3',
+          villageCode: V,
+          accountNo: 'A3',
+          status: '已核减',
+          removalDate: '2024-07-01',
+          removalReason: '死亡',
+        }, // removed on H2's first day
       ]);
       await saveSettings(t.db, actor, C2, '2024-01-01', { periodKind: 'half-year' });
       await assert.rejects(buildPayroll(t.db, actor, { countyCode: C2, period: '2024', kind: 'regular' }), /按半年发放/);
@@ -211,14 +274,17 @@ for (const engine of await testEngines()) {
 
     it('the database refuses a line without its roll; a role that may not skip trigger checks builds the same roll', async () => {
       // a roll build skips the per-line foreign-key check for its own insert only
-      await assert.rejects(sql`INSERT INTO payment_lines (county_code, payroll_id, line_no, period, id_number, id_valid, name, household_no, village_code,
+      await assert.rejects(
+        sql`INSERT INTO payment_lines (county_code, payroll_id, line_no, period, id_number, id_valid, name, household_no, village_code,
           township_code, township_name, village_name, months, standard_fen, amount_fen, account_source)
         VALUES (${C}, 987654, 1, '2030', ${id(1)}, true, '张大山', 'H1', ${V1}, '430582101', '', '', 12, 60000, 60000, 'own')`.execute(t.db),
-        /foreign key|violates/);
+        /foreign key|violates/,
+      );
       const role = await sql<{ r: string }>`SELECT current_setting('session_replication_role') AS r`.execute(t.db);
       assert.equal(role.rows[0].r, 'origin');
       if (engine !== 'postgres') return;
-      const C3 = '431021', V = '431021101001';
+      const C3 = '431021',
+        V = '431021101001';
       await insertPersons(t.db, C3, [
         { idNumber: makeId('431021', '19650101', 1), name: '甲', householdNo: 'N1', villageCode: V, accountNo: 'B1' },
         { idNumber: makeId('431021', '19650101', 2), name: '乙', householdNo: 'N1', villageCode: V, relation: '配偶', accountNo: 'B2' },
@@ -227,7 +293,9 @@ for (const engine of await testEngines()) {
       const dbName = (await sql<{ d: string }>`SELECT current_database() AS d`.execute(t.db)).rows[0].d;
       await t.exec(`CREATE ROLE ${name} LOGIN; GRANT ALL ON ALL TABLES IN SCHEMA public TO ${name}; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO ${name};`);
       const url = new URL(TEST_SERVER_URL);
-      url.username = name; url.password = ''; url.pathname = '/' + dbName;
+      url.username = name;
+      url.password = '';
+      url.pathname = '/' + dbName;
       const plain = await openDatabase({ databaseUrl: url.toString() });
       try {
         const roll = await buildPayroll(plain.db, actor, { countyCode: C3, period: '2024', kind: 'regular' });

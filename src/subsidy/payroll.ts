@@ -3,7 +3,16 @@ import { AppError } from '../shared/errors.ts';
 import { STATUS_NAMES, type PayrollStatus } from './subsidy.contract.ts';
 import { parsePeriod, type Period } from '../shared/periods.ts';
 
-export { PAYROLL_STATUSES, STATUS_NAMES, KIND_NAMES, RESULT_NAMES, FLAG_NAMES, type PayrollStatus, type PayrollKind, type LineResult } from './subsidy.contract.ts';
+export {
+  PAYROLL_STATUSES,
+  STATUS_NAMES,
+  KIND_NAMES,
+  RESULT_NAMES,
+  FLAG_NAMES,
+  type PayrollStatus,
+  type PayrollKind,
+  type LineResult,
+} from './subsidy.contract.ts';
 
 /** Which states an action may start from. */
 const FROM: Record<string, PayrollStatus[]> = {
@@ -18,7 +27,10 @@ const ACTION_NAMES: Record<string, string> = { review: '审核', export: '导出
 
 export function assertCan(action: keyof typeof FROM, status: PayrollStatus): void {
   if (!FROM[action].includes(status)) {
-    throw new AppError('CONFLICT', `批次当前状态为“${STATUS_NAMES[status]}”，不能${ACTION_NAMES[action]}（需要：${FROM[action].map((s) => STATUS_NAMES[s]).join('或')}）`);
+    throw new AppError(
+      'CONFLICT',
+      `批次当前状态为“${STATUS_NAMES[status]}”，不能${ACTION_NAMES[action]}（需要：${FROM[action].map((s) => STATUS_NAMES[s]).join('或')}）`,
+    );
   }
 }
 

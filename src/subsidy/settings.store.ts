@@ -20,7 +20,9 @@ export async function loadSettings(db: Db, countyCode: string, date: IsoDate): P
 
 /** The row of one key from one date, if there is one: what a change replaces. */
 export async function settingAt(trx: Db, countyCode: string, key: string, date: IsoDate): Promise<{ value: unknown } | null> {
-  const prev = await sql<{ value: unknown }>`SELECT value FROM settings WHERE county_code = ${countyCode} AND key = ${key} AND effective_from = ${date}::date`.execute(trx);
+  const prev = await sql<{
+    value: unknown;
+  }>`SELECT value FROM settings WHERE county_code = ${countyCode} AND key = ${key} AND effective_from = ${date}::date`.execute(trx);
   return prev.rows[0] ?? null;
 }
 

@@ -33,7 +33,11 @@ export const SETTING_LABELS: Record<keyof SubsidySettings, string> = {
   accountFallback: '无本人账户时',
 };
 
-export interface SettingRow { key: string; effectiveFrom: IsoDate; value: unknown }
+export interface SettingRow {
+  key: string;
+  effectiveFrom: IsoDate;
+  value: unknown;
+}
 
 /** Check one value; returns the Chinese reason when it is not acceptable. */
 export function checkSettingValue(field: keyof SubsidySettings, value: unknown): string | null {
@@ -71,5 +75,6 @@ export function supportSettingsOf(s: SubsidySettings): SupportSettings {
 export function assertPeriodKind(period: Period, s: SubsidySettings): void {
   const isHalf = period.half !== 0;
   if (isHalf && s.periodKind === 'annual') throw new AppError('VALIDATION', `${period.first}起本县按年发放，期间应写作${period.year}，不能是${period.code}`);
-  if (!isHalf && s.periodKind === 'half-year') throw new AppError('VALIDATION', `${period.first}起本县按半年发放，期间应写作${period.year}H1或${period.year}H2，不能是${period.code}`);
+  if (!isHalf && s.periodKind === 'half-year')
+    throw new AppError('VALIDATION', `${period.first}起本县按半年发放，期间应写作${period.year}H1或${period.year}H2，不能是${period.code}`);
 }

@@ -9,9 +9,10 @@ import { startTestApp, multipart as upload, type TestApp, type Headers } from '.
 import { loginAs } from '../auth/index.ts';
 import { insertPersons, makeId } from './testing-fixtures.ts';
 
-const C = '430582', TA = '430582101', TB = '430582102';
+const C = '430582',
+  TA = '430582101',
+  TB = '430582102';
 const id = (n: number) => makeId('430582', '19700101', n);
-
 
 for (const engine of await testEngines()) {
   describe(`subsidy routes (${engine})`, () => {
@@ -33,7 +34,9 @@ for (const engine of await testEngines()) {
       townA = (await loginAs(app, ctx, { role: 'township', regionCode: TA })).headers;
       leader = (await loginAs(app, ctx, { role: 'leader', regionCode: C })).headers;
     });
-    after(async () => { await h.close(); });
+    after(async () => {
+      await h.close();
+    });
 
     it('needs a login and the right permission', async () => {
       assert.equal((await call('GET', '/api/subsidy/payrolls', null)).statusCode, 401);
@@ -68,14 +71,32 @@ for (const engine of await testEngines()) {
       const text = f.body.replace(/^\ufeff/, '');
       const lines = text.trim().split(/\r\n/);
       assert.equal(lines.length, 4);
-      const back = [lines[0], ...lines.slice(1).map((x) => x.split(',').map((c, i) => (i === 4 ? (c === '' && x.includes(id(3)) ? '失败' : '成功') : c)).join(','))].join('\n');
+      const back = [
+        lines[0],
+        ...lines.slice(1).map((x) =>
+          x
+            .split(',')
+            .map((c, i) => (i === 4 ? (c === '' && x.includes(id(3)) ? '失败' : '成功') : c))
+            .join(','),
+        ),
+      ].join('\n');
       const imp = await call('POST', `/api/subsidy/payrolls/${rollId}/results`, county, undefined);
       assert.equal(imp.statusCode, 400);
       const mp = upload('回盘.csv', Buffer.from(back), 'text/csv');
-      const r1 = await app.inject({ method: 'POST', url: `/api/subsidy/payrolls/${rollId}/results`, headers: { ...county, ...mp.headers }, payload: mp.payload });
+      const r1 = await app.inject({
+        method: 'POST',
+        url: `/api/subsidy/payrolls/${rollId}/results`,
+        headers: { ...county, ...mp.headers },
+        payload: mp.payload,
+      });
       assert.equal(r1.statusCode, 200, r1.body);
       assert.deepEqual([r1.json().succeeded, r1.json().failed], [2, 1]);
-      const r2 = await app.inject({ method: 'POST', url: `/api/subsidy/payrolls/${rollId}/results`, headers: { ...county, ...mp.headers }, payload: mp.payload });
+      const r2 = await app.inject({
+        method: 'POST',
+        url: `/api/subsidy/payrolls/${rollId}/results`,
+        headers: { ...county, ...mp.headers },
+        payload: mp.payload,
+      });
       assert.equal(r2.json().alreadyImported, true);
       const fl = await call('GET', '/api/subsidy/failures?period=2024', county);
       assert.equal(fl.json().total, 1);
@@ -104,7 +125,10 @@ for (const engine of await testEngines()) {
       assert.equal((await call('POST', '/api/crosscheck/runs', townA, { inputIds: [input.json().id] })).statusCode, 403);
       for (let i = 0; i < 300; i++) {
         const r = await call('GET', `/api/crosscheck/runs/${run.json().id}`, county);
-        if (r.json().status !== 'running') { assert.equal(r.json().status, 'done', r.body); break; }
+        if (r.json().status !== 'running') {
+          assert.equal(r.json().status, 'done', r.body);
+          break;
+        }
         await new Promise((res) => setTimeout(res, 100));
       }
       const cs = await call('GET', '/api/cases', county);

@@ -14,8 +14,25 @@ import { assertPeriodKind, checkSettingValue, SETTING_KEYS, SUBSIDY_DEFAULTS, se
 import { listSettingRows, loadSettings, putSetting, registerCounties, settingAt } from './settings.store.ts';
 import { assertCan, batchNoOf, requirePeriod } from './payroll.ts';
 import {
-  clearRoll, conflictOf, countPeriodRolls, deletePayrollRow, fillRoll, getPayroll, insertPayroll, listExclusions, listFailures, listLines, listPayrolls,
-  lockPayroll, lockPeriod, markClosed, markReviewed, mustGetPayroll, pendingLineCount, setRebuiltBy, type LineFilter,
+  clearRoll,
+  conflictOf,
+  countPeriodRolls,
+  deletePayrollRow,
+  fillRoll,
+  getPayroll,
+  insertPayroll,
+  listExclusions,
+  listFailures,
+  listLines,
+  listPayrolls,
+  lockPayroll,
+  lockPeriod,
+  markClosed,
+  markReviewed,
+  mustGetPayroll,
+  pendingLineCount,
+  setRebuiltBy,
+  type LineFilter,
 } from './payroll.store.ts';
 import { bankTemplateSchema, checkTemplate, fileNameOf, type BankTemplate } from './bankfile.ts';
 import { failLinesWithoutAccount, getTemplate, listTemplates, markExported, pendingSums, putTemplate, storedTemplate } from './bankfile.store.ts';
@@ -41,8 +58,13 @@ export async function settingsView(db: Db, user: SessionUser, date?: IsoDate) {
 }
 
 /** Set one or more fields from a date on (the same date again replaces that row). Audited. */
-export async function saveSettings(db: Db, actor: AuditActor, countyCode: string, effectiveFrom: IsoDate,
-  values: Partial<SubsidySettings>): Promise<SettingRow[]> {
+export async function saveSettings(
+  db: Db,
+  actor: AuditActor,
+  countyCode: string,
+  effectiveFrom: IsoDate,
+  values: Partial<SubsidySettings>,
+): Promise<SettingRow[]> {
   const d = parseDateStrict(effectiveFrom);
   if (!d.ok || !d.date) throw new AppError('VALIDATION', `生效日期无效：${d.ok ? '为空' : d.reason}`);
   const date = d.date;
@@ -57,8 +79,14 @@ export async function saveSettings(db: Db, actor: AuditActor, countyCode: string
       const key = SETTING_KEYS[f];
       const prev = await settingAt(trx, countyCode, key, date);
       await putSetting(trx, countyCode, key, date, values[f], actor.userId);
-      await appendAudit(trx, actor, { action: 'settings.update', entityType: 'setting', entityId: `${key}@${date}`, countyCode,
-        before: prev ? { value: prev.value } : null, after: { value: values[f], effectiveFrom: date } });
+      await appendAudit(trx, actor, {
+        action: 'settings.update',
+        entityType: 'setting',
+        entityId: `${key}@${date}`,
+        countyCode,
+        before: prev ? { value: prev.value } : null,
+        after: { value: values[f], effectiveFrom: date },
+      });
     }
   });
   return listSettingRows(db, countyCode);
@@ -71,7 +99,11 @@ export async function saveSettings(db: Db, actor: AuditActor, countyCode: string
  * force on that day. A supplementary roll takes everyone entitled who has no waiting or successful
  * payment for the period (added late, or whose payment failed). One transaction; audited.
  */
-export async function buildPayroll(db: Db, actor: AuditActor, input: { countyCode: string; period: string; kind: PayrollKind; remarks?: string }): Promise<Payroll> {
+export async function buildPayroll(
+  db: Db,
+  actor: AuditActor,
+  input: { countyCode: string; period: string; kind: PayrollKind; remarks?: string },
+): Promise<Payroll> {
   const period = requirePeriod(input.period);
   const rules = await loadSettings(db, input.countyCode, period.first);
   assertPeriodKind(period, rules);
@@ -79,16 +111,32 @@ export async function buildPayroll(db: Db, actor: AuditActor, input: { countyCod
     const id = await db.transaction().execute(async (trx) => {
       await lockPeriod(trx, input.countyCode, period);
       const batchNo = batchNoOf(input.countyCode, period.code, (await countPeriodRolls(trx, input.countyCode, period.code)) + 1);
-      const pid = await insertPayroll(trx, { countyCode: input.countyCode, batchNo, period, kind: input.kind, rules, remarks: input.remarks ?? '', createdBy: actor.userId });
+      const pid = await insertPayroll(trx, {
+        countyCode: input.countyCode,
+        batchNo,
+        period,
+        kind: input.kind,
+        rules,
+        remarks: input.remarks ?? '',
+        createdBy: actor.userId,
+      });
       const sums = await fillRoll(trx, input.countyCode, pid, period, input.kind, rules);
       if (input.kind === 'regular' && sums.persons === 0) throw new AppError('CONFLICT', `花名册中没有${period.code}期间应发的人员，未编制批次`);
-      if (input.kind === 'supplementary' && sums.persons === 0) throw new AppError('CONFLICT', `${period.code}期间没有需要补发的人员（应发人员都已在其他批次中待发放或已成功发放）`);
-      await appendAudit(trx, actor, { action: 'payroll.build', entityType: 'payroll', entityId: pid, countyCode: input.countyCode,
-        after: { batchNo, period: period.code, kind: input.kind, rules, ...sums } });
+      if (input.kind === 'supplementary' && sums.persons === 0)
+        throw new AppError('CONFLICT', `${period.code}期间没有需要补发的人员（应发人员都已在其他批次中待发放或已成功发放）`);
+      await appendAudit(trx, actor, {
+        action: 'payroll.build',
+        entityType: 'payroll',
+        entityId: pid,
+        countyCode: input.countyCode,
+        after: { batchNo, period: period.code, kind: input.kind, rules, ...sums },
+      });
       return pid;
     });
     return (await getPayroll(db, input.countyCode, id))!;
-  } catch (e) { throw conflictOf(e); }
+  } catch (e) {
+    throw conflictOf(e);
+  }
 }
 
 /** Recompute a draft roll (after corrections to the register or the settings). */
@@ -107,10 +155,18 @@ export async function rebuildPayroll(db: Db, actor: AuditActor, countyCode: stri
       await clearRoll(trx, countyCode, id);
       const sums = await fillRoll(trx, countyCode, id, period, roll.kind, rules);
       await setRebuiltBy(trx, countyCode, id, actor.userId);
-      await appendAudit(trx, actor, { action: 'payroll.rebuild', entityType: 'payroll', entityId: id, countyCode,
-        before: { persons: roll.persons, totalFen: roll.totalFen, rules: roll.rules }, after: { ...sums, rules } });
+      await appendAudit(trx, actor, {
+        action: 'payroll.rebuild',
+        entityType: 'payroll',
+        entityId: id,
+        countyCode,
+        before: { persons: roll.persons, totalFen: roll.totalFen, rules: roll.rules },
+        after: { ...sums, rules },
+      });
     });
-  } catch (e) { throw conflictOf(e); }
+  } catch (e) {
+    throw conflictOf(e);
+  }
   return mustGetPayroll(db, countyCode, id);
 }
 
@@ -125,8 +181,12 @@ async function moveStatus(db: Db, actor: AuditActor, countyCode: string, id: num
     let to: Payroll['status'];
     if (action === 'review') {
       const builders = [r.created_by, r.rebuilt_by].map((u) => (u == null ? null : Number(u)));
-      const { selfApproved } = assertSeparateDuties({ step: 'payroll.review', firstBy: builders, secondBy: Number(actor.userId),
-        allowSelfApproval: (await loadControls(trx, countyCode)).allowSelfApproval });
+      const { selfApproved } = assertSeparateDuties({
+        step: 'payroll.review',
+        firstBy: builders,
+        secondBy: Number(actor.userId),
+        allowSelfApproval: (await loadControls(trx, countyCode)).allowSelfApproval,
+      });
       await markReviewed(trx, countyCode, id, actor.userId, selfApproved);
       duty = { builtBy: builders, selfReviewed: selfApproved };
       to = 'reviewed';
@@ -136,8 +196,15 @@ async function moveStatus(db: Db, actor: AuditActor, countyCode: string, id: num
       await markClosed(trx, countyCode, id);
       to = 'closed';
     }
-    await appendAudit(trx, actor, { action: `payroll.${action}`, entityType: 'payroll', entityId: id, countyCode, before: { status }, after: { status: to },
-      ...(action === 'review' ? { detail: duty } : {}) });
+    await appendAudit(trx, actor, {
+      action: `payroll.${action}`,
+      entityType: 'payroll',
+      entityId: id,
+      countyCode,
+      before: { status },
+      after: { status: to },
+      ...(action === 'review' ? { detail: duty } : {}),
+    });
   });
   return mustGetPayroll(db, countyCode, id);
 }
@@ -151,8 +218,13 @@ export async function deletePayroll(db: Db, actor: AuditActor, countyCode: strin
     if (!r) throw new AppError('NOT_FOUND', `发放批次${id}不存在`);
     assertCan('delete', r.status as Payroll['status']);
     await deletePayrollRow(trx, countyCode, id);
-    await appendAudit(trx, actor, { action: 'payroll.delete', entityType: 'payroll', entityId: id, countyCode,
-      before: { batchNo: r.batch_no, period: r.period, persons: Number(r.persons), totalFen: Number(r.total_fen) } });
+    await appendAudit(trx, actor, {
+      action: 'payroll.delete',
+      entityType: 'payroll',
+      entityId: id,
+      countyCode,
+      before: { batchNo: r.batch_no, period: r.period, persons: Number(r.persons), totalFen: Number(r.total_fen) },
+    });
   });
 }
 
@@ -163,7 +235,15 @@ export async function payrollLines(db: Db, user: SessionUser, id: number, f: Lin
   await mustGetPayroll(db, user.countyCode, id);
   const res = await listLines(db, user.countyCode, id, { ...f, scope: scopeOf(user) });
   await auditIdSearch(db, user, { entityType: 'payroll', entityId: id, q: f.q, count: res.total });
-  if (unmasked) await auditUnmaskedView(db, user, { entityType: 'payroll', entityId: id, countyCode: user.countyCode, fields: ['idNumber', 'accountNo'], count: res.lines.length, detail });
+  if (unmasked)
+    await auditUnmaskedView(db, user, {
+      entityType: 'payroll',
+      entityId: id,
+      countyCode: user.countyCode,
+      fields: ['idNumber', 'accountNo'],
+      count: res.lines.length,
+      detail,
+    });
   return res;
 }
 
@@ -187,7 +267,15 @@ export async function personPayments(db: Db, user: SessionUser, personId: number
 /** The re-issue list of a period in the user's region; an unmasked view is audited. */
 export async function failuresOf(db: Db, user: SessionUser, period: string, unmasked: boolean) {
   const rows = await listFailures(db, user.countyCode, period, scopeOf(user));
-  if (unmasked) await auditUnmaskedView(db, user, { entityType: 'payroll', entityId: 0, countyCode: user.countyCode, fields: ['idNumber', 'accountNo'], count: rows.length, detail: { failures: period } });
+  if (unmasked)
+    await auditUnmaskedView(db, user, {
+      entityType: 'payroll',
+      entityId: 0,
+      countyCode: user.countyCode,
+      fields: ['idNumber', 'accountNo'],
+      count: rows.length,
+      detail: { failures: period },
+    });
   return rows;
 }
 
@@ -196,8 +284,17 @@ export async function noticeOf(db: Db, user: SessionUser, actor: AuditActor, id:
   const p = await mustGetPayroll(db, user.countyCode, id);
   const scope = villageCode && (!scopeOf(user) || villageCode.startsWith(user.regionCode)) ? villageCode : scopeOf(user);
   const rows = await noticeRows(db, user.countyCode, p.id, scope);
-  const title = `${p.period.replace(/H1$/, '年上半年').replace(/H2$/, '年下半年').replace(/^(\d{4})$/, '$1年度')}水库移民后期扶持直补资金${p.kind === 'supplementary' ? '补发' : '发放'}公示`;
-  await appendAudit(db, actor, { action: 'payroll.notice_export', entityType: 'payroll', entityId: p.id, countyCode: user.countyCode, detail: { format, rows: rows.length, scope: scope ?? null } });
+  const title = `${p.period
+    .replace(/H1$/, '年上半年')
+    .replace(/H2$/, '年下半年')
+    .replace(/^(\d{4})$/, '$1年度')}水库移民后期扶持直补资金${p.kind === 'supplementary' ? '补发' : '发放'}公示`;
+  await appendAudit(db, actor, {
+    action: 'payroll.notice_export',
+    entityType: 'payroll',
+    entityId: p.id,
+    countyCode: user.countyCode,
+    detail: { format, rows: rows.length, scope: scope ?? null },
+  });
   return { payroll: p, title, rows };
 }
 
@@ -218,14 +315,27 @@ export async function saveTemplate(db: Db, actor: AuditActor, countyCode: string
   return t;
 }
 
-export interface ExportResult { fileName: string; rows: number; totalFen: number; noAccount: number; template: string; batchNo: string }
+export interface ExportResult {
+  fileName: string;
+  rows: number;
+  totalFen: number;
+  noAccount: number;
+  template: string;
+  batchNo: string;
+}
 
 /**
  * Prepare the export (one transaction): lines with no usable account are marked failed (they are
  * re-issued once an account is known), the roll moves to `exported`, and the export is audited.
  * Returns what `writeBankFile` then streams.
  */
-export async function prepareBankExport(db: Db, actor: AuditActor, countyCode: string, payrollId: number, templateCode: string): Promise<ExportResult & { tpl: BankTemplate; period: string }> {
+export async function prepareBankExport(
+  db: Db,
+  actor: AuditActor,
+  countyCode: string,
+  payrollId: number,
+  templateCode: string,
+): Promise<ExportResult & { tpl: BankTemplate; period: string }> {
   const tpl = await getTemplate(db, countyCode, templateCode);
   return db.transaction().execute(async (trx) => {
     const r = await lockPayroll(trx, countyCode, payrollId);
@@ -235,9 +345,23 @@ export async function prepareBankExport(db: Db, actor: AuditActor, countyCode: s
     const noAccount = await failLinesWithoutAccount(trx, countyCode, payrollId);
     const sums = await pendingSums(trx, countyCode, payrollId);
     await markExported(trx, countyCode, payrollId, status === 'reviewed');
-    const res: ExportResult = { fileName: fileNameOf(tpl, r.batch_no), rows: sums.rows, totalFen: sums.totalFen, noAccount, template: tpl.code, batchNo: r.batch_no };
-    await appendAudit(trx, actor, { action: 'payroll.export_bank_file', entityType: 'payroll', entityId: payrollId, countyCode,
-      before: { status }, after: { status: status === 'reviewed' ? 'exported' : status }, detail: { ...res, unmasked: true } });
+    const res: ExportResult = {
+      fileName: fileNameOf(tpl, r.batch_no),
+      rows: sums.rows,
+      totalFen: sums.totalFen,
+      noAccount,
+      template: tpl.code,
+      batchNo: r.batch_no,
+    };
+    await appendAudit(trx, actor, {
+      action: 'payroll.export_bank_file',
+      entityType: 'payroll',
+      entityId: payrollId,
+      countyCode,
+      before: { status },
+      after: { status: status === 'reviewed' ? 'exported' : status },
+      detail: { ...res, unmasked: true },
+    });
     return { ...res, tpl, period: r.period };
   });
 }
@@ -246,12 +370,29 @@ export async function prepareBankExport(db: Db, actor: AuditActor, countyCode: s
  * Import the bank's result file into a roll: one transaction, audited, idempotent (the same file
  * twice changes nothing: its checksum is kept, and only lines whose result differs are updated).
  */
-export async function importBankReturn(db: Db, actor: AuditActor, countyCode: string, payrollId: number,
-  file: { filename: string; content: Buffer; templateCode?: string; maxUnknown?: number }): Promise<ImportSummary> {
+export async function importBankReturn(
+  db: Db,
+  actor: AuditActor,
+  countyCode: string,
+  payrollId: number,
+  file: { filename: string; content: Buffer; templateCode?: string; maxUnknown?: number },
+): Promise<ImportSummary> {
   const sha256 = createHash('sha256').update(file.content).digest('hex');
   const tpl = file.templateCode ? await getTemplate(db, countyCode, file.templateCode) : undefined;
   const parsed = await readBankReturn(file.content, tpl);
-  if (!parsed.rows.length) throw new AppError('FILE_EMPTY', `回盘文件没有可读的数据行${parsed.problems.length ? '：' + parsed.problems.slice(0, 5).map((p) => `第${p.rowNumber}行${p.column}${p.reason}`).join('；') : ''}`);
+  if (!parsed.rows.length)
+    throw new AppError(
+      'FILE_EMPTY',
+      `回盘文件没有可读的数据行${
+        parsed.problems.length
+          ? '：' +
+            parsed.problems
+              .slice(0, 5)
+              .map((p) => `第${p.rowNumber}行${p.column}${p.reason}`)
+              .join('；')
+          : ''
+      }`,
+    );
   try {
     return await db.transaction().execute(async (trx) => {
       const r = await lockPayroll(trx, countyCode, payrollId);
@@ -260,21 +401,56 @@ export async function importBankReturn(db: Db, actor: AuditActor, countyCode: st
       if (same) return { ...same.summary, fileId: same.id, alreadyImported: true, succeeded: 0, failed: 0 };
       const status = r.status as Payroll['status'];
       assertCan('import', status);
-      const m = matchReturn({ period: r.period, batchNo: r.batch_no }, await rollLineKeys(trx, countyCode, payrollId), parsed.rows, { maxUnknown: file.maxUnknown });
+      const m = matchReturn({ period: r.period, batchNo: r.batch_no }, await rollLineKeys(trx, countyCode, payrollId), parsed.rows, {
+        maxUnknown: file.maxUnknown,
+      });
       if (m.refusals.length) throw new AppError('CONFLICT', `回盘文件未导入：${m.refusals.join('；')}`, { refusals: m.refusals });
       const succeeded = m.updates.filter((u) => u.result === 'success').length;
       const failed = m.updates.length - succeeded;
-      const summary = { rows: parsed.rows.length + parsed.problems.length, succeeded, failed, unchanged: m.unchanged, unknown: m.unknown, missing: m.missing,
-        problems: parsed.problems, warnings: [...parsed.warnings, ...m.nameWarnings.slice(0, 50)] };
-      const fileId = await insertResultFile(trx, countyCode, payrollId, { filename: file.filename, sha256, content: file.content, summary, importedBy: actor.userId });
+      const summary = {
+        rows: parsed.rows.length + parsed.problems.length,
+        succeeded,
+        failed,
+        unchanged: m.unchanged,
+        unknown: m.unknown,
+        missing: m.missing,
+        problems: parsed.problems,
+        warnings: [...parsed.warnings, ...m.nameWarnings.slice(0, 50)],
+      };
+      const fileId = await insertResultFile(trx, countyCode, payrollId, {
+        filename: file.filename,
+        sha256,
+        content: file.content,
+        summary,
+        importedBy: actor.userId,
+      });
       await applyResults(trx, countyCode, payrollId, fileId, m.updates);
       await markResultsImported(trx, countyCode, payrollId);
-      await appendAudit(trx, actor, { action: 'payroll.import_results', entityType: 'payroll', entityId: payrollId, countyCode,
-        before: { status }, after: { status: 'results_imported' },
-        detail: { filename: file.filename, sha256, fileId, rows: summary.rows, succeeded, failed, unchanged: m.unchanged, unknown: m.unknown.length, missing: m.missing, problems: parsed.problems.length } });
+      await appendAudit(trx, actor, {
+        action: 'payroll.import_results',
+        entityType: 'payroll',
+        entityId: payrollId,
+        countyCode,
+        before: { status },
+        after: { status: 'results_imported' },
+        detail: {
+          filename: file.filename,
+          sha256,
+          fileId,
+          rows: summary.rows,
+          succeeded,
+          failed,
+          unchanged: m.unchanged,
+          unknown: m.unknown.length,
+          missing: m.missing,
+          problems: parsed.problems.length,
+        },
+      });
       return { fileId, alreadyImported: false, ...summary };
     });
-  } catch (e) { throw conflictOf(e); }
+  } catch (e) {
+    throw conflictOf(e);
+  }
 }
 
 // ---- the CLI -----------------------------------------------------------------------------------

@@ -9,12 +9,27 @@ import type { Subtotal } from './subsidy.contract.ts';
 
 type Db = Kysely<Tables>;
 interface SubtotalRow {
-  is_township: number; township_code: string; village_code: string; township_name: string; village_name: string; persons: number; amount: number;
-  success: number; success_fen: number; failure: number; failure_fen: number; pending: number;
+  is_township: number;
+  township_code: string;
+  village_code: string;
+  township_name: string;
+  village_name: string;
+  persons: number;
+  amount: number;
+  success: number;
+  success_fen: number;
+  failure: number;
+  failure_fen: number;
+  pending: number;
 }
 
 /** Township rows (9-digit codes) and village rows (12-digit), in code order, inside `scope`. */
-export async function payrollSubtotals(db: Db, countyCode: string, payrollId: number, scope?: string): Promise<{ townships: Subtotal[]; villages: Subtotal[] }> {
+export async function payrollSubtotals(
+  db: Db,
+  countyCode: string,
+  payrollId: number,
+  scope?: string,
+): Promise<{ townships: Subtotal[]; villages: Subtotal[] }> {
   const r = await sql<SubtotalRow>`SELECT GROUPING(village_code) AS is_township, township_code, village_code,
       max(township_name) AS township_name, max(village_name) AS village_name, count(*) AS persons, sum(amount_fen) AS amount,
       count(*) FILTER (WHERE result = 'success') AS success, COALESCE(sum(amount_fen) FILTER (WHERE result = 'success'), 0) AS success_fen,
@@ -24,9 +39,16 @@ export async function payrollSubtotals(db: Db, countyCode: string, payrollId: nu
       ${scope && scope.length > 6 ? sql`AND village_code LIKE ${scope + '%'}` : sql``}
     GROUP BY GROUPING SETS ((township_code), (township_code, village_code)) ORDER BY township_code, village_code NULLS FIRST`.execute(db);
   const row = (x: SubtotalRow, township: boolean): Subtotal => ({
-    code: township ? x.township_code : x.village_code, name: township ? x.township_name : x.village_name, township: x.township_code,
-    persons: Number(x.persons), amountFen: Number(x.amount), success: Number(x.success), successFen: Number(x.success_fen),
-    failure: Number(x.failure), failureFen: Number(x.failure_fen), pending: Number(x.pending),
+    code: township ? x.township_code : x.village_code,
+    name: township ? x.township_name : x.village_name,
+    township: x.township_code,
+    persons: Number(x.persons),
+    amountFen: Number(x.amount),
+    success: Number(x.success),
+    successFen: Number(x.success_fen),
+    failure: Number(x.failure),
+    failureFen: Number(x.failure_fen),
+    pending: Number(x.pending),
   });
   return {
     townships: r.rows.filter((x) => Number(x.is_township) === 1).map((x) => row(x, true)),
@@ -35,10 +57,17 @@ export async function payrollSubtotals(db: Db, countyCode: string, payrollId: nu
 }
 
 /** Every payment line of one person (by normalised ID), newest period first, with its roll. */
-export async function personPayments(db: Db, countyCode: string, idNumber: string, scope?: string): Promise<(PaymentLine & { payrollId: number; batchNo: string; kind: string })[]> {
+export async function personPayments(
+  db: Db,
+  countyCode: string,
+  idNumber: string,
+  scope?: string,
+): Promise<(PaymentLine & { payrollId: number; batchNo: string; kind: string })[]> {
   // by period, so the unique (county, period, ID) indexes find live and paid lines; failed ones
   // through their own partial index (migration 0014)
-  const r = await sql<Row<PaymentLinesTable> & { batch_no: string; kind: string }>`WITH periods AS (SELECT DISTINCT period FROM payrolls WHERE county_code = ${countyCode}),
+  const r = await sql<
+    Row<PaymentLinesTable> & { batch_no: string; kind: string }
+  >`WITH periods AS (SELECT DISTINCT period FROM payrolls WHERE county_code = ${countyCode}),
       lines AS (
         SELECT l.* FROM payment_lines l JOIN periods ON l.period = periods.period
           WHERE l.county_code = ${countyCode} AND l.id_number = ${idNumber} AND l.result <> 'failure'
@@ -51,12 +80,33 @@ export async function personPayments(db: Db, countyCode: string, idNumber: strin
   return r.rows.map((x) => ({ ...lineOf(x), payrollId: Number(x.payroll_id), batchNo: x.batch_no, kind: x.kind }));
 }
 
-export interface NoticeRow { villageCode: string; townshipName: string; villageName: string; name: string; maskedId: string; amountFen: number }
+export interface NoticeRow {
+  villageCode: string;
+  townshipName: string;
+  villageName: string;
+  name: string;
+  maskedId: string;
+  amountFen: number;
+}
 
 /** The village notice list of a roll (公示): name, village, amount, masked ID, in village and household order. */
 export async function noticeRows(db: Db, countyCode: string, payrollId: number, scope?: string): Promise<NoticeRow[]> {
-  const r = await sql<{ village_code: string; township_name: string; village_name: string; name: string; id_number: string; amount_fen: number }>`SELECT village_code, township_name, village_name, name, id_number, amount_fen FROM payment_lines
+  const r = await sql<{
+    village_code: string;
+    township_name: string;
+    village_name: string;
+    name: string;
+    id_number: string;
+    amount_fen: number;
+  }>`SELECT village_code, township_name, village_name, name, id_number, amount_fen FROM payment_lines
     WHERE county_code = ${countyCode} AND payroll_id = ${payrollId} ${scope && scope.length > 6 ? sql`AND village_code LIKE ${scope + '%'}` : sql``}
     ORDER BY village_code, household_no, line_no`.execute(db);
-  return r.rows.map((x) => ({ villageCode: x.village_code, townshipName: x.township_name, villageName: x.village_name, name: x.name, maskedId: maskId(x.id_number), amountFen: Number(x.amount_fen) }));
+  return r.rows.map((x) => ({
+    villageCode: x.village_code,
+    townshipName: x.township_name,
+    villageName: x.village_name,
+    name: x.name,
+    maskedId: maskId(x.id_number),
+    amountFen: Number(x.amount_fen),
+  }));
 }

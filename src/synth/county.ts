@@ -29,9 +29,20 @@ export interface CountyOptions {
   onProgress?: (personsDone: number) => void;
 }
 
-export interface CountyFiles { roster: string; payments: string; deaths: string; hukou: string; truth: string }
+export interface CountyFiles {
+  roster: string;
+  payments: string;
+  deaths: string;
+  hukou: string;
+  truth: string;
+}
 
-export interface TruthRow { idNumber: string; code: string; overFen: number; underFen: number }
+export interface TruthRow {
+  idNumber: string;
+  code: string;
+  overFen: number;
+  underFen: number;
+}
 
 export interface CountySummary {
   files: CountyFiles;
@@ -65,7 +76,10 @@ class LineWriter {
     this.buf = [];
     this.size = 0;
   }
-  close(): void { this.flush(); closeSync(this.fd); }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
 }
 
 export const PAYMENT_HEADERS = ['批次号', '发放期间', '身份证号', '姓名', '银行账号', '持卡人姓名', '金额', '发放结果', '发放日期'] as const;
@@ -79,7 +93,13 @@ export function generateCountyFiles(dir: string, o: CountyOptions): CountySummar
   const countyCode = o.countyCode ?? '430582';
   const years = o.years ?? [2021, 2022, 2023, 2024];
   const periods = years.map((y) => parsePeriod(String(y))!);
-  const files: CountyFiles = { roster: join(dir, 'roster.csv'), payments: join(dir, 'payments.csv'), deaths: join(dir, 'deaths.csv'), hukou: join(dir, 'hukou.csv'), truth: join(dir, 'truth.csv') };
+  const files: CountyFiles = {
+    roster: join(dir, 'roster.csv'),
+    payments: join(dir, 'payments.csv'),
+    deaths: join(dir, 'deaths.csv'),
+    hukou: join(dir, 'hukou.csv'),
+    truth: join(dir, 'truth.csv'),
+  };
   const roster = new LineWriter(files.roster, ROSTER_HEADERS);
   const pay = new LineWriter(files.payments, PAYMENT_HEADERS);
   const deaths = new LineWriter(files.deaths, DEATH_HEADERS);
@@ -88,14 +108,26 @@ export function generateCountyFiles(dir: string, o: CountyOptions): CountySummar
   const r = new Rng(`${o.seed}/county`);
   const ids = new IdAllocator();
   const byCode: Record<string, number> = {};
-  let overFen = 0, underFen = 0;
+  let overFen = 0,
+    underFen = 0;
   const truth = (idNumber: string, code: string, over = 0, under = 0) => {
     truthW.line([idNumber, code, formatFen(over), formatFen(under)]);
     byCode[code] = (byCode[code] ?? 0) + 1;
-    overFen += over; underFen += under;
+    overFen += over;
+    underFen += under;
   };
   const payLine = (k: number, id: string, name: string, account: string, holder: string, fen: number, ok = true) =>
-    pay.line([`${countyCode}-${periods[k].code}-01`, periods[k].code, id, name, account, holder, formatFen(fen), ok ? '成功' : '失败', `${periods[k].year}-06-${ok ? '15' : '10'}`]);
+    pay.line([
+      `${countyCode}-${periods[k].code}-01`,
+      periods[k].code,
+      id,
+      name,
+      account,
+      holder,
+      formatFen(fen),
+      ok ? '成功' : '失败',
+      `${periods[k].year}-06-${ok ? '15' : '10'}`,
+    ]);
   const hukouLine = (id: string, name: string, sex: string, birth: string, region: string, status: string, date: string) =>
     hukou.line([id, name, sex, birth, region, status, date]);
 
@@ -106,7 +138,10 @@ export function generateCountyFiles(dir: string, o: CountyOptions): CountySummar
     for (const p of members) {
       if (persons >= o.persons) break;
       roster.line(rosterRow(p));
-      if (p.duplicateRow) { truth(p.id, 'DUPLICATE_REGISTRY'); continue; } // the second row of a person
+      if (p.duplicateRow) {
+        truth(p.id, 'DUPLICATE_REGISTRY');
+        continue;
+      } // the second row of a person
       persons++;
       if (persons % 10000 === 0) o.onProgress?.(persons);
       emitPerson(p);
@@ -117,10 +152,11 @@ export function generateCountyFiles(dir: string, o: CountyOptions): CountySummar
   function emitPerson(p: SynthPerson): void {
     const payId = p.plant === 'INVALID_ID' ? p.rosterId : r.chance(0.02) ? p.rosterId : p.id;
     const chosen = r.int(0, periods.length - 1);
-    let deceasedOver = 0, notEligibleOver = 0;
+    let deceasedOver = 0,
+      notEligibleOver = 0;
     for (let k = 0; k < periods.length; k++) {
       const per = periods[k];
-      const deathKnown = p.plant === 'DECEASED_RECORD' || p.plant === 'DECEASED_HUKOU' ? null : p.death?.date ?? null;
+      const deathKnown = p.plant === 'DECEASED_RECORD' || p.plant === 'DECEASED_HUKOU' ? null : (p.death?.date ?? null);
       const removal = p.status === '已核减' && p.plant !== 'REMOVED_PAID' ? p.removalDate : null;
       const end = p.plant === 'TERM_ENDED_PAID' ? null : p.supportEnd || null;
       const ent = entitlementFor(per, { supportStart: p.supportStart, supportEnd: end, removalDate: removal, deathDate: deathKnown });
@@ -148,7 +184,10 @@ export function generateCountyFiles(dir: string, o: CountyOptions): CountySummar
     }
     if (deceasedOver) truth(p.id, 'DECEASED_PAID', deceasedOver);
     if (notEligibleOver) truth(p.id, 'NOT_ELIGIBLE_PAID', notEligibleOver);
-    if (p.plant === 'INVALID_ID') { truth(p.rosterId, 'INVALID_ID'); truth(p.rosterId, 'NOT_IN_HUKOU'); }
+    if (p.plant === 'INVALID_ID') {
+      truth(p.rosterId, 'INVALID_ID');
+      truth(p.rosterId, 'NOT_IN_HUKOU');
+    }
     if (p.plant === 'NAME') truth(p.id, 'ID_NAME_MISMATCH');
     if (p.plant === 'NOT_IN_HUKOU') truth(p.id, 'NOT_IN_HUKOU');
     if (p.plant === 'CANCELLED' || p.plant === 'DECEASED_HUKOU') truth(p.id, 'HUKOU_CANCELLED');
@@ -169,7 +208,7 @@ export function generateCountyFiles(dir: string, o: CountyOptions): CountySummar
     const account = bankCard(r);
     for (let k = 0; k < periods.length; k++) {
       if (!r.chance(0.6) && !(k === periods.length - 1 && over === 0)) continue;
-      const fen = 60000 * periods[k].months.length / 12;
+      const fen = (60000 * periods[k].months.length) / 12;
       payLine(k, id, name, account, name, fen);
       over += fen;
     }
@@ -187,8 +226,15 @@ export function generateCountyFiles(dir: string, o: CountyOptions): CountySummar
     const id = ids.allocate(region, birth, sex);
     const x = r.next();
     const status = x < 0.93 ? '正常' : x < 0.97 ? '死亡注销' : '迁出注销';
-    hukouLine(id, surname(r) + givenName(r, sex), sex, birth, region === countyCode && r.chance(0.5) ? `${region}${r.int(100, 130)}${String(r.int(1, 400)).padStart(3, '0')}` : region,
-      status, status === '正常' ? '' : birthDate(r, 2000, years[years.length - 1]));
+    hukouLine(
+      id,
+      surname(r) + givenName(r, sex),
+      sex,
+      birth,
+      region === countyCode && r.chance(0.5) ? `${region}${r.int(100, 130)}${String(r.int(1, 400)).padStart(3, '0')}` : region,
+      status,
+      status === '正常' ? '' : birthDate(r, 2000, years[years.length - 1]),
+    );
   }
   // the rest of the death records: people not on the roster and never paid
   const deathTarget = o.deaths ?? Math.floor(o.persons / 4);
@@ -199,5 +245,13 @@ export function generateCountyFiles(dir: string, o: CountyOptions): CountySummar
     deaths.line([surname(r) + givenName(r, sex), id, addDays(birthDate(r, 2010, years[years.length - 1]), 0), ['民政', '卫健', '公安', '殡葬'][r.int(0, 3)]]);
   }
   for (const w of [roster, pay, deaths, hukou, truthW]) w.close();
-  return { files, persons, rosterRows: roster.rows, paymentRows: pay.rows, deathRows: deaths.rows, hukouRows: hukou.rows, truth: { byCode, overFen, underFen } };
+  return {
+    files,
+    persons,
+    rosterRows: roster.rows,
+    paymentRows: pay.rows,
+    deathRows: deaths.rows,
+    hukouRows: hukou.rows,
+    truth: { byCode, overFen, underFen },
+  };
 }

@@ -10,11 +10,31 @@ import { BANKS, HOMOPHONES, IdAllocator, bankCard, birthDate, givenName, phone, 
 
 /** Problems the generator can plant on a roster person (each maps to one or two finding codes). */
 export type Plant =
-  | 'DECEASED_RECORD' | 'DECEASED_HUKOU' | 'DUPLICATE_PAID' | 'REMOVED_PAID' | 'TERM_ENDED_PAID' | 'AMOUNT'
-  | 'UNPAID' | 'INVALID_ID' | 'NAME' | 'NOT_IN_HUKOU' | 'CANCELLED' | 'DUP_REGISTRY';
+  | 'DECEASED_RECORD'
+  | 'DECEASED_HUKOU'
+  | 'DUPLICATE_PAID'
+  | 'REMOVED_PAID'
+  | 'TERM_ENDED_PAID'
+  | 'AMOUNT'
+  | 'UNPAID'
+  | 'INVALID_ID'
+  | 'NAME'
+  | 'NOT_IN_HUKOU'
+  | 'CANCELLED'
+  | 'DUP_REGISTRY';
 export const PLANTS: readonly Plant[] = [
-  'DECEASED_RECORD', 'DECEASED_HUKOU', 'DUPLICATE_PAID', 'REMOVED_PAID', 'TERM_ENDED_PAID', 'AMOUNT',
-  'UNPAID', 'INVALID_ID', 'NAME', 'NOT_IN_HUKOU', 'CANCELLED', 'DUP_REGISTRY',
+  'DECEASED_RECORD',
+  'DECEASED_HUKOU',
+  'DUPLICATE_PAID',
+  'REMOVED_PAID',
+  'TERM_ENDED_PAID',
+  'AMOUNT',
+  'UNPAID',
+  'INVALID_ID',
+  'NAME',
+  'NOT_IN_HUKOU',
+  'CANCELLED',
+  'DUP_REGISTRY',
 ];
 
 export interface SynthPerson {
@@ -81,8 +101,12 @@ export function* households(opts: HouseholdOptions, ids = new IdAllocator()): Ge
   const r = new Rng(opts.seed);
   const { countyCode } = opts;
   const periods = opts.years.map((y) => parsePeriod(String(y))!);
-  const firstYear = opts.years[0], lastYear = opts.years[opts.years.length - 1];
-  let townshipNo = 100, villageNo = 0, householdSeq = 0, villageLeft = 0;
+  const firstYear = opts.years[0],
+    lastYear = opts.years[opts.years.length - 1];
+  let townshipNo = 100,
+    villageNo = 0,
+    householdSeq = 0,
+    villageLeft = 0;
   let village = { code: '', township: '', name: '' };
   let pendingDup: SynthPerson | null = null;
   const asOf = opts.asOf;
@@ -93,7 +117,11 @@ export function* households(opts: HouseholdOptions, ids = new IdAllocator()): Ge
   for (;;) {
     if (villageLeft <= 0) {
       villageNo++;
-      if (villageNo > villagesInTownship) { villageNo = 1; townshipNo++; if (w) villagesInTownship = w.int(2, 4); }
+      if (villageNo > villagesInTownship) {
+        villageNo = 1;
+        townshipNo++;
+        if (w) villagesInTownship = w.int(2, 4);
+      }
       const township = w ? townshipName(w, townshipNo, townshipNames) : placeName(new Rng(`${opts.seed}/t${townshipNo}`), '镇');
       village = { code: `${countyCode}${townshipNo}${String(villageNo).padStart(3, '0')}`, township, name: placeName(r, '村') };
       villageLeft = r.int(60, 160);
@@ -110,14 +138,17 @@ export function* households(opts: HouseholdOptions, ids = new IdAllocator()): Ge
       moveDate = category === '现状人口' ? birthDate(w, 1958, 2005) : birthDate(w, 2007, Math.max(2008, +asOf.slice(0, 4) - 2));
     }
     const start = category === '现状人口' ? '2006-07-01' : firstOfNextMonth(moveDate);
-    const account = bankCard(r), bank = r.pick(BANKS);
-    const group = `${r.int(1, 12)}组`, reservoir = r.pick(RESERVOIRS);
+    const account = bankCard(r),
+      bank = r.pick(BANKS);
+    const group = `${r.int(1, 12)}组`,
+      reservoir = r.pick(RESERVOIRS);
     const headSex: '男' | '女' = r.chance(0.85) ? '男' : '女';
     const headBirth = birthDate(r, 1936, 1978);
     const sur = surname(r);
     const members: { relation: string; sex: '男' | '女'; birth: IsoDate; sur: string }[] = [{ relation: '户主', sex: headSex, birth: headBirth, sur }];
     const hy = +headBirth.slice(0, 4);
-    if (r.chance(0.8)) members.push({ relation: '配偶', sex: headSex === '男' ? '女' : '男', birth: birthDate(r, hy - 4, Math.min(hy + 5, 1985)), sur: surname(r) });
+    if (r.chance(0.8))
+      members.push({ relation: '配偶', sex: headSex === '男' ? '女' : '男', birth: birthDate(r, hy - 4, Math.min(hy + 5, 1985)), sur: surname(r) });
     const startYear = +start.slice(0, 4);
     const kids = r.int(0, 3);
     for (let k = 0; k < kids && hy + 20 < startYear; k++) {
@@ -126,11 +157,19 @@ export function* households(opts: HouseholdOptions, ids = new IdAllocator()): Ge
     }
     if (members.some((m) => m.relation === '子') && hy + 45 < startYear && r.chance(0.5)) {
       members.push({ relation: '儿媳', sex: '女', birth: birthDate(r, hy + 20, Math.min(hy + 38, startYear - 1)), sur: surname(r) });
-      if (r.chance(0.6)) { const sex: '男' | '女' = r.chance(0.5) ? '男' : '女'; members.push({ relation: sex === '男' ? '孙子' : '孙女', sex, birth: birthDate(r, hy + 42, Math.min(hy + 60, startYear - 1)), sur }); }
+      if (r.chance(0.6)) {
+        const sex: '男' | '女' = r.chance(0.5) ? '男' : '女';
+        members.push({ relation: sex === '男' ? '孙子' : '孙女', sex, birth: birthDate(r, hy + 42, Math.min(hy + 60, startYear - 1)), sur });
+      }
     }
     if (hy >= 1960 && r.chance(0.3)) {
       const father = r.chance(0.5);
-      members.push({ relation: father ? '父亲' : '母亲', sex: father ? '男' : '女', birth: birthDate(r, Math.max(1925, hy - 35), hy - 20), sur: father ? sur : surname(r) });
+      members.push({
+        relation: father ? '父亲' : '母亲',
+        sex: father ? '男' : '女',
+        birth: birthDate(r, Math.max(1925, hy - 35), hy - 20),
+        sur: father ? sur : surname(r),
+      });
     }
 
     let headName = '';
@@ -140,16 +179,39 @@ export function* households(opts: HouseholdOptions, ids = new IdAllocator()): Ge
       if (m.relation === '户主') headName = name;
       const id = ids.allocate(countyCode, m.birth, m.sex);
       const p: SynthPerson = {
-        id, rosterId: id, name, sex: m.sex, birth: m.birth, relation: m.relation, householdNo, villageCode: village.code,
-        township: village.township, village: village.name, group, category, reservoir, moveDate, supportStart: start, supportEnd: '',
-        status: '正常', removalDate: '', removalReason: '', account, bank, holder: '', phone: r.chance(0.7) ? phone(r) : '',
-        hukouName: name, hukou: { status: '正常', date: '' },
+        id,
+        rosterId: id,
+        name,
+        sex: m.sex,
+        birth: m.birth,
+        relation: m.relation,
+        householdNo,
+        villageCode: village.code,
+        township: village.township,
+        village: village.name,
+        group,
+        category,
+        reservoir,
+        moveDate,
+        supportStart: start,
+        supportEnd: '',
+        status: '正常',
+        removalDate: '',
+        removalReason: '',
+        account,
+        bank,
+        holder: '',
+        phone: r.chance(0.7) ? phone(r) : '',
+        hukouName: name,
+        hukou: { status: '正常', date: '' },
       };
       out.push(p);
       // realistic, clean variety
       const x = r.next();
-      if (w && m.relation === '户主') { /* a working county changes the head before removing one */ }
-      else if (x < 0.02) { // removed before the checked years
+      if (w && m.relation === '户主') {
+        /* a working county changes the head before removing one */
+      } else if (x < 0.02) {
+        // removed before the checked years
         p.status = '已核减';
         p.removalDate = birthDate(r, 2008, firstYear - 1);
         p.removalReason = r.chance(0.4) ? '死亡' : r.pick(REMOVAL_REASONS);
@@ -158,10 +220,13 @@ export function* households(opts: HouseholdOptions, ids = new IdAllocator()): Ge
           p.death = { date: d, source: r.pick(SOURCES), viaHukou: false };
           p.hukou = { status: '死亡注销', date: d };
         } else if (p.removalReason === '迁出') p.hukou = r.chance(0.5) ? { status: '迁出注销', date: p.removalDate } : null;
-      } else if (x < 0.03) { // died during the checked years and was removed properly
+      } else if (x < 0.03) {
+        // died during the checked years and was removed properly
         const d = birthDate(r, firstYear, lastYear);
         p.death = { date: d, source: r.pick(SOURCES), viaHukou: false };
-        p.status = '已核减'; p.removalDate = addDays(d, r.int(10, 60)); p.removalReason = '死亡';
+        p.status = '已核减';
+        p.removalDate = addDays(d, r.int(10, 60));
+        p.removalReason = '死亡';
         p.hukou = { status: '死亡注销', date: d };
       } else if (x < 0.04) {
         const legacy = to15(id);
@@ -173,7 +238,18 @@ export function* households(opts: HouseholdOptions, ids = new IdAllocator()): Ge
     // 一户一卡: the head holds the household's card; a demo member whose account is closed holds none
     for (const p of out) if (!w || p.account) p.holder = headName;
     if (pendingDup) {
-      out.push({ ...pendingDup, householdNo, villageCode: village.code, township: village.township, village: village.name, relation: '其他', group, account, holder: headName, duplicateRow: true });
+      out.push({
+        ...pendingDup,
+        householdNo,
+        villageCode: village.code,
+        township: village.township,
+        village: village.name,
+        relation: '其他',
+        group,
+        account,
+        holder: headName,
+        duplicateRow: true,
+      });
       pendingDup = null;
     }
     const dup = out.find((p) => p.plant === 'DUP_REGISTRY' && !p.duplicateRow);
@@ -199,7 +275,8 @@ function asKept(p: SynthPerson, w: Rng, asOf: IsoDate): void {
     return;
   }
   const end = defaultSupportEnd(p.supportStart);
-  if (end < asOf) { // the term ended: removed the day after
+  if (end < asOf) {
+    // the term ended: removed the day after
     p.status = '已核减';
     p.removalDate = addDays(end, 1);
     p.removalReason = '其他';
@@ -232,13 +309,16 @@ function daysBetween(a: IsoDate, b: IsoDate): number {
 }
 
 function firstOfNextMonth(d: IsoDate): IsoDate {
-  const y = +d.slice(0, 4), m = +d.slice(5, 7);
+  const y = +d.slice(0, 4),
+    m = +d.slice(5, 7);
   return m === 12 ? isoOf(y + 1, 1, 1) : isoOf(y, m + 1, 1);
 }
 
 /** Entitled to the full standard in every checked period (so planted amounts are simple). */
 function isRegular(p: SynthPerson, periods: Period[]): boolean {
-  return periods.every((per) => entitlementFor(per, { supportStart: p.supportStart, supportEnd: null }).fen === DEFAULT_SETTINGS.standardFen * per.months.length / 12);
+  return periods.every(
+    (per) => entitlementFor(per, { supportStart: p.supportStart, supportEnd: null }).fen === (DEFAULT_SETTINGS.standardFen * per.months.length) / 12,
+  );
 }
 
 function plant(p: SynthPerson, r: Rng, firstYear: number, lastYear: number): void {
@@ -275,19 +355,28 @@ function plant(p: SynthPerson, r: Rng, firstYear: number, lastYear: number): voi
       const i = given.length - 1;
       if (x < 0.6 && HOMOPHONES[given[i]]) given[i] = HOMOPHONES[given[i]];
       else if (x < 0.8) given[i] = given[i] === '明' ? '亮' : '明';
-      else { p.hukouName = (p.name[0] === '欧' ? '王' : '欧阳') + givenName(r, p.sex) + '子'; return; }
+      else {
+        p.hukouName = (p.name[0] === '欧' ? '王' : '欧阳') + givenName(r, p.sex) + '子';
+        return;
+      }
       p.hukouName = p.name[0] + given.join('');
       break;
     }
-    case 'NOT_IN_HUKOU': p.hukou = null; break;
+    case 'NOT_IN_HUKOU':
+      p.hukou = null;
+      break;
     case 'CANCELLED': {
       const x = r.next();
-      p.hukou = x < 0.5 ? { status: '迁出注销', date: birthDate(r, 2015, lastYear) } : x < 0.75 ? { status: '其他注销', date: '' } : { status: '死亡注销', date: '' };
+      p.hukou =
+        x < 0.5 ? { status: '迁出注销', date: birthDate(r, 2015, lastYear) } : x < 0.75 ? { status: '其他注销', date: '' } : { status: '死亡注销', date: '' };
       break;
     }
-    default: break; // payment plants are applied by the county generator
+    default:
+      break; // payment plants are applied by the county generator
   }
 }
 
 /** The ID with a check digit recomputed (used by tests). */
-export function validForm(first17: string): string { return first17 + checkDigit(first17); }
+export function validForm(first17: string): string {
+  return first17 + checkDigit(first17);
+}

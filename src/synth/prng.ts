@@ -1,7 +1,10 @@
 // A small seeded pseudo-random generator (sfc32 seeded through splitmix32): the same seed
 // always gives the same data, on every machine.
 export class Rng {
-  private a: number; private b: number; private c: number; private d: number;
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
   constructor(seed: number | string) {
     let s = typeof seed === 'number' ? seed >>> 0 : hashString(seed);
     const next = () => {
@@ -11,7 +14,10 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.a = next(); this.b = next(); this.c = next(); this.d = next();
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = next();
     for (let i = 0; i < 12; i++) this.u32();
   }
   u32(): number {
@@ -24,12 +30,24 @@ export class Rng {
     return t >>> 0;
   }
   /** [0, 1) */
-  next(): number { return this.u32() / 4294967296; }
+  next(): number {
+    return this.u32() / 4294967296;
+  }
   /** integer in [lo, hi] */
-  int(lo: number, hi: number): number { return lo + Math.floor(this.next() * (hi - lo + 1)); }
-  chance(p: number): boolean { return this.next() < p; }
-  pick<T>(xs: readonly T[]): T { return xs[Math.floor(this.next() * xs.length)]; }
-  digits(n: number): string { let s = ''; for (let i = 0; i < n; i++) s += String(this.u32() % 10); return s; }
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  pick<T>(xs: readonly T[]): T {
+    return xs[Math.floor(this.next() * xs.length)];
+  }
+  digits(n: number): string {
+    let s = '';
+    for (let i = 0; i < n; i++) s += String(this.u32() % 10);
+    return s;
+  }
 }
 
 export function hashString(s: string): number {

@@ -10,8 +10,28 @@ export type RosterRow = Record<RosterHeader, string>;
 /** One person's roster cells in ROSTER_HEADERS order. */
 export function rosterRow(p: SynthPerson): string[] {
   return [
-    p.householdNo, p.name, p.rosterId, p.sex, p.birth, p.relation, p.villageCode, p.township, p.village, p.group, p.category,
-    p.reservoir, p.moveDate, p.supportStart, p.supportEnd, p.status, p.removalDate, p.removalReason, p.account, p.bank, p.holder, p.phone,
+    p.householdNo,
+    p.name,
+    p.rosterId,
+    p.sex,
+    p.birth,
+    p.relation,
+    p.villageCode,
+    p.township,
+    p.village,
+    p.group,
+    p.category,
+    p.reservoir,
+    p.moveDate,
+    p.supportStart,
+    p.supportEnd,
+    p.status,
+    p.removalDate,
+    p.removalReason,
+    p.account,
+    p.bank,
+    p.holder,
+    p.phone,
   ];
 }
 
@@ -41,13 +61,21 @@ export interface GenerateRosterOptions {
  */
 export function* generateRoster(o: GenerateRosterOptions): Generator<RosterRow> {
   let n = 0;
-  for (const members of households({ seed: o.seed, countyCode: o.countyCode ?? '430582', years: o.years ?? [2021, 2022, 2023, 2024], plantRate: o.plantRate ?? 0, asOf: o.asOf })) {
+  for (const members of households({
+    seed: o.seed,
+    countyCode: o.countyCode ?? '430582',
+    years: o.years ?? [2021, 2022, 2023, 2024],
+    plantRate: o.plantRate ?? 0,
+    asOf: o.asOf,
+  })) {
     for (const p of members) {
       if (n >= o.persons) return;
       if (!p.duplicateRow) n++;
       const cells = rosterRow(p);
       const row = {} as RosterRow;
-      ROSTER_HEADERS.forEach((h, i) => { row[h] = cells[i]; });
+      ROSTER_HEADERS.forEach((h, i) => {
+        row[h] = cells[i];
+      });
       yield row;
     }
   }

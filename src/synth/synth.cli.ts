@@ -25,14 +25,24 @@ export function registerSynthCommands(program: Command): void {
       if (years.some((y) => !Number.isInteger(y) || y < 2006 || y > 2100)) throw new AppError('VALIDATION', `年度“${o.years}”无法识别`);
       const t0 = Date.now();
       const s = generateCountyFiles(o.out, {
-        persons, seed: o.seed, countyCode: o.county, years: years.sort(),
-        hukouRows: o.hukouRows ? Number(o.hukouRows) : undefined, deaths: o.deaths ? Number(o.deaths) : undefined,
+        persons,
+        seed: o.seed,
+        countyCode: o.county,
+        years: years.sort(),
+        hukouRows: o.hukouRows ? Number(o.hukouRows) : undefined,
+        deaths: o.deaths ? Number(o.deaths) : undefined,
         plantRate: Number(o.plantRate),
-        onProgress: (n) => { if (process.stderr.isTTY) process.stderr.write(`\r已生成${n}人…`); },
+        onProgress: (n) => {
+          if (process.stderr.isTTY) process.stderr.write(`\r已生成${n}人…`);
+        },
       });
       if (process.stderr.isTTY) process.stderr.write('\n');
       console.log(`已生成模拟数据到 ${o.out}（用时${((Date.now() - t0) / 1000).toFixed(1)}秒）`);
       console.log(`花名册${s.rosterRows}行（${s.persons}人），发放明细${s.paymentRows}行，死亡名单${s.deathRows}行，户籍库${s.hukouRows}行`);
-      console.log(`预置问题：${Object.entries(s.truth.byCode).map(([c, n]) => `${c} ${n}`).join('，')}；多发${formatFen(s.truth.overFen)}元，少发${formatFen(s.truth.underFen)}元`);
+      console.log(
+        `预置问题：${Object.entries(s.truth.byCode)
+          .map(([c, n]) => `${c} ${n}`)
+          .join('，')}；多发${formatFen(s.truth.overFen)}元，少发${formatFen(s.truth.underFen)}元`,
+      );
     });
 }

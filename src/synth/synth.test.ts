@@ -62,8 +62,12 @@ describe('cross-check on generated data with planted problems', () => {
       const w = [...want.keys()].filter((k) => k.startsWith(code + '|'));
       const g = [...got.keys()].filter((k) => k.startsWith(code + '|'));
       const hit = g.filter((k) => want.has(k)).length;
-      const precision = g.length ? hit / g.length : 1, recall = w.length ? hit / w.length : 1;
-      assert.ok(precision >= 0.99 && recall >= 0.99, `${code}: precision ${precision}, recall ${recall}; missed ${w.filter((k) => !got.has(k)).slice(0, 3)}; extra ${g.filter((k) => !want.has(k)).slice(0, 3)}`);
+      const precision = g.length ? hit / g.length : 1,
+        recall = w.length ? hit / w.length : 1;
+      assert.ok(
+        precision >= 0.99 && recall >= 0.99,
+        `${code}: precision ${precision}, recall ${recall}; missed ${w.filter((k) => !got.has(k)).slice(0, 3)}; extra ${g.filter((k) => !want.has(k)).slice(0, 3)}`,
+      );
       const tOver = w.reduce((a, k) => a + parseYuanToFen(want.get(k)!['多发金额'])!, 0);
       const tUnder = w.reduce((a, k) => a + parseYuanToFen(want.get(k)!['少发金额'])!, 0);
       const fOver = g.reduce((a, k) => a + got.get(k)!.overFen, 0);

@@ -19,7 +19,10 @@ describe('backup files: owner-only, encrypted with a passphrase', () => {
     await sql`INSERT INTO counties (code, name) VALUES ('430582', '示例县')`.execute(src.db);
     await appendAudit(src.db, { userId: null, username: 't' }, { action: 'person.update', detail: { idNumber: '430582199001011234' } });
   });
-  after(async () => { await src.drop(); rmSync(dir, { recursive: true, force: true }); });
+  after(async () => {
+    await src.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('writes mode 0600, also over an existing world-readable file', async () => {
     const file = join(dir, 'plain.jsonl.gz');
@@ -45,7 +48,9 @@ describe('backup files: owner-only, encrypted with a passphrase', () => {
         assert.equal(r.audit.ok, true);
         assert.equal(r.audit.entries, 1);
         assert.deepEqual((await sql<{ name: string }>`SELECT name FROM counties`.execute(dst.db)).rows, [{ name: '示例县' }]);
-      } finally { await dst.drop(); }
+      } finally {
+        await dst.drop();
+      }
     });
   }
 
@@ -61,6 +66,8 @@ describe('backup files: owner-only, encrypted with a passphrase', () => {
       await sql`INSERT INTO counties (code, name) VALUES ('431122', '东安县')`.execute(dst.db);
       await assert.rejects(restoreDatabase(dst, bad, { passphrase: 'correct horse battery', force: true }), /被改动或已损坏|已损坏/);
       assert.deepEqual((await sql<{ name: string }>`SELECT name FROM counties`.execute(dst.db)).rows, [{ name: '东安县' }]);
-    } finally { await dst.drop(); }
+    } finally {
+      await dst.drop();
+    }
   });
 });

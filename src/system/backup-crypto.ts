@@ -35,7 +35,15 @@ export function encryptInto(out: Writable, passphrase: string, gzip: boolean): W
   return cipher;
 }
 
-export interface EncryptedInfo { gzip: boolean; salt: Buffer; iv: Buffer; check: Buffer; header: Buffer; size: number; tag: Buffer }
+export interface EncryptedInfo {
+  gzip: boolean;
+  salt: Buffer;
+  iv: Buffer;
+  check: Buffer;
+  header: Buffer;
+  size: number;
+  tag: Buffer;
+}
 
 /** The header of an encrypted backup, or null for a plain one. */
 export function readEncryptedInfo(file: string): EncryptedInfo | null {
@@ -54,7 +62,9 @@ export function readEncryptedInfo(file: string): EncryptedInfo | null {
     const iv = head.subarray(o, (o += 12));
     const check = head.subarray(o, (o += 16));
     return { gzip, salt, iv, check, header: head, size, tag };
-  } finally { closeSync(fd); }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The decrypted content of an encrypted backup as a stream; a wrong passphrase is refused at once. */

@@ -89,7 +89,11 @@ export async function databaseHasData(db: Kysely<Tables>): Promise<boolean> {
  * Write a backup of the whole database to `file`, readable by its owner only (0600), gzip'd
  * unless gzip: false, encrypted with `passphrase` when given (backup-crypto.ts).
  */
-export async function backupDatabase(database: Database, file: string, opts: { version: string; onProgress?: Progress; gzip?: boolean; passphrase?: string }): Promise<BackupHeader> {
+export async function backupDatabase(
+  database: Database,
+  file: string,
+  opts: { version: string; onProgress?: Progress; gzip?: boolean; passphrase?: string },
+): Promise<BackupHeader> {
   // owner-only from the first byte, also when the file existed before with wider rights
   const fd = openSync(file, 'w', 0o600);
   fchmodSync(fd, 0o600);
@@ -98,19 +102,31 @@ export async function backupDatabase(database: Database, file: string, opts: { v
   const gz = opts.gzip === false ? null : createGzip({ level: 6 });
   if (gz) gz.pipe(tail);
   const sink = gz ?? tail;
-  const write = async (line: string) => { if (!sink.write(line + '\n')) await once(sink, 'drain'); };
+  const write = async (line: string) => {
+    if (!sink.write(line + '\n')) await once(sink, 'drain');
+  };
   let header!: BackupHeader;
   try {
     await database.db.transaction().execute(async (trx) => {
       await sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`.execute(trx);
       const migs = await sql<{ id: string; checksum: string }>`SELECT id, checksum FROM schema_migrations ORDER BY id`.execute(trx);
-      const tables = await fkOrder(trx, (await publicTables(trx)).filter((t) => !SKIP_TABLES.has(t)));
+      const tables = await fkOrder(
+        trx,
+        (await publicTables(trx)).filter((t) => !SKIP_TABLES.has(t)),
+      );
       const counts: BackupHeader['tables'] = [];
       for (const t of tables) {
         const c = await sql<{ n: number }>`SELECT count(*)::bigint AS n FROM ${sql.id(t)}`.execute(trx);
         counts.push({ name: t, rows: Number(c.rows[0].n) });
       }
-      header = { anju_backup: BACKUP_FORMAT, createdAt: new Date().toISOString(), engine: database.engine, version: opts.version, migrations: migs.rows, tables: counts };
+      header = {
+        anju_backup: BACKUP_FORMAT,
+        createdAt: new Date().toISOString(),
+        engine: database.engine,
+        version: opts.version,
+        migrations: migs.rows,
+        tables: counts,
+      };
       await write(JSON.stringify(header));
       const all = counts.reduce((a, t) => a + t.rows, 0);
       let before = 0;
@@ -146,7 +162,9 @@ async function isGzip(file: string): Promise<boolean> {
     const buf = Buffer.alloc(2);
     const { bytesRead } = await fh.read(buf, 0, 2, 0);
     return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
-  } finally { await fh.close(); }
+  } finally {
+    await fh.close();
+  }
 }
 
 async function* backupLines(file: string, passphrase?: string): AsyncGenerator<string> {
@@ -165,29 +183,55 @@ async function* backupLines(file: string, passphrase?: string): AsyncGenerator<s
     const msg = (e as Error).message;
     if (/authenticate/.test(msg)) throw new AppError('FILE_MALFORMED', '加密的备份文件被改动或已损坏（校验失败），数据库未改动', undefined, { cause: e });
     throw new AppError('FILE_MALFORMED', `备份文件已损坏，无法读取：${msg}`, undefined, { cause: e });
-  } finally { rl.close(); raw.destroy(); }
+  } finally {
+    rl.close();
+    raw.destroy();
+  }
 }
 
 /** One connection for the whole restore: the server's pooled connection, or PGlite's only session. */
 async function withSession<T>(database: Database, fn: (s: { exec: (t: string) => Promise<void>; db: Kysely<Tables> }) => Promise<T>): Promise<T> {
   if (database.engine === 'pglite') return fn({ exec: (t) => database.exec(t), db: database.db });
-  return database.db.connection().execute((conn) => fn({ exec: async (t) => { await sql.raw(t).execute(conn); }, db: conn }));
+  return database.db.connection().execute((conn) =>
+    fn({
+      exec: async (t) => {
+        await sql.raw(t).execute(conn);
+      },
+      db: conn,
+    }),
+  );
 }
 
-export interface RestoreResult { header: BackupHeader; tables: Array<{ name: string; rows: number }>; migrated: string[]; audit: ChainCheck }
+export interface RestoreResult {
+  header: BackupHeader;
+  tables: Array<{ name: string; rows: number }>;
+  migrated: string[];
+  audit: ChainCheck;
+}
 
-export async function restoreDatabase(database: Database, file: string, opts: { force?: boolean; onProgress?: Progress; passphrase?: string } = {}): Promise<RestoreResult> {
+export async function restoreDatabase(
+  database: Database,
+  file: string,
+  opts: { force?: boolean; onProgress?: Progress; passphrase?: string } = {},
+): Promise<RestoreResult> {
   const lines = backupLines(file, opts.passphrase);
   const first = await lines.next();
   let header: BackupHeader;
-  try { header = JSON.parse(first.done ? '' : first.value); } catch { throw new AppError('FILE_FORMAT', '不是安居的备份文件（文件头无法识别）'); }
+  try {
+    header = JSON.parse(first.done ? '' : first.value);
+  } catch {
+    throw new AppError('FILE_FORMAT', '不是安居的备份文件（文件头无法识别）');
+  }
   if (header?.anju_backup !== BACKUP_FORMAT || !Array.isArray(header.migrations) || !Array.isArray(header.tables)) {
     throw new AppError('FILE_FORMAT', '不是安居的备份文件，或备份格式版本不受支持');
   }
   const local = new Map(loadMigrations(MIGRATIONS_DIR).map((m) => [m.id, m]));
   const missing = header.migrations.filter((m) => local.get(m.id)?.checksum !== m.checksum);
   if (missing.length) {
-    throw new AppError('CONFLICT', `备份来自不同版本的程序（数据库结构 ${missing.map((m) => m.id).join('、')} 与本程序不符），请使用同一版本或更新版本的安居恢复`);
+    throw new AppError(
+      'CONFLICT',
+      `备份来自不同版本的程序（数据库结构 ${missing.map((m) => m.id).join('、')} 与本程序不符），请使用同一版本或更新版本的安居恢复`,
+    );
   }
   if (!opts.force && (await databaseHasData(database.db))) {
     throw new AppError('CONFLICT', '目标数据库已有数据（用户、县或审计日志），为防止覆盖已拒绝恢复；确认要用备份替换全部现有数据时请加 --force');
@@ -198,84 +242,92 @@ export async function restoreDatabase(database: Database, file: string, opts: { 
   const loaded: RestoreResult['tables'] = [];
 
   try {
-  await withSession(database, async (s) => {
-    await s.exec('BEGIN');
-    try {
-      await s.exec('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
-      await s.exec(`CREATE TABLE schema_migrations (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-      for (const m of header.migrations) {
-        await s.exec(`${local.get(m.id)!.sql}\n;INSERT INTO schema_migrations (id, checksum) VALUES ('${m.id}', '${m.checksum}');`);
-      }
-      // rows the migrations seeded (roles, the audit chain's head …) are replaced by the backup's
-      const present = new Set(await publicTables(s.db));
-      for (const t of header.tables) {
-        if (!present.has(t.name)) throw new AppError('FILE_MALFORMED', `备份中的表${t.name}在数据库结构中不存在`);
-        if (t.name === 'audit_log') continue; // empty after migrations; TRUNCATE is refused there by design
-        await sql`DELETE FROM ${sql.id(t.name)}`.execute(s.db);
-      }
-      let table: string | null = null;
-      let cols: string[] = [];
-      let overriding = false;
-      let batch: string[] = [];
-      let size = 0;
-      let count = 0;
-      const flush = async () => {
-        if (!batch.length || !table) return;
-        const colList = sql.join(cols.map((c) => sql.id(c)));
-        await sql`INSERT INTO ${sql.id(table)} (${colList}) ${overriding ? sql`OVERRIDING SYSTEM VALUE` : sql``}
-          SELECT ${colList} FROM json_populate_recordset(NULL::${sql.id(table)}, ${'[' + batch.join(',') + ']'}::json)`.execute(s.db);
-        count += batch.length;
-        opts.onProgress?.(table, before + count, all);
-        batch = [];
-        size = 0;
-      };
-      let done = false;
-      for await (const line of lines) {
-        if (line.startsWith('{"r":')) {
-          if (!table) throw new AppError('FILE_MALFORMED', '备份文件已损坏（数据行不属于任何表）');
-          const row = line.slice(5, -1);
-          batch.push(row);
-          size += row.length;
-          if (batch.length >= 2000 || size > 8_000_000) await flush();
-          continue;
+    await withSession(database, async (s) => {
+      await s.exec('BEGIN');
+      try {
+        await s.exec('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
+        await s.exec(`CREATE TABLE schema_migrations (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+        for (const m of header.migrations) {
+          await s.exec(`${local.get(m.id)!.sql}\n;INSERT INTO schema_migrations (id, checksum) VALUES ('${m.id}', '${m.checksum}');`);
         }
-        let m: { table?: string; end?: string; rows?: number; done?: boolean };
-        try { m = JSON.parse(line); } catch { throw new AppError('FILE_MALFORMED', '备份文件已损坏（无法解析的行）'); }
-        if (m.table) {
-          table = m.table;
-          if (!expected.has(table)) throw new AppError('FILE_MALFORMED', `备份文件已损坏（未登记的表${table}）`);
-          const c = await sql<{ column_name: string; is_generated: string; identity_generation: string | null }>`
+        // rows the migrations seeded (roles, the audit chain's head …) are replaced by the backup's
+        const present = new Set(await publicTables(s.db));
+        for (const t of header.tables) {
+          if (!present.has(t.name)) throw new AppError('FILE_MALFORMED', `备份中的表${t.name}在数据库结构中不存在`);
+          if (t.name === 'audit_log') continue; // empty after migrations; TRUNCATE is refused there by design
+          await sql`DELETE FROM ${sql.id(t.name)}`.execute(s.db);
+        }
+        let table: string | null = null;
+        let cols: string[] = [];
+        let overriding = false;
+        let batch: string[] = [];
+        let size = 0;
+        let count = 0;
+        const flush = async () => {
+          if (!batch.length || !table) return;
+          const colList = sql.join(cols.map((c) => sql.id(c)));
+          await sql`INSERT INTO ${sql.id(table)} (${colList}) ${overriding ? sql`OVERRIDING SYSTEM VALUE` : sql``}
+          SELECT ${colList} FROM json_populate_recordset(NULL::${sql.id(table)}, ${'[' + batch.join(',') + ']'}::json)`.execute(s.db);
+          count += batch.length;
+          opts.onProgress?.(table, before + count, all);
+          batch = [];
+          size = 0;
+        };
+        let done = false;
+        for await (const line of lines) {
+          if (line.startsWith('{"r":')) {
+            if (!table) throw new AppError('FILE_MALFORMED', '备份文件已损坏（数据行不属于任何表）');
+            const row = line.slice(5, -1);
+            batch.push(row);
+            size += row.length;
+            if (batch.length >= 2000 || size > 8_000_000) await flush();
+            continue;
+          }
+          let m: { table?: string; end?: string; rows?: number; done?: boolean };
+          try {
+            m = JSON.parse(line);
+          } catch {
+            throw new AppError('FILE_MALFORMED', '备份文件已损坏（无法解析的行）');
+          }
+          if (m.table) {
+            table = m.table;
+            if (!expected.has(table)) throw new AppError('FILE_MALFORMED', `备份文件已损坏（未登记的表${table}）`);
+            const c = await sql<{ column_name: string; is_generated: string; identity_generation: string | null }>`
             SELECT column_name, is_generated, identity_generation FROM information_schema.columns
             WHERE table_schema = 'public' AND table_name = ${table} ORDER BY ordinal_position`.execute(s.db);
-          cols = c.rows.filter((x) => x.is_generated !== 'ALWAYS').map((x) => x.column_name);
-          overriding = c.rows.some((x) => x.identity_generation === 'ALWAYS');
-          count = 0;
-        } else if (m.end) {
-          await flush();
-          if (m.end !== table || m.rows !== count || expected.get(table) !== count) {
-            throw new AppError('FILE_MALFORMED', `备份文件已损坏：表${m.end}应有${expected.get(m.end)}行，读到${count}行`);
+            cols = c.rows.filter((x) => x.is_generated !== 'ALWAYS').map((x) => x.column_name);
+            overriding = c.rows.some((x) => x.identity_generation === 'ALWAYS');
+            count = 0;
+          } else if (m.end) {
+            await flush();
+            if (m.end !== table || m.rows !== count || expected.get(table) !== count) {
+              throw new AppError('FILE_MALFORMED', `备份文件已损坏：表${m.end}应有${expected.get(m.end)}行，读到${count}行`);
+            }
+            loaded.push({ name: table, rows: count });
+            before += count;
+            table = null;
+          } else if (m.done) {
+            done = true;
           }
-          loaded.push({ name: table, rows: count });
-          before += count;
-          table = null;
-        } else if (m.done) {
-          done = true;
         }
-      }
-      if (!done || loaded.length !== header.tables.length) throw new AppError('FILE_MALFORMED', '备份文件不完整（可能在复制时被截断），数据库未改动');
-      // identity and serial counters continue after the restored rows
-      const ids = await sql<{ t: string; c: string }>`SELECT table_name AS t, column_name AS c FROM information_schema.columns
+        if (!done || loaded.length !== header.tables.length) throw new AppError('FILE_MALFORMED', '备份文件不完整（可能在复制时被截断），数据库未改动');
+        // identity and serial counters continue after the restored rows
+        const ids = await sql<{ t: string; c: string }>`SELECT table_name AS t, column_name AS c FROM information_schema.columns
         WHERE table_schema = 'public' AND (is_identity = 'YES' OR column_default LIKE 'nextval(%')`.execute(s.db);
-      for (const { t, c } of ids.rows) {
-        await sql`SELECT setval(pg_get_serial_sequence(${'"' + t.replace(/"/g, '""') + '"'}, ${c}), COALESCE(max(${sql.id(c)}), 0) + 1, false) FROM ${sql.id(t)}`.execute(s.db);
+        for (const { t, c } of ids.rows) {
+          await sql`SELECT setval(pg_get_serial_sequence(${'"' + t.replace(/"/g, '""') + '"'}, ${c}), COALESCE(max(${sql.id(c)}), 0) + 1, false) FROM ${sql.id(t)}`.execute(
+            s.db,
+          );
+        }
+        await s.exec('COMMIT');
+      } catch (e) {
+        await s.exec('ROLLBACK').catch(() => {});
+        throw e;
       }
-      await s.exec('COMMIT');
-    } catch (e) {
-      await s.exec('ROLLBACK').catch(() => {});
-      throw e;
-    }
-  });
-  } finally { await lines.return(undefined); }
+    });
+  } finally {
+    await lines.return(undefined);
+  }
   const migrated = await migrate(database);
   return { header, tables: loaded, migrated, audit: await verifyAuditChain(database.db) };
 }

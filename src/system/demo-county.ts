@@ -17,12 +17,32 @@ import { Rng } from '../synth/index.ts';
 import { ensureRecordOnlyUser, type SessionUser } from '../auth/index.ts';
 import { loadDemoCounty, fillMissingPinyin, personsByIdNumbers } from '../registry/index.ts';
 import {
-  buildPayroll, reviewPayroll, saveSettings, prepareBankExport, writeBankFile, importBankReturn, closePayroll, listLines, listPayrolls, paidFigures, type Payroll,
+  buildPayroll,
+  reviewPayroll,
+  saveSettings,
+  prepareBankExport,
+  writeBankFile,
+  importBankReturn,
+  closePayroll,
+  listLines,
+  listPayrolls,
+  paidFigures,
+  type Payroll,
 } from '../subsidy/index.ts';
 import { uploadInput, runNow, listCases, verifyCase, caseToRemoval, addInstalment, getRecovery } from '../cases/index.ts';
 
-export interface DemoCountyOptions { persons: number; seed: number; countyCode: string; asOf?: string }
-export interface DemoCountySummary { persons: number; rolls: number; paidFen: number; cases: number }
+export interface DemoCountyOptions {
+  persons: number;
+  seed: number;
+  countyCode: string;
+  asOf?: string;
+}
+export interface DemoCountySummary {
+  persons: number;
+  rolls: number;
+  paidFen: number;
+  cases: number;
+}
 
 const STAFF = [
   { username: 'demo.limei', displayName: '李梅（演示）', role: 'county' },
@@ -61,7 +81,16 @@ async function payRoll(db: Kysely<Tables>, countyCode: string, roll: Payroll, fi
     const paidOn = `${roll.period.slice(0, 4)}-${roll.kind === 'regular' ? '06-18' : '09-20'}`;
     const rows = lines.map((l) => {
       const fail = r.chance(failRate);
-      return [roll.period, l.idNumber, l.name, formatFen(l.amountFen), fail ? '失败' : '成功', fail ? '' : paidOn, fail ? r.pick(['账户已销户', '户名与账号不符', '账户冻结']) : '', roll.batchNo];
+      return [
+        roll.period,
+        l.idNumber,
+        l.name,
+        formatFen(l.amountFen),
+        fail ? '失败' : '成功',
+        fail ? '' : paidOn,
+        fail ? r.pick(['账户已销户', '户名与账号不符', '账户冻结']) : '',
+        roll.batchNo,
+      ];
     });
     const file = csvDocument(['发放期间', '身份证号', '姓名', '金额', '发放结果', '发放日期', '失败原因', '批次号'], rows);
     await importBankReturn(db, actor(finance), countyCode, roll.id, { filename: `${roll.batchNo}回盘.csv`, content: Buffer.from(file, 'utf8') });
@@ -90,7 +119,12 @@ export async function loadWorkingDemo(ctx: Pick<AppContext, 'database'>, o: Demo
     await reviewPayroll(db, actor(finance), o.countyCode, regular.id);
     await payRoll(db, o.countyCode, regular, finance, r, 0.006);
     rolls++;
-    const supp = await buildPayroll(db, actor(clerk), { countyCode: o.countyCode, period: String(y), kind: 'supplementary', remarks: '回盘失败人员补发（已更换账户）' }).catch(() => null);
+    const supp = await buildPayroll(db, actor(clerk), {
+      countyCode: o.countyCode,
+      period: String(y),
+      kind: 'supplementary',
+      remarks: '回盘失败人员补发（已更换账户）',
+    }).catch(() => null);
     if (supp) {
       await reviewPayroll(db, actor(finance), o.countyCode, supp.id);
       await payRoll(db, o.countyCode, supp, finance, r, y < year ? 0 : 0.15);
@@ -104,21 +138,41 @@ export async function loadWorkingDemo(ctx: Pick<AppContext, 'database'>, o: Demo
   const thisYear = (await listPayrolls(db, o.countyCode, { period: String(year) })).find((p) => p.kind === 'regular');
   const paidLines = thisYear ? await allLines(db, o.countyCode, thisYear.id, 'success') : [];
   // the dead are chosen among people still on the roster as 正常, so their cases can still become a 核减
-  const active = new Set((await personsByIdNumbers(db, o.countyCode, paidLines.map((l) => l.idNumber))).filter((p) => p.status === '正常').map((p) => p.idNumber));
+  const active = new Set(
+    (
+      await personsByIdNumbers(
+        db,
+        o.countyCode,
+        paidLines.map((l) => l.idNumber),
+      )
+    )
+      .filter((p) => p.status === '正常')
+      .map((p) => p.idNumber),
+  );
   const paidThisYear = paidLines.filter((l) => active.has(l.idNumber));
   const deaths: string[][] = [];
   const step = Math.max(1, Math.floor(paidThisYear.length / 10));
-  paidThisYear.filter((_, i) => i % step === step - 1).slice(0, 10).forEach((l, i) => {
-    const died = i < 7 ? addDays(`${year - 1}-01-01`, r.int(30, 330)) : addDays(`${year}-01-01`, r.int(20, 120));
-    deaths.push([l.name, l.idNumber, died, r.pick(['民政', '卫健', '殡葬'])]);
-  });
+  paidThisYear
+    .filter((_, i) => i % step === step - 1)
+    .slice(0, 10)
+    .forEach((l, i) => {
+      const died = i < 7 ? addDays(`${year - 1}-01-01`, r.int(30, 330)) : addDays(`${year}-01-01`, r.int(20, 120));
+      deaths.push([l.name, l.idNumber, died, r.pick(['民政', '卫健', '殡葬'])]);
+    });
   for (let i = 0; i < 6; i++) {
     const birth = `19${r.int(30, 60)}0${r.int(1, 9)}1${r.int(0, 9)}`;
     const first17 = `${o.countyCode}${birth}${String(r.int(100, 499))}`;
-    deaths.push([`${r.pick(['王', '李', '刘', '陈'])}${r.pick(['德', '桂', '春', '秀'])}${r.pick(['明', '英', '生', '兰'])}`, first17 + checkDigit(first17), addDays(`${year - 1}-01-01`, r.int(0, 600)), '民政']);
+    deaths.push([
+      `${r.pick(['王', '李', '刘', '陈'])}${r.pick(['德', '桂', '春', '秀'])}${r.pick(['明', '英', '生', '兰'])}`,
+      first17 + checkDigit(first17),
+      addDays(`${year - 1}-01-01`, r.int(0, 600)),
+      '民政',
+    ]);
   }
   const input = await uploadInput(db, actor(clerk), o.countyCode, 'deaths', {
-    filename: `${year - 1}年死亡人员名单（民政）.csv`, label: '民政死亡名单', content: Buffer.from(csvDocument(['姓名', '身份证号', '死亡日期', '来源'], deaths), 'utf8'),
+    filename: `${year - 1}年死亡人员名单（民政）.csv`,
+    label: '民政死亡名单',
+    content: Buffer.from(csvDocument(['姓名', '身份证号', '死亡日期', '来源'], deaths), 'utf8'),
   });
   await runNow(db, actor(clerk), o.countyCode, { inputIds: [input.id] });
 
@@ -128,7 +182,10 @@ export async function loadWorkingDemo(ctx: Pick<AppContext, 'database'>, o: Demo
   const [c0, c1, c2, c3] = found.cases;
   const deathOf = (id: string) => deaths.find((d) => d[1] === id)?.[2] ?? asOf;
   if (c0) {
-    await verifyCase(db, clerk, o.countyCode, c0.id, { verdict: '违规', evidence: '村委会走访确认已于民政名单所列日期死亡，家属持卡继续领取；已取得死亡证明复印件' });
+    await verifyCase(db, clerk, o.countyCode, c0.id, {
+      verdict: '违规',
+      evidence: '村委会走访确认已于民政名单所列日期死亡，家属持卡继续领取；已取得死亡证明复印件',
+    });
     await caseToRemoval(db, clerk, o.countyCode, c0.id, { effectiveDate: deathOf(c0.idNumber), remarks: '交叉核对发现' });
   }
   if (c1) {

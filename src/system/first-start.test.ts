@@ -19,8 +19,12 @@ describe('first start settings', () => {
 for (const engine of await testEngines()) {
   describe(`first start (${engine})`, () => {
     let t: TestDatabase;
-    before(async () => { t = await createTestDatabase(engine); });
-    after(async () => { await t.drop(); });
+    before(async () => {
+      t = await createTestDatabase(engine);
+    });
+    after(async () => {
+      await t.drop();
+    });
 
     it('creates the county and admin once, with a password shown once', async () => {
       const lines = await firstStart({ database: t }, { countyCode: '431122', countyName: '东安县', demoPersons: 40, demoSeed: 7 });
@@ -41,7 +45,9 @@ for (const engine of await testEngines()) {
         const info = await app.inject({ method: 'GET', url: '/api/system/info' });
         assert.equal(info.statusCode, 200);
         assert.deepEqual(info.json().county, { code: '431122', name: '东安县' });
-      } finally { await app.close(); }
+      } finally {
+        await app.close();
+      }
 
       const again = await firstStart({ database: t }, { countyCode: '431122', countyName: '东安县', demoPersons: 40 });
       assert.deepEqual(again, []);
@@ -61,7 +67,9 @@ for (const engine of await testEngines()) {
         const lines = await firstStart({ database: u }, { demoPersons: 10 });
         assert.deepEqual(lines, []);
         assert.equal((await sql<{ n: number }>`SELECT count(*)::int AS n FROM users`.execute(u.db)).rows[0].n, 1);
-      } finally { await u.drop(); }
+      } finally {
+        await u.drop();
+      }
     });
   });
 }

@@ -8,7 +8,17 @@ import { AppError } from '../shared/errors.ts';
 import { generatePassword, hashPassword } from '../auth/index.ts';
 import { formatYuan } from '../shared/money.ts';
 import { loadWorkingDemo } from './demo-county.ts';
-import { countCountiesAndUsers, firstCounty, hasState, insertCounty, insertFirstAdmin, insertState, lockSystemState, readState, writeState } from './system.store.ts';
+import {
+  countCountiesAndUsers,
+  firstCounty,
+  hasState,
+  insertCounty,
+  insertFirstAdmin,
+  insertState,
+  lockSystemState,
+  readState,
+  writeState,
+} from './system.store.ts';
 
 export interface FirstStartOptions {
   countyCode?: string;
@@ -98,7 +108,10 @@ export async function firstStart(ctx: Pick<AppContext, 'database'>, opts: FirstS
     }
     await insertState(trx, 'first_start', { at: new Date().toISOString(), countyCode });
     await appendAudit(trx, SYSTEM_ACTOR, {
-      action: 'system.first_start', entityType: 'county', entityId: countyCode, countyCode,
+      action: 'system.first_start',
+      entityType: 'county',
+      entityId: countyCode,
+      countyCode,
       detail: { countyCreated: result.county, countyName, adminCreated: !!result.password },
     });
     return result;
@@ -114,7 +127,9 @@ export async function firstStart(ctx: Pick<AppContext, 'database'>, opts: FirstS
     try {
       const summary = await loadWorkingDemo(ctx, { persons: opts.demoPersons!, seed: opts.demoSeed ?? 1, countyCode });
       await setState(ctx, 'demo', { status: 'loaded', persons: opts.demoPersons, summary });
-      lines.push(`已载入演示数据：${summary.persons} 名后扶人口、${summary.rolls} 个已发放的批次（${formatYuan(summary.paidFen)}）、${summary.cases} 条交叉核对疑似问题（虚构，仅供试用）`);
+      lines.push(
+        `已载入演示数据：${summary.persons} 名后扶人口、${summary.rolls} 个已发放的批次（${formatYuan(summary.paidFen)}）、${summary.cases} 条交叉核对疑似问题（虚构，仅供试用）`,
+      );
     } catch (e) {
       await setState(ctx, 'demo', { status: 'failed', error: (e as Error).message });
       lines.push(`演示数据载入失败（系统仍可使用）：${(e as Error).message}`);

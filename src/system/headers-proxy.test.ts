@@ -20,7 +20,11 @@ describe('headers, body limits and proxy', () => {
     await sql`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password)
       VALUES ('zhang', '张三', ${await hashPassword('Secret-123', { fast: true })}, 'county', '430582', false)`.execute(t.db);
   });
-  after(async () => { await plain.close(); await proxied.close(); await t.drop(); });
+  after(async () => {
+    await plain.close();
+    await proxied.close();
+    await t.drop();
+  });
 
   it('sends CSP, frame, referrer and nosniff headers on API answers and errors', async () => {
     for (const url of ['/api/health', '/api/no-such-route', '/api/auth/me']) {
@@ -38,7 +42,12 @@ describe('headers, body limits and proxy', () => {
     const big = await plain.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'zhang', password: 'x'.repeat(5000) } });
     assert.equal(big.statusCode, 413);
     assert.match(big.json().error.message, /请求内容过大/);
-    const json = (n: number) => ({ method: 'POST' as const, url: '/api/auth/logout', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ x: 'y'.repeat(n) }) });
+    const json = (n: number) => ({
+      method: 'POST' as const,
+      url: '/api/auth/logout',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ x: 'y'.repeat(n) }),
+    });
     assert.equal((await plain.inject(json(900 * 1024))).statusCode, 200);
     const huge = await plain.inject(json(1100 * 1024));
     assert.equal(huge.statusCode, 413);
@@ -46,12 +55,33 @@ describe('headers, body limits and proxy', () => {
   });
 
   it('records the socket address, not a forged X-Forwarded-For, unless a proxy is configured', async () => {
-    await plain.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'zhang', password: 'wrong-1' }, headers: { 'x-forwarded-for': '6.6.6.6' }, remoteAddress: '10.1.2.3' });
-    await proxied.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'zhang', password: 'wrong-2' }, headers: { 'x-forwarded-for': '7.7.7.7' }, remoteAddress: '127.0.0.1' });
+    await plain.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'zhang', password: 'wrong-1' },
+      headers: { 'x-forwarded-for': '6.6.6.6' },
+      remoteAddress: '10.1.2.3',
+    });
+    await proxied.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'zhang', password: 'wrong-2' },
+      headers: { 'x-forwarded-for': '7.7.7.7' },
+      remoteAddress: '127.0.0.1',
+    });
     // a client that is not the configured proxy cannot forge it either
-    await proxied.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'zhang', password: 'wrong-3' }, headers: { 'x-forwarded-for': '8.8.8.8' }, remoteAddress: '10.9.9.9' });
+    await proxied.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'zhang', password: 'wrong-3' },
+      headers: { 'x-forwarded-for': '8.8.8.8' },
+      remoteAddress: '10.9.9.9',
+    });
     const ips = await sql<{ ip: string }>`SELECT detail->>'ip' AS ip FROM audit_log WHERE action = 'auth.login_failed' ORDER BY seq`.execute(t.db);
-    assert.deepEqual(ips.rows.map((r) => r.ip), ['10.1.2.3', '7.7.7.7', '10.9.9.9']);
+    assert.deepEqual(
+      ips.rows.map((r) => r.ip),
+      ['10.1.2.3', '7.7.7.7', '10.9.9.9'],
+    );
   });
 
   it('answers a malformed request with a validation message fully in Chinese', async () => {
@@ -63,7 +93,10 @@ describe('headers, body limits and proxy', () => {
   it('answers health at once while the embedded database is held by a long transaction', async () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const hold = t.db.transaction().execute(async (trx) => { await sql`SELECT 1`.execute(trx); await held; });
+    const hold = t.db.transaction().execute(async (trx) => {
+      await sql`SELECT 1`.execute(trx);
+      await held;
+    });
     await new Promise((r) => setTimeout(r, 50));
     const t0 = performance.now();
     const res = await plain.inject({ method: 'GET', url: '/api/health' });

@@ -6,7 +6,10 @@ import type { AppContext } from '../shared/context.ts';
 import { auditAnchor, writeAnchor } from '../shared/audit-anchor.ts';
 import { pruneUploads, type PruneResult } from './retention.ts';
 
-export interface NightlyOptions { dataDir: string; retentionDays: number }
+export interface NightlyOptions {
+  dataDir: string;
+  retentionDays: number;
+}
 
 /** Milliseconds from `now` to the next hh:mm in Asia/Shanghai (UTC+8, no daylight saving). */
 export function msUntilBeijing(now: Date, hour: number, minute: number): number {
@@ -31,7 +34,9 @@ export function scheduleNightlySystem(ctx: AppContext, o: NightlyOptions): () =>
     try {
       const r = await runNightlySystem(ctx, o);
       if (r.pruned.rosterImports || r.pruned.crosscheckInputs) {
-        console.log(`已按保留期（${o.retentionDays}天）清理上传文件：花名册导入${r.pruned.rosterImports}个、核对数据${r.pruned.crosscheckInputs}个，共${Math.round(r.pruned.bytes / 1024 / 1024)}MB`);
+        console.log(
+          `已按保留期（${o.retentionDays}天）清理上传文件：花名册导入${r.pruned.rosterImports}个、核对数据${r.pruned.crosscheckInputs}个，共${Math.round(r.pruned.bytes / 1024 / 1024)}MB`,
+        );
       }
     } catch (e) {
       console.error(`夜间维护（清理上传文件、审计锚点）失败：${e instanceof Error ? e.message : String(e)}`);
@@ -39,9 +44,18 @@ export function scheduleNightlySystem(ctx: AppContext, o: NightlyOptions): () =>
   };
   const arm = () => {
     if (stopped) return;
-    timer = setTimeout(async () => { await run(); arm(); }, msUntilBeijing(new Date(), 2, 30));
+    timer = setTimeout(
+      async () => {
+        await run();
+        arm();
+      },
+      msUntilBeijing(new Date(), 2, 30),
+    );
     timer.unref();
   };
   void run().then(arm);
-  return () => { stopped = true; if (timer) clearTimeout(timer); };
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
 }

@@ -3,7 +3,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Tables } from '../shared/db/tables.ts';
 
-export interface PruneResult { rosterImports: number; crosscheckInputs: number; bytes: number }
+export interface PruneResult {
+  rosterImports: number;
+  crosscheckInputs: number;
+  bytes: number;
+}
 
 /** Clear the bytes of uploads older than `days` days, in one transaction. */
 export async function pruneUploads(db: Kysely<Tables>, days: number): Promise<PruneResult> {

@@ -25,31 +25,52 @@ for (const engine of await testEngines()) {
         await sql`INSERT INTO roster_imports (id, county_code, filename, size, sha256, content, status, created_at, applied_at)
           VALUES (${id}, '430582', ${id + '.csv'}, ${bytes.length}, ${id}, ${bytes}, ${status}, now() - make_interval(days => ${daysAgo}),
             ${status === 'applied' ? sql`now() - make_interval(days => ${daysAgo})` : null})`.execute(t.db);
-        await sql`INSERT INTO roster_import_problems (import_id, seq, kind, row_number, column_name, value, reason) VALUES (${id}, 1, 'rejected', 2, '身份证号', 'x', '无效')`.execute(t.db);
+        await sql`INSERT INTO roster_import_problems (import_id, seq, kind, row_number, column_name, value, reason) VALUES (${id}, 1, 'rejected', 2, '身份证号', 'x', '无效')`.execute(
+          t.db,
+        );
       };
       await imp('old-failed', 'failed', 40);
       await imp('old-applied', 'applied', 31);
       await imp('old-previewed', 'previewed', 45);
       await imp('old-applying', 'applying', 45);
       await imp('new-failed', 'failed', 3);
-      for (const [sha, days] of [['a', 60], ['b', 1]] as const) {
+      for (const [sha, days] of [
+        ['a', 60],
+        ['b', 1],
+      ] as const) {
         await sql`INSERT INTO crosscheck_inputs (county_code, kind, filename, sha256, rows, size, content, uploaded_at)
           VALUES ('430582', 'deaths', ${sha + '.csv'}, ${sha}, 10, ${bytes.length}, ${bytes}, now() - make_interval(days => ${days}))`.execute(t.db);
       }
       await appendAudit(t.db, { userId: null, username: 't' }, [{ action: 'a' }, { action: 'b' }]);
     });
-    after(async () => { await t.drop(); rmSync(dir, { recursive: true, force: true }); });
+    after(async () => {
+      await t.drop();
+      rmSync(dir, { recursive: true, force: true });
+    });
 
     it('clears rejected, applied and abandoned uploads older than the period, and nothing else', async () => {
       const r = await pruneUploads(t.db, 30);
       assert.deepEqual(r, { rosterImports: 3, crosscheckInputs: 1, bytes: 4 * bytes.length });
       const imports = await sql<{ id: string; n: number; status: string; problems: number }>`SELECT id, length(content) AS n, status,
         (SELECT count(*)::int FROM roster_import_problems p WHERE p.import_id = i.id) AS problems FROM roster_imports i ORDER BY id`.execute(t.db);
-      assert.deepEqual(imports.rows.map((x) => [x.id, Number(x.n), x.status, x.problems]), [
-        ['new-failed', 4096, 'failed', 1], ['old-applied', 0, 'applied', 0], ['old-applying', 4096, 'applying', 1], ['old-failed', 0, 'failed', 0], ['old-previewed', 0, 'failed', 0],
-      ]);
+      assert.deepEqual(
+        imports.rows.map((x) => [x.id, Number(x.n), x.status, x.problems]),
+        [
+          ['new-failed', 4096, 'failed', 1],
+          ['old-applied', 0, 'applied', 0],
+          ['old-applying', 4096, 'applying', 1],
+          ['old-failed', 0, 'failed', 0],
+          ['old-previewed', 0, 'failed', 0],
+        ],
+      );
       const inputs = await sql<{ sha256: string; n: number }>`SELECT sha256, length(content) AS n FROM crosscheck_inputs ORDER BY sha256`.execute(t.db);
-      assert.deepEqual(inputs.rows.map((x) => [x.sha256, Number(x.n)]), [['a', 0], ['b', 4096]]);
+      assert.deepEqual(
+        inputs.rows.map((x) => [x.sha256, Number(x.n)]),
+        [
+          ['a', 0],
+          ['b', 4096],
+        ],
+      );
       assert.deepEqual(await pruneUploads(t.db, 30), { rosterImports: 0, crosscheckInputs: 0, bytes: 0 });
     });
 

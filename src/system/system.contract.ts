@@ -19,8 +19,14 @@ export const JOB_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
 
 export const JobParams = z.object({ id: z.string().uuid() });
 export const JobResponse = z.object({
-  id: z.string(), kind: z.string(), status: z.enum(JOB_STATUSES),
-  done: z.number(), total: z.number().nullable(), message: z.string(), result: z.unknown(),
-  createdAt: z.string(), finishedAt: z.string().nullable(),
+  id: z.string(),
+  kind: z.string(),
+  status: z.enum(JOB_STATUSES),
+  done: z.number(),
+  total: z.number().nullable(),
+  message: z.string(),
+  result: z.unknown(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
 });
 export type JobResponse = z.infer<typeof JobResponse>;

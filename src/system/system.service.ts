@@ -15,7 +15,10 @@ const ALIVE_WITHIN_MS = 60_000;
 
 export async function health(ctx: AppContext): Promise<HealthResponse> {
   const base = { database: ctx.database.engine, version: ctx.config.version };
-  const check = pingDatabase(ctx.database.db).then(() => 'ok' as const, () => 'down' as const);
+  const check = pingDatabase(ctx.database.db).then(
+    () => 'ok' as const,
+    () => 'down' as const,
+  );
   // the embedded database is one session: during a long import health would queue behind it
   // (and time out); it answers from the session's recent activity instead
   const last = ctx.database.lastActivity;

@@ -14,13 +14,17 @@ describe('the web app under the Content-Security-Policy (browser)', () => {
     e = await startE2E('anju-e2e-csp-');
     await e.addUser('csp_admin', 'admin', '430582', '管理员');
   });
-  after(async () => { await e?.close(); });
+  after(async () => {
+    await e?.close();
+  });
 
   it('renders login and home with no CSP violation', async () => {
     const context = await e.browser.newContext({ locale: 'zh-CN' });
     const page = await context.newPage();
     const violations: string[] = [];
-    page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text()); });
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
     const res = await page.goto(e.base + '/login');
     assert.match(res!.headers()['content-security-policy'] ?? '', /script-src 'self'/);
     assert.equal(res!.headers()['x-frame-options'], 'DENY');

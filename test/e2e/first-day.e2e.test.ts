@@ -23,13 +23,19 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
     e = await startE2E('anju-e2e-first-day-');
     // the demo county exactly as the first start loads it (smaller, for speed)
     const lines = await firstStart({ database: e.database }, { countyCode: COUNTY, countyName: '示例县', demoPersons: 600, demoSeed: 1 });
-    assert.ok(lines.some((l) => l.startsWith('已载入演示数据')), lines.join('\n'));
-    township = (await sql<{ t: string }>`SELECT left(village_code, 9) AS t FROM persons WHERE status = '正常' ORDER BY id LIMIT 1`.execute(e.database.db)).rows[0].t;
+    assert.ok(
+      lines.some((l) => l.startsWith('已载入演示数据')),
+      lines.join('\n'),
+    );
+    township = (await sql<{ t: string }>`SELECT left(village_code, 9) AS t FROM persons WHERE status = '正常' ORDER BY id LIMIT 1`.execute(e.database.db))
+      .rows[0].t;
     await e.addUser('e2e_li', 'county', COUNTY, '李芳');
     await e.addUser('e2e_wang', 'county', COUNTY, '王军');
     await e.addUser('e2e_zhao', 'township', township, '赵敏');
   });
-  after(async () => { await e?.close(); });
+  after(async () => {
+    await e?.close();
+  });
 
   it('登录后首页有本年发放金额、成功率、多发和追回，以及待办提醒', async () => {
     const page = await login('e2e_li');
@@ -48,8 +54,13 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
   });
 
   it('乡镇专干录入核减（附佐证），县中心另一人审批通过', async () => {
-    const person = (await sql<{ id: number; name: string }>`SELECT id, name FROM persons p WHERE status = '正常' AND relation <> '户主' AND village_code LIKE ${township + '%'}
-      AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id_number = p.id_number) ORDER BY id LIMIT 1`.execute(e.database.db)).rows[0];
+    const person = (
+      await sql<{
+        id: number;
+        name: string;
+      }>`SELECT id, name FROM persons p WHERE status = '正常' AND relation <> '户主' AND village_code LIKE ${township + '%'}
+      AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id_number = p.id_number) ORDER BY id LIMIT 1`.execute(e.database.db)
+    ).rows[0];
     const town = await login('e2e_zhao');
     await town.goto(`${e.base}/persons/${person.id}`);
     await town.getByTestId('enter-removal').click();
@@ -71,7 +82,9 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
     await town.context().close();
 
     const county = await login('e2e_li');
-    const adj = (await sql<{ id: number }>`SELECT id FROM adjustments WHERE ${person.id}::bigint = ANY(person_ids) ORDER BY id DESC LIMIT 1`.execute(e.database.db)).rows[0];
+    const adj = (
+      await sql<{ id: number }>`SELECT id FROM adjustments WHERE ${person.id}::bigint = ANY(person_ids) ORDER BY id DESC LIMIT 1`.execute(e.database.db)
+    ).rows[0];
     assert.ok(adj, '核减没有提交');
     await county.goto(`${e.base}/adjustments?tab=queue`);
     await county.getByTestId(`open-adjustment-${adj.id}`).click();
@@ -102,10 +115,15 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
     await li.getByTestId('lines-table').locator('tbody tr').first().waitFor();
     // the builder may not review her own roll: no button, or the server refuses it
     const own = li.getByTestId('review');
-    if (await own.isVisible().catch(() => false) && await own.isEnabled()) {
+    if ((await own.isVisible().catch(() => false)) && (await own.isEnabled())) {
       await own.click();
       const ok = li.locator('.ant-modal-confirm .ant-btn-primary, .ant-popconfirm .ant-btn-primary').first();
-      await ok.waitFor({ timeout: 5000 }).then(() => ok.click()).catch(() => { /* no confirmation asked */ });
+      await ok
+        .waitFor({ timeout: 5000 })
+        .then(() => ok.click())
+        .catch(() => {
+          /* no confirmation asked */
+        });
       await li.waitForTimeout(1500);
     }
     const mid = await sql<{ status: string }>`SELECT status FROM payrolls WHERE period = ${year}`.execute(e.database.db);
@@ -116,9 +134,18 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
     await wang.goto(e.base + rollPath);
     await wang.getByTestId('review').click();
     const ok = wang.locator('.ant-modal-confirm .ant-btn-primary, .ant-popconfirm .ant-btn-primary').first();
-    await ok.waitFor({ timeout: 5000 }).then(() => ok.click()).catch(() => { /* no confirmation asked */ });
+    await ok
+      .waitFor({ timeout: 5000 })
+      .then(() => ok.click())
+      .catch(() => {
+        /* no confirmation asked */
+      });
     await wang.getByTestId('export-bank-file').waitFor();
-    const done = await sql<{ status: string; created_by: number; reviewed_by: number }>`SELECT status, created_by, reviewed_by FROM payrolls WHERE period = ${year}`.execute(e.database.db);
+    const done = await sql<{
+      status: string;
+      created_by: number;
+      reviewed_by: number;
+    }>`SELECT status, created_by, reviewed_by FROM payrolls WHERE period = ${year}`.execute(e.database.db);
     assert.equal(done.rows[0].status, 'reviewed');
     assert.notEqual(Number(done.rows[0].created_by), Number(done.rows[0].reviewed_by));
     // the roll by township and village
@@ -128,11 +155,22 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
   });
 
   it('死亡疑似问题核实为违规后转为核减，核减日期取佐证中的死亡日期', async () => {
-    const c = (await sql<{ id: number; name: string; id_number: string }>`SELECT c.id, c.name, c.id_number FROM cases c WHERE c.code = 'DECEASED_PAID' AND c.status = '待核实'
-      AND EXISTS (SELECT 1 FROM persons p WHERE p.id_number = c.id_number AND p.status = '正常') ORDER BY c.id LIMIT 1`.execute(e.database.db)).rows[0];
+    const c = (
+      await sql<{
+        id: number;
+        name: string;
+        id_number: string;
+      }>`SELECT c.id, c.name, c.id_number FROM cases c WHERE c.code = 'DECEASED_PAID' AND c.status = '待核实'
+      AND EXISTS (SELECT 1 FROM persons p WHERE p.id_number = c.id_number AND p.status = '正常') ORDER BY c.id LIMIT 1`.execute(e.database.db)
+    ).rows[0];
     assert.ok(c, '演示县应有待核实的死亡疑似问题');
-    const input = (await sql<{ content: Buffer | Uint8Array }>`SELECT content FROM crosscheck_inputs WHERE kind = 'deaths' LIMIT 1`.execute(e.database.db)).rows[0];
-    const deathDate = Buffer.from(input.content).toString('utf8').split(/\r?\n/).map((l) => l.split(',')).find((r) => r[1] === c.id_number)![2];
+    const input = (await sql<{ content: Buffer | Uint8Array }>`SELECT content FROM crosscheck_inputs WHERE kind = 'deaths' LIMIT 1`.execute(e.database.db))
+      .rows[0];
+    const deathDate = Buffer.from(input.content)
+      .toString('utf8')
+      .split(/\r?\n/)
+      .map((l) => l.split(','))
+      .find((r) => r[1] === c.id_number)![2];
 
     const li = await login('e2e_li');
     await li.goto(`${e.base}/crosscheck?tab=cases`);

@@ -13,7 +13,9 @@ import type { Page } from 'playwright-core';
 import { createBatch } from '../../src/funds/funds.service.ts';
 import { startE2E, type E2E } from './kit.ts';
 
-const C = '430582', T = '430582101', V = T + '201';
+const C = '430582',
+  T = '430582101',
+  V = T + '201';
 const NO = 'XM-E2E-1';
 const SAMPLES = fileURLToPath(new URL('../fixtures/samples/funds/', import.meta.url));
 let e: E2E;
@@ -53,12 +55,26 @@ describe('浏览器：后扶项目从入库到验收，拨付、报账和调度�
     e = await startE2E('anju-e2e-funds-');
     const db = e.database.db;
     await sql`INSERT INTO counties (code, name) VALUES (${C}, '安化县') ON CONFLICT DO NOTHING`.execute(db);
-    await sql`INSERT INTO regions (code, county_code, level, parent_code, name) VALUES (${T}, ${C}, 'township', ${C}, '东坪镇'), (${V}, ${C}, 'village', ${T}, '黄沙坪村')`.execute(db);
+    await sql`INSERT INTO regions (code, county_code, level, parent_code, name) VALUES (${T}, ${C}, 'township', ${C}, '东坪镇'), (${V}, ${C}, 'village', ${T}, '黄沙坪村')`.execute(
+      db,
+    );
     await e.addUser('e2e_town', 'township', T, '东坪镇专干');
     await e.addUser('e2e_county', 'county', C, '县中心审批人');
     await e.addUser('e2e_finance', 'finance', C, '县中心财务');
-    await createBatch(db, { userId: null, username: 'e2e', countyCode: C, regionCode: C }, {
-      batchNo: 'ZJ-E2E', year: 2026, level: '中央', category: '到县资金', docNo: '财农〔2026〕1号', issuedOn: '2026-06-01', amountFen: 1_000_000_00, countsInRates: true });
+    await createBatch(
+      db,
+      { userId: null, username: 'e2e', countyCode: C, regionCode: C },
+      {
+        batchNo: 'ZJ-E2E',
+        year: 2026,
+        level: '中央',
+        category: '到县资金',
+        docNo: '财农〔2026〕1号',
+        issuedOn: '2026-06-01',
+        amountFen: 1_000_000_00,
+        countsInRates: true,
+      },
+    );
   });
 
   /** 录入资金 (funds pages): one entry of a kind against the batch and the project. */
@@ -75,7 +91,9 @@ describe('浏览器：后扶项目从入库到验收，拨付、报账和调度�
     await page.getByTestId('entry-save').click();
     await page.getByText(/已录入记录 \d+/).waitFor();
   }
-  after(async () => { await e?.close(); });
+  after(async () => {
+    await e?.close();
+  });
 
   it('入库 → 立项 → 方案 → 自建 → 开工 → 进度 → 完工 → 验收，拨付和报账，调度表', async () => {
     const town = await e.login('e2e_town');
@@ -106,11 +124,15 @@ describe('浏览器：后扶项目从入库到验收，拨付、报账和调度�
     assert.match(await town.getByTestId('pending-stage').innerText(), /您是录入人，须由县中心另一名人员审批/);
     await approve(county, 'library');
 
-    await enterStage(town, async (p) => { await p.getByTestId('approval-docno').fill('安移发〔2026〕8号'); });
+    await enterStage(town, async (p) => {
+      await p.getByTestId('approval-docno').fill('安移发〔2026〕8号');
+    });
     await approve(county, 'approval');
     await enterStage(town);
     await approve(county, 'design');
-    await enterStage(town, async (p) => { await p.getByTestId('proc-mode').getByText('村民自建').click(); });
+    await enterStage(town, async (p) => {
+      await p.getByTestId('proc-mode').getByText('村民自建').click();
+    });
     await approve(county, 'procurement');
     await enterStage(town);
     await approve(county, 'started');
@@ -125,13 +147,21 @@ describe('浏览器：后扶项目从入库到验收，拨付、报账和调度�
 
     await enterStage(town);
     await approve(county, 'completed');
-    await enterStage(town, async (p) => { await p.getByTestId('acc-group').fill('县移民中心、县财政局、县交通运输局'); });
+    await enterStage(town, async (p) => {
+      await p.getByTestId('acc-group').fill('县移民中心、县财政局、县交通运输局');
+    });
     await approve(county, 'accepted');
 
-    const ledger = await sql<any>`SELECT started_on::text AS s, completed_on::text AS c, accepted_on::text AS a FROM fund_projects WHERE project_no = ${NO}`.execute(e.database.db);
+    const ledger =
+      await sql<any>`SELECT started_on::text AS s, completed_on::text AS c, accepted_on::text AS a FROM fund_projects WHERE project_no = ${NO}`.execute(
+        e.database.db,
+      );
     const row = ledger.rows[0];
     assert.ok(row.s && row.c && row.a, JSON.stringify(row));
-    const stages = await sql<any>`SELECT count(*)::int AS n FROM project_stages WHERE project_no = ${NO} AND status = 'approved' AND decided_by <> entered_by`.execute(e.database.db);
+    const stages =
+      await sql<any>`SELECT count(*)::int AS n FROM project_stages WHERE project_no = ${NO} AND status = 'approved' AND decided_by <> entered_by`.execute(
+        e.database.db,
+      );
     assert.equal(stages.rows[0].n, 7);
 
     // the list shows the stage badge
@@ -157,7 +187,8 @@ describe('浏览器：后扶项目从入库到验收，拨付、报账和调度�
     const line = finance.locator('tbody tr', { hasText: '黄沙坪村通组公路硬化' });
     await line.waitFor();
     const text = await line.innerText();
-    for (const figure of ['500,000.00', '400,000.00', '300,000.00', '250,000.00', '75.00', '62.50', '100']) assert.ok(text.includes(figure), `调度表缺少 ${figure}：${text}`);
+    for (const figure of ['500,000.00', '400,000.00', '300,000.00', '250,000.00', '75.00', '62.50', '100'])
+      assert.ok(text.includes(figure), `调度表缺少 ${figure}：${text}`);
     assert.match(text, /验收/);
     await town.context().close();
     await county.context().close();

@@ -34,7 +34,11 @@ export interface E2E {
 export async function startE2E(prefix: string): Promise<E2E> {
   // CI builds the web app before the tests; a local run without a build gets one here
   if (!existsSync(join(DIST, 'index.html'))) {
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'web/vite.config.ts'), '--logLevel', 'warn'], { stdio: 'inherit', cwd: ROOT });
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(ROOT, 'web/vite.config.ts'), '--logLevel', 'warn'],
+      { stdio: 'inherit', cwd: ROOT },
+    );
     assert.equal(r.status, 0, '网页构建失败');
   }
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -56,14 +60,23 @@ export async function startE2E(prefix: string): Promise<E2E> {
     throw new Error(`无法启动浏览器 ${CHROMIUM}（未安装时：apt-get install -y chromium；或设置 CHROMIUM_PATH）：${(e as Error).message}`);
   }
   return {
-    dir, database, app, browser, base,
+    dir,
+    database,
+    app,
+    browser,
+    base,
     async addUser(username, role, regionCode, displayName) {
       const hash = await hashPassword(PASSWORD, { fast: true });
       await sql`INSERT INTO users (username, display_name, password_hash, role, region_code, must_change_password, active)
         VALUES (${username}, ${displayName}, ${hash}, ${role}, ${regionCode}, false, true)`.execute(database.db);
     },
     async login(username, opts = {}) {
-      const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: opts.width ?? 1400, height: 900 }, acceptDownloads: opts.acceptDownloads ?? false });
+      const context = await browser.newContext({
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+        viewport: { width: opts.width ?? 1400, height: 900 },
+        acceptDownloads: opts.acceptDownloads ?? false,
+      });
       context.setDefaultTimeout(TIMEOUT);
       const page = await context.newPage();
       await page.goto(base + '/login');

@@ -26,7 +26,9 @@ describe('浏览器：导入贷款台账、计算并审核季度贴息、公示'
     await e.addUser('e2e_mc_a', 'county', COUNTY, '县乡村振兴股甲');
     await e.addUser('e2e_mc_b', 'finance', COUNTY, '财务乙');
   });
-  after(async () => { await e?.close(); });
+  after(async () => {
+    await e?.close();
+  });
 
   it('导入 → 计算 → 他人审核 → 公示', async () => {
     const a = await e.login('e2e_mc_a', { width: 1500 });

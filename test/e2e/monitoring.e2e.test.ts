@@ -10,7 +10,9 @@ import { synthId } from '../../src/monitoring/synth.ts';
 import { todayIso } from '../../src/shared/dates.ts';
 import { startE2E, type E2E } from './kit.ts';
 
-const COUNTY = '430582', TOWN = '430582101', VILLAGE = '430582101201';
+const COUNTY = '430582',
+  TOWN = '430582101',
+  VILLAGE = '430582101201';
 const HEAD_ID = synthId(COUNTY, 654_321);
 let e: E2E;
 
@@ -32,7 +34,9 @@ describe('浏览器：识别监测户、新增风险和措施、风险消除经�
     await e.addUser('e2e_xiang_b', 'township', TOWN, '乡镇审核人乙');
     await e.addUser('e2e_xian', 'rural', COUNTY, '县乡村振兴局丙');
   });
-  after(async () => { await e?.close(); });
+  after(async () => {
+    await e?.close();
+  });
 
   it('识别 → 风险 → 措施 → 申请消除 → 乡镇审核 → 县级审定', async () => {
     const a = await e.login('e2e_xiang_a');
@@ -97,9 +101,18 @@ describe('浏览器：识别监测户、新增风险和措施、风险消除经�
     await c.getByTestId('risk-state-illness').getByText('风险已消除').waitFor();
     assert.equal(await c.getByTestId('risk-state-housing').innerText(), '帮扶中（风险未消除）');
     assert.match(await c.getByTestId('household-status').innerText(), /监测中/);
-    await c.getByTestId('timeline').getByText(/风险消除（因病）：风险已消除/).waitFor();
+    await c
+      .getByTestId('timeline')
+      .getByText(/风险消除（因病）：风险已消除/)
+      .waitFor();
 
-    const who = (await sql<{ requested_by: number; township_by: number; county_by: number }>`SELECT requested_by, township_by, county_by FROM monitored_risks WHERE risk_type = 'illness'`.execute(e.database.db)).rows[0];
+    const who = (
+      await sql<{
+        requested_by: number;
+        township_by: number;
+        county_by: number;
+      }>`SELECT requested_by, township_by, county_by FROM monitored_risks WHERE risk_type = 'illness'`.execute(e.database.db)
+    ).rows[0];
     assert.equal(new Set([who.requested_by, who.township_by, who.county_by].map(Number)).size, 3);
   });
 });

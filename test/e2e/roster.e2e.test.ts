@@ -38,7 +38,9 @@ describe('浏览器：导入花名册、查找人员、核减与审批', { timeo
     await e.addUser('e2e_town', 'township', TOWNSHIP, '竹田镇专干丙');
   });
 
-  after(async () => { await e?.close(); });
+  after(async () => {
+    await e?.close();
+  });
 
   let personPath = '';
 
@@ -117,15 +119,23 @@ describe('浏览器：导入花名册、查找人员、核减与审批', { timeo
     const history = await county.getByTestId('history').innerText();
     assert.match(history, /核减/);
     assert.match(history, /死亡/);
-    const db = await sql<{ status: string; removal_reason: string }>`SELECT status, removal_reason FROM persons WHERE name = ${NAME} AND household_no = ${HOUSEHOLD}`.execute(e.database.db);
-    assert.deepEqual(db.rows.map((r) => [r.status, r.removal_reason]), [['已核减', '死亡']]);
+    const db = await sql<{
+      status: string;
+      removal_reason: string;
+    }>`SELECT status, removal_reason FROM persons WHERE name = ${NAME} AND household_no = ${HOUSEHOLD}`.execute(e.database.db);
+    assert.deepEqual(
+      db.rows.map((r) => [r.status, r.removal_reason]),
+      [['已核减', '死亡']],
+    );
 
     // 查看完整信息: the full ID shows after confirming, and the view is in the audit log
     assert.doesNotMatch(await county.getByTestId('person-details').innerText(), /430582195708041268/);
     await county.getByTestId('unmask').click();
     await county.locator('.ant-modal-confirm .ant-btn-primary').click();
     await county.getByTestId('person-details').filter({ hasText: '430582195708041268' }).waitFor();
-    const views = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'person.view_unmasked' AND username = 'e2e_county'`.execute(e.database.db);
+    const views = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'person.view_unmasked' AND username = 'e2e_county'`.execute(
+      e.database.db,
+    );
     assert.equal(views.rows[0].n, 1);
     await county.context().close();
   });

@@ -20,12 +20,22 @@ describe('浏览器：编制发放批次、导出银行文件、导入回盘、�
     e = await startE2E('anju-e2e-subsidy-');
     await e.addUser('e2e_county', 'county', COUNTY, '县中心乙');
     await e.addUser('e2e_county2', 'county', COUNTY, '县中心丙');
-    await insertPersons(e.database.db, COUNTY, [1, 2, 3, 4].map((i) => ({
-      idNumber: makeId('430582', '19600101', i), name: `测试人${i}`, householdNo: `H${i}`, villageCode: '430582101001', accountNo: `62300000000${i}`,
-    })));
+    await insertPersons(
+      e.database.db,
+      COUNTY,
+      [1, 2, 3, 4].map((i) => ({
+        idNumber: makeId('430582', '19600101', i),
+        name: `测试人${i}`,
+        householdNo: `H${i}`,
+        villageCode: '430582101001',
+        accountNo: `62300000000${i}`,
+      })),
+    );
   });
 
-  after(async () => { await e?.close(); });
+  after(async () => {
+    await e?.close();
+  });
 
   it('批次 → 审核 → 银行文件 → 回盘 → 失败名单', async () => {
     let page = await login('e2e_county');
@@ -53,12 +63,23 @@ describe('浏览器：编制发放批次、导出银行文件、导入回盘、�
     const dl = await downloading;
     const file = join(e.dir, 'bank.csv');
     await dl.saveAs(file);
-    const lines = readFileSync(file, 'utf8').replace(/^\ufeff/, '').trim().split(/\r\n/);
+    const lines = readFileSync(file, 'utf8')
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split(/\r\n/);
     assert.equal(lines.length, 5);
     assert.equal(lines[0], '发放期间,身份证号,姓名,金额,发放结果,银行账号,持卡人姓名,发放日期,批次号');
 
     // the bank fills in 发放结果: one payment failed
-    const back = [lines[0], ...lines.slice(1).map((l) => { const c = l.split(','); c[4] = c[1] === FAILED ? '失败' : '成功'; c[7] = '2024-06-30'; return c.join(','); })].join('\r\n');
+    const back = [
+      lines[0],
+      ...lines.slice(1).map((l) => {
+        const c = l.split(',');
+        c[4] = c[1] === FAILED ? '失败' : '成功';
+        c[7] = '2024-06-30';
+        return c.join(',');
+      }),
+    ].join('\r\n');
     const ret = join(e.dir, '回盘.csv');
     writeFileSync(ret, '\ufeff' + back);
     await page.locator('input[type=file]').setInputFiles(ret);

@@ -22,10 +22,15 @@ export async function startTestApp(engine: Engine): Promise<TestApp> {
   const ctx: AppContext = { database: t, config: { version: 'test', secureCookies: false } };
   const app = await buildApp(ctx);
   return {
-    t, ctx, app,
+    t,
+    ctx,
+    app,
     call: (method, url, headers, body) =>
       app.inject({ method: method as 'GET', url, headers: headers ?? {}, ...(body === undefined ? {} : { payload: body as object }) }),
-    async close() { await app.close(); await t.drop(); },
+    async close() {
+      await app.close();
+      await t.drop();
+    },
   };
 }
 

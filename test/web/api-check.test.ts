@@ -14,10 +14,24 @@ console.error = () => {};
 const answer = (body: unknown) => {
   globalThis.fetch = async () => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
 };
-afterEach(() => { globalThis.fetch = realFetch; });
-process.on('exit', () => { console.error = realError; });
+afterEach(() => {
+  globalThis.fetch = realFetch;
+});
+process.on('exit', () => {
+  console.error = realError;
+});
 
-const job = { id: 'a', kind: 'roster.import.preview', status: 'running', done: 3, total: 10, message: '', result: null, createdAt: '2024-01-01T00:00:00.000Z', finishedAt: null };
+const job = {
+  id: 'a',
+  kind: 'roster.import.preview',
+  status: 'running',
+  done: 3,
+  total: 10,
+  message: '',
+  result: null,
+  createdAt: '2024-01-01T00:00:00.000Z',
+  finishedAt: null,
+};
 
 describe('web client: answers checked against the contract (outside production)', () => {
   it('an answer within its schema comes back typed', async () => {

@@ -14,9 +14,37 @@ const common = { reason: '其他', effectiveDate: day, remarks: '备注', eviden
 describe('动态调整表单 → 服务器的 AdjustmentInput', () => {
   const cases: [string, Parameters<typeof toRequest>[0], Record<string, unknown>][] = [
     ['核减', 'remove', { ...common, reason: '死亡', personIds: [3, 4] }],
-    ['核增（已有户）', 'add', { ...common, householdNo: ' 4305821302410001 ', persons: [{ name: '李小明', idNumber: '430582201001011234', relation: '孙子', supportStart: day, phone: '', accountNo: '' }] }],
-    ['核增（新立户）', 'add', { ...common, householdNo: '4305821302419999', isNewHousehold: true, villageCode: '430582130241', groupName: '4组',
-      persons: [{ name: '王五', idNumber: '430582198001011234', relation: '户主', supportStart: day, category: '原迁人口', accountNo: '6217000011112222', bankName: '农行' }] }],
+    [
+      '核增（已有户）',
+      'add',
+      {
+        ...common,
+        householdNo: ' 4305821302410001 ',
+        persons: [{ name: '李小明', idNumber: '430582201001011234', relation: '孙子', supportStart: day, phone: '', accountNo: '' }],
+      },
+    ],
+    [
+      '核增（新立户）',
+      'add',
+      {
+        ...common,
+        householdNo: '4305821302419999',
+        isNewHousehold: true,
+        villageCode: '430582130241',
+        groupName: '4组',
+        persons: [
+          {
+            name: '王五',
+            idNumber: '430582198001011234',
+            relation: '户主',
+            supportStart: day,
+            category: '原迁人口',
+            accountNo: '6217000011112222',
+            bankName: '农行',
+          },
+        ],
+      },
+    ],
     ['信息变更', 'update', { ...common, personId: 7, changes: { phone: '13800000000', supportEnd: day, accountNo: '6217000011112222', name: '' } }],
     ['分户', 'split', { ...common, householdNo: 'A1', personIds: [5, 6], newHouseholdNo: 'A2', newHeadId: 5 }],
     ['并户', 'merge', { ...common, householdNo: 'A2', intoHouseholdNo: 'A1' }],

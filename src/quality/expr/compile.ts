@@ -18,9 +18,17 @@ export interface Env {
 }
 type Value = number | string | boolean | null | readonly PersonFacts[];
 type Fn = (e: Env) => Value;
-interface Typed { type: ExprType; fn: Fn }
+interface Typed {
+  type: ExprType;
+  fn: Fn;
+}
 
-interface FieldDef { type: ExprType; names: string[]; get: (f: PersonFacts, e: Env) => Value; label: string }
+interface FieldDef {
+  type: ExprType;
+  names: string[];
+  get: (f: PersonFacts, e: Env) => Value;
+  label: string;
+}
 const str = (get: (f: PersonFacts) => string) => (f: PersonFacts) => get(f);
 const FIELDS: FieldDef[] = [
   { names: ['姓名', 'name'], type: 'string', label: '姓名', get: str((f) => f.p.name) },
@@ -99,9 +107,18 @@ function want(node: Node, t: Typed, types: ExprType[], what: string): void {
 
 function compileNode(node: Node, inMember: boolean): Typed {
   switch (node.type) {
-    case 'num': { const v = node.value; return { type: 'number', fn: () => v }; }
-    case 'str': { const v = node.value; return { type: 'string', fn: () => v }; }
-    case 'bool': { const v = node.value; return { type: 'bool', fn: () => v }; }
+    case 'num': {
+      const v = node.value;
+      return { type: 'number', fn: () => v };
+    }
+    case 'str': {
+      const v = node.value;
+      return { type: 'string', fn: () => v };
+    }
+    case 'bool': {
+      const v = node.value;
+      return { type: 'bool', fn: () => v };
+    }
     case 'date': {
       if (!isValidDate(node.value)) throw new ExprError(node.pos, `“${node.value}”不是有效日期`);
       const v = node.value;
@@ -126,41 +143,79 @@ function compileNode(node: Node, inMember: boolean): Typed {
     case 'neg': {
       const a = compileNode(node.arg, inMember);
       want(node.arg, a, ['number'], '负号之后');
-      return { type: 'number', fn: (e) => { const v = a.fn(e); return v === null ? null : -n(v); } };
+      return {
+        type: 'number',
+        fn: (e) => {
+          const v = a.fn(e);
+          return v === null ? null : -n(v);
+        },
+      };
     }
     case 'logic': {
-      const l = compileNode(node.left, inMember), r = compileNode(node.right, inMember);
+      const l = compileNode(node.left, inMember),
+        r = compileNode(node.right, inMember);
       want(node.left, l, ['bool'], `“${node.op === 'and' ? '且' : '或'}”左边`);
       want(node.right, r, ['bool'], `“${node.op === 'and' ? '且' : '或'}”右边`);
       return node.op === 'and'
         ? { type: 'bool', fn: (e) => l.fn(e) === true && r.fn(e) === true }
         : { type: 'bool', fn: (e) => l.fn(e) === true || r.fn(e) === true };
     }
-    case 'cmp': return compileCmp(node, inMember);
-    case 'arith': return compileArith(node, inMember);
-    case 'call': return compileCall(node, inMember);
+    case 'cmp':
+      return compileCmp(node, inMember);
+    case 'arith':
+      return compileArith(node, inMember);
+    case 'call':
+      return compileCall(node, inMember);
   }
 }
 
 function compileCmp(node: Extract<Node, { type: 'cmp' }>, inMember: boolean): Typed {
-  const l = compileNode(node.left, inMember), r = compileNode(node.right, inMember);
+  const l = compileNode(node.left, inMember),
+    r = compileNode(node.right, inMember);
   if (l.type === 'household' || r.type === 'household') throw new ExprError(node.pos, '“本户”只能用在 count()、any()、all() 中');
   if (l.type !== r.type) throw new ExprError(node.pos, `不能比较${TYPE_LABEL[l.type]}和${TYPE_LABEL[r.type]}（日期请写成 #2006-06-30#，文字请加引号）`);
   const op = node.op;
   if ((l.type === 'bool' || l.type === 'string') && op !== '=' && op !== '!=') throw new ExprError(node.pos, `${TYPE_LABEL[l.type]}只能用“=”或“!=”比较`);
   const test: (a: Value, b: Value) => boolean =
-    op === '=' ? (a, b) => a === b : op === '!=' ? (a, b) => a !== b : op === '<' ? (a, b) => a! < b! : op === '<=' ? (a, b) => a! <= b! : op === '>' ? (a, b) => a! > b! : (a, b) => a! >= b!;
+    op === '='
+      ? (a, b) => a === b
+      : op === '!='
+        ? (a, b) => a !== b
+        : op === '<'
+          ? (a, b) => a! < b!
+          : op === '<='
+            ? (a, b) => a! <= b!
+            : op === '>'
+              ? (a, b) => a! > b!
+              : (a, b) => a! >= b!;
   // strings: empty text compares as text ('' = "" is true); dates and numbers: empty → false
   if (l.type === 'string') return { type: 'bool', fn: (e) => test(l.fn(e), r.fn(e)) };
-  return { type: 'bool', fn: (e) => { const a = l.fn(e), b = r.fn(e); return a !== null && b !== null && test(a, b); } };
+  return {
+    type: 'bool',
+    fn: (e) => {
+      const a = l.fn(e),
+        b = r.fn(e);
+      return a !== null && b !== null && test(a, b);
+    },
+  };
 }
 
 function compileArith(node: Extract<Node, { type: 'arith' }>, inMember: boolean): Typed {
-  const l = compileNode(node.left, inMember), r = compileNode(node.right, inMember);
-  const both = (f: (a: Value, b: Value) => Value): Fn => (e) => { const a = l.fn(e), b = r.fn(e); return a === null || b === null ? null : f(a, b); };
+  const l = compileNode(node.left, inMember),
+    r = compileNode(node.right, inMember);
+  const both =
+    (f: (a: Value, b: Value) => Value): Fn =>
+    (e) => {
+      const a = l.fn(e),
+        b = r.fn(e);
+      return a === null || b === null ? null : f(a, b);
+    };
   if (l.type === 'number' && r.type === 'number') {
     const op = node.op;
-    return { type: 'number', fn: both((a, b) => (op === '+' ? n(a) + n(b) : op === '-' ? n(a) - n(b) : op === '*' ? n(a) * n(b) : n(b) === 0 ? null : n(a) / n(b))) };
+    return {
+      type: 'number',
+      fn: both((a, b) => (op === '+' ? n(a) + n(b) : op === '-' ? n(a) - n(b) : op === '*' ? n(a) * n(b) : n(b) === 0 ? null : n(a) / n(b))),
+    };
   }
   if (l.type === 'date' && r.type === 'number' && (node.op === '+' || node.op === '-')) {
     const sign = node.op === '+' ? 1 : -1;
@@ -172,21 +227,66 @@ function compileArith(node: Extract<Node, { type: 'arith' }>, inMember: boolean)
   throw new ExprError(node.pos, `不能对${TYPE_LABEL[l.type]}和${TYPE_LABEL[r.type]}做“${node.op}”运算（日期可加减天数，两个日期相减得天数）`);
 }
 
-interface FnSpec { args: ExprType[]; optional?: number; ret: ExprType; impl?: (a: Value[], e: Env) => Value; names: string[]; doc: string }
+interface FnSpec {
+  args: ExprType[];
+  optional?: number;
+  ret: ExprType;
+  impl?: (a: Value[], e: Env) => Value;
+  names: string[];
+  doc: string;
+}
 const SPECS: FnSpec[] = [
-  { names: ['age', '年龄'], args: ['date'], optional: 1, ret: 'number', doc: 'age() 核查日期时的周岁；age(日期) 该日期时的周岁',
-    impl: (a, e) => { const b = e.f.birthEff; const at = a.length ? a[0] : e.asOf; return b && at ? wholeYearsBetween(b, d(at)) : null; } },
-  { names: ['years_between', '相差年数'], args: ['date', 'date'], ret: 'number', doc: 'years_between(日期1, 日期2) 两日期相差的整年数（日期2早于日期1时为负）',
-    impl: (a) => (a[0] && a[1] ? wholeYearsBetween(d(a[0]), d(a[1])) : null) },
-  { names: ['days_between', '相差天数'], args: ['date', 'date'], ret: 'number', doc: 'days_between(日期1, 日期2) 相差天数',
-    impl: (a) => (a[0] && a[1] ? Math.round((Date.parse(d(a[1])) - Date.parse(d(a[0]))) / 86400000) : null) },
-  { names: ['add_years', '加年'], args: ['date', 'number'], ret: 'date', doc: 'add_years(日期, 年数)', impl: (a) => (a[0] && a[1] !== null ? addYears(d(a[0]), Math.trunc(n(a[1]))) : null) },
-  { names: ['add_days', '加天'], args: ['date', 'number'], ret: 'date', doc: 'add_days(日期, 天数)', impl: (a) => (a[0] && a[1] !== null ? addDays(d(a[0]), Math.trunc(n(a[1]))) : null) },
+  {
+    names: ['age', '年龄'],
+    args: ['date'],
+    optional: 1,
+    ret: 'number',
+    doc: 'age() 核查日期时的周岁；age(日期) 该日期时的周岁',
+    impl: (a, e) => {
+      const b = e.f.birthEff;
+      const at = a.length ? a[0] : e.asOf;
+      return b && at ? wholeYearsBetween(b, d(at)) : null;
+    },
+  },
+  {
+    names: ['years_between', '相差年数'],
+    args: ['date', 'date'],
+    ret: 'number',
+    doc: 'years_between(日期1, 日期2) 两日期相差的整年数（日期2早于日期1时为负）',
+    impl: (a) => (a[0] && a[1] ? wholeYearsBetween(d(a[0]), d(a[1])) : null),
+  },
+  {
+    names: ['days_between', '相差天数'],
+    args: ['date', 'date'],
+    ret: 'number',
+    doc: 'days_between(日期1, 日期2) 相差天数',
+    impl: (a) => (a[0] && a[1] ? Math.round((Date.parse(d(a[1])) - Date.parse(d(a[0]))) / 86400000) : null),
+  },
+  {
+    names: ['add_years', '加年'],
+    args: ['date', 'number'],
+    ret: 'date',
+    doc: 'add_years(日期, 年数)',
+    impl: (a) => (a[0] && a[1] !== null ? addYears(d(a[0]), Math.trunc(n(a[1]))) : null),
+  },
+  {
+    names: ['add_days', '加天'],
+    args: ['date', 'number'],
+    ret: 'date',
+    doc: 'add_days(日期, 天数)',
+    impl: (a) => (a[0] && a[1] !== null ? addDays(d(a[0]), Math.trunc(n(a[1]))) : null),
+  },
   { names: ['today', '核查日期'], args: [], ret: 'date', doc: 'today() 本次核查日期', impl: (_a, e) => e.asOf },
   { names: ['year', '年份'], args: ['date'], ret: 'number', doc: 'year(日期) 年份', impl: (a) => (a[0] ? +d(a[0]).slice(0, 4) : null) },
   { names: ['length', '长度'], args: ['string'], ret: 'number', doc: 'length(文字) 字数', impl: (a) => [...d(a[0])].length },
   { names: ['contains', '包含'], args: ['string', 'string'], ret: 'bool', doc: 'contains(文字, 片段)', impl: (a) => d(a[0]).includes(d(a[1])) },
-  { names: ['starts_with', 'startsWith', '开头是'], args: ['string', 'string'], ret: 'bool', doc: 'starts_with(文字, 开头)', impl: (a) => d(a[0]).startsWith(d(a[1])) },
+  {
+    names: ['starts_with', 'startsWith', '开头是'],
+    args: ['string', 'string'],
+    ret: 'bool',
+    doc: 'starts_with(文字, 开头)',
+    impl: (a) => d(a[0]).startsWith(d(a[1])),
+  },
   { names: ['ends_with', 'endsWith', '结尾是'], args: ['string', 'string'], ret: 'bool', doc: 'ends_with(文字, 结尾)', impl: (a) => d(a[0]).endsWith(d(a[1])) },
   { names: ['is_empty', '为空'], args: ['string'], ret: 'bool', doc: 'is_empty(字段) 字段为空（文字或日期）' },
   { names: ['matches', '匹配'], args: ['string', 'string'], ret: 'bool', doc: 'matches(文字, "正则") 简单正则（≤100字符，不允许嵌套重复）' },
@@ -219,7 +319,15 @@ function compileCall(node: Extract<Node, { type: 'call' }>, inMember: boolean): 
     want(node.args[1], pred, ['bool'], `函数${node.name}的第2个参数`);
     const p = pred.fn;
     const each = (e: Env, m: PersonFacts) => p({ f: m, members: e.members, head: e.head, asOf: e.asOf }) === true;
-    if (name === 'count') return { type: 'number', fn: (e) => { let c = 0; for (const m of e.members) if (each(e, m)) c++; return c; } };
+    if (name === 'count')
+      return {
+        type: 'number',
+        fn: (e) => {
+          let c = 0;
+          for (const m of e.members) if (each(e, m)) c++;
+          return c;
+        },
+      };
     if (name === 'any') return { type: 'bool', fn: (e) => e.members.some((m) => each(e, m)) };
     return { type: 'bool', fn: (e) => e.members.every((m) => each(e, m)) };
   }
@@ -229,7 +337,9 @@ function compileCall(node: Extract<Node, { type: 'call' }>, inMember: boolean): 
     const a = args[0].fn;
     return { type: 'bool', fn: (e) => isNull(a(e)) };
   }
-  args.forEach((a, i) => { want(node.args[i], a, [spec.args[i]], `函数${node.name}的第${i + 1}个参数`); });
+  args.forEach((a, i) => {
+    want(node.args[i], a, [spec.args[i]], `函数${node.name}的第${i + 1}个参数`);
+  });
   if (name === 'matches' || name === 'like') {
     const lit = node.args[1];
     if (lit.type !== 'str') throw new ExprError(lit.pos, `函数${node.name}的第2个参数应为写在引号中的模式`);
@@ -239,5 +349,12 @@ function compileCall(node: Extract<Node, { type: 'call' }>, inMember: boolean): 
   }
   const impl = spec.impl!;
   const fns = args.map((a) => a.fn);
-  return { type: spec.ret, fn: (e) => impl(fns.map((f) => f(e)), e) };
+  return {
+    type: spec.ret,
+    fn: (e) =>
+      impl(
+        fns.map((f) => f(e)),
+        e,
+      ),
+  };
 }

@@ -15,9 +15,20 @@ function household(): RosterPerson[] {
   const hh = [
     person({ name: '李明', birth: '1950-05-10', sexOf: '男', relation: '户主', phone: '13812345678' }),
     person({ name: '王芳', birth: '1952-03-01', sexOf: '女', relation: '配偶', moveDate: '2008-01-01', category: '原迁人口' }),
-    person({ name: '李强', birth: '1980-08-08', sexOf: '男', relation: '子', status: '已核减', removalDate: '2020-01-01', removalReason: '迁出', supportEnd: '' }),
+    person({
+      name: '李强',
+      birth: '1980-08-08',
+      sexOf: '男',
+      relation: '子',
+      status: '已核减',
+      removalDate: '2020-01-01',
+      removalReason: '迁出',
+      supportEnd: '',
+    }),
   ];
-  hh.forEach((p, i) => { p.index = i; });
+  hh.forEach((p, i) => {
+    p.index = i;
+  });
   return hh;
 }
 function evalOn(expr: string, who = 0): boolean {
@@ -26,7 +37,12 @@ function evalOn(expr: string, who = 0): boolean {
   return compileExpression(expr).fn(env);
 }
 function errorOf(expr: string): string {
-  try { compileExpression(expr); } catch (e) { if (e instanceof ExprError) return e.message; throw e; }
+  try {
+    compileExpression(expr);
+  } catch (e) {
+    if (e instanceof ExprError) return e.message;
+    throw e;
+  }
   assert.fail(`accepted: ${expr}`);
 }
 
@@ -98,7 +114,13 @@ describe('expression language: errors', () => {
 });
 
 describe('custom rules', () => {
-  const def = customRuleSchema.parse({ code: 'CUSTOM_OLD_MALE', name: '七十岁以上男性', severity: '提示', expression: '年龄 >= 70 且 性别 = "男"', message: '{姓名}年满70岁，请核实健在。' });
+  const def = customRuleSchema.parse({
+    code: 'CUSTOM_OLD_MALE',
+    name: '七十岁以上男性',
+    severity: '提示',
+    expression: '年龄 >= 70 且 性别 = "男"',
+    message: '{姓名}年满70岁，请核实健在。',
+  });
   it('validates on save and explains the error', () => {
     assert.deepEqual(checkExpression(def.expression), { ok: true });
     const bad = checkExpression('年龄 >= ');

@@ -14,7 +14,10 @@ export interface Token {
 
 /** A Chinese error with the character position (1-based in the message) and what was expected. */
 export class ExprError extends Error {
-  constructor(readonly pos: number, message: string) {
+  constructor(
+    readonly pos: number,
+    message: string,
+  ) {
     super(`第${pos + 1}个字符处：${message}`);
     this.name = 'ExprError';
   }
@@ -35,15 +38,30 @@ export function tokenize(src: string): Token[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/[\s\u3000]/.test(c)) { i++; continue; }
+    if (/[\s\u3000]/.test(c)) {
+      i++;
+      continue;
+    }
     const start = i;
     // full-width punctuation users type in Chinese input methods
     const fw: Record<string, string> = { '（': '(', '）': ')', '，': ',', '“': '"', '”': '"', '＝': '=', '＜': '<', '＞': '>', '！': '!' };
     const ch = fw[c] ?? c;
-    if (ch === '(') { out.push({ kind: 'lparen', text: c, pos: i++ }); continue; }
-    if (ch === ')') { out.push({ kind: 'rparen', text: c, pos: i++ }); continue; }
-    if (ch === ',') { out.push({ kind: 'comma', text: c, pos: i++ }); continue; }
-    if (ch === '.' && !isDigit(src[i + 1] ?? '')) { out.push({ kind: 'dot', text: c, pos: i++ }); continue; }
+    if (ch === '(') {
+      out.push({ kind: 'lparen', text: c, pos: i++ });
+      continue;
+    }
+    if (ch === ')') {
+      out.push({ kind: 'rparen', text: c, pos: i++ });
+      continue;
+    }
+    if (ch === ',') {
+      out.push({ kind: 'comma', text: c, pos: i++ });
+      continue;
+    }
+    if (ch === '.' && !isDigit(src[i + 1] ?? '')) {
+      out.push({ kind: 'dot', text: c, pos: i++ });
+      continue;
+    }
     if (ch === '"' || ch === "'") {
       // string literal; closes with the same quote (or the full-width closing quote)
       const close = c === '“' ? '”' : ch;
@@ -52,8 +70,15 @@ export function tokenize(src: string): Token[] {
       for (;;) {
         if (i >= src.length) throw new ExprError(start, '字符串缺少结束引号');
         const d = src[i];
-        if (d === close || (close === '"' && d === '”')) { i++; break; }
-        if (d === '\\' && i + 1 < src.length) { s += src[i + 1]; i += 2; continue; }
+        if (d === close || (close === '"' && d === '”')) {
+          i++;
+          break;
+        }
+        if (d === '\\' && i + 1 < src.length) {
+          s += src[i + 1];
+          i += 2;
+          continue;
+        }
         s += d;
         i++;
       }
@@ -73,7 +98,11 @@ export function tokenize(src: string): Token[] {
     if (isDigit(ch) || (ch === '.' && isDigit(src[i + 1] ?? ''))) {
       // a bare date 2006-06-30 is also a date literal
       const m = /^\d{4}-\d{2}-\d{2}(?![\d])/.exec(src.slice(i));
-      if (m) { out.push({ kind: 'date', text: m[0], pos: i, value: m[0] }); i += m[0].length; continue; }
+      if (m) {
+        out.push({ kind: 'date', text: m[0], pos: i, value: m[0] });
+        i += m[0].length;
+        continue;
+      }
       const n = /^\d+(\.\d+)?/.exec(src.slice(i))![0];
       if (n.length > 15) throw new ExprError(i, '数字过长');
       out.push({ kind: 'num', text: n, pos: i, value: Number(n) });
@@ -96,7 +125,11 @@ export function tokenize(src: string): Token[] {
       continue;
     }
     const op = OPS.find((o) => src.startsWith(o, i)) ?? (fw[c] && OPS.includes(fw[c]) ? fw[c] : undefined);
-    if (op) { out.push({ kind: 'op', text: op, pos: i }); i += fw[c] ? 1 : op.length; continue; }
+    if (op) {
+      out.push({ kind: 'op', text: op, pos: i });
+      i += fw[c] ? 1 : op.length;
+      continue;
+    }
     throw new ExprError(i, `不能识别的字符“${c}”`);
   }
   out.push({ kind: 'eof', text: '', pos: src.length });

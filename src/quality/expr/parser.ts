@@ -27,10 +27,14 @@ export function parse(src: string): Node {
   let depth = 0;
   const peek = (): Token => toks[k];
   const describe = (t: Token) => (t.kind === 'eof' ? '表达式结尾' : `“${t.text}”`);
-  const fail = (t: Token, expected: string): never => { throw new ExprError(t.pos, `应为${expected}，实际为${describe(t)}`); };
+  const fail = (t: Token, expected: string): never => {
+    throw new ExprError(t.pos, `应为${expected}，实际为${describe(t)}`);
+  };
   const isWord = (set: Set<string>) => peek().kind === 'ident' && set.has(peek().text);
   const isOp = (...ops: string[]) => peek().kind === 'op' && ops.includes(peek().text);
-  const enter = (t: Token) => { if (++depth > MAX_DEPTH) throw new ExprError(t.pos, `表达式嵌套过深（最多${MAX_DEPTH}层）`); };
+  const enter = (t: Token) => {
+    if (++depth > MAX_DEPTH) throw new ExprError(t.pos, `表达式嵌套过深（最多${MAX_DEPTH}层）`);
+  };
 
   function or(): Node {
     let left = and();
@@ -98,9 +102,15 @@ export function parse(src: string): Node {
   function primary(): Node {
     const t = peek();
     switch (t.kind) {
-      case 'num': k++; return { type: 'num', value: t.value as number, pos: t.pos };
-      case 'str': k++; return { type: 'str', value: t.value as string, pos: t.pos };
-      case 'date': k++; return { type: 'date', value: t.value as string, pos: t.pos };
+      case 'num':
+        k++;
+        return { type: 'num', value: t.value as number, pos: t.pos };
+      case 'str':
+        k++;
+        return { type: 'str', value: t.value as string, pos: t.pos };
+      case 'date':
+        k++;
+        return { type: 'date', value: t.value as string, pos: t.pos };
       case 'lparen': {
         k++;
         enter(t);
@@ -121,7 +131,10 @@ export function parse(src: string): Node {
           if (peek().kind !== 'rparen') {
             for (;;) {
               args.push(or());
-              if (peek().kind === 'comma') { k++; continue; }
+              if (peek().kind === 'comma') {
+                k++;
+                continue;
+              }
               break;
             }
           }

@@ -6,8 +6,12 @@ import { createTestDatabase, testEngines, type TestDatabase } from './testing.ts
 for (const engine of await testEngines()) {
   describe(`database layer (${engine})`, () => {
     let t: TestDatabase;
-    before(async () => { t = await createTestDatabase(engine); });
-    after(async () => { await t.drop(); });
+    before(async () => {
+      t = await createTestDatabase(engine);
+    });
+    after(async () => {
+      await t.drop();
+    });
 
     it('gives the same value types on both engines', async () => {
       const r = await sql<any>`SELECT '2024-01-02'::date AS d, 5::bigint AS b, 1.5::numeric AS n, '{"a":1}'::jsonb AS j`.execute(t.db);
@@ -15,16 +19,24 @@ for (const engine of await testEngines()) {
     });
 
     it('rolls a failed transaction back whole', async () => {
-      await assert.rejects(t.db.transaction().execute(async (trx) => {
-        await sql`INSERT INTO counties (code, name) VALUES ('430582', '甲县')`.execute(trx);
-        await sql`INSERT INTO counties (code, name) VALUES ('430582', '重复')`.execute(trx);
-      }));
+      await assert.rejects(
+        t.db.transaction().execute(async (trx) => {
+          await sql`INSERT INTO counties (code, name) VALUES ('430582', '甲县')`.execute(trx);
+          await sql`INSERT INTO counties (code, name) VALUES ('430582', '重复')`.execute(trx);
+        }),
+      );
       const r = await sql<any>`SELECT count(*)::int AS n FROM counties`.execute(t.db);
       assert.equal(r.rows[0].n, 0);
     });
 
     it('reports affected rows', async () => {
-      const r = await t.db.insertInto('counties').values([{ code: '430582', name: '甲县' }, { code: '430602', name: '乙区' }]).executeTakeFirst();
+      const r = await t.db
+        .insertInto('counties')
+        .values([
+          { code: '430582', name: '甲县' },
+          { code: '430602', name: '乙区' },
+        ])
+        .executeTakeFirst();
       assert.equal(Number(r.numInsertedOrUpdatedRows), 2);
       const u = await t.db.updateTable('counties').set({ name: '丙' }).where('code', '=', '430602').executeTakeFirst();
       assert.equal(Number(u.numUpdatedRows), 1);

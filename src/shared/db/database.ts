@@ -1,7 +1,18 @@
 // One database interface over two engines: PGlite (embedded, data in a folder) and a
 // PostgreSQL server (DATABASE_URL). Same SQL, same migrations. Queries go through Kysely
 // (typed builder or the `sql` tag); `exec` runs multi-statement SQL (migrations, restore).
-import { Kysely, PostgresDialect, type DatabaseConnection, type Driver, type CompiledQuery, type QueryResult, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type Dialect } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  type DatabaseConnection,
+  type Driver,
+  type CompiledQuery,
+  type QueryResult,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type Dialect,
+} from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { mkdirSync, readFileSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
@@ -38,7 +49,10 @@ const commandOf = (sqlText: string) => (/^\s*(\w+)/.exec(sqlText)?.[1] ?? '').to
 class PgliteDriver implements Driver {
   #queue: Promise<void> = Promise.resolve();
   #release: (() => void) | null = null;
-  constructor(private readonly pgl: PGlite, private readonly activity: { at: number }) {}
+  constructor(
+    private readonly pgl: PGlite,
+    private readonly activity: { at: number },
+  ) {}
   async init() {}
   async acquireConnection(): Promise<DatabaseConnection> {
     let release!: () => void;
@@ -57,22 +71,45 @@ class PgliteDriver implements Driver {
         return { rows: res.rows, ...(['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(cmd) ? { numAffectedRows: BigInt(affected) } : {}) };
       },
       // biome-ignore lint/correctness/useYield: the driver must offer streaming; PGlite has none
-      async *streamQuery() { throw new Error('streaming is not supported on PGlite'); },
+      async *streamQuery() {
+        throw new Error('streaming is not supported on PGlite');
+      },
     };
   }
-  async beginTransaction(c: DatabaseConnection) { await c.executeQuery({ sql: 'begin', parameters: [], query: { kind: 'RawNode' } } as never); }
-  async commitTransaction(c: DatabaseConnection) { await c.executeQuery({ sql: 'commit', parameters: [], query: { kind: 'RawNode' } } as never); }
-  async rollbackTransaction(c: DatabaseConnection) { await c.executeQuery({ sql: 'rollback', parameters: [], query: { kind: 'RawNode' } } as never); }
-  async releaseConnection() { const r = this.#release; this.#release = null; r?.(); }
+  async beginTransaction(c: DatabaseConnection) {
+    await c.executeQuery({ sql: 'begin', parameters: [], query: { kind: 'RawNode' } } as never);
+  }
+  async commitTransaction(c: DatabaseConnection) {
+    await c.executeQuery({ sql: 'commit', parameters: [], query: { kind: 'RawNode' } } as never);
+  }
+  async rollbackTransaction(c: DatabaseConnection) {
+    await c.executeQuery({ sql: 'rollback', parameters: [], query: { kind: 'RawNode' } } as never);
+  }
+  async releaseConnection() {
+    const r = this.#release;
+    this.#release = null;
+    r?.();
+  }
   async destroy() {}
 }
 
 class PgliteDialect implements Dialect {
-  constructor(private readonly pgl: PGlite, readonly activity = { at: Date.now() }) {}
-  createAdapter() { return new PostgresAdapter(); }
-  createDriver() { return new PgliteDriver(this.pgl, this.activity); }
-  createQueryCompiler() { return new PostgresQueryCompiler(); }
-  createIntrospector(db: Kysely<any>) { return new PostgresIntrospector(db); }
+  constructor(
+    private readonly pgl: PGlite,
+    readonly activity = { at: Date.now() },
+  ) {}
+  createAdapter() {
+    return new PostgresAdapter();
+  }
+  createDriver() {
+    return new PgliteDriver(this.pgl, this.activity);
+  }
+  createQueryCompiler() {
+    return new PostgresQueryCompiler();
+  }
+  createIntrospector(db: Kysely<any>) {
+    return new PostgresIntrospector(db);
+  }
 }
 
 export interface OpenOptions {
@@ -87,7 +124,9 @@ export interface OpenOptions {
 export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
-    pool.on('error', () => { /* idle client lost: the pool replaces it */ });
+    pool.on('error', () => {
+      /* idle client lost: the pool replaces it */
+    });
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(opts.databaseUrl);
     url.password = '';
@@ -95,8 +134,17 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
       engine: 'postgres',
       db,
       location: url.toString(),
-      async exec(sqlText) { const c = await pool.connect(); try { await c.query(sqlText); } finally { c.release(); } },
-      async close() { await db.destroy(); },
+      async exec(sqlText) {
+        const c = await pool.connect();
+        try {
+          await c.query(sqlText);
+        } finally {
+          c.release();
+        }
+      },
+      async close() {
+        await db.destroy();
+      },
     };
   }
   const dataDir = opts.dataDir ?? 'memory://';
@@ -113,15 +161,26 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     lastActivity: () => dialect.activity.at,
     async exec(sqlText) {
       // wait for any open Kysely connection, then run
-      await db.connection().execute(async () => { await pgl.exec(sqlText); });
+      await db.connection().execute(async () => {
+        await pgl.exec(sqlText);
+      });
     },
-    async close() { await db.destroy(); await pgl.close(); unlock(); },
+    async close() {
+      await db.destroy();
+      await pgl.close();
+      unlock();
+    },
     dumpDataDir: () => db.connection().execute(async () => pgl.dumpDataDir('none')),
   };
 }
 
 function pidAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
@@ -135,16 +194,32 @@ function lockDataDir(dataDir: string): () => void {
     try {
       writeFileSync(file, String(process.pid), { flag: 'wx' });
       let released = false;
-      const release = () => { if (!released) { released = true; try { unlinkSync(file); } catch { /* gone already */ } } };
+      const release = () => {
+        if (!released) {
+          released = true;
+          try {
+            unlinkSync(file);
+          } catch {
+            /* gone already */
+          }
+        }
+      };
       process.once('exit', release);
       return release;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(readFileSync(file, 'utf8'));
       if (pid && pid !== process.pid && pidAlive(pid)) {
-        throw new AppError('CONFLICT', `数据目录 ${dataDir} 正被另一个安居进程（pid ${pid}）使用。请先停止该进程（例如正在运行的服务），或改用 DATABASE_URL 连接数据库服务器。`);
+        throw new AppError(
+          'CONFLICT',
+          `数据目录 ${dataDir} 正被另一个安居进程（pid ${pid}）使用。请先停止该进程（例如正在运行的服务），或改用 DATABASE_URL 连接数据库服务器。`,
+        );
       }
-      try { unlinkSync(file); } catch { /* raced with another process */ }
+      try {
+        unlinkSync(file);
+      } catch {
+        /* raced with another process */
+      }
     }
   }
   throw new AppError('CONFLICT', `无法锁定数据目录 ${dataDir}`);
@@ -156,7 +231,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env, notify: (li
   const dataDir = env.ANJU_DATA_DIR || './data';
   // a first run in the wrong folder would quietly make an empty database there: say where
   if (!env.ANJU_DATA_DIR && !existsSync(join(dataDir, 'PG_VERSION'))) {
-    notify(`提示：未设置 ANJU_DATA_DIR，当前目录下没有数据库，将在 ${resolve(dataDir)} 新建嵌入式数据库（可用 ANJU_DATA_DIR 指定数据目录，或用 DATABASE_URL 连接数据库服务器）`);
+    notify(
+      `提示：未设置 ANJU_DATA_DIR，当前目录下没有数据库，将在 ${resolve(dataDir)} 新建嵌入式数据库（可用 ANJU_DATA_DIR 指定数据目录，或用 DATABASE_URL 连接数据库服务器）`,
+    );
   }
   return { dataDir };
 }

@@ -10,7 +10,11 @@ import { AppError } from '../errors.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
 
-export interface Migration { id: string; sql: string; checksum: string }
+export interface Migration {
+  id: string;
+  sql: string;
+  checksum: string;
+}
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)

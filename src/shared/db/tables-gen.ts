@@ -23,17 +23,35 @@ export async function readColumns(database: Database): Promise<ColumnInfo[]> {
     WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
     ORDER BY c.table_name, c.ordinal_position`.execute(database.db);
   return r.rows.map((x) => ({
-    table: x.table_name, column: x.column_name, udt: x.udt_name, nullable: x.is_nullable === 'YES',
+    table: x.table_name,
+    column: x.column_name,
+    udt: x.udt_name,
+    nullable: x.is_nullable === 'YES',
     generated: x.column_default !== null || x.is_identity === 'YES',
   }));
 }
 
 // what the drivers hand back (both engines are set up alike in database.ts)
 const TS_TYPES: Record<string, string> = {
-  int2: 'number', int4: 'number', int8: 'number', numeric: 'number', float4: 'number', float8: 'number',
-  text: 'string', varchar: 'string', bpchar: 'string', uuid: 'string', inet: 'string', citext: 'string',
-  bool: 'boolean', date: 'string', timestamptz: 'Timestamp', timestamp: 'Timestamp',
-  json: 'Json', jsonb: 'Json', bytea: 'Uint8Array',
+  int2: 'number',
+  int4: 'number',
+  int8: 'number',
+  numeric: 'number',
+  float4: 'number',
+  float8: 'number',
+  text: 'string',
+  varchar: 'string',
+  bpchar: 'string',
+  uuid: 'string',
+  inet: 'string',
+  citext: 'string',
+  bool: 'boolean',
+  date: 'string',
+  timestamptz: 'Timestamp',
+  timestamp: 'Timestamp',
+  json: 'Json',
+  jsonb: 'Json',
+  bytea: 'Uint8Array',
 };
 
 function tsType(udt: string): string {
@@ -41,7 +59,11 @@ function tsType(udt: string): string {
   return TS_TYPES[udt] ?? 'unknown';
 }
 
-const pascal = (s: string) => s.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+const pascal = (s: string) =>
+  s
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 
 export function renderTables(columns: ColumnInfo[]): string {
   const byTable = new Map<string, ColumnInfo[]>();

@@ -10,8 +10,12 @@ const committed = readFileSync(fileURLToPath(new URL('./tables.ts', import.meta.
 for (const engine of await testEngines()) {
   describe(`typed tables match the migrated schema (${engine})`, () => {
     let d: TestDatabase;
-    before(async () => { d = await createTestDatabase(engine); });
-    after(async () => { await d?.drop(); });
+    before(async () => {
+      d = await createTestDatabase(engine);
+    });
+    after(async () => {
+      await d?.drop();
+    });
     it('tables.ts is what the schema generates (run `npm run db:tables` after a migration)', async () => {
       const live = renderTables(await readColumns(d));
       assert.equal(committed, live);
@@ -27,7 +31,10 @@ describe('renderTables', () => {
       { table: 'fund_entries', column: 'tags', udt: '_text', nullable: false, generated: false },
       { table: 'fund_entries', column: 'at', udt: 'timestamptz', nullable: false, generated: true },
     ]);
-    assert.match(text, /export interface FundEntriesTable \{\n {2}id: Generated<number>;\n {2}note: string \| null;\n {2}tags: string\[\];\n {2}at: Generated<Timestamp>;\n\}/);
+    assert.match(
+      text,
+      /export interface FundEntriesTable \{\n {2}id: Generated<number>;\n {2}note: string \| null;\n {2}tags: string\[\];\n {2}at: Generated<Timestamp>;\n\}/,
+    );
     assert.match(text, /fund_entries: FundEntriesTable;/);
   });
 });

@@ -15,12 +15,20 @@ let serverReachable: Promise<boolean> | null = null;
 function checkServer(): Promise<boolean> {
   serverReachable ??= (async () => {
     const c = new pg.Client({ connectionString: TEST_SERVER_URL, connectionTimeoutMillis: 3000 });
-    try { await c.connect(); await c.end(); return true; } catch { return false; }
+    try {
+      await c.connect();
+      await c.end();
+      return true;
+    } catch {
+      return false;
+    }
   })();
   return serverReachable;
 }
 
-export interface TestDatabase extends Database { drop(): Promise<void> }
+export interface TestDatabase extends Database {
+  drop(): Promise<void>;
+}
 
 /** A fresh, migrated database on the given engine. Call `drop()` when done. */
 export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
@@ -58,9 +66,20 @@ let template: Promise<Blob> | null = null;
  */
 function pgliteTemplate(): Promise<Blob> {
   template ??= (async () => {
-    const key = createHash('sha256').update(loadMigrations().map((m) => m.checksum).join()).digest('hex').slice(0, 16);
+    const key = createHash('sha256')
+      .update(
+        loadMigrations()
+          .map((m) => m.checksum)
+          .join(),
+      )
+      .digest('hex')
+      .slice(0, 16);
     const file = join(tmpdir(), `anju-pglite-template-${key}.tar`);
-    try { return new Blob([readFileSync(file)]); } catch { /* not made yet */ }
+    try {
+      return new Blob([readFileSync(file)]);
+    } catch {
+      /* not made yet */
+    }
     const d = await openDatabase({ dataDir: 'memory://' });
     await migrate(d);
     const blob = await d.dumpDataDir!();

@@ -9,7 +9,12 @@ import { FieldPool, scanCsv } from './bytecsv.ts';
 async function scan(path: string) {
   let headers: string[] = [];
   const rows: { n: number; cells: string[] }[] = [];
-  await scanCsv(path, { onHeader: (i) => { headers = i.headers; }, onRow: (rv) => rows.push({ n: rv.rowNumber, cells: rv.all() }) });
+  await scanCsv(path, {
+    onHeader: (i) => {
+      headers = i.headers;
+    },
+    onRow: (rv) => rows.push({ n: rv.rowNumber, cells: rv.all() }),
+  });
   return { headers, rows };
 }
 
@@ -18,7 +23,10 @@ describe('byte-level CSV scanner', () => {
 
   it('reads plain, quoted and multi-line fields; skips blank lines; numbers rows as a spreadsheet does', async () => {
     const p = join(dir, 'a.csv');
-    writeFileSync(p, '\ufeff 身份证号 ,姓名,金额\r\n430582195507296475,李明根,600\r\n\r\n,,\r\n"43058219570804126 8",朱菊,"1,200.50"\n"x","李\n四","6""0"\n 1 , 王五 ,7');
+    writeFileSync(
+      p,
+      '\ufeff 身份证号 ,姓名,金额\r\n430582195507296475,李明根,600\r\n\r\n,,\r\n"43058219570804126 8",朱菊,"1,200.50"\n"x","李\n四","6""0"\n 1 , 王五 ,7',
+    );
     const { headers, rows } = await scan(p);
     assert.deepEqual(headers, ['身份证号', '姓名', '金额']);
     assert.deepEqual(rows, [
@@ -34,7 +42,11 @@ describe('byte-level CSV scanner', () => {
     const lines = ['身份证号,姓名,户籍地区划代码'];
     for (let i = 0; i < 120000; i++) lines.push(`${i % 7 === 0 ? '43058219600101123x' : '430582196001011234'},张三丰${i},${i % 2 ? '430582130241' : ''}`);
     writeFileSync(p, iconv.encode(lines.join('\r\n'), 'gb18030'));
-    let n = 0, keyed = 0, lastName = '', lowX = 0, county = 0;
+    let n = 0,
+      keyed = 0,
+      lastName = '',
+      lowX = 0,
+      county = 0;
     await scanCsv(p, {
       onHeader: (i) => assert.equal(i.encoding, 'gb18030'),
       onRow: (rv) => {
@@ -68,7 +80,13 @@ describe('byte-level CSV scanner', () => {
     writeFileSync(p, iconv.encode('金额,结果\n600,成功\n600.5,失败\n 0.05 ,成功 \n"1,200.00",x\n6.123,成功\n', 'gb18030'));
     const got: [number, boolean, boolean][] = [];
     await scanCsv(p, { onHeader: () => {}, onRow: (rv) => got.push([rv.plainFen(0), rv.is(1, '成功'), rv.is(1, '失败')]) });
-    assert.deepEqual(got, [[60000, true, false], [60050, false, true], [5, true, false], [-1, false, false], [-1, true, false]]);
+    assert.deepEqual(got, [
+      [60000, true, false],
+      [60050, false, true],
+      [5, true, false],
+      [-1, false, false],
+      [-1, true, false],
+    ]);
   });
 
   it('pooled() gives one string per distinct value, equal to text(); raw() keeps the field as written', async () => {
@@ -79,7 +97,8 @@ describe('byte-level CSV scanner', () => {
     lines.push('"户主","a""b",2006-07-01');
     writeFileSync(p, lines.join('\n'));
     // a pool past its limit still answers correctly (it only stops sharing)
-    const relPool = new FieldPool(), datePool = new FieldPool(1);
+    const relPool = new FieldPool(),
+      datePool = new FieldPool(1);
     const seen = new Set<string>();
     let n = 0;
     await scanCsv(p, {
@@ -89,7 +108,10 @@ describe('byte-level CSV scanner', () => {
         const rel = rv.pooled(0, relPool);
         assert.equal(rel, rv.text(0));
         assert.equal(rv.pooled(2, datePool), rv.text(2));
-        if (rv.cells) { assert.equal(rv.raw(1), 'a"b'); return; }
+        if (rv.cells) {
+          assert.equal(rv.raw(1), 'a"b');
+          return;
+        }
         assert.equal(rv.raw(1), ' 43058219600101123x ');
         seen.add(rel);
       },

@@ -27,7 +27,9 @@ export class RowView {
   constructor(private decodeBytes: (buf: Buffer, s: number, e: number) => string) {}
 
   /** number of fields in this row */
-  get length(): number { return this.cells ? this.cells.length : this.n; }
+  get length(): number {
+    return this.cells ? this.cells.length : this.n;
+  }
 
   /** set by span(): field i's bytes without surrounding ASCII spaces, tabs and CR */
   private s0 = 0;
@@ -35,11 +37,13 @@ export class RowView {
 
   /** Trim field i (byte mode, i in range) into s0..e0. */
   private span(i: number): void {
-    let s = this.starts[i], e = this.ends[i];
+    let s = this.starts[i],
+      e = this.ends[i];
     const b = this.buf;
     while (s < e && (b[s] === 32 || b[s] === 9)) s++;
     while (e > s && (b[e - 1] === 32 || b[e - 1] === 9 || b[e - 1] === 13)) e--;
-    this.s0 = s; this.e0 = e;
+    this.s0 = s;
+    this.e0 = e;
   }
 
   /** Field text, trimmed (half- and full-width spaces); '' when the row is shorter. */
@@ -56,7 +60,9 @@ export class RowView {
   ascii(i: number): string {
     if (this.cells || i < 0 || i >= this.n) return this.text(i);
     this.span(i);
-    const s = this.s0, e = this.e0, b = this.buf;
+    const s = this.s0,
+      e = this.e0,
+      b = this.buf;
     for (let k = s; k < e; k++) if (b[k] >= 0x80) return this.text(i);
     return (b as FastBuf).latin1Slice(s, e);
   }
@@ -72,31 +78,50 @@ export class RowView {
    */
   idKey(i: number): boolean {
     if (this.cells || i < 0 || i >= this.n) return false;
-    let s = this.starts[i], e = this.ends[i];
+    let s = this.starts[i],
+      e = this.ends[i];
     const b = this.buf;
     while (s < e && b[s] === 32) s++;
     while (e > s && (b[e - 1] === 32 || b[e - 1] === 13)) e--;
     if (e - s !== 18) return false;
-    let hi = 0, lo = 0;
-    for (let k = 0; k < 9; k++) { const c = b[s + k] - 48; if (c < 0 || c > 9) return false; hi = hi * 10 + c; }
-    for (let k = 9; k < 17; k++) { const c = b[s + k] - 48; if (c < 0 || c > 9) return false; lo = lo * 10 + c; }
+    let hi = 0,
+      lo = 0;
+    for (let k = 0; k < 9; k++) {
+      const c = b[s + k] - 48;
+      if (c < 0 || c > 9) return false;
+      hi = hi * 10 + c;
+    }
+    for (let k = 9; k < 17; k++) {
+      const c = b[s + k] - 48;
+      if (c < 0 || c > 9) return false;
+      lo = lo * 10 + c;
+    }
     const last = b[s + 17];
     const chk = last === 88 || last === 120 ? 10 : last - 48;
     if (chk < 0 || chk > 10) return false;
-    this.idHi = hi; this.idLo = lo * 11 + chk;
+    this.idHi = hi;
+    this.idLo = lo * 11 + chk;
     return true;
   }
 
   /** The first 6 characters of field i as a number when they are digits (a county code), else -1. */
   county6(i: number): number {
-    if (this.cells) { const t = this.text(i); return /^\d{6}/.test(t) ? +t.slice(0, 6) : -1; }
+    if (this.cells) {
+      const t = this.text(i);
+      return /^\d{6}/.test(t) ? +t.slice(0, 6) : -1;
+    }
     if (i < 0 || i >= this.n) return -1;
     let s = this.starts[i];
-    const e = this.ends[i], b = this.buf;
+    const e = this.ends[i],
+      b = this.buf;
     while (s < e && b[s] === 32) s++;
     if (e - s < 6) return -1;
     let v = 0;
-    for (let k = 0; k < 6; k++) { const c = b[s + k] - 48; if (c < 0 || c > 9) return -1; v = v * 10 + c; }
+    for (let k = 0; k < 6; k++) {
+      const c = b[s + k] - 48;
+      if (c < 0 || c > 9) return -1;
+      v = v * 10 + c;
+    }
     return v;
   }
 
@@ -106,17 +131,24 @@ export class RowView {
    */
   plainFen(i: number): number {
     if (this.cells || i < 0 || i >= this.n) return -1;
-    let s = this.starts[i], e = this.ends[i];
+    let s = this.starts[i],
+      e = this.ends[i];
     const b = this.buf;
     while (s < e && b[s] === 32) s++;
     while (e > s && (b[e - 1] === 32 || b[e - 1] === 13)) e--;
     if (s === e || e - s > 15) return -1;
-    let v = 0, k = s;
-    for (; k < e && b[k] !== 46; k++) { const c = b[k] - 48; if (c < 0 || c > 9) return -1; v = v * 10 + c; }
+    let v = 0,
+      k = s;
+    for (; k < e && b[k] !== 46; k++) {
+      const c = b[k] - 48;
+      if (c < 0 || c > 9) return -1;
+      v = v * 10 + c;
+    }
     if (k === e) return v * 100;
     const dec = e - k - 1;
     if (dec < 1 || dec > 2) return -1;
-    const d1 = b[k + 1] - 48, d2 = dec === 2 ? b[k + 2] - 48 : 0;
+    const d1 = b[k + 1] - 48,
+      d2 = dec === 2 ? b[k + 2] - 48 : 0;
     if (d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return -1;
     return v * 100 + d1 * 10 + d2;
   }
@@ -126,7 +158,10 @@ export class RowView {
     if (this.cells) return this.text(i) === text;
     if (i < 0 || i >= this.n) return text === '';
     let enc = this.encoded.get(text);
-    if (!enc) { enc = this.encodeText(text); this.encoded.set(text, enc); }
+    if (!enc) {
+      enc = this.encodeText(text);
+      this.encoded.set(text, enc);
+    }
     this.span(i);
     return sameBytes(enc, this.buf, this.s0, this.e0);
   }
@@ -139,9 +174,11 @@ export class RowView {
     if (this.cells) return this.text(i) === this.text(j);
     if (i >= this.n || j >= this.n) return false;
     this.span(j);
-    const s2 = this.s0, e2 = this.e0;
+    const s2 = this.s0,
+      e2 = this.e0;
     this.span(i);
-    const s1 = this.s0, b = this.buf;
+    const s1 = this.s0,
+      b = this.buf;
     if (this.e0 - s1 !== e2 - s2) return false;
     for (let k = 0; k < e2 - s2; k++) if (b[s1 + k] !== b[s2 + k]) return false;
     return true;
@@ -151,7 +188,9 @@ export class RowView {
   raw(i: number): string {
     if (this.cells) return i >= 0 && i < this.cells.length ? this.cells[i] : '';
     if (i < 0 || i >= this.n) return '';
-    const s = this.starts[i], e = this.ends[i], b = this.buf;
+    const s = this.starts[i],
+      e = this.ends[i],
+      b = this.buf;
     for (let k = s; k < e; k++) if (b[k] >= 0x80) return this.decodeBytes(b, s, e);
     return (b as FastBuf).latin1Slice(s, e);
   }
@@ -164,7 +203,9 @@ export class RowView {
     if (this.cells) return pool.intern(this.text(i));
     if (i < 0 || i >= this.n) return '';
     this.span(i);
-    const s = this.s0, e = this.e0, b = this.buf;
+    const s = this.s0,
+      e = this.e0,
+      b = this.buf;
     if (s === e) return '';
     const last = pool.last;
     if (last !== null && sameBytes(last.bytes, b, s, e)) return last.text; // sorted rosters repeat the row above
@@ -174,7 +215,10 @@ export class RowView {
     h = Math.imul(h, 0x2c1b3c6d);
     h ^= h >>> 12;
     const hit = pool.find(h, b, s, e);
-    if (hit !== null) { pool.last = hit; return hit.text; }
+    if (hit !== null) {
+      pool.last = hit;
+      return hit.text;
+    }
     const t = this.text(i);
     pool.add(h, { bytes: Uint8Array.prototype.slice.call(b, s, e), text: t });
     return t;
@@ -188,7 +232,10 @@ export class RowView {
   }
 }
 
-interface PoolEntry { bytes: Uint8Array; text: string }
+interface PoolEntry {
+  bytes: Uint8Array;
+  text: string;
+}
 
 function sameBytes(x: Uint8Array, b: Uint8Array, s: number, e: number): boolean {
   if (x.length !== e - s) return false;
@@ -221,12 +268,15 @@ export class FieldPool {
     const mask = this.hashes.length - 1;
     let i = h & mask;
     while (this.entries[i] !== null) i = (i + 1) & mask;
-    this.hashes[i] = h; this.entries[i] = entry; this.size++;
+    this.hashes[i] = h;
+    this.entries[i] = entry;
+    this.size++;
     this.last = entry;
   }
 
   private grow(): void {
-    const oldH = this.hashes, oldE = this.entries;
+    const oldH = this.hashes,
+      oldE = this.entries;
     this.hashes = new Int32Array(oldH.length * 2);
     this.entries = new Array(oldH.length * 2).fill(null);
     const mask = this.hashes.length - 1;
@@ -235,7 +285,8 @@ export class FieldPool {
       if (x === null) continue;
       let i = oldH[j] & mask;
       while (this.entries[i] !== null) i = (i + 1) & mask;
-      this.hashes[i] = oldH[j]; this.entries[i] = x;
+      this.hashes[i] = oldH[j];
+      this.entries[i] = x;
     }
   }
 
@@ -272,12 +323,14 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<void> {
   const binary = (h[0] === 0x50 && h[1] === 0x4b) || (h[0] === 0xd0 && h[1] === 0xcf) || encoding === 'utf-16le' || h.includes(0);
   if (binary) {
     const t = await openFastTable(path);
-    o.onHeader({ encoding: t.format === 'xlsx' ? 'xlsx' : t.encoding ?? 'utf-16le', headers: t.headers, size });
+    o.onHeader({ encoding: t.format === 'xlsx' ? 'xlsx' : (t.encoding ?? 'utf-16le'), headers: t.headers, size });
     const rv = new RowView(() => '');
     for await (const batch of t.batches) {
       for (const r of batch) {
         if (r.cells.every((c) => c.trim() === '')) continue;
-        rv.cells = r.cells; rv.rowNumber = r.rowNumber; o.onRow(rv);
+        rv.cells = r.cells;
+        rv.rowNumber = r.rowNumber;
+        o.onRow(rv);
       }
       o.onProgress?.(t.bytesRead(), size);
     }
@@ -320,17 +373,28 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<void> {
       if (pending !== null) {
         const line = decode(buf, s, e);
         pending += '\n' + line;
-        if (countQuotes(line) % 2 === 1) { const rec = pending; pending = null; emitStrings(rec); }
+        if (countQuotes(line) % 2 === 1) {
+          const rec = pending;
+          pending = null;
+          emitStrings(rec);
+        }
       } else {
         // scan for delimiters and quotes
         let q = false;
-        let n = 0, fs = s;
+        let n = 0,
+          fs = s;
         for (let k = s; k < e; k++) {
           const c = buf[k];
           if (c === delim) {
             if (n + 1 >= rv.starts.length) grow(rv);
-            rv.starts[n] = fs; rv.ends[n] = k; n++; fs = k + 1;
-          } else if (c === 34) { q = true; break; }
+            rv.starts[n] = fs;
+            rv.ends[n] = k;
+            n++;
+            fs = k + 1;
+          } else if (c === 34) {
+            q = true;
+            break;
+          }
         }
         if (q) {
           const line = decode(buf, s, e);
@@ -340,9 +404,14 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<void> {
           emitStrings(decode(buf, s, e));
         } else {
           rowNumber++;
-          rv.starts[n] = fs; rv.ends[n] = e; n++;
+          rv.starts[n] = fs;
+          rv.ends[n] = e;
+          n++;
           if (!isBlank(buf, s, e, delim)) {
-            rv.cells = null; rv.buf = buf; rv.n = n; rv.rowNumber = rowNumber;
+            rv.cells = null;
+            rv.buf = buf;
+            rv.n = n;
+            rv.rowNumber = rowNumber;
             o.onRow(rv);
           }
         }
@@ -359,27 +428,41 @@ export async function scanCsv(path: string, o: ScanOptions): Promise<void> {
     if (carry) {
       // finish the line begun in the previous chunk without copying the whole chunk
       const nl = chunk.indexOf(10);
-      if (nl < 0) { carry = Buffer.concat([carry, chunk]); continue; }
+      if (nl < 0) {
+        carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
       const joined = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
       lines(joined, 0, joined.length);
       carry = null;
       from = nl + 1;
     }
     const last = chunk.lastIndexOf(10);
-    if (last < from) { carry = Buffer.from(chunk.subarray(from)); continue; }
+    if (last < from) {
+      carry = Buffer.from(chunk.subarray(from));
+      continue;
+    }
     lines(chunk, from, last + 1);
     carry = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : null;
     o.onProgress?.(consumed, size);
   }
   if (carry && carry.length) lines(carry, 0, carry.length);
-  if (pending !== null) { const rec: string = pending; pending = null; emitStrings(rec); }
+  if (pending !== null) {
+    const rec: string = pending;
+    pending = null;
+    emitStrings(rec);
+  }
   if (!headerDone) throw new AppError('FILE_EMPTY', '文件为空，没有表头行');
   o.onProgress?.(size, size);
 }
 
 function grow(rv: RowView) {
-  const s = new Int32Array(rv.starts.length * 2); s.set(rv.starts); rv.starts = s;
-  const e = new Int32Array(rv.ends.length * 2); e.set(rv.ends); rv.ends = e;
+  const s = new Int32Array(rv.starts.length * 2);
+  s.set(rv.starts);
+  rv.starts = s;
+  const e = new Int32Array(rv.ends.length * 2);
+  e.set(rv.ends);
+  rv.ends = e;
 }
 
 /** A line of nothing but spaces and delimiters. */

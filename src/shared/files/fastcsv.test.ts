@@ -27,8 +27,18 @@ describe('fast CSV reader', () => {
     const { t, rows } = await readAll(p);
     assert.equal(t.encoding, 'utf-8');
     assert.deepEqual(t.headers, ['姓名', '金额']);
-    assert.deepEqual(rows.map((r) => r.cells), [['张三', '1,200.50'], ['李\n四', '600'], ['王五', '7"0']]);
-    assert.deepEqual(rows.map((r) => r.rowNumber), [2, 4, 5]);
+    assert.deepEqual(
+      rows.map((r) => r.cells),
+      [
+        ['张三', '1,200.50'],
+        ['李\n四', '600'],
+        ['王五', '7"0'],
+      ],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.rowNumber),
+      [2, 4, 5],
+    );
   });
 
   it('reads GB18030 across chunk boundaries', async () => {

@@ -38,20 +38,34 @@ export function splitRecord(rec: string, delimiter: string): string[] {
       i++;
       for (;;) {
         const q = rec.indexOf('"', i);
-        if (q < 0) { s += rec.slice(i); i = n; break; }
+        if (q < 0) {
+          s += rec.slice(i);
+          i = n;
+          break;
+        }
         s += rec.slice(i, q);
-        if (rec.charCodeAt(q + 1) === 34) { s += '"'; i = q + 2; continue; }
+        if (rec.charCodeAt(q + 1) === 34) {
+          s += '"';
+          i = q + 2;
+          continue;
+        }
         i = q + 1;
         break;
       }
       // text after the closing quote up to the delimiter is kept (relaxed)
       const d = rec.indexOf(delimiter, i);
-      if (d < 0) { out.push(s + rec.slice(i)); return out; }
+      if (d < 0) {
+        out.push(s + rec.slice(i));
+        return out;
+      }
       out.push(s + rec.slice(i, d));
       i = d + delimiter.length;
     } else {
       const d = rec.indexOf(delimiter, i);
-      if (d < 0) { out.push(rec.slice(i)); return out; }
+      if (d < 0) {
+        out.push(rec.slice(i));
+        return out;
+      }
       out.push(rec.slice(i, d));
       i = d + delimiter.length;
     }
@@ -78,7 +92,10 @@ export async function openFastTable(path: string): Promise<FastTable> {
       let batch: TextRow[] = [];
       for await (const r of t.rows) {
         batch.push({ rowNumber: r.rowNumber, cells: r.cells.map(cellText) });
-        if (batch.length >= 1000) { yield batch; batch = []; }
+        if (batch.length >= 1000) {
+          yield batch;
+          batch = [];
+        }
       }
       if (batch.length) yield batch;
       done = true;
@@ -118,9 +135,15 @@ export async function openFastTable(path: string): Promise<FastTable> {
       const nl = s.indexOf('\n', start);
       let line: string;
       if (nl < 0) {
-        if (!last) { carry = s.slice(start); break; }
+        if (!last) {
+          carry = s.slice(start);
+          break;
+        }
         if (start >= s.length) {
-          if (pending !== null) { emit(pending); pending = null; } // unterminated quote at the end: take as is
+          if (pending !== null) {
+            emit(pending);
+            pending = null;
+          } // unterminated quote at the end: take as is
           break;
         }
         line = s.slice(start);
@@ -132,7 +155,10 @@ export async function openFastTable(path: string): Promise<FastTable> {
       if (line.length && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
       if (pending !== null) {
         const rec = pending + '\n' + line;
-        if (countQuotes(line) % 2 === 0) { pending = rec; continue; }
+        if (countQuotes(line) % 2 === 0) {
+          pending = rec;
+          continue;
+        }
         pending = null;
         emit(rec);
       } else if (line.indexOf('"') >= 0 && countQuotes(line) % 2 === 1) {

@@ -45,7 +45,10 @@ describe('reading tables', () => {
     const t = await openTable(Buffer.from('姓名,备注\n张三,"a,b"\n\n李四,c\n'));
     const got: [number, string[]][] = [];
     for await (const r of t.rows) got.push([r.rowNumber, r.cells as string[]]);
-    assert.deepEqual(got, [[2, ['张三', 'a,b']], [4, ['李四', 'c']]]);
+    assert.deepEqual(got, [
+      [2, ['张三', 'a,b']],
+      [4, ['李四', 'c']],
+    ]);
   });
 
   it('reports missing required columns and unknown ones', () => {
@@ -65,7 +68,9 @@ describe('reading tables', () => {
     const buf = readFileSync(S('roster.xlsx'));
     await assert.rejects(async () => {
       const t = await openTable(buf.subarray(0, Math.floor(buf.length / 2)));
-      for await (const _ of t.rows) { /* read on */ }
+      for await (const _ of t.rows) {
+        /* read on */
+      }
     }, /XLSX/);
   });
 });

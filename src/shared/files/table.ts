@@ -45,8 +45,12 @@ export function detectEncoding(sample: Buffer): { encoding: TextEncoding; bom: n
   // Strict UTF-8 decode of the sample, ignoring a multi-byte sequence cut at its end.
   let end = sample.length;
   if (end >= 65536) {
-    let i = end - 1, back = 0;
-    while (i > 0 && back < 4 && (sample[i] & 0xc0) === 0x80) { i--; back++; }
+    let i = end - 1,
+      back = 0;
+    while (i > 0 && back < 4 && (sample[i] & 0xc0) === 0x80) {
+      i--;
+      back++;
+    }
     end = i; // drop the (possibly partial) last character
   }
   try {
@@ -138,7 +142,10 @@ function xlsxCell(v: unknown): unknown {
 }
 
 /** A cell that held a formula: callers reject it rather than trust a cached result. */
-export interface FormulaCell { formula: string; result: unknown }
+export interface FormulaCell {
+  formula: string;
+  result: unknown;
+}
 export function isFormulaCell(v: unknown): v is FormulaCell {
   return typeof v === 'object' && v !== null && !(v instanceof Date) && 'formula' in v;
 }
@@ -256,6 +263,8 @@ export function mapHeaders(headers: string[], spec: ColumnSpec): HeaderMap {
     if (index.has(canonical)) duplicated.push(canonical);
     else index.set(canonical, i);
   });
-  const missing = Object.entries(spec.columns).filter(([k, req]) => req && !index.has(k)).map(([k]) => k);
+  const missing = Object.entries(spec.columns)
+    .filter(([k, req]) => req && !index.has(k))
+    .map(([k]) => k);
   return { index, missing, unknown, duplicated };
 }

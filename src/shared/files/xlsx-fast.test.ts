@@ -37,7 +37,10 @@ describe('openXlsxFast', () => {
     assert.deepEqual(fast, await all(await openTable(buf)));
     assert.deepEqual(fast.headers, ['姓名', '日期', '数', '布尔', '公式', '文本']);
     const rows = fast.rows as { rowNumber: number; cells: unknown[] }[];
-    assert.deepEqual(rows.map((r) => r.rowNumber), [2, 4, 5]);
+    assert.deepEqual(
+      rows.map((r) => r.rowNumber),
+      [2, 4, 5],
+    );
     assert.equal((rows[0].cells[1] as Date).toISOString().slice(0, 10), '2006-07-01');
     assert.deepEqual(rows[0].cells[4], { formula: 'C2*2', result: 861164 });
     assert.equal(rows[0].cells[5], 'a<b & "c"');

@@ -9,14 +9,23 @@ import { AppError } from '../errors.ts';
 import { assertZipWithinLimits } from './zip-guard.ts';
 import { cleanHeader, cellText, type RawRow } from './table.ts';
 
-interface ZipEntry { name: string; method: number; compSize: number; size: number; localOffset: number }
+interface ZipEntry {
+  name: string;
+  method: number;
+  compSize: number;
+  size: number;
+  localOffset: number;
+}
 
 const bad = (why: string) => new AppError('FILE_MALFORMED', `XLSX文件已损坏或不完整（${why}），无法读取。请在Excel中重新保存后再导入`);
 
 function zipEntries(buf: Buffer): Map<string, ZipEntry> {
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65557); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) throw bad('找不到压缩目录，文件可能被截断');
   const count = buf.readUInt16LE(eocd + 10);
@@ -26,9 +35,17 @@ function zipEntries(buf: Buffer): Map<string, ZipEntry> {
   let p = cdOffset;
   for (let n = 0; n < count; n++) {
     if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) throw bad('压缩目录损坏');
-    const nameLen = buf.readUInt16LE(p + 28), extraLen = buf.readUInt16LE(p + 30), commentLen = buf.readUInt16LE(p + 32);
+    const nameLen = buf.readUInt16LE(p + 28),
+      extraLen = buf.readUInt16LE(p + 30),
+      commentLen = buf.readUInt16LE(p + 32);
     const name = buf.toString('utf8', p + 46, p + 46 + nameLen).replace(/^\//, '');
-    out.set(name, { name, method: buf.readUInt16LE(p + 10), compSize: buf.readUInt32LE(p + 20), size: buf.readUInt32LE(p + 24), localOffset: buf.readUInt32LE(p + 42) });
+    out.set(name, {
+      name,
+      method: buf.readUInt16LE(p + 10),
+      compSize: buf.readUInt32LE(p + 20),
+      size: buf.readUInt32LE(p + 24),
+      localOffset: buf.readUInt32LE(p + 42),
+    });
     p += 46 + nameLen + extraLen + commentLen;
   }
   return out;
@@ -50,14 +67,18 @@ function entryText(buf: Buffer, e: ZipEntry | undefined): string {
   try {
     // never more than the directory declared (checked against the limits before): a lying entry fails here
     return (e.method === 0 ? data : inflateRawSync(data, { maxOutputLength: e.size + 1 })).toString('utf8');
-  } catch { throw bad(`${e.name}无法解压`); }
+  } catch {
+    throw bad(`${e.name}无法解压`);
+  }
 }
 
 const ENTITY: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 function unescapeXml(s: string): string {
   if (s.indexOf('&') < 0 && s.indexOf('_x') < 0) return s;
   return s
-    .replace(/&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot|apos);/g, (_, e: string) => e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : ENTITY[e])
+    .replace(/&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot|apos);/g, (_, e: string) =>
+      e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : ENTITY[e],
+    )
     .replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
@@ -109,7 +130,7 @@ function sheetList(buf: Buffer, entries: Map<string, ZipEntry>): { name: string;
   const out: { name: string; path: string | null }[] = [];
   for (const m of wb.matchAll(/<sheet\b([^>]*)\/?>/g)) {
     const rid = /\br:id="([^"]+)"/.exec(m[1])?.[1] ?? /\bid="([^"]+)"/.exec(m[1])?.[1];
-    const path = rid ? targets.get(rid) ?? null : null;
+    const path = rid ? (targets.get(rid) ?? null) : null;
     out.push({ name: unescapeXml(/\bname="([^"]*)"/.exec(m[1])?.[1] ?? ''), path: path && entries.has(path) ? path : null });
   }
   return out;
@@ -140,10 +161,16 @@ function colIndex(ref: string): number {
 
 const excelDate = (serial: number) => new Date(Math.round((serial - 25569) * 86400000));
 const ATTR: Record<string, RegExp> = { r: /\br="([^"]*)"/, t: /\bt="([^"]*)"/, s: /\bs="([^"]*)"/ };
-const attr = (attrs: string, name: 'r' | 't' | 's') => { const m = ATTR[name].exec(attrs); return m ? m[1] : undefined; };
+const attr = (attrs: string, name: 'r' | 't' | 's') => {
+  const m = ATTR[name].exec(attrs);
+  return m ? m[1] : undefined;
+};
 const V = /<v>([\s\S]*?)<\/v>/;
 
-interface ParsedRow { r: number; cells: Map<number, unknown> }
+interface ParsedRow {
+  r: number;
+  cells: Map<number, unknown>;
+}
 
 function parseRow(rowXml: string, strings: string[], dates: Set<number>): ParsedRow {
   const head = rowXml.slice(0, rowXml.indexOf('>'));
@@ -153,14 +180,15 @@ function parseRow(rowXml: string, strings: string[], dates: Set<number>): Parsed
   let m: RegExpExecArray | null;
   let next = 0;
   while ((m = re.exec(rowXml))) {
-    const a = m[1], inner = m[2] ?? '';
+    const a = m[1],
+      inner = m[2] ?? '';
     const ref = attr(a, 'r');
     const col = ref ? colIndex(ref) : next;
     next = col + 1;
     const t = attr(a, 't') ?? 'n';
     const v = inner ? V.exec(inner)?.[1] : undefined;
     let value: unknown = null;
-    if (t === 's') value = v === undefined ? null : strings[Number(v)] ?? null;
+    if (t === 's') value = v === undefined ? null : (strings[Number(v)] ?? null);
     else if (t === 'inlineStr') value = textOf(inner);
     else if (t === 'str') value = v === undefined ? '' : unescapeXml(v);
     else if (t === 'b') value = v === '1';
@@ -212,15 +240,33 @@ export async function openXlsxFast(buf: Buffer, sheetIndex?: number): Promise<{ 
         pos = 0;
         for (;;) {
           const i = s.indexOf('<row', pos);
-          if (i < 0) { pos = Math.max(pos, s.length - 4); break; }
-          if (i + 5 > s.length) { pos = i; break; }
+          if (i < 0) {
+            pos = Math.max(pos, s.length - 4);
+            break;
+          }
+          if (i + 5 > s.length) {
+            pos = i;
+            break;
+          }
           const c = s.charCodeAt(i + 4);
-          if (c !== 32 && c !== 62 && c !== 47 && c !== 9 && c !== 10 && c !== 13) { pos = i + 4; continue; } // <rowBreaks …>
+          if (c !== 32 && c !== 62 && c !== 47 && c !== 9 && c !== 10 && c !== 13) {
+            pos = i + 4;
+            continue;
+          } // <rowBreaks …>
           const j = s.indexOf('>', i);
-          if (j < 0) { pos = i; break; }
-          if (s.charCodeAt(j - 1) === 47) { pos = j + 1; continue; } // <row …/>: an empty row
+          if (j < 0) {
+            pos = i;
+            break;
+          }
+          if (s.charCodeAt(j - 1) === 47) {
+            pos = j + 1;
+            continue;
+          } // <row …/>: an empty row
           const k = s.indexOf('</row>', j);
-          if (k < 0) { pos = i; break; }
+          if (k < 0) {
+            pos = i;
+            break;
+          }
           yield parseRow(s.slice(i, k), strings, dates);
           pos = k + 6;
         }
@@ -249,7 +295,11 @@ export async function openXlsxFast(buf: Buffer, sheetIndex?: number): Promise<{ 
       if (!row.cells.size) continue;
       const cells: unknown[] = new Array(headers.length).fill(null);
       let any = false;
-      for (const [col, v] of row.cells) if (col < headers.length) { cells[col] = v; any = true; }
+      for (const [col, v] of row.cells)
+        if (col < headers.length) {
+          cells[col] = v;
+          any = true;
+        }
       if (!any) continue;
       yield { rowNumber: seq - headerR + 1, cells };
     }

@@ -30,19 +30,34 @@ function zip(entries: { name: string; data: Buffer; size: number; declare?: numb
     const name = Buffer.from(e.name);
     const size = e.declare ?? e.size;
     const lh = Buffer.alloc(30);
-    lh.writeUInt32LE(0x04034b50, 0); lh.writeUInt16LE(20, 4); lh.writeUInt16LE(e.method ?? 8, 8);
-    lh.writeUInt32LE(0, 14); lh.writeUInt32LE(e.data.length, 18); lh.writeUInt32LE(size, 22); lh.writeUInt16LE(name.length, 26);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(20, 4);
+    lh.writeUInt16LE(e.method ?? 8, 8);
+    lh.writeUInt32LE(0, 14);
+    lh.writeUInt32LE(e.data.length, 18);
+    lh.writeUInt32LE(size, 22);
+    lh.writeUInt16LE(name.length, 26);
     const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0); ch.writeUInt16LE(20, 4); ch.writeUInt16LE(20, 6); ch.writeUInt16LE(e.method ?? 8, 10);
-    ch.writeUInt32LE(0, 16); ch.writeUInt32LE(e.data.length, 20); ch.writeUInt32LE(size, 24); ch.writeUInt16LE(name.length, 28); ch.writeUInt32LE(offset, 42);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE(20, 4);
+    ch.writeUInt16LE(20, 6);
+    ch.writeUInt16LE(e.method ?? 8, 10);
+    ch.writeUInt32LE(0, 16);
+    ch.writeUInt32LE(e.data.length, 20);
+    ch.writeUInt32LE(size, 24);
+    ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(offset, 42);
     locals.push(lh, name, e.data);
     central.push(ch, name);
     offset += 30 + name.length + e.data.length;
   }
   const cd = Buffer.concat(central);
   const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0); eocd.writeUInt16LE(entries.length, 8); eocd.writeUInt16LE(entries.length, 10);
-  eocd.writeUInt32LE(cd.length, 12); eocd.writeUInt32LE(offset, 16);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(entries.length, 8);
+  eocd.writeUInt16LE(entries.length, 10);
+  eocd.writeUInt32LE(cd.length, 12);
+  eocd.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, eocd]);
 }
 
@@ -56,7 +71,9 @@ const skeleton = () => [
 describe('zip bombs', () => {
   const SIZE = 400 * 1024 * 1024;
   let sheet: Buffer;
-  before(async () => { sheet = await deflateZeros(SIZE); });
+  before(async () => {
+    sheet = await deflateZeros(SIZE);
+  });
 
   it('refuses a 400 KB bomb by its declared sizes, before inflating, in every reader', async () => {
     const bomb = zip([...skeleton(), { name: 'xl/worksheets/sheet1.xml', data: sheet, size: SIZE }]);
@@ -79,7 +96,19 @@ describe('zip bombs', () => {
   it('stops inflating an entry that is larger than its directory says', async () => {
     const liar = zip([...skeleton(), { name: 'xl/worksheets/sheet1.xml', data: sheet, size: SIZE, declare: sheet.length * 10 }]);
     const t = await openXlsxFast(liar).catch((e: Error) => e);
-    const err = t instanceof Error ? t : await (async () => { try { for await (const _ of t.rows) { /* read */ } return null; } catch (e) { return e as Error; } })();
+    const err =
+      t instanceof Error
+        ? t
+        : await (async () => {
+            try {
+              for await (const _ of t.rows) {
+                /* read */
+              }
+              return null;
+            } catch (e) {
+              return e as Error;
+            }
+          })();
     assert.ok(err, 'the lying entry is refused');
     assert.match(err!.message, /超过压缩目录所写的大小|已损坏/);
   });

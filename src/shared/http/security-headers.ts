@@ -7,8 +7,16 @@ import type { FastifyInstance } from 'fastify';
  * Ant Design writes its CSS-in-JS into <style> tags. Images from data:/blob: (ECharts export).
  */
 export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
-  "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 export const SECURITY_HEADERS: Record<string, string> = {
@@ -35,5 +43,8 @@ export function trustProxyFrom(value: string | undefined): boolean | number | st
   const v = (value ?? '').trim();
   if (!v || v === '0' || v.toLowerCase() === 'false') return false;
   if (/^\d+$/.test(v)) return Number(v);
-  return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

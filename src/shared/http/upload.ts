@@ -60,8 +60,10 @@ export async function receiveUpload(req: FastifyRequest, opts: { maxBytes: numbe
  * streamed to its own temporary file like receiveUpload; other parts are skipped. A field not
  * sent is absent from the answer: the route decides which ones it needs. `remove` deletes all.
  */
-export async function receiveUploads<F extends string>(req: FastifyRequest, opts: { fields: readonly F[]; maxBytes: number; what: string }):
-  Promise<{ files: Partial<Record<F, ReceivedFile>>; remove(): Promise<void> }> {
+export async function receiveUploads<F extends string>(
+  req: FastifyRequest,
+  opts: { fields: readonly F[]; maxBytes: number; what: string },
+): Promise<{ files: Partial<Record<F, ReceivedFile>>; remove(): Promise<void> }> {
   if (!req.isMultipart()) throw new AppError('BAD_REQUEST', `请以multipart/form-data上传${opts.what}`);
   const tooLarge = () => new AppError('TOO_LARGE', `${opts.what}每个不能超过${mbText(opts.maxBytes)}，请拆分后再上传`);
   const dir = await mkdtemp(join(tmpdir(), 'anju-upload-'));
@@ -70,7 +72,10 @@ export async function receiveUploads<F extends string>(req: FastifyRequest, opts
   try {
     for await (const part of req.parts({ limits: { files: opts.fields.length, fileSize: opts.maxBytes } })) {
       if (part.type !== 'file') continue;
-      if (!(opts.fields as readonly string[]).includes(part.fieldname) || files[part.fieldname as F]) { part.file.resume(); continue; }
+      if (!(opts.fields as readonly string[]).includes(part.fieldname) || files[part.fieldname as F]) {
+        part.file.resume();
+        continue;
+      }
       const field = part.fieldname as F;
       const path = join(dir, `upload-${Object.keys(files).length}`);
       files[field] = await toDisk(part, path, () => rm(path, { force: true }), opts.what, tooLarge);
@@ -87,7 +92,12 @@ export async function receiveUploads<F extends string>(req: FastifyRequest, opts
 /** Stream one file part to `path`, hashing it; a part over the limit or empty is refused. */
 async function toDisk(part: MultipartFile, path: string, remove: () => Promise<void>, what: string, tooLarge: () => AppError): Promise<ReceivedFile> {
   const hash = createHash('sha256');
-  const hashing = new Transform({ transform(chunk: Buffer, _enc, done) { hash.update(chunk); done(null, chunk); } });
+  const hashing = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
   try {
     await pipeline(part.file, hashing, createWriteStream(path, { mode: 0o600 }));
   } catch (e) {
@@ -105,7 +115,10 @@ async function toDisk(part: MultipartFile, path: string, remove: () => Promise<v
  * temporary folder. `maxBytes` bounds all the files of the request together, so a set of files
  * is held to the same limit as one file; an empty file is refused by its name.
  */
-export async function receiveFileSet(req: FastifyRequest, opts: { maxBytes: number; maxFiles: number; what: string }): Promise<{ files: ReceivedFile[]; remove(): Promise<void> }> {
+export async function receiveFileSet(
+  req: FastifyRequest,
+  opts: { maxBytes: number; maxFiles: number; what: string },
+): Promise<{ files: ReceivedFile[]; remove(): Promise<void> }> {
   if (!req.isMultipart()) throw new AppError('BAD_REQUEST', `请以multipart/form-data上传${opts.what}`);
   const tooLarge = () => new AppError('TOO_LARGE', `${opts.what}合计不能超过${mbText(opts.maxBytes)}，请拆分后再上传`);
   const dir = await mkdtemp(join(tmpdir(), 'anju-upload-'));
@@ -133,7 +146,10 @@ export async function receiveFileSet(req: FastifyRequest, opts: { maxBytes: numb
         transform(chunk: Buffer, _enc, done) {
           size += chunk.length;
           total += chunk.length;
-          if (total > opts.maxBytes) { done(tooLarge()); return; }
+          if (total > opts.maxBytes) {
+            done(tooLarge());
+            return;
+          }
           hash.update(chunk);
           done(null, chunk);
         },
@@ -154,6 +170,9 @@ export async function receiveFileSet(req: FastifyRequest, opts: { maxBytes: numb
     await removeAll();
     throw e;
   }
-  if (!files.length) { await removeAll(); throw new AppError('FILE_EMPTY', `没有收到${opts.what}`); }
+  if (!files.length) {
+    await removeAll();
+    throw new AppError('FILE_EMPTY', `没有收到${opts.what}`);
+  }
   return { files, remove: removeAll };
 }

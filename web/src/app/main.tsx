@@ -33,7 +33,17 @@ function Guarded({ permission, children }: { permission?: string; children: Reac
 }
 
 function NotFound() {
-  return <Result status="404" title="页面不存在" extra={<Button type="primary" href="/">回到首页</Button>} />;
+  return (
+    <Result
+      status="404"
+      title="页面不存在"
+      extra={
+        <Button type="primary" href="/">
+          回到首页
+        </Button>
+      }
+    />
+  );
 }
 
 function App() {
@@ -41,9 +51,23 @@ function App() {
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route path="/change-password" element={<ChangePasswordPage />} />
-      <Route element={<RequireAuth><AppLayout pages={PAGES} /></RequireAuth>}>
+      <Route
+        element={
+          <RequireAuth>
+            <AppLayout pages={PAGES} />
+          </RequireAuth>
+        }
+      >
         {PAGES.map((p) => (
-          <Route key={p.path} path={p.path} element={<Guarded permission={p.permission}><p.component /></Guarded>} />
+          <Route
+            key={p.path}
+            path={p.path}
+            element={
+              <Guarded permission={p.permission}>
+                <p.component />
+              </Guarded>
+            }
+          />
         ))}
         <Route path="/index.html" element={<Navigate to="/" replace />} />
         <Route path="*" element={<NotFound />} />

@@ -18,8 +18,14 @@ export function Chart({ option, height = 320 }: { option: ChartOption; height?: 
     chart.current = c;
     const ro = new ResizeObserver(() => c.resize());
     ro.observe(el.current);
-    return () => { ro.disconnect(); c.dispose(); chart.current = null; };
+    return () => {
+      ro.disconnect();
+      c.dispose();
+      chart.current = null;
+    };
   }, []);
-  useEffect(() => { chart.current?.setOption(option, true); }, [option]);
+  useEffect(() => {
+    chart.current?.setOption(option, true);
+  }, [option]);
   return <div ref={el} style={{ width: '100%', height }} />;
 }

@@ -17,10 +17,18 @@ export function HistoryTimeline({ entries }: { entries: HistoryEntry[] | undefin
             <div data-testid="history-item">
               <Typography.Text strong>{h.action}</Typography.Text>
               {h.source === 'adjustment' && <Tag style={{ marginLeft: 8 }}>未生效</Tag>}
-              <div><Typography.Text type="secondary">{formatDateTime(h.at)} · {h.who || '系统'}</Typography.Text></div>
+              <div>
+                <Typography.Text type="secondary">
+                  {formatDateTime(h.at)} · {h.who || '系统'}
+                </Typography.Text>
+              </div>
               {h.what && <div style={{ wordBreak: 'break-all' }}>{h.what}</div>}
               {h.why && <div>原因：{h.why}</div>}
-              {h.adjustmentId && <div><Link to={`/adjustments?open=${h.adjustmentId}`}>调整单 #{h.adjustmentId}</Link></div>}
+              {h.adjustmentId && (
+                <div>
+                  <Link to={`/adjustments?open=${h.adjustmentId}`}>调整单 #{h.adjustmentId}</Link>
+                </div>
+              )}
             </div>
           ),
         }))}

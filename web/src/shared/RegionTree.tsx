@@ -16,7 +16,14 @@ function toData(nodes: RegionNode[], filter: string): TreeDataNode[] {
     const count = n.active;
     out.push({
       key: n.code,
-      title: <span title={n.level === 'group' ? undefined : `区划代码 ${n.code}`}>{n.name || n.code}<span style={{ color: '#999', marginLeft: 4 }} title="在册（正常）人数">({count})</span></span>,
+      title: (
+        <span title={n.level === 'group' ? undefined : `区划代码 ${n.code}`}>
+          {n.name || n.code}
+          <span style={{ color: '#999', marginLeft: 4 }} title="在册（正常）人数">
+            ({count})
+          </span>
+        </span>
+      ),
       children: kids.length ? kids : undefined,
       isLeaf: !kids.length,
     });

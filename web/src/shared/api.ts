@@ -20,13 +20,19 @@ export class ApiError extends Error {
 
 let csrfToken = '';
 /** Set from GET /api/auth/me and the login answer; sent as `x-csrf-token` on every non-GET request. */
-export function setCsrfToken(token: string | null | undefined) { csrfToken = token ?? ''; }
-export function getCsrfToken() { return csrfToken; }
+export function setCsrfToken(token: string | null | undefined) {
+  csrfToken = token ?? '';
+}
+export function getCsrfToken() {
+  return csrfToken;
+}
 
 /** Called when the server answers 401 / PASSWORD_CHANGE_REQUIRED (the auth provider hooks in here). */
 type AuthListener = (code: 'UNAUTHENTICATED' | 'PASSWORD_CHANGE_REQUIRED') => void;
 let authListener: AuthListener | null = null;
-export function onAuthProblem(fn: AuthListener | null) { authListener = fn; }
+export function onAuthProblem(fn: AuthListener | null) {
+  authListener = fn;
+}
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
@@ -43,12 +49,21 @@ export function withQuery(path: string, query?: Query): string {
 
 async function toError(res: Response): Promise<ApiError> {
   let body: { error?: { code?: unknown; message?: unknown; details?: unknown } } | null = null;
-  try { body = await res.json(); } catch { /* not JSON */ }
+  try {
+    body = await res.json();
+  } catch {
+    /* not JSON */
+  }
   const e = body?.error;
   if (e && typeof e.message === 'string') return new ApiError(res.status, String(e.code ?? 'ERROR'), e.message, e.details);
   const fallback: Record<number, string> = {
-    401: '请先登录', 403: '没有权限执行此操作', 404: '要找的内容不存在', 413: '上传的文件过大',
-    502: '服务器暂时无法访问，请稍后重试', 503: '服务器暂时无法访问，请稍后重试', 504: '服务器响应超时，请稍后重试',
+    401: '请先登录',
+    403: '没有权限执行此操作',
+    404: '要找的内容不存在',
+    413: '上传的文件过大',
+    502: '服务器暂时无法访问，请稍后重试',
+    503: '服务器暂时无法访问，请稍后重试',
+    504: '服务器响应超时，请稍后重试',
   };
   return new ApiError(res.status, res.status === 401 ? 'UNAUTHENTICATED' : 'HTTP_' + res.status, fallback[res.status] ?? `请求失败（${res.status}）`);
 }
@@ -67,7 +82,10 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: BodyInit | undefined;
   if (opts.body instanceof FormData) body = opts.body;
-  else if (opts.body !== undefined) { headers['content-type'] = 'application/json'; body = JSON.stringify(opts.body); }
+  else if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {

@@ -18,7 +18,10 @@ async function fetchMe(): Promise<Me | null> {
     setCsrfToken(me.csrfToken);
     return me;
   } catch (e) {
-    if (e instanceof ApiError && e.status === 401) { setCsrfToken(null); return null; }
+    if (e instanceof ApiError && e.status === 401) {
+      setCsrfToken(null);
+      return null;
+    }
     throw e;
   }
 }
@@ -41,8 +44,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     onAuthProblem((code) => {
-      if (code === 'UNAUTHENTICATED') { setCsrfToken(null); qc.setQueryData(ME_KEY, null); }
-      else navigate('/change-password');
+      if (code === 'UNAUTHENTICATED') {
+        setCsrfToken(null);
+        qc.setQueryData(ME_KEY, null);
+      } else navigate('/change-password');
     });
     return () => onAuthProblem(null);
   }, [qc, navigate]);
@@ -54,9 +59,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       me,
       loading: q.isPending,
       can: (p) => !p || perms.has(p),
-      refresh: async () => { await qc.invalidateQueries({ queryKey: ME_KEY }); await qc.refetchQueries({ queryKey: ME_KEY }); },
+      refresh: async () => {
+        await qc.invalidateQueries({ queryKey: ME_KEY });
+        await qc.refetchQueries({ queryKey: ME_KEY });
+      },
       logout: async () => {
-        try { await api.request(Ok, '/auth/logout', { method: 'POST', body: {}, quietAuth: true }); } catch { /* already gone */ }
+        try {
+          await api.request(Ok, '/auth/logout', { method: 'POST', body: {}, quietAuth: true });
+        } catch {
+          /* already gone */
+        }
         setCsrfToken(null);
         qc.clear();
         qc.setQueryData(ME_KEY, null);
@@ -75,7 +87,11 @@ export function useAuth(): AuthValue {
 }
 
 export function FullPageSpin() {
-  return <div style={{ display: 'grid', placeItems: 'center', height: '60vh' }}><Spin size="large" /></div>;
+  return (
+    <div style={{ display: 'grid', placeItems: 'center', height: '60vh' }}>
+      <Spin size="large" />
+    </div>
+  );
 }
 
 /** Pages behind the login: no session → login page; first login → change password. */

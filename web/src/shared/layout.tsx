@@ -57,14 +57,40 @@ export function AppLayout({ pages }: { pages: AppPage[] }) {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Sider theme="light" width={208} collapsible collapsed={collapsed} onCollapse={setCollapsed} style={{ borderRight: '1px solid #f0f0f0', position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}>
-        <div style={{ height: 56, display: 'flex', alignItems: 'center', justifyContent: 'center', fontWeight: 600, fontSize: collapsed ? 16 : 18, color: '#1677ff' }}>
+      <Sider
+        theme="light"
+        width={208}
+        collapsible
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        style={{ borderRight: '1px solid #f0f0f0', position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}
+      >
+        <div
+          style={{
+            height: 56,
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'center',
+            fontWeight: 600,
+            fontSize: collapsed ? 16 : 18,
+            color: '#1677ff',
+          }}
+        >
           {collapsed ? '安居' : '安居 · 后扶业务系统'}
         </div>
         <Menu mode="inline" selectedKeys={selected} items={items} style={{ borderInlineEnd: 'none' }} />
       </Sider>
       <Layout>
-        <Header style={{ background: '#fff', padding: '0 24px', display: 'flex', alignItems: 'center', justifyContent: 'space-between', borderBottom: '1px solid #f0f0f0' }}>
+        <Header
+          style={{
+            background: '#fff',
+            padding: '0 24px',
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'space-between',
+            borderBottom: '1px solid #f0f0f0',
+          }}
+        >
           <Typography.Title level={5} style={{ margin: 0 }} data-testid="county-name">
             {countyName ? `${countyName}移民后期扶持` : '移民后期扶持'}
           </Typography.Title>
@@ -78,9 +104,13 @@ export function AppLayout({ pages }: { pages: AppPage[] }) {
                 ],
               }}
             >
-              <Button type="text" icon={<UserOutlined />}>{me?.user.displayName || me?.user.username}</Button>
+              <Button type="text" icon={<UserOutlined />}>
+                {me?.user.displayName || me?.user.username}
+              </Button>
             </Dropdown>
-            <Button icon={<LogoutOutlined />} onClick={() => void logout()}>退出</Button>
+            <Button icon={<LogoutOutlined />} onClick={() => void logout()}>
+              退出
+            </Button>
           </Space>
         </Header>
         <Content style={{ margin: 16 }}>

@@ -9,7 +9,13 @@ import { useAuth } from './auth.tsx';
 import { useRegionTree } from './layout.tsx';
 import { PersonPageResponse, type RegionNodeView as RegionNode } from '../../../src/registry/registry.contract.ts';
 
-export interface RegionInfo { code: string; name: string; level: RegionNode['level']; parent: string | null; township: string }
+export interface RegionInfo {
+  code: string;
+  name: string;
+  level: RegionNode['level'];
+  parent: string | null;
+  township: string;
+}
 
 /** code → region, for every region the user may see (empty until the tree has loaded). */
 export function useRegionIndex(): Map<string, RegionInfo> {
@@ -18,7 +24,7 @@ export function useRegionIndex(): Map<string, RegionInfo> {
   return useMemo(() => {
     const out = new Map<string, RegionInfo>();
     const walk = (n: RegionNode, parent: RegionInfo | null) => {
-      const township = n.level === 'township' ? n.name : parent?.township ?? '';
+      const township = n.level === 'township' ? n.name : (parent?.township ?? '');
       const info: RegionInfo = { code: n.code, name: n.name, level: n.level, parent: parent?.code ?? null, township };
       out.set(n.code, info);
       for (const c of n.children ?? []) walk(c, info);
@@ -41,7 +47,11 @@ export function RegionName({ code, withTownship = false }: { code: string | null
   const index = useRegionIndex();
   if (!code) return <span>—</span>;
   const text = regionText(index, code, withTownship);
-  return <Tooltip title={`区划代码 ${code}`}><span data-region={code}>{text}</span></Tooltip>;
+  return (
+    <Tooltip title={`区划代码 ${code}`}>
+      <span data-region={code}>{text}</span>
+    </Tooltip>
+  );
 }
 
 /** A person by name with a link to the person page (fetched by id when only the id is known). */

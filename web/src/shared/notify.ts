@@ -6,11 +6,23 @@ import type { NotificationInstance } from 'antd/es/notification/interface';
 let msg: MessageInstance | null = null;
 let ntf: NotificationInstance | null = null;
 
-export function setNotifyHandles(m: MessageInstance, n: NotificationInstance) { msg = m; ntf = n; }
+export function setNotifyHandles(m: MessageInstance, n: NotificationInstance) {
+  msg = m;
+  ntf = n;
+}
 
 export const notify = {
-  error(text: string) { if (msg) void msg.error(text, 5); else console.error(text); },
-  success(text: string) { if (msg) void msg.success(text); },
-  info(text: string) { if (msg) void msg.info(text); },
-  notice(title: string, description: string) { ntf?.info({ title, description, duration: 8 }); },
+  error(text: string) {
+    if (msg) void msg.error(text, 5);
+    else console.error(text);
+  },
+  success(text: string) {
+    if (msg) void msg.success(text);
+  },
+  info(text: string) {
+    if (msg) void msg.info(text);
+  },
+  notice(title: string, description: string) {
+    ntf?.info({ title, description, duration: 8 });
+  },
 };

@@ -9,10 +9,14 @@ const quiet = (e: unknown) => e instanceof ApiError && (e.code === 'UNAUTHENTICA
 export function createQueryClient() {
   return new QueryClient({
     queryCache: new QueryCache({
-      onError: (e, q) => { if (!quiet(e) && !q.meta?.silent) notify.error(errorMessage(e)); },
+      onError: (e, q) => {
+        if (!quiet(e) && !q.meta?.silent) notify.error(errorMessage(e));
+      },
     }),
     mutationCache: new MutationCache({
-      onError: (e, _v, _c, m) => { if (!quiet(e) && !m.meta?.silent) notify.error(errorMessage(e)); },
+      onError: (e, _v, _c, m) => {
+        if (!quiet(e) && !m.meta?.silent) notify.error(errorMessage(e));
+      },
     }),
     defaultOptions: {
       queries: {

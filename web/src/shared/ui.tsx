@@ -33,7 +33,9 @@ export function PageHeader({ title, extra, sub }: { title: ReactNode; extra?: Re
   return (
     <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center', marginBottom: 16, gap: 16, flexWrap: 'wrap' }}>
       <div>
-        <Typography.Title level={4} style={{ margin: 0 }}>{title}</Typography.Title>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {title}
+        </Typography.Title>
         {sub && <Typography.Text type="secondary">{sub}</Typography.Text>}
       </div>
       {extra && <Space wrap>{extra}</Space>}

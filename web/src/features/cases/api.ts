@@ -14,8 +14,18 @@ export type RecoveryTotal = z.infer<typeof C.RecoveryTotalSchema>;
 export type VerifyBody = z.input<typeof C.VerifyBody>;
 export type InstalmentBody = z.input<typeof C.InstalmentBody>;
 export {
-  FINDING_CODES, FINDING_LABELS, INPUT_KINDS, INPUT_KIND_LABELS, CASE_STATUSES, VERDICTS, VERDICT_LABELS, RUN_STATUS_LABELS, canBecomeRemoval,
-  type FindingCode, type InputKind, type CaseStatus,
+  FINDING_CODES,
+  FINDING_LABELS,
+  INPUT_KINDS,
+  INPUT_KIND_LABELS,
+  CASE_STATUSES,
+  VERDICTS,
+  VERDICT_LABELS,
+  RUN_STATUS_LABELS,
+  canBecomeRemoval,
+  type FindingCode,
+  type InputKind,
+  type CaseStatus,
 } from '../../../../src/cases/cases.contract.ts';
 
 export const casesApi = {

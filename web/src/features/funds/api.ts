@@ -5,7 +5,16 @@ import type { z } from 'zod';
 import { api } from '../../shared/api.ts';
 import * as C from '../../../../src/funds/funds.contract.ts';
 import type {
-  BatchPageView, BatchSummaryView, DispatchView, EntryKindCode, FundEntryView, ImportResultView, OverviewView, RemainingView, ReversalView, YearPlanView,
+  BatchPageView,
+  BatchSummaryView,
+  DispatchView,
+  EntryKindCode,
+  FundEntryView,
+  ImportResultView,
+  OverviewView,
+  RemainingView,
+  ReversalView,
+  YearPlanView,
 } from '../../../../src/funds/funds.contract.ts';
 
 export type { BatchPageView, BatchSummaryView, DispatchView, FundEntryView, ImportResultView, OverviewView, RemainingView, ReversalView, YearPlanView };
@@ -30,7 +39,8 @@ export const fundsApi = {
   createBatch: (body: BatchInput) => api.post(C.FundBatch, '/funds/batches', body),
   plan: (year: number, signal?: AbortSignal) => api.get(C.YearPlan, `/funds/plans/${year}`, undefined, signal),
   savePlan: (year: number, body: z.input<typeof C.YearPlanBody>) => api.put(C.YearPlan, `/funds/plans/${year}`, body),
-  entries: (query: Partial<Record<keyof z.input<typeof C.EntriesQuery>, string | number>>, signal?: AbortSignal) => api.get(C.EntryList, '/funds/entries', query, signal),
+  entries: (query: Partial<Record<keyof z.input<typeof C.EntriesQuery>, string | number>>, signal?: AbortSignal) =>
+    api.get(C.EntryList, '/funds/entries', query, signal),
   enter: (body: z.input<typeof C.EntryBody>) => api.post(C.FundEntry, '/funds/entries', body),
   remaining: (query: { batchNo: string; projectNo?: string }, signal?: AbortSignal) => api.get(C.Remaining, '/funds/remaining', query, signal),
   projectOptions: (q: string, signal?: AbortSignal) => api.get(C.ProjectOptions, '/funds/project-options', { q }, signal),

@@ -19,8 +19,16 @@ export type StageDataInput = z.input<typeof C.StageDataSchema>;
 export type ProjectCategory = (typeof C.PROJECT_CATEGORIES)[number];
 export const STAGE_CODES: readonly StageCode[] = C.STAGES;
 export const {
-  STAGE_NAMES, STAGE_DATE_NAMES, PROCUREMENT_MODE_NAMES, DOC_KINDS, STAGE_STATUS_NAMES, MAX_DOCUMENT_BYTES, PROJECT_CATEGORIES, PROJECT_FLAG_NAMES,
-  ACCEPTANCE_CONCLUSIONS, EVALUATION_GRADES,
+  STAGE_NAMES,
+  STAGE_DATE_NAMES,
+  PROCUREMENT_MODE_NAMES,
+  DOC_KINDS,
+  STAGE_STATUS_NAMES,
+  MAX_DOCUMENT_BYTES,
+  PROJECT_CATEGORIES,
+  PROJECT_FLAG_NAMES,
+  ACCEPTANCE_CONCLUSIONS,
+  EVALUATION_GRADES,
 } = C;
 
 /** Badge colour of a stage: grey before the work, blue while building, green once accepted. */

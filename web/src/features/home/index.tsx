@@ -5,6 +5,4 @@ import type { AppPage } from '../../shared/pages.ts';
 
 const Home = lazy(() => import('./pages/HomePage.tsx'));
 
-export const pages: AppPage[] = [
-  { path: '/', component: Home, label: '首页', icon: <HomeOutlined />, group: 'main' },
-];
+export const pages: AppPage[] = [{ path: '/', component: Home, label: '首页', icon: <HomeOutlined />, group: 'main' }];

@@ -4,10 +4,27 @@ import type { z } from 'zod';
 import { api } from '../../shared/api.ts';
 import * as C from '../../../../src/microcredit/microcredit.contract.ts';
 
-export { DRILLS, DRILL_NAMES, EVENT_KINDS, LOAN_STATUSES, LOAN_STATUS_NAMES, RUN_STATES, RUN_STATE_NAMES } from '../../../../src/microcredit/microcredit.contract.ts';
+export {
+  DRILLS,
+  DRILL_NAMES,
+  EVENT_KINDS,
+  LOAN_STATUSES,
+  LOAN_STATUS_NAMES,
+  RUN_STATES,
+  RUN_STATE_NAMES,
+} from '../../../../src/microcredit/microcredit.contract.ts';
 export type {
-  ImportResultT as ImportResult, LoanViewT as LoanView, LoanDetailT as LoanDetail, DueListT as DueList, RunViewT as RunView, RunLinesT as RunLines,
-  FiguresT as Figures, BalancesT as Balances, MonthlyT as Monthly, OverdueListT as OverdueList, ImportListT as ImportList,
+  ImportResultT as ImportResult,
+  LoanViewT as LoanView,
+  LoanDetailT as LoanDetail,
+  DueListT as DueList,
+  RunViewT as RunView,
+  RunLinesT as RunLines,
+  FiguresT as Figures,
+  BalancesT as Balances,
+  MonthlyT as Monthly,
+  OverdueListT as OverdueList,
+  ImportListT as ImportList,
 } from '../../../../src/microcredit/microcredit.contract.ts';
 export type Drill = (typeof C.DRILLS)[number];
 export type LoanStatus = (typeof C.LOAN_STATUSES)[number];
@@ -19,7 +36,8 @@ type Paged<S extends z.ZodType> = Partial<z.infer<S>>;
 const loanPath = (loanNo: string) => `/microcredit/loans/${encodeURIComponent(loanNo)}`;
 
 export const microcreditApi = {
-  importBook: (files: Record<'loans' | 'repayments' | 'rates', File>, dryRun: boolean) => api.upload(C.ImportResult, `/microcredit/imports${dryRun ? '?dryRun=1' : ''}`, files),
+  importBook: (files: Record<'loans' | 'repayments' | 'rates', File>, dryRun: boolean) =>
+    api.upload(C.ImportResult, `/microcredit/imports${dryRun ? '?dryRun=1' : ''}`, files),
   loans: (query: Paged<typeof C.LoansQuery>, signal?: AbortSignal) => api.get(C.LoanList, '/microcredit/loans', query, signal),
   loan: (loanNo: string, signal?: AbortSignal) => api.get(C.LoanDetail, loanPath(loanNo), undefined, signal),
   recordHandling: (loanNo: string, body: z.input<typeof C.EventBody>) => api.post(C.EventCreated, `${loanPath(loanNo)}/events`, body),

@@ -5,8 +5,20 @@ import type { z } from 'zod';
 import { api, type Query } from '../../shared/api.ts';
 import * as c from '../../../../src/monitoring/monitoring.contract.ts';
 export {
-  CATEGORIES, IDENTIFIED_HOW, RISK_TYPES, RISK_STATES, MEASURE_TYPES, REMOVAL_CONDITIONS, REQUIRED_CONDITIONS, VISIT_ITEMS, ALERT_SOURCES,
-  ALERT_TYPES, ALERT_STATUSES, MATCH_KINDS, HOUSEHOLD_STATUSES, RELATIONS,
+  CATEGORIES,
+  IDENTIFIED_HOW,
+  RISK_TYPES,
+  RISK_STATES,
+  MEASURE_TYPES,
+  REMOVAL_CONDITIONS,
+  REQUIRED_CONDITIONS,
+  VISIT_ITEMS,
+  ALERT_SOURCES,
+  ALERT_TYPES,
+  ALERT_STATUSES,
+  MATCH_KINDS,
+  HOUSEHOLD_STATUSES,
+  RELATIONS,
 } from '../../../../src/monitoring/monitoring.contract.ts';
 
 export type HouseholdList = z.infer<typeof c.HouseholdList>;
@@ -51,7 +63,8 @@ export const monitoringApi = {
   campaigns: (signal?: AbortSignal) => api.get(c.CampaignList, '/monitoring/campaigns', undefined, signal),
   createCampaign: (body: CampaignBody) => api.post(c.Created, '/monitoring/campaigns', body),
   campaign: (id: number, signal?: AbortSignal) => api.get(c.CampaignBoard, `/monitoring/campaigns/${id}`, undefined, signal),
-  targets: (id: number, village: string, signal?: AbortSignal) => api.get(c.TargetList, `/monitoring/campaigns/${id}/villages/${village}/targets`, undefined, signal),
+  targets: (id: number, village: string, signal?: AbortSignal) =>
+    api.get(c.TargetList, `/monitoring/campaigns/${id}/villages/${village}/targets`, undefined, signal),
   problems: (id: number, signal?: AbortSignal) => api.get(c.ProblemList, `/monitoring/campaigns/${id}/problems`, undefined, signal),
   recordVisit: (targetId: number, body: z.input<typeof c.VisitBody>) => api.post(c.VisitResult, `/monitoring/targets/${targetId}/visits`, body),
   clearProblem: (id: number, body: z.input<typeof c.ClearBody>) => api.post(c.Ok, `/monitoring/problems/${id}/clear`, body),
@@ -62,7 +75,16 @@ export const monitoringApi = {
 };
 
 export const RISK_COLORS: Record<string, string> = {
-  illness: 'red', disability: 'volcano', schooling: 'blue', disaster: 'orange', accident: 'magenta', employment: 'gold', industry: 'lime', housing: 'purple', water: 'cyan', other: 'default',
+  illness: 'red',
+  disability: 'volcano',
+  schooling: 'blue',
+  disaster: 'orange',
+  accident: 'magenta',
+  employment: 'gold',
+  industry: 'lime',
+  housing: 'purple',
+  water: 'cyan',
+  other: 'default',
 };
 export const STATE_COLORS: Record<string, string> = { active: 'orange', pending_township: 'processing', pending_county: 'processing', removed: 'success' };
 

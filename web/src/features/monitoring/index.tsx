@@ -12,7 +12,14 @@ const MonitoringFigures = lazy(() => import('./pages/FiguresPage.tsx'));
 export const pages: AppPage[] = [
   { path: '/monitoring', component: Monitoring, label: '防返贫监测', icon: <HeartOutlined />, permission: 'monitoring.read', group: 'rural' },
   { path: '/monitoring/households/:id', component: MonitoredHousehold, permission: 'monitoring.read', menuKey: '/monitoring' },
-  { path: '/monitoring/campaigns', component: MonitoringCampaigns, label: '全面排查', icon: <ScheduleOutlined />, permission: 'monitoring.read', group: 'rural' },
+  {
+    path: '/monitoring/campaigns',
+    component: MonitoringCampaigns,
+    label: '全面排查',
+    icon: <ScheduleOutlined />,
+    permission: 'monitoring.read',
+    group: 'rural',
+  },
   { path: '/monitoring/alerts', component: MonitoringAlerts, label: '部门预警', icon: <AlertOutlined />, permission: 'monitoring.read', group: 'rural' },
   { path: '/monitoring/figures', component: MonitoringFigures, label: '监测统计', icon: <BarChartOutlined />, permission: 'monitoring.read', group: 'rural' },
 ];

@@ -3,8 +3,17 @@
 import type { z } from 'zod';
 import { api, type Query } from '../../shared/api.ts';
 import {
-  Catalogue, CatalogueEntry, ExpressionCheck, ImportCheck, Ok, ProblemList, RulePreview, RunSummary, Trend,
-  type CatalogueEntryView, type ProblemItemView,
+  Catalogue,
+  CatalogueEntry,
+  ExpressionCheck,
+  ImportCheck,
+  Ok,
+  ProblemList,
+  RulePreview,
+  RunSummary,
+  Trend,
+  type CatalogueEntryView,
+  type ProblemItemView,
 } from '../../../../src/quality/quality.contract.ts';
 
 export type { CatalogueEntryView, ProblemItemView };

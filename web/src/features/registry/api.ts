@@ -3,9 +3,24 @@
 import type { z } from 'zod';
 import { api, type Query } from '../../shared/api.ts';
 import {
-  AdjustmentApproved, AdjustmentDecided, AdjustmentDetail, AdjustmentList, AdjustmentSaved, FileSchema, HouseholdPageResponse, ImportStarted,
-  ImportView, PersonPageResponse, PlanSchema, SearchResponse,
-  type AdjustmentItemView, type HouseholdPageView, type PersonListItemView, type PersonPageView, type PlanOpView, type AdjustmentPlanView,
+  AdjustmentApproved,
+  AdjustmentDecided,
+  AdjustmentDetail,
+  AdjustmentList,
+  AdjustmentSaved,
+  FileSchema,
+  HouseholdPageResponse,
+  ImportStarted,
+  ImportView,
+  PersonPageResponse,
+  PlanSchema,
+  SearchResponse,
+  type AdjustmentItemView,
+  type HouseholdPageView,
+  type PersonListItemView,
+  type PersonPageView,
+  type PlanOpView,
+  type AdjustmentPlanView,
 } from '../../../../src/registry/registry.contract.ts';
 
 export type { AdjustmentItemView, HouseholdPageView, PersonListItemView, PersonPageView, PlanOpView, AdjustmentPlanView };
@@ -15,14 +30,22 @@ export type ImportViewData = z.infer<typeof ImportView>;
 export type ImportPreviewRowView = ImportViewData['added'][number];
 export type ImportProblemView = ImportViewData['problems'][number];
 export {
-  ADD_REASONS, ADJUSTMENT_KINDS, FIELD_NAMES, IMPORT_PROBLEM_LABELS, KIND_NAMES, RELATIONS, REMOVAL_REASONS, CATEGORIES,
+  ADD_REASONS,
+  ADJUSTMENT_KINDS,
+  FIELD_NAMES,
+  IMPORT_PROBLEM_LABELS,
+  KIND_NAMES,
+  RELATIONS,
+  REMOVAL_REASONS,
+  CATEGORIES,
 } from '../../../../src/registry/registry.contract.ts';
 
 const adj = (id: number | string) => `/registry/adjustments/${id}`;
 
 export const registryApi = {
   searchPersons: (query: Query, signal?: AbortSignal) => api.get(SearchResponse, '/registry/persons', query, signal),
-  person: (id: number | string, unmask: boolean, signal?: AbortSignal) => api.get(PersonPageResponse, `/registry/persons/${id}`, unmask ? { unmask: 1 } : undefined, signal),
+  person: (id: number | string, unmask: boolean, signal?: AbortSignal) =>
+    api.get(PersonPageResponse, `/registry/persons/${id}`, unmask ? { unmask: 1 } : undefined, signal),
   household: (no: string, signal?: AbortSignal) => api.get(HouseholdPageResponse, `/registry/households/${encodeURIComponent(no)}`, undefined, signal),
 
   adjustments: (query: Query, signal?: AbortSignal) => api.get(AdjustmentList, '/registry/adjustments', query, signal),

@@ -42,20 +42,36 @@ export default function ChangePasswordPage() {
         <Form.Item name="oldPassword" label="当前密码" rules={[{ required: true, message: '请输入当前密码' }]}>
           <Input.Password autoComplete="current-password" />
         </Form.Item>
-        <Form.Item name="newPassword" label="新密码" extra={`至少 ${min} 位，须包含字母和数字，不能是常见密码或键盘顺序（如 Password123、qwer1234）`}
-          rules={[{ required: true, message: '请输入新密码' }, { min, message: `新密码至少 ${min} 位` },
-            { pattern: /^(?=.*[A-Za-z])(?=.*\d).+$/, message: '新密码须同时包含字母和数字' }]}>
+        <Form.Item
+          name="newPassword"
+          label="新密码"
+          extra={`至少 ${min} 位，须包含字母和数字，不能是常见密码或键盘顺序（如 Password123、qwer1234）`}
+          rules={[
+            { required: true, message: '请输入新密码' },
+            { min, message: `新密码至少 ${min} 位` },
+            { pattern: /^(?=.*[A-Za-z])(?=.*\d).+$/, message: '新密码须同时包含字母和数字' },
+          ]}
+        >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
-        <Form.Item name="confirm" label="再次输入新密码" dependencies={['newPassword']}
-          rules={[{ required: true, message: '请再次输入新密码' }, ({ getFieldValue }) => ({
-            validator: (_r, v) => (!v || v === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error('两次输入的新密码不一致'))),
-          })]}>
+        <Form.Item
+          name="confirm"
+          label="再次输入新密码"
+          dependencies={['newPassword']}
+          rules={[
+            { required: true, message: '请再次输入新密码' },
+            ({ getFieldValue }) => ({
+              validator: (_r, v) => (!v || v === getFieldValue('newPassword') ? Promise.resolve() : Promise.reject(new Error('两次输入的新密码不一致'))),
+            }),
+          ]}
+        >
           <Input.Password autoComplete="new-password" />
         </Form.Item>
         <Space style={{ width: '100%', justifyContent: 'space-between' }}>
           <Button onClick={() => (forced ? void logout() : navigate(-1))}>{forced ? '退出登录' : '返回'}</Button>
-          <Button type="primary" htmlType="submit" loading={busy}>确认修改</Button>
+          <Button type="primary" htmlType="submit" loading={busy}>
+            确认修改
+          </Button>
         </Space>
       </Form>
     </AuthFrame>

@@ -11,9 +11,15 @@ export function AuthFrame({ title, children }: { title: string; children: React.
   return (
     <div style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: 'linear-gradient(160deg,#e6f4ff 0%,#f5f5f5 60%)' }}>
       <Card style={{ width: 400, boxShadow: '0 6px 24px rgba(0,0,0,.08)' }}>
-        <Typography.Title level={3} style={{ textAlign: 'center', marginBottom: 4 }}>安居</Typography.Title>
-        <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>水库移民后期扶持业务系统</Typography.Paragraph>
-        <Typography.Title level={5} style={{ marginTop: 8 }}>{title}</Typography.Title>
+        <Typography.Title level={3} style={{ textAlign: 'center', marginBottom: 4 }}>
+          安居
+        </Typography.Title>
+        <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
+          水库移民后期扶持业务系统
+        </Typography.Paragraph>
+        <Typography.Title level={5} style={{ marginTop: 8 }}>
+          {title}
+        </Typography.Title>
         {children}
       </Card>
     </div>
@@ -55,7 +61,9 @@ export default function LoginPage() {
         <Form.Item name="password" label="密码" rules={[{ required: true, message: '请输入密码' }]}>
           <Input.Password prefix={<LockOutlined />} placeholder="密码" autoComplete="current-password" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" block loading={busy}>登录</Button>
+        <Button type="primary" htmlType="submit" block loading={busy}>
+          登录
+        </Button>
       </Form>
       <Typography.Paragraph type="secondary" style={{ marginTop: 16, fontSize: 12 }}>
         连续多次输错密码后账号将被暂时锁定，请联系系统管理员解锁。

@@ -21,8 +21,12 @@ export default function DispatchPage() {
     { title: kind === 'township' ? '乡镇' : '实施单位', dataIndex: 'name' },
     { title: '项目数', dataIndex: 'projects', align: 'right' as const },
     ...(['allocatedFen', 'disbursedFen', 'reimbursedFen'] as const).map((f, i) => ({
-      title: ['安排', '拨付', '报账'][i], dataIndex: f, align: 'right' as const,
-      render: (v: number, r: Rank) => <Link to={entriesLink({ kind: ENTRY_KINDS[i], to: asOf, ...(kind === 'township' ? { townshipCode: r.key } : { unit: r.key }) })}>{formatFen(v)}</Link>,
+      title: ['安排', '拨付', '报账'][i],
+      dataIndex: f,
+      align: 'right' as const,
+      render: (v: number, r: Rank) => (
+        <Link to={entriesLink({ kind: ENTRY_KINDS[i], to: asOf, ...(kind === 'township' ? { townshipCode: r.key } : { unit: r.key }) })}>{formatFen(v)}</Link>
+      ),
     })),
     { title: '拨付率', dataIndex: 'disbursedRate', align: 'right' as const, render: rateText },
     { title: '报账率', dataIndex: 'reimbursedRate', align: 'right' as const, render: rateText },
@@ -30,27 +34,85 @@ export default function DispatchPage() {
   ];
   return (
     <>
-      <PageHeader title="资金调度" sub="每个项目一行；排名按拨付率、再按报账率；选择过去的日期即得当日的调度数字"
-        extra={<Space>截至 <DatePicker allowClear={false} value={dayjs(asOf)} onChange={(d) => d && setAsOf(d.format('YYYY-MM-DD'))} />
-          <Button type="primary" data-testid="dispatch-xlsx" onClick={() => download('/funds/dispatch.xlsx', { asOf }, '资金调度表.xlsx').catch((e) => notify.error(errorMessage(e)))}>下载调度表（xlsx）</Button></Space>} />
-      <Tabs items={[
-        { key: 'townships', label: '乡镇排名', children: <Table<Rank> rowKey="key" size="small" pagination={false} loading={q.isLoading} dataSource={q.data?.townships ?? []} columns={rank('township')} /> },
-        { key: 'units', label: '实施单位排名', children: <Table<Rank> rowKey="key" size="small" pagination={false} loading={q.isLoading} dataSource={q.data?.units ?? []} columns={rank('unit')} /> },
-        { key: 'rows', label: `调度表（${q.data?.rows.length ?? 0} 个项目）`, children: (
-        <Table rowKey="projectNo" size="small" loading={q.isLoading} dataSource={q.data?.rows ?? []} pagination={{ pageSize: 50 }} scroll={{ x: 1500 }}
-          columns={[
-            { title: '乡镇', dataIndex: 'townshipName', render: (v, r) => v || r.townshipCode },
-            { title: '项目', dataIndex: 'name', render: (v, r) => <Link to={`/funds/projects/${encodeURIComponent(r.projectNo)}`}>{v}</Link> },
-            { title: '类别', dataIndex: 'category' }, { title: '实施单位', dataIndex: 'unit' },
-            { title: '计划投资', dataIndex: 'plannedFen', align: 'right', render: formatFen },
-            { title: '安排', dataIndex: 'allocatedFen', align: 'right', render: (v, r) => <Link to={entriesLink({ projectNo: r.projectNo, kind: 'allocation', to: asOf })}>{formatFen(v)}</Link> },
-            { title: '拨付', dataIndex: 'disbursedFen', align: 'right', render: (v, r) => <Link to={entriesLink({ projectNo: r.projectNo, kind: 'disbursement', to: asOf })}>{formatFen(v)}</Link> },
-            { title: '报账', dataIndex: 'reimbursedFen', align: 'right', render: (v, r) => <Link to={entriesLink({ projectNo: r.projectNo, kind: 'reimbursement', to: asOf })}>{formatFen(v)}</Link> },
-            { title: '拨付率', dataIndex: 'disbursedRate', align: 'right', render: rateText },
-            { title: '报账率', dataIndex: 'reimbursedRate', align: 'right', render: rateText },
-            { title: '进度%', dataIndex: 'progressPct', align: 'right', render: (v) => v ?? '—' },
-            { title: '阶段', dataIndex: 'stage' }, { title: '存在问题', dataIndex: 'problems' }, { title: '下步措施', dataIndex: 'nextStep' },
-          ]} />) }]} />
+      <PageHeader
+        title="资金调度"
+        sub="每个项目一行；排名按拨付率、再按报账率；选择过去的日期即得当日的调度数字"
+        extra={
+          <Space>
+            截至 <DatePicker allowClear={false} value={dayjs(asOf)} onChange={(d) => d && setAsOf(d.format('YYYY-MM-DD'))} />
+            <Button
+              type="primary"
+              data-testid="dispatch-xlsx"
+              onClick={() => download('/funds/dispatch.xlsx', { asOf }, '资金调度表.xlsx').catch((e) => notify.error(errorMessage(e)))}
+            >
+              下载调度表（xlsx）
+            </Button>
+          </Space>
+        }
+      />
+      <Tabs
+        items={[
+          {
+            key: 'townships',
+            label: '乡镇排名',
+            children: (
+              <Table<Rank> rowKey="key" size="small" pagination={false} loading={q.isLoading} dataSource={q.data?.townships ?? []} columns={rank('township')} />
+            ),
+          },
+          {
+            key: 'units',
+            label: '实施单位排名',
+            children: (
+              <Table<Rank> rowKey="key" size="small" pagination={false} loading={q.isLoading} dataSource={q.data?.units ?? []} columns={rank('unit')} />
+            ),
+          },
+          {
+            key: 'rows',
+            label: `调度表（${q.data?.rows.length ?? 0} 个项目）`,
+            children: (
+              <Table
+                rowKey="projectNo"
+                size="small"
+                loading={q.isLoading}
+                dataSource={q.data?.rows ?? []}
+                pagination={{ pageSize: 50 }}
+                scroll={{ x: 1500 }}
+                columns={[
+                  { title: '乡镇', dataIndex: 'townshipName', render: (v, r) => v || r.townshipCode },
+                  { title: '项目', dataIndex: 'name', render: (v, r) => <Link to={`/funds/projects/${encodeURIComponent(r.projectNo)}`}>{v}</Link> },
+                  { title: '类别', dataIndex: 'category' },
+                  { title: '实施单位', dataIndex: 'unit' },
+                  { title: '计划投资', dataIndex: 'plannedFen', align: 'right', render: formatFen },
+                  {
+                    title: '安排',
+                    dataIndex: 'allocatedFen',
+                    align: 'right',
+                    render: (v, r) => <Link to={entriesLink({ projectNo: r.projectNo, kind: 'allocation', to: asOf })}>{formatFen(v)}</Link>,
+                  },
+                  {
+                    title: '拨付',
+                    dataIndex: 'disbursedFen',
+                    align: 'right',
+                    render: (v, r) => <Link to={entriesLink({ projectNo: r.projectNo, kind: 'disbursement', to: asOf })}>{formatFen(v)}</Link>,
+                  },
+                  {
+                    title: '报账',
+                    dataIndex: 'reimbursedFen',
+                    align: 'right',
+                    render: (v, r) => <Link to={entriesLink({ projectNo: r.projectNo, kind: 'reimbursement', to: asOf })}>{formatFen(v)}</Link>,
+                  },
+                  { title: '拨付率', dataIndex: 'disbursedRate', align: 'right', render: rateText },
+                  { title: '报账率', dataIndex: 'reimbursedRate', align: 'right', render: rateText },
+                  { title: '进度%', dataIndex: 'progressPct', align: 'right', render: (v) => v ?? '—' },
+                  { title: '阶段', dataIndex: 'stage' },
+                  { title: '存在问题', dataIndex: 'problems' },
+                  { title: '下步措施', dataIndex: 'nextStep' },
+                ]}
+              />
+            ),
+          },
+        ]}
+      />
     </>
   );
 }

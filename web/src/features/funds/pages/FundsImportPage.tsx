@@ -43,11 +43,21 @@ function Summary({ r }: { r: ImportResultView }) {
   return (
     <Descriptions size="small" bordered column={4}>
       <Descriptions.Item label="县">{r.countyCode}</Descriptions.Item>
-      <Descriptions.Item label="资金批次">新增 {r.batches.added}，已有 {r.batches.present}</Descriptions.Item>
-      <Descriptions.Item label="项目">新增 {r.projects.added}，已有 {r.projects.present}</Descriptions.Item>
-      <Descriptions.Item label="资金记录">新增 {r.entries.added}，已有 {r.entries.present}</Descriptions.Item>
-      <Descriptions.Item label="被拒绝的行"><b>{r.rejected.length}</b></Descriptions.Item>
-      <Descriptions.Item label="文件" span={3}>{r.filename}</Descriptions.Item>
+      <Descriptions.Item label="资金批次">
+        新增 {r.batches.added}，已有 {r.batches.present}
+      </Descriptions.Item>
+      <Descriptions.Item label="项目">
+        新增 {r.projects.added}，已有 {r.projects.present}
+      </Descriptions.Item>
+      <Descriptions.Item label="资金记录">
+        新增 {r.entries.added}，已有 {r.entries.present}
+      </Descriptions.Item>
+      <Descriptions.Item label="被拒绝的行">
+        <b>{r.rejected.length}</b>
+      </Descriptions.Item>
+      <Descriptions.Item label="文件" span={3}>
+        {r.filename}
+      </Descriptions.Item>
     </Descriptions>
   );
 }
@@ -57,16 +67,36 @@ function Chosen({ files }: { files: readonly File[] }) {
   if (!files.length) return null;
   return (
     <div style={{ marginTop: 12 }} data-testid="ledger-files">
-      {c.workbook ? <Space><span>工作簿：</span><Tag color="success">{c.workbook.name}</Tag></Space> : (
+      {c.workbook ? (
+        <Space>
+          <span>工作簿：</span>
+          <Tag color="success">{c.workbook.name}</Tag>
+        </Space>
+      ) : (
         <Space wrap>
           <span>CSV文件：</span>
-          {LEDGER_CSV_NAMES.map((n) => c.present.has(n)
-            ? <Tag key={n} color="success" data-testid="ledger-file-present">✓ {n}</Tag>
-            : <Tag key={n} color="error" data-testid="ledger-file-missing">缺 {n}</Tag>)}
+          {LEDGER_CSV_NAMES.map((n) =>
+            c.present.has(n) ? (
+              <Tag key={n} color="success" data-testid="ledger-file-present">
+                ✓ {n}
+              </Tag>
+            ) : (
+              <Tag key={n} color="error" data-testid="ledger-file-missing">
+                缺 {n}
+              </Tag>
+            ),
+          )}
         </Space>
       )}
-      {!c.ready && <Alert type="warning" showIcon style={{ marginTop: 8 }} data-testid="ledger-files-problem"
-        title={[...c.problems, ...(c.missing.length ? [`还缺少：${c.missing.join('、')}（可再选择缺少的文件）`] : [])].join('；')} />}
+      {!c.ready && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginTop: 8 }}
+          data-testid="ledger-files-problem"
+          title={[...c.problems, ...(c.missing.length ? [`还缺少：${c.missing.join('、')}（可再选择缺少的文件）`] : [])].join('；')}
+        />
+      )}
     </div>
   );
 }
@@ -78,20 +108,29 @@ export default function FundsImportPage() {
   const [done, setDone] = useState<ImportResultView | null>(null);
   const check = useMutation({
     mutationFn: (fs: File[]) => fundsApi.importPreview(fs),
-    onSuccess: (r) => { setPreview(r); setDone(null); },
+    onSuccess: (r) => {
+      setPreview(r);
+      setDone(null);
+    },
     onError: (e) => notify.error(errorMessage(e)),
   });
   const confirm = useMutation({
     mutationFn: () => fundsApi.importConfirm(files, preview!.sha256),
-    onSuccess: (r) => { setDone(r); setPreview(null); notify.success(`已导入：新增资金记录 ${r.entries.added} 条`); void qc.invalidateQueries({ queryKey: ['funds'] }); },
+    onSuccess: (r) => {
+      setDone(r);
+      setPreview(null);
+      notify.success(`已导入：新增资金记录 ${r.entries.added} 条`);
+      void qc.invalidateQueries({ queryKey: ['funds'] });
+    },
     onError: (e) => notify.error(errorMessage(e)),
   });
 
   // CSV files chosen after CSV files join them (a missing one can be added); anything else starts over
   const choose = (chosen: File[]) => {
-    const next = chosen.every(isCsv) && files.length && files.every(isCsv)
-      ? [...files.filter((f) => !chosen.some((c) => csvNameOf(c) !== null && csvNameOf(c) === csvNameOf(f))), ...chosen]
-      : chosen;
+    const next =
+      chosen.every(isCsv) && files.length && files.every(isCsv)
+        ? [...files.filter((f) => !chosen.some((c) => csvNameOf(c) !== null && csvNameOf(c) === csvNameOf(f))), ...chosen]
+        : chosen;
     setFiles(next);
     setPreview(null);
     setDone(null);
@@ -101,35 +140,80 @@ export default function FundsImportPage() {
   const isCsvLedger = files.length > 1 || (files.length === 1 && isCsv(files[0]));
   return (
     <>
-      <PageHeader title="导入资金台账" sub={`一个XLSX工作簿（资金批次、项目、资金安排、拨付、报账五张工作表），或同时选择五个CSV文件：${LEDGER_CSV_NAMES.join('、')}（UTF-8或GB18030编码，FORMATS §8）。先预览：列出每一条被拒绝的行，确认前不写入任何数据；同一台账重复导入不会重复记账。`} />
+      <PageHeader
+        title="导入资金台账"
+        sub={`一个XLSX工作簿（资金批次、项目、资金安排、拨付、报账五张工作表），或同时选择五个CSV文件：${LEDGER_CSV_NAMES.join('、')}（UTF-8或GB18030编码，FORMATS §8）。先预览：列出每一条被拒绝的行，确认前不写入任何数据；同一台账重复导入不会重复记账。`}
+      />
       <Card size="small" style={{ marginBottom: 12 }}>
-        <Upload.Dragger accept=".xlsx,.csv" multiple showUploadList={false} disabled={check.isPending || confirm.isPending}
-          beforeUpload={(f, list) => { if (f === list[0]) choose([...list]); return false; }} data-testid="ledger-upload">
-          <p className="ant-upload-drag-icon"><InboxOutlined /></p>
+        <Upload.Dragger
+          accept=".xlsx,.csv"
+          multiple
+          showUploadList={false}
+          disabled={check.isPending || confirm.isPending}
+          beforeUpload={(f, list) => {
+            if (f === list[0]) choose([...list]);
+            return false;
+          }}
+          data-testid="ledger-upload"
+        >
+          <p className="ant-upload-drag-icon">
+            <InboxOutlined />
+          </p>
           <p className="ant-upload-text">点击选择或拖入台账：一个XLSX工作簿，或五个CSV文件一起</p>
           <p className="ant-upload-hint">合计不超过{LEDGER_UPLOAD.maxBytes / 1024 / 1024}MB</p>
         </Upload.Dragger>
         <Chosen files={files} />
         <Space style={{ marginTop: 12 }}>
           {check.isPending && <span>正在核对……</span>}
-          {files.length > 0 && <Button onClick={() => { setFiles([]); setPreview(null); setDone(null); }} disabled={confirm.isPending}>清空所选文件</Button>}
-          {preview && <Button type="primary" danger loading={confirm.isPending} onClick={() => confirm.mutate()} data-testid="ledger-confirm">
-            确认导入（{preview.batches.added + preview.projects.added + preview.entries.added} 行，跳过 {preview.rejected.length} 行被拒绝的）</Button>}
+          {files.length > 0 && (
+            <Button
+              onClick={() => {
+                setFiles([]);
+                setPreview(null);
+                setDone(null);
+              }}
+              disabled={confirm.isPending}
+            >
+              清空所选文件
+            </Button>
+          )}
+          {preview && (
+            <Button type="primary" danger loading={confirm.isPending} onClick={() => confirm.mutate()} data-testid="ledger-confirm">
+              确认导入（{preview.batches.added + preview.projects.added + preview.entries.added} 行，跳过 {preview.rejected.length} 行被拒绝的）
+            </Button>
+          )}
         </Space>
       </Card>
       {preview && <Alert type="info" showIcon style={{ marginBottom: 12 }} title="这是预览，尚未写入任何数据。" />}
       {done && <Alert type="success" showIcon style={{ marginBottom: 12 }} title="已导入，下面列出未导入（被拒绝）的行。" />}
-      {shown && <>
-        <Summary r={shown} />
-        <Table<Rejected> style={{ marginTop: 12 }} rowKey={(r) => `${r.sheet}-${r.row}`} size="small" dataSource={shown.rejected} pagination={{ pageSize: 100 }}
-          title={() => `被拒绝的行：${shown.rejected.length}`}
-          columns={[
-            { title: isCsvLedger ? '文件' : '工作表', dataIndex: 'sheet', width: 110, render: (v: string) => (isCsvLedger ? `${v}.csv` : v) },
-            { title: '行号', dataIndex: 'row', width: 70 },
-            { title: '问题代码', dataIndex: 'code', width: 170, render: (v, r) => <Tag color="error">{v} {r.codeName}</Tag> },
-            { title: '说明', dataIndex: 'reason' },
-          ]} />
-      </>}
+      {shown && (
+        <>
+          <Summary r={shown} />
+          <Table<Rejected>
+            style={{ marginTop: 12 }}
+            rowKey={(r) => `${r.sheet}-${r.row}`}
+            size="small"
+            dataSource={shown.rejected}
+            pagination={{ pageSize: 100 }}
+            title={() => `被拒绝的行：${shown.rejected.length}`}
+            columns={[
+              { title: isCsvLedger ? '文件' : '工作表', dataIndex: 'sheet', width: 110, render: (v: string) => (isCsvLedger ? `${v}.csv` : v) },
+              { title: '行号', dataIndex: 'row', width: 70 },
+              {
+                title: '问题代码',
+                dataIndex: 'code',
+                width: 170,
+                render: (v, r) => (
+                  <Tag color="error">
+                    {v} {r.codeName}
+                  </Tag>
+                ),
+              },
+              { title: '说明', dataIndex: 'reason' },
+            ]}
+          />
+        </>
+      )}
     </>
   );
 }

@@ -16,7 +16,10 @@ import { Alerts, MoneyCards } from '../components/HomeSections.tsx';
 function level(tree: RegionNode[] | undefined, want: RegionNode['level']): RegionNode[] {
   if (!tree) return [];
   const out: RegionNode[] = [];
-  const walk = (n: RegionNode) => { if (n.level === want) out.push(n); else n.children?.forEach(walk); };
+  const walk = (n: RegionNode) => {
+    if (n.level === want) out.push(n);
+    else n.children?.forEach(walk);
+  };
   tree.forEach(walk);
   return out;
 }
@@ -33,21 +36,29 @@ export default function HomePage() {
   const townList = level(tree.data, 'township');
   const byVillage = townList.length <= 1;
   // largest first; past 15 bars a slider scrolls through the rest
-  const towns = [...(byVillage ? level(tree.data, 'village') : townList)].sort((a, b) => (b.active + b.removed) - (a.active + a.removed));
+  const towns = [...(byVillage ? level(tree.data, 'village') : townList)].sort((a, b) => b.active + b.removed - (a.active + a.removed));
   const many = towns.length > 15;
 
-  const option = useMemo<ChartOption>(() => ({
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    legend: { data: ['在册（正常）', '已核减'], top: 0 },
-    grid: { left: 48, right: 16, bottom: many ? 90 : 60, top: 40 },
-    xAxis: { type: 'category', data: towns.map((t) => t.name), axisLabel: { interval: 0, rotate: towns.length > 8 ? 30 : 0 } },
-    dataZoom: many ? [{ type: 'slider', startValue: 0, endValue: 14, bottom: 8, height: 18, zoomLock: true, brushSelect: false }, { type: 'inside', zoomLock: true }] : [],
-    yAxis: { type: 'value', name: '人' },
-    series: [
-      { name: '在册（正常）', type: 'bar', stack: 'p', barMaxWidth: 48, data: towns.map((t) => t.active), itemStyle: { color: '#1677ff' } },
-      { name: '已核减', type: 'bar', stack: 'p', barMaxWidth: 48, data: towns.map((t) => t.removed), itemStyle: { color: '#bfbfbf' } },
-    ],
-  }), [towns, many]);
+  const option = useMemo<ChartOption>(
+    () => ({
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      legend: { data: ['在册（正常）', '已核减'], top: 0 },
+      grid: { left: 48, right: 16, bottom: many ? 90 : 60, top: 40 },
+      xAxis: { type: 'category', data: towns.map((t) => t.name), axisLabel: { interval: 0, rotate: towns.length > 8 ? 30 : 0 } },
+      dataZoom: many
+        ? [
+            { type: 'slider', startValue: 0, endValue: 14, bottom: 8, height: 18, zoomLock: true, brushSelect: false },
+            { type: 'inside', zoomLock: true },
+          ]
+        : [],
+      yAxis: { type: 'value', name: '人' },
+      series: [
+        { name: '在册（正常）', type: 'bar', stack: 'p', barMaxWidth: 48, data: towns.map((t) => t.active), itemStyle: { color: '#1677ff' } },
+        { name: '已核减', type: 'bar', stack: 'p', barMaxWidth: 48, data: towns.map((t) => t.removed), itemStyle: { color: '#bfbfbf' } },
+      ],
+    }),
+    [towns, many],
+  );
 
   const f = figures.data;
   const cards: { title: string; value: number | undefined; suffix: string; link?: string }[] = [
@@ -64,16 +75,24 @@ export default function HomePage() {
       </Typography.Title>
       <Alerts pendingAdjustments={figures.data?.pendingAdjustments} />
       {can('subsidy.read') && <MoneyCards />}
-      {!can('registry.read') ? <Empty description="您的角色没有查看花名册的权限" /> : (
+      {!can('registry.read') ? (
+        <Empty description="您的角色没有查看花名册的权限" />
+      ) : (
         <>
           <Typography.Title level={5}>后扶人口</Typography.Title>
           <Row gutter={[16, 16]} data-testid="figures">
             {cards.map((c) => (
               <Col key={c.title} xs={12} md={8} xl={{ flex: '25%' }}>
                 <Card hoverable={!!c.link}>
-                  {figures.isPending ? <Skeleton active paragraph={false} /> : (
-                    <Statistic title={c.link ? <Link to={c.link}>{c.title}</Link> : c.title} value={c.value ?? 0} suffix={c.suffix}
-                      formatter={(v) => formatCount(Number(v))} />
+                  {figures.isPending ? (
+                    <Skeleton active paragraph={false} />
+                  ) : (
+                    <Statistic
+                      title={c.link ? <Link to={c.link}>{c.title}</Link> : c.title}
+                      value={c.value ?? 0}
+                      suffix={c.suffix}
+                      formatter={(v) => formatCount(Number(v))}
+                    />
                   )}
                 </Card>
               </Col>

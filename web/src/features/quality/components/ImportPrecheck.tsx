@@ -19,19 +19,42 @@ export function ImportPrecheck({ importId }: { importId: string }) {
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="import-precheck">
       {d && (
-        <Alert type={d.total ? 'warning' : 'success'} showIcon
-          title={d.total
-            ? `按本县数据清洗规则检查文件中的 ${formatCount(d.persons)} 人（核查日期 ${d.asOf}），发现 ${formatCount(d.total)} 个问题。导入后这些问题会出现在“数据清洗”问题清单中，建议先在文件中更正。`
-            : `按本县数据清洗规则检查文件中的 ${formatCount(d.persons)} 人，未发现问题。`} />
+        <Alert
+          type={d.total ? 'warning' : 'success'}
+          showIcon
+          title={
+            d.total
+              ? `按本县数据清洗规则检查文件中的 ${formatCount(d.persons)} 人（核查日期 ${d.asOf}），发现 ${formatCount(d.total)} 个问题。导入后这些问题会出现在“数据清洗”问题清单中，建议先在文件中更正。`
+              : `按本县数据清洗规则检查文件中的 ${formatCount(d.persons)} 人，未发现问题。`
+          }
+        />
       )}
-      <Table size="small" rowKey="code" loading={q.isFetching} pagination={false} dataSource={d?.byRule ?? []}
+      <Table
+        size="small"
+        rowKey="code"
+        loading={q.isFetching}
+        pagination={false}
+        dataSource={d?.byRule ?? []}
         columns={[
-          { title: '规则', dataIndex: 'name', render: (n: string, r) => <>{n} <RuleCode code={r.code} /></> },
+          {
+            title: '规则',
+            dataIndex: 'name',
+            render: (n: string, r) => (
+              <>
+                {n} <RuleCode code={r.code} />
+              </>
+            ),
+          },
           { title: '严重程度', dataIndex: 'severity', width: 100, render: severityTag },
           { title: '问题数', dataIndex: 'count', width: 100, align: 'right', render: (n: number) => formatCount(n) },
-        ]} />
+        ]}
+      />
       {!!d?.items.length && (
-        <Table size="small" rowKey={(r) => `${r.rowNumber}-${r.code}`} dataSource={d.items} scroll={{ x: 900 }}
+        <Table
+          size="small"
+          rowKey={(r) => `${r.rowNumber}-${r.code}`}
+          dataSource={d.items}
+          scroll={{ x: 900 }}
           pagination={{ pageSize: 20, showSizeChanger: false, showTotal: (t) => (d.total > t ? `前 ${t} 条（共 ${formatCount(d.total)} 条）` : `共 ${t} 条`) }}
           columns={[
             { title: '行号', dataIndex: 'rowNumber', width: 70 },
@@ -41,7 +64,8 @@ export function ImportPrecheck({ importId }: { importId: string }) {
             { title: '姓名', dataIndex: 'personName', width: 90 },
             { title: '身份证号', dataIndex: 'idNumber', width: 180 },
             { title: '说明', dataIndex: 'message' },
-          ]} />
+          ]}
+        />
       )}
     </Space>
   );

@@ -9,10 +9,18 @@ import { registryApi, type PersonListItemView } from '../api.ts';
 
 type RegionNode = NonNullable<ReturnType<typeof useRegionTree>['data']>[number];
 
-const personLabel = (p: PersonListItemView) => `${p.name}　${p.idNumber}　户${p.householdNo}　${p.townshipName}${p.villageName}${p.status === '正常' ? '' : '（已核减）'}`;
+const personLabel = (p: PersonListItemView) =>
+  `${p.name}　${p.idNumber}　户${p.householdNo}　${p.townshipName}${p.villageName}${p.status === '正常' ? '' : '（已核减）'}`;
 
 /** Select persons by typing a name, ID or its last digits. `value` is person ids. */
-export function PersonPicker(props: { value?: number[] | number; onChange?: (v: number | number[]) => void; multiple?: boolean; initial?: PersonListItemView[]; onlyActive?: boolean; 'data-testid'?: string }) {
+export function PersonPicker(props: {
+  value?: number[] | number;
+  onChange?: (v: number | number[]) => void;
+  multiple?: boolean;
+  initial?: PersonListItemView[];
+  onlyActive?: boolean;
+  'data-testid'?: string;
+}) {
   const [text, setText] = useState('');
   const q = useDebounced(text.trim(), 300);
   const found = useQuery({
@@ -35,7 +43,11 @@ export function PersonPicker(props: { value?: number[] | number; onChange?: (v: 
       value={props.value}
       onChange={(v) => {
         const ids = Array.isArray(v) ? v : [v];
-        setKnown((old) => { const m = new Map(old); for (const p of found.data?.items ?? []) if (ids.includes(p.id)) m.set(p.id, p); return m; });
+        setKnown((old) => {
+          const m = new Map(old);
+          for (const p of found.data?.items ?? []) if (ids.includes(p.id)) m.set(p.id, p);
+          return m;
+        });
         props.onChange?.(v);
       }}
       placeholder="输入姓名、身份证号或末几位查找"
@@ -59,7 +71,17 @@ export function useHousehold(no: string | undefined) {
 }
 
 /** Select members of a household (loaded by its number). */
-export function MemberPicker({ householdNo, value, onChange, multiple }: { householdNo?: string; value?: number | number[]; onChange?: (v: number | number[]) => void; multiple?: boolean }) {
+export function MemberPicker({
+  householdNo,
+  value,
+  onChange,
+  multiple,
+}: {
+  householdNo?: string;
+  value?: number | number[];
+  onChange?: (v: number | number[]) => void;
+  multiple?: boolean;
+}) {
   const h = useHousehold(householdNo);
   return (
     <Select
@@ -73,15 +95,34 @@ export function MemberPicker({ householdNo, value, onChange, multiple }: { house
   );
 }
 
-interface Opt { value: string; title: string; selectable?: boolean; children?: Opt[] }
+interface Opt {
+  value: string;
+  title: string;
+  selectable?: boolean;
+  children?: Opt[];
+}
 function villageOptions(nodes: RegionNode[] | undefined): Opt[] {
-  return (nodes ?? []).filter((n) => n.level !== 'group').map((n) => ({
-    value: n.code, title: n.name || n.code, selectable: n.level === 'village',
-    children: n.level === 'village' ? undefined : villageOptions(n.children),
-  }));
+  return (nodes ?? [])
+    .filter((n) => n.level !== 'group')
+    .map((n) => ({
+      value: n.code,
+      title: n.name || n.code,
+      selectable: n.level === 'village',
+      children: n.level === 'village' ? undefined : villageOptions(n.children),
+    }));
 }
 
 export function VillagePicker({ value, onChange }: { value?: string; onChange?: (v: string) => void }) {
   const tree = useRegionTree();
-  return <TreeSelect value={value} onChange={onChange} treeData={villageOptions(tree.data)} showSearch treeNodeFilterProp="title" placeholder="选择村" style={{ width: '100%' }} />;
+  return (
+    <TreeSelect
+      value={value}
+      onChange={onChange}
+      treeData={villageOptions(tree.data)}
+      showSearch
+      treeNodeFilterProp="title"
+      placeholder="选择村"
+      style={{ width: '100%' }}
+    />
+  );
 }

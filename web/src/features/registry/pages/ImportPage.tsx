@@ -33,13 +33,27 @@ const rowColumns: TableColumnsType<ImportPreviewRow> = [
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '（空）' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const changedColumns: TableColumnsType<ImportPreviewRow> = [
   ...rowColumns.slice(0, 4),
-  { title: '变更内容', dataIndex: 'changes', render: (v: ImportPreviewRow['changes']) => (v ?? []).map((c) => <div key={c.field}>{c.label || c.field}：{show(c.before)} → {show(c.after)}</div>) },
+  {
+    title: '变更内容',
+    dataIndex: 'changes',
+    render: (v: ImportPreviewRow['changes']) =>
+      (v ?? []).map((c) => (
+        <div key={c.field}>
+          {c.label || c.field}：{show(c.before)} → {show(c.after)}
+        </div>
+      )),
+  },
 ];
 
 const SEVERITY_COLORS: Record<ImportProblem['severity'], string> = { rejected: 'red', corrected: 'orange', error: 'volcano', warning: 'blue' };
 const problemColumns: TableColumnsType<ImportProblem> = [
   { title: '行号', dataIndex: 'rowNumber', width: 70 },
-  { title: '处理', dataIndex: 'severity', width: 80, render: (s: ImportProblem['severity']) => <Tag color={SEVERITY_COLORS[s]}>{IMPORT_PROBLEM_LABELS[s] ?? s}</Tag> },
+  {
+    title: '处理',
+    dataIndex: 'severity',
+    width: 80,
+    render: (s: ImportProblem['severity']) => <Tag color={SEVERITY_COLORS[s]}>{IMPORT_PROBLEM_LABELS[s] ?? s}</Tag>,
+  },
   { title: '列', dataIndex: 'column', width: 120 },
   { title: '内容', dataIndex: 'value', width: 200 },
   { title: '原因', dataIndex: 'reason' },
@@ -53,13 +67,38 @@ function PreviewList({ id, list }: { id: string; list: ListKey }) {
     queryFn: ({ signal }) => registryApi.importView(id, (page - 1) * PAGE, PAGE, signal),
     placeholderData: keepPreviousData,
   });
-  const pagination = { current: page, pageSize: PAGE, total: q.data?.totals[list] ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (t: number) => `共 ${formatCount(t)} 行` };
+  const pagination = {
+    current: page,
+    pageSize: PAGE,
+    total: q.data?.totals[list] ?? 0,
+    onChange: setPage,
+    showSizeChanger: false,
+    showTotal: (t: number) => `共 ${formatCount(t)} 行`,
+  };
   if (list === 'problems') {
-    return <Table<ImportProblem> size="small" rowKey={(r) => `${r.rowNumber}-${r.column}-${r.reason}`} columns={problemColumns} dataSource={q.data?.problems ?? []}
-      loading={q.isFetching} pagination={pagination} data-testid="import-problems" />;
+    return (
+      <Table<ImportProblem>
+        size="small"
+        rowKey={(r) => `${r.rowNumber}-${r.column}-${r.reason}`}
+        columns={problemColumns}
+        dataSource={q.data?.problems ?? []}
+        loading={q.isFetching}
+        pagination={pagination}
+        data-testid="import-problems"
+      />
+    );
   }
-  return <Table<ImportPreviewRow> size="small" rowKey={(r) => `${r.rowNumber}-${r.idNumber}`} columns={list === 'changed' ? changedColumns : rowColumns}
-    dataSource={q.data?.[list] ?? []} loading={q.isFetching} pagination={pagination} scroll={{ x: 800 }} />;
+  return (
+    <Table<ImportPreviewRow>
+      size="small"
+      rowKey={(r) => `${r.rowNumber}-${r.idNumber}`}
+      columns={list === 'changed' ? changedColumns : rowColumns}
+      dataSource={q.data?.[list] ?? []}
+      loading={q.isFetching}
+      pagination={pagination}
+      scroll={{ x: 800 }}
+    />
+  );
 }
 
 export default function ImportPage() {
@@ -80,17 +119,32 @@ export default function ImportPage() {
   const upload = useMutation({
     mutationFn: (f: File) => registryApi.startImport(f),
     meta: { silent: true },
-    onMutate: () => { setError(null); setStage('previewing'); },
-    onSuccess: (r) => { setImportId(r.id); setJobId(r.jobId); },
-    onError: (e) => { setError(errorMessage(e)); setStage('upload'); },
+    onMutate: () => {
+      setError(null);
+      setStage('previewing');
+    },
+    onSuccess: (r) => {
+      setImportId(r.id);
+      setJobId(r.jobId);
+    },
+    onError: (e) => {
+      setError(errorMessage(e));
+      setStage('upload');
+    },
   });
 
   const apply = useMutation({
     mutationFn: () => registryApi.applyImport(importId!),
     meta: { silent: true },
-    onMutate: () => { setError(null); setStage('applying'); },
+    onMutate: () => {
+      setError(null);
+      setStage('applying');
+    },
     onSuccess: (r) => setJobId(r.jobId),
-    onError: (e) => { setError(errorMessage(e)); setStage('preview'); },
+    onError: (e) => {
+      setError(errorMessage(e));
+      setStage('preview');
+    },
   });
 
   // follow the job (reading the file, or the import itself) to its end
@@ -111,7 +165,11 @@ export default function ImportPage() {
   }, [jobId, j, jobStatus, stage, qc]);
 
   function reset() {
-    setStage('upload'); setFile(null); setImportId(null); setJobId(null); setError(null);
+    setStage('upload');
+    setFile(null);
+    setImportId(null);
+    setJobId(null);
+    setError(null);
   }
 
   const v = view.data;
@@ -120,23 +178,33 @@ export default function ImportPage() {
 
   return (
     <div>
-      <PageHeader title="导入花名册" sub="支持 xlsx（第一个工作表）和 csv（UTF-8 或 GBK 编码）。先预览核对，确认后再导入；导入是一次完整操作，失败不会留下部分数据。" />
+      <PageHeader
+        title="导入花名册"
+        sub="支持 xlsx（第一个工作表）和 csv（UTF-8 或 GBK 编码）。先预览核对，确认后再导入；导入是一次完整操作，失败不会留下部分数据。"
+      />
       <Card>
         <Steps current={step} style={{ marginBottom: 24 }} items={[{ title: '选择文件' }, { title: '预览核对' }, { title: '导入' }, { title: '完成' }]} />
-        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="import-error" closable={{ onClose: () => setError(null) }} />}
+        {error && (
+          <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="import-error" closable={{ onClose: () => setError(null) }} />
+        )}
 
         {(stage === 'upload' || stage === 'previewing') && (
           <>
             <Upload.Dragger
               accept=".xlsx,.csv"
               maxCount={1}
-              beforeUpload={(f) => { setFile(f); return false; }}
+              beforeUpload={(f) => {
+                setFile(f);
+                return false;
+              }}
               onRemove={() => setFile(null)}
               fileList={file ? [{ uid: '1', name: file.name, status: 'done' }] : []}
               disabled={stage === 'previewing'}
               data-testid="import-upload"
             >
-              <p className="ant-upload-drag-icon"><InboxOutlined /></p>
+              <p className="ant-upload-drag-icon">
+                <InboxOutlined />
+              </p>
               <p className="ant-upload-text">点击或将花名册文件拖到此处</p>
               <p className="ant-upload-hint">表头须包含：户编号、姓名、身份证号、与户主关系、村代码、扶持开始日期、状态</p>
             </Upload.Dragger>
@@ -149,44 +217,90 @@ export default function ImportPage() {
           </>
         )}
 
-        {stage === 'preview' && importId && (!counts ? <Typography.Text>正在载入预览…</Typography.Text> : (
-          <div data-testid="import-preview-result">
-            <Typography.Paragraph type="secondary">文件：{v?.filename}（{v?.format}{v?.encoding ? `，${v.encoding}` : ''}）</Typography.Paragraph>
-            <Row gutter={16} style={{ marginBottom: 16 }}>
-              <Col xs={8} md={4}><Statistic title="读取行数" value={counts.read} formatter={(x) => formatCount(Number(x))} /></Col>
-              <Col xs={8} md={4}><Statistic title="新增" value={counts.added} styles={{ content: { color: '#389e0d' } }} formatter={(x) => formatCount(Number(x))} /></Col>
-              <Col xs={8} md={4}><Statistic title="变更" value={counts.changed} styles={{ content: { color: '#1677ff' } }} formatter={(x) => formatCount(Number(x))} /></Col>
-              <Col xs={8} md={4}><Statistic title="无变化" value={counts.unchanged} formatter={(x) => formatCount(Number(x))} /></Col>
-              <Col xs={8} md={4}><Statistic title="拒绝" value={counts.rejected} styles={{ content: { color: counts.rejected ? '#cf1322' : undefined } }} /></Col>
-              <Col xs={8} md={4}><Statistic title="已自动更正" value={counts.corrected} /></Col>
-            </Row>
-            {v?.warnings.map((w) => <Alert key={w} type="warning" showIcon title={w} style={{ marginBottom: 8 }} />)}
-            {counts.notInFile > 0 && <Alert type="info" showIcon style={{ marginBottom: 8 }} title={`花名册中有 ${formatCount(counts.notInFile)} 人不在此文件中：导入不会删除或核减他们，减员请走“动态调整”。`} />}
-            {counts.added + counts.changed === 0 && <Alert type="info" showIcon title="文件与花名册一致，导入不会改变任何数据。" style={{ marginBottom: 8 }} />}
-            <Tabs
-              items={[
-                { key: 'added', label: `新增（${formatCount(counts.added)}）`, children: <PreviewList id={importId} list="added" /> },
-                { key: 'changed', label: `变更（${formatCount(counts.changed)}）`, children: <PreviewList id={importId} list="changed" /> },
-                { key: 'problems', label: `拒绝与更正（${formatCount(v?.totals.problems ?? 0)}）`, children: (
-                  <>
-                    <Button icon={<DownloadOutlined />} style={{ marginBottom: 8 }} disabled={!v?.totals.problems}
-                      onClick={() => download(`/registry/imports/${importId}/problems.xlsx`, undefined, '导入问题清单.xlsx').catch((e) => notify.error(errorMessage(e)))}>
-                      下载问题清单（xlsx）
-                    </Button>
-                    <PreviewList id={importId} list="problems" />
-                  </>
-                ) },
-                { key: 'quality', label: '数据清洗预检', children: <ImportPrecheck importId={importId} /> },
-              ]}
-            />
-            <Space style={{ marginTop: 16, width: '100%', justifyContent: 'flex-end' }}>
-              <Button onClick={reset}>放弃，重新选择</Button>
-              <Button type="primary" onClick={() => apply.mutate()} loading={apply.isPending} disabled={counts.added + counts.changed === 0} data-testid="import-apply">
-                确认导入（新增 {formatCount(counts.added)}，变更 {formatCount(counts.changed)}）
-              </Button>
-            </Space>
-          </div>
-        ))}
+        {stage === 'preview' &&
+          importId &&
+          (!counts ? (
+            <Typography.Text>正在载入预览…</Typography.Text>
+          ) : (
+            <div data-testid="import-preview-result">
+              <Typography.Paragraph type="secondary">
+                文件：{v?.filename}（{v?.format}
+                {v?.encoding ? `，${v.encoding}` : ''}）
+              </Typography.Paragraph>
+              <Row gutter={16} style={{ marginBottom: 16 }}>
+                <Col xs={8} md={4}>
+                  <Statistic title="读取行数" value={counts.read} formatter={(x) => formatCount(Number(x))} />
+                </Col>
+                <Col xs={8} md={4}>
+                  <Statistic title="新增" value={counts.added} styles={{ content: { color: '#389e0d' } }} formatter={(x) => formatCount(Number(x))} />
+                </Col>
+                <Col xs={8} md={4}>
+                  <Statistic title="变更" value={counts.changed} styles={{ content: { color: '#1677ff' } }} formatter={(x) => formatCount(Number(x))} />
+                </Col>
+                <Col xs={8} md={4}>
+                  <Statistic title="无变化" value={counts.unchanged} formatter={(x) => formatCount(Number(x))} />
+                </Col>
+                <Col xs={8} md={4}>
+                  <Statistic title="拒绝" value={counts.rejected} styles={{ content: { color: counts.rejected ? '#cf1322' : undefined } }} />
+                </Col>
+                <Col xs={8} md={4}>
+                  <Statistic title="已自动更正" value={counts.corrected} />
+                </Col>
+              </Row>
+              {v?.warnings.map((w) => (
+                <Alert key={w} type="warning" showIcon title={w} style={{ marginBottom: 8 }} />
+              ))}
+              {counts.notInFile > 0 && (
+                <Alert
+                  type="info"
+                  showIcon
+                  style={{ marginBottom: 8 }}
+                  title={`花名册中有 ${formatCount(counts.notInFile)} 人不在此文件中：导入不会删除或核减他们，减员请走“动态调整”。`}
+                />
+              )}
+              {counts.added + counts.changed === 0 && (
+                <Alert type="info" showIcon title="文件与花名册一致，导入不会改变任何数据。" style={{ marginBottom: 8 }} />
+              )}
+              <Tabs
+                items={[
+                  { key: 'added', label: `新增（${formatCount(counts.added)}）`, children: <PreviewList id={importId} list="added" /> },
+                  { key: 'changed', label: `变更（${formatCount(counts.changed)}）`, children: <PreviewList id={importId} list="changed" /> },
+                  {
+                    key: 'problems',
+                    label: `拒绝与更正（${formatCount(v?.totals.problems ?? 0)}）`,
+                    children: (
+                      <>
+                        <Button
+                          icon={<DownloadOutlined />}
+                          style={{ marginBottom: 8 }}
+                          disabled={!v?.totals.problems}
+                          onClick={() =>
+                            download(`/registry/imports/${importId}/problems.xlsx`, undefined, '导入问题清单.xlsx').catch((e) => notify.error(errorMessage(e)))
+                          }
+                        >
+                          下载问题清单（xlsx）
+                        </Button>
+                        <PreviewList id={importId} list="problems" />
+                      </>
+                    ),
+                  },
+                  { key: 'quality', label: '数据清洗预检', children: <ImportPrecheck importId={importId} /> },
+                ]}
+              />
+              <Space style={{ marginTop: 16, width: '100%', justifyContent: 'flex-end' }}>
+                <Button onClick={reset}>放弃，重新选择</Button>
+                <Button
+                  type="primary"
+                  onClick={() => apply.mutate()}
+                  loading={apply.isPending}
+                  disabled={counts.added + counts.changed === 0}
+                  data-testid="import-apply"
+                >
+                  确认导入（新增 {formatCount(counts.added)}，变更 {formatCount(counts.changed)}）
+                </Button>
+              </Space>
+            </div>
+          ))}
 
         {stage === 'applying' && <JobProgress job={j} label="正在导入，请勿关闭页面" />}
 
@@ -194,10 +308,18 @@ export default function ImportPage() {
           <Result
             status="success"
             title="导入完成"
-            subTitle={counts ? `新增 ${formatCount(counts.added)} 人，变更 ${formatCount(counts.changed)} 人，无变化 ${formatCount(counts.unchanged)} 人，拒绝 ${formatCount(counts.rejected)} 处。` : '花名册已更新。'}
+            subTitle={
+              counts
+                ? `新增 ${formatCount(counts.added)} 人，变更 ${formatCount(counts.changed)} 人，无变化 ${formatCount(counts.unchanged)} 人，拒绝 ${formatCount(counts.rejected)} 处。`
+                : '花名册已更新。'
+            }
             extra={[
-              <Link key="roster" to="/roster"><Button type="primary">查看花名册</Button></Link>,
-              <Button key="again" onClick={reset}>继续导入</Button>,
+              <Link key="roster" to="/roster">
+                <Button type="primary">查看花名册</Button>
+              </Link>,
+              <Button key="again" onClick={reset}>
+                继续导入
+              </Button>,
             ]}
             data-testid="import-done"
           />
@@ -212,7 +334,9 @@ function JobProgress({ job, label }: { job: ReturnType<typeof useJob>['data']; l
     <div style={{ padding: 24, textAlign: 'center' }} data-testid="job-progress">
       <Progress percent={jobPercent(job)} status="active" />
       <Typography.Text type="secondary">
-        {label}{job?.total ? `：${formatCount(job.done)} / ${formatCount(job.total)}` : ''}{job?.message ? `（${job.message}）` : ''}
+        {label}
+        {job?.total ? `：${formatCount(job.done)} / ${formatCount(job.total)}` : ''}
+        {job?.message ? `（${job.message}）` : ''}
       </Typography.Text>
     </div>
   );

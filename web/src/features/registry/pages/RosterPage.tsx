@@ -33,12 +33,28 @@ const columns: TableColumnsType<PersonListItemView> = [
   { title: '性别 · 出生', key: 'born', width: 118, render: (_: unknown, r) => `${r.sex ?? ''} ${formatDate(r.birthDate)}` },
   { title: '户编号', dataIndex: 'householdNo', width: 146, render: (v: string) => <Link to={`/households/${encodeURIComponent(v)}`}>{v}</Link> },
   { title: '关系', dataIndex: 'relation', width: 56, ellipsis: true },
-  { title: '乡镇 · 村', key: 'place', ellipsis: true, render: (_: unknown, r) => <span title={`村代码 ${r.villageCode}`}>{r.townshipName} {r.villageName}</span> },
+  {
+    title: '乡镇 · 村',
+    key: 'place',
+    ellipsis: true,
+    render: (_: unknown, r) => (
+      <span title={`村代码 ${r.villageCode}`}>
+        {r.townshipName} {r.villageName}
+      </span>
+    ),
+  },
   { title: '组', dataIndex: 'groupName', width: 52 },
   { title: '人口类别', dataIndex: 'category', width: 80 },
-  { title: '状态', dataIndex: 'status', width: 76, render: (v: string, r) => (
-    <span title={r.removalDate ? `核减日期 ${formatDate(r.removalDate)}，${r.removalReason ?? ''}` : undefined}><PersonStatusTag status={v} /></span>
-  ) },
+  {
+    title: '状态',
+    dataIndex: 'status',
+    width: 76,
+    render: (v: string, r) => (
+      <span title={r.removalDate ? `核减日期 ${formatDate(r.removalDate)}，${r.removalReason ?? ''}` : undefined}>
+        <PersonStatusTag status={v} />
+      </span>
+    ),
+  },
 ];
 
 export default function RosterPage() {
@@ -54,7 +70,8 @@ export default function RosterPage() {
   const set = (patch: Record<string, string | number | null>) => {
     const next = new URLSearchParams(params);
     for (const [k, v] of Object.entries(patch)) {
-      if (v === null || v === '') next.delete(k); else next.set(k, String(v));
+      if (v === null || v === '') next.delete(k);
+      else next.set(k, String(v));
     }
     setParams(next, { replace: true });
   };
@@ -80,20 +97,35 @@ export default function RosterPage() {
       const scope = place.length === 12 ? { village: place } : place.length === 9 ? { township: place } : {};
       await download('/registry/export', { format, q, status, ...scope }, `花名册.${format}`);
       notify.success('导出完成，导出操作已记入审计日志');
-    } catch (e) { notify.error(errorMessage(e)); } finally { setExporting(false); }
+    } catch (e) {
+      notify.error(errorMessage(e));
+    } finally {
+      setExporting(false);
+    }
   }
 
   return (
     <div>
-      <PageHeader title="花名册" sub="按姓名、身份证号（完整或末几位）、户编号查找；点击区划树筛选乡镇或村"
-        extra={can('registry.export') && (
-          <Dropdown menu={{ items: [
-            { key: 'xlsx', label: '导出 Excel（xlsx）', onClick: () => void exportAs('xlsx') },
-            { key: 'csv', label: '导出 CSV', onClick: () => void exportAs('csv') },
-          ] }}>
-            <Button icon={<DownloadOutlined />} loading={exporting}>{exporting ? '正在导出…' : '导出当前筛选结果'}</Button>
-          </Dropdown>
-        )} />
+      <PageHeader
+        title="花名册"
+        sub="按姓名、身份证号（完整或末几位）、户编号查找；点击区划树筛选乡镇或村"
+        extra={
+          can('registry.export') && (
+            <Dropdown
+              menu={{
+                items: [
+                  { key: 'xlsx', label: '导出 Excel（xlsx）', onClick: () => void exportAs('xlsx') },
+                  { key: 'csv', label: '导出 CSV', onClick: () => void exportAs('csv') },
+                ],
+              }}
+            >
+              <Button icon={<DownloadOutlined />} loading={exporting}>
+                {exporting ? '正在导出…' : '导出当前筛选结果'}
+              </Button>
+            </Dropdown>
+          )
+        }
+      />
       <Row gutter={16}>
         <Col xs={24} lg={6} xl={5}>
           <Card size="small" title="区划">
@@ -117,11 +149,20 @@ export default function RosterPage() {
                 value={status}
                 onChange={(v) => set({ status: v, page: null })}
                 style={{ width: 140 }}
-                options={[{ value: '', label: '全部状态' }, { value: '正常', label: '正常' }, { value: '已核减', label: '已核减' }]}
+                options={[
+                  { value: '', label: '全部状态' },
+                  { value: '正常', label: '正常' },
+                  { value: '已核减', label: '已核减' },
+                ]}
               />
-              {region && <Button size="small" onClick={() => set({ region: null, page: null })}>清除区划筛选</Button>}
+              {region && (
+                <Button size="small" onClick={() => set({ region: null, page: null })}>
+                  清除区划筛选
+                </Button>
+              )}
               <Typography.Text type="secondary" data-testid="roster-total">
-                {q && list.data?.interpretedAs ? `按${list.data.interpretedAs}查找，` : ''}共 {formatCount(list.data?.total ?? 0)}{list.data?.totalCapped ? '+' : ''} 人
+                {q && list.data?.interpretedAs ? `按${list.data.interpretedAs}查找，` : ''}共 {formatCount(list.data?.total ?? 0)}
+                {list.data?.totalCapped ? '+' : ''} 人
               </Typography.Text>
             </Space>
             <Table<PersonListItemView>
@@ -132,7 +173,11 @@ export default function RosterPage() {
               loading={list.isFetching}
               tableLayout="fixed"
               pagination={{
-                current: page, pageSize, total: list.data?.total ?? 0, showSizeChanger: true, pageSizeOptions: [20, 50, 100],
+                current: page,
+                pageSize,
+                total: list.data?.total ?? 0,
+                showSizeChanger: true,
+                pageSizeOptions: [20, 50, 100],
                 showTotal: (t) => `共 ${formatCount(t)}${list.data?.totalCapped ? '+' : ''} 条`,
                 onChange: (p, s) => set({ page: p === 1 ? null : p, pageSize: s === 20 ? null : s }),
               }}
