@@ -29,9 +29,11 @@ async function enterStage(page: Page, fill: (p: Page) => Promise<void> = async (
   const form = page.getByTestId('stage-form');
   await form.waitFor();
   await fill(page);
-  // one upload per document the stage needs (the form lists them)
-  for (const box of await form.locator('[data-testid^="doc-"]').all()) {
-    const kind = (await box.getAttribute('data-testid'))!.slice(4);
+  // one upload per document the stage needs (the form lists them): the list read in one go,
+  // each box then found by its kind
+  const kinds = await form.locator('[data-testid^="doc-"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')!.slice(4)));
+  for (const kind of kinds) {
+    const box = form.getByTestId(`doc-${kind}`);
     await box.locator('input[type=file]').setInputFiles(pdf(kind));
     await box.getByText(`${kind}.pdf`).waitFor();
   }
@@ -132,6 +134,8 @@ describe('浏览器：后扶项目从入库到验收，拨付、报账和调度�
     await approve(county, 'design');
     await enterStage(town, async (p) => {
       await p.getByTestId('proc-mode').getByText('村民自建').click();
+      // the form follows the mode a render later: no 中标单位, and the documents of 自建
+      await p.getByTestId('stage-form').getByText('中标单位').waitFor({ state: 'detached' });
     });
     await approve(county, 'procurement');
     await enterStage(town);
