@@ -17,7 +17,6 @@ import { receiveUploads, type ReceivedFile } from '../shared/http/upload.ts';
 const TAG = ['小额信贷'];
 const MAX_UPLOAD = 200 * 1024 * 1024;
 /** Fastify sends a Buffer as it is; the answer schema (fileAnswer) names it a binary string. */
-const asFile = (body: Buffer | string) => body as string;
 
 export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -254,7 +253,7 @@ export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppCo
         return reply
           .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
           .header('content-disposition', attachmentDisposition(`贴息公示_${run.quarter}.xlsx`, 'notice.xlsx'))
-          .send(asFile(await noticeXlsx(title, rows)));
+          .send(await noticeXlsx(title, rows));
       }
       return reply.header('content-type', 'text/html; charset=utf-8').send(noticeHtml(title, rows));
     },
@@ -280,7 +279,7 @@ export async function registerMicrocreditRoutes(app: FastifyInstance, ctx: AppCo
         .header('content-disposition', attachmentDisposition(f.fileName, 'bank-file'))
         .header('x-anju-rows', String(f.rows))
         .header('x-anju-total-fen', String(f.totalFen))
-        .send(asFile(f.body));
+        .send(f.body);
     },
   );
 }

@@ -55,7 +55,6 @@ const shown = <T>(user: SessionUser, x: T): T => (canUnmask(user) ? x : maskDeep
 const TAG_ADJ = ['动态调整'];
 
 /** A file goes out as is: Fastify sends a Buffer untouched, and fileAnswer describes it as a binary string. */
-const asFile = (content: Buffer | string) => content as unknown as string;
 
 export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -270,7 +269,7 @@ export async function registerRegistryRoutes(app: FastifyInstance, ctx: AppConte
         .header('content-disposition', attachmentDisposition(f.filename, 'evidence'))
         .header('x-content-type-options', 'nosniff')
         .header('x-sha256', f.sha256)
-        .send(asFile(f.content));
+        .send(f.content);
     },
   );
 }

@@ -16,7 +16,6 @@ import { ExportQuery, ImportId, ImportList, ImportListQuery, ImportStarted as St
 const TAG = ['花名册导入导出'];
 const MAX_UPLOAD = 256 * 1024 * 1024;
 /** A file goes out as is: Fastify sends a Buffer untouched, and fileAnswer describes it as a binary string. */
-const asFile = (content: Buffer | string) => content as unknown as string;
 
 export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -126,7 +125,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', attachmentDisposition(name, 'problems.xlsx'))
-        .send(asFile(content));
+        .send(content);
     },
   );
 
@@ -157,7 +156,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
         .header('content-disposition', attachmentDisposition(out.filename, `roster.${q.format}`))
         .header('x-row-count', String(out.rows))
         .header('x-masked', unmasked ? '0' : '1')
-        .send(asFile(out.content));
+        .send(out.content);
     },
   );
 }
