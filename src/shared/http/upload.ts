@@ -89,11 +89,26 @@ export async function receiveUploads<F extends string>(
   return { files, remove };
 }
 
-/** Stream one file part to `path`, hashing it; a part over the limit or empty is refused. */
-async function toDisk(part: MultipartFile, path: string, remove: () => Promise<void>, what: string, tooLarge: () => AppError): Promise<ReceivedFile> {
+/**
+ * Stream one file part to `path`, hashing it; a part over the limit or empty is refused. With a
+ * `budget` the bytes also count against what is left for the whole request (a set of files).
+ */
+async function toDisk(
+  part: MultipartFile,
+  path: string,
+  remove: () => Promise<void>,
+  what: string,
+  tooLarge: () => AppError,
+  opts: { budget?: { left: number }; emptyMessage?: string } = {},
+): Promise<ReceivedFile> {
   const hash = createHash('sha256');
+  const { budget } = opts;
   const hashing = new Transform({
     transform(chunk: Buffer, _enc, done) {
+      if (budget && (budget.left -= chunk.length) < 0) {
+        done(tooLarge());
+        return;
+      }
       hash.update(chunk);
       done(null, chunk);
     },
@@ -101,12 +116,12 @@ async function toDisk(part: MultipartFile, path: string, remove: () => Promise<v
   try {
     await pipeline(part.file, hashing, createWriteStream(path, { mode: 0o600 }));
   } catch (e) {
-    if ((e as { statusCode?: number }).statusCode === 413 || part.file.truncated) throw tooLarge();
+    if ((budget && budget.left < 0) || (e as { statusCode?: number }).statusCode === 413 || part.file.truncated) throw tooLarge();
     throw new AppError('BAD_REQUEST', `${what}上传中断，请重新上传`, undefined, { cause: e });
   }
   if (part.file.truncated) throw tooLarge();
   const size = (await stat(path)).size;
-  if (size === 0) throw new AppError('FILE_EMPTY', `上传的${what}为空`);
+  if (size === 0) throw new AppError('FILE_EMPTY', opts.emptyMessage ?? `上传的${what}为空`);
   return { path, filename: part.filename ?? '', mimetype: part.mimetype ?? '', size, sha256: hash.digest('hex'), read: () => readFile(path), remove };
 }
 
@@ -124,7 +139,7 @@ export async function receiveFileSet(
   const dir = await mkdtemp(join(tmpdir(), 'anju-upload-'));
   const removeAll = () => rm(dir, { recursive: true, force: true });
   const files: ReceivedFile[] = [];
-  let total = 0;
+  const budget = { left: opts.maxBytes };
   try {
     const parts = req.files({ limits: { fileSize: opts.maxBytes, files: opts.maxFiles } });
     for (;;) {
@@ -140,31 +155,9 @@ export async function receiveFileSet(
       if (step.done) break;
       const part = step.value;
       const path = join(dir, String(files.length));
-      const hash = createHash('sha256');
-      let size = 0;
-      const counting = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          size += chunk.length;
-          total += chunk.length;
-          if (total > opts.maxBytes) {
-            done(tooLarge());
-            return;
-          }
-          hash.update(chunk);
-          done(null, chunk);
-        },
-      });
-      try {
-        await pipeline(part.file, counting, createWriteStream(path, { mode: 0o600 }));
-      } catch (e) {
-        if (total > opts.maxBytes || (e as { statusCode?: number }).statusCode === 413 || part.file.truncated) throw tooLarge();
-        throw new AppError('BAD_REQUEST', `${opts.what}上传中断，请重新上传`, undefined, { cause: e });
-      }
-      if (part.file.truncated) throw tooLarge();
-      const filename = part.filename ?? '';
-      if (size === 0) throw new AppError('FILE_EMPTY', `上传的文件“${filename}”为空`);
-      const remove = () => rm(path, { force: true });
-      files.push({ path, filename, mimetype: part.mimetype ?? '', size, sha256: hash.digest('hex'), read: () => readFile(path), remove });
+      files.push(
+        await toDisk(part, path, () => rm(path, { force: true }), opts.what, tooLarge, { budget, emptyMessage: `上传的文件“${part.filename ?? ''}”为空` }),
+      );
     }
   } catch (e) {
     await removeAll();
