@@ -9,9 +9,9 @@ import { parsePeriod } from '../shared/periods.ts';
 import { AppError } from '../shared/errors.ts';
 import { runInWorker } from '../shared/worker.ts';
 import { HUKOU_STATUSES, type DeathRecord, type HukouRecord, type HukouStatus, type PaymentRecord, type RosterRecord } from '../crosscheck/index.ts';
+import { INPUT_KIND_LABELS, type InputKind } from './cases.contract.ts';
 
-export type InputKind = 'deaths' | 'hukou' | 'other_roster' | 'payments';
-export const INPUT_NAMES: Record<InputKind, string> = { deaths: '死亡人员名单', hukou: '户籍人口信息', other_roster: '其他县花名册', payments: '发放明细' };
+export type { InputKind };
 
 export interface InputProblem {
   rowNumber: number;
@@ -44,7 +44,10 @@ export async function readInput(kind: InputKind, content: Buffer | string): Prom
   const t = await openTable(content);
   const m = mapHeaders(t.headers, SPECS[kind]);
   if (m.missing.length)
-    throw new AppError('FILE_COLUMNS', `${INPUT_NAMES[kind]}缺少必需的列：${m.missing.join('、')}（文件中的列为：${t.headers.filter(Boolean).join('、')}）`);
+    throw new AppError(
+      'FILE_COLUMNS',
+      `${INPUT_KIND_LABELS[kind]}缺少必需的列：${m.missing.join('、')}（文件中的列为：${t.headers.filter(Boolean).join('、')}）`,
+    );
   const problems: InputProblem[] = [];
   const col = (cells: unknown[], name: string) => {
     const i = m.index.get(name);

@@ -12,12 +12,12 @@ import { runCrosscheck, type RosterRecord, type PaymentRecord } from '../crossch
 import { streamRosterForCheck } from '../registry/index.ts';
 import { streamRecordedPayments, loadSettings } from '../subsidy/index.ts';
 import { parsePeriod, comparePeriods } from '../shared/periods.ts';
-import { countInput, countInputInWorker, readInput, INPUT_NAMES } from './inputs.ts';
+import { countInput, countInputInWorker, readInput } from './inputs.ts';
 import { upsertCasesFromRun } from './cases.store.ts';
 import { failRun, findInput, finishRun, getRun, insertInput, insertRun, inputsWithContent, listFindings, saveFindings, setRunJob } from './runs.store.ts';
 import { auditUnmaskedView, type SessionUser } from '../auth/index.ts';
 import { scopeOf } from './cases.service.ts';
-import type { CrosscheckRun, InputKind, StoredInput } from './cases.contract.ts';
+import { INPUT_KIND_LABELS, type CrosscheckRun, type InputKind, type StoredInput } from './cases.contract.ts';
 
 type Db = Kysely<Tables>;
 
@@ -64,7 +64,7 @@ export async function uploadInput(
   const sha256 = file.sha256 ?? createHash('sha256').update(file.content).digest('hex');
   // an upload on disk is read in a worker thread, streamed from the file
   const { rows, problems, problemCount } = file.path ? await countInputInWorker(kind, file.path) : await countInput(kind, file.content);
-  if (!rows) throw new AppError('FILE_EMPTY', `${INPUT_NAMES[kind]}中没有可用的数据行`, { problems: problems.slice(0, 50) });
+  if (!rows) throw new AppError('FILE_EMPTY', `${INPUT_KIND_LABELS[kind]}中没有可用的数据行`, { problems: problems.slice(0, 50) });
   return db.transaction().execute(async (trx) => {
     const old = await findInput(trx, countyCode, kind, sha256);
     if (old) return { ...old, problems, problemCount };
@@ -180,7 +180,7 @@ export async function executeRun(db: Db, actor: AuditActor, countyCode: string, 
     ...inputs.map((i) => ({
       id: Number(i.id),
       kind: i.kind,
-      name: INPUT_NAMES[i.kind as InputKind],
+      name: INPUT_KIND_LABELS[i.kind as InputKind],
       label: i.label,
       filename: i.filename,
       sha256: i.sha256,
