@@ -1,21 +1,11 @@
-// Small pieces used on many pages: status tags, the page title bar, labels of adjustment kinds.
+// Small pieces used on many pages: status tags and the page title bar.
 import type { ReactNode } from 'react';
 import { Tag, Typography, Space } from 'antd';
-import type { AdjustmentKind, AdjustmentStatus } from '../../../src/registry/registry.contract.ts';
+import type { AdjustmentStatus } from '../../../src/registry/registry.contract.ts';
 
 export function PersonStatusTag({ status }: { status: string }) {
   return <Tag color={status === '正常' ? 'green' : 'default'}>{status}</Tag>;
 }
-
-export const ADJUSTMENT_KINDS: Record<AdjustmentKind, string> = {
-  add: '核增',
-  remove: '核减',
-  update: '信息变更',
-  split: '分户',
-  merge: '并户',
-  change_head: '户主变更',
-  move: '迁移（村间）',
-};
 
 export const ADJUSTMENT_STATUS: Record<AdjustmentStatus, { label: string; color: string }> = {
   pending: { label: '待审批', color: 'processing' },
