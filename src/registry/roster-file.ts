@@ -108,11 +108,30 @@ export function rosterLayout(headers: string[]): RosterLayout {
 
 /** Text of a cell: trimmed of half- and full-width spaces. */
 function text(v: unknown): string {
-  return unneutralize(cellText(v).replace(/^[\s\u3000]+|[\s\u3000]+$/g, ''));
+  return unneutralize(trimSpaces(cellText(v)));
+}
+
+// \s as JavaScript reads it, plus U+3000 and the BOM; tested on the two end characters first
+// because almost every cell has nothing to trim and the regex would still cost a scan.
+const EDGE_SPACES = /^[\s\u3000]+|[\s\u3000]+$/g;
+const maybeSpace = (c: number) =>
+  c <= 32 ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
+function trimSpaces(s: string): string {
+  if (s === '' || (!maybeSpace(s.charCodeAt(0)) && !maybeSpace(s.charCodeAt(s.length - 1)))) return s;
+  return s.replace(EDGE_SPACES, '');
 }
 
 /** An exported cell neutralised against formulas ('=…, '+…, '-…, '@…) reads back as written. */
-export const unneutralize = unguardFormula;
+export const unneutralize = (s: string): string => (s.charCodeAt(0) === 39 ? unguardFormula(s) : s);
 
 export interface ParsedRow {
   record: RosterRecord | null;
@@ -126,121 +145,137 @@ export interface RowOptions {
   counties: ReadonlySet<string> | null;
 }
 
+// The row being read. Plain functions over it instead of closures made per row: a large roster
+// is read at a few microseconds a row, and closures (with their names kept) cost more than that.
+interface Row {
+  idx: Map<string, number>;
+  cells: unknown[];
+  rowNumber: number;
+  problems: RowProblem[];
+}
+
+function raw(r: Row, col: RosterColumn): unknown {
+  const i = r.idx.get(col);
+  return i === undefined ? null : r.cells[i];
+}
+function add(r: Row, kind: ProblemKind, column: string, value: unknown, reason: string): void {
+  r.problems.push({ rowNumber: r.rowNumber, column, value: typeof value === 'string' ? value : text(value), reason, kind });
+}
+function get(r: Row, col: RosterColumn): string {
+  const c = raw(r, col);
+  return isFormulaCell(c) ? '' : text(c);
+}
+function required(r: Row, col: RosterColumn): string {
+  const v = get(r, col);
+  if (v === '' && !isFormulaCell(raw(r, col))) add(r, 'rejected', col, '', `${col}为空（必填）`);
+  return v;
+}
+function date(r: Row, col: RosterColumn): IsoDate | null {
+  const c = raw(r, col);
+  if (isFormulaCell(c)) return null;
+  const d = parseDateStrict(typeof c === 'string' ? c.trim() : c);
+  if (!d.ok) {
+    add(r, 'rejected', col, c, `日期无法识别：${d.reason}`);
+    return null;
+  }
+  return d.date;
+}
+const hasProblemIn = (r: Row, column: string) => r.problems.some((p) => p.column === column);
+
 /** One data row → a record (or null when rejected) and its problems. */
 export function parseRosterRow(layout: RosterLayout, rowNumber: number, cells: unknown[], opts: RowOptions): ParsedRow {
   const problems: RowProblem[] = [];
-  const idx = layout.map.index;
-  const raw = (col: RosterColumn): unknown => {
-    const i = idx.get(col);
-    return i === undefined ? null : cells[i];
-  };
-  const add = (kind: ProblemKind, column: string, value: unknown, reason: string) =>
-    problems.push({ rowNumber, column, value: typeof value === 'string' ? value : text(value), reason, kind });
+  const r: Row = { idx: layout.map.index, cells, rowNumber, problems };
 
   // a formula's cached result is not trusted: the row cannot be stored
-  for (const [col, i] of idx) {
+  for (const [col, i] of r.idx) {
     const c = cells[i];
-    if (isFormulaCell(c)) add('rejected', col, `=${c.formula}`, '单元格是公式，请将公式转换为数值后再导入');
+    if (isFormulaCell(c)) add(r, 'rejected', col, `=${c.formula}`, '单元格是公式，请将公式转换为数值后再导入');
   }
-  const get = (col: RosterColumn): string => {
-    const c = raw(col);
-    return isFormulaCell(c) ? '' : text(c);
-  };
-  const required = (col: RosterColumn): string => {
-    const v = get(col);
-    if (v === '' && !isFormulaCell(raw(col))) add('rejected', col, '', `${col}为空（必填）`);
-    return v;
-  };
-  const date = (col: RosterColumn): IsoDate | null => {
-    const c = raw(col);
-    if (isFormulaCell(c)) return null;
-    const r = parseDateStrict(typeof c === 'string' ? c.trim() : c);
-    if (!r.ok) {
-      add('rejected', col, c, `日期无法识别：${r.reason}`);
-      return null;
-    }
-    return r.date;
-  };
 
-  const householdNo = toHalfWidth(required('户编号'));
-  const name = required('姓名');
-  const relation = required('与户主关系');
-  const statusText = required('状态');
+  const householdNo = toHalfWidth(required(r, '户编号'));
+  const name = required(r, '姓名');
+  const relation = required(r, '与户主关系');
+  const statusText = required(r, '状态');
   let status: PersonStatus = '正常';
   if (statusText !== '') {
     if ((STATUSES as readonly string[]).includes(statusText)) status = statusText as PersonStatus;
-    else add('rejected', '状态', statusText, '状态应为“正常”或“已核减”');
+    else add(r, 'rejected', '状态', statusText, '状态应为“正常”或“已核减”');
   }
-  const villageText = toHalfWidth(required('村代码'));
-  if (villageText !== '' && !/^\d{12}$/.test(villageText)) add('rejected', '村代码', villageText, '村代码应为12位数字');
+  const villageText = toHalfWidth(required(r, '村代码'));
+  const villageOk = /^\d{12}$/.test(villageText);
+  if (villageText !== '' && !villageOk) add(r, 'rejected', '村代码', villageText, '村代码应为12位数字');
   const countyCode = villageText.slice(0, 6);
-  if (/^\d{12}$/.test(villageText) && opts.counties && !opts.counties.has(countyCode)) {
-    add('rejected', '村代码', villageText, `村代码不属于本次导入的县（${[...opts.counties].join('、')}）`);
+  if (villageOk && opts.counties && !opts.counties.has(countyCode)) {
+    add(r, 'rejected', '村代码', villageText, `村代码不属于本次导入的县（${[...opts.counties].join('、')}）`);
   }
 
   // 身份证号: stored even when invalid (a warning), but a masked or empty one cannot be a key
-  const idCell = raw('身份证号');
+  const idCell = raw(r, '身份证号');
   const idRaw = isFormulaCell(idCell) ? '' : unneutralize(cellText(idCell));
   let idNumber = '';
   let idValid = false;
-  if (idRaw.trim() === '' && !isFormulaCell(idCell)) add('rejected', '身份证号', '', '身份证号为空（必填）');
-  else if (idRaw.includes('*')) add('rejected', '身份证号', idRaw, '身份证号已脱敏（含*），不能作为导入依据，请使用未脱敏的花名册');
+  if (idRaw.trim() === '' && !isFormulaCell(idCell)) add(r, 'rejected', '身份证号', '', '身份证号为空（必填）');
+  else if (idRaw.includes('*')) add(r, 'rejected', '身份证号', idRaw, '身份证号已脱敏（含*），不能作为导入依据，请使用未脱敏的花名册');
   else if (idRaw !== '') {
     const v = validateId(idRaw, opts.asOf);
     idNumber = v.normalized;
     idValid = v.ok;
     const cleaned = cleanIdText(idRaw);
-    if (typeof idCell === 'number' && cleaned.length >= 16) add('warning', '身份证号', idRaw, '身份证号以数字格式保存，末几位可能已丢失，请将该列设为文本格式');
-    if (!v.ok) add(ID_KIND, '身份证号', idRaw, `${ID_INVALID_RULE.name}（${ID_INVALID_RULE.severity}）：${v.reason}（照原样登记，请更正）`);
+    if (typeof idCell === 'number' && cleaned.length >= 16)
+      add(r, 'warning', '身份证号', idRaw, '身份证号以数字格式保存，末几位可能已丢失，请将该列设为文本格式');
+    if (!v.ok) add(r, ID_KIND, '身份证号', idRaw, `${ID_INVALID_RULE.name}（${ID_INVALID_RULE.severity}）：${v.reason}（照原样登记，请更正）`);
     if (cleaned !== idRaw.trim()) {
       const what = [/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/.test(idRaw) ? '全角字符转为半角' : '', /x/.test(idRaw) ? '小写x改为大写X' : '']
         .filter(Boolean)
         .join('，');
-      add('corrected', '身份证号', idRaw, `${what || '已规范'}：${cleaned}`);
+      add(r, 'corrected', '身份证号', idRaw, `${what || '已规范'}：${cleaned}`);
     }
-    if (cleaned.length === 15 && idNumber.length === 18) add('corrected', '身份证号', idRaw, `15位身份证号已升为18位：${idNumber}`);
+    if (cleaned.length === 15 && idNumber.length === 18) add(r, 'corrected', '身份证号', idRaw, `15位身份证号已升为18位：${idNumber}`);
   }
 
   // 性别 / 出生日期: from the column when filled, otherwise from the ID
-  let sex: string | null = get('性别') || null;
+  let sex: string | null = get(r, '性别') || null;
   if (sex === '男性' || sex === '女性') sex = sex[0];
   if (sex !== null && sex !== '男' && sex !== '女') {
-    add('warning', '性别', sex, '性别应为“男”或“女”，已按身份证号推算');
+    add(r, 'warning', '性别', sex, '性别应为“男”或“女”，已按身份证号推算');
     sex = null;
   }
   if (sex === null && idNumber) {
     sex = sexFromId(idNumber);
-    if (sex && layout.present.has('性别')) add('corrected', '性别', '', `性别为空，按身份证号填为${sex}`);
+    if (sex && layout.present.has('性别')) add(r, 'corrected', '性别', '', `性别为空，按身份证号填为${sex}`);
   }
-  let birthDate = date('出生日期');
-  if (birthDate === null && idNumber && !problems.some((p) => p.column === '出生日期')) {
+  let birthDate = date(r, '出生日期');
+  if (birthDate === null && idNumber && !hasProblemIn(r, '出生日期')) {
     birthDate = birthDateFromId(idNumber);
-    if (birthDate && layout.present.has('出生日期')) add('corrected', '出生日期', '', `出生日期为空，按身份证号填为${birthDate}`);
+    if (birthDate && layout.present.has('出生日期')) add(r, 'corrected', '出生日期', '', `出生日期为空，按身份证号填为${birthDate}`);
   }
 
-  const supportStart = date('扶持开始日期');
-  if (supportStart === null && get('扶持开始日期') === '' && !isFormulaCell(raw('扶持开始日期')))
-    add('rejected', '扶持开始日期', '', '扶持开始日期为空（必填）');
-  const supportEnd = date('扶持截止日期');
-  const moveDate = date('搬迁日期');
-  const removalDate = date('核减日期');
-  const removalReason = get('核减原因') || null;
+  const supportStart = date(r, '扶持开始日期');
+  if (supportStart === null && get(r, '扶持开始日期') === '' && !isFormulaCell(raw(r, '扶持开始日期')))
+    add(r, 'rejected', '扶持开始日期', '', '扶持开始日期为空（必填）');
+  const supportEnd = date(r, '扶持截止日期');
+  const moveDate = date(r, '搬迁日期');
+  const removalDate = date(r, '核减日期');
+  const removalReason = get(r, '核减原因') || null;
 
-  if (relation && !RELATIONS.includes(relation)) add('warning', '与户主关系', relation, `与户主关系“${relation}”不在规定取值中（${RELATIONS.join('、')}）`);
-  const category = get('人口类别') || null;
-  if (category && !CATEGORIES.includes(category)) add('warning', '人口类别', category, '人口类别应为“现状人口”或“原迁人口”');
+  if (relation && !RELATIONS.includes(relation)) add(r, 'warning', '与户主关系', relation, `与户主关系“${relation}”不在规定取值中（${RELATIONS.join('、')}）`);
+  const category = get(r, '人口类别') || null;
+  if (category && !CATEGORIES.includes(category)) add(r, 'warning', '人口类别', category, '人口类别应为“现状人口”或“原迁人口”');
   if (status === '已核减') {
-    if (!removalDate && !problems.some((p) => p.column === '核减日期')) add('warning', '核减日期', '', '已核减人员缺少核减日期');
-    if (!removalReason) add('warning', '核减原因', '', '已核减人员缺少核减原因');
+    if (!removalDate && !hasProblemIn(r, '核减日期')) add(r, 'warning', '核减日期', '', '已核减人员缺少核减日期');
+    if (!removalReason) add(r, 'warning', '核减原因', '', '已核减人员缺少核减原因');
   }
-  if (removalReason && !REMOVAL_REASONS.includes(removalReason)) add('warning', '核减原因', removalReason, `核减原因应为：${REMOVAL_REASONS.join('、')}`);
+  if (removalReason && !REMOVAL_REASONS.includes(removalReason)) add(r, 'warning', '核减原因', removalReason, `核减原因应为：${REMOVAL_REASONS.join('、')}`);
 
-  const accountNo = toHalfWidth(get('银行账号')).replace(/[\s-]/g, '');
-  if (accountNo.includes('*')) add('rejected', '银行账号', accountNo, '银行账号已脱敏（含*），请使用未脱敏的花名册');
-  else if (typeof raw('银行账号') === 'number' && accountNo.length > 15)
-    add('warning', '银行账号', accountNo, '银行账号以数字格式保存，末几位可能已丢失，请将该列设为文本格式');
-  const phone = toHalfWidth(get('联系电话'));
-  if (phone.includes('*')) add('rejected', '联系电话', phone, '联系电话已脱敏（含*），请使用未脱敏的花名册');
+  const accountCell = raw(r, '银行账号');
+  let accountNo = toHalfWidth(get(r, '银行账号'));
+  if (/[\s-]/.test(accountNo)) accountNo = accountNo.replace(/[\s-]/g, '');
+  if (accountNo.includes('*')) add(r, 'rejected', '银行账号', accountNo, '银行账号已脱敏（含*），请使用未脱敏的花名册');
+  else if (typeof accountCell === 'number' && accountNo.length > 15)
+    add(r, 'warning', '银行账号', accountNo, '银行账号以数字格式保存，末几位可能已丢失，请将该列设为文本格式');
+  const phone = toHalfWidth(get(r, '联系电话'));
+  if (phone.includes('*')) add(r, 'rejected', '联系电话', phone, '联系电话已脱敏（含*），请使用未脱敏的花名册');
 
   const extra: Record<string, string> = {};
   for (const u of layout.map.unknown) {
@@ -250,7 +285,7 @@ export function parseRosterRow(layout: RosterLayout, rowNumber: number, cells: u
     if (v !== '') extra[u.header] = v;
   }
 
-  if (problems.some((p) => p.kind === 'rejected')) return { record: null, problems };
+  for (const p of problems) if (p.kind === 'rejected') return { record: null, problems };
   return {
     problems,
     record: {
@@ -265,11 +300,11 @@ export function parseRosterRow(layout: RosterLayout, rowNumber: number, cells: u
       birthDate,
       relation,
       villageCode: villageText,
-      townshipName: get('乡镇'),
-      villageName: get('村'),
-      groupName: get('组'),
+      townshipName: get(r, '乡镇'),
+      villageName: get(r, '村'),
+      groupName: get(r, '组'),
       category,
-      reservoir: get('所属水库'),
+      reservoir: get(r, '所属水库'),
       moveDate,
       supportStart: supportStart!,
       supportEnd,
@@ -278,8 +313,8 @@ export function parseRosterRow(layout: RosterLayout, rowNumber: number, cells: u
       removalReason,
       phone,
       accountNo,
-      bankName: get('开户银行'),
-      holderName: get('持卡人姓名'),
+      bankName: get(r, '开户银行'),
+      holderName: get(r, '持卡人姓名'),
       extra,
     },
   };

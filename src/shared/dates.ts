@@ -57,6 +57,13 @@ export function parseDateStrict(value: unknown): DateParse {
     const d = excelSerialToIso(value);
     return d ? { ok: true, date: d } : { ok: false, reason: `“${value}”不是日期` };
   }
+  if (typeof value === 'string' && isPlainIso(value)) {
+    // the common case, 'YYYY-MM-DD' as written: no regex, no new string
+    const y = digits(value, 0, 4),
+      m = digits(value, 5, 2),
+      d = digits(value, 8, 2);
+    return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m) ? { ok: true, date: value } : { ok: false, reason: `“${value}”不是有效日期` };
+  }
   const s = String(value)
     .replace(/[\u3000\s]+/g, ' ')
     .trim();
@@ -88,6 +95,16 @@ export function wholeYearsBetween(from: IsoDate, to: IsoDate): number {
   let years = digits(to, 0, 4) - digits(from, 0, 4);
   if (digits(to, 5, 2) * 100 + digits(to, 8, 2) < digits(from, 5, 2) * 100 + digits(from, 8, 2)) years--;
   return years;
+}
+
+function isPlainIso(s: string): boolean {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function digits(s: string, at: number, n: number): number {
