@@ -1,0 +1,7 @@
+-- Three indexes of persons repeated others, and every roster import paid a write per row for
+-- each: (county_code, household_no) is the head of the unique key (county_code, household_no,
+-- id_number); lookups of a name or a village by equality and by prefix are served by the
+-- text_pattern_ops indexes on the same columns (0004), which answer = as well.
+DROP INDEX IF EXISTS persons_household;
+DROP INDEX IF EXISTS persons_name;
+DROP INDEX IF EXISTS persons_village;
