@@ -1,6 +1,5 @@
 // `npm start`: open the database (PGlite in ANJU_DATA_DIR, or DATABASE_URL), migrate,
 // prepare first start, serve the API and the web app on PORT.
-import { fileURLToPath } from 'node:url';
 import { openDatabase, optionsFromEnv } from './shared/db/database.ts';
 import { migrate } from './shared/db/migrate.ts';
 import { ensureAuditKey, auditKeyPath } from './shared/audit-key.ts';
@@ -11,6 +10,7 @@ import { firstStart } from './system/first-start.ts';
 import { scheduleNightlyQuality } from './quality/index.ts';
 import { scheduleNightlySystem } from './system/nightly.ts';
 import { retentionDaysFromEnv } from './system/retention.ts';
+import { fromRoot } from './shared/paths.ts';
 
 const database = await openDatabase(optionsFromEnv());
 await migrate(database);
@@ -20,7 +20,7 @@ const ctx = {
   database,
   config: {
     version: VERSION,
-    webDist: fileURLToPath(new URL('../web/dist/', import.meta.url)),
+    webDist: fromRoot('web', 'dist'),
     secureCookies: process.env.ANJU_SECURE_COOKIES === '1',
     trustProxy: trustProxyFrom(process.env.ANJU_TRUST_PROXY),
   },

@@ -215,6 +215,13 @@ describe('one of each shared piece', () => {
     );
   });
 
+  it('files beside the code are named from the project root (shared/paths.ts), so the CLI bundle finds them too', () => {
+    assert.deepEqual(
+      server.filter((f) => f !== 'src/shared/paths.ts' && /import\.meta\.(url|dirname|filename)/.test(text(f))),
+      [],
+    );
+  });
+
   it('one upload helper: no multipart reading outside shared/http/upload.ts', () => {
     const MULTIPART = /\.(file|files|parts|saveRequestFiles)\(\s*(\{|\))|\.toBuffer\(\)/;
     assert.deepEqual(

@@ -3,6 +3,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fromRoot } from '../shared/paths.ts';
 
 /** argon2id with the library's defaults (19 MiB, 2 passes); the parameters live in the PHC string. */
 export async function hashPassword(password: string, opts: { fast?: boolean } = {}): Promise<string> {
@@ -34,7 +35,7 @@ export async function burnPasswordCheck(password: string): Promise<void> {
 }
 
 const BLOCKED = new Set(
-  readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
+  readFileSync(fromRoot('src', 'auth', 'common-passwords.txt'), 'utf8')
     .split(/\r?\n/)
     .map((l) => l.trim().toLowerCase())
     .filter((l) => l && !l.startsWith('#')),

@@ -10,6 +10,7 @@ import { AppError } from '../shared/errors.ts';
 import { runInWorker } from '../shared/worker.ts';
 import { HUKOU_STATUSES, type DeathRecord, type HukouRecord, type HukouStatus, type PaymentRecord, type RosterRecord } from '../crosscheck/index.ts';
 import { INPUT_KIND_LABELS, type InputKind } from './cases.contract.ts';
+import { sourceModule } from '../shared/paths.ts';
 
 export type { InputKind };
 
@@ -135,5 +136,5 @@ export async function countInput(kind: InputKind, content: Buffer | string): Pro
 
 /** countInput on a file on disk, in a worker thread: the server keeps answering while a large extract is read. */
 export function countInputInWorker(kind: InputKind, path: string): Promise<{ rows: number; problems: InputProblem[]; problemCount: number }> {
-  return runInWorker(new URL('./inputs.ts', import.meta.url), 'countInput', [kind, path]);
+  return runInWorker(sourceModule('src/cases/inputs.ts'), 'countInput', [kind, path]);
 }

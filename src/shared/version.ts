@@ -1,3 +1,4 @@
 import { readFileSync } from 'node:fs';
+import { fromRoot } from './paths.ts';
 
-export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+export const VERSION: string = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')).version;

@@ -4,8 +4,9 @@
 // A Chinese AppError thrown in the worker comes back as the same AppError.
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from './errors.ts';
+import { sourceModule } from './paths.ts';
 
-const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+const ENTRY = sourceModule('src/shared/worker-entry.mjs');
 
 export function runInWorker<T>(moduleUrl: URL | string, fn: string, args: unknown[]): Promise<T> {
   return new Promise<T>((resolve, reject) => {

@@ -2,13 +2,13 @@
 // recorded in schema_migrations with a checksum so an edited, already-applied file is caught.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Database } from './database.ts';
 import { AppError } from '../errors.ts';
+import { fromRoot } from '../paths.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
+export const MIGRATIONS_DIR = fromRoot('migrations');
 
 export interface Migration {
   id: string;
