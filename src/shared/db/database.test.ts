@@ -1,7 +1,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase, testEngines, type TestDatabase } from './testing.ts';
+import { openDatabase } from './database.ts';
+import { loadMigrations, migrate } from './migrate.ts';
 
 for (const engine of await testEngines()) {
   describe(`database layer (${engine})`, () => {
@@ -43,3 +48,26 @@ for (const engine of await testEngines()) {
     });
   });
 }
+
+describe('a new embedded data folder', () => {
+  it('starts migrated from the template, keeps what is written, and reopens', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anju-datadir-'));
+    try {
+      const d = await openDatabase({ dataDir: dir });
+      assert.equal((await migrate(d)).length, 0, 'nothing left to migrate');
+      const n = await sql<{ n: number }>`SELECT count(*)::int AS n FROM schema_migrations`.execute(d.db);
+      assert.equal(n.rows[0].n, loadMigrations().length);
+      await sql`INSERT INTO counties (code, name) VALUES ('430582', '甲县')`.execute(d.db);
+      await d.close();
+      const again = await openDatabase({ dataDir: dir });
+      const c = await sql<{ name: string }>`SELECT name FROM counties`.execute(again.db);
+      assert.deepEqual(
+        c.rows.map((x) => x.name),
+        ['甲县'],
+      );
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

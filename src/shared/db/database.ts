@@ -15,9 +15,13 @@ import {
 } from 'kysely';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { mkdirSync, readFileSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync, unlinkSync, existsSync, renameSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { AppError } from '../errors.ts';
+import { fromRoot } from '../paths.ts';
+import { loadMigrations, migrate } from './migrate.ts';
 import type { Tables } from './tables.ts';
 
 export type Engine = 'pglite' | 'postgres';
@@ -151,7 +155,10 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
   const unlock = dataDir === 'memory://' ? () => {} : lockDataDir(dataDir);
   // same value types as the server: dates stay 'YYYY-MM-DD', numeric becomes a number
   const parsers = { 1082: (v: string) => v, 1700: (v: string) => Number(v) };
-  const pgl = await PGlite.create({ ...(dataDir === 'memory://' ? {} : { dataDir }), ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}), parsers });
+  // a new data folder starts from the migrated template instead of running initdb in it
+  const fresh = dataDir !== 'memory://' && !opts.loadDataDir && !existsSync(join(dataDir, 'PG_VERSION'));
+  const loadDataDir = opts.loadDataDir ?? (fresh ? await migratedTemplate().catch(() => undefined) : undefined);
+  const pgl = await PGlite.create({ ...(dataDir === 'memory://' ? {} : { dataDir }), ...(loadDataDir ? { loadDataDir } : {}), parsers });
   const dialect = new PgliteDialect(pgl);
   const db = new Kysely<Tables>({ dialect });
   return {
@@ -172,6 +179,53 @@ export async function openDatabase(opts: OpenOptions = {}): Promise<Database> {
     },
     dumpDataDir: () => db.connection().execute(async () => pgl.dumpDataDir('none')),
   };
+}
+
+/** The installed PGlite's version (its package.json is not exported: found above its entry file). */
+function pgliteVersion(): string {
+  let dir = dirname(createRequire(fromRoot('package.json')).resolve('@electric-sql/pglite'));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+}
+
+let template: Promise<Blob> | null = null;
+/**
+ * A migrated, empty PGlite cluster as a tarball. A new data folder and every PGlite test
+ * database start from it: initdb is most of the seconds a fresh database costs (several more
+ * on a folder on disk, where it writes a thousand files). Kept in dist/pglite under a name made
+ * from the migrations' checksums and the engine's version, so a new migration or engine makes
+ * a new one; made at install (npm's prepare step) or when first needed.
+ */
+export function migratedTemplate(): Promise<Blob> {
+  template ??= (async () => {
+    const engineVersion = pgliteVersion();
+    const key = createHash('sha256')
+      .update(
+        `${engineVersion}\n${loadMigrations()
+          .map((m) => m.checksum)
+          .join()}`,
+      )
+      .digest('hex')
+      .slice(0, 16);
+    const dir = fromRoot('dist', 'pglite');
+    const file = join(dir, `${key}.tar`);
+    if (existsSync(file)) return new Blob([readFileSync(file)]);
+    const d = await openDatabase({ dataDir: 'memory://' });
+    await migrate(d);
+    const blob = await d.dumpDataDir!();
+    await d.close();
+    try {
+      // written under a private name, then renamed: a reader never sees half a file
+      mkdirSync(dir, { recursive: true });
+      const part = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+      writeFileSync(part, Buffer.from(await blob.arrayBuffer()));
+      renameSync(part, file);
+    } catch {
+      /* a read-only install: the template serves this process only */
+    }
+    return blob;
+  })();
+  return template;
 }
 
 function pidAlive(pid: number): boolean {

@@ -1,13 +1,10 @@
 // Database tests run on both engines: PGlite in memory, and the PostgreSQL server
 // (ANJU_TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test). Each test
 // database is fresh: on the server a new database is created and dropped afterwards.
-import { randomBytes, createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openDatabase, type Database, type Engine } from './database.ts';
-import { migrate, loadMigrations } from './migrate.ts';
+import { migratedTemplate, openDatabase, type Database, type Engine } from './database.ts';
+import { migrate } from './migrate.ts';
 
 export const TEST_SERVER_URL = process.env.ANJU_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -33,7 +30,7 @@ export interface TestDatabase extends Database {
 /** A fresh, migrated database on the given engine. Call `drop()` when done. */
 export async function createTestDatabase(engine: Engine): Promise<TestDatabase> {
   if (engine === 'pglite') {
-    const d = await openDatabase({ dataDir: 'memory://', loadDataDir: await pgliteTemplate() });
+    const d = await openDatabase({ dataDir: 'memory://', loadDataDir: await migratedTemplate() });
     await migrate(d); // a no-op on the template; kept so a stale template still ends up current
     return Object.assign(d, { drop: () => d.close() });
   }
@@ -55,42 +52,6 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
       await a.end();
     },
   });
-}
-
-let template: Promise<Blob> | null = null;
-/**
- * A migrated, empty PGlite cluster as a tarball. Starting PGlite from it skips initdb, which
- * is most of the two seconds a fresh database costs. Kept in the temp folder under a name
- * made from the migrations' checksums, so test processes share it and a new migration makes
- * a new one.
- */
-function pgliteTemplate(): Promise<Blob> {
-  template ??= (async () => {
-    const key = createHash('sha256')
-      .update(
-        loadMigrations()
-          .map((m) => m.checksum)
-          .join(),
-      )
-      .digest('hex')
-      .slice(0, 16);
-    const file = join(tmpdir(), `anju-pglite-template-${key}.tar`);
-    try {
-      return new Blob([readFileSync(file)]);
-    } catch {
-      /* not made yet */
-    }
-    const d = await openDatabase({ dataDir: 'memory://' });
-    await migrate(d);
-    const blob = await d.dumpDataDir!();
-    await d.close();
-    // written under a private name, then renamed: a reader never sees half a file
-    const part = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    writeFileSync(part, Buffer.from(await blob.arrayBuffer()));
-    renameSync(part, file);
-    return blob;
-  })();
-  return template;
 }
 
 /**
