@@ -6,7 +6,7 @@ import type { Tables } from '../shared/db/tables.ts';
 import type { RosterRecord, RowProblem, FieldChange, PersonStatus, ProblemKind } from './roster-file.ts';
 import type { ImportSummary } from './roster-import.ts';
 import { personKey } from './roster-file.ts';
-import { estimatedRows, isSingleSession, reserveIds, restoreTriggers, skipTriggers, withIndexesRebuilt } from '../shared/db/bulk.store.ts';
+import { estimatedRows, isEmpty, isSingleSession, reserveIds, restoreTriggers, skipTriggers, withIndexesRebuilt } from '../shared/db/bulk.store.ts';
 
 export interface RegisterEntry {
   id: number;
@@ -168,8 +168,9 @@ const BULK_MIN = 20_000;
 /**
  * Insert new persons (and their accounts); returns their ids in the order given. The ids are
  * taken from the table's sequence first, so persons and accounts are written without reading
- * anything back. A load that at least doubles the register on the embedded engine builds the
- * secondary indexes once at the end instead of row by row.
+ * anything back. A large load that at least doubles the register on the embedded engine, or
+ * fills an empty one on a server, builds the secondary indexes once at the end instead of row
+ * by row.
  */
 export async function insertPersons(trx: Kysely<Tables>, records: RosterRecord[], onChunk?: (n: number) => void): Promise<number[]> {
   if (!records.length) return [];
@@ -189,7 +190,9 @@ export async function insertPersons(trx: Kysely<Tables>, records: RosterRecord[]
       onChunk?.(part.length);
     }
   };
-  const bulk = single && records.length >= BULK_MIN && records.length >= (await estimatedRows(trx, 'persons'));
+  // One session alone (the embedded engine) may lock the tables; on a server only an empty
+  // register (the first load of a new database) has no reader to keep waiting.
+  const bulk = records.length >= BULK_MIN && (single ? records.length >= (await estimatedRows(trx, 'persons')) : await isEmpty(trx, 'persons'));
   if (bulk) await withIndexesRebuilt(trx, ['persons', 'accounts'], write);
   else await write();
   return ids;

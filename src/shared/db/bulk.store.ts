@@ -51,6 +51,11 @@ export async function reserveIds(trx: Db, table: keyof Tables & string, n: numbe
   return r.rows.map((x) => Number(x.id));
 }
 
+export async function isEmpty(trx: Db, table: keyof Tables & string): Promise<boolean> {
+  const r = await sql<{ x: boolean }>`SELECT NOT EXISTS (SELECT 1 FROM ${sql.table(table)}) AS x`.execute(trx);
+  return r.rows[0].x === true;
+}
+
 /** Rows in a table, from the statistics when there are any (no scan of a large table). */
 export async function estimatedRows(trx: Db, table: keyof Tables & string): Promise<number> {
   const r = await sql<{ n: number }>`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass(${table})`.execute(trx);
@@ -64,7 +69,7 @@ export async function estimatedRows(trx: Db, table: keyof Tables & string): Prom
  * Run `fn` with the tables' secondary indexes dropped, then build them again from their own
  * definitions: building an index once over sorted rows costs far less than a hundred thousand
  * single inserts into it. Dropping an index locks its table for the rest of the transaction, so
- * callers use it only where no other session waits (the embedded engine) — see isSingleSession.
+ * callers use it only where no other session would wait (the embedded engine, or an empty table).
  * Indexes that carry a constraint (primary and unique keys) stay: they guard the rows written.
  */
 export async function withIndexesRebuilt<T>(trx: Db, tables: string[], fn: () => Promise<T>): Promise<T> {
