@@ -6,10 +6,15 @@
 // --data=realistic (the default) is the roster as an office keeps it (synth/slips.ts): GB18030
 // CSV, a 序号 and a 备注 column, mixed date spellings, blanks and slips — about a fifth of the
 // rows reported as corrected, 错误 or 提示. --data=clean is the generator's tidy UTF-8 file.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// Last, `anju import roster FILE` as a user runs it (the whole command: start, a new empty
+// database — a fresh data folder, or a fresh database on the server — read, check, write, the
+// problem list), for the CSV file; --cli=0 leaves it out.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import pg from 'pg';
 import { join } from 'node:path';
 import { tmpdir, loadavg, cpus } from 'node:os';
-import { createTestDatabase, testEngines } from '../src/shared/db/testing.ts';
+import { createTestDatabase, testEngines, TEST_SERVER_URL } from '../src/shared/db/testing.ts';
 import { readRosterFile, applyRoster } from '../src/registry/roster-import.ts';
 import { generateDemoRoster } from '../src/registry/demo.ts';
 import { rosterCsv, rosterXlsx } from '../src/registry/roster-export.ts';
@@ -85,4 +90,48 @@ for (const engine of (await testEngines()).filter((e) => !only || e === only)) {
       await db.drop();
     }
   }
+}
+
+/** The whole command, as a user runs it, into a new empty database of each engine. */
+async function cliRun(engine: string, path: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.DATABASE_URL;
+  let cleanup = async () => {};
+  if (engine === 'pglite') {
+    const dir = mkdtempSync(join(tmpdir(), 'anju-bench-cli-'));
+    env.ANJU_DATA_DIR = dir;
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  } else {
+    const name = `anju_bench_cli_${process.pid}`;
+    const admin = new pg.Client({ connectionString: TEST_SERVER_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(TEST_SERVER_URL);
+    url.pathname = `/${name}`;
+    env.DATABASE_URL = url.toString();
+    cleanup = async () => {
+      const a = new pg.Client({ connectionString: TEST_SERVER_URL });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    };
+  }
+  try {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['bin/anju.mjs', 'import', 'roster', path], { env, encoding: 'utf8' });
+    const wall = performance.now() - t0;
+    if (r.status !== 0) throw new Error(r.stderr);
+    const added = /新增 (\d+) 人/.exec(r.stdout)?.[1];
+    console.log(`${engine.padEnd(8)} csv  anju import roster (whole command, new empty database): ${s(wall)} (${added} added) | ${load()}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+if (arg('cli') !== '0' && formats.includes('csv')) {
+  await file('csv');
+  const path = join(tmpdir(), `anju-bench-roster-${DATA}-${PERSONS}.csv`);
+  for (const engine of (await testEngines()).filter((e) => !only || e === only)) await cliRun(engine, path);
 }
