@@ -244,10 +244,10 @@ export interface ImportBatch {
 
 export async function insertImportBatch(
   db: Kysely<Tables>,
-  b: { id: string; countyCode: string; filename: string; size: number; sha256: string; content: Buffer; createdBy: number | null; scope?: string | null },
+  b: { id: string; countyCode: string; filename: string; size: number; sha256: string; storedFile: string; createdBy: number | null; scope?: string | null },
 ): Promise<void> {
-  await sql`INSERT INTO roster_imports (id, county_code, filename, size, sha256, content, created_by, scope)
-    VALUES (${b.id}, ${b.countyCode}, ${b.filename}, ${b.size}, ${b.sha256}, ${b.content}, ${b.createdBy}, ${b.scope ?? ''})`.execute(db);
+  await sql`INSERT INTO roster_imports (id, county_code, filename, size, sha256, content, stored_file, created_by, scope)
+    VALUES (${b.id}, ${b.countyCode}, ${b.filename}, ${b.size}, ${b.sha256}, ''::bytea, ${b.storedFile}, ${b.createdBy}, ${b.scope ?? ''})`.execute(db);
 }
 
 export async function updateImportBatch(
@@ -328,9 +328,12 @@ export async function getImportBatch(db: Kysely<Tables>, id: string): Promise<Im
   };
 }
 
-export async function getImportContent(db: Kysely<Tables>, id: string): Promise<Buffer> {
-  const r = await sql<{ content: Uint8Array }>`SELECT content FROM roster_imports WHERE id = ${id}`.execute(db);
-  return Buffer.from(r.rows[0].content);
+/** Where an import's file is: its key in the upload store, or (uploads older than the store) its bytes. */
+export async function getImportSource(db: Kysely<Tables>, id: string): Promise<{ storedFile: string; content: Buffer | null }> {
+  const r = await sql<{ stored_file: string; content: Uint8Array | null }>`SELECT stored_file,
+    CASE WHEN stored_file = '' THEN content END AS content FROM roster_imports WHERE id = ${id}`.execute(db);
+  const x = r.rows[0];
+  return { storedFile: x?.stored_file ?? '', content: x?.content ? Buffer.from(x.content) : null };
 }
 
 export interface PreviewRow {
@@ -440,13 +443,6 @@ export async function listImportBatches(db: Kysely<Tables>, countyCode: string, 
     if (b) out.push(b);
   }
   return out;
-}
-
-/** The uploaded file of an import of this county, for checks by other capabilities (null when not found). */
-export async function getImportFile(db: Kysely<Tables>, countyCode: string, id: string): Promise<{ filename: string; content: Buffer } | null> {
-  const b = await getImportBatch(db, id);
-  if (!b || b.countyCode !== countyCode) return null;
-  return { filename: b.filename, content: await getImportContent(db, id) };
 }
 
 /** Imports of the same county run one after the other: each compares with what the last wrote. */
