@@ -187,11 +187,11 @@ export async function readRosterFile(content: Buffer | string, opts: ReadOptions
 export type RosterSource = Buffer | { path: string; sha256: string };
 
 type RosterFilePart = { head: Omit<RosterFile, 'records' | 'problems'> } | { records: RosterRecord[] } | { problems: RowProblem[] };
-const PART = 10_000;
+const PART = 2000;
 
 /**
  * readRosterFile in a worker thread (run by streamInWorker): the file read from disk, then
- * its facts, records and problems handed back in parts of 10 000, each a short step for the
+ * its facts, records and problems handed back in parts of 2 000, each a short step for the
  * server's loop to take in. `emit` reports the rows read.
  */
 export async function* readRosterFileParts(
