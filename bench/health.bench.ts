@@ -1,4 +1,4 @@
-// npm run bench health [-- --roster-mb=200 --check-mb=500 --engine=postgres|pglite]
+// npm run bench health [-- --roster-mb=200 --check-mb=500 --engine=postgres|pglite|pglite-memory]
 // /api/health latency while a large roster import (preview job) and a large cross-check upload
 // (死亡名单) are being processed by the same server. The client (health polling every 50 ms and
 // both uploads) runs in a worker thread with its own event loop, so a blocked server loop shows
@@ -9,7 +9,10 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { tmpdir, loadavg, cpus } from 'node:os';
 import { sql } from 'kysely';
-import { createTestDatabase } from '../src/shared/db/testing.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createTestDatabase, type TestDatabase } from '../src/shared/db/testing.ts';
+import { openDatabase } from '../src/shared/db/database.ts';
+import { migrate } from '../src/shared/db/migrate.ts';
 import { buildApp } from '../src/app.ts';
 import { hashPassword } from '../src/auth/index.ts';
 import { generateDemoRoster, rosterCsv, ROSTER_HEADERS } from '../src/registry/index.ts';
@@ -17,7 +20,24 @@ import { generateDemoRoster, rosterCsv, ROSTER_HEADERS } from '../src/registry/i
 const arg = (name: string) => process.argv.find((x) => x.startsWith(`--${name}=`))?.split('=')[1];
 const ROSTER_MB = Number(arg('roster-mb') ?? 200);
 const CHECK_MB = Number(arg('check-mb') ?? 500);
-const ENGINE = (arg('engine') ?? 'postgres') as 'postgres' | 'pglite';
+const ENGINE = (arg('engine') ?? 'postgres') as 'postgres' | 'pglite' | 'pglite-memory';
+
+/**
+ * PGlite as the server runs it: its data in a folder on disk (a test database lives in memory,
+ * where every growth of a table file copies the whole file: not what an office runs).
+ */
+async function benchDatabase(): Promise<TestDatabase> {
+  if (ENGINE !== 'pglite') return createTestDatabase(ENGINE === 'pglite-memory' ? 'pglite' : ENGINE);
+  const dir = mkdtempSync(join(tmpdir(), 'anju-bench-health-pglite-'));
+  const d = await openDatabase({ dataDir: dir });
+  await migrate(d);
+  return Object.assign(d, {
+    async drop() {
+      await d.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
 
 async function rosterFile(): Promise<string> {
   const path = join(tmpdir(), `anju-bench-health-roster-${ROSTER_MB}mb.csv`);
@@ -131,7 +151,7 @@ const mb = (p: string) => (statSync(p).size / 1024 / 1024).toFixed(0);
 console.log(
   `engine ${ENGINE}; roster ${mb(roster)} MB, cross-check input (死亡名单) ${mb(deaths)} MB; load ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`,
 );
-const t = await createTestDatabase(ENGINE);
+const t = await benchDatabase();
 const app = await buildApp({ database: t, config: { version: 'bench', secureCookies: false } });
 try {
   await sql`INSERT INTO counties (code, name) VALUES ('430582', '示例县') ON CONFLICT DO NOTHING`.execute(t.db);
