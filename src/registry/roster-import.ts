@@ -380,6 +380,22 @@ export function previewRows(plan: ImportPlan): PreviewRow[] {
 }
 const fileRowOf = (c: PlannedChange) => c.after.rowNumber || c.before.rowNumber;
 
+/** previewRows in steps of 20 000 (a million rows made at once held the server's loop ~0.7 s). */
+async function previewRowsInSteps(plan: ImportPlan): Promise<PreviewRow[]> {
+  const STEP = 20_000;
+  const out: PreviewRow[] = [];
+  const parts = (n: number) => Array.from({ length: Math.ceil(n / STEP) }, (_, i) => [i * STEP, (i + 1) * STEP]);
+  for (const [a, b] of parts(plan.toAdd.length)) {
+    for (const r of previewRows({ ...plan, toAdd: plan.toAdd.slice(a, b), toChange: [] })) out.push(r);
+    await new Promise((r) => setImmediate(r));
+  }
+  for (const [a, b] of parts(plan.toChange.length)) {
+    for (const r of previewRows({ ...plan, toAdd: [], toChange: plan.toChange.slice(a, b) })) out.push(r);
+    await new Promise((r) => setImmediate(r));
+  }
+  return out;
+}
+
 function countiesOf(file: RosterFile, scope: string[] | null | undefined): string[] {
   return scope?.length ? [...scope] : [...new Set(file.records.map((r) => r.countyCode))].sort();
 }
@@ -538,7 +554,7 @@ export async function startImportPreview(
           onProgress: (n) => void p.progress(n, null, `已读取${n}行`).catch(() => {}),
         },
       );
-      await saveImportLists(db, id, previewRows(plan), file.problems);
+      await saveImportLists(db, id, await previewRowsInSteps(plan), file.problems);
       await updateImportBatch(db, id, { status: 'previewed', summary, format: file.format, encoding: file.encoding, error: '' });
       return countsOf(summary);
     } catch (e) {
@@ -601,7 +617,7 @@ export async function startImportApply(
         importId: id,
         onWrite: (w, t) => void p.progress(w, t, '正在写入花名册').catch(() => {}),
       });
-      await saveImportLists(db, id, previewRows(plan), file.problems);
+      await saveImportLists(db, id, await previewRowsInSteps(plan), file.problems);
       await updateImportBatch(db, id, { status: 'applied', summary, applied: true, appliedBy: user.id, selfApplied: summary.selfApplied === true });
       onApplied?.();
       return countsOf(summary);
