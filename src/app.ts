@@ -11,6 +11,7 @@ import { isAppError } from './shared/errors.ts';
 import { addSecurityHeaders } from './shared/http/security-headers.ts';
 import { installChineseZod, fieldLabel } from './shared/zod-zh.ts';
 import { MAX_ANY_UPLOAD } from './shared/http/upload.ts';
+import { configureUploadDir } from './shared/files/upload-store.ts';
 import type { AppContext } from './shared/context.ts';
 import { ChangeFeed } from './shared/events.ts';
 import { registerSystemRoutes } from './system/system.routes.ts';
@@ -43,6 +44,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   installChineseZod();
   ctx.events ??= new ChangeFeed();
   const events = ctx.events;
+  // uploads kept for later (roster imports, cross-check extracts) live in the data folder
+  if (ctx.config.dataDir) configureUploadDir(join(ctx.config.dataDir, 'uploads'));
   // background follow-ups finish before the database closes
   app.addHook('onClose', async () => {
     await events.idle();

@@ -16,10 +16,13 @@ const database = await openDatabase(optionsFromEnv());
 await migrate(database);
 // the audit chain's key lives outside the database (ANJU_AUDIT_KEY_FILE, default data/audit.key)
 const auditKey = await ensureAuditKey(database.db);
+const dataDir = process.env.ANJU_DATA_DIR || './data';
 const ctx = {
   database,
   config: {
     version: VERSION,
+    // kept uploads go to its uploads/ folder, also when the database is a server (DATABASE_URL)
+    dataDir,
     webDist: fromRoot('web', 'dist'),
     secureCookies: process.env.ANJU_SECURE_COOKIES === '1',
     trustProxy: trustProxyFrom(process.env.ANJU_TRUST_PROXY),
@@ -29,7 +32,7 @@ const notes = await firstStart(ctx);
 const app = await buildApp(ctx, { logger: process.env.ANJU_LOG === '1' });
 const stopNightly = scheduleNightlyQuality(ctx);
 // uploads past their retention period, the day's audit anchor: at start and nightly
-const stopSystemNightly = scheduleNightlySystem(ctx, { dataDir: process.env.ANJU_DATA_DIR || './data', retentionDays: retentionDaysFromEnv() });
+const stopSystemNightly = scheduleNightlySystem(ctx, { dataDir, retentionDays: retentionDaysFromEnv() });
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
 await app.listen({ port, host });

@@ -61,7 +61,6 @@ export async function registerCasesRoutes(app: FastifyInstance, ctx: AppContext)
       try {
         saved = await uploadInput(db, actorOf(user), user.countyCode, req.query.kind, {
           filename: file.filename,
-          content: await file.read(),
           path: file.path,
           sha256: file.sha256,
           label: req.query.label,

@@ -2,6 +2,8 @@
 // job — the register and the recorded payments read from the database, the engine
 // (src/crosscheck) called in ONE place, findings kept and turned into cases, audited.
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { keepBytes, keepUpload, keptFile, removeKept, sha256OfFile } from '../shared/files/upload-store.ts';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../shared/db/tables.ts';
 import { appendAudit, type AuditActor } from '../shared/audit.ts';
@@ -58,34 +60,45 @@ export async function uploadInput(
   actor: AuditActor,
   countyCode: string,
   kind: InputKind,
-  file: { filename: string; content: Buffer; label?: string; path?: string; sha256?: string },
+  file: { filename: string; label?: string } & ({ path: string; sha256?: string } | { content: Buffer }),
 ): Promise<StoredInput & { problems: { rowNumber: number; column: string; reason: string }[]; problemCount: number }> {
-  // hashed while it arrived, when it came through receiveUpload (a 500 MB hash here would hold the server)
-  const sha256 = file.sha256 ?? createHash('sha256').update(file.content).digest('hex');
-  // an upload on disk is read in a worker thread, streamed from the file
-  const { rows, problems, problemCount } = file.path ? await countInputInWorker(kind, file.path) : await countInput(kind, file.content);
+  // an upload on disk (receiveUpload's temporary file, hashed as it arrived) is read in a worker
+  // thread, streamed from the file, and kept by moving it into the upload store
+  const onDisk = 'path' in file;
+  const sha256 = onDisk ? (file.sha256 ?? (await sha256OfFile(file.path))) : createHash('sha256').update(file.content).digest('hex');
+  const size = onDisk ? (await stat(file.path)).size : file.content.length;
+  const { rows, problems, problemCount } = onDisk ? await countInputInWorker(kind, file.path) : await countInput(kind, file.content);
   if (!rows) throw new AppError('FILE_EMPTY', `${INPUT_KIND_LABELS[kind]}中没有可用的数据行`, { problems: problems.slice(0, 50) });
-  return db.transaction().execute(async (trx) => {
-    const old = await findInput(trx, countyCode, kind, sha256);
-    if (old) return { ...old, problems, problemCount };
-    const saved = await insertInput(trx, countyCode, {
-      kind,
-      label: file.label ?? '',
-      filename: file.filename,
-      sha256,
-      rows,
-      content: file.content,
-      uploadedBy: actor.userId,
+  let kept = '';
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const old = await findInput(trx, countyCode, kind, sha256);
+      if (old) return { ...old, problems, problemCount };
+      kept = onDisk ? await keepUpload('crosscheck-inputs', file.path) : await keepBytes('crosscheck-inputs', file.content);
+      const saved = await insertInput(trx, countyCode, {
+        kind,
+        label: file.label ?? '',
+        filename: file.filename,
+        sha256,
+        rows,
+        size,
+        storedFile: kept,
+        uploadedBy: actor.userId,
+      });
+      await appendAudit(trx, actor, {
+        action: 'crosscheck.upload',
+        entityType: 'crosscheck_input',
+        entityId: saved.id,
+        countyCode,
+        after: { kind, filename: file.filename, sha256, rows, problems: problemCount },
+      });
+      return { ...saved, problems, problemCount };
     });
-    await appendAudit(trx, actor, {
-      action: 'crosscheck.upload',
-      entityType: 'crosscheck_input',
-      entityId: saved.id,
-      countyCode,
-      after: { kind, filename: file.filename, sha256, rows, problems: problemCount },
-    });
-    return { ...saved, problems, problemCount };
-  });
+  } catch (e) {
+    // the transaction did not keep the record: nor is the file kept
+    if (kept) await removeKept([kept]);
+    throw e;
+  }
 }
 
 export interface RunRequest {
@@ -106,7 +119,7 @@ export async function executeRun(db: Db, actor: AuditActor, countyCode: string, 
   const inputs = await inputsWithContent(db, countyCode, req.inputIds);
   const missing = req.inputIds.filter((id) => !inputs.some((i) => Number(i.id) === id));
   if (missing.length) throw new AppError('NOT_FOUND', `上传的文件${missing.join('、')}不存在`);
-  const pruned = inputs.filter((i) => !i.content || i.content.length === 0);
+  const pruned = inputs.filter((i) => !i.stored_file && !i.content?.length);
   if (pruned.length)
     throw new AppError('CONFLICT', `上传的文件${pruned.map((i) => `“${i.filename}”`).join('、')}已超过保留期，原始内容已清理，请重新上传后再核对`);
   let done = 0;
@@ -139,7 +152,9 @@ export async function executeRun(db: Db, actor: AuditActor, countyCode: string, 
       inputs
         .filter((i) => i.kind === kind)
         .map(async (i) => {
-          const r = await readInput(kind, Buffer.from(i.content)); // PGlite gives bytea as Uint8Array
+          // a kept file is read from disk once its sha256 is checked; an older upload's bytes as they are (PGlite gives bytea as Uint8Array)
+          const source = i.stored_file ? await keptFile(i.stored_file, i.sha256, `核对数据“${i.filename}”`) : Buffer.from(i.content ?? []);
+          const r = await readInput(kind, source);
           return { label: i.label || i.filename, records: counted(r.records, tick), problems: r.problems, id: Number(i.id) };
         }),
     );

@@ -38,10 +38,10 @@ export async function findInput(trx: Db, countyCode: string, kind: InputKind, sh
 export async function insertInput(
   trx: Db,
   countyCode: string,
-  i: { kind: InputKind; label: string; filename: string; sha256: string; rows: number; content: Buffer; uploadedBy: number | null },
+  i: { kind: InputKind; label: string; filename: string; sha256: string; rows: number; size: number; storedFile: string; uploadedBy: number | null },
 ): Promise<StoredInput> {
-  const r = await sql<InputRow>`INSERT INTO crosscheck_inputs (county_code, kind, label, filename, sha256, rows, size, content, uploaded_by)
-    VALUES (${countyCode}, ${i.kind}, ${i.label}, ${i.filename}, ${i.sha256}, ${i.rows}, ${i.content.length}, ${i.content}, ${i.uploadedBy})
+  const r = await sql<InputRow>`INSERT INTO crosscheck_inputs (county_code, kind, label, filename, sha256, rows, size, content, stored_file, uploaded_by)
+    VALUES (${countyCode}, ${i.kind}, ${i.label}, ${i.filename}, ${i.sha256}, ${i.rows}, ${i.size}, ''::bytea, ${i.storedFile}, ${i.uploadedBy})
     RETURNING id, kind, label, filename, sha256, rows, size, uploaded_at`.execute(trx);
   return inputOf(r.rows[0]);
 }
@@ -79,12 +79,15 @@ export async function listRuns(db: Db, countyCode: string): Promise<CrosscheckRu
   return r.rows.map(runOf);
 }
 
-/** The chosen extracts with their content (empty once pruned by the retention rule). */
+/**
+ * The chosen extracts with where their bytes are: the key of the kept file, or (uploads older
+ * than the upload store) the bytes themselves; both empty once pruned by the retention rule.
+ */
 export async function inputsWithContent(db: Db, countyCode: string, ids: number[]) {
   if (!ids.length) return [];
   const r = await sql<
-    Pick<Row<CrosscheckInputsTable>, 'id' | 'kind' | 'label' | 'filename' | 'sha256' | 'rows' | 'content'>
-  >`SELECT id, kind, label, filename, sha256, rows, content FROM crosscheck_inputs
+    Pick<Row<CrosscheckInputsTable>, 'id' | 'kind' | 'label' | 'filename' | 'sha256' | 'rows' | 'stored_file'> & { content: Uint8Array | null }
+  >`SELECT id, kind, label, filename, sha256, rows, stored_file, CASE WHEN stored_file = '' THEN content END AS content FROM crosscheck_inputs
     WHERE county_code = ${countyCode} AND id = ANY(${ids}::bigint[])`.execute(db);
   return r.rows;
 }

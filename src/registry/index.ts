@@ -40,4 +40,4 @@ export { fillMissingPinyin } from './pinyin.store.ts';
 export { registerRosterRoutes } from './roster.routes.ts';
 export { streamRegisterForQuality, registerRowsAroundHouseholds, type RegisterRowForQuality } from './quality-rows.store.ts';
 export { payrollRosterSource, streamRosterForCheck, personsByIdNumbers, personIdentity, type RosterPersonForCheck } from './check-rows.store.ts';
-export { getImportFile } from './roster-import.store.ts';
+export { getImportFile } from './roster-import.ts';

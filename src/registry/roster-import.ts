@@ -5,10 +5,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Tables } from '../shared/db/tables.ts';
 import type { Kysely } from 'kysely';
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { access, mkdtemp, readFile, stat, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openTable, type TableSource } from '../shared/files/table.ts';
+import { openTable, readHead, type TableSource } from '../shared/files/table.ts';
+import { keepUpload, keptFile, keptPath, removeKept, sha256OfFile } from '../shared/files/upload-store.ts';
+import { streamInWorker } from '../shared/worker.ts';
 import { openFastTable } from '../shared/files/fastcsv.ts';
 import { openXlsxFast } from '../shared/files/xlsx-fast.ts';
 import { AppError } from '../shared/errors.ts';
@@ -34,7 +36,7 @@ import {
   insertImportBatch,
   updateImportBatch,
   getImportBatch,
-  getImportContent,
+  getImportSource,
   saveImportLists,
   previewTouchesAccountsOrStatus,
   lockCountyImports,
@@ -51,6 +53,7 @@ import {
 export { countyCodes };
 import { startJob } from '../shared/jobs.ts';
 import { assertSeparateDuties, loadControls } from '../auth/index.ts';
+import { sourceModule } from '../shared/paths.ts';
 
 export interface ReadOptions {
   asOf?: IsoDate;
@@ -87,8 +90,21 @@ export const COUNTY_NAMES = new Map([
  * through openTable, which says what is wrong with it.
  */
 async function openRows(
-  content: Buffer,
+  source: Buffer | string,
 ): Promise<{ format: string; encoding?: string; headers: string[]; rows: AsyncIterable<{ rowNumber: number; cells: unknown[] }> }> {
+  // a file on disk (read in a worker thread): a CSV is read where it lies, an XLSX in memory
+  if (typeof source === 'string') {
+    const head = await readHead(source, 65536);
+    const zip = head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+    if (zip) return openRows(await readFile(source));
+    if (head.length === 0 || head.includes(0)) return openTable(source);
+    const t = await openFastTable(source);
+    async function* rows() {
+      for await (const batch of t.batches) yield* batch;
+    }
+    return { format: t.format, encoding: t.encoding, headers: t.headers, rows: rows() };
+  }
+  const content = source;
   if (content.length >= 4 && content[0] === 0x50 && content[1] === 0x4b && content[2] === 0x03 && content[3] === 0x04) return openXlsxFast(content);
   const binary = content.length >= 4 && ((content[0] === 0xd0 && content[1] === 0xcf) || content.subarray(0, 65536).includes(0));
   if (binary || content.length === 0) return openTable(content as TableSource);
@@ -111,8 +127,8 @@ async function openRows(
   }
 }
 
-/** Read and check a whole roster file. Throws AppError (Chinese) when the file cannot be read. */
-export async function readRosterFile(content: Buffer, opts: ReadOptions = {}): Promise<RosterFile> {
+/** Read and check a whole roster file (bytes, or a path). Throws AppError (Chinese) when the file cannot be read. */
+export async function readRosterFile(content: Buffer | string, opts: ReadOptions = {}): Promise<RosterFile> {
   const asOf = opts.asOf ?? todayIso();
   const counties = opts.counties?.length ? new Set(opts.counties) : null;
   const table = await openRows(content);
@@ -158,14 +174,63 @@ export async function readRosterFile(content: Buffer, opts: ReadOptions = {}): P
   return {
     format: table.format,
     encoding: table.encoding ?? '',
-    sha256: opts.sha256 ?? createHash('sha256').update(content).digest('hex'),
-    size: content.length,
+    sha256: opts.sha256 ?? (typeof content === 'string' ? await sha256OfFile(content) : createHash('sha256').update(content).digest('hex')),
+    size: typeof content === 'string' ? (await stat(content)).size : content.length,
     layout,
     rowsRead,
     records,
     problems,
     warnings: layout.warnings,
   };
+}
+
+/** A roster in memory, or a kept file on disk: read in a worker thread and checked against its sha256. */
+export type RosterSource = Buffer | { path: string; sha256: string };
+
+type RosterFilePart = { head: Omit<RosterFile, 'records' | 'problems'> } | { records: RosterRecord[] } | { problems: RowProblem[] };
+const PART = 2000;
+
+/**
+ * readRosterFile in a worker thread (run by streamInWorker): the file read from disk, then
+ * its facts, records and problems handed back in parts of 2 000, each a short step for the
+ * server's loop to take in. `emit` reports the rows read.
+ */
+export async function* readRosterFileParts(
+  path: string,
+  opts: Omit<ReadOptions, 'onProgress'>,
+  emit: (rowsRead: number) => void,
+): AsyncGenerator<RosterFilePart> {
+  const { records, problems, ...head } = await readRosterFile(path, { ...opts, onProgress: emit });
+  yield { head };
+  for (let i = 0; i < records.length; i += PART) yield { records: records.slice(i, i + PART) };
+  for (let i = 0; i < problems.length; i += PART) yield { problems: problems.slice(i, i + PART) };
+}
+
+/** Read and check a roster file on disk in a worker thread; the server's loop only collects the parts. */
+export async function readRosterFileInWorker(path: string, opts: ReadOptions = {}): Promise<RosterFile> {
+  const read = { asOf: opts.asOf, counties: opts.counties, scope: opts.scope, sha256: opts.sha256 };
+  const file = { records: [] as RosterRecord[], problems: [] as RowProblem[] } as RosterFile;
+  const parts = streamInWorker<RosterFilePart>(sourceModule('src/registry/roster-import.ts'), 'readRosterFileParts', [path, read], (n) =>
+    opts.onProgress?.(n as number),
+  );
+  for await (const part of parts) {
+    if ('head' in part) Object.assign(file, part.head);
+    else if ('records' in part) for (const r of part.records) file.records.push(r);
+    else for (const p of part.problems) file.problems.push(p);
+  }
+  return file;
+}
+
+async function readSource(source: RosterSource, opts: ReadOptions): Promise<RosterFile> {
+  if (Buffer.isBuffer(source)) return readRosterFile(source, opts);
+  try {
+    await access(source.path);
+  } catch {
+    throw new AppError('CONFLICT', '花名册的原始文件已不在服务器上（可能已按保留期清理或从备份恢复），请重新上传');
+  }
+  const file = await readRosterFileInWorker(source.path, { ...opts, sha256: undefined });
+  if (file.sha256 !== source.sha256) throw new AppError('CONFLICT', '花名册的原始文件与上传时不一致（校验值不符），已拒绝读取，请重新上传');
+  return file;
 }
 
 const outOfScope = (rowNumber: number, villageCode: string, scope: string): RowProblem => ({
@@ -235,6 +300,27 @@ export function planImport(
   return { counties, toAdd, toChange, unchanged, notInFile: register.size - matched, scopeProblems };
 }
 
+/** planImport in steps of 20 000 records, the server answering between them: the same plan. */
+export async function planImportInSteps(
+  file: Pick<RosterFile, 'records' | 'layout'>,
+  register: Map<string, { id: number; version: number; record: RosterRecord }>,
+  counties: string[],
+  scope?: string | null,
+): Promise<ImportPlan> {
+  const STEP = 20_000;
+  const plan: ImportPlan = { counties, toAdd: [], toChange: [], unchanged: 0, notInFile: register.size, scopeProblems: [] };
+  for (let i = 0; i < file.records.length; i += STEP) {
+    if (i) await new Promise((r) => setImmediate(r));
+    const part = planImport({ records: file.records.slice(i, i + STEP), layout: file.layout }, register, counties, scope);
+    for (const r of part.toAdd) plan.toAdd.push(r);
+    for (const c of part.toChange) plan.toChange.push(c);
+    for (const p of part.scopeProblems) plan.scopeProblems.push(p);
+    plan.unchanged += part.unchanged;
+    plan.notInFile -= register.size - part.notInFile; // the persons of the register this part matched
+  }
+  return plan;
+}
+
 export interface ImportSummary {
   rowsRead: number;
   added: number;
@@ -297,6 +383,22 @@ export function previewRows(plan: ImportPlan): PreviewRow[] {
 }
 const fileRowOf = (c: PlannedChange) => c.after.rowNumber || c.before.rowNumber;
 
+/** previewRows in steps of 20 000 (a million rows made at once held the server's loop ~0.7 s). */
+async function previewRowsInSteps(plan: ImportPlan): Promise<PreviewRow[]> {
+  const STEP = 20_000;
+  const out: PreviewRow[] = [];
+  const parts = (n: number) => Array.from({ length: Math.ceil(n / STEP) }, (_, i) => [i * STEP, (i + 1) * STEP]);
+  for (const [a, b] of parts(plan.toAdd.length)) {
+    for (const r of previewRows({ ...plan, toAdd: plan.toAdd.slice(a, b), toChange: [] })) out.push(r);
+    await new Promise((r) => setImmediate(r));
+  }
+  for (const [a, b] of parts(plan.toChange.length)) {
+    for (const r of previewRows({ ...plan, toAdd: [], toChange: plan.toChange.slice(a, b) })) out.push(r);
+    await new Promise((r) => setImmediate(r));
+  }
+  return out;
+}
+
 function countiesOf(file: RosterFile, scope: string[] | null | undefined): string[] {
   return scope?.length ? [...scope] : [...new Set(file.records.map((r) => r.countyCode))].sort();
 }
@@ -304,12 +406,12 @@ function countiesOf(file: RosterFile, scope: string[] | null | undefined): strin
 /** Preview: what the import would do. Writes nothing. */
 export async function previewRoster(
   db: Kysely<Tables>,
-  content: Buffer,
+  content: RosterSource,
   opts: ReadOptions = {},
 ): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
-  const file = await readRosterFile(content, opts);
+  const file = await readSource(content, opts);
   const counties = countiesOf(file, opts.counties);
-  const plan = planImport(file, await loadRegister(db, counties), counties, opts.scope);
+  const plan = await planImportInSteps(file, await loadRegister(db, counties), counties, opts.scope);
   file.problems.push(...plan.scopeProblems);
   return { file, plan, summary: summarize(file, plan, false) };
 }
@@ -329,14 +431,14 @@ export interface ApplyOptions extends ReadOptions {
  */
 export async function applyRoster(
   db: Kysely<Tables>,
-  content: Buffer,
+  content: RosterSource,
   opts: ApplyOptions,
 ): Promise<{ file: RosterFile; plan: ImportPlan; summary: ImportSummary }> {
-  const file = await readRosterFile(content, opts);
+  const file = await readSource(content, opts);
   const counties = countiesOf(file, opts.counties);
   return db.transaction().execute(async (trx) => {
     await lockCountyImports(trx, counties);
-    const plan = planImport(file, await loadRegister(trx, counties), counties, opts.scope);
+    const plan = await planImportInSteps(file, await loadRegister(trx, counties), counties, opts.scope);
     file.problems.push(...plan.scopeProblems);
     let selfApplied = false;
     if (opts.duty && touchesAccountsOrStatus(plan)) {
@@ -416,33 +518,46 @@ export interface StartedImport {
   jobId: string;
 }
 
-/** Store the uploaded file and preview it in the background (job 'roster.import.preview'). */
+/**
+ * Keep the uploaded file (moved from its temporary place into the upload store, with the
+ * sha256 it was hashed to on arrival) and preview it in the background (job
+ * 'roster.import.preview'): read in a worker thread, compared with the register here.
+ */
 export async function startImportPreview(
   db: Kysely<Tables>,
-  o: { content: Buffer; filename: string; countyCode: string; userId: number | null; regionCode?: string; sha256?: string },
+  o: { upload: { path: string; size: number; sha256: string }; filename: string; countyCode: string; userId: number | null; regionCode?: string },
 ): Promise<StartedImport> {
-  if (!o.content.length) throw new AppError('FILE_EMPTY', '上传的文件为空');
+  if (!o.upload.size) throw new AppError('FILE_EMPTY', '上传的文件为空');
   const id = randomUUID();
-  await insertImportBatch(db, {
-    id,
-    countyCode: o.countyCode,
-    filename: o.filename,
-    size: o.content.length,
-    sha256: o.sha256 ?? createHash('sha256').update(o.content).digest('hex'),
-    content: o.content,
-    createdBy: o.userId,
-    scope: scopeOf(o.regionCode),
-  });
+  const storedFile = await keepUpload('roster-imports', o.upload.path);
+  try {
+    await insertImportBatch(db, {
+      id,
+      countyCode: o.countyCode,
+      filename: o.filename,
+      size: o.upload.size,
+      sha256: o.upload.sha256,
+      storedFile,
+      createdBy: o.userId,
+      scope: scopeOf(o.regionCode),
+    });
+  } catch (e) {
+    await removeKept([storedFile]);
+    throw e;
+  }
   const jobId = await startJob(db, 'roster.import.preview', { countyCode: o.countyCode, createdBy: o.userId }, async (p) => {
     try {
       await updateImportBatch(db, id, { status: 'previewing' });
-      const { file, plan, summary } = await previewRoster(db, o.content, {
-        counties: [o.countyCode],
-        scope: scopeOf(o.regionCode),
-        sha256: o.sha256,
-        onProgress: (n) => void p.progress(n, null, `已读取${n}行`).catch(() => {}),
-      });
-      await saveImportLists(db, id, previewRows(plan), file.problems);
+      const { file, plan, summary } = await previewRoster(
+        db,
+        { path: keptPath(storedFile), sha256: o.upload.sha256 },
+        {
+          counties: [o.countyCode],
+          scope: scopeOf(o.regionCode),
+          onProgress: (n) => void p.progress(n, null, `已读取${n}行`).catch(() => {}),
+        },
+      );
+      await saveImportLists(db, id, await previewRowsInSteps(plan), file.problems);
       await updateImportBatch(db, id, { status: 'previewed', summary, format: file.format, encoding: file.encoding, error: '' });
       return countsOf(summary);
     } catch (e) {
@@ -496,8 +611,7 @@ export async function startImportApply(
   }
   const jobId = await startJob(db, 'roster.import.apply', { countyCode: batch.countyCode, createdBy: user.id }, async (p) => {
     try {
-      const content = await getImportContent(db, id);
-      const { file, plan, summary } = await applyRoster(db, content, {
+      const { file, plan, summary } = await applyRoster(db, await sourceOf(db, id, batch.sha256), {
         counties: [batch.countyCode],
         scope: narrowest(batch.scope, scopeOf(user.regionCode)),
         duty: { enteredBy: batch.createdBy, userId: user.id },
@@ -506,7 +620,7 @@ export async function startImportApply(
         importId: id,
         onWrite: (w, t) => void p.progress(w, t, '正在写入花名册').catch(() => {}),
       });
-      await saveImportLists(db, id, previewRows(plan), file.problems);
+      await saveImportLists(db, id, await previewRowsInSteps(plan), file.problems);
       await updateImportBatch(db, id, { status: 'applied', summary, applied: true, appliedBy: user.id, selfApplied: summary.selfApplied === true });
       onApplied?.();
       return countsOf(summary);
@@ -517,6 +631,23 @@ export async function startImportApply(
   });
   await updateImportBatch(db, id, { jobId });
   return { id, jobId };
+}
+
+/** An import's file as it was previewed: the kept file (checked by its sha256 when read), or the bytes of an older upload. */
+async function sourceOf(db: Kysely<Tables>, id: string, sha256: string): Promise<RosterSource> {
+  const s = await getImportSource(db, id);
+  if (s.storedFile) return { path: keptPath(s.storedFile), sha256 };
+  if (s.content?.length) return s.content;
+  throw new AppError('CONFLICT', '该导入的原始文件已按保留期清理，请重新上传');
+}
+
+/** The uploaded file of an import of this county, for checks by other capabilities (null when not found). */
+export async function getImportFile(db: Kysely<Tables>, countyCode: string, id: string): Promise<{ filename: string; content: Buffer } | null> {
+  const b = await getImportBatch(db, id);
+  if (!b || b.countyCode !== countyCode) return null;
+  const s = await getImportSource(db, id);
+  const content = s.storedFile ? await readFile(await keptFile(s.storedFile, b.sha256, '导入的花名册文件')) : (s.content ?? Buffer.alloc(0));
+  return { filename: b.filename, content };
 }
 
 // ---- what the import pages read (a county sees only its own imports) ----

@@ -37,9 +37,9 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: AppContext
       const file = await receiveUpload(req, { maxBytes: MAX_UPLOAD, what: '花名册文件' });
       let started: Awaited<ReturnType<typeof startImportPreview>>;
       try {
+        // the file is moved into the upload store: removing the temporary folder after is harmless
         started = await startImportPreview(db, {
-          content: await file.read(),
-          sha256: file.sha256,
+          upload: file,
           filename: file.filename,
           countyCode: user.countyCode,
           userId: user.id,

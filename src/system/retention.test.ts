@@ -2,7 +2,7 @@
 // that and writes the day's audit anchor.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -10,6 +10,7 @@ import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db
 import { appendAudit } from '../shared/audit.ts';
 import { readAnchor, anchorProblem } from '../shared/audit-anchor.ts';
 import { pruneUploads, retentionDaysFromEnv } from './retention.ts';
+import { keepBytes, keptPath } from '../shared/files/upload-store.ts';
 import { runNightlySystem } from './nightly.ts';
 
 const bytes = Buffer.alloc(4096, 0x41);
@@ -72,6 +73,22 @@ for (const engine of await testEngines()) {
         ],
       );
       assert.deepEqual(await pruneUploads(t.db, 30), { rosterImports: 0, crosscheckInputs: 0, bytes: 0 });
+    });
+
+    it('removes the kept files (upload store) of what it clears, and no other', async () => {
+      const oldKey = await keepBytes('roster-imports', bytes);
+      const newKey = await keepBytes('crosscheck-inputs', bytes);
+      await sql`INSERT INTO roster_imports (id, county_code, filename, size, sha256, content, stored_file, status, created_at, applied_at)
+        VALUES ('kept-old', '430582', 'k.csv', ${bytes.length}, 'k', ''::bytea, ${oldKey}, 'applied', now() - interval '40 days', now() - interval '40 days')`.execute(
+        t.db,
+      );
+      await sql`INSERT INTO crosscheck_inputs (county_code, kind, filename, sha256, rows, size, content, stored_file, uploaded_at)
+        VALUES ('430582', 'deaths', 'c.csv', 'c', 10, ${bytes.length}, ''::bytea, ${newKey}, now() - interval '2 days')`.execute(t.db);
+      assert.deepEqual(await pruneUploads(t.db, 30), { rosterImports: 1, crosscheckInputs: 0, bytes: bytes.length });
+      assert.equal(existsSync(keptPath(oldKey)), false);
+      assert.equal(existsSync(keptPath(newKey)), true);
+      const left = await sql<{ stored_file: string }>`SELECT stored_file FROM roster_imports WHERE id = 'kept-old'`.execute(t.db);
+      assert.equal(left.rows[0].stored_file, '');
     });
 
     it('runs nightly: prunes and writes an audit anchor that verifies', async () => {

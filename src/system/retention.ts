@@ -1,7 +1,13 @@
 // Uploaded files are kept for a retention period, then their bytes are cleared (the record of
 // the upload, its checksum, counts and audit entries stay): rejected and applied roster imports,
 // previews never applied, and cross-check extracts. Runs at start and nightly (nightly.ts).
+import type { Kysely } from 'kysely';
+import type { Tables } from '../shared/db/tables.ts';
 import { AppError } from '../shared/errors.ts';
+import { removeKept } from '../shared/files/upload-store.ts';
+import { pruneUploadRecords, type PruneResult } from './retention.store.ts';
+
+export type { PruneResult };
 
 export const DEFAULT_RETENTION_DAYS = 30;
 
@@ -14,5 +20,9 @@ export function retentionDaysFromEnv(env: NodeJS.ProcessEnv = process.env): numb
   return n;
 }
 
-// the clearing itself is SQL only
-export { pruneUploads, type PruneResult } from './retention.store.ts';
+/** Clear the uploads older than `days` days: their bytes in the database, then their kept files. */
+export async function pruneUploads(db: Kysely<Tables>, days: number): Promise<PruneResult> {
+  const { storedFiles, ...result } = await pruneUploadRecords(db, days);
+  await removeKept(storedFiles);
+  return result;
+}

@@ -46,6 +46,15 @@ for (const engine of await testEngines()) {
       const u = await t.db.updateTable('counties').set({ name: '丙' }).where('code', '=', '430602').executeTakeFirst();
       assert.equal(Number(u.numUpdatedRows), 1);
     });
+
+    it('lets the event loop turn between queries (PGlite runs in this thread: a loop of queries must not hold the server)', async () => {
+      let turns = 0;
+      for (let i = 0; i < 5; i++) {
+        setImmediate(() => turns++);
+        await sql`SELECT 1`.execute(t.db);
+      }
+      assert.equal(turns, 5);
+    });
   });
 }
 

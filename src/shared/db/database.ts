@@ -68,6 +68,10 @@ class PgliteDriver implements Driver {
     const activity = this.activity;
     return {
       async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+        // PGlite runs in this thread and answers within the same turn of the event loop: a loop
+        // of queries (5 000-row inserts one after another) would hold the server for seconds.
+        // Each query waits for the next turn, so requests are served between them.
+        await new Promise<void>((r) => setImmediate(r));
         const res = await pgl.query<R>(q.sql, q.parameters as unknown[], { rowMode: 'object' });
         activity.at = Date.now();
         const cmd = commandOf(q.sql);

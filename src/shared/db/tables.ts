@@ -197,6 +197,7 @@ export interface CrosscheckInputsTable {
   uploaded_by: number | null;
   uploaded_at: Generated<Timestamp>;
   content_pruned_at: Timestamp | null;
+  stored_file: Generated<string>;
 }
 
 export interface CrosscheckRunsTable {
@@ -872,6 +873,7 @@ export interface RosterImportsTable {
   content_pruned_at: Timestamp | null;
   self_applied: Generated<boolean>;
   scope: Generated<string>;
+  stored_file: Generated<string>;
 }
 
 export interface SchemaMigrationsTable {

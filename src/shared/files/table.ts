@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import type ExcelJS from 'exceljs'; // loaded when an XLSX is opened: importing it costs 0.6 s CPU, which CSV-only commands need not pay
 import { AppError } from '../errors.ts';
-import { assertZipWithinLimits } from './zip-guard.ts';
+import { assertZipInflatesAsDeclared } from './zip-guard.ts';
 
 export type FileFormat = 'csv' | 'xlsx';
 export type TextEncoding = 'utf-8' | 'gb18030' | 'utf-16le';
@@ -90,7 +90,9 @@ export async function openTable(source: TableSource): Promise<OpenTable> {
   if (head.length === 0) throw new AppError('FILE_EMPTY', '文件为空，没有表头行');
   if (startsWith(head, OLE)) throw new AppError('FILE_FORMAT', '不支持旧版Excel（.xls）文件，请在Excel中另存为.xlsx或CSV后再导入');
   if (startsWith(head, ZIP)) {
-    await assertZipWithinLimits(source); // before ExcelJS inflates anything
+    // before ExcelJS inflates anything: the declared sizes, then the bytes each entry really gives
+    // (ExcelJS reads the local headers and writes a sheet met before its strings to a temporary file)
+    await assertZipInflatesAsDeclared(source);
     return openXlsx(source);
   }
   if (head.includes(0) && !(head[0] === 0xff && head[1] === 0xfe)) {

@@ -4,7 +4,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDeflateRaw } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { assertZipWithinLimits, zipSummary } from './zip-guard.ts';
+import { assertZipInflatesAsDeclared, assertZipWithinLimits, zipSummary } from './zip-guard.ts';
 import { openTable } from './table.ts';
 import { openXlsxFast } from './xlsx-fast.ts';
 
@@ -111,6 +111,19 @@ describe('zip bombs', () => {
           })();
     assert.ok(err, 'the lying entry is refused');
     assert.match(err!.message, /超过压缩目录所写的大小|已损坏/);
+    // ExcelJS (openTable) inflates by the local headers: the bytes it would inflate are counted first
+    const rss = process.memoryUsage().rss;
+    await assert.rejects(openTable(liar), /xl\/worksheets\/sheet1.xml解压后超过压缩目录所写的大小/);
+    assert.ok(process.memoryUsage().rss - rss < 100 * 1024 * 1024, 'the bytes were counted, not kept');
+  });
+
+  it('refuses a zip whose local headers say other than its directory (what a header-walking reader would inflate)', async () => {
+    const entries = [...skeleton(), { name: 'xl/worksheets/sheet1.xml', ...text('<worksheet><sheetData/></worksheet>') }];
+    const good = zip(entries);
+    await assertZipInflatesAsDeclared(good);
+    const bad = Buffer.from(good);
+    bad.writeUInt32LE(999, bad.indexOf('xl/worksheets/sheet1.xml') - 30 + 22); // the local header's size only
+    await assert.rejects(assertZipInflatesAsDeclared(bad), /与压缩目录不符/);
   });
 
   it('lets an ordinary xlsx through', async () => {
