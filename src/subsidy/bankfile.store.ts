@@ -42,18 +42,21 @@ export async function putTemplate(trx: Db, countyCode: string, t: BankTemplate, 
   );
 }
 
-/** Pending lines with no usable account become failures (re-issued once an account is known); how many. */
-export async function failLinesWithoutAccount(trx: Db, countyCode: string, payrollId: number): Promise<number> {
-  const na = await sql`UPDATE payment_lines SET result = 'failure', result_reason = '无可用银行账号，未报送银行', updated_at = now()
-    WHERE county_code = ${countyCode} AND payroll_id = ${payrollId} AND result = 'pending' AND account_source = 'none'`.execute(trx);
-  return Number(na.numAffectedRows ?? 0);
-}
-
-/** The lines the bank file carries: how many, and their sum. */
-export async function pendingSums(trx: Db, countyCode: string, payrollId: number): Promise<{ rows: number; totalFen: number }> {
-  const s = await sql<{ n: number; fen: number }>`SELECT count(*) AS n, COALESCE(sum(amount_fen), 0) AS fen FROM payment_lines
-    WHERE county_code = ${countyCode} AND payroll_id = ${payrollId} AND result = 'pending'`.execute(trx);
-  return { rows: Number(s.rows[0].n), totalFen: Number(s.rows[0].fen) };
+/**
+ * Pending lines with no usable account become failures (re-issued once an account is known),
+ * and what the bank file then carries: how many failed so, and the waiting lines and their sum.
+ * One pass over the roll's lines: the sums are taken over the lines as they were before the
+ * update, leaving out exactly the ones it fails.
+ */
+export async function failNoAccountAndSum(trx: Db, countyCode: string, payrollId: number): Promise<{ noAccount: number; rows: number; totalFen: number }> {
+  const r = await sql<{ failed: number; n: number; fen: number }>`WITH failed AS (
+      UPDATE payment_lines SET result = 'failure', result_reason = '无可用银行账号，未报送银行', updated_at = now()
+      WHERE county_code = ${countyCode} AND payroll_id = ${payrollId} AND result = 'pending' AND account_source = 'none'
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM failed) AS failed, count(*) AS n, COALESCE(sum(amount_fen), 0) AS fen FROM payment_lines
+    WHERE county_code = ${countyCode} AND payroll_id = ${payrollId} AND result = 'pending' AND account_source <> 'none'`.execute(trx);
+  return { noAccount: Number(r.rows[0].failed), rows: Number(r.rows[0].n), totalFen: Number(r.rows[0].fen) };
 }
 
 /** Note the export; a reviewed roll moves to exported, a later export keeps the status. */
