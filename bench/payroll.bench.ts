@@ -11,15 +11,21 @@ import { buildPayroll, reviewPayroll, prepareBankExport, writeBankFile } from '.
 /** What the server did meanwhile (PostgreSQL only; the WAL figures are the whole cluster's, so keep it quiet) */
 async function serverMark(t: TestDatabase) {
   if (t.engine !== 'postgres') return null;
-  const r = await sql<{ lsn: string; fpi: number; ckpt: number }>`SELECT pg_current_wal_lsn()::text AS lsn, (SELECT wal_fpi FROM pg_stat_wal) AS fpi,
-      (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) AS ckpt`.execute(t.db);
+  const r = await sql<{
+    lsn: string;
+    fpi: number;
+    ckpt: number;
+    temp: number;
+  }>`SELECT pg_current_wal_lsn()::text AS lsn, (SELECT wal_fpi FROM pg_stat_wal) AS fpi,
+      (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) AS ckpt,
+      (SELECT temp_bytes FROM pg_stat_database WHERE datname = current_database()) AS temp`.execute(t.db);
   return r.rows[0];
 }
 async function serverSince(t: TestDatabase, m: Awaited<ReturnType<typeof serverMark>>) {
   if (!m) return '';
   const n = (await serverMark(t))!;
   const w = await sql<{ b: number }>`SELECT pg_wal_lsn_diff(${n.lsn}::pg_lsn, ${m.lsn}::pg_lsn) AS b`.execute(t.db);
-  return `；WAL ${(Number(w.rows[0].b) / 1e6).toFixed(0)} MB（整页 ${Number(n.fpi) - Number(m.fpi)}），检查点 ${Number(n.ckpt) - Number(m.ckpt)} 次`;
+  return `；WAL ${(Number(w.rows[0].b) / 1e6).toFixed(0)} MB（整页 ${Number(n.fpi) - Number(m.fpi)}），临时文件 ${((Number(n.temp) - Number(m.temp)) / 1e6).toFixed(0)} MB，检查点 ${Number(n.ckpt) - Number(m.ckpt)} 次`;
 }
 /** Autovacuum workers seen on the bench's database, sampled every 200 ms: seconds per table and action. */
 function watchAutovacuum(t: TestDatabase) {
