@@ -127,14 +127,35 @@ const amountSql = (t: BankTemplate) =>
     ? sql<string>`amount_fen::text`
     : sql<string>`CASE WHEN amount_fen < 0 THEN '-' ELSE '' END || (abs(amount_fen) / 100)::text || '.' || lpad((abs(amount_fen) % 100)::text, 2, '0')`;
 
-function csvCellSql(t: BankTemplate, field: BankField, batchNo: string): RawBuilder<string> {
+function csvCellSql(t: BankTemplate, field: BankField, batchNo: string, quote: boolean): RawBuilder<string> {
   if (field === 'amount') return amountSql(t);
   if (field === 'lineNo') return sql<string>`line_no::text`;
   const col = FIELD_COLUMNS[field];
   // the same on every line (batch number, the empty result and date columns): made once, here
   if (!col) return sql<string>`${csvRaw(cellOf(t, field, { batchNo } as BankLine))}::text`;
   const v = sql<string>`${sql.ref(col)}`;
-  return rawSql(BANK_FIELD_KIND[field] === 'text' ? guardSql(v) : v);
+  const cell = BANK_FIELD_KIND[field] === 'text' ? guardSql(v) : v;
+  return quote ? rawSql(cell) : cell;
+}
+
+/**
+ * A line's CSV text: almost no line holds a quote, comma, CR or LF in any of its stored cells,
+ * so one test of them all decides whether the line needs the cell-by-cell quoting (the formula
+ * guard's apostrophe never needs quoting).
+ */
+function csvLineSql(t: BankTemplate, batchNo: string): RawBuilder<string> {
+  const cells = (quote: boolean) =>
+    sql.join(
+      t.columns.map((c) => csvCellSql(t, c.field, batchNo, quote)),
+      sql` || ',' || `,
+    );
+  const stored = [...new Set(t.columns.map((c) => FIELD_COLUMNS[c.field]).filter((c) => c && c !== 'amount_fen'))] as string[];
+  if (!stored.length) return sql<string>`${cells(false)} || ${'\r\n'}`;
+  const all = sql.join(
+    stored.map((c) => sql.ref(c)),
+    sql` || `,
+  );
+  return sql<string>`CASE WHEN ${all} ~ ${'[",\r\n]'} THEN ${cells(true)} ELSE ${cells(false)} END || ${'\r\n'}`;
 }
 
 /** The CSV text of the waiting lines (without the header), 50 000 lines a query, in line order. */
@@ -146,10 +167,7 @@ async function* pendingCsv(
   batchNo: string,
   chunk = 50000,
 ): AsyncGenerator<{ n: number; text: string }> {
-  const line = sql<string>`${sql.join(
-    tpl.columns.map((c) => csvCellSql(tpl, c.field, batchNo)),
-    sql` || ',' || `,
-  )} || ${'\r\n'}`;
+  const line = csvLineSql(tpl, batchNo);
   const fetch = (after: number) =>
     sql<{ n: number; last: number | null; text: string | null }>`SELECT count(*)::int AS n, max(line_no) AS last, string_agg(line, '' ORDER BY line_no) AS text
       FROM (SELECT line_no, ${line} AS line FROM payment_lines
