@@ -123,53 +123,65 @@ export interface RollSums {
   persons: number;
   totalFen: number;
   excluded: number;
+  /** lines without an account (flagged, failed at export) */
+  noAccount: number;
 }
 
 /** Fill a roll's lines (and, for a regular roll, its exclusions) from the register; returns its sums. */
 export async function fillRoll(trx: Db, countyCode: string, payrollId: number, period: Period, kind: PayrollKind, rules: SubsidySettings): Promise<RollSums> {
-  // The joins and the line-order sort of a county's register in memory instead of spilling to
-  // disk (a 2 000 000-person roll sorts about 800 MB); no JIT: compiling the plan costs more than
-  // it saves on a query run once. Both only for this transaction.
+  // The register rows, the line-order sort and the joins of a county's register in memory
+  // instead of spilling to disk (2 000 000 persons: about 700 MB of rows, sorted once); no JIT:
+  // compiling the plan costs more than it saves on a query run once. Both only for this transaction.
   await sql`SET LOCAL work_mem = '1GB'`.execute(trx);
   await sql`SET LOCAL jit = off`.execute(trx);
-  // every register row with its entitlement, then keep one row per ID (the largest entitlement)
-  await sql`CREATE TEMP TABLE payroll_calc ON COMMIT DROP AS ${entitlementRowsQuery(countyCode, period, rules)}`.execute(trx);
-  await sql`DELETE FROM payroll_calc WHERE ctid IN (SELECT ctid FROM (SELECT ctid, row_number() OVER (PARTITION BY id_number ORDER BY ${PERSON_ROW_ORDER}) AS rn
-    FROM payroll_calc WHERE dup_count > 1) d WHERE d.rn > 1)`.execute(trx);
-  await sql`ANALYZE payroll_calc`.execute(trx); // a temp table has no statistics: the planner would guess its size
   const notLive =
     kind === 'supplementary'
       ? sql`AND NOT EXISTS (SELECT 1 FROM payment_lines l WHERE l.county_code = ${countyCode} AND l.period = ${period.code} AND l.id_number = c.id_number AND l.result <> 'failure')`
       : sql``;
-  // The lines' foreign key to their roll holds by construction: the roll was inserted (or locked
-  // FOR UPDATE) in this transaction and every line names it. Checked once a line it costs about
-  // 7 s of a 2 000 000-line roll, so where the database lets us (a superuser, as with the embedded
-  // engine) the check is skipped for this one statement, as bulk loaders do. Unique indexes and
-  // CHECK constraints still apply: no one can be paid twice.
+  // The lines' (and exclusions') foreign key to their roll holds by construction: the roll was
+  // inserted (or locked FOR UPDATE) in this transaction and every row names it. Checked once a
+  // line it costs about 7 s of a 2 000 000-line roll, so where the database lets us (a superuser,
+  // as with the embedded engine) the check is skipped for this one statement, as bulk loaders do.
+  // Unique indexes and CHECK constraints still apply: no one can be paid twice.
   const skipped = await skipTriggers(trx);
-  // the line's rule is entitlementFor over (support_start, support_end, months, standard): see lineReason
-  await sql`INSERT INTO payment_lines (county_code, payroll_id, line_no, period, person_id, id_number, id_valid, name, household_no, village_code,
-      township_code, township_name, village_name, support_start, support_end, months, standard_fen, amount_fen, account_source,
-      account_no, bank_name, holder_name, flags)
-    SELECT ${countyCode}, ${payrollId}, row_number() OVER (ORDER BY c.village_code, c.household_no, c.id_number), ${period.code}, c.person_id,
-      c.id_number, c.id_valid, c.name, c.household_no, c.village_code, left(c.village_code, 9), c.township_name, c.village_name,
-      c.support_start, c.end_used, c.months, ${rules.standardFen}, c.amount_fen, c.account_source, c.account_no, c.bank_name, c.holder_name, c.flags
-    FROM payroll_calc c WHERE c.amount_fen > 0 ${notLive}`.execute(trx);
+  // One statement: every register row with its entitlement, computed once and kept in memory
+  // (a MATERIALIZED CTE, not a temporary table written out and read back three times); a person
+  // (normalised ID) on several register rows keeps the row with the largest entitlement (`best`);
+  // the paid go to the lines, the others (regular roll) to the exclusions with the reason; the
+  // sums come back from what was inserted instead of a second pass over the lines.
+  // The line's rule is entitlementFor over (support_start, support_end, months, standard): see lineReason.
+  const r = await sql<{ persons: number; total: number; no_account: number; excluded: number }>`
+    WITH c AS MATERIALIZED (${entitlementRowsQuery(countyCode, period, rules)}),
+    best AS (SELECT DISTINCT ON (id_number) person_id FROM c WHERE dup_count > 1 ORDER BY id_number, ${PERSON_ROW_ORDER}),
+    lines AS (
+      INSERT INTO payment_lines (county_code, payroll_id, line_no, period, person_id, id_number, id_valid, name, household_no, village_code,
+        township_code, township_name, village_name, support_start, support_end, months, standard_fen, amount_fen, account_source,
+        account_no, bank_name, holder_name, flags)
+      SELECT ${countyCode}, ${payrollId}, row_number() OVER (ORDER BY c.village_code, c.household_no, c.id_number), ${period.code}, c.person_id,
+        c.id_number, c.id_valid, c.name, c.household_no, c.village_code, left(c.village_code, 9), c.township_name, c.village_name,
+        c.support_start, c.end_used, c.months, ${rules.standardFen}, c.amount_fen, c.account_source, c.account_no, c.bank_name, c.holder_name, c.flags
+      FROM c WHERE c.amount_fen > 0 AND (c.dup_count = 1 OR c.person_id IN (SELECT person_id FROM best)) ${notLive}
+      RETURNING amount_fen, account_source
+    ),
+    excluded AS (
+      INSERT INTO payroll_exclusions (county_code, payroll_id, id_number, person_id, name, village_code, reason)
+      SELECT ${countyCode}, ${payrollId}, c.id_number, c.person_id, c.name, c.village_code, ${reasonSql(period, rules)}
+      FROM c WHERE ${kind === 'regular'} AND c.amount_fen = 0 AND (c.dup_count = 1 OR c.person_id IN (SELECT person_id FROM best))
+      RETURNING 1
+    )
+    SELECT count(*) AS persons, COALESCE(sum(amount_fen), 0) AS total, count(*) FILTER (WHERE account_source = 'none') AS no_account,
+      (SELECT count(*) FROM excluded) AS excluded
+    FROM lines`.execute(trx);
   if (skipped) await sql`SET LOCAL session_replication_role = origin`.execute(trx);
-  if (kind === 'regular') {
-    await sql`INSERT INTO payroll_exclusions (county_code, payroll_id, id_number, person_id, name, village_code, reason)
-      SELECT ${countyCode}, ${payrollId}, c.id_number, c.person_id, c.name, c.village_code, ${reasonSql(period, rules)} FROM payroll_calc c WHERE c.amount_fen = 0`.execute(
-      trx,
-    );
-  }
-  await sql`DROP TABLE payroll_calc`.execute(trx);
-  const t = await sql<{ persons: number; total: number; excluded: number }>`SELECT count(*) AS persons, COALESCE(sum(amount_fen), 0) AS total,
-      (SELECT count(*) FROM payroll_exclusions WHERE county_code = ${countyCode} AND payroll_id = ${payrollId}) AS excluded
-    FROM payment_lines WHERE county_code = ${countyCode} AND payroll_id = ${payrollId}`.execute(trx);
-  const { persons, total, excluded } = t.rows[0];
-  await sql`UPDATE payrolls SET persons = ${Number(persons)}, total_fen = ${Number(total)}, excluded = ${Number(excluded)}, rules = ${JSON.stringify(rules)}::jsonb
+  const sums = {
+    persons: Number(r.rows[0].persons),
+    totalFen: Number(r.rows[0].total),
+    excluded: Number(r.rows[0].excluded),
+    noAccount: Number(r.rows[0].no_account),
+  };
+  await sql`UPDATE payrolls SET persons = ${sums.persons}, total_fen = ${sums.totalFen}, excluded = ${sums.excluded}, rules = ${JSON.stringify(rules)}::jsonb
     WHERE county_code = ${countyCode} AND id = ${payrollId}`.execute(trx);
-  return { persons: Number(persons), totalFen: Number(total), excluded: Number(excluded) };
+  return sums;
 }
 
 /** How many rolls a period has already (the next batch number's sequence). */
@@ -230,10 +242,12 @@ export async function deletePayrollRow(trx: Db, countyCode: string, id: number):
   await trx.deleteFrom('payrolls').where('county_code', '=', countyCode).where('id', '=', id).execute();
 }
 
-export async function getPayroll(db: Db, countyCode: string, id: number): Promise<Payroll | null> {
+/** A roll with its line counts; `known`: the counts as the caller knows them (a roll just built), not counted again over its lines. */
+export async function getPayroll(db: Db, countyCode: string, id: number, known?: Payroll['counts']): Promise<Payroll | null> {
   const r = await sql<PayrollRow>`SELECT *, as_of::text AS as_of FROM payrolls WHERE county_code = ${countyCode} AND id = ${id}`.execute(db);
   if (!r.rows[0]) return null;
   const p = payrollOf(r.rows[0]);
+  if (known) return Object.assign(p, { counts: known });
   const c = await sql<{ pending: number; success: number; failure: number; success_fen: number; failure_fen: number; no_account: number }>`SELECT
       count(*) FILTER (WHERE result = 'pending') AS pending, count(*) FILTER (WHERE result = 'success') AS success,
       count(*) FILTER (WHERE result = 'failure') AS failure,

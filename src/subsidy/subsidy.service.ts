@@ -35,7 +35,7 @@ import {
   type LineFilter,
 } from './payroll.store.ts';
 import { bankTemplateSchema, checkTemplate, fileNameOf, type BankTemplate } from './bankfile.ts';
-import { failLinesWithoutAccount, getTemplate, listTemplates, markExported, pendingSums, putTemplate, storedTemplate } from './bankfile.store.ts';
+import { failNoAccountAndSum, getTemplate, listTemplates, markExported, putTemplate, storedTemplate } from './bankfile.store.ts';
 import { matchReturn, readBankReturn } from './bankreturn.ts';
 import { applyResults, findResultFile, insertResultFile, markResultsImported, rollLineKeys } from './bankreturn.store.ts';
 import { noticeRows, payrollSubtotals, personPayments as paymentsOfPerson } from './subtotals.store.ts';
@@ -107,6 +107,7 @@ export async function buildPayroll(
   const period = requirePeriod(input.period);
   const rules = await loadSettings(db, input.countyCode, period.first);
   assertPeriodKind(period, rules);
+  let built: Payroll['counts'];
   try {
     const id = await db.transaction().execute(async (trx) => {
       await lockPeriod(trx, input.countyCode, period);
@@ -120,7 +121,8 @@ export async function buildPayroll(
         remarks: input.remarks ?? '',
         createdBy: actor.userId,
       });
-      const sums = await fillRoll(trx, input.countyCode, pid, period, input.kind, rules);
+      const { noAccount, ...sums } = await fillRoll(trx, input.countyCode, pid, period, input.kind, rules);
+      built = { pending: sums.persons, success: 0, failure: 0, successFen: 0, failureFen: 0, noAccount };
       if (input.kind === 'regular' && sums.persons === 0) throw new AppError('CONFLICT', `花名册中没有${period.code}期间应发的人员，未编制批次`);
       if (input.kind === 'supplementary' && sums.persons === 0)
         throw new AppError('CONFLICT', `${period.code}期间没有需要补发的人员（应发人员都已在其他批次中待发放或已成功发放）`);
@@ -133,7 +135,8 @@ export async function buildPayroll(
       });
       return pid;
     });
-    return (await getPayroll(db, input.countyCode, id))!;
+    // the counts of a roll just built are known: not counted again over its two million lines
+    return (await getPayroll(db, input.countyCode, id, built))!;
   } catch (e) {
     throw conflictOf(e);
   }
@@ -153,7 +156,7 @@ export async function rebuildPayroll(db: Db, actor: AuditActor, countyCode: stri
       if (!lock) throw new AppError('NOT_FOUND', `发放批次${id}不存在`);
       assertCan('rebuild', lock.status as Payroll['status']);
       await clearRoll(trx, countyCode, id);
-      const sums = await fillRoll(trx, countyCode, id, period, roll.kind, rules);
+      const { noAccount: _, ...sums } = await fillRoll(trx, countyCode, id, period, roll.kind, rules);
       await setRebuiltBy(trx, countyCode, id, actor.userId);
       await appendAudit(trx, actor, {
         action: 'payroll.rebuild',
@@ -342,8 +345,7 @@ export async function prepareBankExport(
     if (!r) throw new AppError('NOT_FOUND', `发放批次${payrollId}不存在`);
     const status = r.status as Payroll['status'];
     assertCan('export', status);
-    const noAccount = await failLinesWithoutAccount(trx, countyCode, payrollId);
-    const sums = await pendingSums(trx, countyCode, payrollId);
+    const { noAccount, ...sums } = await failNoAccountAndSum(trx, countyCode, payrollId);
     await markExported(trx, countyCode, payrollId, status === 'reviewed');
     const res: ExportResult = {
       fileName: fileNameOf(tpl, r.batch_no),
