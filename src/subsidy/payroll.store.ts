@@ -11,6 +11,7 @@ import type { SubsidySettings } from './settings.ts';
 import { entitlementRowsQuery, PERSON_ROW_ORDER, reasonSql } from './payroll-build.sql.ts';
 import { entitlementFor } from '../shared/entitlement.ts';
 import type { LineResult, PayrollKind, PayrollStatus, Payroll, PaymentLine } from './subsidy.contract.ts';
+import { restoreTriggers, skipTriggers } from '../shared/db/bulk.store.ts';
 
 export type { Payroll, PaymentLine } from './subsidy.contract.ts';
 type Db = Kysely<Tables>;
@@ -100,20 +101,6 @@ export function conflictOf(e: unknown): unknown {
   return e;
 }
 
-/** Skip trigger-based checks (foreign keys) until set back, when the role may; false when it may not. */
-async function skipTriggers(trx: Db): Promise<boolean> {
-  await sql`SAVEPOINT skip_triggers`.execute(trx);
-  try {
-    await sql`SET LOCAL session_replication_role = replica`.execute(trx);
-    await sql`RELEASE SAVEPOINT skip_triggers`.execute(trx);
-    return true;
-  } catch (e) {
-    if ((e as { code?: string }).code !== '42501') throw e; // only "permission denied" means: keep the checks
-    await sql`ROLLBACK TO SAVEPOINT skip_triggers`.execute(trx);
-    return false;
-  }
-}
-
 /** One build or rebuild per county and period at a time: a second waits, then sees the first's roll and lines. */
 export async function lockPeriod(trx: Db, countyCode: string, period: Period): Promise<void> {
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`payroll:${countyCode}:${period.code}`}, 0))`.execute(trx);
@@ -172,7 +159,7 @@ export async function fillRoll(trx: Db, countyCode: string, payrollId: number, p
     SELECT count(*) AS persons, COALESCE(sum(amount_fen), 0) AS total, count(*) FILTER (WHERE account_source = 'none') AS no_account,
       (SELECT count(*) FROM excluded) AS excluded
     FROM lines`.execute(trx);
-  if (skipped) await sql`SET LOCAL session_replication_role = origin`.execute(trx);
+  if (skipped) await restoreTriggers(trx);
   const sums = {
     persons: Number(r.rows[0].persons),
     totalFen: Number(r.rows[0].total),
