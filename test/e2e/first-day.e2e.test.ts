@@ -6,12 +6,13 @@
 // evidence, shown and confirmed before it is sent.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { firstStart } from '../../src/system/first-start.ts';
 import { startE2E, type E2E } from './kit.ts';
+import { keptFile } from '../../src/shared/files/upload-store.ts';
 
 const COUNTY = '430582';
 let e: E2E;
@@ -164,9 +165,13 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
       AND EXISTS (SELECT 1 FROM persons p WHERE p.id_number = c.id_number AND p.status = '正常') ORDER BY c.id LIMIT 1`.execute(e.database.db)
     ).rows[0];
     assert.ok(c, '演示县应有待核实的死亡疑似问题');
-    const input = (await sql<{ content: Buffer | Uint8Array }>`SELECT content FROM crosscheck_inputs WHERE kind = 'deaths' LIMIT 1`.execute(e.database.db))
-      .rows[0];
-    const deathDate = Buffer.from(input.content)
+    // the demo's 死亡名单 as kept: a file in the upload store (older inputs keep their bytes in the row)
+    const input = (
+      await sql<{ content: Buffer | Uint8Array | null; stored_file: string; sha256: string }>`SELECT content, stored_file, sha256 FROM crosscheck_inputs
+        WHERE kind = 'deaths' LIMIT 1`.execute(e.database.db)
+    ).rows[0];
+    const bytes = input.stored_file ? readFileSync(await keptFile(input.stored_file, input.sha256, '死亡名单')) : Buffer.from(input.content ?? []);
+    const deathDate = bytes
       .toString('utf8')
       .split(/\r?\n/)
       .map((l) => l.split(','))
