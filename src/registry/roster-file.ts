@@ -131,7 +131,7 @@ function trimSpaces(s: string): string {
 }
 
 /** An exported cell neutralised against formulas ('=…, '+…, '-…, '@…) reads back as written. */
-export const unneutralize = (s: string): string => (s.charCodeAt(0) === 39 ? unguardFormula(s) : s);
+export const unneutralize = unguardFormula;
 
 export interface ParsedRow {
   record: RosterRecord | null;

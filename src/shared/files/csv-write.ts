@@ -15,7 +15,8 @@ export function guardFormula(v: string | null | undefined): string {
  * readers trim the cell first, so a guarded tab or CR no longer follows the apostrophe.
  */
 export function unguardFormula(s: string): string {
-  return /^'[=+\-@]/.test(s) ? s.slice(1) : s;
+  // every cell of a large roster comes through here: no regex unless it starts with the apostrophe
+  return s.charCodeAt(0) === 39 && /^'[=+\-@]/.test(s) ? s.slice(1) : s;
 }
 
 /** A text cell: formula-neutralised, then quoted when needed. */
