@@ -236,14 +236,21 @@ export async function insertPersons(trx: Kysely<Tables>, records: RosterRecord[]
 
 /** Accounts of persons inserted just now: their keys hold by construction, so the check is skipped where allowed. */
 async function insertAccounts(trx: Kysely<Tables>, records: RosterRecord[], ids: number[]): Promise<void> {
-  const withAcc = records.map((r, i) => ({ r, id: ids[i] })).filter((x) => x.r.accountNo !== '');
+  const withAcc = withAccounts(records, ids, true);
   if (!withAcc.length) return;
   const skipped = await skipTriggers(trx);
-  await sql`INSERT INTO accounts (county_code, person_id, account_no, bank_name, holder_name)
-    SELECT * FROM unnest(${withAcc.map((x) => x.r.countyCode)}::text[], ${withAcc.map((x) => x.id)}::bigint[],
-      ${withAcc.map((x) => x.r.accountNo)}::text[], ${withAcc.map((x) => x.r.bankName)}::text[], ${withAcc.map((x) => x.r.holderName)}::text[])`.execute(trx);
+  await sql`INSERT INTO accounts (county_code, person_id, account_no, bank_name, holder_name) ${accountRows(withAcc)}`.execute(trx);
   if (skipped) await restoreTriggers(trx);
 }
+
+/** The persons (with their ids) whose file row has a 银行账号, or (false) has none. */
+const withAccounts = (records: RosterRecord[], ids: number[], has: boolean) =>
+  records.map((r, i) => ({ r, id: ids[i] })).filter((x) => (x.r.accountNo !== '') === has);
+
+/** The account rows of persons, as the source of an INSERT into accounts. */
+const accountRows = (rows: { r: RosterRecord; id: number }[]) =>
+  sql`SELECT * FROM unnest(${rows.map((x) => x.r.countyCode)}::text[], ${rows.map((x) => x.id)}::bigint[],
+    ${rows.map((x) => x.r.accountNo)}::text[], ${rows.map((x) => x.r.bankName)}::text[], ${rows.map((x) => x.r.holderName)}::text[])`;
 
 /** Overwrite changed persons with their merged records (version + 1) and their accounts. */
 export async function updatePersons(trx: Kysely<Tables>, items: { id: number; record: RosterRecord }[], onChunk?: (n: number) => void): Promise<void> {
@@ -267,12 +274,10 @@ export async function updatePersons(trx: Kysely<Tables>, items: { id: number; re
 }
 
 async function upsertAccounts(trx: Kysely<Tables>, records: RosterRecord[], ids: number[]): Promise<void> {
-  const withAcc = records.map((r, i) => ({ r, id: ids[i] })).filter((x) => x.r.accountNo !== '');
-  const without = records.map((r, i) => ({ r, id: ids[i] })).filter((x) => x.r.accountNo === '');
+  const withAcc = withAccounts(records, ids, true);
+  const without = withAccounts(records, ids, false);
   if (withAcc.length) {
-    await sql`INSERT INTO accounts (county_code, person_id, account_no, bank_name, holder_name)
-      SELECT * FROM unnest(${withAcc.map((x) => x.r.countyCode)}::text[], ${withAcc.map((x) => x.id)}::bigint[],
-        ${withAcc.map((x) => x.r.accountNo)}::text[], ${withAcc.map((x) => x.r.bankName)}::text[], ${withAcc.map((x) => x.r.holderName)}::text[])
+    await sql`INSERT INTO accounts (county_code, person_id, account_no, bank_name, holder_name) ${accountRows(withAcc)}
       ON CONFLICT (county_code, person_id) DO UPDATE SET account_no = EXCLUDED.account_no, bank_name = EXCLUDED.bank_name,
         holder_name = EXCLUDED.holder_name, updated_at = now()
       WHERE (accounts.account_no, accounts.bank_name, accounts.holder_name) IS DISTINCT FROM (EXCLUDED.account_no, EXCLUDED.bank_name, EXCLUDED.holder_name)`.execute(
