@@ -6,7 +6,11 @@ import type { Period } from '../shared/periods.ts';
 import { payrollRosterSource } from '../registry/index.ts';
 import type { SubsidySettings } from './settings.ts';
 
-const monthIndex = (d: string) => sql.raw(`(extract(year from ${d})::int * 12 + extract(month from ${d})::int - 1)`);
+/**
+ * year * 12 + month of a date (January of year 0 is 1). date_part (double precision), not
+ * extract (numeric since PostgreSQL 14): at 2 000 000 rows the numeric arithmetic alone cost seconds.
+ */
+const yearMonth = (d: string) => sql.raw(`(date_part('year', (${d})::timestamp) * 12 + date_part('month', (${d})::timestamp))::int`);
 
 /** One register row with its entitlement for a period: the rows of `entitlementRowsQuery`. */
 export interface EntitlementRow {
@@ -39,8 +43,9 @@ export interface EntitlementRow {
 export function entitlementRowsQuery(countyCode: string, period: Period, s: SubsidySettings): RawBuilder<EntitlementRow> {
   const pf = period.year * 12 + period.months[0] - 1;
   const pl = period.year * 12 + period.months[period.months.length - 1] - 1;
-  const monthsRaw = sql`greatest(0, least(${monthIndex('t.end_used')} - CASE WHEN extract(day from t.end_used + 1) = 1 THEN 0 ELSE 1 END, ${pl}::int)
-                  - greatest(${monthIndex('t.support_start')} + CASE WHEN extract(day from t.support_start) = 1 THEN 0 ELSE 1 END, ${pf}::int) + 1)`;
+  // whole months of the period inside the term: from the first whole month of the term (`sm`) to
+  // its last (`em`), each a month index (year * 12 + month - 1) computed once a row in `m`
+  const monthsRaw = sql`greatest(0, least(m.em, ${pl}::int) - greatest(m.sm, ${pf}::int) + 1)`;
   return sql<EntitlementRow>`
     WITH t AS (
       SELECT src.*,
@@ -48,20 +53,26 @@ export function entitlementRowsQuery(countyCode: string, period: Period, s: Subs
              WHEN src.support_start IS NOT NULL THEN (src.support_start + make_interval(years => ${s.termYears}::int))::date - 1 END AS end_used
       FROM ${payrollRosterSource(countyCode)} src
       OFFSET 0 -- a fence: end_used is computed once a row, not again at each of its uses below
+    ), m AS (
+      -- the last whole month ends on end_used or before: the month before the one of end_used + 1;
+      -- the first whole month starts on support_start or after: the month after the one of support_start - 1
+      SELECT t.*, ${yearMonth('t.end_used + 1')} - 2 AS em, ${yearMonth('t.support_start - 1')} AS sm
+      FROM t
+      OFFSET 0
     ), c AS (
-      SELECT t.*,
+      SELECT m.*,
         CASE
-          WHEN t.support_start IS NULL THEN 'no-start'
-          WHEN t.status = '已核减' AND t.removal_date IS NULL THEN 'removal-nodate'
-          WHEN t.status = '已核减' AND t.removal_date <= ${period.first}::date THEN 'removal'
-          WHEN t.end_used < ${period.first}::date OR t.support_start > ${period.last}::date OR t.end_used < t.support_start THEN 'term'
+          WHEN m.support_start IS NULL THEN 'no-start'
+          WHEN m.status = '已核减' AND m.removal_date IS NULL THEN 'removal-nodate'
+          WHEN m.status = '已核减' AND m.removal_date <= ${period.first}::date THEN 'removal'
+          WHEN m.end_used < ${period.first}::date OR m.support_start > ${period.last}::date OR m.end_used < m.support_start THEN 'term'
           -- no whole month of the period inside the term: outside it (FORMATS §6 precise readings)
           WHEN ${monthsRaw} = 0 THEN 'term'
         END AS excluded_by,
         ${monthsRaw} AS months_raw,
-        CASE WHEN t.own_account_no <> '' THEN 'own'
-             WHEN ${s.accountFallback}::text = 'head' AND t.head_account_no <> '' THEN 'head' ELSE 'none' END AS account_source
-      FROM t
+        CASE WHEN m.own_account_no <> '' THEN 'own'
+             WHEN ${s.accountFallback}::text = 'head' AND m.head_account_no <> '' THEN 'head' ELSE 'none' END AS account_source
+      FROM m
       OFFSET 0
     )
     SELECT c.person_id, c.id_number, c.id_valid, c.name, c.household_no, c.village_code, c.township_name, c.village_name, c.status, c.removal_date,
