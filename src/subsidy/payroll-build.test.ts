@@ -145,12 +145,8 @@ for (const engine of await testEngines()) {
       const s: SubsidySettings = { ...SUBSIDY_DEFAULTS, accountFallback: 'head' };
       const period = parsePeriod('2024')!;
       const ref = (await sql<any>`SELECT * FROM (${entitledPersonsQuery(C, period, s)}) q`.execute(t.db)).rows;
-      // line order: village, household, ID (byte order, as the C collation sorts)
-      const key = (r: any) => [r.village_code, r.household_no, r.id_number];
-      const cmp = (a: any, b: any) => {
-        for (let k = 0; k < 3; k++) if (key(a)[k] !== key(b)[k]) return key(a)[k] < key(b)[k] ? -1 : 1;
-        return 0;
-      };
+      // line order: the normalised ID (digits and X sort alike in every collation)
+      const cmp = (a: any, b: any) => (a.id_number === b.id_number ? 0 : a.id_number < b.id_number ? -1 : 1);
       const paid = ref.filter((r) => r.eligible).sort(cmp);
       const unpaid = ref.filter((r) => !r.eligible);
       assert.ok(ref.some((r) => r.dup_count > 1) && paid.some((r) => r.account_source === 'head') && paid.some((r) => r.account_source === 'none'));
