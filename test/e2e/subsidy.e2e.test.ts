@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { sql } from 'kysely';
 import { insertPersons, makeId } from '../../src/subsidy/testing-fixtures.ts';
 import { startE2E, type E2E } from './kit.ts';
 
@@ -31,6 +32,22 @@ describe('浏览器：编制发放批次、导出银行文件、导入回盘、�
         accountNo: `62300000000${i}`,
       })),
     );
+    // a fifth person in a village of another township: the roll's lines can be narrowed to it
+    await insertPersons(e.database.db, COUNTY, [
+      {
+        idNumber: makeId('430582', '19600101', 5),
+        name: '测试人5',
+        householdNo: 'H5',
+        villageCode: '430582102003',
+        townshipName: '河口乡',
+        villageName: '河口村',
+        accountNo: '623000000005',
+      },
+    ]);
+    await sql`INSERT INTO regions (code, county_code, level, parent_code, name) VALUES
+      ('430582101', ${COUNTY}, 'township', ${COUNTY}, '城关镇'), ('430582101001', ${COUNTY}, 'village', '430582101', '新村'),
+      ('430582102', ${COUNTY}, 'township', ${COUNTY}, '河口乡'), ('430582102003', ${COUNTY}, 'village', '430582102', '河口村')
+      ON CONFLICT (code) DO NOTHING`.execute(e.database.db);
   });
 
   after(async () => {
@@ -45,8 +62,19 @@ describe('浏览器：编制发放批次、导出银行文件、导入回盘、�
     await page.getByTestId('roll-period').fill('2024');
     await page.locator('.ant-modal .ant-btn-primary').click();
     await page.waitForURL(/\/subsidy\/payrolls\/\d+$/);
-    await page.getByTestId('lines-table').locator('tbody tr', { hasText: '测试人1' }).waitFor();
-    assert.match(await page.getByTestId('roll-figures').innerText(), /2,?400/);
+    const table = page.getByTestId('lines-table');
+    await table.locator('tbody tr', { hasText: '测试人1' }).waitFor();
+    assert.match(await page.getByTestId('roll-figures').innerText(), /3,?000/);
+
+    // lines are numbered in ID order; one village's lines are picked from the region tree
+    await page.getByTestId('line-region').click();
+    await page.keyboard.type('河口村');
+    await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '河口村' }).click();
+    await table.locator('tbody tr', { hasText: '测试人1' }).waitFor({ state: 'detached' });
+    const rows = await table.locator('tbody tr.ant-table-row').allInnerTexts();
+    assert.equal(rows.length, 1);
+    assert.match(rows[0], /测试人5/);
+    assert.match(rows[0], /河口乡 河口村/);
 
     // four eyes: the builder may not review; another officer does, confirming the total in 元
     const rollUrl = page.url();
@@ -54,7 +82,7 @@ describe('浏览器：编制发放批次、导出银行文件、导入回盘、�
     page = await login('e2e_county2');
     await page.goto(rollUrl);
     await page.getByTestId('review').click();
-    assert.match(await page.locator('.ant-popconfirm').innerText(), /合计 2,?400\.00/);
+    assert.match(await page.locator('.ant-popconfirm').innerText(), /合计 3,?000\.00/);
     await page.locator('.ant-popconfirm .ant-btn-primary').click();
     await page.getByTestId('export-bank-file').waitFor();
     const downloading = page.waitForEvent('download');
@@ -67,7 +95,7 @@ describe('浏览器：编制发放批次、导出银行文件、导入回盘、�
       .replace(/^\ufeff/, '')
       .trim()
       .split(/\r\n/);
-    assert.equal(lines.length, 5);
+    assert.equal(lines.length, 6);
     assert.equal(lines[0], '发放期间,身份证号,姓名,金额,发放结果,银行账号,持卡人姓名,发放日期,批次号');
 
     // the bank fills in 发放结果: one payment failed
@@ -85,7 +113,7 @@ describe('浏览器：编制发放批次、导出银行文件、导入回盘、�
     await page.locator('input[type=file]').setInputFiles(ret);
     const summary = page.getByTestId('import-summary');
     await summary.waitFor();
-    assert.match(await summary.innerText(), /成功 3 人，失败 1 人/);
+    assert.match(await summary.innerText(), /成功 4 人，失败 1 人/);
 
     await page.locator('.ant-menu').getByText('直补发放').click();
     await page.getByRole('tab', { name: '失败待补发' }).click();

@@ -1,9 +1,9 @@
 // 数据清洗: problem lists that townships work down (filter, 确认无误 with a reason, 已更正,
 // assignment), runs and the trend of open problems, and the rule catalogue with custom rules
 // (checked as you type, previewed before saving, switched on and off).
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { Alert, Button, Card, DatePicker, Form, Input, Modal, Radio, Select, Space, Statistic, Switch, Table, Tabs, Tag, Tooltip, TreeSelect } from 'antd';
+import { Alert, Button, Card, DatePicker, Form, Input, Modal, Radio, Select, Space, Statistic, Switch, Table, Tabs, Tag, Tooltip } from 'antd';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../../shared/api.ts';
 import { useAuth } from '../../../shared/auth.tsx';
@@ -11,7 +11,7 @@ import { notify } from '../../../shared/notify.ts';
 import { formatCount, formatDateTime } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
 import { Chart } from '../../../shared/Chart.tsx';
-import { useRegionTree } from '../../../shared/layout.tsx';
+import { RegionSelect, regionFilter } from '../../../shared/RegionSelect.tsx';
 import { PersonLink, RegionName } from '../../../shared/names.tsx';
 import {
   PROBLEM_STATUSES,
@@ -23,43 +23,6 @@ import {
   type ProblemChange,
   type ProblemItemView as Problem,
 } from '../api.ts';
-
-type RegionNode = NonNullable<ReturnType<typeof useRegionTree>['data']>[number];
-
-/** 乡镇 or 村 from the region tree (the user's own region only), instead of typing codes. */
-function RegionSelect({ onChange }: { onChange: (code: string | undefined) => void }) {
-  const tree = useRegionTree();
-  const data = useMemo(() => {
-    interface Opt {
-      value: string;
-      title: string;
-      children?: Opt[];
-    }
-    const conv = (n: RegionNode): Opt => ({
-      value: n.code,
-      title: n.name,
-      children: n.level === 'village' ? undefined : (n.children ?? []).filter((c) => c.level !== 'group').map(conv),
-    });
-    // the county itself is "all"; its townships are the first level
-    return (tree.data ?? [])
-      .flatMap((root) => (root.level === 'county' ? (root.children ?? []) : [root]))
-      .filter((n) => n.level !== 'group')
-      .map(conv);
-  }, [tree.data]);
-  return (
-    <TreeSelect
-      style={{ width: 240 }}
-      allowClear
-      showSearch
-      treeNodeFilterProp="title"
-      placeholder="乡镇或村（全部）"
-      treeData={data}
-      onChange={(v) => onChange(v || undefined)}
-      data-testid="problem-region"
-      popupMatchSelectWidth={false}
-    />
-  );
-}
 
 const STATUS_COLOR: Record<string, string> = { 未处理: 'error', 已更正: 'success', 确认无误: 'default' };
 
@@ -93,11 +56,7 @@ function Problems({ rules }: { rules: Rule[] }) {
   return (
     <>
       <Space wrap style={{ marginBottom: 12 }}>
-        <RegionSelect
-          onChange={(code) =>
-            setFilter((f) => ({ ...f, townshipCode: code?.length === 9 ? code : undefined, villageCode: code?.length === 12 ? code : undefined, page: 1 }))
-          }
-        />
+        <RegionSelect testId="problem-region" onChange={(code) => setFilter((f) => ({ ...f, ...regionFilter(code), page: 1 }))} />
         <Select
           placeholder="规则"
           allowClear

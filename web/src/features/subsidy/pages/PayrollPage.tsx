@@ -10,6 +10,7 @@ import { useAuth } from '../../../shared/auth.tsx';
 import { notify } from '../../../shared/notify.ts';
 import { formatCount, formatYuan } from '../../../shared/format.ts';
 import { PageHeader } from '../../../shared/ui.tsx';
+import { RegionSelect, regionFilter } from '../../../shared/RegionSelect.tsx';
 import { Exclusions, Subtotals } from '../components/PayrollSections.tsx';
 import { subsidyApi, LINE_RESULTS, RESULT_NAMES, type ImportSummary, type Line, type LineResult, type PayrollAction } from '../api.ts';
 
@@ -20,7 +21,7 @@ export default function PayrollPage() {
   const qc = useQueryClient();
   const { can } = useAuth();
   const [page, setPage] = useState(1);
-  const [filter, setFilter] = useState<{ result?: string; flag?: string; q?: string }>({});
+  const [filter, setFilter] = useState<{ townshipCode?: string; villageCode?: string; result?: string; flag?: string; q?: string }>({});
   const [template, setTemplate] = useState('generic');
   const [summary, setSummary] = useState<ImportSummary | null>(null);
   const roll = useQuery({ queryKey: ['subsidy', 'payroll', id], queryFn: ({ signal }) => subsidyApi.payroll(id, signal) });
@@ -163,6 +164,13 @@ export default function PayrollPage() {
             children: (
               <>
                 <Space style={{ marginBottom: 12 }} wrap>
+                  <RegionSelect
+                    testId="line-region"
+                    onChange={(code) => {
+                      setPage(1);
+                      setFilter((f) => ({ ...f, ...regionFilter(code) }));
+                    }}
+                  />
                   <Select
                     allowClear
                     placeholder="结果"
