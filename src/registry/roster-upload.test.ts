@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { buildApp } from '../app.ts';
-import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
-import type { AppContext } from '../shared/context.ts';
+import { testEngines, type TestDatabase } from '../shared/db/testing.ts';
+import { multipart, startTestApp, waitJob as pollJob, type Headers, type TestApp } from '../../test/kit/http.ts';
 import { keptPath } from '../shared/files/upload-store.ts';
 import { workerStarts } from '../shared/worker.ts';
 import { loginAs } from '../auth/index.ts';
@@ -20,21 +19,9 @@ import { rosterCsv } from './roster-export.ts';
 import { ROSTER_HEADERS } from './roster-file.ts';
 import { generateDemoRoster } from './demo.ts';
 
-type Headers = Record<string, string>;
 const sample = (f: string) => readFileSync(join('test', 'fixtures', 'samples', f));
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const READER = 'roster-import.ts#readRosterFileParts';
-
-function multipart(filename: string, content: Buffer) {
-  const boundary = '----anjukept' + Math.random().toString(16).slice(2);
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-  );
-  return {
-    payload: Buffer.concat([head, content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  };
-}
 
 describe('a roster read in a worker thread', () => {
   let dir: string;
@@ -67,19 +54,12 @@ describe('a roster read in a worker thread', () => {
 
 for (const engine of await testEngines()) {
   describe(`roster uploads kept on disk (${engine})`, () => {
-    let t: TestDatabase, ctx: AppContext, app: FastifyInstance, county: Headers;
+    let h: TestApp, t: TestDatabase, app: FastifyInstance, county: Headers;
     const upload = (content: Buffer) => {
       const m = multipart('roster.csv', content);
       return app.inject({ method: 'POST', url: '/api/registry/imports/preview', payload: m.payload, headers: { ...county, ...m.headers } });
     };
-    async function waitJob(jobId: string) {
-      for (let i = 0; i < 600; i++) {
-        const j = (await app.inject({ method: 'GET', url: `/api/jobs/${jobId}`, headers: county })).json();
-        if (j.status === 'done' || j.status === 'failed') return j;
-        await new Promise((res) => setTimeout(res, 50));
-      }
-      throw new Error('job did not finish');
-    }
+    const waitJob = (jobId: string) => pollJob(h, county, jobId);
     const stored = async (id: string) =>
       (
         await sql<{ n: number; stored_file: string; sha256: string; size: number }>`SELECT length(content) AS n, stored_file, sha256, size
@@ -88,14 +68,12 @@ for (const engine of await testEngines()) {
     const persons = async () => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM persons`.execute(t.db)).rows[0].n);
 
     before(async () => {
-      t = await createTestDatabase(engine);
-      ctx = { database: t, config: { version: 'test', secureCookies: false } };
-      app = await buildApp(ctx);
-      county = (await loginAs(app, ctx, { role: 'county', regionCode: '430582' })).headers;
+      h = await startTestApp(engine);
+      ({ t, app } = h);
+      county = (await loginAs(app, h.ctx, { role: 'county', regionCode: '430582' })).headers;
     });
     after(async () => {
-      await app.close();
-      await t.drop();
+      await h.close();
     });
 
     it('keeps the uploaded bytes as a file, not in the database, and previews them in a worker thread: the same preview as from memory', async () => {

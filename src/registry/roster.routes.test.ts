@@ -7,56 +7,35 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
-import { buildApp } from '../app.ts';
-import { createTestDatabase, testEngines, type TestDatabase } from '../shared/db/testing.ts';
+import { testEngines, type TestDatabase } from '../shared/db/testing.ts';
 import type { AppContext } from '../shared/context.ts';
+import { multipart, startTestApp, waitJob as pollJob, type Headers, type TestApp } from '../../test/kit/http.ts';
 import { loginAs } from '../auth/index.ts';
 
-type Headers = Record<string, string>;
 const sample = (f: string) => readFileSync(join('test', 'fixtures', 'samples', f));
-
-function multipart(filename: string, content: Buffer) {
-  const boundary = '----anjuroster' + Math.random().toString(16).slice(2);
-  const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-  );
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return { payload: Buffer.concat([head, content, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 for (const engine of await testEngines()) {
   describe(`roster routes (${engine})`, () => {
-    let t: TestDatabase, ctx: AppContext, app: FastifyInstance;
+    let h: TestApp, t: TestDatabase, ctx: AppContext, app: FastifyInstance;
     let county: Headers, township: Headers, leader: Headers, otherCounty: Headers;
 
     const upload = (headers: Headers, filename: string, content: Buffer) => {
       const m = multipart(filename, content);
       return app.inject({ method: 'POST', url: '/api/registry/imports/preview', payload: m.payload, headers: { ...headers, ...m.headers } });
     };
-    async function waitJob(headers: Headers, jobId: string) {
-      for (let i = 0; i < 600; i++) {
-        const r = await app.inject({ method: 'GET', url: `/api/jobs/${jobId}`, headers });
-        assert.equal(r.statusCode, 200, r.body);
-        const j = r.json();
-        if (j.status === 'done' || j.status === 'failed') return j;
-        await new Promise((res) => setTimeout(res, 50));
-      }
-      throw new Error('job did not finish');
-    }
+    const waitJob = (headers: Headers, jobId: string) => pollJob(h, headers, jobId);
     const persons = async () => Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM persons`.execute(t.db)).rows[0].n);
 
     before(async () => {
-      t = await createTestDatabase(engine);
-      ctx = { database: t, config: { version: 'test', secureCookies: false } };
-      app = await buildApp(ctx);
+      h = await startTestApp(engine);
+      ({ t, ctx, app } = h);
       county = (await loginAs(app, ctx, { role: 'county', regionCode: '430582' })).headers;
       township = (await loginAs(app, ctx, { role: 'township', regionCode: '430582130' })).headers;
       leader = (await loginAs(app, ctx, { role: 'leader', regionCode: '430582' })).headers;
       otherCounty = (await loginAs(app, ctx, { role: 'county', regionCode: '430602' })).headers;
     });
     after(async () => {
-      await app.close();
-      await t.drop();
+      await h.close();
     });
 
     it('refuses import to roles without registry.import, and anyone not logged in', async () => {
@@ -103,7 +82,7 @@ for (const engine of await testEngines()) {
       assert.equal(r.statusCode, 202, r.body);
       const job = await waitJob(county, r.json().jobId);
       assert.equal(job.status, 'done', job.message);
-      assert.equal(job.result.added, 2007);
+      assert.equal((job.result as { added: number }).added, 2007);
       assert.equal(await persons(), 2007);
       const again = await app.inject({ method: 'POST', url: `/api/registry/imports/${importId}/apply`, headers: county });
       assert.equal(again.statusCode, 409);
