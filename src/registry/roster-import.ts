@@ -9,7 +9,7 @@ import { access, mkdtemp, readFile, stat, writeFile, rm } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTable, readHead, type TableSource } from '../shared/files/table.ts';
-import { keepUpload, keptFile, keptPath, removeKept, sha256OfFile } from '../shared/files/upload-store.ts';
+import { keepUpload, keptFile, keptFileChanged, keptFileGone, keptPath, removeKept, sha256OfFile } from '../shared/files/upload-store.ts';
 import { streamInWorker } from '../shared/worker.ts';
 import { openFastTable } from '../shared/files/fastcsv.ts';
 import { openXlsxFast } from '../shared/files/xlsx-fast.ts';
@@ -226,10 +226,11 @@ async function readSource(source: RosterSource, opts: ReadOptions): Promise<Rost
   try {
     await access(source.path);
   } catch {
-    throw new AppError('CONFLICT', '花名册的原始文件已不在服务器上（可能已按保留期清理或从备份恢复），请重新上传');
+    throw keptFileGone('花名册');
   }
+  // the worker hashes the file it reads: checked here, as keptFile would, without a pass of its own
   const file = await readRosterFileInWorker(source.path, { ...opts, sha256: undefined });
-  if (file.sha256 !== source.sha256) throw new AppError('CONFLICT', '花名册的原始文件与上传时不一致（校验值不符），已拒绝读取，请重新上传');
+  if (file.sha256 !== source.sha256) throw keptFileChanged('花名册');
   return file;
 }
 

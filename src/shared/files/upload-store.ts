@@ -75,6 +75,11 @@ export async function sha256OfFile(path: string): Promise<string> {
   return h.digest('hex');
 }
 
+/** A kept file that is no longer there: `what` names it (导入的花名册文件 …). */
+export const keptFileGone = (what: string) => new AppError('CONFLICT', `${what}的原始文件已不在服务器上（可能已按保留期清理或从备份恢复），请重新上传`);
+/** A kept file whose bytes no longer have the sha256 they had on arrival. */
+export const keptFileChanged = (what: string) => new AppError('CONFLICT', `${what}的原始文件与上传时不一致（校验值不符），已拒绝使用，请重新上传`);
+
 /**
  * The path of a kept file that is still there and still has its sha256 (hashed as a stream);
  * otherwise a Chinese error naming what to do. `what` names the file (导入的花名册文件 …).
@@ -85,11 +90,10 @@ export async function keptFile(key: string, sha256: string, what: string): Promi
   try {
     actual = await sha256OfFile(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new AppError('CONFLICT', `${what}的原始文件已不在服务器上（可能已按保留期清理或从备份恢复），请重新上传`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw keptFileGone(what);
     throw e;
   }
-  if (actual !== sha256) throw new AppError('CONFLICT', `${what}的原始文件与上传时不一致（校验值不符），已拒绝使用，请重新上传`);
+  if (actual !== sha256) throw keptFileChanged(what);
   return path;
 }
 
