@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { openDatabase, type Database } from '../../src/shared/db/database.ts';
 import { migrate } from '../../src/shared/db/migrate.ts';
@@ -93,4 +93,26 @@ export async function startE2E(prefix: string): Promise<E2E> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Pick a region in a TreeSelect (opened, searched by `search`, the node named `name` clicked).
+ * On a loaded machine the click can land while the tree is still filtering and pick nothing,
+ * leaving the drop-down open over the form (seen once in CI): the click is repeated until the
+ * node's drop-down has closed, which it does once a node is picked.
+ */
+export async function pickTreeNode(page: Page, select: Locator, search: string, name: string): Promise<void> {
+  await select.click();
+  await page.keyboard.type(search);
+  const node = page.locator('.ant-select-tree-node-content-wrapper', { hasText: name }).filter({ visible: true });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await node.click();
+    try {
+      await node.waitFor({ state: 'hidden', timeout: 3000 });
+      return;
+    } catch {
+      /* still open: click again */
+    }
+  }
+  throw new Error(`区划“${name}”未能选中`);
 }

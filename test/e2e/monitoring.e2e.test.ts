@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { synthId } from '../../src/monitoring/synth.ts';
 import { todayIso } from '../../src/shared/dates.ts';
-import { startE2E, type E2E } from './kit.ts';
+import { pickTreeNode, startE2E, type E2E } from './kit.ts';
 
 const COUNTY = '430582',
   TOWN = '430582101',
@@ -44,9 +44,7 @@ describe('浏览器：识别监测户、新增风险和措施、风险消除经�
     await a.waitForURL('**/monitoring');
     await a.getByTestId('identify-button').click();
     const modal = a.locator('.ant-modal:visible');
-    await modal.locator('.ant-form-item', { hasText: '所在村' }).locator('.ant-select').click();
-    await a.keyboard.type('新民');
-    await a.locator('.ant-select-tree-node-content-wrapper', { hasText: '新民村' }).click();
+    await pickTreeNode(a, modal.locator('.ant-form-item', { hasText: '所在村' }).locator('.ant-select'), '新民', '新民村');
     await modal.locator('label', { hasText: '因病' }).click();
     await a.getByTestId('identify-responsible').fill('驻村干部王');
     await a.getByTestId('identify-income').fill('8,600');

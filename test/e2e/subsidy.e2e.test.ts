@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { insertPersons, makeId } from '../../src/subsidy/testing-fixtures.ts';
-import { startE2E, type E2E } from './kit.ts';
+import { pickTreeNode, startE2E, type E2E } from './kit.ts';
 
 const COUNTY = '430582';
 const FAILED = makeId('430582', '19600101', 3);
@@ -67,9 +67,7 @@ describe('浏览器：编制发放批次、导出银行文件、导入回盘、�
     assert.match(await page.getByTestId('roll-figures').innerText(), /3,?000/);
 
     // lines are numbered in ID order; one village's lines are picked from the region tree
-    await page.getByTestId('line-region').click();
-    await page.keyboard.type('河口村');
-    await page.locator('.ant-select-tree-node-content-wrapper', { hasText: '河口村' }).click();
+    await pickTreeNode(page, page.getByTestId('line-region'), '河口村', '河口村');
     await table.locator('tbody tr', { hasText: '测试人1' }).waitFor({ state: 'detached' });
     const rows = await table.locator('tbody tr.ant-table-row').allInnerTexts();
     assert.equal(rows.length, 1);
