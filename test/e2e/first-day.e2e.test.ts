@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { firstStart } from '../../src/system/first-start.ts';
-import { startE2E, type E2E } from './kit.ts';
+import { confirmOk, startE2E, type E2E } from './kit.ts';
 import { keptFile } from '../../src/shared/files/upload-store.ts';
 
 const COUNTY = '430582';
@@ -93,7 +93,7 @@ describe('浏览器：县中心业务人员的第一天（演示县）', { timeo
     // the drawer names the person, not a number
     await drawer.getByRole('link', { name: person.name }).first().waitFor();
     await county.getByTestId('approve').click();
-    await county.locator('.ant-modal-confirm .ant-btn-primary').click();
+    await confirmOk(county);
     await drawer.waitFor({ state: 'hidden' });
     const db = await sql<{ status: string; entered_by: number; decided_by: number }>`SELECT status, entered_by, decided_by FROM adjustments
       WHERE ${person.id}::bigint = ANY(person_ids) ORDER BY id DESC LIMIT 1`.execute(e.database.db);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
 import { createBatch } from '../../src/funds/funds.service.ts';
-import { startE2E, type E2E } from './kit.ts';
+import { confirmOk, startE2E, type E2E } from './kit.ts';
 
 const C = '430582',
   T = '430582101',
@@ -46,7 +46,7 @@ async function approve(page: Page, stage: string) {
   await page.getByTestId('approve-stage').click();
   // wait for the server's answer, so a refusal fails here with its message instead of a timeout
   const answer = page.waitForResponse((r) => r.request().method() === 'POST' && /\/stages\/[^/]+\/approve$/.test(r.url()));
-  await page.locator('.ant-modal-confirm-btns .ant-btn-primary').click();
+  await confirmOk(page);
   const r = await answer;
   assert.equal(r.status(), 200, `审批“${stage}”：${await r.text()}`);
   await page.getByTestId(`history-${stage}-approved`).waitFor();

@@ -104,15 +104,33 @@ export async function startE2E(prefix: string): Promise<E2E> {
 export async function pickTreeNode(page: Page, select: Locator, search: string, name: string): Promise<void> {
   await select.click();
   await page.keyboard.type(search);
-  const node = page.locator('.ant-select-tree-node-content-wrapper', { hasText: name }).filter({ visible: true });
+  await clickUntilHidden(page.locator('.ant-select-tree-node-content-wrapper', { hasText: name }).filter({ visible: true }), `区划“${name}”未能选中`);
+}
+
+/** Click until the target is no longer shown: a click that was lost leaves it there. */
+async function clickUntilHidden(target: Locator, failure: string): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt++) {
-    await node.click();
+    await target.click();
     try {
-      await node.waitFor({ state: 'hidden', timeout: 3000 });
+      await target.waitFor({ state: 'hidden', timeout: 5000 });
       return;
     } catch {
-      /* still open: click again */
+      /* still shown: click again */
     }
   }
-  throw new Error(`区划“${name}”未能选中`);
+  throw new Error(failure);
+}
+
+/**
+ * Press the primary button of the open confirmation (Modal.confirm or Popconfirm) and wait until
+ * it has closed. A click that lands while the dialog is still zooming in can be lost (seen in CI:
+ * the dialog stayed open, its button idle, and nothing was sent), so it is pressed again. A click
+ * that was taken is not repeated by this: the button is then loading or the dialog closing, and
+ * antd's action button runs its handler once.
+ */
+export async function confirmOk(page: Page): Promise<void> {
+  await clickUntilHidden(
+    page.locator('.ant-modal-confirm .ant-btn-primary, .ant-popconfirm .ant-btn-primary').filter({ visible: true }).first(),
+    '确认对话框未能确认',
+  );
 }

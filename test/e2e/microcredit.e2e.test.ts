@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startE2E, ROOT, type E2E } from './kit.ts';
+import { confirmOk, startE2E, ROOT, type E2E } from './kit.ts';
 
 const COUNTY = '430923';
 const SAMPLES = join(ROOT, 'test/fixtures/samples/microcredit');
@@ -70,7 +70,7 @@ describe('浏览器：导入贷款台账、计算并审核季度贴息、公示'
     const b = await e.login('e2e_mc_b', { width: 1500 });
     await b.goto(url);
     await b.getByTestId('review-run').click();
-    await b.locator('.ant-modal-confirm .ant-btn-primary').click();
+    await confirmOk(b);
     await b.getByTestId('run-state').getByText('审核').waitFor();
     await b.getByTestId('publish-run').click();
     await b.getByTestId('run-state').getByText('公示').waitFor();

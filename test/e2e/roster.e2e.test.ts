@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { Page } from 'playwright-core';
-import { startE2E, ROOT, type E2E } from './kit.ts';
+import { confirmOk, startE2E, ROOT, type E2E } from './kit.ts';
 
 const ROSTER = join(ROOT, 'test', 'fixtures', 'samples', 'roster.csv');
 const COUNTY = '430582';
@@ -110,7 +110,7 @@ describe('浏览器：导入花名册、查找人员、核减与审批', { timeo
     await row.waitFor();
     await row.getByRole('button').click();
     await county.getByTestId('approve').click();
-    await county.locator('.ant-modal-confirm .ant-btn-primary').click();
+    await confirmOk(county);
     await county.getByTestId('adjustment-drawer').waitFor({ state: 'hidden' });
 
     // the person page shows the new status and the change in the history
@@ -131,7 +131,7 @@ describe('浏览器：导入花名册、查找人员、核减与审批', { timeo
     // 查看完整信息: the full ID shows after confirming, and the view is in the audit log
     assert.doesNotMatch(await county.getByTestId('person-details').innerText(), /430582195708041268/);
     await county.getByTestId('unmask').click();
-    await county.locator('.ant-modal-confirm .ant-btn-primary').click();
+    await confirmOk(county);
     await county.getByTestId('person-details').filter({ hasText: '430582195708041268' }).waitFor();
     const views = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'person.view_unmasked' AND username = 'e2e_county'`.execute(
       e.database.db,

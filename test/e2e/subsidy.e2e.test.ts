@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { insertPersons, makeId } from '../../src/subsidy/testing-fixtures.ts';
-import { pickTreeNode, startE2E, type E2E } from './kit.ts';
+import { confirmOk, pickTreeNode, startE2E, type E2E } from './kit.ts';
 
 const COUNTY = '430582';
 const FAILED = makeId('430582', '19600101', 3);
@@ -81,11 +81,11 @@ describe('浏览器：编制发放批次、导出银行文件、导入回盘、�
     await page.goto(rollUrl);
     await page.getByTestId('review').click();
     assert.match(await page.locator('.ant-popconfirm').innerText(), /合计 3,?000\.00/);
-    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    await confirmOk(page);
     await page.getByTestId('export-bank-file').waitFor();
     const downloading = page.waitForEvent('download');
     await page.getByTestId('export-bank-file').click();
-    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    await confirmOk(page);
     const dl = await downloading;
     const file = join(e.dir, 'bank.csv');
     await dl.saveAs(file);
